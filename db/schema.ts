@@ -1,0 +1,358 @@
+// The single source of truth for sendbot's tables. drizzle-kit generates db/migrations from this file;
+// never edit a generated migration by hand (add a new one instead).
+//
+// Conventions: calendar dates (due, start) are ISO `YYYY-MM-DD` text in Europe/London; instants are
+// ISO-8601 UTC text (`2024-11-18T09:00:00.000Z`). JSON columns hold small lists only.
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () => text('created_at').notNull();
+
+/** One row (id = 1): the local area partnership this database serves. */
+export const partnership = sqliteTable('partnership', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  timezone: text('timezone').notNull().default('Europe/London'),
+  officeHoursStart: text('office_hours_start').notNull().default('09:00'),
+  officeHoursEnd: text('office_hours_end').notNull().default('17:30'),
+  /** JSON: SchoolTerm[] ({ name, start, end }); empty means the built-in defaults. */
+  schoolTerms: text('school_terms', { mode: 'json' }).$type<SchoolTermRow[]>().notNull().default(sql`'[]'`),
+  /** Channel for the weekly digest (Slack channel id or Teams channel id). */
+  programmeChannel: text('programme_channel'),
+  updatedAt: text('updated_at').notNull(),
+});
+
+export interface SchoolTermRow {
+  name: 'autumn' | 'spring' | 'summer';
+  start: string;
+  end: string;
+}
+
+/** A job title such as "Head of SEND": plans name roles, never people. */
+export const roles = sqliteTable(
+  'roles',
+  {
+    id: integer('id').primaryKey(),
+    name: text('name').notNull(),
+    /** Lower-cased, whitespace-collapsed name: the match key for imports and commands. */
+    key: text('key').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('roles_key_unique').on(t.key)],
+);
+
+/** Other spellings of a role in source documents ("SCC Head of SEND" for "Head of SEND"). */
+export const roleAliases = sqliteTable('role_aliases', {
+  key: text('key').primaryKey(),
+  alias: text('alias').notNull(),
+  roleId: integer('role_id')
+    .notNull()
+    .references(() => roles.id),
+});
+
+export const people = sqliteTable(
+  'people',
+  {
+    id: integer('id').primaryKey(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    slackUserId: text('slack_user_id'),
+    teamsUserId: text('teams_user_id'),
+    isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
+    /** While set and in the future, nudges go to the delegate or wait until this date (inclusive). */
+    awayUntil: text('away_until'),
+    delegateId: integer('delegate_id'),
+    /** Receives the weekly digest by direct message. */
+    weeklyDigest: integer('weekly_digest', { mode: 'boolean' }).notNull().default(false),
+    /** 'slack' | 'teams': where the person last used the bot; nudges go there. */
+    lastPlatform: text('last_platform'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('people_email_unique').on(t.email),
+    uniqueIndex('people_slack_unique').on(t.slackUserId),
+    uniqueIndex('people_teams_unique').on(t.teamsUserId),
+  ],
+);
+
+/** Who holds a role, and when. A handover ends one row and starts another: history is kept. */
+export const roleAssignments = sqliteTable(
+  'role_assignments',
+  {
+    id: integer('id').primaryKey(),
+    roleId: integer('role_id')
+      .notNull()
+      .references(() => roles.id),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    startedAt: text('started_at').notNull(),
+    endedAt: text('ended_at'),
+  },
+  (t) => [index('role_assignments_role').on(t.roleId, t.endedAt), index('role_assignments_person').on(t.personId)],
+);
+
+export const boards = sqliteTable(
+  'boards',
+  {
+    id: integer('id').primaryKey(),
+    name: text('name').notNull(),
+    key: text('key').notNull(),
+    chairRoleId: integer('chair_role_id').references(() => roles.id),
+    /** Slack channel id for the chair's digest. */
+    slackChannel: text('slack_channel'),
+    /** Teams channel (conversation) id for the chair's digest. */
+    teamsChannel: text('teams_channel'),
+    /** Lead times in working days before a meeting. */
+    updateWindowDays: integer('update_window_days').notNull().default(10),
+    reminderDays: integer('reminder_days').notNull().default(7),
+    papersDays: integer('papers_days').notNull().default(5),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('boards_key_unique').on(t.key)],
+);
+
+export const meetings = sqliteTable(
+  'meetings',
+  {
+    id: integer('id').primaryKey(),
+    boardId: integer('board_id')
+      .notNull()
+      .references(() => boards.id),
+    startsAt: text('starts_at').notNull(),
+    /** True for the demo's illustrative calendar: never a real council date. */
+    isSample: integer('is_sample', { mode: 'boolean' }).notNull().default(false),
+    /** iCal UID when imported from a committee calendar feed. */
+    sourceUid: text('source_uid'),
+    title: text('title'),
+    cancelled: integer('cancelled', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('meetings_board_start_unique').on(t.boardId, t.startsAt),
+    index('meetings_starts_at').on(t.startsAt),
+  ],
+);
+
+export const plans = sqliteTable(
+  'plans',
+  {
+    id: integer('id').primaryKey(),
+    code: text('code').notNull(),
+    title: text('title').notNull(),
+    areaForImprovement: text('area_for_improvement'),
+    findings: text('findings'),
+    outcomes: text('outcomes', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    evidence: text('evidence', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    boardId: integer('board_id').references(() => boards.id),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('plans_code_unique').on(t.code)],
+);
+
+/** A measure with a trajectory, e.g. Healthy Child Programme HR1 coverage: 62% now, 65% by March 2025. */
+export const kpis = sqliteTable(
+  'kpis',
+  {
+    id: integer('id').primaryKey(),
+    planId: integer('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    name: text('name').notNull(),
+    baseline: text('baseline'),
+    /** JSON: { target, by (raw phrase), due (ISO date or null) }[] */
+    trajectory: text('trajectory', { mode: 'json' }).$type<KpiTarget[]>().notNull().default(sql`'[]'`),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [uniqueIndex('kpis_plan_name_unique').on(t.planId, t.name)],
+);
+
+export interface KpiTarget {
+  target: string;
+  by: string;
+  due: string | null;
+}
+
+/** A milestone read from a workstream's "Date of Completion" cell (one per line). */
+export interface MilestoneRow {
+  text: string;
+  start: string | null;
+  due: string | null;
+  ongoing: boolean;
+  completed: boolean;
+  flags: string[];
+}
+
+export const workstreams = sqliteTable(
+  'workstreams',
+  {
+    id: integer('id').primaryKey(),
+    planId: integer('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    number: integer('number').notNull(),
+    title: text('title').notNull(),
+    leadRoleId: integer('lead_role_id').references(() => roles.id),
+    /** Optional board override: a workstream can report to a different board from its plan. */
+    boardId: integer('board_id').references(() => boards.id),
+    dateText: text('date_text'),
+    milestones: text('milestones', { mode: 'json' }).$type<MilestoneRow[]>().notNull().default(sql`'[]'`),
+    start: text('start'),
+    due: text('due'),
+    ongoing: integer('ongoing', { mode: 'boolean' }).notNull().default(false),
+    flags: text('flags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    removedAt: text('removed_at'),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('workstreams_plan_number_unique').on(t.planId, t.number)],
+);
+
+/** "With: …" roles that support a workstream (and so may update its actions). */
+export const workstreamSupportingRoles = sqliteTable(
+  'workstream_supporting_roles',
+  {
+    workstreamId: integer('workstream_id')
+      .notNull()
+      .references(() => workstreams.id),
+    roleId: integer('role_id')
+      .notNull()
+      .references(() => roles.id),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [uniqueIndex('workstream_supporting_roles_unique').on(t.workstreamId, t.roleId)],
+);
+
+export const actionStatuses = ['not_started', 'green', 'amber', 'red', 'blue'] as const;
+export type ActionStatus = (typeof actionStatuses)[number];
+
+export const actions = sqliteTable(
+  'actions',
+  {
+    id: integer('id').primaryKey(),
+    workstreamId: integer('workstream_id')
+      .notNull()
+      .references(() => workstreams.id),
+    number: integer('number').notNull(),
+    /** Stable reference: <PLAN CODE>-<workstream no>.<action no>, e.g. ND-1.2. */
+    ref: text('ref').notNull(),
+    text: text('text').notNull(),
+    /** Owner override; null means the workstream's accountable lead. */
+    ownerRoleId: integer('owner_role_id').references(() => roles.id),
+    /** The date phrase this action's dates came from (its own "by …", or null when inherited). */
+    dateText: text('date_text'),
+    /** 'action' (own phrase), 'workstream' (inherited) or 'none'. */
+    dateSource: text('date_source').notNull().default('none'),
+    start: text('start'),
+    due: text('due'),
+    /** The first due date ever recorded: kept forever, so slippage stays visible. */
+    baselineDue: text('baseline_due'),
+    ongoing: integer('ongoing', { mode: 'boolean' }).notNull().default(false),
+    flags: text('flags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    status: text('status').$type<ActionStatus>().notNull().default('not_started'),
+    percent: integer('percent'),
+    /** Status as last written by an import file, so a re-import only applies changes made in the file. */
+    importedStatus: text('imported_status'),
+    removedAt: text('removed_at'),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('actions_ref_unique').on(t.ref),
+    uniqueIndex('actions_workstream_number_unique').on(t.workstreamId, t.number),
+    index('actions_due').on(t.due),
+    index('actions_owner_role').on(t.ownerRoleId),
+  ],
+);
+
+/** Append-only: every status update ever given. Corrections are new rows, never edits. */
+export const updates = sqliteTable(
+  'updates',
+  {
+    id: integer('id').primaryKey(),
+    actionId: integer('action_id')
+      .notNull()
+      .references(() => actions.id),
+    personId: integer('person_id').references(() => people.id),
+    createdAt: createdAt(),
+    /** 'slack' | 'teams' | 'console' | 'cli' | 'import' */
+    platform: text('platform').notNull(),
+    /** 'update' | 'no_change' | 'correction' | 'import' */
+    kind: text('kind').notNull().default('update'),
+    status: text('status').$type<ActionStatus>(),
+    percent: integer('percent'),
+    note: text('note'),
+    evidenceUrl: text('evidence_url'),
+    /** Exactly what the person typed or submitted. */
+    rawText: text('raw_text').notNull(),
+  },
+  (t) => [index('updates_action_time').on(t.actionId, t.createdAt), index('updates_person').on(t.personId)],
+);
+
+/** Requests and changes to an action's due date. The baseline on the action is never overwritten. */
+export const dueDateChanges = sqliteTable(
+  'due_date_changes',
+  {
+    id: integer('id').primaryKey(),
+    actionId: integer('action_id')
+      .notNull()
+      .references(() => actions.id),
+    requestedBy: integer('requested_by').references(() => people.id),
+    requestedAt: text('requested_at').notNull(),
+    fromDue: text('from_due'),
+    toDue: text('to_due'),
+    phrase: text('phrase').notNull(),
+    reason: text('reason'),
+    /** 'pending' | 'approved' | 'rejected' | 'imported' (a plan file changed the date) */
+    state: text('state').notNull(),
+    decidedBy: integer('decided_by').references(() => people.id),
+    decidedAt: text('decided_at'),
+    updateId: integer('update_id').references(() => updates.id),
+  },
+  (t) => [index('due_date_changes_action').on(t.actionId, t.requestedAt)],
+);
+
+export const outboxStatuses = ['pending', 'sent', 'failed', 'dead', 'skipped'] as const;
+export type OutboxStatus = (typeof outboxStatuses)[number];
+
+/** Transactional outbox: planning writes rows under a deterministic key, delivery sends them. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey(),
+    key: text('key').notNull(),
+    kind: text('kind').notNull(),
+    recipientPersonId: integer('recipient_person_id').references(() => people.id),
+    /** For channel messages: 'slack:C123' or 'teams:19:abc…'. */
+    recipientChannel: text('recipient_channel'),
+    payload: text('payload', { mode: 'json' }).notNull(),
+    notBefore: text('not_before').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    status: text('status').$type<OutboxStatus>().notNull().default('pending'),
+    lastError: text('last_error'),
+    platform: text('platform'),
+    platformMessageId: text('platform_message_id'),
+    /** Delivery lease: a worker owns the row until this instant, so two processes never both send it. */
+    leaseUntil: text('lease_until'),
+    createdAt: createdAt(),
+    sentAt: text('sent_at'),
+  },
+  (t) => [uniqueIndex('outbox_key_unique').on(t.key), index('outbox_due').on(t.status, t.notBefore)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey(),
+    at: text('at').notNull(),
+    actorPersonId: integer('actor_person_id').references(() => people.id),
+    /** Who or what acted when not a person: 'cli', 'import', 'scheduler'. */
+    actorLabel: text('actor_label'),
+    event: text('event').notNull(),
+    entity: text('entity'),
+    detail: text('detail', { mode: 'json' }),
+  },
+  (t) => [index('audit_log_at').on(t.at)],
+);

@@ -1,0 +1,71 @@
+// Types shared by the deadline reader and everything that stores or shows its results.
+// Dates are ISO calendar dates (YYYY-MM-DD) in Europe/London.
+
+export type TermName = 'autumn' | 'spring' | 'summer';
+
+export interface SchoolTerm {
+  name: TermName;
+  /** First day of term, ISO date. */
+  start: string;
+  /** Last day of term, ISO date. */
+  end: string;
+}
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+/**
+ * Flags explain anything an officer may want to check. Stable strings, shown in import reports:
+ * - 'unreadable'         no date could be read: text kept verbatim, no due date
+ * - 'partly-read'        some of the phrase (or one of its lines) could not be read
+ * - 'year-from-context'  a month without a year was resolved against the workstream window or reference date
+ * - 'start-only'         a start ("commencing", "from") with no end
+ * - 'and-beyond'         "… & beyond": the due date is a checkpoint, work continues
+ * - 'term-dates-default' a school term was resolved with the built-in default term dates
+ * - 'vague'              a vague phrase ("year end", "next year") that was not guessed
+ */
+export type DeadlineFlag =
+  | 'unreadable'
+  | 'partly-read'
+  | 'year-from-context'
+  | 'start-only'
+  | 'and-beyond'
+  | 'term-dates-default'
+  | 'vague';
+
+export interface Milestone {
+  /** The line or clause this milestone was read from, verbatim. */
+  text: string;
+  start: string | null;
+  due: string | null;
+  ongoing: boolean;
+  completed: boolean;
+  /** True for a parenthetical note ("(for delivery in 25/26)") that does not move the overall due date. */
+  note: boolean;
+  flags: DeadlineFlag[];
+}
+
+export interface Deadline {
+  /** The whole phrase, verbatim. */
+  text: string;
+  /** Earliest start among milestones (ignoring notes). */
+  start: string | null;
+  /** Latest due among milestones (ignoring notes); null when nothing could be read with confidence. */
+  due: string | null;
+  milestones: Milestone[];
+  ongoing: boolean;
+  completed: boolean;
+  confidence: Confidence;
+  flags: DeadlineFlag[];
+}
+
+export interface DeadlineContext {
+  /**
+   * The enclosing window, used to give a year to a month written without one ("by Dec", "from Sept"):
+   * for an action, its workstream's start and due.
+   */
+  window?: { start: string | null; due: string | null };
+  /** Used when there is no window (ISO date): the plan's date or the import date. */
+  reference?: string;
+  /** The partnership's school terms; built-in defaults (England) are used when absent or not covering a year. */
+  terms?: SchoolTerm[];
+}

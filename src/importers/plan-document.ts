@@ -1,0 +1,142 @@
+// The neutral shape every plan source is read into (YAML, CSV, XLSX) before it touches the database.
+// YAML files use exactly these snake_case keys; table importers build the same shape from rows.
+import { z } from 'zod';
+
+const trimmed = z.string().trim();
+const nonEmpty = trimmed.min(1, 'must not be empty');
+/** Cells and YAML scalars sometimes arrive as numbers or dates ("2025", a spreadsheet date). */
+const looseText = z.union([z.string(), z.number(), z.date()]).transform((v) => {
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  return String(v).trim();
+});
+const email = trimmed.toLowerCase().pipe(z.email('must be an email address, e.g. jo.bloggs@example.org'));
+const roleList = z
+  .union([z.string(), z.array(nonEmpty)])
+  .transform((v) => (Array.isArray(v) ? v : splitRoleList(v)));
+
+export const schoolTermSchema = z.object({
+  name: z.enum(['autumn', 'spring', 'summer']),
+  start: z.iso.date('must be an ISO date such as 2024-09-03'),
+  end: z.iso.date('must be an ISO date such as 2024-12-20'),
+});
+
+export const partnershipSchema = z.object({
+  name: nonEmpty,
+  timezone: trimmed.default('Europe/London'),
+  office_hours: z
+    .object({
+      start: z.string().regex(/^\d{2}:\d{2}$/, 'must be HH:MM'),
+      end: z.string().regex(/^\d{2}:\d{2}$/, 'must be HH:MM'),
+    })
+    .optional(),
+  school_terms: z.array(schoolTermSchema).optional(),
+  programme_channel: trimmed.optional(),
+});
+
+export const roleSchema = z.object({
+  name: nonEmpty,
+  aliases: z.array(nonEmpty).default([]),
+});
+
+export const personSchema = z.object({
+  name: nonEmpty,
+  email,
+  roles: roleList.default([]),
+  slack_user_id: trimmed.optional(),
+  teams_user_id: trimmed.optional(),
+  admin: z.boolean().default(false),
+  weekly_digest: z.boolean().default(false),
+});
+
+export const meetingSchema = z.object({
+  /** ISO date-time; without an offset it is London local time. */
+  at: z.union([z.string(), z.date()]).transform((v) => (v instanceof Date ? v.toISOString() : v.trim())),
+  title: trimmed.optional(),
+  sample: z.boolean().default(false),
+});
+
+export const boardSchema = z.object({
+  name: nonEmpty,
+  chair_role: nonEmpty.optional(),
+  slack_channel: trimmed.optional(),
+  teams_channel: trimmed.optional(),
+  lead_times: z
+    .object({
+      update_window: z.number().int().min(1).max(60).optional(),
+      reminder: z.number().int().min(0).max(60).optional(),
+      papers: z.number().int().min(0).max(60).optional(),
+    })
+    .optional(),
+  meetings: z.array(meetingSchema).default([]),
+});
+
+export const kpiSchema = z.object({
+  name: nonEmpty,
+  baseline: looseText.optional(),
+  trajectory: z.array(z.object({ target: looseText, by: looseText })).default([]),
+});
+
+export const actionSchema = z.object({
+  /** Action number within the workstream; defaults to its position (1-based). */
+  number: z.number().int().positive().optional(),
+  text: nonEmpty,
+  /** Owner role override (otherwise the workstream's lead). */
+  owner: nonEmpty.optional(),
+  /** A date phrase for this action; otherwise one is looked for in the text ("by Sep 24"). */
+  due: looseText.optional(),
+  status: trimmed.optional(),
+  /** Line or row in the source file, for error messages and reports. */
+  source_line: z.number().int().optional(),
+});
+
+export const workstreamSchema = z.object({
+  number: z.number().int().positive().optional(),
+  title: nonEmpty,
+  lead: nonEmpty.optional(),
+  with: roleList.default([]),
+  /** The "Date of Completion" cell, verbatim: one milestone per line. */
+  due: looseText.optional(),
+  board: nonEmpty.optional(),
+  actions: z.array(actionSchema).default([]),
+});
+
+export const planSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z][A-Z0-9]{0,9}$/, 'must be 1–10 letters or digits starting with a letter, e.g. ND')
+    .optional(),
+  title: nonEmpty,
+  board: nonEmpty.optional(),
+  area_for_improvement: trimmed.optional(),
+  findings: trimmed.optional(),
+  outcomes: z.array(nonEmpty).default([]),
+  evidence: z.array(nonEmpty).default([]),
+  kpis: z.array(kpiSchema).default([]),
+  workstreams: z.array(workstreamSchema).default([]),
+});
+
+export const planDocumentSchema = z.object({
+  partnership: partnershipSchema.optional(),
+  roles: z.array(roleSchema).default([]),
+  people: z.array(personSchema).default([]),
+  boards: z.array(boardSchema).default([]),
+  plans: z.array(planSchema).default([]),
+});
+
+export type PlanDocument = z.output<typeof planDocumentSchema>;
+export type PlanDocumentInput = z.input<typeof planDocumentSchema>;
+export type PlanInput = z.output<typeof planSchema>;
+export type WorkstreamInput = z.output<typeof workstreamSchema>;
+export type ActionInput = z.output<typeof actionSchema>;
+export type PersonInput = z.output<typeof personSchema>;
+export type BoardInput = z.output<typeof boardSchema>;
+
+/** "With" cells list roles separated by `;`, `/` or new lines. */
+export function splitRoleList(text: string): string[] {
+  return text
+    .split(/[;\n/]|\r\n/)
+    .map((s) => s.replace(/^\s*with\s*:\s*/i, '').trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from '../../db/schema.js';
+import { migrationsFolder } from '../paths.js';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export interface OpenOptions {
+  /** Wait this long for another writer before failing with SQLITE_BUSY (ms). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating if needed) a sendbot database and brings it up to the latest migration.
+ * WAL lets the scheduler, chat handlers and CLI read while one of them writes; the busy timeout
+ * makes a writer wait for a lock instead of failing straight away.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  const db = drizzle(sqlite, { schema }) as Db;
+  migrate(db, { migrationsFolder: migrationsFolder() });
+  return db;
+}
+
+/** Runs `work` in one IMMEDIATE transaction: all of it is written, or none of it. */
+export function inTransaction<T>(db: Db, work: () => T): T {
+  return db.$client.transaction(work).immediate();
+}
+
+export function closeDatabase(db: Db): void {
+  db.$client.close();
+}
