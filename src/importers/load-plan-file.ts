@@ -1,0 +1,63 @@
+// Reads a plan file of any supported kind into a validated PlanDocument. Nothing here writes.
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { ImportError, type ImportProblem } from './import-errors.js';
+import { type PlanDocument, planDocumentSchema } from './plan-document.js';
+import { parseCsvRows } from './read-csv.js';
+import { readPlanTable } from './read-plan-table.js';
+import { parseXlsxRows } from './read-xlsx.js';
+import { readYaml } from './read-yaml.js';
+
+export interface LoadedPlan {
+  document: PlanDocument;
+  file: string;
+  lineOf?: (path: (string | number)[]) => number | undefined;
+}
+
+export const PLAN_FILE_KINDS = '.yaml, .yml, .csv or .xlsx';
+
+export async function loadPlanFile(path: string): Promise<LoadedPlan> {
+  const file = basename(path);
+  let content: Buffer;
+  try {
+    content = await readFile(path);
+  } catch (error) {
+    throw new ImportError({ file, message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+  }
+  switch (extname(path).toLowerCase()) {
+    case '.yaml':
+    case '.yml': {
+      const { value, lineOf } = readYaml(decodeUtf8(content, file), planDocumentSchema, file);
+      return { document: value, file, lineOf };
+    }
+    case '.csv':
+      return fromTable(parseCsvRows(content, { file }), file);
+    case '.xlsx':
+      return fromTable(await parseXlsxRows(content, { file }), file);
+    default:
+      throw new ImportError({ file, message: `unsupported file type; use ${PLAN_FILE_KINDS}` });
+  }
+}
+
+function fromTable(rows: Parameters<typeof readPlanTable>[0], file: string): LoadedPlan {
+  const { document, problems } = readPlanTable(rows, { file });
+  if (problems.length > 0) throw new ImportError(problems);
+  const parsed = planDocumentSchema.safeParse(document);
+  if (!parsed.success) {
+    const extra: ImportProblem[] = parsed.error.issues.map((i) => ({
+      file,
+      path: i.path.map(String).join('.'),
+      message: i.message,
+    }));
+    throw new ImportError(extra);
+  }
+  return { document: parsed.data, file };
+}
+
+export function decodeUtf8(content: Buffer, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content);
+  } catch {
+    throw new ImportError({ file, message: 'the file is not UTF-8 text; save it as UTF-8 and try again' });
+  }
+}

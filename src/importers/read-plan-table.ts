@@ -1,0 +1,574 @@
+// Reads a plan laid out as a table (one row per action) into the neutral PlanDocumentInput shape.
+// The rows come from read-csv.ts or read-xlsx.ts; this module is pure and does no I/O.
+//
+// Columns are found by header, ignoring case, spaces and punctuation, either by their snake_case
+// names (plan, plan_code, workstream, lead, with, due, action, ref, board, status, owner) or by the
+// plan's own headings ("Improvement Plan", "Strategic Workstream Priority", "Accountable Lead",
+// "With", "Date of Completion", "Key Actions", ...). Other columns are ignored.
+//
+// Blank cells and merged cells (exported from Word or Excel, where only the first row of a merged
+// block holds the value) are read as "same as the row above", with these rules:
+//
+// - plan: carries down the whole file. A different plan title starts (or returns to) that plan.
+// - plan_code, board: carry down across workstreams, but not into a different plan.
+// - workstream: carries down within its plan. A different title starts a new workstream, or returns
+//   to an earlier one with the same title; a title repeated on every row just continues.
+// - lead, with, due: carry down only within the same workstream. When a new workstream starts, a
+//   blank Accountable Lead is a problem (if the file has a lead column at all); blank With/Due just
+//   mean "none".
+//   - with: every role named on any of the workstream's rows is added to the workstream.
+//   - due: the first value seen for the workstream is the workstream's "Date of Completion". A row
+//     whose due (given or carried down) differs from it gives that action its own due date.
+//   - lead: the first value is the workstream's lead. A row whose lead (given or carried down)
+//     differs from it makes that lead the action's owner, unless the row has an owner of its own.
+// - action, ref, status, owner: never carried down; they belong to the row.
+//
+// A row with a blank action is a problem, except a row that starts a new workstream (a heading
+// row whose actions follow on the next rows); a workstream that ends up with no actions at all is a
+// problem. An action cell holding a bulleted list ("• a\n• b") becomes one action per bullet, unless
+// the row has a ref (a ref names exactly one action).
+//
+// Refs like "ND-1.2" give the plan code (ND), workstream number (1) and action number (2). Rows
+// without a ref are numbered in order of first appearance: workstreams within their plan, actions
+// within their workstream, skipping numbers already taken by refs.
+import { planSchema, splitRoleList, type PlanDocumentInput } from './plan-document.js';
+import type { ImportProblem } from './import-errors.js';
+
+/** One data row of a table file; `row` is the spreadsheet row number (header row = 1). */
+export interface TableRow {
+  row: number;
+  /** Cell values keyed by the original header text. */
+  cells: Record<string, unknown>;
+}
+
+export type PlanField =
+  | 'plan'
+  | 'plan_code'
+  | 'workstream'
+  | 'lead'
+  | 'with'
+  | 'due'
+  | 'action'
+  | 'ref'
+  | 'board'
+  | 'status'
+  | 'owner';
+
+/** Accepted headers per field; compared after normaliseHeader(). */
+export const PLAN_HEADER_ALIASES: Record<PlanField, readonly string[]> = {
+  plan: ['plan', 'Improvement Plan', 'Plan Title', 'Plan Name'],
+  plan_code: ['plan_code', 'Plan Code', 'Code'],
+  workstream: ['workstream', 'Strategic Workstream Priority', 'Strategic Workstream', 'Workstream Title', 'Workstreams'],
+  lead: ['lead', 'Accountable Lead', 'Accountable Leads', 'Lead Officer'],
+  with: ['with', 'Supporting', 'Supported By'],
+  due: ['due', 'Date of Completion', 'Deadline', 'Due Date', 'Completion Date'],
+  action: ['action', 'Key Actions', 'Key Action', 'Actions'],
+  ref: ['ref', 'Reference', 'Ref No', 'Action Ref'],
+  board: ['board'],
+  status: ['status', 'RAG', 'RAG Status'],
+  owner: ['owner', 'Action Owner'],
+};
+
+/** The plan's own heading for each field, used in messages. */
+const LABEL: Record<PlanField, string> = {
+  plan: 'Improvement Plan',
+  plan_code: 'Plan Code',
+  workstream: 'Strategic Workstream Priority',
+  lead: 'Accountable Lead',
+  with: 'With',
+  due: 'Date of Completion',
+  action: 'Key Actions',
+  ref: 'Ref',
+  board: 'Board',
+  status: 'Status',
+  owner: 'Owner',
+};
+
+const REQUIRED: readonly PlanField[] = ['plan', 'workstream', 'action'];
+const FIELDS = Object.keys(PLAN_HEADER_ALIASES) as PlanField[];
+
+/** Longest text accepted in one cell. */
+export const MAX_CELL_LENGTH = 10_000;
+
+/** "Date of Completion" → "dateofcompletion"; "plan_code" and "Plan Code" → "plancode". */
+export function normaliseHeader(header: string): string {
+  return header
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** Header texts in order of first appearance across the rows. */
+export function headersOf(rows: readonly TableRow[]): string[] {
+  const seen = new Set<string>();
+  for (const r of rows) for (const h of Object.keys(r.cells)) seen.add(h);
+  return [...seen];
+}
+
+export interface HeaderMatch<F extends string> {
+  /** Field → original header text of the column that supplies it. */
+  columns: Partial<Record<F, string>>;
+  problems: ImportProblem[];
+}
+
+/** Match headers to fields; a second column meaning the same field is a problem (the first wins). */
+export function matchHeaders<F extends string>(
+  headers: readonly string[],
+  aliases: Record<F, readonly string[]>,
+  labels: Record<F, string>,
+  file?: string,
+): HeaderMatch<F> {
+  const lookup = new Map<string, F>();
+  for (const field of Object.keys(aliases) as F[]) {
+    for (const a of aliases[field]) lookup.set(normaliseHeader(a), field);
+  }
+  const columns: Partial<Record<F, string>> = {};
+  const problems: ImportProblem[] = [];
+  for (const h of headers) {
+    const field = lookup.get(normaliseHeader(h));
+    if (field === undefined) continue;
+    const first = columns[field];
+    if (first === undefined) columns[field] = h;
+    else
+      problems.push({
+        ...(file !== undefined ? { file } : {}),
+        column: h,
+        message: `columns "${first}" and "${h}" both look like the ${labels[field]} column; remove or rename one`,
+      });
+  }
+  return { columns, problems };
+}
+
+export type CellTextResult = { ok: true; text: string } | { ok: false; message: string };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/**
+ * A cell value as trimmed text. Handles strings, numbers, booleans, Dates (as YYYY-MM-DD) and the
+ * objects exceljs produces: rich text, hyperlinks, formulas (their cached result) and error values.
+ */
+export function cellText(value: unknown, depth = 0): CellTextResult {
+  if (value === null || value === undefined) return { ok: true, text: '' };
+  if (typeof value === 'string') return { ok: true, text: value.replace(/\r\n?/g, '\n').trim() };
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? { ok: true, text: String(value) } : { ok: false, message: 'the cell holds an invalid number' };
+  }
+  if (typeof value === 'boolean') return { ok: true, text: value ? 'TRUE' : 'FALSE' };
+  if (value instanceof Date) {
+    return Number.isNaN(value.getTime())
+      ? { ok: false, message: 'the cell holds an invalid date' }
+      : { ok: true, text: value.toISOString().slice(0, 10) };
+  }
+  if (!isRecord(value) || depth > 4) return { ok: false, message: 'the cell holds a value that cannot be read as text' };
+  if (typeof value.error === 'string') {
+    return { ok: false, message: `the cell shows the error ${value.error}; fix the formula or type the value in` };
+  }
+  if (Array.isArray(value.richText)) {
+    const text = value.richText.map((run: unknown) => (isRecord(run) && typeof run.text === 'string' ? run.text : '')).join('');
+    return cellText(text, depth + 1);
+  }
+  if ('formula' in value || 'sharedFormula' in value) {
+    if (value.result === undefined || value.result === null) {
+      return {
+        ok: false,
+        message: 'formula without a cached value; open the file in Excel, let it calculate and save it again (or paste the values)',
+      };
+    }
+    return cellText(value.result, depth + 1);
+  }
+  if ('hyperlink' in value || 'text' in value) return cellText(value.text, depth + 1);
+  return { ok: false, message: 'the cell holds a value that cannot be read as text' };
+}
+
+const BULLET = /^\s*(?:[•●◦▪■□‣⁃·○►▸➢✓]\s*|[-–—*+]\s+|\(?\d{1,2}[.)]\s+)/u;
+
+/** Strip one leading bullet marker ("• ", "- ", "* ", "▪", "1. ", "2) "). */
+export function stripBullet(line: string): string {
+  return line.replace(BULLET, '').trim();
+}
+
+/**
+ * "• a\n• b" → ["a", "b"]. Only a cell whose first line is a bullet is split; lines without a
+ * marker continue the bullet above (wrapped text). Any other cell is one action.
+ */
+export function splitBulletedActions(text: string): string[] {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const first = lines[0];
+  if (first === undefined) return [];
+  if (!BULLET.test(first)) return [text.trim()];
+  const items: string[] = [];
+  for (const line of lines) {
+    if (BULLET.test(line) || items.length === 0) items.push(stripBullet(line));
+    else items[items.length - 1] = `${items[items.length - 1]} ${line.trim()}`.trim();
+  }
+  return items.filter((s) => s !== '');
+}
+
+/** "ND-1.2", "ND 1.2", "ND1.2", "1.2". */
+const REF_RE = /^(?:([A-Za-z][A-Za-z0-9]*?)\s*[-–]?\s*)?(\d{1,3})\.(\d{1,3})$/;
+
+export interface ParsedRef {
+  code?: string;
+  workstream: number;
+  action: number;
+}
+
+export function parseRef(text: string): ParsedRef | undefined {
+  const m = REF_RE.exec(text.trim());
+  if (!m) return undefined;
+  const workstream = Number(m[2]);
+  const action = Number(m[3]);
+  if (workstream < 1 || action < 1) return undefined;
+  return { ...(m[1] !== undefined ? { code: m[1].toUpperCase() } : {}), workstream, action };
+}
+
+type PlanIn = NonNullable<PlanDocumentInput['plans']>[number];
+type WorkstreamIn = NonNullable<PlanIn['workstreams']>[number];
+type ActionIn = NonNullable<WorkstreamIn['actions']>[number];
+
+interface ActionBuild {
+  number?: number;
+  text: string;
+  owner?: string;
+  due?: string;
+  status?: string;
+  row: number;
+}
+
+interface WorkstreamBuild {
+  key: string;
+  title: string;
+  firstRow: number;
+  number?: number;
+  numberRow?: number;
+  lead?: string;
+  with: string[];
+  due?: string;
+  board?: string;
+  boardRow?: number;
+  actions: ActionBuild[];
+  /** An action cell on one of its rows could not be read (already reported). */
+  badActionCell: boolean;
+}
+
+interface PlanBuild {
+  key: string;
+  title: string;
+  code?: string;
+  codeRow?: number;
+  workstreams: WorkstreamBuild[];
+  byKey: Map<string, WorkstreamBuild>;
+}
+
+/** Titles and names compare ignoring case and runs of whitespace. */
+function sameKey(s: string): string {
+  return s.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+export function readPlanTable(
+  rows: TableRow[],
+  opts: { file?: string } = {},
+): { document: PlanDocumentInput; problems: ImportProblem[] } {
+  const problems: ImportProblem[] = [];
+  const fileField = opts.file !== undefined ? { file: opts.file } : {};
+  const problem = (message: string, line?: number, column?: string): void => {
+    problems.push({
+      ...fileField,
+      ...(line !== undefined ? { line } : {}),
+      ...(column !== undefined ? { column } : {}),
+      message,
+    });
+  };
+
+  if (rows.length === 0) {
+    problem('the file has no rows below the header row, so there are no actions to import');
+    return { document: { plans: [] }, problems };
+  }
+
+  const headers = headersOf(rows);
+  const matched = matchHeaders(headers, PLAN_HEADER_ALIASES, LABEL, opts.file);
+  problems.push(...matched.problems);
+  const col = matched.columns;
+
+  const missing = REQUIRED.filter((f) => col[f] === undefined);
+  if (missing.length > 0) {
+    const found = headers.filter((h) => h.trim() !== '').map((h) => `"${h}"`).join(', ');
+    for (const f of missing) {
+      const names = PLAN_HEADER_ALIASES[f].map((a) => `"${a}"`).join(', ');
+      problem(`missing the ${LABEL[f]} column (a column headed one of ${names}); the columns found were ${found || '(none)'}`);
+    }
+    return { document: { plans: [] }, problems: sortProblems(problems) };
+  }
+
+  const plans: PlanBuild[] = [];
+  const plansByKey = new Map<string, PlanBuild>();
+  let plan: PlanBuild | undefined;
+  let ws: WorkstreamBuild | undefined;
+  // Values carried down from the rows above (see the rules at the top of this file).
+  let board: string | undefined;
+  let lead: string | undefined;
+  let due: string | undefined;
+
+  for (const { row, cells } of rows) {
+    const vals: Partial<Record<PlanField, string>> = {};
+    const bad = new Set<PlanField>();
+    for (const f of FIELDS) {
+      const header = col[f];
+      if (header === undefined) continue;
+      const r = cellText(cells[header]);
+      if (!r.ok) {
+        problem(r.message, row, header);
+        bad.add(f);
+      } else if (r.text.length > MAX_CELL_LENGTH) {
+        problem(`the cell holds ${r.text.length.toLocaleString('en-GB')} characters; the most allowed is ${MAX_CELL_LENGTH.toLocaleString('en-GB')}`, row, header);
+        bad.add(f);
+      } else if (r.text !== '') {
+        vals[f] = r.text;
+      }
+    }
+    if (Object.keys(vals).length === 0) continue; // blank row (or nothing readable, already reported)
+
+    // Plan.
+    let startedPlan = false;
+    if (vals.plan !== undefined) {
+      const key = sameKey(vals.plan);
+      if (plan === undefined || plan.key !== key) {
+        let next = plansByKey.get(key);
+        if (next === undefined) {
+          next = { key, title: vals.plan, workstreams: [], byKey: new Map() };
+          plansByKey.set(key, next);
+          plans.push(next);
+        }
+        plan = next;
+        startedPlan = true;
+        ws = undefined;
+        board = lead = due = undefined;
+      }
+    }
+    if (plan === undefined) {
+      if (!bad.has('plan')) problem(`${LABEL.plan} is blank and there is no plan on the rows above to carry down`, row, col.plan);
+      continue;
+    }
+
+    // Plan code.
+    if (vals.plan_code !== undefined) setPlanCode(plan, vals.plan_code, row, col.plan_code!);
+
+    // Board carries down within the plan.
+    if (vals.board !== undefined) board = vals.board;
+
+    // Workstream.
+    let startedWorkstream = false;
+    if (vals.workstream !== undefined) {
+      const key = sameKey(vals.workstream);
+      if (ws === undefined || ws.key !== key) {
+        let next = plan.byKey.get(key);
+        if (next === undefined) {
+          next = { key, title: vals.workstream, firstRow: row, with: [], actions: [], badActionCell: false };
+          plan.byKey.set(key, next);
+          plan.workstreams.push(next);
+          startedWorkstream = true;
+        }
+        ws = next;
+        lead = ws.lead;
+        due = ws.due;
+      }
+    }
+    if (ws === undefined) {
+      if (!bad.has('workstream')) {
+        const why = startedPlan ? 'this row starts a new plan' : 'there is no workstream on the rows above to carry down';
+        problem(`${LABEL.workstream} is blank and ${why}`, row, col.workstream);
+      }
+      continue;
+    }
+
+    // Board: the first value seen on a workstream's rows is its board.
+    if (board !== undefined) {
+      if (ws.board === undefined) {
+        ws.board = board;
+        ws.boardRow = row;
+      } else if (vals.board !== undefined && sameKey(vals.board) !== sameKey(ws.board)) {
+        problem(
+          `Board "${vals.board}" differs from "${ws.board}" given on row ${ws.boardRow} for the same workstream`,
+          row,
+          col.board,
+        );
+      }
+    }
+
+    // Lead: within the workstream only.
+    if (vals.lead !== undefined) {
+      lead = vals.lead;
+      if (ws.lead === undefined) ws.lead = vals.lead;
+    } else if (startedWorkstream && col.lead !== undefined && !bad.has('lead')) {
+      problem(`${LABEL.lead} is blank for a new workstream ("${ws.title}")`, row, col.lead);
+    }
+
+    // With: every role named on the workstream's rows.
+    if (vals.with !== undefined) {
+      for (const role of splitRoleList(vals.with)) {
+        if (!ws.with.some((r) => sameKey(r) === sameKey(role))) ws.with.push(role);
+      }
+    }
+
+    // Due: the first value is the workstream's; a different value is the action's own.
+    if (vals.due !== undefined) {
+      due = vals.due;
+      if (ws.due === undefined) ws.due = vals.due;
+    }
+
+    // Ref.
+    let ref: ParsedRef | undefined;
+    if (vals.ref !== undefined) {
+      ref = parseRef(vals.ref);
+      if (ref === undefined) {
+        problem(
+          `"${vals.ref}" is not a reference like ND-1.2 (plan code, then workstream number, a dot and the action number)`,
+          row,
+          col.ref,
+        );
+      } else {
+        applyRef(plan, ws, ref, vals.ref, row, col.ref!);
+      }
+    }
+
+    // Action(s).
+    if (vals.action === undefined) {
+      if (bad.has('action')) ws.badActionCell = true;
+      else if (!(startedWorkstream && vals.ref === undefined && vals.status === undefined && vals.owner === undefined)) {
+        problem(`${LABEL.action} is blank on a row that has other values; every row needs an action`, row, col.action);
+      }
+      continue;
+    }
+    const texts = ref !== undefined ? [vals.action] : splitBulletedActions(vals.action);
+    const owner =
+      vals.owner ?? (lead !== undefined && ws.lead !== undefined && sameKey(lead) !== sameKey(ws.lead) ? lead : undefined);
+    const ownDue = due !== undefined && ws.due !== undefined && due !== ws.due ? due : undefined;
+    for (const [i, text] of texts.entries()) {
+      const action: ActionBuild = { text, row };
+      if (ref !== undefined && i === 0) {
+        const clash = ws.actions.find((a) => a.number === ref!.action);
+        if (clash) {
+          problem(`ref "${vals.ref}" repeats action number ${ref.action}, already used on row ${clash.row}`, row, col.ref);
+        } else action.number = ref.action;
+      }
+      if (owner !== undefined) action.owner = owner;
+      if (ownDue !== undefined) action.due = ownDue;
+      if (vals.status !== undefined) action.status = vals.status;
+      ws.actions.push(action);
+    }
+  }
+
+  // Number workstreams and actions; check every workstream has an action.
+  const document: PlanDocumentInput = { plans: plans.map((p) => finishPlan(p)) };
+  if (plans.length === 0 && problems.length === 0) problem('no actions were found in the file');
+  return { document, problems: sortProblems(problems) };
+
+  function setPlanCode(p: PlanBuild, text: string, row: number, column: string): void {
+    const parsed = planSchema.shape.code.safeParse(text);
+    if (!parsed.success || parsed.data === undefined) {
+      problem(`"${text}" ${parsed.success ? 'is not a plan code' : (parsed.error.issues[0]?.message ?? 'is not a plan code')}`, row, column);
+      return;
+    }
+    if (p.code === undefined) {
+      p.code = parsed.data;
+      p.codeRow = row;
+    } else if (p.code !== parsed.data) {
+      problem(`plan code "${parsed.data}" differs from "${p.code}" given on row ${p.codeRow} for the same plan`, row, column);
+    }
+  }
+
+  function applyRef(p: PlanBuild, w: WorkstreamBuild, ref: ParsedRef, text: string, row: number, column: string): void {
+    if (ref.code !== undefined) {
+      if (p.code === undefined) setPlanCode(p, ref.code, row, column);
+      else if (p.code !== ref.code) {
+        problem(`ref "${text}" has plan code ${ref.code}, but this plan's code is ${p.code} (row ${p.codeRow})`, row, column);
+      }
+    }
+    if (w.number === undefined) {
+      const other = p.workstreams.find((o) => o !== w && o.number === ref.workstream);
+      if (other) {
+        problem(
+          `ref "${text}" says workstream ${ref.workstream}, but that number belongs to "${other.title}" (row ${other.numberRow})`,
+          row,
+          column,
+        );
+      } else {
+        w.number = ref.workstream;
+        w.numberRow = row;
+      }
+    } else if (w.number !== ref.workstream) {
+      problem(
+        `ref "${text}" says workstream ${ref.workstream}, but row ${w.numberRow} numbered this workstream ("${w.title}") ${w.number}`,
+        row,
+        column,
+      );
+    }
+  }
+
+  function finishPlan(p: PlanBuild): PlanIn {
+    numberInOrder(p.workstreams);
+    for (const w of p.workstreams) {
+      numberInOrder(w.actions);
+      if (w.actions.length === 0 && !w.badActionCell) {
+        problem(`${LABEL.action} is blank: workstream "${w.title}" has no actions`, w.firstRow, col.action);
+      }
+    }
+    // A board shared by every workstream is the plan's board.
+    const first = p.workstreams[0]?.board;
+    const shared =
+      first !== undefined && p.workstreams.every((w) => w.board !== undefined && sameKey(w.board) === sameKey(first));
+    const out: PlanIn = {
+      title: p.title,
+      ...(p.code !== undefined ? { code: p.code } : {}),
+      ...(shared ? { board: first } : {}),
+      workstreams: p.workstreams.map((w) => {
+        const ws: WorkstreamIn = {
+          ...(w.number !== undefined ? { number: w.number } : {}),
+          title: w.title,
+          ...(w.lead !== undefined ? { lead: w.lead } : {}),
+          with: w.with,
+          ...(w.due !== undefined ? { due: w.due } : {}),
+          ...(!shared && w.board !== undefined ? { board: w.board } : {}),
+          actions: w.actions.map((a) => {
+            const action: ActionIn = {
+              ...(a.number !== undefined ? { number: a.number } : {}),
+              text: a.text,
+              ...(a.owner !== undefined ? { owner: a.owner } : {}),
+              ...(a.due !== undefined ? { due: a.due } : {}),
+              ...(a.status !== undefined ? { status: a.status } : {}),
+              source_line: a.row,
+            };
+            return action;
+          }),
+        };
+        return ws;
+      }),
+    };
+    return out;
+  }
+}
+
+/** Give unnumbered items the next free number after the item before them. */
+function numberInOrder(items: Array<{ number?: number }>): void {
+  const used = new Set(items.map((i) => i.number).filter((n): n is number => n !== undefined));
+  let next = 1;
+  for (const item of items) {
+    if (item.number !== undefined) {
+      next = item.number + 1;
+      continue;
+    }
+    while (used.has(next)) next++;
+    item.number = next;
+    used.add(next);
+    next++;
+  }
+}
+
+function sortProblems(problems: ImportProblem[]): ImportProblem[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || a.i - b.i)
+    .map(({ p }) => p);
+}
