@@ -241,6 +241,8 @@ export const actions = sqliteTable(
     text: text('text').notNull(),
     /** Owner override; null means the workstream's accountable lead. */
     ownerRoleId: integer('owner_role_id').references(() => roles.id),
+    /** A named person made accountable by an admin (`/send assign`); wins over any role. */
+    ownerPersonId: integer('owner_person_id').references(() => people.id),
     /** The date phrase this action's dates came from (its own "by …", or null when inherited). */
     dateText: text('date_text'),
     /** 'action' (own phrase), 'workstream' (inherited) or 'none'. */

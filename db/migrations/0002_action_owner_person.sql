@@ -1,0 +1,1 @@
+ALTER TABLE `actions` ADD `owner_person_id` integer REFERENCES people(id);

@@ -1,0 +1,63 @@
+import { type Clock, fixedClock, systemClock } from '../clock.js';
+import { type Db, openDatabase } from '../store/database.js';
+
+/** What every CLI command gets: output streams, the environment, and lazily the database and clock. */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: Record<string, string | undefined>;
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+export interface GlobalOptions {
+  db?: string;
+  now?: string;
+}
+
+export class CliContext {
+  private opened?: Db;
+
+  constructor(
+    readonly io: CliIo,
+    private readonly globals: GlobalOptions,
+  ) {}
+
+  get databasePath(): string {
+    return this.globals.db ?? this.io.env.DATABASE_PATH ?? 'data/sendbot.db';
+  }
+
+  /** Opens the database on first use; migrations are applied on every open. */
+  get db(): Db {
+    this.opened ??= openDatabase(this.databasePath);
+    return this.opened;
+  }
+
+  get clock(): Clock {
+    return this.globals.now ? fixedClock(this.globals.now) : systemClock;
+  }
+
+  print(text = ''): void {
+    this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  printJson(value: unknown): void {
+    this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  error(text: string): void {
+    this.io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  close(): void {
+    this.opened?.$client.close();
+    this.opened = undefined;
+  }
+}
+
+/** A mistake the user can fix: printed without a stack trace, exit code 1. */
+export class CliUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliUsageError';
+  }
+}

@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { loadPlanFile } from '../importers/load-plan-file.js';
+import { type ImportReport, importPlanDocument } from '../store/plan-import.js';
+import type { CliContext } from './context.js';
+import { formatTable } from './format-table.js';
+
+export function registerImportCommand(program: Command, context: () => CliContext): void {
+  program
+    .command('import')
+    .description('import an improvement plan from YAML, CSV or XLSX (re-importing updates in place)')
+    .argument('<file>', 'plan file: .yaml/.yml (whole structure), .csv or .xlsx (one row per action)')
+    .option('--dry-run', 'check and report without writing anything')
+    .option('--json', 'print the report as JSON (one object per action)')
+    .action(async (file: string, opts: { dryRun?: boolean; json?: boolean }) => {
+      const ctx = context();
+      const loaded = await loadPlanFile(file);
+      const report = importPlanDocument(ctx.db, loaded.document, {
+        now: ctx.clock.now(),
+        dryRun: opts.dryRun,
+        file: loaded.file,
+        lineOf: loaded.lineOf,
+        actorLabel: 'cli',
+      });
+      if (opts.json) ctx.printJson(report.actions.map(jsonRow));
+      else ctx.print(formatImportReport(report));
+    });
+}
+
+function jsonRow(a: ImportReport['actions'][number]) {
+  return {
+    ref: a.ref,
+    plan: a.plan,
+    workstream: a.workstream,
+    action: a.action,
+    lead: a.lead,
+    owner: a.owner,
+    with: a.with,
+    due: a.due,
+    start: a.start,
+    ongoing: a.ongoing,
+    completed: a.completed,
+    status: a.status,
+    date_text: a.date_text,
+    date_source: a.date_source,
+    flags: a.flags,
+    change: a.change,
+  };
+}
+
+export function formatImportReport(report: ImportReport): string {
+  const s = report.summary;
+  const table = formatTable(
+    ['ref', 'owner', 'start', 'due', 'dates from', 'flags', 'change'],
+    report.actions.map((a) => [
+      a.ref,
+      a.owner,
+      a.start,
+      a.due ?? (a.completed ? 'complete' : '—'),
+      a.date_source === 'none' ? '' : `${a.date_source}: ${a.date_text ?? ''}`,
+      a.flags.join(', '),
+      a.change,
+    ]),
+    40,
+  );
+  const flagged = report.actions.filter((a) => a.flags.some((f) => ['unreadable', 'partly-read', 'vague', 'no-date'].includes(f)));
+  const lines = [
+    table,
+    '',
+    `${report.dryRun ? 'Dry run — nothing written. ' : ''}Plans: ${s.plans.created} new, ${s.plans.updated} updated, ${s.plans.unchanged} unchanged. ` +
+      `Workstreams: ${s.workstreams.created} new, ${s.workstreams.updated} updated, ${s.workstreams.unchanged} unchanged, ${s.workstreams.removed} removed. ` +
+      `Actions: ${s.actions.created} new, ${s.actions.updated} updated, ${s.actions.unchanged} unchanged, ${s.actions.removed} removed.`,
+    `People: ${s.people.created} new, ${s.people.updated} updated. Boards: ${s.boards.created} new, ${s.boards.updated} updated. Meetings: ${s.meetings.created} new. Roles: ${s.roles.created} new.`,
+  ];
+  if (flagged.length > 0) {
+    lines.push(`${flagged.length} action(s) need a date checked by an officer: ${flagged.map((a) => a.ref).join(', ')}`);
+  }
+  for (const w of report.warnings) lines.push(`Note: ${w}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,109 @@
+// The only place that reads the environment. Everything else receives a Config.
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return false;
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+    return z.NEVER;
+  });
+
+const envSchema = z.object({
+  DATABASE_PATH: z.string().trim().min(1).default('data/sendbot.db'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TICK_CRON: z.string().trim().default('*/5 * * * *'),
+  DEMO_DATA: z.enum(['auto', 'never']).default('auto'),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: z.url().optional(),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  MicrosoftAppTenantId: optionalText,
+  TEAMS_ALLOW_UNAUTHENTICATED: flag,
+});
+
+export interface Config {
+  databasePath: string;
+  port: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  tickCron: string;
+  demoData: 'auto' | 'never';
+  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
+  teams?: { appId?: string; appPassword?: string; appType: string; tenantId?: string; allowUnauthenticated: boolean };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`sendbot cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads configuration from `env` (normally process.env). Lists every problem at once. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  let slack: Config['slack'];
+  if (e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) {
+    if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: required when any SLACK_ setting is given (xoxb-…)');
+    if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+      problems.push('SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+    }
+    if (e.SLACK_BOT_TOKEN) {
+      slack = { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL };
+    }
+  }
+
+  let teams: Config['teams'];
+  if (e.MicrosoftAppId || e.TEAMS_ALLOW_UNAUTHENTICATED) {
+    if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
+      problems.push('MicrosoftAppPassword: required with MicrosoftAppId (the bot registration client secret)');
+    }
+    if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) {
+      problems.push('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
+    }
+    teams = {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      appType: e.MicrosoftAppType ?? 'MultiTenant',
+      tenantId: e.MicrosoftAppTenantId,
+      allowUnauthenticated: e.TEAMS_ALLOW_UNAUTHENTICATED,
+    };
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    databasePath: e.DATABASE_PATH,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    tickCron: e.TICK_CRON,
+    demoData: e.DEMO_DATA,
+    slack,
+    teams,
+  };
+}
+
+/** True when no chat platform is configured: `npm start` then runs the local console with demo data. */
+export function isLocalMode(config: Config): boolean {
+  return !config.slack && !config.teams;
+}

@@ -1,0 +1,233 @@
+// Read model for actions: one row per action with its plan, workstream, roles and latest update.
+// Raw SQL here because it joins six tables and runs on every command; drizzle's builder would
+// produce the same statement less readably.
+import type { ActionStatus } from '../../db/schema.js';
+import type { Db } from './database.js';
+
+export interface ActionView {
+  id: number;
+  ref: string;
+  text: string;
+  planId: number;
+  planCode: string;
+  planTitle: string;
+  workstreamId: number;
+  workstreamNumber: number;
+  workstreamTitle: string;
+  /** The board the action reports to: the workstream's own board, else its plan's. */
+  boardId: number | null;
+  boardName: string | null;
+  /** Accountable role: the action's owner override, else the workstream lead. */
+  ownerRoleId: number | null;
+  ownerRole: string | null;
+  /** A named person an admin made accountable (`assign`); wins over the role. */
+  ownerPersonId: number | null;
+  ownerPersonName: string | null;
+  leadRole: string | null;
+  supportingRoleIds: number[];
+  supportingRoles: string[];
+  dateText: string | null;
+  dateSource: 'action' | 'workstream' | 'none';
+  start: string | null;
+  due: string | null;
+  baselineDue: string | null;
+  ongoing: boolean;
+  flags: string[];
+  status: ActionStatus;
+  percent: number | null;
+  lastUpdate: LastUpdate | null;
+  /** When an owner last reported (any update except one written by a plan import). */
+  lastReportedAt: string | null;
+}
+
+export interface LastUpdate {
+  id: number;
+  at: string;
+  personId: number | null;
+  personName: string | null;
+  status: ActionStatus | null;
+  percent: number | null;
+  note: string | null;
+  kind: string;
+  platform: string;
+}
+
+export interface ActionFilter {
+  planCode?: string;
+  boardId?: number;
+  ownerRoleIds?: number[];
+  /** With ownerRoleIds: also actions assigned to this person by name. */
+  ownerPersonId?: number;
+  refs?: string[];
+  ids?: number[];
+  includeRemoved?: boolean;
+}
+
+const BASE_SQL = `
+select a.id, a.ref, a.text, a.workstream_id as workstreamId, w.number as workstreamNumber, w.title as workstreamTitle,
+       p.id as planId, p.code as planCode, p.title as planTitle,
+       coalesce(w.board_id, p.board_id) as boardId, b.name as boardName,
+       coalesce(a.owner_role_id, w.lead_role_id) as ownerRoleId, ro.name as ownerRole, rl.name as leadRole,
+       a.owner_person_id as ownerPersonId, op.name as ownerPersonName,
+       (select json_group_array(json_array(s.role_id, sr.name)) from (select * from workstream_supporting_roles order by position) s
+          join roles sr on sr.id = s.role_id where s.workstream_id = w.id) as supporting,
+       a.date_text as dateText, a.date_source as dateSource, a.start, a.due, a.baseline_due as baselineDue,
+       a.ongoing, a.flags, a.status, a.percent,
+       u.id as uId, u.created_at as uAt, u.person_id as uPersonId, up.name as uPersonName, u.status as uStatus,
+       u.percent as uPercent, u.note as uNote, u.kind as uKind, u.platform as uPlatform,
+       (select max(created_at) from updates where action_id = a.id and kind <> 'import') as lastReportedAt
+from actions a
+join workstreams w on w.id = a.workstream_id
+join plans p on p.id = w.plan_id
+left join boards b on b.id = coalesce(w.board_id, p.board_id)
+left join roles ro on ro.id = coalesce(a.owner_role_id, w.lead_role_id)
+left join roles rl on rl.id = w.lead_role_id
+left join updates u on u.id = (select max(id) from updates where action_id = a.id)
+left join people up on up.id = u.person_id
+left join people op on op.id = a.owner_person_id
+`;
+
+interface Row {
+  id: number;
+  ref: string;
+  text: string;
+  workstreamId: number;
+  workstreamNumber: number;
+  workstreamTitle: string;
+  planId: number;
+  planCode: string;
+  planTitle: string;
+  boardId: number | null;
+  boardName: string | null;
+  ownerRoleId: number | null;
+  ownerRole: string | null;
+  ownerPersonId: number | null;
+  ownerPersonName: string | null;
+  leadRole: string | null;
+  supporting: string | null;
+  dateText: string | null;
+  dateSource: ActionView['dateSource'];
+  start: string | null;
+  due: string | null;
+  baselineDue: string | null;
+  ongoing: number;
+  flags: string;
+  status: ActionStatus;
+  percent: number | null;
+  uId: number | null;
+  uAt: string | null;
+  uPersonId: number | null;
+  uPersonName: string | null;
+  uStatus: ActionStatus | null;
+  uPercent: number | null;
+  uNote: string | null;
+  uKind: string | null;
+  uPlatform: string | null;
+  lastReportedAt: string | null;
+}
+
+function toView(r: Row): ActionView {
+  const supporting = (r.supporting ? (JSON.parse(r.supporting) as [number, string][]) : []).filter(([id]) => id !== null);
+  return {
+    id: r.id,
+    ref: r.ref,
+    text: r.text,
+    planId: r.planId,
+    planCode: r.planCode,
+    planTitle: r.planTitle,
+    workstreamId: r.workstreamId,
+    workstreamNumber: r.workstreamNumber,
+    workstreamTitle: r.workstreamTitle,
+    boardId: r.boardId,
+    boardName: r.boardName,
+    ownerRoleId: r.ownerRoleId,
+    ownerRole: r.ownerRole,
+    ownerPersonId: r.ownerPersonId,
+    ownerPersonName: r.ownerPersonName,
+    leadRole: r.leadRole,
+    supportingRoleIds: supporting.map(([id]) => id),
+    supportingRoles: supporting.map(([, name]) => name),
+    dateText: r.dateText,
+    dateSource: r.dateSource,
+    start: r.start,
+    due: r.due,
+    baselineDue: r.baselineDue,
+    ongoing: r.ongoing === 1,
+    flags: JSON.parse(r.flags) as string[],
+    status: r.status,
+    percent: r.percent,
+    lastUpdate:
+      r.uId === null
+        ? null
+        : {
+            id: r.uId,
+            at: r.uAt as string,
+            personId: r.uPersonId,
+            personName: r.uPersonName,
+            status: r.uStatus,
+            percent: r.uPercent,
+            note: r.uNote,
+            kind: r.uKind as string,
+            platform: r.uPlatform as string,
+          },
+    lastReportedAt: r.lastReportedAt,
+  };
+}
+
+export function listActionViews(db: Db, filter: ActionFilter = {}): ActionView[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (!filter.includeRemoved) where.push('a.removed_at is null and w.removed_at is null');
+  if (filter.planCode) {
+    where.push('p.code = ?');
+    params.push(filter.planCode.toUpperCase());
+  }
+  if (filter.boardId !== undefined) {
+    where.push('coalesce(w.board_id, p.board_id) = ?');
+    params.push(filter.boardId);
+  }
+  if (filter.ownerRoleIds || filter.ownerPersonId !== undefined) {
+    // Accountable = the person override if set, else the role (override or workstream lead).
+    const roleIds = filter.ownerRoleIds ?? [];
+    const parts: string[] = [];
+    if (roleIds.length > 0) {
+      parts.push(`(a.owner_person_id is null and coalesce(a.owner_role_id, w.lead_role_id) in (${roleIds.map(() => '?').join(',')}))`);
+      params.push(...roleIds);
+    }
+    if (filter.ownerPersonId !== undefined) {
+      parts.push('a.owner_person_id = ?');
+      params.push(filter.ownerPersonId);
+    }
+    if (parts.length === 0) return [];
+    where.push(`(${parts.join(' or ')})`);
+  }
+  if (filter.refs) {
+    if (filter.refs.length === 0) return [];
+    where.push(`a.ref in (${filter.refs.map(() => '?').join(',')})`);
+    params.push(...filter.refs);
+  }
+  if (filter.ids) {
+    if (filter.ids.length === 0) return [];
+    where.push(`a.id in (${filter.ids.map(() => '?').join(',')})`);
+    params.push(...filter.ids);
+  }
+  const sql = `${BASE_SQL} ${where.length ? `where ${where.join(' and ')}` : ''} order by p.position, p.code, w.number, a.number`;
+  return (db.$client.prepare(sql).all(...params) as Row[]).map(toView);
+}
+
+export function getActionView(db: Db, ref: string): ActionView | undefined {
+  return listActionViews(db, { refs: [ref] })[0];
+}
+
+/** Every live ref, for "did you mean" suggestions. */
+export function listRefs(db: Db): string[] {
+  return (
+    db.$client
+      .prepare('select a.ref from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null and w.removed_at is null')
+      .all() as { ref: string }[]
+  ).map((r) => r.ref);
+}
+
+export function countActions(db: Db): number {
+  return (db.$client.prepare('select count(*) as n from actions where removed_at is null').get() as { n: number }).n;
+}

@@ -1,0 +1,25 @@
+import { auditLog } from '../../db/schema.js';
+import type { Db } from './database.js';
+
+export interface AuditEntry {
+  at: string;
+  actorPersonId?: number | null;
+  actorLabel?: string;
+  event: string;
+  entity?: string;
+  detail?: unknown;
+}
+
+/** Appends to the audit log: who changed what, for the partnership's governance trail. */
+export function recordAudit(db: Db, entry: AuditEntry): void {
+  db.insert(auditLog)
+    .values({
+      at: entry.at,
+      actorPersonId: entry.actorPersonId ?? null,
+      actorLabel: entry.actorLabel ?? null,
+      event: entry.event,
+      entity: entry.entity ?? null,
+      detail: entry.detail ?? null,
+    })
+    .run();
+}

@@ -1,0 +1,134 @@
+import { and, asc, eq, gt, lt } from 'drizzle-orm';
+import { boards, meetings, roles } from '../../db/schema.js';
+import type { Db } from './database.js';
+import { nameKey } from './keys.js';
+
+export type Board = typeof boards.$inferSelect;
+export type Meeting = typeof meetings.$inferSelect;
+
+export function findBoard(db: Db, name: string): Board | undefined {
+  return db.select().from(boards).where(eq(boards.key, nameKey(name))).get();
+}
+
+export function getBoard(db: Db, id: number): Board | undefined {
+  return db.select().from(boards).where(eq(boards.id, id)).get();
+}
+
+export function listBoards(db: Db): (Board & { chairRole: string | null })[] {
+  return db
+    .select({ board: boards, chairRole: roles.name })
+    .from(boards)
+    .leftJoin(roles, eq(roles.id, boards.chairRoleId))
+    .orderBy(asc(boards.name))
+    .all()
+    .map((r) => ({ ...r.board, chairRole: r.chairRole }));
+}
+
+export interface BoardFields {
+  name: string;
+  chairRoleId?: number | null;
+  slackChannel?: string | null;
+  teamsChannel?: string | null;
+  updateWindowDays?: number;
+  reminderDays?: number;
+  papersDays?: number;
+}
+
+export function upsertBoard(db: Db, fields: BoardFields, at: string): { board: Board; outcome: 'created' | 'updated' | 'unchanged' } {
+  const existing = findBoard(db, fields.name);
+  if (!existing) {
+    const board = db
+      .insert(boards)
+      .values({
+        name: fields.name,
+        key: nameKey(fields.name),
+        chairRoleId: fields.chairRoleId ?? null,
+        slackChannel: fields.slackChannel ?? null,
+        teamsChannel: fields.teamsChannel ?? null,
+        updateWindowDays: fields.updateWindowDays ?? 10,
+        reminderDays: fields.reminderDays ?? 7,
+        papersDays: fields.papersDays ?? 5,
+        createdAt: at,
+      })
+      .returning()
+      .get();
+    return { board, outcome: 'created' };
+  }
+  const next = {
+    name: fields.name,
+    chairRoleId: fields.chairRoleId === undefined ? existing.chairRoleId : fields.chairRoleId,
+    slackChannel: fields.slackChannel === undefined ? existing.slackChannel : fields.slackChannel,
+    teamsChannel: fields.teamsChannel === undefined ? existing.teamsChannel : fields.teamsChannel,
+    updateWindowDays: fields.updateWindowDays ?? existing.updateWindowDays,
+    reminderDays: fields.reminderDays ?? existing.reminderDays,
+    papersDays: fields.papersDays ?? existing.papersDays,
+  };
+  const changed = (Object.keys(next) as (keyof typeof next)[]).some((k) => next[k] !== existing[k]);
+  if (!changed) return { board: existing, outcome: 'unchanged' };
+  const board = db.update(boards).set(next).where(eq(boards.id, existing.id)).returning().get();
+  return { board, outcome: 'updated' };
+}
+
+export interface MeetingFields {
+  boardId: number;
+  startsAt: string;
+  isSample?: boolean;
+  title?: string | null;
+  sourceUid?: string | null;
+}
+
+/** Adds a meeting unless the board already meets at that instant. */
+export function addMeeting(db: Db, fields: MeetingFields, at: string): { meeting: Meeting; created: boolean } {
+  const existing = db
+    .select()
+    .from(meetings)
+    .where(and(eq(meetings.boardId, fields.boardId), eq(meetings.startsAt, fields.startsAt)))
+    .get();
+  if (existing) return { meeting: existing, created: false };
+  const meeting = db
+    .insert(meetings)
+    .values({
+      boardId: fields.boardId,
+      startsAt: fields.startsAt,
+      isSample: fields.isSample ?? false,
+      title: fields.title ?? null,
+      sourceUid: fields.sourceUid ?? null,
+      createdAt: at,
+    })
+    .returning()
+    .get();
+  return { meeting, created: true };
+}
+
+/** Meetings of a board (not cancelled), oldest first. */
+export function listMeetings(db: Db, boardId: number): Meeting[] {
+  return db
+    .select()
+    .from(meetings)
+    .where(and(eq(meetings.boardId, boardId), eq(meetings.cancelled, false)))
+    .orderBy(asc(meetings.startsAt))
+    .all();
+}
+
+export function listAllMeetings(db: Db): Meeting[] {
+  return db.select().from(meetings).where(eq(meetings.cancelled, false)).orderBy(asc(meetings.startsAt)).all();
+}
+
+export function nextMeeting(db: Db, boardId: number, afterInstant: string): Meeting | undefined {
+  return db
+    .select()
+    .from(meetings)
+    .where(and(eq(meetings.boardId, boardId), eq(meetings.cancelled, false), gt(meetings.startsAt, afterInstant)))
+    .orderBy(asc(meetings.startsAt))
+    .get();
+}
+
+export function previousMeeting(db: Db, boardId: number, beforeInstant: string): Meeting | undefined {
+  const rows = db
+    .select()
+    .from(meetings)
+    .where(and(eq(meetings.boardId, boardId), eq(meetings.cancelled, false), lt(meetings.startsAt, beforeInstant)))
+    .orderBy(asc(meetings.startsAt))
+    .all();
+  return rows[rows.length - 1];
+}

@@ -1,0 +1,19 @@
+import type { DateTime } from 'luxon';
+import { loadPlanFile } from '../importers/load-plan-file.js';
+import { demoPlanPath } from '../paths.js';
+import type { Db } from './database.js';
+import { importPlanDocument } from './plan-import.js';
+
+/** True when the database holds no plan and no people: the only case the demo may be loaded into. */
+export function isEmptyDatabase(db: Db): boolean {
+  const row = db.$client.prepare('select (select count(*) from plans) + (select count(*) from people) as n').get() as { n: number };
+  return row.n === 0;
+}
+
+/** Loads the Southampton 2024 demo plan into an empty database. Returns false (and does nothing) otherwise. */
+export async function loadDemoIfEmpty(db: Db, now: DateTime): Promise<boolean> {
+  if (!isEmptyDatabase(db)) return false;
+  const loaded = await loadPlanFile(demoPlanPath());
+  importPlanDocument(db, loaded.document, { now, file: loaded.file, lineOf: loaded.lineOf, actorLabel: 'demo' });
+  return true;
+}

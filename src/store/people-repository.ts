@@ -1,0 +1,78 @@
+import { asc, eq } from 'drizzle-orm';
+import { people } from '../../db/schema.js';
+import type { Db } from './database.js';
+
+export type Person = typeof people.$inferSelect;
+
+export function findPersonByEmail(db: Db, email: string): Person | undefined {
+  return db.select().from(people).where(eq(people.email, email.trim().toLowerCase())).get();
+}
+
+export function findPersonBySlackId(db: Db, slackUserId: string): Person | undefined {
+  return db.select().from(people).where(eq(people.slackUserId, slackUserId)).get();
+}
+
+export function findPersonByTeamsId(db: Db, teamsUserId: string): Person | undefined {
+  return db.select().from(people).where(eq(people.teamsUserId, teamsUserId)).get();
+}
+
+export function getPerson(db: Db, id: number): Person | undefined {
+  return db.select().from(people).where(eq(people.id, id)).get();
+}
+
+export function listPeople(db: Db): Person[] {
+  return db.select().from(people).orderBy(asc(people.name), asc(people.id)).all();
+}
+
+export function listAdmins(db: Db): Person[] {
+  return db.select().from(people).where(eq(people.isAdmin, true)).orderBy(asc(people.name)).all();
+}
+
+export interface PersonFields {
+  name: string;
+  email: string;
+  slackUserId?: string | null;
+  teamsUserId?: string | null;
+  isAdmin?: boolean;
+  weeklyDigest?: boolean;
+}
+
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+
+/** Creates or updates a person by email. Fields left undefined keep their stored value. */
+export function upsertPerson(db: Db, fields: PersonFields, at: string): { person: Person; outcome: UpsertOutcome } {
+  const email = fields.email.trim().toLowerCase();
+  const existing = findPersonByEmail(db, email);
+  if (!existing) {
+    const person = db
+      .insert(people)
+      .values({
+        name: fields.name,
+        email,
+        slackUserId: fields.slackUserId ?? null,
+        teamsUserId: fields.teamsUserId ?? null,
+        isAdmin: fields.isAdmin ?? false,
+        weeklyDigest: fields.weeklyDigest ?? false,
+        createdAt: at,
+      })
+      .returning()
+      .get();
+    return { person, outcome: 'created' };
+  }
+  const next = {
+    name: fields.name,
+    slackUserId: fields.slackUserId === undefined ? existing.slackUserId : fields.slackUserId,
+    teamsUserId: fields.teamsUserId === undefined ? existing.teamsUserId : fields.teamsUserId,
+    isAdmin: fields.isAdmin ?? existing.isAdmin,
+    weeklyDigest: fields.weeklyDigest ?? existing.weeklyDigest,
+  };
+  const changed =
+    next.name !== existing.name ||
+    next.slackUserId !== existing.slackUserId ||
+    next.teamsUserId !== existing.teamsUserId ||
+    next.isAdmin !== existing.isAdmin ||
+    next.weeklyDigest !== existing.weeklyDigest;
+  if (!changed) return { person: existing, outcome: 'unchanged' };
+  const person = db.update(people).set(next).where(eq(people.id, existing.id)).returning().get();
+  return { person, outcome: 'updated' };
+}

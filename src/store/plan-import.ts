@@ -1,0 +1,647 @@
+// Writes a validated PlanDocument into the database: one transaction, idempotent, and history-keeping.
+// Matching keys: plans by code (or title when the file gives no code), workstreams by (plan, number),
+// actions by ref. Re-importing the same file changes nothing; an edited file updates in place, and
+// updates, date-change history and baselines are never touched.
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { DateTime } from 'luxon';
+import {
+  type ActionStatus,
+  actions,
+  dueDateChanges,
+  kpis,
+  type MilestoneRow,
+  plans,
+  updates,
+  workstreamSupportingRoles,
+  workstreams,
+} from '../../db/schema.js';
+import { toStoredInstant } from '../clock.js';
+import type { Deadline, DeadlineContext, SchoolTerm } from '../domain/deadline-types.js';
+import { findDeadlineInText, readDeadline } from '../domain/deadlines.js';
+import { derivePlanCode, formatRef, uniqueCode } from '../domain/plan-codes.js';
+import { readStatusWord } from '../domain/status.js';
+import { parseMeetingTime } from '../domain/meeting-time.js';
+import { ImportError, type ImportProblem } from '../importers/import-errors.js';
+import type { ActionInput, PlanDocument, PlanInput, WorkstreamInput } from '../importers/plan-document.js';
+import { recordAudit } from './audit-repository.js';
+import { addMeeting, findBoard, upsertBoard } from './boards-repository.js';
+import { type Db, inTransaction } from './database.js';
+import { nameKey } from './keys.js';
+import { getPartnership, savePartnership } from './partnership-repository.js';
+import { upsertPerson } from './people-repository.js';
+import { addHolder, addRoleAlias, currentHolders, ensureRole, findRole, handOverRole } from './roles-repository.js';
+
+export type Change = 'created' | 'updated' | 'unchanged' | 'removed';
+
+/** One line of the import report per action (also the `--json` shape). */
+export interface ActionReport {
+  ref: string;
+  plan: string;
+  workstream: string;
+  action: string;
+  lead: string | null;
+  owner: string | null;
+  with: string[];
+  /** The date phrase the dates came from (the action's own, or its workstream's). */
+  date_text: string | null;
+  date_source: 'action' | 'workstream' | 'none';
+  start: string | null;
+  due: string | null;
+  ongoing: boolean;
+  completed: boolean;
+  status: ActionStatus;
+  flags: string[];
+  change: Change;
+  line?: number;
+}
+
+export interface ImportSummary {
+  plans: Record<Change, number>;
+  workstreams: Record<Change, number>;
+  actions: Record<Change, number>;
+  people: Record<Exclude<Change, 'removed'>, number>;
+  boards: Record<Exclude<Change, 'removed'>, number>;
+  meetings: { created: number; unchanged: number };
+  roles: { created: number };
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  summary: ImportSummary;
+  actions: ActionReport[];
+  /** Things worth an officer's attention that did not stop the import. */
+  warnings: string[];
+}
+
+export interface ImportOptions {
+  now: DateTime;
+  dryRun?: boolean;
+  /** File name for messages. */
+  file?: string;
+  /** Maps a document path (e.g. ['plans', 0, 'workstreams', 1]) to a source line, for error messages. */
+  lineOf?: (path: (string | number)[]) => number | undefined;
+  actorLabel?: string;
+}
+
+class DryRunRollback extends Error {
+  constructor(readonly report: ImportReport) {
+    super('dry run');
+  }
+}
+
+const counts = () => ({ created: 0, updated: 0, unchanged: 0, removed: 0 });
+
+/** Imports a plan document. Throws ImportError (and writes nothing) when the document cannot be applied. */
+export function importPlanDocument(db: Db, doc: PlanDocument, options: ImportOptions): ImportReport {
+  try {
+    return inTransaction(db, () => {
+      const report = new PlanImporter(db, doc, options).run();
+      if (options.dryRun) throw new DryRunRollback(report);
+      return report;
+    });
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.report;
+    throw error;
+  }
+}
+
+class PlanImporter {
+  private readonly at: string;
+  private readonly problems: ImportProblem[] = [];
+  private readonly warnings: string[] = [];
+  private readonly rows: ActionReport[] = [];
+  private readonly summary: ImportSummary = {
+    plans: counts(),
+    workstreams: counts(),
+    actions: counts(),
+    people: { created: 0, updated: 0, unchanged: 0 },
+    boards: { created: 0, updated: 0, unchanged: 0 },
+    meetings: { created: 0, unchanged: 0 },
+    roles: { created: 0 },
+  };
+  private terms: SchoolTerm[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly doc: PlanDocument,
+    private readonly options: ImportOptions,
+  ) {
+    this.at = toStoredInstant(options.now);
+  }
+
+  run(): ImportReport {
+    this.importPartnership();
+    this.importRoles();
+    this.importPeople();
+    this.importBoards();
+    this.checkPlanKeys();
+    if (this.problems.length === 0) {
+      this.doc.plans.forEach((plan, i) => this.importPlan(plan, i));
+    }
+    if (this.problems.length > 0) throw new ImportError(this.problems);
+    recordAudit(this.db, {
+      at: this.at,
+      actorLabel: this.options.actorLabel ?? 'import',
+      event: 'plan.imported',
+      entity: this.options.file,
+      detail: this.summary,
+    });
+    return { dryRun: Boolean(this.options.dryRun), summary: this.summary, actions: this.rows, warnings: this.warnings };
+  }
+
+  private problem(path: (string | number)[], message: string, line?: number): void {
+    this.problems.push({
+      file: this.options.file,
+      line: line ?? this.options.lineOf?.(path),
+      path: formatPath(path),
+      message,
+    });
+  }
+
+  private role(name: string): number {
+    const { role, created } = ensureRole(this.db, name, this.at);
+    if (created) this.summary.roles.created += 1;
+    return role.id;
+  }
+
+  private importPartnership(): void {
+    const p = this.doc.partnership;
+    if (p) {
+      savePartnership(
+        this.db,
+        {
+          name: p.name,
+          timezone: p.timezone,
+          officeHours: p.office_hours,
+          schoolTerms: p.school_terms,
+          programmeChannel: p.programme_channel,
+        },
+        this.at,
+      );
+    }
+    this.terms = getPartnership(this.db).schoolTerms;
+  }
+
+  private importRoles(): void {
+    this.doc.roles.forEach((r, i) => {
+      const id = this.role(r.name);
+      r.aliases.forEach((alias, j) => {
+        if (!addRoleAlias(this.db, id, alias)) {
+          this.problem(['roles', i, 'aliases', j], `alias "${alias}" already names a different role`);
+        }
+      });
+    });
+  }
+
+  private importPeople(): void {
+    // Within one file every listed holder of a role holds it; holders the file does not list are
+    // handed over from only when the file names someone else for that role.
+    const holdersInFile = new Map<number, number[]>();
+    this.doc.people.forEach((p, i) => {
+      const clash = this.identityClash(p.email, p.slack_user_id, p.teams_user_id);
+      if (clash) {
+        this.problem(['people', i], clash);
+        return;
+      }
+      const { person, outcome } = upsertPerson(
+        this.db,
+        {
+          name: p.name,
+          email: p.email,
+          slackUserId: p.slack_user_id,
+          teamsUserId: p.teams_user_id,
+          isAdmin: p.admin,
+          weeklyDigest: p.weekly_digest,
+        },
+        this.at,
+      );
+      this.summary.people[outcome] += 1;
+      for (const roleName of p.roles) {
+        const roleId = this.role(roleName);
+        holdersInFile.set(roleId, [...(holdersInFile.get(roleId) ?? []), person.id]);
+      }
+    });
+    for (const [roleId, personIds] of holdersInFile) {
+      const listed = new Set(personIds);
+      const others = currentHolders(this.db, roleId).filter((h) => !listed.has(h.personId));
+      const [first, ...rest] = personIds;
+      if (first === undefined) continue;
+      if (others.length > 0) handOverRole(this.db, roleId, first, this.at);
+      else addHolder(this.db, roleId, first, this.at);
+      for (const id of rest) addHolder(this.db, roleId, id, this.at);
+    }
+  }
+
+  /** A Slack or Teams id already used by someone with a different email would merge two people. */
+  private identityClash(email: string, slackId?: string, teamsId?: string): string | undefined {
+    const rows = this.db.$client
+      .prepare('select email, slack_user_id as slack, teams_user_id as teams from people where (slack_user_id = ? or teams_user_id = ?) and email <> ?')
+      .all(slackId ?? null, teamsId ?? null, email) as { email: string; slack: string | null; teams: string | null }[];
+    const row = rows[0];
+    if (!row) return undefined;
+    const which = row.slack && row.slack === slackId ? `Slack user id ${slackId}` : `Teams user id ${teamsId}`;
+    return `${which} already belongs to ${row.email}`;
+  }
+
+  private importBoards(): void {
+    this.doc.boards.forEach((b, i) => {
+      const { board, outcome } = upsertBoard(
+        this.db,
+        {
+          name: b.name,
+          chairRoleId: b.chair_role ? this.role(b.chair_role) : undefined,
+          slackChannel: b.slack_channel,
+          teamsChannel: b.teams_channel,
+          updateWindowDays: b.lead_times?.update_window,
+          reminderDays: b.lead_times?.reminder,
+          papersDays: b.lead_times?.papers,
+        },
+        this.at,
+      );
+      this.summary.boards[outcome] += 1;
+      b.meetings.forEach((m, j) => {
+        const startsAt = parseMeetingTime(m.at);
+        if (!startsAt) {
+          this.problem(['boards', i, 'meetings', j, 'at'], `"${m.at}" is not a date and time; write e.g. 2024-12-04T14:00`);
+          return;
+        }
+        const { created } = addMeeting(
+          this.db,
+          { boardId: board.id, startsAt, isSample: m.sample, title: m.title ?? null },
+          this.at,
+        );
+        this.summary.meetings[created ? 'created' : 'unchanged'] += 1;
+      });
+    });
+  }
+
+  private boardId(name: string | undefined): number | null {
+    if (!name) return null;
+    const existing = findBoard(this.db, name);
+    if (existing) return existing.id;
+    const { board } = upsertBoard(this.db, { name }, this.at);
+    this.summary.boards.created += 1;
+    this.warnings.push(`Board "${name}" was not defined in the file and has been created with default lead times.`);
+    return board.id;
+  }
+
+  /** Fixes each plan's code up front, so refs are stable and duplicates are caught before writing. */
+  private readonly codes: string[] = [];
+  private checkPlanKeys(): void {
+    const existing = this.db.select({ code: plans.code, title: plans.title }).from(plans).all();
+    const taken = new Set(existing.map((p) => p.code));
+    const inFile = new Set<string>();
+    this.doc.plans.forEach((plan, i) => {
+      let code = plan.code;
+      if (!code) {
+        const sameTitle = existing.find((p) => nameKey(p.title) === nameKey(plan.title));
+        code = sameTitle ? sameTitle.code : uniqueCode(derivePlanCode(plan.title), new Set([...taken, ...inFile]));
+      }
+      if (inFile.has(code)) this.problem(['plans', i, 'code'], `plan code ${code} is used twice in this file`);
+      inFile.add(code);
+      this.codes.push(code);
+      const numbers = new Set<number>();
+      plan.workstreams.forEach((ws, j) => {
+        const n = ws.number ?? j + 1;
+        if (numbers.has(n)) this.problem(['plans', i, 'workstreams', j, 'number'], `workstream number ${n} is used twice in plan ${code}`);
+        numbers.add(n);
+        const actionNumbers = new Set<number>();
+        ws.actions.forEach((a, k) => {
+          const an = a.number ?? k + 1;
+          if (actionNumbers.has(an)) {
+            this.problem(['plans', i, 'workstreams', j, 'actions', k], `action ${formatRef(code as string, n, an)} appears twice`, a.source_line);
+          }
+          actionNumbers.add(an);
+        });
+        if (!ws.lead) this.problem(['plans', i, 'workstreams', j, 'lead'], `workstream "${ws.title}" has no accountable lead`);
+      });
+    });
+  }
+
+  private importPlan(plan: PlanInput, index: number): void {
+    const code = this.codes[index] as string;
+    const boardId = this.boardId(plan.board);
+    const values = {
+      title: plan.title,
+      areaForImprovement: plan.area_for_improvement ?? null,
+      findings: plan.findings ?? null,
+      outcomes: plan.outcomes,
+      evidence: plan.evidence,
+      boardId,
+      position: index,
+    };
+    const existing = this.db.select().from(plans).where(eq(plans.code, code)).get();
+    let planId: number;
+    if (!existing) {
+      planId = this.db.insert(plans).values({ code, ...values, createdAt: this.at, updatedAt: this.at }).returning({ id: plans.id }).get().id;
+      this.summary.plans.created += 1;
+    } else {
+      planId = existing.id;
+      const changed = differs(existing, values);
+      if (changed) this.db.update(plans).set({ ...values, updatedAt: this.at }).where(eq(plans.id, planId)).run();
+      this.summary.plans[changed ? 'updated' : 'unchanged'] += 1;
+    }
+    this.importKpis(planId, plan);
+
+    const seen: number[] = [];
+    plan.workstreams.forEach((ws, j) => {
+      seen.push(this.importWorkstream(planId, code, plan, ws, ws.number ?? j + 1, ['plans', index, 'workstreams', j]));
+    });
+    // Workstreams dropped from the file are marked removed, never deleted: their updates are evidence.
+    const stale = this.db
+      .select({ id: workstreams.id })
+      .from(workstreams)
+      .where(and(eq(workstreams.planId, planId), isNull(workstreams.removedAt)))
+      .all()
+      .filter((w) => !seen.includes(w.id));
+    for (const w of stale) {
+      this.db.update(workstreams).set({ removedAt: this.at, updatedAt: this.at }).where(eq(workstreams.id, w.id)).run();
+      this.summary.workstreams.removed += 1;
+      this.removeActions(w.id, [], plan.title, '(removed workstream)');
+    }
+  }
+
+  private importKpis(planId: number, plan: PlanInput): void {
+    plan.kpis.forEach((k, position) => {
+      const trajectory = k.trajectory.map((t) => ({
+        target: t.target,
+        by: t.by,
+        due: readDeadline(t.by, { reference: this.options.now.toISODate() as string, terms: this.terms }).due,
+      }));
+      const existing = this.db.select().from(kpis).where(and(eq(kpis.planId, planId), eq(kpis.name, k.name))).get();
+      const values = { baseline: k.baseline ?? null, trajectory, position };
+      if (!existing) this.db.insert(kpis).values({ planId, name: k.name, ...values }).run();
+      else if (differs(existing, values)) this.db.update(kpis).set(values).where(eq(kpis.id, existing.id)).run();
+    });
+  }
+
+  private importWorkstream(
+    planId: number,
+    code: string,
+    plan: PlanInput,
+    ws: WorkstreamInput,
+    number: number,
+    path: (string | number)[],
+  ): number {
+    const leadRoleId = ws.lead ? this.role(ws.lead) : null;
+    const supporting = unique(ws.with.map((name) => this.role(name))).filter((id) => id !== leadRoleId);
+    const deadline = ws.due
+      ? readDeadline(ws.due, { reference: this.options.now.toISODate() as string, terms: this.terms })
+      : undefined;
+    const values = {
+      title: ws.title,
+      leadRoleId,
+      boardId: ws.board ? this.boardId(ws.board) : null,
+      dateText: ws.due ?? null,
+      milestones: (deadline?.milestones ?? []).map(
+        (m): MilestoneRow => ({ text: m.text, start: m.start, due: m.due, ongoing: m.ongoing, completed: m.completed, flags: m.flags }),
+      ),
+      start: deadline?.start ?? null,
+      due: deadline?.due ?? null,
+      ongoing: deadline?.ongoing ?? false,
+      flags: deadline ? [...deadline.flags] : ['no-date'],
+      removedAt: null,
+    };
+    const existing = this.db
+      .select()
+      .from(workstreams)
+      .where(and(eq(workstreams.planId, planId), eq(workstreams.number, number)))
+      .get();
+    let id: number;
+    if (!existing) {
+      id = this.db
+        .insert(workstreams)
+        .values({ planId, number, ...values, createdAt: this.at, updatedAt: this.at })
+        .returning({ id: workstreams.id })
+        .get().id;
+      this.summary.workstreams.created += 1;
+    } else {
+      id = existing.id;
+      const changed = differs(existing, values);
+      if (changed) this.db.update(workstreams).set({ ...values, updatedAt: this.at }).where(eq(workstreams.id, id)).run();
+      this.summary.workstreams[changed ? 'updated' : 'unchanged'] += 1;
+    }
+    const currentSupport = this.db
+      .select({ roleId: workstreamSupportingRoles.roleId })
+      .from(workstreamSupportingRoles)
+      .where(eq(workstreamSupportingRoles.workstreamId, id))
+      .all()
+      .map((r) => r.roleId);
+    if (JSON.stringify(currentSupport) !== JSON.stringify(supporting)) {
+      this.db.delete(workstreamSupportingRoles).where(eq(workstreamSupportingRoles.workstreamId, id)).run();
+      supporting.forEach((roleId, position) => {
+        this.db.insert(workstreamSupportingRoles).values({ workstreamId: id, roleId, position }).run();
+      });
+    }
+
+    const window = { start: values.start, due: values.due };
+    const seenActions: number[] = [];
+    ws.actions.forEach((action, k) => {
+      seenActions.push(
+        this.importAction(id, code, number, action, action.number ?? k + 1, window, { plan, ws }, [...path, 'actions', k]),
+      );
+    });
+    this.removeActions(id, seenActions, plan.title, ws.title);
+    return id;
+  }
+
+  private importAction(
+    workstreamId: number,
+    code: string,
+    wsNumber: number,
+    action: ActionInput,
+    number: number,
+    window: { start: string | null; due: string | null },
+    parents: { plan: PlanInput; ws: WorkstreamInput },
+    path: (string | number)[],
+  ): number {
+    const ref = formatRef(code, wsNumber, number);
+    const ctx: DeadlineContext = { window, reference: this.options.now.toISODate() as string, terms: this.terms };
+    const own: { phrase: string; deadline: Deadline } | null = action.due
+      ? { phrase: action.due, deadline: readDeadline(action.due, ctx) }
+      : findDeadlineInText(action.text, ctx);
+    const fileStatus = action.status ? readStatusWord(action.status, true) : undefined;
+    if (action.status && !fileStatus) {
+      this.problem([...path, 'status'], `status "${action.status}" is not one of green, amber, red, blue/complete, not started`, action.source_line);
+    }
+    const completed = Boolean(own?.deadline.completed) || fileStatus === 'blue';
+    const importedStatus: ActionStatus | null = fileStatus ?? (completed ? 'blue' : null);
+    const ownHasDates = Boolean(own && (own.deadline.due || own.deadline.start));
+    const dateSource: ActionReport['date_source'] = ownHasDates ? 'action' : window.due || window.start ? 'workstream' : 'none';
+    const start = ownHasDates ? (own?.deadline.start ?? null) : window.start;
+    // An action with only a start ("from Sept 24") still finishes by its workstream's due date.
+    const due = ownHasDates ? (own?.deadline.due ?? window.due) : window.due;
+    const flags = unique([
+      ...(own?.deadline.flags ?? []),
+      ...(dateSource === 'none' && !completed ? ['no-date'] : []),
+    ]);
+    const values = {
+      workstreamId,
+      number,
+      text: action.text,
+      ownerRoleId: action.owner ? this.role(action.owner) : null,
+      dateText: ownHasDates || own?.deadline.flags.length ? (own?.phrase ?? null) : null,
+      dateSource,
+      start,
+      due,
+      ongoing: Boolean(own?.deadline.ongoing),
+      flags,
+      removedAt: null,
+    };
+
+    const existing = this.db.select().from(actions).where(eq(actions.ref, ref)).get();
+    let id: number;
+    let change: Change;
+    let status: ActionStatus;
+    if (!existing) {
+      status = importedStatus ?? 'not_started';
+      id = this.db
+        .insert(actions)
+        .values({
+          ref,
+          ...values,
+          baselineDue: due,
+          status,
+          importedStatus,
+          percent: status === 'blue' ? 100 : null,
+          createdAt: this.at,
+          updatedAt: this.at,
+        })
+        .returning({ id: actions.id })
+        .get().id;
+      change = 'created';
+    } else {
+      id = existing.id;
+      status = existing.status;
+      const changed = differs(existing, values);
+      if (changed) {
+        this.db.update(actions).set({ ...values, updatedAt: this.at }).where(eq(actions.id, id)).run();
+        if (existing.due !== due) {
+          // The plan file moved the date: keep the trail; the baseline on the action stays as it was.
+          this.db
+            .insert(dueDateChanges)
+            .values({
+              actionId: id,
+              requestedAt: this.at,
+              fromDue: existing.due,
+              toDue: due,
+              phrase: values.dateText ?? parents.ws.due ?? '',
+              reason: `Plan file ${this.options.file ?? ''} changed the date`.replace(/\s+/g, ' ').trim(),
+              state: 'imported',
+            })
+            .run();
+          if (existing.baselineDue === null && due) {
+            this.db.update(actions).set({ baselineDue: due }).where(eq(actions.id, id)).run();
+          }
+        }
+      }
+      // A status written in the file is applied only when the file's status itself changed, so a
+      // re-import never overrides what owners have reported in chat since.
+      if (importedStatus && importedStatus !== existing.importedStatus) {
+        this.db
+          .insert(updates)
+          .values({
+            actionId: id,
+            createdAt: this.at,
+            platform: 'import',
+            kind: 'import',
+            status: importedStatus,
+            percent: importedStatus === 'blue' ? 100 : null,
+            note: `Status set by plan file ${this.options.file ?? ''}`.trim(),
+            rawText: action.status ?? action.text,
+          })
+          .run();
+        this.db
+          .update(actions)
+          .set({ status: importedStatus, importedStatus, updatedAt: this.at })
+          .where(eq(actions.id, id))
+          .run();
+        status = importedStatus;
+      }
+      change = changed || status !== existing.status ? 'updated' : 'unchanged';
+    }
+    this.summary.actions[change] += 1;
+    this.indexForSearch(id, ref, action.text, parents.ws.title, parents.plan.title);
+
+    const leadName = parents.ws.lead ? (findRole(this.db, parents.ws.lead)?.name ?? parents.ws.lead) : null;
+    this.rows.push({
+      ref,
+      plan: parents.plan.title,
+      workstream: parents.ws.title,
+      action: action.text,
+      lead: leadName,
+      owner: action.owner ? (findRole(this.db, action.owner)?.name ?? action.owner) : leadName,
+      with: parents.ws.with.map((n) => findRole(this.db, n)?.name ?? n),
+      date_text: values.dateSource === 'workstream' ? (parents.ws.due ?? null) : values.dateText,
+      date_source: dateSource,
+      start,
+      due,
+      ongoing: values.ongoing || (dateSource === 'workstream' && Boolean(parents.ws.due && /ongoing|beyond/i.test(parents.ws.due))),
+      completed,
+      status,
+      flags,
+      change,
+      line: action.source_line ?? this.options.lineOf?.(path),
+    });
+    return id;
+  }
+
+  private indexForSearch(id: number, ref: string, text: string, workstream: string, plan: string): void {
+    const client = this.db.$client;
+    client.prepare('delete from action_search where rowid = ?').run(id);
+    client.prepare('insert into action_search (rowid, ref, text, workstream, plan) values (?, ?, ?, ?, ?)').run(id, ref, text, workstream, plan);
+  }
+
+  private removeActions(workstreamId: number, keep: number[], planTitle: string, wsTitle: string): void {
+    const live = this.db
+      .select({ id: actions.id, ref: actions.ref, text: actions.text, status: actions.status, due: actions.due })
+      .from(actions)
+      .where(and(eq(actions.workstreamId, workstreamId), isNull(actions.removedAt)))
+      .all()
+      .filter((a) => !keep.includes(a.id));
+    if (live.length === 0) return;
+    this.db
+      .update(actions)
+      .set({ removedAt: this.at, updatedAt: this.at })
+      .where(inArray(actions.id, live.map((a) => a.id)))
+      .run();
+    for (const a of live) {
+      this.db.$client.prepare('delete from action_search where rowid = ?').run(a.id);
+      this.summary.actions.removed += 1;
+      this.rows.push({
+        ref: a.ref,
+        plan: planTitle,
+        workstream: wsTitle,
+        action: a.text,
+        lead: null,
+        owner: null,
+        with: [],
+        date_text: null,
+        date_source: 'none',
+        start: null,
+        due: a.due,
+        ongoing: false,
+        completed: a.status === 'blue',
+        status: a.status,
+        flags: ['removed'],
+        change: 'removed',
+      });
+    }
+    this.warnings.push(
+      `${live.length} action(s) no longer in the file were marked removed (${live.map((a) => a.ref).join(', ')}); their updates are kept.`,
+    );
+  }
+}
+
+function differs(existing: Record<string, unknown>, values: Record<string, unknown>): boolean {
+  return Object.entries(values).some(([k, v]) => JSON.stringify(existing[k] ?? null) !== JSON.stringify(v ?? null));
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+function formatPath(path: (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+

@@ -1,0 +1,125 @@
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import { people, roleAliases, roleAssignments, roles } from '../../db/schema.js';
+import type { Db } from './database.js';
+import { nameKey } from './keys.js';
+
+export interface Role {
+  id: number;
+  name: string;
+}
+
+/** Finds a role by name or alias, case-insensitively. */
+export function findRole(db: Db, name: string): Role | undefined {
+  const key = nameKey(name);
+  const direct = db.select({ id: roles.id, name: roles.name }).from(roles).where(eq(roles.key, key)).get();
+  if (direct) return direct;
+  const alias = db
+    .select({ id: roles.id, name: roles.name })
+    .from(roleAliases)
+    .innerJoin(roles, eq(roles.id, roleAliases.roleId))
+    .where(eq(roleAliases.key, key))
+    .get();
+  return alias;
+}
+
+/** Finds a role, creating it when the plan names one for the first time. */
+export function ensureRole(db: Db, name: string, at: string): { role: Role; created: boolean } {
+  const existing = findRole(db, name);
+  if (existing) return { role: existing, created: false };
+  const row = db
+    .insert(roles)
+    .values({ name: name.replace(/\s+/g, ' ').trim(), key: nameKey(name), createdAt: at })
+    .returning({ id: roles.id, name: roles.name })
+    .get();
+  return { role: row, created: true };
+}
+
+/** Records another spelling of a role. Returns false when the alias already means a different role. */
+export function addRoleAlias(db: Db, roleId: number, alias: string): boolean {
+  const key = nameKey(alias);
+  const other = findRole(db, alias);
+  if (other && other.id !== roleId) return false;
+  if (other) return true;
+  db.insert(roleAliases).values({ key, alias, roleId }).run();
+  return true;
+}
+
+export function listRoles(db: Db): Role[] {
+  return db.select({ id: roles.id, name: roles.name }).from(roles).orderBy(asc(roles.name)).all();
+}
+
+export interface Holder {
+  personId: number;
+  name: string;
+  email: string;
+  since: string;
+}
+
+export function currentHolders(db: Db, roleId: number): Holder[] {
+  return db
+    .select({ personId: people.id, name: people.name, email: people.email, since: roleAssignments.startedAt })
+    .from(roleAssignments)
+    .innerJoin(people, eq(people.id, roleAssignments.personId))
+    .where(and(eq(roleAssignments.roleId, roleId), isNull(roleAssignments.endedAt)))
+    .orderBy(asc(roleAssignments.startedAt), asc(roleAssignments.id))
+    .all();
+}
+
+export function currentRolesOf(db: Db, personId: number): Role[] {
+  return db
+    .select({ id: roles.id, name: roles.name })
+    .from(roleAssignments)
+    .innerJoin(roles, eq(roles.id, roleAssignments.roleId))
+    .where(and(eq(roleAssignments.personId, personId), isNull(roleAssignments.endedAt)))
+    .orderBy(asc(roles.name))
+    .all();
+}
+
+export interface AssignmentHistoryRow {
+  personId: number;
+  name: string;
+  email: string;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+export function assignmentHistory(db: Db, roleId: number): AssignmentHistoryRow[] {
+  return db
+    .select({
+      personId: people.id,
+      name: people.name,
+      email: people.email,
+      startedAt: roleAssignments.startedAt,
+      endedAt: roleAssignments.endedAt,
+    })
+    .from(roleAssignments)
+    .innerJoin(people, eq(people.id, roleAssignments.personId))
+    .where(eq(roleAssignments.roleId, roleId))
+    .orderBy(asc(roleAssignments.startedAt), asc(roleAssignments.id))
+    .all();
+}
+
+/** Adds a holder without ending anyone else's assignment (a role can be shared). No-op if already held. */
+export function addHolder(db: Db, roleId: number, personId: number, at: string): boolean {
+  const held = currentHolders(db, roleId).some((h) => h.personId === personId);
+  if (held) return false;
+  db.insert(roleAssignments).values({ roleId, personId, startedAt: at }).run();
+  return true;
+}
+
+/**
+ * Hands a role to one person: every other current holder's assignment ends now, the new one starts
+ * now. Earlier rows stay, so "who held this role in March?" can still be answered.
+ */
+export function handOverRole(db: Db, roleId: number, personId: number, at: string): { ended: Holder[]; started: boolean } {
+  const holders = currentHolders(db, roleId);
+  const ended = holders.filter((h) => h.personId !== personId);
+  for (const h of ended) {
+    db.update(roleAssignments)
+      .set({ endedAt: at })
+      .where(and(eq(roleAssignments.roleId, roleId), eq(roleAssignments.personId, h.personId), isNull(roleAssignments.endedAt)))
+      .run();
+  }
+  const started = addHolder(db, roleId, personId, at);
+  return { ended, started };
+}

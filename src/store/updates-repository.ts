@@ -1,0 +1,147 @@
+// Updates are append-only and date changes keep the baseline: the trail a partnership shows inspectors.
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { type ActionStatus, actions, dueDateChanges, people, updates } from '../../db/schema.js';
+import type { Db } from './database.js';
+
+export interface NewUpdate {
+  actionId: number;
+  personId: number | null;
+  at: string;
+  platform: string;
+  kind: 'update' | 'no_change' | 'correction' | 'import';
+  status?: ActionStatus | null;
+  percent?: number | null;
+  note?: string | null;
+  evidenceUrl?: string | null;
+  rawText: string;
+}
+
+/** Appends an update and moves the action's current status/percent when the update gives them. */
+export function recordUpdate(db: Db, update: NewUpdate): number {
+  const id = db
+    .insert(updates)
+    .values({
+      actionId: update.actionId,
+      personId: update.personId,
+      createdAt: update.at,
+      platform: update.platform,
+      kind: update.kind,
+      status: update.status ?? null,
+      percent: update.percent ?? null,
+      note: update.note ?? null,
+      evidenceUrl: update.evidenceUrl ?? null,
+      rawText: update.rawText,
+    })
+    .returning({ id: updates.id })
+    .get().id;
+  const set: { status?: ActionStatus; percent?: number | null; updatedAt: string } = { updatedAt: update.at };
+  if (update.status) set.status = update.status;
+  if (update.percent !== undefined && update.percent !== null) set.percent = update.percent;
+  else if (update.status === 'blue') set.percent = 100;
+  if (set.status || set.percent !== undefined) db.update(actions).set(set).where(eq(actions.id, update.actionId)).run();
+  return id;
+}
+
+export interface UpdateRow {
+  id: number;
+  at: string;
+  personId: number | null;
+  personName: string | null;
+  platform: string;
+  kind: string;
+  status: ActionStatus | null;
+  percent: number | null;
+  note: string | null;
+  evidenceUrl: string | null;
+  rawText: string;
+}
+
+export function listUpdates(db: Db, actionId: number): UpdateRow[] {
+  return db
+    .select({
+      id: updates.id,
+      at: updates.createdAt,
+      personId: updates.personId,
+      personName: people.name,
+      platform: updates.platform,
+      kind: updates.kind,
+      status: updates.status,
+      percent: updates.percent,
+      note: updates.note,
+      evidenceUrl: updates.evidenceUrl,
+      rawText: updates.rawText,
+    })
+    .from(updates)
+    .leftJoin(people, eq(people.id, updates.personId))
+    .where(eq(updates.actionId, actionId))
+    .orderBy(asc(updates.createdAt), asc(updates.id))
+    .all();
+}
+
+export type DateChange = typeof dueDateChanges.$inferSelect & { requestedByName: string | null };
+
+export function listDateChanges(db: Db, actionId: number): DateChange[] {
+  return db
+    .select({ change: dueDateChanges, requestedByName: people.name })
+    .from(dueDateChanges)
+    .leftJoin(people, eq(people.id, dueDateChanges.requestedBy))
+    .where(eq(dueDateChanges.actionId, actionId))
+    .orderBy(asc(dueDateChanges.requestedAt), asc(dueDateChanges.id))
+    .all()
+    .map((r) => ({ ...r.change, requestedByName: r.requestedByName }));
+}
+
+export function pendingDateChange(db: Db, actionId: number): DateChange | undefined {
+  const row = db
+    .select({ change: dueDateChanges, requestedByName: people.name })
+    .from(dueDateChanges)
+    .leftJoin(people, eq(people.id, dueDateChanges.requestedBy))
+    .where(and(eq(dueDateChanges.actionId, actionId), eq(dueDateChanges.state, 'pending')))
+    .orderBy(desc(dueDateChanges.id))
+    .get();
+  return row ? { ...row.change, requestedByName: row.requestedByName } : undefined;
+}
+
+export interface NewDateChangeRequest {
+  actionId: number;
+  requestedBy: number;
+  at: string;
+  fromDue: string | null;
+  toDue: string;
+  phrase: string;
+  reason: string | null;
+  updateId: number | null;
+}
+
+/** A new request supersedes an older pending one for the same action (the chair sees the latest ask). */
+export function requestDateChange(db: Db, request: NewDateChangeRequest): number {
+  db.update(dueDateChanges)
+    .set({ state: 'superseded', decidedAt: request.at })
+    .where(and(eq(dueDateChanges.actionId, request.actionId), eq(dueDateChanges.state, 'pending')))
+    .run();
+  return db
+    .insert(dueDateChanges)
+    .values({
+      actionId: request.actionId,
+      requestedBy: request.requestedBy,
+      requestedAt: request.at,
+      fromDue: request.fromDue,
+      toDue: request.toDue,
+      phrase: request.phrase,
+      reason: request.reason,
+      state: 'pending',
+      updateId: request.updateId,
+    })
+    .returning({ id: dueDateChanges.id })
+    .get().id;
+}
+
+/** Approving moves the action's due date; the baseline on the action is never touched. */
+export function decideDateChange(db: Db, changeId: number, decision: 'approved' | 'rejected', deciderId: number, at: string): void {
+  const change = db.select().from(dueDateChanges).where(eq(dueDateChanges.id, changeId)).get();
+  if (!change) throw new Error(`date change ${changeId} not found`);
+  db.update(dueDateChanges).set({ state: decision, decidedBy: deciderId, decidedAt: at }).where(eq(dueDateChanges.id, changeId)).run();
+  if (decision === 'approved') {
+    db.update(actions).set({ due: change.toDue, updatedAt: at }).where(eq(actions.id, change.actionId)).run();
+  }
+}

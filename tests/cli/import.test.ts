@@ -1,0 +1,260 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { closeDatabase, openDatabase } from '../../src/store/database.js';
+import { sendbot, sendbotJson } from '../helpers/cli.js';
+import { tempDbPath, writeTemp } from '../helpers/temp.js';
+
+interface JsonAction {
+  ref: string;
+  plan: string;
+  workstream: string;
+  action: string;
+  lead: string | null;
+  with: string[];
+  due: string | null;
+  start: string | null;
+  ongoing: boolean;
+  completed: boolean;
+  flags: string[];
+  change: string;
+  status: string;
+}
+
+const SMALL_PLAN = `
+partnership:
+  name: Testshire SEND Partnership
+roles:
+  - name: Head of SEND
+    aliases: [SCC Head of SEND]
+people:
+  - { name: Ada Admin, email: ada@example.org, roles: [Programme Officer], admin: true, slack_user_id: UADA }
+  - { name: Sam Send, email: sam@example.org, roles: [Head of SEND], slack_user_id: USAM }
+boards:
+  - name: SEND Partnership Board
+    chair_role: Director of Children's Services
+    meetings:
+      - { at: "2024-12-04T14:00", sample: true }
+plans:
+  - code: nd
+    title: Neurodiversity Improvement Plan
+    board: SEND Partnership Board
+    workstreams:
+      - title: Needs-led system
+        lead: SCC Head of SEND
+        with: [Head of Commissioning, Parent Carer Forum]
+        due: |
+          Communication campaign commencing Sept 24
+
+          Roll out Oct 24 – July 25
+        actions:
+          - text: Roll out the profiling tool to all schools
+          - text: Evaluation report by end Feb 25
+          - text: Launch the guide COMPLETED
+`;
+
+function tableCounts(path: string) {
+  const db = openDatabase(path);
+  const n = (t: string) => (db.$client.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n;
+  const counts = {
+    plans: n('plans'),
+    workstreams: n('workstreams'),
+    actions: n('actions'),
+    people: n('people'),
+    updates: n('updates'),
+    due_date_changes: n('due_date_changes'),
+    role_assignments: n('role_assignments'),
+  };
+  closeDatabase(db);
+  return counts;
+}
+
+function snapshotActions(path: string) {
+  const db = openDatabase(path);
+  const rows = db.$client
+    .prepare('select ref, text, owner_role_id, date_text, start, due, baseline_due, ongoing, flags, status, removed_at from actions order by ref')
+    .all();
+  closeDatabase(db);
+  return rows;
+}
+
+describe('sendbot import (YAML)', () => {
+  it('imports plans, roles, people, boards and reads each action’s dates', async () => {
+    const db = tempDbPath();
+    const file = writeTemp('plan.yaml', SMALL_PLAN);
+    const rows = await sendbotJson<JsonAction[]>(db, 'import', file);
+    expect(rows.map((r) => r.ref)).toEqual(['ND-1.1', 'ND-1.2', 'ND-1.3']);
+    const [first, second, third] = rows as [JsonAction, JsonAction, JsonAction];
+    // The alias resolves to the role's canonical name.
+    expect(first.lead).toBe('Head of SEND');
+    expect(first.with).toEqual(['Head of Commissioning', 'Parent Carer Forum']);
+    // No date in the text: the workstream's window applies.
+    expect(first.start).toBe('2024-09-01');
+    expect(first.due).toBe('2025-07-31');
+    // Its own "by end Feb 25".
+    expect(second.due).toBe('2025-02-28');
+    expect(third.completed).toBe(true);
+    expect(third.status).toBe('blue');
+    expect(tableCounts(db)).toMatchObject({ plans: 1, workstreams: 1, actions: 3, people: 2 });
+  });
+
+  it('is idempotent: importing the same file again changes nothing', async () => {
+    const db = tempDbPath();
+    const file = writeTemp('plan.yaml', SMALL_PLAN);
+    await sendbot(db, 'import', file);
+    const before = { counts: tableCounts(db), actions: snapshotActions(db) };
+    const again = await sendbotJson<JsonAction[]>(db, 'import', file);
+    expect(again.every((r) => r.change === 'unchanged')).toBe(true);
+    expect({ counts: tableCounts(db), actions: snapshotActions(db) }).toEqual(before);
+  });
+
+  it('updates an edited file in place, keeping updates, baselines and removed actions', async () => {
+    const db = tempDbPath();
+    await sendbot(db, 'import', writeTemp('plan.yaml', SMALL_PLAN));
+    // An owner's update recorded between imports must survive.
+    const conn = openDatabase(db);
+    const actionId = (conn.$client.prepare("select id from actions where ref = 'ND-1.2'").get() as { id: number }).id;
+    conn.$client
+      .prepare("insert into updates (action_id, created_at, platform, kind, status, note, raw_text) values (?, '2024-11-01T10:00:00.000Z', 'slack', 'update', 'amber', 'slipping', 'update ND-1.2 amber slipping')")
+      .run(actionId);
+    closeDatabase(conn);
+
+    const edited = SMALL_PLAN.replace('Evaluation report by end Feb 25', 'Evaluation report by end Apr 25').replace(
+      '          - text: Launch the guide COMPLETED\n',
+      '          - text: Launch the guide COMPLETED\n          - text: Brand new action by Dec 25\n',
+    );
+    const rows = await sendbotJson<JsonAction[]>(db, 'import', writeTemp('plan.yaml', edited));
+    expect(rows.find((r) => r.ref === 'ND-1.2')).toMatchObject({ due: '2025-04-30', change: 'updated' });
+    expect(rows.find((r) => r.ref === 'ND-1.4')).toMatchObject({ due: '2025-12-31', change: 'created' });
+    expect(rows.find((r) => r.ref === 'ND-1.1')?.change).toBe('unchanged');
+
+    const check = openDatabase(db);
+    const action = check.$client.prepare("select due, baseline_due from actions where ref = 'ND-1.2'").get();
+    expect(action).toEqual({ due: '2025-04-30', baseline_due: '2025-02-28' });
+    const change = check.$client.prepare('select from_due, to_due, state from due_date_changes where action_id = ?').get(actionId);
+    expect(change).toEqual({ from_due: '2025-02-28', to_due: '2025-04-30', state: 'imported' });
+    const kept = check.$client.prepare('select note from updates where action_id = ?').all(actionId);
+    expect(kept).toEqual([{ note: 'slipping' }]);
+    closeDatabase(check);
+
+    // Dropping an action marks it removed, never deletes it.
+    const shorter = SMALL_PLAN.replace('          - text: Launch the guide COMPLETED\n', '');
+    const after = await sendbotJson<JsonAction[]>(db, 'import', writeTemp('plan.yaml', shorter));
+    expect(after.find((r) => r.ref === 'ND-1.3')?.change).toBe('removed');
+    const final = openDatabase(db);
+    expect(final.$client.prepare("select removed_at is not null as removed from actions where ref = 'ND-1.3'").get()).toEqual({ removed: 1 });
+    closeDatabase(final);
+  });
+
+  it('rejects a YAML file with its line number and writes nothing', async () => {
+    const db = tempDbPath();
+    const bad = SMALL_PLAN.replace('      - title: Needs-led system', '      - title: ""');
+    const result = await sendbot(db, 'import', writeTemp('plan.yaml', bad));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/plan\.yaml line 2\d, at plans\[0\]\.workstreams\[0\]\.title: must not be empty/);
+    expect(tableCounts(db)).toMatchObject({ plans: 0, actions: 0, people: 0 });
+  });
+
+  it('rolls back everything when a problem is found after writing has started', async () => {
+    const db = tempDbPath();
+    // People and boards are written before plans are checked: a duplicate code must undo them too.
+    const dup = SMALL_PLAN + SMALL_PLAN.split('plans:\n')[1]!.replace(/^/, '');
+    const result = await sendbot(db, 'import', writeTemp('plan.yaml', dup.replace('plans:\n', 'plans:\n')));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('plan code ND is used twice');
+    expect(tableCounts(db)).toMatchObject({ plans: 0, actions: 0, people: 0, role_assignments: 0 });
+  });
+
+  it('--dry-run reports without writing', async () => {
+    const db = tempDbPath();
+    const rows = await sendbotJson<JsonAction[]>(db, 'import', writeTemp('plan.yaml', SMALL_PLAN), '--dry-run');
+    expect(rows).toHaveLength(3);
+    expect(tableCounts(db)).toMatchObject({ plans: 0, actions: 0, people: 0 });
+  });
+});
+
+const CSV_PLAN = [
+  'Improvement Plan,Strategic Workstream Priority,Accountable Lead,With,Date of Completion,Key Actions,Status',
+  'Transitions Improvement Plan,Governance,Deputy Director Integrated Commissioning,,31 July 24,Relaunch the PFA Improvement Plan COMPLETED,complete',
+  ',Information and Guidance,Local Offer Development Officer,"SEND Strategic Lead; Designated Clinical Officer for SEND",31 Dec 24,Finalise and launch Health PFA guide by Dec 24,',
+  ',,,,,Co-design and launch Independent Living PFA guide,amber',
+  ',,,,,Co-design and launch Community guide by Nov 24,',
+].join('\n');
+
+describe('sendbot import (CSV and XLSX)', () => {
+  it('reads the plan’s own headings and fills merged (blank) cells from the row above', async () => {
+    const db = tempDbPath();
+    const rows = await sendbotJson<JsonAction[]>(db, 'import', writeTemp('plan.csv', CSV_PLAN));
+    expect(rows.map((r) => [r.ref, r.lead, r.due, r.status])).toEqual([
+      ['TRA-1.1', 'Deputy Director Integrated Commissioning', '2024-07-31', 'blue'],
+      ['TRA-2.1', 'Local Offer Development Officer', '2024-12-31', 'not_started'],
+      ['TRA-2.2', 'Local Offer Development Officer', '2024-12-31', 'amber'],
+      ['TRA-2.3', 'Local Offer Development Officer', '2024-11-30', 'not_started'],
+    ]);
+    expect(rows[1]?.with).toEqual(['SEND Strategic Lead', 'Designated Clinical Officer for SEND']);
+    expect(rows.every((r) => r.plan === 'Transitions Improvement Plan')).toBe(true);
+  });
+
+  it('rejects a CSV with a blank action, naming row and column, and writes nothing', async () => {
+    const db = tempDbPath();
+    const bad = `${CSV_PLAN}\n,,,,,,green\n`;
+    const result = await sendbot(db, 'import', writeTemp('plan.csv', bad));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/plan\.csv row 6, column "Key Actions"/);
+    expect(tableCounts(db)).toMatchObject({ plans: 0, actions: 0 });
+  });
+
+  it('imports the first sheet of an XLSX workbook with snake_case headers and a refs column', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Plan');
+    ws.addRow(['plan', 'plan_code', 'workstream', 'lead', 'with', 'due', 'ref', 'action']);
+    ws.addRow(['Workforce Development', 'WD', 'Skills audit', 'Inclusion Audit Manager', 'Head of SEND', 'November 2024', 'WD-1.1', 'SENCo skills audit']);
+    ws.addRow([null, null, null, null, null, null, 'WD-1.2', 'Online skills audit in all settings']);
+    ws.addRow([null, null, 'Gap analysis', 'Head of SEND', null, 'January-March 2025', 'WD-2.1', 'Identify workforce needs']);
+    ws.mergeCells('A2:A4');
+    const path = writeTemp('plan.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    const db = tempDbPath();
+    const rows = await sendbotJson<JsonAction[]>(db, 'import', path);
+    expect(rows.map((r) => [r.ref, r.lead, r.start, r.due])).toEqual([
+      ['WD-1.1', 'Inclusion Audit Manager', null, '2024-11-30'],
+      ['WD-1.2', 'Inclusion Audit Manager', null, '2024-11-30'],
+      ['WD-2.1', 'Head of SEND', '2025-01-01', '2025-03-31'],
+    ]);
+  });
+});
+
+describe('sendbot people and role assign', () => {
+  it('hands a role over, ending the previous assignment and keeping history', async () => {
+    const db = tempDbPath();
+    await sendbot(db, 'import', writeTemp('plan.yaml', SMALL_PLAN));
+    const csv = 'name,email,role,slack_user_id,teams_user_id,admin\nRiley New,riley@example.org,,URILEY,,no\n';
+    expect((await sendbot(db, 'people', 'import', writeTemp('people.csv', csv))).code).toBe(0);
+
+    const result = await sendbot(db, '--now', '2025-01-06T10:00', 'role', 'assign', 'head of send', 'riley@example.org');
+    expect(result.stdout).toContain('Head of SEND is now held by Riley New <riley@example.org> (was Sam Send <sam@example.org>)');
+
+    const people = await sendbotJson<{ email: string; roles: string[] }[]>(db, 'people');
+    expect(people.find((p) => p.email === 'riley@example.org')?.roles).toEqual(['Head of SEND']);
+    expect(people.find((p) => p.email === 'sam@example.org')?.roles).toEqual([]);
+
+    const conn = openDatabase(db);
+    const history = conn.$client
+      .prepare(
+        "select p.email, ra.ended_at from role_assignments ra join people p on p.id = ra.person_id join roles r on r.id = ra.role_id where r.name = 'Head of SEND' order by ra.id",
+      )
+      .all();
+    expect(history).toEqual([
+      { email: 'sam@example.org', ended_at: '2025-01-06T10:00:00.000Z' },
+      { email: 'riley@example.org', ended_at: null },
+    ]);
+    closeDatabase(conn);
+  });
+
+  it('refuses a people file with a bad email, naming the row, and writes nothing', async () => {
+    const db = tempDbPath();
+    const csv = 'name,email,role,slack_user_id,teams_user_id,admin\nGood Person,good@example.org,Head of SEND,,,no\nBad Person,not-an-email,,,,no\n';
+    const result = await sendbot(db, 'people', 'import', writeTemp('people.csv', csv));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/people\.csv row 3, column "email"/);
+    expect(tableCounts(db).people).toBe(0);
+  });
+});
