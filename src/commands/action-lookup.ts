@@ -1,0 +1,51 @@
+import { distance } from 'fastest-levenshtein';
+import { normaliseRef } from '../domain/plan-codes.js';
+import { type ActionView, getActionView, listRefs } from '../store/actions-repository.js';
+import type { Db } from '../store/database.js';
+import { UserError } from './types.js';
+
+export interface RefMatch {
+  ref: string;
+  /** How many words the reference took ("ND 1.2" is two). */
+  consumed: number;
+}
+
+/** Reads a tolerant reference from the start of `words`: "ND-1.2", "nd-1.2", "ND1.2", "ND 1.2". */
+export function readRef(words: string[]): RefMatch | undefined {
+  const [a, b] = words;
+  if (a === undefined) return undefined;
+  const one = normaliseRef(a);
+  if (one) return { ref: one, consumed: 1 };
+  if (b !== undefined) {
+    const two = normaliseRef(`${a} ${b}`);
+    if (two) return { ref: two, consumed: 2 };
+  }
+  return undefined;
+}
+
+export function looksLikeRef(word: string | undefined): boolean {
+  return word !== undefined && /^[A-Za-z]{1,10}[-–_ ]?\d/.test(word);
+}
+
+/** The nearest existing refs to a mistyped one, best first. */
+export function nearestRefs(db: Db, ref: string, limit = 3): string[] {
+  const refs = listRefs(db);
+  const [code] = ref.split('-');
+  return refs
+    .map((r) => ({ r, d: distance(r, ref) - (r.startsWith(`${code}-`) ? 0.5 : 0) }))
+    .sort((x, y) => x.d - y.d || x.r.localeCompare(y.r, 'en', { numeric: true }))
+    .slice(0, limit)
+    .map((x) => x.r);
+}
+
+/** Looks up an action by a typed reference; a miss explains itself and suggests the nearest refs. */
+export function findActionOrExplain(db: Db, typed: string, ref: string | undefined): ActionView {
+  const canonical = ref ?? normaliseRef(typed);
+  const action = canonical ? getActionView(db, canonical) : undefined;
+  if (action) return action;
+  const suggestions = nearestRefs(db, canonical ?? typed.toUpperCase());
+  throw new UserError(
+    `There is no action ${canonical ?? `"${typed}"`}.`,
+    suggestions.length ? `Did you mean ${suggestions.join(', ')}?` : 'Refs look like ND-1.2 (plan code, workstream, action).',
+  );
+}

@@ -1,0 +1,34 @@
+// `/send help [subcommand]`: every subcommand with an example.
+import { z } from 'zod';
+import { heading, list, reply, text } from '../render/reply.js';
+import { commands } from './registry.js';
+import { defineCommand, UserError } from './types.js';
+
+export const helpCommand = defineCommand({
+  name: 'help',
+  aliases: ['?', 'commands'],
+  summary: 'what I can do, with examples',
+  usage: '/send help [subcommand]',
+  examples: ['/send help', '/send help update'],
+  access: 'anyone',
+  parse: (args) => ({ topic: args[0]?.toLowerCase() }),
+  schema: z.object({ topic: z.string().optional() }),
+  handle: (_ctx, input) => {
+    if (input.topic) {
+      const c = commands.find((x) => x.name === input.topic || x.aliases?.includes(input.topic as string));
+      if (!c) throw new UserError(`There is no command "${input.topic}".`, 'Type /send help for the list.');
+      return reply('info', `/send ${c.name}: ${c.summary}`, [
+        heading(`/send ${c.name}`),
+        text(c.summary),
+        text(`Usage: ${c.usage}`),
+        list(c.examples.map((e) => `e.g. ${e}`)),
+        ...(c.aliases?.length ? [text(`Also: ${c.aliases.join(', ')}`, true)] : []),
+      ]);
+    }
+    return reply('info', 'sendbot keeps the SEND improvement plan moving between board meetings.', [
+      text('I am a bot: I remind owners before each board, record updates and tell anyone who owns what.'),
+      list(commands.map((c) => `${c.usage} — ${c.summary}. e.g. ${c.examples[0]}`)),
+      text('More on one command: /send help <command>', true),
+    ]);
+  },
+});

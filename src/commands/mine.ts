@@ -1,0 +1,64 @@
+// `/send mine`: my actions grouped by what needs doing.
+import { z } from 'zod';
+import { needsUpdate } from '../domain/board-cycle.js';
+import { isOverdue } from '../domain/overdue.js';
+import { formatDate, formatInstant } from '../render/format.js';
+import { reply, type ReplyBlock, text } from '../render/reply.js';
+import type { ActionView } from '../store/actions-repository.js';
+import { cyclesFor } from './board-cycles.js';
+import { actionLine, myActions } from './shared.js';
+import { defineCommand } from './types.js';
+
+export const DUE_SOON_DAYS = 30;
+
+export const mineCommand = defineCommand({
+  name: 'mine',
+  aliases: ['my', 'me'],
+  summary: 'my actions: overdue, needing an update before a board, due soon, the rest',
+  usage: '/send mine',
+  examples: ['/send mine'],
+  access: 'anyone',
+  parse: () => ({}),
+  schema: z.object({}),
+  handle: (ctx) => {
+    const now = ctx.clock.now();
+    const today = now.toISODate() as string;
+    const soon = now.plus({ days: DUE_SOON_DAYS }).toISODate() as string;
+    const actions = myActions(ctx).filter((a) => a.status !== 'blue');
+    if (actions.length === 0) {
+      return reply('info', 'You have no open actions.', [
+        text('If that looks wrong, ask a programme officer to check your role. /send who <ref> shows who owns an action.'),
+      ]);
+    }
+    const cycles = cyclesFor(ctx, actions.map((a) => a.boardId));
+    const overdue: ActionView[] = [];
+    const byMeeting = new Map<string, { label: string; items: ActionView[] }>();
+    const dueSoon: ActionView[] = [];
+    const rest: ActionView[] = [];
+    for (const a of actions) {
+      const cycle = a.boardId !== null ? cycles.get(a.boardId) : undefined;
+      if (isOverdue(a, today)) overdue.push(a);
+      else if (cycle?.next && cycle.milestones && needsUpdate(a, cycle.previous?.startsAt)) {
+        const key = `${cycle.next.startsAt}|${a.boardName}`;
+        const group = byMeeting.get(key) ?? {
+          label: `Update needed before ${a.boardName} on ${formatInstant(cycle.next.startsAt)} (updates open ${formatDate(cycle.milestones.updateWindowOpens)}, papers ${formatDate(cycle.milestones.papersDeadline)})`,
+          items: [],
+        };
+        group.items.push(a);
+        byMeeting.set(key, group);
+      } else if (a.due && a.due <= soon) dueSoon.push(a);
+      else rest.push(a);
+    }
+    const blocks: ReplyBlock[] = [];
+    const add = (heading: string, items: ActionView[]) => {
+      if (items.length) blocks.push({ type: 'actions', heading, items: items.map((a) => actionLine(ctx.db, a, today)) });
+    };
+    add(`Overdue (${overdue.length})`, overdue);
+    for (const [, group] of [...byMeeting].sort(([a], [b]) => a.localeCompare(b))) add(group.label, group.items);
+    add(`Due in the next ${DUE_SOON_DAYS} days (${dueSoon.length})`, dueSoon);
+    add(`Everything else (${rest.length})`, rest);
+    blocks.push(text('Update one with /send update <ref> [status] [NN%] [note…]', true));
+    const needing = [...byMeeting.values()].reduce((n, g) => n + g.items.length, 0);
+    return reply('info', `You have ${actions.length} open action${actions.length === 1 ? '' : 's'}: ${overdue.length} overdue, ${needing} needing an update before a board.`, blocks);
+  },
+});

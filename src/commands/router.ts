@@ -1,0 +1,98 @@
+// Turns what someone typed into a Reply: finds the subcommand (forgiving case and typos), checks
+// access, validates with the command's zod schema and runs it. Every failure becomes a clear reply;
+// a handler that throws leaves the database as it was because handlers write in one transaction.
+import { distance } from 'fastest-levenshtein';
+import type { Clock } from '../clock.js';
+import { canReadAll } from '../domain/permissions.js';
+import { checkUserText, describeTextProblem } from '../domain/text-safety.js';
+import { reply, type Reply, text } from '../render/reply.js';
+import { loadCallerFacts } from '../store/caller-repository.js';
+import type { Db } from '../store/database.js';
+import type { Person } from '../store/people-repository.js';
+import { commands } from './registry.js';
+import { type CommandContext, type CommandDefinition, PermissionError, type Platform, UserError } from './types.js';
+import { splitWords, stripSendPrefix } from './words.js';
+
+export interface CommandDeps {
+  db: Db;
+  clock: Clock;
+}
+
+export function findCommand(word: string): CommandDefinition | undefined {
+  const w = word.toLowerCase();
+  return commands.find((c) => c.name === w || c.aliases?.includes(w));
+}
+
+/** The closest subcommand name to a mistyped word, if any is close enough to be a plausible typo. */
+export function suggestCommand(word: string): string | undefined {
+  const w = word.toLowerCase();
+  let best: { name: string; d: number } | undefined;
+  for (const c of commands) {
+    for (const name of [c.name, ...(c.aliases ?? [])]) {
+      const d = name.startsWith(w) && w.length >= 2 ? 0 : distance(w, name);
+      if (!best || d < best.d) best = { name: c.name, d };
+    }
+  }
+  return best && best.d <= Math.max(2, Math.floor(w.length / 3)) ? best.name : undefined;
+}
+
+export function runCommandText(deps: CommandDeps, caller: Person, platform: Platform, rawText: string): Reply {
+  // Checked before anything else so no command ever stores or echoes such text.
+  const problem = checkUserText(rawText);
+  if (problem) return reply('error', problem.kind === 'too-long' ? 'That message is too long.' : 'I can’t accept that text.', [text(describeTextProblem(problem)), text('Nothing was saved.', true)]);
+  const body = stripSendPrefix(rawText);
+  const words = splitWords(body);
+  const [first, ...rest] = words;
+  if (first === undefined) return runDefinition(deps, caller, platform, rawText, findCommand('help') as CommandDefinition, [], '');
+  const command = findCommand(first);
+  if (!command) {
+    const suggestion = suggestCommand(first);
+    return reply('error', `I don't know the command "${first}".`, [
+      text(suggestion ? `Did you mean ${suggestion}? Try: /send ${suggestion} ${rest.join(' ')}`.trimEnd() : 'Type /send help to see what I can do.'),
+    ]);
+  }
+  const rawArgs = body.slice(body.toLowerCase().indexOf(first.toLowerCase()) + first.length).trim();
+  return runDefinition(deps, caller, platform, rawText, command, rest, rawArgs);
+}
+
+function runDefinition(
+  deps: CommandDeps,
+  caller: Person,
+  platform: Platform,
+  rawText: string,
+  command: CommandDefinition,
+  args: string[],
+  rawArgs: string,
+): Reply {
+  const ctx: CommandContext = { db: deps.db, clock: deps.clock, caller, platform, rawText };
+  try {
+    checkAccess(ctx, command);
+    const parsed = command.schema.safeParse(command.parse(args, rawArgs));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length ? `${issue.path.join('.')}: ` : '';
+      return reply('error', `${where}${issue?.message ?? 'that was not understood'}`, [
+        text(`Usage: ${command.usage}`),
+        text(`Example: ${command.examples[0] ?? command.usage}`, true),
+      ]);
+    }
+    return command.handle(ctx, parsed.data);
+  } catch (error) {
+    if (error instanceof UserError) {
+      return reply('error', error.message, error.hint ? [text(error.hint)] : []);
+    }
+    if (error instanceof PermissionError) return reply('error', error.message);
+    throw error;
+  }
+}
+
+function checkAccess(ctx: CommandContext, command: CommandDefinition): void {
+  if (command.access === 'anyone') return;
+  if (command.access === 'admin' && !ctx.caller.isAdmin) {
+    throw new PermissionError(`Only programme officers (admins) can use ${command.name}.`);
+  }
+  if (command.access === 'admin-or-chair') {
+    const facts = loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
+    if (!canReadAll(facts)) throw new PermissionError(`Only board chairs and programme officers can use ${command.name}.`);
+  }
+}

@@ -1,0 +1,82 @@
+// Small pieces several commands share: who holds a role, "who can update", action lines.
+import { isOverdue } from '../domain/overdue.js';
+import { workingDaysBetween } from '../domain/working-calendar.js';
+import { formatDate, shortTitle } from '../render/format.js';
+import type { ActionLine } from '../render/reply.js';
+import { type ActionView, listActionViews } from '../store/actions-repository.js';
+import { loadCallerFacts } from '../store/caller-repository.js';
+import type { Db } from '../store/database.js';
+import { listAdmins } from '../store/people-repository.js';
+import { currentHolders } from '../store/roles-repository.js';
+import type { CommandContext } from './types.js';
+
+export function holderNames(db: Db, roleId: number | null): string[] {
+  if (roleId === null) return [];
+  return currentHolders(db, roleId).map((h) => h.name);
+}
+
+/** "Morgan Demo (Head of SEND)" or "Head of SEND (nobody holds this role yet)". */
+export function describeRole(db: Db, roleId: number | null, roleName: string | null): string {
+  if (roleId === null || !roleName) return 'no accountable role';
+  const names = holderNames(db, roleId);
+  return names.length ? `${names.join(', ')} (${roleName})` : `${roleName} (nobody holds this role yet)`;
+}
+
+/** Who is accountable for an action right now, as one phrase. */
+export function describeOwner(db: Db, action: ActionView): string {
+  if (action.ownerPersonId !== null) return `${action.ownerPersonName} (assigned by name)`;
+  return describeRole(db, action.ownerRoleId, action.ownerRole);
+}
+
+/** The refusal text: names the people who can update this action. */
+export function whoCanUpdate(db: Db, action: ActionView): string {
+  const parts: string[] = [`the owner, ${describeOwner(db, action)}`];
+  action.supportingRoleIds.forEach((id, i) => {
+    const names = holderNames(db, id);
+    if (names.length) parts.push(`${names.join(', ')} (${action.supportingRoles[i]}, supporting)`);
+  });
+  const admins = listAdmins(db).map((a) => a.name);
+  if (admins.length) parts.push(`a programme officer (${admins.join(', ')})`);
+  return `It can be updated by ${joinOr(parts)}.`;
+}
+
+export function joinOr(parts: string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join('; ')}; or ${parts[parts.length - 1]}`;
+}
+
+/** Actions the caller is accountable for (roles held now, or assigned by name). */
+export function myActions(ctx: CommandContext): ActionView[] {
+  const facts = loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
+  return listActionViews(ctx.db, { ownerRoleIds: facts.roleIds, ownerPersonId: ctx.caller.id });
+}
+
+/** The caller's actions that are not complete, for the update form's choice list. */
+export function myActionChoices(ctx: CommandContext) {
+  return myActions(ctx)
+    .filter((a) => a.status !== 'blue')
+    .map((a) => ({ ref: a.ref, title: shortTitle(a.text, 60), status: a.status, due: a.due }));
+}
+
+export function actionLine(db: Db, action: ActionView, today: string, detail?: string): ActionLine {
+  const overdue = isOverdue(action, today);
+  return {
+    ref: action.ref,
+    title: shortTitle(action.text),
+    owner: action.ownerPersonId !== null ? action.ownerPersonName : action.ownerRole,
+    ownerHolders: action.ownerPersonId !== null ? [] : holderNames(db, action.ownerRoleId),
+    due: action.due,
+    status: action.status,
+    percent: action.percent,
+    daysOverdue: overdue && action.due ? workingDaysBetween(action.due, today) : null,
+    detail: detail ?? null,
+  };
+}
+
+export function lastUpdateText(action: ActionView): string {
+  const u = action.lastUpdate;
+  if (!u) return 'no updates yet';
+  const who = u.personName ?? (u.platform === 'import' ? 'plan import' : 'unknown');
+  const what = u.kind === 'no_change' ? 'no change' : [u.status ? u.status.replace('_', ' ') : null, u.percent !== null ? `${u.percent}%` : null, u.note].filter(Boolean).join(', ');
+  return `${formatDate(u.at.slice(0, 10))} by ${who}${what ? `: ${what}` : ''}`;
+}

@@ -1,0 +1,50 @@
+// `/send status <ref>` and `/send history <ref>`: the full update trail, date changes included.
+import { z } from 'zod';
+import { STATUS_SHORT } from '../domain/status.js';
+import { formatDate, formatShortInstant, shortTitle } from '../render/format.js';
+import { fields, heading, list, reply, text } from '../render/reply.js';
+import { listDateChanges, listUpdates } from '../store/updates-repository.js';
+import { findActionOrExplain, readRef } from './action-lookup.js';
+import { describeOwner } from './shared.js';
+import { defineCommand } from './types.js';
+
+export const statusCommand = defineCommand({
+  name: 'status',
+  aliases: ['history', 'trail'],
+  summary: 'the update trail of an action, with date changes',
+  usage: '/send status <ref>   (or /send history <ref>)',
+  examples: ['/send status ND-1.2', '/send history TR-2.1'],
+  access: 'anyone',
+  parse: (args, rawArgs) => ({ ref: readRef(args)?.ref, typed: rawArgs }),
+  schema: z.object({ ref: z.string().optional(), typed: z.string().min(1, 'say which action, e.g. /send status ND-1.2') }),
+  handle: (ctx, input) => {
+    const action = findActionOrExplain(ctx.db, input.typed, input.ref);
+    const trail = listUpdates(ctx.db, action.id).map((u) => ({
+      at: u.at,
+      line: `${formatShortInstant(u.at)} · ${u.personName ?? (u.platform === 'import' ? 'plan import' : 'unknown')} (${u.platform}): ${
+        u.kind === 'no_change'
+          ? 'no change'
+          : [u.status ? STATUS_SHORT[u.status] : null, u.percent !== null ? `${u.percent}%` : null, u.note, u.evidenceUrl ? `evidence ${u.evidenceUrl}` : null]
+              .filter(Boolean)
+              .join(', ') || '(no details)'
+      }${u.kind === 'correction' ? ' [correction]' : ''}`,
+    }));
+    const changes = listDateChanges(ctx.db, action.id).map((c) => ({
+      at: c.requestedAt,
+      line: `${formatShortInstant(c.requestedAt)} · date ${c.state === 'imported' ? 'changed by plan file' : `change ${c.state}`}: ${formatDate(c.fromDue)} → ${formatDate(c.toDue)}${
+        c.requestedByName ? ` (asked by ${c.requestedByName}${c.reason ? `: ${c.reason}` : ''})` : ''
+      }`,
+    }));
+    const lines = [...trail, ...changes].sort((a, b) => a.at.localeCompare(b.at)).map((l) => l.line);
+    return reply('info', `${action.ref}: ${STATUS_SHORT[action.status]}, ${lines.length} entries`, [
+      heading(`${action.ref} · ${shortTitle(action.text, 140)}`),
+      fields([
+        ['Accountable', describeOwner(ctx.db, action)],
+        ['Status', `${STATUS_SHORT[action.status]}${action.percent !== null ? ` (${action.percent}%)` : ''}`],
+        ['Due', formatDate(action.due)],
+        ['Baseline', formatDate(action.baselineDue)],
+      ]),
+      lines.length ? list(lines) : text('No updates yet.'),
+    ]);
+  },
+});

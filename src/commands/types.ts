@@ -1,0 +1,57 @@
+// What a /send subcommand is: a name, help with an example, a zod schema for its arguments and a
+// handler that returns a platform-neutral Reply. Handlers never import Slack or Teams code.
+import type { ZodType } from 'zod';
+import type { Clock } from '../clock.js';
+import type { Reply } from '../render/reply.js';
+import type { Db } from '../store/database.js';
+import type { Person } from '../store/people-repository.js';
+
+export type Platform = 'slack' | 'teams' | 'console' | 'cli';
+
+export interface CommandContext {
+  db: Db;
+  clock: Clock;
+  caller: Person;
+  platform: Platform;
+  /** Exactly what the person typed (or a summary of a submitted form), kept with every update. */
+  rawText: string;
+}
+
+export interface CommandDefinition<Input = unknown> {
+  name: string;
+  /** Other words that run this command (e.g. 'overdue' for due overdue-only is separate; 'history' for status). */
+  aliases?: string[];
+  summary: string;
+  usage: string;
+  examples: string[];
+  /** Who may run it; checked by the router before the handler. */
+  access: 'anyone' | 'admin' | 'admin-or-chair';
+  /** Turns the words after the subcommand into raw fields for the schema. */
+  parse: (args: string[], rawArgs: string) => unknown;
+  schema: ZodType<Input>;
+  handle: (ctx: CommandContext, input: Input) => Reply;
+}
+
+/** A mistake in what the user typed or asked for: becomes a helpful reply, never a crash. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** The caller may not do this; the message names who can. */
+export class PermissionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermissionError';
+  }
+}
+
+/** Helper so each command file gets type inference from its schema. */
+export function defineCommand<Input>(def: CommandDefinition<Input>): CommandDefinition<Input> {
+  return def;
+}

@@ -1,0 +1,70 @@
+// `/send who <ref | words>`: who is accountable, who supports, and where the action stands.
+import { z } from 'zod';
+import { STATUS_SHORT } from '../domain/status.js';
+import { formatDate, shortTitle } from '../render/format.js';
+import { type ActionLine, fields, heading, reply, type Reply, text } from '../render/reply.js';
+import { type ActionView, listActionViews } from '../store/actions-repository.js';
+import type { Db } from '../store/database.js';
+import { searchActions } from '../store/search-repository.js';
+import { findActionOrExplain, looksLikeRef, readRef } from './action-lookup.js';
+import { actionLine, describeOwner, describeRole, lastUpdateText } from './shared.js';
+import { defineCommand, UserError } from './types.js';
+
+export const whoCommand = defineCommand({
+  name: 'who',
+  aliases: ['owner', 'whois'],
+  summary: 'who owns an action, by ref or by searching the plan',
+  usage: '/send who <ref | words>',
+  examples: ['/send who ND-1.2', '/send who annual health checks', '/send who owns the NDPT roll out'],
+  access: 'anyone',
+  parse: (args, rawArgs) => {
+    const match = readRef(args);
+    if (match && match.consumed === args.length) return { ref: match.ref, typed: rawArgs };
+    if (args.length === 1 && looksLikeRef(args[0]) && /\d/.test(args[0] ?? '')) return { typed: rawArgs, refOnly: true };
+    return { words: rawArgs };
+  },
+  schema: z.object({
+    ref: z.string().optional(),
+    typed: z.string().optional(),
+    refOnly: z.boolean().optional(),
+    words: z.string().trim().min(1, 'say which action: a ref like ND-1.2 or some words from it').optional(),
+  }).refine((v) => v.ref || v.words || v.refOnly, 'say which action: a ref like ND-1.2 or some words from it'),
+  handle: (ctx, input) => {
+    if (input.ref || input.refOnly) {
+      const action = findActionOrExplain(ctx.db, input.typed ?? '', input.ref);
+      return describeAction(ctx.db, action);
+    }
+    const hits = searchActions(ctx.db, input.words ?? '', 5);
+    if (hits.length === 0) {
+      throw new UserError(`Nothing in the plan matches "${input.words}".`, 'Try other words from the action, or a ref like ND-1.2.');
+    }
+    const byId = new Map(listActionViews(ctx.db, { ids: hits.map((h) => h.actionId) }).map((a) => [a.id, a]));
+    const today = ctx.clock.now().toISODate() as string;
+    const items: ActionLine[] = hits
+      .map((h) => byId.get(h.actionId))
+      .filter((a): a is ActionView => a !== undefined)
+      .map((a) => actionLine(ctx.db, a, today, `${a.planCode}-${a.workstreamNumber} ${a.workstreamTitle}`));
+    return reply('info', `${items.length} best match${items.length === 1 ? '' : 'es'} for "${input.words}"`, [
+      { type: 'actions', items },
+      text('For the full picture of one: /send who <ref>', true),
+    ]);
+  },
+});
+
+export function describeAction(db: Db, action: ActionView): Reply {
+  const supporting = action.supportingRoleIds.map((id, i) => describeRole(db, id, action.supportingRoles[i] ?? null));
+  return reply('info', `${action.ref}: ${describeOwner(db, action)}`, [
+    heading(`${action.ref} · ${shortTitle(action.text, 140)}`),
+    fields([
+      ['Accountable', describeOwner(db, action)],
+      ['Supporting', supporting.length ? supporting.join('; ') : 'none'],
+      ['Workstream', `${action.planCode}-${action.workstreamNumber} ${action.workstreamTitle}`],
+      ['Plan', action.planTitle],
+      ['Board', action.boardName],
+      ['Due', `${formatDate(action.due)}${action.baselineDue && action.baselineDue !== action.due ? ` (baseline ${formatDate(action.baselineDue)})` : ''}${action.ongoing ? ', ongoing' : ''}`],
+      ['Status', `${STATUS_SHORT[action.status]}${action.percent !== null ? ` (${action.percent}%)` : ''}`],
+      ['Last update', lastUpdateText(action)],
+    ]),
+    text(action.text),
+  ]);
+}

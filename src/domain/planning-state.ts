@@ -1,0 +1,73 @@
+// Everything the notification planner and the digest builder need, loaded once per tick by
+// src/store/planning-state-repository.ts. Pure data: the planner is a function of (state, now).
+import type { ActionStatus } from '../../db/schema.js';
+import type { MeetingRef } from './board-cycle.js';
+import type { OfficeHours } from './working-calendar.js';
+
+export interface BoardState {
+  id: number;
+  name: string;
+  chairRoleId: number | null;
+  chairRole: string | null;
+  slackChannel: string | null;
+  teamsChannel: string | null;
+  updateWindowDays: number;
+  reminderDays: number;
+  papersDays: number;
+  /** Not cancelled, oldest first. */
+  meetings: MeetingRef[];
+}
+
+export interface ActionState {
+  id: number;
+  ref: string;
+  text: string;
+  planId: number;
+  planCode: string;
+  planTitle: string;
+  workstreamId: number;
+  workstreamTitle: string;
+  /** Board the action reports to (workstream's board, else its plan's). */
+  boardId: number | null;
+  ownerRoleId: number | null;
+  ownerRole: string | null;
+  /** Set when an admin assigned the action to a named person; wins over the role. */
+  ownerPersonId: number | null;
+  supportingRoleIds: number[];
+  start: string | null;
+  due: string | null;
+  baselineDue: string | null;
+  ongoing: boolean;
+  flags: string[];
+  dateSource: 'action' | 'workstream' | 'none';
+  status: ActionStatus;
+  percent: number | null;
+  /** Latest owner report (any update but a plan import), UTC ISO. */
+  lastReportedAt: string | null;
+}
+
+export interface PersonState {
+  id: number;
+  name: string;
+  email: string;
+  isAdmin: boolean;
+  /** Inclusive last day away (ISO date), or null. */
+  awayUntil: string | null;
+  delegateId: number | null;
+  weeklyDigest: boolean;
+  slackUserId: string | null;
+  teamsUserId: string | null;
+  lastPlatform: string | null;
+}
+
+export interface PlanningState {
+  partnershipName: string;
+  officeHours: OfficeHours;
+  /** Channel for the weekly digest ('C…' Slack id or a Teams conversation id), if any. */
+  programmeChannel: string | null;
+  boards: BoardState[];
+  actions: ActionState[];
+  people: PersonState[];
+  /** Current holders of each role (role id → person ids, longest-serving first). */
+  holders: Map<number, number[]>;
+}

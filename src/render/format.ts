@@ -1,0 +1,35 @@
+import { DateTime } from 'luxon';
+import { LONDON } from '../clock.js';
+
+/** "31 Mar 2025" from an ISO date; "no date" for null. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return 'no date';
+  const d = DateTime.fromISO(iso, { zone: LONDON });
+  return d.isValid ? d.toFormat('d LLL yyyy') : iso;
+}
+
+/** "Wed 4 Dec 2024, 14:00" (London time) from a stored UTC instant. */
+export function formatInstant(utcIso: string | null | undefined): string {
+  if (!utcIso) return '—';
+  const d = DateTime.fromISO(utcIso, { zone: 'utc' }).setZone(LONDON);
+  return d.isValid ? d.toFormat('ccc d LLL yyyy, HH:mm') : utcIso;
+}
+
+/** "4 Dec" style short date for update trails. */
+export function formatShortInstant(utcIso: string): string {
+  const d = DateTime.fromISO(utcIso, { zone: 'utc' }).setZone(LONDON);
+  return d.isValid ? d.toFormat('d LLL yyyy HH:mm') : utcIso;
+}
+
+/** An action's text cut to `max` characters at a word boundary, for one-line lists. */
+export function shortTitle(text: string, max = 90): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/, '')}…`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,73 @@
+// The platform-neutral reply every command returns and every renderer (Block Kit, Adaptive Card,
+// terminal text, Markdown, HTML, JSON) understands.
+//
+// Every string in a Reply is PLAIN TEXT, never markup: renderers escape all of it for their platform.
+// Emphasis and structure are expressed with block types, so a user's note can never become a
+// mention, a channel ping or a link, whichever platform shows it.
+import type { ActionStatus } from '../../db/schema.js';
+
+export type ReplyTone = 'info' | 'success' | 'warning' | 'error';
+
+/** One action as a line in a list: the same shape in nudges, digests and command replies. */
+export interface ActionLine {
+  ref: string;
+  title: string;
+  owner?: string | null;
+  /** Names of the people currently holding the owner role. */
+  ownerHolders?: string[];
+  due?: string | null;
+  status: ActionStatus;
+  percent?: number | null;
+  /** Working days overdue, when overdue. */
+  daysOverdue?: number | null;
+  /** Short extra context, e.g. "last update 3 Nov by Sam: slipping". */
+  detail?: string | null;
+}
+
+export type ReplyBlock =
+  | { type: 'heading'; text: string }
+  | { type: 'text'; text: string; muted?: boolean }
+  | { type: 'fields'; fields: { label: string; value: string }[] }
+  | { type: 'list'; items: string[] }
+  | { type: 'actions'; heading?: string; items: ActionLine[]; emptyText?: string }
+  | { type: 'divider' };
+
+export interface ReplyButton {
+  /** Stable id the platform sends back, e.g. 'update' or 'no_change'. */
+  id: 'update' | 'no_change' | 'confirm' | 'cancel';
+  label: string;
+  /** Opaque value returned with the click (an action ref, a confirmation token). */
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+/** Asks the platform to show the update form (Slack modal, Teams card, console prompts). */
+export interface UpdateFormRequest {
+  /** Actions the caller may update: the choice list. */
+  choices: { ref: string; title: string; status: ActionStatus; due: string | null }[];
+  /** Preselected action, if known. */
+  ref?: string;
+}
+
+export interface Reply {
+  tone: ReplyTone;
+  /** One-line summary: the notification text and the fallback where rich blocks are not shown. */
+  summary: string;
+  blocks: ReplyBlock[];
+  buttons?: ReplyButton[];
+  form?: UpdateFormRequest;
+  /** True when the reply should be visible only to the caller (Slack ephemeral). Default true. */
+  private?: boolean;
+}
+
+export function reply(tone: ReplyTone, summary: string, blocks: ReplyBlock[] = [], extra: Partial<Reply> = {}): Reply {
+  return { tone, summary, blocks, ...extra };
+}
+
+export const text = (value: string, muted = false): ReplyBlock => ({ type: 'text', text: value, ...(muted ? { muted } : {}) });
+export const heading = (value: string): ReplyBlock => ({ type: 'heading', text: value });
+export const fields = (pairs: [string, string | null | undefined][]): ReplyBlock => ({
+  type: 'fields',
+  fields: pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([label, value]) => ({ label, value: value as string })),
+});
+export const list = (items: string[]): ReplyBlock => ({ type: 'list', items });
