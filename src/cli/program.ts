@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { formatProblem, ImportError } from '../importers/import-errors.js';
 import { registerActionsCommand } from './actions-command.js';
+import { registerAskCommand } from './ask-command.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerBoardsCommands } from './boards-command.js';
 import { CliContext, type CliIo, CliUsageError } from './context.js';
@@ -39,6 +40,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerPeopleCommands(program, context);
   registerBoardsCommands(program, context);
   registerBackupCommand(program, context);
+  registerAskCommand(program, context);
   for (const registrar of extraRegistrars) registrar(program, context);
 
   try {
