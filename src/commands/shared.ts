@@ -64,7 +64,7 @@ export function actionLine(db: Db, action: ActionView, today: string, detail?: s
     ref: action.ref,
     title: shortTitle(action.text),
     owner: action.ownerPersonId !== null ? action.ownerPersonName : action.ownerRole,
-    ownerHolders: action.ownerPersonId !== null ? [] : holderNames(db, action.ownerRoleId),
+    ownerHolders: action.ownerPersonId !== null ? undefined : holderNames(db, action.ownerRoleId),
     due: action.due,
     status: action.status,
     percent: action.percent,

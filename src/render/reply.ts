@@ -13,8 +13,12 @@ export interface ActionLine {
   ref: string;
   title: string;
   owner?: string | null;
-  /** Names of the people currently holding the owner role. */
+  /**
+   * Names of the people currently holding the owner role. An empty list means nobody holds it
+   * (an orphaned action, shown as such); undefined means not applicable (owner is a named person).
+   */
   ownerHolders?: string[];
+  /** ISO date; loose wording belongs in `detail`. */
   due?: string | null;
   status: ActionStatus;
   percent?: number | null;
@@ -36,7 +40,7 @@ export interface ReplyButton {
   /** Stable id the platform sends back, e.g. 'update' or 'no_change'. */
   id: 'update' | 'no_change' | 'confirm' | 'cancel';
   label: string;
-  /** Opaque value returned with the click (an action ref, a confirmation token). */
+  /** Opaque value returned with the click (an action ref, a confirmation token); at most 2,000 characters. */
   value: string;
   style?: 'primary' | 'danger';
 }
@@ -51,7 +55,10 @@ export interface UpdateFormRequest {
 
 export interface Reply {
   tone: ReplyTone;
-  /** One-line summary: the notification text and the fallback where rich blocks are not shown. */
+  /**
+   * One-line summary: the notification text and the fallback where rich blocks are not shown.
+   * Renderers also show it as the first line; blocks never repeat it.
+   */
   summary: string;
   blocks: ReplyBlock[];
   buttons?: ReplyButton[];

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const SUBCOMMANDS = ['update', 'who', 'mine', 'due', 'overdue', 'status', 'history', 'boards', 'away', 'back', 'digest', 'help', 'assign', 'handover', 'approve', 'reject'];
+const EXPECTED_SCOPES = ['chat:write', 'commands', 'im:write', 'users:read', 'users:read.email'];
+
+interface Manifest {
+  display_information: { name: string; description?: string; long_description?: string };
+  features: {
+    bot_user: { display_name: string; always_online: boolean };
+    app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean };
+    slash_commands: { command: string; url: string; description: string; usage_hint?: string }[];
+  };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    interactivity: { is_enabled: boolean; request_url: string };
+    event_subscriptions: { request_url: string; bot_events: string[] };
+    org_deploy_enabled: boolean;
+    socket_mode_enabled: boolean;
+    token_rotation_enabled: boolean;
+  };
+}
+
+const manifest = parse(readFileSync(fileURLToPath(new URL('../../manifest/slack.yaml', import.meta.url)), 'utf8')) as Manifest;
+
+describe('manifest/slack.yaml', () => {
+  it('declares /send with every subcommand in its hint', () => {
+    const send = manifest.features.slash_commands.find((c) => c.command === '/send');
+    expect(send).toBeDefined();
+    const words = `${send?.usage_hint ?? ''} ${send?.description ?? ''}`.split(/[^a-z]+/);
+    for (const sub of SUBCOMMANDS) expect(words, sub).toContain(sub);
+    expect(send?.url).toBe('https://YOUR-HOST/slack/events');
+    expect((send?.usage_hint ?? '').length).toBeLessThanOrEqual(1000);
+  });
+
+  it('asks for exactly the bot scopes sendbot uses', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(EXPECTED_SCOPES);
+  });
+
+  it('enables interactivity, the Home tab and the app_home_opened event on the same URL', () => {
+    expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: 'https://YOUR-HOST/slack/events' });
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+    expect(manifest.settings.event_subscriptions.request_url).toBe('https://YOUR-HOST/slack/events');
+    expect(manifest.features.bot_user.always_online).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+    expect(manifest.settings.org_deploy_enabled).toBe(false);
+    expect(manifest.settings.token_rotation_enabled).toBe(false);
+  });
+
+  it("stays within Slack's manifest limits", () => {
+    expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);
+    expect((manifest.display_information.description ?? '').length).toBeLessThanOrEqual(140);
+    const long = manifest.display_information.long_description ?? '';
+    expect(long.length).toBeGreaterThanOrEqual(175);
+    expect(long.length).toBeLessThanOrEqual(4000);
+  });
+});
