@@ -3,6 +3,7 @@
 // actions by ref. Re-importing the same file changes nothing; an edited file updates in place, and
 // updates, date-change history and baselines are never touched.
 import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
 import type { DateTime } from 'luxon';
 import {
   type ActionStatus,
@@ -29,7 +30,7 @@ import { type Db, inTransaction } from './database.js';
 import { nameKey } from './keys.js';
 import { getPartnership, savePartnership } from './partnership-repository.js';
 import { upsertPerson } from './people-repository.js';
-import { addHolder, addRoleAlias, currentHolders, ensureRole, findRole, handOverRole } from './roles-repository.js';
+import { addHolder, addRoleAlias, currentHolders, ensureRole, handOverRole } from './roles-repository.js';
 
 export type Change = 'created' | 'updated' | 'unchanged' | 'removed';
 
@@ -83,6 +84,13 @@ export interface ImportOptions {
   actorLabel?: string;
 }
 
+type ActionRow = typeof actions.$inferSelect;
+interface PlanRows {
+  workstreams: Map<number, typeof workstreams.$inferSelect>;
+  actions: Map<number, Map<string, ActionRow>>;
+  supporting: Map<number, number[]>;
+}
+
 class DryRunRollback extends Error {
   constructor(readonly report: ImportReport) {
     super('dry run');
@@ -120,6 +128,12 @@ class PlanImporter {
     roles: { created: 0 },
   };
   private terms: SchoolTerm[] = [];
+  /** The plan's existing rows, loaded in three queries instead of several per workstream and action. */
+  private planRows: PlanRows = { workstreams: new Map(), actions: new Map(), supporting: new Map() };
+  /** True while importing a plan that is new or was renamed: its actions' search rows are rewritten. */
+  private planTitleChanged = false;
+
+  private readonly today: string;
 
   constructor(
     private readonly db: Db,
@@ -127,6 +141,7 @@ class PlanImporter {
     private readonly options: ImportOptions,
   ) {
     this.at = toStoredInstant(options.now);
+    this.today = options.now.toISODate() as string;
   }
 
   run(): ImportReport {
@@ -158,10 +173,38 @@ class PlanImporter {
     });
   }
 
+  /** Role lookups repeat for every action of a workstream: cache them for the import. */
+  private readonly roleCache = new Map<string, { id: number; name: string }>();
+
   private role(name: string): number {
-    const { role, created } = ensureRole(this.db, name, this.at);
-    if (created) this.summary.roles.created += 1;
-    return role.id;
+    return this.roleEntry(name).id;
+  }
+
+  private roleName(name: string): string {
+    return this.roleEntry(name).name;
+  }
+
+  private roleEntry(name: string): { id: number; name: string } {
+    const key = nameKey(name);
+    let entry = this.roleCache.get(key);
+    if (!entry) {
+      const { role, created } = ensureRole(this.db, name, this.at);
+      if (created) this.summary.roles.created += 1;
+      entry = role;
+      this.roleCache.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** Prepared once per import: the per-action statements run up to 100k times. */
+  private readonly statements = new Map<string, Statement>();
+  private stmt(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.$client.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
   }
 
   private importPartnership(): void {
@@ -331,6 +374,7 @@ class PlanImporter {
       position: index,
     };
     const existing = this.db.select().from(plans).where(eq(plans.code, code)).get();
+    this.planTitleChanged = !existing || existing.title !== plan.title;
     let planId: number;
     if (!existing) {
       planId = this.db.insert(plans).values({ code, ...values, createdAt: this.at, updatedAt: this.at }).returning({ id: plans.id }).get().id;
@@ -342,6 +386,7 @@ class PlanImporter {
       this.summary.plans[changed ? 'updated' : 'unchanged'] += 1;
     }
     this.importKpis(planId, plan);
+    this.planRows = this.loadPlanRows(planId);
 
     const seen: number[] = [];
     plan.workstreams.forEach((ws, j) => {
@@ -357,8 +402,29 @@ class PlanImporter {
     for (const w of stale) {
       this.db.update(workstreams).set({ removedAt: this.at, updatedAt: this.at }).where(eq(workstreams.id, w.id)).run();
       this.summary.workstreams.removed += 1;
-      this.removeActions(w.id, [], plan.title, '(removed workstream)');
+      this.removeActions([...(this.planRows.actions.get(w.id)?.values() ?? [])], [], plan.title, '(removed workstream)');
     }
+  }
+
+  private loadPlanRows(planId: number): PlanRows {
+    const rows: PlanRows = { workstreams: new Map(), actions: new Map(), supporting: new Map() };
+    for (const w of this.db.select().from(workstreams).where(eq(workstreams.planId, planId)).all()) rows.workstreams.set(w.number, w);
+    const wsIds = [...rows.workstreams.values()].map((w) => w.id);
+    if (wsIds.length === 0) return rows;
+    for (const a of this.db.select().from(actions).where(inArray(actions.workstreamId, wsIds)).all()) {
+      const map = rows.actions.get(a.workstreamId) ?? new Map<string, ActionRow>();
+      map.set(a.ref, a);
+      rows.actions.set(a.workstreamId, map);
+    }
+    for (const r of this.db
+      .select()
+      .from(workstreamSupportingRoles)
+      .where(inArray(workstreamSupportingRoles.workstreamId, wsIds))
+      .orderBy(workstreamSupportingRoles.position)
+      .all()) {
+      rows.supporting.set(r.workstreamId, [...(rows.supporting.get(r.workstreamId) ?? []), r.roleId]);
+    }
+    return rows;
   }
 
   private importKpis(planId: number, plan: PlanInput): void {
@@ -366,7 +432,7 @@ class PlanImporter {
       const trajectory = k.trajectory.map((t) => ({
         target: t.target,
         by: t.by,
-        due: readDeadline(t.by, { reference: this.options.now.toISODate() as string, terms: this.terms }).due,
+        due: readDeadline(t.by, { reference: this.today, terms: this.terms }).due,
       }));
       const existing = this.db.select().from(kpis).where(and(eq(kpis.planId, planId), eq(kpis.name, k.name))).get();
       const values = { baseline: k.baseline ?? null, trajectory, position };
@@ -386,7 +452,7 @@ class PlanImporter {
     const leadRoleId = ws.lead ? this.role(ws.lead) : null;
     const supporting = unique(ws.with.map((name) => this.role(name))).filter((id) => id !== leadRoleId);
     const deadline = ws.due
-      ? readDeadline(ws.due, { reference: this.options.now.toISODate() as string, terms: this.terms })
+      ? readDeadline(ws.due, { reference: this.today, terms: this.terms })
       : undefined;
     const values = {
       title: ws.title,
@@ -402,18 +468,18 @@ class PlanImporter {
       flags: deadline ? [...deadline.flags] : ['no-date'],
       removedAt: null,
     };
-    const existing = this.db
-      .select()
-      .from(workstreams)
-      .where(and(eq(workstreams.planId, planId), eq(workstreams.number, number)))
-      .get();
+    const existing = this.planRows.workstreams.get(number);
     let id: number;
     if (!existing) {
-      id = this.db
-        .insert(workstreams)
-        .values({ planId, number, ...values, createdAt: this.at, updatedAt: this.at })
-        .returning({ id: workstreams.id })
-        .get().id;
+      id = Number(
+        this.stmt(
+          `insert into workstreams (plan_id, number, title, lead_role_id, board_id, date_text, milestones, start, due, ongoing, flags,
+             created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          planId, number, values.title, values.leadRoleId, values.boardId, values.dateText, JSON.stringify(values.milestones),
+          values.start, values.due, values.ongoing ? 1 : 0, JSON.stringify(values.flags), this.at, this.at,
+        ).lastInsertRowid,
+      );
       this.summary.workstreams.created += 1;
     } else {
       id = existing.id;
@@ -421,27 +487,27 @@ class PlanImporter {
       if (changed) this.db.update(workstreams).set({ ...values, updatedAt: this.at }).where(eq(workstreams.id, id)).run();
       this.summary.workstreams[changed ? 'updated' : 'unchanged'] += 1;
     }
-    const currentSupport = this.db
-      .select({ roleId: workstreamSupportingRoles.roleId })
-      .from(workstreamSupportingRoles)
-      .where(eq(workstreamSupportingRoles.workstreamId, id))
-      .all()
-      .map((r) => r.roleId);
+    const currentSupport = this.planRows.supporting.get(id) ?? [];
     if (JSON.stringify(currentSupport) !== JSON.stringify(supporting)) {
-      this.db.delete(workstreamSupportingRoles).where(eq(workstreamSupportingRoles.workstreamId, id)).run();
+      if (existing) this.stmt('delete from workstream_supporting_roles where workstream_id = ?').run(id);
       supporting.forEach((roleId, position) => {
-        this.db.insert(workstreamSupportingRoles).values({ workstreamId: id, roleId, position }).run();
+        this.stmt('insert into workstream_supporting_roles (workstream_id, role_id, position) values (?, ?, ?)').run(id, roleId, position);
       });
     }
 
     const window = { start: values.start, due: values.due };
     const seenActions: number[] = [];
+    const existingActions = this.planRows.actions.get(id) ?? new Map<string, ActionRow>();
+    const reindex = !existing || existing.title !== ws.title || this.planTitleChanged;
     ws.actions.forEach((action, k) => {
       seenActions.push(
-        this.importAction(id, code, number, action, action.number ?? k + 1, window, { plan, ws }, [...path, 'actions', k]),
+        this.importAction(id, code, number, action, action.number ?? k + 1, window, { plan, ws }, [...path, 'actions', k], {
+          existing: existingActions.get(formatRef(code, number, action.number ?? k + 1)),
+          reindex,
+        }),
       );
     });
-    this.removeActions(id, seenActions, plan.title, ws.title);
+    this.removeActions([...existingActions.values()], seenActions, plan.title, ws.title);
     return id;
   }
 
@@ -454,9 +520,10 @@ class PlanImporter {
     window: { start: string | null; due: string | null },
     parents: { plan: PlanInput; ws: WorkstreamInput },
     path: (string | number)[],
+    known: { existing: ActionRow | undefined; reindex: boolean },
   ): number {
     const ref = formatRef(code, wsNumber, number);
-    const ctx: DeadlineContext = { window, reference: this.options.now.toISODate() as string, terms: this.terms };
+    const ctx: DeadlineContext = { window, reference: this.today, terms: this.terms };
     const own: { phrase: string; deadline: Deadline } | null = action.due
       ? { phrase: action.due, deadline: readDeadline(action.due, ctx) }
       : findDeadlineInText(action.text, ctx);
@@ -489,26 +556,22 @@ class PlanImporter {
       removedAt: null,
     };
 
-    const existing = this.db.select().from(actions).where(eq(actions.ref, ref)).get();
+    const existing = known.existing ?? (this.db.select().from(actions).where(eq(actions.ref, ref)).get() as typeof known.existing);
     let id: number;
     let change: Change;
     let status: ActionStatus;
     if (!existing) {
       status = importedStatus ?? 'not_started';
-      id = this.db
-        .insert(actions)
-        .values({
-          ref,
-          ...values,
-          baselineDue: due,
-          status,
-          importedStatus,
-          percent: status === 'blue' ? 100 : null,
-          createdAt: this.at,
-          updatedAt: this.at,
-        })
-        .returning({ id: actions.id })
-        .get().id;
+      id = Number(
+        this.stmt(
+          `insert into actions (workstream_id, number, ref, text, owner_role_id, date_text, date_source, start, due, baseline_due,
+             ongoing, flags, status, imported_status, percent, created_at, updated_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          workstreamId, number, ref, values.text, values.ownerRoleId, values.dateText, dateSource, start, due, due,
+          values.ongoing ? 1 : 0, JSON.stringify(flags), status, importedStatus, status === 'blue' ? 100 : null, this.at, this.at,
+        ).lastInsertRowid,
+      );
       change = 'created';
     } else {
       id = existing.id;
@@ -561,17 +624,19 @@ class PlanImporter {
       change = changed || status !== existing.status ? 'updated' : 'unchanged';
     }
     this.summary.actions[change] += 1;
-    this.indexForSearch(id, ref, action.text, parents.ws.title, parents.plan.title);
+    if (!existing || known.reindex || existing.text !== action.text || existing.removedAt !== null) {
+      this.indexForSearch(id, ref, action.text, parents.ws.title, parents.plan.title, !existing);
+    }
 
-    const leadName = parents.ws.lead ? (findRole(this.db, parents.ws.lead)?.name ?? parents.ws.lead) : null;
+    const leadName = parents.ws.lead ? this.roleName(parents.ws.lead) : null;
     this.rows.push({
       ref,
       plan: parents.plan.title,
       workstream: parents.ws.title,
       action: action.text,
       lead: leadName,
-      owner: action.owner ? (findRole(this.db, action.owner)?.name ?? action.owner) : leadName,
-      with: parents.ws.with.map((n) => findRole(this.db, n)?.name ?? n),
+      owner: action.owner ? this.roleName(action.owner) : leadName,
+      with: parents.ws.with.map((n) => this.roleName(n)),
       date_text: values.dateSource === 'workstream' ? (parents.ws.due ?? null) : values.dateText,
       date_source: dateSource,
       start,
@@ -586,19 +651,14 @@ class PlanImporter {
     return id;
   }
 
-  private indexForSearch(id: number, ref: string, text: string, workstream: string, plan: string): void {
-    const client = this.db.$client;
-    client.prepare('delete from action_search where rowid = ?').run(id);
-    client.prepare('insert into action_search (rowid, ref, text, workstream, plan) values (?, ?, ?, ?, ?)').run(id, ref, text, workstream, plan);
+  private indexForSearch(id: number, ref: string, text: string, workstream: string, plan: string, isNew: boolean): void {
+    if (!isNew) this.stmt('delete from action_search where rowid = ?').run(id);
+    this.stmt('insert into action_search (rowid, ref, text, workstream, plan) values (?, ?, ?, ?, ?)').run(id, ref, text, workstream, plan);
   }
 
-  private removeActions(workstreamId: number, keep: number[], planTitle: string, wsTitle: string): void {
-    const live = this.db
-      .select({ id: actions.id, ref: actions.ref, text: actions.text, status: actions.status, due: actions.due })
-      .from(actions)
-      .where(and(eq(actions.workstreamId, workstreamId), isNull(actions.removedAt)))
-      .all()
-      .filter((a) => !keep.includes(a.id));
+  private removeActions(existing: ActionRow[], keep: number[], planTitle: string, wsTitle: string): void {
+    const kept = new Set(keep);
+    const live = existing.filter((a) => a.removedAt === null && !kept.has(a.id));
     if (live.length === 0) return;
     this.db
       .update(actions)
