@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, isLocalMode, loadConfig } from '../../src/config.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+/** Reads .env.example as a service manager would: KEY=value lines, comments ignored. */
+function envExample(): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(join(root, '.env.example'), 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Za-z_]+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+describe('loadConfig', () => {
+  it('treats .env.example as local mode with defaults', () => {
+    const config = loadConfig(envExample());
+    expect(isLocalMode(config)).toBe(true);
+    expect(config).toMatchObject({ databasePath: 'data/sendbot.db', port: 3000, tickCron: '*/5 * * * *', demoData: 'auto' });
+  });
+
+  it('every variable in .env.example is documented in the README configuration table', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const key of Object.keys(envExample())) expect(readme).toContain(`| \`${key}\` |`);
+  });
+
+  it('lists every problem at once, naming the variable to fix', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', SLACK_APP_TOKEN: 'xapp-1', MicrosoftAppId: 'abc', MicrosoftAppType: 'SingleTenant' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('PORT');
+    expect(loadConfigProblems({ SLACK_APP_TOKEN: 'xapp-1', MicrosoftAppId: 'abc', MicrosoftAppType: 'SingleTenant' })).toEqual([
+      'SLACK_BOT_TOKEN: required when any SLACK_ setting is given (xoxb-…)',
+      'MicrosoftAppPassword: required with MicrosoftAppId (the bot registration client secret)',
+      'MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant',
+    ]);
+  });
+
+  it('turns Slack on with a bot token and signing secret', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' });
+    expect(config.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 's', appToken: undefined, apiUrl: undefined });
+    expect(isLocalMode(config)).toBe(false);
+  });
+});
+
+function loadConfigProblems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (e) {
+    return (e as ConfigError).problems;
+  }
+}
