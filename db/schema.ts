@@ -358,3 +358,33 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_log_at').on(t.at)],
 );
+
+/**
+ * Teams conversation references, stored on install and on every message so proactive nudges and
+ * digests survive restarts. A reference is disabled (not deleted) on uninstall or a 403.
+ */
+export const conversationReferences = sqliteTable(
+  'conversation_references',
+  {
+    id: integer('id').primaryKey(),
+    conversationId: text('conversation_id').notNull(),
+    /** 'personal' | 'channel' | 'groupChat' */
+    conversationType: text('conversation_type').notNull(),
+    /** The person this 1:1 chat reaches (personal chats only). */
+    personId: integer('person_id').references(() => people.id),
+    /** Teams user id (29:…) of the member, for personal chats. */
+    teamsUserId: text('teams_user_id'),
+    serviceUrl: text('service_url').notNull(),
+    tenantId: text('tenant_id'),
+    /** The full Bot Framework ConversationReference as JSON. */
+    reference: text('reference', { mode: 'json' }).notNull(),
+    disabledAt: text('disabled_at'),
+    disabledReason: text('disabled_reason'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('conversation_references_conversation_unique').on(t.conversationId),
+    index('conversation_references_person').on(t.personId),
+    index('conversation_references_teams_user').on(t.teamsUserId),
+  ],
+);
