@@ -207,7 +207,7 @@ export const workstreams = sqliteTable(
     createdAt: createdAt(),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('workstreams_plan_number_unique').on(t.planId, t.number)],
+  (t) => [uniqueIndex('workstreams_plan_number_unique').on(t.planId, t.number), index('workstreams_lead_role').on(t.leadRoleId)],
 );
 
 /** "With: …" roles that support a workstream (and so may update its actions). */
@@ -266,6 +266,7 @@ export const actions = sqliteTable(
     uniqueIndex('actions_workstream_number_unique').on(t.workstreamId, t.number),
     index('actions_due').on(t.due),
     index('actions_owner_role').on(t.ownerRoleId),
+    index('actions_owner_person').on(t.ownerPersonId),
   ],
 );
 

@@ -187,32 +187,48 @@ export function listActionViews(db: Db, filter: ActionFilter = {}): ActionView[]
     params.push(filter.boardId);
   }
   if (filter.ownerRoleIds || filter.ownerPersonId !== undefined) {
-    // Accountable = the person override if set, else the role (override or workstream lead).
-    const roleIds = filter.ownerRoleIds ?? [];
-    const parts: string[] = [];
-    if (roleIds.length > 0) {
-      parts.push(`(a.owner_person_id is null and coalesce(a.owner_role_id, w.lead_role_id) in (${roleIds.map(() => '?').join(',')}))`);
-      params.push(...roleIds);
-    }
-    if (filter.ownerPersonId !== undefined) {
-      parts.push('a.owner_person_id = ?');
-      params.push(filter.ownerPersonId);
-    }
-    if (parts.length === 0) return [];
-    where.push(`(${parts.join(' or ')})`);
+    // "Accountable" is coalesce(person override, role override, workstream lead): not indexable as
+    // one expression, so find candidates through three indexed lookups first.
+    const ids = accountableActionIds(db, filter.ownerRoleIds ?? [], filter.ownerPersonId);
+    if (ids.length === 0) return [];
+    // json_each keeps any number of ids within SQLite's bound-parameter limit.
+    where.push('a.id in (select value from json_each(?))');
+    params.push(JSON.stringify(ids));
   }
   if (filter.refs) {
     if (filter.refs.length === 0) return [];
-    where.push(`a.ref in (${filter.refs.map(() => '?').join(',')})`);
-    params.push(...filter.refs);
+    where.push('a.ref in (select value from json_each(?))');
+    params.push(JSON.stringify(filter.refs));
   }
   if (filter.ids) {
     if (filter.ids.length === 0) return [];
-    where.push(`a.id in (${filter.ids.map(() => '?').join(',')})`);
-    params.push(...filter.ids);
+    where.push('a.id in (select value from json_each(?))');
+    params.push(JSON.stringify(filter.ids));
   }
   const sql = `${BASE_SQL} ${where.length ? `where ${where.join(' and ')}` : ''} order by p.position, p.code, w.number, a.number`;
   return (db.$client.prepare(sql).all(...params) as Row[]).map(toView);
+}
+
+function accountableActionIds(db: Db, roleIds: number[], personId: number | undefined): number[] {
+  const ids: number[] = [];
+  const client = db.$client;
+  if (roleIds.length > 0) {
+    const list = roleIds.map(() => '?').join(',');
+    for (const r of client
+      .prepare(
+        `select id from actions where owner_person_id is null and owner_role_id in (${list})
+         union
+         select a.id from workstreams w join actions a on a.workstream_id = w.id
+         where w.lead_role_id in (${list}) and a.owner_role_id is null and a.owner_person_id is null`,
+      )
+      .all(...roleIds, ...roleIds) as { id: number }[]) {
+      ids.push(r.id);
+    }
+  }
+  if (personId !== undefined) {
+    for (const r of client.prepare('select id from actions where owner_person_id = ?').all(personId) as { id: number }[]) ids.push(r.id);
+  }
+  return ids;
 }
 
 export function getActionView(db: Db, ref: string): ActionView | undefined {
