@@ -1,16 +1,42 @@
-// `/send digest [board]`: preview of the next pre-board digest for a board.
+// `/send digest [board]`: preview of the next pre-board digest for a board. Anyone may ask: it is the
+// chair's picture of a plan the partnership publishes, not a secret.
 import { z } from 'zod';
-import { reply, text } from '../render/reply.js';
-import { defineCommand } from './types.js';
+import { toStoredInstant } from '../clock.js';
+import { boardForCaller, matchBoard } from '../domain/board-match.js';
+import { digestToReply } from '../render/digest-reply.js';
+import { list, reply, text } from '../render/reply.js';
+import { loadCallerFacts } from '../store/caller-repository.js';
+import { loadBoardDigest } from '../store/digest-loader.js';
+import { loadPlanningState } from '../store/planning-state-repository.js';
+import { defineCommand, UserError } from './types.js';
 
 export const digestCommand = defineCommand({
   name: 'digest',
   summary: 'preview the next pre-board digest for a board',
   usage: '/send digest [board]',
-  examples: ['/send digest SEND Partnership Board'],
+  examples: ['/send digest SEND Partnership Board', '/send digest partnership', '/send digest'],
   access: 'anyone',
   parse: (_args, rawArgs) => ({ board: rawArgs.trim() || undefined }),
-  schema: z.object({ board: z.string().optional() }),
-  handle: () =>
-    reply('info', 'Digest previews arrive with the scheduling work.', [text('Until then, /send overdue all and /send due 30 all show the picture.')]),
+  schema: z.object({ board: z.string().max(200, 'that board name is too long').optional() }),
+  handle: (ctx, input) => {
+    const now = toStoredInstant(ctx.clock.now());
+    const state = loadPlanningState(ctx.db);
+    if (state.boards.length === 0) return reply('info', 'No boards are set up yet.', [text('A programme officer can import them with the plan.')]);
+    const names = state.boards.map((b) => b.name);
+
+    let board = undefined as (typeof state.boards)[number] | undefined;
+    if (input.board) {
+      const match = matchBoard(state.boards, input.board);
+      if (match.kind === 'none') throw new UserError(`No board matches "${input.board}".`, `Boards: ${names.join(', ')}. Example: /send digest ${names[0]}`);
+      if (match.kind === 'ambiguous') {
+        throw new UserError(`"${input.board}" matches several boards: ${match.candidates.map((b) => b.name).join(', ')}.`, 'Give more of the name.');
+      }
+      board = match.board;
+    } else {
+      const facts = loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
+      board = boardForCaller(state, facts, now);
+      if (!board) return reply('info', 'Which board’s digest?', [text('Say which board: /send digest <board>. Boards:'), list(names)]);
+    }
+    return digestToReply(loadBoardDigest(ctx.db, board.id, now, { state }));
+  },
 });

@@ -5,7 +5,7 @@ import { isOverdue } from '../domain/overdue.js';
 import { reply, text } from '../render/reply.js';
 import { listActionViews } from '../store/actions-repository.js';
 import { loadCallerFacts } from '../store/caller-repository.js';
-import { actionLine, myActions } from './shared.js';
+import { actionLine, holderLookup, myActions } from './shared.js';
 import { type CommandContext, defineCommand, PermissionError } from './types.js';
 
 const scopeSchema = z.object({
@@ -51,9 +51,10 @@ export const dueCommand = defineCommand({
     const rows = scopeActions(ctx, input.all)
       .filter((a) => a.status !== 'blue' && a.due && a.due >= today && a.due <= until)
       .sort((a, b) => (a.due ?? '').localeCompare(b.due ?? ''));
+    const holders = holderLookup(ctx.db);
     const whose = input.all ? 'All actions' : 'Your actions';
     return reply('info', `${whose} due in the next ${input.days} days: ${rows.length}`, [
-      { type: 'actions', items: rows.map((a) => actionLine(ctx.db, a, today)), emptyText: 'Nothing due in that time.' },
+      { type: 'actions', items: rows.map((a) => actionLine(ctx.db, a, today, undefined, holders)), emptyText: 'Nothing due in that time.' },
     ]);
   },
 });
@@ -71,9 +72,10 @@ export const overdueCommand = defineCommand({
     const rows = scopeActions(ctx, input.all)
       .filter((a) => isOverdue(a, today))
       .sort((a, b) => (a.due ?? '').localeCompare(b.due ?? ''));
+    const holders = holderLookup(ctx.db);
     const whose = input.all ? 'All overdue actions' : 'Your overdue actions';
     return reply(rows.length ? 'warning' : 'info', `${whose}: ${rows.length}`, [
-      { type: 'actions', items: rows.map((a) => actionLine(ctx.db, a, today)), emptyText: 'Nothing overdue.' },
+      { type: 'actions', items: rows.map((a) => actionLine(ctx.db, a, today, undefined, holders)), emptyText: 'Nothing overdue.' },
       ...(rows.length ? [text('Update with /send update <ref> …, or ask for a new date with due:<date> and a reason.', true)] : []),
     ]);
   },

@@ -6,7 +6,7 @@ import { formatDate, formatInstant } from '../render/format.js';
 import { reply, type ReplyBlock, text } from '../render/reply.js';
 import type { ActionView } from '../store/actions-repository.js';
 import { cyclesFor } from './board-cycles.js';
-import { actionLine, myActions } from './shared.js';
+import { actionLine, holderLookup, myActions } from './shared.js';
 import { defineCommand } from './types.js';
 
 export const DUE_SOON_DAYS = 30;
@@ -50,8 +50,9 @@ export const mineCommand = defineCommand({
       else rest.push(a);
     }
     const blocks: ReplyBlock[] = [];
+    const holders = holderLookup(ctx.db);
     const add = (heading: string, items: ActionView[]) => {
-      if (items.length) blocks.push({ type: 'actions', heading, items: items.map((a) => actionLine(ctx.db, a, today)) });
+      if (items.length) blocks.push({ type: 'actions', heading, items: items.map((a) => actionLine(ctx.db, a, today, undefined, holders)) });
     };
     add(`Overdue (${overdue.length})`, overdue);
     for (const [, group] of [...byMeeting].sort(([a], [b]) => a.localeCompare(b))) add(group.label, group.items);

@@ -15,6 +15,20 @@ export function holderNames(db: Db, roleId: number | null): string[] {
   return currentHolders(db, roleId).map((h) => h.name);
 }
 
+/** Holder names memoised for one command: a list of 200 actions shares a handful of roles. */
+export function holderLookup(db: Db): (roleId: number | null) => string[] {
+  const cache = new Map<number, string[]>();
+  return (roleId) => {
+    if (roleId === null) return [];
+    let names = cache.get(roleId);
+    if (!names) {
+      names = holderNames(db, roleId);
+      cache.set(roleId, names);
+    }
+    return names;
+  };
+}
+
 /** "Morgan Demo (Head of SEND)" or "Head of SEND (nobody holds this role yet)". */
 export function describeRole(db: Db, roleId: number | null, roleName: string | null): string {
   if (roleId === null || !roleName) return 'no accountable role';
@@ -58,13 +72,19 @@ export function myActionChoices(ctx: CommandContext) {
     .map((a) => ({ ref: a.ref, title: shortTitle(a.text, 60), status: a.status, due: a.due }));
 }
 
-export function actionLine(db: Db, action: ActionView, today: string, detail?: string): ActionLine {
+export function actionLine(
+  db: Db,
+  action: ActionView,
+  today: string,
+  detail?: string,
+  holders: (roleId: number | null) => string[] = (id) => holderNames(db, id),
+): ActionLine {
   const overdue = isOverdue(action, today);
   return {
     ref: action.ref,
     title: shortTitle(action.text),
     owner: action.ownerPersonId !== null ? action.ownerPersonName : action.ownerRole,
-    ownerHolders: action.ownerPersonId !== null ? undefined : holderNames(db, action.ownerRoleId),
+    ownerHolders: action.ownerPersonId !== null ? undefined : holders(action.ownerRoleId),
     due: action.due,
     status: action.status,
     percent: action.percent,

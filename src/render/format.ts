@@ -1,11 +1,14 @@
 import { DateTime } from 'luxon';
 import { LONDON } from '../clock.js';
 
-/** "31 Mar 2025" from an ISO date; "no date" for null. */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "31 Mar 2025" from an ISO date; "no date" for null. (String work only: lists format hundreds.) */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return 'no date';
-  const d = DateTime.fromISO(iso, { zone: LONDON });
-  return d.isValid ? d.toFormat('d LLL yyyy') : iso;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
+  return m && month ? `${Number(m[3])} ${month} ${m[1]}` : iso;
 }
 
 /** "Wed 4 Dec 2024, 14:00" (London time) from a stored UTC instant. */

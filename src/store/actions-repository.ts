@@ -2,7 +2,7 @@
 // Raw SQL here because it joins six tables and runs on every command; drizzle's builder would
 // produce the same statement less readably.
 import type { ActionStatus } from '../../db/schema.js';
-import type { Db } from './database.js';
+import { cachedStatement, type Db } from './database.js';
 
 export interface ActionView {
   id: number;
@@ -69,7 +69,7 @@ select a.id, a.ref, a.text, a.workstream_id as workstreamId, w.number as workstr
        coalesce(w.board_id, p.board_id) as boardId, b.name as boardName,
        coalesce(a.owner_role_id, w.lead_role_id) as ownerRoleId, ro.name as ownerRole, rl.name as leadRole,
        a.owner_person_id as ownerPersonId, op.name as ownerPersonName,
-       (select json_group_array(json_array(s.role_id, sr.name)) from (select * from workstream_supporting_roles order by position) s
+       (select json_group_array(json_array(s.role_id, sr.name) order by s.position) from workstream_supporting_roles s
           join roles sr on sr.id = s.role_id where s.workstream_id = w.id) as supporting,
        a.date_text as dateText, a.date_source as dateSource, a.start, a.due, a.baseline_due as baselineDue,
        a.ongoing, a.flags, a.status, a.percent,
@@ -206,27 +206,29 @@ export function listActionViews(db: Db, filter: ActionFilter = {}): ActionView[]
     params.push(JSON.stringify(filter.ids));
   }
   const sql = `${BASE_SQL} ${where.length ? `where ${where.join(' and ')}` : ''} order by p.position, p.code, w.number, a.number`;
-  return (db.$client.prepare(sql).all(...params) as Row[]).map(toView);
+  return (cachedStatement(db, sql).all(...params) as Row[]).map(toView);
 }
 
 function accountableActionIds(db: Db, roleIds: number[], personId: number | undefined): number[] {
   const ids: number[] = [];
-  const client = db.$client;
   if (roleIds.length > 0) {
     const list = roleIds.map(() => '?').join(',');
-    for (const r of client
-      .prepare(
-        `select id from actions where owner_person_id is null and owner_role_id in (${list})
+    // The unary + keeps SQLite from using the owner_person_id index for "is null", which matches
+    // nearly every row; the role and workstream indexes are the selective ones.
+    for (const r of cachedStatement(
+      db,
+      `select id from actions where +owner_person_id is null and owner_role_id in (${list})
          union
-         select a.id from workstreams w join actions a on a.workstream_id = w.id
-         where w.lead_role_id in (${list}) and a.owner_role_id is null and a.owner_person_id is null`,
+         select id from actions
+         where workstream_id in (select id from workstreams where lead_role_id in (${list}))
+           and +owner_role_id is null and +owner_person_id is null`,
       )
       .all(...roleIds, ...roleIds) as { id: number }[]) {
       ids.push(r.id);
     }
   }
   if (personId !== undefined) {
-    for (const r of client.prepare('select id from actions where owner_person_id = ?').all(personId) as { id: number }[]) ids.push(r.id);
+    for (const r of cachedStatement(db, 'select id from actions where owner_person_id = ?').all(personId) as { id: number }[]) ids.push(r.id);
   }
   return ids;
 }
@@ -238,12 +240,13 @@ export function getActionView(db: Db, ref: string): ActionView | undefined {
 /** Every live ref, for "did you mean" suggestions. */
 export function listRefs(db: Db): string[] {
   return (
-    db.$client
-      .prepare('select a.ref from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null and w.removed_at is null')
-      .all() as { ref: string }[]
+    cachedStatement(
+      db,
+      'select a.ref from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null and w.removed_at is null',
+    ).all() as { ref: string }[]
   ).map((r) => r.ref);
 }
 
 export function countActions(db: Db): number {
-  return (db.$client.prepare('select count(*) as n from actions where removed_at is null').get() as { n: number }).n;
+  return (cachedStatement(db, 'select count(*) as n from actions where removed_at is null').get() as { n: number }).n;
 }

@@ -27,6 +27,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder: migrationsFolder() });
+  // Lets SQLite refresh its query-planner statistics when they are missing or stale (cheap).
+  sqlite.pragma('optimize = 0x10002');
   return db;
 }
 
@@ -37,4 +39,24 @@ export function inTransaction<T>(db: Db, work: () => T): T {
 
 export function closeDatabase(db: Db): void {
   db.$client.close();
+}
+
+const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement, compiled once per connection. Hot read paths (every chat command, every
+ * tick) use this instead of preparing the same SQL on each call.
+ */
+export function cachedStatement(db: Db, sql: string): Database.Statement {
+  let cache = statementCache.get(db.$client);
+  if (!cache) {
+    cache = new Map();
+    statementCache.set(db.$client, cache);
+  }
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = db.$client.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
 }

@@ -1,0 +1,56 @@
+// Builds (or reuses) a benchmark database of a given size under bench/tmp/.
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseInstant } from '../src/clock.js';
+import { type Db, openDatabase } from '../src/store/database.js';
+import { importPlanDocument } from '../src/store/plan-import.js';
+import { generatePlanDocument } from './generate-plan.js';
+
+export const BENCH_NOW = '2025-01-13T10:00';
+
+export interface BenchDb {
+  db: Db;
+  path: string;
+  /** Milliseconds the import took, when the database was built now. */
+  importMs: number | null;
+}
+
+/**
+ * A database with `actions` generated actions across `boards` boards, plus update history
+ * (a third of actions have two updates). Reused between runs: generating 100k takes a while.
+ */
+export function benchDb(actions: number, boards: number, dir = join(import.meta.dirname, 'tmp')): BenchDb {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `bench-${actions}-${boards}.db`);
+  if (existsSync(path)) return { db: openDatabase(path), path, importMs: null };
+  const building = `${path}.building`;
+  const db = openDatabase(building);
+  const doc = generatePlanDocument({ actions, boards });
+  const t = performance.now();
+  importPlanDocument(db, doc, { now: parseInstant('2024-09-02T09:00'), file: 'generated' });
+  const importMs = performance.now() - t;
+  addHistory(db);
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  db.$client.close();
+  renameSync(building, path);
+  return { db: openDatabase(path), path, importMs };
+}
+
+function addHistory(db: Db): void {
+  const client = db.$client;
+  const insert = client.prepare(
+    "insert into updates (action_id, person_id, created_at, platform, kind, status, percent, note, raw_text) values (?, ?, ?, 'slack', 'update', ?, ?, ?, ?)",
+  );
+  const ids = client.prepare('select id from actions where id % 3 = 0').all() as { id: number }[];
+  const statuses = ['green', 'amber', 'red'];
+  client.transaction(() => {
+    for (const { id } of ids) {
+      for (const [k, at] of ['2024-10-10T09:00:00.000Z', '2024-12-02T09:00:00.000Z'].entries()) {
+        const status = statuses[(id + k) % 3] as string;
+        insert.run(id, 1, at, status, 20 + k * 30, `progress note ${k}`, `update ${status}`);
+      }
+    }
+    client.exec("update actions set status = 'amber' where id % 3 = 0");
+  })();
+}

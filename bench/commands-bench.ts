@@ -1,0 +1,54 @@
+// In-process latency of the commands people use most, on a generated plan.
+//   npm run bench:commands            (100,000 actions)
+//   npm run bench:commands -- 10000   (another size)
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixedClock } from '../src/clock.js';
+import { runCommandText } from '../src/commands/router.js';
+import { findPersonByEmail } from '../src/store/people-repository.js';
+import { BENCH_NOW, benchDb } from './bench-db.js';
+import { ms, type Summary, timeEach } from './stats.js';
+
+export function benchCommands(actions: number, boards = 500): Record<string, Summary> & { importMs?: number } {
+  const { db, importMs } = benchDb(actions, boards);
+  const clock = fixedClock(BENCH_NOW);
+  const deps = { db, clock };
+  const people = db.$client.prepare("select email from people where email like 'person%' order by id").all() as { email: string }[];
+  const refs = db.$client.prepare('select a.ref, w.lead_role_id as role from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null').all() as {
+    ref: string;
+    role: number;
+  }[];
+  const holderOf = db.$client.prepare('select p.email from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ? and ra.ended_at is null limit 1');
+  const person = (email: string) => findPersonByEmail(db, email) as NonNullable<ReturnType<typeof findPersonByEmail>>;
+  const words = ['annual health checks', 'neurodiversity profiling tool', 'short breaks parent carer', 'EHCP quality audit', 'speech and language therapy'];
+  const admin = person('admin@example.org');
+
+  const results: Record<string, Summary> = {};
+  results['who (free text)'] = timeEach(1000, (i) => runCommandText(deps, admin, 'cli', `who ${words[i % words.length]}`));
+  results['who <ref>'] = timeEach(1000, (i) => runCommandText(deps, admin, 'cli', `who ${refs[(i * 7919) % refs.length]?.ref}`));
+  // Updates are written for real (one transaction each) by the action's owner.
+  const owners = refs.slice(0, 5000).map((r) => ({ ref: r.ref, owner: person((holderOf.get(r.role) as { email: string }).email) }));
+  const statuses = ['green', 'amber', 'red'];
+  results.update = timeEach(1000, (i) => {
+    const o = owners[(i * 31) % owners.length] as (typeof owners)[number];
+    const reply = runCommandText(deps, o.owner, 'cli', `update ${o.ref} ${statuses[i % 3]} ${i % 100}% benchmark note ${i}`);
+    if (reply.tone !== 'success') throw new Error(`update failed: ${reply.summary}`);
+  });
+  const mine = people.slice(0, 200).map((p) => person(p.email));
+  results.mine = timeEach(500, (i) => runCommandText(deps, mine[i % mine.length] as (typeof mine)[number], 'cli', 'mine'));
+  db.$client.close();
+  return { ...results, ...(importMs !== null ? { importMs } : {}) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const size = Number(process.argv[2] ?? 100_000);
+  const results = benchCommands(size);
+  console.log(`Command latency, ${size.toLocaleString('en-GB')} actions (ms per call, in-process)`);
+  console.log('command            p50      p99      mean     n');
+  for (const [name, s] of Object.entries(results)) {
+    if (typeof s === 'number') continue;
+    console.log(`${name.padEnd(18)} ${ms(s.p50).padStart(7)}  ${ms(s.p99).padStart(7)}  ${ms(s.mean).padStart(7)}  ${s.n}`);
+  }
+  mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+  writeFileSync(join(import.meta.dirname, 'results', `commands-${size}.json`), `${JSON.stringify(results, null, 2)}\n`);
+}

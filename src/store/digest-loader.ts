@@ -1,0 +1,28 @@
+// Loads what a digest needs and builds it: the one place the CLI, `/send digest` and the scheduler
+// get a digest from, so all three agree on the window ("since the previous meeting").
+import { buildBoardDigest, buildWeeklyDigest, digestMeetings, weeklyWindowStart } from '../domain/digest.js';
+import type { BoardDigest, WeeklyDigest } from '../domain/digest-model.js';
+import type { PlanningState } from '../domain/planning-state.js';
+import type { Db } from './database.js';
+import { loadDigestHistory } from './digest-history-repository.js';
+import { loadPlanningState } from './planning-state-repository.js';
+
+export function loadBoardDigest(
+  db: Db,
+  boardId: number,
+  nowUtcIso: string,
+  opts: { meetingId?: number; state?: PlanningState } = {},
+): BoardDigest {
+  const state = opts.state ?? loadPlanningState(db);
+  const board = state.boards.find((b) => b.id === boardId);
+  if (!board) throw new Error(`Board ${boardId} not found.`);
+  const { previous } = digestMeetings(board, nowUtcIso, opts.meetingId);
+  const history = loadDigestHistory(db, { boardId, sinceUtcIso: previous?.startsAt ?? null, nowUtcIso });
+  return buildBoardDigest(state, boardId, nowUtcIso, history, opts.meetingId === undefined ? {} : { meetingId: opts.meetingId });
+}
+
+export function loadWeeklyDigest(db: Db, nowUtcIso: string, opts: { state?: PlanningState } = {}): WeeklyDigest {
+  const state = opts.state ?? loadPlanningState(db);
+  const history = loadDigestHistory(db, { boardId: null, sinceUtcIso: weeklyWindowStart(nowUtcIso), nowUtcIso });
+  return buildWeeklyDigest(state, nowUtcIso, history);
+}

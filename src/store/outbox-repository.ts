@@ -1,0 +1,243 @@
+// The transactional outbox: the planner's rows under a unique key, and the delivery loop's bookkeeping
+// (lease, attempts, backoff, outcome). Raw SQL because these statements run on every tick and every
+// delivery, and `insert … on conflict do nothing` plus the lease update read more plainly as SQL.
+import type { OutboxStatus } from '../../db/schema.js';
+import type { NotificationKind, NotificationPayload } from '../jobs/delivery-types.js';
+import { type Db, inTransaction } from './database.js';
+
+/** What a row's payload column holds: the notification plus when it stops being worth sending. */
+export type OutboxPayload = NotificationPayload & { expiresAt?: string | null };
+
+export interface OutboxRow {
+  id: number;
+  key: string;
+  kind: NotificationKind;
+  recipientPersonId: number | null;
+  recipientChannel: string | null;
+  payload: OutboxPayload;
+  notBefore: string;
+  attempts: number;
+  status: OutboxStatus;
+  lastError: string | null;
+  platform: string | null;
+  platformMessageId: string | null;
+  leaseUntil: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export interface NewOutboxRow {
+  key: string;
+  kind: NotificationKind;
+  recipientPersonId: number | null;
+  recipientChannel: string | null;
+  payload: OutboxPayload;
+  notBefore: string;
+  createdAt: string;
+}
+
+/** Rows still to be delivered: never tried, or tried and waiting for a retry. */
+export const OPEN_STATUSES = ['pending', 'failed'] as const satisfies readonly OutboxStatus[];
+const OPEN = `status in ('pending', 'failed')`;
+
+function columns(t = ''): string {
+  const c = (name: string, as?: string) => `${t}${name}${as ? ` as ${as}` : ''}`;
+  return [
+    c('id'),
+    c('key'),
+    c('kind'),
+    c('recipient_person_id', 'recipientPersonId'),
+    c('recipient_channel', 'recipientChannel'),
+    c('payload'),
+    c('not_before', 'notBefore'),
+    c('attempts'),
+    c('status'),
+    c('last_error', 'lastError'),
+    c('platform'),
+    c('platform_message_id', 'platformMessageId'),
+    c('lease_until', 'leaseUntil'),
+    c('created_at', 'createdAt'),
+    c('sent_at', 'sentAt'),
+  ].join(', ');
+}
+const COLUMNS = columns();
+
+type RawRow = Omit<OutboxRow, 'payload'> & { payload: string };
+const toRow = (r: RawRow): OutboxRow => ({ ...r, payload: JSON.parse(r.payload) as OutboxPayload });
+
+/** Inserts the row unless its key is already in the outbox (whatever its status). True when inserted. */
+export function enqueueNotification(db: Db, row: NewOutboxRow): boolean {
+  const result = db.$client
+    .prepare(
+      `insert into outbox (key, kind, recipient_person_id, recipient_channel, payload, not_before, created_at)
+       values (?, ?, ?, ?, ?, ?, ?) on conflict(key) do nothing`,
+    )
+    .run(row.key, row.kind, row.recipientPersonId, row.recipientChannel, JSON.stringify(row.payload), row.notBefore, row.createdAt);
+  return result.changes === 1;
+}
+
+export interface KeyState {
+  id: number;
+  status: OutboxStatus;
+  notBefore: string;
+  attempts: number;
+  leaseUntil: string | null;
+}
+
+/** A fast look-up by key for the tick, which asks about every planned key (one prepared statement). */
+export function outboxKeyLookup(db: Db): (key: string) => KeyState | undefined {
+  const stmt = db.$client.prepare(
+    'select id, status, not_before as notBefore, attempts, lease_until as leaseUntil from outbox where key = ?',
+  );
+  return (key) => stmt.get(key) as KeyState | undefined;
+}
+
+export function findOutboxByKey(db: Db, key: string): OutboxRow | undefined {
+  const row = db.$client.prepare(`select ${COLUMNS} from outbox where key = ?`).get(key) as RawRow | undefined;
+  return row ? toRow(row) : undefined;
+}
+
+export interface OutboxFilter {
+  status?: OutboxStatus;
+  kind?: string;
+  /** Only keys starting with this, e.g. 'nudge:3:'. */
+  keyPrefix?: string;
+  limit?: number;
+}
+
+export interface OutboxListRow extends OutboxRow {
+  recipientEmail: string | null;
+  recipientName: string | null;
+}
+
+/** Rows oldest first, with the recipient's email and name for listings. */
+export function listOutbox(db: Db, filter: OutboxFilter = {}): OutboxListRow[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.status) {
+    where.push('o.status = ?');
+    params.push(filter.status);
+  }
+  if (filter.kind) {
+    where.push('o.kind = ?');
+    params.push(filter.kind);
+  }
+  if (filter.keyPrefix) {
+    where.push("substr(o.key, 1, length(?)) = ?");
+    params.push(filter.keyPrefix, filter.keyPrefix);
+  }
+  const sql = `select ${columns('o.')}, p.email as recipientEmail, p.name as recipientName
+    from outbox o left join people p on p.id = o.recipient_person_id
+    ${where.length ? `where ${where.join(' and ')}` : ''} order by o.not_before, o.id ${filter.limit ? 'limit ?' : ''}`;
+  if (filter.limit) params.push(filter.limit);
+  return (db.$client.prepare(sql).all(...params) as (RawRow & { recipientEmail: string | null; recipientName: string | null })[]).map(
+    (r) => ({ ...toRow(r), recipientEmail: r.recipientEmail, recipientName: r.recipientName }),
+  );
+}
+
+export interface ClaimOptions {
+  /** Stored UTC instant. */
+  now: string;
+  limit: number;
+  /** The lease end (stored UTC instant): until then no other worker may claim the rows. */
+  leaseUntil: string;
+  /** Who is claiming (for logs; the lease itself is what keeps workers apart). */
+  workerId: string;
+}
+
+export interface ClaimedRow extends OutboxRow {
+  /** The lease this worker holds; completions are conditional on it still being this worker's. */
+  leaseUntil: string;
+  claimedBy: string;
+}
+
+/**
+ * Claims up to `limit` due rows. Selecting and leasing happen in one IMMEDIATE transaction, which
+ * takes SQLite's write lock first, so two processes can never both claim the same row.
+ */
+export function claimDue(db: Db, options: ClaimOptions): ClaimedRow[] {
+  return inTransaction(db, () => {
+    const rows = db.$client
+      .prepare(
+        `select ${COLUMNS} from outbox
+         where ${OPEN} and not_before <= ? and (lease_until is null or lease_until <= ?)
+         order by not_before, id limit ?`,
+      )
+      .all(options.now, options.now, options.limit) as RawRow[];
+    const lease = db.$client.prepare('update outbox set lease_until = ? where id = ?');
+    for (const r of rows) lease.run(options.leaseUntil, r.id);
+    return rows.map((r) => ({ ...toRow(r), leaseUntil: options.leaseUntil, claimedBy: options.workerId }));
+  });
+}
+
+/** Only after the platform accepted the message. Recorded even if the lease ran out: it was sent. */
+export function markSent(db: Db, id: number, sent: { at: string; platform: string; platformMessageId: string | null }): void {
+  db.$client
+    .prepare(
+      `update outbox set status = 'sent', sent_at = ?, platform = ?, platform_message_id = ?, attempts = attempts + 1,
+         last_error = null, lease_until = null where id = ?`,
+    )
+    .run(sent.at, sent.platform, sent.platformMessageId, id);
+}
+
+/** A failed attempt to be retried at `notBefore`. False when the lease was lost to another worker. */
+export function markRetry(db: Db, row: ClaimedRow, retry: { notBefore: string; error: string; platform?: string | null }): boolean {
+  const result = db.$client
+    .prepare(
+      `update outbox set status = 'failed', attempts = attempts + 1, not_before = ?, last_error = ?, platform = coalesce(?, platform),
+         lease_until = null where id = ? and lease_until = ?`,
+    )
+    .run(retry.notBefore, retry.error, retry.platform ?? null, row.id, row.leaseUntil);
+  return result.changes === 1;
+}
+
+/** Gives up on a row (permanent error, or too many attempts). False when the lease was lost. */
+export function markDead(db: Db, row: ClaimedRow, dead: { error: string; platform?: string | null }): boolean {
+  const result = db.$client
+    .prepare(
+      `update outbox set status = 'dead', attempts = attempts + 1, last_error = ?, platform = coalesce(?, platform), lease_until = null
+       where id = ? and lease_until = ?`,
+    )
+    .run(dead.error, dead.platform ?? null, row.id, row.leaseUntil);
+  return result.changes === 1;
+}
+
+/** No longer worth sending (its meeting has passed, or it was overtaken). Leaves leased rows alone. */
+export function markSkipped(db: Db, id: number, reason: string, now: string): boolean {
+  const result = db.$client
+    .prepare(`update outbox set status = 'skipped', last_error = ? where id = ? and ${OPEN} and (lease_until is null or lease_until <= ?)`)
+    .run(reason, id, now);
+  return result.changes === 1;
+}
+
+export interface OpenRowSummary {
+  id: number;
+  key: string;
+  kind: NotificationKind;
+  meetingId: number | null;
+  expiresAt: string | null;
+}
+
+/** Undelivered rows no worker is sending right now: the ones the tick checks for staleness. */
+export function listOpenUnleased(db: Db, now: string): OpenRowSummary[] {
+  return db.$client
+    .prepare(
+      `select id, key, kind, json_extract(payload, '$.meetingId') as meetingId, json_extract(payload, '$.expiresAt') as expiresAt
+       from outbox where ${OPEN} and (lease_until is null or lease_until <= ?) order by id`,
+    )
+    .all(now) as OpenRowSummary[];
+}
+
+/**
+ * Brings a held message forward (its recipient came back early, or a delegate was named): only for a
+ * row that has never been tried and is not being sent. True when the row changed.
+ */
+export function releaseHeld(db: Db, key: string, next: { notBefore: string; recipientPersonId: number | null; payload: OutboxPayload }, now: string): boolean {
+  const result = db.$client
+    .prepare(
+      `update outbox set not_before = ?, recipient_person_id = ?, payload = ?
+       where key = ? and status = 'pending' and attempts = 0 and not_before > ? and (lease_until is null or lease_until <= ?)`,
+    )
+    .run(next.notBefore, next.recipientPersonId, JSON.stringify(next.payload), key, next.notBefore, now);
+  return result.changes === 1;
+}
