@@ -1,3 +1,3 @@
 // Registers the CLI commands that live outside src/cli (chat commands, scheduler, digest).
 // Importing this module once is enough; later layers add their registrations here.
-export {};
+import './digest-command.js';

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { toStoredInstant } from '../clock.js';
 import { boardForCaller, matchBoard } from '../domain/board-match.js';
+import type { BoardState } from '../domain/planning-state.js';
 import { digestToReply } from '../render/digest-reply.js';
 import { list, reply, text } from '../render/reply.js';
 import { loadCallerFacts } from '../store/caller-repository.js';
@@ -22,21 +23,24 @@ export const digestCommand = defineCommand({
     const now = toStoredInstant(ctx.clock.now());
     const state = loadPlanningState(ctx.db);
     if (state.boards.length === 0) return reply('info', 'No boards are set up yet.', [text('A programme officer can import them with the plan.')]);
-    const names = state.boards.map((b) => b.name);
-
-    let board = undefined as (typeof state.boards)[number] | undefined;
-    if (input.board) {
-      const match = matchBoard(state.boards, input.board);
-      if (match.kind === 'none') throw new UserError(`No board matches "${input.board}".`, `Boards: ${names.join(', ')}. Example: /send digest ${names[0]}`);
-      if (match.kind === 'ambiguous') {
-        throw new UserError(`"${input.board}" matches several boards: ${match.candidates.map((b) => b.name).join(', ')}.`, 'Give more of the name.');
-      }
-      board = match.board;
-    } else {
-      const facts = loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
-      board = boardForCaller(state, facts, now);
-      if (!board) return reply('info', 'Which board’s digest?', [text('Say which board: /send digest <board>. Boards:'), list(names)]);
+    // No board named: the one the caller chairs, else the one most of their actions report to.
+    const board = input.board
+      ? namedBoard(state.boards, input.board)
+      : boardForCaller(state, loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string), now);
+    if (!board) {
+      return reply('info', 'Which board’s digest?', [text('Say which board: /send digest <board>. Boards:'), list(state.boards.map((b) => b.name))]);
     }
     return digestToReply(loadBoardDigest(ctx.db, board.id, now, { state }));
   },
 });
+
+/** The board someone named; a miss or several matches becomes a reply listing the boards. */
+function namedBoard(boards: BoardState[], typed: string): BoardState {
+  const match = matchBoard(boards, typed);
+  if (match.kind === 'found') return match.board;
+  if (match.kind === 'ambiguous') {
+    throw new UserError(`"${typed}" matches several boards: ${match.candidates.map((b) => b.name).join(', ')}.`, 'Give more of the name.');
+  }
+  const names = boards.map((b) => b.name);
+  throw new UserError(`No board matches "${typed}".`, `Boards: ${names.join(', ')}. Example: /send digest ${names[0] ?? 'SEND Partnership Board'}`);
+}

@@ -1,0 +1,89 @@
+// What the digest needs from the update trail beyond the current PlanningState: who reported what
+// since the last meeting, recent statuses, date-change requests and moves, and the RAG position at
+// the last meeting. Loaded by src/store/digest-history-repository.ts; pure data.
+import type { ActionStatus } from '../../db/schema.js';
+
+export interface HistoryUpdate {
+  id: number;
+  actionId: number;
+  personId: number | null;
+  personName: string | null;
+  /** UTC ISO instant. */
+  at: string;
+  /** 'slack' | 'teams' | 'console' | 'cli' */
+  platform: string;
+  /** 'update' | 'no_change' | 'correction' (plan imports are not owner reports and are left out). */
+  kind: string;
+  status: ActionStatus | null;
+  percent: number | null;
+  note: string | null;
+  /** The new due date this report asked for, if it carried a date-change request. */
+  requestedDue: string | null;
+}
+
+/** A request for a new due date still waiting for a decision at `now`. */
+export interface HistoryDateRequest {
+  id: number;
+  actionId: number;
+  requestedById: number | null;
+  requestedByName: string | null;
+  requestedAt: string;
+  fromDue: string | null;
+  toDue: string | null;
+  /** The date as the requester wrote it, e.g. "30 June 25". */
+  phrase: string;
+  reason: string | null;
+}
+
+/** A due date that actually moved: an approved request or a plan file that changed the date. */
+export interface HistoryDateMove {
+  id: number;
+  actionId: number;
+  /** When the move took effect (decision time, or import time), UTC ISO. */
+  at: string;
+  fromDue: string;
+  toDue: string;
+  how: 'approved' | 'imported';
+}
+
+export interface RecentStatus {
+  status: ActionStatus;
+  at: string;
+}
+
+export interface DigestHistory {
+  /** Start of the window (exclusive): the previous meeting, or now − 7 days for the weekly digest. */
+  sinceUtcIso: string | null;
+  /** End of the window (inclusive): nothing recorded after it is seen. */
+  nowUtcIso: string;
+  /** Owner reports in (since, now], oldest first. */
+  updatesSince: HistoryUpdate[];
+  /** Per action: its last two status-bearing owner reports up to now, newest first. */
+  lastStatuses: Map<number, RecentStatus[]>;
+  /**
+   * Status at `since` for the actions whose status may have changed since then (latest
+   * status-bearing update at or before it, plan imports included, else the plan file's status);
+   * null: the action did not exist yet. An action that is absent had its current status then.
+   * Empty when `since` is null.
+   */
+  statusAtSince: Map<number, ActionStatus | null>;
+  /** Pending at `now`, oldest first. */
+  pendingDateRequests: HistoryDateRequest[];
+  /** Moves that took effect by `now`, oldest first. */
+  dateMoves: HistoryDateMove[];
+  /** Number of moves per action (actions never moved are absent). */
+  moveCounts: Map<number, number>;
+}
+
+export function emptyDigestHistory(nowUtcIso: string, sinceUtcIso: string | null = null): DigestHistory {
+  return {
+    sinceUtcIso,
+    nowUtcIso,
+    updatesSince: [],
+    lastStatuses: new Map(),
+    statusAtSince: new Map(),
+    pendingDateRequests: [],
+    dateMoves: [],
+    moveCounts: new Map(),
+  };
+}

@@ -1,0 +1,242 @@
+// Digest model → neutral Reply, so one digest reaches Slack, Teams, the terminal, Markdown and HTML
+// alike. A chair reads this a few days before the meeting: each list is cut to a few lines with
+// "and N more" unless `full` is asked for (board papers, exports). All strings are plain text.
+import type { ActionStatus } from '../../db/schema.js';
+import type {
+  BoardDigest,
+  DigestAction,
+  DigestException,
+  DigestUpdate,
+  PlanDigest,
+  RagCounts,
+  WeeklyDigest,
+} from '../domain/digest-model.js';
+import { STATUS_SHORT } from '../domain/status.js';
+import { formatDate, formatInstant, formatShortInstant, plural, shortTitle } from './format.js';
+import { type ActionLine, fields, heading, list, type Reply, type ReplyBlock, reply, text } from './reply.js';
+
+export interface DigestReplyOptions {
+  /** Every item of every list (board papers, exports). Default: cut each list to `cap`. */
+  full?: boolean;
+  /** Lines per list when not full. */
+  cap?: number;
+}
+
+export const DEFAULT_DIGEST_CAP = 5;
+/** Refs listed per owner under "missing updates" when not full. */
+const REFS_PER_OWNER = 6;
+/** Long notes are shortened in the chair's view; exports keep them whole. */
+const NOTE_CHARS = 160;
+
+interface Limits {
+  full: boolean;
+  cap: number;
+}
+
+function limitsOf(opts: DigestReplyOptions): Limits {
+  return { full: opts.full ?? false, cap: Math.max(1, opts.cap ?? DEFAULT_DIGEST_CAP) };
+}
+
+export function digestToReply(digest: BoardDigest, opts: DigestReplyOptions = {}): Reply {
+  const limits = limitsOf(opts);
+  const t = digest.totals;
+  const meeting = digest.meeting;
+  const summary = meeting
+    ? `${digest.board.name}: digest for the meeting on ${formatInstant(meeting.startsAt)}`
+    : `${digest.board.name}: digest (no meeting scheduled)`;
+  const blocks: ReplyBlock[] = [
+    fields([
+      ['Chair', describeChair(digest)],
+      ['Meeting', meeting ? `${formatInstant(meeting.startsAt)}${meeting.isSample ? ' (sample date)' : ''}` : 'none scheduled'],
+      ['Papers deadline', meeting ? formatDate(meeting.papersDeadline) : null],
+      ['Changes since', digest.previousMeeting ? `previous meeting, ${formatInstant(digest.previousMeeting.startsAt)}` : 'the start (no previous meeting)'],
+      ['As of', formatInstant(digest.generatedAt)],
+    ]),
+    text(
+      `${plural(t.actions, 'action')} in ${plural(digest.plans.length, 'plan')}: ${t.overdue} overdue, ${t.missingUpdates} missing an update, ` +
+        `${plural(t.dateChangeRequests, 'date change request')}, ${plural(t.exceptions, 'exception')}, ${t.noDate} with no usable date; ` +
+        `${plural(t.updates, 'update')} received.`,
+    ),
+    ragFields(t.rag, t.ragChange),
+  ];
+  if (t.ragChange) blocks.push(text('Figures in brackets: change since the previous meeting.', true));
+  for (const plan of digest.plans) blocks.push(...planBlocks(plan, digest, limits));
+  return reply('info', summary, blocks);
+}
+
+function describeChair(digest: BoardDigest): string {
+  const role = digest.chair.role ?? 'not set';
+  return digest.chair.people.length ? `${role} (${digest.chair.people.join(', ')})` : role;
+}
+
+const RAG_FIELDS: [keyof Omit<RagCounts, 'total'>, string][] = [
+  ['green', 'Green'],
+  ['amber', 'Amber'],
+  ['red', 'Red'],
+  ['complete', 'Complete'],
+  ['notStarted', 'Not started'],
+];
+
+/** "Green: 4 (+1)": the change is shown only when there is one. */
+function ragFields(rag: RagCounts, change: RagCounts | null): ReplyBlock {
+  return fields(RAG_FIELDS.map(([key, label]) => [label, `${rag[key]}${change && change[key] !== 0 ? ` (${signed(change[key])})` : ''}`]));
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : `\u2212${Math.abs(n)}`;
+}
+
+function planBlocks(plan: PlanDigest, digest: BoardDigest, limits: Limits): ReplyBlock[] {
+  const sinceLabel = digest.previousMeeting ? `since ${formatDate(digest.previousMeeting.date)}` : 'so far';
+  const blocks: ReplyBlock[] = [heading(`${plan.code}: ${plan.title} (${plural(plan.rag.total, 'action')})`), ragFields(plan.rag, plan.ragChange)];
+  if (plan.exceptions.length) blocks.push(...section('Exceptions', plan.exceptions, exceptionLine, limits));
+  blocks.push(...section(`Updates received ${sinceLabel}`, plan.updates, (u) => updateLine(u, limits), limits, 'No updates received.'));
+  blocks.push(...section('Overdue', plan.overdue, (a) => actionLine(a), limits, 'Nothing overdue.'));
+  blocks.push(...missingBlocks(plan.missingUpdates, limits));
+  if (plan.dateChangeRequests.length) {
+    blocks.push(
+      ...section('Date change requests', plan.dateChangeRequests, (r) =>
+        actionLine(r.action, {
+          detail: [
+            `asks ${formatDate(r.fromDue)} → ${formatDate(r.toDue)} ("${r.phrase}")`,
+            `baseline ${formatDate(r.action.baselineDue)}`,
+            `${r.requestedBy ?? 'unknown'}, ${formatDate(r.requestedAt.slice(0, 10))}${r.reason ? `: ${note(r.reason, limits)}` : ''}`,
+          ].join('; '),
+        }),
+      limits),
+    );
+  }
+  if (plan.movedDates.length) {
+    blocks.push(
+      ...section('Due dates moved from the baseline', plan.movedDates, (m) =>
+        actionLine(m.action, {
+          detail: `baseline ${formatDate(m.action.baselineDue)}${m.slipDays ? ` (${signed(m.slipDays)} days)` : ''}${m.moves.length ? `, moved ${plural(m.moves.length, 'time')}` : ''}`,
+        }),
+      limits),
+    );
+  }
+  if (plan.noDate.length) {
+    blocks.push(
+      ...section('No usable date', plan.noDate, (n) =>
+        actionLine(n.action, { detail: n.reasons.includes('no-date') ? 'no due date' : `date needs checking (${n.reasons.join(', ')})` }),
+      limits),
+    );
+  }
+  return blocks;
+}
+
+/** An actions block cut to the cap, followed by "and N more" when it was cut. */
+function section<T>(title: string, items: T[], line: (item: T) => ActionLine, limits: Limits, emptyText?: string): ReplyBlock[] {
+  const shown = limits.full ? items : items.slice(0, limits.cap);
+  const blocks: ReplyBlock[] = [
+    { type: 'actions', heading: `${title} (${items.length})`, items: shown.map(line), ...(emptyText ? { emptyText } : {}) },
+  ];
+  if (shown.length < items.length) blocks.push(more(items.length - shown.length));
+  return blocks;
+}
+
+function more(n: number): ReplyBlock {
+  return text(`and ${n} more (the full list is in the exported digest: sendbot digest --full)`, true);
+}
+
+function actionLine(a: DigestAction, extra: Partial<ActionLine> = {}): ActionLine {
+  return {
+    ref: a.ref,
+    title: shortTitle(a.text),
+    owner: a.owner,
+    ownerHolders: a.ownerHolders,
+    due: a.due,
+    status: a.status,
+    percent: a.percent,
+    daysOverdue: a.daysOverdue,
+    ...extra,
+  };
+}
+
+function note(value: string, limits: Limits): string {
+  return limits.full ? value : shortTitle(value, NOTE_CHARS);
+}
+
+function updateLine(u: DigestUpdate, limits: Limits): ActionLine {
+  const what = u.kind === 'no_change' ? 'no change' : u.kind === 'correction' ? 'correction' : null;
+  const asked = u.requestedDue ? `asked for a new due date, ${formatDate(u.requestedDue)}` : null;
+  const said = [what, asked, u.note ? note(u.note, limits) : null].filter(Boolean).join(': ');
+  return {
+    ref: u.action.ref,
+    title: shortTitle(u.action.text),
+    due: u.action.due,
+    // What the report said; a report without a status leaves the action where it was.
+    status: u.status ?? u.action.status,
+    percent: u.percent,
+    detail: `${formatShortInstant(u.at)} by ${u.person ?? 'unknown'}${said ? `: ${said}` : ''}`,
+  };
+}
+
+function exceptionLine(e: DigestException): ActionLine {
+  const reasons = e.codes.map((code) => {
+    switch (code) {
+      case 'overdue_over_20_working_days':
+        return `overdue by more than 20 working days`;
+      case 'red_in_consecutive_updates':
+        return `red in its last two updates (${e.redReportedAt.map((at) => formatDate(at.slice(0, 10))).reverse().join(', ')})`;
+      case 'due_date_moved_more_than_once':
+        return `due date moved ${plural(e.moveCount, 'time')}`;
+    }
+  });
+  return actionLine(e.action, { detail: reasons.join('; ') });
+}
+
+/** Missing updates grouped by who should give them: the chair's chase list. */
+function missingBlocks(items: DigestAction[], limits: Limits): ReplyBlock[] {
+  if (items.length === 0) return [text(`Missing updates (0): every action has been reported on.`)];
+  const groups = new Map<string, string[]>();
+  for (const a of items) {
+    const who = a.owner ? (a.ownerHolders.length ? `${a.ownerHolders.join(', ')} (${a.owner})` : `${a.owner} (nobody holds this role)`) : 'no owner';
+    const refs = groups.get(who) ?? [];
+    refs.push(a.ref);
+    groups.set(who, refs);
+  }
+  const ordered = [...groups.entries()].sort((x, y) => y[1].length - x[1].length || x[0].localeCompare(y[0]));
+  const shown = limits.full ? ordered : ordered.slice(0, limits.cap);
+  const lines = shown.map(([who, refs]) => {
+    const listed = limits.full ? refs : refs.slice(0, REFS_PER_OWNER);
+    return `${who}: ${refs.length} (${listed.join(', ')}${listed.length < refs.length ? `, and ${refs.length - listed.length} more` : ''})`;
+  });
+  const blocks: ReplyBlock[] = [text(`Missing updates (${items.length}), by owner:`), list(lines)];
+  if (shown.length < ordered.length) blocks.push(text(`and ${plural(ordered.length - shown.length, 'more owner')} (the full list is in the exported digest: sendbot digest --full)`, true));
+  return blocks;
+}
+
+export function weeklyDigestToReply(digest: WeeklyDigest, opts: DigestReplyOptions = {}): Reply {
+  const limits = limitsOf(opts);
+  const overdue = digest.plans.reduce((n, p) => n + p.overdue, 0);
+  const blocks: ReplyBlock[] = [
+    text(`${plural(digest.updates.length, 'update')} since ${formatInstant(digest.since)}; ${plural(overdue, 'action')} overdue across ${plural(digest.plans.length, 'plan')}.`),
+    ...section('Updates in the last 7 days', digest.updates, (u) => updateLine(u, limits), { ...limits, cap: limits.cap * 2 }, 'No updates this week.'),
+    heading('Plans'),
+    fields(digest.plans.map((p) => [`${p.code}: ${p.title}`, `${p.overdue} overdue, ${plural(p.updates, 'update')} this week, ${ragSummary(p.rag)}`])),
+    heading('Next meetings'),
+    digest.meetings.length
+      ? list(
+          digest.meetings.map(
+            (m) =>
+              `${m.board.name}: ${formatInstant(m.meeting.startsAt)}${m.meeting.isSample ? ' (sample date)' : ''}; updates open ${formatDate(m.meeting.updateWindowOpens)}, papers due ${formatDate(m.meeting.papersDeadline)}`,
+          ),
+        )
+      : text('No meetings scheduled.'),
+  ];
+  return reply('info', `Weekly digest, ${digest.partnership}: week to ${formatInstant(digest.generatedAt)}`, blocks);
+}
+
+const RAG_ORDER: ActionStatus[] = ['green', 'amber', 'red', 'blue', 'not_started'];
+const RAG_KEY: Record<ActionStatus, keyof Omit<RagCounts, 'total'>> = {
+  green: 'green',
+  amber: 'amber',
+  red: 'red',
+  blue: 'complete',
+  not_started: 'notStarted',
+};
+
+function ragSummary(rag: RagCounts): string {
+  return RAG_ORDER.map((s) => `${rag[RAG_KEY[s]]} ${STATUS_SHORT[s]}`).join(', ');
+}
