@@ -4,7 +4,16 @@
 import { parseArgs } from 'node:util';
 import { type Clock, fixedClock, systemClock } from './clock.js';
 import { type Config, ConfigError, isLocalMode, loadConfig } from './config.js';
+import { createHttpServer, type HttpServer, PortInUseError } from './http/http-server.js';
+import type { DeliveryAdapter } from './jobs/delivery-types.js';
+import { createLogger, type Logger } from './logger.js';
+import { startScheduler } from './jobs/scheduler.js';
 import { runConsoleChat } from './platforms/console/console-chat.js';
+import { createConsoleDelivery } from './platforms/console/console-delivery.js';
+import { createSlackApp, SlackStartError } from './platforms/slack/slack-app.js';
+import { createSlackDelivery } from './platforms/slack/slack-delivery.js';
+import { createTeamsBot, mountTeamsMessages, TEAMS_MESSAGES_PATH, TeamsStartError } from './platforms/teams/teams-app.js';
+import { createTeamsDelivery } from './platforms/teams/teams-delivery.js';
 import { closeDatabase, type Db, openDatabase } from './store/database.js';
 import { loadDemoIfEmpty } from './store/demo-data.js';
 import { findPersonByEmail, listAdmins, listPeople } from './store/people-repository.js';
@@ -37,7 +46,96 @@ async function runLocalMode(db: Db, clock: Clock, config: Config, options: Start
     );
     return 1;
   }
-  await runConsoleChat({ db, clock, caller, input: process.stdin, output: process.stdout });
+  // Nudges and digests print in the terminal as they fall due, but only in an interactive session:
+  // piped input (`printf … | npm start`) gets its replies and nothing else.
+  const scheduler = process.stdin.isTTY
+    ? startScheduler({
+        db,
+        clock,
+        adapters: [createConsoleDelivery(process.stdout)],
+        logger: { info: () => {}, error: (detail, message) => process.stderr.write(`${message ?? 'scheduler'}: ${String((detail as { err?: unknown }).err ?? '')}\n`) },
+      })
+    : undefined;
+  try {
+    await runConsoleChat({ db, clock, caller, input: process.stdin, output: process.stdout });
+  } finally {
+    await scheduler?.stop();
+  }
+  return 0;
+}
+
+interface StartedPlatforms {
+  /** Outbox adapters, for the scheduler (and `sendbot tick`). */
+  adapters: DeliveryAdapter[];
+  /** Connects what needs the HTTP server listening first (Slack Socket Mode). */
+  connect(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds each configured chat platform, mounting its routes on the shared HTTP server, and returns
+ * the outbox adapters. Teams adds itself here (POST /api/messages on the same server).
+ */
+async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logger, http: HttpServer): Promise<StartedPlatforms> {
+  const adapters: DeliveryAdapter[] = [];
+  const connectors: (() => Promise<void>)[] = [];
+  const stoppers: (() => Promise<void>)[] = [];
+  if (config.slack) {
+    const slack = await createSlackApp({ db, clock, config: config.slack, logger });
+    adapters.push(createSlackDelivery({ client: slack.app.client, logger }));
+    if (slack.mode === 'http') await slack.start(http);
+    else connectors.push(() => slack.start());
+    stoppers.push(() => slack.stop());
+    logger.info({ mode: slack.mode }, slack.mode === 'http' ? 'Slack: HTTP mode on /slack/events' : 'Slack: Socket Mode');
+  }
+  if (config.teams) {
+    const teams = createTeamsBot({ db, clock, config: config.teams, logger });
+    mountTeamsMessages(http, teams);
+    adapters.push(createTeamsDelivery({ adapter: teams.adapter, appId: teams.appId, db, clock, logger }));
+    logger.info({ auth: teams.authMode }, `Teams: POST ${TEAMS_MESSAGES_PATH}`);
+  }
+  return {
+    adapters,
+    connect: async () => {
+      for (const connect of connectors) await connect();
+    },
+    stop: async () => {
+      for (const stop of stoppers) await stop().catch((error: unknown) => logger.error({ err: error }, 'platform failed to stop'));
+    },
+  };
+}
+
+/** `npm start` with chat credentials: HTTP server (or Socket Mode), the scheduler, until SIGINT/SIGTERM. Never loads demo data. */
+async function runServiceMode(db: Db, clock: Clock, config: Config): Promise<number> {
+  const logger = createLogger(config.logLevel);
+  if (listPeople(db).length === 0) {
+    logger.warn('No people are registered yet: import a plan or people first (npx sendbot import <file>); until then nobody can use /send.');
+  }
+  const http = createHttpServer({ db, logger });
+  let platforms: StartedPlatforms;
+  try {
+    platforms = await startPlatforms(db, clock, config, logger, http);
+    await http.listen(config.port);
+    await platforms.connect();
+  } catch (error) {
+    await http.close().catch(() => {});
+    if (error instanceof PortInUseError || error instanceof SlackStartError || error instanceof TeamsStartError) {
+      process.stderr.write(`sendbot cannot start: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const scheduler = startScheduler({ db, clock, adapters: platforms.adapters, cronExpression: config.tickCron, logger: logger.child({ component: 'scheduler' }) });
+  logger.info({ adapters: platforms.adapters.map((a) => a.platform) }, 'sendbot is running');
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  logger.info({ signal }, 'shutting down');
+  await scheduler.stop();
+  await platforms.stop();
+  await http.close();
   return 0;
 }
 
@@ -55,8 +153,8 @@ async function main(): Promise<number> {
   const db = openDatabase(options.db ?? config.databasePath);
   try {
     if (isLocalMode(config)) return await runLocalMode(db, clock, config, options);
-    process.stderr.write('Slack and Teams modes are not wired up yet.\n');
-    return 1;
+    // Not local mode: Slack, Teams or both are configured.
+    return await runServiceMode(db, clock, config);
   } finally {
     closeDatabase(db);
   }

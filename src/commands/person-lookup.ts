@@ -16,7 +16,7 @@ export function findPersonOrExplain(db: Db, typed: string): Person {
     if (p) return p;
     throw new UserError(`Nobody with email ${t} is registered.`, 'Check the spelling, or ask a programme officer to add them.');
   }
-  const wanted = t.toLowerCase().replace(/\s+/g, ' ');
+  const wanted = t.replace(/^@/, '').toLowerCase().replace(/\s+/g, ' ');
   const everyone = listPeople(db);
   const exact = everyone.filter((p) => p.name.toLowerCase() === wanted);
   if (exact.length === 1) return exact[0] as Person;

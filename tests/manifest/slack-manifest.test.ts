@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { commands } from '../../src/commands/registry.js';
 
 const SUBCOMMANDS = ['update', 'who', 'mine', 'due', 'overdue', 'status', 'history', 'boards', 'away', 'back', 'digest', 'help', 'assign', 'handover', 'approve', 'reject'];
 const EXPECTED_SCOPES = ['chat:write', 'commands', 'im:write', 'users:read', 'users:read.email'];
@@ -33,6 +34,13 @@ describe('manifest/slack.yaml', () => {
     for (const sub of SUBCOMMANDS) expect(words, sub).toContain(sub);
     expect(send?.url).toBe('https://YOUR-HOST/slack/events');
     expect((send?.usage_hint ?? '').length).toBeLessThanOrEqual(1000);
+  });
+
+  it('covers every subcommand in the command registry (what /send help lists)', () => {
+    const send = manifest.features.slash_commands.find((c) => c.command === '/send');
+    const words = new Set(`${send?.usage_hint ?? ''} ${send?.description ?? ''}`.toLowerCase().split(/[^a-z]+/));
+    const missing = commands.map((c) => c.name).filter((name) => !words.has(name));
+    expect(missing, 'subcommands missing from manifest/slack.yaml usage_hint').toEqual([]);
   });
 
   it('asks for exactly the bot scopes sendbot uses', () => {

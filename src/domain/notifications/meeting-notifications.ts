@@ -1,0 +1,186 @@
+// The messages tied to one board meeting: the update-window nudge and the reminder to each owner, and
+// the chair's digest at the papers deadline. Planned only while the meeting is still ahead.
+import type { ActionLine, Reply } from '../../render/reply.js';
+import { type LeadTimes, type MeetingMilestones, type MeetingRef, milestonesFor, needsUpdate } from '../board-cycle.js';
+import type { ActionState, BoardState } from '../planning-state.js';
+import { londonDateOf, officeOpensUtc } from './calendar-memo.js';
+import { meetingNudgeReply, onBehalfOf, reportDetail, toActionLine } from './messages.js';
+import type { PlanContext } from './plan-context.js';
+import { channelAddress, type PlannedNotification, plannedNotification } from './planned-notification.js';
+import { actionRecipients, addressPerson, nextOfficeMomentUtc } from './recipients.js';
+
+export type DigestReplyBuilder = (boardId: number, meetingId: number) => Reply;
+
+interface MeetingFrame {
+  board: BoardState;
+  meeting: MeetingRef;
+  meetingDate: string;
+  papersDeadline: string;
+  /** Start of the board's previous meeting: reports before it do not count for this one. */
+  previousAt: string | undefined;
+  /** London date of the meeting after this one (actions due before it are listed). */
+  followingDate: string | null;
+}
+
+/** Open (not complete) actions of one board, by the person accountable for them. Built once per board. */
+export function openActionsByOwner(actions: readonly ActionState[], holders: ReadonlyMap<number, number[]>): Map<number, ActionState[]> {
+  const byOwner = new Map<number, ActionState[]>();
+  for (const action of actions) {
+    if (action.status === 'blue') continue;
+    for (const personId of actionRecipients(action, holders)) {
+      const list = byOwner.get(personId);
+      if (list) list.push(action);
+      else byOwner.set(personId, [action]);
+    }
+  }
+  return byOwner;
+}
+
+const milestoneCache = new Map<string, MeetingMilestones>();
+
+/** Milestones depend only on the meeting time and lead times; every tick asks again for the same ones. */
+function cachedMilestones(meeting: MeetingRef, lead: LeadTimes): MeetingMilestones {
+  const key = `${meeting.id}|${meeting.startsAt}|${lead.updateWindowDays}|${lead.reminderDays}|${lead.papersDays}`;
+  let m = milestoneCache.get(key);
+  if (!m) {
+    if (milestoneCache.size > 50_000) milestoneCache.clear();
+    m = milestonesFor(meeting, lead);
+    milestoneCache.set(key, m);
+  }
+  return m;
+}
+
+/** Index of the first meeting that has not started yet (meetings are oldest first). */
+function firstUpcoming(meetings: readonly MeetingRef[], now: string): number {
+  let lo = 0;
+  let hi = meetings.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((meetings[mid] as MeetingRef).startsAt > now) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+export function planBoardMeetings(
+  ctx: PlanContext,
+  board: BoardState,
+  actions: readonly ActionState[],
+  buildDigestReply: DigestReplyBuilder,
+): PlannedNotification[] {
+  if (actions.length === 0) return []; // nothing in scope: no nudges, and a digest would be empty
+  const out: PlannedNotification[] = [];
+  let byOwner: Map<number, ActionState[]> | undefined;
+  const meetings = board.meetings;
+  for (let i = firstUpcoming(meetings, ctx.now); i < meetings.length; i += 1) {
+    const meeting = meetings[i] as MeetingRef;
+    const m = cachedMilestones(meeting, board);
+    const windowAt = officeOpensUtc(m.updateWindowOpens, ctx.hours);
+    const reminderAt = officeOpensUtc(m.reminderOn, ctx.hours);
+    const papersAt = officeOpensUtc(m.papersDeadline, ctx.hours);
+    const earliest = [windowAt, reminderAt, papersAt].sort()[0] as string;
+    // Later meetings open their windows later still: nothing more to plan for this board.
+    if (earliest > ctx.now) break;
+    const following = meetings[i + 1];
+    const frame: MeetingFrame = {
+      board,
+      meeting,
+      meetingDate: m.date,
+      papersDeadline: m.papersDeadline,
+      previousAt: meetings[i - 1]?.startsAt,
+      followingDate: following ? londonDateOf(following.startsAt) : null,
+    };
+    byOwner ??= openActionsByOwner(actions, ctx.state.holders);
+    if (windowAt <= ctx.now) planOwnerNudges(ctx, frame, byOwner, 'window', windowAt, out);
+    if (reminderAt <= ctx.now) planOwnerNudges(ctx, frame, byOwner, 'reminder', reminderAt, out);
+    if (papersAt <= ctx.now) planChairDigest(ctx, frame, papersAt, buildDigestReply, out);
+  }
+  return out;
+}
+
+function planOwnerNudges(
+  ctx: PlanContext,
+  f: MeetingFrame,
+  byOwner: ReadonlyMap<number, ActionState[]>,
+  stage: 'window' | 'reminder',
+  plannedAt: string,
+  out: PlannedNotification[],
+): void {
+  const notBefore = nextOfficeMomentUtc(plannedAt, ctx.hours);
+  for (const [personId, owned] of byOwner) {
+    const key = `nudge:${f.meeting.id}:${personId}:${stage}`;
+    if (ctx.skip(key)) continue;
+    const listed: ActionState[] = [];
+    let needCount = 0;
+    const lines: ActionLine[] = [];
+    for (const action of owned) {
+      const needs = needsUpdate(action, f.previousAt);
+      const include =
+        needs ||
+        (stage === 'window' &&
+          action.due !== null &&
+          (action.due < ctx.today || (f.followingDate !== null && action.due < f.followingDate)));
+      if (!include) continue;
+      if (needs) needCount += 1;
+      listed.push(action);
+      lines.push(toActionLine(action, ctx.today, reportDetail(action, needs)));
+    }
+    if (listed.length === 0) continue; // owners with nothing to report on get nothing
+    const to = addressPerson(ctx.people.get(personId), ctx.people, ctx.sendDay, ctx.hours, {
+      notBefore,
+      expiresAt: f.meeting.startsAt,
+      allowDelegate: true,
+    });
+    if (!to) continue;
+    const base = meetingNudgeReply({ stage, boardName: f.board.name, meetingDate: f.meetingDate, papersDeadline: f.papersDeadline, lines, needCount });
+    out.push(
+      plannedNotification({
+        key,
+        kind: stage === 'window' ? 'nudge' : 'reminder',
+        recipientPersonId: to.recipient.id,
+        notBefore: to.notBefore,
+        boardId: f.board.id,
+        meetingId: f.meeting.id,
+        refs: listed.map((a) => a.ref),
+        reply: to.onBehalfOf ? onBehalfOf(base, to.onBehalfOf) : base,
+        onBehalfOfPersonId: to.onBehalfOf?.id ?? null,
+        expiresAt: f.meeting.startsAt,
+      }),
+    );
+  }
+}
+
+function planChairDigest(ctx: PlanContext, f: MeetingFrame, plannedAt: string, build: DigestReplyBuilder, out: PlannedNotification[]): void {
+  const notBefore = nextOfficeMomentUtc(plannedAt, ctx.hours);
+  const chairs = f.board.chairRoleId !== null ? (ctx.state.holders.get(f.board.chairRoleId) ?? []) : [];
+  const channels: [string, string][] = [];
+  if (f.board.slackChannel) channels.push([`digest:${f.meeting.id}:channel`, channelAddress(f.board.slackChannel, 'slack')]);
+  if (f.board.teamsChannel) {
+    // A board on both platforms gets both; the Teams copy needs its own key.
+    channels.push([f.board.slackChannel ? `digest:${f.meeting.id}:channel:teams` : `digest:${f.meeting.id}:channel`, channelAddress(f.board.teamsChannel, 'teams')]);
+  }
+  const chairKeys = chairs.map((personId) => [`digest:${f.meeting.id}:chair:${personId}`, personId] as const).filter(([key]) => !ctx.skip(key));
+  const channelKeys = channels.filter(([key]) => !ctx.skip(key));
+  if (chairKeys.length === 0 && channelKeys.length === 0) return;
+  // Built once per meeting and shared by every copy; not at all when every copy is already queued.
+  const digest = build(f.board.id, f.meeting.id);
+  const common = { boardId: f.board.id, meetingId: f.meeting.id, expiresAt: f.meeting.startsAt };
+  for (const [key, personId] of chairKeys) {
+    const to = addressPerson(ctx.people.get(personId), ctx.people, ctx.sendDay, ctx.hours, { notBefore, expiresAt: f.meeting.startsAt, allowDelegate: true });
+    if (!to) continue;
+    out.push(
+      plannedNotification({
+        ...common,
+        key,
+        kind: 'chair_digest',
+        recipientPersonId: to.recipient.id,
+        notBefore: to.notBefore,
+        reply: to.onBehalfOf ? onBehalfOf(digest, to.onBehalfOf) : digest,
+        onBehalfOfPersonId: to.onBehalfOf?.id ?? null,
+      }),
+    );
+  }
+  for (const [key, channel] of channelKeys) {
+    out.push(plannedNotification({ ...common, key, kind: 'channel_digest', recipientChannel: channel, notBefore, reply: digest }));
+  }
+}

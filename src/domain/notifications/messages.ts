@@ -1,0 +1,163 @@
+// The words of every scheduled message, as pure functions returning a neutral Reply. Brief and
+// plain-spoken, and always from "sendbot": the bot never writes as if it were a person.
+import { formatDate, plural, shortTitle } from '../../render/format.js';
+import { type ActionLine, fields, heading, list, type Reply, reply, text } from '../../render/reply.js';
+import type { ActionState, PersonState } from '../planning-state.js';
+import { dateLabel, londonDateOf, meetingLabel, shortDay, workingDaysOverdue } from './calendar-memo.js';
+
+export const UPDATE_HINT = 'Reply with /send update <ref> [status] [NN%] [note…], or use the buttons.';
+
+/** Titles by action: the same action is listed in a nudge and a chaser, tick after tick. */
+const titles = new WeakMap<ActionState, string>();
+
+function titleOf(action: ActionState): string {
+  let title = titles.get(action);
+  if (title === undefined) {
+    title = shortTitle(action.text, 80);
+    titles.set(action, title);
+  }
+  return title;
+}
+
+export function toActionLine(action: ActionState, today: string, detail: string | null = null): ActionLine {
+  const overdue = action.status !== 'blue' && action.due !== null && action.due < today;
+  return {
+    ref: action.ref,
+    title: titleOf(action),
+    due: action.due,
+    status: action.status,
+    percent: action.percent,
+    daysOverdue: overdue ? workingDaysOverdue(action.due as string, today) : null,
+    detail,
+  };
+}
+
+/** Why an action is on a nudge: the owner sees at a glance what is being asked. */
+export function reportDetail(action: ActionState, needsUpdate: boolean): string {
+  if (!action.lastReportedAt) return 'no update yet';
+  const last = `last update ${dateLabel(londonDateOf(action.lastReportedAt))}`;
+  return needsUpdate ? `${last}, before the last meeting` : last;
+}
+
+export interface MeetingNudgeText {
+  stage: 'window' | 'reminder';
+  boardName: string;
+  meetingDate: string;
+  papersDeadline: string;
+  lines: ActionLine[];
+  /** How many of the lines still need an update for this meeting. */
+  needCount: number;
+}
+
+export function meetingNudgeReply(n: MeetingNudgeText): Reply {
+  const meeting = `${n.boardName} on ${shortDay(n.meetingDate)}`;
+  const by = shortDay(n.papersDeadline);
+  const verb = n.needCount === 1 ? 'needs' : 'need';
+  const summary =
+    n.stage === 'reminder'
+      ? `Reminder: ${meeting}: ${n.needCount} of your actions still ${verb} an update by ${by}`
+      : n.needCount > 0
+        ? `${meeting}: ${n.needCount} of your actions ${verb} an update by ${by}`
+        : `${meeting}: please check ${plural(n.lines.length, 'action')} (overdue or due soon) before ${by}`;
+  return reply(n.stage === 'reminder' ? 'warning' : 'info', summary, [
+    { type: 'actions', heading: 'Your actions for this meeting', items: n.lines },
+    text(UPDATE_HINT),
+    text(`The board papers are prepared on ${by}; updates given after that may miss them.`, true),
+  ]);
+}
+
+export function overdueReply(lines: ActionLine[]): Reply {
+  const summary = lines.length === 1 ? `${lines[0]?.ref} is overdue` : `${lines.length} of your actions are overdue`;
+  return reply('warning', summary, [
+    { type: 'actions', heading: 'Overdue', items: lines },
+    text(UPDATE_HINT),
+    text('If a date needs to move, add due:<date> and the reason, e.g. /send update ND-1.2 amber due:"30 June 25" waiting for funding.', true),
+  ]);
+}
+
+/** Prefixes a message for a delegate: they see whose actions these are and why they have them. */
+export function onBehalfOf(base: Reply, owner: PersonState): Reply {
+  const until = owner.awayUntil ? ` (away until ${formatDate(owner.awayUntil)})` : '';
+  return {
+    ...base,
+    summary: `On behalf of ${owner.name}: ${base.summary}`,
+    blocks: [text(`You are receiving this on behalf of ${owner.name}${until}. You can post updates for their actions.`), ...base.blocks],
+  };
+}
+
+export interface StatusCounts {
+  total: number;
+  complete: number;
+  red: number;
+  amber: number;
+  green: number;
+  notStarted: number;
+  overdue: number;
+  missingUpdate: number;
+}
+
+export function emptyCounts(): StatusCounts {
+  return { total: 0, complete: 0, red: 0, amber: 0, green: 0, notStarted: 0, overdue: 0, missingUpdate: 0 };
+}
+
+function countsText(c: StatusCounts): string {
+  return `${c.red} red, ${c.amber} amber, ${c.green} green, ${c.notStarted} not started, ${c.complete} complete`;
+}
+
+/**
+ * Stand-in for the chair's digest until src/domain/digest.ts (buildBoardDigest) is wired in: counts
+ * only, so the chair still gets a true picture at the papers deadline.
+ */
+export function boardDigestPlaceholderReply(boardName: string, meetingStartsAt: string, perPlan: [string, StatusCounts][], all: StatusCounts): Reply {
+  return reply('info', `${boardName} on ${meetingLabel(meetingStartsAt)}: pre-board summary`, [
+    fields([
+      ['Actions', String(all.total)],
+      ['Overdue', String(all.overdue)],
+      ['Missing an update since the last meeting', String(all.missingUpdate)],
+      ['Status', countsText(all)],
+    ]),
+    heading('By plan'),
+    list(perPlan.map(([plan, c]) => `${plan}: ${countsText(c)}; ${c.overdue} overdue, ${c.missingUpdate} missing an update`)),
+    text('Ask /send overdue all or /send status <ref> for the detail.', true),
+  ]);
+}
+
+export interface WeeklyBoardLine {
+  boardName: string;
+  nextMeetingAt: string | null;
+  counts: StatusCounts;
+  updatedLastWeek: number;
+}
+
+/** Stand-in for the weekly digest until the digest module provides one: a line per board. */
+export function weeklyDigestPlaceholderReply(weekLabel: string, monday: string, boards: WeeklyBoardLine[], totals: { overdue: number; updatedLastWeek: number }): Reply {
+  return reply('info', `SEND improvement plan, week of ${shortDay(monday)} (${weekLabel}): ${totals.overdue} overdue, ${plural(totals.updatedLastWeek, 'action')} updated in the last 7 days`, [
+    list(
+      boards.map(
+        (b) =>
+          `${b.boardName}: ${b.counts.overdue} overdue, ${b.updatedLastWeek} updated in the last 7 days; next meeting ${b.nextMeetingAt ? meetingLabel(b.nextMeetingAt) : 'not set'}`,
+      ),
+    ),
+    text('Ask /send due 30 all for what is coming up.', true),
+  ]);
+}
+
+export interface DeadLetterText {
+  key: string;
+  kind: string;
+  recipient: string;
+  attempts: number;
+  error: string;
+}
+
+/** Tells an admin that a message could not be delivered and what to check. */
+export function deadLetterReply(d: DeadLetterText): Reply {
+  return reply('error', `A ${d.kind.replace(/_/g, ' ')} for ${d.recipient} could not be delivered`, [
+    fields([
+      ['Message', d.key],
+      ['Attempts', String(d.attempts)],
+      ['Last error', d.error],
+    ]),
+    text('Check the recipient’s Slack or Teams id (or the channel) and that the bot is installed there. sendbot outbox --status dead lists every message that failed.', true),
+  ]);
+}

@@ -1,0 +1,132 @@
+// The one HTTP server per process. Every platform that needs inbound HTTP mounts its routes here:
+// Slack's /slack/events (Bolt's HTTPReceiver request listener), and later Teams' POST /api/messages
+// (botbuilder's CloudAdapter). It also answers GET /healthz for load balancers and uptime checks.
+//
+// Why our own node:http server rather than Bolt's `app.start()` with `customRoutes`: Bolt's
+// HTTPReceiver would own the listening socket, and Teams would then have to be a "custom route" of
+// the Slack app — and there would be no server at all when only Teams (or Slack in Socket Mode) is
+// configured. Owning the server keeps the two platforms independent; Bolt still does all of its own
+// request handling (body parsing, signature verification, acks) through `receiver.requestListener`.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logger.js';
+import type { Db } from '../store/database.js';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface HttpServer {
+  /** Adds a handler for `method` (GET, POST…) on an exact `path` (no query string). Later calls replace earlier ones. */
+  addRoute(method: string, path: string, handler: RouteHandler): void;
+  /** Starts listening; rejects with PortInUseError when another process holds the port. */
+  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  /** Stops accepting connections and closes idle ones; resolves when the server has closed. */
+  close(): Promise<void>;
+  readonly server: Server;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`Port ${port} is already in use. Stop the other process using it, or set PORT to a free port.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+export interface HttpServerOptions {
+  db: Db;
+  logger: Logger;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Checks the database answers a trivial query. */
+function databaseHealth(db: Db): 'ok' | 'error' {
+  try {
+    db.$client.prepare('select 1 as ok').get();
+    return 'ok';
+  } catch {
+    return 'error';
+  }
+}
+
+export function createHttpServer({ db, logger }: HttpServerOptions): HttpServer {
+  const routes = new Map<string, Map<string, RouteHandler>>();
+  const log = logger.child({ component: 'http' });
+
+  const addRoute = (method: string, path: string, handler: RouteHandler): void => {
+    const byMethod = routes.get(path) ?? new Map<string, RouteHandler>();
+    byMethod.set(method.toUpperCase(), handler);
+    routes.set(path, byMethod);
+  };
+
+  addRoute('GET', '/healthz', (_req, res) => {
+    const dbState = databaseHealth(db);
+    sendJson(res, dbState === 'ok' ? 200 : 503, { ok: dbState === 'ok', db: dbState });
+  });
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const method = (req.method ?? 'GET').toUpperCase();
+    const byMethod = routes.get(path);
+    const handler = byMethod?.get(method) ?? (method === 'HEAD' ? byMethod?.get('GET') : undefined);
+    if (!handler) {
+      req.resume();
+      if (byMethod) {
+        res.setHeader('allow', [...byMethod.keys()].join(', '));
+        sendJson(res, 405, { ok: false, error: 'method_not_allowed' });
+      } else {
+        sendJson(res, 404, { ok: false, error: 'not_found' });
+      }
+      return;
+    }
+    const fail = (error: unknown): void => {
+      log.error({ err: error, method, path }, 'HTTP handler failed');
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal_error' });
+      else res.end();
+    };
+    try {
+      const result = handler(req, res);
+      if (result instanceof Promise) result.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  });
+
+  return {
+    server,
+    addRoute,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        const onError = (error: NodeJS.ErrnoException): void => {
+          server.off('listening', onListening);
+          reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error);
+        };
+        const onListening = (): void => {
+          server.off('error', onError);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          log.info({ port: address.port }, 'HTTP server listening');
+          resolve({ port: address.port, url: `http://${shownHost === '[::]' || shownHost === '0.0.0.0' ? 'localhost' : shownHost}:${address.port}` });
+        };
+        server.once('error', onError);
+        server.once('listening', onListening);
+        if (host) server.listen(port, host);
+        else server.listen(port);
+      });
+    },
+    close() {
+      return new Promise((resolve, reject) => {
+        if (!server.listening) {
+          resolve();
+          return;
+        }
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive connections would hold close() open for up to the keep-alive timeout.
+        server.closeIdleConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,173 @@
+// The delivery loop: claims due outbox rows (inside office hours only), sends each through the
+// recipient's platform in its own try/catch, and records the outcome. A row is marked sent only after
+// the adapter said the platform accepted it; failures back off (honouring Retry-After) and, when they
+// are permanent or keep failing, the row goes dead and every admin is told once.
+import { DateTime } from 'luxon';
+import type { Clock } from '../clock.js';
+import { toStoredInstant } from '../clock.js';
+import { deadLetterReply } from '../domain/notifications/messages.js';
+import { isWithinOfficeHours } from '../domain/working-calendar.js';
+import { type Db, inTransaction } from '../store/database.js';
+import { type ClaimedRow, claimDue, enqueueNotification, markDead, markRetry, markSent } from '../store/outbox-repository.js';
+import { getPartnership } from '../store/partnership-repository.js';
+import { getPerson, listAdmins } from '../store/people-repository.js';
+import type { DeliveryAdapter, DeliveryOutcome, Recipient } from './delivery-types.js';
+
+export interface DeliverOptions {
+  db: Db;
+  clock: Clock;
+  adapters: DeliveryAdapter[];
+  /** Attempts before a row goes dead (the first send counts). */
+  maxAttempts?: number;
+  /** Names this worker in claims; two workers never hold the same row. */
+  workerId?: string;
+  /** Rows claimed per batch: small, so a slow platform cannot outlast the lease on the last rows. */
+  batchSize?: number;
+  /** How long a claimed row stays this worker's before another may take it over (default 10 min). */
+  leaseMs?: number;
+  /** Upper bound on rows handled per call, so one call cannot run forever. */
+  maxRows?: number;
+  /** Source of jitter in [0, 1); injectable so tests are exact. */
+  random?: () => number;
+}
+
+export interface DeliveryResult {
+  id: number;
+  key: string;
+  outcome: 'sent' | 'retry' | 'dead';
+  platform: string | null;
+  error?: string;
+  /** When a retried row is due again (UTC ISO). */
+  retryAt?: string;
+}
+
+export interface DeliveryReport {
+  /** False when now is outside office hours, so nothing was claimed. */
+  officeOpen: boolean;
+  results: DeliveryResult[];
+  /** Admin notices enqueued for rows that went dead. */
+  deadLetters: number;
+}
+
+export const BACKOFF_BASE_MS = 30_000;
+export const BACKOFF_CAP_MS = 60 * 60_000;
+
+/**
+ * Exponential backoff with "equal jitter" (half fixed, half random) so many failed rows do not retry
+ * in lockstep; a platform's Retry-After is a floor, honoured exactly.
+ */
+export function retryDelayMs(previousAttempts: number, retryAfterMs: number | undefined, random: () => number): number {
+  const backoff = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** previousAttempts);
+  const jittered = Math.round(backoff / 2 + (random() * backoff) / 2);
+  return Math.max(jittered, retryAfterMs ?? 0);
+}
+
+const PLATFORM_ORDER: DeliveryAdapter['platform'][] = ['slack', 'teams', 'console'];
+
+/** The adapter for a recipient: a channel's own platform; for a person the platform they last used, else the first that can reach them. */
+export function pickAdapter(adapters: readonly DeliveryAdapter[], recipient: Recipient): DeliveryAdapter | undefined {
+  const ordered = PLATFORM_ORDER.flatMap((p) => adapters.filter((a) => a.platform === p));
+  const preferred = recipient.channel ? recipient.channel.split(':')[0] : recipient.person?.lastPlatform;
+  const first = ordered.find((a) => a.platform === preferred && a.canReach(recipient));
+  return first ?? ordered.find((a) => a.canReach(recipient));
+}
+
+export async function deliverDue(options: DeliverOptions): Promise<DeliveryReport> {
+  const { db, clock } = options;
+  const hours = getPartnership(db).officeHours;
+  const report: DeliveryReport = { officeOpen: true, results: [], deadLetters: 0 };
+  const maxRows = options.maxRows ?? 1000;
+  // Nothing goes out in the evening, at weekends or on bank holidays: due rows wait for the office.
+  if (!isWithinOfficeHours(clock.now(), hours)) return { ...report, officeOpen: false };
+  while (report.results.length < maxRows) {
+    const now = clock.now();
+    if (!isWithinOfficeHours(now, hours)) break; // the office closed during a long run
+    const claimed = claimDue(db, {
+      now: toStoredInstant(now),
+      limit: Math.min(options.batchSize ?? 10, maxRows - report.results.length),
+      leaseUntil: toStoredInstant(now.plus({ milliseconds: options.leaseMs ?? 10 * 60_000 })),
+      workerId: options.workerId ?? `worker-${process.pid}`,
+    });
+    if (claimed.length === 0) break;
+    for (const row of claimed) report.results.push(await deliverRow(options, row, report));
+  }
+  return report;
+}
+
+async function deliverRow(options: DeliverOptions, row: ClaimedRow, report: DeliveryReport): Promise<DeliveryResult> {
+  const { db, clock } = options;
+  const done = (outcome: DeliveryResult['outcome'], platform: string | null, extra: Partial<DeliveryResult> = {}): DeliveryResult => ({
+    id: row.id,
+    key: row.key,
+    outcome,
+    platform,
+    ...extra,
+  });
+  let platform: string | null = null;
+  let outcome: DeliveryOutcome;
+  try {
+    const recipient = recipientOf(db, row);
+    const adapter = recipient ? pickAdapter(options.adapters, recipient) : undefined;
+    if (!recipient) outcome = { ok: false, permanent: true, error: 'the recipient no longer exists' };
+    else if (!adapter) outcome = { ok: false, permanent: true, error: `no configured platform can reach ${describeRecipient(recipient)}` };
+    else {
+      platform = adapter.platform;
+      outcome = await adapter.deliver({ outboxId: row.id, key: row.key, recipient, payload: row.payload, attempt: row.attempts + 1 });
+    }
+  } catch (error) {
+    // A throwing adapter (network error, bug) is treated as a transient failure: the row is retried.
+    outcome = { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const now = clock.now();
+  if (outcome.ok) {
+    markSent(db, row.id, { at: toStoredInstant(now), platform: platform as string, platformMessageId: outcome.platformMessageId });
+    return done('sent', platform);
+  }
+  const attempts = row.attempts + 1;
+  const maxAttempts = options.maxAttempts ?? 8;
+  if (outcome.permanent || attempts >= maxAttempts) {
+    const error = outcome.permanent ? outcome.error : `${outcome.error} (gave up after ${attempts} attempts)`;
+    inTransaction(db, () => {
+      if (markDead(db, row, { error, platform })) report.deadLetters += notifyAdmins(db, row, attempts, error, now);
+    });
+    return done('dead', platform, { error });
+  }
+  const delay = retryDelayMs(row.attempts, outcome.retryAfterMs, options.random ?? Math.random);
+  const retryAt = toStoredInstant(now.plus({ milliseconds: delay }));
+  markRetry(db, row, { notBefore: retryAt, error: outcome.error, platform });
+  return done('retry', platform, { error: outcome.error, retryAt });
+}
+
+function recipientOf(db: Db, row: ClaimedRow): Recipient | undefined {
+  if (row.recipientChannel) return { channel: row.recipientChannel };
+  if (row.recipientPersonId === null) return undefined;
+  const p = getPerson(db, row.recipientPersonId);
+  if (!p) return undefined;
+  return { person: { id: p.id, name: p.name, email: p.email, slackUserId: p.slackUserId, teamsUserId: p.teamsUserId, lastPlatform: p.lastPlatform } };
+}
+
+function describeRecipient(r: Recipient): string {
+  return r.person ? `${r.person.name} <${r.person.email}>` : (r.channel ?? 'nobody');
+}
+
+/** One notice per admin per dead row; never about a notice itself, so a broken admin channel cannot loop. */
+function notifyAdmins(db: Db, row: ClaimedRow, attempts: number, error: string, now: DateTime): number {
+  if (row.kind === 'dead_letter') return 0;
+  const recipient = recipientOf(db, row);
+  const reply = deadLetterReply({ key: row.key, kind: row.kind, recipient: recipient ? describeRecipient(recipient) : 'a removed recipient', attempts, error });
+  const at = toStoredInstant(now);
+  let added = 0;
+  for (const admin of listAdmins(db)) {
+    const inserted = enqueueNotification(db, {
+      key: `dead:${row.id}:${admin.id}`,
+      kind: 'dead_letter',
+      recipientPersonId: admin.id,
+      recipientChannel: null,
+      payload: { kind: 'dead_letter', reply, refs: [], boardId: row.payload.boardId ?? null, meetingId: null, onBehalfOfPersonId: null, expiresAt: null },
+      notBefore: at,
+      createdAt: at,
+    });
+    if (inserted) added += 1;
+  }
+  return added;
+}

@@ -1,0 +1,169 @@
+// `sendbot tick [--dry-run] [--json]` runs one scheduler tick (then delivers through the console), and
+// `sendbot outbox [--status S] [--json]` lists the outbox. Registered through src/cli/all-commands.ts.
+import type { Command } from 'commander';
+import { type OutboxStatus, outboxStatuses } from '../../db/schema.js';
+import { CliUsageError, type CliContext } from '../cli/context.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { formatTable } from '../cli/format-table.js';
+import { registerCliCommands } from '../cli/program.js';
+import type { PlannedNotification } from '../domain/notification-planner.js';
+import { createConsoleDelivery } from '../platforms/console/console-delivery.js';
+import { TeamsStartError } from '../platforms/teams/teams-auth.js';
+import { createTeamsDeliveryFromConfig } from '../platforms/teams/teams-delivery.js';
+import { formatShortInstant } from '../render/format.js';
+import { listAllMeetings, listBoards } from '../store/boards-repository.js';
+import type { Db } from '../store/database.js';
+import { listOutbox } from '../store/outbox-repository.js';
+import { listPeople } from '../store/people-repository.js';
+import { deliverDue } from './deliver.js';
+import type { DeliveryAdapter } from './delivery-types.js';
+import { runTick } from './tick.js';
+
+registerCliCommands((program, context) => {
+  registerTickCommand(program, context);
+  registerOutboxCommand(program, context);
+});
+
+interface Names {
+  person(id: number | null): { email: string; name: string } | undefined;
+  board(id: number | null): string | null;
+  meeting(id: number | null): string | null;
+}
+
+function loadNames(db: Db): Names {
+  const people = new Map(listPeople(db).map((p) => [p.id, p]));
+  const boards = new Map(listBoards(db).map((b) => [b.id, b.name]));
+  const meetings = new Map(listAllMeetings(db).map((m) => [m.id, m.startsAt]));
+  return {
+    person: (id) => (id === null ? undefined : people.get(id)),
+    board: (id) => (id === null ? null : (boards.get(id) ?? null)),
+    meeting: (id) => (id === null ? null : (meetings.get(id) ?? null)),
+  };
+}
+
+function plannedJson(p: PlannedNotification, names: Names) {
+  const onBehalf = names.person(p.payload.onBehalfOfPersonId ?? null);
+  return {
+    key: p.key,
+    kind: p.kind,
+    recipient: p.recipientChannel ?? names.person(p.recipientPersonId)?.email ?? null,
+    recipient_name: names.person(p.recipientPersonId)?.name ?? null,
+    on_behalf_of: onBehalf?.email ?? null,
+    board: names.board(p.boardId),
+    meeting: names.meeting(p.meetingId),
+    not_before: p.notBefore,
+    expires_at: p.expiresAt,
+    actions: p.refs,
+    summary: p.payload.reply.summary,
+  };
+}
+
+function registerTickCommand(program: Command, context: () => CliContext): void {
+  program
+    .command('tick')
+    .description('run one scheduler tick: enqueue what is due, then deliver it to the console')
+    .option('--dry-run', 'write nothing; print what would be enqueued')
+    .option('--json', 'print the new (or would-be) outbox rows as JSON')
+    .action(async (opts: { dryRun?: boolean; json?: boolean }) => {
+      const ctx = context();
+      const result = runTick({ db: ctx.db, clock: ctx.clock, dryRun: Boolean(opts.dryRun) });
+      const names = loadNames(ctx.db);
+      const rows = result.enqueued.map((p) => plannedJson(p, names));
+      if (opts.json) ctx.printJson(rows);
+      else {
+        if (rows.length) {
+          ctx.print(
+            formatTable(
+              ['key', 'kind', 'recipient', 'not before (London)', 'actions'],
+              rows.map((r) => [r.key, r.kind, r.recipient, formatShortInstant(r.not_before), r.actions.join(' ')]),
+              60,
+            ),
+          );
+        }
+        const verb = opts.dryRun ? 'would be' : 'were';
+        ctx.print(
+          `${rows.length} new message(s) ${verb} enqueued, ${result.released.length} held message(s) ${verb} brought forward, ${result.skipped.length} stale message(s) ${verb} skipped.`,
+        );
+      }
+      for (const w of result.warnings) ctx.error(`warning: ${w}`);
+      if (opts.dryRun) return;
+      // With --json the messages go to stderr, so stdout stays one JSON document.
+      const terminal = createConsoleDelivery(opts.json ? ctx.io.stderr : ctx.io.stdout);
+      // With Teams configured, whoever Teams can reach gets their message there; the console prints the rest.
+      const teams = teamsAdapterFor(ctx);
+      const report = await deliverDue({ db: ctx.db, clock: ctx.clock, adapters: teams ? [teams, terminal] : [terminal], workerId: 'cli' });
+      const sentVia = (platform: string) => report.results.filter((r) => r.outcome === 'sent' && r.platform === platform).length;
+      const line = report.officeOpen
+        ? `Delivered ${sentVia('console')} message(s) to the console.${teams ? ` Delivered ${sentVia('teams')} message(s) through Teams.` : ''}`
+        : 'Outside office hours: due messages wait for the next working day’s opening.';
+      if (opts.json) ctx.error(line);
+      else ctx.print(line);
+    });
+}
+
+/**
+ * The Teams adapter when the environment configures Teams (credentials, or TEAMS_ALLOW_UNAUTHENTICATED
+ * for local testing); a settings problem stops the tick before anything is delivered.
+ */
+function teamsAdapterFor(ctx: CliContext): DeliveryAdapter | undefined {
+  try {
+    const config = loadConfig(ctx.io.env);
+    if (config.teams && !config.teams.appId) ctx.error('warning: Teams authentication is off (TEAMS_ALLOW_UNAUTHENTICATED): use it only for local testing.');
+    return createTeamsDeliveryFromConfig(config, ctx.db, { clock: ctx.clock });
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof TeamsStartError) throw new CliUsageError(error.message);
+    throw error;
+  }
+}
+
+function registerOutboxCommand(program: Command, context: () => CliContext): void {
+  program
+    .command('outbox')
+    .description('list outbox rows: what was sent, what waits, what failed')
+    .option('--status <status>', `only rows with this status (${outboxStatuses.join(', ')})`)
+    .option('--json', 'print JSON')
+    .action((opts: { status?: string; json?: boolean }) => {
+      const ctx = context();
+      if (opts.status && !(outboxStatuses as readonly string[]).includes(opts.status)) {
+        throw new CliUsageError(`--status must be one of ${outboxStatuses.join(', ')} (got "${opts.status}").`);
+      }
+      const rows = listOutbox(ctx.db, opts.status ? { status: opts.status as OutboxStatus } : {});
+      if (opts.json) {
+        ctx.printJson(
+          rows.map((r) => ({
+            id: r.id,
+            key: r.key,
+            kind: r.kind,
+            recipient: r.recipientChannel ?? r.recipientEmail,
+            recipient_name: r.recipientName,
+            status: r.status,
+            attempts: r.attempts,
+            not_before: r.notBefore,
+            last_error: r.lastError,
+            platform: r.platform,
+            platform_message_id: r.platformMessageId,
+            sent_at: r.sentAt,
+            actions: r.payload.refs ?? [],
+          })),
+        );
+        return;
+      }
+      ctx.print(
+        formatTable(
+          ['key', 'kind', 'recipient', 'status', 'attempts', 'not before (London)', 'last error', 'message id'],
+          rows.map((r) => [
+            r.key,
+            r.kind,
+            r.recipientChannel ?? r.recipientEmail,
+            r.status,
+            r.attempts,
+            formatShortInstant(r.notBefore),
+            r.lastError,
+            r.platformMessageId,
+          ]),
+          40,
+        ),
+      );
+      ctx.print(`${rows.length} row(s).`);
+    });
+}

@@ -1,0 +1,100 @@
+// The only module that knows about cron. Every few minutes (Europe/London wall clock, so the schedule
+// follows the clocks through BST changes) it runs a tick and then delivers what is due. The jobs are
+// level-triggered, so a missed or late run only delays messages; runs never overlap.
+import cron, { type ScheduledTask } from 'node-cron';
+import { type Clock, LONDON, systemClock } from '../clock.js';
+import type { Db } from '../store/database.js';
+import { type DeliveryReport, deliverDue } from './deliver.js';
+import type { DeliveryAdapter } from './delivery-types.js';
+import { runTick, type TickResult } from './tick.js';
+
+/** pino-compatible: `logger.info({ ...detail }, 'message')`. */
+export interface SchedulerLogger {
+  info(detail: object, message?: string): void;
+  error(detail: object, message?: string): void;
+}
+
+export interface SchedulerOptions {
+  db: Db;
+  clock?: Clock;
+  adapters: DeliveryAdapter[];
+  cronExpression?: string;
+  logger?: SchedulerLogger;
+  workerId?: string;
+  maxAttempts?: number;
+}
+
+export interface CycleReport {
+  tick: TickResult;
+  delivery: DeliveryReport;
+}
+
+export interface Scheduler {
+  /** Settles when the run started at startup has finished. */
+  ready: Promise<void>;
+  /** Runs a cycle now, or joins the one already running. */
+  runNow(): Promise<CycleReport | undefined>;
+  /** Stops the schedule and waits for a run in progress to finish. */
+  stop(): Promise<void>;
+}
+
+const quietLogger: SchedulerLogger = { info: () => {}, error: () => {} };
+
+export function startScheduler(options: SchedulerOptions): Scheduler {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? quietLogger;
+  let running: Promise<CycleReport | undefined> | undefined;
+  let stopped = false;
+
+  const cycle = async (): Promise<CycleReport | undefined> => {
+    try {
+      const tick = runTick({ db: options.db, clock });
+      const delivery = await deliverDue({ db: options.db, clock, adapters: options.adapters, workerId: options.workerId, maxAttempts: options.maxAttempts });
+      if (tick.enqueued.length || tick.skipped.length || delivery.results.length || tick.warnings.length) {
+        logger.info(
+          {
+            enqueued: tick.enqueued.length,
+            released: tick.released.length,
+            skipped: tick.skipped.length,
+            delivered: delivery.results.filter((r) => r.outcome === 'sent').length,
+            retrying: delivery.results.filter((r) => r.outcome === 'retry').length,
+            dead: delivery.results.filter((r) => r.outcome === 'dead').length,
+            warnings: tick.warnings,
+          },
+          'scheduler tick',
+        );
+      }
+      return { tick, delivery };
+    } catch (error) {
+      // Logged and swallowed: the next run tries again, and nothing was half-written (one transaction).
+      logger.error({ err: error }, 'scheduler tick failed');
+      return undefined;
+    }
+  };
+  // A run still going when the next is due is joined, not doubled: two runs would only race for rows.
+  const runNow = (): Promise<CycleReport | undefined> => {
+    if (stopped) return Promise.resolve(undefined);
+    running ??= cycle().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  const task: ScheduledTask = cron.schedule(options.cronExpression ?? '*/5 * * * *', () => runNow(), {
+    timezone: LONDON,
+    noOverlap: true,
+    name: 'sendbot-tick',
+  });
+  const ready = runNow().then(() => undefined);
+
+  return {
+    ready,
+    runNow,
+    stop: async () => {
+      stopped = true;
+      await task.stop();
+      await task.destroy();
+      await running;
+    },
+  };
+}

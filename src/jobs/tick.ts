@@ -1,0 +1,111 @@
+// One scheduler tick: load the plan state, plan everything that should have gone out by now, insert
+// what the outbox does not have yet, and skip undelivered rows that are no longer relevant. Safe to
+// run twice, or from two processes: every row has a unique key and inserts ignore existing keys.
+import type { Clock } from '../clock.js';
+import { toStoredInstant } from '../clock.js';
+import { type PlannedNotification, planNotifications } from '../domain/notification-planner.js';
+import { boardSummaryReply } from '../domain/notifications/board-summary.js';
+import { staleReason } from '../domain/notifications/staleness.js';
+import type { PlanningState } from '../domain/planning-state.js';
+import { digestToReply, weeklyDigestToReply } from '../render/digest-reply.js';
+import type { Reply } from '../render/reply.js';
+import { type Db, inTransaction } from '../store/database.js';
+import { loadBoardDigest, loadWeeklyDigest } from '../store/digest-loader.js';
+import { enqueueNotification, listOpenUnleased, markSkipped, outboxKeyLookup, releaseHeld } from '../store/outbox-repository.js';
+import { loadPlanningState } from '../store/planning-state-repository.js';
+import { toOutboxRow } from './outbox-rows.js';
+
+export interface TickOptions {
+  db: Db;
+  clock: Clock;
+  /** Plan and report, write nothing. */
+  dryRun?: boolean;
+}
+
+export interface SkippedRow {
+  id: number;
+  key: string;
+  kind: string;
+  reason: string;
+}
+
+export interface TickResult {
+  now: string;
+  /** What the planner listed; keys already queued are left out (their payloads are not rebuilt). */
+  planned: PlannedNotification[];
+  /** New rows (with dryRun: the rows that would be inserted). */
+  enqueued: PlannedNotification[];
+  /** Held rows brought forward because the person is back (or has a delegate) sooner. */
+  released: PlannedNotification[];
+  /** Undelivered rows marked skipped (with dryRun: that would be). */
+  skipped: SkippedRow[];
+  /** Problems that did not stop the tick, e.g. a digest that fell back to the summary. */
+  warnings: string[];
+}
+
+export function runTick({ db, clock, dryRun = false }: TickOptions): TickResult {
+  const now = toStoredInstant(clock.now());
+  const state = loadPlanningState(db);
+  const lookup = outboxKeyLookup(db);
+  const warnings: string[] = [];
+  // A key already queued is left out of the plan, except a held row that may now go sooner.
+  const isQueued = (key: string) => {
+    const row = lookup(key);
+    return row !== undefined && !(row.status === 'pending' && row.attempts === 0 && row.notBefore > now);
+  };
+  const planned = planNotifications(state, now, {
+    isQueued,
+    buildDigestReply: (boardId, meetingId) => boardDigestReply(db, state, boardId, meetingId, now, warnings),
+    buildWeeklyReply: () => weeklyReply(db, state, now, warnings),
+  });
+  const stale = staleRows(db, state, now);
+
+  const result: TickResult = { now, planned, enqueued: [], released: [], skipped: [], warnings };
+  const apply = () => {
+    for (const row of stale) {
+      if (dryRun || markSkipped(db, row.id, row.reason, now)) result.skipped.push(row);
+    }
+    for (const p of planned) {
+      const existing = lookup(p.key);
+      if (!existing) {
+        if (dryRun || enqueueNotification(db, toOutboxRow(p, now))) result.enqueued.push(p);
+      } else if (existing.status === 'pending' && existing.attempts === 0 && p.notBefore < existing.notBefore) {
+        const row = toOutboxRow(p, now);
+        if (dryRun || releaseHeld(db, p.key, row, now)) result.released.push(p);
+      }
+    }
+  };
+  if (dryRun) apply();
+  else inTransaction(db, apply);
+  return result;
+}
+
+function staleRows(db: Db, state: PlanningState, now: string): SkippedRow[] {
+  const meetingStarts = new Map<number, string>();
+  for (const board of state.boards) for (const m of board.meetings) meetingStarts.set(m.id, m.startsAt);
+  const out: SkippedRow[] = [];
+  for (const row of listOpenUnleased(db, now)) {
+    const reason = staleReason(row, meetingStarts, now);
+    if (reason) out.push({ id: row.id, key: row.key, kind: row.kind, reason });
+  }
+  return out;
+}
+
+/** The full chair's digest; if building it fails the chair still gets the counts, and the tick goes on. */
+function boardDigestReply(db: Db, state: PlanningState, boardId: number, meetingId: number, now: string, warnings: string[]): Reply {
+  try {
+    return digestToReply(loadBoardDigest(db, boardId, now, { meetingId, state }));
+  } catch (error) {
+    warnings.push(`digest for board ${boardId}, meeting ${meetingId} fell back to the summary: ${(error as Error).message}`);
+    return boardSummaryReply(state, boardId, meetingId, now);
+  }
+}
+
+function weeklyReply(db: Db, state: PlanningState, now: string, warnings: string[]): Reply {
+  try {
+    return weeklyDigestToReply(loadWeeklyDigest(db, now, { state }));
+  } catch (error) {
+    warnings.push(`weekly digest failed: ${(error as Error).message}`);
+    return { tone: 'info', summary: `Weekly digest, ${state.partnershipName}: not available this week (${(error as Error).message})`, blocks: [] };
+  }
+}

@@ -1,0 +1,160 @@
+// The outbox's Slack adapter: ONE attempt to deliver a notification, and an honest account of what
+// happened so the outbox can decide (it owns retries and backoff).
+//
+// - People get a direct message: conversations.open (im:write) then chat.postMessage to that DM.
+//   Channels ('slack:C123') are posted to by id (the bot must have been invited).
+// - Nudges, reminders and overdue notices carry "Update" and "No change" buttons on each action.
+// - Long replies (a 500-action digest) are several messages, sent in order; each carries metadata
+//   naming its outbox key and part, so a message in Slack can be traced back to its outbox row.
+// - Errors: a 429 is transient with Retry-After; HTTP 5xx, network errors and timeouts are transient;
+//   Slack's `ok:false` answers (channel_not_found, not_in_channel, account_inactive, invalid_auth…)
+//   are permanent and go straight to dead with the reason, except the few Slack documents as
+//   temporary (internal_error, fatal_error, service_unavailable, request_timeout, ratelimited).
+import {
+  type WebAPICallError,
+  WebAPIHTTPError,
+  WebAPIPlatformError,
+  WebAPIRateLimitedError,
+  WebAPIRequestError,
+  WebClient,
+} from '@slack/web-api';
+import type { Config } from '../../config.js';
+import type { DeliveryAdapter, DeliveryOutcome, NotificationKind, OutgoingMessage, Recipient } from '../../jobs/delivery-types.js';
+import type { Logger } from '../../logger.js';
+import { renderBlocks } from '../../render/block-kit.js';
+import { toBoltLogger } from './bolt-logger.js';
+import { slackClientOptions } from './slack-client-options.js';
+
+export const OUTBOX_METADATA_EVENT = 'sendbot_outbox';
+
+/** Notifications that ask the person to act on each action get Update / No change buttons. */
+const KINDS_WITH_BUTTONS = new Set<NotificationKind>(['nudge', 'reminder', 'overdue']);
+
+/** Slack platform errors that mean "try again later" rather than "this will never work". */
+const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited', 'rate_limited', 'team_added_to_org']);
+
+const CHANNEL_PREFIX = 'slack:';
+
+/** Turns a Web API failure into the outbox's terms. Exported for tests. */
+export function classifySlackError(error: unknown): Extract<DeliveryOutcome, { ok: false }> {
+  if (error instanceof WebAPIRateLimitedError) {
+    return { ok: false, permanent: false, retryAfterMs: error.retryAfter * 1000, error: `rate limited by Slack: retry after ${error.retryAfter}s` };
+  }
+  if (error instanceof WebAPIPlatformError) {
+    const code = error.data.error;
+    const detail = error.data.response_metadata?.messages?.length ? ` (${error.data.response_metadata.messages.join('; ')})` : '';
+    return { ok: false, permanent: !TRANSIENT_PLATFORM_ERRORS.has(code), error: `Slack said ${code}${detail}` };
+  }
+  if (error instanceof WebAPIHTTPError) {
+    // 5xx and 408 are Slack (or a proxy) having a bad moment; any other status will not change on retry.
+    const transient = error.statusCode >= 500 || error.statusCode === 408;
+    return { ok: false, permanent: !transient, error: `HTTP ${error.statusCode} from Slack${error.statusMessage ? ` ${error.statusMessage}` : ''}` };
+  }
+  if (error instanceof WebAPIRequestError) {
+    return { ok: false, permanent: false, error: `could not reach Slack: ${error.original.message}` };
+  }
+  // Anything else (a 429 without a usable Retry-After, an unexpected bug) is worth another try; the
+  // outbox's attempt limit stops it eventually.
+  return { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) };
+}
+
+interface SentParts {
+  channel: string;
+  ts: string[];
+}
+
+export interface SlackDeliveryOptions {
+  client: WebClient;
+  logger?: Logger;
+  /** How many partly delivered multi-message notifications to remember (see `deliver`). */
+  maxRemembered?: number;
+}
+
+export function createSlackDelivery({ client, logger, maxRemembered = 1000 }: SlackDeliveryOptions): DeliveryAdapter {
+  const log = logger?.child({ component: 'slack-delivery' });
+  // Parts of a multi-message notification already accepted by Slack, by outbox key. When part 2 of 3
+  // fails, the outbox retries the whole row; remembering part 1 here means the retry sends only parts
+  // 2 and 3. This memory is per process: after a restart a retry starts from part 1 again, so a person
+  // may see part 1 twice. That is the accepted trade-off — a duplicate, never a lost message — and it
+  // keeps the outbox schema free of per-platform state.
+  const partial = new Map<string, SentParts>();
+
+  const remember = (key: string, sent: SentParts): void => {
+    partial.delete(key);
+    partial.set(key, sent);
+    while (partial.size > maxRemembered) {
+      const oldest = partial.keys().next().value;
+      if (oldest === undefined) break;
+      partial.delete(oldest);
+    }
+  };
+
+  const targetChannel = async (recipient: Recipient): Promise<string> => {
+    if (recipient.channel?.startsWith(CHANNEL_PREFIX)) return recipient.channel.slice(CHANNEL_PREFIX.length);
+    const userId = recipient.person?.slackUserId;
+    if (!userId) throw new Error('recipient has no Slack user id or Slack channel');
+    const opened = await client.conversations.open({ users: userId });
+    const id = opened.channel?.id;
+    if (!id) throw new Error('conversations.open returned no channel id');
+    return id;
+  };
+
+  return {
+    platform: 'slack',
+
+    canReach(recipient) {
+      if (recipient.channel) return recipient.channel.startsWith(CHANNEL_PREFIX) && recipient.channel.length > CHANNEL_PREFIX.length;
+      return Boolean(recipient.person?.slackUserId);
+    },
+
+    async deliver(message: OutgoingMessage): Promise<DeliveryOutcome> {
+      const { payload, key } = message;
+      const messages = renderBlocks(payload.reply, { actionButtons: KINDS_WITH_BUTTONS.has(payload.kind) });
+      const previously = partial.get(key);
+      let channel: string;
+      try {
+        channel = previously?.channel ?? (await targetChannel(message.recipient));
+      } catch (error) {
+        const outcome = classifySlackError(error);
+        log?.warn({ key, outboxId: message.outboxId, attempt: message.attempt, error: outcome.error }, 'Slack delivery failed before sending');
+        return outcome;
+      }
+      const sent: SentParts = { channel, ts: [...(previously?.ts ?? [])] };
+      for (let i = sent.ts.length; i < messages.length; i += 1) {
+        const part = messages[i] as (typeof messages)[number];
+        try {
+          const result = await client.chat.postMessage({
+            channel,
+            text: part.text,
+            blocks: part.blocks,
+            unfurl_links: false,
+            unfurl_media: false,
+            metadata: { event_type: OUTBOX_METADATA_EVENT, event_payload: { key, part: i + 1, parts: messages.length } },
+          });
+          sent.ts.push(result.ts ?? '');
+        } catch (error) {
+          const outcome = classifySlackError(error as WebAPICallError);
+          if (sent.ts.length > 0) {
+            remember(key, sent);
+            outcome.error = `part ${i + 1} of ${messages.length} failed (${sent.ts.length} already delivered; a retry sends the rest): ${outcome.error}`;
+          }
+          log?.warn({ key, outboxId: message.outboxId, attempt: message.attempt, part: i + 1, error: outcome.error }, 'Slack delivery failed');
+          return outcome;
+        }
+      }
+      partial.delete(key);
+      // "<channel>:<ts>[,<ts>…]": the channel and timestamps identify the messages for chat.update/delete.
+      return { ok: true, platformMessageId: `${channel}:${sent.ts.join(',')}` };
+    },
+  };
+}
+
+/**
+ * The adapter built from configuration, for `sendbot tick` and the scheduler: undefined when Slack is
+ * not configured. Its WebClient makes one attempt per call with a 10-second timeout.
+ */
+export function createSlackDeliveryFromConfig(config: Pick<Config, 'slack'>, logger?: Logger): DeliveryAdapter | undefined {
+  if (!config.slack) return undefined;
+  const client = new WebClient(config.slack.botToken, { ...slackClientOptions(config.slack), ...(logger ? { logger: toBoltLogger(logger) } : {}) });
+  return createSlackDelivery({ client, ...(logger ? { logger } : {}) });
+}

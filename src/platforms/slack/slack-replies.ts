@@ -1,0 +1,32 @@
+// Sending a neutral Reply back to a person in Slack: ephemerally through a response_url, or as a
+// direct message from the bot. Rendering (escaping, splitting, buttons) is block-kit.ts's job.
+import type { RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { renderBlocks } from '../../render/block-kit.js';
+import { type Reply, reply } from '../../render/reply.js';
+import { SORRY_TEXT } from './listener-deps.js';
+
+/** Every message of the rendered reply, in order, visible only to the person (never replacing the original). */
+export async function respondWithReply(respond: RespondFn, answer: Reply): Promise<void> {
+  for (const message of renderBlocks(answer)) {
+    await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
+  }
+}
+
+/**
+ * Posts the reply into the person's direct messages with the bot (chat.postMessage to a user id
+ * lands in the app's Messages tab; chat:write is enough). Used where there is no response_url, such
+ * as after a modal is submitted.
+ */
+export async function postReplyToUser(client: WebClient, userId: string, answer: Reply): Promise<void> {
+  for (const message of renderBlocks(answer)) {
+    await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+  }
+}
+
+export const sorryReply = (): Reply => reply('error', SORRY_TEXT);
+
+/** Best effort: tells the person something failed. A failure here is only logged by the caller. */
+export async function respondSorry(respond: RespondFn): Promise<void> {
+  await respondWithReply(respond, sorryReply());
+}

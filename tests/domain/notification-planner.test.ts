@@ -1,0 +1,392 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { manualClock, parseInstant, toStoredInstant } from '../../src/clock.js';
+import { runCommandText } from '../../src/commands/router.js';
+import { planNotifications } from '../../src/domain/notification-planner.js';
+import { currentOccasion, occasionDay } from '../../src/domain/notifications/overdue-occasions.js';
+import { addressPerson } from '../../src/domain/notifications/recipients.js';
+import type { PersonState, PlanningState } from '../../src/domain/planning-state.js';
+import { runTick } from '../../src/jobs/tick.js';
+import { addMeeting, findBoard } from '../../src/store/boards-repository.js';
+import type { Db } from '../../src/store/database.js';
+import { listOutbox } from '../../src/store/outbox-repository.js';
+import { findPersonByEmail } from '../../src/store/people-repository.js';
+import { loadPlanningState } from '../../src/store/planning-state-repository.js';
+import {
+  byDay,
+  demoDb,
+  emailLookup,
+  PEOPLE,
+  personId,
+  recordingAdapter,
+  recordReports,
+  runSchedule,
+  type Sent,
+  simulatePlanner,
+} from '../helpers/demo-db.js';
+
+const SPB = 'SEND Partnership Board';
+const HWB = 'Health and Wellbeing Board';
+
+function meetingId(db: Db, board: string, startsAtUtc: string): number {
+  const b = findBoard(db, board);
+  const row = db.$client.prepare('select id from meetings where board_id = ? and starts_at = ?').get(b?.id, startsAtUtc) as { id: number } | undefined;
+  if (!row) throw new Error(`no meeting of ${board} at ${startsAtUtc}`);
+  return row.id;
+}
+
+/** Refs of the open actions a role owns on a board, in plan order: what a window nudge must list. */
+function openRefs(state: PlanningState, boardName: string, email: string): string[] {
+  const board = state.boards.find((b) => b.name === boardName);
+  const person = state.people.find((p) => p.email === email);
+  return state.actions
+    .filter((a) => a.boardId === board?.id && a.status !== 'blue' && a.ownerRoleId !== null && (state.holders.get(a.ownerRoleId) ?? []).includes(person?.id ?? -1))
+    .map((a) => a.ref);
+}
+
+const weekday = (londonMinute: string) => new Date(`${londonMinute.slice(0, 10)}T12:00:00Z`).getUTCDay();
+
+function expectOfficeMornings(sent: readonly Sent[]) {
+  for (const s of sent) {
+    expect(s.at.slice(11), `${s.key} at ${s.at}`).toBe('09:00');
+    expect([0, 6], `${s.key} on a weekend`).not.toContain(weekday(s.at));
+  }
+  expect(new Set(sent.map((s) => s.key)).size, 'a key was delivered twice').toBe(sent.length);
+}
+
+describe('a whole SEND Partnership Board cycle of the demo plan (meeting Wed 4 Dec 2024, 14:00)', () => {
+  let db: Db;
+  let sent: Sent[];
+  let state: PlanningState;
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    ({ db } = await demoDb('2024-11-01T09:00'));
+    for (const [name, email] of Object.entries({ ...PEOPLE, rahul: 'rahul.fakeley@example.org', pat: 'pat.example-jones@example.org', mia: 'mia.dummett@example.org', nadia: 'nadia.sampleton@example.org' })) {
+      ids[name] = personId(db, email);
+    }
+    ids.spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    ids.hwb = meetingId(db, HWB, '2024-12-11T10:00:00.000Z');
+    state = loadPlanningState(db);
+    let leahReported = false;
+    // Ticks every 5 minutes, Fri 15 Nov to Thu 5 Dec. Leah reports on all her actions on Fri 22 Nov.
+    ({ sent } = simulatePlanner({
+      from: '2024-11-15T00:00',
+      until: '2024-12-05T00:00',
+      loadState: () => loadPlanningState(db),
+      emailOf: emailLookup(db),
+      beforeTick: (now) => {
+        if (leahReported || now < '2024-11-22T10:00:00.000Z') return false;
+        recordReports(db, PEOPLE.leah, ['ND-4.1', 'ND-4.2', 'ND-4.3', 'ND-4.4'], '2024-11-22T10:00');
+        leahReported = true;
+        return true;
+      },
+    }));
+  });
+
+  it('gives every owner ONE window nudge on Wed 20 Nov at 09:00, listing all of their in-scope actions', () => {
+    const window = sent.filter((s) => s.key.startsWith(`nudge:${ids.spb}:`) && s.key.endsWith(':window'));
+    expect(window).toHaveLength(13);
+    expect(new Set(window.map((s) => s.to)).size).toBe(13);
+    expect(new Set(window.map((s) => s.at))).toEqual(new Set(['2024-11-20 09:00']));
+    const morgan = window.filter((s) => s.to === PEOPLE.morgan);
+    expect(morgan).toHaveLength(1);
+    expect(morgan[0]?.key).toBe(`nudge:${ids.spb}:${ids.morgan}:window`);
+    expect(morgan[0]?.refs).toEqual(openRefs(state, SPB, PEOPLE.morgan));
+    expect(morgan[0]?.refs).toHaveLength(23);
+    expect(morgan[0]?.summary).toBe('SEND Partnership Board on Wed 4 Dec: 23 of your actions need an update by Wed 27 Nov');
+    // Marcus Dummyfield's only action is complete: nothing to ask him.
+    expect(window.map((s) => s.to)).not.toContain('marcus.dummyfield@example.org');
+  });
+
+  it('reminds on Mon 25 Nov only the owners still missing an update (not Leah, who reported on Fri 22 Nov)', () => {
+    const window = sent.filter((s) => s.key.startsWith(`nudge:${ids.spb}:`) && s.key.endsWith(':window'));
+    const reminders = sent.filter((s) => s.key.startsWith(`nudge:${ids.spb}:`) && s.key.endsWith(':reminder'));
+    expect(new Set(reminders.map((s) => s.at))).toEqual(new Set(['2024-11-25 09:00']));
+    expect(reminders.map((s) => s.to).sort()).toEqual(window.map((s) => s.to).filter((to) => to !== PEOPLE.leah).sort());
+    expect(reminders.every((s) => s.kind === 'reminder')).toBe(true);
+  });
+
+  it('sends the chair’s digest at the papers deadline (Wed 27 Nov) to the DCS and the board channel', () => {
+    const digests = sent.filter((s) => s.key.startsWith(`digest:${ids.spb}:`));
+    expect(digests.map((s) => [s.key, s.kind, s.to, s.at])).toEqual([
+      [`digest:${ids.spb}:chair:${ids.dcs}`, 'chair_digest', PEOPLE.dcs, '2024-11-27 09:00'],
+      [`digest:${ids.spb}:channel`, 'channel_digest', 'slack:C0SENDPB', '2024-11-27 09:00'],
+    ]);
+  });
+
+  it('sends exactly the expected messages on the expected days, each once, on weekday mornings', () => {
+    const window = (p: string) => `nudge:${ids.spb}:${ids[p] ?? personId(db, p)}:window`;
+    const spbOwners = sent.filter((s) => s.key.startsWith(`nudge:${ids.spb}:`) && s.key.endsWith(':window')).map((s) => s.key);
+    const weekly = (w: string) => [`weekly:${w}:channel`, `weekly:${w}:${ids.admin}`, `weekly:${w}:${ids.admin2}`];
+    expect(byDay(sent)).toEqual({
+      // The first tick catches up on the week's digest and Friday's chaser.
+      '2024-11-15': [...weekly('2024-W46'), `overdue:${ids.nadia}:2024-11-15`],
+      '2024-11-18': weekly('2024-W47'),
+      // Overdue since 30 Sep (chased on Tuesdays): ND-4.1, TR-4.2/4.3/4.5, HCP-1.1.
+      '2024-11-19': [`overdue:${ids.leah}:2024-11-19`, `overdue:${ids.priya}:2024-11-19`, `overdue:${ids.rahul}:2024-11-19`],
+      '2024-11-20': spbOwners,
+      '2024-11-22': [`overdue:${ids.nadia}:2024-11-22`],
+      '2024-11-25': [...spbOwners.filter((k) => k !== window(PEOPLE.leah)).map((k) => k.replace(':window', ':reminder')), ...weekly('2024-W48')],
+      // Leah reported on 22 Nov, so ND-4.1 is not chased on 26 Nov (but is again on 3 Dec).
+      '2024-11-26': [`overdue:${ids.priya}:2024-11-26`, `overdue:${ids.rahul}:2024-11-26`],
+      '2024-11-27': [`nudge:${ids.hwb}:${ids.rahul}:window`, `digest:${ids.spb}:chair:${ids.dcs}`, `digest:${ids.spb}:channel`],
+      '2024-11-29': [`overdue:${ids.nadia}:2024-11-29`],
+      // WD-1.x were due Sat 30 Nov: first chased on the next working day.
+      '2024-12-02': [`nudge:${ids.hwb}:${ids.rahul}:reminder`, `overdue:${ids.mia}:2024-12-02`, ...weekly('2024-W49')],
+      '2024-12-03': [`overdue:${ids.leah}:2024-12-03`, `overdue:${ids.priya}:2024-12-03`, `overdue:${ids.rahul}:2024-12-03`],
+      '2024-12-04': [`digest:${ids.hwb}:chair:${ids.pat}`],
+    });
+    expectOfficeMornings(sent);
+  });
+});
+
+describe('bank holidays', () => {
+  it('skips 25–26 December and 1 January: a meeting on 13 Jan 2025 opens its window on Fri 27 Dec', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const hwb = findBoard(db, HWB);
+    const { meeting } = addMeeting(db, { boardId: hwb?.id as number, startsAt: toStoredInstant(parseInstant('2025-01-13T10:00')) }, '2024-12-01T09:00:00.000Z');
+    const rahul = personId(db, 'rahul.fakeley@example.org');
+    const pat = personId(db, 'pat.example-jones@example.org');
+    const { sent } = simulatePlanner({ from: '2024-12-20T00:00', until: '2025-01-08T00:00', loadState: () => loadPlanningState(db), emailOf: emailLookup(db) });
+
+    const forMeeting = sent.filter((s) => s.key.includes(`:${meeting.id}:`)).map((s) => [s.key, s.at]);
+    expect(forMeeting).toEqual([
+      // 10 working days back from Mon 13 Jan skips Christmas Day, Boxing Day and New Year's Day.
+      [`nudge:${meeting.id}:${rahul}:window`, '2024-12-27 09:00'],
+      [`nudge:${meeting.id}:${rahul}:reminder`, '2025-01-02 09:00'],
+      [`digest:${meeting.id}:chair:${pat}`, '2025-01-06 09:00'],
+    ]);
+    const days = new Set(sent.map((s) => s.at.slice(0, 10)));
+    for (const holiday of ['2024-12-25', '2024-12-26', '2025-01-01']) expect(days).not.toContain(holiday);
+    // Actions due on New Year's Eve are first chased on Thu 2 Jan, the first working day after.
+    expect(sent.find((s) => s.key === `overdue:${personId(db, 'yusuf.mockley@example.org')}:2025-01-02`)?.at).toBe('2025-01-02 09:00');
+    expectOfficeMornings(sent);
+  });
+
+  it('skips Good Friday and Easter Monday 2025: Monday’s weekly digest and chasers go on Tuesday', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const { sent } = simulatePlanner({ from: '2025-04-14T00:00', until: '2025-04-24T00:00', loadState: () => loadPlanningState(db), emailOf: emailLookup(db) });
+    const days = new Set(sent.map((s) => s.at.slice(0, 10)));
+    expect(days).not.toContain('2025-04-18');
+    expect(days).not.toContain('2025-04-21');
+    expect(sent.filter((s) => s.key.startsWith('weekly:2025-W17:')).map((s) => s.at)).toEqual(['2025-04-22 09:00', '2025-04-22 09:00', '2025-04-22 09:00']);
+    // ND-3.5 (due Fri 28 Feb) is chased on Mondays; Easter Monday's occasion moves to Tuesday.
+    const morganChaser = sent.find((s) => s.key === `overdue:${personId(db, PEOPLE.morgan)}:2025-04-22`);
+    expect(morganChaser?.refs).toContain('ND-3.5');
+    // TR-2.2 (chased on Fridays) moves from Good Friday to Tuesday too, into the same message as
+    // Nadia's actions that are chased on Tuesdays: one message per person per day.
+    const nadia = personId(db, 'nadia.sampleton@example.org');
+    expect(sent.find((s) => s.key === `overdue:${nadia}:2025-04-15`)?.refs).not.toContain('TR-2.2');
+    expect(sent.find((s) => s.key === `overdue:${nadia}:2025-04-22`)?.refs).toEqual(['TR-2.2', 'TR-2.3', 'TR-2.4', 'TR-2.5', 'TR-2.6', 'TR-2.7', 'TR-2.8', 'TR-2.9', 'TR-2.10']);
+    expect(sent.filter((s) => /:2025-04-(18|21)$/.test(s.key))).toEqual([]);
+    expectOfficeMornings(sent);
+  });
+});
+
+describe('clock changes (real tick and outbox, a tick every 5 minutes)', () => {
+  it('spring forward (Sun 30 Mar 2025): each message once, at 09:00 BST on Monday', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const clock = manualClock('2025-03-28T08:00');
+    const adapter = recordingAdapter(clock);
+    await runSchedule({ db, clock, until: '2025-03-31T12:00', adapters: [adapter] });
+    expectOfficeMornings(adapter.sent);
+    const monday = adapter.sent.filter((s) => s.at.startsWith('2025-03-31'));
+    expect(monday.map((s) => s.key)).toEqual(expect.arrayContaining(['weekly:2025-W14:channel', `overdue:${personId(db, PEOPLE.morgan)}:2025-03-31`]));
+    const sentAt = listOutbox(db, { status: 'sent' }).filter((r) => r.sentAt?.startsWith('2025-03-31')).map((r) => r.sentAt);
+    expect(new Set(sentAt)).toEqual(new Set(['2025-03-31T08:00:00.000Z']));
+  });
+
+  it('fall back (Sun 26 Oct 2025): each message once, at 09:00 GMT on Monday', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const clock = manualClock('2025-10-24T08:00');
+    const adapter = recordingAdapter(clock);
+    await runSchedule({ db, clock, until: '2025-10-27T12:00', adapters: [adapter] });
+    expectOfficeMornings(adapter.sent);
+    const spb = meetingId(db, SPB, toStoredInstant(parseInstant('2025-11-05T14:00')));
+    // The 5 Nov meeting's reminders fall on Mon 27 Oct, the day after the clocks go back.
+    const reminders = adapter.sent.filter((s) => s.key.startsWith(`nudge:${spb}:`) && s.key.endsWith(':reminder'));
+    expect(reminders.length).toBeGreaterThan(5);
+    expect(new Set(reminders.map((s) => s.at))).toEqual(new Set(['2025-10-27 09:00']));
+    const sentAt = listOutbox(db, { status: 'sent' }).filter((r) => r.sentAt?.startsWith('2025-10-27')).map((r) => r.sentAt);
+    expect(new Set(sentAt)).toEqual(new Set(['2025-10-27T09:00:00.000Z']));
+  });
+});
+
+describe('missed ticks and restarts (real tick and outbox)', () => {
+  it('after three days with no ticks, sends the still-relevant messages once and skips those whose meeting has passed', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const hwb = meetingId(db, HWB, '2024-12-11T10:00:00.000Z');
+    // Mon 2 Dec 09:00: the first tick enqueues everything still relevant, then the process dies before delivering.
+    const clock = manualClock('2024-12-02T09:00');
+    const first = runTick({ db, clock });
+    expect(first.enqueued.some((p) => p.key.startsWith(`nudge:${spb}:`))).toBe(true);
+    // Nothing runs until Thu 5 Dec 09:00: the SEND Partnership Board met on Wed 4 Dec at 14:00.
+    clock.set('2024-12-05T09:00');
+    const adapter = recordingAdapter(clock);
+    await runSchedule({ db, clock, until: '2024-12-05T12:00', adapters: [adapter] });
+
+    const rows = listOutbox(db);
+    const spbRows = rows.filter((r) => r.key.startsWith(`nudge:${spb}:`) || r.key.startsWith(`digest:${spb}:`));
+    expect(spbRows.length).toBeGreaterThan(20);
+    for (const r of spbRows) expect([r.status, r.lastError]).toEqual(['skipped', 'meeting has passed']);
+    const sentKeys = adapter.sent.map((s) => s.key);
+    expect(sentKeys).toEqual(
+      expect.arrayContaining([
+        `nudge:${hwb}:${personId(db, 'rahul.fakeley@example.org')}:window`,
+        `nudge:${hwb}:${personId(db, 'rahul.fakeley@example.org')}:reminder`,
+        `digest:${hwb}:chair:${personId(db, 'pat.example-jones@example.org')}`,
+        'weekly:2024-W49:channel',
+        `overdue:${personId(db, 'mia.dummett@example.org')}:2024-12-02`,
+      ]),
+    );
+    expect(sentKeys.some((k) => k.includes(`:${spb}:`))).toBe(false);
+    expect(new Set(adapter.sent.map((s) => s.at))).toEqual(new Set(['2024-12-05 09:00']));
+    expectOfficeMornings(adapter.sent);
+    // Every row enqueued on Monday was either sent once or skipped; nothing is left waiting.
+    expect(listOutbox(db).filter((r) => r.status === 'pending' || r.status === 'failed')).toEqual([]);
+  });
+});
+
+describe('people who are away', () => {
+  it('sends an away person’s nudge to their delegate, holds it for someone with no delegate, and drops it past the meeting', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const say = (email: string, text: string) =>
+      runCommandText({ db, clock: manualClock('2024-11-19T10:00') }, findPersonByEmail(db, email) as NonNullable<ReturnType<typeof findPersonByEmail>>, 'console', text);
+    expect(say(PEOPLE.morgan, `/send away 2024-11-22 delegate ${PEOPLE.admin2}`).tone).toBe('success');
+    expect(say(PEOPLE.leah, '/send away 2024-11-21').tone).toBe('success');
+    expect(say(PEOPLE.hannah, '/send away 2024-12-10').tone).toBe('success');
+
+    const clock = manualClock('2024-11-20T08:00');
+    const adapter = recordingAdapter(clock);
+    await runSchedule({ db, clock, until: '2024-11-22T12:00', adapters: [adapter] });
+
+    const morgan = personId(db, PEOPLE.morgan);
+    const toJamie = adapter.sent.find((s) => s.key === `nudge:${spb}:${morgan}:window`);
+    expect(toJamie).toMatchObject({ to: PEOPLE.admin2, at: '2024-11-20 09:00', onBehalfOfPersonId: morgan });
+    expect(toJamie?.summary).toMatch(/^On behalf of Morgan Demo: SEND Partnership Board on Wed 4 Dec: 23 of your actions/);
+    expect(listOutbox(db).find((r) => r.key === `nudge:${spb}:${morgan}:window`)?.recipientPersonId).toBe(personId(db, PEOPLE.admin2));
+    // Leah is back on Fri 22 Nov: her nudge waited until the office opened that day.
+    expect(adapter.sent.find((s) => s.key === `nudge:${spb}:${personId(db, PEOPLE.leah)}:window`)).toMatchObject({ to: PEOPLE.leah, at: '2024-11-22 09:00' });
+    // Hannah is away until after the meeting and named nobody: no nudge at all.
+    expect(listOutbox(db).some((r) => r.key.startsWith(`nudge:${spb}:${personId(db, PEOPLE.hannah)}:`))).toBe(false);
+  });
+
+  it('brings a held nudge forward when the person comes back early', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const leah = findPersonByEmail(db, PEOPLE.leah) as NonNullable<ReturnType<typeof findPersonByEmail>>;
+    runCommandText({ db, clock: manualClock('2024-11-19T10:00') }, leah, 'console', '/send away 2024-11-28');
+    const clock = manualClock('2024-11-20T09:00');
+    const adapter = recordingAdapter(clock);
+    await runSchedule({ db, clock, until: '2024-11-20T10:00', adapters: [adapter] });
+    const key = `nudge:${spb}:${leah.id}:window`;
+    expect(listOutbox(db).find((r) => r.key === key)).toMatchObject({ status: 'pending', notBefore: '2024-11-29T09:00:00.000Z' });
+    runCommandText({ db, clock }, { ...leah, awayUntil: '2024-11-28' }, 'console', '/send back');
+    await runSchedule({ db, clock, until: '2024-11-20T10:10', adapters: [adapter] });
+    expect(adapter.sent.filter((s) => s.key === key).map((s) => s.at)).toEqual(['2024-11-20 10:00']);
+  });
+});
+
+describe('overdue occasions', () => {
+  it.each([
+    // due, today, occasion day, k
+    ['2024-09-30', '2024-10-01', '2024-10-01', 0],
+    ['2024-09-30', '2024-10-07', '2024-10-01', 0],
+    ['2024-09-30', '2024-10-08', '2024-10-08', 1],
+    ['2024-11-30', '2024-12-02', '2024-12-02', 0], // due on a Saturday: Monday
+    ['2024-12-24', '2024-12-27', '2024-12-27', 0], // Christmas and Boxing Day skipped
+    ['2024-12-17', '2024-12-27', '2024-12-27', 1], // D0 + 7 is Christmas Day: the next working day
+    ['2025-02-28', '2025-04-21', '2025-04-14', 6], // Easter Monday's occasion has not come yet
+    ['2025-02-28', '2025-04-22', '2025-04-22', 7],
+  ])('due %s, on %s: occasion %s (k=%i)', (due, today, day, k) => {
+    expect(currentOccasion(due, today)).toMatchObject({ day, k });
+  });
+
+  it('is not chased before the first working day after the due date', () => {
+    expect(currentOccasion('2024-11-29', '2024-11-29')).toBeUndefined();
+    expect(currentOccasion('2024-11-29', '2024-11-30')).toBeUndefined();
+  });
+
+  it('counts a report after the due date (k=0) or since the previous occasion (k≥1)', () => {
+    expect(currentOccasion('2024-09-30', '2024-10-01')?.reportedSince).toBe('2024-09-30T23:00:00.000Z'); // 1 Oct 00:00 BST
+    expect(currentOccasion('2024-09-30', '2024-11-19')?.reportedSince).toBe(`${occasionDay('2024-09-30', 6)}T00:00:00.000Z`);
+    expect(occasionDay('2024-09-30', 6)).toBe('2024-11-12');
+  });
+});
+
+describe('recipients', () => {
+  const person = (over: Partial<PersonState>): PersonState => ({
+    id: 1,
+    name: 'Owner',
+    email: 'o@example.org',
+    isAdmin: false,
+    awayUntil: null,
+    delegateId: null,
+    weeklyDigest: false,
+    slackUserId: null,
+    teamsUserId: null,
+    lastPlatform: null,
+    ...over,
+  });
+  const hours = { start: '09:00', end: '17:30' };
+  const opts = { notBefore: '2024-11-20T09:00:00.000Z', expiresAt: '2024-12-04T14:00:00.000Z', allowDelegate: true };
+
+  it('delegates, holds or drops', () => {
+    const delegate = person({ id: 2, name: 'Delegate' });
+    const people = new Map([[2, delegate]]);
+    expect(addressPerson(person({}), people, '2024-11-20', hours, opts)).toMatchObject({ recipient: { id: 1 }, onBehalfOf: null });
+    expect(addressPerson(person({ awayUntil: '2024-11-20', delegateId: 2 }), people, '2024-11-20', hours, opts)).toMatchObject({ recipient: { id: 2 }, onBehalfOf: { id: 1 } });
+    // Back on Fri 22 Nov: held until 09:00 on Monday 25 Nov (the first working day after).
+    expect(addressPerson(person({ awayUntil: '2024-11-22' }), people, '2024-11-20', hours, opts)?.notBefore).toBe('2024-11-25T09:00:00.000Z');
+    expect(addressPerson(person({ awayUntil: '2024-12-04' }), people, '2024-11-20', hours, opts)).toBeNull();
+    // A delegate who is away too does not pass it on: the message waits for the owner.
+    const awayDelegate = new Map([[2, person({ id: 2, awayUntil: '2024-12-01' })]]);
+    expect(addressPerson(person({ awayUntil: '2024-11-21', delegateId: 2 }), awayDelegate, '2024-11-20', hours, opts)).toMatchObject({ recipient: { id: 1 }, notBefore: '2024-11-22T09:00:00.000Z' });
+  });
+});
+
+describe('planNotifications', () => {
+  it('plans nothing before the office opens on a milestone day, and is pure (same input, same plan)', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const state = loadPlanningState(db);
+    expect(planNotifications(state, '2024-11-20T08:55:00.000Z').filter((p) => p.kind === 'nudge')).toEqual([]);
+    const a = planNotifications(state, '2024-11-20T09:00:00.000Z');
+    expect(a.filter((p) => p.kind === 'nudge')).toHaveLength(13);
+    expect(planNotifications(state, '2024-11-20T09:00:00.000Z')).toEqual(a);
+  });
+
+  it('lists an owner’s overdue and soon-due actions at the window even when they are all reported on, and sends no reminder', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const state = loadPlanningState(db);
+    const refs = openRefs(state, SPB, PEOPLE.morgan);
+    recordReports(db, PEOPLE.morgan, refs, '2024-11-01T10:00'); // after the 16 Oct meeting
+    const fresh = loadPlanningState(db);
+    const spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const morgan = personId(db, PEOPLE.morgan);
+    const window = planNotifications(fresh, '2024-11-20T09:00:00.000Z').find((p) => p.key === `nudge:${spb}:${morgan}:window`);
+    // Only QA-3.1 and QA-3.2 (due 31 Dec) fall before the following meeting (29 Jan 2025).
+    expect(window?.refs).toEqual(['QA-3.1', 'QA-3.2']);
+    expect(window?.payload.reply.summary).toBe('SEND Partnership Board on Wed 4 Dec: please check 2 actions (overdue or due soon) before Wed 27 Nov');
+    expect(planNotifications(fresh, '2024-11-25T09:00:00.000Z').some((p) => p.key === `nudge:${spb}:${morgan}:reminder`)).toBe(false);
+  });
+
+  it('leaves out keys the caller already has, and builds a digest only when a copy is still missing', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const state = loadPlanningState(db);
+    let built = 0;
+    const buildDigestReply = () => {
+      built += 1;
+      return { tone: 'info' as const, summary: 'digest', blocks: [] };
+    };
+    const all = planNotifications(state, '2024-11-27T09:00:00.000Z', { buildDigestReply });
+    expect(built).toBe(1); // one digest for the chair and the channel
+    const queued = new Set(all.filter((p) => p.kind !== 'chair_digest').map((p) => p.key));
+    const rest = planNotifications(state, '2024-11-27T09:00:00.000Z', { buildDigestReply, isQueued: (k) => queued.has(k) });
+    expect(rest.map((p) => p.key)).toEqual([`digest:${meetingId(db, SPB, '2024-12-04T14:00:00.000Z')}:chair:${personId(db, PEOPLE.dcs)}`]);
+    expect(built).toBe(2);
+    expect(planNotifications(state, '2024-11-27T09:00:00.000Z', { buildDigestReply, isQueued: () => true })).toEqual([]);
+    expect(built).toBe(2);
+  });
+});

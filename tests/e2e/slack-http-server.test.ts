@@ -1,0 +1,103 @@
+// The process's one HTTP server: /healthz, routes other platforms add, errors, and a taken port.
+// Also how the Slack app starts: Socket Mode without a server, and a clear error for a bad token.
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { createHttpServer, type HttpServer, PortInUseError } from '../../src/http/http-server.js';
+import { createLogger } from '../../src/logger.js';
+import { createSlackApp, SlackStartError } from '../../src/platforms/slack/slack-app.js';
+import { openDatabase } from '../../src/store/database.js';
+import { startSlackApiServer } from '../helpers/slack-api-server.js';
+
+const logger = createLogger('silent');
+
+describe('HTTP server', () => {
+  const servers: HttpServer[] = [];
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.close();
+  });
+  const start = async (db = openDatabase(':memory:')) => {
+    const http = createHttpServer({ db, logger });
+    servers.push(http);
+    const { url, port } = await http.listen(0, '127.0.0.1');
+    return { http, url, port, db };
+  };
+
+  it('answers GET /healthz after querying the database, and 503 when it cannot', async () => {
+    const { url, db } = await start();
+    const ok = await fetch(`${url}/healthz`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ ok: true, db: 'ok' });
+    db.$client.close();
+    const down = await fetch(`${url}/healthz`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ ok: false, db: 'error' });
+  });
+
+  it('serves routes other platforms add, and says 404 / 405 for the rest', async () => {
+    const { http, url } = await start();
+    http.addRoute('POST', '/api/messages', (req, res) => {
+      req.resume();
+      res.writeHead(202).end();
+    });
+    expect((await fetch(`${url}/api/messages`, { method: 'POST', body: '{}' })).status).toBe(202);
+    const wrongMethod = await fetch(`${url}/api/messages`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+    expect((await fetch(`${url}/nowhere`)).status).toBe(404);
+  });
+
+  it('turns a throwing or rejecting handler into a 500', async () => {
+    const { http, url } = await start();
+    http.addRoute('GET', '/boom', () => {
+      throw new Error('boom');
+    });
+    http.addRoute('GET', '/later', async () => {
+      throw new Error('later');
+    });
+    expect((await fetch(`${url}/boom`)).status).toBe(500);
+    expect((await fetch(`${url}/later`)).status).toBe(500);
+  });
+
+  it('refuses a port that is taken, with a message saying what to do', async () => {
+    const { port } = await start();
+    const second = createHttpServer({ db: openDatabase(':memory:'), logger });
+    const error = await second.listen(port, '127.0.0.1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PortInUseError);
+    expect((error as Error).message).toBe(`Port ${port} is already in use. Stop the other process using it, or set PORT to a free port.`);
+  });
+});
+
+describe('createSlackApp', () => {
+  it('uses Socket Mode when an app token is set, with no HTTP route to mount', async () => {
+    const api = await startSlackApiServer();
+    try {
+      const slack = await createSlackApp({
+        db: openDatabase(':memory:'),
+        clock: fixedClock('2024-11-18T10:00'),
+        config: { botToken: 'xoxb-x', appToken: 'xapp-1-test', apiUrl: api.apiUrl },
+        logger,
+      });
+      expect(slack.mode).toBe('socket');
+      expect(slack.receiver).toBeUndefined();
+      expect(api.callsTo('auth.test')).toHaveLength(1);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('fails with a message naming SLACK_BOT_TOKEN when Slack rejects the token', async () => {
+    const api = await startSlackApiServer({ token: 'xoxb-right' });
+    try {
+      const error = await createSlackApp({
+        db: openDatabase(':memory:'),
+        clock: fixedClock('2024-11-18T10:00'),
+        config: { botToken: 'xoxb-wrong', signingSecret: 's', apiUrl: api.apiUrl },
+        logger,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SlackStartError);
+      expect((error as Error).message).toContain('SLACK_BOT_TOKEN (invalid_auth)');
+    } finally {
+      await api.close();
+    }
+  });
+});
