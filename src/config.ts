@@ -77,6 +77,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
 
   let teams: Config['teams'];
+  // Without an app id botbuilder turns authentication off, so a half-configured Teams bot must not
+  // quietly become an open one (or be ignored): name the missing setting instead.
+  if (!e.MicrosoftAppId && (e.MicrosoftAppPassword || e.MicrosoftAppTenantId)) {
+    problems.push(
+      'MicrosoftAppId: required when MicrosoftAppPassword or MicrosoftAppTenantId is set (the bot registration’s application id); for local testing without authentication set TEAMS_ALLOW_UNAUTHENTICATED=true and leave the Microsoft settings empty',
+    );
+  }
   if (e.MicrosoftAppId || e.TEAMS_ALLOW_UNAUTHENTICATED) {
     if (e.MicrosoftAppId && !e.MicrosoftAppPassword && e.MicrosoftAppType !== 'UserAssignedMSI') {
       problems.push('MicrosoftAppPassword: required with MicrosoftAppId (the bot registration client secret)');

@@ -1,0 +1,14 @@
+// What every Teams handler receives: the database, the clock and a logger. Nothing reads the
+// environment or opens connections here; the composition root builds these once.
+import type { Clock } from '../../clock.js';
+import type { Logger } from '../../logger.js';
+import type { Db } from '../../store/database.js';
+
+export interface TeamsHandlerDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** What a person sees when something unexpected fails; the details go to the log. */
+export const SORRY_TEXT = 'Sorry, that failed — the programme team has been told.';

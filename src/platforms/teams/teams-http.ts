@@ -1,0 +1,135 @@
+// POST /api/messages on the process's one HTTP server (src/http/http-server.ts), handed to
+// botbuilder's CloudAdapter.
+//
+// CloudAdapter.process wants Express/Restify-shaped objects (botbuilder's `Request`: a parsed
+// `body`, `headers`, `method`; `Response`: status/header/send/end), so this reads the raw body,
+// parses it, and adapts node:http's ServerResponse.
+//
+// The token is checked here first, with the same BotFrameworkAuthentication the adapter uses, and
+// any failure is a 401 with nothing run: botbuilder itself answers 401 only for its own
+// AuthenticationError, and turns other failures while checking a token (a forged JWT whose
+// signature does not verify, the OpenID metadata being unreachable) into a 500. The adapter checks
+// the token again in process(); that costs one signature check against cached keys.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Activity, CloudAdapter, Response as BotResponse, TurnContext } from 'botbuilder';
+import type { RouteHandler } from '../../http/http-server.js';
+import type { Logger } from '../../logger.js';
+
+export const TEAMS_MESSAGES_PATH = '/api/messages';
+
+/** Teams activities are a few kilobytes; anything far larger is not from Teams. */
+export const MAX_ACTIVITY_BYTES = 1024 * 1024;
+
+/**
+ * The raw body, or 'too-large' as soon as it passes `limit` bytes (the rest is not read: the
+ * response closes the connection).
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+function answer(res: ServerResponse, status: number, body?: string): void {
+  if (res.writableEnded) return;
+  res.writeHead(status, body ? { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) } : {});
+  res.end(body);
+}
+
+/** node:http's ServerResponse in the shape botbuilder's `Response` describes. */
+export function toBotResponse(res: ServerResponse): BotResponse {
+  let status = 200;
+  let body: unknown;
+  const headers: Record<string, string> = {};
+  const shim: BotResponse = {
+    socket: res.socket,
+    status(code: unknown) {
+      if (typeof code === 'number') status = code;
+      return shim;
+    },
+    header(name: unknown, value: unknown) {
+      if (typeof name === 'string') headers[name.toLowerCase()] = String(value);
+      return shim;
+    },
+    send(value: unknown) {
+      body = value;
+      return shim;
+    },
+    end() {
+      if (res.writableEnded) return shim;
+      let payload = '';
+      if (typeof body === 'string') {
+        payload = body;
+        headers['content-type'] ??= 'text/plain; charset=utf-8';
+      } else if (Buffer.isBuffer(body)) {
+        payload = body.toString('utf8');
+      } else if (body !== undefined && body !== null) {
+        payload = JSON.stringify(body);
+        headers['content-type'] ??= 'application/json; charset=utf-8';
+      }
+      res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(payload)) });
+      res.end(payload);
+      return shim;
+    },
+  };
+  return shim;
+}
+
+export interface MessagesHandlerDeps {
+  adapter: CloudAdapter;
+  /** Checks the Authorization header for an activity; throws when it does not authenticate. */
+  authenticate(activity: Activity, authHeader: string): Promise<unknown>;
+  run(context: TurnContext): Promise<void>;
+  logger: Logger;
+}
+
+export function createMessagesHandler(deps: MessagesHandlerDeps): RouteHandler {
+  const log = deps.logger;
+  return async (req, res) => {
+    const raw = await readBody(req, MAX_ACTIVITY_BYTES);
+    if (raw === 'too-large') {
+      res.setHeader('connection', 'close');
+      answer(res, 413, 'Activity too large.');
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      answer(res, 400, 'The body must be a Bot Framework activity (JSON).');
+      return;
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
+      answer(res, 400, 'The body must be a Bot Framework activity (JSON).');
+      return;
+    }
+    const header = req.headers.authorization;
+    const authHeader = (Array.isArray(header) ? header[0] : header) ?? '';
+    try {
+      await deps.authenticate(body as Activity, authHeader);
+    } catch (error) {
+      log.warn({ reason: (error as Error).message, hasToken: authHeader !== '', activityType: (body as Activity).type }, 'refused a Teams request that did not authenticate');
+      answer(res, 401);
+      return;
+    }
+    await deps.adapter.process(
+      { body: body as Record<string, unknown>, headers: req.headers, method: req.method ?? 'POST' },
+      toBotResponse(res),
+      (context) => deps.run(context),
+    );
+  };
+}
