@@ -9,6 +9,7 @@ import { registerCliCommands } from '../cli/program.js';
 import type { PlannedNotification } from '../domain/notification-planner.js';
 import { createConsoleDelivery } from '../platforms/console/console-delivery.js';
 import { TeamsStartError } from '../platforms/teams/teams-auth.js';
+import { createSlackDeliveryFromConfig } from '../platforms/slack/slack-delivery.js';
 import { createTeamsDeliveryFromConfig } from '../platforms/teams/teams-delivery.js';
 import { formatShortInstant } from '../render/format.js';
 import { listAllMeetings, listBoards } from '../store/boards-repository.js';
@@ -89,12 +90,14 @@ function registerTickCommand(program: Command, context: () => CliContext): void 
       if (opts.dryRun) return;
       // With --json the messages go to stderr, so stdout stays one JSON document.
       const terminal = createConsoleDelivery(opts.json ? ctx.io.stderr : ctx.io.stdout);
-      // With Teams configured, whoever Teams can reach gets their message there; the console prints the rest.
-      const teams = teamsAdapterFor(ctx);
-      const report = await deliverDue({ db: ctx.db, clock: ctx.clock, adapters: teams ? [teams, terminal] : [terminal], workerId: 'cli' });
+      // With Slack or Teams configured, whoever they can reach gets their message there (so an
+      // operator can run a tick by hand); the console prints the rest.
+      const { slack, teams } = platformAdaptersFor(ctx);
+      const adapters = [slack, teams, terminal].filter((a): a is DeliveryAdapter => a !== undefined);
+      const report = await deliverDue({ db: ctx.db, clock: ctx.clock, adapters, workerId: 'cli' });
       const sentVia = (platform: string) => report.results.filter((r) => r.outcome === 'sent' && r.platform === platform).length;
       const line = report.officeOpen
-        ? `Delivered ${sentVia('console')} message(s) to the console.${teams ? ` Delivered ${sentVia('teams')} message(s) through Teams.` : ''}`
+        ? `Delivered ${sentVia('console')} message(s) to the console.${slack ? ` Delivered ${sentVia('slack')} message(s) through Slack.` : ''}${teams ? ` Delivered ${sentVia('teams')} message(s) through Teams.` : ''}`
         : 'Outside office hours: due messages wait for the next working day’s opening.';
       if (opts.json) ctx.error(line);
       else ctx.print(line);
@@ -102,14 +105,18 @@ function registerTickCommand(program: Command, context: () => CliContext): void 
 }
 
 /**
- * The Teams adapter when the environment configures Teams (credentials, or TEAMS_ALLOW_UNAUTHENTICATED
- * for local testing); a settings problem stops the tick before anything is delivered.
+ * The Slack and Teams adapters the environment configures (Teams: credentials, or
+ * TEAMS_ALLOW_UNAUTHENTICATED for local testing); a settings problem stops the tick before anything
+ * is delivered.
  */
-function teamsAdapterFor(ctx: CliContext): DeliveryAdapter | undefined {
+function platformAdaptersFor(ctx: CliContext): { slack?: DeliveryAdapter; teams?: DeliveryAdapter } {
   try {
     const config = loadConfig(ctx.io.env);
     if (config.teams && !config.teams.appId) ctx.error('warning: Teams authentication is off (TEAMS_ALLOW_UNAUTHENTICATED): use it only for local testing.');
-    return createTeamsDeliveryFromConfig(config, ctx.db, { clock: ctx.clock });
+    return {
+      slack: createSlackDeliveryFromConfig(config),
+      teams: createTeamsDeliveryFromConfig(config, ctx.db, { clock: ctx.clock }),
+    };
   } catch (error) {
     if (error instanceof ConfigError || error instanceof TeamsStartError) throw new CliUsageError(error.message);
     throw error;

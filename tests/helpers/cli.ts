@@ -9,12 +9,17 @@ export interface CliResult {
 
 /** Runs the real CLI in-process against `db`, capturing its output. */
 export async function sendbot(db: string, ...args: string[]): Promise<CliResult> {
+  return sendbotWithEnv({}, db, ...args);
+}
+
+/** As sendbot(), with environment variables (e.g. Slack settings) visible to the command. */
+export async function sendbotWithEnv(env: Record<string, string>, db: string, ...args: string[]): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(['--db', db, ...args], {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
-    env: {},
+    env,
   });
   return { code, stdout, stderr };
 }

@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sendbotWithEnv } from '../helpers/cli.js';
+import { demoPlanDb } from '../helpers/demo-plan-db.js';
+import { type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
+
+let slack: SlackApiServer | undefined;
+afterEach(async () => {
+  await slack?.close();
+  slack = undefined;
+});
+
+describe('sendbot tick with Slack configured', () => {
+  it('delivers due nudges through Slack as direct messages, so an operator can run a tick by hand', async () => {
+    slack = await startSlackApiServer();
+    const { db, path } = await demoPlanDb('2024-11-01T09:00');
+    db.$client.close();
+    const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl };
+    const result = await sendbotWithEnv(env, path, '--now', '2024-11-20T09:05', 'tick');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Delivered \d+ message\(s\) through Slack\./);
+    // Morgan (Head of SEND, Slack U0DEMO03) gets exactly one window nudge as a DM.
+    const opened = slack.callsTo('conversations.open').filter((c) => JSON.stringify(c.body).includes('U0DEMO03'));
+    expect(opened).toHaveLength(1);
+    const posts = slack.callsTo('chat.postMessage').filter((c) => JSON.stringify(c.body).includes('nudge:') && JSON.stringify(c.body).includes(`"channel":"DU0DEMO03"`));
+    expect(posts.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(posts[0]?.body)).toContain('SEND Partnership Board');
+    // Running the tick again sends nothing new.
+    const again = await sendbotWithEnv(env, path, '--now', '2024-11-20T09:10', 'tick');
+    expect(again.stdout).toContain('0 new message(s) were enqueued');
+    expect(slack.callsTo('conversations.open').filter((c) => JSON.stringify(c.body).includes('U0DEMO03'))).toHaveLength(1);
+  });
+});
