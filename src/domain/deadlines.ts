@@ -21,6 +21,17 @@
 // - confidence: 'low' when nothing was read; else the lowest milestone confidence ('high' explicit,
 //   'medium' year from context or default term dates), capped at 'medium' when partly read.
 //
+// Readings worth knowing (documented choices):
+// - "2025-26", "2025/2026", "25/26" are financial years (April–March); "academic year 2024/25" is
+//   September–August. "Q3 24/25" is a financial quarter (Q1 = Apr–Jun); "Q1 2025" (one calendar year)
+//   is a calendar quarter (Jan–Mar 2025).
+// - "Summer 2025" / "Spring 2026" are read as school terms, like "Summer term 2025". Half terms
+//   ("Spring 1 2025") are not guessed: unreadable.
+// - A month alone ("Dec 25", "December 2024") is due on its last day and has no start; a financial
+//   year, quarter, term, calendar year or range has both.
+// - "before X" is due the day before X starts; "after X" starts the day after X ends; "w/c 3 March
+//   2025" runs 3–9 March.
+//
 // Pure: no clock, no I/O. Never throws.
 
 import { DateTime } from 'luxon';
@@ -34,7 +45,7 @@ import { findTerm } from './school-terms.js';
 const S = '[^\\S\\r\\n]';
 const MONTH =
   '(january|february|march|april|may|june|july|august|september|october|november|december|sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\\.?(?![\\p{L}])';
-const UNIT = `${S}*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|y/?o|%)(?![\\p{L}])`;
+const UNIT = `${S}{0,4}(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|y/?o|%)(?![\\p{L}])`;
 const YEAR = `(20\\d{2}|\\d{2})(?![\\p{N}%]|(?:st|nd|rd|th)(?![\\p{L}])|${UNIT})`;
 const DAY = '(\\d{1,2})(?:st|nd|rd|th)?';
 const DASH = '[-–—‐‑]';
@@ -54,6 +65,13 @@ type Atom =
 
 interface Pattern {
   re: RegExp;
+  /**
+   * How a match can start, space-separated: the first words the pattern's match can begin with (lower
+   * case; the word is always followed by a non-letter when shorter than three letters), and '#n' when it
+   * can begin with a run of exactly n digits. A superset is fine: it only lets atomAt skip patterns that
+   * cannot match.
+   */
+  starts: string;
   build(m: RegExpExecArray): Atom | null;
 }
 
@@ -65,8 +83,29 @@ const MONTH_INDEX: Record<string, number> = {
   jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
 };
 
+/** Three ASCII letters, lower-cased, as a number (−1 for anything else). */
+function asciiKey3(word: string): number {
+  if (word.length < 3) return -1;
+  let key = 0;
+  for (let k = 0; k < 3; k += 1) {
+    let c = word.charCodeAt(k);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c < 97 || c > 122) return -1;
+    key = key * 32 + (c - 96);
+  }
+  return key;
+}
+
+const MONTH_BY_KEY = new Uint8Array(32 * 32 * 32);
+for (const [name, m] of Object.entries(MONTH_INDEX)) MONTH_BY_KEY[asciiKey3(name)] = m;
+
+/**
+ * The month of a month word, by its first three letters (as `MONTH_INDEX[word.slice(0, 3).toLowerCase()]`:
+ * no other character lower-cases into a month's letters).
+ */
 function monthOf(word: string | undefined): number {
-  return MONTH_INDEX[(word ?? '').slice(0, 3).toLowerCase()] ?? 0;
+  const key = asciiKey3(word ?? '');
+  return key < 0 ? 0 : (MONTH_BY_KEY[key] as number);
 }
 
 /** Two-digit years are 20YY. */
@@ -83,9 +122,61 @@ function consecutive(a: string | undefined, b: string | undefined): number | nul
   return null;
 }
 
-function validDate(y: number, m: number, d: number): boolean {
-  return m >= 1 && m <= 12 && d >= 1 && d <= 31 && DateTime.utc(y, m, d).isValid;
+// ---------------------------------------------------------------------------------------------------
+// Calendar arithmetic (proleptic Gregorian, as luxon): no DateTime objects on the hot path.
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(y: number): boolean {
+  return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 }
+
+function daysInMonth(y: number, m: number): number {
+  return m === 2 && isLeapYear(y) ? 29 : (MONTH_DAYS[m - 1] as number);
+}
+
+/** Same answer as `DateTime.utc(y, m, d).isValid` for these ranges. */
+function validDate(y: number, m: number, d: number): boolean {
+  return Number.isInteger(y) && Number.isInteger(m) && Number.isInteger(d) && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** The ISO date luxon's toISODate() gives for a valid y-m-d ('' when invalid). */
+function isoDate(y: number, m: number, d: number): string {
+  if (!validDate(y, m, d)) return '';
+  let ys: string;
+  if (y >= 0 && y <= 9999) ys = y < 1000 ? String(y).padStart(4, '0') : String(y);
+  else ys = y < 0 ? `-${String(-y).padStart(6, '0')}` : `+${String(y).padStart(6, '0')}`;
+  return `${ys}-${pad2(m)}-${pad2(d)}`;
+}
+
+/** Days since 1970-01-01 (H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Inverse of daysFromCivil, as an ISO date. */
+function isoFromDays(days: number): string {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return isoDate(yoe + era * 400 + (m <= 2 ? 1 : 0), m, d);
+}
+
+const PLAIN_ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function dateAtom(y: number | null, m: number, d: number): Atom {
   if (m < 1 || m > 12 || d < 1 || d > 31) return { kind: 'invalid' };
@@ -95,42 +186,53 @@ function dateAtom(y: number | null, m: number, d: number): Atom {
   return { kind: 'date', y, m, d };
 }
 
+const STANDALONE_VAGUE = /^(?:tbc|tba|tbd|asap)$/i;
+
 const VAGUE = [
-  `(?:the${S}+)?end${S}+of${S}+(?:the${S}+)?(?:(?:financial|calendar|academic|school|current|this)${S}+)?year(?!${S}*\\d)`,
-  `(?:(?:financial|calendar|academic|school)${S}+)?year${S}?${DASH}?${S}?end`,
-  `(?:(?:the${S}+)?next|this|(?:the${S}+)?current)${S}+(?:(?:financial|academic|calendar|school)${S}+)?(?:year|month|term|quarter|week)`,
+  `(?:the${S}{1,4})?end${S}{1,4}of${S}{1,4}(?:the${S}{1,4})?(?:(?:financial|calendar|academic|school|current|this)${S}{1,4})?year(?!${S}{0,4}\\d)`,
+  `(?:(?:financial|calendar|academic|school)${S}{1,4})?year${S}?${DASH}?${S}?end`,
+  `(?:(?:the${S}{1,4})?next|this|(?:the${S}{1,4})?current)${S}{1,4}(?:(?:financial|academic|calendar|school)${S}{1,4})?(?:year|month|term|quarter|week)`,
   'tbc', 'tba', 'tbd', 'asap',
-  `as${S}+soon${S}+as${S}+possible`,
-  `in${S}+due${S}+course`,
-  `to${S}+be${S}+(?:confirmed|agreed|determined|decided)`,
-  `(?:early|mid|late)${S}*${DASH}?${S}*(?:${MONTH}(?:${S}*,?${S}*${YEAR})?|20\\d{2}|${TERM}(?:${S}+term)?(?:${S}+(?:20\\d{2}|\\d{2}))?)`,
+  `as${S}{1,4}soon${S}{1,4}as${S}{1,4}possible`,
+  `in${S}{1,4}due${S}{1,4}course`,
+  `to${S}{1,4}be${S}{1,4}(?:confirmed|agreed|determined|decided)`,
+  `(?:early|mid|late)(?:${S}{0,4}${DASH}${S}{0,4}|${S}{1,4})(?:${MONTH}(?:${S}{0,4}(?:,${S}{0,4})?${YEAR})?|20\\d{2}|${TERM}(?:${S}{1,4}term)?(?:${S}{1,4}(?:20\\d{2}|\\d{2}))?)`,
   'shortly', 'imminently', 'soon',
 ].join('|');
+
+const QUARTER_WORDS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, '1st': 1, '2nd': 2, '3rd': 3, '4th': 4 };
+
+const MONTH_WORDS = 'january february march april may june july august september october november december sept jan feb mar apr jun jul aug sep oct nov dec';
 
 const PATTERNS: Pattern[] = [
   {
     // 2025-03-31
+    starts: '#4',
     re: sticky('(\\d{4})-(\\d{1,2})-(\\d{1,2})(?![\\p{N}])'),
     build: (m) => dateAtom(Number(m[1]), Number(m[2]), Number(m[3])),
   },
   {
     // 31/03/2025, 31.03.25, 31-03-2025 (day first, always)
+    starts: '#1 #2',
     re: sticky('(\\d{1,2})([/.\\-])(\\d{1,2})\\2(\\d{4}|\\d{2})(?![\\p{N}])'),
     build: (m) => dateAtom(yearOf(m[4]), Number(m[3]), Number(m[1])),
   },
   {
     // 31 March 25, 31st March 2025, 3rd of March 2025, 31-Mar-2025
-    re: sticky(`${DAY}(?:${S}*|-)(?:of${S}+)?${MONTH}(?:-|${S}*,?${S}*'?)${YEAR}`),
+    starts: '#1 #2',
+    re: sticky(`${DAY}(?:${S}{0,4}|-)(?:of${S}{1,4})?${MONTH}(?:-|${S}{0,4}(?:,${S}{0,4})?'?)${YEAR}`),
     build: (m) => dateAtom(yearOf(m[3]), monthOf(m[2]), Number(m[1])),
   },
   {
     // March 31st, 2025 (four-digit year only, so "Sept 24" stays a month)
-    re: sticky(`${MONTH}${S}*${DAY},?${S}+(20\\d{2})(?![\\p{N}]|${S}*[/–—-]${S}*\\d)`),
+    starts: MONTH_WORDS,
+    re: sticky(`${MONTH}${S}{0,4}${DAY},?${S}{1,4}(20\\d{2})(?![\\p{N}]|${S}{0,4}[/–—-]${S}{0,4}\\d)`),
     build: (m) => dateAtom(Number(m[3]), monthOf(m[1]), Number(m[2])),
   },
   {
     // 3 – 7 March 2025
-    re: sticky(`${DAY}${S}*${DASH}${S}*${DAY}${S}+(?:of${S}+)?${MONTH}${S}*,?${S}*${YEAR}`),
+    starts: '#1 #2',
+    re: sticky(`${DAY}${S}{0,4}${DASH}${S}{0,4}${DAY}${S}{1,4}(?:of${S}{1,4})?${MONTH}${S}{0,4}(?:,${S}{0,4})?${YEAR}`),
     build: (m) => {
       const y = yearOf(m[4]);
       const mo = monthOf(m[3]);
@@ -142,16 +244,19 @@ const PATTERNS: Pattern[] = [
   },
   {
     // 26 Sept (year from context)
-    re: sticky(`${DAY}(?:${S}*|-)(?:of${S}+)?${MONTH}`),
+    starts: '#1 #2',
+    re: sticky(`${DAY}(?:${S}{0,4}|-)(?:of${S}{1,4})?${MONTH}`),
     build: (m) => dateAtom(null, monthOf(m[2]), Number(m[1])),
   },
   {
     // Sept 24, March 2025, Mar-25, Mar '25
-    re: sticky(`${MONTH}(?:${DASH}|${S}*,?${S}*['’]?)${YEAR}`),
+    starts: MONTH_WORDS,
+    re: sticky(`${MONTH}(?:${DASH}|${S}{0,4}(?:,${S}{0,4})?['’]?)${YEAR}`),
     build: (m) => ({ kind: 'month', y: yearOf(m[2]), m: monthOf(m[1]) }),
   },
   {
     // Dec, Sept. (year from context). "may" only capitalised: it is usually the verb.
+    starts: MONTH_WORDS,
     re: sticky(MONTH),
     build: (m) => {
       const word = m[1] ?? '';
@@ -161,8 +266,9 @@ const PATTERNS: Pattern[] = [
   },
   {
     // 2025/26, 25/26, 2025-26, FY25/26, financial year 2025/2026
+    starts: `#2 #4 the financial fy`,
     re: sticky(
-      `((?:the${S}+)?financial${S}+year${S}*|fy${S}?)?(20\\d{2}|\\d{2})${S}*[/–—-]${S}*(20\\d{2}|\\d{2})(?![\\p{N}%/]|${UNIT})`,
+      `((?:the${S}{1,4})?financial${S}{1,4}year${S}{0,4}|fy${S}?)?(20\\d{2}|\\d{2})${S}{0,4}[/–—-]${S}{0,4}(20\\d{2}|\\d{2})(?![\\p{N}%/]|${UNIT})`,
     ),
     build: (m) => {
       const y = consecutive(m[2], m[3]);
@@ -172,12 +278,12 @@ const PATTERNS: Pattern[] = [
   },
   {
     // Q3 24/25, Q4 2024/25, Q3 FY24/25, third quarter 2024/25, Q1 2025 (calendar), Q3 (from context)
+    starts: `#1 q first second third fourth`,
     re: sticky(
-      `(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)${S}+quarter)(?:${S}*(?:of${S}+)?(?:the${S}+)?(?:fy${S}?|financial${S}+year${S}+)?(?:(20\\d{2}|\\d{2})${S}*[/–—-]${S}*(20\\d{2}|\\d{2})|(20\\d{2})))?(?![\\p{L}\\p{N}/])`,
+      `(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)${S}{1,4}quarter)(?:${S}{0,4}(?:of${S}{1,4})?(?:the${S}{1,4})?(?:fy${S}?|financial${S}{1,4}year${S}{1,4})?(?:(20\\d{2}|\\d{2})${S}{0,4}[/–—-]${S}{0,4}(20\\d{2}|\\d{2})|(20\\d{2})))?(?![\\p{L}\\p{N}/])`,
     ),
     build: (m) => {
-      const words: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, '1st': 1, '2nd': 2, '3rd': 3, '4th': 4 };
-      const q = m[1] ? Number(m[1]) : (words[(m[2] ?? '').toLowerCase()] ?? 0);
+      const q = m[1] ? Number(m[1]) : (QUARTER_WORDS[(m[2] ?? '').toLowerCase()] ?? 0);
       if (q < 1 || q > 4) return null;
       if (m[3] !== undefined) {
         const fy = consecutive(m[3], m[4]);
@@ -189,8 +295,9 @@ const PATTERNS: Pattern[] = [
   },
   {
     // Summer term 2025, autumn term, Spring 2026, summer term 2024/25
+    starts: `autumn spring summer`,
     re: sticky(
-      `${TERM}(${S}+term)?(?:${S}+(?:of${S}+)?(20\\d{2}|\\d{2})(?:${S}*[/–—-]${S}*(20\\d{2}|\\d{2}))?)?(?![\\p{N}%])`,
+      `${TERM}(${S}{1,4}term)?(?:${S}{1,4}(?:of${S}{1,4})?(20\\d{2}|\\d{2})(?:${S}{0,4}[/–—-]${S}{0,4}(20\\d{2}|\\d{2}))?)?(?![\\p{N}%])`,
     ),
     build: (m) => {
       const name = (m[1] ?? '').toLowerCase() as TermName;
@@ -206,8 +313,15 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
+    // Half terms ("Spring 1 2025", "autumn term 2"): no half-term dates are known, so never guessed.
+    starts: `autumn spring summer`,
+    re: sticky(`${TERM}${S}{0,4}(?:term${S}{0,4})?[12](?![\\p{L}\\p{N}])(?:${S}{1,4}(?:20\\d{2}|\\d{2})(?![\\p{N}]))?`),
+    build: () => ({ kind: 'invalid' }),
+  },
+  {
     // academic year 2024/25, AY 2024-25
-    re: sticky(`(?:(?:the${S}+)?academic${S}+year|ay)${S}*(20\\d{2}|\\d{2})${S}*[/–—-]${S}*(20\\d{2}|\\d{2})(?![\\p{N}%/])`),
+    starts: `the academic ay`,
+    re: sticky(`(?:(?:the${S}{1,4})?academic${S}{1,4}year|ay)${S}{0,4}(20\\d{2}|\\d{2})${S}{0,4}[/–—-]${S}{0,4}(20\\d{2}|\\d{2})(?![\\p{N}%/])`),
     build: (m) => {
       const y = consecutive(m[1], m[2]);
       return y === null ? { kind: 'invalid' } : { kind: 'academic', y };
@@ -215,20 +329,77 @@ const PATTERNS: Pattern[] = [
   },
   {
     // 2025
-    re: sticky(`(20\\d{2})(?![\\p{N}%]|${S}*/${S}*\\d|${S}*${DASH}${S}*\\d{1,2}(?!\\d))`),
+    starts: '#4',
+    re: sticky(`(20\\d{2})(?![\\p{N}%]|${S}{0,4}/${S}{0,4}\\d|${S}{0,4}${DASH}${S}{0,4}\\d{1,2}(?!\\d))`),
     build: (m) => ({ kind: 'year', y: Number(m[1]) }),
   },
   {
     // year end, TBC, asap, next year, mid-March 2025, early 2025 …
+    starts: `the end financial calendar academic school year next this current tbc tba tbd asap as in to early mid late shortly imminently soon`,
     re: sticky(`(?:${VAGUE})(?![\\p{L}\\p{N}])`),
-    build: (m) => ({ kind: 'vague', standalone: /^(?:tbc|tba|tbd|asap)$/i.test(m[0]) }),
+    build: (m) => ({ kind: 'vague', standalone: STANDALONE_VAGUE.test(m[0]) }),
   },
 ];
 
-const RANGE_SEP = sticky(`(?:${S}*${DASH}+${S}*|${S}+(?:to|until|till|through(?:${S}+to)?|thru)${S}+)`);
-const BEYOND = sticky(`${S}*(?:&|and|\\+)${S}*beyond(?![\\p{L}])`);
-const ONWARDS = sticky(`(?:${S}*(?:&|and)${S}*|${S}+)onwards?(?![\\p{L}])`);
-const AND_ONGOING = sticky(`${S}*(?:&|and|\\+|${DASH}|,)${S}*ongoing(?![\\p{L}])`);
+// Which patterns can match at a word start, decided from its first three letters: a bit mask (by
+// pattern index) per three-letter key. Letters are folded as the patterns' 'iu' flags fold them: ASCII
+// case, plus 'ſ' (U+017F) = s and 'K' (U+212A) = k, the only other characters that match an ASCII letter
+// or digit under 'iu'. Every other character starts no pattern.
+
+/** 1–26 for a letter (folded), 0 otherwise. */
+function letterCode(c: number): number {
+  if (c >= 97 && c <= 122) return c - 96;
+  if (c >= 65 && c <= 90) return c - 64;
+  if (c === 0x17f) return 19; // ſ
+  if (c === 0x212a) return 11; // Kelvin sign
+  return 0;
+}
+
+function keyOf(word: string): number {
+  let key = 0;
+  for (let k = 0; k < 3; k += 1) key = key * 27 + (k < word.length ? letterCode(word.charCodeAt(k)) : 0);
+  return key;
+}
+
+const WORD_MASK = new Uint32Array(27 * 27 * 27);
+/** By the length of the run of digits at a word start (0–5, 5 = five or more). */
+const DIGITS_MASK = new Uint32Array(6);
+PATTERNS.forEach((p, i) => {
+  for (const w of p.starts.split(' ')) {
+    if (w.startsWith('#')) {
+      const n = Number(w.slice(1));
+      DIGITS_MASK[n] = (DIGITS_MASK[n] as number) | (1 << i);
+    } else if (w) {
+      const key = keyOf(w);
+      WORD_MASK[key] = (WORD_MASK[key] as number) | (1 << i);
+    }
+  }
+});
+
+/** Bit mask of the patterns that can match at `i` (a word start). */
+function candidates(text: string, i: number): number {
+  const c0 = text.charCodeAt(i);
+  if (c0 >= 48 && c0 <= 57) {
+    // Every pattern reads a digit run whole (a date's numbers are never followed by another digit).
+    let n = 1;
+    while (n < 5) {
+      const c = text.charCodeAt(i + n);
+      if (!(c >= 48 && c <= 57)) break;
+      n += 1;
+    }
+    return DIGITS_MASK[n] as number;
+  }
+  const l0 = letterCode(c0);
+  if (l0 === 0) return 0;
+  const l1 = letterCode(text.charCodeAt(i + 1));
+  const l2 = l1 === 0 ? 0 : letterCode(text.charCodeAt(i + 2));
+  return WORD_MASK[(l0 * 27 + l1) * 27 + l2] as number;
+}
+
+const RANGE_SEP = sticky(`(?:${S}{0,4}${DASH}+${S}{0,4}|${S}{1,4}(?:to|until|till|through(?:${S}{1,4}to)?|thru)${S}{1,4})`);
+const BEYOND = sticky(`${S}{0,4}(?:&|and|\\+)${S}{0,4}beyond(?![\\p{L}])`);
+const ONWARDS = sticky(`(?:${S}{0,4}(?:&|and)${S}{0,4}|${S}{1,4})onwards?(?![\\p{L}])`);
+const AND_ONGOING = sticky(`${S}{0,4}(?:&|and|\\+|${DASH}|,)${S}{0,4}ongoing(?![\\p{L}])`);
 
 // ---------------------------------------------------------------------------------------------------
 // Cue words before a date.
@@ -261,16 +432,72 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+// Groups: 1 cue word, 2 what follows it, 3 the "end of" modifier, 4 its word. The match always ends at
+// the end of the slice, so the groups' positions follow from their lengths (no 'd' flag needed).
 const CUE_RE = new RegExp(
-  `(?:(?:^|[^\\p{L}\\p{N}/])(?<cue>${[...CUES]
+  `(?:(?:^|[^\\p{L}\\p{N}/])(${[...CUES]
     .map(([w]) => w)
     .sort((a, b) => b.length - a.length)
     .map((w) => escapeRe(w).replace(/ /g, '\\s+'))
-    .join('|')})[\\s:,]*(?:the\\s+)?)?(?<mod>(?<![\\p{L}\\p{N}])(?:the\\s+)?(?:very\\s+)?(?<modword>end|start|beginning|close)(?:\\s+of)?(?:\\s+the)?[\\s-]*)?$`,
-  'iud',
+    .join('|')})([\\s:,]*(?:the\\s+)?))?((?<![\\p{L}\\p{N}])(?:the\\s+)?(?:very\\s+)?(end|start|beginning|close)(?:\\s+of)?(?:\\s+the)?[\\s-]*)?$`,
+  'iu',
 );
 
 const ONGOING_BEFORE = /(?:^|[^\p{L}])ongoing[\s\-–—:,]*$/iu;
+/** Cheap pre-check for ONGOING_BEFORE (no other character case-folds into these letters). */
+const ONGOING_LITERAL = /ongoing/i;
+
+function cueTypeOf(cueWord: string): CueType {
+  const lower = cueWord.toLowerCase();
+  // Keys have single spaces: a key is its own normal form, so only other spacing needs the replace.
+  return CUE_TYPE.get(lower) ?? CUE_TYPE.get(lower.replace(/\s+/g, ' ')) ?? 'none';
+}
+
+/** Whether `c` is in JavaScript's \s. */
+function isJsSpace(c: number): boolean {
+  return (
+    (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
+/**
+ * A character that can follow a cue's separator in a CUE_RE match: the letters of the cue and modifier
+ * words (ASCII, or 'ſ'/'K', which fold into them), \s and [:,-/.].
+ */
+function isCueTailChar(c: number): boolean {
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return true;
+  if (c === 58 || c === 44 || c === 45 || c === 47 || c === 46) return true; // : , - / .
+  return c === 0x17f || c === 0x212a || isJsSpace(c);
+}
+
+/**
+ * Where to start searching text[from, to) for CUE_RE. A match ends at `to` and, after its first
+ * character (a cue's separator, or ^ at `from`), holds only cue-tail characters; so no match starts
+ * before the character preceding the run of cue-tail characters at the end (taken whole when it is a
+ * surrogate pair), and that character cannot start a cue under ^.
+ */
+function cueSearchStart(text: string, from: number, to: number): number {
+  let q = to;
+  while (q > from && isCueTailChar(text.charCodeAt(q - 1))) q -= 1;
+  if (q === from) return from;
+  let start = q - 1;
+  const c = text.charCodeAt(start);
+  if (c >= 0xdc00 && c <= 0xdfff && start > from) {
+    const hi = text.charCodeAt(start - 1);
+    if (hi >= 0xd800 && hi <= 0xdbff) start -= 1;
+  }
+  return start;
+}
+
+/** /[-–—:]\s*$/ on text[from, to). */
+function dashBefore(text: string, from: number, to: number): boolean {
+  let k = to - 1;
+  while (k >= from && isJsSpace(text.charCodeAt(k))) k -= 1;
+  if (k < from) return false;
+  const c = text.charCodeAt(k);
+  return c === 45 || c === 0x2013 || c === 0x2014 || c === 58;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Context.
@@ -282,11 +509,28 @@ interface Ctx {
   terms: SchoolTerm[] | undefined;
 }
 
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/** The first ten characters of `v` when they are a valid YYYY-MM-DD date. */
 function isoOrNull(v: unknown): string | null {
-  if (typeof v !== 'string') return null;
-  const s = v.slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return null;
-  return DateTime.fromISO(s, { zone: 'utc' }).isValid ? s : null;
+  if (typeof v !== 'string' || v.length < 10) return null;
+  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return null;
+  let y = 0;
+  for (let i = 0; i < 4; i += 1) {
+    const dgt = digitAt(v, i);
+    if (dgt < 0) return null;
+    y = y * 10 + dgt;
+  }
+  const m1 = digitAt(v, 5);
+  const m2 = digitAt(v, 6);
+  const d1 = digitAt(v, 8);
+  const d2 = digitAt(v, 9);
+  if (m1 < 0 || m2 < 0 || d1 < 0 || d2 < 0) return null;
+  if (!validDate(y, m1 * 10 + m2, d1 * 10 + d2)) return null;
+  return v.length === 10 ? v : v.slice(0, 10);
 }
 
 function normaliseContext(ctx: DeadlineContext | undefined): Ctx {
@@ -303,24 +547,24 @@ function normaliseContext(ctx: DeadlineContext | undefined): Ctx {
 // ---------------------------------------------------------------------------------------------------
 // Date helpers.
 
-function d(y: number, m: number, day: number): DateTime {
-  return DateTime.utc(y, m, day);
-}
-
-function isoOf(dt: DateTime): string {
-  return dt.toISODate() ?? '';
-}
-
 function monthStart(y: number, m: number): string {
-  return isoOf(d(y, m, 1));
+  return isoDate(y, m, 1);
 }
 
 function monthEnd(y: number, m: number): string {
-  return isoOf(d(y, m, 1).endOf('month'));
+  return validDate(y, m, 1) ? isoDate(y, m, daysInMonth(y, m)) : '';
 }
 
 function addDays(iso: string, days: number): string {
-  return isoOf(DateTime.fromISO(iso, { zone: 'utc' }).plus({ days }));
+  const m = PLAIN_ISO_DATE.exec(iso);
+  if (m) {
+    const y = Number(m[1]);
+    const mo = Number(m[2]);
+    const dd = Number(m[3]);
+    if (validDate(y, mo, dd)) return isoFromDays(daysFromCivil(y, mo, dd) + days);
+  }
+  // Anything else (a configured term written in another ISO form, an invalid date): luxon, as before.
+  return DateTime.fromISO(iso, { zone: 'utc' }).plus({ days }).toISODate() ?? '';
 }
 
 interface Interval {
@@ -373,18 +617,18 @@ function resolveAtom(a: Atom, ctx: Ctx): Resolved {
     case 'date': {
       if (a.y !== null) {
         if (!validDate(a.y, a.m, a.d)) return 'invalid';
-        const s = isoOf(d(a.y, a.m, a.d));
+        const s = isoDate(a.y, a.m, a.d);
         return { start: s, end: s, period: false, ...plain };
       }
       const hit = pickOccurrence((y) => {
         if (!validDate(y, a.m, a.d)) return null;
-        const s = isoOf(d(y, a.m, a.d));
+        const s = isoDate(y, a.m, a.d);
         return { start: s, end: s, period: false, defaults: false };
       }, ctx);
       return hit ?? 'no-context';
     }
     case 'dayRange':
-      return { start: isoOf(d(a.y, a.m, a.d1)), end: isoOf(d(a.y, a.m, a.d2)), period: true, ...plain };
+      return { start: isoDate(a.y, a.m, a.d1), end: isoDate(a.y, a.m, a.d2), period: true, ...plain };
     case 'month': {
       if (a.y !== null) return { start: monthStart(a.y, a.m), end: monthEnd(a.y, a.m), period: false, ...plain };
       const hit = pickOccurrence(
@@ -481,13 +725,30 @@ interface Hit {
   inParen: boolean;
 }
 
-function isWordChar(ch: string | undefined): boolean {
-  return ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+/** Memo of WORD_CHAR for BMP code units: 0 unknown, 1 word char, 2 not. */
+const WORD_UNIT = new Uint8Array(65536);
+
+/** Whether the UTF-16 code unit at `i` is a letter or number on its own (as /[\p{L}\p{N}]/u tests it). */
+function isWordAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i); // NaN out of range
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  if (!(c >= 128)) return false;
+  let known = WORD_UNIT[c] as number;
+  if (known === 0) {
+    known = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
+    WORD_UNIT[c] = known;
+  }
+  return known === 1;
 }
 
 function atomAt(text: string, i: number): { atom: Atom; end: number } | null {
+  const mask = candidates(text, i);
+  if (mask === 0) return null;
   let best: { atom: Atom; end: number } | null = null;
-  for (const p of PATTERNS) {
+  for (let k = 0; k < PATTERNS.length; k += 1) {
+    if ((mask & (1 << k)) === 0) continue;
+    const p = PATTERNS[k] as Pattern;
     p.re.lastIndex = i;
     const m = p.re.exec(text);
     if (!m) continue;
@@ -510,14 +771,16 @@ function stickyMatch(re: RegExp, text: string, at: number): number {
 /** Spans of text inside parentheses (outermost). */
 function parenSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
+  const firstOpen = text.indexOf('(');
+  if (firstOpen < 0) return spans;
   let depth = 0;
   let open = -1;
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i];
-    if (ch === '(') {
+  for (let i = firstOpen; i < text.length; i += 1) {
+    const ch = text.charCodeAt(i);
+    if (ch === 40 /* ( */) {
       if (depth === 0) open = i;
       depth += 1;
-    } else if (ch === ')' && depth > 0) {
+    } else if (ch === 41 /* ) */ && depth > 0) {
       depth -= 1;
       if (depth === 0) spans.push([open, i + 1]);
     }
@@ -529,22 +792,28 @@ function rawHits(text: string): Hit[] {
   const hits: Hit[] = [];
   let i = 0;
   const n = text.length;
+  // Only word starts (a letter or number after a non-word character) can start a date.
+  let prevWord = false;
   while (i < n) {
-    if (!isWordChar(text[i]) || isWordChar(text[i - 1])) {
+    const c = text.charCodeAt(i);
+    const word = c < 128 ? (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) : isWordAt(text, i);
+    if (!word || prevWord) {
+      prevWord = word;
       i += 1;
       continue;
     }
     const first = atomAt(text, i);
     if (!first) {
+      // The rest of this word is skipped: no word start before its end.
+      prevWord = true;
       i += 1;
-      while (i < n && isWordChar(text[i])) i += 1;
       continue;
     }
     const atoms: Atom[] = [first.atom];
     let end = first.end;
     if (RANGEABLE.has(first.atom.kind)) {
       const afterSep = stickyMatch(RANGE_SEP, text, end);
-      if (afterSep > 0 && isWordChar(text[afterSep]) && !isWordChar(text[afterSep - 1])) {
+      if (afterSep > 0 && isWordAt(text, afterSep) && !isWordAt(text, afterSep - 1)) {
         const second = atomAt(text, afterSep);
         if (second && RANGEABLE.has(second.atom.kind)) {
           atoms.push(second.atom);
@@ -578,6 +847,7 @@ function rawHits(text: string): Hit[] {
     }
     hits.push({ atoms, from: i, to: end, phraseFrom: i, cue: 'none', mod: null, beyond, onwards, ongoing, inParen: false });
     i = end;
+    prevWord = isWordAt(text, end - 1);
   }
   return hits;
 }
@@ -585,33 +855,40 @@ function rawHits(text: string): Hit[] {
 function classify(text: string, hits: Hit[]): void {
   const spans = parenSpans(text);
   let prevEnd = 0;
+  // Hits come in text order and the outermost spans are disjoint and in order: walk both together.
+  let sp = 0;
   for (const h of hits) {
-    const span = spans.find(([a, b]) => h.from > a && h.from < b);
-    h.inParen = Boolean(span);
-    let sliceStart = Math.max(prevEnd, h.from - 80);
+    while (sp < spans.length && (spans[sp] as [number, number])[1] <= h.from) sp += 1;
+    const span = spans[sp];
+    h.inParen = span !== undefined && h.from > span[0] && h.from < span[1];
+    let sliceStart = Math.max(prevEnd, h.from - 48);
     for (let k = h.from - 1; k >= sliceStart; k -= 1) {
-      const ch = text[k];
-      if (ch === '\n' || ch === '\r' || ch === '(' || ch === ')') {
+      const ch = text.charCodeAt(k);
+      if (ch === 10 || ch === 13 || ch === 40 || ch === 41) {
         sliceStart = k + 1;
         break;
       }
     }
-    const slice = text.slice(sliceStart, h.from);
-    const m = CUE_RE.exec(slice);
-    const cueWord = m?.groups?.['cue'];
-    const modWord = m?.groups?.['modword'];
+    // The cue is read from text[sliceStart, h.from). CUE_RE only matches at the end of it, over cue-tail
+    // characters: searching the short tail gives the same match as searching the whole slice.
+    const m = CUE_RE.exec(text.slice(cueSearchStart(text, sliceStart, h.from), h.from));
+    const cueWord = m?.[1];
+    const modWord = m?.[4];
     let phraseFrom = h.from;
     if (m && (cueWord || modWord)) {
-      const idx = m.indices?.groups?.['cue']?.[0] ?? m.indices?.groups?.['mod']?.[0];
-      if (idx !== undefined) phraseFrom = sliceStart + idx;
-      h.cue = cueWord ? (CUE_TYPE.get(cueWord.toLowerCase().replace(/\s+/g, ' ')) ?? 'none') : 'none';
+      // The match ends at h.from: its groups' positions follow from their lengths.
+      const modLength = m[3]?.length ?? 0;
+      if (cueWord !== undefined) phraseFrom = h.from - modLength - (m[2]?.length ?? 0) - cueWord.length;
+      else if (m[3] !== undefined) phraseFrom = h.from - modLength;
+      h.cue = cueWord ? cueTypeOf(cueWord) : 'none';
       const mw = (modWord ?? '').toLowerCase();
       h.mod = mw === 'end' || mw === 'close' ? 'end' : mw === 'start' || mw === 'beginning' ? 'start' : null;
-    } else if (/[-–—:]\s*$/.test(slice)) {
+    } else if (dashBefore(text, sliceStart, h.from)) {
       h.cue = 'dash';
     }
     h.phraseFrom = phraseFrom;
-    if (ONGOING_BEFORE.test(text.slice(Math.max(sliceStart - 40, prevEnd, 0), phraseFrom))) h.ongoing = true;
+    const before = text.slice(Math.max(sliceStart - 40, prevEnd, 0), phraseFrom);
+    if (ONGOING_LITERAL.test(before) && ONGOING_BEFORE.test(before)) h.ongoing = true;
     prevEnd = h.to;
   }
 }
@@ -723,17 +1000,37 @@ interface Marker {
   marker: string;
 }
 
+const MARKER_SEPARATORS = new Set([...' \t\r\n\u00a0\u202f\u2009-–—:;,([']);
+
+function trimSeparatorsEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && MARKER_SEPARATORS.has(s[end - 1] as string)) end -= 1;
+  return s.slice(0, end);
+}
+
+const COMPLETE_WORD = /complete/i;
+const WHOLE_COMPLETED = /^[\s\-–—:(\[]*(completed?)[\s.!)\]]*$/iu;
+const TRAIL_COMPLETED = /(?<![\p{L}\p{N}])[(\[]?\s*(COMPLETED|COMPLETE)[\s.!)\]]*$/u;
+const TRAIL_COMPLETED_AFTER_DASH = /(?:[-–—:]|\()\s*(Completed|Complete|completed|complete)[\s.!)\]]*$/u;
+const LEAD_COMPLETED = /^(COMPLETED|COMPLETE|Completed)(?![\p{L}\p{N}])[\s\-–—:,.]{0,20}/u;
+
 /** "… COMPLETED", "… – Completed", "(complete)", or a cell that is just "Completed". */
 function splitCompleted(text: string, allowLeading: boolean): Marker | null {
-  const t = text.replace(/\s+$/u, '');
-  const whole = /^[\s\-–—:(\[]*(completed?)[\s.!)\]]*$/iu.exec(t);
+  const t = text.trimEnd();
+  // Only the end of the text can hold a trailing marker: look at a short tail (keeps this linear).
+  const offset = Math.max(0, t.length - 40);
+  const tail = t.slice(offset);
+  // Every marker contains the word (no other character case-folds into its letters): most text has none.
+  const inTail = COMPLETE_WORD.test(tail);
+  if (!inTail && !(allowLeading && COMPLETE_WORD.test(t.slice(0, 8)))) return null;
+  const whole = inTail ? WHOLE_COMPLETED.exec(offset === 0 ? t : '') : null;
   if (whole) return { rest: '', marker: whole[1] ?? '' };
-  const trail =
-    /(?<![\p{L}\p{N}])[(\[]?\s*(COMPLETED|COMPLETE)[\s.!)\]]*$/u.exec(t) ??
-    /(?:[-–—:]|\()\s*(Completed|Complete|completed|complete)[\s.!)\]]*$/u.exec(t);
-  if (trail) return { rest: t.slice(0, trail.index).replace(/[\s\-–—:;,(\[]+$/u, ''), marker: trail[1] ?? '' };
+  const trail = inTail ? (TRAIL_COMPLETED.exec(tail) ?? TRAIL_COMPLETED_AFTER_DASH.exec(tail)) : null;
+  if (trail && !(trail.index === 0 && offset > 0 && WORD_CHAR.test(t[offset - 1] ?? ''))) {
+    return { rest: trimSeparatorsEnd(t.slice(0, offset + trail.index)), marker: trail[1] ?? '' };
+  }
   if (allowLeading) {
-    const lead = /^(COMPLETED|COMPLETE|Completed)(?![\p{L}\p{N}])[\s\-–—:,.]*/u.exec(t);
+    const lead = LEAD_COMPLETED.exec(t);
     if (lead && lead[0].length < t.length) return { rest: t.slice(lead[0].length), marker: lead[1] ?? '' };
   }
   return null;
@@ -815,6 +1112,11 @@ const MAX_PROSE = 100_000;
 // ---------------------------------------------------------------------------------------------------
 // Public API.
 
+const ONGOING_WORD = /(?:^|[^\p{L}])on-?going(?![\p{L}])/iu;
+const ONGOING_WORD_LITERAL = /going/i;
+const LINE_BREAK = /\r\n|\r|\n/;
+const SPACE_RUN = /\s{2,}/g;
+
 function readLine(line: string, ctx: Ctx): Reading[] {
   const done = splitCompleted(line, true);
   const body = done ? done.rest.trim() : line;
@@ -828,7 +1130,7 @@ function readLine(line: string, ctx: Ctx): Reading[] {
   const mainHits = hits.filter((h) => !h.inParen);
   const noteHits = mainHits.length > 0 ? hits.filter((h) => h.inParen) : [];
   const usedHits = mainHits.length > 0 ? mainHits : hits;
-  const ongoingWord = /(?:^|[^\p{L}])on-?going(?![\p{L}])/iu.test(body);
+  const ongoingWord = ONGOING_WORD_LITERAL.test(body) && ONGOING_WORD.test(body);
   const out: Reading[] = [];
 
   if (usedHits.length === 0) {
@@ -844,7 +1146,7 @@ function readLine(line: string, ctx: Ctx): Reading[] {
   const noteSpans = spans.filter(([a, b]) => noteHits.some((h) => h.from > a && h.from < b));
   let mainText = body;
   for (const [a, b] of [...noteSpans].reverse()) mainText = mainText.slice(0, a) + mainText.slice(b);
-  mainText = mainText.replace(/\s{2,}/g, ' ').trim();
+  mainText = mainText.replace(SPACE_RUN, ' ').trim();
 
   for (const h of usedHits) {
     const text = usedHits.length === 1 ? mainText || body.trim() : body.slice(h.phraseFrom, h.to).trim();
@@ -876,7 +1178,7 @@ export function readDeadline(text: string, ctx?: DeadlineContext): Deadline {
     if (input.length > MAX_CELL) return unreadableDeadline(input);
     const c = normaliseContext(ctx);
     const readings: Reading[] = [];
-    for (const raw of input.split(/\r\n|\r|\n/)) {
+    for (const raw of input.split(LINE_BREAK)) {
       const line = raw.trim();
       if (line) readings.push(...readLine(line, c));
     }

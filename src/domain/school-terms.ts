@@ -11,7 +11,7 @@
 // Rules:
 // - Autumn starts on the first weekday on or after 2 September and ends on the last Friday on or
 //   before 20 December.
-// - Spring starts on the first Monday on or after 4 January and ends before the Easter holiday:
+// - Spring starts on the first weekday on or after 4 January and ends before the Easter holiday:
 //     Easter Sunday on or before 31 March  -> ends Maundy Thursday (Good Friday - 1)
 //     Easter Sunday 1–12 April             -> ends the Friday nine days before Easter (holiday = the
 //                                             week before and the week after Easter)
@@ -81,7 +81,6 @@ function onOrBefore(from: DateTime, weekdays: readonly number[]): DateTime {
 }
 
 const WEEKDAYS = [1, 2, 3, 4, 5] as const;
-const MONDAY = [1] as const;
 const FRIDAY = [5] as const;
 
 /** The Easter break around `year`'s Easter: last day of spring term and first day of summer term. */
@@ -99,28 +98,54 @@ function easterBreak(year: number): { springEnd: DateTime; summerStart: DateTime
   return { springEnd: easter.minus({ days: 16 }), summerStart: easter.plus({ days: 2 }) };
 }
 
-/** The built-in default dates of one term, in calendar year `year`. */
-export function defaultTerm(name: TermName, year: number): SchoolTerm {
+/** The built-in default dates of one term, in calendar year `year` (computed by rule). */
+function computeDefaultTerm(name: TermName, year: number): { start: string; end: string } | undefined {
   switch (name) {
     case 'autumn':
       return {
-        name,
         start: iso(onOrAfter(day(year, 9, 2), WEEKDAYS)),
         end: iso(onOrBefore(day(year, 12, 20), FRIDAY)),
       };
     case 'spring':
       return {
-        name,
-        start: iso(onOrAfter(day(year, 1, 4), MONDAY)),
+        start: iso(onOrAfter(day(year, 1, 4), WEEKDAYS)),
         end: iso(easterBreak(year).springEnd),
       };
     case 'summer':
       return {
-        name,
         start: iso(easterBreak(year).summerStart),
         end: iso(onOrBefore(day(year, 7, 22), WEEKDAYS)),
       };
   }
+}
+
+// The rule-based dates are pure in (name, year) and costly to compute (luxon): memoised. Bounded so an
+// adversarial stream of years cannot grow it without limit.
+const DEFAULT_TERM_CACHE: Record<TermName, Map<number, { start: string; end: string }>> = {
+  autumn: new Map(),
+  spring: new Map(),
+  summer: new Map(),
+};
+const DEFAULT_TERM_CACHE_MAX = 1_000;
+
+function cachedDefaultTerm(name: TermName, year: number): { start: string; end: string } | undefined {
+  const cache = name === 'autumn' || name === 'spring' || name === 'summer' ? DEFAULT_TERM_CACHE[name] : undefined;
+  if (!cache) return computeDefaultTerm(name, year); // not a term name (untyped callers): undefined
+  let hit = cache.get(year);
+  if (!hit) {
+    hit = computeDefaultTerm(name, year) as { start: string; end: string };
+    if (cache.size >= DEFAULT_TERM_CACHE_MAX) cache.clear();
+    cache.set(year, hit);
+  }
+  return hit;
+}
+
+/** The built-in default dates of one term, in calendar year `year`. */
+export function defaultTerm(name: TermName, year: number): SchoolTerm {
+  const hit = cachedDefaultTerm(name, year);
+  // As before memoising: an unknown name (untyped callers) gives undefined.
+  if (!hit) return undefined as unknown as SchoolTerm;
+  return { name, start: hit.start, end: hit.end };
 }
 
 /**
@@ -131,22 +156,38 @@ export function defaultTermsForAcademicYear(startYear: number): SchoolTerm[] {
   return [defaultTerm('autumn', startYear), defaultTerm('spring', startYear + 1), defaultTerm('summer', startYear + 1)];
 }
 
+const PLAIN_ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Same answer as `DateTime.fromISO(s, { zone: 'utc' }).isValid`, without luxon for plain YYYY-MM-DD. */
+function isValidIso(s: string): boolean {
+  const m = PLAIN_ISO_DATE.exec(s);
+  if (!m) return DateTime.fromISO(s, { zone: 'utc' }).isValid;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (mo === 2 && leap ? 29 : (MONTH_DAYS[mo - 1] as number));
+}
+
 /**
  * The `name` term in calendar year `year`: the partnership's configured term when one starts in that
  * year, else the built-in default.
  */
 export function findTerm(name: TermName, year: number, terms?: readonly SchoolTerm[]): TermDates {
+  const yearText = String(year);
   const configured = (terms ?? []).find(
     (t) =>
       t.name === name &&
       typeof t.start === 'string' &&
       typeof t.end === 'string' &&
-      t.start.slice(0, 4) === String(year) &&
-      DateTime.fromISO(t.start, { zone: 'utc' }).isValid &&
-      DateTime.fromISO(t.end, { zone: 'utc' }).isValid &&
+      t.start.slice(0, 4) === yearText &&
+      isValidIso(t.start) &&
+      isValidIso(t.end) &&
       t.start <= t.end,
   );
   if (configured) return { start: configured.start, end: configured.end, fromDefaults: false };
-  const d = defaultTerm(name, year);
+  const d = cachedDefaultTerm(name, year) as { start: string; end: string };
   return { start: d.start, end: d.end, fromDefaults: true };
 }

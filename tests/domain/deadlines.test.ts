@@ -457,6 +457,8 @@ describe('readDeadline: common UK forms', () => {
     ['Dec 25 – Jan 25', undefined, { due: null, flags: ['unreadable'] }],
     ['2022/27', undefined, { due: null, flags: ['unreadable'] }],
     ['Q3 24/26', undefined, { due: null, flags: ['unreadable'] }],
+    ['Spring 1 2025', undefined, { due: null, flags: ['unreadable'] }],
+    ['by Autumn 2', REF, { due: null, flags: ['unreadable'] }],
     ['lorem ipsum', undefined, { due: null, flags: ['unreadable'], confidence: 'low' }],
     ['With: Head of SEND', undefined, { due: null, flags: ['unreadable'] }],
   ];
