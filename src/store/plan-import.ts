@@ -556,7 +556,9 @@ class PlanImporter {
       removedAt: null,
     };
 
-    const existing = known.existing ?? (this.db.select().from(actions).where(eq(actions.ref, ref)).get() as typeof known.existing);
+    // The plan's rows were preloaded: a ref is unique to its (plan, workstream number, action
+    // number), so an action not in the workstream's map does not exist yet.
+    const existing = known.existing;
     let id: number;
     let change: Change;
     let status: ActionStatus;

@@ -9,6 +9,7 @@
 // Either way Bolt verifies requests itself (HTTP: the signing secret, HMAC-SHA256 over
 // `v0:{timestamp}:{body}`, five-minute window) and its WebClient makes one attempt per call
 // (see slack-client-options.ts).
+import type { IncomingMessage } from 'node:http';
 import { App, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
 import type { Clock } from '../../clock.js';
 import type { HttpServer } from '../../http/http-server.js';
@@ -114,16 +115,68 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   };
 }
 
+/** Bolt's own limit on a request body (HTTPReceiver's default `bodyLimit`). */
+export const MAX_SLACK_BODY_BYTES = 4 * 1024 * 1024;
+
+/** The raw body, or 'too-large' as soon as it passes `limit` bytes (the rest is not read). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/**
+ * False when Bolt would parse the body (as it does: a form, its `payload` field as JSON, else JSON)
+ * into something it then dereferences without checking: not an object (a signed body of `null`
+ * crashes Bolt's request handler, and with it the process), or a view event without its view (Bolt
+ * answers 500). Bodies that do not parse at all are left to Bolt, which answers 401 or 400.
+ */
+export function isUsableSlackBody(raw: Buffer, contentType: string | undefined): boolean {
+  let parsed: unknown;
+  try {
+    if (contentType === 'application/x-www-form-urlencoded') {
+      const form = new URLSearchParams(raw.toString());
+      const payload = form.get('payload');
+      if (payload === null) return true;
+      parsed = JSON.parse(payload);
+    } else {
+      parsed = JSON.parse(raw.toString());
+    }
+  } catch {
+    return true;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return false;
+  const body = parsed as { type?: unknown; view?: unknown };
+  if ((body.type === 'view_submission' || body.type === 'view_closed') && (typeof body.view !== 'object' || body.view === null)) return false;
+  return true;
+}
+
 /**
  * Routes POST /slack/events to Bolt. A request stamped five minutes or more in the future is refused
  * first: Bolt only checks that a timestamp is not too old (more than five minutes), but a signed
  * request from the future could be replayed for longer than that. Timestamps are whole seconds, so
  * "five minutes or more" (rather than "more than") keeps a request stamped 301 s ahead refused even
- * when the second ticks over while it is in flight. Everything else — the signature, staleness,
+ * when the second ticks over while it is in flight. The body is read here (with Bolt's 4 MB limit)
+ * so that a body Bolt cannot handle is refused with 400 instead of crashing it (see
+ * isUsableSlackBody); Bolt then uses the buffered body. Everything else — the signature, staleness,
  * body parsing, acks — is Bolt's own handling.
  */
 export function mountSlackEvents(http: HttpServer, receiver: HTTPReceiver, nowMs: () => number = Date.now): void {
-  http.addRoute('POST', SLACK_EVENTS_PATH, (req, res) => {
+  http.addRoute('POST', SLACK_EVENTS_PATH, async (req, res) => {
     const header = req.headers['x-slack-request-timestamp'];
     const timestamp = Number(Array.isArray(header) ? header[0] : header);
     if (Number.isFinite(timestamp) && timestamp - Math.floor(nowMs() / 1000) >= MAX_REQUEST_SKEW_SECONDS) {
@@ -131,6 +184,17 @@ export function mountSlackEvents(http: HttpServer, receiver: HTTPReceiver, nowMs
       res.writeHead(401).end();
       return;
     }
+    const raw = await readBody(req, MAX_SLACK_BODY_BYTES);
+    if (raw === 'too-large') {
+      res.writeHead(413, { connection: 'close' }).end();
+      return;
+    }
+    if (!isUsableSlackBody(raw, req.headers['content-type'])) {
+      res.writeHead(400).end();
+      return;
+    }
+    // Bolt reads a request whose `rawBody` is already a Buffer from there (BufferedIncomingMessage).
+    Object.assign(req, { rawBody: raw });
     receiver.requestListener(req, res);
   });
 }

@@ -8,10 +8,12 @@ import { reply, text } from '../../../../render/reply.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
 import { respondSorry, respondWithReply } from '../../slack-replies.js';
 import { resolveSlackCaller } from '../../slack-identity.js';
+import { afterAck } from '../../after-ack.js';
 
 export function noChangeButtonListener(deps: SlackListenerDeps) {
   return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
+    await afterAck();
     const ref = action.value ?? '';
     const log = deps.logger.child({ listener: 'no-change-button', slackUserId: body.user.id, ref });
     try {

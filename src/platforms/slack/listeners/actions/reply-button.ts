@@ -10,10 +10,12 @@ import { reply } from '../../../../render/reply.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
 import { respondSorry, respondWithReply } from '../../slack-replies.js';
 import { resolveSlackCaller } from '../../slack-identity.js';
+import { afterAck } from '../../after-ack.js';
 
 export function replyButtonListener(deps: SlackListenerDeps) {
   return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
+    await afterAck();
     const id = action.action_id.slice(ACTION_IDS.buttonPrefix.length);
     const log = deps.logger.child({ listener: 'reply-button', slackUserId: body.user.id, button: id });
     try {

@@ -9,10 +9,12 @@ import type { SlackListenerDeps } from '../../listener-deps.js';
 import { respondSorry, respondWithReply } from '../../slack-replies.js';
 import { resolveSlackCaller } from '../../slack-identity.js';
 import { openUpdateModal } from '../../update-modal.js';
+import { afterAck } from '../../after-ack.js';
 
 export function sendCommandListener(deps: SlackListenerDeps) {
   return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
+    await afterAck();
     const log = deps.logger.child({ listener: 'send-command', slackUserId: command.user_id, channel: command.channel_id });
     try {
       const caller = await resolveSlackCaller(deps.db, client, command.user_id, log);
