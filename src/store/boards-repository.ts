@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, lt } from 'drizzle-orm';
 import { boards, meetings, roles } from '../../db/schema.js';
-import type { Db } from './database.js';
+import { cachedStatement, type Db } from './database.js';
 import { nameKey } from './keys.js';
 
 export type Board = typeof boards.$inferSelect;
@@ -79,11 +79,11 @@ export interface MeetingFields {
 
 /** Adds a meeting unless the board already meets at that instant. */
 export function addMeeting(db: Db, fields: MeetingFields, at: string): { meeting: Meeting; created: boolean } {
-  const existing = db
-    .select()
-    .from(meetings)
-    .where(and(eq(meetings.boardId, fields.boardId), eq(meetings.startsAt, fields.startsAt)))
-    .get();
+  // Prepared once: a calendar import or a large plan file adds thousands of meetings.
+  const found = cachedStatement(db, 'select id from meetings where board_id = ? and starts_at = ?').get(fields.boardId, fields.startsAt) as
+    | { id: number }
+    | undefined;
+  const existing = found ? db.select().from(meetings).where(eq(meetings.id, found.id)).get() : undefined;
   if (existing) return { meeting: existing, created: false };
   const meeting = db
     .insert(meetings)

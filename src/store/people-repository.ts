@@ -1,11 +1,12 @@
 import { asc, eq } from 'drizzle-orm';
 import { people } from '../../db/schema.js';
-import type { Db } from './database.js';
+import { cachedStatement, type Db } from './database.js';
 
 export type Person = typeof people.$inferSelect;
 
 export function findPersonByEmail(db: Db, email: string): Person | undefined {
-  return db.select().from(people).where(eq(people.email, email.trim().toLowerCase())).get();
+  const row = cachedStatement(db, 'select id from people where email = ?').get(email.trim().toLowerCase()) as { id: number } | undefined;
+  return row ? getPerson(db, row.id) : undefined;
 }
 
 export function findPersonBySlackId(db: Db, slackUserId: string): Person | undefined {

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { people, roleAliases, roleAssignments, roles } from '../../db/schema.js';
-import type { Db } from './database.js';
+import { cachedStatement, type Db } from './database.js';
 import { nameKey } from './keys.js';
 
 export interface Role {
@@ -10,16 +10,14 @@ export interface Role {
 
 /** Finds a role by name or alias, case-insensitively. */
 export function findRole(db: Db, name: string): Role | undefined {
-  const key = nameKey(name);
-  const direct = db.select({ id: roles.id, name: roles.name }).from(roles).where(eq(roles.key, key)).get();
-  if (direct) return direct;
-  const alias = db
-    .select({ id: roles.id, name: roles.name })
-    .from(roleAliases)
-    .innerJoin(roles, eq(roles.id, roleAliases.roleId))
-    .where(eq(roleAliases.key, key))
-    .get();
-  return alias;
+  // Prepared once per connection: imports look roles up thousands of times.
+  return cachedStatement(
+    db,
+    `select id, name from roles where key = @key
+     union all
+     select r.id, r.name from role_aliases a join roles r on r.id = a.role_id where a.key = @key
+     limit 1`,
+  ).get({ key: nameKey(name) }) as Role | undefined;
 }
 
 /** Finds a role, creating it when the plan names one for the first time. */
@@ -56,13 +54,12 @@ export interface Holder {
 }
 
 export function currentHolders(db: Db, roleId: number): Holder[] {
-  return db
-    .select({ personId: people.id, name: people.name, email: people.email, since: roleAssignments.startedAt })
-    .from(roleAssignments)
-    .innerJoin(people, eq(people.id, roleAssignments.personId))
-    .where(and(eq(roleAssignments.roleId, roleId), isNull(roleAssignments.endedAt)))
-    .orderBy(asc(roleAssignments.startedAt), asc(roleAssignments.id))
-    .all();
+  return cachedStatement(
+    db,
+    `select p.id as personId, p.name, p.email, ra.started_at as since
+     from role_assignments ra join people p on p.id = ra.person_id
+     where ra.role_id = ? and ra.ended_at is null order by ra.started_at, ra.id`,
+  ).all(roleId) as Holder[];
 }
 
 export function currentRolesOf(db: Db, personId: number): Role[] {
@@ -103,7 +100,7 @@ export function assignmentHistory(db: Db, roleId: number): AssignmentHistoryRow[
 export function addHolder(db: Db, roleId: number, personId: number, at: string): boolean {
   const held = currentHolders(db, roleId).some((h) => h.personId === personId);
   if (held) return false;
-  db.insert(roleAssignments).values({ roleId, personId, startedAt: at }).run();
+  cachedStatement(db, 'insert into role_assignments (role_id, person_id, started_at) values (?, ?, ?)').run(roleId, personId, at);
   return true;
 }
 
