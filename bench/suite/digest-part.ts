@@ -1,0 +1,94 @@
+// Child process: chair's digest for the largest board (most actions) of the --size plan.
+//  - state load: loadPlanningState (what every digest and tick starts with);
+//  - build: loadBoardDigest with the state already loaded (history query + buildBoardDigest), as a
+//    tick does for each board due a digest;
+//  - cold: loadBoardDigest from nothing (state load included), as `sendbot digest` and `/send digest` do;
+//  - render: the built digest to a chat reply and to Markdown.
+import { parseInstant, toStoredInstant } from '../../src/clock.js';
+import { digestToReply } from '../../src/render/digest-reply.js';
+import { renderMarkdown } from '../../src/render/markdown.js';
+import { openDatabase } from '../../src/store/database.js';
+import { loadBoardDigest } from '../../src/store/digest-loader.js';
+import { loadPlanningState } from '../../src/store/planning-state-repository.js';
+import { BENCH_NOW } from '../bench-db.js';
+import { ensureBenchDb } from './bench-copy.js';
+import { argValue, emitResult, log, median, peakRssMb, round } from './common.js';
+
+export interface DigestResult {
+  size: number;
+  boardId: number;
+  boardName: string;
+  boardActions: number;
+  digestActions: number | null;
+  stateLoadMs: number;
+  buildMs: number;
+  buildRuns: number;
+  coldMs: number;
+  coldRuns: number;
+  renderMs: number | null;
+  peakRssMb: number;
+}
+
+const size = Number(argValue('size'));
+
+function timeRuns(fn: () => void, maxRuns: number, budgetMs: number): number[] {
+  const out: number[] = [];
+  const start = performance.now();
+  for (let i = 0; i < maxRuns; i += 1) {
+    const t = performance.now();
+    fn();
+    out.push(performance.now() - t);
+    if (out.length >= 3 && performance.now() - start > budgetMs) break;
+  }
+  return out;
+}
+
+function main(): void {
+  const { path } = ensureBenchDb(size);
+  const db = openDatabase(path);
+  const now = toStoredInstant(parseInstant(BENCH_NOW));
+  log('  state load…');
+  let state = loadPlanningState(db);
+  const loads = timeRuns(() => {
+    state = loadPlanningState(db);
+  }, 5, 10_000);
+  const perBoard = new Map<number, number>();
+  for (const a of state.actions) if (a.boardId !== null) perBoard.set(a.boardId, (perBoard.get(a.boardId) ?? 0) + 1);
+  const [boardId, boardActions] = [...perBoard.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [0, 0];
+  const board = state.boards.find((b) => b.id === boardId);
+  if (!board) throw new Error('no board has actions');
+
+  log(`  build digest for ${board.name} (${boardActions} actions)…`);
+  let digest = loadBoardDigest(db, boardId, now, { state });
+  const builds = timeRuns(() => {
+    digest = loadBoardDigest(db, boardId, now, { state });
+  }, 50, 10_000);
+  log('  cold digest (state load included)…');
+  const colds = timeRuns(() => loadBoardDigest(db, boardId, now), 5, 15_000);
+  let renderMs: number | null = null;
+  try {
+    const renders = timeRuns(() => renderMarkdown(digestToReply(digest)), 50, 5_000);
+    renderMs = round(median(renders), 3);
+  } catch (error) {
+    log(`  render failed: ${String(error)}`);
+  }
+  const totals = (digest as unknown as { totals?: { actions?: number } }).totals;
+  const result: DigestResult = {
+    size,
+    boardId,
+    boardName: board.name,
+    boardActions,
+    digestActions: typeof totals?.actions === 'number' ? totals.actions : null,
+    stateLoadMs: round(median(loads), 2),
+    buildMs: round(median(builds), 3),
+    buildRuns: builds.length,
+    coldMs: round(median(colds), 2),
+    coldRuns: colds.length,
+    renderMs,
+    peakRssMb: peakRssMb(),
+  };
+  db.$client.close();
+  emitResult(result);
+}
+
+main();
