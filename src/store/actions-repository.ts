@@ -209,15 +209,16 @@ export function listActionViews(db: Db, filter: ActionFilter = {}): ActionView[]
   return (cachedStatement(db, sql).all(...params) as Row[]).map(toView);
 }
 
-function accountableActionIds(db: Db, roleIds: number[], personId: number | undefined): number[] {
+export function accountableActionIds(db: Db, roleIds: number[], personId: number | undefined): number[] {
   const ids: number[] = [];
   if (roleIds.length > 0) {
     const list = roleIds.map(() => '?').join(',');
-    // The unary + keeps SQLite from using the owner_person_id index for "is null", which matches
-    // nearly every row; the role and workstream indexes are the selective ones.
+    // Role overrides are rare, so SQLite's statistics say the owner_role_id index is useless and,
+    // with bound parameters, it scans the table; INDEXED BY and the unary + steer it to the
+    // selective indexes (role, then workstream).
     for (const r of cachedStatement(
       db,
-      `select id from actions where +owner_person_id is null and owner_role_id in (${list})
+      `select id from actions indexed by actions_owner_role where +owner_person_id is null and owner_role_id in (${list})
          union
          select id from actions
          where workstream_id in (select id from workstreams where lead_role_id in (${list}))
@@ -228,7 +229,12 @@ function accountableActionIds(db: Db, roleIds: number[], personId: number | unde
     }
   }
   if (personId !== undefined) {
-    for (const r of cachedStatement(db, 'select id from actions where owner_person_id = ?').all(personId) as { id: number }[]) ids.push(r.id);
+    for (const r of cachedStatement(
+      db,
+      // Nearly every owner_person_id is null, so SQLite's statistics make the index look useless and
+      // it would scan the table; the index is exactly right for one person.
+      'select id from actions indexed by actions_owner_person where owner_person_id = ?',
+    ).all(personId) as { id: number }[]) ids.push(r.id);
   }
   return ids;
 }
