@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import { cachedStatement, type Db } from './database.js';
 
 // Words that say nothing about which action is meant ("who owns the … work").
 const STOP_WORDS = new Set(
@@ -10,8 +10,8 @@ export interface SearchHit {
   rank: number;
 }
 
-/** Turns free words into an FTS5 query: significant words, any of them, best matches first. */
-export function toFtsQuery(words: string): string | undefined {
+/** Turns free words into an FTS5 query: significant words, all of them (AND) or any of them (OR). */
+export function toFtsQuery(words: string, join: 'AND' | 'OR' = 'OR'): string | undefined {
   const terms = words
     .toLowerCase()
     .normalize('NFKD')
@@ -19,7 +19,7 @@ export function toFtsQuery(words: string): string | undefined {
     .split(/\s+/)
     .filter((w) => w.length > 1 && !STOP_WORDS.has(w));
   if (terms.length === 0) return undefined;
-  return [...new Set(terms)].map((t) => `"${t}"*`).join(' OR ');
+  return [...new Set(terms)].map((t) => `"${t}"*`).join(` ${join} `);
 }
 
 /**
@@ -27,16 +27,18 @@ export function toFtsQuery(words: string): string | undefined {
  * workstream title counts most, since people name the work by its workstream).
  */
 export function searchActions(db: Db, words: string, limit = 5): SearchHit[] {
-  const query = toFtsQuery(words);
-  if (!query) return [];
-  return (
-    db.$client
-      .prepare(
-        `select s.rowid as actionId, bm25(action_search, 2.0, 1.0, 4.0, 0.5) as rank
-         from action_search s join actions a on a.id = s.rowid
-         where action_search match ? and a.removed_at is null
-         order by rank limit ?`,
-      )
-      .all(query, limit) as SearchHit[]
-  );
+  // Actions with every word first (fewer rows to rank, and what people mean); any word otherwise.
+  for (const join of ['AND', 'OR'] as const) {
+    const query = toFtsQuery(words, join);
+    if (!query) return [];
+    const hits = cachedStatement(
+      db,
+      `select s.rowid as actionId, bm25(action_search, 2.0, 1.0, 4.0, 0.5) as rank
+       from action_search s join actions a on a.id = s.rowid
+       where action_search match ? and a.removed_at is null
+       order by rank limit ?`,
+    ).all(query, limit) as SearchHit[];
+    if (hits.length > 0) return hits;
+  }
+  return [];
 }
