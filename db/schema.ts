@@ -291,7 +291,15 @@ export const updates = sqliteTable(
     /** Exactly what the person typed or submitted. */
     rawText: text('raw_text').notNull(),
   },
-  (t) => [index('updates_action_time').on(t.actionId, t.createdAt), index('updates_person').on(t.personId)],
+  (t) => [
+    index('updates_action_time').on(t.actionId, t.createdAt),
+    index('updates_person').on(t.personId),
+    // Owner reports only (plan imports left out): each action's latest report is one seek, and the
+    // tick reads every action's from this index alone.
+    index('updates_reported').on(t.actionId, t.createdAt).where(sql`kind <> 'import'`),
+    // The weekly digest reads the last seven days of reports across every board.
+    index('updates_created_at').on(t.createdAt),
+  ],
 );
 
 /** Requests and changes to an action's due date. The baseline on the action is never overwritten. */
@@ -314,7 +322,11 @@ export const dueDateChanges = sqliteTable(
     decidedAt: text('decided_at'),
     updateId: integer('update_id').references(() => updates.id),
   },
-  (t) => [index('due_date_changes_action').on(t.actionId, t.requestedAt)],
+  (t) => [
+    index('due_date_changes_action').on(t.actionId, t.requestedAt),
+    // The date a report asked for, looked up per report in the digest's update trail.
+    index('due_date_changes_update').on(t.updateId),
+  ],
 );
 
 export const outboxStatuses = ['pending', 'sent', 'failed', 'dead', 'skipped'] as const;

@@ -1,11 +1,12 @@
 // Pieces both digests share: RAG counting, one action as the digest shows it, one update line.
 // Pure: everything comes from the PlanningState and the DigestHistory.
 import type { ActionStatus } from '../../db/schema.js';
-import { type LeadTimes, type MeetingRef, meetingDate, milestonesFor } from './board-cycle.js';
+import type { LeadTimes, MeetingRef } from './board-cycle.js';
 import type { HistoryUpdate } from './digest-history.js';
 import type { DigestAction, DigestMeeting, DigestUpdate, RagCounts } from './digest-model.js';
+import { londonDateOf, meetingMilestones } from './notifications/calendar-memo.js';
 import { isOverdue } from './overdue.js';
-import type { ActionState, PlanningState } from './planning-state.js';
+import type { ActionState, PersonState, PlanningState } from './planning-state.js';
 import { workingDaysBetween } from './working-calendar.js';
 
 export function emptyRag(): RagCounts {
@@ -45,13 +46,13 @@ export function addRag(into: RagCounts, more: RagCounts): void {
   into.total += more.total;
 }
 
-/** London calendar date of a UTC instant. */
+/** London calendar date of a UTC instant (as meetingDate, memoised). */
 export function londonDate(utcIso: string): string {
-  return meetingDate(utcIso);
+  return londonDateOf(utcIso);
 }
 
 export function digestMeeting(meeting: MeetingRef, lead: LeadTimes): DigestMeeting {
-  const ms = milestonesFor(meeting, lead);
+  const ms = meetingMilestones(meeting, lead);
   return {
     id: meeting.id,
     startsAt: meeting.startsAt,
@@ -67,15 +68,27 @@ export function digestMeeting(meeting: MeetingRef, lead: LeadTimes): DigestMeeti
  * Turns ActionStates into DigestActions with owners resolved to names. Working days overdue are
  * memoised by due date: a 100k-action board has only a few hundred distinct dates.
  */
+const namesCache = new WeakMap<readonly PersonState[], ReadonlyMap<number, string>>();
+
+/** Names by person id, built once per loaded state: a tick describes actions for many digests. */
+function namesOf(people: readonly PersonState[]): ReadonlyMap<number, string> {
+  let names = namesCache.get(people);
+  if (!names) {
+    names = new Map(people.map((p) => [p.id, p.name]));
+    namesCache.set(people, names);
+  }
+  return names;
+}
+
 export class ActionDescriber {
-  private readonly names = new Map<number, string>();
+  private readonly names: ReadonlyMap<number, string>;
   private readonly overdueDays = new Map<string, number>();
 
   constructor(
     private readonly state: PlanningState,
     readonly today: string,
   ) {
-    for (const p of state.people) this.names.set(p.id, p.name);
+    this.names = namesOf(state.people);
   }
 
   holderNames(roleId: number | null): string[] {

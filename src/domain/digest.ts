@@ -13,9 +13,10 @@ import {
   type RagCounts,
 } from './digest-model.js';
 import { ActionDescriber, addRag, countStatus, digestMeeting, digestUpdate, emptyRag, londonDate, ragDifference } from './digest-parts.js';
-import type { ActionState, BoardState, PlanningState } from './planning-state.js';
+import { type ActionState, type BoardState, boardActions, type PlanningState } from './planning-state.js';
 
 export { buildWeeklyDigest, weeklyWindowStart } from './weekly-digest.js';
+export { boardActions } from './planning-state.js';
 
 /** Exceptions policy (issue 4): overdue by more than this many working days. */
 export const EXCEPTION_OVERDUE_WORKING_DAYS = 20;
@@ -67,7 +68,7 @@ export function buildBoardDigest(
   const tracksChange = since !== undefined && history.sinceUtcIso !== null;
   const describer = new ActionDescriber(state, today);
 
-  const scoped = state.actions.filter((a) => a.boardId === boardId);
+  const scoped = boardActions(state, boardId);
   const byId = new Map<number, ActionState>(scoped.map((a) => [a.id, a]));
   const described = new Map<number, DigestAction>();
   const describe = (a: ActionState): DigestAction => {

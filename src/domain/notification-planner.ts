@@ -6,7 +6,7 @@
 // Cost is linear in the number of actions: actions are grouped by board once, each board's owners
 // once (and only for boards inside a meeting's window), and date arithmetic is memoised by date.
 import type { Reply } from '../render/reply.js';
-import type { ActionState, PlanningState } from './planning-state.js';
+import { actionsByBoard, type PlanningState } from './planning-state.js';
 import { boardSummaryReply } from './notifications/board-summary.js';
 import { type DigestReplyBuilder, planBoardMeetings } from './notifications/meeting-notifications.js';
 import { planOverdueChasers } from './notifications/overdue-chasers.js';
@@ -32,7 +32,7 @@ export interface PlanOptions {
 
 export function planNotifications(state: PlanningState, nowUtcIso: string, options: PlanOptions = {}): PlannedNotification[] {
   const ctx = createPlanContext(state, nowUtcIso, options.isQueued);
-  const byBoard = groupByBoard(state.actions);
+  const byBoard = actionsByBoard(state);
   const buildDigest =
     options.buildDigestReply ??
     ((boardId: number, meetingId: number): Reply => boardSummaryReply(state, boardId, meetingId, ctx.now, byBoard.get(boardId) ?? []));
@@ -43,15 +43,4 @@ export function planNotifications(state: PlanningState, nowUtcIso: string, optio
   planned.push(...planOverdueChasers(ctx, state.actions));
   planned.push(...planWeeklyDigest(ctx, options.buildWeeklyReply));
   return planned;
-}
-
-function groupByBoard(actions: readonly ActionState[]): Map<number, ActionState[]> {
-  const byBoard = new Map<number, ActionState[]>();
-  for (const action of actions) {
-    if (action.boardId === null) continue;
-    const list = byBoard.get(action.boardId);
-    if (list) list.push(action);
-    else byBoard.set(action.boardId, [action]);
-  }
-  return byBoard;
 }

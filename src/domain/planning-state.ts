@@ -71,3 +71,33 @@ export interface PlanningState {
   /** Current holders of each role (role id → person ids, longest-serving first). */
   holders: Map<number, number[]>;
 }
+
+const byBoardCache = new WeakMap<readonly ActionState[], ReadonlyMap<number, readonly ActionState[]>>();
+
+/**
+ * The actions reporting to each board, in the state's order (plan, workstream, number). Worked out
+ * once per loaded state and shared: a tick plans every board and may build dozens of digests from
+ * the same state, and the state is never changed once loaded.
+ */
+export function actionsByBoard(state: Pick<PlanningState, 'actions'>): ReadonlyMap<number, readonly ActionState[]> {
+  let byBoard = byBoardCache.get(state.actions);
+  if (!byBoard) {
+    const groups = new Map<number, ActionState[]>();
+    for (const action of state.actions) {
+      if (action.boardId === null) continue;
+      const list = groups.get(action.boardId);
+      if (list) list.push(action);
+      else groups.set(action.boardId, [action]);
+    }
+    byBoard = groups;
+    byBoardCache.set(state.actions, byBoard);
+  }
+  return byBoard;
+}
+
+const NO_ACTIONS: readonly ActionState[] = Object.freeze([]);
+
+/** The actions reporting to one board (see actionsByBoard). */
+export function boardActions(state: Pick<PlanningState, 'actions'>, boardId: number): readonly ActionState[] {
+  return actionsByBoard(state).get(boardId) ?? NO_ACTIONS;
+}

@@ -1,10 +1,12 @@
-// The update trail the digest reads, for one board's actions (or all boards): five flat queries on
-// the updates_action_time index, never a query per action, so a 100k-action board is read in one
-// go. Everything is bounded by `now`, so a digest built "as of" a past instant (--now) does not see
-// later reports.
+// The update trail the digest reads, for one board's actions (or all boards): one query per kind of
+// data, each starting from the board's actions (their ids, as the caller's PlanningState has them, or
+// looked up once) and walking the per-action indexes (updates_action_time, updates_reported,
+// due_date_changes_action), never a query per action and never a scan of the whole trail per board,
+// so a tick that builds dozens of chair's digests reads only those boards' rows. Everything is
+// bounded by `now`, so a digest built "as of" a past instant (--now) does not see later reports.
 import type { ActionStatus } from '../../db/schema.js';
 import type { DigestHistory, HistoryDateMove, HistoryDateRequest, HistoryUpdate, RecentStatus } from '../domain/digest-history.js';
-import type { Db } from './database.js';
+import { cachedStatement, type Db } from './database.js';
 
 export interface DigestHistoryOptions {
   /** Board whose actions are read; null for every board (the weekly digest). */
@@ -12,97 +14,134 @@ export interface DigestHistoryOptions {
   /** Exclusive start of the window (the previous meeting); null reads the whole trail. */
   sinceUtcIso: string | null;
   nowUtcIso: string;
+  /**
+   * The live actions reporting to the board (every live action when boardId is null), when the caller
+   * already has them from a PlanningState (the tick and the digest commands do): the queries then
+   * start from these ids instead of working the board's actions out again.
+   */
+  actionIds?: readonly number[];
 }
 
-interface Params {
-  board: number | null;
-  since: string | null;
-  now: string;
+/** How the queries find the actions in scope: a list of ids, or every live action. */
+type Scope = { kind: 'ids'; ids: string } | { kind: 'all' };
+
+/** `scope(id)`: the actions in scope, for the queries to start from. */
+function scopeCte(scope: Scope): string {
+  return scope.kind === 'ids'
+    ? 'with scope(id) as materialized (select value from json_each(@ids))'
+    : `with scope(id) as materialized (
+        select a.id from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null and w.removed_at is null)`;
 }
 
-/** Live actions reporting to the board (a workstream's own board wins over its plan's), as joins. */
-const IN_SCOPE = `join actions a on a.id = x.action_id
-  join workstreams w on w.id = a.workstream_id
-  join plans p on p.id = w.plan_id
-  where a.removed_at is null and w.removed_at is null
-    and (@board is null or coalesce(w.board_id, p.board_id) = @board)`;
+/** A board's live actions (a workstream's own board wins over its plan's), as a JSON list of ids. */
+const BOARD_ACTIONS_SQL = `select json_group_array(a.id)
+  from workstreams w join plans p on p.id = w.plan_id join actions a on a.workstream_id = w.id
+  where a.removed_at is null and w.removed_at is null and coalesce(w.board_id, p.board_id) = ?`;
+
+function scopeOf(db: Db, opts: DigestHistoryOptions): Scope {
+  if (opts.actionIds) return { kind: 'ids', ids: JSON.stringify(opts.actionIds) };
+  if (opts.boardId === null) return { kind: 'all' };
+  return { kind: 'ids', ids: cachedStatement(db, BOARD_ACTIONS_SQL).pluck().get(opts.boardId) as string };
+}
+
+function params(scope: Scope, extra: Record<string, string | null>): Record<string, unknown> {
+  return scope.kind === 'ids' ? { ...extra, ids: scope.ids } : extra;
+}
 
 export function loadDigestHistory(db: Db, opts: DigestHistoryOptions): DigestHistory {
-  const params: Params = { board: opts.boardId, since: opts.sinceUtcIso, now: opts.nowUtcIso };
-  const dateMoves = loadDateMoves(db, params);
-  const moveCounts = new Map<number, number>();
-  for (const m of dateMoves) moveCounts.set(m.actionId, (moveCounts.get(m.actionId) ?? 0) + 1);
-  return {
-    sinceUtcIso: opts.sinceUtcIso,
-    nowUtcIso: opts.nowUtcIso,
-    updatesSince: loadUpdatesSince(db, params),
-    lastStatuses: loadRedTrail(db, params),
-    statusAtSince: opts.sinceUtcIso === null ? new Map() : loadStatusAtSince(db, params),
-    pendingDateRequests: loadPendingRequests(db, params),
-    dateMoves,
-    moveCounts,
-  };
+  const since = opts.sinceUtcIso;
+  const now = opts.nowUtcIso;
+  // One read transaction: the queries see the same trail.
+  return db.$client.transaction((): DigestHistory => {
+    const scope = scopeOf(db, opts);
+    const dateMoves = loadDateMoves(db, scope, now);
+    const moveCounts = new Map<number, number>();
+    for (const m of dateMoves) moveCounts.set(m.actionId, (moveCounts.get(m.actionId) ?? 0) + 1);
+    return {
+      sinceUtcIso: since,
+      nowUtcIso: now,
+      updatesSince: updatesSince(db, scope, since, now),
+      lastStatuses: loadRedTrail(db, scope, now),
+      statusAtSince: since === null ? new Map() : loadStatusAtSince(db, scope, since),
+      pendingDateRequests: loadPendingRequests(db, scope, now),
+      dateMoves,
+      moveCounts,
+    };
+  })();
 }
 
 /**
- * Owner reports in (since, now], oldest first. The biggest result (one row per report), so rows are
- * read raw and mapped by hand, which costs half of better-sqlite3's keyed rows, and person names come
- * from one small map so rows share their strings.
+ * Owner reports in (since, now] on the actions in scope, oldest first: all the weekly digest reads
+ * of the trail.
  */
-function loadUpdatesSince(db: Db, params: Params): HistoryUpdate[] {
-  const client = db.$client;
-  const names = new Map(client.prepare('select id, name from people').raw(true).all() as [number, string][]);
-  const rows = client
-    .prepare(
-      `select x.id, x.action_id, x.person_id, x.created_at, x.platform, x.kind, x.status, x.percent, x.note, c.to_due
-       from updates x
-       left join (select update_id, max(to_due) as to_due from due_date_changes where update_id is not null group by update_id) c
-         on c.update_id = x.id
-       where x.kind <> 'import' and x.created_at <= @now and (@since is null or x.created_at > @since)
-         and x.action_id in (select a.id from actions a join workstreams w on w.id = a.workstream_id join plans p on p.id = w.plan_id
-                             where a.removed_at is null and w.removed_at is null
-                               and (@board is null or coalesce(w.board_id, p.board_id) = @board))
-       order by x.created_at, x.id`,
-    )
+export function loadUpdatesSince(db: Db, opts: DigestHistoryOptions): HistoryUpdate[] {
+  return updatesSince(db, scopeOf(db, opts), opts.sinceUtcIso, opts.nowUtcIso);
+}
+
+type UpdateRow = [number, number, number | null, string | null, string, string, string, ActionStatus | null, number | null, string | null, string | null];
+
+/**
+ * Owner reports in (since, now], oldest first. The biggest result (one row per report), so rows are
+ * read raw and mapped by hand, and rows by the same person share one copy of the name. For every
+ * board at once the window is read through updates_created_at; for one board, through each action's
+ * reports.
+ */
+function updatesSince(db: Db, scope: Scope, since: string | null, now: string): HistoryUpdate[] {
+  const window = since === null ? 'x.created_at <= @now' : 'x.created_at <= @now and x.created_at > @since';
+  const columns = `x.id, x.action_id, x.person_id, pe.name, x.created_at, x.platform, x.kind, x.status, x.percent, x.note,
+         (select max(c.to_due) from due_date_changes c where c.update_id = x.id)`;
+  const sql =
+    scope.kind === 'all'
+      ? `select ${columns}
+         from updates x join actions a on a.id = x.action_id join workstreams w on w.id = a.workstream_id
+         left join people pe on pe.id = x.person_id
+         where ${window} and x.kind <> 'import' and a.removed_at is null and w.removed_at is null
+         order by x.created_at, x.id`
+      : `${scopeCte(scope)}
+         select ${columns}
+         from scope s join updates x on x.action_id = s.id left join people pe on pe.id = x.person_id
+         where ${window} and x.kind <> 'import'
+         order by x.created_at, x.id`;
+  const rows = cachedStatement(db, sql)
     .raw(true)
-    .all(params) as [number, number, number | null, string, string, string, ActionStatus | null, number | null, string | null, string | null][];
-  return rows.map(([id, actionId, personId, at, platform, kind, status, percent, note, requestedDue]) => ({
-    id,
-    actionId,
-    personId,
-    personName: personId === null ? null : (names.get(personId) ?? null),
-    at,
-    platform,
-    kind,
-    status,
-    percent,
-    note,
-    requestedDue,
-  }));
+    .all(params(scope, since === null ? { now } : { now, since })) as UpdateRow[];
+  const names = new Map<number, string | null>();
+  const out: HistoryUpdate[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i += 1) {
+    const [id, actionId, personId, name, at, platform, kind, status, percent, note, requestedDue] = rows[i] as UpdateRow;
+    let personName: string | null = null;
+    if (personId !== null) {
+      const known = names.get(personId);
+      if (known === undefined) names.set(personId, (personName = name));
+      else personName = known;
+    }
+    out[i] = { id, actionId, personId, personName, at, platform, kind, status, percent, note, requestedDue };
+  }
+  return out;
 }
 
 /**
  * The last two status-bearing owner reports, newest first, for actions red now: only they can be
  * "red in two consecutive updates". Plan imports are left out: the rule is about what owners said.
  */
-function loadRedTrail(db: Db, params: Params): Map<number, RecentStatus[]> {
+function loadRedTrail(db: Db, scope: Scope, now: string): Map<number, RecentStatus[]> {
+  const rows = cachedStatement(
+    db,
+    `${scopeCte(scope)}
+     select action_id, status, at from (
+       select u.action_id, u.status, u.created_at as at,
+              row_number() over (partition by u.action_id order by u.created_at desc, u.id desc) as rn
+       from scope s join actions a on a.id = s.id join updates u on u.action_id = a.id
+       where a.status = 'red' and u.status is not null and u.kind <> 'import' and u.created_at <= @now)
+     where rn <= 2 order by action_id, rn`,
+  )
+    .raw(true)
+    .all(params(scope, { now })) as [number, ActionStatus, string][];
   const trail = new Map<number, RecentStatus[]>();
-  const rows = db.$client
-    .prepare(
-      `select actionId, status, at from (
-         select x.action_id as actionId, u.status, u.created_at as at,
-                row_number() over (partition by x.action_id order by u.created_at desc, u.id desc) as rn
-         from (select id as action_id from actions where status = 'red') x
-         join updates u on u.action_id = x.action_id
-         ${IN_SCOPE}
-           and u.status is not null and u.kind <> 'import' and u.created_at <= @now)
-       where rn <= 2 order by actionId, rn`,
-    )
-    .all(params) as (RecentStatus & { actionId: number })[];
-  for (const row of rows) {
-    const list = trail.get(row.actionId) ?? [];
-    list.push({ status: row.status, at: row.at });
-    trail.set(row.actionId, list);
+  for (const [actionId, status, at] of rows) {
+    const list = trail.get(actionId);
+    if (list) list.push({ status, at });
+    else trail.set(actionId, [{ status, at }]);
   }
   return trail;
 }
@@ -115,25 +154,27 @@ function loadRedTrail(db: Db, params: Params): Map<number, RecentStatus[]> {
  * creation; when a later import changed the file's status, that earlier status is not stored, so
  * 'not_started' is the honest fallback. null: the action did not exist yet.
  */
-function loadStatusAtSince(db: Db, params: Params): Map<number, ActionStatus | null> {
-  const rows = db.$client
-    .prepare(
-      `select id, created_at, imported_status, last_status,
-              -- Only asked when nothing was reported by then (CASE is lazy): one index seek saved per action.
-              case when last_status is null then exists(select 1 from updates i where i.action_id = id and i.kind = 'import') else 0 end
-       from (select a.id, a.created_at, a.imported_status,
-              (select u.status from updates u
-                where u.action_id = a.id and u.created_at <= @since and u.status is not null
-                order by u.created_at desc, u.id desc limit 1) as last_status
-       from (select id as action_id from actions where created_at > @since
-             union select action_id from updates where status is not null and created_at > @since) x
-       ${IN_SCOPE})`,
-    )
+function loadStatusAtSince(db: Db, scope: Scope, since: string): Map<number, ActionStatus | null> {
+  const rows = cachedStatement(
+    db,
+    `${scopeCte(scope)}
+     select t.id, t.created_at, t.imported_status, t.last_status,
+            -- Only asked when nothing was reported by then (CASE is lazy): one index seek saved per action.
+            -- (t.id, qualified: a bare "id" in here would be the update's own id, not the action's.)
+            case when t.last_status is null then exists(select 1 from updates i where i.action_id = t.id and i.kind = 'import') else 0 end
+     from (select a.id, a.created_at, a.imported_status,
+            (select u.status from updates u
+              where u.action_id = a.id and u.created_at <= @since and u.status is not null
+              order by u.created_at desc, u.id desc limit 1) as last_status
+           from scope s join actions a on a.id = s.id
+           where a.created_at > @since
+              or exists (select 1 from updates c where c.action_id = a.id and c.created_at > @since and c.status is not null)) t`,
+  )
     .raw(true)
-    .all(params) as [number, string, ActionStatus | null, ActionStatus | null, number][];
+    .all(params(scope, { since })) as [number, string, ActionStatus | null, ActionStatus | null, number][];
   const result = new Map<number, ActionStatus | null>();
   for (const [id, createdAt, importedStatus, lastStatus, hasImport] of rows) {
-    if (createdAt > (params.since as string)) result.set(id, null);
+    if (createdAt > since) result.set(id, null);
     // The fallback is reached only when nothing was reported by `since`, so any import came later.
     else result.set(id, lastStatus ?? (hasImport ? 'not_started' : (importedStatus ?? 'not_started')));
   }
@@ -141,31 +182,29 @@ function loadStatusAtSince(db: Db, params: Params): Map<number, ActionStatus | n
 }
 
 /** Requests made by `now` and not decided (or superseded) by then, oldest first. */
-function loadPendingRequests(db: Db, params: Params): HistoryDateRequest[] {
-  return db.$client
-    .prepare(
-      `select x.id, x.action_id as actionId, x.requested_by as requestedById, pe.name as requestedByName,
-              x.requested_at as requestedAt, x.from_due as fromDue, x.to_due as toDue, x.phrase, x.reason
-       from due_date_changes x left join people pe on pe.id = x.requested_by
-       ${IN_SCOPE}
-         and x.state <> 'imported' and x.requested_at <= @now
-         and (x.state = 'pending' or (x.decided_at is not null and x.decided_at > @now))
-       order by x.requested_at, x.id`,
-    )
-    .all(params) as HistoryDateRequest[];
+function loadPendingRequests(db: Db, scope: Scope, now: string): HistoryDateRequest[] {
+  return cachedStatement(
+    db,
+    `${scopeCte(scope)}
+     select x.id, x.action_id as actionId, x.requested_by as requestedById, pe.name as requestedByName,
+            x.requested_at as requestedAt, x.from_due as fromDue, x.to_due as toDue, x.phrase, x.reason
+     from scope s join due_date_changes x on x.action_id = s.id left join people pe on pe.id = x.requested_by
+     where x.state <> 'imported' and x.requested_at <= @now
+       and (x.state = 'pending' or (x.decided_at is not null and x.decided_at > @now))
+     order by x.requested_at, x.id`,
+  ).all(params(scope, { now })) as HistoryDateRequest[];
 }
 
 /** Moves that took effect by `now`; a first date (from null) or a dropped one (to null) is not a move. */
-function loadDateMoves(db: Db, params: Params): HistoryDateMove[] {
-  return db.$client
-    .prepare(
-      `select x.id, x.action_id as actionId, coalesce(x.decided_at, x.requested_at) as at, x.from_due as fromDue,
-              x.to_due as toDue, case x.state when 'approved' then 'approved' else 'imported' end as how
-       from due_date_changes x
-       ${IN_SCOPE}
-         and ((x.state = 'approved' and x.decided_at <= @now) or (x.state = 'imported' and x.requested_at <= @now))
-         and x.from_due is not null and x.to_due is not null and x.from_due <> x.to_due
-       order by at, x.id`,
-    )
-    .all(params) as HistoryDateMove[];
+function loadDateMoves(db: Db, scope: Scope, now: string): HistoryDateMove[] {
+  return cachedStatement(
+    db,
+    `${scopeCte(scope)}
+     select x.id, x.action_id as actionId, coalesce(x.decided_at, x.requested_at) as at, x.from_due as fromDue,
+            x.to_due as toDue, case x.state when 'approved' then 'approved' else 'imported' end as how
+     from scope s join due_date_changes x on x.action_id = s.id
+     where ((x.state = 'approved' and x.decided_at <= @now) or (x.state = 'imported' and x.requested_at <= @now))
+       and x.from_due is not null and x.to_due is not null and x.from_due <> x.to_due
+     order by at, x.id`,
+  ).all(params(scope, { now })) as HistoryDateMove[];
 }

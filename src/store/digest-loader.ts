@@ -1,10 +1,11 @@
 // Loads what a digest needs and builds it: the one place the CLI, `/send digest` and the scheduler
 // get a digest from, so all three agree on the window ("since the previous meeting").
-import { buildBoardDigest, buildWeeklyDigest, digestMeetings, weeklyWindowStart } from '../domain/digest.js';
+import { boardActions, buildBoardDigest, buildWeeklyDigest, digestMeetings, weeklyWindowStart } from '../domain/digest.js';
+import { emptyDigestHistory } from '../domain/digest-history.js';
 import type { BoardDigest, WeeklyDigest } from '../domain/digest-model.js';
 import type { PlanningState } from '../domain/planning-state.js';
 import type { Db } from './database.js';
-import { loadDigestHistory } from './digest-history-repository.js';
+import { loadDigestHistory, loadUpdatesSince } from './digest-history-repository.js';
 import { loadPlanningState } from './planning-state-repository.js';
 
 export function loadBoardDigest(
@@ -17,12 +18,17 @@ export function loadBoardDigest(
   const board = state.boards.find((b) => b.id === boardId);
   if (!board) throw new Error(`Board ${boardId} not found.`);
   const { previous } = digestMeetings(board, nowUtcIso, opts.meetingId);
-  const history = loadDigestHistory(db, { boardId, sinceUtcIso: previous?.startsAt ?? null, nowUtcIso });
+  // The history is read for the actions the digest shows: the board's, as the state has them.
+  const actionIds = boardActions(state, boardId).map((a) => a.id);
+  const history = loadDigestHistory(db, { boardId, sinceUtcIso: previous?.startsAt ?? null, nowUtcIso, actionIds });
   return buildBoardDigest(state, boardId, nowUtcIso, history, opts.meetingId === undefined ? {} : { meetingId: opts.meetingId });
 }
 
 export function loadWeeklyDigest(db: Db, nowUtcIso: string, opts: { state?: PlanningState } = {}): WeeklyDigest {
   const state = opts.state ?? loadPlanningState(db);
-  const history = loadDigestHistory(db, { boardId: null, sinceUtcIso: weeklyWindowStart(nowUtcIso), nowUtcIso });
+  const sinceUtcIso = weeklyWindowStart(nowUtcIso);
+  // The weekly digest reads only the reports of the week from the trail; the rest of the history
+  // (statuses at the last meeting, date changes) is for the chair's digest.
+  const history = { ...emptyDigestHistory(nowUtcIso, sinceUtcIso), updatesSince: loadUpdatesSince(db, { boardId: null, sinceUtcIso, nowUtcIso }) };
   return buildWeeklyDigest(state, nowUtcIso, history);
 }

@@ -1,86 +1,229 @@
 // Loads the PlanningState in a handful of flat queries: it runs on every scheduler tick, over up
-// to 100k actions, so no per-action queries here.
+// to 100k actions, so no per-action queries here, and as little copying as possible.
+//
+// The big tables come back as one JSON array per group (a workstream's actions, a board's meetings)
+// rather than one row per record: better-sqlite3 pays a fixed cost per row, which at 100k actions is
+// most of the load, while JSON.parse of a few kilobytes is cheap. Each record is turned straight
+// into its final object (no intermediate keyed rows), and the strings that repeat across actions
+// (plan and workstream titles, role names, dates, statuses) are shared instead of copied per action.
+import type { ActionStatus } from '../../db/schema.js';
 import type { MeetingRef } from '../domain/board-cycle.js';
 import type { ActionState, BoardState, PersonState, PlanningState } from '../domain/planning-state.js';
-import type { Db } from './database.js';
+import { cachedStatement, type Db } from './database.js';
 import { getPartnership } from './partnership-repository.js';
 
+/** Shared by every action without flags or supporting roles (most of them); frozen, so nobody can change them for all. */
+const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
+const NO_ROLES: number[] = Object.freeze([]) as unknown as number[];
+
+const MEETINGS_SQL = `select board_id, json_group_array(json_array(id, starts_at, is_sample) order by starts_at)
+  from meetings where cancelled = 0 group by board_id`;
+
+const BOARDS_SQL = `select b.id, b.name, b.chair_role_id, r.name, b.slack_channel, b.teams_channel, b.update_window_days,
+       b.reminder_days, b.papers_days
+  from boards b left join roles r on r.id = b.chair_role_id order by b.name`;
+
+const ROLES_SQL = 'select json_group_array(json_array(id, name)) from roles';
+
+/** Live workstreams in plan order (plan position, plan code, workstream number): the order actions are listed in. */
+const WORKSTREAMS_SQL = `select json_group_array(json_array(w.id, w.plan_id, p.code, p.title, coalesce(w.board_id, p.board_id), w.title, w.lead_role_id)
+         order by p.position, p.code, w.number)
+  from workstreams w join plans p on p.id = w.plan_id where w.removed_at is null`;
+
+const SUPPORTING_SQL = `select workstream_id, json_group_array(role_id order by position, rowid)
+  from workstream_supporting_roles group by workstream_id`;
+
+/**
+ * Live actions, one JSON array per workstream (the index on (workstream_id, number) hands them over
+ * in number order; checked, and sorted if ever not). Flags are sent only when there are any.
+ */
+const ACTIONS_SQL = `select workstream_id, json_group_array(json_array(number, id, ref, text, owner_role_id, owner_person_id, start, due,
+         baseline_due, ongoing, nullif(flags, '[]'), date_source, status, percent))
+  from actions where removed_at is null group by workstream_id`;
+
+/** Latest owner report per action (plan imports are not reports), from the updates_reported partial index. */
+const LAST_REPORTED_SQL = `select json_group_array(json_array(action_id, at))
+  from (select action_id, max(created_at) as at from updates where kind <> 'import' group by action_id)`;
+
+const PEOPLE_SQL = `select json_group_array(json_array(id, name, email, is_admin, away_until, delegate_id, weekly_digest, slack_user_id,
+         teams_user_id, last_platform) order by id)
+  from people`;
+
+/** Current holders, longest-serving first within each role. */
+const HOLDERS_SQL = `select json_group_array(json_array(role_id, person_id) order by started_at, id)
+  from role_assignments where ended_at is null`;
+
+type ActionRow = [
+  number: number,
+  id: number,
+  ref: string,
+  text: string,
+  ownerRoleId: number | null,
+  ownerPersonId: number | null,
+  start: string | null,
+  due: string | null,
+  baselineDue: string | null,
+  ongoing: number,
+  flags: string | null,
+  dateSource: ActionState['dateSource'],
+  status: ActionStatus,
+  percent: number | null,
+];
+
+interface Workstream {
+  id: number;
+  planId: number;
+  planCode: string;
+  planTitle: string;
+  boardId: number | null;
+  title: string;
+  leadRoleId: number | null;
+  supportingRoleIds: number[];
+  actions: ActionState[] | undefined;
+}
+
+/** One copy of each distinct string (plan codes and titles, statuses): they repeat across thousands of records. */
+class Interner {
+  private readonly seen = new Map<string, string>();
+
+  get<T extends string | null>(value: T): T {
+    if (value === null) return value;
+    const known = this.seen.get(value);
+    if (known !== undefined) return known as T;
+    this.seen.set(value, value);
+    return value;
+  }
+}
+
+function json<T>(db: Db, sql: string): T[] {
+  const text = cachedStatement(db, sql).pluck().get() as string | null;
+  return text ? (JSON.parse(text) as T[]) : [];
+}
+
+function groups<T>(db: Db, sql: string): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const [key, list] of cachedStatement(db, sql).raw(true).iterate() as IterableIterator<[number, string]>) {
+    out.set(key, JSON.parse(list) as T[]);
+  }
+  return out;
+}
+
+/** One read transaction, so every query sees the same snapshot of the plan. */
 export function loadPlanningState(db: Db): PlanningState {
-  const client = db.$client;
+  return db.$client.transaction(() => readPlanningState(db))();
+}
+
+function readPlanningState(db: Db): PlanningState {
   const partnership = getPartnership(db);
+  const strings = new Interner();
 
-  const meetingsByBoard = new Map<number, MeetingRef[]>();
-  for (const m of client
-    .prepare('select id, board_id as boardId, starts_at as startsAt, is_sample as isSample from meetings where cancelled = 0 order by starts_at')
-    .all() as { id: number; boardId: number; startsAt: string; isSample: number }[]) {
-    const list = meetingsByBoard.get(m.boardId) ?? [];
-    list.push({ id: m.id, startsAt: m.startsAt, isSample: m.isSample === 1 });
-    meetingsByBoard.set(m.boardId, list);
+  const meetingsByBoard = groups<[number, string, number]>(db, MEETINGS_SQL);
+  const boards: BoardState[] = [];
+  for (const [id, name, chairRoleId, chairRole, slackChannel, teamsChannel, updateWindowDays, reminderDays, papersDays] of cachedStatement(db, BOARDS_SQL)
+    .raw(true)
+    .iterate() as IterableIterator<[number, string, number | null, string | null, string | null, string | null, number, number, number]>) {
+    const meetings: MeetingRef[] = (meetingsByBoard.get(id) ?? []).map(([mid, startsAt, isSample]) => ({ id: mid, startsAt, isSample: isSample === 1 }));
+    boards.push({ id, name, chairRoleId, chairRole, slackChannel, teamsChannel, updateWindowDays, reminderDays, papersDays, meetings });
   }
-  const boards: BoardState[] = (
-    client
-      .prepare(
-        `select b.id, b.name, b.chair_role_id as chairRoleId, r.name as chairRole, b.slack_channel as slackChannel,
-                b.teams_channel as teamsChannel, b.update_window_days as updateWindowDays, b.reminder_days as reminderDays,
-                b.papers_days as papersDays
-         from boards b left join roles r on r.id = b.chair_role_id order by b.name`,
-      )
-      .all() as Omit<BoardState, 'meetings'>[]
-  ).map((b) => ({ ...b, meetings: meetingsByBoard.get(b.id) ?? [] }));
 
-  const supporting = new Map<number, number[]>();
-  for (const s of client.prepare('select workstream_id as w, role_id as r from workstream_supporting_roles order by position').all() as {
-    w: number;
-    r: number;
-  }[]) {
-    const list = supporting.get(s.w) ?? [];
-    list.push(s.r);
-    supporting.set(s.w, list);
+  const roleNames = new Map(json<[number, string]>(db, ROLES_SQL));
+  const supporting = groups<number>(db, SUPPORTING_SQL);
+
+  // Workstreams in listing order; each collects its actions, and the list is flattened at the end.
+  const workstreams = new Map<number, Workstream>();
+  const ordered: Workstream[] = [];
+  type WorkstreamRow = [number, number, string, string, number | null, string, number | null];
+  for (const [id, planId, planCode, planTitle, boardId, title, leadRoleId] of json<WorkstreamRow>(db, WORKSTREAMS_SQL)) {
+    const w: Workstream = {
+      id,
+      planId,
+      planCode: strings.get(planCode),
+      planTitle: strings.get(planTitle),
+      boardId,
+      title,
+      leadRoleId,
+      supportingRoleIds: supporting.get(id) ?? NO_ROLES,
+      actions: undefined,
+    };
+    workstreams.set(id, w);
+    ordered.push(w);
   }
-  const lastReported = new Map<number, string>();
-  for (const u of client
-    .prepare("select action_id as a, max(created_at) as at from updates where kind <> 'import' group by action_id")
-    .all() as { a: number; at: string }[]) {
-    lastReported.set(u.a, u.at);
+
+  const lastReported = new Map(json<[number, string]>(db, LAST_REPORTED_SQL));
+
+  let count = 0;
+  for (const [workstreamId, list] of cachedStatement(db, ACTIONS_SQL).raw(true).iterate() as IterableIterator<[number, string]>) {
+    const w = workstreams.get(workstreamId);
+    if (!w) continue; // a removed workstream: its actions are not in play
+    const rows = JSON.parse(list) as ActionRow[];
+    let sorted = true;
+    for (let i = 1; i < rows.length; i += 1) if ((rows[i] as ActionRow)[0] < (rows[i - 1] as ActionRow)[0]) sorted = false;
+    if (!sorted) rows.sort((x, y) => x[0] - y[0]);
+    const actions: ActionState[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i += 1) {
+      // Indexed, not destructured: destructuring an array is slow until the loop is optimised.
+      const row = rows[i] as ActionRow;
+      const id = row[1];
+      const flags = row[10];
+      const ownerRoleId = row[4] ?? w.leadRoleId;
+      actions[i] = {
+        id,
+        ref: row[2],
+        text: row[3],
+        planId: w.planId,
+        planCode: w.planCode,
+        planTitle: w.planTitle,
+        workstreamId,
+        workstreamTitle: w.title,
+        boardId: w.boardId,
+        ownerRoleId,
+        ownerRole: ownerRoleId === null ? null : (roleNames.get(ownerRoleId) ?? null),
+        ownerPersonId: row[5],
+        // Dates and other strings of up to 10 characters come out of JSON.parse already shared
+        // (V8 internalises them); longer repeated ones are shared here.
+        start: row[6],
+        due: row[7],
+        baselineDue: row[8],
+        ongoing: row[9] === 1,
+        flags: flags === null ? NO_FLAGS : (JSON.parse(flags) as string[]),
+        dateSource: row[11],
+        status: strings.get(row[12]),
+        percent: row[13],
+        supportingRoleIds: w.supportingRoleIds,
+        lastReportedAt: lastReported.get(id) ?? null,
+      };
+    }
+    w.actions = actions;
+    count += actions.length;
   }
-  const actions: ActionState[] = (
-    client
-      .prepare(
-        `select a.id, a.ref, a.text, p.id as planId, p.code as planCode, p.title as planTitle, w.id as workstreamId,
-                w.title as workstreamTitle, coalesce(w.board_id, p.board_id) as boardId,
-                coalesce(a.owner_role_id, w.lead_role_id) as ownerRoleId, r.name as ownerRole, a.owner_person_id as ownerPersonId,
-                a.start, a.due, a.baseline_due as baselineDue, a.ongoing, a.flags, a.date_source as dateSource, a.status, a.percent
-         from actions a join workstreams w on w.id = a.workstream_id join plans p on p.id = w.plan_id
-         left join roles r on r.id = coalesce(a.owner_role_id, w.lead_role_id)
-         where a.removed_at is null and w.removed_at is null
-         order by p.position, p.code, w.number, a.number`,
-      )
-      .all() as (Omit<ActionState, 'supportingRoleIds' | 'lastReportedAt' | 'flags' | 'ongoing'> & { flags: string; ongoing: number })[]
-  ).map((a) => ({
-    ...a,
-    ongoing: a.ongoing === 1,
-    flags: JSON.parse(a.flags) as string[],
-    supportingRoleIds: supporting.get(a.workstreamId) ?? [],
-    lastReportedAt: lastReported.get(a.id) ?? null,
+  const actions: ActionState[] = new Array(count);
+  let next = 0;
+  for (const w of ordered) {
+    if (!w.actions) continue;
+    for (const a of w.actions) actions[next++] = a;
+  }
+
+  const people: PersonState[] = json<[number, string, string, number, string | null, number | null, number, string | null, string | null, string | null]>(
+    db,
+    PEOPLE_SQL,
+  ).map(([id, name, email, isAdmin, awayUntil, delegateId, weeklyDigest, slackUserId, teamsUserId, lastPlatform]) => ({
+    id,
+    name,
+    email,
+    isAdmin: isAdmin === 1,
+    awayUntil,
+    delegateId,
+    weeklyDigest: weeklyDigest === 1,
+    slackUserId,
+    teamsUserId,
+    lastPlatform: strings.get(lastPlatform),
   }));
 
-  const people: PersonState[] = (
-    client
-      .prepare(
-        `select id, name, email, is_admin as isAdmin, away_until as awayUntil, delegate_id as delegateId, weekly_digest as weeklyDigest,
-                slack_user_id as slackUserId, teams_user_id as teamsUserId, last_platform as lastPlatform
-         from people order by id`,
-      )
-      .all() as (Omit<PersonState, 'isAdmin' | 'weeklyDigest'> & { isAdmin: number; weeklyDigest: number })[]
-  ).map((p) => ({ ...p, isAdmin: p.isAdmin === 1, weeklyDigest: p.weeklyDigest === 1 }));
-
   const holders = new Map<number, number[]>();
-  for (const h of client
-    .prepare('select role_id as r, person_id as p from role_assignments where ended_at is null order by started_at, id')
-    .all() as { r: number; p: number }[]) {
-    const list = holders.get(h.r) ?? [];
-    list.push(h.p);
-    holders.set(h.r, list);
+  for (const [roleId, personId] of json<[number, number]>(db, HOLDERS_SQL)) {
+    const list = holders.get(roleId);
+    if (list) list.push(personId);
+    else holders.set(roleId, [personId]);
   }
 
   return {

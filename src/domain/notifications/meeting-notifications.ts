@@ -1,9 +1,9 @@
 // The messages tied to one board meeting: the update-window nudge and the reminder to each owner, and
 // the chair's digest at the papers deadline. Planned only while the meeting is still ahead.
 import type { ActionLine, Reply } from '../../render/reply.js';
-import { type LeadTimes, type MeetingMilestones, type MeetingRef, milestonesFor, needsUpdate } from '../board-cycle.js';
+import { type MeetingRef, needsUpdate } from '../board-cycle.js';
 import type { ActionState, BoardState } from '../planning-state.js';
-import { londonDateOf, officeOpensUtc } from './calendar-memo.js';
+import { londonDateOf, meetingMilestones, officeOpensUtc } from './calendar-memo.js';
 import { meetingNudgeReply, onBehalfOf, reportDetail, toActionLine } from './messages.js';
 import type { PlanContext } from './plan-context.js';
 import { channelAddress, type PlannedNotification, plannedNotification } from './planned-notification.js';
@@ -36,20 +36,6 @@ export function openActionsByOwner(actions: readonly ActionState[], holders: Rea
   return byOwner;
 }
 
-const milestoneCache = new Map<string, MeetingMilestones>();
-
-/** Milestones depend only on the meeting time and lead times; every tick asks again for the same ones. */
-function cachedMilestones(meeting: MeetingRef, lead: LeadTimes): MeetingMilestones {
-  const key = `${meeting.id}|${meeting.startsAt}|${lead.updateWindowDays}|${lead.reminderDays}|${lead.papersDays}`;
-  let m = milestoneCache.get(key);
-  if (!m) {
-    if (milestoneCache.size > 50_000) milestoneCache.clear();
-    m = milestonesFor(meeting, lead);
-    milestoneCache.set(key, m);
-  }
-  return m;
-}
-
 /** Index of the first meeting that has not started yet (meetings are oldest first). */
 function firstUpcoming(meetings: readonly MeetingRef[], now: string): number {
   let lo = 0;
@@ -74,7 +60,7 @@ export function planBoardMeetings(
   const meetings = board.meetings;
   for (let i = firstUpcoming(meetings, ctx.now); i < meetings.length; i += 1) {
     const meeting = meetings[i] as MeetingRef;
-    const m = cachedMilestones(meeting, board);
+    const m = meetingMilestones(meeting, board);
     const windowAt = officeOpensUtc(m.updateWindowOpens, ctx.hours);
     const reminderAt = officeOpensUtc(m.reminderOn, ctx.hours);
     const papersAt = officeOpensUtc(m.papersDeadline, ctx.hours);

@@ -10,7 +10,33 @@ export const UPDATE_HINT = 'Reply with /send update <ref> [status] [NN%] [noteâ€
 /** Titles by action: the same action is listed in a nudge and a chaser, tick after tick. */
 const titles = new WeakMap<ActionState, string>();
 
+/** Whitespace as \s and String.prototype.trim see it, other than the plain space. */
+function isOtherSpace(c: number): boolean {
+  return c < 0x80
+    ? c >= 9 && c <= 13
+    : c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Text shortTitle would return unchanged: words separated by single plain spaces, nothing around them. */
+function isTidy(text: string): boolean {
+  let afterSpace = true; // a leading space needs tidying
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (afterSpace) return false;
+      afterSpace = true;
+    } else if (isOtherSpace(c)) {
+      return false;
+    } else {
+      afterSpace = false;
+    }
+  }
+  return !afterSpace; // so also false for '' and a trailing space
+}
+
 function titleOf(action: ActionState): string {
+  // Most action texts are short and tidy already: their title is the text itself, nothing to cache.
+  if (action.text.length <= 80 && isTidy(action.text)) return action.text;
   let title = titles.get(action);
   if (title === undefined) {
     title = shortTitle(action.text, 80);
@@ -35,9 +61,19 @@ export function toActionLine(action: ActionState, today: string, detail: string 
 /** Why an action is on a nudge: the owner sees at a glance what is being asked. */
 export function reportDetail(action: ActionState, needsUpdate: boolean): string {
   if (!action.lastReportedAt) return 'no update yet';
-  const last = `last update ${dateLabel(londonDateOf(action.lastReportedAt))}`;
-  return needsUpdate ? `${last}, before the last meeting` : last;
+  const day = londonDateOf(action.lastReportedAt);
+  let details = detailsByDay.get(day);
+  if (!details) {
+    if (detailsByDay.size >= 10_000) detailsByDay.clear();
+    const last = `last update ${dateLabel(day)}`;
+    details = [last, `${last}, before the last meeting`];
+    detailsByDay.set(day, details);
+  }
+  return needsUpdate ? details[1] : details[0];
 }
+
+/** Both wordings per day of the last report: thousands of listed actions share a few hundred days. */
+const detailsByDay = new Map<string, [string, string]>();
 
 export interface MeetingNudgeText {
   stage: 'window' | 'reminder';

@@ -19,7 +19,9 @@ export function planOverdueChasers(ctx: PlanContext, actions: readonly ActionSta
   const recent = recentOccasionDays(ctx.today);
   // Every action due on the same date shares its occasions: computed once per distinct due date.
   const byDue = new Map<string, ChaseOccasion | null>();
-  const groups = new Map<string, ChaseGroup>();
+  // By person, then occasion day (no key strings built per action); `groups` keeps first-seen order.
+  const byPerson = new Map<number, Map<string, ChaseGroup>>();
+  const groups: ChaseGroup[] = [];
   for (const action of actions) {
     if (action.status === 'blue' || action.due === null || action.due >= ctx.today) continue;
     let occasion = byDue.get(action.due);
@@ -31,18 +33,21 @@ export function planOverdueChasers(ctx: PlanContext, actions: readonly ActionSta
     if (occasion === null) continue;
     if (action.lastReportedAt !== null && action.lastReportedAt >= occasion.reportedSince) continue;
     for (const personId of actionRecipients(action, ctx.state.holders)) {
-      const id = `${personId}|${occasion.day}`;
-      const group = groups.get(id);
+      let days = byPerson.get(personId);
+      if (!days) byPerson.set(personId, (days = new Map()));
+      const group = days.get(occasion.day);
       if (group) {
         group.actions.push(action);
         if (occasion.nextOccasionAt < group.expiresAt) group.expiresAt = occasion.nextOccasionAt;
       } else {
-        groups.set(id, { personId, day: occasion.day, actions: [action], expiresAt: occasion.nextOccasionAt });
+        const created: ChaseGroup = { personId, day: occasion.day, actions: [action], expiresAt: occasion.nextOccasionAt };
+        days.set(occasion.day, created);
+        groups.push(created);
       }
     }
   }
   const out: PlannedNotification[] = [];
-  for (const g of groups.values()) {
+  for (const g of groups) {
     const key = `overdue:${g.personId}:${g.day}`;
     if (ctx.skip(key)) continue;
     const to = addressPerson(ctx.people.get(g.personId), ctx.people, ctx.sendDay, ctx.hours, {
