@@ -17,7 +17,11 @@ export interface DeliverOptions {
   db: Db;
   clock: Clock;
   adapters: DeliveryAdapter[];
-  /** Attempts before a row goes dead (the first send counts). */
+  /**
+   * Attempts before a row goes dead (the first send counts). The default, 12, spans at least about
+   * 2.5 hours of transient failures with the backoff below (at most about 5 hours): a platform
+   * outage of an hour or two delays messages but does not lose them.
+   */
   maxAttempts?: number;
   /** Names this worker in claims; two workers never hold the same row. */
   workerId?: string;
@@ -51,6 +55,11 @@ export interface DeliveryReport {
 
 export const BACKOFF_BASE_MS = 30_000;
 export const BACKOFF_CAP_MS = 60 * 60_000;
+/**
+ * With 8 (the old default) the eighth attempt could fall 32 minutes after the first, so an hour-long
+ * Slack outage turned some nudges dead; 12 attempts cannot be used up in less than about 2.5 hours.
+ */
+export const DEFAULT_MAX_ATTEMPTS = 12;
 
 /**
  * Exponential backoff with "equal jitter" (half fixed, half random) so many failed rows do not retry
@@ -124,7 +133,7 @@ async function deliverRow(options: DeliverOptions, row: ClaimedRow, report: Deli
     return done('sent', platform);
   }
   const attempts = row.attempts + 1;
-  const maxAttempts = options.maxAttempts ?? 8;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (outcome.permanent || attempts >= maxAttempts) {
     const error = outcome.permanent ? outcome.error : `${outcome.error} (gave up after ${attempts} attempts)`;
     inTransaction(db, () => {

@@ -154,16 +154,25 @@ export interface ClaimedRow extends OutboxRow {
 /**
  * Claims up to `limit` due rows. Selecting and leasing happen in one IMMEDIATE transaction, which
  * takes SQLite's write lock first, so two processes can never both claim the same row.
+ *
+ * Messages reach each recipient in the order they were queued: a row waits while an older open row
+ * for the same person or channel is due, being sent, or backing off after a failure. (Retries are
+ * jittered, so without this a reminder could overtake the nudge it follows after an outage.) Older
+ * rows held for later — someone away — do not hold newer ones back.
  */
 export function claimDue(db: Db, options: ClaimOptions): ClaimedRow[] {
   return inTransaction(db, () => {
     const rows = db.$client
       .prepare(
-        `select ${COLUMNS} from outbox
+        `select ${COLUMNS} from outbox o
          where ${OPEN} and not_before <= ? and (lease_until is null or lease_until <= ?)
+           and not exists (
+             select 1 from outbox e
+             where e.status in ('pending', 'failed') and e.id < o.id and (e.attempts > 0 or e.not_before <= ?)
+               and (e.recipient_person_id = o.recipient_person_id or e.recipient_channel = o.recipient_channel))
          order by not_before, id limit ?`,
       )
-      .all(options.now, options.now, options.limit) as RawRow[];
+      .all(options.now, options.now, options.now, options.limit) as RawRow[];
     const lease = db.$client.prepare('update outbox set lease_until = ? where id = ?');
     for (const r of rows) lease.run(options.leaseUntil, r.id);
     return rows.map((r) => ({ ...toRow(r), leaseUntil: options.leaseUntil, claimedBy: options.workerId }));

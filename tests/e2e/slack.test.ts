@@ -17,7 +17,7 @@ import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
 import { dbFingerprint, DEMO, demoPlanDb } from '../helpers/demo-plan-db.js';
 import { type RecordedCall, type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
-import { blockActionPayload, postEvent, postInteraction, postSlashCommand, viewSubmissionPayload } from '../helpers/slack-requests.js';
+import { blockActionPayload, postEvent, postInteraction, postSigned, postSlashCommand, viewSubmissionPayload } from '../helpers/slack-requests.js';
 
 const SECRET = 'e2e-signing-secret';
 const NOW = '2024-11-18T10:00';
@@ -179,6 +179,18 @@ describe('Slack app over HTTP', () => {
 
     it('accepts the same request correctly signed and on time', async () => {
       const res = await postSlashCommand(baseUrl, SECRET, { text: 'help', user_id: MORGAN, response_url: api.responseUrl() }, { shiftSeconds: -250 });
+      expect(res.status).toBe(200);
+      await api.waitForCalls('response_url', 1, 3000);
+    });
+
+    it('answers 400 to correctly signed bodies Bolt cannot read (a JSON null used to stop the process) and keeps serving', async () => {
+      const before = dbFingerprint(db);
+      expect((await postSigned(baseUrl, SECRET, 'null', 'application/json')).status).toBe(400);
+      expect((await postSigned(baseUrl, SECRET, 'payload=null', 'application/x-www-form-urlencoded')).status).toBe(400);
+      expect((await postInteraction(baseUrl, SECRET, { type: 'view_submission', user: { id: MORGAN } })).status).toBe(400);
+      expect((await postSigned(baseUrl, SECRET, JSON.stringify({ type: 'event_callback', event: false }), 'application/json')).status).toBe(400);
+      expect(dbFingerprint(db)).toBe(before);
+      const res = await postSlashCommand(baseUrl, SECRET, { text: 'help', user_id: MORGAN, response_url: api.responseUrl() });
       expect(res.status).toBe(200);
       await api.waitForCalls('response_url', 1, 3000);
     });

@@ -127,7 +127,9 @@ describe('deliverDue', () => {
 
   it('never sends a row twice when two workers on two connections deliver at the same time', async () => {
     const { db, path } = await demoDb();
-    for (let i = 0; i < 40; i += 1) enqueue(db, `nudge:c:${i}`, PEOPLE.morgan);
+    // Spread over several people: one person's messages go one at a time, in order (see claimDue).
+    const people = Object.values(PEOPLE);
+    for (let i = 0; i < 40; i += 1) enqueue(db, `nudge:c:${i}`, people[i % people.length] as string);
     const other = openDatabase(path);
     const clock = manualClock('2024-11-20T10:00');
     const a = fakeAdapter(clock, 'slack', 2);
@@ -183,6 +185,27 @@ describe('deliverDue', () => {
     expect(row(db, 'nudge:t:6')).toMatchObject({ status: 'sent', platformMessageId: 'late' });
     expect(b.attempts).toEqual([]);
     closeDatabase(other);
+  });
+
+  it('keeps one person’s messages in the order they were queued when the first is retried', async () => {
+    const { db } = await demoDb();
+    enqueue(db, 'nudge:o:1', PEOPLE.morgan, '2024-11-20T09:00');
+    enqueue(db, 'nudge:o:2', PEOPLE.morgan, '2024-11-20T09:01');
+    enqueue(db, 'nudge:o:3', PEOPLE.leah, '2024-11-20T09:02');
+    enqueue(db, 'nudge:o:4', PEOPLE.morgan, '2024-12-20T09:00'); // held for later: holds nothing back
+    const clock = manualClock('2024-11-20T10:00');
+    const slack = fakeAdapter(clock);
+    slack.script.push({ ok: false, permanent: false, error: 'internal_error (500)' });
+    // The first fails: Morgan's second waits behind it; Leah's is not held up.
+    const first = await deliverDue({ db, clock, adapters: [slack.adapter], random: () => 0 });
+    expect(first.results.map((r) => [r.key, r.outcome])).toEqual([
+      ['nudge:o:1', 'retry'],
+      ['nudge:o:3', 'sent'],
+    ]);
+    clock.advance({ minutes: 5 });
+    await deliverDue({ db, clock, adapters: [slack.adapter], random: () => 0 });
+    expect(slack.delivered.map((id) => listOutbox(db).find((r) => r.id === id)?.key)).toEqual(['nudge:o:3', 'nudge:o:1', 'nudge:o:2']);
+    expect(row(db, 'nudge:o:4')?.status).toBe('pending');
   });
 });
 

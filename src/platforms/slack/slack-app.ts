@@ -10,7 +10,15 @@
 // `v0:{timestamp}:{body}`, five-minute window) and its WebClient makes one attempt per call
 // (see slack-client-options.ts).
 import type { IncomingMessage } from 'node:http';
-import { App, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
+import {
+  App,
+  AuthorizationError,
+  defaultBodyLimit,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  type HTTPReceiverOptions,
+  type ReceiverProcessEventErrorHandlerArgs,
+} from '@slack/bolt';
 import type { Clock } from '../../clock.js';
 import type { HttpServer } from '../../http/http-server.js';
 import type { Logger } from '../../logger.js';
@@ -80,6 +88,7 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
       // Ack first, then work: listeners call ack() before anything slow, and the HTTP response goes
       // out at that moment rather than when the listener finishes.
       processBeforeResponse: false,
+      processEventErrorHandler: answerUnreadableRequests(deps.logger),
     };
     receiver = new HTTPReceiver(receiverOptions);
     app = new App({ ...common, receiver });
@@ -115,8 +124,25 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   };
 }
 
+/**
+ * Bolt answers 500 when it fails on a correctly signed request before anything acknowledged it,
+ * which happens when the body is not shaped as Slack shapes it (a view_submission without a view, an
+ * event_callback whose event is not an object…). Our listeners acknowledge first, or catch their own
+ * failures and acknowledge with an error, so such an error is the request's fault: 400, logged.
+ * After an acknowledgement, and for authorization errors, Bolt's default handling stands.
+ */
+export function answerUnreadableRequests(logger: Logger): (args: ReceiverProcessEventErrorHandlerArgs) => Promise<boolean> {
+  return async (args) => {
+    if (args.response.headersSent || args.error instanceof AuthorizationError) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+    logger.warn({ err: args.error, component: 'slack' }, 'Slack request could not be read; answered 400');
+    args.response.writeHead(400);
+    args.response.end();
+    return false;
+  };
+}
+
 /** Bolt's own limit on a request body (HTTPReceiver's default `bodyLimit`). */
-export const MAX_SLACK_BODY_BYTES = 4 * 1024 * 1024;
+export const MAX_SLACK_BODY_BYTES = defaultBodyLimit;
 
 /** The raw body, or 'too-large' as soon as it passes `limit` bytes (the rest is not read). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
@@ -141,9 +167,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
 
 /**
  * False when Bolt would parse the body (as it does: a form, its `payload` field as JSON, else JSON)
- * into something it then dereferences without checking: not an object (a signed body of `null`
- * crashes Bolt's request handler, and with it the process), or a view event without its view (Bolt
- * answers 500). Bodies that do not parse at all are left to Bolt, which answers 401 or 400.
+ * into something that is not an object: a correctly signed body of `null` makes Bolt's request
+ * handler throw outside any try/catch, an unhandled rejection that stops the process. Bodies that do
+ * not parse at all are left to Bolt, which answers 401 or 400.
  */
 export function isUsableSlackBody(raw: Buffer, contentType: string | undefined): boolean {
   let parsed: unknown;
@@ -159,10 +185,7 @@ export function isUsableSlackBody(raw: Buffer, contentType: string | undefined):
   } catch {
     return true;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return false;
-  const body = parsed as { type?: unknown; view?: unknown };
-  if ((body.type === 'view_submission' || body.type === 'view_closed') && (typeof body.view !== 'object' || body.view === null)) return false;
-  return true;
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
 }
 
 /**
