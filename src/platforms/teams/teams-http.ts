@@ -97,6 +97,12 @@ export interface MessagesHandlerDeps {
   logger: Logger;
 }
 
+function isAnswerable(activity: Activity): boolean {
+  if (activity.type !== 'message' && activity.type !== 'invoke') return true;
+  const a = activity as unknown as { from?: { id?: unknown }; conversation?: { id?: unknown }; serviceUrl?: unknown };
+  return typeof a.from?.id === 'string' && typeof a.conversation?.id === 'string' && typeof a.serviceUrl === 'string' && a.serviceUrl !== '';
+}
+
 export function createMessagesHandler(deps: MessagesHandlerDeps): RouteHandler {
   const log = deps.logger;
   return async (req, res) => {
@@ -115,6 +121,12 @@ export function createMessagesHandler(deps: MessagesHandlerDeps): RouteHandler {
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
       answer(res, 400, 'The body must be a Bot Framework activity (JSON).');
+      return;
+    }
+    // A message or invoke that names no sender, conversation or service URL could not be answered:
+    // refuse it before anything runs, so no update is stored for a reply that can never arrive.
+    if (!isAnswerable(body as Activity)) {
+      answer(res, 400, 'The activity needs from.id, conversation.id and serviceUrl.');
       return;
     }
     const header = req.headers.authorization;
