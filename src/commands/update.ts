@@ -132,6 +132,21 @@ export const updateCommand = defineCommand({
   handle: (ctx, input) => applyUpdate(ctx, input),
 });
 
+/**
+ * A readable record of a form submission, kept as the update's raw text like a typed command.
+ * `source` says where it came from ('modal' on Slack, 'card' on Teams).
+ */
+export function describeFormSubmission(source: string, input: UpdateInput): string {
+  const parts = [`[${source}] update`, input.ref ?? ''];
+  if (input.status) parts.push(input.status.replace('_', ' '));
+  if (input.percent !== undefined) parts.push(`${input.percent}%`);
+  if (input.due) parts.push(`due:${input.due}`);
+  if (input.evidenceUrl) parts.push(`evidence:${input.evidenceUrl}`);
+  if (input.note) parts.push(input.note);
+  if (input.dueReason) parts.push(`(reason for the new date: ${input.dueReason})`);
+  return parts.filter(Boolean).join(' ');
+}
+
 /** Shared by the typed command, the Slack modal, the Teams card and the No change button. */
 export function applyUpdate(ctx: CommandContext, input: UpdateInput): Reply {
   if (!input.ref && !input.typedRef) return updateForm(ctx);

@@ -9,7 +9,6 @@
 // Either way Bolt verifies requests itself (HTTP: the signing secret, HMAC-SHA256 over
 // `v0:{timestamp}:{body}`, five-minute window) and its WebClient makes one attempt per call
 // (see slack-client-options.ts).
-import type { IncomingMessage } from 'node:http';
 import {
   App,
   AuthorizationError,
@@ -26,6 +25,7 @@ import type { Db } from '../../store/database.js';
 import { toBoltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/index.js';
 import { type SlackConfig, slackClientOptions } from './slack-client-options.js';
+import { readBody } from '../../http/read-body.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -143,27 +143,6 @@ export function answerUnreadableRequests(logger: Logger): (args: ReceiverProcess
 
 /** Bolt's own limit on a request body (HTTPReceiver's default `bodyLimit`). */
 export const MAX_SLACK_BODY_BYTES = defaultBodyLimit;
-
-/** The raw body, or 'too-large' as soon as it passes `limit` bytes (the rest is not read). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.pause();
-        resolve('too-large');
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
 
 /**
  * False when Bolt would parse the body (as it does: a form, its `payload` field as JSON, else JSON)

@@ -11,6 +11,7 @@ import { shortTitle } from '../../render/format.js';
 import type { UpdateFormRequest } from '../../render/reply.js';
 import { getActionView } from '../../store/actions-repository.js';
 import type { Db } from '../../store/database.js';
+import { describeFormSubmission } from '../../commands/update.js';
 
 const B = UPDATE_MODAL_BLOCKS;
 const STATUSES = new Set(['not_started', 'green', 'amber', 'red', 'blue']);
@@ -72,14 +73,7 @@ const BLOCK_FOR_FIELD: Record<string, string> = {
 
 /** A readable record of what was submitted, kept as the update's raw text (like a typed command). */
 export function describeSubmission(input: UpdateInput): string {
-  const parts = ['[modal] update', input.ref ?? ''];
-  if (input.status) parts.push(input.status.replace('_', ' '));
-  if (input.percent !== undefined) parts.push(`${input.percent}%`);
-  if (input.due) parts.push(`due:${input.due}`);
-  if (input.evidenceUrl) parts.push(`evidence:${input.evidenceUrl}`);
-  if (input.note) parts.push(input.note);
-  if (input.dueReason) parts.push(`(reason for the new date: ${input.dueReason})`);
-  return parts.filter(Boolean).join(' ');
+  return describeFormSubmission('modal', input);
 }
 
 /**

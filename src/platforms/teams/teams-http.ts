@@ -10,39 +10,16 @@
 // AuthenticationError, and turns other failures while checking a token (a forged JWT whose
 // signature does not verify, the OpenID metadata being unreachable) into a 500. The adapter checks
 // the token again in process(); that costs one signature check against cached keys.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Activity, CloudAdapter, Response as BotResponse, TurnContext } from 'botbuilder';
 import type { RouteHandler } from '../../http/http-server.js';
 import type { Logger } from '../../logger.js';
+import { readBody } from '../../http/read-body.js';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 
 /** Teams activities are a few kilobytes; anything far larger is not from Teams. */
 export const MAX_ACTIVITY_BYTES = 1024 * 1024;
-
-/**
- * The raw body, or 'too-large' as soon as it passes `limit` bytes (the rest is not read: the
- * response closes the connection).
- */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.pause();
-        resolve('too-large');
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
 
 function answer(res: ServerResponse, status: number, body?: string): void {
   if (res.writableEnded) return;

@@ -10,6 +10,7 @@ import type { UpdateFormField, UpdateFormOptions, UpdateFormSubmit } from '../..
 import { shortTitle } from '../../render/format.js';
 import type { UpdateFormRequest } from '../../render/reply.js';
 import { getActionView } from '../../store/actions-repository.js';
+import { describeFormSubmission } from '../../commands/update.js';
 
 const STATUSES = new Set(['not_started', 'green', 'amber', 'red', 'blue']);
 
@@ -58,14 +59,7 @@ const FIELD_FOR_INPUT: Record<string, UpdateFormField> = {
 
 /** A readable record of what was submitted, kept as the update's raw text (like a typed command). */
 export function describeCardSubmission(input: UpdateInput): string {
-  const parts = ['[card] update', input.ref ?? ''];
-  if (input.status) parts.push(input.status.replace('_', ' '));
-  if (input.percent !== undefined) parts.push(`${input.percent}%`);
-  if (input.due) parts.push(`due:${input.due}`);
-  if (input.evidenceUrl) parts.push(`evidence:${input.evidenceUrl}`);
-  if (input.note) parts.push(input.note);
-  if (input.dueReason) parts.push(`(reason for the new date: ${input.dueReason})`);
-  return parts.filter(Boolean).join(' ');
+  return describeFormSubmission('card', input);
 }
 
 /**
