@@ -1,0 +1,60 @@
+// The shape of a KPI as the rest of sendbot sees it: what the digest, the dashboard's charts, the
+// chat replies and the exports read. The store builds these; domain/kpi-* functions judge them.
+// Plain data, no I/O: a chart or a digest line is a function of a KpiSeries and "today".
+
+/** What a value counts. `percent` values are 0–100. */
+export type KpiUnit = 'percent' | 'weeks' | 'days' | 'count' | 'number';
+
+/** Which way is better: coverage goes up, waiting times come down. */
+export type KpiDirection = 'higher' | 'lower';
+
+/** One point on a KPI's trajectory, e.g. "65% by March 25". */
+export interface KpiTrajectoryPoint {
+  target: number;
+  /** The target and date exactly as the plan wrote them ("65%", "March 25"). */
+  targetText: string;
+  byText: string;
+  /** Read with the deadline reader: the day the target should be met; null when unreadable (then flagged). */
+  due: string | null;
+  /** Start of the period for "in 2025/26"-style targets, else null. */
+  start: string | null;
+  flags: string[];
+}
+
+/** A recorded value for a period. Append-only: a correction is a newer reading for the same period. */
+export interface KpiReading {
+  id: number;
+  value: number;
+  /** The period as the person wrote or the bot derived it ("Q3 24/25", "November 2024"). */
+  periodLabel: string;
+  /** ISO date the reading is for (the period's last day): the x position on a chart. */
+  periodEnd: string;
+  /** ISO instant (UTC) the reading was recorded. */
+  recordedAt: string;
+  /** Name of the person who recorded it; null for imports. Never shown on the public view. */
+  recordedBy: string | null;
+  note: string | null;
+  platform: string;
+}
+
+export interface KpiSeries {
+  id: number;
+  /** Short stable code people type: `/send kpi HCP-HR1 63%`. */
+  code: string;
+  name: string;
+  planCode: string;
+  planTitle: string;
+  /** Workstream number within the plan, when the KPI belongs to one. */
+  workstreamNumber: number | null;
+  ownerRole: string | null;
+  unit: KpiUnit;
+  direction: KpiDirection;
+  baseline: { value: number | null; text: string | null; asOf: string | null };
+  /** Ordered by due date. */
+  trajectory: KpiTrajectoryPoint[];
+  /** Oldest period first; for a period read twice, only the latest reading is kept here. */
+  readings: KpiReading[];
+}
+
+/** Where a KPI stands against its trajectory. */
+export type KpiPosition = 'on_track' | 'off_track' | 'no_reading';
