@@ -58,3 +58,17 @@ export interface KpiSeries {
 
 /** Where a KPI stands against its trajectory. */
 export type KpiPosition = 'on_track' | 'off_track' | 'no_reading';
+
+/**
+ * A KPI judged against its trajectory on a given day: `assessKpi(series, today)` in
+ * src/domain/kpi-assessment.ts builds it; the digest, chat and dashboard all show this one verdict.
+ */
+export interface KpiAssessment {
+  position: KpiPosition;
+  /** The latest reading, or null when none has been recorded. */
+  latest: KpiReading | null;
+  /** What the trajectory expects at the latest reading's period end; null when no target applies yet. */
+  expected: number | null;
+  /** The next trajectory point due on or after today, if any. */
+  nextTarget: KpiTrajectoryPoint | null;
+}
