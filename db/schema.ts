@@ -4,7 +4,7 @@
 // Conventions: calendar dates (due, start) are ISO `YYYY-MM-DD` text in Europe/London; instants are
 // ISO-8601 UTC text (`2024-11-18T09:00:00.000Z`). JSON columns hold small lists only.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () => text('created_at').notNull();
 
@@ -152,7 +152,11 @@ export const plans = sqliteTable(
   (t) => [uniqueIndex('plans_code_unique').on(t.code)],
 );
 
-/** A measure with a trajectory, e.g. Healthy Child Programme HR1 coverage: 62% now, 65% by March 2025. */
+/**
+ * A measure with a trajectory, e.g. Healthy Child Programme HR1 coverage: 62% in 2023/24, 65% by
+ * March 2025, 85% in 2025/26. Readings are in kpi_readings. A KPI dropped from the plan file is
+ * marked removed, never deleted: its readings are evidence.
+ */
 export const kpis = sqliteTable(
   'kpis',
   {
@@ -160,20 +164,84 @@ export const kpis = sqliteTable(
     planId: integer('plan_id')
       .notNull()
       .references(() => plans.id),
+    /**
+     * What people type: `/send kpi HCP-HR1 63%`. Set by every import; rows from before KPI codes
+     * existed get one derived from their plan code and name when the database is opened.
+     */
+    code: text('code'),
     name: text('name').notNull(),
+    /** The workstream it belongs to, if any: its supporting roles may record readings. */
+    workstreamId: integer('workstream_id').references(() => workstreams.id),
+    /** Whoever holds this role records readings and is nudged for them. */
+    ownerRoleId: integer('owner_role_id').references(() => roles.id),
+    /** 'percent' | 'weeks' | 'days' | 'count' | 'number' (KpiUnit). */
+    unit: text('unit').notNull().default('number'),
+    /** 'higher' | 'lower': which way is better. */
+    direction: text('direction').notNull().default('higher'),
+    /** 'monthly' | 'quarterly' | 'annual' (financial years): sets the reporting periods. */
+    frequency: text('frequency').notNull().default('monthly'),
+    /** The baseline as the plan words it ("62–65% in 2023/24"). */
     baseline: text('baseline'),
-    /** JSON: { target, by (raw phrase), due (ISO date or null) }[] */
-    trajectory: text('trajectory', { mode: 'json' }).$type<KpiTarget[]>().notNull().default(sql`'[]'`),
+    baselineValue: real('baseline_value'),
+    /** ISO date the baseline value describes (the end of the period it was measured over). */
+    baselineAsOf: text('baseline_as_of'),
+    /** JSON: KpiTargetRow[] (older rows: KpiTarget[], read by the store either way). */
+    trajectory: text('trajectory', { mode: 'json' }).$type<KpiTargetRow[] | KpiTarget[]>().notNull().default(sql`'[]'`),
     position: integer('position').notNull().default(0),
+    removedAt: text('removed_at'),
   },
-  (t) => [uniqueIndex('kpis_plan_name_unique').on(t.planId, t.name)],
+  (t) => [uniqueIndex('kpis_plan_name_unique').on(t.planId, t.name), uniqueIndex('kpis_code_unique').on(t.code)],
 );
 
+/** The trajectory as first stored (before KPI readings): targets as text. */
 export interface KpiTarget {
   target: string;
   by: string;
   due: string | null;
 }
+
+/** One trajectory point as stored: the number, the words the plan used, and the dates read from them. */
+export interface KpiTargetRow {
+  target: number;
+  targetText: string;
+  byText: string;
+  due: string | null;
+  start: string | null;
+  flags: string[];
+}
+
+/**
+ * Append-only: every KPI reading ever given. A second reading for the same period is a correction:
+ * a new row, the latest wins, and the earlier one stays as evidence.
+ */
+export const kpiReadings = sqliteTable(
+  'kpi_readings',
+  {
+    id: integer('id').primaryKey(),
+    kpiId: integer('kpi_id')
+      .notNull()
+      .references(() => kpis.id),
+    value: real('value').notNull(),
+    /** "Q2 2024/25", "October 2024", "15 Nov 2024", or the words as written. */
+    periodLabel: text('period_label').notNull(),
+    /** First day of the period; null for a single day ("as at 15 Nov 2024"). */
+    periodStart: text('period_start'),
+    /** Last day of the period: what "the same period" compares, and the x position on a chart. */
+    periodEnd: text('period_end').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+    personId: integer('person_id').references(() => people.id),
+    /** 'slack' | 'teams' | 'console' | 'cli' | 'import' */
+    platform: text('platform').notNull(),
+    /** 'reading' | 'correction' (the period already had one) | 'import' (from a plan file) */
+    kind: text('kind').notNull().default('reading'),
+    note: text('note'),
+    /** Exactly what the person typed, or the file's cell. */
+    rawText: text('raw_text').notNull(),
+    /** True for the demo's illustrative readings: never a real published figure. */
+    isSample: integer('is_sample', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('kpi_readings_kpi_period').on(t.kpiId, t.periodEnd, t.recordedAt)],
+);
 
 /** A milestone read from a workstream's "Date of Completion" cell (one per line). */
 export interface MilestoneRow {

@@ -8,6 +8,12 @@ export type KpiUnit = 'percent' | 'weeks' | 'days' | 'count' | 'number';
 /** Which way is better: coverage goes up, waiting times come down. */
 export type KpiDirection = 'higher' | 'lower';
 
+/**
+ * How often a KPI is reported, which sets its periods: calendar months, financial quarters
+ * (Q1 = April–June) or financial years (April–March). See src/domain/kpi-periods.ts.
+ */
+export type KpiFrequency = 'monthly' | 'quarterly' | 'annual';
+
 /** One point on a KPI's trajectory, e.g. "65% by March 25". */
 export interface KpiTrajectoryPoint {
   target: number;
@@ -35,6 +41,10 @@ export interface KpiReading {
   recordedBy: string | null;
   note: string | null;
   platform: string;
+  /** First day of the period, when it has one (a month, quarter, year or range); null for a single day. */
+  periodStart?: string | null;
+  /** True for the demo's illustrative readings: never a real published figure. */
+  isSample?: boolean;
 }
 
 export interface KpiSeries {
@@ -54,6 +64,10 @@ export interface KpiSeries {
   trajectory: KpiTrajectoryPoint[];
   /** Oldest period first; for a period read twice, only the latest reading is kept here. */
   readings: KpiReading[];
+  /** How often it is reported (sets which period's reading is due); the store always sets it. Default monthly. */
+  frequency?: KpiFrequency;
+  /** Title of the workstream it belongs to, when it belongs to one. */
+  workstreamTitle?: string | null;
 }
 
 /** Where a KPI stands against its trajectory. */
@@ -71,4 +85,17 @@ export interface KpiAssessment {
   expected: number | null;
   /** The next trajectory point due on or after today, if any. */
   nextTarget: KpiTrajectoryPoint | null;
+  /**
+   * The period whose reading is expected by today (its figure was due by the end of the month after
+   * it ended). `position` is 'no_reading' when the latest reading is for an earlier period.
+   */
+  duePeriod: { label: string; start: string; end: string };
+  /**
+   * What `expected` was worked out from: the trajectory; the baseline (no trajectory: "no worse than
+   * the baseline"); the first reading (neither: "no worse than where the readings started"); null
+   * when there is no reading.
+   */
+  basis: 'trajectory' | 'baseline' | 'first_reading' | null;
+  /** latest.value − expected, in the KPI's unit; null when either is missing. */
+  gap: number | null;
 }

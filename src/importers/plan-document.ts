@@ -70,10 +70,49 @@ export const boardSchema = z.object({
   meetings: z.array(meetingSchema).default([]),
 });
 
+/** A trajectory point: `{ target: "65%", by: "March 25" }` or the words "65% by March 25". */
+export const kpiTargetSchema = z.union([z.object({ target: looseText, by: looseText }), nonEmpty]);
+
+/** A reading given in the file (past figures, or the demo's samples). */
+export const kpiReadingSchema = z.object({
+  /** The period it is for: "Q2 24/25", "October 2024", "2023/24", "as at 15 Nov 2024". */
+  period: looseText,
+  /** "63%", "12 weeks", 140. */
+  value: looseText,
+  note: trimmed.optional(),
+  /** True for illustrative figures (the demo): shown as samples, never as published statistics. */
+  sample: z.boolean().default(false),
+});
+
+/**
+ * A KPI of the plan. Only `name` is required; the older form (`name`, `baseline`, `trajectory` of
+ * `{ target, by }`) still reads the same. Units, directions and frequencies are words checked by the
+ * importer so its messages can name the value: see src/store/kpi-import.ts.
+ */
 export const kpiSchema = z.object({
+  /** What people type: "HR1" (qualified with the plan code: HCP-HR1) or "HCP-HR1". Derived when absent. */
+  code: trimmed.optional(),
   name: nonEmpty,
+  /** The workstream's number in the plan, or its title. */
+  workstream: z.union([z.number().int().positive(), nonEmpty]).optional(),
+  /** Owner role; default the workstream's accountable lead. */
+  owner: nonEmpty.optional(),
+  /** "%"/percent, weeks, days, count or number; default read from how the targets are written. */
+  unit: trimmed.optional(),
+  /** higher or lower (is better); default from the baseline and the targets. */
+  direction: trimmed.optional(),
+  /** monthly, quarterly (financial quarters) or annual (financial years); default monthly. */
+  frequency: trimmed.optional(),
+  /** The baseline as the plan words it: "62–65% in 2023/24". */
   baseline: looseText.optional(),
-  trajectory: z.array(z.object({ target: looseText, by: looseText })).default([]),
+  /** The baseline as one number, when the words give a range or none. */
+  baseline_value: z.number().optional(),
+  /** The period or date the baseline describes ("2023/24"), when the words do not say. */
+  baseline_as_of: looseText.optional(),
+  trajectory: z.union([z.array(kpiTargetSchema), nonEmpty]).default([]),
+  readings: z.array(kpiReadingSchema).default([]),
+  /** Line or row in the source file, for error messages and reports. */
+  source_line: z.number().int().optional(),
 });
 
 export const actionSchema = z.object({
@@ -130,6 +169,7 @@ export type PlanDocumentInput = z.input<typeof planDocumentSchema>;
 export type PlanInput = z.output<typeof planSchema>;
 export type WorkstreamInput = z.output<typeof workstreamSchema>;
 export type ActionInput = z.output<typeof actionSchema>;
+export type KpiInput = z.output<typeof kpiSchema>;
 export type PersonInput = z.output<typeof personSchema>;
 export type BoardInput = z.output<typeof boardSchema>;
 

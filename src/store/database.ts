@@ -5,6 +5,7 @@ import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../db/schema.js';
 import { migrationsFolder } from '../paths.js';
+import { upgradeLegacyKpis } from './kpis-repository.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -27,6 +28,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder: migrationsFolder() });
+  // KPIs imported before codes existed get theirs (derived in code, so SQL alone cannot do it).
+  upgradeLegacyKpis(db);
   // Lets SQLite refresh its query-planner statistics when they are missing or stale (cheap).
   sqlite.pragma('optimize = 0x10002');
   return db;

@@ -31,6 +31,7 @@ import { nameKey } from './keys.js';
 import { getPartnership, savePartnership } from './partnership-repository.js';
 import { upsertPerson } from './people-repository.js';
 import { addHolder, addRoleAlias, currentHolders, ensureRole, handOverRole } from './roles-repository.js';
+import { emptyKpiSummary, KpiImporter, type KpiLocator, type KpiReportRow, type KpiSummary } from './kpi-import.js';
 
 export type Change = 'created' | 'updated' | 'unchanged' | 'removed';
 
@@ -64,12 +65,17 @@ export interface ImportSummary {
   boards: Record<Exclude<Change, 'removed'>, number>;
   meetings: { created: number; unchanged: number };
   roles: { created: number };
+  /** KPIs of the plans in the file, and readings the file added. */
+  kpis: KpiSummary['kpis'];
+  kpiReadings: KpiSummary['readings'];
 }
 
 export interface ImportReport {
   dryRun: boolean;
   summary: ImportSummary;
   actions: ActionReport[];
+  /** One row per KPI in the file. */
+  kpis: KpiReportRow[];
   /** Things worth an officer's attention that did not stop the import. */
   warnings: string[];
 }
@@ -126,7 +132,11 @@ class PlanImporter {
     boards: { created: 0, updated: 0, unchanged: 0 },
     meetings: { created: 0, unchanged: 0 },
     roles: { created: 0 },
+    kpis: emptyKpiSummary().kpis,
+    kpiReadings: emptyKpiSummary().readings,
   };
+  private readonly kpiReport: KpiReportRow[] = [];
+  private kpiImporter: KpiImporter | undefined;
   private terms: SchoolTerm[] = [];
   /** The plan's existing rows, loaded in three queries instead of several per workstream and action. */
   private planRows: PlanRows = { workstreams: new Map(), actions: new Map(), supporting: new Map() };
@@ -161,7 +171,7 @@ class PlanImporter {
       entity: this.options.file,
       detail: this.summary,
     });
-    return { dryRun: Boolean(this.options.dryRun), summary: this.summary, actions: this.rows, warnings: this.warnings };
+    return { dryRun: Boolean(this.options.dryRun), summary: this.summary, actions: this.rows, kpis: this.kpiReport, warnings: this.warnings };
   }
 
   private problem(path: (string | number)[], message: string, line?: number): void {
@@ -385,7 +395,6 @@ class PlanImporter {
       if (changed) this.db.update(plans).set({ ...values, updatedAt: this.at }).where(eq(plans.id, planId)).run();
       this.summary.plans[changed ? 'updated' : 'unchanged'] += 1;
     }
-    this.importKpis(planId, plan);
     this.planRows = this.loadPlanRows(planId);
 
     const seen: number[] = [];
@@ -404,6 +413,7 @@ class PlanImporter {
       this.summary.workstreams.removed += 1;
       this.removeActions([...(this.planRows.actions.get(w.id)?.values() ?? [])], [], plan.title, '(removed workstream)');
     }
+    this.importKpis(planId, code, plan, index);
   }
 
   private loadPlanRows(planId: number): PlanRows {
@@ -427,18 +437,29 @@ class PlanImporter {
     return rows;
   }
 
-  private importKpis(planId: number, plan: PlanInput): void {
-    plan.kpis.forEach((k, position) => {
-      const trajectory = k.trajectory.map((t) => ({
-        target: t.target,
-        by: t.by,
-        due: readDeadline(t.by, { reference: this.today, terms: this.terms }).due,
-      }));
-      const existing = this.db.select().from(kpis).where(and(eq(kpis.planId, planId), eq(kpis.name, k.name))).get();
-      const values = { baseline: k.baseline ?? null, trajectory, position };
-      if (!existing) this.db.insert(kpis).values({ planId, name: k.name, ...values }).run();
-      else if (differs(existing, values)) this.db.update(kpis).set(values).where(eq(kpis.id, existing.id)).run();
+  /** KPIs after the workstreams, which they may name. See kpi-import.ts for the rules. */
+  private importKpis(planId: number, code: string, plan: PlanInput, index: number): void {
+    if (plan.kpis.length === 0) return; // a file without KPIs (a plan table) leaves the plan's KPIs alone
+    this.kpiImporter ??= new KpiImporter({
+      db: this.db,
+      at: this.at,
+      today: this.today,
+      terms: this.terms,
+      role: (name) => this.roleEntry(name),
+      problems: this.problems,
+      warnings: this.warnings,
+      summary: { kpis: this.summary.kpis, readings: this.summary.kpiReadings },
+      report: this.kpiReport,
     });
+    const items = plan.kpis.map((kpi, k) => {
+      const locate: KpiLocator = (field, sub = []) => {
+        const path = ['plans', index, 'kpis', k, ...(field === 'name' ? [] : [field]), ...sub];
+        const line = this.options.lineOf?.(path) ?? this.options.lineOf?.(['plans', index, 'kpis', k]) ?? kpi.source_line;
+        return { file: this.options.file, ...(line !== undefined ? { line } : {}), path: formatPath(path) };
+      };
+      return { kpi, locate };
+    });
+    this.kpiImporter.importPlanKpis({ id: planId, code, title: plan.title }, items, true);
   }
 
   private importWorkstream(
