@@ -23,7 +23,7 @@ export const awayCommand = defineCommand({
     return { until: m?.[1]?.trim() ?? '', delegate: m?.[2]?.trim() };
   },
   schema: z.object({
-    until: z.string().min(1, 'say until when, e.g. /send away 3 January 2025'),
+    until: z.string().min(1, 'Say until when, e.g. /send away 3 January 2025.'),
     delegate: z.string().optional(),
   }),
   handle: (ctx, input) => {

@@ -18,7 +18,7 @@ export const digestCommand = defineCommand({
   examples: ['/send digest SEND Partnership Board', '/send digest partnership', '/send digest'],
   access: 'anyone',
   parse: (_args, rawArgs) => ({ board: rawArgs.trim() || undefined }),
-  schema: z.object({ board: z.string().max(200, 'that board name is too long').optional() }),
+  schema: z.object({ board: z.string().max(200, 'That board name is too long.').optional() }),
   handle: (ctx, input) => {
     const now = toStoredInstant(ctx.clock.now());
     const state = loadPlanningState(ctx.db);

@@ -10,8 +10,8 @@ import { type CommandContext, defineCommand, PermissionError } from './types.js'
 
 const scopeSchema = z.object({
   all: z.boolean(),
-  days: z.number().int().min(1, 'days must be 1 or more').max(366, 'days must be at most 366').default(14),
-  unknown: z.array(z.string()).max(0, 'I only understand a number of days and "all", e.g. /send due 30 all'),
+  days: z.number().int().min(1, 'Give a number of days from 1 to 366, e.g. /send due 30.').max(366, 'Give a number of days from 1 to 366, e.g. /send due 30.').default(14),
+  unknown: z.array(z.string()).max(0, 'I only understand a number of days and "all", e.g. /send due 30 all.'),
 });
 
 function parseScope(args: string[]) {

@@ -67,11 +67,12 @@ function runDefinition(
   const ctx: CommandContext = { db: deps.db, clock: deps.clock, caller, platform, rawText };
   try {
     checkAccess(ctx, command);
-    const parsed = command.schema.safeParse(command.parse(args, rawArgs));
+    // Each schema words its own messages; anything it left to zod's defaults ("Invalid input: expected
+    // string…") is replaced here, and field names are never shown: they are ours, not the user's.
+    const parsed = command.schema.safeParse(command.parse(args, rawArgs), { error: () => `I couldn't follow that ${command.name} command.` });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length ? `${issue.path.join('.')}: ` : '';
-      return reply('error', `${where}${issue?.message ?? 'that was not understood'}`, [
+      return reply('error', issue?.message ?? `I couldn't follow that ${command.name} command.`, [
         text(`Usage: ${command.usage}`),
         text(`Example: ${command.examples[0] ?? command.usage}`, true),
       ]);

@@ -37,6 +37,8 @@ export class UserError extends Error {
   constructor(
     message: string,
     readonly hint?: string,
+    /** The form field the mistake is about ('percent', 'due'…), so a form can show it there. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'UserError';

@@ -27,8 +27,8 @@ export const whoCommand = defineCommand({
     ref: z.string().optional(),
     typed: z.string().optional(),
     refOnly: z.boolean().optional(),
-    words: z.string().trim().min(1, 'say which action: a ref like ND-1.2 or some words from it').optional(),
-  }).refine((v) => v.ref || v.words || v.refOnly, 'say which action: a ref like ND-1.2 or some words from it'),
+    words: z.string().trim().min(1, 'Say which action: a ref like ND-1.2, or some words from it.').optional(),
+  }).refine((v) => v.ref || v.words || v.refOnly, 'Say which action: a ref like ND-1.2, or some words from it.'),
   handle: (ctx, input) => {
     if (input.ref || input.refOnly) {
       const action = findActionOrExplain(ctx.db, input.typed ?? '', input.ref);

@@ -245,10 +245,24 @@ describe('Teams bot over HTTP', () => {
       const [form] = cardsOf(sends(connector)[0]);
       const body = JSON.stringify(form);
       expect(body).toContain('"id":"percent_error"');
-      expect(body).toContain('Percent complete must be a whole number from 0 to 100');
+      expect(body).toContain("'150' is over 100: percent complete is a whole number from 0 to 100");
       // What was typed is shown again.
       expect(body).toContain('Too keen');
       expect(form?.actions?.map((a) => a.data.sendbot)).toEqual(['update_form', 'no_change']);
+    });
+
+    it.each([
+      [{ status: 'blue', percent: '50', note: 'nearly there' }, 'Complete means 100%, but you gave 50%.'],
+      [{ status: 'red', percent: '100' }, '100% means finished, but you said red.'],
+      [{ status: 'amber', percent: '60.5' }, "'60.5' isn't a whole number"],
+    ])('sends the form back with %o refused under percent, in the user’s words, and stores nothing', async (values, message) => {
+      const before = dbFingerprint(db);
+      await submit(MORGAN, { sendbot: 'update_form', action: 'ND-1.1', ...values });
+      expect(dbFingerprint(db)).toBe(before);
+      const body = JSON.stringify(cardsOf(sends(connector)[0]));
+      expect(body).toContain('"id":"percent_error"');
+      expect(body).toContain(message);
+      expect(body).not.toMatch(/percent:|evidenceUrl|Invalid input/);
     });
 
     it('records No change as a no_change update', async () => {

@@ -12,6 +12,7 @@ import type { UpdateFormRequest } from '../../render/reply.js';
 import { getActionView } from '../../store/actions-repository.js';
 import type { Db } from '../../store/database.js';
 import { describeFormSubmission } from '../../commands/update.js';
+import { readPercentText } from '../../commands/update-words.js';
 
 const B = UPDATE_MODAL_BLOCKS;
 const STATUSES = new Set(['not_started', 'green', 'amber', 'red', 'blue']);
@@ -59,8 +60,8 @@ export async function openUpdateModal(client: WebClient, db: Db, triggerId: stri
 
 export type ModalCheck = { ok: true; input: UpdateInput; rawText: string } | { ok: false; errors: Record<string, string> };
 
-/** Which modal block shows a problem with each UpdateInput field. */
-const BLOCK_FOR_FIELD: Record<string, string> = {
+/** Which modal block shows a problem with each UpdateInput field (and a UserError's `field`). */
+export const BLOCK_FOR_FIELD: Record<string, string> = {
   ref: B.action,
   typedRef: B.action,
   status: B.status,
@@ -91,9 +92,9 @@ export function checkUpdateModal(values: UpdateModalValues): ModalCheck {
 
   let percent: number | undefined;
   if (values.percent !== undefined) {
-    const trimmed = values.percent.trim();
-    if (!/^\d{1,3}$/.test(trimmed) || Number(trimmed) > 100) add(B.percent, 'Percent complete must be a whole number from 0 to 100.');
-    else percent = Number(trimmed);
+    const read = readPercentText(values.percent);
+    if ('problem' in read) add(B.percent, read.problem);
+    else percent = read.percent;
   }
 
   // The same text checks the router applies to a whole typed command, field by field.

@@ -11,6 +11,7 @@ import { shortTitle } from '../../render/format.js';
 import type { UpdateFormRequest } from '../../render/reply.js';
 import { getActionView } from '../../store/actions-repository.js';
 import { describeFormSubmission } from '../../commands/update.js';
+import { readPercentText } from '../../commands/update-words.js';
 
 const STATUSES = new Set(['not_started', 'green', 'amber', 'red', 'blue']);
 
@@ -45,8 +46,8 @@ export function formValues(submit: UpdateFormSubmit): UpdateFormOptions['values'
   return values;
 }
 
-/** Which card field shows a problem with each UpdateInput field. */
-const FIELD_FOR_INPUT: Record<string, UpdateFormField> = {
+/** Which card field shows a problem with each UpdateInput field (and a UserError's `field`). */
+export const FIELD_FOR_INPUT: Record<string, UpdateFormField> = {
   ref: 'action',
   typedRef: 'action',
   status: 'status',
@@ -77,8 +78,9 @@ export function checkUpdateForm(submit: UpdateFormSubmit): FormCheck {
 
   let percent: number | undefined;
   if (submit.percent !== undefined) {
-    if (!/^\d{1,3}$/.test(submit.percent) || Number(submit.percent) > 100) add('percent', 'Percent complete must be a whole number from 0 to 100.');
-    else percent = Number(submit.percent);
+    const read = readPercentText(submit.percent);
+    if ('problem' in read) add('percent', read.problem);
+    else percent = read.percent;
   }
 
   // The same text checks the router applies to a whole typed command, field by field.

@@ -22,7 +22,7 @@ describe('checkUpdateForm', () => {
     expect(check.ok).toBe(false);
     if (check.ok) return;
     expect(Object.keys(check.errors).sort()).toEqual(['action', 'due', 'due_reason', 'evidence', 'percent', 'status']);
-    expect(check.errors.percent).toBe('Percent complete must be a whole number from 0 to 100.');
+    expect(check.errors.percent).toBe("'150' is over 100: percent complete is a whole number from 0 to 100.");
   });
 
   it('refuses an NHS number in the note, and an empty submission', () => {

@@ -17,7 +17,7 @@ import { reply, type Reply, text } from '../../../render/reply.js';
 import type { Person } from '../../../store/people-repository.js';
 import type { TeamsHandlerDeps } from '../handler-deps.js';
 import { sendReply, sendUpdateForm } from '../teams-replies.js';
-import { checkUpdateForm, type FormErrors, formForCaller, formValues } from '../update-form.js';
+import { checkUpdateForm, FIELD_FOR_INPUT, type FormErrors, formForCaller, formValues } from '../update-form.js';
 
 const errorReply = (error: UserError | PermissionError): Reply =>
   reply('error', error.message, error instanceof UserError && error.hint ? [text(error.hint)] : []);
@@ -43,7 +43,7 @@ async function submitUpdateForm(deps: TeamsHandlerDeps, context: TurnContext, ca
   const result = tryUpdate({ ...base, rawText: check.rawText }, check.input);
   if ('error' in result) {
     const { error } = result;
-    const field = error instanceof UserError && check.input.due && /date/i.test(error.message) ? 'due' : 'action';
+    const field = (error instanceof UserError && error.field && FIELD_FOR_INPUT[error.field]) || 'action';
     await showAgain({ [field]: error instanceof UserError && error.hint ? `${error.message} ${error.hint}` : error.message });
     return;
   }

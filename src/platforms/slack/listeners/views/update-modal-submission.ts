@@ -12,7 +12,7 @@ import { readModalValues, UPDATE_MODAL_BLOCKS, type ViewStateValues } from '../.
 import { SORRY_TEXT, type SlackListenerDeps } from '../../listener-deps.js';
 import { postReplyToUser } from '../../slack-replies.js';
 import { resolveSlackCaller } from '../../slack-identity.js';
-import { checkUpdateModal } from '../../update-modal.js';
+import { BLOCK_FOR_FIELD, checkUpdateModal } from '../../update-modal.js';
 
 export function updateModalSubmissionListener(deps: SlackListenerDeps) {
   return async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
@@ -40,7 +40,7 @@ export function updateModalSubmissionListener(deps: SlackListenerDeps) {
         answer = applyUpdate(ctx, check.input);
       } catch (error) {
         if (error instanceof PermissionError || error instanceof UserError) {
-          const where = error instanceof UserError && check.input.due && /date/i.test(error.message) ? UPDATE_MODAL_BLOCKS.due : UPDATE_MODAL_BLOCKS.action;
+          const where = (error instanceof UserError && error.field && BLOCK_FOR_FIELD[error.field]) || UPDATE_MODAL_BLOCKS.action;
           const hint = error instanceof UserError && error.hint ? ` ${error.hint}` : '';
           await ackErrors({ [where]: `${error.message}${hint}` });
           return;

@@ -1,0 +1,325 @@
+// Reading the words after `/send update <ref>`: the leading status, percent and options, then the
+// note. The fields come first, so what the *first* unread word looks like decides whether the note
+// has begun or a field was mistyped. A word that looks like an attempted field ("ambr", "30 percent",
+// "-5%", "purple", "due 31 March") is refused with a specific answer rather than kept as the start
+// of the note, where it would silently leave the record without the status or percent the person
+// meant to give. Prose that merely contains such words later ("amber 60% waiting on green paper")
+// is a note as before; `note:` (or a quoted note) starts a note that is never second-guessed.
+import type { ActionStatus } from '../../db/schema.js';
+import { readStatusWord, STATUS_CHOICES, suggestStatusWord } from '../domain/status.js';
+
+export interface UpdateWords {
+  status?: ActionStatus;
+  percent?: number;
+  note?: string;
+  evidenceUrl?: string;
+  /** The date phrase after due: */
+  due?: string;
+}
+
+/** A word that looks like a mistyped field: what was wrong, and the command as it was probably meant. */
+export class MisreadField extends Error {
+  constructor(
+    message: string,
+    /** The words after the ref as they were probably meant, when that can be worked out. */
+    readonly corrected?: string[],
+    /** Extra advice, e.g. how to write a percent. */
+    readonly advice?: string,
+  ) {
+    super(message);
+    this.name = 'MisreadField';
+  }
+}
+
+const TWO_WORD_STATUSES = new Set(['on track', 'off track', 'at risk', 'not started', 'not yet started']);
+const DATEISH =
+  /^(\d{1,4}(st|nd|rd|th)?[,.]?|\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?|\d{4}-\d{2}-\d{2}|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|end|of|the|by|q[1-4]|\d{2,4}\/\d{2,4}|term|autumn|spring|summer|[–-])$/i;
+/** A date-ish first word after "due": a day number, a month, "end", "Q3", "2025-06-30"… */
+const DATE_START = /^(\d{1,4}(st|nd|rd|th)?[,.]?|\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?|\d{4}-\d{2}-\d{2}|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|end|q[1-4]|\d{2,4}\/\d{2,4})$/i;
+/** A phrase that names a date: a month, a full numeric date, a quarter or a financial year. */
+const DATE_NAMED = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|\bq[1-4]\b|\b\d{2,4}\/\d{2}\b/i;
+const URL = /^https?:\/\/\S+$/i;
+/** Punctuation people put after a field ("amber, pilot extended", "60%."): not part of the field. */
+const TRAILING_PUNCTUATION = /[,;:.!]+$/;
+const VALID_PERCENT = /^(\d{1,3})%$/;
+const PERCENT_WORDS = new Set(['percent', 'per-cent', 'pc', 'pct', '%']);
+/** Labels some people put before a status ("RAG: amber", "status=green"): understood, not refused. */
+const STATUS_LABEL = /^(rag|status|rag-status|rating)[:=]?$/i;
+const STATUS_LABEL_WITH_VALUE = /^(rag|status|rating)[:=](.+)$/i;
+const PERCENT_LABEL = /^(percent|progress|pct)[:=]$/i;
+const PERCENT_LABEL_WITH_VALUE = /^(percent|progress|pct)[:=](.+)$/i;
+/** Colours that are not statuses and hardly ever start a note. */
+const NOT_STATUS_COLOURS = new Set(['purple', 'yellow', 'orange', 'pink', 'violet']);
+/** Colours that are not statuses but can start a note ("white paper", "grey area"): only refused where a status would go. */
+const MAYBE_COLOURS = new Set(['grey', 'gray', 'black', 'white', 'brown', 'gold', 'silver']);
+/** Tracker words that are not sendbot statuses: refused where a status would go. */
+const TRACKER_WORDS = new Set(['ongoing', 'in-progress', 'inprogress', 'underway', 'on-hold', 'onhold', 'paused', 'pending', 'started', 'tbc', 'n/a', 'wip']);
+const RAG_COLOURS = '(green|amber|red|blue)';
+const COMPOUND_RAG = new RegExp(`^${RAG_COLOURS}\\s*[/\\\\+&–-]\\s*${RAG_COLOURS}$`, 'i');
+
+const statusOf = (word: string): ActionStatus | undefined => readStatusWord(word.replace(TRAILING_PUNCTUATION, ''));
+const percentOf = (word: string): number | undefined => {
+  const m = VALID_PERCENT.exec(word.replace(TRAILING_PUNCTUATION, ''));
+  return m && Number(m[1]) <= 100 ? Number(m[1]) : undefined;
+};
+const isOption = (word: string | undefined): boolean => word !== undefined && /^(due|evidence|note):/i.test(word);
+const percentLike = (word: string | undefined): boolean =>
+  word !== undefined && ((/\d/.test(word) && word.includes('%')) || /^[-+−–]?\d+([.,]\d+)?\s*(pc|pct|percent|per-?cent)$/i.test(word.replace(TRAILING_PUNCTUATION, '')));
+/** Quoted words arrive with their spaces: the person marked them as one phrase, i.e. a note. */
+const wasQuoted = (word: string): boolean => /\s/.test(word);
+
+/**
+ * Splits the words after the ref into status, percent, options and the note. Throws MisreadField
+ * when a leading word looks like a mistyped status, percent or option.
+ */
+export function parseUpdateWords(words: string[]): UpdateWords {
+  const out: UpdateWords = {};
+  const noteWords: string[] = [];
+  let leading = true;
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i] as string;
+    const lower = word.toLowerCase();
+    if (lower.startsWith('due:')) {
+      if (out.due !== undefined) throw new MisreadField('You gave due: twice. Give one new date.');
+      let phrase = word.slice(4);
+      if (phrase === '' || DATEISH.test(phrase)) {
+        while (i + 1 < words.length && DATEISH.test(words[i + 1] as string)) {
+          phrase = `${phrase} ${words[i + 1]}`.trim();
+          i += 1;
+        }
+      }
+      if (!phrase) throw new MisreadField('due: needs the new date after it, e.g. due:"30 June 25" or due:2025-06-30.');
+      out.due = phrase;
+      continue;
+    }
+    if (lower.startsWith('evidence:')) {
+      if (out.evidenceUrl !== undefined) throw new MisreadField('You gave evidence: twice. Give one link per update.');
+      let link = word.slice('evidence:'.length);
+      // "evidence: https://…" with a space: the link is the next word.
+      if (link === '' && URL.test(words[i + 1] ?? '')) {
+        link = words[i + 1] as string;
+        i += 1;
+      }
+      if (!link) throw new MisreadField('evidence: needs a web link after it, e.g. evidence:https://sharepoint.example.org/doc.');
+      out.evidenceUrl = link;
+      continue;
+    }
+    if (leading) {
+      if (lower.startsWith('note:')) {
+        // Everything after note: is the note, word for word.
+        const rest = [word.slice(5), ...words.slice(i + 1)].filter((w) => w !== '');
+        if (rest.length) noteWords.push(...rest);
+        break;
+      }
+      if (wasQuoted(word)) {
+        leading = false;
+        noteWords.push(word);
+        continue;
+      }
+      const read = readLeadingField(words, i, out);
+      if (read > 0) {
+        i += read - 1;
+        continue;
+      }
+      // The first word that is not a field: the note starts here, unless it looks like a mistyped field.
+      checkNoteStart(words, i, out);
+      leading = false;
+    }
+    noteWords.push(word);
+  }
+  if (noteWords.length) out.note = noteWords.join(' ');
+  return out;
+}
+
+/** Reads a status, percent or labelled field at `i` into `out`; returns how many words it took (0: none). */
+function readLeadingField(words: string[], i: number, out: UpdateWords): number {
+  const word = words[i] as string;
+  const next = words[i + 1];
+  const pair = next !== undefined ? `${word} ${next.replace(TRAILING_PUNCTUATION, '')}`.toLowerCase() : '';
+  if (TWO_WORD_STATUSES.has(pair)) return setStatus(words, i, out, readStatusWord(pair) as ActionStatus, 2);
+  const status = statusOf(word);
+  if (status) return setStatus(words, i, out, status, 1);
+  const percent = percentOf(word);
+  if (percent !== undefined) return setPercent(words, i, out, percent, 1);
+
+  // "RAG: amber", "status green", "rag:amber": the label is understood and the status read.
+  const labelled = STATUS_LABEL_WITH_VALUE.exec(word);
+  if (labelled || (STATUS_LABEL.test(word) && next !== undefined)) {
+    const value = labelled ? (labelled[2] as string) : (next as string);
+    const taken = labelled ? 1 : 2;
+    const after = words[i + taken];
+    const twoWords = after !== undefined ? `${value} ${after.replace(TRAILING_PUNCTUATION, '')}`.toLowerCase() : '';
+    if (TWO_WORD_STATUSES.has(twoWords)) return setStatus(words, i, out, readStatusWord(twoWords) as ActionStatus, taken + 1);
+    const s = statusOf(value);
+    if (s) return setStatus(words, i, out, s, taken);
+    // "RAG: purple", "status=ongoing": clearly meant as a status. "status of the pilot…" is prose.
+    if (labelled || /[:=]$/.test(word) || /^rag$/i.test(word)) throw notAStatus(value, words, i, taken);
+  }
+  if (STATUS_LABEL.test(word) && /[:=]$/.test(word) && next === undefined) {
+    throw new MisreadField(`'${word}' needs a status after it. Give one of: ${STATUS_CHOICES}.`);
+  }
+  // "evidence https://…" without the colon: a web link right after "evidence" can only be evidence.
+  if (word.toLowerCase() === 'evidence' && next !== undefined && URL.test(next) && out.evidenceUrl === undefined) {
+    out.evidenceUrl = next;
+    return 2;
+  }
+  // "percent: 60", "progress:60%".
+  const percentLabelled = PERCENT_LABEL_WITH_VALUE.exec(word);
+  if (percentLabelled || (PERCENT_LABEL.test(word) && next !== undefined)) {
+    const value = percentLabelled ? (percentLabelled[2] as string) : (next as string);
+    const taken = percentLabelled ? 1 : 2;
+    const p = percentOf(/%$/.test(value.replace(TRAILING_PUNCTUATION, '')) ? value : `${value.replace(TRAILING_PUNCTUATION, '')}%`);
+    if (p !== undefined) return setPercent(words, i, out, p, taken);
+    throw percentProblem(value, words, i, taken);
+  }
+  return 0;
+}
+
+/**
+ * A second status or percent among the leading fields is a mistake when it stands where a field
+ * would ("amber green", "60% 70%"); followed by more words it is the start of the note ("amber
+ * green light from the panel").
+ */
+function setStatus(words: string[], i: number, out: UpdateWords, status: ActionStatus, taken: number): number {
+  if (out.status === undefined) {
+    out.status = status;
+    return taken;
+  }
+  if (fieldShaped(words, i + taken)) {
+    // "green on track": the same status twice, in two words for it.
+    if (out.status === status) return taken;
+    throw new MisreadField(`You gave two statuses, ${describeStatus(out.status)} and ${words.slice(i, i + taken).join(' ')}. Give one.`);
+  }
+  return 0;
+}
+
+function setPercent(words: string[], i: number, out: UpdateWords, percent: number, taken: number): number {
+  if (out.percent === undefined) {
+    out.percent = percent;
+    return taken;
+  }
+  if (fieldShaped(words, i + taken)) throw new MisreadField(`You gave two percentages, ${out.percent}% and ${percent}%. Give one.`);
+  return 0;
+}
+
+const describeStatus = (s: ActionStatus): string => (s === 'blue' ? 'complete' : s.replace('_', ' '));
+
+/** True when the word at `i` is where a field, not prose, would end: nothing more, a percent, a status or an option. */
+function fieldShaped(words: string[], i: number): boolean {
+  const w = words[i];
+  return w === undefined || percentLike(w) || statusOf(w) !== undefined || isOption(w);
+}
+
+/** The first word of the note: refused when it looks like a mistyped field. */
+function checkNoteStart(words: string[], i: number, out: UpdateWords): void {
+  const word = words[i] as string;
+  const bare = word.replace(TRAILING_PUNCTUATION, '');
+  const lower = bare.toLowerCase();
+  const next = words[i + 1];
+  // A valid status or percent here follows one already given and is followed by prose: a note.
+  if (statusOf(word) !== undefined || percentOf(word) !== undefined) return;
+
+  // Percentages that cannot be stored, or written another way.
+  if (percentLike(word)) throw percentProblem(word, words, i, 1);
+  if (/^[-+−–]?\d+([.,]\d+)?$/.test(bare) && next !== undefined) {
+    const unit = next.replace(TRAILING_PUNCTUATION, '').toLowerCase();
+    if (PERCENT_WORDS.has(unit) || (unit === 'per' && /^cent\b/i.test(words[i + 2] ?? ''))) {
+      throw percentProblem(`${bare} ${unit === 'per' ? 'per cent' : unit}`, words, i, unit === 'per' ? 3 : 2);
+    }
+  }
+
+  // Two statuses run together: "amber/green", "red-amber".
+  if (COMPOUND_RAG.test(bare)) {
+    throw new MisreadField(`'${bare}' isn't one status. Give one of: ${STATUS_CHOICES}.`);
+  }
+
+  // A near miss of a status word: "ambr", "gren", "completd".
+  const suggestion = suggestStatusWord(bare);
+  if (suggestion) {
+    throw new MisreadField(`'${bare}' isn't a status, did you mean ${suggestion}?`, replaceWords(words, i, 1, [suggestion]), noteAdvice(bare));
+  }
+
+  // Colours and tracker words that are not statuses, where a status would go.
+  const statusPosition = fieldShaped(words, i + 1);
+  const trackerPair = next !== undefined ? `${lower}-${next.replace(TRAILING_PUNCTUATION, '').toLowerCase()}` : '';
+  if (NOT_STATUS_COLOURS.has(lower) || ((MAYBE_COLOURS.has(lower) || TRACKER_WORDS.has(lower)) && statusPosition)) {
+    throw notAStatus(bare, words, i, 0);
+  }
+  if (TRACKER_WORDS.has(trackerPair) && fieldShaped(words, i + 2)) throw notAStatus(`${bare} ${next}`, words, i, 0);
+
+  // Options written without their colon.
+  if (lower === 'due' && next !== undefined && DATE_START.test(next) && out.due === undefined) {
+    let end = i + 1;
+    while (end + 1 < words.length && DATEISH.test(words[end + 1] as string)) end += 1;
+    const phrase = words.slice(i + 1, end + 1).join(' ');
+    // "due 2 weeks late" is prose; "due 31 March", "due end of June 25", "due 2025/26" name a date.
+    if (!DATE_NAMED.test(phrase) || (/^may\b/i.test(phrase) && !/\d/.test(phrase))) return;
+    throw new MisreadField(
+      `Did you mean to ask for a new due date, ${phrase}? Write due: with a colon: due:"${phrase}".`,
+      replaceWords(words, i, end - i + 1, [`due:${phrase}`]),
+      'A new date goes to the chair for approval, with your note as the reason.',
+    );
+  }
+  const option = /^(deadline|date|eta|link|url|evidence)[:=]/i.exec(word);
+  if (option) {
+    const name = (option[1] as string).toLowerCase();
+    const meant = ['link', 'url', 'evidence'].includes(name) ? 'evidence:' : 'due:';
+    const value = word.slice(option[0].length);
+    throw new MisreadField(`'${name}:' isn't something I record. Did you mean ${meant}${value}?`, replaceWords(words, i, 1, [`${meant}${value}`]));
+  }
+}
+
+function notAStatus(value: string, words: string[], i: number, taken: number): MisreadField {
+  const v = value.replace(TRAILING_PUNCTUATION, '');
+  const suggestion = suggestStatusWord(v);
+  const fix = suggestion && taken > 0 ? replaceWords(words, i, taken, [suggestion]) : undefined;
+  return new MisreadField(
+    suggestion ? `'${v}' isn't a status, did you mean ${suggestion}?` : `'${v}' isn't a status. Give one of: ${STATUS_CHOICES}.`,
+    fix,
+    noteAdvice(v),
+  );
+}
+
+function percentProblem(typed: string, words: string[], i: number, taken: number): MisreadField {
+  const value = typed.replace(TRAILING_PUNCTUATION, '');
+  const number = /^([-+−–]?\d+(?:[.,]\d+)?)\s*(%|pc|pct|percent|per-?cent|per cent)?$/i.exec(value)?.[1] ?? '';
+  const n = Number(number.replace(/[−–]/, '-').replace(',', '.'));
+  const advice = 'Percent complete is a whole number from 0% to 100%, written like 60%.';
+  if (number === '' || Number.isNaN(n)) return new MisreadField(`I couldn't read '${value}' as a percentage.`, undefined, advice);
+  if (n < 0) return new MisreadField(`'${value}' is below 0%: percent complete can't be negative.`, undefined, advice);
+  if (n > 100) return new MisreadField(`'${value}' is over 100%: percent complete goes from 0% to 100%.`, undefined, advice);
+  if (!Number.isInteger(n)) {
+    return new MisreadField(`'${value}' isn't a whole number: give percent complete as a whole number, e.g. ${Math.round(n)}%.`, replaceWords(words, i, taken, [`${Math.round(n)}%`]), advice);
+  }
+  return new MisreadField(`'${value}' isn't how I read percent complete: write ${n}%.`, replaceWords(words, i, taken, [`${n}%`]));
+}
+
+function noteAdvice(word: string): string {
+  return `If '${word}' is the start of your note, write note: before it.`;
+}
+
+function replaceWords(words: string[], i: number, count: number, by: string[]): string[] {
+  return [...words.slice(0, i), ...by, ...words.slice(i + count)].map(displayWord);
+}
+
+/** A word as it would be typed again: quoted phrases get their quotes back. */
+export function displayWord(word: string): string {
+  if (!wasQuoted(word)) return word;
+  const option = /^(due|evidence|note):(.*)$/is.exec(word);
+  return option ? `${option[1]}:"${option[2]}"` : `"${word}"`;
+}
+
+/**
+ * The percent field of a form (Slack modal, Teams card, console): "60", "60%" or "60 percent" (the
+ * field says what the number is). Anything else gets a specific answer: "-5", "101", "60.5", "lots".
+ */
+export function readPercentText(typed: string): { percent: number } | { problem: string } {
+  const value = typed.trim();
+  const m = /^([-+−–]?\d+(?:[.,]\d+)?)\s*(%|pc|pct|percent|per-?cent|per cent)?$/i.exec(value);
+  const n = m ? Number((m[1] as string).replace(/[−–]/, '-').replace(',', '.')) : Number.NaN;
+  if (Number.isNaN(n)) return { problem: `I couldn't read '${value}' as a percentage: give a whole number from 0 to 100, e.g. 60.` };
+  if (n < 0) return { problem: `'${value}' is below 0: percent complete is a whole number from 0 to 100.` };
+  if (n > 100) return { problem: `'${value}' is over 100: percent complete is a whole number from 0 to 100.` };
+  if (!Number.isInteger(n)) return { problem: `'${value}' isn't a whole number: give a whole number from 0 to 100, e.g. ${Math.round(n)}.` };
+  return { percent: n };
+}
