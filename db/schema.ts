@@ -388,6 +388,8 @@ export const dueDateChanges = sqliteTable(
     state: text('state').notNull(),
     decidedBy: integer('decided_by').references(() => people.id),
     decidedAt: text('decided_at'),
+    /** What the chair or officer said when deciding (a rejection's reason). */
+    decisionNote: text('decision_note'),
     updateId: integer('update_id').references(() => updates.id),
   },
   (t) => [

@@ -13,6 +13,7 @@ import { inTransaction } from '../store/database.js';
 import { currentHolders, findRole, handOverRole } from '../store/roles-repository.js';
 import { decideDateChange, pendingDateChange } from '../store/updates-repository.js';
 import { findActionOrExplain, readRef } from './action-lookup.js';
+import { queueDateDecisionNotice } from './date-change-notices.js';
 import { findPersonOrExplain } from './person-lookup.js';
 import { describeOwner } from './shared.js';
 import { defineCommand, PermissionError, UserError } from './types.js';
@@ -30,9 +31,9 @@ export const assignCommand = defineCommand({
     return { ref: m?.ref, typed: args[0] ?? '', target: (asRole ? rest.slice(1) : rest).join(' '), asRole };
   },
   schema: z.object({
-    ref: z.string({ message: 'start with the action ref, e.g. /send assign ND-1.2 jamie@example.org' }),
+    ref: z.string({ message: 'Start with the action ref, e.g. /send assign ND-1.2 jamie@example.org.' }),
     typed: z.string(),
-    target: z.string().min(1, 'say who: a person’s email, or "role <role name>"'),
+    target: z.string().min(1, 'Say who: a person’s email, or "role <role name>".'),
     asRole: z.boolean(),
   }),
   handle: (ctx, input) => {
@@ -71,8 +72,8 @@ export const handoverCommand = defineCommand({
     return { role: m?.[1]?.trim() ?? '', person: m?.[2]?.trim() ?? '', confirm };
   },
   schema: z.object({
-    role: z.string().min(1, 'say which role and who takes it over, e.g. /send handover Head of SEND to riley@example.org'),
-    person: z.string().min(1, 'say who takes the role over, e.g. … to riley@example.org'),
+    role: z.string().min(1, 'Say which role and who takes it over, e.g. /send handover Head of SEND to riley@example.org.'),
+    person: z.string().min(1, 'Say who takes the role over, e.g. … to riley@example.org.'),
     confirm: z.boolean(),
   }),
   handle: (ctx, input) => {
@@ -101,14 +102,28 @@ export const handoverCommand = defineCommand({
 });
 
 function decide(decision: 'approved' | 'rejected') {
+  const verb = decision === 'approved' ? 'approve' : 'reject';
   return defineCommand({
-    name: decision === 'approved' ? 'approve' : 'reject',
-    summary: `chairs and admins: ${decision === 'approved' ? 'approve' : 'reject'} a requested new due date`,
-    usage: `/send ${decision === 'approved' ? 'approve' : 'reject'} <ref> [note]`,
-    examples: [`/send ${decision === 'approved' ? 'approve' : 'reject'} ND-1.2`],
+    name: verb,
+    summary: `chairs and admins: ${verb} a requested new due date${decision === 'rejected' ? ', saying why' : ''}`,
+    usage: decision === 'approved' ? '/send approve <ref> [note]' : '/send reject <ref> <reason>',
+    examples: decision === 'approved' ? ['/send approve ND-3.5', '/send approve ND-3.5 agreed at the October board'] : ['/send reject ND-3.5 no capacity until April'],
     access: 'anyone',
-    parse: (args) => ({ ref: readRef(args)?.ref, typed: args[0] ?? '' }),
-    schema: z.object({ ref: z.string().optional(), typed: z.string().min(1, 'say which action, e.g. ND-1.2') }),
+    parse: (args) => {
+      const m = readRef(args);
+      const rest = args.slice(m?.consumed ?? 1);
+      // "to:2025-04-30" (the Approve button adds it): the decision is for that date only, so an old
+      // message cannot approve a newer request.
+      const guard = /^to:(\d{4}-\d{2}-\d{2})$/i.exec(rest[0] ?? '');
+      const note = (guard ? rest.slice(1) : rest).join(' ').trim();
+      return { ref: m?.ref, typed: args[0] ?? '', toDue: guard?.[1], note: note || undefined };
+    },
+    schema: z.object({
+      ref: z.string().optional(),
+      typed: z.string().min(1, `Say which action, e.g. /send ${verb} ND-3.5${decision === 'rejected' ? ' no capacity until April' : ''}.`),
+      toDue: z.string().optional(),
+      note: z.string().max(3000, 'That note is over 3,000 characters: please shorten it.').optional(),
+    }),
     handle: (ctx, input) => {
       const action = findActionOrExplain(ctx.db, input.typed, input.ref);
       const facts = loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
@@ -117,16 +132,29 @@ function decide(decision: 'approved' | 'rejected') {
       }
       const pending = pendingDateChange(ctx.db, action.id);
       if (!pending) throw new UserError(`${action.ref} has no date change waiting for a decision.`);
+      if (input.toDue && input.toDue !== pending.toDue) {
+        throw new UserError(
+          `The request for ${action.ref} has changed: it now asks for ${formatDate(pending.toDue)}, not ${formatDate(input.toDue)}.`,
+          `To decide the new request: /send ${verb} ${action.ref}${decision === 'rejected' ? ' <reason>' : ''}. Nothing was changed.`,
+        );
+      }
+      // The person who asked is told why; a rejection without a reason leaves them guessing.
+      if (decision === 'rejected' && !input.note) {
+        throw new UserError(`Say why you are rejecting the new date for ${action.ref}: ${pending.requestedByName ?? 'the person who asked'} is told your reason.`, `Example: /send reject ${action.ref} no capacity until April. Nothing was changed.`);
+      }
       const at = toStoredInstant(ctx.clock.now());
-      inTransaction(ctx.db, () => {
-        decideDateChange(ctx.db, pending.id, decision, ctx.caller.id, at);
-        recordAudit(ctx.db, { at, actorPersonId: ctx.caller.id, event: `date_change.${decision}`, entity: action.ref, detail: { from: pending.fromDue, to: pending.toDue } });
+      const note = input.note ?? null;
+      const told = inTransaction(ctx.db, () => {
+        decideDateChange(ctx.db, pending.id, decision, ctx.caller.id, at, note);
+        recordAudit(ctx.db, { at, actorPersonId: ctx.caller.id, event: `date_change.${decision}`, entity: action.ref, detail: { from: pending.fromDue, to: pending.toDue, note } });
+        return queueDateDecisionNotice(ctx.db, action, pending, { state: decision, by: ctx.caller, note }, at);
       });
+      const toldWho = told && pending.requestedByName ? ` ${pending.requestedByName} will be told.` : '';
       return reply(
         'success',
         decision === 'approved'
-          ? `Approved: ${action.ref} is now due ${formatDate(pending.toDue)} (was ${formatDate(pending.fromDue)}; baseline ${formatDate(action.baselineDue)} kept).`
-          : `Rejected: ${action.ref} stays due ${formatDate(action.due)}.`,
+          ? `Approved: ${action.ref} is now due ${formatDate(pending.toDue)} (was ${formatDate(pending.fromDue)}; baseline ${formatDate(action.baselineDue)} kept).${toldWho}`
+          : `Rejected: ${action.ref} stays due ${formatDate(action.due)}.${toldWho}`,
       );
     },
   });

@@ -16,7 +16,7 @@ export const statusCommand = defineCommand({
   examples: ['/send status ND-1.2', '/send history TR-2.1'],
   access: 'anyone',
   parse: (args, rawArgs) => ({ ref: readRef(args)?.ref, typed: rawArgs }),
-  schema: z.object({ ref: z.string().optional(), typed: z.string().min(1, 'say which action, e.g. /send status ND-1.2') }),
+  schema: z.object({ ref: z.string().optional(), typed: z.string().min(1, 'Say which action, e.g. /send status ND-1.2.') }),
   handle: (ctx, input) => {
     const action = findActionOrExplain(ctx.db, input.typed, input.ref);
     const trail = listUpdates(ctx.db, action.id).map((u) => ({
@@ -29,12 +29,23 @@ export const statusCommand = defineCommand({
               .join(', ') || '(no details)'
       }${u.kind === 'correction' ? ' [correction]' : ''}`,
     }));
-    const changes = listDateChanges(ctx.db, action.id).map((c) => ({
-      at: c.requestedAt,
-      line: `${formatShortInstant(c.requestedAt)} · date ${c.state === 'imported' ? 'changed by plan file' : `change ${c.state}`}: ${formatDate(c.fromDue)} → ${formatDate(c.toDue)}${
-        c.requestedByName ? ` (asked by ${c.requestedByName}${c.reason ? `: ${c.reason}` : ''})` : ''
-      }`,
-    }));
+    // A request and its decision are two entries: who asked and why, then who decided, when and why.
+    const changes = listDateChanges(ctx.db, action.id).flatMap((c) => {
+      const move = `${formatDate(c.fromDue)} → ${formatDate(c.toDue)}`;
+      if (c.state === 'imported') return [{ at: c.requestedAt, line: `${formatShortInstant(c.requestedAt)} · date changed by plan file: ${move}` }];
+      const open = c.state === 'pending' ? ', waiting for a decision' : c.state === 'superseded' ? ', replaced by a later request' : '';
+      const entries = [
+        {
+          at: c.requestedAt,
+          line: `${formatShortInstant(c.requestedAt)} · date change requested by ${c.requestedByName ?? 'unknown'}: ${move}${c.reason ? ` (reason: ${c.reason})` : ''}${open}`,
+        },
+      ];
+      if ((c.state === 'approved' || c.state === 'rejected') && c.decidedAt) {
+        const said = c.decisionNote ? ` (${c.state === 'rejected' ? 'reason' : 'note'}: ${c.decisionNote})` : '';
+        entries.push({ at: c.decidedAt, line: `${formatShortInstant(c.decidedAt)} · date change ${c.state} by ${c.decidedByName ?? 'unknown'}: ${move}${said}` });
+      }
+      return entries;
+    });
     const lines = [...trail, ...changes].sort((a, b) => a.at.localeCompare(b.at)).map((l) => l.line);
     return reply('info', `${action.ref}: ${STATUS_SHORT[action.status]}, ${lines.length} entries`, [
       heading(`${action.ref} · ${shortTitle(action.text, 140)}`),

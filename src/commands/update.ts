@@ -4,16 +4,18 @@ import type { ActionStatus } from '../../db/schema.js';
 import { toStoredInstant } from '../clock.js';
 import { readDeadline } from '../domain/deadlines.js';
 import { updateRight } from '../domain/permissions.js';
-import { readStatusWord, STATUS_SHORT, STATUS_WORD_LIST } from '../domain/status.js';
+import { STATUS_CHOICES, STATUS_SHORT, STATUS_WORD_LIST, statusPercentConflict } from '../domain/status.js';
 import { fields, reply, type Reply, text } from '../render/reply.js';
-import { formatDate } from '../render/format.js';
+import { formatDate, shortTitle } from '../render/format.js';
 import { type ActionView, listActionViews } from '../store/actions-repository.js';
 import { recordAudit } from '../store/audit-repository.js';
 import { loadCallerFacts } from '../store/caller-repository.js';
 import { inTransaction } from '../store/database.js';
 import { recordUpdate, requestDateChange } from '../store/updates-repository.js';
 import { findActionOrExplain, looksLikeRef, readRef } from './action-lookup.js';
-import { myActionChoices, whoCanUpdate } from './shared.js';
+import { queueDateRequestNotices } from './date-change-notices.js';
+import { lastUpdateText, myActionChoices, whoCanUpdate } from './shared.js';
+import { MisreadField, parseUpdateWords } from './update-words.js';
 import { type CommandContext, defineCommand, PermissionError, UserError } from './types.js';
 
 export interface UpdateInput {
@@ -31,78 +33,31 @@ export interface UpdateInput {
   noChange?: boolean;
 }
 
-const TWO_WORD_STATUSES = new Set(['on track', 'off track', 'at risk', 'not started', 'not yet started']);
-const DATEISH = /^(\d{1,4}(st|nd|rd|th)?[,.]?|\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?|\d{4}-\d{2}-\d{2}|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|end|of|the|by|q[1-4]|\d{2,4}\/\d{2,4}|term|autumn|spring|summer|[–-])$/i;
-
-/** Splits the words after the ref into status, percent, options and the note. */
-export function parseUpdateWords(words: string[]): Omit<UpdateInput, 'ref' | 'typedRef'> & { problems: string[] } {
-  const out: Omit<UpdateInput, 'ref' | 'typedRef'> & { problems: string[] } = { problems: [] };
-  const noteWords: string[] = [];
-  let leading = true;
-  for (let i = 0; i < words.length; i += 1) {
-    const word = words[i] as string;
-    const lower = word.toLowerCase();
-    if (lower.startsWith('due:')) {
-      let phrase = word.slice(4);
-      if (phrase === '' || DATEISH.test(phrase)) {
-        while (i + 1 < words.length && DATEISH.test(words[i + 1] as string)) {
-          phrase = `${phrase} ${words[i + 1]}`.trim();
-          i += 1;
-        }
-      }
-      if (!phrase) out.problems.push('due: needs a date, e.g. due:"30 June 25"');
-      out.due = phrase;
-      continue;
-    }
-    if (lower.startsWith('evidence:')) {
-      out.evidenceUrl = word.slice('evidence:'.length);
-      continue;
-    }
-    if (leading) {
-      const pair = i + 1 < words.length ? `${lower} ${(words[i + 1] as string).toLowerCase()}` : '';
-      if (TWO_WORD_STATUSES.has(pair) && !out.status) {
-        out.status = readStatusWord(pair);
-        i += 1;
-        continue;
-      }
-      const status = readStatusWord(word);
-      if (status && !out.status) {
-        out.status = status;
-        continue;
-      }
-      const pct = /^(\d{1,3}(?:\.\d+)?)%$/.exec(word);
-      if (pct && out.percent === undefined) {
-        out.percent = Number(pct[1]);
-        continue;
-      }
-      leading = false;
-    }
-    noteWords.push(word);
-  }
-  if (noteWords.length) out.note = noteWords.join(' ');
-  return out;
-}
-
 export const updateSchema = z
   .object({
     typedRef: z.string().optional(),
     ref: z.string().optional(),
-    status: z.enum(['not_started', 'green', 'amber', 'red', 'blue']).optional(),
+    status: z.enum(['not_started', 'green', 'amber', 'red', 'blue'], { message: `Choose a status: ${STATUS_CHOICES}.` }).optional(),
     percent: z
-      .number()
-      .int('percent must be a whole number, e.g. 60%')
-      .min(0, 'percent must be between 0% and 100%')
-      .max(100, 'percent must be between 0% and 100%')
+      .number({ message: 'Percent complete must be a whole number from 0 to 100, e.g. 60%.' })
+      .int('Percent complete must be a whole number, e.g. 60%.')
+      .min(0, 'Percent complete must be between 0% and 100%.')
+      .max(100, 'Percent complete must be between 0% and 100%.')
       .optional(),
-    note: z.string().trim().max(3000, 'the note is over 3,000 characters').optional(),
-    evidenceUrl: z.url({ protocol: /^https?$/, message: 'evidence must be a web link starting https://, e.g. evidence:https://sharepoint.example.org/doc' }).optional(),
+    note: z.string().trim().max(3000, 'The note is over 3,000 characters: please shorten it.').optional(),
+    evidenceUrl: z
+      .url({ protocol: /^https?$/, message: 'Evidence must be a web link starting https://, e.g. https://sharepoint.example.org/doc.' })
+      .optional(),
     due: z.string().trim().optional(),
-    dueReason: z.string().trim().max(3000).optional(),
+    dueReason: z.string().trim().max(3000, 'The reason for the new date is over 3,000 characters: please shorten it.').optional(),
     noChange: z.boolean().optional(),
     problems: z.array(z.string()).default([]),
   })
   .superRefine((v, ctx) => {
     for (const p of v.problems) ctx.addIssue({ code: 'custom', message: p });
+    // Checked for the typed command and both forms alike; the form puts it under the percent field.
+    const conflict = statusPercentConflict(v.status, v.percent);
+    if (conflict) ctx.addIssue({ code: 'custom', message: conflict, path: ['percent'] });
   });
 
 export const updateCommand = defineCommand({
@@ -126,11 +81,22 @@ export const updateCommand = defineCommand({
       }
       return { problems: [] };
     }
-    return { typedRef: args.slice(0, match.consumed).join(' '), ref: match.ref, ...parseUpdateWords(args.slice(match.consumed)) };
+    return { typedRef: args.slice(0, match.consumed).join(' '), ref: match.ref, ...readUpdateWords(match.ref, args.slice(match.consumed)) };
   },
   schema: updateSchema,
   handle: (ctx, input) => applyUpdate(ctx, input),
 });
+
+/** The words after the ref; a mistyped field becomes a specific refusal with the command as probably meant. */
+function readUpdateWords(ref: string, words: string[]) {
+  try {
+    return parseUpdateWords(words);
+  } catch (error) {
+    if (!(error instanceof MisreadField)) throw error;
+    const hint = [error.advice, 'Nothing was saved.', error.corrected ? `Try: /send update ${ref} ${error.corrected.join(' ')}`.trimEnd() : null];
+    throw new UserError(error.message, hint.filter(Boolean).join(' '));
+  }
+}
 
 /**
  * A readable record of a form submission, kept as the update's raw text like a typed command.
@@ -158,7 +124,12 @@ export function applyUpdate(ctx: CommandContext, input: UpdateInput): Reply {
   }
   const hasContent =
     input.noChange || input.status || input.percent !== undefined || input.note || input.evidenceUrl || input.due;
-  if (!hasContent) return updateForm(ctx, action.ref);
+  if (!hasContent) return updateForm(ctx, action);
+  if (!input.noChange) {
+    // Against the action's current status when none was given: "ND-1.2 40%" on a completed action.
+    const conflict = statusPercentConflict(input.status ?? action.status, input.percent, input.status ? undefined : { ref: action.ref });
+    if (conflict) throw new UserError(conflict, 'Nothing was saved.', 'percent');
+  }
 
   const at = toStoredInstant(ctx.clock.now());
   let newDue: string | null = null;
@@ -168,6 +139,7 @@ export function applyUpdate(ctx: CommandContext, input: UpdateInput): Reply {
       throw new UserError(
         `I couldn't read "${input.due}" as a date.`,
         'Write the new date like due:"30 June 25", due:2025-06-30 or due:"end of summer term 2025". Nothing was saved.',
+        'due',
       );
     }
     newDue = deadline.due;
@@ -175,12 +147,14 @@ export function applyUpdate(ctx: CommandContext, input: UpdateInput): Reply {
       throw new UserError(
         `Say why ${action.ref} needs a new date: the chair sees the reason with the request.`,
         `Example: /send update ${action.ref} due:"${input.due}" waiting for the new contract. Nothing was saved.`,
+        'dueReason',
       );
     }
   }
   const status = input.noChange ? undefined : input.status;
   const percent = input.noChange ? undefined : input.percent;
 
+  let told = 0;
   const result = inTransaction(ctx.db, () => {
     const updateId = recordUpdate(ctx.db, {
       actionId: action.id,
@@ -206,6 +180,7 @@ export function applyUpdate(ctx: CommandContext, input: UpdateInput): Reply {
         reason: input.dueReason ?? input.note ?? null,
         updateId,
       });
+      told = queueDateRequestNotices(ctx.db, action, { id: changeId, fromDue: action.due, toDue: newDue, phrase: input.due, reason: input.dueReason ?? input.note ?? null }, ctx.caller, at);
     }
     if (right === 'admin' || right === 'delegate') {
       recordAudit(ctx.db, { at, actorPersonId: ctx.caller.id, event: `update.by_${right}`, entity: action.ref, detail: { updateId } });
@@ -225,7 +200,7 @@ export function applyUpdate(ctx: CommandContext, input: UpdateInput): Reply {
   if (result.changeId && newDue) {
     blocks.push(
       text(
-        `Date change requested: ${formatDate(action.due)} → ${formatDate(newDue)}. The chair will see it with your reason; the due date stays ${formatDate(action.due)} until it is approved (baseline ${formatDate(action.baselineDue)}).`,
+        `Date change requested: ${formatDate(action.due)} → ${formatDate(newDue)}. ${told > 0 ? `The chair${told === 1 ? ' has' : 's have'} been sent it with your reason` : 'The chair will see it with your reason'}; the due date stays ${formatDate(action.due)} until it is approved (baseline ${formatDate(action.baselineDue)}).`,
       ),
     );
   }
@@ -234,14 +209,31 @@ export function applyUpdate(ctx: CommandContext, input: UpdateInput): Reply {
   return reply('success', `${what}${on}.`, blocks);
 }
 
-function updateForm(ctx: CommandContext, ref?: string): Reply {
+/** The form; for one action, with where it stands now so the person can see what they are changing. */
+function updateForm(ctx: CommandContext, action?: ActionView): Reply {
   const choices = myActionChoices(ctx);
-  if (choices.length === 0 && !ref) {
+  if (choices.length === 0 && !action) {
     return reply('info', 'You have no actions to update.', [
       text('If you should have, ask a programme officer to check your role: /send who <ref> shows who owns an action.'),
     ]);
   }
-  return reply('info', ref ? `Update ${ref}` : 'Which action do you want to update?', [
-    text('Reply with /send update <ref> [status] [NN%] [note…], or use the form.'),
-  ], { form: { choices, ...(ref ? { ref } : {}) } });
+  if (!action) {
+    return reply('info', 'Which action do you want to update?', [text('Reply with /send update <ref> [status] [NN%] [note…], or use the form.')], {
+      form: { choices },
+    });
+  }
+  return reply(
+    'info',
+    `Update ${action.ref}`,
+    [
+      fields([
+        ['Action', shortTitle(action.text, 140)],
+        ['Status', `${STATUS_SHORT[action.status]}${action.percent !== null ? ` (${action.percent}%)` : ''}`],
+        ['Due', formatDate(action.due)],
+        ['Last update', lastUpdateText(action)],
+      ]),
+      text(`Reply with /send update ${action.ref} [status] [NN%] [note…], or use the form.`),
+    ],
+    { form: { choices, ref: action.ref } },
+  );
 }

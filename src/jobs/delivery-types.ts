@@ -2,7 +2,18 @@
 // retries and backoff; an adapter makes ONE attempt and says what happened.
 import type { Reply } from '../render/reply.js';
 
-export type NotificationKind = 'nudge' | 'reminder' | 'overdue' | 'chair_digest' | 'channel_digest' | 'weekly_digest' | 'dead_letter';
+export type NotificationKind =
+  | 'nudge'
+  | 'reminder'
+  | 'overdue'
+  | 'chair_digest'
+  | 'channel_digest'
+  | 'weekly_digest'
+  | 'dead_letter'
+  /** A chair is told a new due date was asked for (with an Approve button). */
+  | 'date_request'
+  /** The person who asked for a new due date is told the decision. */
+  | 'date_decision';
 
 /** What an outbox row carries: a neutral Reply (rendered per platform at send time) plus context. */
 export interface NotificationPayload {

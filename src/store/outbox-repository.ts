@@ -250,3 +250,16 @@ export function releaseHeld(db: Db, key: string, next: { notBefore: string; reci
     .run(next.notBefore, next.recipientPersonId, JSON.stringify(next.payload), key, next.notBefore, now);
   return result.changes === 1;
 }
+
+/**
+ * Skips every undelivered row whose key starts with `keyPrefix` (e.g. the notices of a date-change
+ * request once it has been decided). Leased rows are left to finish. Returns how many were skipped.
+ */
+export function skipOpenByKeyPrefix(db: Db, keyPrefix: string, reason: string, now: string): number {
+  return db.$client
+    .prepare(
+      `update outbox set status = 'skipped', last_error = ?
+       where substr(key, 1, length(?)) = ? and ${OPEN} and (lease_until is null or lease_until <= ?)`,
+    )
+    .run(reason, keyPrefix, keyPrefix, now).changes;
+}

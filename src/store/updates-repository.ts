@@ -1,5 +1,6 @@
 // Updates are append-only and date changes keep the baseline: the trail a partnership shows inspectors.
 import { and, asc, desc, eq } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { type ActionStatus, actions, dueDateChanges, people, updates } from '../../db/schema.js';
 import type { Db } from './database.js';
 
@@ -78,17 +79,20 @@ export function listUpdates(db: Db, actionId: number): UpdateRow[] {
     .all();
 }
 
-export type DateChange = typeof dueDateChanges.$inferSelect & { requestedByName: string | null };
+export type DateChange = typeof dueDateChanges.$inferSelect & { requestedByName: string | null; decidedByName: string | null };
+
+const decider = alias(people, 'decider');
 
 export function listDateChanges(db: Db, actionId: number): DateChange[] {
   return db
-    .select({ change: dueDateChanges, requestedByName: people.name })
+    .select({ change: dueDateChanges, requestedByName: people.name, decidedByName: decider.name })
     .from(dueDateChanges)
     .leftJoin(people, eq(people.id, dueDateChanges.requestedBy))
+    .leftJoin(decider, eq(decider.id, dueDateChanges.decidedBy))
     .where(eq(dueDateChanges.actionId, actionId))
     .orderBy(asc(dueDateChanges.requestedAt), asc(dueDateChanges.id))
     .all()
-    .map((r) => ({ ...r.change, requestedByName: r.requestedByName }));
+    .map((r) => ({ ...r.change, requestedByName: r.requestedByName, decidedByName: r.decidedByName }));
 }
 
 export function pendingDateChange(db: Db, actionId: number): DateChange | undefined {
@@ -99,7 +103,7 @@ export function pendingDateChange(db: Db, actionId: number): DateChange | undefi
     .where(and(eq(dueDateChanges.actionId, actionId), eq(dueDateChanges.state, 'pending')))
     .orderBy(desc(dueDateChanges.id))
     .get();
-  return row ? { ...row.change, requestedByName: row.requestedByName } : undefined;
+  return row ? { ...row.change, requestedByName: row.requestedByName, decidedByName: null } : undefined;
 }
 
 export interface NewDateChangeRequest {
@@ -136,11 +140,17 @@ export function requestDateChange(db: Db, request: NewDateChangeRequest): number
     .get().id;
 }
 
-/** Approving moves the action's due date; the baseline on the action is never touched. */
-export function decideDateChange(db: Db, changeId: number, decision: 'approved' | 'rejected', deciderId: number, at: string): void {
+/**
+ * Records who decided, when and what they said; approving moves the action's due date. The baseline
+ * on the action is never touched.
+ */
+export function decideDateChange(db: Db, changeId: number, decision: 'approved' | 'rejected', deciderId: number, at: string, note: string | null = null): void {
   const change = db.select().from(dueDateChanges).where(eq(dueDateChanges.id, changeId)).get();
   if (!change) throw new Error(`date change ${changeId} not found`);
-  db.update(dueDateChanges).set({ state: decision, decidedBy: deciderId, decidedAt: at }).where(eq(dueDateChanges.id, changeId)).run();
+  db.update(dueDateChanges)
+    .set({ state: decision, decidedBy: deciderId, decidedAt: at, decisionNote: note })
+    .where(eq(dueDateChanges.id, changeId))
+    .run();
   if (decision === 'approved') {
     db.update(actions).set({ due: change.toDue, updatedAt: at }).where(eq(actions.id, change.actionId)).run();
   }

@@ -95,7 +95,7 @@ describe('update', () => {
     // Only the board's chair (or an admin) decides.
     expect(ask(db, DEMO.headOfSend, 'approve ND-3.5', NOW).tone).toBe('error');
     const approved = ask(db, DEMO.dcs, 'approve ND-3.5', NOW);
-    expect(approved.summary).toBe('Approved: ND-3.5 is now due 30 Apr 2025 (was 28 Feb 2025; baseline 28 Feb 2025 kept).');
+    expect(approved.summary).toBe('Approved: ND-3.5 is now due 30 Apr 2025 (was 28 Feb 2025; baseline 28 Feb 2025 kept). Morgan Demo will be told.');
     expect(action('ND-3.5')).toMatchObject({ due: '2025-04-30', baseline: '2025-02-28' });
 
     // A second move later still keeps the very first baseline.
@@ -103,14 +103,14 @@ describe('update', () => {
     ask(db, DEMO.admin, 'approve ND-3.5', NOW);
     expect(action('ND-3.5')).toMatchObject({ due: '2025-06-30', baseline: '2025-02-28' });
     const history = askText(db, DEMO.admin, 'history ND-3.5', NOW);
-    expect(history).toContain('date change approved: 28 Feb 2025 → 30 Apr 2025');
-    expect(history).toContain('date change approved: 30 Apr 2025 → 30 Jun 2025');
+    expect(history).toContain('date change approved by Elaine Demoster: 28 Feb 2025 → 30 Apr 2025');
+    expect(history).toContain('date change approved by Alex Sample: 30 Apr 2025 → 30 Jun 2025');
     expect(history).toContain('Baseline: 28 Feb 2025');
   });
 
   it('reject leaves the date alone', () => {
     ask(db, DEMO.headOfSend, 'update ND-3.5 due:"30 April 25" evaluation delayed', NOW);
-    expect(ask(db, DEMO.dcs, 'reject ND-3.5', NOW).summary).toBe('Rejected: ND-3.5 stays due 28 Feb 2025.');
+    expect(ask(db, DEMO.dcs, 'reject ND-3.5 no capacity until April', NOW).summary).toBe('Rejected: ND-3.5 stays due 28 Feb 2025. Morgan Demo will be told.');
     expect(action('ND-3.5').due).toBe('2025-02-28');
     expect(ask(db, DEMO.dcs, 'approve ND-3.5', NOW).summary).toBe('ND-3.5 has no date change waiting for a decision.');
   });
@@ -121,8 +121,8 @@ describe('bad input is answered specifically and changes nothing', () => {
     ['unknown subcommand', 'updte ND-1.2 green', /I don't know the command "updte"/, /Did you mean update\?/],
     ['unknown ref', 'update ND-9.9 green', /There is no action ND-9\.9\./, /Did you mean ND-/],
     ['not a ref', 'update green 50%', /"green" is not an action reference/, /Usage/],
-    ['percent over 100', 'update ND-1.2 150%', /percent must be between 0% and 100%/, /Example/],
-    ['evidence not a link', 'update ND-1.2 evidence:ftp://x.example note', /evidence must be a web link/, /Usage/],
+    ['percent over 100', 'update ND-1.2 150%', /'150%' is over 100%/, /Nothing was saved/],
+    ['evidence not a link', 'update ND-1.2 evidence:ftp://x.example note', /Evidence must be a web link starting https:\/\//, /Usage/],
     ['unreadable new date', 'update ND-1.2 due:"when pigs fly" because', /couldn't read "when pigs fly"/, /Nothing was saved/],
     ['date change without a reason', 'update ND-1.2 due:2025-06-30', /Say why ND-1\.2 needs a new date/, /Example/],
     ['NHS number', 'update ND-1.2 amber child 943 476 5919 waiting', /can’t accept/, /NHS number/],

@@ -6,6 +6,7 @@ import { fixedClock } from '../../src/clock.js';
 import { runCommandText } from '../../src/commands/router.js';
 import { myActionChoices } from '../../src/commands/shared.js';
 import { createHttpServer } from '../../src/http/http-server.js';
+import { deliverDue } from '../../src/jobs/deliver.js';
 import type { NotificationPayload } from '../../src/jobs/delivery-types.js';
 import { createSlackApp } from '../../src/platforms/slack/slack-app.js';
 import { createSlackDelivery } from '../../src/platforms/slack/slack-delivery.js';
@@ -227,6 +228,31 @@ describe('Slack app over HTTP', () => {
       expect(dbFingerprint(db)).toBe(before);
     });
 
+    it.each([
+      // submitted, block, what the person is told
+      [{ status: 'blue', percent: '50', note: 'nearly there' }, UPDATE_MODAL_BLOCKS.percent, 'Complete means 100%, but you gave 50%.'],
+      [{ status: 'green', percent: '100', note: 'finished' }, UPDATE_MODAL_BLOCKS.percent, '100% means finished, but you said green.'],
+      [{ status: 'amber', percent: '60.5' }, UPDATE_MODAL_BLOCKS.percent, "'60.5' isn't a whole number: give a whole number from 0 to 100, e.g. 61."],
+      [{ status: 'amber', percent: '-5' }, UPDATE_MODAL_BLOCKS.percent, "'-5' is below 0"],
+    ])('refuses %o under its field, in the user’s words, and stores nothing', async (values, block, message) => {
+      const before = dbFingerprint(db);
+      const res = await postInteraction(baseUrl, SECRET, viewSubmissionPayload({ userId: MORGAN, callbackId: UPDATE_MODAL_CALLBACK_ID, values: modalValues({ ref: 'ND-1.1', ...values }) }));
+      expect(res.status).toBe(200);
+      const errors = (res.json as { response_action: string; errors: Record<string, string> }).errors;
+      expect(Object.keys(errors)).toEqual([block]);
+      expect(errors[block]).toContain(message);
+      expect(errors[block]).not.toMatch(/percent:|evidenceUrl|Invalid input/);
+      expect(dbFingerprint(db)).toBe(before);
+    });
+
+    it('refuses a percent alone on a completed action under the percent field, and stores nothing', async () => {
+      runCommandText({ db, clock: fixedClock(NOW) }, person(db, DEMO.headOfSend), 'slack', '/send update ND-1.1 complete signed off');
+      const before = dbFingerprint(db);
+      const res = await postInteraction(baseUrl, SECRET, viewSubmissionPayload({ userId: MORGAN, callbackId: UPDATE_MODAL_CALLBACK_ID, values: modalValues({ ref: 'ND-1.1', percent: '80' }) }));
+      expect(res.json).toMatchObject({ response_action: 'errors', errors: { [UPDATE_MODAL_BLOCKS.percent]: expect.stringContaining('ND-1.1 is marked complete') } });
+      expect(dbFingerprint(db)).toBe(before);
+    });
+
     it('returns every field error at once: evidence, NHS number, date without a reason', async () => {
       const before = dbFingerprint(db);
       const res = await postInteraction(
@@ -385,6 +411,48 @@ describe('Slack app over HTTP', () => {
       await postInteraction(baseUrl, SECRET, blockActionPayload({ userId: ALEX, actionId: `${ACTION_IDS.buttonPrefix}confirm`, value: confirm?.value ?? '', responseUrl: api.responseUrl() }));
       const [, , done] = await api.waitForCalls('response_url', 3, 3000);
       expect(String(done?.body.text)).toContain('Head of SEND handed from Morgan Demo to Leah Testbury');
+    });
+  });
+
+  describe('date-change requests', () => {
+    it('tell the chair through the outbox; the chair’s Approve button decides; the requester is told, each once', async () => {
+      const ELAINE = 'U0DEMO21'; // Director of Children’s Services: chairs the SEND Partnership Board
+      await slash(MORGAN, 'update ND-3.5 due:"30 April 25" evaluation delayed by the provider');
+      const [ack] = await api.waitForCalls('response_url', 1, 3000);
+      expect(textOf(ack)).toContain('Date change requested');
+      const adapters = [createSlackDelivery({ client: new WebClient('xoxb-e2e', { slackApiUrl: api.apiUrl, retryConfig: { retries: 0 } }) })];
+      const clock = fixedClock('2024-11-18T10:05');
+
+      await deliverDue({ db, clock, adapters, random: () => 0 });
+      // Messages from the outbox carry their key (a confirmation DM from an earlier test may still arrive).
+      const outboxPosts = () =>
+        api.callsTo('chat.postMessage').filter((c) => String((c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? '').startsWith('date-'));
+      const toChair = outboxPosts();
+      expect(toChair).toHaveLength(1);
+      expect(toChair[0]?.body.channel).toBe(`D${ELAINE}`);
+      expect(String(toChair[0]?.body.text)).toContain('Morgan Demo asks to move ND-3.5 from 28 Feb 2025 to 30 Apr 2025');
+      expect(textOf(toChair[0])).toContain('evaluation delayed by the provider');
+      const blocks = toChair[0]?.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[];
+      const approve = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === `${ACTION_IDS.buttonPrefix}confirm`);
+      expect(approve?.value).toBe('/send approve ND-3.5 to:2025-04-30');
+
+      await postInteraction(baseUrl, SECRET, blockActionPayload({ userId: ELAINE, actionId: `${ACTION_IDS.buttonPrefix}confirm`, value: approve?.value ?? '', responseUrl: api.responseUrl() }));
+      const [, decided] = await api.waitForCalls('response_url', 2, 3000);
+      expect(String(decided?.body.text)).toContain('Approved: ND-3.5 is now due 30 Apr 2025');
+      expect(db.$client.prepare("select p.email, c.decided_at, c.state from due_date_changes c join people p on p.id = c.decided_by").get()).toEqual({
+        email: DEMO.dcs,
+        decided_at: '2024-11-18T10:00:00.000Z',
+        state: 'approved',
+      });
+
+      await deliverDue({ db, clock, adapters, random: () => 0 });
+      const posts = outboxPosts();
+      expect(posts).toHaveLength(2);
+      expect(posts[1]?.body.channel).toBe(`D${MORGAN}`);
+      expect(String(posts[1]?.body.text)).toBe('Elaine Demoster approved your new date for ND-3.5: now due 30 Apr 2025');
+      // Nothing more to send, however often delivery runs.
+      await deliverDue({ db, clock, adapters, random: () => 0 });
+      expect(outboxPosts()).toHaveLength(2);
     });
   });
 

@@ -3,6 +3,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CloudAdapter } from 'botbuilder';
 import { fixedClock } from '../../../src/clock.js';
+import { runCommandText } from '../../../src/commands/router.js';
+import { deliverDue } from '../../../src/jobs/deliver.js';
 import type { OutgoingMessage, Recipient } from '../../../src/jobs/delivery-types.js';
 import { SendbotBotFrameworkAuthentication, TeamsStartError } from '../../../src/platforms/teams/teams-auth.js';
 import { createTeamsDelivery, createTeamsDeliveryFromConfig } from '../../../src/platforms/teams/teams-delivery.js';
@@ -14,6 +16,7 @@ import {
   upsertConversationReference,
 } from '../../../src/store/conversation-references-repository.js';
 import { closeDatabase, type Db } from '../../../src/store/database.js';
+import { listOutbox } from '../../../src/store/outbox-repository.js';
 import { findPersonByEmail, type Person } from '../../../src/store/people-repository.js';
 import { type BotConnectorServer, startBotConnectorServer } from '../../helpers/bot-connector-server.js';
 import { DEMO, demoPlanDb } from '../../helpers/demo-plan-db.js';
@@ -134,6 +137,38 @@ describe('Teams delivery adapter', () => {
     const teams = delivery({ limiter: { delayFor: () => 45_000, record: () => {} } });
     expect(await teams.deliver(message(toMorgan()))).toMatchObject({ ok: false, permanent: false, retryAfterMs: 45_000, error: expect.stringContaining('holding back') });
     expect(posts(CHAT)).toHaveLength(0);
+  });
+
+  it('delivers a date-change request to the chair with an Approve button, and the decision to the requester', async () => {
+    const elaine = findPersonByEmail(db, DEMO.dcs) as Person;
+    const CHAIR_CHAT = 'a:1personal-elaine';
+    const reference: StoredConversationReference = {
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      conversation: { id: CHAIR_CHAT, conversationType: 'personal' },
+      bot: { id: '28:bot-id', name: 'sendbot' },
+      user: { id: '29:demo-21' },
+    };
+    upsertConversationReference(db, { conversationId: CHAIR_CHAT, conversationType: 'personal', personId: elaine.id, teamsUserId: '29:demo-21', serviceUrl: connector.url, reference, at: '2024-11-18T10:00:00.000Z' });
+    const clock = fixedClock('2024-11-18T10:00');
+    expect(runCommandText({ db, clock }, morgan, 'teams', 'update ND-3.5 due:"30 April 25" evaluation delayed').tone).toBe('success');
+    const adapters = [delivery()];
+    await deliverDue({ db, clock, adapters, random: () => 0 });
+    const [request] = posts(CHAIR_CHAT);
+    const card = JSON.stringify(request?.body);
+    expect(card).toContain('Morgan Demo asks to move ND-3.5 from 28 Feb 2025 to 30 Apr 2025');
+    expect(card).toContain('"data":{"sendbot":"button","id":"confirm","value":"/send approve ND-3.5 to:2025-04-30"}');
+
+    expect(runCommandText({ db, clock }, elaine, 'teams', 'reject ND-3.5 no capacity until April').tone).toBe('success');
+    await deliverDue({ db, clock, adapters, random: () => 0 });
+    const decisions = posts(CHAT);
+    expect(decisions).toHaveLength(1);
+    expect(JSON.stringify(decisions[0]?.body)).toContain('Elaine Demoster rejected your new date for ND-3.5: it stays due 28 Feb 2025');
+    expect(JSON.stringify(decisions[0]?.body)).toContain('no capacity until April');
+    expect(listOutbox(db).map((r) => [r.kind, r.status, r.platform])).toEqual([
+      ['date_request', 'sent', 'teams'],
+      ['date_decision', 'sent', 'teams'],
+    ]);
   });
 
   it('is built from configuration only when Teams is configured, and never silently unauthenticated', () => {

@@ -1,0 +1,1 @@
+ALTER TABLE `due_date_changes` ADD `decision_note` text;

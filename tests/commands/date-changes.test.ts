@@ -1,0 +1,103 @@
+// Date-change requests through the real command router and the real delivery loop (console adapter):
+// the decision keeps who, when and why; `history` shows both the request and the decision; the chair
+// is told a request arrived and the requester is told the decision, one message each.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { deliverDue } from '../../src/jobs/deliver.js';
+import { createConsoleDelivery } from '../../src/platforms/console/console-delivery.js';
+import type { Db } from '../../src/store/database.js';
+import { listOutbox } from '../../src/store/outbox-repository.js';
+import { ask, askText, DEMO, dbFingerprint, demoPlanDb } from '../helpers/demo-plan-db.js';
+
+let db: Db;
+beforeEach(async () => {
+  ({ db } = await demoPlanDb());
+});
+
+const id = (email: string) => (db.$client.prepare('select id from people where email = ?').get(email) as { id: number }).id;
+const change = () =>
+  db.$client
+    .prepare('select c.id, c.state, c.decided_at as decidedAt, p.email as decidedBy, c.decision_note as note from due_date_changes c left join people p on p.id = c.decided_by order by c.id desc limit 1')
+    .get() as { id: number; state: string; decidedAt: string | null; decidedBy: string | null; note: string | null };
+
+/** Runs the delivery loop once with a console adapter; returns what it printed. */
+async function deliver(at = '2024-11-19T09:30'): Promise<string> {
+  let printed = '';
+  await deliverDue({ db, clock: fixedClock(at), adapters: [createConsoleDelivery({ write: (s: string) => (printed += s) })], random: () => 0 });
+  return printed;
+}
+
+describe('approve and reject', () => {
+  it('reject keeps who decided, when and the reason; history shows request and decision; each side is told once', async () => {
+    expect(ask(db, DEMO.headOfSend, 'update ND-3.5 amber due:"30 April 25" evaluation delayed by the provider', '2024-11-18T10:00').tone).toBe('success');
+    const requested = change();
+    // The chair of the SEND Partnership Board (the DCS) is told, once, through the outbox.
+    expect(listOutbox(db).map((r) => [r.key, r.kind, r.recipientEmail, r.status])).toEqual([
+      [`date-request:${requested.id}:${id(DEMO.dcs)}`, 'date_request', DEMO.dcs, 'pending'],
+    ]);
+    const toChair = await deliver();
+    expect(toChair).toContain(`sendbot → Elaine Demoster <${DEMO.dcs}> (date request)`);
+    expect(toChair).toContain('Morgan Demo asks to move ND-3.5 from 28 Feb 2025 to 30 Apr 2025');
+    expect(toChair).toContain('Reason: evaluation delayed by the provider');
+    expect(toChair).toContain('To approve: /send approve ND-3.5 to:2025-04-30');
+
+    // A rejection needs a reason: the requester is told it.
+    const before = dbFingerprint(db);
+    const bare = ask(db, DEMO.dcs, 'reject ND-3.5', '2024-11-19T14:00');
+    expect(bare.summary).toBe('Say why you are rejecting the new date for ND-3.5: Morgan Demo is told your reason.');
+    expect(dbFingerprint(db)).toBe(before);
+
+    expect(ask(db, DEMO.dcs, 'reject ND-3.5 no capacity until April', '2024-11-19T14:00').summary).toBe('Rejected: ND-3.5 stays due 28 Feb 2025. Morgan Demo will be told.');
+    expect(change()).toEqual({ id: requested.id, state: 'rejected', decidedAt: '2024-11-19T14:00:00.000Z', decidedBy: DEMO.dcs, note: 'no capacity until April' });
+
+    const history = askText(db, DEMO.clinicalLeadSolent, 'history ND-3.5', '2024-11-20T10:00');
+    expect(history).toContain('18 Nov 2024 10:00 · date change requested by Morgan Demo: 28 Feb 2025 → 30 Apr 2025 (reason: evaluation delayed by the provider)');
+    expect(history).toContain('19 Nov 2024 14:00 · date change rejected by Elaine Demoster: 28 Feb 2025 → 30 Apr 2025 (reason: no capacity until April)');
+    expect(history.indexOf('date change requested')).toBeLessThan(history.indexOf('date change rejected'));
+
+    const toRequester = await deliver('2024-11-19T14:05');
+    expect(toRequester).toContain(`sendbot → Morgan Demo <${DEMO.headOfSend}> (date decision)`);
+    expect(toRequester).toContain('Elaine Demoster rejected your new date for ND-3.5: it stays due 28 Feb 2025');
+    expect(toRequester).toContain('Reason: no capacity until April');
+    expect(toRequester).not.toContain('(date request)');
+    expect(await deliver('2024-11-19T14:10')).toBe('');
+    expect(listOutbox(db).map((r) => [r.kind, r.recipientEmail, r.status])).toEqual([
+      ['date_request', DEMO.dcs, 'sent'],
+      ['date_decision', DEMO.headOfSend, 'sent'],
+    ]);
+  });
+
+  it('approve keeps an optional note, and drops the chair’s notice if the request was decided before it went out', () => {
+    ask(db, DEMO.headOfSend, 'update ND-3.5 due:"30 April 25" evaluation delayed', '2024-11-18T10:00');
+    // Decided by a programme officer in the evening, before the chair's notice could go out.
+    expect(ask(db, DEMO.admin, 'approve ND-3.5 agreed with the chair by phone', '2024-11-18T19:00').tone).toBe('success');
+    expect(change()).toMatchObject({ state: 'approved', decidedBy: DEMO.admin, note: 'agreed with the chair by phone' });
+    expect(askText(db, DEMO.admin, 'history ND-3.5', '2024-11-20T10:00')).toContain(
+      '18 Nov 2024 19:00 · date change approved by Alex Sample: 28 Feb 2025 → 30 Apr 2025 (note: agreed with the chair by phone)',
+    );
+    expect(listOutbox(db).map((r) => [r.kind, r.recipientEmail, r.status, r.lastError])).toEqual([
+      ['date_request', DEMO.dcs, 'skipped', 'approved by Alex Sample before it was sent'],
+      ['date_decision', DEMO.headOfSend, 'pending', null],
+    ]);
+  });
+
+  it('an Approve button from an older request cannot approve a newer one', () => {
+    ask(db, DEMO.headOfSend, 'update ND-3.5 due:"30 April 25" evaluation delayed', '2024-11-18T10:00');
+    ask(db, DEMO.headOfSend, 'update ND-3.5 due:"30 June 25" delayed again', '2024-11-18T11:00');
+    const before = dbFingerprint(db);
+    const stale = ask(db, DEMO.dcs, 'approve ND-3.5 to:2025-04-30', '2024-11-18T12:00');
+    expect(stale.summary).toBe('The request for ND-3.5 has changed: it now asks for 30 Jun 2025, not 30 Apr 2025.');
+    expect(dbFingerprint(db)).toBe(before);
+    expect(ask(db, DEMO.dcs, 'approve ND-3.5 to:2025-06-30', '2024-11-18T12:00').summary).toMatch(/^Approved: ND-3\.5 is now due 30 Jun 2025/);
+    // One notice per request to the chair; the superseded request's history says so.
+    expect(listOutbox(db).filter((r) => r.kind === 'date_request')).toHaveLength(2);
+    expect(askText(db, DEMO.admin, 'history ND-3.5', '2024-11-20T10:00')).toContain('28 Feb 2025 → 30 Apr 2025 (reason: evaluation delayed), replaced by a later request');
+  });
+
+  it('nobody is told their own decision, and a chair who asks is not sent their own request', () => {
+    // An admin asks and approves: no message to themselves either way; the chair is still told of the request.
+    ask(db, DEMO.admin, 'update ND-3.5 due:"30 April 25" agreed at the October board', '2024-11-18T10:00');
+    ask(db, DEMO.admin, 'approve ND-3.5', '2024-11-18T10:05');
+    expect(listOutbox(db).map((r) => [r.kind, r.recipientEmail])).toEqual([['date_request', DEMO.dcs]]);
+  });
+});
