@@ -10,11 +10,12 @@ import { actionsByBoard, type PlanningState } from './planning-state.js';
 import { boardSummaryReply } from './notifications/board-summary.js';
 import { type DigestReplyBuilder, planBoardMeetings } from './notifications/meeting-notifications.js';
 import { planOverdueChasers } from './notifications/overdue-chasers.js';
-import { createPlanContext } from './notifications/plan-context.js';
+import { createPlanContext, type QueuedMessage } from './notifications/plan-context.js';
 import type { PlannedNotification } from './notifications/planned-notification.js';
 import { planWeeklyDigest, type WeeklyReplyBuilder } from './notifications/weekly-notifications.js';
 
 export type { PlannedNotification } from './notifications/planned-notification.js';
+export type { QueuedMessage } from './notifications/plan-context.js';
 export type { DigestReplyBuilder } from './notifications/meeting-notifications.js';
 export type { WeeklyReplyBuilder } from './notifications/weekly-notifications.js';
 
@@ -28,10 +29,16 @@ export interface PlanOptions {
    * example) a chair's digest every five minutes of the week before a meeting. Default: none.
    */
   isQueued?: (key: string) => boolean;
+  /**
+   * What the outbox holds under a key, whatever its status. With it the planner merges occasions
+   * that land together (a window nudge sent late stands in for the reminder; a chaser leaves out
+   * what that day's nudge lists). Default: nothing known.
+   */
+  queued?: (key: string) => QueuedMessage | undefined;
 }
 
 export function planNotifications(state: PlanningState, nowUtcIso: string, options: PlanOptions = {}): PlannedNotification[] {
-  const ctx = createPlanContext(state, nowUtcIso, options.isQueued);
+  const ctx = createPlanContext(state, nowUtcIso, options.isQueued, options.queued);
   const byBoard = actionsByBoard(state);
   const buildDigest =
     options.buildDigestReply ??

@@ -11,7 +11,7 @@ import { digestToReply, weeklyDigestToReply } from '../render/digest-reply.js';
 import type { Reply } from '../render/reply.js';
 import { type Db, inTransaction } from '../store/database.js';
 import { loadBoardDigest, loadWeeklyDigest } from '../store/digest-loader.js';
-import { enqueueNotification, listOpenUnleased, markSkipped, outboxKeyLookup, releaseHeld } from '../store/outbox-repository.js';
+import { enqueueNotification, listOpenUnleased, markSkipped, outboxKeyLookup, outboxMessageLookup, releaseHeld } from '../store/outbox-repository.js';
 import { loadPlanningState } from '../store/planning-state-repository.js';
 import { toOutboxRow } from './outbox-rows.js';
 
@@ -55,6 +55,7 @@ export function runTick({ db, clock, dryRun = false }: TickOptions): TickResult 
   };
   const planned = planNotifications(state, now, {
     isQueued,
+    queued: outboxMessageLookup(db),
     buildDigestReply: (boardId, meetingId) => boardDigestReply(db, state, boardId, meetingId, now, warnings),
     buildWeeklyReply: () => weeklyReply(db, state, now, warnings),
   });

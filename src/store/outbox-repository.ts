@@ -2,6 +2,7 @@
 // (lease, attempts, backoff, outcome). Raw SQL because these statements run on every tick and every
 // delivery, and `insert … on conflict do nothing` plus the lease update read more plainly as SQL.
 import type { OutboxStatus } from '../../db/schema.js';
+import type { QueuedMessage } from '../domain/notification-planner.js';
 import type { NotificationKind, NotificationPayload } from '../jobs/delivery-types.js';
 import { type Db, inTransaction } from './database.js';
 
@@ -90,6 +91,20 @@ export function outboxKeyLookup(db: Db): (key: string) => KeyState | undefined {
     'select id, status, not_before as notBefore, attempts, lease_until as leaseUntil from outbox where key = ?',
   );
   return (key) => stmt.get(key) as KeyState | undefined;
+}
+
+/**
+ * Whether and when the row under a key went out, and the refs it listed, for the planner's merging
+ * of occasions (one prepared statement; asked only about a few keys per tick).
+ */
+export function outboxMessageLookup(db: Db): (key: string) => QueuedMessage | undefined {
+  const stmt = db.$client.prepare(
+    `select status, not_before as notBefore, sent_at as sentAt, coalesce(json_extract(payload, '$.refs'), '[]') as refs from outbox where key = ?`,
+  );
+  return (key) => {
+    const row = stmt.get(key) as (Omit<QueuedMessage, 'refs'> & { refs: string }) | undefined;
+    return row ? { ...row, refs: JSON.parse(row.refs) as string[] } : undefined;
+  };
 }
 
 export function findOutboxByKey(db: Db, key: string): OutboxRow | undefined {

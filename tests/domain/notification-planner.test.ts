@@ -213,7 +213,7 @@ describe('clock changes (real tick and outbox, a tick every 5 minutes)', () => {
 });
 
 describe('missed ticks and restarts (real tick and outbox)', () => {
-  it('after three days with no ticks, sends the still-relevant messages once and skips those whose meeting has passed', async () => {
+  it('after three days with no ticks, sends the still-relevant messages once (a late window nudge instead of nudge and reminder) and skips those whose meeting has passed', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
     const spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
     const hwb = meetingId(db, HWB, '2024-12-11T10:00:00.000Z');
@@ -228,23 +228,101 @@ describe('missed ticks and restarts (real tick and outbox)', () => {
 
     const rows = listOutbox(db);
     const spbRows = rows.filter((r) => r.key.startsWith(`nudge:${spb}:`) || r.key.startsWith(`digest:${spb}:`));
-    expect(spbRows.length).toBeGreaterThan(20);
+    // Monday's tick caught up on the 20 Nov window (13 owners) and the chair's digest (DCS and channel);
+    // the 25 Nov reminders were never planned, since each owner's late window nudge was their message.
+    expect(spbRows).toHaveLength(15);
+    expect(spbRows.filter((r) => r.key.endsWith(':reminder'))).toEqual([]);
     for (const r of spbRows) expect([r.status, r.lastError]).toEqual(['skipped', 'meeting has passed']);
     const sentKeys = adapter.sent.map((s) => s.key);
+    const rahul = personId(db, 'rahul.fakeley@example.org');
+    // The Health and Wellbeing Board's window (27 Nov) and reminder (2 Dec) both fell in the gap: one message.
+    expect(sentKeys).not.toContain(`nudge:${hwb}:${rahul}:reminder`);
     expect(sentKeys).toEqual(
       expect.arrayContaining([
-        `nudge:${hwb}:${personId(db, 'rahul.fakeley@example.org')}:window`,
-        `nudge:${hwb}:${personId(db, 'rahul.fakeley@example.org')}:reminder`,
+        `nudge:${hwb}:${rahul}:window`,
         `digest:${hwb}:chair:${personId(db, 'pat.example-jones@example.org')}`,
         'weekly:2024-W49:channel',
-        `overdue:${personId(db, 'mia.dummett@example.org')}:2024-12-02`,
       ]),
     );
+    // Mia's WD-1.x (due Sat 30 Nov) were listed in Monday's catch-up window nudge, so Monday's chaser
+    // for them was not planned beside it; that nudge went stale with its meeting, and they are chased
+    // at their next occasion (Mon 9 Dec) instead.
+    expect(sentKeys.some((k) => k.startsWith(`overdue:${personId(db, 'mia.dummett@example.org')}:`))).toBe(false);
     expect(sentKeys.some((k) => k.includes(`:${spb}:`))).toBe(false);
     expect(new Set(adapter.sent.map((s) => s.at))).toEqual(new Set(['2024-12-05 09:00']));
     expectOfficeMornings(adapter.sent);
     // Every row enqueued on Monday was either sent once or skipped; nothing is left waiting.
     expect(listOutbox(db).filter((r) => r.status === 'pending' || r.status === 'failed')).toEqual([]);
+  });
+});
+
+describe('one message per owner per occasion', () => {
+  // The SEND Partnership Board meets Wed 4 Dec 2024: window Wed 20 Nov (−10 working days), reminder
+  // Mon 25 Nov (−7), papers Wed 27 Nov (−5). Down from Tue 19 Nov 17:00 (−11) to Tue 26 Nov 10:00 (−6).
+  const DOWN_FROM = '2024-11-19T17:00:00.000Z';
+  const BACK_AT = '2024-11-26T10:00:00.000Z';
+
+  /** Messages per recipient on one London day. */
+  const perPerson = (sent: readonly Sent[], day: string) => {
+    const out = new Map<string, string[]>();
+    for (const s of sent.filter((x) => x.at.startsWith(day))) out.set(s.to, [...(out.get(s.to) ?? []), s.key]);
+    return out;
+  };
+
+  it('planner over the demo plan: after the restart each owner gets the window nudge alone, and no chaser beside it for the same actions', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const { sent } = simulatePlanner({
+      from: '2024-11-18T00:00',
+      until: '2024-12-05T00:00',
+      loadState: () => loadPlanningState(db),
+      emailOf: emailLookup(db),
+      isDown: (now) => now >= DOWN_FROM && now < BACK_AT,
+    });
+    const spbMessages = sent.filter((s) => s.key.startsWith(`nudge:${spb}:`));
+    expect(spbMessages).toHaveLength(13);
+    expect(spbMessages.every((s) => s.key.endsWith(':window') && s.at === '2024-11-26 10:00')).toBe(true);
+    // On the day of the restart nobody gets two messages.
+    for (const [to, keys] of perPerson(sent, '2024-11-26')) expect(keys, to).toHaveLength(1);
+    // Priya's and Leah's Tuesday chasers (TR-4.2/4.3/4.5, ND-4.1) are in their window nudges that day …
+    const priya = sent.find((s) => s.to === PEOPLE.priya && s.at.startsWith('2024-11-26'));
+    expect(priya?.key).toBe(`nudge:${spb}:${personId(db, PEOPLE.priya)}:window`);
+    expect(priya?.refs).toEqual(expect.arrayContaining(['TR-4.2', 'TR-4.3', 'TR-4.5']));
+    expect(sent.map((s) => s.key)).not.toContain(`overdue:${personId(db, PEOPLE.priya)}:2024-11-26`);
+    expect(sent.map((s) => s.key)).not.toContain(`overdue:${personId(db, PEOPLE.leah)}:2024-11-26`);
+    // … and are chased again at their next occasion, a week later.
+    expect(sent.find((s) => s.key === `overdue:${personId(db, PEOPLE.priya)}:2024-12-03`)?.refs).toEqual(['TR-4.2', 'TR-4.3', 'TR-4.5']);
+    expectOfficeMornings(sent.filter((s) => s.at !== '2024-11-26 10:00'));
+  });
+
+  it('real tick and outbox: the same restart sends one message per owner, and later ticks add no reminder', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const clock = manualClock('2024-11-18T08:00');
+    const adapter = recordingAdapter(clock);
+    await runSchedule({ db, clock, until: '2024-11-19T17:01', adapters: [adapter] });
+    clock.set('2024-11-26T10:00');
+    await runSchedule({ db, clock, until: '2024-11-27T12:00', adapters: [adapter] });
+
+    const restart = perPerson(adapter.sent, '2024-11-26');
+    expect(restart.size).toBeGreaterThan(13);
+    for (const [to, keys] of restart) expect(keys, to).toHaveLength(1);
+    const spbRows = listOutbox(db, { keyPrefix: `nudge:${spb}:` });
+    expect(spbRows).toHaveLength(13);
+    expect(spbRows.every((r) => r.key.endsWith(':window') && r.status === 'sent' && r.sentAt === '2024-11-26T10:00:00.000Z')).toBe(true);
+    expect(listOutbox(db).map((r) => r.key)).not.toContain(`overdue:${personId(db, PEOPLE.priya)}:2024-11-26`);
+    expect(adapter.sent.filter((s) => s.key.endsWith(':reminder'))).toEqual([]);
+  });
+
+  it('without downtime too: an owner whose chase day is a window day gets one message, not the nudge and a chaser', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const hwb = findBoard(db, HWB);
+    // Window Tue 10 Dec, the day HCP-1.1 (due 30 Sep, chased on Tuesdays) is chased.
+    const { meeting } = addMeeting(db, { boardId: hwb?.id as number, startsAt: toStoredInstant(parseInstant('2024-12-24T10:00')) }, '2024-12-01T09:00:00.000Z');
+    const rahul = personId(db, 'rahul.fakeley@example.org');
+    const { sent } = simulatePlanner({ from: '2024-12-09T00:00', until: '2024-12-12T00:00', loadState: () => loadPlanningState(db), emailOf: emailLookup(db) });
+    const toRahul = sent.filter((s) => s.to === 'rahul.fakeley@example.org' && s.at.startsWith('2024-12-10'));
+    expect(toRahul.map((s) => [s.key, s.refs])).toEqual([[`nudge:${meeting.id}:${rahul}:window`, ['HCP-1.1']]]);
   });
 });
 
@@ -383,7 +461,10 @@ describe('planNotifications', () => {
     const all = planNotifications(state, '2024-11-27T09:00:00.000Z', { buildDigestReply });
     expect(built).toBe(1); // one digest for the chair and the channel
     const queued = new Set(all.filter((p) => p.kind !== 'chair_digest').map((p) => p.key));
-    const rest = planNotifications(state, '2024-11-27T09:00:00.000Z', { buildDigestReply, isQueued: (k) => queued.has(k) });
+    // As the outbox would have them: sent at 09:00 that morning.
+    const refs = new Map(all.map((p) => [p.key, p.refs]));
+    const sent = (k: string) => (queued.has(k) ? { status: 'sent' as const, notBefore: '2024-11-27T09:00:00.000Z', sentAt: '2024-11-27T09:00:00.000Z', refs: refs.get(k) ?? [] } : undefined);
+    const rest = planNotifications(state, '2024-11-27T09:00:00.000Z', { buildDigestReply, isQueued: (k) => queued.has(k), queued: sent });
     expect(rest.map((p) => p.key)).toEqual([`digest:${meetingId(db, SPB, '2024-12-04T14:00:00.000Z')}:chair:${personId(db, PEOPLE.dcs)}`]);
     expect(built).toBe(2);
     expect(planNotifications(state, '2024-11-27T09:00:00.000Z', { buildDigestReply, isQueued: () => true })).toEqual([]);

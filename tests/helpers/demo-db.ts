@@ -138,6 +138,7 @@ export async function runSchedule(run: ScheduleRun): Promise<void> {
 interface SimRow {
   planned: PlannedNotification;
   status: 'pending' | 'sent' | 'skipped';
+  sentAt?: string;
 }
 
 export interface PlannerSimulation {
@@ -150,6 +151,8 @@ export interface PlannerSimulation {
   beforeTick?: (nowUtc: string) => boolean | void;
   /** Looks up recipient emails for the Sent records. */
   emailOf: (personId: number) => string;
+  /** True while the service is down (UTC ISO now): no tick runs and nothing is delivered. */
+  isDown?: (nowUtc: string) => boolean;
 }
 
 /**
@@ -166,6 +169,7 @@ export function simulatePlanner(sim: PlannerSimulation): { sent: Sent[]; outbox:
   const end = parseInstant(sim.until).toMillis();
   for (let ms = parseInstant(sim.from).toMillis(); ms < end; ms += step) {
     const now = new Date(ms).toISOString();
+    if (sim.isDown?.(now)) continue;
     if (sim.beforeTick?.(now)) state = sim.loadState();
     const starts = new Map(state.boards.flatMap((b) => b.meetings.map((m) => [m.id, m.startsAt] as const)));
     for (const row of outbox.values()) {
@@ -175,6 +179,10 @@ export function simulatePlanner(sim: PlannerSimulation): { sent: Sent[]; outbox:
       isQueued: (key) => {
         const row = outbox.get(key);
         return row !== undefined && !(row.status === 'pending' && row.planned.notBefore > now);
+      },
+      queued: (key) => {
+        const row = outbox.get(key);
+        return row && { status: row.status, notBefore: row.planned.notBefore, sentAt: row.sentAt ?? null, refs: row.planned.refs };
       },
     });
     for (const p of planned) {
@@ -186,6 +194,7 @@ export function simulatePlanner(sim: PlannerSimulation): { sent: Sent[]; outbox:
       for (const row of outbox.values()) {
         if (row.status !== 'pending' || row.planned.notBefore > now) continue;
         row.status = 'sent';
+        row.sentAt = now;
         const p = row.planned;
         sent.push({
           key: p.key,

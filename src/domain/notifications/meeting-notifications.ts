@@ -5,7 +5,7 @@ import { type MeetingRef, needsUpdate } from '../board-cycle.js';
 import type { ActionState, BoardState } from '../planning-state.js';
 import { londonDateOf, meetingMilestones, officeOpensUtc } from './calendar-memo.js';
 import { meetingNudgeReply, onBehalfOf, reportDetail, toActionLine } from './messages.js';
-import type { PlanContext } from './plan-context.js';
+import type { MeetingMessage, PlanContext } from './plan-context.js';
 import { channelAddress, type PlannedNotification, plannedNotification } from './planned-notification.js';
 import { actionRecipients, addressPerson, nextOfficeMomentUtc } from './recipients.js';
 
@@ -77,13 +77,19 @@ export function planBoardMeetings(
       followingDate: following ? londonDateOf(following.startsAt) : null,
     };
     byOwner ??= openActionsByOwner(actions, ctx.state.holders);
-    if (windowAt <= ctx.now) planOwnerNudges(ctx, frame, byOwner, 'window', windowAt, out);
-    if (reminderAt <= ctx.now) planOwnerNudges(ctx, frame, byOwner, 'reminder', reminderAt, out);
+    const windowNow = windowAt <= ctx.now ? planOwnerNudges(ctx, frame, byOwner, 'window', windowAt, out) : new Set<number>();
+    if (reminderAt <= ctx.now) planOwnerNudges(ctx, frame, byOwner, 'reminder', reminderAt, out, windowNow);
     if (papersAt <= ctx.now) planChairDigest(ctx, frame, papersAt, buildDigestReply, out);
   }
   return out;
 }
 
+/**
+ * One message per owner per stage. Returns the owners given a message in this call. A reminder is
+ * left out when the window nudge is (or will be) the owner's message for this meeting: planned in
+ * this same call, still waiting to go out, or sent only after the reminder was due (the scheduler
+ * was down, the owner was away). Otherwise a restart after downtime would send both back to back.
+ */
 function planOwnerNudges(
   ctx: PlanContext,
   f: MeetingFrame,
@@ -91,11 +97,17 @@ function planOwnerNudges(
   stage: 'window' | 'reminder',
   plannedAt: string,
   out: PlannedNotification[],
-): void {
+  windowPlannedNow: ReadonlySet<number> = new Set(),
+): Set<number> {
   const notBefore = nextOfficeMomentUtc(plannedAt, ctx.hours);
+  const plannedFor = new Set<number>();
   for (const [personId, owned] of byOwner) {
     const key = `nudge:${f.meeting.id}:${personId}:${stage}`;
-    if (ctx.skip(key)) continue;
+    if (ctx.skip(key)) {
+      recordMeetingMessage(ctx, personId, { key });
+      continue;
+    }
+    if (stage === 'reminder' && windowIsTheMessage(ctx, f, personId, plannedAt, windowPlannedNow)) continue;
     const listed: ActionState[] = [];
     let needCount = 0;
     const lines: ActionLine[] = [];
@@ -119,6 +131,9 @@ function planOwnerNudges(
     });
     if (!to) continue;
     const base = meetingNudgeReply({ stage, boardName: f.board.name, meetingDate: f.meetingDate, papersDeadline: f.papersDeadline, lines, needCount });
+    const refs = listed.map((a) => a.ref);
+    plannedFor.add(personId);
+    recordMeetingMessage(ctx, personId, { key, planned: { refs, notBefore: to.notBefore } });
     out.push(
       plannedNotification({
         key,
@@ -127,13 +142,28 @@ function planOwnerNudges(
         notBefore: to.notBefore,
         boardId: f.board.id,
         meetingId: f.meeting.id,
-        refs: listed.map((a) => a.ref),
+        refs,
         reply: to.onBehalfOf ? onBehalfOf(base, to.onBehalfOf) : base,
         onBehalfOfPersonId: to.onBehalfOf?.id ?? null,
         expiresAt: f.meeting.startsAt,
       }),
     );
   }
+  return plannedFor;
+}
+
+function windowIsTheMessage(ctx: PlanContext, f: MeetingFrame, personId: number, reminderAt: string, plannedNow: ReadonlySet<number>): boolean {
+  if (plannedNow.has(personId)) return true;
+  const window = ctx.queued(`nudge:${f.meeting.id}:${personId}:window`);
+  if (!window) return false;
+  if (window.status === 'pending' || window.status === 'failed') return true;
+  return window.status === 'sent' && window.sentAt !== null && window.sentAt > reminderAt;
+}
+
+function recordMeetingMessage(ctx: PlanContext, personId: number, message: MeetingMessage): void {
+  const list = ctx.meetingMessages.get(personId);
+  if (list) list.push(message);
+  else ctx.meetingMessages.set(personId, [message]);
 }
 
 function planChairDigest(ctx: PlanContext, f: MeetingFrame, plannedAt: string, build: DigestReplyBuilder, out: PlannedNotification[]): void {

@@ -4,7 +4,7 @@ import type { ActionState } from '../planning-state.js';
 import { officeOpensUtc } from './calendar-memo.js';
 import { onBehalfOf, overdueReply, toActionLine } from './messages.js';
 import { type ChaseOccasion, currentOccasion, recentOccasionDays } from './overdue-occasions.js';
-import type { PlanContext } from './plan-context.js';
+import { deliveryDay, meetingMessageDay, type PlanContext } from './plan-context.js';
 import { type PlannedNotification, plannedNotification } from './planned-notification.js';
 import { actionRecipients, addressPerson, nextOfficeMomentUtc } from './recipients.js';
 
@@ -56,16 +56,18 @@ export function planOverdueChasers(ctx: PlanContext, actions: readonly ActionSta
       allowDelegate: true,
     });
     if (!to) continue;
-    const base = overdueReply(g.actions.map((a) => toActionLine(a, ctx.today, a.lastReportedAt ? null : 'no update yet')));
-    const boards = new Set(g.actions.map((a) => a.boardId));
+    const chased = notInMeetingMessages(ctx, g, deliveryDay(ctx, to.notBefore));
+    if (chased.length === 0) continue; // a meeting message that day already lists every one of them
+    const base = overdueReply(chased.map((a) => toActionLine(a, ctx.today, a.lastReportedAt ? null : 'no update yet')));
+    const boards = new Set(chased.map((a) => a.boardId));
     out.push(
       plannedNotification({
         key,
         kind: 'overdue',
         recipientPersonId: to.recipient.id,
         notBefore: to.notBefore,
-        boardId: boards.size === 1 ? (g.actions[0]?.boardId ?? null) : null,
-        refs: g.actions.map((a) => a.ref),
+        boardId: boards.size === 1 ? (chased[0]?.boardId ?? null) : null,
+        refs: chased.map((a) => a.ref),
         reply: to.onBehalfOf ? onBehalfOf(base, to.onBehalfOf) : base,
         onBehalfOfPersonId: to.onBehalfOf?.id ?? null,
         expiresAt: g.expiresAt,
@@ -73,4 +75,20 @@ export function planOverdueChasers(ctx: PlanContext, actions: readonly ActionSta
     );
   }
   return out;
+}
+
+/**
+ * The group's actions minus those an update-window nudge or reminder to the same owner lists on the
+ * chase day or the day the chaser would go out: one message per person per occasion, so an overdue
+ * action listed in the morning's nudge is not chased again beside it.
+ */
+function notInMeetingMessages(ctx: PlanContext, g: ChaseGroup, chaserDay: string): ActionState[] {
+  const messages = ctx.meetingMessages.get(g.personId);
+  if (!messages) return g.actions;
+  const listed = new Set<string>();
+  for (const m of messages) {
+    const sent = meetingMessageDay(ctx, m);
+    if (sent && (sent.day === g.day || sent.day === chaserDay)) for (const ref of sent.refs) listed.add(ref);
+  }
+  return listed.size === 0 ? g.actions : g.actions.filter((a) => !listed.has(a.ref));
 }

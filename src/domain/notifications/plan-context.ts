@@ -19,9 +19,36 @@ export interface PlanContext {
   people: ReadonlyMap<number, PersonState>;
   /** Keys the caller already holds (in the outbox): left out, so their payloads are never built. */
   skip: (key: string) => boolean;
+  /** What the outbox holds under a key, whatever its status (undefined: nothing, or not known). */
+  queued: (key: string) => QueuedMessage | undefined;
+  /**
+   * The update-window nudges and reminders this call considered, by the owner they are about:
+   * planned now (with what they list and the day they go out) or already queued. Overdue chasers
+   * read it so an owner is not chased the same day for actions a meeting message lists.
+   */
+  meetingMessages: Map<number, MeetingMessage[]>;
 }
 
-export function createPlanContext(state: PlanningState, nowUtcIso: string, skip: (key: string) => boolean = () => false): PlanContext {
+/** An outbox row as the planner needs to know it: whether and when it went out, and what it listed. */
+export interface QueuedMessage {
+  status: 'pending' | 'sent' | 'failed' | 'dead' | 'skipped';
+  notBefore: string;
+  sentAt: string | null;
+  refs: readonly string[];
+}
+
+export interface MeetingMessage {
+  key: string;
+  /** Set when planned in this call; otherwise the outbox is asked. */
+  planned?: { refs: readonly string[]; notBefore: string };
+}
+
+export function createPlanContext(
+  state: PlanningState,
+  nowUtcIso: string,
+  skip: (key: string) => boolean = () => false,
+  queued: (key: string) => QueuedMessage | undefined = () => undefined,
+): PlanContext {
   const now = STORED.test(nowUtcIso) ? nowUtcIso : normalise(nowUtcIso);
   return {
     state,
@@ -31,7 +58,27 @@ export function createPlanContext(state: PlanningState, nowUtcIso: string, skip:
     hours: state.officeHours,
     people: new Map(state.people.map((p) => [p.id, p])),
     skip,
+    queued,
+    meetingMessages: new Map(),
   };
+}
+
+/** The London day a message not to go before `notBefore` reaches its recipient (if sent as soon as it may be). */
+export function deliveryDay(ctx: PlanContext, notBefore: string): string {
+  return notBefore > ctx.now ? londonDateOf(notBefore) : ctx.sendDay;
+}
+
+/**
+ * The London day a meeting message reached, or will reach, its recipient; undefined when it never
+ * will (skipped, dead) or is not known.
+ */
+export function meetingMessageDay(ctx: PlanContext, m: MeetingMessage): { day: string; refs: readonly string[] } | undefined {
+  if (m.planned) return { day: deliveryDay(ctx, m.planned.notBefore), refs: m.planned.refs };
+  const row = ctx.queued(m.key);
+  if (!row) return undefined;
+  if (row.status === 'sent' && row.sentAt) return { day: londonDateOf(row.sentAt), refs: row.refs };
+  if (row.status === 'pending' || row.status === 'failed') return { day: deliveryDay(ctx, row.notBefore), refs: row.refs };
+  return undefined;
 }
 
 const STORED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
