@@ -73,6 +73,18 @@ export interface DigestHistory {
   dateMoves: HistoryDateMove[];
   /** Number of moves per action (actions never moved are absent). */
   moveCounts: Map<number, number>;
+  /**
+   * Where the actions stood at `now`, for those something was recorded about after it (a digest
+   * built "as of" a past instant): their status, percent and last owner report then; null when the
+   * action did not exist yet. Absent: as the PlanningState has them.
+   */
+  asOfNow: Map<number, ActionAsOf | null>;
+}
+
+export interface ActionAsOf {
+  status: ActionStatus;
+  percent: number | null;
+  lastReportedAt: string | null;
 }
 
 export function emptyDigestHistory(nowUtcIso: string, sinceUtcIso: string | null = null): DigestHistory {
@@ -85,5 +97,6 @@ export function emptyDigestHistory(nowUtcIso: string, sinceUtcIso: string | null
     pendingDateRequests: [],
     dateMoves: [],
     moveCounts: new Map(),
+    asOfNow: new Map(),
   };
 }

@@ -68,7 +68,8 @@ export function buildBoardDigest(
   const tracksChange = since !== undefined && history.sinceUtcIso !== null;
   const describer = new ActionDescriber(state, today);
 
-  const scoped = boardActions(state, boardId);
+  // As the actions stood at `now`: a digest built for a past instant counts nothing reported later.
+  const scoped = asOf(boardActions(state, boardId), history);
   const byId = new Map<number, ActionState>(scoped.map((a) => [a.id, a]));
   const described = new Map<number, DigestAction>();
   const describe = (a: ActionState): DigestAction => {
@@ -165,6 +166,17 @@ export function buildBoardDigest(
     totals: totalsOf(planList, tracksChange),
     plans: planList,
   };
+}
+
+function asOf(actions: readonly ActionState[], history: DigestHistory): readonly ActionState[] {
+  if (history.asOfNow.size === 0) return actions;
+  const out: ActionState[] = [];
+  for (const a of actions) {
+    const then = history.asOfNow.get(a.id);
+    if (then === undefined) out.push(a);
+    else if (then !== null) out.push({ ...a, ...then });
+  }
+  return out;
 }
 
 function emptyPlan(a: ActionState, tracksChange: boolean): PlanDigest {

@@ -90,8 +90,8 @@ function planBlocks(plan: PlanDigest, digest: BoardDigest, limits: Limits): Repl
   const sinceLabel = digest.previousMeeting ? `since ${formatDate(digest.previousMeeting.date)}` : 'so far';
   const blocks: ReplyBlock[] = [heading(`${plan.code}: ${plan.title} (${plural(plan.rag.total, 'action')})`), ragFields(plan.rag, plan.ragChange)];
   if (plan.exceptions.length) blocks.push(...section('Exceptions', plan.exceptions, exceptionLine, limits));
-  blocks.push(...section(`Updates received ${sinceLabel}`, plan.updates, (u) => updateLine(u, limits), limits, 'No updates received.'));
-  blocks.push(...section('Overdue', plan.overdue, (a) => actionLine(a), limits, 'Nothing overdue.'));
+  blocks.push(...updateBlocks(`Updates received ${sinceLabel}`, plan.updates, limits, 'No updates received.'));
+  blocks.push(...overdueBlocks(plan, limits));
   blocks.push(...missingBlocks(plan.missingUpdates, limits));
   if (plan.dateChangeRequests.length) {
     blocks.push(
@@ -125,14 +125,50 @@ function planBlocks(plan: PlanDigest, digest: BoardDigest, limits: Limits): Repl
   return blocks;
 }
 
+/**
+ * How many of `total` items to show: all when full, else the cap, but never "and 1 more": a single
+ * row left over is shown instead of the line that would hide it.
+ */
+export function shownCount(total: number, cap: number, full: boolean): number {
+  return full || total <= cap + 1 ? total : cap;
+}
+
 /** An actions block cut to the cap, followed by "and N more" when it was cut. */
-function section<T>(title: string, items: T[], line: (item: T) => ActionLine, limits: Limits, emptyText?: string): ReplyBlock[] {
-  const shown = limits.full ? items : items.slice(0, limits.cap);
-  const blocks: ReplyBlock[] = [
-    { type: 'actions', heading: `${title} (${items.length})`, items: shown.map(line), ...(emptyText ? { emptyText } : {}) },
-  ];
+function section<T>(title: string, items: T[], line: (item: T) => ActionLine, limits: Limits, emptyText?: string, count = `${items.length}`): ReplyBlock[] {
+  const shown = items.slice(0, shownCount(items.length, limits.cap, limits.full));
+  const blocks: ReplyBlock[] = [{ type: 'actions', heading: `${title} (${count})`, items: shown.map(line), ...(emptyText ? { emptyText } : {}) }];
   if (shown.length < items.length) blocks.push(more(items.length - shown.length));
   return blocks;
+}
+
+/**
+ * Updates received, one line per action: its latest report (the list is newest first), with how many
+ * earlier ones there were in the window. Every report is in `history <ref>` and the JSON export.
+ */
+function updateBlocks(title: string, updates: DigestUpdate[], limits: Limits, emptyText: string): ReplyBlock[] {
+  const latest: DigestUpdate[] = [];
+  const earlier = new Map<string, number>();
+  for (const u of updates) {
+    const ref = u.action.ref;
+    if (earlier.has(ref)) earlier.set(ref, (earlier.get(ref) as number) + 1);
+    else {
+      earlier.set(ref, 0);
+      latest.push(u);
+    }
+  }
+  const count = latest.length === updates.length ? `${updates.length}` : `${plural(latest.length, 'action')}, ${plural(updates.length, 'update')}`;
+  return section(title, latest, (u) => updateLine(u, limits, earlier.get(u.action.ref) ?? 0), limits, emptyText, count);
+}
+
+/** Overdue actions not already listed under Exceptions (which show how overdue they are). */
+function overdueBlocks(plan: PlanDigest, limits: Limits): ReplyBlock[] {
+  const excepted = new Set(plan.exceptions.map((e) => e.action.ref));
+  const above = plan.overdue.filter((a) => excepted.has(a.ref)).map((a) => a.ref);
+  if (above.length === 0) return section('Overdue', plan.overdue, (a) => actionLine(a), limits, 'Nothing overdue.');
+  const rest = plan.overdue.filter((a) => !excepted.has(a.ref));
+  const listedAbove = `${above.join(', ')} ${above.length === 1 ? 'is' : 'are'} under Exceptions above.`;
+  if (rest.length === 0) return section('Overdue', rest, (a) => actionLine(a), limits, listedAbove, `${plan.overdue.length}`);
+  return [...section('Overdue', rest, (a) => actionLine(a), limits, undefined, `${plan.overdue.length}`), text(`Also overdue: ${listedAbove}`, true)];
 }
 
 function more(n: number): ReplyBlock {
@@ -144,7 +180,8 @@ function actionLine(a: DigestAction, extra: Partial<ActionLine> = {}): ActionLin
     ref: a.ref,
     title: shortTitle(a.text),
     owner: a.owner,
-    ownerHolders: a.ownerHolders,
+    // A person named by `assign` is the owner: no role, so no "nobody holds this role".
+    ...(a.ownerAssignedByName ? {} : { ownerHolders: a.ownerHolders }),
     due: a.due,
     status: a.status,
     percent: a.percent,
@@ -157,10 +194,11 @@ function note(value: string, limits: Limits): string {
   return limits.full ? value : shortTitle(value, NOTE_CHARS);
 }
 
-function updateLine(u: DigestUpdate, limits: Limits): ActionLine {
+function updateLine(u: DigestUpdate, limits: Limits, earlier = 0): ActionLine {
   const what = u.kind === 'no_change' ? 'no change' : u.kind === 'correction' ? 'correction' : null;
   const asked = u.requestedDue ? `asked for a new due date, ${formatDate(u.requestedDue)}` : null;
   const said = [what, asked, u.note ? note(u.note, limits) : null].filter(Boolean).join(': ');
+  const before = earlier > 0 ? ` (latest of ${earlier + 1} updates)` : '';
   return {
     ref: u.action.ref,
     title: shortTitle(u.action.text),
@@ -168,7 +206,7 @@ function updateLine(u: DigestUpdate, limits: Limits): ActionLine {
     // What the report said; a report without a status leaves the action where it was.
     status: u.status ?? u.action.status,
     percent: u.percent,
-    detail: `${formatShortInstant(u.at)} by ${u.person ?? 'unknown'}${said ? `: ${said}` : ''}`,
+    detail: `${formatShortInstant(u.at)} by ${u.person ?? 'unknown'}${said ? `: ${said}` : ''}${before}`,
   };
 }
 
@@ -191,15 +229,21 @@ function missingBlocks(items: DigestAction[], limits: Limits): ReplyBlock[] {
   if (items.length === 0) return [text(`Missing updates (0): every action has been reported on.`)];
   const groups = new Map<string, string[]>();
   for (const a of items) {
-    const who = a.owner ? (a.ownerHolders.length ? `${a.ownerHolders.join(', ')} (${a.owner})` : `${a.owner} (nobody holds this role)`) : 'no owner';
+    const who = !a.owner
+      ? 'no owner'
+      : a.ownerAssignedByName
+        ? a.owner
+        : a.ownerHolders.length
+          ? `${a.ownerHolders.join(', ')} (${a.owner})`
+          : `${a.owner} (nobody holds this role)`;
     const refs = groups.get(who) ?? [];
     refs.push(a.ref);
     groups.set(who, refs);
   }
   const ordered = [...groups.entries()].sort((x, y) => y[1].length - x[1].length || x[0].localeCompare(y[0]));
-  const shown = limits.full ? ordered : ordered.slice(0, limits.cap);
+  const shown = ordered.slice(0, shownCount(ordered.length, limits.cap, limits.full));
   const lines = shown.map(([who, refs]) => {
-    const listed = limits.full ? refs : refs.slice(0, REFS_PER_OWNER);
+    const listed = refs.slice(0, shownCount(refs.length, REFS_PER_OWNER, limits.full));
     return `${who}: ${refs.length} (${listed.join(', ')}${listed.length < refs.length ? `, and ${refs.length - listed.length} more` : ''})`;
   });
   const blocks: ReplyBlock[] = [text(`Missing updates (${items.length}), by owner:`), list(lines)];
@@ -212,7 +256,7 @@ export function weeklyDigestToReply(digest: WeeklyDigest, opts: DigestReplyOptio
   const overdue = digest.plans.reduce((n, p) => n + p.overdue, 0);
   const blocks: ReplyBlock[] = [
     text(`${plural(digest.updates.length, 'update')} since ${formatInstant(digest.since)}; ${plural(overdue, 'action')} overdue across ${plural(digest.plans.length, 'plan')}.`),
-    ...section('Updates in the last 7 days', digest.updates, (u) => updateLine(u, limits), { ...limits, cap: limits.cap * 2 }, 'No updates this week.'),
+    ...updateBlocks('Updates in the last 7 days', digest.updates, { ...limits, cap: limits.cap * 2 }, 'No updates this week.'),
     heading('Plans'),
     fields(digest.plans.map((p) => [`${p.code}: ${p.title}`, `${p.overdue} overdue, ${plural(p.updates, 'update')} this week, ${ragSummary(p.rag)}`])),
     heading('Next meetings'),

@@ -5,7 +5,7 @@
 // so a tick that builds dozens of chair's digests reads only those boards' rows. Everything is
 // bounded by `now`, so a digest built "as of" a past instant (--now) does not see later reports.
 import type { ActionStatus } from '../../db/schema.js';
-import type { DigestHistory, HistoryDateMove, HistoryDateRequest, HistoryUpdate, RecentStatus } from '../domain/digest-history.js';
+import type { ActionAsOf, DigestHistory, HistoryDateMove, HistoryDateRequest, HistoryUpdate, RecentStatus } from '../domain/digest-history.js';
 import { cachedStatement, type Db } from './database.js';
 
 export interface DigestHistoryOptions {
@@ -66,8 +66,40 @@ export function loadDigestHistory(db: Db, opts: DigestHistoryOptions): DigestHis
       pendingDateRequests: loadPendingRequests(db, scope, now),
       dateMoves,
       moveCounts,
+      asOfNow: loadAsOfNow(db, scope, now),
     };
   })();
+}
+
+/**
+ * Status, percent and last report at `now` for the actions with anything recorded after it. A digest
+ * for today has none (one index seek says so); one built "as of" a past instant must not count what
+ * was reported later.
+ */
+function loadAsOfNow(db: Db, scope: Scope, now: string): Map<number, ActionAsOf | null> {
+  const out = new Map<number, ActionAsOf | null>();
+  const later = cachedStatement(db, 'select exists(select 1 from updates where created_at > ?) or exists(select 1 from actions where created_at > ?)')
+    .pluck()
+    .get(now, now);
+  if (!later) return out;
+  const rows = cachedStatement(
+    db,
+    `${scopeCte(scope)}
+     select a.id, a.created_at, a.imported_status,
+            (select u.status from updates u where u.action_id = a.id and u.created_at <= @now and u.status is not null
+              order by u.created_at desc, u.id desc limit 1),
+            (select u.percent from updates u where u.action_id = a.id and u.created_at <= @now and u.percent is not null
+              order by u.created_at desc, u.id desc limit 1),
+            (select max(u.created_at) from updates u where u.action_id = a.id and u.created_at <= @now and u.kind <> 'import')
+     from scope s join actions a on a.id = s.id
+     where a.created_at > @now or exists (select 1 from updates c where c.action_id = a.id and c.created_at > @now)`,
+  )
+    .raw(true)
+    .all(params(scope, { now })) as [number, string, ActionStatus | null, ActionStatus | null, number | null, string | null][];
+  for (const [id, createdAt, importedStatus, status, percent, reported] of rows) {
+    out.set(id, createdAt > now ? null : { status: status ?? importedStatus ?? 'not_started', percent, lastReportedAt: reported });
+  }
+  return out;
 }
 
 /**
