@@ -7,6 +7,7 @@
 // is a note as before; `note:` (or a quoted note) starts a note that is never second-guessed.
 import type { ActionStatus } from '../../db/schema.js';
 import { readStatusWord, STATUS_CHOICES, suggestStatusWord } from '../domain/status.js';
+import type { WordSpan } from './words.js';
 
 export interface UpdateWords {
   status?: ActionStatus;
@@ -72,9 +73,12 @@ const wasQuoted = (word: string): boolean => /\s/.test(word);
  * Splits the words after the ref into status, percent, options and the note. Throws MisreadField
  * when a leading word looks like a mistyped status, percent or option.
  */
-export function parseUpdateWords(words: string[]): UpdateWords {
+export function parseUpdateWords(words: string[], source?: { text: string; spans: WordSpan[] }): UpdateWords {
   const out: UpdateWords = {};
   const noteWords: string[] = [];
+  /** Which words make up the note (and how much of the first to leave off, for note:). */
+  const noteAt: number[] = [];
+  let noteCut = 0;
   let leading = true;
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] as string;
@@ -109,11 +113,14 @@ export function parseUpdateWords(words: string[]): UpdateWords {
         // Everything after note: is the note, word for word.
         const rest = [word.slice(5), ...words.slice(i + 1)].filter((w) => w !== '');
         if (rest.length) noteWords.push(...rest);
+        for (let j = i; j < words.length; j += 1) noteAt.push(j);
+        noteCut = 5;
         break;
       }
       if (wasQuoted(word)) {
         leading = false;
         noteWords.push(word);
+        noteAt.push(i);
         continue;
       }
       const read = readLeadingField(words, i, out);
@@ -126,9 +133,31 @@ export function parseUpdateWords(words: string[]): UpdateWords {
       leading = false;
     }
     noteWords.push(word);
+    noteAt.push(i);
   }
-  if (noteWords.length) out.note = noteWords.join(' ');
+  const verbatim = source && source.spans.length === words.length ? verbatimNote(source.text, source.spans, noteAt, noteCut) : undefined;
+  const note = verbatim ?? noteWords.join(' ');
+  if (note) out.note = note;
   return out;
+}
+
+/**
+ * The note as it was typed, quotes, punctuation and spacing included: each run of note words taken
+ * from the text whole, runs joined by a space (an option such as due: between them is left out).
+ */
+function verbatimNote(text: string, spans: WordSpan[], at: number[], firstCut: number): string | undefined {
+  if (at.length === 0) return undefined;
+  const runs: string[] = [];
+  let runStart = at[0] as number;
+  for (let k = 0; k < at.length; k += 1) {
+    const i = at[k] as number;
+    const next = at[k + 1];
+    if (next === i + 1) continue;
+    const from = (spans[runStart] as WordSpan).start + (runStart === at[0] ? firstCut : 0);
+    runs.push(text.slice(from, (spans[i] as WordSpan).end).trim());
+    if (next !== undefined) runStart = next;
+  }
+  return runs.filter(Boolean).join(' ') || undefined;
 }
 
 /** Reads a status, percent or labelled field at `i` into `out`; returns how many words it took (0: none). */

@@ -16,6 +16,7 @@ import { findActionOrExplain, looksLikeRef, readRef } from './action-lookup.js';
 import { queueDateRequestNotices } from './date-change-notices.js';
 import { lastUpdateText, myActionChoices, whoCanUpdate } from './shared.js';
 import { MisreadField, parseUpdateWords } from './update-words.js';
+import { splitWordSpans, type WordSpan } from './words.js';
 import { type CommandContext, defineCommand, PermissionError, UserError } from './types.js';
 
 export interface UpdateInput {
@@ -72,7 +73,7 @@ export const updateCommand = defineCommand({
     '/send update ND-1.2',
   ],
   access: 'anyone',
-  parse: (args) => {
+  parse: (args, rawArgs) => {
     const match = readRef(args);
     if (!match) {
       if (args.length > 0 && looksLikeRef(args[0])) return { typedRef: args[0], problems: [] };
@@ -81,16 +82,19 @@ export const updateCommand = defineCommand({
       }
       return { problems: [] };
     }
-    return { typedRef: args.slice(0, match.consumed).join(' '), ref: match.ref, ...readUpdateWords(match.ref, args.slice(match.consumed)) };
+    // Spans into what was typed, so the note is kept exactly as written (quotes and all).
+    const spans = splitWordSpans(rawArgs);
+    const source = spans.length === args.length && spans.every((s, i) => s.word === args[i]) ? { text: rawArgs, spans: spans.slice(match.consumed) } : undefined;
+    return { typedRef: args.slice(0, match.consumed).join(' '), ref: match.ref, ...readUpdateWords(match.ref, args.slice(match.consumed), source) };
   },
   schema: updateSchema,
   handle: (ctx, input) => applyUpdate(ctx, input),
 });
 
 /** The words after the ref; a mistyped field becomes a specific refusal with the command as probably meant. */
-function readUpdateWords(ref: string, words: string[]) {
+function readUpdateWords(ref: string, words: string[], source?: { text: string; spans: WordSpan[] }) {
   try {
-    return parseUpdateWords(words);
+    return parseUpdateWords(words, source);
   } catch (error) {
     if (!(error instanceof MisreadField)) throw error;
     const hint = [error.advice, 'Nothing was saved.', error.corrected ? `Try: /send update ${ref} ${error.corrected.join(' ')}`.trimEnd() : null];

@@ -43,7 +43,9 @@ describe('update: what the words after the ref are read as', () => {
     ['close to agreement with the ICB', null, null, 'close to agreement with the ICB', null],
     ['red read the evaluation', 'red', null, 'read the evaluation', null],
     ['note: ambr is how the spreadsheet spells it', null, null, 'ambr is how the spreadsheet spells it', null],
-    ['amber "greet the new chair" first', 'amber', null, 'greet the new chair first', null],
+    ['amber "greet the new chair" first', 'amber', null, '"greet the new chair" first', null],
+    ['amber pilot "extended" to Jan;  two  spaces kept', 'amber', null, 'pilot "extended" to Jan;  two  spaces kept', null],
+    ['waiting due:"30 June 25" on the “provider”', null, null, 'waiting on the “provider”', null],
     ['30 schools have signed up', null, null, '30 schools have signed up', null],
   ])('update ND-1.2 %s', (typed, status, percent, note, evidence) => {
     const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);

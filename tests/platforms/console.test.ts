@@ -1,6 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { runConsoleChat } from '../../src/platforms/console/console-chat.js';
+import { closeDatabase, type Db } from '../../src/store/database.js';
+import { findPersonByEmail, type Person } from '../../src/store/people-repository.js';
+import { DEMO, dbFingerprint, demoPlanDb } from '../helpers/demo-plan-db.js';
 import { tempDir } from '../helpers/temp.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -18,12 +24,17 @@ function startLocal(args: string[], input: string, env: Record<string, string> =
 
 describe('local mode (npm start without credentials)', () => {
   it('loads the demo plan into an empty database, answers piped commands, and exits 0 at end of input', () => {
-    const result = startLocal(['--as', 'morgan.demo@example.org', '--now', '2024-11-18'], '/send who NDPT\n/send mine\n');
+    const result = startLocal(['--as', 'morgan.demo@example.org', '--now', '2024-11-18'], '/send who NDPT\n/send mine\n/send away 3 January 2025\n/send back\n/send back\n');
     expect(result.stderr).toContain('Loaded the demo plan');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/best match(es)? for "NDPT"/);
     expect(result.stdout).toContain('You have 23 open actions');
     expect(result.stdout).toContain('Update needed before SEND Partnership Board on Wed 4 Dec 2024, 14:00');
+    // Each command sees the caller as they are now: `back` after `away` welcomes them back, and a
+    // second `back` sees the first one's effect.
+    expect(result.stdout).toContain('Marked you away until 3 Jan 2025.');
+    expect(result.stdout).toContain('Welcome back. Nudges come to you again');
+    expect(result.stdout.indexOf('Welcome back')).toBeLessThan(result.stdout.indexOf('You were not marked away; nothing changed.'));
   });
 
   it('defaults to the first admin and never reloads the demo into a database that has data', () => {
@@ -39,5 +50,73 @@ describe('local mode (npm start without credentials)', () => {
     const result = startLocal(['--as', 'nobody@example.org'], '');
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Nobody with email nobody@example.org is registered. Try one of: alex.sample@example.org');
+  });
+});
+
+describe('local chat (the console platform)', () => {
+  describe('the update form in an interactive terminal', () => {
+    /** Runs the real console chat on a terminal-like stream, answering each prompt as it appears. */
+    async function chat(db: Db, lines: [prompt: string, answer: string][]): Promise<string> {
+      const input = Object.assign(new PassThrough(), { isTTY: true });
+      let out = '';
+      const output = new Writable({
+        write(chunk, _encoding, done) {
+          out += String(chunk);
+          done();
+        },
+      });
+      const caller = findPersonByEmail(db, DEMO.headOfSend) as Person;
+      const running = runConsoleChat({ db, clock: fixedClock('2024-11-18T10:00'), caller, input, output });
+      for (const [prompt, answer] of lines) {
+        const seen = out.length;
+        input.write(`${answer}\n`);
+        await waitFor(() => out.slice(seen).includes(prompt));
+      }
+      input.end();
+      await running;
+      return out;
+    }
+
+    async function waitFor(check: () => boolean): Promise<void> {
+      for (let i = 0; i < 200 && !check(); i += 1) await new Promise((r) => setTimeout(r, 10));
+      expect(check()).toBe(true);
+    }
+
+    const lastUpdate = (db: Db) => db.$client.prepare('select status, percent, note, raw_text as raw from updates order by id desc limit 1').get();
+
+    it.each(['55', '55%', ' 55 % '])('records the percentage typed as "%s" once, as 55%', async (percent) => {
+      const { db } = await demoPlanDb();
+      const out = await chat(db, [
+        ['Action ref [ND-1.2]', '/send update ND-1.2'],
+        ['Status', ''],
+        ['Percent complete', 'amber'],
+        ['Note', percent],
+        ['Update recorded for ND-1.2', 'gren paper published'],
+      ]);
+      expect(out).toContain('Status: amber (55%)');
+      expect(out).not.toContain('55%%');
+      // The note is kept as written: "gren" in it is not read as a status.
+      expect(lastUpdate(db)).toEqual({ status: 'amber', percent: 55, note: 'gren paper published', raw: 'update ND-1.2 amber 55% note: gren paper published' });
+      closeDatabase(db);
+    });
+
+    it.each([
+      ['ambr', '55', "'ambr' isn't a status, did you mean amber?"],
+      ['amber', '60.5', "'60.5' isn't a whole number"],
+      ['complete', '50', 'Complete means 100%, but you gave 50%.'],
+    ])('refuses status %s with percent %s, and stores nothing', async (status, percent, message) => {
+      const { db } = await demoPlanDb();
+      const before = dbFingerprint(db);
+      const out = await chat(db, [
+        ['Action ref [ND-1.2]', '/send update ND-1.2'],
+        ['Status', ''],
+        ['Percent complete', status],
+        ['Note', percent],
+        [message, 'a note'],
+      ]);
+      expect(out).toContain(message);
+      expect(dbFingerprint(db)).toBe(before);
+      closeDatabase(db);
+    });
   });
 });

@@ -3,11 +3,13 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Clock } from '../../clock.js';
 import { type CommandDeps, runCommandText } from '../../commands/router.js';
-import { readStatusWord } from '../../domain/status.js';
-import type { Reply } from '../../render/reply.js';
+import type { ActionStatus } from '../../../db/schema.js';
+import { readPercentText } from '../../commands/update-words.js';
+import { readStatusWord, STATUS_CHOICES, suggestStatusWord } from '../../domain/status.js';
+import { type Reply, reply, text } from '../../render/reply.js';
 import { renderText } from '../../render/text.js';
 import type { Db } from '../../store/database.js';
-import type { Person } from '../../store/people-repository.js';
+import { getPerson, type Person } from '../../store/people-repository.js';
 
 export interface ConsoleChatOptions {
   db: Db;
@@ -30,20 +32,25 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
   for await (const line of rl) {
     const textLine = line.trim();
     if (textLine) {
+      // Read afresh for every command: `away`, `back` or a handover change what the next one sees.
+      const current = getPerson(options.db, caller.id) ?? caller;
       let reply: Reply;
       try {
-        reply = runCommandText(deps, caller, 'console', textLine);
+        reply = runCommandText(deps, current, 'console', textLine);
       } catch (error) {
         reply = { tone: 'error', summary: `Sorry, that failed: ${(error as Error).message}`, blocks: [] };
       }
       output.write(`${renderText(reply)}\n\n`);
       if (interactive && reply.form && reply.form.choices.length > 0) {
-        output.write(`${renderText(await promptForUpdate(rl, deps, caller, reply))}\n\n`);
+        output.write(`${renderText(await promptForUpdate(rl, deps, getPerson(options.db, caller.id) ?? current, reply))}\n\n`);
       }
     }
     if (interactive) rl.prompt();
   }
 }
+
+/** The status word the update command reads for each status. */
+const STATUS_WORD: Record<ActionStatus, string> = { green: 'green', amber: 'amber', red: 'red', blue: 'complete', not_started: 'not-started' };
 
 /** The console's version of the update form: a few questions, then the same update as the command. */
 async function promptForUpdate(rl: Interface, deps: CommandDeps, caller: Person, form: Reply): Promise<Reply> {
@@ -52,10 +59,24 @@ async function promptForUpdate(rl: Interface, deps: CommandDeps, caller: Person,
   const ref = (await ask(`Action ref${preset ? ` [${preset}]` : ''}: `)) || preset || '';
   if (!ref) return { tone: 'info', summary: 'No action chosen; nothing saved.', blocks: [] };
   const statusWord = await ask('Status (green, amber, red, complete, not-started; blank = unchanged): ');
-  const percent = await ask('Percent complete (blank = unchanged): ');
+  const percentText = await ask('Percent complete (blank = unchanged): ');
   const note = await ask('Note: ');
+  // The same rules as the Slack and Teams forms: a field that cannot be read is refused, not guessed.
   const status = statusWord ? readStatusWord(statusWord) : undefined;
-  if (statusWord && !status) return { tone: 'error', summary: `"${statusWord}" is not a status; nothing saved.`, blocks: [] };
-  const rawText = `update ${ref} ${statusWord} ${percent ? `${percent}%` : ''} ${note}`.replace(/\s+/g, ' ').trim();
+  if (statusWord && !status) {
+    const meant = suggestStatusWord(statusWord);
+    return reply('error', meant ? `'${statusWord}' isn't a status, did you mean ${meant}?` : `'${statusWord}' isn't a status. Give one of: ${STATUS_CHOICES}.`, [text('Nothing was saved.')]);
+  }
+  let percent: number | undefined;
+  if (percentText) {
+    // "55" and "55%" both mean 55%: the form's answer is a number, never pasted after another "%".
+    const read = readPercentText(percentText);
+    if ('problem' in read) return reply('error', read.problem, [text('Nothing was saved.')]);
+    percent = read.percent;
+  }
+  // Typed as the command would be, with note: so the note is kept word for word, never read as fields.
+  const rawText = ['update', ref, status ? STATUS_WORD[status] : null, percent !== undefined ? `${percent}%` : null, note ? `note: ${note}` : null]
+    .filter(Boolean)
+    .join(' ');
   return runCommandText(deps, caller, 'console', rawText);
 }
