@@ -70,6 +70,7 @@ export const updateCommand = defineCommand({
     '/send update ND-1.2 amber 60% NDPT pilot extended; roll-out from Jan',
     '/send update TR-2.1 green 80% processes agreed with adult services',
     '/send update QA-1.1 due:"31 March 25" waiting for the new QA lead to start',
+    '/send update TR-4.2 amber note: green paper still awaited',
     '/send update ND-1.2',
   ],
   access: 'anyone',
