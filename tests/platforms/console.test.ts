@@ -22,7 +22,9 @@ function startLocal(args: string[], input: string, env: Record<string, string> =
   });
 }
 
-describe('local mode (npm start without credentials)', () => {
+// Each test starts one or two child processes (tsx, migrations, the demo import): more than the
+// default 30 s on a loaded machine.
+describe('local mode (npm start without credentials)', { timeout: 120_000 }, () => {
   it('loads the demo plan into an empty database, answers piped commands, and exits 0 at end of input', () => {
     const result = startLocal(['--as', 'morgan.demo@example.org', '--now', '2024-11-18'], '/send who NDPT\n/send mine\n/send away 3 January 2025\n/send back\n/send back\n');
     expect(result.stderr).toContain('Loaded the demo plan');
