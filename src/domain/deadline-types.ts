@@ -15,13 +15,18 @@ export type Confidence = 'high' | 'medium' | 'low';
 
 /**
  * Flags explain anything an officer may want to check. Stable strings, shown in import reports:
- * - 'unreadable'         no date could be read: text kept verbatim, no due date
+ * - 'unreadable'         no date could be read, or what was written cannot be a date ("Q5 24/25",
+ *                        "31 Feb 25", "Febtember 2025", "31 March 1925", a year far outside the plan's
+ *                        life): text kept verbatim, no due date
  * - 'partly-read'        some of the phrase (or one of its lines) could not be read
  * - 'year-from-context'  a month without a year was resolved against the workstream window or reference date
  * - 'start-only'         a start ("commencing", "from") with no end
  * - 'and-beyond'         "… & beyond": the due date is a checkpoint, work continues
  * - 'term-dates-default' a school term was resolved with the built-in default term dates
- * - 'vague'              a vague phrase ("year end", "next year") that was not guessed
+ * - 'vague'              a vague phrase ("year end", "next year"), or a date that is hedged ("sometime in
+ *                        2025", "approx. March", "Dec 24 TBC", "March 2025?"), offered with an alternative
+ *                        ("March 25 or 26"), bounded or negated ("not before March 2025") or superseded
+ *                        ("delayed from March 2025"): not guessed, no due date
  */
 export type DeadlineFlag =
   | 'unreadable'

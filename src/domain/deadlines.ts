@@ -32,9 +32,16 @@
 // - "before X" is due the day before X starts; "after X" starts the day after X ends; "w/c 3 March
 //   2025" runs 3–9 March.
 //
+// - A date is only a deadline when nothing around it takes the certainty away: hedges ("sometime",
+//   "approx.", "TBC", "?"), alternatives ("March 25 or 26"), bounds and negations ("not before"),
+//   superseded dates ("delayed from …"), month words that are not months ("Febtember"), impossible
+//   quarters and days ("Q5", "31 Feb"), and years more than ten years from the plan's date
+//   ("31 March 1925", "2099") are kept verbatim and flagged, never dated (deadline-doubts.ts).
+//
 // Pure: no clock, no I/O. Never throws.
 
 import { DateTime } from 'luxon';
+import { type DateSpan, type Doubt, doubtsAround, findMisspeltMonthPhrases } from './deadline-doubts.js';
 import type { Confidence, Deadline, DeadlineContext, DeadlineFlag, Milestone, SchoolTerm, TermName } from './deadline-types.js';
 import { findTerm } from './school-terms.js';
 
@@ -280,11 +287,12 @@ const PATTERNS: Pattern[] = [
     // Q3 24/25, Q4 2024/25, Q3 FY24/25, third quarter 2024/25, Q1 2025 (calendar), Q3 (from context)
     starts: `#1 q first second third fourth`,
     re: sticky(
-      `(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)${S}{1,4}quarter)(?:${S}{0,4}(?:of${S}{1,4})?(?:the${S}{1,4})?(?:fy${S}?|financial${S}{1,4}year${S}{1,4})?(?:(20\\d{2}|\\d{2})${S}{0,4}[/–—-]${S}{0,4}(20\\d{2}|\\d{2})|(20\\d{2})))?(?![\\p{L}\\p{N}/])`,
+      `(?:q(\\d{1,2})|(first|second|third|fourth|1st|2nd|3rd|4th)${S}{1,4}quarter)(?:${S}{0,4}(?:of${S}{1,4})?(?:the${S}{1,4})?(?:fy${S}?|financial${S}{1,4}year${S}{1,4})?(?:(20\\d{2}|\\d{2})${S}{0,4}[/–—-]${S}{0,4}(20\\d{2}|\\d{2})|(20\\d{2})))?(?![\\p{L}\\p{N}/])`,
     ),
     build: (m) => {
       const q = m[1] ? Number(m[1]) : (QUARTER_WORDS[(m[2] ?? '').toLowerCase()] ?? 0);
-      if (q < 1 || q > 4) return null;
+      // "Q5 24/25", "Q0": a quarter that does not exist is read (so it is flagged), never skipped.
+      if (q < 1 || q > 4) return { kind: 'invalid' };
       if (m[3] !== undefined) {
         const fy = consecutive(m[3], m[4]);
         return fy === null ? { kind: 'invalid' } : { kind: 'quarter', q, fy, cal: null };
@@ -432,14 +440,21 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-// Groups: 1 cue word, 2 what follows it, 3 the "end of" modifier, 4 its word. The match always ends at
+/**
+ * A hedge between a cue and its date ("by around Sept 24"): part of the phrase, so the phrase is
+ * found and then flagged by deadline-doubts.ts instead of being passed over.
+ */
+const HEDGE_AFTER_CUE =
+  '(?:around|about|approx\\.?|approximately|roughly|circa|c\\.|ca\\.|some\\s*time|possibly|probably|hopefully|ideally|maybe|perhaps|provisionally|tentatively)';
+
+// Groups: 1 cue word, 2 what follows it (a hedge, "the"), 3 the "end of" modifier, 4 its word. The match always ends at
 // the end of the slice, so the groups' positions follow from their lengths (no 'd' flag needed).
 const CUE_RE = new RegExp(
   `(?:(?:^|[^\\p{L}\\p{N}/])(${[...CUES]
     .map(([w]) => w)
     .sort((a, b) => b.length - a.length)
     .map((w) => escapeRe(w).replace(/ /g, '\\s+'))
-    .join('|')})([\\s:,]*(?:the\\s+)?))?((?<![\\p{L}\\p{N}])(?:the\\s+)?(?:very\\s+)?(end|start|beginning|close)(?:\\s+of)?(?:\\s+the)?[\\s-]*)?$`,
+    .join('|')})([\\s:,]*(?:${HEDGE_AFTER_CUE}\\s+)?(?:the\\s+)?))?((?<![\\p{L}\\p{N}])(?:the\\s+)?(?:very\\s+)?(end|start|beginning|close)(?:\\s+of)?(?:\\s+the)?[\\s-]*)?$`,
   'iu',
 );
 
@@ -723,6 +738,8 @@ interface Hit {
   onwards: boolean;
   ongoing: boolean;
   inParen: boolean;
+  /** What the words around the date say about it (deadline-doubts.ts). */
+  doubt: Doubt;
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
@@ -845,7 +862,7 @@ function rawHits(text: string): Hit[] {
       }
       break;
     }
-    hits.push({ atoms, from: i, to: end, phraseFrom: i, cue: 'none', mod: null, beyond, onwards, ongoing, inParen: false });
+    hits.push({ atoms, from: i, to: end, phraseFrom: i, cue: 'none', mod: null, beyond, onwards, ongoing, inParen: false, doubt: null });
     i = end;
     prevWord = isWordAt(text, end - 1);
   }
@@ -921,9 +938,31 @@ function acceptInProse(h: Hit): boolean {
   );
 }
 
+/** A date with no year of its own, so a number right after it is a year the reader could not take. */
+function isYearless(a: Atom | undefined): boolean {
+  if (a === undefined) return false;
+  if (a.kind === 'date' || a.kind === 'month' || a.kind === 'term') return a.y === null;
+  if (a.kind === 'quarter') return a.fy === null && a.cal === null;
+  return false;
+}
+
+function markDoubts(text: string, hits: Hit[], mode: Mode): void {
+  if (hits.length === 0) return;
+  const spans: DateSpan[] = hits.map((h) => ({
+    from: h.from,
+    phraseFrom: h.phraseFrom,
+    to: h.to,
+    vague: h.atoms[0]?.kind === 'vague',
+    yearless: isYearless(h.atoms[h.atoms.length - 1]),
+  }));
+  const doubts = doubtsAround(text, spans, mode);
+  for (let k = 0; k < hits.length; k += 1) (hits[k] as Hit).doubt = doubts[k] ?? null;
+}
+
 function scan(text: string, mode: Mode): Hit[] {
   const hits = rawHits(text);
   classify(text, hits);
+  markDoubts(text, hits, mode);
   if (mode === 'cell') return hits;
   return hits.filter(acceptInProse);
 }
@@ -950,8 +989,15 @@ function milestoneFromHit(h: Hit, text: string, ctx: Ctx): Reading {
     r.confidence = 'low';
     return r;
   }
+  if (h.doubt === 'unreadable') return unreadable(r);
+  if (h.doubt === 'vague') {
+    r.ongoing = false;
+    r.flags = ['vague'];
+    r.confidence = 'low';
+    return r;
+  }
   const res = b ? resolveRange(a, b, ctx) : resolveAtom(a, ctx);
-  if (typeof res === 'string') return unreadable(r);
+  if (typeof res === 'string' || outsidePlanLife(res, ctx)) return unreadable(r);
   if (res.fromContext) r.flags.push('year-from-context');
   if (res.defaults) r.flags.push('term-dates-default');
   if (res.fromContext || res.defaults) r.confidence = 'medium';
@@ -981,6 +1027,17 @@ function milestoneFromHit(h: Hit, text: string, ctx: Ctx): Reading {
     r.due = res.end;
   }
   return r;
+}
+
+/** Plans run a few years: a date more than this many years from the plan's date is a slip, not a deadline. */
+const PLAN_LIFE_YEARS = 10;
+
+/** "31 Dec 2099", "Dec 99" against a 2024 plan: outside any plan's life, so not read. */
+function outsidePlanLife(res: Interval, ctx: Ctx): boolean {
+  const base = ctx.reference ?? ctx.windowStart ?? ctx.windowDue;
+  if (base === null) return false;
+  const year = Number(base.slice(0, 4));
+  return Number(res.start.slice(0, 4)) < year - PLAN_LIFE_YEARS || Number(res.end.slice(0, 4)) > year + PLAN_LIFE_YEARS;
 }
 
 function unreadable(r: Reading): Reading {
@@ -1113,6 +1170,8 @@ const MAX_PROSE = 100_000;
 // Public API.
 
 const ONGOING_WORD = /(?:^|[^\p{L}])on-?going(?![\p{L}])/iu;
+/** Cheap pre-check for findMisspeltMonthPhrases: a cue word followed by a word that could be a month. */
+const MISSPELT_CUE = /(?:by|from|until|till|before|after|in|during|due|commencing|starting|of)\s+(?:the\s+)?(?:\d{1,2}\S*\s+)?[jfmasond][a-z]{3}/i;
 const ONGOING_WORD_LITERAL = /going/i;
 const LINE_BREAK = /\r\n|\r|\n/;
 const SPACE_RUN = /\s{2,}/g;
@@ -1138,6 +1197,17 @@ function readLine(line: string, ctx: Ctx): Reading[] {
     r.completed = completed;
     r.ongoing = ongoingWord;
     if (!completed && !ongoingWord) return [unreadable(r)];
+    return [r];
+  }
+
+  // A line whose every date is doubtful ("March 25 or 26", "Dec 24 TBC") is one flagged milestone,
+  // kept whole: its dates are alternatives or hedged, not separate milestones.
+  if (usedHits.some((h) => h.doubt !== null) && usedHits.every((h) => h.doubt !== null || h.atoms[0]?.kind === 'vague')) {
+    const r = blank(body.trim());
+    r.completed = completed;
+    if (usedHits.some((h) => h.doubt === 'unreadable')) return [unreadable(r)];
+    r.flags.push('vague');
+    r.confidence = 'low';
     return [r];
   }
 
@@ -1205,7 +1275,7 @@ export function findDeadlineInText(
     const done = splitCompleted(text, false);
     const body = done ? done.rest : text;
     const hits = scan(body, 'prose');
-    if (hits.length === 0 && !done) return null;
+    if (hits.length === 0 && !done && !MISSPELT_CUE.test(body)) return null;
     const mainHits = hits.filter((h) => !h.inParen);
     const readings: Reading[] = [];
     const phrases: string[] = [];
@@ -1217,6 +1287,15 @@ export function findDeadlineInText(
       readings.push(r);
       phrases.push(phrase);
     }
+    // "by Febuary 2025": a cue and a misspelt month the scan passed over; flagged, not left to inherit.
+    for (const m of findMisspeltMonthPhrases(body)) {
+      if (hits.some((h) => m.from < h.to && h.phraseFrom < m.to)) continue;
+      const r = unreadable(blank(m.phrase));
+      if (done) r.completed = true;
+      readings.push(r);
+      phrases.push(m.phrase);
+    }
+    if (readings.length === 0 && !done) return null;
     if (done) {
       phrases.push(done.marker);
       if (readings.length === 0) {

@@ -478,6 +478,198 @@ describe('readDeadline: common UK forms', () => {
   });
 });
 
+describe('readDeadline: phrases that look like a date but are a guess are flagged, never given a due date', () => {
+  const REF = { reference: PLAN_DATE };
+  const V = { due: null, flags: ['vague'] as DeadlineFlag[], confidence: 'low' as Confidence };
+  const U = { due: null, flags: ['unreadable'] as DeadlineFlag[], confidence: 'low' as Confidence };
+  const cases: Array<[string, Expect]> = [
+    // quarters, days and months that do not exist
+    ['Q5 24/25', U],
+    ['Q0 24/25', U],
+    ['Q9 2025', U],
+    ['Q10', U],
+    ['Q3 24/26', U],
+    ['31 Feb 25', U],
+    ['30 Feb', U],
+    ['32 March', U],
+    ['32 March 2025', U],
+    ['0 March 2025', U],
+    ['31st June 2025', U],
+    ['00/03/2025', U],
+    ['31/09/2024', U],
+    // words that look like a month but are not one
+    ['Febtember 2025', U],
+    ['Marchember 2025', U],
+    ['Septembre 2025', U],
+    ['Octobre 2024', U],
+    ['Jnauary 2025', U],
+    ['Febuary 2025', U],
+    ['Feburary 2025', U],
+    ['Marhc 2025', U],
+    ['Apirl 2025', U],
+    ['31 Decembre 2024', U],
+    ['by Jnauary – March 2025', U],
+    // years far outside a plan's life
+    ['31 March 1925', U],
+    ['March 1925', U],
+    ['Q3 1924/25', U],
+    ['Summer term 1925', U],
+    ['1999', U],
+    ['31 Dec 2099', U],
+    ['Dec 99', U],
+    ['by 2040', U],
+    ['Q1 2099', U],
+    ['2010/11', U],
+    // hedges
+    ['sometime in 2025', V],
+    ['some time during 2025', V],
+    ['at some point in 2025', V],
+    ['approx March 2025', V],
+    ['approx. March 2025', V],
+    ['approximately Dec 24', V],
+    ['c. March 2025', V],
+    ['circa 2025', V],
+    ['around March 2025', V],
+    ['by around Sept 24', V],
+    ['about Dec 24', V],
+    ['roughly Q3 24/25', V],
+    ['possibly March 2025', V],
+    ['probably by end of March 25', V],
+    ['hopefully by March 2025', V],
+    ['ideally by March 2025', V],
+    ['likely March 2025', V],
+    ['tentatively March 2025', V],
+    ['Provisionally 31 March 2025', V],
+    ['estimated Dec 24', V],
+    ['March 2025 (provisional)', V],
+    ['March 2025 provisional', V],
+    ['March 2025 – estimated', V],
+    ['Dec 24 approx', V],
+    ['March-ish 2025', V],
+    ['Dec 24 TBC', V],
+    ['TBC Dec 24', V],
+    ['March 2025 (tbc)', V],
+    ['March 2025 tbc', V],
+    ['Sept 2024 to be confirmed', V],
+    ['Dec 24 to be agreed', V],
+    ['Indicative timescale: approximately Q4 24/25', V],
+    // question marks
+    ['March 2025?', V],
+    ['Sept 24??', V],
+    ['?March 2025', V],
+    ['2025?', V],
+    ['Dec 24 (to check?)', V],
+    // alternatives
+    ['March 25 or 26', V],
+    ['31 March 25 or 26', V],
+    ['March 2025 or April 2025', V],
+    ['Dec 24 or Jan 25', V],
+    ['either March or April 2025', V],
+    ['Q2 or Q3 24/25', V],
+    ['Q2/Q3 24/25', V],
+    ['Summer or Autumn term 2025', V],
+    ['2025 or 2026', V],
+    ['within 2025 or 2026', V],
+    ['Jan/Feb 2025', V],
+    ['Feb/Mar 25', V],
+    ['March/April 2025', V],
+    ['Dec 24/Jan 25', V],
+    ['March 25 / 26', V],
+    ['31 Dec 24 and/or 31 Mar 25', V],
+    ['Dec 24 or later', V],
+    // bounds that are not a due date, and negations
+    ['not before March 2025', V],
+    ['not after March 2025', V],
+    ['not by March 2025', V],
+    ['not until April 2025', V],
+    ['not March 2025', V],
+    ['no earlier than April 2025', V],
+    ['no sooner than Sept 24', V],
+    ['not earlier than Sept 24', V],
+    ['later than March 2025', V],
+    ['unlikely before March 2025', V],
+    ['March 2025 at the earliest', V],
+    // superseded dates
+    ['no date – was March 2025', V],
+    ['originally March 2025', V],
+    ['previously Dec 24', V],
+    ['delayed from March 2025', V],
+    ['delayed from March 2025 to June 2025', V],
+    ['slipped from Q3 24/25', V],
+  ];
+
+  it.each(cases)('%j', (text, e) => {
+    const d = readDeadline(text, REF);
+    expect(d.text).toBe(text);
+    check(d, e);
+    // Kept verbatim for the officer who checks it.
+    expect(d.milestones.map((m) => m.text).join('\n')).toBe(text.trim());
+  });
+
+  it('a doubtful line in a cell of several milestones leaves the others read, and says so', () => {
+    check(readDeadline('Phase 1 by Dec 24\nPhase 2 sometime in 2025', REF), { due: '2024-12-31', flags: ['partly-read', 'vague'], confidence: 'medium' });
+    check(readDeadline('Dec 24\nJnauary 2025', REF), { due: '2024-12-31', flags: ['partly-read'], confidence: 'medium' });
+    check(readDeadline('Sept 24 (was Dec 24)', REF), { due: '2024-09-30', confidence: 'high', milestones: 2, notes: 1 });
+  });
+
+  const kept: Array<[string, Expect]> = [
+    ['no later than March 2025', { due: '2025-03-31' }],
+    ['not later than 30 June 2025', { due: '2025-06-30' }],
+    ['March 2025 at the latest', { due: '2025-03-31' }],
+    ['by March 2025 at the latest', { due: '2025-03-31' }],
+    ['Dec 24 or earlier', { due: '2024-12-31' }],
+    ['target March 2025', { due: '2025-03-31' }],
+    ['expected March 2025', { due: '2025-03-31' }],
+    ['delayed to June 2025', { due: '2025-06-30' }],
+    ['end of 2025', { due: '2025-12-31' }],
+    ['2024 – 2030', { start: '2024-01-01', due: '2030-12-31' }],
+    ['Design and planning - Summer term 2025 / Roll out from September 2025', { ...SUMMER_2025_DEFAULT, flags: ['term-dates-default'], confidence: 'medium' }],
+    ['Roll out AiS/NDPT Oct 24 – July 25', { start: '2024-10-01', due: '2025-07-31' }],
+    ['Needs assessment /Evaluation of current provision by Oct 24', { due: '2024-10-31' }],
+    ['Dec 24 – Jane to confirm the venue', { due: '2024-12-31' }],
+    ['May 2025', { due: '2025-05-31' }],
+  ];
+
+  it.each(kept)('still reads %j', (text, e) => {
+    check(readDeadline(text, REF), e);
+  });
+});
+
+describe('findDeadlineInText: guesses in prose are flagged too', () => {
+  const WIN: DeadlineContext = { window: { start: '2024-09-01', due: '2025-03-31' }, reference: PLAN_DATE };
+  const rows: Array<[string, string, Expect]> = [
+    ['Launch the hub sometime in 2025', 'in 2025', { due: null, flags: ['vague'], confidence: 'low' }],
+    ['Agree the model by Dec 24 TBC', 'by Dec 24 / TBC', { due: null, flags: ['vague'], confidence: 'low' }],
+    ['Report to the board not before March 2025', 'before March 2025', { due: null, flags: ['vague'] }],
+    ['Evaluate the pilot by around Sept 24', 'by around Sept 24', { due: null, flags: ['vague'] }],
+    ['Publish the guide by Febuary 2025', 'by Febuary 2025', { due: null, flags: ['unreadable'] }],
+    ['Review progress by Septembre', 'by Septembre', { due: null, flags: ['unreadable'] }],
+    ['Can we finish the audit by March 2025?', 'by March 2025', { due: null, flags: ['vague'] }],
+    ['Recruit two posts by March 25 or 26', 'by March 25', { due: null, flags: ['vague'] }],
+    ['Roll out the tool Q2 or Q3 24/25', 'Q3 24/25', { due: null, flags: ['vague'] }],
+    ['Move the launch, delayed from March 2025 to June 2025', 'from March 2025 to June 2025', { due: null, flags: ['vague'] }],
+    ['Train staff by 31 Dec 2099', 'by 31 Dec 2099', { due: null, flags: ['unreadable'] }],
+    ['Report by Q5 24/25', 'by Q5 24/25', { due: null, flags: ['unreadable'] }],
+    // Still read: the doubt words are about something else.
+    ['Bring about change in practice by March 2025', 'by March 2025', { due: '2025-03-31' }],
+    ['Approximately 50 schools trained by March 2025', 'by March 2025', { due: '2025-03-31' }],
+    ['Signed off by Jane Doe by Dec 24', 'by Dec 24', { due: '2024-12-31' }],
+    ['Deliver training or coaching by March 2025', 'by March 2025', { due: '2025-03-31' }],
+    ['Ensure children do not wait, by March 2025', 'by March 2025', { due: '2025-03-31' }],
+  ];
+
+  it.each(rows)('%j', (text, phrase, e) => {
+    const found = findDeadlineInText(text, WIN);
+    expect(found?.phrase).toBe(phrase);
+    check(found!.deadline, e);
+  });
+
+  it('leaves prose without a date alone (a cue and a name is not a misspelt month)', () => {
+    expect(findDeadlineInText('Agreed by Jane and the SENCO forum', WIN)).toBeNull();
+    expect(findDeadlineInText('Work in partnership with Solent', WIN)).toBeNull();
+  });
+});
+
 describe('findDeadlineInText: common prose forms', () => {
   const WIN: DeadlineContext = { window: { start: '2024-09-01', due: '2025-03-31' } };
   const rows: Array<[string, string | null, Expect | null]> = [
