@@ -36,6 +36,12 @@ export const roles = sqliteTable(
     name: text('name').notNull(),
     /** Lower-cased, whitespace-collapsed name: the match key for imports and commands. */
     key: text('key').notNull(),
+    /**
+     * Emails of the holders the last import file (plan YAML people, or people.csv) named for this
+     * role, sorted; null until a file names any. A re-import changes the holders only when the file's
+     * list differs from this, so a handover made since (in chat or `role assign`) is never undone.
+     */
+    importedHolders: text('imported_holders', { mode: 'json' }).$type<string[]>(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('roles_key_unique').on(t.key)],
@@ -293,6 +299,21 @@ export const workstreamSupportingRoles = sqliteTable(
   (t) => [uniqueIndex('workstream_supporting_roles_unique').on(t.workstreamId, t.roleId)],
 );
 
+/** Supporting roles of one action only (a plan table row's own "With"), besides its workstream's. */
+export const actionSupportingRoles = sqliteTable(
+  'action_supporting_roles',
+  {
+    actionId: integer('action_id')
+      .notNull()
+      .references(() => actions.id),
+    roleId: integer('role_id')
+      .notNull()
+      .references(() => roles.id),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [uniqueIndex('action_supporting_roles_unique').on(t.actionId, t.roleId)],
+);
+
 export const actionStatuses = ['not_started', 'green', 'amber', 'red', 'blue'] as const;
 export type ActionStatus = (typeof actionStatuses)[number];
 
@@ -325,6 +346,12 @@ export const actions = sqliteTable(
     percent: integer('percent'),
     /** Status as last written by an import file, so a re-import only applies changes made in the file. */
     importedStatus: text('imported_status'),
+    /**
+     * The owner role as the plan file last gave it: the role's name, or '' for "the workstream's
+     * lead"; null for actions imported before this was kept. A re-import changes the owner only when
+     * the file's owner differs from this, so an `assign` made since is never undone.
+     */
+    importedOwner: text('imported_owner'),
     removedAt: text('removed_at'),
     createdAt: createdAt(),
     updatedAt: text('updated_at').notNull(),

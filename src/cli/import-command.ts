@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatProblem } from '../importers/import-errors.js';
 import { loadPlanFile } from '../importers/load-plan-file.js';
 import { type ImportReport, importPlanDocument } from '../store/plan-import.js';
 import type { CliContext } from './context.js';
@@ -20,9 +21,14 @@ export function registerImportCommand(program: Command, context: () => CliContex
         file: loaded.file,
         lineOf: loaded.lineOf,
         actorLabel: 'cli',
+        notices: loaded.notices.map((n) => `Check ${formatProblem(n)}`),
+        rowFlags: loaded.rowFlags,
       });
-      if (opts.json) ctx.printJson(report.actions.map(jsonRow));
-      else ctx.print(formatImportReport(report));
+      if (opts.json) {
+        ctx.printJson(report.actions.map(jsonRow));
+        // Standard output stays one JSON array; what an officer must still read goes to standard error.
+        for (const line of [...report.owners.map((o) => `Owner: ${o}`), ...report.warnings.map((w) => `Note: ${w}`)]) ctx.error(line);
+      } else ctx.print(formatImportReport(report));
     });
 }
 
@@ -44,6 +50,7 @@ function jsonRow(a: ImportReport['actions'][number]) {
     date_source: a.date_source,
     flags: a.flags,
     change: a.change,
+    owner_change: a.owner_change,
   };
 }
 
@@ -63,6 +70,7 @@ export function formatImportReport(report: ImportReport): string {
     40,
   );
   const flagged = report.actions.filter((a) => a.flags.some((f) => ['unreadable', 'partly-read', 'vague', 'no-date'].includes(f)));
+  const inherited = report.actions.filter((a) => a.flags.includes('lead-inherited'));
   const lines = [
     table,
     '',
@@ -73,6 +81,13 @@ export function formatImportReport(report: ImportReport): string {
   ];
   if (flagged.length > 0) {
     lines.push(`${flagged.length} action(s) need a date checked by an officer: ${flagged.map((a) => a.ref).join(', ')}`);
+  }
+  if (inherited.length > 0) {
+    lines.push(`${inherited.length} action(s) took their accountable lead from the row above; check it: ${inherited.map((a) => a.ref).join(', ')}`);
+  }
+  if (report.owners.length > 0) {
+    lines.push(report.dryRun ? 'Owners (would change):' : 'Owners:');
+    for (const o of report.owners) lines.push(`  ${o}`);
   }
   for (const w of report.warnings) lines.push(`Note: ${w}`);
   return lines.join('\n');

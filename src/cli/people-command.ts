@@ -9,6 +9,7 @@ import { readPeopleTable } from '../importers/read-people-csv.js';
 import { recordAudit } from '../store/audit-repository.js';
 import { inTransaction } from '../store/database.js';
 import { findPersonByEmail, listPeople, upsertPerson } from '../store/people-repository.js';
+import { applyImportedHolders, describeHolderOutcome, type FilePerson } from '../store/imported-holders.js';
 import { currentRolesOf, ensureRole, handOverRole } from '../store/roles-repository.js';
 import { CliUsageError, type CliContext } from './context.js';
 import { formatTable } from './format-table.js';
@@ -55,7 +56,11 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
       if (problems.length > 0) throw new ImportError(problems);
       const at = toStoredInstant(ctx.clock.now());
       const tally = { created: 0, updated: 0, unchanged: 0, handovers: 0 };
+      const owners: string[] = [];
       const apply = () => {
+        // Every person the file names for a role holds it; the holders change only where the file
+        // changed them since the last import, so a handover made since is never undone.
+        const holders = new Map<number, FilePerson[]>();
         for (const p of rows) {
           const { person, outcome } = upsertPerson(
             ctx.db,
@@ -65,11 +70,16 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
           tally[outcome] += 1;
           for (const roleName of p.roles) {
             const { role } = ensureRole(ctx.db, roleName, at);
-            const { ended } = handOverRole(ctx.db, role.id, person.id, at);
-            tally.handovers += ended.length;
+            holders.set(role.id, [...(holders.get(role.id) ?? []), { id: person.id, name: person.name, email: person.email }]);
           }
         }
-        recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'people.imported', entity: name, detail: tally });
+        for (const [roleId, listed] of holders) {
+          const result = applyImportedHolders(ctx.db, roleId, listed, at);
+          if (result.outcome === 'applied') tally.handovers += 1;
+          const line = describeHolderOutcome(result);
+          if (line) owners.push(line);
+        }
+        recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'people.imported', entity: name, detail: { ...tally, owners } });
       };
       if (opts.dryRun) {
         try {
@@ -84,6 +94,7 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
       ctx.print(
         `${opts.dryRun ? 'Dry run — nothing written. ' : ''}People: ${tally.created} new, ${tally.updated} updated, ${tally.unchanged} unchanged; ${tally.handovers} role handover(s).`,
       );
+      if (owners.length > 0) ctx.print([opts.dryRun ? 'Owners (would change):' : 'Owners:', ...owners.map((o) => `  ${o}`)].join('\n'));
     });
 
   program

@@ -12,6 +12,10 @@ export interface LoadedPlan {
   document: PlanDocument;
   file: string;
   lineOf?: (path: (string | number)[]) => number | undefined;
+  /** Readings an officer should check (table files: a lead carried down to a new workstream). */
+  notices: ImportProblem[];
+  /** Report flags by source row (table files: 'lead-inherited'). */
+  rowFlags: Map<number, string[]>;
 }
 
 export const PLAN_FILE_KINDS = '.yaml, .yml, .csv or .xlsx';
@@ -28,7 +32,7 @@ export async function loadPlanFile(path: string): Promise<LoadedPlan> {
     case '.yaml':
     case '.yml': {
       const { value, lineOf } = readYaml(decodeUtf8(content, file), planDocumentSchema, file);
-      return { document: value, file, lineOf };
+      return { document: value, file, lineOf, notices: [], rowFlags: new Map() };
     }
     case '.csv':
       return fromTable(parseCsvRows(content, { file }), file);
@@ -40,7 +44,7 @@ export async function loadPlanFile(path: string): Promise<LoadedPlan> {
 }
 
 function fromTable(rows: Parameters<typeof readPlanTable>[0], file: string): LoadedPlan {
-  const { document, problems } = readPlanTable(rows, { file });
+  const { document, problems, notices, rowFlags } = readPlanTable(rows, { file });
   if (problems.length > 0) throw new ImportError(problems);
   const parsed = planDocumentSchema.safeParse(document);
   if (!parsed.success) {
@@ -51,7 +55,7 @@ function fromTable(rows: Parameters<typeof readPlanTable>[0], file: string): Loa
     }));
     throw new ImportError(extra);
   }
-  return { document: parsed.data, file };
+  return { document: parsed.data, file, notices, rowFlags };
 }
 
 export function decodeUtf8(content: Buffer, file: string): string {

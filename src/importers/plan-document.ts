@@ -121,6 +121,8 @@ export const actionSchema = z.object({
   text: nonEmpty,
   /** Owner role override (otherwise the workstream's lead). */
   owner: nonEmpty.optional(),
+  /** Supporting roles for this action only, besides its workstream's. */
+  with: roleList.optional(),
   /** A date phrase for this action; otherwise one is looked for in the text ("by Sep 24"). */
   due: looseText.optional(),
   status: trimmed.optional(),

@@ -1,7 +1,7 @@
 // Reads a CSV file into TableRows keyed by header text, with the line on which each record starts
 // (a quoted cell may span several lines) so problems point at the right place.
 import { parse } from 'csv-parse/sync';
-import { ImportError, type ImportProblem } from './import-errors.js';
+import { ImportError, type ImportProblem, unheadedCell } from './import-errors.js';
 import type { TableRow } from './read-plan-table.js';
 
 const SAVE_AS =
@@ -69,6 +69,10 @@ function sniffDelimiter(text: string): string {
   return best;
 }
 
+/** Usually a comma outside quotes split a cell in two. */
+const CSV_UNHEADED_HINT =
+  'If a cell holds a comma, put the whole cell in double quotes ("Relaunch the plan, with partners"); otherwise give the column a heading or delete the value';
+
 interface RecordWithInfo {
   record: string[];
   info: { lines: number };
@@ -83,8 +87,10 @@ function countNewlines(s: string): number {
 /**
  * Parse CSV content: the header is the first record with two or more non-blank cells; each later
  * non-blank record becomes a TableRow whose `row` is the line number where the record starts
- * (header on line 1 → first data row 2). Cells are keyed by the trimmed header text; columns with a blank header are dropped, a
- * repeated header gets " (2)", " (3)" appended. Short records are padded with "", extra cells dropped.
+ * (header on line 1 → first data row 2). Cells are keyed by the trimmed header text; a
+ * repeated header gets " (2)", " (3)" appended. Short records are padded with "". A value in a column
+ * with no heading (beyond the header's last column, or under a blank heading) is refused with its row
+ * and column: it would otherwise be lost.
  */
 export function parseCsvRows(content: Buffer | Uint8Array | string, opts: { file?: string } = {}): TableRow[] {
   // Normalise line endings so line counting is exact (also turns \r\n inside quoted cells into \n).
@@ -131,14 +137,19 @@ export function parseCsvRows(content: Buffer | Uint8Array | string, opts: { file
   }
 
   const rows: TableRow[] = [];
+  const problems: ImportProblem[] = [];
   for (const { record, info } of records.slice(headerIndex + 1)) {
     if (isBlank(record)) continue;
     const start = info.lines - record.reduce((sum, cell) => sum + countNewlines(cell), 0);
     const cells: Record<string, unknown> = {};
-    names.forEach((name, i) => {
-      if (name !== undefined) cells[name] = record[i] ?? '';
+    record.forEach((value, i) => {
+      const name = names[i];
+      if (name !== undefined) cells[name] = value;
+      else if (value.trim() !== '') problems.push(unheadedCell(opts.file, start, i + 1, value, names.length, CSV_UNHEADED_HINT));
     });
+    for (const name of names) if (name !== undefined && !(name in cells)) cells[name] = '';
     rows.push({ row: start, cells });
   }
+  if (problems.length > 0) throw new ImportError(problems);
   return rows;
 }

@@ -13,14 +13,21 @@
 // - plan_code, board: carry down across workstreams, but not into a different plan.
 // - workstream: carries down within its plan. A different title starts a new workstream, or returns
 //   to an earlier one with the same title; a title repeated on every row just continues.
-// - lead, with, due: carry down only within the same workstream. When a new workstream starts, a
-//   blank Accountable Lead is a problem (if the file has a lead column at all); blank With/Due just
-//   mean "none".
-//   - with: every role named on any of the workstream's rows is added to the workstream.
-//   - due: the first value seen for the workstream is the workstream's "Date of Completion". A row
-//     whose due (given or carried down) differs from it gives that action its own due date.
-//   - lead: the first value is the workstream's lead. A row whose lead (given or carried down)
-//     differs from it makes that lead the action's owner, unless the row has an owner of its own.
+// - lead: carries down within the plan. The first value on a workstream's rows is its lead; a row
+//   whose lead (given or carried down) differs from it makes that lead the action's owner, unless the
+//   row has an owner of its own. A new workstream whose Accountable Lead is blank takes the lead from
+//   the row above (a lead cell merged across two workstreams) and is reported for an officer to
+//   check: a notice naming the row, and the flag 'lead-inherited' on each of its actions. The first
+//   workstream of a plan with a blank lead is a problem (if the file has a lead column at all).
+// - with: belongs to its row. Each action's supporting roles are its own row's With; a blank With
+//   carries down from the row above within the same workstream only (a With cell merged down the
+//   workstream's rows), so a new workstream's blank With means none, and a With on a later row never
+//   reaches the rows above it. "none", "n/a" or "-" says none and stops the carry. When every action of
+//   a workstream ends up with the same roles they are the workstream's supporting roles; otherwise
+//   each action keeps its own.
+// - due: carries down only within the same workstream; a new workstream's blank due means none. The
+//   first value seen for the workstream is the workstream's "Date of Completion". A row whose due
+//   (given or carried down) differs from it gives that action its own due date.
 // - action, ref, status, owner: never carried down; they belong to the row.
 //
 // A row with a blank action is a problem, except a row that starts a new workstream (a heading
@@ -31,6 +38,7 @@
 // Refs like "ND-1.2" give the plan code (ND), workstream number (1) and action number (2). Rows
 // without a ref are numbered in order of first appearance: workstreams within their plan, actions
 // within their workstream, skipping numbers already taken by refs.
+import { checkFormulaText, formulaCellMessage } from './formula-cells.js';
 import { planSchema, splitRoleList, type PlanDocumentInput } from './plan-document.js';
 import type { ImportProblem } from './import-errors.js';
 
@@ -147,11 +155,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /**
  * A cell value as trimmed text. Handles strings, numbers, booleans, Dates (as YYYY-MM-DD) and the
- * objects exceljs produces: rich text, hyperlinks, formulas (their cached result) and error values.
+ * objects exceljs produces: rich text, hyperlinks and error values. Formula cells, and text a
+ * spreadsheet would run as a formula ("=…", "@…", "-cmd|…"), are refused: see formula-cells.ts.
  */
 export function cellText(value: unknown, depth = 0): CellTextResult {
   if (value === null || value === undefined) return { ok: true, text: '' };
-  if (typeof value === 'string') return { ok: true, text: value.replace(/\r\n?/g, '\n').trim() };
+  if (typeof value === 'string') return checkFormulaText(value.replace(/\r\n?/g, '\n').trim());
   if (typeof value === 'number') {
     return Number.isFinite(value) ? { ok: true, text: String(value) } : { ok: false, message: 'the cell holds an invalid number' };
   }
@@ -170,13 +179,9 @@ export function cellText(value: unknown, depth = 0): CellTextResult {
     return cellText(text, depth + 1);
   }
   if ('formula' in value || 'sharedFormula' in value) {
-    if (value.result === undefined || value.result === null) {
-      return {
-        ok: false,
-        message: 'formula without a cached value; open the file in Excel, let it calculate and save it again (or paste the values)',
-      };
-    }
-    return cellText(value.result, depth + 1);
+    const formula = typeof value.formula === 'string' ? value.formula : undefined;
+    const shared = typeof value.sharedFormula === 'string' ? value.sharedFormula : undefined;
+    return { ok: false, message: formulaCellMessage(formula, shared) };
   }
   if ('hyperlink' in value || 'text' in value) return cellText(value.text, depth + 1);
   return { ok: false, message: 'the cell holds a value that cannot be read as text' };
@@ -232,6 +237,8 @@ interface ActionBuild {
   number?: number;
   text: string;
   owner?: string;
+  /** Supporting roles from this action's own row (given or carried down). */
+  with: string[];
   due?: string;
   status?: string;
   row: number;
@@ -251,6 +258,8 @@ interface WorkstreamBuild {
   actions: ActionBuild[];
   /** An action cell on one of its rows could not be read (already reported). */
   badActionCell: boolean;
+  /** The lead was blank on the workstream's first row and carried down from this row above. */
+  leadFromRow?: number;
 }
 
 interface PlanBuild {
@@ -267,11 +276,24 @@ function sameKey(s: string): string {
   return s.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-export function readPlanTable(
-  rows: TableRow[],
-  opts: { file?: string } = {},
-): { document: PlanDocumentInput; problems: ImportProblem[] } {
+/** What a plan table reads into. */
+export interface PlanTable {
+  document: PlanDocumentInput;
+  /** Anything that stops the import. */
+  problems: ImportProblem[];
+  /** Readings an officer should check, which do not stop the import (a lead carried down). */
+  notices: ImportProblem[];
+  /** Flags for the import report, by source row (e.g. 'lead-inherited'). */
+  rowFlags: Map<number, string[]>;
+}
+
+/** Cells that say "no supporting roles" and stop the With above from carrying down. */
+const NO_ROLES = /^(?:none|n\/?a|nil|no one|nobody|-|–|—)$/i;
+
+export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): PlanTable {
   const problems: ImportProblem[] = [];
+  const notices: ImportProblem[] = [];
+  const rowFlags = new Map<number, string[]>();
   const fileField = opts.file !== undefined ? { file: opts.file } : {};
   const problem = (message: string, line?: number, column?: string): void => {
     problems.push({
@@ -284,7 +306,7 @@ export function readPlanTable(
 
   if (rows.length === 0) {
     problem('the file has no rows below the header row, so there are no actions to import');
-    return { document: { plans: [] }, problems };
+    return { document: { plans: [] }, problems, notices, rowFlags };
   }
 
   const headers = headersOf(rows);
@@ -299,7 +321,7 @@ export function readPlanTable(
       const names = PLAN_HEADER_ALIASES[f].map((a) => `"${a}"`).join(', ');
       problem(`missing the ${LABEL[f]} column (a column headed one of ${names}); the columns found were ${found || '(none)'}`);
     }
-    return { document: { plans: [] }, problems: sortProblems(problems) };
+    return { document: { plans: [] }, problems: sortProblems(problems), notices, rowFlags };
   }
 
   const plans: PlanBuild[] = [];
@@ -309,7 +331,10 @@ export function readPlanTable(
   // Values carried down from the rows above (see the rules at the top of this file).
   let board: string | undefined;
   let lead: string | undefined;
+  /** The row on which the carried lead was written. */
+  let leadRow: number | undefined;
   let due: string | undefined;
+  let withRoles: string[] | undefined;
 
   for (const { row, cells } of rows) {
     const vals: Partial<Record<PlanField, string>> = {};
@@ -344,7 +369,7 @@ export function readPlanTable(
         plan = next;
         startedPlan = true;
         ws = undefined;
-        board = lead = due = undefined;
+        board = lead = due = leadRow = withRoles = undefined;
       }
     }
     if (plan === undefined) {
@@ -360,6 +385,9 @@ export function readPlanTable(
 
     // Workstream.
     let startedWorkstream = false;
+    /** The lead in effect on the row above, for a new workstream whose lead cell is blank (merged). */
+    const leadAbove = lead;
+    const leadAboveRow = leadRow;
     if (vals.workstream !== undefined) {
       const key = sameKey(vals.workstream);
       if (ws === undefined || ws.key !== key) {
@@ -372,7 +400,9 @@ export function readPlanTable(
         }
         ws = next;
         lead = ws.lead;
+        leadRow = undefined;
         due = ws.due;
+        withRoles = undefined;
       }
     }
     if (ws === undefined) {
@@ -397,20 +427,31 @@ export function readPlanTable(
       }
     }
 
-    // Lead: within the workstream only.
+    // Lead: a new workstream's blank lead is carried down from the row above, and reported.
     if (vals.lead !== undefined) {
       lead = vals.lead;
+      leadRow = row;
       if (ws.lead === undefined) ws.lead = vals.lead;
     } else if (startedWorkstream && col.lead !== undefined && !bad.has('lead')) {
-      problem(`${LABEL.lead} is blank for a new workstream ("${ws.title}")`, row, col.lead);
-    }
-
-    // With: every role named on the workstream's rows.
-    if (vals.with !== undefined) {
-      for (const role of splitRoleList(vals.with)) {
-        if (!ws.with.some((r) => sameKey(r) === sameKey(role))) ws.with.push(role);
+      if (leadAbove !== undefined && !startedPlan) {
+        ws.lead = lead = leadAbove;
+        leadRow = leadAboveRow;
+        ws.leadFromRow = leadAboveRow ?? row - 1;
+        notices.push({
+          ...fileField,
+          line: row,
+          column: col.lead,
+          message:
+            `${LABEL.lead} is blank for the new workstream "${ws.title}", so "${leadAbove}" was carried down from row ${ws.leadFromRow} above ` +
+            '(as for a merged cell). Check it is right, or write the lead in that cell and import again',
+        });
+      } else {
+        problem(`${LABEL.lead} is blank for a new workstream ("${ws.title}") and there is no lead on the rows above to carry down`, row, col.lead);
       }
     }
+
+    // With: this row's own, or carried down from the row above within the workstream.
+    if (vals.with !== undefined) withRoles = NO_ROLES.test(vals.with.trim()) ? [] : dedupe(splitRoleList(vals.with));
 
     // Due: the first value is the workstream's; a different value is the action's own.
     if (vals.due !== undefined) {
@@ -446,7 +487,7 @@ export function readPlanTable(
       vals.owner ?? (lead !== undefined && ws.lead !== undefined && sameKey(lead) !== sameKey(ws.lead) ? lead : undefined);
     const ownDue = due !== undefined && ws.due !== undefined && due !== ws.due ? due : undefined;
     for (const [i, text] of texts.entries()) {
-      const action: ActionBuild = { text, row };
+      const action: ActionBuild = { text, row, with: withRoles ?? [] };
       if (ref !== undefined && i === 0) {
         const clash = ws.actions.find((a) => a.number === ref!.action);
         if (clash) {
@@ -463,7 +504,13 @@ export function readPlanTable(
   // Number workstreams and actions; check every workstream has an action.
   const document: PlanDocumentInput = { plans: plans.map((p) => finishPlan(p)) };
   if (plans.length === 0 && problems.length === 0) problem('no actions were found in the file');
-  return { document, problems: sortProblems(problems) };
+  for (const p of plans) {
+    for (const w of p.workstreams) {
+      if (w.leadFromRow === undefined) continue;
+      for (const a of w.actions) rowFlags.set(a.row, [...new Set([...(rowFlags.get(a.row) ?? []), 'lead-inherited'])]);
+    }
+  }
+  return { document, problems: sortProblems(problems), notices: sortProblems(notices), rowFlags };
 
   function setPlanCode(p: PlanBuild, text: string, row: number, column: string): void {
     const parsed = planSchema.shape.code.safeParse(text);
@@ -515,6 +562,14 @@ export function readPlanTable(
         problem(`${LABEL.action} is blank: workstream "${w.title}" has no actions`, w.firstRow, col.action);
       }
     }
+    // Supporting roles shared by every action of a workstream are the workstream's.
+    for (const w of p.workstreams) {
+      const firstWith = w.actions[0]?.with ?? [];
+      if (w.actions.every((a) => sameRoles(a.with, firstWith))) {
+        w.with = firstWith;
+        for (const a of w.actions) a.with = [];
+      } else w.with = [];
+    }
     // A board shared by every workstream is the plan's board.
     const first = p.workstreams[0]?.board;
     const shared =
@@ -536,6 +591,7 @@ export function readPlanTable(
               ...(a.number !== undefined ? { number: a.number } : {}),
               text: a.text,
               ...(a.owner !== undefined ? { owner: a.owner } : {}),
+              ...(a.with.length > 0 ? { with: a.with } : {}),
               ...(a.due !== undefined ? { due: a.due } : {}),
               ...(a.status !== undefined ? { status: a.status } : {}),
               source_line: a.row,
@@ -548,6 +604,18 @@ export function readPlanTable(
     };
     return out;
   }
+}
+
+/** Role names without repeats (compared ignoring case and spacing), first spelling kept. */
+function dedupe(roles: string[]): string[] {
+  const out: string[] = [];
+  for (const r of roles) if (!out.some((o) => sameKey(o) === sameKey(r))) out.push(r);
+  return out;
+}
+
+/** The same roles, in any order. */
+function sameRoles(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((r) => b.some((o) => sameKey(o) === sameKey(r)));
 }
 
 /** Give unnumbered items the next free number after the item before them. */

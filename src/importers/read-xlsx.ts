@@ -2,14 +2,14 @@
 // spreadsheet row numbers. Cell values are passed through as exceljs gives them (strings, numbers,
 // Dates, rich text, hyperlink, formula and error objects); read-plan-table.ts turns them into text.
 import ExcelJS from 'exceljs';
-import { ImportError } from './import-errors.js';
+import { ImportError, type ImportProblem, unheadedCell } from './import-errors.js';
 import { cellText, type TableRow } from './read-plan-table.js';
 
 /**
  * Parse an .xlsx file. The header is the first row with at least two non-blank cells (so a title
  * row merged across the top of the sheet is skipped), or failing that the first non-blank row.
- * Cells are keyed by the header text (whitespace collapsed); columns with a blank header are
- * dropped and a repeated header gets " (2)", " (3)" appended. In a merged block only the top-left
+ * Cells are keyed by the header text (whitespace collapsed); a repeated header gets " (2)", " (3)"
+ * appended, and a value in a column with no heading is refused with its row and column. In a merged block only the top-left
  * cell holds the value; the others are read as blank (which the plan reader carries down).
  */
 export async function parseXlsxRows(content: Buffer | Uint8Array, opts: { file?: string } = {}): Promise<TableRow[]> {
@@ -62,11 +62,21 @@ export async function parseXlsxRows(content: Buffer | Uint8Array, opts: { file?:
     columns.push({ col, name: n === 1 ? name : `${name} (${n})` });
   }
 
-  return sheetRows.slice(headerIndex + 1).map(({ row, values }) => {
+  const named = new Set(columns.map((c) => c.col));
+  const headerColumns = Math.max(0, ...header.values.keys());
+  const problems: ImportProblem[] = [];
+  const rows = sheetRows.slice(headerIndex + 1).map(({ row, values }) => {
     const cells: Record<string, unknown> = {};
     for (const { col, name } of columns) cells[name] = values.get(col) ?? null;
+    for (const [col, value] of values) {
+      if (named.has(col)) continue;
+      const text = cellText(value);
+      problems.push(unheadedCell(opts.file, row, col, text.ok ? text.text : '…', headerColumns, 'Give the column a heading in the header row, or delete the value'));
+    }
     return { row, cells };
   });
+  if (problems.length > 0) throw new ImportError(problems);
+  return rows;
 }
 
 function headerText(v: unknown): string {

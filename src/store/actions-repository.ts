@@ -1,4 +1,5 @@
 // Read model for actions: one row per action with its plan, workstream, roles and latest update.
+// Supporting roles are the workstream's, then the action's own (a plan table row's "With").
 // Raw SQL here because it joins six tables and runs on every command; drizzle's builder would
 // produce the same statement less readably.
 import type { ActionStatus } from '../../db/schema.js';
@@ -69,8 +70,12 @@ select a.id, a.ref, a.text, a.workstream_id as workstreamId, w.number as workstr
        coalesce(w.board_id, p.board_id) as boardId, b.name as boardName,
        coalesce(a.owner_role_id, w.lead_role_id) as ownerRoleId, ro.name as ownerRole, rl.name as leadRole,
        a.owner_person_id as ownerPersonId, op.name as ownerPersonName,
-       (select json_group_array(json_array(s.role_id, sr.name) order by s.position) from workstream_supporting_roles s
-          join roles sr on sr.id = s.role_id where s.workstream_id = w.id) as supporting,
+       (select json_group_array(json_array(role_id, name) order by own, position) from (
+          select s.role_id, sr.name, 0 as own, s.position from workstream_supporting_roles s join roles sr on sr.id = s.role_id
+          where s.workstream_id = w.id
+          union all
+          select s.role_id, sr.name, 1, s.position from action_supporting_roles s join roles sr on sr.id = s.role_id
+          where s.action_id = a.id)) as supporting,
        a.date_text as dateText, a.date_source as dateSource, a.start, a.due, a.baseline_due as baselineDue,
        a.ongoing, a.flags, a.status, a.percent,
        u.id as uId, u.created_at as uAt, u.person_id as uPersonId, up.name as uPersonName, u.status as uStatus,

@@ -8,6 +8,7 @@ import type { DateTime } from 'luxon';
 import {
   type ActionStatus,
   actions,
+  actionSupportingRoles,
   dueDateChanges,
   kpis,
   type MilestoneRow,
@@ -30,7 +31,8 @@ import { type Db, inTransaction } from './database.js';
 import { nameKey } from './keys.js';
 import { getPartnership, savePartnership } from './partnership-repository.js';
 import { upsertPerson } from './people-repository.js';
-import { addHolder, addRoleAlias, currentHolders, ensureRole, handOverRole } from './roles-repository.js';
+import { applyImportedHolders, describeHolderOutcome, type FilePerson } from './imported-holders.js';
+import { addRoleAlias, ensureRole } from './roles-repository.js';
 import { emptyKpiSummary, KpiImporter, type KpiLocator, type KpiReportRow, type KpiSummary } from './kpi-import.js';
 
 export type Change = 'created' | 'updated' | 'unchanged' | 'removed';
@@ -54,6 +56,8 @@ export interface ActionReport {
   status: ActionStatus;
   flags: string[];
   change: Change;
+  /** Who is accountable, before and after this import, when that changed. */
+  owner_change: { from: string; to: string } | null;
   line?: number;
 }
 
@@ -78,6 +82,11 @@ export interface ImportReport {
   kpis: KpiReportRow[];
   /** Things worth an officer's attention that did not stop the import. */
   warnings: string[];
+  /**
+   * Changes of owner (who holds a role, who leads a workstream, who is accountable for an action)
+   * that the file made, and file owners that were not applied because they changed in chat since.
+   */
+  owners: string[];
 }
 
 export interface ImportOptions {
@@ -88,6 +97,10 @@ export interface ImportOptions {
   /** Maps a document path (e.g. ['plans', 0, 'workstreams', 1]) to a source line, for error messages. */
   lineOf?: (path: (string | number)[]) => number | undefined;
   actorLabel?: string;
+  /** Readings of the file for an officer to check (e.g. a lead carried down), shown with the warnings. */
+  notices?: string[];
+  /** Report flags by source line (e.g. 'lead-inherited'), added to those actions' flags. */
+  rowFlags?: ReadonlyMap<number, readonly string[]>;
 }
 
 type ActionRow = typeof actions.$inferSelect;
@@ -95,6 +108,8 @@ interface PlanRows {
   workstreams: Map<number, typeof workstreams.$inferSelect>;
   actions: Map<number, Map<string, ActionRow>>;
   supporting: Map<number, number[]>;
+  /** An action's own supporting roles, by action id. */
+  actionSupporting: Map<number, number[]>;
 }
 
 class DryRunRollback extends Error {
@@ -139,7 +154,10 @@ class PlanImporter {
   private kpiImporter: KpiImporter | undefined;
   private terms: SchoolTerm[] = [];
   /** The plan's existing rows, loaded in three queries instead of several per workstream and action. */
-  private planRows: PlanRows = { workstreams: new Map(), actions: new Map(), supporting: new Map() };
+  private planRows: PlanRows = { workstreams: new Map(), actions: new Map(), supporting: new Map(), actionSupporting: new Map() };
+  private readonly owners: string[] = [];
+  /** Role and people names by id, loaded once, for reporting owner changes without a query per action. */
+  private names?: { roles: Map<number, string>; people: Map<number, string> };
   /** True while importing a plan that is new or was renamed: its actions' search rows are rewritten. */
   private planTitleChanged = false;
 
@@ -171,7 +189,14 @@ class PlanImporter {
       entity: this.options.file,
       detail: this.summary,
     });
-    return { dryRun: Boolean(this.options.dryRun), summary: this.summary, actions: this.rows, kpis: this.kpiReport, warnings: this.warnings };
+    return {
+      dryRun: Boolean(this.options.dryRun),
+      summary: this.summary,
+      actions: this.rows,
+      kpis: this.kpiReport,
+      warnings: [...(this.options.notices ?? []), ...this.warnings],
+      owners: this.owners,
+    };
   }
 
   private problem(path: (string | number)[], message: string, line?: number): void {
@@ -247,9 +272,8 @@ class PlanImporter {
   }
 
   private importPeople(): void {
-    // Within one file every listed holder of a role holds it; holders the file does not list are
-    // handed over from only when the file names someone else for that role.
-    const holdersInFile = new Map<number, number[]>();
+    // Within one file every listed holder of a role holds it.
+    const holdersInFile = new Map<number, FilePerson[]>();
     this.doc.people.forEach((p, i) => {
       const clash = this.identityClash(p.email, p.slack_user_id, p.teams_user_id);
       if (clash) {
@@ -271,17 +295,13 @@ class PlanImporter {
       this.summary.people[outcome] += 1;
       for (const roleName of p.roles) {
         const roleId = this.role(roleName);
-        holdersInFile.set(roleId, [...(holdersInFile.get(roleId) ?? []), person.id]);
+        holdersInFile.set(roleId, [...(holdersInFile.get(roleId) ?? []), { id: person.id, name: person.name, email: person.email }]);
       }
     });
-    for (const [roleId, personIds] of holdersInFile) {
-      const listed = new Set(personIds);
-      const others = currentHolders(this.db, roleId).filter((h) => !listed.has(h.personId));
-      const [first, ...rest] = personIds;
-      if (first === undefined) continue;
-      if (others.length > 0) handOverRole(this.db, roleId, first, this.at);
-      else addHolder(this.db, roleId, first, this.at);
-      for (const id of rest) addHolder(this.db, roleId, id, this.at);
+    // Holders change only where the file changed them since the last import (imported-holders.ts).
+    for (const [roleId, listed] of holdersInFile) {
+      const line = describeHolderOutcome(applyImportedHolders(this.db, roleId, listed, this.at));
+      if (line) this.owners.push(line);
     }
   }
 
@@ -417,7 +437,7 @@ class PlanImporter {
   }
 
   private loadPlanRows(planId: number): PlanRows {
-    const rows: PlanRows = { workstreams: new Map(), actions: new Map(), supporting: new Map() };
+    const rows: PlanRows = { workstreams: new Map(), actions: new Map(), supporting: new Map(), actionSupporting: new Map() };
     for (const w of this.db.select().from(workstreams).where(eq(workstreams.planId, planId)).all()) rows.workstreams.set(w.number, w);
     const wsIds = [...rows.workstreams.values()].map((w) => w.id);
     if (wsIds.length === 0) return rows;
@@ -433,6 +453,14 @@ class PlanImporter {
       .orderBy(workstreamSupportingRoles.position)
       .all()) {
       rows.supporting.set(r.workstreamId, [...(rows.supporting.get(r.workstreamId) ?? []), r.roleId]);
+    }
+    for (const r of this.db.$client
+      .prepare(
+        `select s.action_id as actionId, s.role_id as roleId from action_supporting_roles s join actions a on a.id = s.action_id
+         join workstreams w on w.id = a.workstream_id where w.plan_id = ? order by s.action_id, s.position`,
+      )
+      .all(planId) as { actionId: number; roleId: number }[]) {
+      rows.actionSupporting.set(r.actionId, [...(rows.actionSupporting.get(r.actionId) ?? []), r.roleId]);
     }
     return rows;
   }
@@ -507,6 +535,12 @@ class PlanImporter {
       const changed = differs(existing, values);
       if (changed) this.db.update(workstreams).set({ ...values, updatedAt: this.at }).where(eq(workstreams.id, id)).run();
       this.summary.workstreams[changed ? 'updated' : 'unchanged'] += 1;
+      if (existing.leadRoleId !== leadRoleId) {
+        this.owners.push(
+          `Workstream ${code}-${number} "${ws.title}": accountable lead ${this.roleNameById(existing.leadRoleId)} → ${this.roleNameById(leadRoleId)} ` +
+            '(the file changed it; its actions without an owner of their own move with it)',
+        );
+      }
     }
     const currentSupport = this.planRows.supporting.get(id) ?? [];
     if (JSON.stringify(currentSupport) !== JSON.stringify(supporting)) {
@@ -525,6 +559,8 @@ class PlanImporter {
         this.importAction(id, code, number, action, action.number ?? k + 1, window, { plan, ws }, [...path, 'actions', k], {
           existing: existingActions.get(formatRef(code, number, action.number ?? k + 1)),
           reindex,
+          lead: { before: existing ? existing.leadRoleId : leadRoleId, after: leadRoleId },
+          supporting,
         }),
       );
     });
@@ -541,7 +577,14 @@ class PlanImporter {
     window: { start: string | null; due: string | null },
     parents: { plan: PlanInput; ws: WorkstreamInput },
     path: (string | number)[],
-    known: { existing: ActionRow | undefined; reindex: boolean },
+    known: {
+      existing: ActionRow | undefined;
+      reindex: boolean;
+      /** The workstream's lead role before and after this import. */
+      lead: { before: number | null; after: number | null };
+      /** The workstream's supporting roles (an action's own With adds to them). */
+      supporting: number[];
+    },
   ): number {
     const ref = formatRef(code, wsNumber, number);
     const ctx: DeadlineContext = { window, reference: this.today, terms: this.terms };
@@ -563,11 +606,16 @@ class PlanImporter {
       ...(own?.deadline.flags ?? []),
       ...(dateSource === 'none' && !completed ? ['no-date'] : []),
     ]);
+    const existing = known.existing;
+    const owner = this.decideOwner(ref, action, existing, known.lead);
+    const ownWith = unique((action.with ?? []).map((name) => this.role(name))).filter(
+      (id) => id !== known.lead.after && !known.supporting.includes(id),
+    );
     const values = {
       workstreamId,
       number,
       text: action.text,
-      ownerRoleId: action.owner ? this.role(action.owner) : null,
+      ...(owner.apply ? { ownerRoleId: owner.roleId, ownerPersonId: null } : {}),
       dateText: ownHasDates || own?.deadline.flags.length ? (own?.phrase ?? null) : null,
       dateSource,
       start,
@@ -579,7 +627,6 @@ class PlanImporter {
 
     // The plan's rows were preloaded: a ref is unique to its (plan, workstream number, action
     // number), so an action not in the workstream's map does not exist yet.
-    const existing = known.existing;
     let id: number;
     let change: Change;
     let status: ActionStatus;
@@ -588,11 +635,11 @@ class PlanImporter {
       id = Number(
         this.stmt(
           `insert into actions (workstream_id, number, ref, text, owner_role_id, date_text, date_source, start, due, baseline_due,
-             ongoing, flags, status, imported_status, percent, created_at, updated_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             ongoing, flags, status, imported_status, imported_owner, percent, created_at, updated_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
-          workstreamId, number, ref, values.text, values.ownerRoleId, values.dateText, dateSource, start, due, due,
-          values.ongoing ? 1 : 0, JSON.stringify(flags), status, importedStatus, status === 'blue' ? 100 : null, this.at, this.at,
+          workstreamId, number, ref, values.text, owner.roleId, values.dateText, dateSource, start, due, due,
+          values.ongoing ? 1 : 0, JSON.stringify(flags), status, importedStatus, owner.imported, status === 'blue' ? 100 : null, this.at, this.at,
         ).lastInsertRowid,
       );
       change = 'created';
@@ -600,8 +647,11 @@ class PlanImporter {
       id = existing.id;
       status = existing.status;
       const changed = differs(existing, values);
+      // Recording what the file says about the owner is bookkeeping, not a change to the action.
+      if (changed || existing.importedOwner !== owner.imported) {
+        this.db.update(actions).set({ ...values, importedOwner: owner.imported, ...(changed ? { updatedAt: this.at } : {}) }).where(eq(actions.id, id)).run();
+      }
       if (changed) {
-        this.db.update(actions).set({ ...values, updatedAt: this.at }).where(eq(actions.id, id)).run();
         if (existing.due !== due) {
           // The plan file moved the date: keep the trail; the baseline on the action stays as it was.
           this.db
@@ -646,20 +696,31 @@ class PlanImporter {
       }
       change = changed || status !== existing.status ? 'updated' : 'unchanged';
     }
+    const currentWith = this.planRows.actionSupporting.get(id) ?? [];
+    if (JSON.stringify(currentWith) !== JSON.stringify(ownWith)) {
+      if (existing) this.stmt('delete from action_supporting_roles where action_id = ?').run(id);
+      ownWith.forEach((roleId, position) => {
+        this.stmt('insert into action_supporting_roles (action_id, role_id, position) values (?, ?, ?)').run(id, roleId, position);
+      });
+      if (change === 'unchanged') change = 'updated';
+    }
     this.summary.actions[change] += 1;
     if (!existing || known.reindex || existing.text !== action.text || existing.removedAt !== null) {
       this.indexForSearch(id, ref, action.text, parents.ws.title, parents.plan.title, !existing);
     }
 
     const leadName = parents.ws.lead ? this.roleName(parents.ws.lead) : null;
+    const ownerAfter = this.ownerName(owner.roleId, owner.personId, known.lead.after);
+    const ownerBefore = existing ? this.ownerName(existing.ownerRoleId, existing.ownerPersonId, known.lead.before) : ownerAfter;
+    const reportFlags = this.options.rowFlags?.get(action.source_line ?? -1) ?? [];
     this.rows.push({
       ref,
       plan: parents.plan.title,
       workstream: parents.ws.title,
       action: action.text,
       lead: leadName,
-      owner: action.owner ? this.roleName(action.owner) : leadName,
-      with: parents.ws.with.map((n) => this.roleName(n)),
+      owner: ownerAfter,
+      with: unique([...known.supporting, ...ownWith]).map((roleId) => this.roleNameById(roleId)),
       date_text: values.dateSource === 'workstream' ? (parents.ws.due ?? null) : values.dateText,
       date_source: dateSource,
       start,
@@ -667,11 +728,86 @@ class PlanImporter {
       ongoing: values.ongoing || (dateSource === 'workstream' && Boolean(parents.ws.due && /ongoing|beyond/i.test(parents.ws.due))),
       completed,
       status,
-      flags,
+      flags: reportFlags.length > 0 ? unique([...flags, ...reportFlags]) : flags,
       change,
+      owner_change: ownerBefore !== ownerAfter ? { from: ownerBefore ?? 'nobody', to: ownerAfter ?? 'nobody' } : null,
       line: action.source_line ?? this.options.lineOf?.(path),
     });
     return id;
+  }
+
+  /**
+   * Who is accountable for an action after this import. The file's owner is compared with what the
+   * file said last time (actions.imported_owner), never with the owner now: an unchanged file leaves
+   * an `assign` made since in place; a file that changed the action's owner is applied and reported.
+   */
+  private decideOwner(
+    ref: string,
+    action: ActionInput,
+    existing: ActionRow | undefined,
+    lead: { before: number | null; after: number | null },
+  ): { apply: boolean; roleId: number | null; personId: number | null; imported: string } {
+    const fileRoleId = action.owner ? this.role(action.owner) : null;
+    const imported = action.owner ? this.roleName(action.owner) : '';
+    if (!existing) return { apply: true, roleId: fileRoleId, personId: null, imported };
+    const fileOwner = this.ownerName(fileRoleId, null, lead.after);
+    const now = this.ownerName(existing.ownerRoleId, existing.ownerPersonId, lead.after);
+    const keep = { apply: false, roleId: existing.ownerRoleId, personId: existing.ownerPersonId, imported };
+    if (existing.importedOwner === null) {
+      // Imported before the file's owner was kept: it cannot be told whether the file or chat is newer.
+      if (existing.ownerRoleId !== fileRoleId) {
+        this.owners.push(
+          `${ref}: kept ${now}; the file gives ${fileOwner}, but no earlier import recorded this action's owner, so it cannot tell which is newer. ` +
+            `If the file is right: /send assign ${ref} role ${fileOwner}`,
+        );
+      }
+      return keep;
+    }
+    if (nameKey(existing.importedOwner) !== nameKey(imported)) {
+      const before = this.ownerName(existing.ownerRoleId, existing.ownerPersonId, lead.before);
+      if (before !== fileOwner) this.owners.push(`${ref}: ${before} → ${fileOwner} (the file changed the action's owner)`);
+      return { apply: true, roleId: fileRoleId, personId: null, imported };
+    }
+    if (existing.ownerPersonId !== null || existing.ownerRoleId !== fileRoleId) {
+      this.owners.push(`${ref}: kept ${now}, assigned since the last import; the file still gives ${fileOwner}`);
+    }
+    return keep;
+  }
+
+  /** The accountable person or role, as the report shows it. */
+  private ownerName(roleId: number | null, personId: number | null, leadRoleId: number | null): string | null {
+    if (personId !== null) return this.personNameById(personId);
+    const id = roleId ?? leadRoleId;
+    return id === null ? null : this.roleNameById(id);
+  }
+
+  private loadNames(): { roles: Map<number, string>; people: Map<number, string> } {
+    this.names ??= {
+      roles: new Map((this.db.$client.prepare('select id, name from roles').all() as { id: number; name: string }[]).map((r) => [r.id, r.name])),
+      people: new Map(
+        (this.db.$client.prepare('select id, name, email from people').all() as { id: number; name: string; email: string }[]).map((p) => [
+          p.id,
+          `${p.name} <${p.email}>`,
+        ]),
+      ),
+    };
+    return this.names;
+  }
+
+  private roleNameById(id: number | null): string {
+    if (id === null) return 'nobody';
+    const names = this.loadNames().roles;
+    let name = names.get(id);
+    if (name === undefined) {
+      // A role created by this import after the names were loaded.
+      name = (this.db.$client.prepare('select name from roles where id = ?').get(id) as { name: string } | undefined)?.name ?? `role ${id}`;
+      names.set(id, name);
+    }
+    return name;
+  }
+
+  private personNameById(id: number): string {
+    return this.loadNames().people.get(id) ?? `person ${id}`;
   }
 
   private indexForSearch(id: number, ref: string, text: string, workstream: string, plan: string, isNew: boolean): void {
@@ -708,6 +844,7 @@ class PlanImporter {
         status: a.status,
         flags: ['removed'],
         change: 'removed',
+        owner_change: null,
       });
     }
     this.warnings.push(

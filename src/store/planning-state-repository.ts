@@ -33,6 +33,10 @@ const WORKSTREAMS_SQL = `select json_group_array(json_array(w.id, w.plan_id, p.c
 const SUPPORTING_SQL = `select workstream_id, json_group_array(role_id order by position, rowid)
   from workstream_supporting_roles group by workstream_id`;
 
+/** An action's own supporting roles (a plan table row's "With"), added to its workstream's. */
+const ACTION_SUPPORTING_SQL = `select action_id, json_group_array(role_id order by position, rowid)
+  from action_supporting_roles group by action_id`;
+
 /**
  * Live actions, one JSON array per workstream (the index on (workstream_id, number) hands them over
  * in number order; checked, and sorted if ever not). Flags are sent only when there are any.
@@ -95,6 +99,11 @@ class Interner {
   }
 }
 
+/** The workstream's supporting roles plus an action's own; the shared list when it has none. */
+function withOwnRoles(workstream: number[], own: number[] | undefined): number[] {
+  return own === undefined ? workstream : [...workstream, ...own.filter((id) => !workstream.includes(id))];
+}
+
 function json<T>(db: Db, sql: string): T[] {
   const text = cachedStatement(db, sql).pluck().get() as string | null;
   return text ? (JSON.parse(text) as T[]) : [];
@@ -128,6 +137,7 @@ function readPlanningState(db: Db): PlanningState {
 
   const roleNames = new Map(json<[number, string]>(db, ROLES_SQL));
   const supporting = groups<number>(db, SUPPORTING_SQL);
+  const actionSupporting = groups<number>(db, ACTION_SUPPORTING_SQL);
 
   // Workstreams in listing order; each collects its actions, and the list is flattened at the end.
   const workstreams = new Map<number, Workstream>();
@@ -189,7 +199,7 @@ function readPlanningState(db: Db): PlanningState {
         dateSource: row[11],
         status: strings.get(row[12]),
         percent: row[13],
-        supportingRoleIds: w.supportingRoleIds,
+        supportingRoleIds: actionSupporting.size === 0 ? w.supportingRoleIds : withOwnRoles(w.supportingRoleIds, actionSupporting.get(id)),
         lastReportedAt: lastReported.get(id) ?? null,
       };
     }

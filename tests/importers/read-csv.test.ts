@@ -47,8 +47,20 @@ describe('parseCsvRows', () => {
   });
 
   it('skips a title line above the header and handles blank and repeated headers', () => {
-    const rows = parseCsvRows('SEND Improvement Plan,,\nName,,Name\nx,ignored,y\n');
+    const rows = parseCsvRows('SEND Improvement Plan,,\nName,,Name\nx,,y\n');
     expect(rows).toEqual([{ row: 3, cells: { Name: 'x', 'Name (2)': 'y' } }]);
+  });
+
+  it('refuses a value in a column with no heading, or past the last heading, naming row and column', () => {
+    const err = thrown(() =>
+      parseCsvRows('Plan,,Action\nP,lost,a\nP,,Relaunch the plan, with partners\nP,,b,,\n', { file: 'plan.csv' }),
+    );
+    expect(err.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^plan\.csv row 2, column B \(no heading\): "lost" is in a column with no heading \(the header row has 3 columns\), so it would be lost\./),
+      expect.stringMatching(/^plan\.csv row 3, column D \(no heading\): "with partners" is in a column with no heading.*put the whole cell in double quotes/),
+    ]);
+    // Trailing empty cells (",,") are not values: row 4 is fine.
+    expect(err.problems).toHaveLength(2);
   });
 
   it('returns no rows for an empty file or a header alone', () => {

@@ -129,11 +129,14 @@ describe('readPlanTable', () => {
   });
 
   it('reports each problem in a bad file with its row and column', () => {
-    const { problems } = readFixture('plan-table-bad.csv');
+    const { problems, notices } = readFixture('plan-table-bad.csv');
     expect(problems.map(formatProblem)).toEqual([
       'plan-table-bad.csv row 3, column "Key Actions": Key Actions is blank on a row that has other values; every row needs an action',
-      'plan-table-bad.csv row 4, column "Accountable Lead": Accountable Lead is blank for a new workstream ("Waiting lists")',
       'plan-table-bad.csv row 5, column "Ref": "ND1-2x" is not a reference like ND-1.2 (plan code, then workstream number, a dot and the action number)',
+    ]);
+    // A new workstream's blank lead is carried down from the row above, and reported for checking.
+    expect(notices.map(formatProblem)).toEqual([
+      'plan-table-bad.csv row 4, column "Accountable Lead": Accountable Lead is blank for the new workstream "Waiting lists", so "Head of SEND" was carried down from row 2 above (as for a merged cell). Check it is right, or write the lead in that cell and import again',
     ]);
   });
 
@@ -146,7 +149,7 @@ describe('readPlanTable', () => {
     expect(problems[0]?.message).toContain('"Things To Do"');
   });
 
-  it('inherits plan, code and board across workstreams but not lead, with or due', () => {
+  it('inherits plan, code and board across workstreams, lead with a notice, but not with or due', () => {
     const rows = table(
       ['plan', 'plan_code', 'board', 'workstream', 'lead', 'with', 'due', 'action'],
       ['SEND', 'SN', 'SEND Board', 'One', 'Lead A', 'Helper', 'Dec 2024', 'a1'],
@@ -154,10 +157,17 @@ describe('readPlanTable', () => {
       ['', '', '', 'Two', 'Lead B', '', '', 'b1'],
       ['', '', '', 'Three', '', '', '', 'c1'],
     );
-    const { document, problems } = readPlanTable(rows, {});
-    expect(problems).toEqual([
-      { line: 5, column: 'lead', message: 'Accountable Lead is blank for a new workstream ("Three")' },
+    const { document, problems, notices, rowFlags } = readPlanTable(rows, {});
+    expect(problems).toEqual([]);
+    expect(notices).toEqual([
+      {
+        line: 5,
+        column: 'lead',
+        message:
+          'Accountable Lead is blank for the new workstream "Three", so "Lead B" was carried down from row 4 above (as for a merged cell). Check it is right, or write the lead in that cell and import again',
+      },
     ]);
+    expect([...rowFlags]).toEqual([[5, ['lead-inherited']]]);
     const plan = document.plans?.[0];
     expect(plan).toMatchObject({ title: 'SEND', code: 'SN', board: 'SEND Board' });
     expect(plan?.workstreams).toEqual([
@@ -173,8 +183,50 @@ describe('readPlanTable', () => {
         ],
       },
       { number: 2, title: 'Two', lead: 'Lead B', with: [], actions: [{ number: 1, text: 'b1', source_line: 4 }] },
-      { number: 3, title: 'Three', with: [], actions: [{ number: 1, text: 'c1', source_line: 5 }] },
+      { number: 3, title: 'Three', lead: 'Lead B', with: [], actions: [{ number: 1, text: 'c1', source_line: 5 }] },
     ]);
+  });
+
+  it('refuses a blank lead on the first workstream of a plan: there is nothing above to carry down', () => {
+    const rows = table(['plan', 'workstream', 'lead', 'action'], ['P', 'One', 'Lead A', 'a1'], ['Q', 'Two', '', 'b1']);
+    const { problems, notices } = readPlanTable(rows, { file: 'plan.csv' });
+    expect(problems.map(formatProblem)).toEqual([
+      'plan.csv row 3, column "lead": Accountable Lead is blank for a new workstream ("Two") and there is no lead on the rows above to carry down',
+    ]);
+    expect(notices).toEqual([]);
+  });
+
+  it('keeps With on its own row: carried down within a workstream, never up, never into the next workstream', () => {
+    const rows = table(
+      ['plan', 'workstream', 'lead', 'with', 'action'],
+      ['P', 'One', 'Lead A', 'Helper', 'a1'],
+      ['', '', '', '', 'a2'], // merged With cell: carried down
+      ['', '', '', 'Finance; Comms', 'a3'], // its own: not given to a1 or a2
+      ['', '', '', '', 'a4'], // carried down from a3
+      ['', '', '', 'none', 'a5'], // says none: stops the carry
+      ['', 'Two', 'Lead B', '', 'b1'], // a new workstream's blank With is none
+      ['', '', '', '', 'b2'],
+      ['', 'Three', 'Lead C', 'Helper', 'c1'],
+      ['', '', '', '', 'c2'],
+    );
+    const { document, problems } = readPlanTable(rows, {});
+    expect(problems).toEqual([]);
+    const [one, two, three] = document.plans?.[0]?.workstreams ?? [];
+    // The rows differ, so each action keeps its own supporting roles and the workstream has none.
+    expect(one?.with).toEqual([]);
+    expect(one?.actions?.map((a) => [a.text, a.with ?? []])).toEqual([
+      ['a1', ['Helper']],
+      ['a2', ['Helper']],
+      ['a3', ['Finance', 'Comms']],
+      ['a4', ['Finance', 'Comms']],
+      ['a5', []],
+    ]);
+    expect(two?.with).toEqual([]);
+    expect(two?.actions?.map((a) => a.with)).toEqual([undefined, undefined]);
+    // Every action the same: the workstream's supporting roles.
+    expect(three?.with).toEqual(['Helper']);
+    expect(three?.actions?.map((a) => a.with)).toEqual([undefined, undefined]);
+    expect(() => planDocumentSchema.parse(document)).not.toThrow();
   });
 
   it('continues a workstream whose title repeats on every row, and returns to an earlier one', () => {
@@ -262,7 +314,7 @@ describe('readPlanTable', () => {
     ]);
   });
 
-  it('reports a blank action, formula without a cached value, #REF! and over-long text at their cells', () => {
+  it('reports a blank action, a formula, #REF! and over-long text at their cells', () => {
     const rows = table(
       HEADINGS,
       ['Plan', 'One', 'Lead A', '', { formula: 'A1+1' }, 'a1'],
@@ -279,17 +331,17 @@ describe('readPlanTable', () => {
       [5, 'Key Actions'],
       [6, 'Key Actions'],
     ]);
-    expect(problems[0]?.message).toMatch(/^formula without a cached value/);
-    expect(problems[1]?.message).toMatch(/#REF!/);
+    expect(problems[0]?.message).toMatch(/^the cell holds a formula \(=A1\+1\)/);
+    expect(problems[1]?.message).toMatch(/the cell holds a formula \(=B2\)/);
     expect(problems[4]?.message).toMatch(/10,001 characters/);
-    expect(formatProblem(problems[0]!)).toMatch(/^plan\.xlsx row 2, column "Date of Completion": formula without a cached value/);
+    expect(formatProblem(problems[0]!)).toMatch(/^plan\.xlsx row 2, column "Date of Completion": the cell holds a formula/);
     expect(document.plans?.[0]?.workstreams?.[0]?.actions?.map((a) => a.text)).toEqual(['a1', 'a3']);
   });
 
   it('skips fully blank rows and reads every kind of cell value', () => {
     const rows = table(
       HEADINGS,
-      ['Plan', { richText: [{ text: 'Rich ' }, { text: 'title' }] }, { text: 'Lead A', hyperlink: 'mailto:a@example.org' }, '', new Date(Date.UTC(2025, 2, 31)), { formula: 'X', result: 'from formula' }],
+      ['Plan', { richText: [{ text: 'Rich ' }, { text: 'title' }] }, { text: 'Lead A', hyperlink: 'mailto:a@example.org' }, '', new Date(Date.UTC(2025, 2, 31)), "'-from an apostrophe"],
       [null, undefined, '', '  ', null, null],
       ['', '', '', '', 2025, 42],
     );
@@ -298,7 +350,7 @@ describe('readPlanTable', () => {
     const ws = document.plans?.[0]?.workstreams?.[0];
     expect(ws).toMatchObject({ title: 'Rich title', lead: 'Lead A', due: '2025-03-31' });
     expect(ws?.actions).toEqual([
-      { number: 1, text: 'from formula', source_line: 2 },
+      { number: 1, text: '-from an apostrophe', source_line: 2 },
       { number: 2, text: '42', due: '2025', source_line: 4 },
     ]);
   });
@@ -351,7 +403,10 @@ describe('helpers', () => {
   it('normalises cell values', () => {
     expect(cellText('  a\r\nb  ')).toEqual({ ok: true, text: 'a\nb' });
     expect(cellText({ text: { richText: [{ text: 'link' }] }, hyperlink: 'https://x' })).toEqual({ ok: true, text: 'link' });
-    expect(cellText({ sharedFormula: 'A1', result: new Date(Date.UTC(2024, 8, 1)) })).toEqual({ ok: true, text: '2024-09-01' });
+    expect(cellText({ sharedFormula: 'A1', result: new Date(Date.UTC(2024, 8, 1)) })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^the cell holds a formula \(a formula shared with cell A1\)/),
+    });
     expect(cellText({ error: '#REF!' }).ok).toBe(false);
   });
 

@@ -37,7 +37,7 @@ async function planWorkbook(): Promise<Buffer> {
   ws.mergeCells('E3:E5');
   ws.getCell('F3').value = 'Map the current pathway';
   ws.getCell('F4').value = { richText: [{ text: '• Publish the ' }, { text: 'new pathway\n• Train GPs' }] };
-  ws.getCell('F5').value = { formula: 'UPPER("audit referrals")', result: 'AUDIT REFERRALS' };
+  ws.getCell('F5').value = '- Audit referrals';
   // Row 6 left blank; workstream 2 on row 7.
   ws.getCell('B7').value = 'Waiting lists';
   ws.getCell('C7').value = 'Designated Clinical Officer';
@@ -78,7 +78,7 @@ describe('parseXlsxRows', () => {
               { number: 1, text: 'Map the current pathway', source_line: 3 },
               { number: 2, text: 'Publish the new pathway', source_line: 4 },
               { number: 3, text: 'Train GPs', source_line: 4 },
-              { number: 4, text: 'AUDIT REFERRALS', source_line: 5 },
+              { number: 4, text: 'Audit referrals', source_line: 5 },
             ],
           },
           {
@@ -95,7 +95,7 @@ describe('parseXlsxRows', () => {
     expect(() => planDocumentSchema.parse(document)).not.toThrow();
   });
 
-  it('reports formulas without cached values and error cells at their row and column', async () => {
+  it('refuses formula cells (with or without a cached value) and error cells at their row and column', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Plan');
     ws.addRow(['plan', 'workstream', 'lead', 'due', 'action', 'ref']);
@@ -106,12 +106,49 @@ describe('parseXlsxRows', () => {
     const rows = await parseXlsxRows(await toBuffer(wb));
     const { document, problems } = readPlanTable(rows, { file: 'plan.xlsx' });
     expect(problems.map(formatProblem)).toEqual([
-      expect.stringMatching(/^plan\.xlsx row 2, column "due": formula without a cached value/),
+      expect.stringMatching(/^plan\.xlsx row 2, column "due": the cell holds a formula \(=TODAY\(\)\); sendbot imports typed values only.*Paste Special → Values/),
       expect.stringMatching(/^plan\.xlsx row 3, column "action": the cell shows the error #REF!/),
       expect.stringMatching(/^plan\.xlsx row 4, column "ref": "P1-3x" is not a reference/),
       expect.stringMatching(/^plan\.xlsx row 5, column "action": Key Actions is blank/),
     ]);
     expect(document.plans?.[0]?.workstreams?.[0]?.actions?.map((a) => a.text)).toEqual(['a1', 'a3']);
+  });
+
+  it('refuses a formula even when Excel saved its result, and text a spreadsheet would run as a formula', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Plan');
+    ws.addRow(['plan', 'workstream', 'lead', 'due', 'action']);
+    ws.addRow(['P', 'W', 'L', { formula: 'EDATE(DATE(2025,1,1),3)', result: new Date(Date.UTC(2025, 3, 1)) }, 'a1']);
+    ws.addRow(['', '', '', '', '=HYPERLINK("http://example.org","x")']);
+    ws.addRow(['', '', '', '', "-2+3+cmd|' /C calc'!A0"]);
+    ws.addRow(['', '', '', '', '@SUM(1+1)']);
+    // Not formulas: a list item, a negative number, a dash for "none", an apostrophe-escaped sign.
+    ws.addRow(['', '', '', '', '- Relaunch the plan']);
+    ws.addRow(['', '', '', -5, 'Cut waits by 5%']);
+    ws.addRow(['', '', '', '', "'=Not a formula"]);
+    ws.getCell('F9').value = { formula: 'A1', result: 'x' };
+    const rows = await parseXlsxRows(await toBuffer(wb), { file: 'plan.xlsx' }).catch((e: unknown) => e);
+    // F9 is in a column with no heading: refused before the plan is read.
+    expect(rows).toBeInstanceOf(ImportError);
+    expect(formatProblem((rows as ImportError).problems[0]!)).toMatch(/^plan\.xlsx row 9, column F \(no heading\): .* is in a column with no heading \(the header row has 5 columns\)/);
+
+    ws.getCell('F9').value = null;
+    const again = await parseXlsxRows(await toBuffer(wb), { file: 'plan.xlsx' });
+    const { document, problems } = readPlanTable(again, { file: 'plan.xlsx' });
+    expect(problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^plan\.xlsx row 2, column "due": the cell holds a formula \(=EDATE\(DATE\(2025,1,1\),3\)\)/),
+      expect.stringMatching(/^plan\.xlsx row 3, column "action": the cell starts with "=", so a spreadsheet would run it as a formula/),
+      expect.stringMatching(/^plan\.xlsx row 4, column "action": the cell starts with "-2", which a spreadsheet would run as a formula/),
+      expect.stringMatching(/^plan\.xlsx row 5, column "action": the cell starts with "@"/),
+    ]);
+    expect(document.plans?.[0]?.workstreams?.[0]?.actions?.map((a) => [a.text, a.due])).toEqual([
+      ['a1', undefined],
+      ['Relaunch the plan', undefined],
+      ['Cut waits by 5%', undefined],
+      ['=Not a formula', undefined],
+    ]);
+    // The negative number is text (the first readable Date of Completion, so the workstream's).
+    expect(document.plans?.[0]?.workstreams?.[0]?.due).toBe('-5');
   });
 
   it('uses the first worksheet and returns no rows for an empty one', async () => {
