@@ -1,6 +1,7 @@
 // Bad input through the real CLI (`sendbot import <file>`, in-process via tests/helpers/cli.ts) into a
 // database that already holds the demo plan: CSV and XLSX files with broken rows, the wrong encoding,
-// formulas (with and without cached values, #REF!), merged cells, and random or damaged bytes. Each
+// formulas (with and without cached values, #REF!), rows with more cells than headings, merged cells,
+// and random or damaged bytes. Each
 // must end in a clear ImportError — exit code 1, "Nothing was imported", naming the row and column
 // where there is one — and leave the database exactly as it was. Exit code 2 (an unexpected failure)
 // never happens.
@@ -91,9 +92,14 @@ describe('sendbot import: bad CSV and XLSX files change nothing and say where th
         ',,,,,,TRX-1.3', // no action
         ',,,,,Check the referral data,TRX1-4x', // not a reference
         `,,,,,${'x'.repeat(10_050)},TRX-1.5`, // a cell far too long
-        ',New workstream with no lead,,,,Do something,TRX-2.1', // a new workstream needs a lead
+        ',,,,,=HYPERLINK("x"),TRX-1.6', // a formula
+        'Another plan,New workstream with no lead,,,,Do something,TRY-1.1', // a new plan's first workstream needs a lead
       ].join('\n');
-      await refused('plan.csv', csv, [/plan\.csv row 4, column "Key Actions"/, /plan\.csv row 5, column "Ref"/, /plan\.csv row 6, column "Key Actions"/, /plan\.csv row 7, column "Accountable Lead"/], 'CSV broken rows');
+      await refused('plan.csv', csv, [/plan\.csv row 4, column "Key Actions"/, /plan\.csv row 5, column "Ref"/, /plan\.csv row 6, column "Key Actions"/, /plan\.csv row 7, column "Key Actions": the cell starts with "="/, /plan\.csv row 8, column "Accountable Lead"/], 'CSV broken rows');
+    });
+
+    it('a row with more cells than headings: names the row and the column with no heading', async () => {
+      await refused('plan.csv', [HEADER, ...GOOD_ROWS, ',,,,,Agree the panel, with partners,TRX-1.3'].join('\n'), [/plan\.csv row 4, column H \(no heading\)/], 'CSV extra cells');
     });
 
     it('a quote that is never closed: names the line', async () => {
@@ -146,20 +152,15 @@ describe('sendbot import: bad CSV and XLSX files change nothing and say where th
         ws.addRow([null, null, null, null, { error: '#REF!' }, 'TRX-1.2']);
         ws.addRow([null, null, null, '31 March 2025', { formula: 'Sheet2!A1' }, 'TRX-1.3']);
       });
-      await refused('plan.xlsx', file, [/plan\.xlsx row 2, column "due": formula without a cached value/, /plan\.xlsx row 3, column "action": the cell shows the error #REF!/, /plan\.xlsx row 4, column "action": formula without a cached value/], 'XLSX formulas and #REF!');
+      await refused('plan.xlsx', file, [/plan\.xlsx row 2, column "due": the cell holds a formula \(=EDATE\(TODAY\(\),3\)\)/, /plan\.xlsx row 3, column "action": the cell shows the error #REF!/, /plan\.xlsx row 4, column "action": the cell holds a formula \(=Sheet2!A1\)/], 'XLSX formulas and #REF!');
     });
 
-    it('a formula with a cached value is read as that value (into a fresh database)', async () => {
+    it('a formula with a cached value is refused too: the plan records typed values, not what a formula worked out', async () => {
       const file = await workbook((ws) => {
         ws.addRow(XLSX_HEADER);
         ws.addRow(['Transitions', 'Governance', 'Head of SEND', { formula: 'DATE(2025,3,31)', result: new Date(Date.UTC(2025, 2, 31)) }, { formula: 'UPPER("audit referrals")', result: 'AUDIT REFERRALS' }, 'TRX-1.1']);
       });
-      const fresh = tempDbPath();
-      const result = await sendbot(fresh, 'import', writeTemp('plan.xlsx', file), '--json');
-      expect(result.code, result.stderr).toBe(0);
-      const [row] = JSON.parse(result.stdout) as { ref: string; action: string; due: string }[];
-      expect(row).toMatchObject({ ref: 'TRX-1.1', action: 'AUDIT REFERRALS', due: '2025-03-31' });
-      expect(integrityCheck(fresh)).toBe('ok');
+      await refused('plan.xlsx', file, [/plan\.xlsx row 2, column "due": the cell holds a formula/, /plan\.xlsx row 2, column "action": the cell holds a formula/, /Paste Special → Values/], 'XLSX formula with a cached value');
     });
 
     it('merged cells: a block merged down the action column leaves the rows below without an action', async () => {
