@@ -1,15 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { and, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { meetings } from '../../db/schema.js';
 import { LONDON, toStoredInstant } from '../clock.js';
 import { parseMeetingTime } from '../domain/meeting-time.js';
 import { decodeUtf8 } from '../importers/load-plan-file.js';
 import { readIcs } from '../importers/read-ics.js';
 import { recordAudit } from '../store/audit-repository.js';
 import { addMeeting, findBoard, listBoards, listMeetings } from '../store/boards-repository.js';
+import { applyCalendarFeed } from '../store/calendar-import.js';
 import { inTransaction } from '../store/database.js';
 import { CliUsageError, type CliContext } from './context.js';
 import { formatTable } from './format-table.js';
@@ -71,35 +70,44 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
 
   boards
     .command('import')
-    .description('import meetings from a committee calendar feed (.ics)')
+    .description('import meetings from a committee calendar feed (.ics): repeating events expanded, cancellations applied')
     .argument('<file>', 'calendar file (.ics)')
     .requiredOption('--board <name>', 'the board these meetings belong to')
-    .action(async (file: string, opts: { board: string }) => {
+    .option('--dry-run', 'report what would change without writing anything')
+    .action(async (file: string, opts: { board: string; dryRun?: boolean }) => {
       const ctx = context();
       const board = findBoard(ctx.db, opts.board);
-      if (!board) throw new CliUsageError(`No board called "${opts.board}".`);
+      if (!board) throw new CliUsageError(`No board called "${opts.board}". Boards: ${listBoards(ctx.db).map((b) => b.name).join(', ') || 'none yet'}`);
       const name = basename(file);
-      const content = decodeUtf8(await readFile(file), name);
-      const events = readIcs(content, name);
-      const at = toStoredInstant(ctx.clock.now());
-      const tally = { added: 0, unchanged: 0, cancelled: 0 };
-      inTransaction(ctx.db, () => {
-        for (const e of events) {
-          if (e.cancelled) {
-            const res = ctx.db
-              .update(meetings)
-              .set({ cancelled: true })
-              .where(and(eq(meetings.boardId, board.id), eq(meetings.startsAt, e.startsAt)))
-              .run();
-            tally.cancelled += res.changes;
-            continue;
-          }
-          const { created } = addMeeting(ctx.db, { boardId: board.id, startsAt: e.startsAt, title: e.title, sourceUid: e.uid }, at);
-          tally[created ? 'added' : 'unchanged'] += 1;
-        }
-        recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'meetings.imported', entity: board.name, detail: tally });
+      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+        throw new CliUsageError(`Cannot read ${file}: ${error.code === 'ENOENT' ? 'there is no such file' : (error.code ?? 'error')}.`);
       });
-      ctx.print(`${board.name}: ${tally.added} meeting(s) added, ${tally.unchanged} already known, ${tally.cancelled} cancelled.`);
+      const now = ctx.clock.now();
+      const feed = readIcs(decodeUtf8(bytes, name), { file: name, now });
+      const tally = applyCalendarFeed(ctx.db, board, feed, {
+        at: toStoredInstant(now),
+        now: toStoredInstant(now),
+        file: name,
+        describe: localTime,
+        dryRun: opts.dryRun,
+      });
+      const lines = [
+        `${opts.dryRun ? 'Dry run — nothing written. ' : ''}${board.name}: ${tally.added} meeting(s) added, ${tally.unchanged} already known, ` +
+          `${tally.moved} moved, ${tally.cancelled} cancelled${tally.reinstated ? `, ${tally.reinstated} back on` : ''}.`,
+        ...tally.notes,
+      ];
+      if (feed.repeating) {
+        lines.push(
+          `Repeating events were expanded from ${localTime(feed.horizon.from).slice(4, 15)} to ${localTime(feed.horizon.to).slice(4, 15)}; import the feed again later for meetings after that.`,
+        );
+      }
+      if (feed.allDay.length > 0) {
+        lines.push(
+          `Skipped ${feed.allDay.length} all-day event(s), which have no time to plan nudges from: ${feed.allDay.join('; ')}. ` +
+            `If one is a meeting, add it with: sendbot boards meeting add "${board.name}" <date>T<time>`,
+        );
+      }
+      ctx.print(lines.join('\n'));
     });
 }
 
