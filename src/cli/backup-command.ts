@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import { checkBackupTarget } from './backup-target.js';
 import { CliUsageError, type CliContext } from './context.js';
 
 export function registerBackupCommand(program: Command, context: () => CliContext): void {
@@ -10,8 +12,17 @@ export function registerBackupCommand(program: Command, context: () => CliContex
     .option('--force', 'overwrite an existing file')
     .action(async (path: string, opts: { force?: boolean }) => {
       const ctx = context();
-      if (existsSync(path) && !opts.force) throw new CliUsageError(`${path} exists; choose another name or add --force`);
-      const progress = await ctx.db.$client.backup(path);
-      ctx.print(`Backed up ${ctx.databasePath} to ${path} (${progress.totalPages} pages).`);
+      // Checked before the database is opened: opening would create one at a mistyped --db path.
+      const target = checkBackupTarget(ctx.databasePath, path, Boolean(opts.force));
+      // Written beside the target, then renamed: a failed backup never leaves half a file behind.
+      const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
+      try {
+        const progress = await ctx.db.$client.backup(partial);
+        renameSync(partial, target);
+        ctx.print(`Backed up ${ctx.databasePath} to ${path} (${progress.totalPages} pages).`);
+      } catch (error) {
+        rmSync(partial, { force: true });
+        throw new CliUsageError(`The backup to ${path} failed: ${(error as Error).message}. Nothing was written there.`);
+      }
     });
 }
