@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { isOverdue } from '../domain/overdue.js';
-import { listActionViews } from '../store/actions-repository.js';
+import { listActionViews, listPlanCodes } from '../store/actions-repository.js';
 import { findBoard } from '../store/boards-repository.js';
 import { findRole } from '../store/roles-repository.js';
 import { CliUsageError, type CliContext } from './context.js';
@@ -17,6 +17,12 @@ export function registerActionsCommand(program: Command, context: () => CliConte
     .option('--overdue', 'only actions past their due date and not complete')
     .action((opts: { json?: boolean; plan?: string; board?: string; owner?: string; overdue?: boolean }) => {
       const ctx = context();
+      if (opts.plan) {
+        const codes = listPlanCodes(ctx.db);
+        if (!codes.includes(opts.plan.trim().toUpperCase())) {
+          throw new CliUsageError(`No plan with code "${opts.plan}". Plans: ${codes.join(', ') || 'none yet (sendbot import adds them)'}`);
+        }
+      }
       let boardId: number | undefined;
       if (opts.board) {
         const board = findBoard(ctx.db, opts.board);

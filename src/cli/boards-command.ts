@@ -56,9 +56,9 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
     .action((boardName: string, when: string) => {
       const ctx = context();
       const board = findBoard(ctx.db, boardName);
-      if (!board) throw new CliUsageError(`No board called "${boardName}". Boards: ${listBoards(ctx.db).map((b) => b.name).join(', ') || 'none yet'}`);
+      if (!board) throw new CliUsageError(`No board called "${boardName}". Boards: ${listBoards(ctx.db).map((b) => b.name).join(', ') || 'none yet (sendbot import adds them)'}`);
       const startsAt = parseMeetingTime(when);
-      if (!startsAt) throw new CliUsageError(`"${when}" is not an ISO date and time; write e.g. 2025-01-29T14:00`);
+      if (!startsAt) throw new CliUsageError(`"${when}" is not a date and time; write it as year-month-day and 24-hour time, e.g. 2025-01-29T14:00 (London time)`);
       const at = toStoredInstant(ctx.clock.now());
       const { created } = inTransaction(ctx.db, () => {
         const result = addMeeting(ctx.db, { boardId: board.id, startsAt }, at);

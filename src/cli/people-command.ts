@@ -48,8 +48,8 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
     .action(async (file: string, opts: { dryRun?: boolean }) => {
       const ctx = context();
       const name = basename(file);
-      const content = await readFile(file).catch(() => {
-        throw new ImportError({ file: name, message: 'cannot read the file' });
+      const content = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+        throw new ImportError({ file: name, message: `cannot read the file: ${error.code === 'ENOENT' ? 'there is no such file' : (error.code ?? 'error')}` });
       });
       decodeUtf8(content, name);
       const { people: rows, problems } = readPeopleTable(parseCsvRows(content, { file: name }), { file: name });

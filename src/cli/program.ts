@@ -58,7 +58,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 1;
     }
     if (error instanceof Error && /is not an ISO date/.test(error.message)) {
-      io.stderr.write(`${error.message}\n`);
+      // From --now: say which option, in plain words.
+      const typed = /^"(.*)" is not an ISO date/.exec(error.message)?.[1];
+      io.stderr.write(typed !== undefined ? `--now "${typed}" is not a date: write it as year-month-day, with a 24-hour time if you need one, e.g. 2024-11-18 or 2024-11-18T09:00\n` : `${error.message}\n`);
       return 1;
     }
     io.stderr.write(`sendbot failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { ImportError, type ImportProblem } from './import-errors.js';
 import { type PlanDocument, planDocumentSchema } from './plan-document.js';
+import { describePath, plainErrorMap } from './plain-issues.js';
 import { parseCsvRows } from './read-csv.js';
 import { readPlanTable } from './read-plan-table.js';
 import { parseXlsxRows } from './read-xlsx.js';
@@ -26,7 +27,9 @@ export async function loadPlanFile(path: string): Promise<LoadedPlan> {
   try {
     content = await readFile(path);
   } catch (error) {
-    throw new ImportError({ file, message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder, not a file' : (code ?? 'error');
+    throw new ImportError({ file, message: `cannot read the file: ${why}` });
   }
   switch (extname(path).toLowerCase()) {
     case '.yaml':
@@ -46,13 +49,14 @@ export async function loadPlanFile(path: string): Promise<LoadedPlan> {
 function fromTable(rows: Parameters<typeof readPlanTable>[0], file: string): LoadedPlan {
   const { document, problems, notices, rowFlags } = readPlanTable(rows, { file });
   if (problems.length > 0) throw new ImportError(problems);
-  const parsed = planDocumentSchema.safeParse(document);
+  const parsed = planDocumentSchema.safeParse(document, { error: plainErrorMap });
   if (!parsed.success) {
-    const extra: ImportProblem[] = parsed.error.issues.map((i) => ({
-      file,
-      path: i.path.map(String).join('.'),
-      message: i.message,
-    }));
+    const extra: ImportProblem[] = parsed.error.issues.map((i) => {
+      // The action (and so the row) the problem is in, when it is in one.
+      const [, p, , w, , a] = i.path;
+      const row = typeof p === 'number' && typeof w === 'number' && typeof a === 'number' ? document.plans?.[p]?.workstreams?.[w]?.actions?.[a]?.source_line : undefined;
+      return { file, ...(row !== undefined ? { line: row } : {}), path: describePath(i.path), message: i.message };
+    });
     throw new ImportError(extra);
   }
   return { document: parsed.data, file, notices, rowFlags };

@@ -16,8 +16,8 @@ const roleList = z
 
 export const schoolTermSchema = z.object({
   name: z.enum(['autumn', 'spring', 'summer']),
-  start: z.iso.date('must be an ISO date such as 2024-09-03'),
-  end: z.iso.date('must be an ISO date such as 2024-12-20'),
+  start: z.iso.date('must be a date written year-month-day, e.g. 2024-09-03'),
+  end: z.iso.date('must be a date written year-month-day, e.g. 2024-12-20'),
 });
 
 export const partnershipSchema = z.object({
@@ -25,8 +25,8 @@ export const partnershipSchema = z.object({
   timezone: trimmed.default('Europe/London'),
   office_hours: z
     .object({
-      start: z.string().regex(/^\d{2}:\d{2}$/, 'must be HH:MM'),
-      end: z.string().regex(/^\d{2}:\d{2}$/, 'must be HH:MM'),
+      start: z.string().regex(/^\d{2}:\d{2}$/, 'must be a 24-hour time with two digits each side, e.g. 09:00'),
+      end: z.string().regex(/^\d{2}:\d{2}$/, 'must be a 24-hour time with two digits each side, e.g. 17:30'),
     })
     .optional(),
   school_terms: z.array(schoolTermSchema).optional(),

@@ -2,6 +2,7 @@
 //   name, email, role, slack_user_id, teams_user_id, admin[, weekly_digest]
 // Each row is checked with personSchema; problems name the row and column.
 import { personSchema, type PersonInput } from './plan-document.js';
+import { plainErrorMap } from './plain-issues.js';
 import type { ImportProblem } from './import-errors.js';
 import { parseCsvRows } from './read-csv.js';
 import { cellText, headersOf, matchHeaders, MAX_CELL_LENGTH, type TableRow } from './read-plan-table.js';
@@ -114,14 +115,17 @@ export function readPeopleTable(
       } else flags[f] = flag;
     }
 
-    const parsed = personSchema.safeParse({
+    const parsed = personSchema.safeParse(
+      {
       name: vals.name ?? '',
       email: vals.email ?? '',
       roles: splitRoles(vals.roles ?? ''),
       ...(vals.slack_user_id !== undefined ? { slack_user_id: vals.slack_user_id } : {}),
       ...(vals.teams_user_id !== undefined ? { teams_user_id: vals.teams_user_id } : {}),
       ...flags,
-    });
+      },
+      { error: plainErrorMap },
+    );
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path[0];

@@ -1,6 +1,7 @@
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { ZodType } from 'zod';
 import { ImportError, type ImportProblem } from './import-errors.js';
+import { describePath, plainErrorMap, unknownKeys } from './plain-issues.js';
 
 export interface ReadYaml<T> {
   value: T;
@@ -29,17 +30,27 @@ export function readYaml<T>(content: string, schema: ZodType<T>, file?: string):
     }
     return undefined;
   };
-  const parsed = schema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
-  if (!parsed.success) {
-    const problems: ImportProblem[] = parsed.error.issues.map((issue) => {
+  /** The line of a key itself (for a key that should not be there), else of its value. */
+  const keyLine = (path: (string | number)[]): number | undefined => {
+    const parent = doc.getIn(path.slice(0, -1), true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path[path.length - 1]);
+      if (pair && isScalar(pair.key) && pair.key.range) return lineAt(pair.key.range[0]);
+    }
+    return lineOf(path);
+  };
+  const raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const parsed = schema.safeParse(raw, { error: plainErrorMap });
+  // A key the schema does not know is refused too: a misspelt section would otherwise vanish.
+  const unknown = unknownKeys(schema, raw).map((u) => ({ ...u, line: keyLine(u.path.filter((p): p is string | number => typeof p !== 'symbol')) }));
+  const issues = [...unknown, ...(parsed.success ? [] : parsed.error.issues)];
+  if (issues.length > 0) {
+    const problems: ImportProblem[] = issues.map((issue) => {
       const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-      return { file, line: lineOf(path), unit: 'line', path: formatPath(path), message: issue.message };
+      const line = 'line' in issue && typeof issue.line === 'number' ? issue.line : lineOf(path);
+      return { file, line, unit: 'line', path: describePath(path), message: issue.message };
     });
-    throw new ImportError(problems);
+    throw new ImportError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   }
-  return { value: parsed.data, lineOf };
-}
-
-function formatPath(path: (string | number)[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  return { value: (parsed as { data: T }).data, lineOf };
 }

@@ -261,3 +261,8 @@ export function listRefs(db: Db): string[] {
 export function countActions(db: Db): number {
   return (cachedStatement(db, 'select count(*) as n from actions where removed_at is null').get() as { n: number }).n;
 }
+
+/** Every plan's code, for saying which exist when a filter names none of them. */
+export function listPlanCodes(db: Db): string[] {
+  return (cachedStatement(db, 'select code from plans order by position, code').all() as { code: string }[]).map((r) => r.code);
+}

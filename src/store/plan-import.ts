@@ -24,6 +24,7 @@ import { derivePlanCode, formatRef, uniqueCode } from '../domain/plan-codes.js';
 import { readStatusWord } from '../domain/status.js';
 import { parseMeetingTime } from '../domain/meeting-time.js';
 import { ImportError, type ImportProblem } from '../importers/import-errors.js';
+import { describePath } from '../importers/plain-issues.js';
 import type { ActionInput, PlanDocument, PlanInput, WorkstreamInput } from '../importers/plan-document.js';
 import { recordAudit } from './audit-repository.js';
 import { addMeeting, findBoard, upsertBoard } from './boards-repository.js';
@@ -862,6 +863,6 @@ function unique<T>(items: T[]): T[] {
 }
 
 function formatPath(path: (string | number)[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  return describePath(path);
 }
 

@@ -150,7 +150,7 @@ describe('sendbot import (YAML)', () => {
     const bad = SMALL_PLAN.replace('      - title: Needs-led system', '      - title: ""');
     const result = await sendbot(db, 'import', writeTemp('plan.yaml', bad));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/plan\.yaml line 2\d, at plans\[0\]\.workstreams\[0\]\.title: must not be empty/);
+    expect(result.stderr).toMatch(/plan\.yaml line 2\d, at plan 1, workstream 1, title: must not be empty/);
     expect(tableCounts(db)).toMatchObject({ plans: 0, actions: 0, people: 0 });
   });
 
