@@ -14,7 +14,9 @@
 //   a sign and a space              a list item: "- Relaunch the plan", "+ new pilot"
 //   a sign alone                    "-" (often written for "none")
 //   an apostrophe first             "'=not a formula", "'-2 weeks": the spreadsheet convention for
-//                                   "this is text"; the apostrophe is dropped, the rest kept.
+//                                   "this is text"; the apostrophe is dropped, the rest kept. (Excel
+//                                   does not save that apostrophe in an .xlsx file, and exceljs does
+//                                   not report it, so in a workbook the fix is a word before the sign.)
 // Signs later in a cell ("Reduce waits -5%", a "- bullet" on a later line) are text: only a cell's
 // first character makes a spreadsheet run it.
 
@@ -37,7 +39,7 @@ export function checkFormulaText(text: string): FormulaCheck {
       ok: false,
       message:
         `the cell starts with "${first}", so a spreadsheet would run it as a formula (${preview(text)}); sendbot takes typed text only. ` +
-        `Type the value itself, or start the cell with an apostrophe ('${preview(text)}) if the text really begins with "${first}"`,
+        `Type the value itself; if the text really begins with "${first}", put a word before it, or in a CSV file start the cell with an apostrophe ('${preview(text)})`,
     };
   }
   if (first === '+' || first === '-') {
@@ -48,7 +50,7 @@ export function checkFormulaText(text: string): FormulaCheck {
       message:
         `the cell starts with "${first}${second}", which a spreadsheet would run as a formula (${preview(text)}). ` +
         `For a list item put a space after the "${first}" ("${first} ${preview(text.slice(1))}"); for a number write the number alone ("-5"); ` +
-        `otherwise remove the "${first}" or start the cell with an apostrophe ('${preview(text)})`,
+        `otherwise remove the "${first}", put a word before it, or in a CSV file start the cell with an apostrophe ('${preview(text)})`,
     };
   }
   return { ok: true, text };

@@ -188,7 +188,8 @@ class PlanImporter {
       actorLabel: this.options.actorLabel ?? 'import',
       event: 'plan.imported',
       entity: this.options.file,
-      detail: this.summary,
+      // Owner changes are part of the evidence trail: who held what, and why it changed.
+      detail: this.owners.length > 0 ? { ...this.summary, owners: this.owners } : this.summary,
     });
     return {
       dryRun: Boolean(this.options.dryRun),
