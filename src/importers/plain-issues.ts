@@ -15,6 +15,8 @@ const EXPECTED: Record<string, string> = {
   by: 'a date phrase such as "March 2025"',
   target: 'text or a number, such as 65%',
   baseline: 'text or a number, such as 62%',
+  trajectory: 'a list of targets, each like "65% by March 2025" or with target: and by:',
+  workstream: "the workstream's number or title",
 };
 
 /** List items named as the user counts them: plans[0] → "plan 1". */

@@ -50,7 +50,7 @@ plans:
       'plan.yaml line 11, at board 1, lead_times, update_window: must be at least 1 (got 0)',
       'plan.yaml line 11, at board 1, lead_times, papers: must be a number (got "five")',
       'plan.yaml line 13, at board 1, meeting 1, at: must be a date and time such as 2024-12-04T14:00 (got 42)',
-      'plan.yaml line 17, at plan 1, KPI 1, target 1, by: is missing',
+      'plan.yaml line 17, at plan 1, KPI 1, trajectory: must be a list of targets, each like "65% by March 2025" or with target: and by: (got a list)',
       'plan.yaml line 18, at plan 1, worksteams: "worksteams" is not a field sendbot knows here (check the spelling); the fields are: code, title, board, area_for_improvement, findings, outcomes, evidence, kpis, workstreams',
       'plan.yaml line 23, at plan 1, workstream 1, number: must be more than 0 (got -1)',
       'plan.yaml line 25, at plan 1, workstream 1, action 1, number: must be a whole number (got 1.5)',
