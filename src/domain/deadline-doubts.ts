@@ -34,6 +34,8 @@ export interface DateSpan {
   vague: boolean;
   /** The date has no year of its own ("31 March", "Q3", "Sept – Dec"). */
   yearless: boolean;
+  /** The date is a year alone ("2025") with no cue word before it. */
+  bareYear?: boolean;
 }
 
 const MONTH_WORD =
@@ -51,7 +53,7 @@ const LEAD_WORDS = [
   '(?:earlier|sooner|later)\\s+than', 'or\\s+(?:earlier|later)', 'originally', 'previously', 'formerly', 'initially', 'was', 'were',
   'had\\s+been', 'superseded', 'replaced', 'ish',
 ].join('|');
-const LEAD = new RegExp(`(?:^|[^\\p{L}\\p{N}'’])(?:${LEAD_WORDS})[\\s:,–—-]*$|\\?[\\s:,–—-]*$`, 'iu');
+const LEAD = new RegExp(`(?:^|[^\\p{L}\\p{N}'’])(?:${LEAD_WORDS})[\\s:,–—-]*$|[?~≈][\\s:,–—-]*$`, 'iu');
 
 /** Between a cue and its date: "by around Sept 24", "in approximately March 2025". */
 const HEDGE_IN_PHRASE =
@@ -84,6 +86,12 @@ const TRAIL = new RegExp(
 /** "March 25 or 26", "Jan/Feb 2025", "Dec 24 and/or Jan 25": another date offered as an alternative. */
 const ALT_TRAIL = new RegExp(`^\\s*(?:and\\s*/\\s*or|or|nor|/)\\s*(?:either\\s+)?(?:(?:by|in|during|the|end\\s+of)\\s+)?${DATEISH}`, 'iu');
 const ALT_LEAD = new RegExp(`(?<![\\p{L}\\p{N}])${DATEISH}[\\p{L}\\p{N}.'’]*\\s*(?:and\\s*/\\s*or|or|nor|/)\\s*$`, 'iu');
+
+/**
+ * A year right after a word that is not a cue: "Easter 2025", "Christmas 2024", "Winter 2025",
+ * "half term 2025". The year says which Easter, not that the work runs all year.
+ */
+const WORD_THEN_YEAR = /(?<![\p{L}\p{N}])(?!(?:calendar|year|cy)[^\S\r\n]+$)[\p{L}]{2,}[^\S\r\n]+$/iu;
 
 /** A yearless date followed by a number: "31 March 1925", "Q3 1924/25". */
 const NUMBER_AFTER = /^[\s,'’]*\d/;
@@ -122,17 +130,18 @@ function osaDistance(a: string, b: string): number {
  * Whether a word looks like a month but is not one: "Febtember", "Marchember" (a month with letters
  * added or swapped in), "Septembre", "Jnauary", "Febuary" (a misspelling of a long month name), and,
  * when `nextToNumber` (a day before it or a year after it), misspellings of short names and
- * abbreviations too ("Marhc 2025", "Apirl 2025", "Jnu 25"). Words that merely resemble a short month
+ * abbreviations too ("Marhc 2025", "Apirl 2025", "Aprl 25"). Words that merely resemble a short month
  * ("Jane", "Mark") only count next to a number, so "agreed by Jane" is not a date.
  */
 export function isMonthLikeWord(word: string, nextToNumber: boolean): boolean {
   const w = word.toLowerCase();
-  if (w.length < 3 || w.length > 12 || KNOWN_MONTH_WORDS.has(w) || !FIRST_LETTERS.has(w[0] as string)) return false;
+  // Three-letter words are left out: too many are ordinary words one letter from a month ("out",
+  // "not", "set", "few"). A short misspelling before a year ("Jnu 2025") is still not read as the
+  // year: see WORD_THEN_YEAR.
+  if (w.length < 4 || w.length > 12 || KNOWN_MONTH_WORDS.has(w) || !FIRST_LETTERS.has(w[0] as string)) return false;
   if (!/^[a-z]+$/.test(w)) return false;
-  if (w.length >= 4) {
-    for (const name of FULL_MONTHS) if (w.startsWith(name)) return true;
-    if (MONTH_ABBREVIATIONS.has(w.slice(0, 3)) && MONTH_ENDING.test(w)) return true;
-  }
+  for (const name of FULL_MONTHS) if (w.startsWith(name)) return true;
+  if (MONTH_ABBREVIATIONS.has(w.slice(0, 3)) && MONTH_ENDING.test(w)) return true;
   for (const name of MONTH_SPELLINGS) {
     if (name[0] !== w[0] || Math.abs(name.length - w.length) > 2) continue;
     const long = name.length >= 6;
@@ -143,7 +152,7 @@ export function isMonthLikeWord(word: string, nextToNumber: boolean): boolean {
 }
 
 /** Words of a line with whether a number stands right next to them (a day before, a year after). */
-const WORD_WITH_NUMBERS = /(\d(?:st|nd|rd|th)?[^\S\r\n]+(?:of[^\S\r\n]+)?)?(?<![\p{L}\p{N}])([A-Za-z]{3,12})(?![\p{L}\p{N}])(?=([^\S\r\n]*,?[^\S\r\n]*['’]?\d)?)/gu;
+const WORD_WITH_NUMBERS = /(\d(?:st|nd|rd|th)?[^\S\r\n]+(?:of[^\S\r\n]+)?)?(?<![\p{L}\p{N}])([A-Za-z]{4,12})(?![\p{L}\p{N}])(?=([^\S\r\n]*,?[^\S\r\n]*['’]?\d)?)/gu;
 
 /** Whether a line holds a month-like word that is not a month (a date cell's line is then unreadable). */
 export function lineHasMonthLikeWord(line: string): boolean {
@@ -160,7 +169,7 @@ export function lineHasMonthLikeWord(line: string): boolean {
  * workstream's date. Returns each such phrase, verbatim.
  */
 const CUED_WORD =
-  /(?<![\p{L}\p{N}])(?:by|from|until|till|before|after|in|during|due|commencing|starting|end[^\S\r\n]+of|start[^\S\r\n]+of)[^\S\r\n]+(?:the[^\S\r\n]+)?(?:end[^\S\r\n]+of[^\S\r\n]+)?(\d{1,2}(?:st|nd|rd|th)?[^\S\r\n]+)?([A-Za-z]{3,12})(?![\p{L}\p{N}])([^\S\r\n]*,?[^\S\r\n]*['’]?\d{1,4}(?!\d))?/giu;
+  /(?<![\p{L}\p{N}])(?:by|from|until|till|before|after|in|during|due|commencing|starting|end[^\S\r\n]+of|start[^\S\r\n]+of)[^\S\r\n]+(?:the[^\S\r\n]+)?(?:end[^\S\r\n]+of[^\S\r\n]+)?(\d{1,2}(?:st|nd|rd|th)?[^\S\r\n]+)?([A-Za-z]{4,12})(?![\p{L}\p{N}])([^\S\r\n]*,?[^\S\r\n]*['’]?\d{1,4}(?!\d))?/giu;
 
 export function findMisspeltMonthPhrases(text: string): Array<{ phrase: string; from: number; to: number }> {
   const out: Array<{ phrase: string; from: number; to: number }> = [];
@@ -199,8 +208,8 @@ function lineBounds(text: string, from: number, to: number): { start: number; en
 }
 
 /** The nearest word before `at` and after `to`, skipping separators, with whether a number touches it. */
-const WORD_BEFORE = /(\d(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?<![\p{L}\p{N}])([A-Za-z]{3,12})([\s,–—/.-]*)$/u;
-const WORD_AFTER = /^([\s,–—/-]*)([A-Za-z]{3,12})(?![\p{L}\p{N}])(\s*,?\s*['’]?\d)?/u;
+const WORD_BEFORE = /(\d(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?<![\p{L}\p{N}])([A-Za-z]{4,12})([\s,–—/.-]*)$/u;
+const WORD_AFTER = /^([\s,–—/-]*)([A-Za-z]{4,12})(?![\p{L}\p{N}])(\s*,?\s*['’]?\d)?/u;
 
 /**
  * How sure each date is, given the words around it: null (a deadline), 'vague' or 'unreadable'.
@@ -253,6 +262,7 @@ export function doubtsAround(text: string, spans: readonly DateSpan[], mode: 'ce
     if (
       vagueNeighbour ||
       LEAD.test(leadNear) ||
+      (s.bareYear === true && WORD_THEN_YEAR.test(leadNear)) ||
       (cueToDate !== '' && HEDGE_IN_PHRASE.test(cueToDate)) ||
       MOVED_FROM.test(leadCue) ||
       AFTER_MOVED_FROM.test(leadLine) ||

@@ -954,6 +954,7 @@ function markDoubts(text: string, hits: Hit[], mode: Mode): void {
     to: h.to,
     vague: h.atoms[0]?.kind === 'vague',
     yearless: isYearless(h.atoms[h.atoms.length - 1]),
+    bareYear: h.atoms.length === 1 && h.atoms[0]?.kind === 'year' && h.cue === 'none' && h.mod === null,
   }));
   const doubts = doubtsAround(text, spans, mode);
   for (let k = 0; k < hits.length; k += 1) (hits[k] as Hit).doubt = doubts[k] ?? null;

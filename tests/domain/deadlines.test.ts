@@ -509,6 +509,7 @@ describe('readDeadline: phrases that look like a date but are a guess are flagge
     ['Apirl 2025', U],
     ['31 Decembre 2024', U],
     ['by Jnauary – March 2025', U],
+    ['Aprl 2025', U],
     // years far outside a plan's life
     ['31 March 1925', U],
     ['March 1925', U],
@@ -577,6 +578,13 @@ describe('readDeadline: phrases that look like a date but are a guess are flagge
     ['March 25 / 26', V],
     ['31 Dec 24 and/or 31 Mar 25', V],
     ['Dec 24 or later', V],
+    // a year that says which Easter, not a year-long deadline
+    ['before Easter 2025', V],
+    ['Christmas 2024', V],
+    ['Winter 2025', V],
+    ['Jnu 2025', V],
+    ['~March 2025', V],
+    ['March 2025ish', V],
     // bounds that are not a due date, and negations
     ['not before March 2025', V],
     ['not after March 2025', V],
@@ -628,6 +636,9 @@ describe('readDeadline: phrases that look like a date but are a guess are flagge
     ['Needs assessment /Evaluation of current provision by Oct 24', { due: '2024-10-31' }],
     ['Dec 24 – Jane to confirm the venue', { due: '2024-12-31' }],
     ['May 2025', { due: '2025-05-31' }],
+    ['calendar year 2025', { start: '2025-01-01', due: '2025-12-31' }],
+    ['Roll out 3 hubs by March 2025', { due: '2025-03-31' }],
+    ['Set up 2 panels by Dec 24', { due: '2024-12-31' }],
   ];
 
   it.each(kept)('still reads %j', (text, e) => {
