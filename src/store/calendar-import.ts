@@ -23,6 +23,18 @@ interface MeetingRow {
   cancelled: number;
 }
 
+export interface ApplyOptions {
+  /** Now, as a stored instant: when rows are written, and what "still to come" means. */
+  at: string;
+  now: string;
+  /** The feed's file name, for the audit log. */
+  file: string;
+  /** A UTC instant as the report shows it (London time). */
+  describe: (utc: string) => string;
+  /** Work everything out, write nothing. */
+  dryRun?: boolean;
+}
+
 /** The UID part of a stored key ("uid#2025-01-29T14:00:00Z" → "uid"). */
 function uidOf(key: string): string {
   const hash = key.lastIndexOf('#');
@@ -33,7 +45,7 @@ export function applyCalendarFeed(
   db: Db,
   board: { id: number; name: string },
   feed: CalendarFeed,
-  opts: { at: string; now: string; file: string; describe: (utc: string) => string; dryRun?: boolean },
+  opts: ApplyOptions,
 ): CalendarTally {
   try {
     return inTransaction(db, () => apply(db, board, feed, opts));
@@ -49,105 +61,98 @@ class DryRun extends Error {
   }
 }
 
-function apply(
-  db: Db,
-  board: { id: number; name: string },
-  feed: CalendarFeed,
-  opts: { at: string; now: string; file: string; describe: (utc: string) => string; dryRun?: boolean },
-): CalendarTally {
-  {
-    const tally: CalendarTally = { added: 0, unchanged: 0, moved: 0, cancelled: 0, reinstated: 0, notes: [] };
-    const rows = cachedStatement(db, 'select id, starts_at as startsAt, source_uid as sourceUid, cancelled from meetings where board_id = ?').all(
-      board.id,
-    ) as MeetingRow[];
-    const byKey = new Map<string, MeetingRow>();
-    const byStart = new Map<string, MeetingRow>();
-    for (const r of rows) {
-      if (r.sourceUid !== null) byKey.set(r.sourceUid, r);
-      byStart.set(r.startsAt, r);
-    }
-    const setCancelled = (r: MeetingRow, cancelled: boolean) => {
-      cachedStatement(db, 'update meetings set cancelled = ? where id = ?').run(cancelled ? 1 : 0, r.id);
-      r.cancelled = cancelled ? 1 : 0;
-    };
-    const seen = new Set<string>();
-
-    for (const m of feed.meetings) {
-      seen.add(m.key);
-      const known = byKey.get(m.key) ?? byStart.get(m.startsAt);
-      if (m.cancelled) {
-        if (known && known.cancelled === 0) {
-          setCancelled(known, true);
-          tally.cancelled += 1;
-        } else if (known) tally.unchanged += 1;
-        continue;
-      }
-      if (!known) {
-        const id = Number(
-          cachedStatement(db, 'insert into meetings (board_id, starts_at, is_sample, source_uid, title, cancelled, created_at) values (?, ?, 0, ?, ?, 0, ?)').run(
-            board.id,
-            m.startsAt,
-            m.key,
-            m.title,
-            opts.at,
-          ).lastInsertRowid,
-        );
-        const row = { id, startsAt: m.startsAt, sourceUid: m.key, cancelled: 0 };
-        byKey.set(m.key, row);
-        byStart.set(m.startsAt, row);
-        tally.added += 1;
-        continue;
-      }
-      let changed = false;
-      if (known.startsAt !== m.startsAt) {
-        const taken = byStart.get(m.startsAt);
-        if (taken && taken.id !== known.id) {
-          // Moved onto a time the board already meets at: that meeting stands, this one is off.
-          if (known.cancelled === 0) setCancelled(known, true);
-          if (taken.cancelled === 1) setCancelled(taken, false);
-        } else {
-          cachedStatement(db, 'update meetings set starts_at = ? where id = ?').run(m.startsAt, known.id);
-          byStart.delete(known.startsAt);
-          byStart.set(m.startsAt, known);
-        }
-        tally.notes.push(`Moved: ${m.title ?? 'meeting'} from ${opts.describe(known.startsAt)} to ${opts.describe(m.startsAt)}.`);
-        known.startsAt = m.startsAt;
-        tally.moved += 1;
-        changed = true;
-      }
-      if (known.sourceUid === null) {
-        // A meeting added by hand or by the plan file at the same time: now known by the feed's key.
-        cachedStatement(db, 'update meetings set source_uid = ? where id = ?').run(m.key, known.id);
-        known.sourceUid = m.key;
-      }
-      if (known.cancelled === 1) {
-        setCancelled(known, false);
-        tally.reinstated += 1;
-        changed = true;
-      }
-      if (!changed) tally.unchanged += 1;
-    }
-
-    // Meetings imported from this feed's events that the feed no longer has (an EXDATE added, a
-    // repeat rule shortened): cancelled if still to come, and listed. Earlier ones are history.
-    for (const r of rows) {
-      if (r.sourceUid === null || seen.has(r.sourceUid) || r.cancelled === 1 || r.startsAt <= opts.now) continue;
-      if (!feed.uids.has(uidOf(r.sourceUid)) || r.startsAt > feed.horizon.to) continue;
-      setCancelled(r, true);
-      tally.cancelled += 1;
-      tally.notes.push(`Cancelled: the meeting on ${opts.describe(r.startsAt)} is no longer in the feed.`);
-    }
-
-    if (tally.added + tally.moved + tally.cancelled + tally.reinstated > 0) {
-      recordAudit(db, {
-        at: opts.at,
-        actorLabel: 'cli',
-        event: 'meetings.imported',
-        entity: board.name,
-        detail: { file: opts.file, added: tally.added, moved: tally.moved, cancelled: tally.cancelled, reinstated: tally.reinstated },
-      });
-    }
-    if (opts.dryRun) throw new DryRun(tally);
-    return tally;
+function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, opts: ApplyOptions): CalendarTally {
+  const tally: CalendarTally = { added: 0, unchanged: 0, moved: 0, cancelled: 0, reinstated: 0, notes: [] };
+  const rows = cachedStatement(db, 'select id, starts_at as startsAt, source_uid as sourceUid, cancelled from meetings where board_id = ?').all(
+    board.id,
+  ) as MeetingRow[];
+  const byKey = new Map<string, MeetingRow>();
+  const byStart = new Map<string, MeetingRow>();
+  for (const r of rows) {
+    if (r.sourceUid !== null) byKey.set(r.sourceUid, r);
+    byStart.set(r.startsAt, r);
   }
+  const setCancelled = (r: MeetingRow, cancelled: boolean) => {
+    cachedStatement(db, 'update meetings set cancelled = ? where id = ?').run(cancelled ? 1 : 0, r.id);
+    r.cancelled = cancelled ? 1 : 0;
+  };
+  const seen = new Set<string>();
+
+  for (const m of feed.meetings) {
+    seen.add(m.key);
+    const known = byKey.get(m.key) ?? byStart.get(m.startsAt);
+    if (m.cancelled) {
+      if (known && known.cancelled === 0) {
+        setCancelled(known, true);
+        tally.cancelled += 1;
+      } else if (known) tally.unchanged += 1;
+      continue;
+    }
+    if (!known) {
+      const id = Number(
+        cachedStatement(db, 'insert into meetings (board_id, starts_at, is_sample, source_uid, title, cancelled, created_at) values (?, ?, 0, ?, ?, 0, ?)').run(
+          board.id,
+          m.startsAt,
+          m.key,
+          m.title,
+          opts.at,
+        ).lastInsertRowid,
+      );
+      const row = { id, startsAt: m.startsAt, sourceUid: m.key, cancelled: 0 };
+      byKey.set(m.key, row);
+      byStart.set(m.startsAt, row);
+      tally.added += 1;
+      continue;
+    }
+    let changed = false;
+    if (known.startsAt !== m.startsAt) {
+      const taken = byStart.get(m.startsAt);
+      if (taken && taken.id !== known.id) {
+        // Moved onto a time the board already meets at: that meeting stands, this one is off.
+        if (known.cancelled === 0) setCancelled(known, true);
+        if (taken.cancelled === 1) setCancelled(taken, false);
+      } else {
+        cachedStatement(db, 'update meetings set starts_at = ? where id = ?').run(m.startsAt, known.id);
+        byStart.delete(known.startsAt);
+        byStart.set(m.startsAt, known);
+      }
+      tally.notes.push(`Moved: ${m.title ?? 'meeting'} from ${opts.describe(known.startsAt)} to ${opts.describe(m.startsAt)}.`);
+      known.startsAt = m.startsAt;
+      tally.moved += 1;
+      changed = true;
+    }
+    if (known.sourceUid === null) {
+      // A meeting added by hand or by the plan file at the same time: now known by the feed's key.
+      cachedStatement(db, 'update meetings set source_uid = ? where id = ?').run(m.key, known.id);
+      known.sourceUid = m.key;
+    }
+    if (known.cancelled === 1) {
+      setCancelled(known, false);
+      tally.reinstated += 1;
+      changed = true;
+    }
+    if (!changed) tally.unchanged += 1;
+  }
+
+  // Meetings imported from this feed's events that the feed no longer has (an EXDATE added, a
+  // repeat rule shortened): cancelled if still to come, and listed. Earlier ones are history.
+  for (const r of rows) {
+    if (r.sourceUid === null || seen.has(r.sourceUid) || r.cancelled === 1 || r.startsAt <= opts.now) continue;
+    if (!feed.uids.has(uidOf(r.sourceUid)) || r.startsAt > feed.horizon.to) continue;
+    setCancelled(r, true);
+    tally.cancelled += 1;
+    tally.notes.push(`Cancelled: the meeting on ${opts.describe(r.startsAt)} is no longer in the feed.`);
+  }
+
+  if (tally.added + tally.moved + tally.cancelled + tally.reinstated > 0) {
+    recordAudit(db, {
+      at: opts.at,
+      actorLabel: 'cli',
+      event: 'meetings.imported',
+      entity: board.name,
+      detail: { file: opts.file, added: tally.added, moved: tally.moved, cancelled: tally.cancelled, reinstated: tally.reinstated },
+    });
+  }
+  if (opts.dryRun) throw new DryRun(tally);
+  return tally;
 }
