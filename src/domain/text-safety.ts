@@ -1,6 +1,25 @@
-// Checks on free text before it is stored: the plan is about services, never about a named child.
+// Checks on free text before it is stored: the plan is about services, never about a named child;
+// and nothing stored may carry invisible characters that change how a board paper reads.
 
 export const MAX_TEXT_LENGTH = 3000;
+
+/**
+ * Characters removed from free text before it is stored or checked:
+ * - C0 and C1 control characters, except tab and line feed (a carriage return becomes a line feed);
+ * - bidirectional controls (LRE, RLE, PDF, LRO, RLO U+202A–202E; LRI, RLI, FSI, PDI U+2066–2069;
+ *   LRM, RLM, ALM): an override would let "approve" display as "evorppa", or reorder a line of a
+ *   board paper so it reads differently from what is stored;
+ * - invisible formatting that hides what text says: zero-width space, word joiner, invisible
+ *   operators, soft hyphen, byte-order mark, interlinear annotation marks, and line/paragraph
+ *   separators (U+2028/2029, which some renderers break on and others do not).
+ * Zero-width joiner and non-joiner (U+200C/200D) stay: emoji sequences and some scripts need them.
+ */
+const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u200B\u200E\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+
+/** Free text with control, bidirectional-override and invisible formatting characters removed. */
+export function stripUnsafeCharacters(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(UNSAFE_CHARACTERS, '');
+}
 
 /** True when `digits` (10 of them) pass the NHS number modulus-11 check. */
 export function isValidNhsNumber(digits: string): boolean {
@@ -12,27 +31,141 @@ export function isValidNhsNumber(digits: string): boolean {
   return (check === 11 ? 0 : check) === Number(digits[9]);
 }
 
+// ——— Finding NHS numbers however they are written ———
+//
+// People paste NHS numbers from case systems, letters and spreadsheets, so the digits arrive with
+// whatever the source used between them: spaces (including non-breaking, thin and figure spaces),
+// hyphens, en and em dashes, minus signs, dots, underscores, and digits in other forms (full-width
+// １２３, mathematical, Arabic-Indic…). The text is first normalised (NFKC, then every decimal digit
+// to 0–9, invisible formatting removed), then read as groups of digits joined by separators.
+//
+// Trade-off: separators are what make dates and phone numbers look like ten digits too, and every
+// 10-digit string has about a 1 in 11 chance of passing modulus 11. So a run of digit groups is a
+// candidate only when it holds exactly ten digits (a longer run — an international phone number, a
+// long reference — is never split into ten-digit pieces) and it is written as one number: no
+// separators, the same kind of separator throughout (spaces, dashes, dots or underscores; spaces
+// may pad another separator, as in "943 – 476 – 5919"), or the NHS's own 3-3-4 grouping with any
+// separators. "12.03.2025 10:30" (dots, then a space) therefore stays ordinary text, where a looser
+// rule would refuse one in eleven such dates. In addition, ten digits written solid inside a longer
+// run ("ref 1 9434765919") are checked on their own: no ordinary number looks like that by chance.
+
+type SeparatorKind = 'space' | 'dash' | 'dot' | 'underscore';
+
+/** Separators between the digits of one number, by kind (after NFKC normalisation). */
+function separatorKind(ch: string): SeparatorKind | undefined {
+  if (ch === ' ' || ch === '\t' || /\p{Zs}/u.test(ch)) return 'space';
+  if (/[\p{Pd}\u2212\u2043\uFE63\uFF0D]/u.test(ch)) return 'dash';
+  if (/[.\u00B7\u2022\u2024\u2027\u2219\u22C5\u30FB\u3002\uFF0E\uFF65]/u.test(ch)) return 'dot';
+  if (/\p{Pc}/u.test(ch)) return 'underscore';
+  return undefined;
+}
+
 /**
- * Finds something that looks like an NHS number: 10 digits passing modulus 11, written together,
- * as 3-3-4 with spaces or hyphens, or spread with single spaces. Longer digit runs (phone numbers
- * with country codes, reference numbers) are not split into candidates.
+ * The value 0–9 of any Unicode decimal digit. Unicode encodes decimal digits in runs of ten, 0 to 9;
+ * some runs sit back to back (mathematical digits), so the value is the distance from the start of
+ * the whole stretch of digits, modulo ten.
+ */
+function digitValue(ch: string): number | undefined {
+  if (ch >= '0' && ch <= '9') return ch.charCodeAt(0) - 48;
+  if (!/\p{Nd}/u.test(ch)) return undefined;
+  const code = ch.codePointAt(0) as number;
+  let start = code;
+  while (code - start < 100 && /\p{Nd}/u.test(String.fromCodePoint(start - 1))) start -= 1;
+  return (code - start) % 10;
+}
+
+/**
+ * The text as its digits will be read: what would be stored (unsafe characters stripped, so a
+ * control character between digits cannot hide a number that storing would then join up), in
+ * compatibility form, with any remaining invisible formatting (\p{Cf}) removed.
+ */
+function normaliseForNumbers(text: string): string[] {
+  return [...stripUnsafeCharacters(text).normalize('NFKC').replace(/\p{Cf}/gu, '')];
+}
+
+interface DigitRun {
+  groups: string[];
+  /** The kind of each gap between groups (groups.length - 1 of them). */
+  gaps: (SeparatorKind | 'mixed')[];
+}
+
+/**
+ * Splits text into runs of digit groups. Two groups belong to one run when 1 to 3 separator
+ * characters stand between them, spaces and at most one other kind ("-", " – ", "--").
+ */
+function digitRuns(chars: string[]): DigitRun[] {
+  const runs: DigitRun[] = [];
+  let run: DigitRun | undefined;
+  let group = '';
+  let i = 0;
+  const closeRun = (): void => {
+    if (run && group) run.groups.push(group);
+    if (run && run.groups.length > 0) runs.push(run);
+    run = undefined;
+    group = '';
+  };
+  while (i < chars.length) {
+    const ch = chars[i] as string;
+    const value = digitValue(ch);
+    if (value !== undefined) {
+      run ??= { groups: [], gaps: [] };
+      group += String(value);
+      i += 1;
+      continue;
+    }
+    if (run && group && separatorKind(ch)) {
+      // Look at the whole gap: up to three separators, then a digit.
+      let j = i;
+      const kinds: SeparatorKind[] = [];
+      while (j < chars.length && j - i < 3 && separatorKind(chars[j] as string)) {
+        kinds.push(separatorKind(chars[j] as string) as SeparatorKind);
+        j += 1;
+      }
+      const marks = kinds.filter((k) => k !== 'space');
+      if (j < chars.length && digitValue(chars[j] as string) !== undefined && marks.every((k) => k === marks[0])) {
+        run.groups.push(group);
+        run.gaps.push(marks[0] ?? 'space');
+        group = '';
+        i = j;
+        continue;
+      }
+    }
+    closeRun();
+    i += 1;
+  }
+  closeRun();
+  return runs;
+}
+
+function writtenAsOneNumber(run: DigitRun): boolean {
+  if (run.gaps.length === 0) return true;
+  if (run.gaps.every((g) => g === run.gaps[0])) return true;
+  return run.groups.length === 3 && run.groups[0]?.length === 3 && run.groups[1]?.length === 3 && run.groups[2]?.length === 4;
+}
+
+/**
+ * Finds something that looks like an NHS number (see the notes above): returns its ten digits, or
+ * undefined.
  */
 export function findNhsNumber(text: string): string | undefined {
-  const candidates = text.match(/(?<![\d])\d(?:[ \-]?\d){9}(?![\d])/g) ?? [];
-  for (const candidate of candidates) {
-    const digits = candidate.replace(/[ \-]/g, '');
-    if (isValidNhsNumber(digits)) return candidate;
+  for (const run of digitRuns(normaliseForNumbers(text))) {
+    const digits = run.groups.join('');
+    if (digits.length === 10 && writtenAsOneNumber(run) && isValidNhsNumber(digits)) return digits;
+    if (digits.length > 10) {
+      const solid = run.groups.find((g) => g.length === 10 && isValidNhsNumber(g));
+      if (solid) return solid;
+    }
   }
   return undefined;
 }
 
-export type TextProblem = { kind: 'too-long'; length: number } | { kind: 'nhs-number'; match: string };
+/** Why text is refused. Deliberately not the text itself: refused text must not reach the logs. */
+export type TextProblem = { kind: 'too-long'; length: number } | { kind: 'nhs-number' };
 
 /** Returns why `text` may not be stored, or undefined when it is fine. */
 export function checkUserText(text: string): TextProblem | undefined {
   if (text.length > MAX_TEXT_LENGTH) return { kind: 'too-long', length: text.length };
-  const nhs = findNhsNumber(text);
-  if (nhs) return { kind: 'nhs-number', match: nhs };
+  if (findNhsNumber(text)) return { kind: 'nhs-number' };
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { people } from '../../db/schema.js';
+import { stripUnsafeCharacters } from '../domain/text-safety.js';
 import { cachedStatement, type Db } from './database.js';
 
 export type Person = typeof people.$inferSelect;
@@ -41,7 +42,9 @@ export interface PersonFields {
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
 /** Creates or updates a person by email. Fields left undefined keep their stored value. */
-export function upsertPerson(db: Db, fields: PersonFields, at: string): { person: Person; outcome: UpsertOutcome } {
+export function upsertPerson(db: Db, given: PersonFields, at: string): { person: Person; outcome: UpsertOutcome } {
+  // Names appear in board papers: no control or bidi-override characters (see text-safety.ts).
+  const fields = { ...given, name: stripUnsafeCharacters(given.name) };
   const email = fields.email.trim().toLowerCase();
   const existing = findPersonByEmail(db, email);
   if (!existing) {
