@@ -465,9 +465,44 @@ export const auditLog = sqliteTable(
     event: text('event').notNull(),
     entity: text('entity'),
     detail: text('detail', { mode: 'json' }),
+    /** Where a person acted from ('slack', 'teams', 'console', 'cli'), and their id there (U…, 29:…). */
+    platform: text('platform'),
+    platformUserId: text('platform_user_id'),
   },
   (t) => [index('audit_log_at').on(t.at)],
 );
+
+/**
+ * Signatures of Slack requests already accepted, kept until Slack's five-minute window has passed
+ * for them: the same signed request arriving again is a replay and is refused. In SQLite (not
+ * memory) so the cache holds across restarts and across processes sharing the database.
+ */
+export const slackRequestSignatures = sqliteTable(
+  'slack_request_signatures',
+  {
+    signature: text('signature').primaryKey(),
+    /** Unix seconds after which the request's timestamp is stale anyway and the row can go. */
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('slack_request_signatures_expires').on(t.expiresAt)],
+);
+
+/**
+ * Slack requests acknowledged before their work ran (slash commands and the buttons that write).
+ * A row is written, and committed, before the acknowledgement; the work deletes it in the same
+ * transaction as its own writes. A row still here after a crash is replayed on the next start, so
+ * an acknowledged command is carried out exactly once. `failed` rows (the work threw) are kept so
+ * what the person sent is never lost.
+ */
+export const slackInbox = sqliteTable('slack_inbox', {
+  id: integer('id').primaryKey(),
+  receivedAt: text('received_at').notNull(),
+  /** The request body as Bolt parsed it (JSON). */
+  body: text('body').notNull(),
+  /** 'pending' | 'failed' */
+  state: text('state').notNull().default('pending'),
+  failedAt: text('failed_at'),
+});
 
 /**
  * Teams conversation references, stored on install and on every message so proactive nudges and

@@ -4,7 +4,9 @@
 //                   mounted on sendbot's HTTP server exactly as src/main.ts does.
 //   --mode bare     the floor: a Bolt App with the same HTTPReceiver options (signing secret,
 //                   endpoint, processBeforeResponse false), the same client options and logger, the
-//                   same HTTP server and mount, and one `/send` listener that only calls ack().
+//                   same HTTP server, and one `/send` listener that only calls ack(). Its receiver
+//                   reads and verifies requests itself (Bolt as shipped), where sendbot's route
+//                   verifies first and keeps a replay cache and an inbox.
 //
 // Both talk to the fake Slack Web API at --api (auth.test at start; sendbot's replies go to the
 // response_url in each request). Sends { url } to the parent when listening, answers { rss } on
@@ -15,7 +17,7 @@ import { createHttpServer } from '../../src/http/http-server.js';
 import { createLogger } from '../../src/logger.js';
 import { toBoltLogger } from '../../src/platforms/slack/bolt-logger.js';
 import { slackClientOptions } from '../../src/platforms/slack/slack-client-options.js';
-import { createSlackApp, mountSlackEvents, SLACK_EVENTS_PATH } from '../../src/platforms/slack/slack-app.js';
+import { createSlackApp, SLACK_EVENTS_PATH } from '../../src/platforms/slack/slack-app.js';
 import { openDatabase } from '../../src/store/database.js';
 import { BENCH_NOW } from '../bench-db.js';
 import { ensureBenchDb } from './bench-copy.js';
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
       await ack();
     });
     await app.init();
-    mountSlackEvents(http, receiver);
+    http.addRoute('POST', SLACK_EVENTS_PATH, receiver.requestListener);
   } else {
     throw new Error(`unknown --mode ${mode}`);
   }

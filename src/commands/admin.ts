@@ -8,6 +8,7 @@ import { formatDate } from '../render/format.js';
 import { reply, text } from '../render/reply.js';
 import { listActionViews } from '../store/actions-repository.js';
 import { recordAudit } from '../store/audit-repository.js';
+import { auditActor } from './audit-actor.js';
 import { loadCallerFacts } from '../store/caller-repository.js';
 import { inTransaction } from '../store/database.js';
 import { currentHolders, findRole, handOverRole } from '../store/roles-repository.js';
@@ -45,13 +46,13 @@ export const assignCommand = defineCommand({
       if (!role) throw new UserError(`No role called "${input.target}".`, 'sendbot people lists roles and who holds them.');
       inTransaction(ctx.db, () => {
         ctx.db.update(actions).set({ ownerRoleId: role.id, ownerPersonId: null, updatedAt: at }).where(eq(actions.id, action.id)).run();
-        recordAudit(ctx.db, { at, actorPersonId: ctx.caller.id, event: 'action.assigned', entity: action.ref, detail: { role: role.name, before } });
+        recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { role: role.name, before } });
       });
     } else {
       const person = findPersonOrExplain(ctx.db, input.target);
       inTransaction(ctx.db, () => {
         ctx.db.update(actions).set({ ownerPersonId: person.id, updatedAt: at }).where(eq(actions.id, action.id)).run();
-        recordAudit(ctx.db, { at, actorPersonId: ctx.caller.id, event: 'action.assigned', entity: action.ref, detail: { person: person.email, before } });
+        recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { person: person.email, before } });
       });
     }
     const after = listActionViews(ctx.db, { ids: [action.id] })[0];
@@ -95,7 +96,7 @@ export const handoverCommand = defineCommand({
     const at = toStoredInstant(ctx.clock.now());
     inTransaction(ctx.db, () => {
       const { ended } = handOverRole(ctx.db, role.id, person.id, at);
-      recordAudit(ctx.db, { at, actorPersonId: ctx.caller.id, event: 'role.handover', entity: role.name, detail: { to: person.email, from: ended.map((h) => h.email), actions: count } });
+      recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'role.handover', entity: role.name, detail: { to: person.email, from: ended.map((h) => h.email), actions: count } });
     });
     return reply('success', `${role.name} handed from ${from} to ${person.name}; ${count} action${count === 1 ? '' : 's'} moved. The earlier holders stay in the history.`);
   },
@@ -146,7 +147,7 @@ function decide(decision: 'approved' | 'rejected') {
       const note = input.note ?? null;
       const told = inTransaction(ctx.db, () => {
         decideDateChange(ctx.db, pending.id, decision, ctx.caller.id, at, note);
-        recordAudit(ctx.db, { at, actorPersonId: ctx.caller.id, event: `date_change.${decision}`, entity: action.ref, detail: { from: pending.fromDue, to: pending.toDue, note } });
+        recordAudit(ctx.db, { at, ...auditActor(ctx), event: `date_change.${decision}`, entity: action.ref, detail: { from: pending.fromDue, to: pending.toDue, note } });
         return queueDateDecisionNotice(ctx.db, action, pending, { state: decision, by: ctx.caller, note }, at);
       });
       const toldWho = told && pending.requestedByName ? ` ${pending.requestedByName} will be told.` : '';

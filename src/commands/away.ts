@@ -7,6 +7,7 @@ import { readDeadline } from '../domain/deadlines.js';
 import { formatDate } from '../render/format.js';
 import { reply, text } from '../render/reply.js';
 import { recordAudit } from '../store/audit-repository.js';
+import { auditActor } from './audit-actor.js';
 import { inTransaction } from '../store/database.js';
 import { findPersonOrExplain } from './person-lookup.js';
 import { defineCommand, UserError } from './types.js';
@@ -37,7 +38,7 @@ export const awayCommand = defineCommand({
     const at = toStoredInstant(ctx.clock.now());
     inTransaction(ctx.db, () => {
       ctx.db.update(people).set({ awayUntil: iso, delegateId: delegate?.id ?? null }).where(eq(people.id, ctx.caller.id)).run();
-      recordAudit(ctx.db, { at, actorPersonId: ctx.caller.id, event: 'person.away', detail: { until: iso, delegate: delegate?.email ?? null } });
+      recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'person.away', detail: { until: iso, delegate: delegate?.email ?? null } });
     });
     return reply('success', `Marked you away until ${formatDate(iso)}.`, [
       text(

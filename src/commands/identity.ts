@@ -2,7 +2,8 @@
 import { eq } from 'drizzle-orm';
 import { people } from '../../db/schema.js';
 import { reply, type Reply, text } from '../render/reply.js';
-import type { Db } from '../store/database.js';
+import { recordAudit } from '../store/audit-repository.js';
+import { type Db, inTransaction } from '../store/database.js';
 import { findPersonByEmail, findPersonBySlackId, findPersonByTeamsId, listAdmins, type Person } from '../store/people-repository.js';
 
 export interface PlatformIdentity {
@@ -14,25 +15,59 @@ export interface PlatformIdentity {
 export type CallerResolution = { person: Person } | { person?: undefined; reply: Reply };
 
 /**
- * Resolves the caller. When a platform id is unknown but the email matches a registered person,
- * the id is remembered so the next lookup is direct.
+ * Resolves the caller. When a platform id is unknown but the email matches a registered person who
+ * has no id on that platform yet, the id is remembered (and the link audited, with the platform
+ * account) so the next lookup is direct. A person already linked to a different account on that
+ * platform is never re-linked, nor taken to be the caller: another account showing the same email
+ * is not that person (another workspace, tenant or organisation controls its own accounts' emails).
+ * `at` (a stored instant) dates the audit row.
  */
-export function resolveCaller(db: Db, identity: PlatformIdentity): CallerResolution {
+export function resolveCaller(db: Db, identity: PlatformIdentity, at?: string): CallerResolution {
   let person =
     (identity.slackUserId && findPersonBySlackId(db, identity.slackUserId)) ||
     (identity.teamsUserId && findPersonByTeamsId(db, identity.teamsUserId)) ||
     undefined;
   if (!person && identity.email) {
-    person = findPersonByEmail(db, identity.email);
-    if (person) {
-      const set: Partial<Person> = {};
-      if (identity.slackUserId && !person.slackUserId) set.slackUserId = identity.slackUserId;
-      if (identity.teamsUserId && !person.teamsUserId) set.teamsUserId = identity.teamsUserId;
-      if (Object.keys(set).length) person = db.update(people).set(set).where(eq(people.id, person.id)).returning().get();
+    const byEmail = findPersonByEmail(db, identity.email);
+    if (byEmail) {
+      const slackTaken = identity.slackUserId && byEmail.slackUserId && byEmail.slackUserId !== identity.slackUserId;
+      const teamsTaken = identity.teamsUserId && byEmail.teamsUserId && byEmail.teamsUserId !== identity.teamsUserId;
+      if (slackTaken || teamsTaken) return { reply: alreadyLinkedReply(db, slackTaken ? 'Slack' : 'Teams') };
+      person = linkPlatformIds(db, byEmail, identity, at);
     }
   }
   if (person) return { person };
   return { reply: notRegisteredReply(db) };
+}
+
+function linkPlatformIds(db: Db, person: Person, identity: PlatformIdentity, at: string | undefined): Person {
+  const set: Partial<Person> = {};
+  if (identity.slackUserId && !person.slackUserId) set.slackUserId = identity.slackUserId;
+  if (identity.teamsUserId && !person.teamsUserId) set.teamsUserId = identity.teamsUserId;
+  if (Object.keys(set).length === 0) return person;
+  return inTransaction(db, () => {
+    const linked = db.update(people).set(set).where(eq(people.id, person.id)).returning().get();
+    if (at) {
+      const platform = set.slackUserId ? 'slack' : 'teams';
+      recordAudit(db, {
+        at,
+        actorPersonId: person.id,
+        event: `person.linked_${platform}`,
+        entity: person.email,
+        platform,
+        platformUserId: set.slackUserId ?? set.teamsUserId ?? null,
+      });
+    }
+    return linked;
+  });
+}
+
+/** The email belongs to someone already linked to another account on this platform. */
+export function alreadyLinkedReply(db: Db, platform: 'Slack' | 'Teams'): Reply {
+  const admins = listAdmins(db).map((a) => `${a.name} (${a.email})`);
+  return reply('error', `Your email is already linked to a different ${platform} account, so I can't tell it's you.`, [
+    text(admins.length ? `Ask a programme officer to check your ${platform} id: ${admins.join(', ')}.` : `Ask whoever installed sendbot to check your ${platform} id (sendbot people).`),
+  ]);
 }
 
 export function notRegisteredReply(db: Db): Reply {

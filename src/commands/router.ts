@@ -4,7 +4,7 @@
 import { distance } from 'fastest-levenshtein';
 import type { Clock } from '../clock.js';
 import { canReadAll } from '../domain/permissions.js';
-import { checkUserText, describeTextProblem } from '../domain/text-safety.js';
+import { checkUserText, describeTextProblem, stripUnsafeCharacters } from '../domain/text-safety.js';
 import { reply, type Reply, text } from '../render/reply.js';
 import { loadCallerFacts } from '../store/caller-repository.js';
 import type { Db } from '../store/database.js';
@@ -16,6 +16,8 @@ import { splitWords, stripSendPrefix } from './words.js';
 export interface CommandDeps {
   db: Db;
   clock: Clock;
+  /** The caller's id on the platform for this request, for the audit log. */
+  platformUserId?: string;
 }
 
 export function findCommand(word: string): CommandDefinition | undefined {
@@ -36,7 +38,9 @@ export function suggestCommand(word: string): string | undefined {
   return best && best.d <= Math.max(2, Math.floor(w.length / 3)) ? best.name : undefined;
 }
 
-export function runCommandText(deps: CommandDeps, caller: Person, platform: Platform, rawText: string): Reply {
+export function runCommandText(deps: CommandDeps, caller: Person, platform: Platform, typed: string): Reply {
+  // Control and bidi-override characters never reach a command (or the store): see text-safety.ts.
+  const rawText = stripUnsafeCharacters(typed);
   // Checked before anything else so no command ever stores or echoes such text.
   const problem = checkUserText(rawText);
   if (problem) return reply('error', problem.kind === 'too-long' ? 'That message is too long.' : 'I can’t accept that text.', [text(describeTextProblem(problem)), text('Nothing was saved.', true)]);
@@ -64,7 +68,7 @@ function runDefinition(
   args: string[],
   rawArgs: string,
 ): Reply {
-  const ctx: CommandContext = { db: deps.db, clock: deps.clock, caller, platform, rawText };
+  const ctx: CommandContext = { db: deps.db, clock: deps.clock, caller, platform, rawText, ...(deps.platformUserId ? { platformUserId: deps.platformUserId } : {}) };
   try {
     checkAccess(ctx, command);
     // Each schema words its own messages; anything it left to zod's defaults ("Invalid input: expected

@@ -15,6 +15,8 @@ export interface CommandContext {
   platform: Platform;
   /** Exactly what the person typed (or a summary of a submitted form), kept with every update. */
   rawText: string;
+  /** The caller's id on `platform` for this request (Slack U…, Teams 29:…), recorded in the audit log. */
+  platformUserId?: string;
 }
 
 export interface CommandDefinition<Input = unknown> {

@@ -5,10 +5,12 @@ import { toStoredInstant } from '../clock.js';
 import { readDeadline } from '../domain/deadlines.js';
 import { updateRight } from '../domain/permissions.js';
 import { STATUS_CHOICES, STATUS_SHORT, STATUS_WORD_LIST, statusPercentConflict } from '../domain/status.js';
+import { stripUnsafeCharacters } from '../domain/text-safety.js';
 import { fields, reply, type Reply, text } from '../render/reply.js';
 import { formatDate, shortTitle } from '../render/format.js';
 import { type ActionView, listActionViews } from '../store/actions-repository.js';
 import { recordAudit } from '../store/audit-repository.js';
+import { auditActor } from './audit-actor.js';
 import { loadCallerFacts } from '../store/caller-repository.js';
 import { inTransaction } from '../store/database.js';
 import { recordUpdate, requestDateChange } from '../store/updates-repository.js';
@@ -118,8 +120,20 @@ export function describeFormSubmission(source: string, input: UpdateInput): stri
   return parts.filter(Boolean).join(' ');
 }
 
+/** The input's free text without control or bidi-override characters (forms do not pass the router). */
+function withSafeText(input: UpdateInput): UpdateInput {
+  const out: UpdateInput = { ...input };
+  for (const key of ['note', 'evidenceUrl', 'due', 'dueReason'] as const) {
+    const value = input[key];
+    if (value !== undefined) out[key] = stripUnsafeCharacters(value);
+  }
+  return out;
+}
+
 /** Shared by the typed command, the Slack modal, the Teams card and the No change button. */
-export function applyUpdate(ctx: CommandContext, input: UpdateInput): Reply {
+export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
+  const ctx = { ...given, rawText: stripUnsafeCharacters(given.rawText) };
+  const input = withSafeText(unsafe);
   if (!input.ref && !input.typedRef) return updateForm(ctx);
   const action = findActionOrExplain(ctx.db, input.typedRef ?? input.ref ?? '', input.ref);
   const facts = loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
@@ -188,7 +202,7 @@ export function applyUpdate(ctx: CommandContext, input: UpdateInput): Reply {
       told = queueDateRequestNotices(ctx.db, action, { id: changeId, fromDue: action.due, toDue: newDue, phrase: input.due, reason: input.dueReason ?? input.note ?? null }, ctx.caller, at);
     }
     if (right === 'admin' || right === 'delegate') {
-      recordAudit(ctx.db, { at, actorPersonId: ctx.caller.id, event: `update.by_${right}`, entity: action.ref, detail: { updateId } });
+      recordAudit(ctx.db, { at, ...auditActor(ctx), event: `update.by_${right}`, entity: action.ref, detail: { updateId } });
     }
     return { updateId, changeId };
   });

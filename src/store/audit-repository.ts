@@ -8,6 +8,9 @@ export interface AuditEntry {
   event: string;
   entity?: string;
   detail?: unknown;
+  /** Where the actor acted from, and their id there (Slack U…, Teams 29:…). */
+  platform?: string;
+  platformUserId?: string | null;
 }
 
 /** Appends to the audit log: who changed what, for the partnership's governance trail. */
@@ -20,6 +23,8 @@ export function recordAudit(db: Db, entry: AuditEntry): void {
       event: entry.event,
       entity: entry.entity ?? null,
       detail: entry.detail ?? null,
+      platform: entry.platform ?? null,
+      platformUserId: entry.platformUserId ?? null,
     })
     .run();
 }

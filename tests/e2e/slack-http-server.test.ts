@@ -78,8 +78,10 @@ describe('createSlackApp', () => {
         logger,
       });
       expect(slack.mode).toBe('socket');
-      expect(slack.receiver).toBeUndefined();
+      expect(slack.route).toBeUndefined();
+      // One auth.test, which also names the installation the workspace guard checks against.
       expect(api.callsTo('auth.test')).toHaveLength(1);
+      expect(slack.installation).toEqual({ teamId: 'T0SEND', teamName: 'SEND test', isEnterpriseInstall: false });
     } finally {
       await api.close();
     }

@@ -507,14 +507,21 @@ describe('Slack app over HTTP', () => {
     expect(await res.json()).toEqual({ ok: true, db: 'ok' });
   });
 
-  it('tells the person plainly when something unexpected fails, and logs it with context', async () => {
-    db.$client.close(); // every query now throws: an unexpected failure, not a user mistake
-    await slash(MORGAN, 'mine');
+  it('tells the person plainly when something unexpected fails, logs it with context (not the text), and keeps what they sent', async () => {
+    // Every query on actions now throws: an unexpected failure, not a user mistake.
+    db.$client.exec('alter table actions rename to actions_gone');
+    const res = await slash(MORGAN, 'mine');
+    expect(res.status).toBe(200);
     const [answer] = await api.waitForCalls('response_url', 1, 3000);
     expect(answer?.body.response_type).toBe('ephemeral');
     expect(String(answer?.body.text)).toContain('Sorry, that failed — the programme team has been told.');
     const logged = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.listener === 'send-command');
-    expect(logged).toMatchObject({ level: 50, slackUserId: MORGAN, text: 'mine', msg: '/send failed' });
+    expect(logged).toMatchObject({ level: 50, slackUserId: MORGAN, textLength: 4, msg: '/send failed' });
+    expect(logs.join('\n')).not.toContain('"mine"');
+    // The acknowledged command is kept in the inbox as failed, not lost and not replayed forever.
+    const kept = db.$client.prepare('select state, body from slack_inbox').all() as { state: string; body: string }[];
+    expect(kept.map((k) => k.state)).toEqual(['failed']);
+    expect(JSON.parse(kept[0]?.body ?? '{}')).toMatchObject({ command: '/send', text: 'mine', user_id: MORGAN });
   });
 
   it('falls back to "not registered" when users.info fails for an unknown person', async () => {

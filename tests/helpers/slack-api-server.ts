@@ -28,6 +28,8 @@ export interface ScriptedResponse {
   /** JSON body (objects) or raw text (strings). Defaults depend on the status. */
   body?: unknown;
   headers?: Record<string, string>;
+  /** Wait this long before answering (a slow Slack). */
+  delayMs?: number;
 }
 
 export interface RecordedCall {
@@ -56,6 +58,10 @@ export type MethodHandler = (call: CallInfo) => ScriptedResponse;
 export interface SlackApiServerOptions {
   users?: FakeSlackUser[];
   teamId?: string;
+  /** Enterprise Grid: the organisation's id, returned by auth.test (and on users). */
+  enterpriseId?: string;
+  /** auth.test's is_enterprise_install: an org-wide install on Enterprise Grid. */
+  isEnterpriseInstall?: boolean;
   botUserId?: string;
   botId?: string;
   /** When set, any other token gets `invalid_auth`. */
@@ -227,6 +233,7 @@ class FakeSlackApi implements SlackApiServer {
     this.calls.push(call);
 
     const answer = this.answer({ method, body, token });
+    if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
     const status = answer.status ?? 200;
     const headers: Record<string, string> = { ...answer.headers };
     if (answer.retryAfter !== undefined) headers['retry-after'] = String(answer.retryAfter);
@@ -323,7 +330,8 @@ class FakeSlackApi implements SlackApiServer {
           team_id: this.teamId,
           user_id: botUserId,
           bot_id: this.options.botId ?? 'B0BOT',
-          is_enterprise_install: false,
+          ...(this.options.enterpriseId ? { enterprise_id: this.options.enterpriseId } : {}),
+          is_enterprise_install: this.options.isEnterpriseInstall ?? false,
         };
       case 'conversations.open': {
         const users = (str(body.users) ?? '').split(',').map((u) => u.trim()).filter(Boolean);

@@ -2,50 +2,57 @@
 //
 // - Socket Mode when an app-level token (SLACK_APP_TOKEN, xapp-…) is set: Bolt opens a WebSocket to
 //   Slack, so no public URL is needed (councils behind firewalls). `start()` connects.
-// - HTTP otherwise: Bolt's HTTPReceiver handles POST /slack/events (commands, interactivity and events
-//   on one path), but it does not listen itself: `mountSlackEvents` puts its request listener on the
-//   process's one HTTP server (src/http/http-server.ts), shared with /healthz and Teams.
+// - HTTP otherwise: POST /slack/events (commands, interactivity and events on one path) on the
+//   process's one HTTP server (src/http/http-server.ts), shared with /healthz and Teams. Our route
+//   (slack-events-route.ts) verifies the signature before anything parses the body, refuses
+//   replays, then hands the request to Bolt's HTTPReceiver with Bolt's own verification off. The
+//   receiver stays inside this module, so nothing reaches it any other way.
 //
-// Either way Bolt verifies requests itself (HTTP: the signing secret, HMAC-SHA256 over
-// `v0:{timestamp}:{body}`, five-minute window) and its WebClient makes one attempt per call
-// (see slack-client-options.ts).
-import {
-  App,
-  AuthorizationError,
-  defaultBodyLimit,
-  HTTPModuleFunctions,
-  HTTPReceiver,
-  type HTTPReceiverOptions,
-  type ReceiverProcessEventErrorHandlerArgs,
-} from '@slack/bolt';
+// Either way: auth.test at start names the installation (team, enterprise), and a global middleware
+// refuses requests from any other workspace or organisation (workspace-guard.ts); a second one
+// records slash commands and writing buttons in the durable inbox before they are acknowledged
+// (durable-inbox.ts), and what a crash left there is replayed on start. The WebClient makes one
+// attempt per call (see slack-client-options.ts).
+import { App, AuthorizationError, HTTPModuleFunctions, HTTPReceiver, type HTTPReceiverOptions, type ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Clock } from '../../clock.js';
-import type { HttpServer } from '../../http/http-server.js';
+import type { HttpServer, RouteHandler } from '../../http/http-server.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 import { toBoltLogger } from './bolt-logger.js';
+import { durableInbox, replayInbox } from './durable-inbox.js';
 import { registerListeners } from './listeners/index.js';
 import { type SlackConfig, slackClientOptions } from './slack-client-options.js';
-import { readBody } from '../../http/read-body.js';
+import { createSlackEventsRoute } from './slack-events-route.js';
+import { type SlackInstallation, workspaceGuard } from './workspace-guard.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
-
-/** How far a request's timestamp may be from now, either way (Bolt itself refuses only old ones). */
-export const MAX_REQUEST_SKEW_SECONDS = 5 * 60;
+export { MAX_SLACK_BODY_BYTES } from './slack-events-route.js';
+export { MAX_REQUEST_SKEW_SECONDS } from './verify-slack-request.js';
 
 export interface SlackAppDeps {
   db: Db;
   clock: Clock;
   config: SlackConfig;
   logger: Logger;
+  /** Wall-clock milliseconds for signature timestamps (tests move it). */
+  nowMs?: () => number;
 }
 
 export interface SlackApp {
   app: App;
   mode: 'http' | 'socket';
-  /** HTTP mode only: Bolt's receiver, whose request listener serves /slack/events. */
-  receiver?: HTTPReceiver;
-  /** HTTP mode: mounts /slack/events on `http`. Socket Mode: connects to Slack. */
+  /** The workspace or organisation this app serves, from auth.test. */
+  installation: SlackInstallation;
+  /** HTTP mode only: the POST /slack/events handler (verification, then Bolt). */
+  route?: RouteHandler;
+  /**
+   * HTTP mode: mounts /slack/events on `http`. Socket Mode: connects to Slack. Both then replay, in
+   * the background, what the durable inbox holds from before a crash (`replayed` resolves when done).
+   */
   start(http?: HttpServer): Promise<void>;
+  /** Resolves with how many inbox rows were replayed, once the replay that `start` began is over. */
+  readonly replayed: Promise<number>;
   /** Socket Mode: disconnects. HTTP mode: nothing to do (the shared server is closed by its owner). */
   stop(): Promise<void>;
 }
@@ -58,16 +65,41 @@ export class SlackStartError extends Error {
 }
 
 /**
- * Creates the Bolt app with every listener registered and checks the bot token with auth.test
- * (Bolt would otherwise do that in its constructor, where a rejected token surfaces as an
- * unhandled promise rejection instead of a message naming the setting to fix).
+ * Checks the bot token with auth.test (which also names the installation), then creates the Bolt app
+ * with the guards and every listener registered. Bolt is given the bot's ids so it does not call
+ * auth.test again, nor in its constructor, where a rejected token would surface as an unhandled
+ * promise rejection instead of a message naming the setting to fix.
  */
 export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   const { config } = deps;
   const boltLogger = toBoltLogger(deps.logger);
   const clientOptions = slackClientOptions(config);
+  const log = deps.logger.child({ component: 'slack' });
+
+  let auth: Awaited<ReturnType<WebClient['auth']['test']>>;
+  try {
+    auth = await new WebClient(config.botToken, { ...clientOptions, logger: boltLogger }).auth.test();
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+    throw new SlackStartError(`Slack did not accept SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`, {
+      cause: error,
+    });
+  }
+  const installation: SlackInstallation = {
+    ...(auth.team_id ? { teamId: auth.team_id } : {}),
+    ...(auth.team ? { teamName: auth.team } : {}),
+    ...(auth.enterprise_id ? { enterpriseId: auth.enterprise_id } : {}),
+    isEnterpriseInstall: auth.is_enterprise_install === true,
+  };
+  if (!installation.teamId && !(installation.isEnterpriseInstall && installation.enterpriseId)) {
+    throw new SlackStartError('Slack\'s auth.test did not name the workspace this token belongs to, so requests from other workspaces could not be refused.');
+  }
+
   const common = {
     token: config.botToken,
+    ...(auth.bot_id ? { botId: auth.bot_id } : {}),
+    ...(auth.user_id ? { botUserId: auth.user_id } : {}),
+    tokenVerificationEnabled: false,
     logger: boltLogger,
     clientOptions,
     // The conversation store keeps per-conversation state in memory; sendbot keeps its state in SQLite.
@@ -76,13 +108,15 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   };
 
   let app: App;
-  let receiver: HTTPReceiver | undefined;
+  let route: RouteHandler | undefined;
   if (config.appToken) {
     app = new App({ ...common, appToken: config.appToken, socketMode: true });
   } else {
     if (!config.signingSecret) throw new SlackStartError('SLACK_SIGNING_SECRET is required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode).');
     const receiverOptions: HTTPReceiverOptions = {
       signingSecret: config.signingSecret,
+      // Verified by our route before the body is parsed; Bolt would re-read and re-check it.
+      signatureVerification: false,
       endpoints: SLACK_EVENTS_PATH,
       logger: boltLogger,
       // Ack first, then work: listeners call ack() before anything slow, and the HTTP response goes
@@ -90,36 +124,46 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
       processBeforeResponse: false,
       processEventErrorHandler: answerUnreadableRequests(deps.logger),
     };
-    receiver = new HTTPReceiver(receiverOptions);
+    const receiver = new HTTPReceiver(receiverOptions);
     app = new App({ ...common, receiver });
-  }
-
-  registerListeners(app, { db: deps.db, clock: deps.clock, logger: deps.logger.child({ component: 'slack' }) });
-
-  try {
-    await app.init();
-  } catch (error) {
-    const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
-    throw new SlackStartError(`Slack did not accept SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`, {
-      cause: error,
+    route = createSlackEventsRoute({
+      signingSecret: config.signingSecret,
+      db: deps.db,
+      logger: deps.logger,
+      dispatch: receiver.requestListener,
+      ...(deps.nowMs ? { nowMs: deps.nowMs } : {}),
     });
   }
 
+  app.use(workspaceGuard(installation, log));
+  app.use(durableInbox(deps.db, deps.clock));
+  registerListeners(app, { db: deps.db, clock: deps.clock, logger: log });
+  await app.init();
+
   const mode = config.appToken ? 'socket' : 'http';
+  let replayed: Promise<number> = Promise.resolve(0);
   return {
     app,
     mode,
-    ...(receiver ? { receiver } : {}),
+    installation,
+    ...(route ? { route } : {}),
+    get replayed() {
+      return replayed;
+    },
     async start(http) {
-      if (receiver) {
+      if (route) {
         if (!http) throw new SlackStartError('HTTP mode needs the HTTP server to mount /slack/events on.');
-        mountSlackEvents(http, receiver);
-        return;
+        mountSlackEvents(http, route);
+      } else {
+        await app.start();
       }
-      await app.start();
+      replayed = replayInbox(app, deps.db, deps.clock, log).catch((error: unknown) => {
+        log.error({ err: error }, 'could not replay the Slack inbox');
+        return 0;
+      });
     },
     async stop() {
-      if (!receiver) await app.stop();
+      if (!route) await app.stop();
     },
   };
 }
@@ -141,62 +185,7 @@ export function answerUnreadableRequests(logger: Logger): (args: ReceiverProcess
   };
 }
 
-/** Bolt's own limit on a request body (HTTPReceiver's default `bodyLimit`). */
-export const MAX_SLACK_BODY_BYTES = defaultBodyLimit;
-
-/**
- * False when Bolt would parse the body (as it does: a form, its `payload` field as JSON, else JSON)
- * into something that is not an object: a correctly signed body of `null` makes Bolt's request
- * handler throw outside any try/catch, an unhandled rejection that stops the process. Bodies that do
- * not parse at all are left to Bolt, which answers 401 or 400.
- */
-export function isUsableSlackBody(raw: Buffer, contentType: string | undefined): boolean {
-  let parsed: unknown;
-  try {
-    if (contentType === 'application/x-www-form-urlencoded') {
-      const form = new URLSearchParams(raw.toString());
-      const payload = form.get('payload');
-      if (payload === null) return true;
-      parsed = JSON.parse(payload);
-    } else {
-      parsed = JSON.parse(raw.toString());
-    }
-  } catch {
-    return true;
-  }
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-}
-
-/**
- * Routes POST /slack/events to Bolt. A request stamped five minutes or more in the future is refused
- * first: Bolt only checks that a timestamp is not too old (more than five minutes), but a signed
- * request from the future could be replayed for longer than that. Timestamps are whole seconds, so
- * "five minutes or more" (rather than "more than") keeps a request stamped 301 s ahead refused even
- * when the second ticks over while it is in flight. The body is read here (with Bolt's 4 MB limit)
- * so that a body Bolt cannot handle is refused with 400 instead of crashing it (see
- * isUsableSlackBody); Bolt then uses the buffered body. Everything else — the signature, staleness,
- * body parsing, acks — is Bolt's own handling.
- */
-export function mountSlackEvents(http: HttpServer, receiver: HTTPReceiver, nowMs: () => number = Date.now): void {
-  http.addRoute('POST', SLACK_EVENTS_PATH, async (req, res) => {
-    const header = req.headers['x-slack-request-timestamp'];
-    const timestamp = Number(Array.isArray(header) ? header[0] : header);
-    if (Number.isFinite(timestamp) && timestamp - Math.floor(nowMs() / 1000) >= MAX_REQUEST_SKEW_SECONDS) {
-      req.resume();
-      res.writeHead(401).end();
-      return;
-    }
-    const raw = await readBody(req, MAX_SLACK_BODY_BYTES);
-    if (raw === 'too-large') {
-      res.writeHead(413, { connection: 'close' }).end();
-      return;
-    }
-    if (!isUsableSlackBody(raw, req.headers['content-type'])) {
-      res.writeHead(400).end();
-      return;
-    }
-    // Bolt reads a request whose `rawBody` is already a Buffer from there (BufferedIncomingMessage).
-    Object.assign(req, { rawBody: raw });
-    receiver.requestListener(req, res);
-  });
+/** Routes POST /slack/events to the verifying handler (see slack-events-route.ts). */
+export function mountSlackEvents(http: HttpServer, route: RouteHandler): void {
+  http.addRoute('POST', SLACK_EVENTS_PATH, route);
 }

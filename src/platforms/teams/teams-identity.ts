@@ -3,13 +3,14 @@
 // the work email or UPN) and matched by email, and resolveCaller then remembers the id so the next
 // message is direct.
 import { TeamsInfo, type TurnContext } from 'botbuilder';
+import { type Clock, toStoredInstant } from '../../clock.js';
 import { type CallerResolution, notRegisteredReply, resolveCaller } from '../../commands/identity.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export async function resolveTeamsCaller(db: Db, context: TurnContext, logger: Logger): Promise<CallerResolution> {
+export async function resolveTeamsCaller(db: Db, context: TurnContext, logger: Logger, clock: Clock): Promise<CallerResolution> {
   const userId = context.activity.from?.id;
   if (!userId) return { reply: notRegisteredReply(db) };
   const direct = resolveCaller(db, { teamsUserId: userId });
@@ -28,7 +29,7 @@ export async function resolveTeamsCaller(db: Db, context: TurnContext, logger: L
     logger.info({ teamsUserId: userId }, 'Teams user has no email or UPN in the roster');
     return { reply: notRegisteredReply(db) };
   }
-  const resolved = resolveCaller(db, { teamsUserId: userId, email });
+  const resolved = resolveCaller(db, { teamsUserId: userId, email }, toStoredInstant(clock.now()));
   if (resolved.person) logger.info({ teamsUserId: userId, personId: resolved.person.id }, 'matched a Teams user to a person by email');
   return resolved;
 }

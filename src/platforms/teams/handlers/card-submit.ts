@@ -19,6 +19,9 @@ import type { TeamsHandlerDeps } from '../handler-deps.js';
 import { sendReply, sendUpdateForm } from '../teams-replies.js';
 import { checkUpdateForm, FIELD_FOR_INPUT, type FormErrors, formForCaller, formValues } from '../update-form.js';
 
+/** The Teams account that pressed the button, for the audit log. */
+const platformUser = (context: TurnContext): { platformUserId?: string } => (context.activity.from?.id ? { platformUserId: context.activity.from.id } : {});
+
 const errorReply = (error: UserError | PermissionError): Reply =>
   reply('error', error.message, error instanceof UserError && error.hint ? [text(error.hint)] : []);
 
@@ -33,7 +36,7 @@ function tryUpdate(ctx: CommandContext, input: UpdateInput): { answer: Reply } |
 }
 
 async function submitUpdateForm(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, submit: UpdateFormSubmit): Promise<void> {
-  const base = { db: deps.db, clock: deps.clock, caller, platform: 'teams' as const };
+  const base = { db: deps.db, clock: deps.clock, caller, platform: 'teams' as const, ...platformUser(context) };
   const showAgain = (errors: FormErrors) => sendUpdateForm(context, formForCaller({ ...base, rawText: '' }, submit.ref || undefined), { errors, values: formValues(submit) });
   const check = checkUpdateForm(submit);
   if (!check.ok) {
@@ -51,7 +54,7 @@ async function submitUpdateForm(deps: TeamsHandlerDeps, context: TurnContext, ca
 }
 
 async function submitNoChange(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, ref: string, source: string): Promise<void> {
-  const base = { db: deps.db, clock: deps.clock, caller, platform: 'teams' as const };
+  const base = { db: deps.db, clock: deps.clock, caller, platform: 'teams' as const, ...platformUser(context) };
   if (!ref) {
     await sendUpdateForm(context, formForCaller({ ...base, rawText: '' }), { errors: { action: 'Choose the action that has no change.' } });
     return;
@@ -61,7 +64,7 @@ async function submitNoChange(deps: TeamsHandlerDeps, context: TurnContext, call
 }
 
 export async function handleCardSubmit(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, submit: CardSubmit, log: Logger): Promise<void> {
-  const commands = { db: deps.db, clock: deps.clock };
+  const commands = { db: deps.db, clock: deps.clock, ...platformUser(context) };
   switch (submit.kind) {
     case 'update_form':
       await submitUpdateForm(deps, context, caller, submit);
@@ -83,7 +86,7 @@ export async function handleCardSubmit(deps: TeamsHandlerDeps, context: TurnCont
           return;
         case 'confirm':
           if (!/^\s*\/?send\b/i.test(submit.value)) {
-            log.warn({ value: submit.value }, 'unexpected confirm button value');
+            log.warn({ valueLength: submit.value.length }, 'unexpected confirm button value');
             await sendReply(context, reply('error', 'That button is not one I recognise. Nothing was changed.'));
             return;
           }

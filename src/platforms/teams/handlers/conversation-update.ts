@@ -28,7 +28,7 @@ export async function rememberInstall(deps: TeamsHandlerDeps, context: TurnConte
   let personId: number | undefined;
   if (conversationScope(context.activity) === 'personal') {
     const log = deps.logger.child({ handler: 'install', teamsUserId: context.activity.from?.id });
-    personId = (await resolveTeamsCaller(deps.db, context, log)).person?.id;
+    personId = (await resolveTeamsCaller(deps.db, context, log, deps.clock)).person?.id;
   }
   const row = rememberConversation(deps, context.activity, personId);
   deps.logger.info({ conversationId: row?.conversationId, conversationType: row?.conversationType, personId: row?.personId }, 'Teams: sendbot installed in a conversation');

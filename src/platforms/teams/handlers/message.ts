@@ -23,7 +23,7 @@ export function messageHandler(deps: TeamsHandlerDeps) {
     if (hasValue && !submit && !activity.text?.trim()) {
       // Another app's card, or a damaged payload.
       rememberConversation(deps, activity);
-      log.warn({ value: activity.value }, 'unrecognised card submit');
+      log.warn({ valueKeys: Object.keys(activity.value as object).slice(0, 20) }, 'unrecognised card submit');
       await sendReply(context, reply('error', 'That button is not one I recognise. Nothing was changed.'));
       await next();
       return;
@@ -36,7 +36,7 @@ export function messageHandler(deps: TeamsHandlerDeps) {
       return;
     }
 
-    const caller = await resolveTeamsCaller(deps.db, context, log);
+    const caller = await resolveTeamsCaller(deps.db, context, log, deps.clock);
     rememberConversation(deps, activity, caller.person?.id);
     if (!caller.person) {
       await sendReply(context, caller.reply);
@@ -45,7 +45,7 @@ export function messageHandler(deps: TeamsHandlerDeps) {
     }
     noteLastPlatform(deps.db, caller.person, 'teams');
     if (submit) await handleCardSubmit(deps, context, caller.person, submit, log);
-    else await sendReply(context, runCommandText({ db: deps.db, clock: deps.clock }, caller.person, 'teams', typed ?? ''));
+    else await sendReply(context, runCommandText({ db: deps.db, clock: deps.clock, ...(activity.from?.id ? { platformUserId: activity.from.id } : {}) }, caller.person, 'teams', typed ?? ''));
     await next();
   };
 }

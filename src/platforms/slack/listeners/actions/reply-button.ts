@@ -1,41 +1,52 @@
 // Buttons a command reply carries (`send_button_<id>`): "confirm" holds the full command to run
-// (e.g. "/send handover … confirm") and runs it as the person who clicked, with their permissions;
-// "cancel" changes nothing; "update" and "no_change" carry a ref and are handled like the nudge
-// buttons by their own listeners.
+// (e.g. "/send handover … confirm") and runs it as the person who clicked, with their permissions,
+// once (it is in the durable inbox, like a slash command); "cancel" changes nothing; "update" and
+// "no_change" carry a ref and are handled like the nudge buttons by their own listeners.
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { noteLastPlatform } from '../../../../commands/identity.js';
 import { runCommandText } from '../../../../commands/router.js';
 import { ACTION_IDS } from '../../../../render/block-kit.js';
 import { reply } from '../../../../render/reply.js';
+import { afterAck } from '../../after-ack.js';
+import { type InboxContext, runOnce, workClock } from '../../durable-inbox.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
 import { respondSorry, respondWithReply } from '../../slack-replies.js';
 import { resolveSlackCaller } from '../../slack-identity.js';
-import { afterAck } from '../../after-ack.js';
 
 export function replyButtonListener(deps: SlackListenerDeps) {
-  return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
+  return async ({ ack, body, action, respond, client, context }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     await afterAck();
+    const inbox = context as InboxContext;
+    const clock = workClock(inbox, deps.clock);
     const id = action.action_id.slice(ACTION_IDS.buttonPrefix.length);
-    const log = deps.logger.child({ listener: 'reply-button', slackUserId: body.user.id, button: id });
+    const log = deps.logger.child({ listener: 'reply-button', slackUserId: body.user.id, button: id, inboxId: inbox.inboxId });
     try {
       if (id === 'cancel') {
         await respondWithReply(respond, reply('info', 'Cancelled. Nothing was changed.'));
         return;
       }
-      const caller = await resolveSlackCaller(deps.db, client, body.user.id, log);
+      const caller = await resolveSlackCaller(deps.db, client, body.user.id, log, clock);
       if (!caller.person) {
         await respondWithReply(respond, caller.reply);
         return;
       }
       const value = action.value ?? '';
       if (id !== 'confirm' || !/^\s*\/?send\b/i.test(value)) {
-        log.warn({ value }, 'unexpected reply button');
+        log.warn({ valueLength: value.length }, 'unexpected reply button');
         await respondWithReply(respond, reply('error', 'That button is not one I recognise. Nothing was changed.'));
         return;
       }
-      noteLastPlatform(deps.db, caller.person, 'slack');
-      await respondWithReply(respond, runCommandText({ db: deps.db, clock: deps.clock }, caller.person, 'slack', value));
+      const person = caller.person;
+      const once = runOnce(deps.db, inbox, clock, () => {
+        noteLastPlatform(deps.db, person, 'slack');
+        return runCommandText({ db: deps.db, clock, platformUserId: body.user.id }, person, 'slack', value);
+      });
+      if (!once.ran) {
+        log.info('this confirmation was already carried out (a replay after a restart); not run again');
+        return;
+      }
+      await respondWithReply(respond, once.value);
     } catch (error) {
       log.error({ err: error }, 'reply button failed');
       await respondSorry(respond).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the button failed'));

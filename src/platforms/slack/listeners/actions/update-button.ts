@@ -14,14 +14,14 @@ export function updateButtonListener(deps: SlackListenerDeps) {
     const ref = action.value ?? '';
     const log = deps.logger.child({ listener: 'update-button', slackUserId: body.user.id, ref });
     try {
-      const caller = await resolveSlackCaller(deps.db, client, body.user.id, log);
+      const caller = await resolveSlackCaller(deps.db, client, body.user.id, log, deps.clock);
       if (!caller.person) {
         await respondWithReply(respond, caller.reply);
         return;
       }
       noteLastPlatform(deps.db, caller.person, 'slack');
       // The typed path checks the ref and the caller's right to update it, and returns the form.
-      const answer = runCommandText({ db: deps.db, clock: deps.clock }, caller.person, 'slack', `/send update ${ref}`);
+      const answer = runCommandText({ db: deps.db, clock: deps.clock, platformUserId: body.user.id }, caller.person, 'slack', `/send update ${ref}`);
       if (!answer.form) {
         await respondWithReply(respond, answer);
         return;

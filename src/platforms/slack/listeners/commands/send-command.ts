@@ -1,29 +1,41 @@
 // `/send <text>`: acknowledge at once (Slack allows 3 seconds), then identify the caller, run the
 // text through the command layer and answer ephemerally through the response_url. An update form
-// request opens the modal with the command's trigger_id.
+// request opens the modal with the command's trigger_id. The request is in the durable inbox from
+// before the acknowledgement, and the command runs once (runOnce), even when replayed after a crash.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { noteLastPlatform } from '../../../../commands/identity.js';
 import { runCommandText } from '../../../../commands/router.js';
 import { reply, text } from '../../../../render/reply.js';
+import { afterAck } from '../../after-ack.js';
+import { type InboxContext, runOnce, workClock } from '../../durable-inbox.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
 import { respondSorry, respondWithReply } from '../../slack-replies.js';
 import { resolveSlackCaller } from '../../slack-identity.js';
 import { openUpdateModal } from '../../update-modal.js';
-import { afterAck } from '../../after-ack.js';
 
 export function sendCommandListener(deps: SlackListenerDeps) {
-  return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({ command, ack, respond, client, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
     await afterAck();
-    const log = deps.logger.child({ listener: 'send-command', slackUserId: command.user_id, channel: command.channel_id });
+    const inbox = context as InboxContext;
+    const clock = workClock(inbox, deps.clock);
+    const log = deps.logger.child({ listener: 'send-command', slackUserId: command.user_id, channel: command.channel_id, inboxId: inbox.inboxId });
     try {
-      const caller = await resolveSlackCaller(deps.db, client, command.user_id, log);
+      const caller = await resolveSlackCaller(deps.db, client, command.user_id, log, clock);
       if (!caller.person) {
         await respondWithReply(respond, caller.reply);
         return;
       }
-      noteLastPlatform(deps.db, caller.person, 'slack');
-      const answer = runCommandText({ db: deps.db, clock: deps.clock }, caller.person, 'slack', `/send ${command.text}`.trim());
+      const person = caller.person;
+      const once = runOnce(deps.db, inbox, clock, () => {
+        noteLastPlatform(deps.db, person, 'slack');
+        return runCommandText({ db: deps.db, clock, platformUserId: command.user_id }, person, 'slack', `/send ${command.text}`.trim());
+      });
+      if (!once.ran) {
+        log.info('this /send was already carried out (a replay after a restart); not run again');
+        return;
+      }
+      const answer = once.value;
       if (answer.form && (answer.form.choices.length > 0 || answer.form.ref)) {
         try {
           await openUpdateModal(client, deps.db, command.trigger_id, answer.form, { channel: command.channel_id });
@@ -38,7 +50,8 @@ export function sendCommandListener(deps: SlackListenerDeps) {
       }
       await respondWithReply(respond, answer);
     } catch (error) {
-      log.error({ err: error, text: command.text }, '/send failed');
+      // Not the text: it may be exactly what was refused, and logs are kept longer than the plan's data.
+      log.error({ err: error, textLength: command.text?.length }, '/send failed');
       await respondSorry(respond).catch((e: unknown) => log.error({ err: e }, 'could not tell the user /send failed'));
     }
   };

@@ -13,7 +13,7 @@ export function appHomeOpenedListener(deps: SlackListenerDeps) {
     if (event.tab !== 'home') return;
     const log = deps.logger.child({ listener: 'app-home-opened', slackUserId: event.user });
     try {
-      const caller = await resolveSlackCaller(deps.db, client, event.user, log);
+      const caller = await resolveSlackCaller(deps.db, client, event.user, log, deps.clock);
       let home: Reply;
       if (!caller.person) home = caller.reply;
       else {

@@ -24,7 +24,7 @@ export function updateModalSubmissionListener(deps: SlackListenerDeps) {
       await ack({ response_action: 'errors', errors });
     };
     try {
-      const caller = await resolveSlackCaller(deps.db, client, userId, log);
+      const caller = await resolveSlackCaller(deps.db, client, userId, log, deps.clock);
       if (!caller.person) {
         await ackErrors({ [UPDATE_MODAL_BLOCKS.action]: caller.reply.summary });
         return;
@@ -34,7 +34,7 @@ export function updateModalSubmissionListener(deps: SlackListenerDeps) {
         await ackErrors(check.errors);
         return;
       }
-      const ctx = { db: deps.db, clock: deps.clock, caller: caller.person, platform: 'slack' as const, rawText: check.rawText };
+      const ctx = { db: deps.db, clock: deps.clock, caller: caller.person, platform: 'slack' as const, rawText: check.rawText, platformUserId: userId };
       let answer;
       try {
         answer = applyUpdate(ctx, check.input);

@@ -1,0 +1,132 @@
+// POST /slack/events: everything between the socket and Bolt. In order, and nothing parsed until the
+// signature has been checked:
+//
+//   1. the signature and timestamp headers (verify-slack-request.ts): missing, malformed, stale or
+//      future → 401 at once, without reading the body (an unsigned `ssl_check` of a few bytes is the
+//      one exception, answered 200 as Slack expects);
+//   2. the body, read up to Bolt's 4 MB (413 beyond, or at once when Content-Length says so), with
+//      the HMAC fed as it streams in, then compared in constant time → 401 when it does not match;
+//   3. the replay cache (slack-replay-cache-repository.ts): a signature already accepted → 401;
+//   4. the body's shape, parsed exactly as Bolt will parse it: a form field sent twice, a `payload`
+//      or JSON body that is not an object, or a body that does not parse → 400 with the reason;
+//   5. Bolt's HTTPReceiver, told not to verify again (it would re-read and re-parse the body), with
+//      the buffered body attached as Bolt expects (BufferedIncomingMessage.rawBody).
+//
+// Bolt's receiver is reachable only through this handler (createSlackApp keeps it private), so no
+// request gets to Bolt unverified.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RouteHandler } from '../../http/http-server.js';
+import { readBody } from '../../http/read-body.js';
+import type { Logger } from '../../logger.js';
+import type { Db } from '../../store/database.js';
+import { rememberSlackSignature } from '../../store/slack-replay-cache-repository.js';
+import { checkSlackHeaders, MAX_REQUEST_SKEW_SECONDS, startSignatureCheck } from './verify-slack-request.js';
+
+/** Bolt's own limit on a request body (HTTPReceiver's default `bodyLimit`, 4 MB). */
+export const MAX_SLACK_BODY_BYTES = 4 * 1024 * 1024;
+
+/** Slack's unsigned SSL check is `ssl_check=1&token=…`: a few dozen bytes. */
+const MAX_SSL_CHECK_BYTES = 512;
+
+const FORM = 'application/x-www-form-urlencoded';
+
+export interface SlackEventsRouteDeps {
+  signingSecret: string;
+  db: Db;
+  logger: Logger;
+  /** Bolt's request listener (HTTPReceiver with its own verification off). Gets verified requests only. */
+  dispatch: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Wall-clock milliseconds: Slack's timestamps are real time, whatever clock the app runs on. */
+  nowMs?: () => number;
+}
+
+const isPlainObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Why Bolt could not use this (verified) body, or undefined when it can. Parsed the way Bolt's
+ * parseHTTPRequestBody parses it: a form when the content type is exactly the form type (its
+ * `payload` field as JSON), JSON otherwise. A field sent twice would reach listeners as an array.
+ */
+export function checkSlackBody(raw: Buffer, contentType: string | undefined): string | undefined {
+  const text = raw.toString('utf8');
+  if (contentType === FORM) {
+    const seen = new Set<string>();
+    const form = new URLSearchParams(text);
+    for (const key of form.keys()) {
+      if (seen.has(key)) return `The form field "${key}" was sent more than once; each field may appear only once.`;
+      seen.add(key);
+    }
+    const payload = form.get('payload');
+    if (payload === null) return undefined;
+    try {
+      return isPlainObject(JSON.parse(payload)) ? undefined : 'The payload field must be a JSON object.';
+    } catch {
+      return 'The payload field is not valid JSON.';
+    }
+  }
+  try {
+    return isPlainObject(JSON.parse(text)) ? undefined : 'The body must be a JSON object.';
+  } catch {
+    return `The body must be a JSON object or a form (${FORM}).`;
+  }
+}
+
+function answer(res: ServerResponse, status: number, message?: string, headers: Record<string, string> = {}): void {
+  if (message === undefined) {
+    res.writeHead(status, headers).end();
+    return;
+  }
+  res.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(message)) }).end(message);
+}
+
+/** Answers Slack's unsigned SSL check (`ssl_check=1`) with 200; false, having read nothing big, for anything else. */
+async function answeredSslCheck(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  if (req.headers['content-type'] !== FORM || Number(req.headers['content-length'] ?? Number.NaN) > MAX_SSL_CHECK_BYTES) return false;
+  const raw = await readBody(req, MAX_SSL_CHECK_BYTES);
+  if (raw === 'too-large' || new URLSearchParams(raw.toString('utf8')).get('ssl_check') !== '1') return false;
+  answer(res, 200);
+  return true;
+}
+
+export function createSlackEventsRoute(deps: SlackEventsRouteDeps): RouteHandler {
+  const nowMs = deps.nowMs ?? Date.now;
+  const log = deps.logger.child({ component: 'slack-http' });
+  return async (req, res) => {
+    const nowSeconds = Math.floor(nowMs() / 1000);
+    const head = checkSlackHeaders(req.headers, nowSeconds);
+    if (!head.ok) {
+      if (head.reason === 'missing-headers' && (await answeredSslCheck(req, res))) return;
+      // Not read: the rest of the body is discarded as it arrives (the server's request timeout
+      // bounds how long that may take).
+      req.resume();
+      log.debug({ reason: head.reason }, 'refused a Slack request before reading it');
+      answer(res, 401);
+      return;
+    }
+    const signature = startSignatureCheck(deps.signingSecret, head.timestamp);
+    const raw = await readBody(req, MAX_SLACK_BODY_BYTES, (chunk) => signature.update(chunk));
+    if (raw === 'too-large') {
+      answer(res, 413, undefined, { connection: 'close' });
+      return;
+    }
+    if (!signature.matches(head.signature)) {
+      log.warn({ reason: 'bad-signature', bytes: raw.length }, 'refused a Slack request whose signature does not match');
+      answer(res, 401);
+      return;
+    }
+    if (!rememberSlackSignature(deps.db, head.signature, head.timestamp + MAX_REQUEST_SKEW_SECONDS, nowSeconds)) {
+      log.warn({ reason: 'replayed', timestamp: head.timestamp }, 'refused a Slack request already accepted once (a replay)');
+      answer(res, 401);
+      return;
+    }
+    const problem = checkSlackBody(raw, req.headers['content-type']);
+    if (problem) {
+      log.warn({ reason: 'unreadable-body', problem }, 'refused a signed Slack request Bolt could not use');
+      answer(res, 400, problem);
+      return;
+    }
+    // Bolt reads a request whose `rawBody` is already a Buffer from there (BufferedIncomingMessage).
+    Object.assign(req, { rawBody: raw });
+    deps.dispatch(req, res);
+  };
+}

@@ -1,0 +1,35 @@
+// The Slack inbox: requests acknowledged before their work ran (see slackInbox in db/schema.ts).
+// Writing a row is one prepared INSERT, committed before the acknowledgement; claiming it is a
+// DELETE in the same transaction as the work's own writes, so the work happens exactly once even if
+// the process dies in between or a second process replays the same row.
+import { cachedStatement, type Db } from './database.js';
+
+export interface InboxItem {
+  id: number;
+  receivedAt: string;
+  /** The request body as Bolt parsed it, JSON. */
+  body: string;
+}
+
+/** Adds a request and returns its id. `receivedAt` is a stored (UTC ISO) instant. */
+export function addToInbox(db: Db, receivedAt: string, body: string): number {
+  return Number(cachedStatement(db, 'insert into slack_inbox (received_at, body) values (?, ?)').run(receivedAt, body).lastInsertRowid);
+}
+
+/**
+ * Takes a pending item: true when this caller got it (and must do its work in the same
+ * transaction), false when it was already done or given up on.
+ */
+export function claimInboxItem(db: Db, id: number): boolean {
+  return cachedStatement(db, "delete from slack_inbox where id = ? and state = 'pending'").run(id).changes === 1;
+}
+
+/** Keeps an item whose work failed, so what the person sent is not lost (and not replayed forever). */
+export function markInboxItemFailed(db: Db, id: number, at: string): void {
+  cachedStatement(db, "update slack_inbox set state = 'failed', failed_at = ? where id = ? and state = 'pending'").run(at, id);
+}
+
+/** Items acknowledged but never finished, oldest first: what a restart must replay. */
+export function pendingInboxItems(db: Db): InboxItem[] {
+  return cachedStatement(db, "select id, received_at as receivedAt, body from slack_inbox where state = 'pending' order by id").all() as InboxItem[];
+}

@@ -1,0 +1,24 @@
+// The Slack replay cache: a signed request is accepted once. Slack signs `v0:{timestamp}:{body}`,
+// so the signature alone identifies the request (a different body or timestamp gives a different
+// signature); it is remembered until the request's five minutes are up, after which the timestamp
+// check refuses it anyway. SQLite rather than memory so a restart, or a second process on the same
+// database, does not forget what was accepted.
+import { cachedStatement, type Db } from './database.js';
+
+/** How often expired signatures are swept (per connection); each sweep is one indexed DELETE. */
+const PRUNE_EVERY_SECONDS = 60;
+const lastPruned = new WeakMap<Db['$client'], number>();
+
+/**
+ * Records a request's signature. True the first time; false when it was already seen (a replay).
+ * `expiresAt` and `nowSeconds` are Unix seconds.
+ */
+export function rememberSlackSignature(db: Db, signature: string, expiresAt: number, nowSeconds: number): boolean {
+  const last = lastPruned.get(db.$client) ?? 0;
+  if (nowSeconds - last >= PRUNE_EVERY_SECONDS) {
+    cachedStatement(db, 'delete from slack_request_signatures where expires_at < ?').run(nowSeconds);
+    lastPruned.set(db.$client, nowSeconds);
+  }
+  const inserted = cachedStatement(db, 'insert into slack_request_signatures (signature, expires_at) values (?, ?) on conflict (signature) do nothing').run(signature, expiresAt);
+  return inserted.changes === 1;
+}
