@@ -23,6 +23,11 @@ const flag = z
 const envSchema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default('data/sendbot.db'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z.:-]+$/, 'must be an interface address such as 127.0.0.1, 0.0.0.0 or ::, or a host name')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TICK_CRON: z.string().trim().default('*/5 * * * *'),
   DEMO_DATA: z.enum(['auto', 'never']).default('auto'),
@@ -40,6 +45,8 @@ const envSchema = z.object({
 export interface Config {
   databasePath: string;
   port: number;
+  /** Interface the HTTP server listens on (see defaultHost). */
+  host: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   tickCron: string;
   demoData: 'auto' | 'never';
@@ -104,12 +111,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     databasePath: e.DATABASE_PATH,
     port: e.PORT,
+    host: e.HOST ?? defaultHost(slack, teams),
     logLevel: e.LOG_LEVEL,
     tickCron: e.TICK_CRON,
     demoData: e.DEMO_DATA,
     slack,
     teams,
   };
+}
+
+/**
+ * Where the HTTP server listens unless HOST says otherwise. All interfaces (0.0.0.0) only when a
+ * platform must reach sendbot from outside: Slack in HTTP mode, or Teams with authentication on.
+ * Everything else stays on this machine (127.0.0.1): local mode, Slack in Socket Mode (it connects
+ * out; only /healthz is served), and Teams with TEAMS_ALLOW_UNAUTHENTICATED — an endpoint that
+ * accepts anyone's activities must not be reachable from the network by default.
+ */
+export function defaultHost(slack: Config['slack'], teams: Config['teams']): string {
+  const slackInbound = slack !== undefined && !slack.appToken;
+  const teamsInbound = teams !== undefined && teams.appId !== undefined;
+  return slackInbound || teamsInbound ? '0.0.0.0' : '127.0.0.1';
 }
 
 /** True when no chat platform is configured: `npm start` then runs the local console with demo data. */

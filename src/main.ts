@@ -115,7 +115,7 @@ async function runServiceMode(db: Db, clock: Clock, config: Config): Promise<num
   let platforms: StartedPlatforms;
   try {
     platforms = await startPlatforms(db, clock, config, logger, http);
-    await http.listen(config.port);
+    await http.listen(config.port, config.host);
     await platforms.connect();
   } catch (error) {
     await http.close().catch(() => {});

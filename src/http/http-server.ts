@@ -5,8 +5,11 @@
 // Why our own node:http server rather than Bolt's `app.start()` with `customRoutes`: Bolt's
 // HTTPReceiver would own the listening socket, and Teams would then have to be a "custom route" of
 // the Slack app — and there would be no server at all when only Teams (or Slack in Socket Mode) is
-// configured. Owning the server keeps the two platforms independent; Bolt still does all of its own
-// request handling (body parsing, signature verification, acks) through `receiver.requestListener`.
+// configured. Owning the server keeps the two platforms independent. Slack's route verifies each
+// request before Bolt parses it (src/platforms/slack/slack-events-route.ts).
+//
+// Slow clients are cut off (HttpLimits: 10 s for headers and for the whole request, 5 s idle
+// keep-alive, at most 512 connections), and `listen` takes the HOST setting (src/config.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
@@ -31,9 +34,33 @@ export class PortInUseError extends Error {
   }
 }
 
+/**
+ * Limits that keep slow or greedy clients from holding the server. A client that takes longer than
+ * `headersTimeoutMs` to send its headers, or `requestTimeoutMs` to send its whole request (headers
+ * and body: Slack's 4 MB at 400 kB/s), gets 408 and is disconnected; an idle keep-alive connection is
+ * closed after `keepAliveTimeoutMs`; connections beyond `maxConnections` are refused at once.
+ */
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+  /** How often node checks those timeouts (its default, 30 s, would let a slow client stay 40 s). */
+  checkIntervalMs: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 512,
+  checkIntervalMs: 1_000,
+};
+
 export interface HttpServerOptions {
   db: Db;
   logger: Logger;
+  limits?: Partial<HttpLimits>;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -52,7 +79,8 @@ function databaseHealth(db: Db): 'ok' | 'error' {
   }
 }
 
-export function createHttpServer({ db, logger }: HttpServerOptions): HttpServer {
+export function createHttpServer({ db, logger, limits: given }: HttpServerOptions): HttpServer {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...given };
   const routes = new Map<string, Map<string, RouteHandler>>();
   const log = logger.child({ component: 'http' });
 
@@ -67,7 +95,7 @@ export function createHttpServer({ db, logger }: HttpServerOptions): HttpServer 
     sendJson(res, dbState === 'ok' ? 200 : 503, { ok: dbState === 'ok', db: dbState });
   });
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const method = (req.method ?? 'GET').toUpperCase();
     const byMethod = routes.get(path);
@@ -93,6 +121,27 @@ export function createHttpServer({ db, logger }: HttpServerOptions): HttpServer 
     } catch (error) {
       fail(error);
     }
+  };
+
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+    },
+    handle,
+  );
+  server.maxConnections = limits.maxConnections;
+  // Refused connections are worth knowing about, but not once per connection in a flood.
+  let dropped = 0;
+  let lastDropLog = Number.NEGATIVE_INFINITY;
+  server.on('drop', () => {
+    dropped += 1;
+    const now = performance.now();
+    if (now - lastDropLog < 60_000) return;
+    lastDropLog = now;
+    log.warn({ dropped, maxConnections: limits.maxConnections }, 'refusing connections: too many open at once');
   });
 
   return {
@@ -108,7 +157,7 @@ export function createHttpServer({ db, logger }: HttpServerOptions): HttpServer 
           server.off('error', onError);
           const address = server.address() as AddressInfo;
           const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          log.info({ port: address.port }, 'HTTP server listening');
+          log.info({ port: address.port, host: address.address }, 'HTTP server listening');
           resolve({ port: address.port, url: `http://${shownHost === '[::]' || shownHost === '0.0.0.0' ? 'localhost' : shownHost}:${address.port}` });
         };
         server.once('error', onError);

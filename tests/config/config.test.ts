@@ -44,6 +44,19 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('listens on this machine only unless a platform must reach in, or HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'p' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '::' }).host).toBe('::');
+    expect(loadConfigProblems({ HOST: 'localhost; rm -rf /' })).toEqual([
+      'HOST: must be an interface address such as 127.0.0.1, 0.0.0.0 or ::, or a host name',
+    ]);
+  });
+
   it('turns Slack on with a bot token and signing secret', () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' });
     expect(config.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 's', appToken: undefined, apiUrl: undefined });

@@ -1,5 +1,7 @@
-// The process's one HTTP server: /healthz, routes other platforms add, errors, and a taken port.
+// The process's one HTTP server: /healthz, routes other platforms add, errors, slow and greedy
+// clients, and a taken port.
 // Also how the Slack app starts: Socket Mode without a server, and a clear error for a bad token.
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { createHttpServer, type HttpServer, PortInUseError } from '../../src/http/http-server.js';
@@ -56,6 +58,83 @@ describe('HTTP server', () => {
     });
     expect((await fetch(`${url}/boom`)).status).toBe(500);
     expect((await fetch(`${url}/later`)).status).toBe(500);
+  });
+
+  it('has limits for slow clients by default: 10 s for headers and for a request, 5 s keep-alive, 512 connections', async () => {
+    const { http } = await start();
+    expect(http.server.headersTimeout).toBe(10_000);
+    expect(http.server.requestTimeout).toBe(10_000);
+    expect(http.server.keepAliveTimeout).toBe(5_000);
+    expect(http.server.maxConnections).toBe(512);
+  });
+
+  it('cuts off slow clients (slowloris headers, a silent connection, a dribbled body) with 408, serving others meanwhile', async () => {
+    const http = createHttpServer({ db: openDatabase(':memory:'), logger, limits: { headersTimeoutMs: 600, requestTimeoutMs: 900, checkIntervalMs: 100 } });
+    servers.push(http);
+    http.addRoute('POST', '/slack/events', (req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200).end());
+    });
+    const { port, url } = await http.listen(0, '127.0.0.1');
+    const slow = (label: string, feed: (socket: Socket) => NodeJS.Timeout | undefined) =>
+      new Promise<{ label: string; ms: number; answer: string }>((resolve) => {
+        const started = performance.now();
+        const socket = connect(port, '127.0.0.1');
+        let answer = '';
+        let timer: NodeJS.Timeout | undefined;
+        socket.on('connect', () => {
+          timer = feed(socket);
+        });
+        socket.on('data', (d) => {
+          answer += d.toString();
+        });
+        socket.on('error', () => {});
+        socket.on('close', () => {
+          clearInterval(timer);
+          resolve({ label, ms: performance.now() - started, answer: answer.split('\r\n')[0] ?? '' });
+        });
+      });
+    const trickle = (socket: Socket, text: string) => setInterval(() => socket.writable && socket.write(text), 150);
+    const results = Promise.all([
+      slow('headers one line at a time', (s) => {
+        s.write('POST /slack/events HTTP/1.1\r\nHost: x\r\n');
+        return trickle(s, 'X-Slow: y\r\n');
+      }),
+      slow('nothing at all', () => undefined),
+      slow('a body one byte at a time', (s) => {
+        s.write('POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n');
+        return trickle(s, 'a');
+      }),
+    ]);
+    // Others are served while those hang on.
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const cut = await results;
+    for (const r of cut) {
+      expect(r.answer, r.label).toBe('HTTP/1.1 408 Request Timeout');
+      // Generous: the limit plus node's check interval, on a loaded machine.
+      expect(r.ms, r.label).toBeLessThan(10_000);
+    }
+  });
+
+  it('refuses connections beyond maxConnections at once, and serves again when they close', async () => {
+    const http = createHttpServer({ db: openDatabase(':memory:'), logger, limits: { maxConnections: 2 } });
+    servers.push(http);
+    const { port, url } = await http.listen(0, '127.0.0.1');
+    const open = () =>
+      new Promise<Socket>((resolve) => {
+        const s = connect(port, '127.0.0.1', () => resolve(s));
+        s.on('error', () => {});
+      });
+    const held = [await open(), await open()];
+    await new Promise((r) => setTimeout(r, 50));
+    const refused = await fetch(`${url}/healthz`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
+    expect(refused).toBe('refused');
+    for (const s of held) s.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 
   it('refuses a port that is taken, with a message saying what to do', async () => {

@@ -590,6 +590,8 @@ describe('npm start with Teams', () => {
         child.once('exit', (code) => reject(new Error(`sendbot exited with ${code}: ${stdout}`)));
       });
       expect(stdout).toContain('TEAMS AUTHENTICATION IS OFF');
+      // With authentication off, the endpoint stays on this machine unless HOST says otherwise.
+      expect(stdout).toMatch(/"host":"127\.0\.0\.1"[^\n]*HTTP server listening/);
       expect(stdout).toMatch(/"adapters":\["teams"\]/);
       const res = await postActivity(`http://127.0.0.1:${port}`, personalMessage({ serviceUrl: connector.url, user: MORGAN, text: 'who ND-1.1' }));
       expect(res.status).toBe(200);

@@ -183,6 +183,7 @@ export async function startSlackService(options: SlackServiceOptions, timeoutMs 
     env: {
       DATABASE_PATH: options.databasePath,
       PORT: '0',
+      HOST: '127.0.0.1',
       LOG_LEVEL: options.logLevel ?? 'info',
       SLACK_BOT_TOKEN: options.botToken,
       SLACK_SIGNING_SECRET: options.signingSecret,
