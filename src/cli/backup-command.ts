@@ -1,6 +1,7 @@
 import { renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import { backupDatabase } from '../store/database.js';
 import { checkBackupTarget } from './backup-target.js';
 import { CliUsageError, type CliContext } from './context.js';
 
@@ -17,7 +18,7 @@ export function registerBackupCommand(program: Command, context: () => CliContex
       // Written beside the target, then renamed: a failed backup never leaves half a file behind.
       const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
       try {
-        const progress = await ctx.db.$client.backup(partial);
+        const progress = await backupDatabase(ctx.db, partial);
         renameSync(partial, target);
         ctx.print(`Backed up ${ctx.databasePath} to ${path} (${progress.totalPages} pages).`);
       } catch (error) {

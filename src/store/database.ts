@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -14,16 +14,61 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
+// The database holds names, emails and what people wrote: readable by the service's user only.
+// Modes are set explicitly (chmod after creating), so they do not depend on the process's umask.
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
+/**
+ * Creates the folders up to `dir` that do not exist yet, each 0700. Folders that already exist are
+ * left as they are (the parent may be shared, such as /tmp or /var/lib).
+ */
+export function makePrivateDirectory(dir: string): void {
+  const target = resolve(dir);
+  const created = mkdirSync(target, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (created === undefined) return;
+  const first = resolve(created);
+  // From the deepest folder up to the first one created, never above it.
+  for (let d = target; d.startsWith(first); d = dirname(d)) {
+    chmodSync(d, PRIVATE_DIR_MODE);
+    if (d === first) break;
+  }
+}
+
+/** Creates `path` empty and 0600 if it does not exist; tightens it to 0600 if it does and is ours. */
+export function makePrivateFile(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', PRIVATE_FILE_MODE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  tightenIfOurs(path);
+}
+
+function tightenIfOurs(path: string): void {
+  if (!existsSync(path)) return;
+  const stat = statSync(path);
+  if ((stat.mode & 0o777) !== PRIVATE_FILE_MODE && (typeof process.getuid !== 'function' || stat.uid === process.getuid())) chmodSync(path, PRIVATE_FILE_MODE);
+}
+
+const isFilePath = (path: string): boolean => path !== ':memory:' && path !== '' && !path.startsWith('file:');
+
 /**
  * Opens (creating if needed) a sendbot database and brings it up to the latest migration.
  * WAL lets the scheduler, chat handlers and CLI read while one of them writes; the busy timeout
- * makes a writer wait for a lock instead of failing straight away.
+ * makes a writer wait for a lock instead of failing straight away. A new database, its folder and
+ * its -wal/-shm files are private to the service's user (0600, folder 0700).
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+  if (isFilePath(path)) {
+    makePrivateDirectory(dirname(path));
+    makePrivateFile(path);
+  }
   const sqlite = new Database(path);
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
   sqlite.pragma('journal_mode = WAL');
+  // SQLite creates -wal and -shm with the database file's mode; this covers ones left by older versions.
+  if (isFilePath(path)) for (const suffix of ['-wal', '-shm']) tightenIfOurs(`${path}${suffix}`);
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema }) as Db;
@@ -38,6 +83,17 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
 /** Runs `work` in one IMMEDIATE transaction: all of it is written, or none of it. */
 export function inTransaction<T>(db: Db, work: () => T): T {
   return db.$client.transaction(work).immediate();
+}
+
+/**
+ * Online backup (SQLite's backup API, safe while the bot runs) into `path`, created 0600 before the
+ * copy starts so the copy is never readable by others, even for a moment. `path` is overwritten.
+ */
+export async function backupDatabase(db: Db, path: string): Promise<{ totalPages: number }> {
+  makePrivateFile(path);
+  const progress = await db.$client.backup(path);
+  tightenIfOurs(path);
+  return progress;
 }
 
 export function closeDatabase(db: Db): void {
