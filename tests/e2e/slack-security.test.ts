@@ -8,12 +8,13 @@ import { pino } from 'pino';
 import { fixedClock, toStoredInstant, parseInstant } from '../../src/clock.js';
 import { createHttpServer, type HttpServer } from '../../src/http/http-server.js';
 import { createSlackApp, type SlackApp } from '../../src/platforms/slack/slack-app.js';
+import { ACTION_IDS, UPDATE_MODAL_ACTIONS, UPDATE_MODAL_BLOCKS, UPDATE_MODAL_CALLBACK_ID } from '../../src/render/block-kit.js';
 import { signSlackRequest } from '../../src/platforms/slack/signing.js';
 import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
 import { addToInbox } from '../../src/store/slack-inbox-repository.js';
 import { dbFingerprint, DEMO, demoPlanDb } from '../helpers/demo-plan-db.js';
 import { type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
-import { blockActionPayload, postInteraction, postSigned, postSlashCommand, slashCommandBody } from '../helpers/slack-requests.js';
+import { blockActionPayload, postInteraction, postSigned, postSlashCommand, slashCommandBody, viewSubmissionPayload } from '../helpers/slack-requests.js';
 import { send } from '../reliability/support/http-client.js';
 
 const SECRET = 'security-signing-secret';
@@ -346,6 +347,72 @@ describe('Slack endpoint under attack', () => {
       await slash(MORGAN, 'update ND-1.1 amber met 12.03.2025 10:30, next 14/04/2025; call 020 7946 0958 or 0800-123-4567');
       const text = await replyText();
       expect(text).toContain('Update recorded for ND-1.1');
+    });
+  });
+
+  describe('forged permission attempts', () => {
+    const LEAH = 'U0DEMO12'; // neither owner of ND-1.1, nor admin, nor chair
+    const B = UPDATE_MODAL_BLOCKS;
+    const A = UPDATE_MODAL_ACTIONS;
+    const modal = (userId: string, ref: string, note: string) =>
+      postInteraction(
+        app.url,
+        SECRET,
+        viewSubmissionPayload({
+          userId,
+          callbackId: UPDATE_MODAL_CALLBACK_ID,
+          values: {
+            [B.action]: { [A.action]: { type: 'static_select', selected_option: { value: ref } } },
+            [B.status]: { [A.status]: { type: 'static_select', selected_option: { value: 'red' } } },
+            [B.note]: { [A.note]: { type: 'plain_text_input', value: note } },
+          },
+        }),
+      );
+    const click = (userId: string, actionId: string, value: string) => postInteraction(app.url, SECRET, blockActionPayload({ userId, actionId, value, responseUrl: api.responseUrl() }));
+    const attempts: [string, () => Promise<{ status: number; body: string }>, RegExp][] = [
+      ['a non-owner updates ND-1.1', () => slash(LEAH, 'update ND-1.1 red not mine'), /can't update ND-1\.1/],
+      ['a non-owner asks for a new date on ND-1.1', () => slash(LEAH, 'update ND-1.1 due:"30 June 25" not mine'), /can't update ND-1\.1/],
+      ['a non-owner records No change on ND-1.1', () => click(LEAH, ACTION_IDS.noChange, 'ND-1.1'), /can't update ND-1\.1/],
+      ['a non-owner presses a reply’s No change on ND-1.1', () => click(LEAH, `${ACTION_IDS.buttonPrefix}no_change`, 'ND-1.1'), /can't update ND-1\.1/],
+      ['a non-owner opens the update form for ND-1.1', () => click(LEAH, ACTION_IDS.update, 'ND-1.1'), /can't update ND-1\.1/],
+      ['a non-owner submits the update form for ND-1.1', () => modal(LEAH, 'ND-1.1', 'not mine'), /can't update ND-1\.1/],
+      ['a non-admin assigns ND-1.1 to themselves', () => slash(LEAH, 'assign ND-1.1 leah.testbury@example.org'), /Only programme officers \(admins\) can use assign/],
+      ['a non-admin assigns ND-1.1 to someone else', () => slash(LEAH, `assign ND-1.1 ${DEMO.clinicalLeadSolent}`), /Only programme officers \(admins\) can use assign/],
+      ['a non-admin hands a role over', () => slash(LEAH, `handover Head of SEND to ${DEMO.clinicalLeadSolent}`), /Only programme officers \(admins\) can use handover/],
+      ['a non-admin confirms a handover by typing', () => slash(LEAH, `handover Head of SEND to ${DEMO.clinicalLeadSolent} confirm`), /Only programme officers \(admins\) can use handover/],
+      ['a non-admin presses a crafted handover confirm button', () => click(LEAH, `${ACTION_IDS.buttonPrefix}confirm`, `/send handover Head of SEND to ${DEMO.clinicalLeadSolent} confirm`), /Only programme officers \(admins\) can use handover/],
+      ['a non-admin presses a crafted assign confirm button', () => click(LEAH, `${ACTION_IDS.buttonPrefix}confirm`, `/send assign ND-1.1 ${DEMO.clinicalLeadSolent}`), /Only programme officers \(admins\) can use assign/],
+      ['a confirm button carrying something other than a command', () => click(LEAH, `${ACTION_IDS.buttonPrefix}confirm`, 'DROP TABLE updates'), /not one I recognise/],
+      ['a non-chair approves the date change', () => slash(LEAH, 'approve ND-1.1'), /Only the chair of .* or a programme officer can decide/],
+      ['a non-chair rejects the date change', () => slash(LEAH, 'reject ND-1.1'), /Only the chair of .* or a programme officer can decide/],
+      ['a non-chair approves through a crafted confirm button', () => click(LEAH, `${ACTION_IDS.buttonPrefix}confirm`, '/send approve ND-1.1'), /Only the chair of .* or a programme officer can decide/],
+      ['the owner approves their own date change', () => slash(MORGAN, 'approve ND-1.1'), /Only the chair of .* or a programme officer can decide/],
+      ['the owner (not an admin) reassigns their action', () => slash(MORGAN, `assign ND-1.1 ${DEMO.clinicalLeadSolent}`), /Only programme officers \(admins\) can use assign/],
+      ['an account showing the owner’s email updates ND-1.1', () => slash('U0IMPOSTOR', 'update ND-1.1 red borrowed email'), /already linked to a different Slack account/],
+      ['the owner’s user id from another workspace updates ND-1.1', () => slash(MORGAN, 'update ND-1.1 red from elsewhere', { team_id: 'T0EVIL' }), /serves the SEND test workspace only/],
+    ];
+
+    it(`refuses all ${attempts.length}, saying who can, and changes nothing`, async () => {
+      expect(attempts).toHaveLength(20);
+      // A pending date change for the approve and reject attempts.
+      await slash(MORGAN, 'update ND-1.1 due:"31 March 25" waiting for the new contract');
+      expect(await replyText()).toContain('Date change requested');
+      api.reset();
+      const before = dbFingerprint(app.db);
+      const refusals: string[] = [];
+      for (const [name, attempt, refusal] of attempts) {
+        const sent = api.callsTo('response_url').length;
+        const res = await attempt();
+        expect(res.status, name).toBe(200);
+        // Refusals arrive through the response_url, in the modal's acknowledgement, or (another
+        // workspace) in the slash command's acknowledgement.
+        let answer = res.body;
+        if (!refusal.test(answer)) answer = JSON.stringify((await api.waitForCalls('response_url', sent + 1, 5000)).slice(sent).map((c) => c.body));
+        if (!refusal.test(answer)) refusals.push(`${name}: ${answer.slice(0, 300)}`);
+      }
+      expect(refusals).toEqual([]);
+      await settle();
+      expect(dbFingerprint(app.db)).toBe(before);
     });
   });
 

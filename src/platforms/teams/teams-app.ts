@@ -11,7 +11,7 @@ import type { HttpServer, RouteHandler } from '../../http/http-server.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 import { SORRY_TEXT } from './handler-deps.js';
-import { createBotFrameworkAuthentication, logTeamsAuthMode, type TeamsAuthMode, type TeamsConfig } from './teams-auth.js';
+import { createBotFrameworkAuthentication, logTeamsAuthMode, type TeamsAuthMode, type TeamsConfig, type TokenKeyEndpoints } from './teams-auth.js';
 import { SendbotTeamsBot } from './teams-bot.js';
 import { createMessagesHandler, TEAMS_MESSAGES_PATH } from './teams-http.js';
 
@@ -23,6 +23,8 @@ export interface TeamsBotDeps {
   clock: Clock;
   config: TeamsConfig;
   logger: Logger;
+  /** Tests only: where token-signing keys are fetched (see TokenKeyEndpoints). */
+  tokenKeys?: TokenKeyEndpoints;
 }
 
 export interface TeamsBot {
@@ -41,7 +43,7 @@ const CONVERSATIONAL = new Set(['message', 'invoke']);
 export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
   const log = deps.logger.child({ component: 'teams' });
   const authMode = logTeamsAuthMode(deps.config, log);
-  const auth = createBotFrameworkAuthentication(deps.config, log);
+  const auth = createBotFrameworkAuthentication(deps.config, log, deps.tokenKeys);
   const adapter = new CloudAdapter(auth);
   const bot = new SendbotTeamsBot({ db: deps.db, clock: deps.clock, logger: log });
 
@@ -58,6 +60,7 @@ export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
 
   const handle = createMessagesHandler({
     adapter,
+    requireToken: authMode === 'authenticated',
     authenticate: (activity, authHeader) => auth.authenticateRequest(activity, authHeader),
     run: (context) => bot.run(context),
     logger: log,

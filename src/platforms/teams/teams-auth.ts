@@ -88,18 +88,46 @@ export function removeConnectorRetries(client: ConnectorClient): boolean {
  * createConversationAsync; replies within a turn use the factory from `authenticateRequest`, which
  * is left as botbuilder made it.
  */
+/**
+ * Where the Bot Framework publishes the keys that sign its tokens. Public Azure's unless given:
+ * tests give a loopback server's (never configurable from the environment — whoever sets it decides
+ * which tokens are genuine).
+ */
+export interface TokenKeyEndpoints {
+  openIdMetadataUrl: string;
+}
+
+/**
+ * The public Azure cloud's settings (botframework-connector's AuthenticationConstants), with the
+ * token-signing key endpoints replaced. botbuilder takes all of them or none.
+ */
+function publicCloudWith(endpoints: TokenKeyEndpoints): Record<string, string | boolean> {
+  return {
+    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+    OAuthUrl: 'https://api.botframework.com',
+    ToBotFromChannelOpenIdMetadataUrl: endpoints.openIdMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: endpoints.openIdMetadataUrl,
+    CallerId: 'urn:botframework:azure',
+    ValidateAuthority: true,
+  };
+}
+
 export class SendbotBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
   private warned = false;
 
   constructor(
     config: TeamsConfig,
     private readonly logger?: Logger,
+    endpoints?: TokenKeyEndpoints,
   ) {
     super({
       ...(config.appId ? { MicrosoftAppId: config.appId } : {}),
       ...(config.appPassword ? { MicrosoftAppPassword: config.appPassword } : {}),
       MicrosoftAppType: config.appType,
       ...(config.tenantId ? { MicrosoftAppTenantId: config.tenantId } : {}),
+      ...(endpoints ? publicCloudWith(endpoints) : {}),
     });
   }
 
@@ -121,10 +149,10 @@ export class SendbotBotFrameworkAuthentication extends ConfigurationBotFramework
 }
 
 /** Builds the authentication, turning botbuilder's configuration assertions into a TeamsStartError. */
-export function createBotFrameworkAuthentication(config: TeamsConfig, logger?: Logger): SendbotBotFrameworkAuthentication {
+export function createBotFrameworkAuthentication(config: TeamsConfig, logger?: Logger, endpoints?: TokenKeyEndpoints): SendbotBotFrameworkAuthentication {
   checkTeamsAuth(config);
   try {
-    return new SendbotBotFrameworkAuthentication(config, logger);
+    return new SendbotBotFrameworkAuthentication(config, logger, endpoints);
   } catch (error) {
     throw new TeamsStartError(`The Teams settings were not accepted: ${(error as Error).message}`, { cause: error });
   }

@@ -5,6 +5,11 @@
 // `body`, `headers`, `method`; `Response`: status/header/send/end), so this reads the raw body,
 // parses it, and adapts node:http's ServerResponse.
 //
+// Before the body is read: with an app id set, a request without a bearer JWT is a 401 at once.
+// Before it is parsed: at most 1 MB, nested at most 64 levels (JSON.parse of 1 MB of `[[[…` takes
+// seconds). Duplicate JSON keys are left to JSON.parse (the last one wins): the body is only acted on
+// once the token checks out, and unlike a form field a key cannot become an array.
+//
 // The token is checked here first, with the same BotFrameworkAuthentication the adapter uses, and
 // any failure is a 401 with nothing run: botbuilder itself answers 401 only for its own
 // AuthenticationError, and turns other failures while checking a token (a forged JWT whose
@@ -14,12 +19,22 @@ import type { ServerResponse } from 'node:http';
 import type { Activity, CloudAdapter, Response as BotResponse, TurnContext } from 'botbuilder';
 import type { RouteHandler } from '../../http/http-server.js';
 import type { Logger } from '../../logger.js';
+import { jsonDepthExceeds } from '../../http/json-depth.js';
 import { readBody } from '../../http/read-body.js';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 
 /** Teams activities are a few kilobytes; anything far larger is not from Teams. */
 export const MAX_ACTIVITY_BYTES = 1024 * 1024;
+
+/**
+ * Activities (and the Adaptive Card data they carry) nest a dozen levels at most; a body nested far
+ * deeper is an attack on JSON.parse, refused before parsing.
+ */
+export const MAX_ACTIVITY_DEPTH = 64;
+
+/** `Bearer` and a JWT's three base64url parts (the signature may be empty; botbuilder refuses that). */
+const BEARER_JWT = /^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 function answer(res: ServerResponse, status: number, body?: string): void {
   if (res.writableEnded) return;
@@ -68,6 +83,11 @@ export function toBotResponse(res: ServerResponse): BotResponse {
 
 export interface MessagesHandlerDeps {
   adapter: CloudAdapter;
+  /**
+   * True when activities must carry a token (an app id is set): a request whose Authorization header
+   * is not a bearer JWT is refused before its body is read.
+   */
+  requireToken: boolean;
   /** Checks the Authorization header for an activity; throws when it does not authenticate. */
   authenticate(activity: Activity, authHeader: string): Promise<unknown>;
   run(context: TurnContext): Promise<void>;
@@ -83,15 +103,29 @@ function isAnswerable(activity: Activity): boolean {
 export function createMessagesHandler(deps: MessagesHandlerDeps): RouteHandler {
   const log = deps.logger;
   return async (req, res) => {
+    const header = req.headers.authorization;
+    const authHeader = (Array.isArray(header) ? header[0] : header) ?? '';
+    if (deps.requireToken && !BEARER_JWT.test(authHeader)) {
+      // Not read: discarded as it arrives (the server's request timeout bounds that).
+      req.resume();
+      log.warn({ reason: 'no bearer token', hasToken: authHeader !== '' }, 'refused a Teams request that did not authenticate');
+      answer(res, 401);
+      return;
+    }
     const raw = await readBody(req, MAX_ACTIVITY_BYTES);
     if (raw === 'too-large') {
       res.setHeader('connection', 'close');
       answer(res, 413, 'Activity too large.');
       return;
     }
+    const text = raw.toString('utf8');
+    if (jsonDepthExceeds(text, MAX_ACTIVITY_DEPTH)) {
+      answer(res, 400, `The activity nests more than ${MAX_ACTIVITY_DEPTH} levels deep.`);
+      return;
+    }
     let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8'));
+      body = JSON.parse(text);
     } catch {
       answer(res, 400, 'The body must be a Bot Framework activity (JSON).');
       return;
@@ -106,8 +140,6 @@ export function createMessagesHandler(deps: MessagesHandlerDeps): RouteHandler {
       answer(res, 400, 'The activity needs from.id, conversation.id and serviceUrl.');
       return;
     }
-    const header = req.headers.authorization;
-    const authHeader = (Array.isArray(header) ? header[0] : header) ?? '';
     try {
       await deps.authenticate(body as Activity, authHeader);
     } catch (error) {
