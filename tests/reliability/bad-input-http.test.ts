@@ -1,7 +1,7 @@
 // Bad input over HTTP against the real app: `src/main.ts` in a child process with Slack (HTTP mode)
 // and Teams (POST /api/messages, authentication off as for local testing) on one server, the demo
 // plan, the fake Slack Web API and the fake Bot Framework connector. Forged, replayed and expired
-// Slack signatures; oversize and malformed bodies; malformed Teams activities; and property tests
+// Slack signatures; unsigned floods of nested brackets; oversize and malformed bodies; malformed Teams activities; and property tests
 // of the Slack request path. After each case the plan data must be unchanged (unless the case is
 // documented to write), and at the end the process must still be running and /healthz answer 200.
 import fc from 'fast-check';
@@ -100,32 +100,44 @@ describe('bad input over HTTP (src/main.ts in a child process, Slack and Teams)'
       expect(fingerprint(dbPath)).toBe(before);
     });
 
-    it('replayed: the same signed request sent twice within five minutes runs twice (Bolt keeps no replay cache)', async () => {
-      // Documents current behaviour: the signature and timestamp are valid both times, so a captured
-      // `/send update` replayed within the five-minute window stores a second, identical update.
+    it('replayed: the same signed request sent again within five minutes is refused (401) and runs once', async () => {
       const token = `replay${Date.now().toString(36)}`;
       const req = slash(`update ND-1.1 amber replay check ${token}`, {}, 'replayed');
       const first = await post(req);
       const second = await post(req);
-      expect([first.status, second.status]).toEqual([200, 200]);
+      expect([first.status, second.status]).toEqual([200, 401]);
       await api.waitForCalls('response_url', 1, 5000);
       await settle();
       const stored = withReadOnly(dbPath, (db) => db.prepare('select id, raw_text from updates where note like ?').all(`%${token}%`));
       figures.replayStoredRows = stored.length;
-      expect(replies('replayed')).toHaveLength(2);
-      expect(stored).toHaveLength(2);
+      expect(replies('replayed')).toHaveLength(1);
+      expect(stored).toHaveLength(1);
+    });
+
+    it.each([
+      ['an unsigned 4 MB body of nested brackets', {}],
+      ['the same with a wrong signature', { 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)), 'x-slack-signature': `v0=${'0'.repeat(64)}` }],
+    ])('refuses %s with 401, and stays healthy', async (_name, headers) => {
+      const depth = Math.floor((4 * 1024 * 1024 - 8) / 2);
+      const res = await post({ path: '/slack/events', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: `payload=${'['.repeat(depth)}${']'.repeat(depth)}`, timeoutMs: 30_000 });
+      expect(res.status).toBe(401);
+      (figures.nestedBracketsMs as number[] | undefined) ?? (figures.nestedBracketsMs = []);
+      (figures.nestedBracketsMs as number[]).push(Math.round(res.latencyMs));
+      expect((await post({ method: 'GET', path: '/healthz' })).status).toBe(200);
     });
   });
 
   describe('oversize and malformed Slack bodies', () => {
-    it('answers a 10 MB body with 413 (Bolt reads at most 4 MB) and stays healthy', async () => {
+    it('answers a signed 10 MB body with 413 (at most 4 MB is read), an unsigned one with 401, and stays healthy', async () => {
       const before = fingerprint(dbPath);
       const huge = `${new URLSearchParams(slashCommandBody({ text: 'update ND-1.1 red big', user_id: MORGAN })).toString()}&pad=${'a'.repeat(10 * 1024 * 1024)}`;
       const signed = await post({ ...signedRequest(huge, { secret: SECRET }), timeoutMs: 30_000 });
       const unsigned = await post({ path: '/slack/events', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: huge, timeoutMs: 30_000 });
       figures.oversize = { signed: signed.status || signed.error, unsigned: unsigned.status || unsigned.error };
       // 413, or the connection closed while the client was still sending the rest of the 10 MB.
-      for (const r of [signed, unsigned]) expect(r.status === 413 || (r.status === 0 && /ECONNRESET|EPIPE/.test(r.error ?? '')), JSON.stringify(r)).toBe(true);
+      expect(signed.status === 413 || (signed.status === 0 && /ECONNRESET|EPIPE/.test(signed.error ?? '')), JSON.stringify(signed)).toBe(true);
+      // Unsigned: refused before its size matters.
+      expect(unsigned.status, JSON.stringify(unsigned)).toBe(401);
       expect((await post({ method: 'GET', path: '/healthz' })).status).toBe(200);
       expect(fingerprint(dbPath)).toBe(before);
     });
