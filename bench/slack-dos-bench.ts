@@ -6,7 +6,8 @@
 //   - time to answer one 4 MB unsigned `payload=` of nested brackets (median of 5, and its status);
 //   - how long the event loop was blocked meanwhile: the worst /healthz latency of a probe polling
 //     every 20 ms while that request is in flight;
-//   - the child's resident memory (VmRSS now, VmHWM peak) before and after;
+//   - the child's resident memory (VmRSS now, VmHWM peak) before and after, and the CPU time it
+//     spent during the flood;
 //   - /healthz latency (every probe, p50 / max) while 50 such requests are in flight at once (sent
 //     from a separate process, alternately unsigned and with a wrong signature), and how the 50
 //     were answered.
@@ -17,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { closeDatabase } from '../src/store/database.js';
 import { demoPlanDb } from '../tests/helpers/demo-plan-db.js';
 import { startSlackApiServer } from '../tests/helpers/slack-api-server.js';
-import { percentile, processRssMb, round, send } from '../tests/reliability/support/http-client.js';
+import { percentile, processCpuMs, processRssMb, round, send } from '../tests/reliability/support/http-client.js';
 import { killAllChildren, startSlackService } from '../tests/reliability/support/processes.js';
 import { removeDatabaseCopy } from '../tests/reliability/support/sqlite.js';
 
@@ -105,7 +106,8 @@ async function main(): Promise<void> {
   const badlySigned = badlySignedRequest(body);
   try {
     const rssBefore = processRssMb(service.child.pid);
-    const idle = await Promise.all(Array.from({ length: 10 }, () => probe(service.url)));
+    const idle: { ms: number; status: number }[] = [];
+    for (let i = 0; i < 20; i += 1) idle.push(await probe(service.url));
 
     // One at a time, five times: time to answer, and the event-loop block seen by /healthz meanwhile.
     const single: { ms: number; status: number; worstHealthzMs: number }[] = [];
@@ -121,9 +123,11 @@ async function main(): Promise<void> {
     // IN_FLIGHT at once from another process (so the client's own work does not slow the probes),
     // /healthz probed from this one throughout.
     process.stderr.write(`${IN_FLIGHT} requests in flight\n`);
+    const cpuBefore = processCpuMs(service.child.pid);
     const probing = startProbing(service.url);
     const started = performance.now();
     const flood = await floodFromChild(service.url, IN_FLIGHT);
+    const serverCpuMs = processCpuMs(service.child.pid) - cpuBefore;
     const floodMs = performance.now() - started;
     const probes = await probing.stop();
     const healthz = probes.map((p) => p.ms).filter(Number.isFinite);
@@ -143,6 +147,8 @@ async function main(): Promise<void> {
         inFlight: IN_FLIGHT,
         statuses,
         allAnsweredMs: round(floodMs),
+        /** CPU the server spent meanwhile: what the flood cost it, apart from the machine's own load. */
+        serverCpuMs: round(serverCpuMs),
         slowestAnswerMs: round(Math.max(...flood.map((r) => r.latencyMs))),
         healthzProbes: probes.length,
         healthzFailed: probes.filter((p) => p.status !== 200).length,
