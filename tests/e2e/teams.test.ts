@@ -35,6 +35,7 @@ import {
   installationUpdate,
   personalMessage,
   postActivity,
+  TENANT_ID,
   type TeamsUser,
 } from '../helpers/teams-activities.js';
 
@@ -515,6 +516,26 @@ describe('Teams authentication', () => {
       expect(connector.requests).toEqual([]);
       expect(bot.teams.authMode).toBe('authenticated');
       expect(bot.logs.join('\n')).toContain('refused a Teams request that did not authenticate');
+    } finally {
+      await bot.stop();
+      closeDatabase(db);
+    }
+  });
+
+  it('with MicrosoftAppTenantId set, refuses activities from other tenants (403) and runs the rest', async () => {
+    const { db } = await demoPlanDb();
+    const bot = await startBot(db, fixedClock(NOW), { ...UNAUTHENTICATED, tenantId: TENANT_ID });
+    try {
+      const before = dbFingerprint(db);
+      const foreign = await postActivity(bot.url, personalMessage({ serviceUrl: connector.url, user: MORGAN, text: 'update ND-1.1 red from another tenant', tenantId: 'ffffffff-0000-4000-8000-00000000beef' }));
+      expect(foreign.status).toBe(403);
+      expect(dbFingerprint(db)).toBe(before);
+      expect(listConversationReferences(db)).toEqual([]);
+      expect(connector.requests).toEqual([]);
+      expect(bot.logs.join('\n')).toContain('refused a Teams activity from another tenant');
+      const own = await postActivity(bot.url, personalMessage({ serviceUrl: connector.url, user: MORGAN, text: 'who ND-1.1' }));
+      expect(own.status).toBe(200);
+      expect(sends(connector)).toHaveLength(1);
     } finally {
       await bot.stop();
       closeDatabase(db);

@@ -43,6 +43,12 @@ const CONVERSATIONAL = new Set(['message', 'invoke']);
 export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
   const log = deps.logger.child({ component: 'teams' });
   const authMode = logTeamsAuthMode(deps.config, log);
+  if (authMode === 'authenticated' && !deps.config.tenantId) {
+    log.warn(
+      { teamsTenant: 'any' },
+      'MicrosoftAppTenantId is not set: people in any Microsoft 365 organisation that adds this bot can reach it and be matched by email. Set it to your tenant id to accept only your organisation.',
+    );
+  }
   const auth = createBotFrameworkAuthentication(deps.config, log, deps.tokenKeys);
   const adapter = new CloudAdapter(auth);
   const bot = new SendbotTeamsBot({ db: deps.db, clock: deps.clock, logger: log });
@@ -61,6 +67,7 @@ export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
   const handle = createMessagesHandler({
     adapter,
     requireToken: authMode === 'authenticated',
+    ...(deps.config.tenantId ? { allowedTenantId: deps.config.tenantId } : {}),
     authenticate: (activity, authHeader) => auth.authenticateRequest(activity, authHeader),
     run: (context) => bot.run(context),
     logger: log,

@@ -88,10 +88,19 @@ export interface MessagesHandlerDeps {
    * is not a bearer JWT is refused before its body is read.
    */
   requireToken: boolean;
+  /** When set (MicrosoftAppTenantId), activities from any other Microsoft 365 tenant are refused (403). */
+  allowedTenantId?: string;
   /** Checks the Authorization header for an activity; throws when it does not authenticate. */
   authenticate(activity: Activity, authHeader: string): Promise<unknown>;
   run(context: TurnContext): Promise<void>;
   logger: Logger;
+}
+
+/** The Microsoft 365 tenant an activity comes from (Teams puts it in channelData and the conversation). */
+export function tenantOf(body: unknown): string | undefined {
+  const a = body as { channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } };
+  const id = a.channelData?.tenant?.id ?? a.conversation?.tenantId;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 function isAnswerable(activity: Activity): boolean {
@@ -145,6 +154,14 @@ export function createMessagesHandler(deps: MessagesHandlerDeps): RouteHandler {
     } catch (error) {
       log.warn({ reason: (error as Error).message, hasToken: authHeader !== '', activityType: (body as Activity).type }, 'refused a Teams request that did not authenticate');
       answer(res, 401);
+      return;
+    }
+    // People are matched by email the first time; another organisation controls its own users'
+    // email addresses, so only the partnership's tenant may be matched at all (when it is known).
+    const tenant = tenantOf(body);
+    if (deps.allowedTenantId && tenant !== deps.allowedTenantId) {
+      log.warn({ tenantId: tenant ?? null, activityType: (body as Activity).type }, 'refused a Teams activity from another tenant');
+      answer(res, 403, 'This bot serves one organisation only.');
       return;
     }
     await deps.adapter.process(
