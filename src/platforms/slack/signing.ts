@@ -1,7 +1,7 @@
 // Slack request signing (https://api.slack.com/authentication/verifying-requests-from-slack):
 // `v0=` + hex HMAC-SHA256, keyed with the app's signing secret, over `v0:{timestamp}:{raw body}`.
-// Bolt verifies incoming requests itself; this is for tests that sign requests exactly as Slack
-// does, and for anything we send to our own endpoints.
+// Incoming requests are verified by verify-slack-request.ts (before anything parses them); this is
+// for tests that sign requests exactly as Slack does, and for anything we send to our own endpoints.
 import { createHmac } from 'node:crypto';
 
 export const SIGNATURE_VERSION = 'v0';
