@@ -5,6 +5,8 @@ import { boardsCommand } from './boards.js';
 import { digestCommand } from './digest.js';
 import { dueCommand, overdueCommand } from './due.js';
 import { helpCommand } from './help.js';
+import { kpiCommand } from './kpi.js';
+import { kpisCommand } from './kpis.js';
 import { mineCommand } from './mine.js';
 import { statusCommand } from './status.js';
 import type { CommandDefinition } from './types.js';
@@ -22,6 +24,8 @@ export const commands: CommandDefinition<any>[] = [
   awayCommand,
   backCommand,
   digestCommand,
+  kpiCommand,
+  kpisCommand,
   helpCommand,
   assignCommand,
   handoverCommand,

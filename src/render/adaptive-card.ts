@@ -4,7 +4,8 @@
 import type { ActionStatus } from '../../db/schema.js';
 import { STATUS_LABELS, STATUS_SHORT } from '../domain/status.js';
 import { formatDate, plural, shortTitle } from './format.js';
-import type { ActionLine, Reply, ReplyBlock, ReplyButton, UpdateFormRequest } from './reply.js';
+import { ownerOf, POSITION_MARK, POSITION_WORD, valueText } from './kpi-text.js';
+import type { ActionLine, KpiLine, Reply, ReplyBlock, ReplyButton, UpdateFormRequest } from './reply.js';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
@@ -312,7 +313,31 @@ function renderBlock(block: Exclude<ReplyBlock, { type: 'divider' }>): CardEleme
       for (const line of block.items) out.push(renderActionLine(line));
       return out;
     }
+    case 'kpis': {
+      const out: CardElement[] = [];
+      if (block.heading) out.push(textBlock(escapeCardText(truncate(block.heading, 300)), { weight: 'Bolder' }));
+      if (block.items.length === 0) out.push(textBlock(escapeCardText(block.emptyText ?? 'No KPIs.'), { isSubtle: true }));
+      for (const line of block.items) out.push(renderKpiLine(line));
+      return out;
+    }
   }
+}
+
+/** One KPI as a compact Container: bold code and name, its position and figures, then trend and owner. */
+export function renderKpiLine(line: KpiLine): Container {
+  const facts = [`${POSITION_MARK[line.position]} ${POSITION_WORD[line.position]}`, valueText(line)];
+  const more: string[] = [];
+  if (line.sparkline) more.push(`trend ${line.sparkline}`);
+  if (line.nextTarget) more.push(`next ${line.nextTarget}`);
+  const owner = ownerOf(line);
+  if (owner) more.push(`owner: ${owner}`);
+  if (line.detail) more.push(line.detail);
+  const items: CardElement[] = [
+    textBlock(`**${escapeCardText(truncate(line.code, 40))}** ${escapeCardText(shortTitle(line.name, 120))}`),
+    textBlock(escapeCardText(truncate(facts.join(' · '), 400)), { spacing: 'None' }),
+  ];
+  if (more.length) items.push(textBlock(escapeCardText(truncate(more.join(' · '), 400)), { isSubtle: true, spacing: 'None' }));
+  return { type: 'Container', items };
 }
 
 /** Body elements for the whole reply, in order; a divider puts a separator on the next element. */

@@ -27,7 +27,8 @@ import type {
 } from '@slack/types';
 import type { ActionStatus } from '../../db/schema.js';
 import { STATUS_SHORT } from '../domain/status.js';
-import type { ActionLine, Reply, ReplyBlock, ReplyButton, UpdateFormRequest } from './reply.js';
+import { ownerOf, POSITION_MARK, POSITION_WORD, valueText } from './kpi-text.js';
+import type { ActionLine, KpiLine, Reply, ReplyBlock, ReplyButton, UpdateFormRequest } from './reply.js';
 import { chunkEscaped, escapeMrkdwn, escapePlain, truncateEscaped } from './slack-escape.js';
 
 export interface SlackMessage {
@@ -160,6 +161,21 @@ export function formatActionLine(line: ActionLine): string {
   return parts.join('\n');
 }
 
+/** The mrkdwn for one KPI line: escaped content, our own emphasis; the trend is a text sparkline. */
+export function formatKpiLine(line: KpiLine): string {
+  const name = line.name.trim() ? ` ${truncateEscaped(line.name.trim(), 160)}` : '';
+  const parts = [`*${truncateEscaped(line.code, 60)}*${name}`];
+  parts.push(`${POSITION_MARK[line.position]} ${POSITION_WORD[line.position]} · ${truncateEscaped(valueText(line), 300)}`);
+  const more: string[] = [];
+  if (line.sparkline) more.push(`Trend ${line.sparkline}`);
+  if (line.nextTarget) more.push(`next ${truncateEscaped(line.nextTarget, 200)}`);
+  if (more.length) parts.push(more.join(' · '));
+  const owner = ownerOf(line);
+  if (owner) parts.push(`Owner: ${truncateEscaped(owner, 300)}`);
+  if (line.detail?.trim()) parts.push(truncateEscaped(line.detail.trim(), 400));
+  return parts.join('\n');
+}
+
 // ——— Units: what the layout packs into pages ———
 
 type Unit =
@@ -276,6 +292,19 @@ class UnitBuilder {
     });
   }
 
+  kpis(block: Extract<ReplyBlock, { type: 'kpis' }>): void {
+    if (block.heading?.trim()) this.boldLine(block.heading);
+    if (block.items.length === 0) {
+      this.text(block.emptyText?.trim() ? block.emptyText : 'No KPIs to show.', Boolean(block.heading));
+      return;
+    }
+    const group = ++this.group;
+    block.items.forEach((item, i) => {
+      const prefix = i === 0 ? this.takePrefix() : '';
+      this.units.push({ kind: 'line', group, text: prefix + formatKpiLine(item), separator: '\n\n' });
+    });
+  }
+
   divider(): void {
     const block: DividerBlock = { type: 'divider' };
     this.units.push({ kind: 'blocks', blocks: [block] });
@@ -318,6 +347,9 @@ function buildUnits(reply: Reply, opts: RenderOptions): Unit[] {
         break;
       case 'actions':
         b.actions(block);
+        break;
+      case 'kpis':
+        b.kpis(block);
         break;
       case 'divider':
         b.divider();

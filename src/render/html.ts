@@ -6,7 +6,8 @@ import type { ActionStatus } from '../../db/schema.js';
 import { STATUS_SHORT } from '../domain/status.js';
 import { formatDate } from './format.js';
 import { actionColumns } from './action-columns.js';
-import type { ActionLine, Reply, ReplyBlock } from './reply.js';
+import { kpiColumns, POSITION_WORD } from './kpi-text.js';
+import type { ActionLine, KpiLine, Reply, ReplyBlock } from './reply.js';
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -23,6 +24,8 @@ th{background:#f0f0f0}dl{display:grid;grid-template-columns:max-content auto;gap
 .status{display:inline-block;padding:0 .4rem;border-radius:.25rem;border:1px solid #777;white-space:nowrap}
 .status-green{background:#d4edda}.status-amber{background:#ffe8b3}.status-red{background:#f8d0d0}
 .status-blue{background:#d6e4f5}.status-not_started{background:#eee}
+.kpi-on_track{background:#d4edda}.kpi-off_track{background:#f8d0d0}.kpi-no_reading{background:#eee}
+.trend{font-family:ui-monospace,Consolas,monospace;white-space:nowrap}
 `.trim();
 
 export function renderHtml(reply: Reply): string {
@@ -74,6 +77,11 @@ function renderBlock(block: ReplyBlock): string {
       if (block.items.length === 0) return `${head}<p>${escapeHtml(block.emptyText ?? 'None.')}</p>`;
       return `${head}${actionsTable(block.items)}`;
     }
+    case 'kpis': {
+      const head = block.heading ? `<h3>${escapeHtml(block.heading)}</h3>\n` : '';
+      if (block.items.length === 0) return `${head}<p>${escapeHtml(block.emptyText ?? 'No KPIs.')}</p>`;
+      return `${head}${kpisTable(block.items)}`;
+    }
   }
 }
 
@@ -95,6 +103,24 @@ function actionsTable(items: ActionLine[]): string {
   return table(
     columns.map((c) => c.header),
     items.map((a) => columns.map((c) => (c.header === 'Status' ? statusBadge(a.status, a.percent) : escapeHtml(c.cell(a))))),
+  );
+}
+
+/** One row per KPI; the position is a word on its colour, the trend a text sparkline (with its figures for screen readers). */
+function kpisTable(items: KpiLine[]): string {
+  const columns = kpiColumns(items);
+  return table(
+    columns.map((c) => c.header),
+    items.map((k) =>
+      columns.map((c) => {
+        if (c.header === 'Position') return `<span class="status kpi-${k.position}">${escapeHtml(POSITION_WORD[k.position])}</span>`;
+        if (c.header === 'Trend') {
+          const figures = k.points.map((p) => p.value).join(', ');
+          return k.sparkline ? `<span class="trend" role="img" aria-label="${escapeHtml(`readings, oldest first: ${figures}`)}">${escapeHtml(k.sparkline)}</span>` : '';
+        }
+        return escapeHtml(c.cell(k));
+      }),
+    ),
   );
 }
 

@@ -5,6 +5,7 @@
 import { STATUS_SHORT } from '../domain/status.js';
 import { formatDate } from './format.js';
 import { actionColumns } from './action-columns.js';
+import { kpiColumns } from './kpi-text.js';
 import type { ActionLine, Reply, ReplyBlock } from './reply.js';
 
 const TONE_MARK: Record<Reply['tone'], string> = { info: '', success: '✓ ', warning: '! ', error: '✗ ' };
@@ -76,6 +77,16 @@ function renderBlock(block: ReplyBlock): string {
       const parts: string[] = [];
       if (block.heading) parts.push(`### ${escapeMarkdownInline(block.heading)}`);
       parts.push(block.items.length ? actionsTable(block.items) : escapeMarkdownParagraph(block.emptyText ?? 'None.'));
+      return parts.join('\n\n');
+    }
+    case 'kpis': {
+      const parts: string[] = [];
+      if (block.heading) parts.push(`### ${escapeMarkdownInline(block.heading)}`);
+      if (block.items.length === 0) parts.push(escapeMarkdownParagraph(block.emptyText ?? 'No KPIs.'));
+      else {
+        const columns = kpiColumns(block.items);
+        parts.push(table(columns.map((c) => c.header), block.items.map((k) => columns.map((c) => c.cell(k)))));
+      }
       return parts.join('\n\n');
     }
   }

@@ -5,6 +5,7 @@
 // Emphasis and structure are expressed with block types, so a user's note can never become a
 // mention, a channel ping or a link, whichever platform shows it.
 import type { ActionStatus } from '../../db/schema.js';
+import type { KpiPosition } from '../domain/kpi-types.js';
 
 export type ReplyTone = 'info' | 'success' | 'warning' | 'error';
 
@@ -28,12 +29,35 @@ export interface ActionLine {
   detail?: string | null;
 }
 
+/** One KPI as a line: the same shape in the digest, `/send kpis` and nudges. Strings are plain text. */
+export interface KpiLine {
+  code: string;
+  name: string;
+  position: KpiPosition;
+  /** "64.1% for Q2 2024/25", or null when nothing has been recorded. */
+  latest: string | null;
+  /** What the trajectory expects of it: "at least 63.5%"; null when there is no reading. */
+  expected: string | null;
+  /** A text sparkline of the readings, oldest first ("▁▃▅▇"); empty with no readings. */
+  sparkline: string;
+  /** The readings behind the sparkline, oldest first: for charts. */
+  points: { periodEnd: string; value: number }[];
+  /** "65% by March 25 (31 Mar 2025)", or null when no target is ahead. */
+  nextTarget: string | null;
+  /** The owner role, and who holds it (empty: nobody does). */
+  owner?: string | null;
+  ownerHolders?: string[];
+  /** Short extra context: "no trajectory set: compared with the baseline", "sample figures". */
+  detail?: string | null;
+}
+
 export type ReplyBlock =
   | { type: 'heading'; text: string }
   | { type: 'text'; text: string; muted?: boolean }
   | { type: 'fields'; fields: { label: string; value: string }[] }
   | { type: 'list'; items: string[] }
   | { type: 'actions'; heading?: string; items: ActionLine[]; emptyText?: string }
+  | { type: 'kpis'; heading?: string; items: KpiLine[]; emptyText?: string }
   | { type: 'divider' };
 
 export interface ReplyButton {

@@ -1,6 +1,7 @@
 // Renders a Reply as plain terminal text (console chat, `sendbot ask`, logs).
 import { STATUS_SHORT } from '../domain/status.js';
 import { formatDate } from './format.js';
+import { kpiLineText } from './kpi-text.js';
 import type { ActionLine, Reply, ReplyBlock } from './reply.js';
 
 const TONE_MARK: Record<Reply['tone'], string> = { info: '', success: '✓ ', warning: '! ', error: '✗ ' };
@@ -32,6 +33,12 @@ function renderBlock(block: ReplyBlock): string[] {
       const lines = block.heading ? ['', `${block.heading}:`] : [];
       if (block.items.length === 0) lines.push(`  ${block.emptyText ?? 'None.'}`);
       for (const item of block.items) lines.push(`  ${actionLineText(item)}`);
+      return lines;
+    }
+    case 'kpis': {
+      const lines = block.heading ? ['', `${block.heading}:`] : [];
+      if (block.items.length === 0) lines.push(`  ${block.emptyText ?? 'No KPIs.'}`);
+      for (const item of block.items) lines.push(`  ${kpiLineText(item)}`);
       return lines;
     }
   }
