@@ -10,6 +10,7 @@ import { actionsByBoard, type PlanningState } from './planning-state.js';
 import { boardSummaryReply } from './notifications/board-summary.js';
 import { type DigestReplyBuilder, planBoardMeetings } from './notifications/meeting-notifications.js';
 import { planOverdueChasers } from './notifications/overdue-chasers.js';
+import { groupKpisByBoard } from './notifications/kpi-nudges.js';
 import { createPlanContext, type QueuedMessage } from './notifications/plan-context.js';
 import type { PlannedNotification } from './notifications/planned-notification.js';
 import { planWeeklyDigest, type WeeklyReplyBuilder } from './notifications/weekly-notifications.js';
@@ -44,8 +45,9 @@ export function planNotifications(state: PlanningState, nowUtcIso: string, optio
     options.buildDigestReply ??
     ((boardId: number, meetingId: number): Reply => boardSummaryReply(state, boardId, meetingId, ctx.now, byBoard.get(boardId) ?? []));
   const planned: PlannedNotification[] = [];
+  const kpisByBoard = groupKpisByBoard(state.kpis ?? []);
   for (const board of state.boards) {
-    planned.push(...planBoardMeetings(ctx, board, byBoard.get(board.id) ?? [], buildDigest));
+    planned.push(...planBoardMeetings(ctx, board, byBoard.get(board.id) ?? [], buildDigest, kpisByBoard.get(board.id) ?? []));
   }
   planned.push(...planOverdueChasers(ctx, state.actions));
   planned.push(...planWeeklyDigest(ctx, options.buildWeeklyReply));

@@ -2,6 +2,7 @@
 // src/store/planning-state-repository.ts. Pure data: the planner is a function of (state, now).
 import type { ActionStatus } from '../../db/schema.js';
 import type { MeetingRef } from './board-cycle.js';
+import type { KpiSeries } from './kpi-types.js';
 import type { OfficeHours } from './working-calendar.js';
 
 export interface BoardState {
@@ -60,6 +61,15 @@ export interface PersonState {
   lastPlatform: string | null;
 }
 
+/** A KPI as the planner and the digest need it: its series, the board it reports to and its owner role. */
+export interface KpiState {
+  series: KpiSeries;
+  /** The workstream's board, else the plan's. */
+  boardId: number | null;
+  /** The KPI's owner role, else its workstream's accountable lead: its holders are nudged for readings. */
+  ownerRoleId: number | null;
+}
+
 export interface PlanningState {
   partnershipName: string;
   officeHours: OfficeHours;
@@ -70,6 +80,8 @@ export interface PlanningState {
   people: PersonState[];
   /** Current holders of each role (role id → person ids, longest-serving first). */
   holders: Map<number, number[]>;
+  /** Live KPIs in plan order (absent: none). */
+  kpis?: KpiState[];
 }
 
 const byBoardCache = new WeakMap<readonly ActionState[], ReadonlyMap<number, readonly ActionState[]>>();

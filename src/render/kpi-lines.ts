@@ -1,7 +1,7 @@
 // A KPI and its assessment → the neutral KpiLine and sentences that chat replies, digests and nudges
 // share, so every place says the same thing about a KPI in the same words.
 import type { KpiAssessment, KpiSeries, KpiTrajectoryPoint } from '../domain/kpi-types.js';
-import { formatKpiValue } from '../domain/kpi-values.js';
+import { exampleValue, formatKpiValue } from '../domain/kpi-values.js';
 import { formatDate } from './format.js';
 import { POSITION_WORD, sparkline } from './kpi-text.js';
 import type { KpiLine } from './reply.js';
@@ -43,6 +43,7 @@ export function toKpiLine(series: KpiSeries, a: KpiAssessment, owner?: { role: s
     nextTarget: a.nextTarget ? targetText(series, a.nextTarget) : null,
     ...(owner ? { owner: owner.role, ownerHolders: owner.holders } : {}),
     detail: notes.length ? notes.join('; ') : null,
+    ...(a.position === 'no_reading' ? { recordExample: `/send kpi ${series.code} ${exampleValue(series.unit)} for ${a.duePeriod.label}` } : {}),
   };
 }
 

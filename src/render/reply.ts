@@ -49,6 +49,8 @@ export interface KpiLine {
   ownerHolders?: string[];
   /** Short extra context: "no trajectory set: compared with the baseline", "sample figures". */
   detail?: string | null;
+  /** How to record the missing figure: "/send kpi ND-WAIT 140 for September 2024". */
+  recordExample?: string;
 }
 
 export type ReplyBlock =

@@ -97,7 +97,7 @@ export function listKpiRecords(db: Db, filter: KpiFilter = {}): KpiRecord[] {
     params.push(JSON.stringify(filter.ownerRoleIds));
   }
   const sql = `${KPI_SQL}${where.length ? ` and ${where.join(' and ')}` : ''} order by p.position, p.code, k.position, k.id`;
-  let rows = db.$client.prepare(sql).all(...params) as KpiRow[];
+  let rows = cachedStatement(db, sql).all(...params) as KpiRow[];
   if (typeof filter.board === 'string') {
     const key = nameKey(filter.board);
     rows = rows.filter((r) => r.boardName !== null && nameKey(r.boardName) === key);
@@ -165,16 +165,15 @@ interface ReadingSqlRow {
 }
 
 function readingRows(db: Db, kpiIds: number[]): KpiReadingRow[] {
-  const rows = db.$client
-    .prepare(
-      `select r.id, r.kpi_id as kpiId, r.value, r.period_label as periodLabel, r.period_start as periodStart, r.period_end as periodEnd,
+  const rows = cachedStatement(
+    db,
+    `select r.id, r.kpi_id as kpiId, r.value, r.period_label as periodLabel, r.period_start as periodStart, r.period_end as periodEnd,
               r.recorded_at as recordedAt, r.person_id as personId, pe.name as recordedBy, r.platform, r.kind, r.note, r.raw_text as rawText,
               r.is_sample as isSample
          from kpi_readings r left join people pe on pe.id = r.person_id
         where r.kpi_id in (select value from json_each(?))
         order by r.kpi_id, r.period_end, r.recorded_at, r.id`,
-    )
-    .all(JSON.stringify(kpiIds)) as ReadingSqlRow[];
+  ).all(JSON.stringify(kpiIds)) as ReadingSqlRow[];
   return rows.map((r) => ({ ...r, isSample: r.isSample === 1 }));
 }
 
@@ -217,12 +216,11 @@ function latestPerPeriod(rows: KpiReadingRow[]): Map<number, KpiReading[]> {
 function supportingRoles(db: Db, workstreamIds: number[]): Map<number, { id: number; name: string }[]> {
   const out = new Map<number, { id: number; name: string }[]>();
   if (workstreamIds.length === 0) return out;
-  const rows = db.$client
-    .prepare(
-      `select s.workstream_id as ws, r.id, r.name from workstream_supporting_roles s join roles r on r.id = s.role_id
-        where s.workstream_id in (select value from json_each(?)) order by s.workstream_id, s.position`,
-    )
-    .all(JSON.stringify([...new Set(workstreamIds)])) as { ws: number; id: number; name: string }[];
+  const rows = cachedStatement(
+    db,
+    `select s.workstream_id as ws, r.id, r.name from workstream_supporting_roles s join roles r on r.id = s.role_id
+      where s.workstream_id in (select value from json_each(?)) order by s.workstream_id, s.position`,
+  ).all(JSON.stringify([...new Set(workstreamIds)])) as { ws: number; id: number; name: string }[];
   for (const r of rows) out.set(r.ws, [...(out.get(r.ws) ?? []), { id: r.id, name: r.name }]);
   return out;
 }

@@ -10,6 +10,7 @@ import type { ActionStatus } from '../../db/schema.js';
 import type { MeetingRef } from '../domain/board-cycle.js';
 import type { ActionState, BoardState, PersonState, PlanningState } from '../domain/planning-state.js';
 import { cachedStatement, type Db } from './database.js';
+import { listKpiRecords } from './kpis-repository.js';
 import { getPartnership } from './partnership-repository.js';
 
 /** Shared by every action without flags or supporting roles (most of them); frozen, so nobody can change them for all. */
@@ -244,5 +245,6 @@ function readPlanningState(db: Db): PlanningState {
     actions,
     people,
     holders,
+    kpis: listKpiRecords(db).map((k) => ({ series: k.series, boardId: k.boardId, ownerRoleId: k.ownerRoleId })),
   };
 }

@@ -98,12 +98,16 @@ describe('a whole SEND Partnership Board cycle of the demo plan (meeting Wed 4 D
     expect(window.map((s) => s.to)).not.toContain('marcus.dummyfield@example.org');
   });
 
-  it('reminds on Mon 25 Nov only the owners still missing an update (not Leah, who reported on Fri 22 Nov)', () => {
+  it('reminds on Mon 25 Nov only the owners still missing an update (Leah, who reported on Fri 22 Nov, only for her KPI)', () => {
     const window = sent.filter((s) => s.key.startsWith(`nudge:${ids.spb}:`) && s.key.endsWith(':window'));
     const reminders = sent.filter((s) => s.key.startsWith(`nudge:${ids.spb}:`) && s.key.endsWith(':reminder'));
     expect(new Set(reminders.map((s) => s.at))).toEqual(new Set(['2024-11-25 09:00']));
-    expect(reminders.map((s) => s.to).sort()).toEqual(window.map((s) => s.to).filter((to) => to !== PEOPLE.leah).sort());
+    expect(reminders.map((s) => s.to).sort()).toEqual(window.map((s) => s.to).sort());
     expect(reminders.every((s) => s.kind === 'reminder')).toBe(true);
+    // Her actions are reported; the ND waiting list (her KPI) still has no reading for September.
+    const leah = reminders.find((s) => s.to === PEOPLE.leah);
+    expect(leah?.refs).toEqual([]);
+    expect(leah?.summary).toBe('Reminder: SEND Partnership Board on Wed 4 Dec: 1 KPI reading is missing still, needed by Wed 27 Nov');
   });
 
   it('sends the chair’s digest at the papers deadline (Wed 27 Nov) to the DCS and the board channel', () => {
@@ -115,7 +119,6 @@ describe('a whole SEND Partnership Board cycle of the demo plan (meeting Wed 4 D
   });
 
   it('sends exactly the expected messages on the expected days, each once, on weekday mornings', () => {
-    const window = (p: string) => `nudge:${ids.spb}:${ids[p] ?? personId(db, p)}:window`;
     const spbOwners = sent.filter((s) => s.key.startsWith(`nudge:${ids.spb}:`) && s.key.endsWith(':window')).map((s) => s.key);
     const weekly = (w: string) => [`weekly:${w}:channel`, `weekly:${w}:${ids.admin}`, `weekly:${w}:${ids.admin2}`];
     expect(byDay(sent)).toEqual({
@@ -126,7 +129,8 @@ describe('a whole SEND Partnership Board cycle of the demo plan (meeting Wed 4 D
       '2024-11-19': [`overdue:${ids.leah}:2024-11-19`, `overdue:${ids.priya}:2024-11-19`, `overdue:${ids.rahul}:2024-11-19`],
       '2024-11-20': spbOwners,
       '2024-11-22': [`overdue:${ids.nadia}:2024-11-22`],
-      '2024-11-25': [...spbOwners.filter((k) => k !== window(PEOPLE.leah)).map((k) => k.replace(':window', ':reminder')), ...weekly('2024-W48')],
+      // Everyone nudged is reminded: Leah for her KPI reading only (her actions were reported on 22 Nov).
+      '2024-11-25': [...spbOwners.map((k) => k.replace(':window', ':reminder')), ...weekly('2024-W48')],
       // Leah reported on 22 Nov, so ND-4.1 is not chased on 26 Nov (but is again on 3 Dec).
       '2024-11-26': [`overdue:${ids.priya}:2024-11-26`, `overdue:${ids.rahul}:2024-11-26`],
       '2024-11-27': [`nudge:${ids.hwb}:${ids.rahul}:window`, `digest:${ids.spb}:chair:${ids.dcs}`, `digest:${ids.spb}:channel`],

@@ -1,8 +1,9 @@
 // The messages tied to one board meeting: the update-window nudge and the reminder to each owner, and
 // the chair's digest at the papers deadline. Planned only while the meeting is still ahead.
-import type { ActionLine, Reply } from '../../render/reply.js';
+import type { ActionLine, KpiLine, Reply } from '../../render/reply.js';
 import { type MeetingRef, needsUpdate } from '../board-cycle.js';
-import type { ActionState, BoardState } from '../planning-state.js';
+import type { ActionState, BoardState, KpiState } from '../planning-state.js';
+import { missingKpiLines, kpisByOwner } from './kpi-nudges.js';
 import { londonDateOf, meetingMilestones, officeOpensUtc } from './calendar-memo.js';
 import { meetingNudgeReply, onBehalfOf, reportDetail, toActionLine } from './messages.js';
 import type { MeetingMessage, PlanContext } from './plan-context.js';
@@ -53,10 +54,12 @@ export function planBoardMeetings(
   board: BoardState,
   actions: readonly ActionState[],
   buildDigestReply: DigestReplyBuilder,
+  kpis: readonly KpiState[] = [],
 ): PlannedNotification[] {
-  if (actions.length === 0) return []; // nothing in scope: no nudges, and a digest would be empty
+  if (actions.length === 0 && kpis.length === 0) return []; // nothing in scope: no nudges, and a digest would be empty
   const out: PlannedNotification[] = [];
   let byOwner: Map<number, ActionState[]> | undefined;
+  let kpiOwners: Map<number, KpiState[]> | undefined;
   const meetings = board.meetings;
   for (let i = firstUpcoming(meetings, ctx.now); i < meetings.length; i += 1) {
     const meeting = meetings[i] as MeetingRef;
@@ -77,8 +80,10 @@ export function planBoardMeetings(
       followingDate: following ? londonDateOf(following.startsAt) : null,
     };
     byOwner ??= openActionsByOwner(actions, ctx.state.holders);
-    const windowNow = windowAt <= ctx.now ? planOwnerNudges(ctx, frame, byOwner, 'window', windowAt, out) : new Set<number>();
-    if (reminderAt <= ctx.now) planOwnerNudges(ctx, frame, byOwner, 'reminder', reminderAt, out, windowNow);
+    kpiOwners ??= kpisByOwner(kpis, ctx.state.holders);
+    const windowNow =
+      windowAt <= ctx.now ? planOwnerNudges(ctx, frame, byOwner, 'window', windowAt, out, { owners: kpiOwners, day: m.updateWindowOpens }) : new Set<number>();
+    if (reminderAt <= ctx.now) planOwnerNudges(ctx, frame, byOwner, 'reminder', reminderAt, out, { owners: kpiOwners, day: m.reminderOn }, windowNow);
     if (papersAt <= ctx.now) planChairDigest(ctx, frame, papersAt, buildDigestReply, out);
   }
   return out;
@@ -97,11 +102,18 @@ function planOwnerNudges(
   stage: 'window' | 'reminder',
   plannedAt: string,
   out: PlannedNotification[],
+  kpis: { owners: ReadonlyMap<number, KpiState[]>; day: string },
   windowPlannedNow: ReadonlySet<number> = new Set(),
 ): Set<number> {
   const notBefore = nextOfficeMomentUtc(plannedAt, ctx.hours);
   const plannedFor = new Set<number>();
-  for (const [personId, owned] of byOwner) {
+  // KPI readings missing for the period due on the day of this nudge, by owner: listed in the same
+  // single message as their actions (someone with only KPIs to report gets a message too).
+  const missingKpis = missingKpiLines(kpis.owners, kpis.day);
+  const recipients = new Set([...byOwner.keys(), ...missingKpis.keys()]);
+  for (const personId of recipients) {
+    const owned = byOwner.get(personId) ?? [];
+    const kpiLines: KpiLine[] = missingKpis.get(personId) ?? [];
     const key = `nudge:${f.meeting.id}:${personId}:${stage}`;
     if (ctx.skip(key)) {
       recordMeetingMessage(ctx, personId, { key });
@@ -123,14 +135,14 @@ function planOwnerNudges(
       listed.push(action);
       lines.push(toActionLine(action, ctx.today, reportDetail(action, needs)));
     }
-    if (listed.length === 0) continue; // owners with nothing to report on get nothing
+    if (listed.length === 0 && kpiLines.length === 0) continue; // owners with nothing to report on get nothing
     const to = addressPerson(ctx.people.get(personId), ctx.people, ctx.sendDay, ctx.hours, {
       notBefore,
       expiresAt: f.meeting.startsAt,
       allowDelegate: true,
     });
     if (!to) continue;
-    const base = meetingNudgeReply({ stage, boardName: f.board.name, meetingDate: f.meetingDate, papersDeadline: f.papersDeadline, lines, needCount });
+    const base = meetingNudgeReply({ stage, boardName: f.board.name, meetingDate: f.meetingDate, papersDeadline: f.papersDeadline, lines, needCount, kpis: kpiLines });
     const refs = listed.map((a) => a.ref);
     plannedFor.add(personId);
     recordMeetingMessage(ctx, personId, { key, planned: { refs, notBefore: to.notBefore } });

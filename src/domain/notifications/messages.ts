@@ -1,7 +1,7 @@
 // The words of every scheduled message, as pure functions returning a neutral Reply. Brief and
 // plain-spoken, and always from "sendbot": the bot never writes as if it were a person.
 import { formatDate, plural, shortTitle } from '../../render/format.js';
-import { type ActionLine, fields, heading, list, type Reply, reply, text } from '../../render/reply.js';
+import { type ActionLine, fields, heading, type KpiLine, list, type Reply, type ReplyBlock, reply, text } from '../../render/reply.js';
 import type { ActionState, PersonState } from '../planning-state.js';
 import { dateLabel, londonDateOf, meetingLabel, shortDay, workingDaysOverdue } from './calendar-memo.js';
 
@@ -83,23 +83,39 @@ export interface MeetingNudgeText {
   lines: ActionLine[];
   /** How many of the lines still need an update for this meeting. */
   needCount: number;
+  /** The person's KPIs missing a reading for the period due. */
+  kpis?: KpiLine[];
+}
+
+/** How to record the missing readings, with the first one as the example. */
+export function kpiHint(kpis: KpiLine[]): string {
+  const example = kpis.find((k) => k.recordExample)?.recordExample;
+  return `Record a reading with /send kpi <code> <value> [for <period>] [note]${example ? `, e.g. ${example}` : ''}.`;
 }
 
 export function meetingNudgeReply(n: MeetingNudgeText): Reply {
   const meeting = `${n.boardName} on ${shortDay(n.meetingDate)}`;
   const by = shortDay(n.papersDeadline);
   const verb = n.needCount === 1 ? 'needs' : 'need';
-  const summary =
-    n.stage === 'reminder'
-      ? `Reminder: ${meeting}: ${n.needCount} of your actions still ${verb} an update by ${by}`
-      : n.needCount > 0
-        ? `${meeting}: ${n.needCount} of your actions ${verb} an update by ${by}`
-        : `${meeting}: please check ${plural(n.lines.length, 'action')} (overdue or due soon) before ${by}`;
-  return reply(n.stage === 'reminder' ? 'warning' : 'info', summary, [
-    { type: 'actions', heading: 'Your actions for this meeting', items: n.lines },
-    text(UPDATE_HINT),
-    text(`The board papers are prepared on ${by}; updates given after that may miss them.`, true),
-  ]);
+  const kpis = n.kpis ?? [];
+  const missing = kpis.length === 1 ? '1 KPI reading is missing' : `${kpis.length} KPI readings are missing`;
+  let summary: string;
+  if (n.lines.length === 0) {
+    summary = n.stage === 'reminder' ? `Reminder: ${meeting}: ${missing} still, needed by ${by}` : `${meeting}: ${missing}, needed by ${by}`;
+  } else {
+    summary =
+      n.stage === 'reminder'
+        ? `Reminder: ${meeting}: ${n.needCount} of your actions still ${verb} an update by ${by}`
+        : n.needCount > 0
+          ? `${meeting}: ${n.needCount} of your actions ${verb} an update by ${by}`
+          : `${meeting}: please check ${plural(n.lines.length, 'action')} (overdue or due soon) before ${by}`;
+    if (kpis.length > 0) summary += `; ${missing}`;
+  }
+  const blocks: ReplyBlock[] = [];
+  if (n.lines.length > 0) blocks.push({ type: 'actions', heading: 'Your actions for this meeting', items: n.lines }, text(UPDATE_HINT));
+  if (kpis.length > 0) blocks.push({ type: 'kpis', heading: 'Your KPIs missing a reading', items: kpis }, text(kpiHint(kpis)));
+  blocks.push(text(`The board papers are prepared on ${by}; updates given after that may miss them.`, true));
+  return reply(n.stage === 'reminder' ? 'warning' : 'info', summary, blocks);
 }
 
 export function overdueReply(lines: ActionLine[]): Reply {
