@@ -4,6 +4,7 @@
 // dates in Europe/London (`2024-12-04`). Lists are always complete here: shortening for a chair is
 // the renderer's job (see src/render/digest-reply.ts).
 import type { ActionStatus } from '../../db/schema.js';
+import type { KpiAssessment, KpiDirection, KpiFrequency, KpiPosition, KpiTrajectoryPoint, KpiUnit } from './kpi-types.js';
 
 export const DIGEST_SCHEMA_VERSION = 1;
 
@@ -121,6 +122,39 @@ export interface DigestNoDate {
   reasons: string[];
 }
 
+/** A KPI as the digest shows it: where it stands against its trajectory on the digest's day. */
+export interface DigestKpi {
+  code: string;
+  name: string;
+  unit: KpiUnit;
+  direction: KpiDirection;
+  frequency: KpiFrequency;
+  workstreamNumber: number | null;
+  /** The owner role and who holds it now (empty: nobody does). */
+  owner: string | null;
+  ownerHolders: string[];
+  /** on_track, off_track, or no_reading (no figure for the period due); see src/domain/kpi-assessment.ts. */
+  position: KpiPosition;
+  latest: { value: number; periodLabel: string; periodEnd: string; recordedAt: string; recordedBy: string | null; isSample: boolean } | null;
+  /** What the trajectory expects at the latest reading's period end (rounded as shown). */
+  expected: number | null;
+  /** The period whose figure is due by the digest's day. */
+  duePeriod: KpiAssessment['duePeriod'];
+  basis: KpiAssessment['basis'];
+  nextTarget: KpiTrajectoryPoint | null;
+  baseline: { value: number | null; text: string | null; asOf: string | null };
+  trajectory: KpiTrajectoryPoint[];
+  /** The latest reading of each period, oldest first: the chart. */
+  readings: { periodLabel: string; periodEnd: string; value: number; isSample: boolean }[];
+}
+
+export interface DigestKpiCounts {
+  total: number;
+  onTrack: number;
+  offTrack: number;
+  noReading: number;
+}
+
 export interface PlanDigest {
   id: number;
   code: string;
@@ -140,6 +174,8 @@ export interface PlanDigest {
   movedDates: DigestMovedDate[];
   exceptions: DigestException[];
   noDate: DigestNoDate[];
+  /** The plan's KPIs reporting to the board, in plan order. */
+  kpis: DigestKpi[];
 }
 
 export interface DigestTotals {
@@ -153,6 +189,7 @@ export interface DigestTotals {
   movedDates: number;
   exceptions: number;
   noDate: number;
+  kpis: DigestKpiCounts;
 }
 
 export interface BoardDigest {

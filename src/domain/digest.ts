@@ -13,6 +13,7 @@ import {
   type RagCounts,
 } from './digest-model.js';
 import { ActionDescriber, addRag, countStatus, digestMeeting, digestUpdate, emptyRag, londonDate, ragDifference } from './digest-parts.js';
+import { addBoardKpis, countKpis } from './digest-kpis.js';
 import { type ActionState, type BoardState, boardActions, type PlanningState } from './planning-state.js';
 
 export { buildWeeklyDigest, weeklyWindowStart } from './weekly-digest.js';
@@ -144,13 +145,14 @@ export function buildBoardDigest(
     });
   }
 
-  const planList = [...plans.values()].map(({ digest, before }) => {
+  const actionPlans = [...plans.values()].map(({ digest, before }) => {
     if (digest.ragChange) digest.ragChange = ragDifference(digest.rag, before);
     // Stable sorts: ties keep plan order.
     digest.overdue.sort((x, y) => (y.daysOverdue ?? 0) - (x.daysOverdue ?? 0));
     digest.movedDates.sort((x, y) => y.moves.length - x.moves.length);
     return digest;
   });
+  const planList = addBoardKpis(actionPlans, state, boardId, today, (roleId) => describer.holderNames(roleId), tracksChange);
 
   const chairPeople = describer.holderNames(board.chairRoleId);
   return {
@@ -193,6 +195,7 @@ function emptyPlan(a: ActionState, tracksChange: boolean): PlanDigest {
     movedDates: [],
     exceptions: [],
     noDate: [],
+    kpis: [],
   };
 }
 
@@ -238,6 +241,7 @@ function totalsOf(plans: PlanDigest[], tracksChange: boolean): DigestTotals {
     movedDates: 0,
     exceptions: 0,
     noDate: 0,
+    kpis: countKpis(plans),
   };
   for (const p of plans) {
     addRag(rag, p.rag);

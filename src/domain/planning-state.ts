@@ -64,6 +64,7 @@ export interface PersonState {
 /** A KPI as the planner and the digest need it: its series, the board it reports to and its owner role. */
 export interface KpiState {
   series: KpiSeries;
+  planId: number;
   /** The workstream's board, else the plan's. */
   boardId: number | null;
   /** The KPI's owner role, else its workstream's accountable lead: its holders are nudged for readings. */

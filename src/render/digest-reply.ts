@@ -12,6 +12,7 @@ import type {
   WeeklyDigest,
 } from '../domain/digest-model.js';
 import { STATUS_SHORT } from '../domain/status.js';
+import { kpiTotalsBlocks, planKpiBlocks } from './digest-kpis.js';
 import { formatDate, formatInstant, formatShortInstant, plural, shortTitle } from './format.js';
 import { type ActionLine, fields, heading, list, type Reply, type ReplyBlock, reply, text } from './reply.js';
 
@@ -60,6 +61,7 @@ export function digestToReply(digest: BoardDigest, opts: DigestReplyOptions = {}
     ragFields(t.rag, t.ragChange),
   ];
   if (t.ragChange) blocks.push(text('Figures in brackets: change since the previous meeting.', true));
+  blocks.push(...kpiTotalsBlocks(digest));
   for (const plan of digest.plans) blocks.push(...planBlocks(plan, digest, limits));
   return reply('info', summary, blocks);
 }
@@ -89,6 +91,7 @@ function signed(n: number): string {
 function planBlocks(plan: PlanDigest, digest: BoardDigest, limits: Limits): ReplyBlock[] {
   const sinceLabel = digest.previousMeeting ? `since ${formatDate(digest.previousMeeting.date)}` : 'so far';
   const blocks: ReplyBlock[] = [heading(`${plan.code}: ${plan.title} (${plural(plan.rag.total, 'action')})`), ragFields(plan.rag, plan.ragChange)];
+  blocks.push(...planKpiBlocks(plan));
   if (plan.exceptions.length) blocks.push(...section('Exceptions', plan.exceptions, exceptionLine, limits));
   blocks.push(...updateBlocks(`Updates received ${sinceLabel}`, plan.updates, limits, 'No updates received.'));
   blocks.push(...overdueBlocks(plan, limits));

@@ -16,8 +16,18 @@ export function expectedText(series: Pick<KpiSeries, 'unit' | 'direction'>, expe
   return `${series.direction === 'higher' ? 'at least' : 'at most'} ${formatKpiValue(expected, series.unit)}`;
 }
 
+/** What a line needs of a KPI: a KpiSeries, or the digest's DigestKpi. */
+export type KpiLineSource = Pick<KpiSeries, 'code' | 'name' | 'unit' | 'direction'> & {
+  readings: { value: number; periodLabel: string; periodEnd: string; isSample?: boolean }[];
+};
+
+/** What a line needs of the verdict: a KpiAssessment, or the digest's DigestKpi. */
+export type KpiLineVerdict = Pick<KpiAssessment, 'position' | 'expected' | 'nextTarget' | 'duePeriod' | 'basis'> & {
+  latest: { value: number; periodLabel: string; isSample?: boolean } | null;
+};
+
 /** Why the verdict is what it is, when that is not obvious: no target, a missing figure, samples. */
-export function assessmentNotes(series: KpiSeries, a: KpiAssessment): string[] {
+export function assessmentNotes(series: KpiLineSource, a: KpiLineVerdict): string[] {
   const notes: string[] = [];
   if (a.position === 'no_reading') notes.push(`figure for ${a.duePeriod.label} not recorded`);
   if (a.basis === 'baseline') notes.push('no trajectory set: judged against the baseline');
@@ -29,7 +39,7 @@ export function assessmentNotes(series: KpiSeries, a: KpiAssessment): string[] {
   return notes;
 }
 
-export function toKpiLine(series: KpiSeries, a: KpiAssessment, owner?: { role: string | null; holders: string[] }): KpiLine {
+export function toKpiLine(series: KpiLineSource, a: KpiLineVerdict, owner?: { role: string | null; holders: string[] }): KpiLine {
   const latest = a.latest ? `${formatKpiValue(a.latest.value, series.unit)} for ${a.latest.periodLabel}` : null;
   const notes = assessmentNotes(series, a);
   return {

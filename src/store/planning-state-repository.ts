@@ -245,6 +245,6 @@ function readPlanningState(db: Db): PlanningState {
     actions,
     people,
     holders,
-    kpis: listKpiRecords(db).map((k) => ({ series: k.series, boardId: k.boardId, ownerRoleId: k.ownerRoleId })),
+    kpis: listKpiRecords(db).map((k) => ({ series: k.series, planId: k.planId, boardId: k.boardId, ownerRoleId: k.ownerRoleId })),
   };
 }
