@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../importers/import-errors.js';
 import { loadPlanFile } from '../importers/load-plan-file.js';
+import { formatKpiValue } from '../domain/kpi-values.js';
+import type { KpiReportRow } from '../store/kpi-import.js';
+import { importKpiSheet, type KpiSheetReport } from '../store/kpi-sheet-import.js';
 import { type ImportReport, importPlanDocument } from '../store/plan-import.js';
 import type { CliContext } from './context.js';
 import { formatTable } from './format-table.js';
@@ -8,13 +11,19 @@ import { formatTable } from './format-table.js';
 export function registerImportCommand(program: Command, context: () => CliContext): void {
   program
     .command('import')
-    .description('import an improvement plan from YAML, CSV or XLSX (re-importing updates in place)')
-    .argument('<file>', 'plan file: .yaml/.yml (whole structure), .csv or .xlsx (one row per action)')
+    .description('import an improvement plan from YAML, CSV or XLSX, or a KPI sheet (re-importing updates in place)')
+    .argument('<file>', 'plan file: .yaml/.yml (whole structure), .csv or .xlsx (one row per action, or one row per KPI)')
     .option('--dry-run', 'check and report without writing anything')
     .option('--json', 'print the report as JSON (one object per action)')
     .action(async (file: string, opts: { dryRun?: boolean; json?: boolean }) => {
       const ctx = context();
       const loaded = await loadPlanFile(file);
+      if (loaded.kpiSheet) {
+        const kpiReport = importKpiSheet(ctx.db, loaded.kpiSheet, { now: ctx.clock.now(), dryRun: opts.dryRun, actorLabel: 'cli' });
+        if (opts.json) ctx.printJson(kpiReport.kpis.map(kpiJsonRow));
+        else ctx.print(formatKpiSheetReport(kpiReport));
+        return;
+      }
       const report = importPlanDocument(ctx.db, loaded.document, {
         now: ctx.clock.now(),
         dryRun: opts.dryRun,
@@ -89,6 +98,38 @@ export function formatImportReport(report: ImportReport): string {
     lines.push(report.dryRun ? 'Owners (would change):' : 'Owners:');
     for (const o of report.owners) lines.push(`  ${o}`);
   }
+  if (report.kpis.length > 0) lines.push(kpiSummaryLine(report.summary.kpis, report.summary.kpiReadings.created));
+  for (const w of report.warnings) lines.push(`Note: ${w}`);
+  return lines.join('\n');
+}
+
+function kpiJsonRow(k: KpiReportRow) {
+  const { line: _line, ...row } = k;
+  return row;
+}
+
+function kpiSummaryLine(k: KpiSheetReport['summary']['kpis'], readings: number): string {
+  return `KPIs: ${k.created} new, ${k.updated} updated, ${k.unchanged} unchanged, ${k.removed} removed. KPI readings from the file: ${readings} added.`;
+}
+
+export function formatKpiSheetReport(report: KpiSheetReport): string {
+  const table = formatTable(
+    ['code', 'owner', 'unit', 'better', 'reported', 'baseline', 'trajectory', 'flags', 'change'],
+    report.kpis.map((k) => [
+      k.code,
+      k.owner,
+      k.unit,
+      k.direction,
+      k.frequency,
+      k.baseline_value !== null ? `${formatKpiValue(k.baseline_value, k.unit)}${k.baseline_as_of ? ` at ${k.baseline_as_of}` : ''}` : (k.baseline ?? ''),
+      k.trajectory.join('; '),
+      k.flags.join(', '),
+      k.change,
+    ]),
+    40,
+  );
+  const lines = [table, '', `${report.dryRun ? 'Dry run — nothing written. ' : ''}${kpiSummaryLine(report.summary.kpis, report.summary.readings.created)}`];
+  if (report.summary.roles.created > 0) lines.push(`Roles: ${report.summary.roles.created} new.`);
   for (const w of report.warnings) lines.push(`Note: ${w}`);
   return lines.join('\n');
 }

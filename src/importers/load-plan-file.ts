@@ -5,7 +5,8 @@ import { ImportError, type ImportProblem } from './import-errors.js';
 import { type PlanDocument, planDocumentSchema } from './plan-document.js';
 import { describePath, plainErrorMap } from './plain-issues.js';
 import { parseCsvRows } from './read-csv.js';
-import { readPlanTable } from './read-plan-table.js';
+import { isKpiTable, type KpiSheet, readKpiTable } from './read-kpi-table.js';
+import { headersOf, readPlanTable } from './read-plan-table.js';
 import { parseXlsxRows } from './read-xlsx.js';
 import { readYaml } from './read-yaml.js';
 
@@ -17,6 +18,8 @@ export interface LoadedPlan {
   notices: ImportProblem[];
   /** Report flags by source row (table files: 'lead-inherited'). */
   rowFlags: Map<number, string[]>;
+  /** Set (and `document` empty) when the table is a KPI sheet: import it with importKpiSheet. */
+  kpiSheet?: KpiSheet;
 }
 
 export const PLAN_FILE_KINDS = '.yaml, .yml, .csv or .xlsx';
@@ -47,6 +50,14 @@ export async function loadPlanFile(path: string): Promise<LoadedPlan> {
 }
 
 function fromTable(rows: Parameters<typeof readPlanTable>[0], file: string): LoadedPlan {
+  // A KPI sheet (one row per KPI) is told apart by its headers: see read-kpi-table.ts.
+  if (isKpiTable(headersOf(rows))) {
+    const { sheet, problems } = readKpiTable(rows, { file });
+    // Row problems are listed with the importer's (unknown plans, workstreams…); a sheet whose
+    // columns cannot be used stops here.
+    if (problems.length > 0 && sheet.rows.length === 0) throw new ImportError(problems);
+    return { document: planDocumentSchema.parse({}), file, kpiSheet: sheet, notices: [], rowFlags: new Map() };
+  }
   const { document, problems, notices, rowFlags } = readPlanTable(rows, { file });
   if (problems.length > 0) throw new ImportError(problems);
   const parsed = planDocumentSchema.safeParse(document, { error: plainErrorMap });
