@@ -35,7 +35,7 @@ function readOptions(argv: string[]): StartOptions {
 
 async function runLocalMode(db: Db, clock: Clock, config: Config, options: StartOptions): Promise<number> {
   if (config.demoData === 'auto' && (await loadDemoIfEmpty(db, clock.now()))) {
-    process.stderr.write('Loaded the demo plan (Southampton 2024, with fictional people and a sample meeting calendar).\n');
+    process.stderr.write('Loaded the demo plan (Southampton 2024, with fictional people, a sample meeting calendar and sample KPI readings).\n');
   }
   const caller = options.as ? findPersonByEmail(db, options.as) : (listAdmins(db)[0] ?? listPeople(db)[0]);
   if (!caller) {
