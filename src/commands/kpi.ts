@@ -56,7 +56,15 @@ export const kpiCommand = defineCommand({
     if (input.words.length === 0) return listMyKpis(ctx);
     const { record, consumed } = findKpiOrExplain(ctx.db, input.words);
     const rest = input.words.slice(consumed);
-    if (rest.length === 0) return showKpi(ctx, record);
+    if (rest.length === 0 || (rest.length === 1 && /^(show|history|status|trend)$/i.test(rest[0] as string))) return showKpi(ctx, record);
+    if (/^(for|as)$/i.test(rest[0] as string)) {
+      const s = record.series;
+      // Their own figure, moved to the front, when they gave one.
+      const at = rest.findIndex((w, i) => i > 0 && readWrittenValue([w]) !== undefined && !/\//.test(w));
+      const value = at > 0 ? (rest[at] as string) : exampleValue(s.unit);
+      const others = at > 0 ? rest.filter((_, i) => i !== at) : rest;
+      throw new UserError(`Put the value before the period: /send kpi ${s.code} ${value} ${others.join(' ')}`, 'Nothing was saved.');
+    }
     return recordReading(ctx, record, rest);
   },
 });

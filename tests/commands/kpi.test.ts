@@ -140,6 +140,7 @@ describe('/send kpi refuses bad input clearly and stores nothing', () => {
     [LEAH, 'kpi ND-MEDS -4 weeks', 'a waiting time cannot be negative'],
     [ZARA, 'kpi HCP-HR1 sixty-three', '"sixty-three" is not a number. HCP-HR1 is a percentage.'],
     [ZARA, 'kpi HCP-HR1 63%% good', '"63%%" is not a number'],
+    [ZARA, 'kpi HCP-HR1 for Q2 24/25 63%', 'Put the value before the period: /send kpi HCP-HR1 63% for Q2 24/25'],
     [ZARA, 'kpi HCP-HR3 63%', 'There is no KPI "HCP-HR3".'],
     [ZARA, 'kpi HCP-HR1 63% for sometime', 'I couldn\'t read "sometime" as a period.'],
     [ZARA, 'kpi HCP-HR1 63% for Q3 24/25', 'Q3 2024/25 has not ended yet, so its figure can\'t be recorded.'],
@@ -178,6 +179,11 @@ describe('/send kpi <code> shows the series', () => {
     ]) {
       expect(t).toContain(line);
     }
+  });
+
+  it('"history" and "show" after the code show it too', () => {
+    expect(ask(db, ZARA, 'kpi HCP-HR1 history', NOW).summary).toBe(ask(db, ZARA, 'kpi HCP-HR1', NOW).summary);
+    expect(ask(db, ZARA, 'kpi hr1 show', NOW).tone).toBe('info');
   });
 
   it('says when the figure for the period due is missing, and what it is judged against without a trajectory', () => {
