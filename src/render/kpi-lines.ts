@@ -8,7 +8,9 @@ import type { KpiLine } from './reply.js';
 
 /** "65% by March 25", "85% in 2025/26". */
 export function targetText(series: Pick<KpiSeries, 'unit'>, t: KpiTrajectoryPoint): string {
-  return `${formatKpiValue(t.target, series.unit)} ${t.start ? 'in' : 'by'} ${t.byText}`;
+  // A target that is not a number (from an old import) is shown as the plan wrote it.
+  const target = Number.isFinite(t.target) ? formatKpiValue(t.target, series.unit) : t.targetText;
+  return `${target} ${t.start ? 'in' : 'by'} ${t.byText}`;
 }
 
 /** "at least 63.5%" (higher is better) or "at most 16.8" (lower is better). */
