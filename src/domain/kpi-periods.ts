@@ -15,7 +15,6 @@
 //   for snapshot counts such as a waiting list); a period still running is refused, not guessed.
 //
 // Pure: dates are ISO calendar dates (Europe/London); no clock, no I/O.
-import { DateTime } from 'luxon';
 import type { SchoolTerm } from './deadline-types.js';
 import { readDeadline } from './deadlines.js';
 import type { KpiFrequency } from './kpi-types.js';
@@ -34,8 +33,31 @@ export const KPI_FREQUENCIES: readonly KpiFrequency[] = ['monthly', 'quarterly',
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-const day = (iso: string): DateTime => DateTime.fromISO(iso, { zone: 'utc' });
-const isoOf = (d: DateTime): string => d.toISODate() as string;
+// Plain calendar arithmetic on ISO dates: periods are worked out for every KPI on every tick and
+// digest, so no date library objects here.
+interface Ymd {
+  y: number;
+  m: number;
+  d: number;
+}
+const ymd = (iso: string): Ymd => ({ y: Number(iso.slice(0, 4)), m: Number(iso.slice(5, 7)), d: Number(iso.slice(8, 10)) });
+const pad = (n: number): string => String(n).padStart(2, '0');
+const isoOf = (y: number, m: number, d: number): string => `${String(y).padStart(4, '0')}-${pad(m)}-${pad(d)}`;
+/** Days in month `m` (1–12) of `y`. */
+const daysIn = (y: number, m: number): number => new Date(Date.UTC(y, m, 0)).getUTCDate();
+/** The month `n` months after (y, m), as [year, month]. */
+function addMonths(y: number, m: number, n: number): [number, number] {
+  const index = y * 12 + (m - 1) + n;
+  return [Math.floor(index / 12), (index % 12) + 1];
+}
+const monthEnd = (y: number, m: number): string => isoOf(y, m, daysIn(y, m));
+/** The day before an ISO date. */
+function dayBefore(iso: string): string {
+  const { y, m, d } = ymd(iso);
+  if (d > 1) return isoOf(y, m, d - 1);
+  const [py, pm] = addMonths(y, m, -1);
+  return monthEnd(py, pm);
+}
 
 /** "2024/25" for the financial year starting April 2024. */
 export function financialYearLabel(startYear: number): string {
@@ -43,14 +65,14 @@ export function financialYearLabel(startYear: number): string {
 }
 
 export function monthPeriod(year: number, month: number): KpiPeriod {
-  const start = DateTime.utc(year, month, 1);
-  return { label: `${MONTH_NAMES[month - 1]} ${year}`, start: isoOf(start), end: isoOf(start.endOf('month')) };
+  return { label: `${MONTH_NAMES[month - 1]} ${year}`, start: isoOf(year, month, 1), end: monthEnd(year, month) };
 }
 
 /** Financial quarter `q` (1–4) of the year starting in April `fyStart`. */
 export function quarterPeriod(fyStart: number, q: number): KpiPeriod {
-  const start = DateTime.utc(fyStart, 4, 1).plus({ months: (q - 1) * 3 });
-  return { label: `Q${q} ${financialYearLabel(fyStart)}`, start: isoOf(start), end: isoOf(start.plus({ months: 2 }).endOf('month')) };
+  const [sy, sm] = addMonths(fyStart, 4, (q - 1) * 3);
+  const [ey, em] = addMonths(sy, sm, 2);
+  return { label: `Q${q} ${financialYearLabel(fyStart)}`, start: isoOf(sy, sm, 1), end: monthEnd(ey, em) };
 }
 
 export function financialYearPeriod(fyStart: number): KpiPeriod {
@@ -58,20 +80,19 @@ export function financialYearPeriod(fyStart: number): KpiPeriod {
 }
 
 /** The financial year (by its starting year) a date falls in. */
-function financialYearOf(d: DateTime): number {
-  return d.month >= 4 ? d.year : d.year - 1;
+function financialYearOf(d: Ymd): number {
+  return d.m >= 4 ? d.y : d.y - 1;
 }
 
 /** The period of `frequency` that contains `iso`. */
 export function periodContaining(frequency: KpiFrequency, iso: string): KpiPeriod {
-  const d = day(iso);
+  const d = ymd(iso);
   switch (frequency) {
     case 'monthly':
-      return monthPeriod(d.year, d.month);
+      return monthPeriod(d.y, d.m);
     case 'quarterly': {
-      const fy = financialYearOf(d);
-      const monthsIn = (d.month - 4 + 12) % 12;
-      return quarterPeriod(fy, Math.floor(monthsIn / 3) + 1);
+      const monthsIn = (d.m - 4 + 12) % 12;
+      return quarterPeriod(financialYearOf(d), Math.floor(monthsIn / 3) + 1);
     }
     case 'annual':
       return financialYearPeriod(financialYearOf(d));
@@ -80,7 +101,7 @@ export function periodContaining(frequency: KpiFrequency, iso: string): KpiPerio
 
 /** The period of `frequency` just before `period` (which need not be one of that frequency). */
 export function periodBefore(frequency: KpiFrequency, period: Pick<KpiPeriod, 'start' | 'end'>): KpiPeriod {
-  return periodContaining(frequency, isoOf(day(period.start ?? period.end).minus({ days: 1 })));
+  return periodContaining(frequency, dayBefore(period.start ?? period.end));
 }
 
 /** The latest period that has ended before `today` (today is still part of its own period). */
@@ -90,7 +111,9 @@ export function latestCompletePeriod(frequency: KpiFrequency, today: string): Kp
 
 /** The day a period's figure is due: the last day of the month after the period ends. */
 export function readingDueBy(period: Pick<KpiPeriod, 'end'>): string {
-  return isoOf(day(period.end).plus({ months: 1 }).endOf('month'));
+  const { y, m } = ymd(period.end);
+  const [ny, nm] = addMonths(y, m, 1);
+  return monthEnd(ny, nm);
 }
 
 /** The latest period whose figure was due before `today`: the one a reading is missing for. */
@@ -103,20 +126,20 @@ export function duePeriod(frequency: KpiFrequency, today: string): KpiPeriod {
 /** The canonical label when a span is exactly a month, a financial quarter or a financial year. */
 export function canonicalLabel(start: string | null, end: string): string | null {
   if (start === null) return null;
-  const s = day(start);
-  const e = day(end);
-  if (s.day !== 1 || !e.hasSame(e.endOf('month'), 'day')) return null;
-  const months = (e.year - s.year) * 12 + e.month - s.month + 1;
-  if (months === 1) return monthPeriod(s.year, s.month).label;
-  if (months === 3 && (s.month - 4 + 12) % 3 === 0) return periodContaining('quarterly', start).label;
-  if (months === 12 && s.month === 4) return financialYearLabel(s.year);
+  const s = ymd(start);
+  const e = ymd(end);
+  if (s.d !== 1 || e.d !== daysIn(e.y, e.m)) return null;
+  const months = (e.y - s.y) * 12 + e.m - s.m + 1;
+  if (months === 1) return monthPeriod(s.y, s.m).label;
+  if (months === 3 && (s.m - 4 + 12) % 3 === 0) return periodContaining('quarterly', start).label;
+  if (months === 12 && s.m === 4) return financialYearLabel(s.y);
   return null;
 }
 
 /** "30 Nov 2024". */
 export function dayLabel(iso: string): string {
-  const d = day(iso);
-  return `${d.day} ${SHORT_MONTHS[d.month - 1]} ${d.year}`;
+  const d = ymd(iso);
+  return `${d.d} ${SHORT_MONTHS[d.m - 1]} ${d.y}`;
 }
 
 export type PeriodReading =
@@ -164,8 +187,8 @@ function readWords(words: string, today: string, opts: { frequency?: KpiFrequenc
     const yearText = month[2];
     if (yearText) return monthPeriod(yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText), m);
     // No year: the latest such month that has started.
-    const t = day(today);
-    return monthPeriod(m <= t.month ? t.year : t.year - 1, m);
+    const t = ymd(today);
+    return monthPeriod(m <= t.m ? t.y : t.y - 1, m);
   }
   const deadline = readDeadline(words, { reference: today, ...(opts.terms ? { terms: opts.terms } : {}) });
   if (deadline.due === null || deadline.flags.some((f) => NOT_A_PERIOD.has(f)) || deadline.milestones.length !== 1) return undefined;
