@@ -10,7 +10,6 @@ import {
   actions,
   actionSupportingRoles,
   dueDateChanges,
-  kpis,
   type MilestoneRow,
   plans,
   updates,
