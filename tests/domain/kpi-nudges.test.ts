@@ -31,6 +31,14 @@ beforeEach(async () => {
 });
 
 const plan = (now: string) => planNotifications(loadPlanningState(db), now);
+/** The reminder's planning, as the tick sees it: every window nudge went out on 20 Nov. */
+const planReminder = () => {
+  const window = (key: string) => key.startsWith(`nudge:${spb}:`) && key.endsWith(':window');
+  return planNotifications(loadPlanningState(db), REMINDER, {
+    isQueued: window,
+    queued: (key) => (window(key) ? { status: 'sent', notBefore: WINDOW, sentAt: WINDOW, refs: [] } : undefined),
+  });
+};
 const nudgeFor = (planned: PlannedNotification[], email: string, stage: 'window' | 'reminder') => {
   const key = `nudge:${spb}:${personId(db, email)}:${stage}`;
   const found = planned.filter((p) => p.key === key);
@@ -76,13 +84,13 @@ describe('pre-board nudges list the recipient’s KPIs missing a reading, in the
   it('a reading recorded before the reminder takes the KPI off it; no reminder for someone with nothing left', () => {
     say(LEAH, '2024-11-22T10:00', 'kpi ND-WAIT 1,240 for September 2024');
     say(KIM, '2024-11-22T10:00', 'kpi TR-AHC 58% for 2023/24');
-    const planned = plan(REMINDER);
+    const planned = planReminder();
     expect(kpiItems(nudgeFor(planned, LEAH, 'reminder').payload.reply)).toEqual([]);
     expect(planned.filter((p) => p.key === `nudge:${spb}:${personId(db, KIM)}:reminder`)).toEqual([]);
   });
 
   it('the reminder still lists a KPI reading that is still missing', () => {
-    const kim = nudgeFor(plan(REMINDER), KIM, 'reminder');
+    const kim = nudgeFor(planReminder(), KIM, 'reminder');
     expect(kim.kind).toBe('reminder');
     expect(kim.payload.reply.summary).toBe('Reminder: SEND Partnership Board on Wed 4 Dec: 1 KPI reading is missing still, needed by Wed 27 Nov');
   });
