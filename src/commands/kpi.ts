@@ -13,6 +13,7 @@ import { positionSentence, targetText, trajectoryText } from '../render/kpi-line
 import { sparkline } from '../render/kpi-text.js';
 import { fields, heading, list, type Reply, reply, text } from '../render/reply.js';
 import { recordAudit } from '../store/audit-repository.js';
+import { auditActor } from './audit-actor.js';
 import { loadCallerFacts } from '../store/caller-repository.js';
 import { type Db, inTransaction } from '../store/database.js';
 import { type KpiRecord, kpiReadingHistory, listKpiSeries, recordKpiReading, standingReading } from '../store/kpis-repository.js';
@@ -170,7 +171,7 @@ function recordReading(ctx: CommandContext, record: KpiRecord, words: string[]):
       rawText: ctx.rawText,
     });
     if (right === 'admin' || right === 'delegate') {
-      recordAudit(ctx.db, { at, actorPersonId: ctx.caller.id, event: `kpi_reading.by_${right}`, entity: series.code, detail: { readingId: id } });
+      recordAudit(ctx.db, { at, ...auditActor(ctx), event: `kpi_reading.by_${right}`, entity: series.code, detail: { readingId: id } });
     }
   });
 
