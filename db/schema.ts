@@ -533,3 +533,14 @@ export const conversationReferences = sqliteTable(
     index('conversation_references_teams_user').on(t.teamsUserId),
   ],
 );
+
+/**
+ * Secrets sendbot makes for itself when none is configured, e.g. the key that signs dashboard links
+ * (`dashboard`) when DASHBOARD_SECRET is not set. Same trust boundary as the data: whoever can read
+ * this file can read the plan anyway.
+ */
+export const appSecrets = sqliteTable('app_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+});

@@ -40,6 +40,13 @@ const envSchema = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   MicrosoftAppTenantId: optionalText,
   TEAMS_ALLOW_UNAUTHENTICATED: flag,
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) address, e.g. https://sendbot.example.org' })
+    .optional()
+    .transform((v) => v?.replace(/\/+$/, '')),
+  DASHBOARD_SECRET: z.string().trim().min(32, 'must be at least 32 characters (e.g. the output of: openssl rand -hex 32)').optional(),
+  DASHBOARD_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  PUBLISHED_VIEW: flag,
 });
 
 export interface Config {
@@ -52,6 +59,18 @@ export interface Config {
   demoData: 'auto' | 'never';
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
   teams?: { appId?: string; appPassword?: string; appType: string; tenantId?: string; allowUnauthenticated: boolean };
+  dashboard: DashboardConfig;
+}
+
+export interface DashboardConfig {
+  /** Base URL people reach sendbot at, for links in chat; in local mode the listening address is used. */
+  publicUrl?: string;
+  /** Signs dashboard links; when unset, a key generated and kept in the database is used. */
+  secret?: string;
+  /** How long a dashboard link works. */
+  linkDays: number;
+  /** Serve the public view of the plan (no names, no notes) at /published. */
+  publishedView: boolean;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     demoData: e.DEMO_DATA,
     slack,
     teams,
+    dashboard: { publicUrl: e.PUBLIC_URL, secret: e.DASHBOARD_SECRET, linkDays: e.DASHBOARD_LINK_DAYS, publishedView: e.PUBLISHED_VIEW },
   };
 }
 

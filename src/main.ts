@@ -2,8 +2,10 @@
 // whichever platforms are configured. With no Slack or Teams credentials it runs local mode: the demo
 // plan on an empty database and a terminal chat.
 import { parseArgs } from 'node:util';
-import { type Clock, fixedClock, systemClock } from './clock.js';
+import { type Clock, fixedClock, systemClock, toStoredInstant } from './clock.js';
+import type { DashboardLinkSettings } from './commands/types.js';
 import { type Config, ConfigError, isLocalMode, loadConfig } from './config.js';
+import { mountDashboardRoutes } from './http/dashboard-routes.js';
 import { createHttpServer, type HttpServer, PortInUseError } from './http/http-server.js';
 import type { DeliveryAdapter } from './jobs/delivery-types.js';
 import { createLogger, type Logger } from './logger.js';
@@ -17,6 +19,7 @@ import { createTeamsDelivery } from './platforms/teams/teams-delivery.js';
 import { closeDatabase, type Db, openDatabase } from './store/database.js';
 import { loadDemoIfEmpty } from './store/demo-data.js';
 import { findPersonByEmail, listAdmins, listPeople } from './store/people-repository.js';
+import { dashboardSecret } from './store/secrets-repository.js';
 
 interface StartOptions {
   as?: string;
@@ -31,6 +34,34 @@ function readOptions(argv: string[]): StartOptions {
     strict: true,
   });
   return values;
+}
+
+/** Local mode binds to loopback only: the dashboard shows names and notes, and this is one person's machine. */
+const LOCAL_HOST = '127.0.0.1';
+
+/** The key that signs dashboard links, and how long they work; `baseUrl` is where links point. */
+function dashboardLinks(db: Db, clock: Clock, config: Config, baseUrl: string | null): DashboardLinkSettings {
+  return { baseUrl, secret: dashboardSecret(db, config.dashboard.secret, toStoredInstant(clock.now())), linkDays: config.dashboard.linkDays };
+}
+
+/**
+ * Local mode also serves the dashboard (and /healthz), so `/send dashboard` gives a link that opens.
+ * A busy port is not fatal here: the chat works without it.
+ */
+async function startLocalDashboard(db: Db, clock: Clock, config: Config): Promise<{ http?: HttpServer; links?: DashboardLinkSettings }> {
+  const logger = createLogger('silent');
+  const http = createHttpServer({ db, logger });
+  const links = dashboardLinks(db, clock, config, null);
+  mountDashboardRoutes(http, { db, clock, secret: links.secret, publishedView: config.dashboard.publishedView, logger });
+  try {
+    const { url } = await http.listen(config.port, LOCAL_HOST);
+    process.stderr.write(`Dashboard served at ${url} (type /send dashboard for a link).\n`);
+    return { http, links: { ...links, baseUrl: config.dashboard.publicUrl ?? url } };
+  } catch (error) {
+    if (!(error instanceof PortInUseError)) throw error;
+    process.stderr.write(`Port ${config.port} is in use, so the dashboard is not served (set PORT to a free port to serve it). The chat works as usual.\n`);
+    return {};
+  }
 }
 
 async function runLocalMode(db: Db, clock: Clock, config: Config, options: StartOptions): Promise<number> {
@@ -56,10 +87,12 @@ async function runLocalMode(db: Db, clock: Clock, config: Config, options: Start
         logger: { info: () => {}, error: (detail, message) => process.stderr.write(`${message ?? 'scheduler'}: ${String((detail as { err?: unknown }).err ?? '')}\n`) },
       })
     : undefined;
+  const dashboard = await startLocalDashboard(db, clock, config);
   try {
-    await runConsoleChat({ db, clock, caller, input: process.stdin, output: process.stdout });
+    await runConsoleChat({ db, clock, caller, input: process.stdin, output: process.stdout, ...(dashboard.links ? { dashboard: dashboard.links } : {}) });
   } finally {
     await scheduler?.stop();
+    await dashboard.http?.close();
   }
   return 0;
 }
@@ -78,10 +111,13 @@ interface StartedPlatforms {
  */
 async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logger, http: HttpServer): Promise<StartedPlatforms> {
   const adapters: DeliveryAdapter[] = [];
+  const dashboard = dashboardLinks(db, clock, config, config.dashboard.publicUrl ?? null);
+  mountDashboardRoutes(http, { db, clock, secret: dashboard.secret, publishedView: config.dashboard.publishedView, logger });
+  if (!config.dashboard.publicUrl) logger.warn('PUBLIC_URL is not set: /send dashboard cannot make links until it is (the dashboard is still served).');
   const connectors: (() => Promise<void>)[] = [];
   const stoppers: (() => Promise<void>)[] = [];
   if (config.slack) {
-    const slack = await createSlackApp({ db, clock, config: config.slack, logger });
+    const slack = await createSlackApp({ db, clock, config: config.slack, logger, dashboard });
     adapters.push(createSlackDelivery({ client: slack.app.client, logger }));
     if (slack.mode === 'http') await slack.start(http);
     else connectors.push(() => slack.start());
@@ -89,7 +125,7 @@ async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logg
     logger.info({ mode: slack.mode }, slack.mode === 'http' ? 'Slack: HTTP mode on /slack/events' : 'Slack: Socket Mode');
   }
   if (config.teams) {
-    const teams = createTeamsBot({ db, clock, config: config.teams, logger });
+    const teams = createTeamsBot({ db, clock, config: config.teams, logger, dashboard });
     mountTeamsMessages(http, teams);
     adapters.push(createTeamsDelivery({ adapter: teams.adapter, appId: teams.appId, db, clock, logger }));
     logger.info({ auth: teams.authMode }, `Teams: POST ${TEAMS_MESSAGES_PATH}`);

@@ -2,6 +2,7 @@
 import { approveCommand, assignCommand, handoverCommand, rejectCommand } from './admin.js';
 import { awayCommand, backCommand } from './away.js';
 import { boardsCommand } from './boards.js';
+import { dashboardCommand } from './dashboard.js';
 import { digestCommand } from './digest.js';
 import { dueCommand, overdueCommand } from './due.js';
 import { helpCommand } from './help.js';
@@ -26,6 +27,7 @@ export const commands: CommandDefinition<any>[] = [
   digestCommand,
   kpiCommand,
   kpisCommand,
+  dashboardCommand,
   helpCommand,
   assignCommand,
   handoverCommand,

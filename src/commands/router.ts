@@ -10,7 +10,7 @@ import { loadCallerFacts } from '../store/caller-repository.js';
 import type { Db } from '../store/database.js';
 import type { Person } from '../store/people-repository.js';
 import { commands } from './registry.js';
-import { type CommandContext, type CommandDefinition, PermissionError, type Platform, UserError } from './types.js';
+import { type CommandContext, type CommandDefinition, type DashboardLinkSettings, PermissionError, type Platform, UserError } from './types.js';
 import { splitWords, stripSendPrefix } from './words.js';
 
 export interface CommandDeps {
@@ -18,6 +18,8 @@ export interface CommandDeps {
   clock: Clock;
   /** The caller's id on the platform for this request, for the audit log. */
   platformUserId?: string;
+  /** Passed on to commands that make dashboard links. */
+  dashboard?: DashboardLinkSettings;
 }
 
 export function findCommand(word: string): CommandDefinition | undefined {
@@ -68,7 +70,15 @@ function runDefinition(
   args: string[],
   rawArgs: string,
 ): Reply {
-  const ctx: CommandContext = { db: deps.db, clock: deps.clock, caller, platform, rawText, ...(deps.platformUserId ? { platformUserId: deps.platformUserId } : {}) };
+  const ctx: CommandContext = {
+    db: deps.db,
+    clock: deps.clock,
+    caller,
+    platform,
+    rawText,
+    ...(deps.platformUserId ? { platformUserId: deps.platformUserId } : {}),
+    ...(deps.dashboard ? { dashboard: deps.dashboard } : {}),
+  };
   try {
     checkAccess(ctx, command);
     // Each schema words its own messages; anything it left to zod's defaults ("Invalid input: expected

@@ -17,6 +17,18 @@ export interface CommandContext {
   rawText: string;
   /** The caller's id on `platform` for this request (Slack U…, Teams 29:…), recorded in the audit log. */
   platformUserId?: string;
+  /** How to make dashboard links; absent where this process cannot make them. */
+  dashboard?: DashboardLinkSettings;
+}
+
+/** What `/send dashboard` needs to make a signed link (the composition root builds it from config). */
+export interface DashboardLinkSettings {
+  /** The address people reach sendbot at (PUBLIC_URL, or the local address); null when unknown. */
+  baseUrl: string | null;
+  /** Signs the links (DASHBOARD_SECRET or the key kept in the database). */
+  secret: string;
+  /** How many days a link works. */
+  linkDays: number;
 }
 
 export interface CommandDefinition<Input = unknown> {

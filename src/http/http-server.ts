@@ -20,6 +20,8 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 export interface HttpServer {
   /** Adds a handler for `method` (GET, POST…) on an exact `path` (no query string). Later calls replace earlier ones. */
   addRoute(method: string, path: string, handler: RouteHandler): void;
+  /** Adds a handler for every path under `prefix` (e.g. `/board/`); exact routes win, then the longest prefix. */
+  addPrefixRoute(method: string, prefix: string, handler: RouteHandler): void;
   /** Starts listening; rejects with PortInUseError when another process holds the port. */
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
   /** Stops accepting connections and closes idle ones; resolves when the server has closed. */
@@ -82,12 +84,28 @@ function databaseHealth(db: Db): 'ok' | 'error' {
 export function createHttpServer({ db, logger, limits: given }: HttpServerOptions): HttpServer {
   const limits = { ...DEFAULT_HTTP_LIMITS, ...given };
   const routes = new Map<string, Map<string, RouteHandler>>();
+  const prefixRoutes = new Map<string, Map<string, RouteHandler>>();
   const log = logger.child({ component: 'http' });
 
   const addRoute = (method: string, path: string, handler: RouteHandler): void => {
     const byMethod = routes.get(path) ?? new Map<string, RouteHandler>();
     byMethod.set(method.toUpperCase(), handler);
     routes.set(path, byMethod);
+  };
+
+  const addPrefixRoute = (method: string, prefix: string, handler: RouteHandler): void => {
+    const byMethod = prefixRoutes.get(prefix) ?? new Map<string, RouteHandler>();
+    byMethod.set(method.toUpperCase(), handler);
+    prefixRoutes.set(prefix, byMethod);
+  };
+
+  /** Handlers for a path: its exact route, else the longest prefix route that contains it. */
+  const routesFor = (path: string): Map<string, RouteHandler> | undefined => {
+    const exact = routes.get(path);
+    if (exact) return exact;
+    let best: string | undefined;
+    for (const prefix of prefixRoutes.keys()) if (path.startsWith(prefix) && (!best || prefix.length > best.length)) best = prefix;
+    return best === undefined ? undefined : prefixRoutes.get(best);
   };
 
   addRoute('GET', '/healthz', (_req, res) => {
@@ -98,7 +116,7 @@ export function createHttpServer({ db, logger, limits: given }: HttpServerOption
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const method = (req.method ?? 'GET').toUpperCase();
-    const byMethod = routes.get(path);
+    const byMethod = routesFor(path);
     const handler = byMethod?.get(method) ?? (method === 'HEAD' ? byMethod?.get('GET') : undefined);
     if (!handler) {
       req.resume();
@@ -147,6 +165,7 @@ export function createHttpServer({ db, logger, limits: given }: HttpServerOption
   return {
     server,
     addRoute,
+    addPrefixRoute,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException): void => {

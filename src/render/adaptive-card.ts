@@ -5,7 +5,7 @@ import type { ActionStatus } from '../../db/schema.js';
 import { STATUS_LABELS, STATUS_SHORT } from '../domain/status.js';
 import { formatDate, plural, shortTitle } from './format.js';
 import { ownerOf, POSITION_MARK, POSITION_WORD, valueText } from './kpi-text.js';
-import type { ActionLine, KpiLine, Reply, ReplyBlock, ReplyButton, UpdateFormRequest } from './reply.js';
+import { type ActionLine, isWebLink, type KpiLine, type Reply, type ReplyBlock, type ReplyButton, type ReplyLink, type UpdateFormRequest } from './reply.js';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
@@ -89,13 +89,26 @@ export interface DateInput extends InputBase {
 }
 
 export type CardInput = ChoiceSetInput | NumberInput | TextInput | DateInput;
-export type CardElement = TextBlock | FactSet | Container | CardInput;
+export type CardElement = TextBlock | FactSet | Container | CardInput | ActionSet;
 
 export interface SubmitAction {
   type: 'Action.Submit';
   title: string;
   data: Record<string, string>;
   style?: 'default' | 'positive' | 'destructive';
+}
+
+/** Opens a web page (a dashboard link). */
+export interface OpenUrlAction {
+  type: 'Action.OpenUrl';
+  title: string;
+  url: string;
+}
+
+/** Links go in the body as an ActionSet, after the content they belong to. */
+export interface ActionSet extends ElementBase {
+  type: 'ActionSet';
+  actions: OpenUrlAction[];
 }
 
 export interface AdaptiveCard {
@@ -365,6 +378,11 @@ function renderBody(reply: Reply): CardElement[] {
     body.push(...elements);
   }
   return body;
+}
+
+function renderLinks(links: ReplyLink[]): ActionSet[] {
+  const actions = links.filter((l) => isWebLink(l.url)).map((l): OpenUrlAction => ({ type: 'Action.OpenUrl', title: plainCardText(l.label, 60), url: l.url }));
+  return actions.length ? [{ type: 'ActionSet', actions }] : [];
 }
 
 function renderButtons(buttons: ReplyButton[]): SubmitAction[] {
@@ -679,7 +697,7 @@ export function renderCards(reply: Reply, opts: RenderCardsOptions = {}): Adapti
   const form = opts.updateForm === false ? undefined : opts.updateForm || reply.form ? formFromLines(reply) : undefined;
   // A form with nothing to choose would only confuse: leave it (and keep the buttons) instead.
   const withForm = form !== undefined && form.choices.length > 0;
-  const body = renderBody(reply);
+  const body = [...renderBody(reply), ...renderLinks(reply.links ?? [])];
   const buttons = renderButtons((reply.buttons ?? []).filter((b) => !(withForm && (b.id === 'update' || b.id === 'no_change'))));
 
   const title = continuationTitle(reply);

@@ -28,7 +28,7 @@ import type {
 import type { ActionStatus } from '../../db/schema.js';
 import { STATUS_SHORT } from '../domain/status.js';
 import { ownerOf, POSITION_MARK, POSITION_WORD, valueText } from './kpi-text.js';
-import type { ActionLine, KpiLine, Reply, ReplyBlock, ReplyButton, UpdateFormRequest } from './reply.js';
+import { type ActionLine, isWebLink, type KpiLine, type Reply, type ReplyBlock, type ReplyButton, type ReplyLink, type UpdateFormRequest } from './reply.js';
 import { chunkEscaped, escapeMrkdwn, escapePlain, truncateEscaped } from './slack-escape.js';
 
 export interface SlackMessage {
@@ -53,6 +53,7 @@ export const SLACK_LIMITS = {
   headerText: 150,
   buttonText: 75,
   buttonValue: 2000,
+  buttonUrl: 3000,
   elementsPerActionsBlock: 25,
   optionText: 75,
   optionDescription: 75,
@@ -129,6 +130,8 @@ export const ACTION_IDS = {
   noChange: 'send_no_change',
   /** Prefix for `reply.buttons`: `send_button_update`, `send_button_confirm`… */
   buttonPrefix: 'send_button_',
+  /** Prefix for `reply.links` (URL buttons): Slack still sends a click, which is only acknowledged. */
+  linkPrefix: 'send_link_',
 } as const;
 
 /** The mrkdwn for one action line: escaped content, our own emphasis. */
@@ -310,6 +313,20 @@ class UnitBuilder {
     this.units.push({ kind: 'blocks', blocks: [block] });
   }
 
+  links(links: ReplyLink[]): void {
+    const usable = links.filter((l) => isWebLink(l.url) && l.url.length <= SLACK_LIMITS.buttonUrl);
+    for (let i = 0; i < usable.length; i += SLACK_LIMITS.elementsPerActionsBlock) {
+      const elements: Button[] = usable.slice(i, i + SLACK_LIMITS.elementsPerActionsBlock).map((l, j) => ({
+        type: 'button',
+        action_id: `${ACTION_IDS.linkPrefix}${i + j}`,
+        text: plain(l.label, SLACK_LIMITS.buttonText),
+        url: l.url,
+        style: 'primary',
+      }));
+      this.units.push({ kind: 'blocks', blocks: [{ type: 'actions', elements }] });
+    }
+  }
+
   buttons(buttons: ReplyButton[]): void {
     for (let i = 0; i < buttons.length; i += SLACK_LIMITS.elementsPerActionsBlock) {
       const elements = buttons
@@ -356,6 +373,7 @@ function buildUnits(reply: Reply, opts: RenderOptions): Unit[] {
         break;
     }
   }
+  if (reply.links?.length) b.links(reply.links);
   if (reply.buttons?.length) b.buttons(reply.buttons);
   return b.units;
 }

@@ -7,7 +7,7 @@ import { STATUS_SHORT } from '../domain/status.js';
 import { formatDate } from './format.js';
 import { actionColumns } from './action-columns.js';
 import { kpiColumns, POSITION_WORD } from './kpi-text.js';
-import type { ActionLine, KpiLine, Reply, ReplyBlock } from './reply.js';
+import { type ActionLine, isWebLink, type KpiLine, type Reply, type ReplyBlock } from './reply.js';
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -41,6 +41,8 @@ export function renderHtml(reply: Reply): string {
     );
   }
   if (reply.buttons?.length) body.push(`<ul>${reply.buttons.map((b) => `<li>${escapeHtml(`${b.label}: ${b.value}`)}</li>`).join('')}</ul>`);
+  const links = (reply.links ?? []).filter((l) => isWebLink(l.url));
+  if (links.length) body.push(`<ul>${links.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a></li>`).join('')}</ul>`);
   return [
     '<!doctype html>',
     '<html lang="en-GB">',

@@ -6,7 +6,7 @@ import { STATUS_SHORT } from '../domain/status.js';
 import { formatDate } from './format.js';
 import { actionColumns } from './action-columns.js';
 import { kpiColumns } from './kpi-text.js';
-import type { ActionLine, Reply, ReplyBlock } from './reply.js';
+import { type ActionLine, isWebLink, type Reply, type ReplyBlock } from './reply.js';
 
 const TONE_MARK: Record<Reply['tone'], string> = { info: '', success: '✓ ', warning: '! ', error: '✗ ' };
 
@@ -56,6 +56,8 @@ export function renderMarkdown(reply: Reply): string {
     );
   }
   if (reply.buttons?.length) parts.push(reply.buttons.map((b) => `- ${escapeMarkdownInline(`${b.label}: ${b.value}`)}`).join('\n'));
+  const links = (reply.links ?? []).filter((l) => isWebLink(l.url));
+  if (links.length) parts.push(links.map((l) => `- [${escapeMarkdownInline(l.label)}](<${l.url}>)`).join('\n'));
   return `${parts.join('\n\n')}\n`;
 }
 

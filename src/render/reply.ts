@@ -71,6 +71,20 @@ export interface ReplyButton {
   style?: 'primary' | 'danger';
 }
 
+/**
+ * A link the reader opens (a Slack URL button, a Teams Action.OpenUrl, a plain URL in text). Only
+ * addresses sendbot builds itself go here, never one a user typed; renderers accept http(s) only.
+ */
+export interface ReplyLink {
+  label: string;
+  url: string;
+}
+
+/** True for an http(s) URL: the only kind a renderer turns into a link. */
+export function isWebLink(url: string): boolean {
+  return /^https?:\/\/[^\s<>"]+$/i.test(url);
+}
+
 /** Asks the platform to show the update form (Slack modal, Teams card, console prompts). */
 export interface UpdateFormRequest {
   /** Actions the caller may update: the choice list. */
@@ -88,6 +102,7 @@ export interface Reply {
   summary: string;
   blocks: ReplyBlock[];
   buttons?: ReplyButton[];
+  links?: ReplyLink[];
   form?: UpdateFormRequest;
   /** True when the reply should be visible only to the caller (Slack ephemeral). Default true. */
   private?: boolean;

@@ -2,7 +2,7 @@
 import { STATUS_SHORT } from '../domain/status.js';
 import { formatDate } from './format.js';
 import { kpiLineText } from './kpi-text.js';
-import type { ActionLine, Reply, ReplyBlock } from './reply.js';
+import { type ActionLine, isWebLink, type Reply, type ReplyBlock } from './reply.js';
 
 const TONE_MARK: Record<Reply['tone'], string> = { info: '', success: '✓ ', warning: '! ', error: '✗ ' };
 
@@ -14,6 +14,7 @@ export function renderText(reply: Reply): string {
     for (const c of reply.form.choices) out.push(`  ${c.ref}  ${STATUS_SHORT[c.status]}, due ${formatDate(c.due)} · ${c.title}`);
   }
   for (const b of reply.buttons ?? []) out.push(`[${b.label}] ${b.value}`);
+  for (const l of reply.links ?? []) if (isWebLink(l.url)) out.push(`${l.label}: ${l.url}`);
   return out.join('\n');
 }
 

@@ -64,6 +64,31 @@ describe('loadConfig', () => {
   });
 });
 
+describe('dashboard settings', () => {
+  it('defaults: no public URL, no configured secret, 7-day links, no public view', () => {
+    expect(loadConfig({}).dashboard).toEqual({ publicUrl: undefined, secret: undefined, linkDays: 7, publishedView: false });
+  });
+
+  it('reads PUBLIC_URL (trailing slash dropped), DASHBOARD_SECRET, DASHBOARD_LINK_DAYS and PUBLISHED_VIEW', () => {
+    const secret = 'a'.repeat(64);
+    expect(loadConfig({ PUBLIC_URL: 'https://sendbot.example.org/', DASHBOARD_SECRET: secret, DASHBOARD_LINK_DAYS: '14', PUBLISHED_VIEW: 'yes' }).dashboard).toEqual({
+      publicUrl: 'https://sendbot.example.org',
+      secret,
+      linkDays: 14,
+      publishedView: true,
+    });
+  });
+
+  it('names each bad dashboard setting and what it should be', () => {
+    const problems = loadConfigProblems({ PUBLIC_URL: 'ftp://x.example.org', DASHBOARD_SECRET: 'short', DASHBOARD_LINK_DAYS: '365', PUBLISHED_VIEW: 'maybe' });
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toBe('PUBLIC_URL: must be an http(s) address, e.g. https://sendbot.example.org');
+    expect(problems[1]).toBe('DASHBOARD_SECRET: must be at least 32 characters (e.g. the output of: openssl rand -hex 32)');
+    expect(problems[2]).toMatch(/^DASHBOARD_LINK_DAYS: /);
+    expect(problems[3]).toBe('PUBLISHED_VIEW: must be true or false');
+  });
+});
+
 function loadConfigProblems(env: Record<string, string>): string[] {
   try {
     loadConfig(env);

@@ -1,6 +1,7 @@
 // What every Slack listener receives: the database, the clock and a logger. Nothing reads the
 // environment or opens connections here; the composition root builds these once.
 import type { Clock } from '../../clock.js';
+import type { DashboardLinkSettings } from '../../commands/types.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 
@@ -8,6 +9,8 @@ export interface SlackListenerDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /** For `/send dashboard` links. */
+  dashboard?: DashboardLinkSettings;
 }
 
 /** What a person sees when something unexpected fails; the details go to the log. */

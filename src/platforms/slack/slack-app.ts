@@ -16,6 +16,7 @@
 import { App, AuthorizationError, HTTPModuleFunctions, HTTPReceiver, type HTTPReceiverOptions, type ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Clock } from '../../clock.js';
+import type { DashboardLinkSettings } from '../../commands/types.js';
 import type { HttpServer, RouteHandler } from '../../http/http-server.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
@@ -37,6 +38,8 @@ export interface SlackAppDeps {
   logger: Logger;
   /** Wall-clock milliseconds for signature timestamps (tests move it). */
   nowMs?: () => number;
+  /** For `/send dashboard` links. */
+  dashboard?: DashboardLinkSettings;
 }
 
 export interface SlackApp {
@@ -137,7 +140,7 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
 
   app.use(workspaceGuard(installation, log));
   app.use(durableInbox(deps.db, deps.clock));
-  registerListeners(app, { db: deps.db, clock: deps.clock, logger: log });
+  registerListeners(app, { db: deps.db, clock: deps.clock, logger: log, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}) });
   await app.init();
 
   const mode = config.appToken ? 'socket' : 'http';

@@ -7,6 +7,7 @@
 // createTeamsBot throws TeamsStartError naming both settings.
 import { CloudAdapter, type TurnContext } from 'botbuilder';
 import type { Clock } from '../../clock.js';
+import type { DashboardLinkSettings } from '../../commands/types.js';
 import type { HttpServer, RouteHandler } from '../../http/http-server.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
@@ -25,6 +26,8 @@ export interface TeamsBotDeps {
   logger: Logger;
   /** Tests only: where token-signing keys are fetched (see TokenKeyEndpoints). */
   tokenKeys?: TokenKeyEndpoints;
+  /** For `/send dashboard` links. */
+  dashboard?: DashboardLinkSettings;
 }
 
 export interface TeamsBot {
@@ -51,7 +54,7 @@ export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
   }
   const auth = createBotFrameworkAuthentication(deps.config, log, deps.tokenKeys);
   const adapter = new CloudAdapter(auth);
-  const bot = new SendbotTeamsBot({ db: deps.db, clock: deps.clock, logger: log });
+  const bot = new SendbotTeamsBot({ db: deps.db, clock: deps.clock, logger: log, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}) });
 
   // The one place unexpected failures in a turn end up: log with context, tell the person plainly.
   adapter.onTurnError = async (context: TurnContext, error: Error) => {

@@ -3,6 +3,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { ACTION_IDS, UPDATE_MODAL_CALLBACK_ID } from '../../../render/block-kit.js';
 import type { SlackListenerDeps } from '../listener-deps.js';
+import { linkButtonListener } from './actions/link-button.js';
 import { noChangeButtonListener } from './actions/no-change-button.js';
 import { replyButtonListener } from './actions/reply-button.js';
 import { updateButtonListener } from './actions/update-button.js';
@@ -24,6 +25,8 @@ export function registerListeners(app: App, deps: SlackListenerDeps): void {
   app.action<BlockButtonAction>(`${ACTION_IDS.buttonPrefix}no_change`, noChange);
   // Bolt runs every matching listener, so this one leaves out the ids handled above.
   app.action<BlockButtonAction>(new RegExp(`^${escapeRegExp(ACTION_IDS.buttonPrefix)}(?!update$|no_change$)`), replyButtonListener(deps));
+
+  app.action<BlockButtonAction>(new RegExp(`^${escapeRegExp(ACTION_IDS.linkPrefix)}`), linkButtonListener());
 
   app.view({ type: 'view_submission', callback_id: UPDATE_MODAL_CALLBACK_ID }, updateModalSubmissionListener(deps));
   app.event('app_home_opened', appHomeOpenedListener(deps));

@@ -45,7 +45,7 @@ export function messageHandler(deps: TeamsHandlerDeps) {
     }
     noteLastPlatform(deps.db, caller.person, 'teams');
     if (submit) await handleCardSubmit(deps, context, caller.person, submit, log);
-    else await sendReply(context, runCommandText({ db: deps.db, clock: deps.clock, ...(activity.from?.id ? { platformUserId: activity.from.id } : {}) }, caller.person, 'teams', typed ?? ''));
+    else await sendReply(context, runCommandText({ db: deps.db, clock: deps.clock, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(activity.from?.id ? { platformUserId: activity.from.id } : {}) }, caller.person, 'teams', typed ?? ''));
     await next();
   };
 }

@@ -1,0 +1,21 @@
+// Secrets sendbot generates for itself and keeps in its database (app_secrets), so a fresh
+// `npm start` signs dashboard links with no settings and links keep working across restarts.
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { appSecrets } from '../../db/schema.js';
+import type { Db } from './database.js';
+
+const DASHBOARD = 'dashboard';
+
+/**
+ * The key that signs dashboard links: DASHBOARD_SECRET when configured, else the one stored in this
+ * database, made on first use (32 random bytes). Insert-or-ignore then read, so two processes
+ * starting together on one database agree on the same key.
+ */
+export function dashboardSecret(db: Db, configured: string | undefined, nowUtcIso: string): string {
+  if (configured) return configured;
+  db.insert(appSecrets).values({ name: DASHBOARD, value: randomBytes(32).toString('base64url'), createdAt: nowUtcIso }).onConflictDoNothing().run();
+  const row = db.select({ value: appSecrets.value }).from(appSecrets).where(eq(appSecrets.name, DASHBOARD)).get();
+  if (!row) throw new Error('the dashboard secret could not be stored');
+  return row.value;
+}
