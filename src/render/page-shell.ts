@@ -33,7 +33,7 @@ p{margin:.3rem 0 .6rem}.muted{color:#505a5f}.small{font-size:.9rem}
 .tile.alert{border-left-color:#d4351c}.tile.alert .n::after{content:" !";color:#d4351c}
 .tile.good{border-left-color:#00703c}
 .tile a{color:inherit;text-decoration:none}.tile a:hover .l,.tile a:focus .l{text-decoration:underline}
-.table-wrap{overflow-x:auto;margin:.3rem 0 .8rem}
+.table-wrap{overflow-x:auto;margin:.3rem 0 .8rem;position:relative}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 caption{text-align:left;font-weight:600;padding:.2rem 0 .4rem}
 th,td{border-bottom:1px solid #d8dde0;padding:.4rem .5rem;text-align:left;vertical-align:top}
@@ -216,7 +216,7 @@ export function ragBar(rag: RagCounts): string {
 /** The key to the bars' fills, in words. */
 export function ragLegend(): string {
   return `<ul class="rag-legend" aria-hidden="true">${RAG_PARTS.map(
-    (p) => `<li><svg viewBox="0 0 16 16" focusable="false"><rect width="16" height="16" fill="${p.fill}"/></svg>${escapeHtml(p.label)}</li>`,
+    (p) => `<li><svg viewBox="0 0 16 16" aria-hidden="true" focusable="false"><rect width="16" height="16" fill="${p.fill}"/></svg>${escapeHtml(p.label)}</li>`,
   ).join('')}</ul>`;
 }
 
