@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,8 @@ function startLocal(args: string[], input: string, env: Record<string, string> =
     cwd: root,
     input,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(tempDir(), 'sendbot.db'), ...env },
+    // PORT 0: local mode also serves the dashboard, on a free port here.
+    env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(tempDir(), 'sendbot.db'), PORT: '0', ...env },
     timeout: 60_000,
   });
 }
@@ -120,5 +122,48 @@ describe('local chat (the console platform)', () => {
       expect(dbFingerprint(db)).toBe(before);
       closeDatabase(db);
     });
+  });
+});
+
+describe('local mode serves the dashboard', { timeout: 120_000 }, () => {
+  it('/send dashboard gives a link that opens the board’s dashboard while the chat runs', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--as', 'elaine.demoster@example.org', '--now', '2024-11-27T09:00'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', DATABASE_PATH: join(tempDir(), 'sendbot.db'), PORT: '0' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      child.stdin.write('/send dashboard\n');
+      await expect.poll(() => /Open the dashboard: (\S+)/.exec(stdout)?.[1], { timeout: 30_000 }).toBeTruthy();
+      const link = /Open the dashboard: (\S+)/.exec(stdout)?.[1] as string;
+      expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/board\/send-partnership-board\?exp=\d+&sig=[\w-]+$/);
+      expect(stderr).toMatch(/Dashboard served at http:\/\/127\.0\.0\.1:\d+ \(type \/send dashboard for a link\)/);
+      const page = await fetch(link);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<h1>SEND Partnership Board: dashboard</h1>');
+    } finally {
+      child.stdin.end();
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('says so and carries on with the chat when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = startLocal(['--as', 'elaine.demoster@example.org', '--now', '2024-11-27T09:00'], '/send dashboard\n/send who ND-1.2\n', { PORT: String(port) });
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain(`Port ${port} is in use, so the dashboard is not served (set PORT to a free port to serve it). The chat works as usual.`);
+      expect(result.stdout).toContain('The dashboard is not available here yet.');
+      expect(result.stdout).toContain('ND-1.2');
+    } finally {
+      blocker.close();
+    }
   });
 });
