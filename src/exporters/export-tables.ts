@@ -1,0 +1,142 @@
+// The tables `sendbot export` writes (actions, the update trail, date changes, KPIs and their
+// readings), as plain rows of typed cells. The CSV and XLSX writers decide how each kind of cell
+// looks; this file decides what the columns are. Calendar dates stay dates and instants stay
+// instants, so a spreadsheet can sort and filter them; both are shown in UK time.
+import { isOverdue } from '../domain/overdue.js';
+import { workingDaysBetween } from '../domain/working-calendar.js';
+import type { ExportData } from '../store/export-repository.js';
+
+/** A calendar date (ISO, Europe/London), or an instant (UTC ISO) shown in UK time. */
+export type ExportCell = string | number | boolean | null | { date: string } | { instant: string };
+
+export interface ExportColumn {
+  header: string;
+  /** Width in characters, for spreadsheets. */
+  width: number;
+}
+
+export interface ExportTable {
+  /** File name stem for CSV (`actions` → actions.csv). */
+  name: string;
+  /** Sheet name for XLSX (at most 31 characters). */
+  title: string;
+  columns: ExportColumn[];
+  rows: ExportCell[][];
+}
+
+const date = (iso: string | null): ExportCell => (iso ? { date: iso } : null);
+const instant = (iso: string | null): ExportCell => (iso ? { instant: iso } : null);
+const col = (header: string, width = 14): ExportColumn => ({ header, width });
+
+const STATUS_WORD: Record<string, string> = { green: 'green', amber: 'amber', red: 'red', blue: 'complete', not_started: 'not started' };
+const status = (s: string | null): ExportCell => (s ? (STATUS_WORD[s] ?? s) : null);
+
+export function buildExportTables(data: ExportData, today: string): ExportTable[] {
+  const actions: ExportTable = {
+    name: 'actions',
+    title: 'Actions',
+    columns: [
+      col('Ref', 9),
+      col('Plan', 7),
+      col('Plan title', 30),
+      col('Workstream', 11),
+      col('Workstream title', 40),
+      col('Action', 60),
+      col('Board', 24),
+      col('Owner role', 28),
+      col('Owner', 28),
+      col('Supporting roles', 30),
+      col('Status', 11),
+      col('Percent', 8),
+      col('Due', 11),
+      col('Original due (baseline)', 12),
+      col('Start', 11),
+      col('Date as written', 24),
+      col('Ongoing', 8),
+      col('Overdue', 8),
+      col('Working days overdue', 10),
+      col('Date flags', 16),
+      col('Last update at (UK time)', 17),
+      col('Last update by', 20),
+      col('Last update', 50),
+    ],
+    rows: data.actions.map((a) => {
+      const overdue = isOverdue(a, today);
+      const u = a.lastUpdate;
+      const said = u ? [u.kind === 'no_change' ? 'no change' : null, u.status ? STATUS_WORD[u.status] : null, u.percent !== null ? `${u.percent}%` : null, u.note].filter(Boolean).join(', ') : null;
+      return [
+        a.ref,
+        a.planCode,
+        a.planTitle,
+        a.workstreamNumber,
+        a.workstreamTitle,
+        a.text,
+        a.boardName,
+        a.ownerPersonId !== null ? null : a.ownerRole,
+        a.ownerPersonId !== null ? a.ownerPersonName : a.ownerHolders.join('; ') || null,
+        a.supportingRoles.join('; ') || null,
+        status(a.status),
+        a.percent,
+        date(a.due),
+        date(a.baselineDue),
+        date(a.start),
+        a.dateText,
+        a.ongoing,
+        overdue,
+        overdue && a.due ? workingDaysBetween(a.due, today) : null,
+        a.flags.join('; ') || null,
+        instant(u?.at ?? null),
+        u ? (u.personName ?? (u.platform === 'import' ? 'plan import' : null)) : null,
+        said || null,
+      ];
+    }),
+  };
+
+  const updates: ExportTable = {
+    name: 'updates',
+    title: 'Updates',
+    columns: [
+      col('Update id', 9),
+      col('Recorded at (UK time)', 17),
+      col('Ref', 9),
+      col('By', 22),
+      col('By email', 28),
+      col('Platform', 9),
+      col('Kind', 10),
+      col('Status', 11),
+      col('Percent', 8),
+      col('Note', 50),
+      col('Evidence link', 30),
+      col('As typed', 50),
+    ],
+    rows: data.updates.map((u) => [u.id, instant(u.at), u.ref, u.personName, u.personEmail, u.platform, u.kind.replace('_', ' '), status(u.status), u.percent, u.note, u.evidenceUrl, u.rawText]),
+  };
+
+  const dateChanges: ExportTable = {
+    name: 'date-changes',
+    title: 'Date changes',
+    columns: [
+      col('Ref', 9),
+      col('Requested at (UK time)', 17),
+      col('Requested by', 22),
+      col('From', 11),
+      col('To', 11),
+      col('As written', 24),
+      col('Reason', 40),
+      col('State', 10),
+      col('Decided at (UK time)', 17),
+      col('Decided by', 22),
+    ],
+    rows: data.dateChanges.map((c) => [c.ref, instant(c.requestedAt), c.requestedBy, date(c.fromDue), date(c.toDue), c.phrase, c.reason, c.state, instant(c.decidedAt), c.decidedBy]),
+  };
+
+  return [actions, updates, dateChanges];
+}
+
+/**
+ * Text a spreadsheet could take for a formula: starting with = + - @, or a tab or carriage return
+ * (OWASP's list). Writers make such text inert.
+ */
+export function looksLikeFormula(text: string): boolean {
+  return /^[=+\-@\t\r]/.test(text);
+}

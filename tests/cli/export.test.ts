@@ -1,0 +1,209 @@
+// `sendbot export` through the real CLI on the demo plan with a few weeks of chat updates (one of
+// them written to look like a spreadsheet formula), reading the files back with exceljs and
+// csv-parse as a spreadsheet or another system would.
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sendbot } from '../helpers/cli.js';
+import { ALEX, DEMO_SCRIPT, DIGEST_NOW, MORGAN, scriptedDemoDb } from '../helpers/digest-demo.js';
+import { tempDir } from '../helpers/temp.js';
+import Database from 'better-sqlite3';
+
+const FORMULA_NOTE = '=HYPERLINK("http://evil.example","click") then +1 -1 @x';
+
+let path: string;
+let counts: { actions: number; updates: number; changes: number };
+
+beforeAll(async () => {
+  path = await scriptedDemoDb([
+    ...DEMO_SCRIPT,
+    // HCP-1.1 reports to the Health and Wellbeing Board, the rest to the SEND Partnership Board.
+    ['2024-11-26T12:00', ALEX, '/send update HCP-1.1 green 10% joint review booked'],
+    ['2024-11-26T17:00', MORGAN, `/send update ND-1.1 amber ${FORMULA_NOTE}`],
+  ]);
+  const db = new Database(path, { readonly: true });
+  const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  counts = {
+    actions: n('select count(*) as n from actions where removed_at is null'),
+    updates: n('select count(*) as n from updates'),
+    changes: n('select count(*) as n from due_date_changes'),
+  };
+  db.close();
+});
+
+const exportTo = (...args: string[]) => sendbot(path, '--now', DIGEST_NOW, 'export', ...args);
+
+describe('sendbot export --format xlsx', () => {
+  let book: ExcelJS.Workbook;
+  let file: string;
+  beforeAll(async () => {
+    file = join(tempDir(), 'board-paper.xlsx');
+    const result = await exportTo('--out', file);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`Exported ${counts.actions} actions, ${counts.updates} updates, ${counts.changes} date changes.\n  ${file}\n`);
+    book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(file);
+  });
+
+  it('has a sheet per table, each with a bold, frozen, filtered header row', () => {
+    expect(book.worksheets.map((s) => s.name)).toEqual(['Actions', 'Updates', 'Date changes']);
+    for (const sheet of book.worksheets) {
+      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      expect(sheet.getRow(1).font?.bold).toBe(true);
+      expect(sheet.autoFilter).toBeTruthy();
+    }
+    const actions = book.getWorksheet('Actions') as ExcelJS.Worksheet;
+    expect(actions.rowCount).toBe(counts.actions + 1);
+    expect(book.getWorksheet('Updates')?.rowCount).toBe(counts.updates + 1);
+    expect(book.getWorksheet('Date changes')?.rowCount).toBe(counts.changes + 1);
+  });
+
+  it('writes actions with owner role and holder, real dates, status, percent and the last update', () => {
+    const sheet = book.getWorksheet('Actions') as ExcelJS.Worksheet;
+    const headers = (sheet.getRow(1).values as unknown[]).slice(1);
+    const row = rowByRef(sheet, 'ND-1.2');
+    const cell = (header: string) => row.getCell(headers.indexOf(header) + 1);
+    expect(cell('Plan').value).toBe('ND');
+    expect(cell('Owner role').value).toBe('Head of SEND');
+    expect(cell('Owner').value).toBe('Morgan Demo');
+    expect(cell('Status').value).toBe('amber');
+    expect(cell('Percent').value).toBe(60);
+    expect(cell('Due').value).toEqual(new Date(Date.UTC(2025, 6, 31)));
+    expect(cell('Due').numFmt).toBe('dd/mm/yyyy');
+    expect(cell('Last update by').value).toBe('Morgan Demo');
+    expect(cell('Last update').value).toBe('amber, 60%, NDPT pilot extended; roll-out from Jan');
+    // 20 Nov 2024 10:00 in London (GMT) is shown as 10:00.
+    expect(cell('Last update at (UK time)').value).toEqual(new Date(Date.UTC(2024, 10, 20, 10, 0)));
+    const wd = rowByRef(sheet, 'WD-2.1');
+    expect(wd.getCell(headers.indexOf('Original due (baseline)') + 1).value).toEqual(new Date(Date.UTC(2025, 0, 31)));
+    expect(wd.getCell(headers.indexOf('Due') + 1).value).toEqual(new Date(Date.UTC(2025, 5, 30)));
+    const overdue = rowByRef(sheet, 'ND-4.1');
+    expect(overdue.getCell(headers.indexOf('Overdue') + 1).value).toBe(true);
+    expect(overdue.getCell(headers.indexOf('Working days overdue') + 1).value).toBe(42);
+  });
+
+  it('keeps the whole update trail with who, when (UK time, across the clock change) and where', () => {
+    const sheet = book.getWorksheet('Updates') as ExcelJS.Worksheet;
+    const first = sheet.getRow(2).values as unknown[];
+    // 1 Oct 2024 10:00 London is 09:00 UTC (summer time): the sheet shows 10:00.
+    expect(first.slice(1, 10)).toEqual([1, new Date(Date.UTC(2024, 9, 1, 10, 0)), 'WD-2.1', 'Morgan Demo', MORGAN, 'slack', 'update', null, null].map((v) => v ?? undefined));
+  });
+
+  it('writes formula-looking text as text, never as a formula', async () => {
+    const sheet = book.getWorksheet('Updates') as ExcelJS.Worksheet;
+    const last = sheet.getRow(sheet.rowCount);
+    const note = last.getCell(10);
+    expect(note.type).toBe(ExcelJS.ValueType.String);
+    expect(String(note.value).startsWith('=HYPERLINK(')).toBe(true);
+    expect(note.numFmt).toBe('@');
+    // And in the file itself: no formula element anywhere.
+    const zip = await JSZip.loadAsync(readFileSync(file));
+    for (const name of Object.keys(zip.files).filter((n) => n.startsWith('xl/worksheets/'))) {
+      expect(await zip.file(name)?.async('string')).not.toContain('<f>');
+    }
+  });
+
+  it('exports one board’s actions, with their updates and date changes only', async () => {
+    const out = join(tempDir(), 'partnership.xlsx');
+    const result = await exportTo('--board', 'partnership', '--out', out);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Exported SEND Partnership Board: 91 actions, \d+ updates, \d+ date changes\./);
+    const scoped = new ExcelJS.Workbook();
+    await scoped.xlsx.readFile(out);
+    const refs = (scoped.getWorksheet('Actions') as ExcelJS.Worksheet).getColumn(1).values.slice(2) as string[];
+    expect(refs).toHaveLength(91);
+    // The Health and Wellbeing Board's workstream is left out, and so are its updates.
+    expect(refs).not.toContain('HCP-1.1');
+    const updateRefs = (scoped.getWorksheet('Updates') as ExcelJS.Worksheet).getColumn(3).values.slice(2) as string[];
+    expect(updateRefs).toHaveLength(counts.updates - 1);
+    expect(updateRefs).not.toContain('HCP-1.1');
+    expect((book.getWorksheet('Updates') as ExcelJS.Worksheet).getColumn(3).values).toContain('HCP-1.1');
+  });
+});
+
+function rowByRef(sheet: ExcelJS.Worksheet, ref: string): ExcelJS.Row {
+  for (let i = 2; i <= sheet.rowCount; i += 1) if (sheet.getRow(i).getCell(1).value === ref) return sheet.getRow(i);
+  throw new Error(`no row ${ref}`);
+}
+
+describe('sendbot export --format csv', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = join(tempDir(), 'paper');
+    const result = await exportTo('--format', 'csv', '--out', dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(join(dir, 'actions.csv'));
+  });
+
+  const read = (name: string) => parse(readFileSync(join(dir, name)), { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[];
+
+  it('writes a file per table, UTF-8 with a byte-order mark and CRLF lines', () => {
+    expect(readdirSync(dir).sort()).toEqual(['actions.csv', 'date-changes.csv', 'updates.csv']);
+    const raw = readFileSync(join(dir, 'actions.csv'));
+    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(raw.toString('utf8')).toContain('\r\n');
+    expect(read('actions.csv')).toHaveLength(counts.actions);
+    expect(read('updates.csv')).toHaveLength(counts.updates);
+    expect(read('date-changes.csv')).toHaveLength(counts.changes);
+  });
+
+  it('reads back with ISO dates, UK times and the people and words as written', () => {
+    const nd12 = read('actions.csv').find((r) => r.Ref === 'ND-1.2');
+    expect(nd12).toMatchObject({ Owner: 'Morgan Demo', 'Owner role': 'Head of SEND', Status: 'amber', Percent: '60', Due: '2025-07-31', 'Last update at (UK time)': '2024-11-20 10:00' });
+    const wd = read('date-changes.csv').filter((r) => r.Ref === 'WD-2.1');
+    expect(wd.map((r) => [r.From, r.To, r.State, r['Decided by']])).toEqual([
+      ['2025-01-31', '2025-03-31', 'approved', 'Alex Sample'],
+      ['2025-03-31', '2025-06-30', 'approved', 'Elaine Demoster'],
+    ]);
+    const typed = read('updates.csv').find((r) => r.Ref === 'ND-3.1' && r.Percent === '15');
+    expect(typed?.['As typed']).toBe('/send update ND-3.1 red 15% still no panel chair & no start date');
+  });
+
+  it('puts an apostrophe before text a spreadsheet would run as a formula', () => {
+    const last = read('updates.csv').at(-1);
+    expect(last?.Note?.startsWith("'=HYPERLINK(")).toBe(true);
+    expect(last?.['As typed']?.startsWith('/send update ND-1.1')).toBe(true);
+  });
+});
+
+describe('sendbot export refuses, and writes nothing, when', () => {
+  it('the file exists, unless --force', async () => {
+    const file = join(tempDir(), 'existing.xlsx');
+    writeFileSync(file, 'keep me');
+    const refused = await exportTo('--out', file);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`${file} already exists. Nothing was written; choose another --out, or add --force to replace it.\n`);
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+    expect((await exportTo('--out', file, '--force')).code).toBe(0);
+    expect(statSync(file).size).toBeGreaterThan(1000);
+  });
+
+  it('the CSV folder already has CSV files, unless --force', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'actions.csv'), 'keep');
+    const refused = await exportTo('--format', 'csv', '--out', dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('already has CSV files in it');
+    expect(readFileSync(join(dir, 'actions.csv'), 'utf8')).toBe('keep');
+  });
+
+  it('the board is unknown, the name is ambiguous, the file name is not .xlsx or the format is unknown', async () => {
+    const out = join(tempDir(), 'x.xlsx');
+    const none = await exportTo('--board', 'Schools Forum', '--out', out);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('No board matches "Schools Forum". Boards: Child Friendly Board, Health and Wellbeing Board, SEND Partnership Board, Scrutiny Panel.');
+    const several = await exportTo('--board', 'board', '--out', out);
+    expect(several.stderr).toContain('"board" matches several boards');
+    const named = await exportTo('--out', join(tempDir(), 'paper.xls'));
+    expect(named.code).toBe(1);
+    expect(named.stderr).toContain('should end in .xlsx');
+    const format = await exportTo('--format', 'pdf', '--out', out);
+    expect(format.code).toBe(1);
+    expect(format.stderr).toContain('Allowed choices are xlsx, csv');
+    expect(existsSync(out)).toBe(false);
+  });
+});
