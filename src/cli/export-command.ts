@@ -58,7 +58,7 @@ registerCliCommands((program, context) => {
         const { writeCsvFolder } = await import('../exporters/write-csv.js');
         written = writeCsvFolder(tables, out);
       }
-      ctx.print(`Exported${boardName ? ` ${boardName}:` : ''} ${tables.map((t) => `${t.rows.length} ${t.title.toLowerCase()}`).join(', ')}.`);
+      ctx.print(`Exported${boardName ? ` ${boardName}:` : ''} ${tables.map((t) => `${t.rows.length} ${t.noun}`).join(', ')}.`);
       for (const path of written) ctx.print(`  ${path}`);
     });
 });

@@ -1,7 +1,8 @@
-// The tables `sendbot export` writes (actions, the update trail, date changes, KPIs and their
-// readings), as plain rows of typed cells. The CSV and XLSX writers decide how each kind of cell
+// The tables `sendbot export` writes (actions, the update trail, date changes, KPIs and every
+// reading), as plain rows of typed cells. The CSV and XLSX writers decide how each kind of cell
 // looks; this file decides what the columns are. Calendar dates stay dates and instants stay
 // instants, so a spreadsheet can sort and filter them; both are shown in UK time.
+import { assessKpi } from '../domain/kpi-assessment.js';
 import { isOverdue } from '../domain/overdue.js';
 import { workingDaysBetween } from '../domain/working-calendar.js';
 import type { ExportData } from '../store/export-repository.js';
@@ -20,6 +21,8 @@ export interface ExportTable {
   name: string;
   /** Sheet name for XLSX (at most 31 characters). */
   title: string;
+  /** What a row is, plural, for "Exported 92 actions, …". */
+  noun: string;
   columns: ExportColumn[];
   rows: ExportCell[][];
 }
@@ -32,8 +35,11 @@ const STATUS_WORD: Record<string, string> = { green: 'green', amber: 'amber', re
 const status = (s: string | null): ExportCell => (s ? (STATUS_WORD[s] ?? s) : null);
 
 export function buildExportTables(data: ExportData, today: string): ExportTable[] {
+  // The reading that counts for each period is the latest recorded for it (the series keeps only those).
+  const standing = new Set(data.kpis.flatMap((k) => k.readings.map((r) => r.id)));
   const actions: ExportTable = {
     name: 'actions',
+    noun: 'actions',
     title: 'Actions',
     columns: [
       col('Ref', 9),
@@ -94,6 +100,7 @@ export function buildExportTables(data: ExportData, today: string): ExportTable[
 
   const updates: ExportTable = {
     name: 'updates',
+    noun: 'updates',
     title: 'Updates',
     columns: [
       col('Update id', 9),
@@ -114,6 +121,7 @@ export function buildExportTables(data: ExportData, today: string): ExportTable[
 
   const dateChanges: ExportTable = {
     name: 'date-changes',
+    noun: 'date changes',
     title: 'Date changes',
     columns: [
       col('Ref', 9),
@@ -130,7 +138,96 @@ export function buildExportTables(data: ExportData, today: string): ExportTable[
     rows: data.dateChanges.map((c) => [c.ref, instant(c.requestedAt), c.requestedBy, date(c.fromDue), date(c.toDue), c.phrase, c.reason, c.state, instant(c.decidedAt), c.decidedBy]),
   };
 
-  return [actions, updates, dateChanges];
+  const kpis: ExportTable = {
+    name: 'kpis',
+    noun: 'KPIs',
+    title: 'KPIs',
+    columns: [
+      col('Code', 11),
+      col('KPI', 50),
+      col('Plan', 7),
+      col('Workstream', 11),
+      col('Owner role', 28),
+      col('Unit', 9),
+      col('Better when', 11),
+      col('Reported', 10),
+      col('Baseline', 10),
+      col('Baseline as written', 30),
+      col('Baseline as of', 12),
+      col('Trajectory', 40),
+      col('Latest value', 10),
+      col('Latest period', 14),
+      col('Expected then', 10),
+      col('Judged against', 14),
+      col('Position', 11),
+      col('Next target', 10),
+      col('Next target by', 12),
+    ],
+    rows: data.kpis.map((k) => {
+      const a = assessKpi(k, today);
+      return [
+        k.code,
+        k.name,
+        k.planCode,
+        k.workstreamNumber,
+        k.ownerRole,
+        k.unit,
+        k.direction === 'higher' ? 'higher' : 'lower',
+        k.frequency ?? 'monthly',
+        k.baseline.value,
+        k.baseline.text,
+        date(k.baseline.asOf),
+        k.trajectory.map((t) => `${t.targetText} by ${t.byText}`).join('; ') || null,
+        a.latest?.value ?? null,
+        a.latest?.periodLabel ?? null,
+        a.expected,
+        a.basis ? a.basis.replace('_', ' ') : null,
+        a.position.replace('_', ' '),
+        a.nextTarget?.target ?? null,
+        date(a.nextTarget?.due ?? null),
+      ];
+    }),
+  };
+
+  const kpiReadings: ExportTable = {
+    name: 'kpi-readings',
+    noun: 'KPI readings',
+    title: 'KPI readings',
+    columns: [
+      col('Reading id', 9),
+      col('KPI', 11),
+      col('Period', 14),
+      col('Period start', 12),
+      col('Period end', 12),
+      col('Value', 9),
+      col('Counts', 8),
+      col('Sample figure', 8),
+      col('Recorded at (UK time)', 17),
+      col('Recorded by', 22),
+      col('Platform', 9),
+      col('Kind', 10),
+      col('Note', 40),
+      col('As typed', 40),
+    ],
+    rows: data.kpiReadings.map((r) => [
+      r.id,
+      r.kpiCode,
+      r.periodLabel,
+      date(r.periodStart ?? null),
+      date(r.periodEnd),
+      r.value,
+      standing.has(r.id),
+      r.isSample ?? false,
+      instant(r.recordedAt),
+      r.recordedBy,
+      r.platform,
+      r.kind,
+      r.note,
+      r.rawText,
+    ]),
+  };
+
+  return [actions, updates, dateChanges, kpis, kpiReadings];
 }
 
 /**

@@ -17,7 +17,7 @@ import { formatInstant } from '../render/format.js';
 import { messagePage } from '../render/page-shell.js';
 import { renderPublishedPage } from '../render/published-page.js';
 import { listBoards } from '../store/boards-repository.js';
-import { loadBoardDashboard } from '../store/dashboard-loader.js';
+import { loadAssessedKpis, loadBoardDashboard } from '../store/dashboard-loader.js';
 import type { Db } from '../store/database.js';
 import { loadPlanningState } from '../store/planning-state-repository.js';
 import type { HttpServer } from './http-server.js';
@@ -107,7 +107,8 @@ export function mountDashboardRoutes(http: HttpServer, deps: DashboardRouteDeps)
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const code = safeDecode(url.pathname.slice(PUBLISHED_PATH.length)).replace(/^\/+|\/+$/g, '');
-    const view = buildPublishedView(loadPlanningState(deps.db), toStoredInstant(deps.clock.now()), code || undefined);
+    const now = toStoredInstant(deps.clock.now());
+    const view = buildPublishedView(loadPlanningState(deps.db), now, code || undefined, loadAssessedKpis(deps.db, now));
     if (!view) {
       sendPage(req, res, 404, messagePage('No such plan', [`There is no plan with the code "${code}". The whole plan is at ${PUBLISHED_PATH}.`]), 'no-store');
       return;

@@ -5,7 +5,7 @@
 import type { BoardDashboard } from '../domain/dashboard-model.js';
 import type { DigestAction, DigestDateRequest, DigestException, DigestMovedDate, DigestNoDate, DigestUpdate, PlanDigest } from '../domain/digest-model.js';
 import { formatDate, formatInstant, plural, shortTitle } from './format.js';
-import { kpiCard } from './kpi-card.js';
+import { kpiCard, sampleNote } from './kpi-card.js';
 import { type Column, dataTable, escapeHtml, htmlPage, ragTable, statusBadge, tiles } from './page-shell.js';
 
 const ACTION_CHARS = 160;
@@ -66,6 +66,7 @@ export function renderDashboardPage(model: BoardDashboard, opts: DashboardPageOp
         'kpis',
         'Key performance indicators',
         `<p>Each KPI's readings against the trajectory in the plan. ${plural(offTrack, 'KPI')} off track, ${model.kpis.filter((k) => k.assessment.position === 'no_reading').length} with no reading yet.</p>` +
+          sampleNote(model.kpis) +
           `<div class="kpis">${model.kpis.map((k) => kpiCard(k, d.today, { people: true })).join('')}</div>`,
       ),
     );

@@ -6,6 +6,7 @@
 // written out in the title and the description that screen readers announce.
 import { DateTime } from 'luxon';
 import type { KpiAssessment, KpiPosition, KpiReading, KpiSeries, KpiUnit } from '../domain/kpi-types.js';
+import { formatKpiValue } from '../domain/kpi-values.js';
 import { formatDate } from './format.js';
 import { escapeHtml } from './html.js';
 
@@ -22,22 +23,6 @@ export const KPI_POSITION_LABEL: Record<KpiPosition, string> = {
   off_track: 'Off track',
   no_reading: 'No reading',
 };
-
-const UNIT_SUFFIX: Record<KpiUnit, [string, string]> = {
-  percent: ['%', '%'],
-  weeks: [' week', ' weeks'],
-  days: [' day', ' days'],
-  count: ['', ''],
-  number: ['', ''],
-};
-
-/** "63%", "18 weeks", "1,204": a value as a chair reads it. */
-export function kpiValueText(value: number, unit: KpiUnit): string {
-  const rounded = Math.round(value * 10) / 10;
-  const shown = rounded.toLocaleString('en-GB', { maximumFractionDigits: 1 });
-  const [one, many] = UNIT_SUFFIX[unit];
-  return `${shown}${rounded === 1 ? one : many}`;
-}
 
 interface Size {
   width: number;
@@ -102,7 +87,7 @@ function chartData(series: KpiSeries, today: string): ChartData {
       value: t.target,
       due: dayNumber(t.due as string),
       start: t.start ? dayNumber(t.start) : null,
-      label: `${kpiValueText(t.target, series.unit)} by ${t.byText || formatDate(t.due)}`,
+      label: `${formatKpiValue(t.target, series.unit)} by ${t.byText || formatDate(t.due)}`,
     }))
     .sort((a, b) => a.due - b.due);
   const b = series.baseline;
@@ -169,19 +154,22 @@ export function describeKpiChart(series: KpiSeries, assessment: KpiAssessment, t
   const parts: string[] = [];
   const latest = assessment.latest;
   if (latest) {
-    parts.push(`Latest reading ${kpiValueText(latest.value, series.unit)} for ${latest.periodLabel} (to ${formatDate(latest.periodEnd)}).`);
-    if (assessment.expected !== null) parts.push(`The trajectory expected ${kpiValueText(assessment.expected, series.unit)} by then.`);
+    parts.push(`Latest reading ${formatKpiValue(latest.value, series.unit)} for ${latest.periodLabel} (to ${formatDate(latest.periodEnd)}).`);
+    if (assessment.expected !== null) {
+      const against = assessment.basis === 'baseline' ? 'No trajectory is set; the baseline is' : assessment.basis === 'first_reading' ? 'No trajectory is set; the first reading was' : 'The trajectory expected';
+      parts.push(`${against} ${formatKpiValue(assessment.expected, series.unit)}${assessment.basis === 'trajectory' || assessment.basis === null ? ' by then' : ''}.`);
+    }
   } else {
     parts.push('No reading has been recorded yet.');
   }
   parts.push(`${KPI_POSITION_LABEL[assessment.position]}.`);
   if (assessment.nextTarget) {
     const t = assessment.nextTarget;
-    parts.push(`Next target ${kpiValueText(t.target, series.unit)} by ${t.due ? formatDate(t.due) : t.byText}.`);
+    parts.push(`Next target ${formatKpiValue(t.target, series.unit)} by ${t.due ? formatDate(t.due) : t.byText}.`);
   }
-  if (series.baseline.text || series.baseline.value !== null) {
-    parts.push(`Baseline ${series.baseline.value !== null ? kpiValueText(series.baseline.value, series.unit) : ''}${series.baseline.text ? `${series.baseline.value !== null ? ' ' : ''}(${series.baseline.text})` : ''}.`);
-  }
+  const b = series.baseline;
+  if (b.value !== null) parts.push(`Baseline ${formatKpiValue(b.value, series.unit)}${b.text ? ` (${b.text})` : ''}.`);
+  else if (b.text) parts.push(`Baseline: ${b.text}.`);
   parts.push(`${series.direction === 'higher' ? 'Higher' : 'Lower'} is better. ${series.readings.length} reading${series.readings.length === 1 ? '' : 's'}; chart drawn on ${formatDate(today)}.`);
   return parts.join(' ');
 }
@@ -200,6 +188,7 @@ export function renderKpiChart(series: KpiSeries, assessment: KpiAssessment, tod
   const full = (options.size ?? 'full') === 'full';
   const id = svgId(options.id ?? `kpi-${series.code}`);
   const data = chartData(series, today);
+  if (data.readings.length === 0 && data.targets.length === 0 && !data.baseline) return emptyChart(series, assessment, today, size, id);
 
   // Horizontal extent: everything drawn, plus today; at least two months wide.
   const days = [
@@ -226,11 +215,11 @@ export function renderKpiChart(series: KpiSeries, assessment: KpiAssessment, tod
   const y = (value: number) => size.top + (1 - (value - y0) / (y1 - y0 || 1)) * plotH;
   const pt = (day: number, value: number) => `${fixed(x(day))},${fixed(y(value))}`;
 
-  const title = `${series.name}: ${KPI_POSITION_LABEL[assessment.position].toLowerCase()}${assessment.latest ? `, latest ${kpiValueText(assessment.latest.value, series.unit)}` : ''}`;
+  const title = `${series.name}: ${KPI_POSITION_LABEL[assessment.position].toLowerCase()}${assessment.latest ? `, latest ${formatKpiValue(assessment.latest.value, series.unit)}` : ''}`;
   const desc = describeKpiChart(series, assessment, today);
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="kpi-chart kpi-chart-${full ? 'full' : 'small'}" viewBox="0 0 ${size.width} ${size.height}" width="${size.width}" height="${size.height}" role="img" aria-labelledby="${id}-title ${id}-desc" font-family="system-ui, -apple-system, 'Segoe UI', Arial, sans-serif" font-size="${size.font}" data-kpi="${escapeHtml(series.code)}" data-position="${assessment.position}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="kpi-chart kpi-chart-${full ? 'full' : 'small'}" viewBox="0 0 ${size.width} ${size.height}" width="${size.width}" height="${size.height}" role="img" aria-labelledby="${id}-title" aria-describedby="${id}-desc" font-family="system-ui, -apple-system, 'Segoe UI', Arial, sans-serif" font-size="${size.font}" data-kpi="${escapeHtml(series.code)}" data-position="${assessment.position}">`,
   );
   out.push(`<title id="${id}-title">${escapeHtml(title)}</title>`);
   out.push(`<desc id="${id}-desc">${escapeHtml(desc)}</desc>`);
@@ -241,7 +230,7 @@ export function renderKpiChart(series: KpiSeries, assessment: KpiAssessment, tod
   for (const v of yTicks) {
     out.push(`<line x1="${size.left}" x2="${size.left + plotW}" y1="${fixed(y(v))}" y2="${fixed(y(v))}" stroke="${COLOUR.grid}" stroke-width="1"/>`);
     out.push(
-      `<text x="${size.left - 6}" y="${fixed(y(v) + size.font * 0.35)}" text-anchor="end" fill="${COLOUR.muted}">${escapeHtml(kpiValueText(v, series.unit === 'percent' ? 'percent' : 'number'))}</text>`,
+      `<text x="${size.left - 6}" y="${fixed(y(v) + size.font * 0.35)}" text-anchor="end" fill="${COLOUR.muted}">${escapeHtml(formatKpiValue(v, series.unit === 'percent' ? 'percent' : 'number'))}</text>`,
     );
   }
   out.push(`<line x1="${size.left}" x2="${size.left + plotW}" y1="${size.top + plotH}" y2="${size.top + plotH}" stroke="${COLOUR.axis}" stroke-width="1"/>`);
@@ -277,12 +266,12 @@ export function renderKpiChart(series: KpiSeries, assessment: KpiAssessment, tod
     );
     if (full) {
       const anchor = cx > size.left + plotW - 60 ? 'end' : 'middle';
-      out.push(`<text x="${fixed(cx)}" y="${fixed(cy - r - 5)}" text-anchor="${anchor}" fill="${COLOUR.muted}">${escapeHtml(kpiValueText(t.value, series.unit))}</text>`);
+      out.push(`<text x="${fixed(cx)}" y="${fixed(cy - r - 5)}" text-anchor="${anchor}" fill="${COLOUR.muted}">${escapeHtml(formatKpiValue(t.value, series.unit))}</text>`);
     }
   }
   if (data.baseline) {
     out.push(
-      `<rect class="baseline" x="${fixed(x(data.baseline.day) - 4)}" y="${fixed(y(data.baseline.value) - 4)}" width="8" height="8" fill="#ffffff" stroke="${COLOUR.trajectory}" stroke-width="2"><title>${escapeHtml(`Baseline ${kpiValueText(data.baseline.value, series.unit)}`)}</title></rect>`,
+      `<rect class="baseline" x="${fixed(x(data.baseline.day) - 4)}" y="${fixed(y(data.baseline.value) - 4)}" width="8" height="8" fill="#ffffff" stroke="${COLOUR.trajectory}" stroke-width="2"><title>${escapeHtml(`Baseline ${formatKpiValue(data.baseline.value, series.unit)}`)}</title></rect>`,
     );
   }
   out.push('</g>');
@@ -297,7 +286,7 @@ export function renderKpiChart(series: KpiSeries, assessment: KpiAssessment, tod
   data.readings.forEach((r, i) => {
     const last = i === data.readings.length - 1;
     out.push(
-      `<circle class="reading${last ? ' latest' : ''}" cx="${fixed(x(r.day))}" cy="${fixed(y(r.value))}" r="${last ? (full ? 6 : 4) : full ? 4 : 3}" fill="${COLOUR.reading}" stroke="#ffffff" stroke-width="1.5"><title>${escapeHtml(`${r.reading.periodLabel}: ${kpiValueText(r.value, series.unit)}`)}</title></circle>`,
+      `<circle class="reading${last ? ' latest' : ''}" cx="${fixed(x(r.day))}" cy="${fixed(y(r.value))}" r="${last ? (full ? 6 : 4) : full ? 4 : 3}" fill="${COLOUR.reading}" stroke="#ffffff" stroke-width="1.5"><title>${escapeHtml(`${r.reading.periodLabel}: ${formatKpiValue(r.value, series.unit)}${r.reading.isSample ? ' (sample figure)' : ''}`)}</title></circle>`,
     );
   });
   const latest = data.readings[data.readings.length - 1];
@@ -306,7 +295,7 @@ export function renderKpiChart(series: KpiSeries, assessment: KpiAssessment, tod
     const anchor = lx > size.left + plotW - 50 ? 'end' : 'start';
     const dx = anchor === 'end' ? -9 : 9;
     out.push(
-      `<text class="latest-label" x="${fixed(lx + dx)}" y="${fixed(y(latest.value) + (full ? 18 : 14))}" text-anchor="${anchor}" font-weight="700" fill="${COLOUR.reading}">${escapeHtml(kpiValueText(latest.value, series.unit))}</text>`,
+      `<text class="latest-label" x="${fixed(lx + dx)}" y="${fixed(y(latest.value) + (full ? 18 : 14))}" text-anchor="${anchor}" font-weight="700" fill="${COLOUR.reading}">${escapeHtml(formatKpiValue(latest.value, series.unit))}</text>`,
     );
   } else {
     out.push(
@@ -318,6 +307,18 @@ export function renderKpiChart(series: KpiSeries, assessment: KpiAssessment, tod
   if (full) out.push(legend(size));
   out.push('</svg>');
   return out.join('');
+}
+
+/** Nothing to draw (no readings, no dated targets, no baseline value): a short strip that says so. */
+function emptyChart(series: KpiSeries, assessment: KpiAssessment, today: string, size: Size, id: string): string {
+  const height = Math.round(size.font * 4);
+  const desc = describeKpiChart(series, assessment, today);
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="kpi-chart kpi-chart-empty" viewBox="0 0 ${size.width} ${height}" width="${size.width}" height="${height}" role="img" aria-labelledby="${id}-title" aria-describedby="${id}-desc" font-family="system-ui, -apple-system, 'Segoe UI', Arial, sans-serif" font-size="${size.font}" data-kpi="${escapeHtml(series.code)}" data-position="${assessment.position}">` +
+    `<title id="${id}-title">${escapeHtml(`${series.name}: nothing to chart yet`)}</title><desc id="${id}-desc">${escapeHtml(desc)}</desc>` +
+    `<rect x="1" y="1" width="${size.width - 2}" height="${height - 2}" fill="#f3f2f1" stroke="#b1b4b6" stroke-dasharray="4 3"/>` +
+    `<text class="no-reading" x="${size.width / 2}" y="${height / 2 + size.font * 0.35}" text-anchor="middle" fill="${COLOUR.text}">No readings and no dated targets yet: nothing to chart.</text></svg>`
+  );
 }
 
 /** The key: line styles and point shapes, in words. */

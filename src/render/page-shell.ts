@@ -52,7 +52,7 @@ td.when{white-space:nowrap}
 .rag-bar{display:block;width:100%;min-width:8rem;height:1.25rem}
 .rag-legend{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;margin:.4rem 0 0;padding:0;list-style:none;font-size:.9rem}
 .rag-legend li{display:flex;align-items:center;gap:.35rem}.rag-legend svg{width:1.1rem;height:1.1rem;border:1px solid #505a5f}
-.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,30rem),1fr));gap:1rem}
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,30rem),1fr));gap:1rem;align-items:start}
 .kpi{border:1px solid #d8dde0;border-radius:4px;padding:.75rem}
 .kpi h3{margin:0 0 .2rem}.kpi .facts{margin:.2rem 0 .5rem}
 .kpi svg.kpi-chart{width:100%;height:auto}

@@ -4,7 +4,7 @@
 import type { PublishedAction, PublishedView } from '../domain/published-plan.js';
 import { PUBLISHED_KPI_NOTE, type PublishedKpi } from '../domain/published-plan.js';
 import { formatDate, formatInstant, plural } from './format.js';
-import { kpiCard } from './kpi-card.js';
+import { kpiCard, sampleNote } from './kpi-card.js';
 import { dataTable, escapeHtml, htmlPage, ragTable, statusBadge, tiles } from './page-shell.js';
 
 export function renderPublishedPage(view: PublishedView): string {
@@ -40,7 +40,7 @@ export function renderPublishedPage(view: PublishedView): string {
 
   if (view.kpis.length) {
     main.push(
-      `<section id="kpis" aria-labelledby="kpis-h"><h2 id="kpis-h">Measures</h2><p>${escapeHtml(PUBLISHED_KPI_NOTE)}</p>` +
+      `<section id="kpis" aria-labelledby="kpis-h"><h2 id="kpis-h">Measures</h2><p>${escapeHtml(PUBLISHED_KPI_NOTE)}</p>${sampleNote(view.kpis)}` +
         `<div class="kpis">${view.kpis.map((k: PublishedKpi) => kpiCard(k, view.today, { people: false })).join('')}</div></section>`,
     );
   }

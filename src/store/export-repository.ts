@@ -1,9 +1,12 @@
 // What `sendbot export` reads: every live action (with owner holders and latest update), the whole
-// append-only update trail and every due-date change, optionally for one board's actions only.
+// append-only update trail, every due-date change, and the KPIs with every reading, optionally for
+// one board only.
 // Rows come back oldest first where they are a history, in plan order for actions.
 import type { ActionStatus } from '../../db/schema.js';
+import type { KpiSeries } from '../domain/kpi-types.js';
 import { type ActionView, listActionViews } from './actions-repository.js';
 import { cachedStatement, type Db } from './database.js';
+import { type KpiReadingRow, kpiReadingHistory, listKpiSeries } from './kpis-repository.js';
 import { currentHolders } from './roles-repository.js';
 
 export interface ExportAction extends ActionView {
@@ -44,6 +47,10 @@ export interface ExportData {
   actions: ExportAction[];
   updates: ExportUpdate[];
   dateChanges: ExportDateChange[];
+  /** KPIs of the plans in scope (a board's KPIs for a board export), in plan order. */
+  kpis: KpiSeries[];
+  /** Every reading ever recorded for those KPIs, corrections and imports included. */
+  kpiReadings: (KpiReadingRow & { kpiCode: string })[];
 }
 
 /** Actions reporting to `boardId` (all when undefined), their updates and date changes. */
@@ -82,5 +89,7 @@ export function loadExportData(db: Db, opts: { boardId?: number } = {}): ExportD
        ${changesScope}
       order by c.requested_at, c.id`,
   ).all(...(scope === null ? [] : [scope])) as ExportDateChange[];
-  return { actions, updates, dateChanges };
+  const kpis = listKpiSeries(db, opts.boardId === undefined ? {} : { board: opts.boardId });
+  const kpiReadings = kpis.flatMap((k) => kpiReadingHistory(db, k.id).map((r) => ({ ...r, kpiCode: k.code })));
+  return { actions, updates, dateChanges, kpis, kpiReadings };
 }

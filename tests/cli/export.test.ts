@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 const FORMULA_NOTE = '=HYPERLINK("http://evil.example","click") then +1 -1 @x';
 
 let path: string;
-let counts: { actions: number; updates: number; changes: number };
+let counts: { actions: number; updates: number; changes: number; kpis: number; readings: number };
 
 beforeAll(async () => {
   path = await scriptedDemoDb([
@@ -30,6 +30,8 @@ beforeAll(async () => {
     actions: n('select count(*) as n from actions where removed_at is null'),
     updates: n('select count(*) as n from updates'),
     changes: n('select count(*) as n from due_date_changes'),
+    kpis: n('select count(*) as n from kpis where removed_at is null'),
+    readings: n('select count(*) as n from kpi_readings'),
   };
   db.close();
 });
@@ -44,13 +46,15 @@ describe('sendbot export --format xlsx', () => {
     const result = await exportTo('--out', file);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`Exported ${counts.actions} actions, ${counts.updates} updates, ${counts.changes} date changes.\n  ${file}\n`);
+    expect(result.stdout).toBe(
+      `Exported ${counts.actions} actions, ${counts.updates} updates, ${counts.changes} date changes, ${counts.kpis} KPIs, ${counts.readings} KPI readings.\n  ${file}\n`,
+    );
     book = new ExcelJS.Workbook();
     await book.xlsx.readFile(file);
   });
 
   it('has a sheet per table, each with a bold, frozen, filtered header row', () => {
-    expect(book.worksheets.map((s) => s.name)).toEqual(['Actions', 'Updates', 'Date changes']);
+    expect(book.worksheets.map((s) => s.name)).toEqual(['Actions', 'Updates', 'Date changes', 'KPIs', 'KPI readings']);
     for (const sheet of book.worksheets) {
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
       expect(sheet.getRow(1).font?.bold).toBe(true);
@@ -60,6 +64,32 @@ describe('sendbot export --format xlsx', () => {
     expect(actions.rowCount).toBe(counts.actions + 1);
     expect(book.getWorksheet('Updates')?.rowCount).toBe(counts.updates + 1);
     expect(book.getWorksheet('Date changes')?.rowCount).toBe(counts.changes + 1);
+    expect(book.getWorksheet('KPIs')?.rowCount).toBe(counts.kpis + 1);
+    expect(book.getWorksheet('KPI readings')?.rowCount).toBe(counts.readings + 1);
+  });
+
+  it('writes each KPI with its trajectory and today’s verdict, and every reading with who, when and whether it counts', () => {
+    const sheet = book.getWorksheet('KPIs') as ExcelJS.Worksheet;
+    const headers = (sheet.getRow(1).values as unknown[]).slice(1);
+    const row = rowByRef(sheet, 'HCP-HR1');
+    const cell = (header: string) => row.getCell(headers.indexOf(header) + 1).value;
+    expect(cell('KPI')).toBe('HR1 (12-month review) coverage');
+    expect(cell('Unit')).toBe('percent');
+    expect(cell('Baseline')).toBe(62);
+    expect(cell('Trajectory')).toBe('65% by March 25; 85% by 2025/26');
+    expect(cell('Latest value')).toBe(64.1);
+    expect(cell('Latest period')).toMatch(/^Q2/);
+    expect(cell('Position')).toBe('on track');
+    expect(cell('Next target')).toBe(65);
+    expect(cell('Next target by')).toEqual(new Date(Date.UTC(2025, 2, 31)));
+    const readings = book.getWorksheet('KPI readings') as ExcelJS.Worksheet;
+    const rh = (readings.getRow(1).values as unknown[]).slice(1);
+    const hr1 = [];
+    for (let i = 2; i <= readings.rowCount; i += 1) if (readings.getRow(i).getCell(rh.indexOf('KPI') + 1).value === 'HCP-HR1') hr1.push(readings.getRow(i));
+    expect(hr1.map((r) => r.getCell(rh.indexOf('Value') + 1).value)).toEqual([63, 64.1]);
+    expect(hr1.map((r) => r.getCell(rh.indexOf('Sample figure') + 1).value)).toEqual([true, true]);
+    expect(hr1.map((r) => r.getCell(rh.indexOf('Counts') + 1).value)).toEqual([true, true]);
+    expect(hr1[1]?.getCell(rh.indexOf('Period end') + 1).value).toEqual(new Date(Date.UTC(2024, 8, 30)));
   });
 
   it('writes actions with owner role and holder, real dates, status, percent and the last update', () => {
@@ -111,7 +141,7 @@ describe('sendbot export --format xlsx', () => {
     const out = join(tempDir(), 'partnership.xlsx');
     const result = await exportTo('--board', 'partnership', '--out', out);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Exported SEND Partnership Board: 91 actions, \d+ updates, \d+ date changes\./);
+    expect(result.stdout).toMatch(/^Exported SEND Partnership Board: 91 actions, \d+ updates, \d+ date changes, \d+ KPIs, \d+ KPI readings\./);
     const scoped = new ExcelJS.Workbook();
     await scoped.xlsx.readFile(out);
     const refs = (scoped.getWorksheet('Actions') as ExcelJS.Worksheet).getColumn(1).values.slice(2) as string[];
@@ -142,13 +172,15 @@ describe('sendbot export --format csv', () => {
   const read = (name: string) => parse(readFileSync(join(dir, name)), { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[];
 
   it('writes a file per table, UTF-8 with a byte-order mark and CRLF lines', () => {
-    expect(readdirSync(dir).sort()).toEqual(['actions.csv', 'date-changes.csv', 'updates.csv']);
+    expect(readdirSync(dir).sort()).toEqual(['actions.csv', 'date-changes.csv', 'kpi-readings.csv', 'kpis.csv', 'updates.csv']);
     const raw = readFileSync(join(dir, 'actions.csv'));
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(raw.toString('utf8')).toContain('\r\n');
     expect(read('actions.csv')).toHaveLength(counts.actions);
     expect(read('updates.csv')).toHaveLength(counts.updates);
     expect(read('date-changes.csv')).toHaveLength(counts.changes);
+    expect(read('kpis.csv')).toHaveLength(counts.kpis);
+    expect(read('kpi-readings.csv')).toHaveLength(counts.readings);
   });
 
   it('reads back with ISO dates, UK times and the people and words as written', () => {

@@ -5,7 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchedPage } from '../helpers/chromium.js';
-import { type DashboardServer, startDashboardServer } from '../helpers/dashboard-server.js';
+import { type DashboardServer, KPI_NOTE, recordKpiCorrection, startDashboardServer } from '../helpers/dashboard-server.js';
 import { DIGEST_NOW, scriptedDemoDb } from '../helpers/digest-demo.js';
 
 // Functions passed to page.evaluate run in the browser; this project compiles without the DOM
@@ -26,6 +26,7 @@ let server: DashboardServer;
 
 beforeAll(async () => {
   const path = await scriptedDemoDb();
+  recordKpiCorrection(path);
   server = await startDashboardServer(path, { now: DIGEST_NOW, publishedView: true });
   browser = await launchChromium();
 }, 90_000);
@@ -66,6 +67,22 @@ describe('the board dashboard in Chromium', () => {
     const first = overdue.getByRole('row').nth(1);
     expect(await first.innerText()).toMatch(/^ND-4\.1\s.*Leah Testbury \(SEND Clinical Lead Solent\)\s+30 Sep 2024\s+42\s+Not started/s);
     expect(await page.getByRole('table', { name: 'Actions whose due date differs from the original plan' }).innerText()).toMatch(/WD-2\.1[\s\S]*31 Jan 2025\s+30 Jun 2025\s+\+150 days\s+2/);
+
+    // KPI charts: an image per KPI named by its verdict, with the trajectory drawn and the figures behind it.
+    const hr1 = page.getByRole('img', { name: 'HR1 (12-month review) coverage: on track, latest 64.1%' });
+    expect(await hr1.isVisible()).toBe(true);
+    const chartBox = await hr1.boundingBox();
+    expect(chartBox?.width).toBeGreaterThan(300);
+    expect(await hr1.locator('polyline.trajectory-line').count()).toBe(1);
+    expect(await hr1.locator('circle.reading').count()).toBe(2);
+    expect(await page.getByRole('img', { name: /^HR2 \(2–2\.5 year review\) coverage: (off|on) track, latest 61\.2%$/ }).isVisible()).toBe(true);
+    const card = page.locator('#kpi-HCP-HR2');
+    const readings = card.getByRole('table', { name: 'HR2 (2–2.5 year review) coverage: readings' });
+    expect(await readings.isVisible()).toBe(false);
+    await card.getByText('Figures for this chart').click();
+    expect(await readings.isVisible()).toBe(true);
+    expect(await readings.innerText()).toContain('Zara Sampleford');
+    expect(await readings.innerText()).toContain(KPI_NOTE);
 
     // Tiles link to their detail.
     await page.getByRole('link', { name: /missing an update/ }).click();
@@ -159,7 +176,9 @@ describe('the public view in Chromium', () => {
       expect(text).not.toContain(p.name);
       expect(html).not.toContain(p.email);
     }
-    for (const note of notes) expect(text).not.toContain(note);
+    for (const note of [...notes, KPI_NOTE]) expect(html).not.toContain(note);
+    // The measures are there, without who recorded them.
+    expect(await w.page.getByRole('img', { name: /^HR2 \(2–2\.5 year review\) coverage: .*61\.2%$/ }).isVisible()).toBe(true);
     expect(w.errors).toEqual([]);
     expect(w.external).toEqual([]);
     await w.context.close();

@@ -7,6 +7,37 @@ import { absoluteUrl, boardLinkPath } from '../../src/domain/dashboard-links.js'
 import { mountDashboardRoutes } from '../../src/http/dashboard-routes.js';
 import { createHttpServer } from '../../src/http/http-server.js';
 import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import { recordKpiReading } from '../../src/store/kpis-repository.js';
+
+/** What the KPI reading typed by Zara (below) says: shown on the board's page, never on the public one. */
+export const KPI_NOTE = 'corrected after the 0-19 data validation';
+
+/**
+ * A person's correction to the demo's HCP-HR2 Q2 reading, with a note: the demo's own readings are
+ * imports (nobody recorded them), so this gives the pages a "recorded by" and a note to show or hide.
+ */
+export function recordKpiCorrection(dbPath: string): void {
+  const db = openDatabase(dbPath);
+  try {
+    const kpi = db.$client.prepare("select id from kpis where code = 'HCP-HR2'").get() as { id: number };
+    const zara = db.$client.prepare("select id from people where email = 'zara.sampleford@example.org'").get() as { id: number };
+    recordKpiReading(db, {
+      kpiId: kpi.id,
+      value: 61.2,
+      periodLabel: 'Q2 2024/25',
+      periodStart: '2024-07-01',
+      periodEnd: '2024-09-30',
+      recordedAt: '2024-11-26T10:00:00.000Z',
+      personId: zara.id,
+      platform: 'slack',
+      kind: 'correction',
+      note: KPI_NOTE,
+      rawText: `/send kpi HCP-HR2 61.2% for Q2 24/25 ${KPI_NOTE}`,
+    });
+  } finally {
+    closeDatabase(db);
+  }
+}
 
 export const TEST_DASHBOARD_SECRET = 'test-dashboard-secret-0123456789abcdef';
 

@@ -49,7 +49,6 @@ export function assessment(series: KpiSeries, extra: Partial<KpiAssessment> = {}
     latest,
     expected: null,
     nextTarget: series.trajectory[0] ?? null,
-    // The chart does not draw these; a plausible quarter keeps the shape whole.
     duePeriod: { label: 'Q2 24/25', start: '2024-07-01', end: '2024-09-30' },
     basis: latest ? 'trajectory' : null,
     gap: null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeKpiChart, kpiValueText, niceTicks, renderKpiChart } from '../../src/render/kpi-chart.js';
+import { describeKpiChart, niceTicks, renderKpiChart } from '../../src/render/kpi-chart.js';
 import { assessment, hr1Series, reading, target } from '../helpers/kpi-series.js';
 
 const TODAY = '2024-11-27';
@@ -17,7 +17,7 @@ describe('renderKpiChart', () => {
     const svg = renderKpiChart(series, assessment(series, { position: 'off_track', expected: 63.5 }), TODAY);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.endsWith('</svg>')).toBe(true);
-    expect(svg).toContain('role="img" aria-labelledby="kpi-HCP-HR1-title kpi-HCP-HR1-desc"');
+    expect(svg).toContain('role="img" aria-labelledby="kpi-HCP-HR1-title" aria-describedby="kpi-HCP-HR1-desc"');
     expect(svg).toContain('<title id="kpi-HCP-HR1-title">HR1 (12-month review) coverage: off track, latest 63.1%</title>');
     expect(svg).toContain(
       '<desc id="kpi-HCP-HR1-desc">Latest reading 63.1% for Q2 24/25 (to 30 Sep 2024). The trajectory expected 63.5% by then. Off track. ' +
@@ -68,7 +68,7 @@ describe('renderKpiChart', () => {
     expect(svg).toContain('Waits &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;more&quot;');
     expect(svg).toContain('Oct &lt;b&gt;24&lt;/b&gt;: 20%');
     // Ids keep to letters, digits and dashes; the data attribute is escaped.
-    expect(svg).toContain('aria-labelledby="kpi-ND-W-1-title kpi-ND-W-1-desc"');
+    expect(svg).toContain('aria-labelledby="kpi-ND-W-1-title" aria-describedby="kpi-ND-W-1-desc"');
     expect(svg).toContain('data-kpi="ND-W&quot;1"');
   });
 
@@ -87,7 +87,7 @@ describe('renderKpiChart', () => {
     expect(svg).toContain('Lower is better. 1 reading;');
     expect(svg).not.toContain('class="reading-line"');
     expect(svg).not.toContain('class="trajectory-line"'); // one target and no baseline: nothing to join
-    expect(svg).toContain('aria-labelledby="wait-title wait-desc"');
+    expect(svg).toContain('aria-labelledby="wait-title" aria-describedby="wait-desc"');
     // The value axis starts at zero or above and shows plain numbers.
     expect(svg).not.toMatch(/>-\d/);
   });
@@ -107,23 +107,28 @@ describe('renderKpiChart', () => {
   });
 });
 
-describe('describeKpiChart', () => {
-  it('names the next target by its date, or by the words when the date is unknown', () => {
-    const series = hr1Series();
-    expect(describeKpiChart(series, assessment(series, { nextTarget: target(70, null, { byText: 'next year' }) }), TODAY)).toContain('Next target 70% by next year.');
+describe('a KPI with nothing to draw', () => {
+  it('is a short strip that says so, still named and described for screen readers', () => {
+    const series = hr1Series({ readings: [], trajectory: [], baseline: { value: null, text: 'not yet measured', asOf: null } });
+    const svg = renderKpiChart(series, assessment(series), TODAY);
+    expect(svg).toContain('class="kpi-chart kpi-chart-empty"');
+    expect(svg).toContain('<title id="kpi-HCP-HR1-title">HR1 (12-month review) coverage: nothing to chart yet</title>');
+    expect(svg).toContain('Baseline: not yet measured.');
+    expect(svg).toContain('nothing to chart.</text>');
+    expect(svg).not.toContain('<polyline');
   });
 });
 
-describe('kpiValueText', () => {
-  it.each([
-    [63.14, 'percent', '63.1%'],
-    [65, 'percent', '65%'],
-    [1, 'weeks', '1 week'],
-    [18, 'weeks', '18 weeks'],
-    [1204, 'count', '1,204'],
-    [0.5, 'days', '0.5 days'],
-  ] as const)('%s %s → %s', (value, unit, text) => {
-    expect(kpiValueText(value, unit)).toBe(text);
+describe('describeKpiChart', () => {
+  it('says what the reading was judged against when the plan sets no trajectory', () => {
+    const series = hr1Series({ trajectory: [] });
+    expect(describeKpiChart(series, assessment(series, { expected: 62, basis: 'baseline', nextTarget: null }), TODAY)).toContain('No trajectory is set; the baseline is 62%.');
+    expect(describeKpiChart(series, assessment(series, { expected: 62.5, basis: 'first_reading', nextTarget: null }), TODAY)).toContain('No trajectory is set; the first reading was 62.5%.');
+  });
+
+  it('names the next target by its date, or by the words when the date is unknown', () => {
+    const series = hr1Series();
+    expect(describeKpiChart(series, assessment(series, { nextTarget: target(70, null, { byText: 'next year' }) }), TODAY)).toContain('Next target 70% by next year.');
   });
 });
 
