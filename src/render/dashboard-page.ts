@@ -1,7 +1,8 @@
 // A board's dashboard as one server-rendered page: the figures a chair looks at first (tiles), RAG by
 // plan, the KPI charts, then the detail behind each figure (exceptions, overdue, date changes,
-// missing updates, updates received). Every list is complete (no "and 12 more"): this is the page
-// behind the chat digest. Pure: a function of the dashboard model and the link's expiry.
+// missing updates, updates received). Lists are complete up to MAX_TABLE_ROWS rows (the chat digest
+// shows five): this is the page behind the digest. Pure: a function of the dashboard model and the
+// link's expiry.
 import type { BoardDashboard } from '../domain/dashboard-model.js';
 import type { DigestAction, DigestDateRequest, DigestException, DigestMovedDate, DigestNoDate, DigestUpdate, PlanDigest } from '../domain/digest-model.js';
 import { formatDate, formatInstant, plural, shortTitle } from './format.js';
@@ -9,6 +10,13 @@ import { kpiCard, sampleNote } from './kpi-card.js';
 import { type Column, dataTable, escapeHtml, htmlPage, ragTable, statusBadge, tiles } from './page-shell.js';
 
 const ACTION_CHARS = 160;
+/**
+ * Rows per table, and refs per owner. Real boards stay far below this; it keeps a page for a board
+ * of tens of thousands of actions to a size a browser opens quickly and the server renders without
+ * holding up chat requests. The note under a cut table says where the whole list is.
+ */
+export const MAX_TABLE_ROWS = 500;
+const MAX_REFS_PER_OWNER = 200;
 
 export interface DashboardPageOptions {
   /** When the link that opened the page stops working (UTC ISO). */
@@ -78,7 +86,7 @@ export function renderDashboardPage(model: BoardDashboard, opts: DashboardPageOp
       'exceptions',
       `Exceptions (${exceptions.length})`,
       exceptions.length
-        ? dataTable<DigestException>('Actions breaking an exception rule', [refCol<DigestException>((e) => e.action), actionCol((e) => e.action), { header: 'Why', cell: (e) => escapeHtml(exceptionWhy(e)) }, ownerCol((e) => e.action), statusCol((e) => e.action)], exceptions)
+        ? capTable<DigestException>('Actions breaking an exception rule', [refCol<DigestException>((e) => e.action), actionCol((e) => e.action), { header: 'Why', cell: (e) => escapeHtml(exceptionWhy(e)) }, ownerCol((e) => e.action), statusCol((e) => e.action)], exceptions)
         : '<p>No action breaks an exception rule.</p>',
     ),
   );
@@ -88,7 +96,7 @@ export function renderDashboardPage(model: BoardDashboard, opts: DashboardPageOp
       'overdue',
       `Overdue (${overdue.length})`,
       overdue.length
-        ? dataTable<DigestAction>(
+        ? capTable<DigestAction>(
             'Overdue actions, most overdue first',
             [
               refCol((a) => a),
@@ -112,7 +120,7 @@ export function renderDashboardPage(model: BoardDashboard, opts: DashboardPageOp
       'Date changes against the original plan',
       `<h3>Waiting for a decision (${requests.length})</h3>` +
         (requests.length
-          ? dataTable<DigestDateRequest>(
+          ? capTable<DigestDateRequest>(
               'Requests for a new due date',
               [
                 refCol((r) => r.action),
@@ -127,7 +135,7 @@ export function renderDashboardPage(model: BoardDashboard, opts: DashboardPageOp
           : '<p>No requests waiting.</p>') +
         `<h3>Moved from the original plan (${moved.length})</h3>` +
         (moved.length
-          ? dataTable<DigestMovedDate>(
+          ? capTable<DigestMovedDate>(
               'Actions whose due date differs from the original plan',
               [
                 refCol((m) => m.action),
@@ -156,7 +164,15 @@ export function renderDashboardPage(model: BoardDashboard, opts: DashboardPageOp
               [
                 { header: 'Owner', cell: (g) => escapeHtml(g.owner) },
                 { header: 'Actions', cell: (g) => String(g.refs.length), className: 'num' },
-                { header: 'Refs', cell: (g) => escapeHtml(g.refs.join(', ')) },
+                {
+                  header: 'Refs',
+                  cell: (g) =>
+                    escapeHtml(
+                      g.refs.length > MAX_REFS_PER_OWNER
+                        ? `${g.refs.slice(0, MAX_REFS_PER_OWNER).join(', ')} and ${(g.refs.length - MAX_REFS_PER_OWNER).toLocaleString('en-GB')} more`
+                        : g.refs.join(', '),
+                    ),
+                },
               ],
               byOwner(missing),
               { rowHeader: true },
@@ -171,7 +187,7 @@ export function renderDashboardPage(model: BoardDashboard, opts: DashboardPageOp
       'updates',
       `Updates received (${updates.length})`,
       updates.length
-        ? dataTable<DigestUpdate>(
+        ? capTable<DigestUpdate>(
             `Updates received ${d.previousMeeting ? `since ${formatDate(d.previousMeeting.date)}` : 'so far'}, newest first`,
             [
               { header: 'When', cell: (u) => escapeHtml(formatInstant(u.at)), className: 'when' },
@@ -192,7 +208,7 @@ export function renderDashboardPage(model: BoardDashboard, opts: DashboardPageOp
       section(
         'no-date',
         `No usable date (${noDate.length})`,
-        dataTable<DigestNoDate>(
+        capTable<DigestNoDate>(
           'Actions whose due date needs checking',
           [refCol((n) => n.action), actionCol((n) => n.action), { header: 'Why', cell: (n) => escapeHtml(n.reasons.includes('no-date') ? 'no due date' : `date needs checking (${n.reasons.join(', ')})`) }],
           noDate,
@@ -206,6 +222,16 @@ export function renderDashboardPage(model: BoardDashboard, opts: DashboardPageOp
     `<p>sendbot, ${escapeHtml(d.partnership)}. Dates and times are UK time.</p>`,
   ].join('');
   return htmlPage({ title: `${d.board.name}: dashboard`, masthead, main: sections.join('\n'), footer });
+}
+
+/** A table of at most MAX_TABLE_ROWS rows, with a note saying how many were left out and where they are. */
+function capTable<T>(caption: string, columns: Column<T>[], rows: T[], opts: Parameters<typeof dataTable<T>>[3] = {}): string {
+  const shown = rows.length > MAX_TABLE_ROWS ? rows.slice(0, MAX_TABLE_ROWS) : rows;
+  const note =
+    shown.length < rows.length
+      ? `<p class="small muted">Showing the first ${shown.length.toLocaleString('en-GB')} of ${rows.length.toLocaleString('en-GB')}. The whole list: sendbot export, or sendbot digest --full.</p>`
+      : '';
+  return dataTable(caption, columns, shown, opts) + note;
 }
 
 function fact(label: string, value: string): string {
@@ -244,7 +270,9 @@ function byOwner(actions: DigestAction[]): { owner: string; refs: string[] }[] {
   const groups = new Map<string, string[]>();
   for (const a of actions) {
     const who = ownerText(a);
-    groups.set(who, [...(groups.get(who) ?? []), a.ref]);
+    const refs = groups.get(who);
+    if (refs) refs.push(a.ref);
+    else groups.set(who, [a.ref]);
   }
   return [...groups.entries()].map(([owner, refs]) => ({ owner, refs })).sort((x, y) => y.refs.length - x.refs.length || x.owner.localeCompare(y.owner));
 }

@@ -163,3 +163,23 @@ describe('GET /published', () => {
     expect(missing.body).toContain('There is no plan with the code &quot;zz&quot;');
   });
 });
+
+describe('a board with thousands of actions', () => {
+  it('cuts each table at MAX_TABLE_ROWS rows and says where the whole list is', async () => {
+    const { renderDashboardPage, MAX_TABLE_ROWS } = await import('../../src/render/dashboard-page.js');
+    const { loadBoardDashboard } = await import('../../src/store/dashboard-loader.js');
+    const board = server.db.$client.prepare("select id from boards where name = 'SEND Partnership Board'").get() as { id: number };
+    const model = loadBoardDashboard(server.db, board.id, '2024-11-27T09:00:00.000Z');
+    // Every missing update repeated until there are more than the page shows.
+    const plan = model.digest.plans[0];
+    if (!plan) throw new Error('no plan');
+    const many = Array.from({ length: MAX_TABLE_ROWS * 2 + 3 }, (_, i) => ({ ...(plan.overdue[0] as (typeof plan.overdue)[number]), ref: `ND-9.${i}` }));
+    plan.overdue = many;
+    const html = renderDashboardPage(model, { linkExpiresAt: '2024-12-04T09:00:00.000Z' });
+    const overdue = /<section id="overdue"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(overdue.match(/<td class="ref">ND-9\.\d+<\/td>/g)).toHaveLength(MAX_TABLE_ROWS);
+    const total = model.digest.plans.reduce((n, p) => n + p.overdue.length, 0);
+    expect(total).toBeGreaterThan(MAX_TABLE_ROWS * 2);
+    expect(overdue).toContain(`Showing the first 500 of ${total.toLocaleString('en-GB')}. The whole list: sendbot export, or sendbot digest --full.`);
+  });
+});
