@@ -1,8 +1,28 @@
 import type { Command } from 'commander';
+import { toStoredInstant } from '../clock.js';
 import { runCommandText } from '../commands/router.js';
+import type { DashboardLinkSettings } from '../commands/types.js';
+import { type Config, loadConfig } from '../config.js';
 import { renderText } from '../render/text.js';
 import { findPersonByEmail, listPeople } from '../store/people-repository.js';
+import { dashboardSecret } from '../store/secrets-repository.js';
 import { CliUsageError, type CliContext } from './context.js';
+
+/**
+ * `/send dashboard` from the CLI makes the same links as the running service: PUBLIC_URL and the
+ * same key (DASHBOARD_SECRET, or the one kept in this database). Settings that do not load leave
+ * the command without links; the other commands do not need them.
+ */
+function dashboardLinks(ctx: CliContext): DashboardLinkSettings | undefined {
+  let config: Config;
+  try {
+    config = loadConfig(ctx.io.env);
+  } catch {
+    return undefined;
+  }
+  const secret = dashboardSecret(ctx.db, config.dashboard.secret, toStoredInstant(ctx.clock.now()));
+  return { baseUrl: config.dashboard.publicUrl ?? null, secret, linkDays: config.dashboard.linkDays };
+}
 
 export function registerAskCommand(program: Command, context: () => CliContext): void {
   program
@@ -18,7 +38,8 @@ export function registerAskCommand(program: Command, context: () => CliContext):
         const some = listPeople(ctx.db).slice(0, 5).map((p) => p.email);
         throw new CliUsageError(`Nobody with email ${opts.as} is registered.${some.length ? ` Try: ${some.join(', ')}` : ''}`);
       }
-      const reply = runCommandText({ db: ctx.db, clock: ctx.clock }, caller, 'cli', words.join(' '));
+      const dashboard = dashboardLinks(ctx);
+      const reply = runCommandText({ db: ctx.db, clock: ctx.clock, ...(dashboard ? { dashboard } : {}) }, caller, 'cli', words.join(' '));
       if (opts.json) ctx.printJson(reply);
       else ctx.print(renderText(reply));
     });
