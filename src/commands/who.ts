@@ -5,7 +5,7 @@ import { formatDate, shortTitle } from '../render/format.js';
 import { type ActionLine, fields, heading, reply, type Reply, text } from '../render/reply.js';
 import { type ActionView, listActionViews } from '../store/actions-repository.js';
 import type { Db } from '../store/database.js';
-import { searchActions } from '../store/search-repository.js';
+import { RANKED_CANDIDATES, searchActions } from '../store/search-repository.js';
 import { findActionOrExplain, looksLikeRef, readRef } from './action-lookup.js';
 import { actionLine, describeOwner, describeRole, lastUpdateText } from './shared.js';
 import { defineCommand, UserError } from './types.js';
@@ -34,7 +34,7 @@ export const whoCommand = defineCommand({
       const action = findActionOrExplain(ctx.db, input.typed ?? '', input.ref);
       return describeAction(ctx.db, action);
     }
-    const hits = searchActions(ctx.db, input.words ?? '', 5);
+    const { hits, capped } = searchActions(ctx.db, input.words ?? '', 5);
     if (hits.length === 0) {
       throw new UserError(`Nothing in the plan matches "${input.words}".`, 'Try other words from the action, or a ref like ND-1.2.');
     }
@@ -46,6 +46,7 @@ export const whoCommand = defineCommand({
       .map((a) => actionLine(ctx.db, a, today, `${a.planCode}-${a.workstreamNumber} ${a.workstreamTitle}`));
     return reply('info', `${items.length} best match${items.length === 1 ? '' : 'es'} for "${input.words}"`, [
       { type: 'actions', items },
+      ...(capped ? [text(`More than ${RANKED_CANDIDATES} actions match; these are the best of the first ${RANKED_CANDIDATES} in the plan. More words, or a ref, narrow it down.`, true)] : []),
       text('For the full picture of one: /send who <ref>', true),
     ]);
   },
