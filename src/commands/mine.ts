@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { needsUpdate } from '../domain/board-cycle.js';
 import { isOverdue } from '../domain/overdue.js';
-import { formatDate, formatInstant } from '../render/format.js';
+import { meetingLabel, plusDays } from '../domain/notifications/calendar-memo.js';
+import { formatDate } from '../render/format.js';
 import { reply, type ReplyBlock, text } from '../render/reply.js';
 import type { ActionView } from '../store/actions-repository.js';
 import { cyclesFor } from './board-cycles.js';
@@ -23,7 +24,7 @@ export const mineCommand = defineCommand({
   handle: (ctx) => {
     const now = ctx.clock.now();
     const today = now.toISODate() as string;
-    const soon = now.plus({ days: DUE_SOON_DAYS }).toISODate() as string;
+    const soon = plusDays(today, DUE_SOON_DAYS);
     const actions = myActions(ctx).filter((a) => a.status !== 'blue');
     if (actions.length === 0) {
       return reply('info', 'You have no open actions.', [
@@ -41,7 +42,7 @@ export const mineCommand = defineCommand({
       else if (cycle?.next && cycle.milestones && needsUpdate(a, cycle.previous?.startsAt)) {
         const key = `${cycle.next.startsAt}|${a.boardName}`;
         const group = byMeeting.get(key) ?? {
-          label: `Update needed before ${a.boardName} on ${formatInstant(cycle.next.startsAt)} (updates open ${formatDate(cycle.milestones.updateWindowOpens)}, papers ${formatDate(cycle.milestones.papersDeadline)})`,
+          label: `Update needed before ${a.boardName} on ${meetingLabel(cycle.next.startsAt)} (updates open ${formatDate(cycle.milestones.updateWindowOpens)}, papers ${formatDate(cycle.milestones.papersDeadline)})`,
           items: [],
         };
         group.items.push(a);

@@ -1,10 +1,9 @@
 // Small pieces several commands share: who holds a role, "who can update", action lines.
+import { workingDaysOverdue } from '../domain/notifications/calendar-memo.js';
 import { isOverdue } from '../domain/overdue.js';
-import { workingDaysBetween } from '../domain/working-calendar.js';
 import { formatDate, shortTitle } from '../render/format.js';
 import type { ActionLine } from '../render/reply.js';
 import { type ActionView, listActionViews } from '../store/actions-repository.js';
-import { loadCallerFacts } from '../store/caller-repository.js';
 import type { Db } from '../store/database.js';
 import { listAdmins } from '../store/people-repository.js';
 import { currentHolders } from '../store/roles-repository.js';
@@ -61,8 +60,7 @@ export function joinOr(parts: string[]): string {
 
 /** Actions the caller is accountable for (roles held now, or assigned by name). */
 export function myActions(ctx: CommandContext): ActionView[] {
-  const facts = loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
-  return listActionViews(ctx.db, { ownerRoleIds: facts.roleIds, ownerPersonId: ctx.caller.id });
+  return listActionViews(ctx.db, { accountablePersonId: ctx.caller.id });
 }
 
 /** The caller's actions that are not complete, for the update form's choice list. */
@@ -88,7 +86,7 @@ export function actionLine(
     due: action.due,
     status: action.status,
     percent: action.percent,
-    daysOverdue: overdue && action.due ? workingDaysBetween(action.due, today) : null,
+    daysOverdue: overdue && action.due ? workingDaysOverdue(action.due, today) : null,
     detail: detail ?? null,
   };
 }

@@ -52,8 +52,16 @@ export interface BoardCycle {
   following: MeetingRef | undefined;
 }
 
-/** The board's cycle as of `nowUtcIso`: meetings sorted by time, cancelled ones already removed. */
-export function boardCycle(meetings: MeetingRef[], lead: LeadTimes, nowUtcIso: string): BoardCycle {
+/**
+ * The board's cycle as of `nowUtcIso`: meetings sorted by time, cancelled ones already removed.
+ * `milestones` may be a memoised milestonesFor (calendar-memo's meetingMilestones) on hot paths.
+ */
+export function boardCycle(
+  meetings: MeetingRef[],
+  lead: LeadTimes,
+  nowUtcIso: string,
+  milestones: (meeting: MeetingRef, lead: LeadTimes) => MeetingMilestones = milestonesFor,
+): BoardCycle {
   const sorted = [...meetings].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const nextIndex = sorted.findIndex((m) => m.startsAt > nowUtcIso);
   const next = nextIndex >= 0 ? sorted[nextIndex] : undefined;
@@ -61,7 +69,7 @@ export function boardCycle(meetings: MeetingRef[], lead: LeadTimes, nowUtcIso: s
   return {
     previous,
     next,
-    milestones: next ? milestonesFor(next, lead) : undefined,
+    milestones: next ? milestones(next, lead) : undefined,
     following: nextIndex >= 0 ? sorted[nextIndex + 1] : undefined,
   };
 }

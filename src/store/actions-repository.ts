@@ -59,6 +59,11 @@ export interface ActionFilter {
   ownerRoleIds?: number[];
   /** With ownerRoleIds: also actions assigned to this person by name. */
   ownerPersonId?: number;
+  /**
+   * Actions this person is accountable for now: through the roles they hold, or assigned by name.
+   * Found inside the one statement (no separate lookups of their roles and candidate actions).
+   */
+  accountablePersonId?: number;
   refs?: string[];
   ids?: number[];
   includeRemoved?: boolean;
@@ -200,6 +205,10 @@ export function listActionViews(db: Db, filter: ActionFilter = {}): ActionView[]
     where.push('a.id in (select value from json_each(?))');
     params.push(JSON.stringify(ids));
   }
+  if (filter.accountablePersonId !== undefined) {
+    where.push(`a.id in (${ACCOUNTABLE_FOR_PERSON_SQL})`);
+    params.push(filter.accountablePersonId, filter.accountablePersonId);
+  }
   if (filter.refs) {
     if (filter.refs.length === 0) return [];
     where.push('a.ref in (select value from json_each(?))');
@@ -213,6 +222,18 @@ export function listActionViews(db: Db, filter: ActionFilter = {}): ActionView[]
   const sql = `${BASE_SQL} ${where.length ? `where ${where.join(' and ')}` : ''} order by p.position, p.code, w.number, a.number`;
   return (cachedStatement(db, sql).all(...params) as Row[]).map(toView);
 }
+
+// The same three indexed lookups as accountableActionIds, with the person's current roles found in
+// the statement itself. Parameters: the person's id, twice.
+const ACCOUNTABLE_FOR_PERSON_SQL = `
+  with held(role_id) as (select role_id from role_assignments where person_id = ? and ended_at is null)
+  select id from actions indexed by actions_owner_role where +owner_person_id is null and owner_role_id in held
+  union
+  select id from actions
+  where workstream_id in (select id from workstreams where lead_role_id in held)
+    and +owner_role_id is null and +owner_person_id is null
+  union
+  select id from actions indexed by actions_owner_person where owner_person_id = ?`;
 
 export function accountableActionIds(db: Db, roleIds: number[], personId: number | undefined): number[] {
   const ids: number[] = [];
