@@ -1,5 +1,9 @@
+import type { Command } from 'commander';
 import { type Clock, fixedClock, systemClock } from '../clock.js';
-import { type Db, openDatabase } from '../store/database.js';
+import type { Db } from '../store/database.js';
+
+/** A command module's entry point: adds its commands (and their options and help) to the program. */
+export type CommandRegistrar = (program: Command, context: () => CliContext) => void;
 
 /** What every CLI command gets: output streams, the environment, and lazily the database and clock. */
 export interface CliIo {
@@ -20,6 +24,8 @@ export class CliContext {
   constructor(
     readonly io: CliIo,
     private readonly globals: GlobalOptions,
+    /** openDatabase, passed in so that this module (and `sendbot --help`) does not load SQLite and drizzle. */
+    private readonly open: (path: string) => Db,
   ) {}
 
   get databasePath(): string {
@@ -28,7 +34,7 @@ export class CliContext {
 
   /** Opens the database on first use; migrations are applied on every open. */
   get db(): Db {
-    this.opened ??= openDatabase(this.databasePath);
+    this.opened ??= this.open(this.databasePath);
     return this.opened;
   }
 

@@ -1,7 +1,7 @@
 // `sendbot digest --board <name> [--format text|md|html|json] [--full]` and `sendbot digest --weekly`:
 // the chair's pre-board digest for the board's next meeting after now (--now), or the weekly digest,
 // printed in the form a board paper needs. JSON is the digest model itself (src/domain/digest-model.ts).
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { toStoredInstant } from '../clock.js';
 import { matchBoard } from '../domain/board-match.js';
 import { digestToReply, weeklyDigestToReply } from '../render/digest-reply.js';
@@ -11,8 +11,7 @@ import type { Reply } from '../render/reply.js';
 import { renderText } from '../render/text.js';
 import { loadBoardDigest, loadWeeklyDigest } from '../store/digest-loader.js';
 import { loadPlanningState } from '../store/planning-state-repository.js';
-import { CliUsageError } from './context.js';
-import { registerCliCommands } from './program.js';
+import { type CliContext, CliUsageError } from './context.js';
 
 type Format = 'text' | 'md' | 'html' | 'json';
 
@@ -30,7 +29,7 @@ const RENDERERS: Record<Exclude<Format, 'json'>, (reply: Reply) => string> = {
   html: renderHtml,
 };
 
-registerCliCommands((program, context) => {
+export function registerDigestCommand(program: Command, context: () => CliContext): void {
   program
     .command('digest')
     .description("print the chair's pre-board digest for a board's next meeting (or --weekly)")
@@ -62,4 +61,4 @@ registerCliCommands((program, context) => {
       if (format === 'json') return ctx.printJson(digest);
       return ctx.print(RENDERERS[format](digestToReply(digest, { full: opts.full ?? false })));
     });
-});
+}

@@ -4,11 +4,10 @@
 // CSV: a folder with one file per table. Nothing is overwritten without --force.
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { matchBoard } from '../domain/board-match.js';
 import { listBoards } from '../store/boards-repository.js';
-import { CliUsageError } from './context.js';
-import { registerCliCommands } from './program.js';
+import { type CliContext, CliUsageError } from './context.js';
 
 interface ExportOptions {
   format: 'xlsx' | 'csv';
@@ -17,7 +16,7 @@ interface ExportOptions {
   force?: boolean;
 }
 
-registerCliCommands((program, context) => {
+export function registerExportCommand(program: Command, context: () => CliContext): void {
   program
     .command('export')
     .description('write actions, the update trail, date changes and KPIs to an XLSX workbook or a folder of CSV files')
@@ -61,4 +60,4 @@ registerCliCommands((program, context) => {
       ctx.print(`Exported${boardName ? ` ${boardName}:` : ''} ${tables.map((t) => `${t.rows.length} ${t.noun}`).join(', ')}.`);
       for (const path of written) ctx.print(`  ${path}`);
     });
-});
+}

@@ -3,9 +3,6 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { toStoredInstant } from '../clock.js';
 import { ImportError } from '../importers/import-errors.js';
-import { decodeUtf8 } from '../importers/load-plan-file.js';
-import { parseCsvRows } from '../importers/read-csv.js';
-import { readPeopleTable } from '../importers/read-people-csv.js';
 import { recordAudit } from '../store/audit-repository.js';
 import { inTransaction } from '../store/database.js';
 import { findPersonByEmail, listPeople, upsertPerson } from '../store/people-repository.js';
@@ -51,6 +48,12 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
       const content = await readFile(file).catch((error: NodeJS.ErrnoException) => {
         throw new ImportError({ file: name, message: `cannot read the file: ${error.code === 'ENOENT' ? 'there is no such file' : (error.code ?? 'error')}` });
       });
+      // The file readers load only here, so listing people (`sendbot people`) stays quick.
+      const [{ decodeUtf8 }, { parseCsvRows }, { readPeopleTable }] = await Promise.all([
+        import('../importers/load-plan-file.js'),
+        import('../importers/read-csv.js'),
+        import('../importers/read-people-csv.js'),
+      ]);
       decodeUtf8(content, name);
       const { people: rows, problems } = readPeopleTable(parseCsvRows(content, { file: name }), { file: name });
       if (problems.length > 0) throw new ImportError(problems);

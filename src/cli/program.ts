@@ -1,49 +1,39 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { formatProblem, ImportError } from '../importers/import-errors.js';
-import { registerActionsCommand } from './actions-command.js';
-import { registerAskCommand } from './ask-command.js';
-import { registerBackupCommand } from './backup-command.js';
-import { registerBoardsCommands } from './boards-command.js';
+import { CLI_COMMANDS, type CliCommandEntry } from './all-commands.js';
 import { CliContext, type CliIo, CliUsageError } from './context.js';
-import { registerImportCommand } from './import-command.js';
-import { registerPeopleCommands } from './people-command.js';
-
-/** Extra commands registered by later layers (ask, digest, tick, outbox) without this file knowing them. */
-export type CommandRegistrar = (program: Command, context: () => CliContext) => void;
-const extraRegistrars: CommandRegistrar[] = [];
-export function registerCliCommands(registrar: CommandRegistrar): void {
-  extraRegistrars.push(registrar);
-}
 
 /**
  * Runs the `sendbot` CLI with `argv` (without node and script). Returns the exit code:
  * 0 success, 1 a problem the user can fix (bad file, unknown board…), 2 an unexpected failure.
+ *
+ * Only the named command's module is loaded (see all-commands.ts); without one (`--help`, a typo)
+ * every command is listed from the table, and commander explains the mistake.
  */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, commands: readonly CliCommandEntry[] = CLI_COMMANDS): Promise<number> {
   let ctx: CliContext | undefined;
-  const program = new Command('sendbot')
+  const program = withGlobalOptions(new Command('sendbot'))
     .description('sendbot: keeps a SEND improvement plan moving between board meetings')
-    .option('--db <path>', 'SQLite database file (default: DATABASE_PATH or data/sendbot.db)')
-    .option('--now <iso>', 'pretend it is this date-time (Europe/London), e.g. 2024-11-18T09:30')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  const context = () => {
-    ctx ??= new CliContext(io, program.opts());
-    return ctx;
-  };
-  registerImportCommand(program, context);
-  registerActionsCommand(program, context);
-  registerPeopleCommands(program, context);
-  registerBoardsCommands(program, context);
-  registerBackupCommand(program, context);
-  registerAskCommand(program, context);
-  for (const registrar of extraRegistrars) registrar(program, context);
 
   try {
+    const entry = commandIn(argv, commands);
+    if (entry) {
+      const [register, { openDatabase }] = await Promise.all([entry.load(), import('../store/database.js')]);
+      register(program, () => {
+        ctx ??= new CliContext(io, program.opts(), openDatabase);
+        return ctx;
+      });
+    } else {
+      const terms = new Map(commands.map((c) => [c.name, c.term]));
+      for (const c of commands) program.command(c.name).description(c.summary);
+      program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd.name()) ?? new Help().subcommandTerm(cmd) });
+    }
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
@@ -68,4 +58,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } finally {
     ctx?.close();
   }
+}
+
+function withGlobalOptions(command: Command): Command {
+  return command
+    .option('--db <path>', 'SQLite database file (default: DATABASE_PATH or data/sendbot.db)')
+    .option('--now <iso>', 'pretend it is this date-time (Europe/London), e.g. 2024-11-18T09:30');
+}
+
+/** The table entry of the command `argv` names (`sendbot --db x people …`, `sendbot help people`), read the way commander reads it. */
+function commandIn(argv: string[], commands: readonly CliCommandEntry[]): CliCommandEntry | undefined {
+  const { operands } = withGlobalOptions(new Command()).parseOptions(argv);
+  const name = operands[0] === 'help' ? operands[1] : operands[0];
+  return commands.find((c) => c.name === name);
 }

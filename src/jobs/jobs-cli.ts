@@ -3,14 +3,10 @@
 import type { Command } from 'commander';
 import { type OutboxStatus, outboxStatuses } from '../../db/schema.js';
 import { CliUsageError, type CliContext } from '../cli/context.js';
-import { ConfigError, loadConfig } from '../config.js';
+import type { Config } from '../config.js';
 import { formatTable } from '../cli/format-table.js';
-import { registerCliCommands } from '../cli/program.js';
 import type { PlannedNotification } from '../domain/notification-planner.js';
 import { createConsoleDelivery } from '../platforms/console/console-delivery.js';
-import { TeamsStartError } from '../platforms/teams/teams-auth.js';
-import { createSlackDeliveryFromConfig } from '../platforms/slack/slack-delivery.js';
-import { createTeamsDeliveryFromConfig } from '../platforms/teams/teams-delivery.js';
 import { formatShortInstant } from '../render/format.js';
 import { listAllMeetings, listBoards } from '../store/boards-repository.js';
 import type { Db } from '../store/database.js';
@@ -19,11 +15,6 @@ import { listPeople } from '../store/people-repository.js';
 import { deliverDue } from './deliver.js';
 import type { DeliveryAdapter } from './delivery-types.js';
 import { runTick } from './tick.js';
-
-registerCliCommands((program, context) => {
-  registerTickCommand(program, context);
-  registerOutboxCommand(program, context);
-});
 
 interface Names {
   person(id: number | null): { email: string; name: string } | undefined;
@@ -59,7 +50,7 @@ function plannedJson(p: PlannedNotification, names: Names) {
   };
 }
 
-function registerTickCommand(program: Command, context: () => CliContext): void {
+export function registerTickCommand(program: Command, context: () => CliContext): void {
   program
     .command('tick')
     .description('run one scheduler tick: enqueue what is due, then deliver it to the console')
@@ -92,7 +83,7 @@ function registerTickCommand(program: Command, context: () => CliContext): void 
       const terminal = createConsoleDelivery(opts.json ? ctx.io.stderr : ctx.io.stdout);
       // With Slack or Teams configured, whoever they can reach gets their message there (so an
       // operator can run a tick by hand); the console prints the rest.
-      const { slack, teams } = platformAdaptersFor(ctx);
+      const { slack, teams } = await platformAdaptersFor(ctx);
       const adapters = [slack, teams, terminal].filter((a): a is DeliveryAdapter => a !== undefined);
       const report = await deliverDue({ db: ctx.db, clock: ctx.clock, adapters, workerId: 'cli' });
       const sentVia = (platform: string) => report.results.filter((r) => r.outcome === 'sent' && r.platform === platform).length;
@@ -109,21 +100,32 @@ function registerTickCommand(program: Command, context: () => CliContext): void 
  * TEAMS_ALLOW_UNAUTHENTICATED for local testing); a settings problem stops the tick before anything
  * is delivered.
  */
-function platformAdaptersFor(ctx: CliContext): { slack?: DeliveryAdapter; teams?: DeliveryAdapter } {
+async function platformAdaptersFor(ctx: CliContext): Promise<{ slack?: DeliveryAdapter; teams?: DeliveryAdapter }> {
+  // Each platform's SDK loads only when it is configured: botbuilder alone takes half a second.
+  const { ConfigError, loadConfig } = await import('../config.js');
+  let config: Config;
   try {
-    const config = loadConfig(ctx.io.env);
-    if (config.teams && !config.teams.appId) ctx.error('warning: Teams authentication is off (TEAMS_ALLOW_UNAUTHENTICATED): use it only for local testing.');
-    return {
-      slack: createSlackDeliveryFromConfig(config),
-      teams: createTeamsDeliveryFromConfig(config, ctx.db, { clock: ctx.clock }),
-    };
+    config = loadConfig(ctx.io.env);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof TeamsStartError) throw new CliUsageError(error.message);
+    if (error instanceof ConfigError) throw new CliUsageError(error.message);
+    throw error;
+  }
+  if (config.teams && !config.teams.appId) ctx.error('warning: Teams authentication is off (TEAMS_ALLOW_UNAUTHENTICATED): use it only for local testing.');
+  const slack = config.slack ? (await import('../platforms/slack/slack-delivery.js')).createSlackDeliveryFromConfig(config) : undefined;
+  if (!config.teams) return { slack };
+  const [{ createTeamsDeliveryFromConfig }, { TeamsStartError }] = await Promise.all([
+    import('../platforms/teams/teams-delivery.js'),
+    import('../platforms/teams/teams-auth.js'),
+  ]);
+  try {
+    return { slack, teams: createTeamsDeliveryFromConfig(config, ctx.db, { clock: ctx.clock }) };
+  } catch (error) {
+    if (error instanceof TeamsStartError) throw new CliUsageError(error.message);
     throw error;
   }
 }
 
-function registerOutboxCommand(program: Command, context: () => CliContext): void {
+export function registerOutboxCommand(program: Command, context: () => CliContext): void {
   program
     .command('outbox')
     .description('list outbox rows: what was sent, what waits, what failed')
