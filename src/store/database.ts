@@ -1,5 +1,5 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -72,12 +72,27 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema }) as Db;
-  migrate(db, { migrationsFolder: migrationsFolder() });
+  const folder = migrationsFolder();
+  if (!hasEveryMigration(sqlite, folder)) migrate(db, { migrationsFolder: folder });
   // KPIs imported before codes existed get theirs (derived in code, so SQL alone cannot do it).
   upgradeLegacyKpis(db);
   // Lets SQLite refresh its query-planner statistics when they are missing or stale (cheap).
   sqlite.pragma('optimize = 0x10002');
   return db;
+}
+
+/**
+ * True when the database already has the journal's newest migration. drizzle's migrate() applies
+ * exactly the migrations newer than the last one recorded, so it would do nothing; but it reads and
+ * hashes every migration file and opens a transaction to find that out, on every CLI command.
+ */
+function hasEveryMigration(sqlite: Database.Database, folder: string): boolean {
+  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
+  const newest = Math.max(...journal.entries.map((e) => e.when));
+  const recorded = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
+  if (!recorded) return false;
+  const last = sqlite.prepare('select created_at as at from __drizzle_migrations order by created_at desc limit 1').get() as { at: number | string } | undefined;
+  return last !== undefined && Number(last.at) >= newest;
 }
 
 /** Runs `work` in one IMMEDIATE transaction: all of it is written, or none of it. */

@@ -1,7 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, expect, it } from 'vitest';
+import { migrationsFolder } from '../../src/paths.js';
 import { closeDatabase, inTransaction, openDatabase } from '../../src/store/database.js';
 
 describe('openDatabase', () => {
@@ -23,6 +27,33 @@ describe('openDatabase', () => {
     const applied = again.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
     expect(applied.n).toBeGreaterThanOrEqual(2);
     closeDatabase(again);
+  });
+
+  it('applies the migrations a database is missing when it is reopened, and nothing when it has them all', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sendbot-db-'));
+    // A migrations folder without the newest migration, as an older sendbot had.
+    const folder = migrationsFolder();
+    const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+    const older = join(dir, 'older-migrations');
+    mkdirSync(join(older, 'meta'), { recursive: true });
+    writeFileSync(join(older, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, -1) }));
+    for (const e of journal.entries.slice(0, -1)) copyFileSync(join(folder, `${e.tag}.sql`), join(older, `${e.tag}.sql`));
+    const oldPath = join(dir, 'old.db');
+    const sqlite = new Database(oldPath);
+    migrate(drizzle(sqlite), { migrationsFolder: older });
+    sqlite.close();
+
+    const schemaOf = (db: ReturnType<typeof openDatabase>) => db.$client.prepare("select type, name, sql from sqlite_master where name not like 'sqlite_%' order by name").all();
+    const migrated = openDatabase(oldPath);
+    const fresh = openDatabase(join(dir, 'fresh.db'));
+    expect(schemaOf(migrated)).toEqual(schemaOf(fresh));
+    const count = (db: ReturnType<typeof openDatabase>) => (db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n;
+    expect(count(migrated)).toBe(journal.entries.length);
+    closeDatabase(migrated);
+    const reopened = openDatabase(oldPath);
+    expect(count(reopened)).toBe(journal.entries.length);
+    closeDatabase(reopened);
+    closeDatabase(fresh);
   });
 
   it('rolls back everything when a transaction throws', () => {
