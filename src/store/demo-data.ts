@@ -1,8 +1,6 @@
 import type { DateTime } from 'luxon';
-import { loadPlanFile } from '../importers/load-plan-file.js';
 import { demoPlanPath } from '../paths.js';
 import type { Db } from './database.js';
-import { importPlanDocument } from './plan-import.js';
 
 /** True when the database holds no plan and no people: the only case the demo may be loaded into. */
 export function isEmptyDatabase(db: Db): boolean {
@@ -13,6 +11,9 @@ export function isEmptyDatabase(db: Db): boolean {
 /** Loads the Southampton 2024 demo plan into an empty database. Returns false (and does nothing) otherwise. */
 export async function loadDemoIfEmpty(db: Db, now: DateTime): Promise<boolean> {
   if (!isEmptyDatabase(db)) return false;
+  // The plan readers (YAML, and exceljs for spreadsheets) load only when there is a demo to load:
+  // every later `npm start` reaches the prompt without them.
+  const [{ loadPlanFile }, { importPlanDocument }] = await Promise.all([import('../importers/load-plan-file.js'), import('./plan-import.js')]);
   const loaded = await loadPlanFile(demoPlanPath());
   importPlanDocument(db, loaded.document, { now, file: loaded.file, lineOf: loaded.lineOf, actorLabel: 'demo' });
   return true;
