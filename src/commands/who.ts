@@ -46,7 +46,9 @@ export const whoCommand = defineCommand({
       .map((a) => actionLine(ctx.db, a, today, `${a.planCode}-${a.workstreamNumber} ${a.workstreamTitle}`));
     return reply('info', `${items.length} best match${items.length === 1 ? '' : 'es'} for "${input.words}"`, [
       { type: 'actions', items },
-      ...(capped ? [text(`More than ${RANKED_CANDIDATES} actions match; these are the best of the first ${RANKED_CANDIDATES} in the plan. More words, or a ref, narrow it down.`, true)] : []),
+      ...(capped
+        ? [text(`More than ${RANKED_CANDIDATES} actions match: these are the first in the plan with the words in their workstream's title, then in the action. More words, or a ref, narrow it down.`, true)]
+        : []),
       text('For the full picture of one: /send who <ref>', true),
     ]);
   },

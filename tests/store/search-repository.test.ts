@@ -112,12 +112,19 @@ describe('searchActions when a phrase matches more actions than are ranked', () 
   });
   afterAll(() => closeDatabase(db));
 
-  it('still answers with the best of the first ones, every word in each, and says the list was cut', () => {
+  it('puts actions of the workstream named by the words first, every word in each, and says the list was cut', () => {
     const result = searchActions(db, 'annual health checks', 5);
     expect(result.capped).toBe(true);
     expect(result.hits).toHaveLength(5);
-    const text = db.$client.prepare('select text from actions where id = ?').pluck();
-    for (const h of result.hits) expect(String(text.get(h.actionId)).toLowerCase()).toContain('annual health checks');
+    const row = db.$client.prepare('select a.text, w.title from actions a join workstreams w on w.id = a.workstream_id where a.id = ?');
+    for (const h of result.hits) {
+      const { text, title } = row.get(h.actionId) as { text: string; title: string };
+      expect(text.toLowerCase()).toContain('annual health checks');
+      // The first matches in plan order are in other workstreams: the workstream title decided.
+      expect(title.toLowerCase()).toContain('annual health checks');
+    }
+    const firstMatch = db.$client.prepare("select min(rowid) from action_search where action_search match '\"annual\" AND \"health\" AND \"checks\"'").pluck().get() as number;
+    expect((row.get(firstMatch) as { title: string }).title.toLowerCase()).not.toContain('annual health checks');
 
     const admin = findPersonByEmail(db, 'admin@example.org');
     if (!admin) throw new Error('generated plan has no admin');
