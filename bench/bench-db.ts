@@ -9,6 +9,21 @@ import { generatePlanDocument } from './generate-plan.js';
 
 export const BENCH_NOW = '2025-01-13T10:00';
 
+/**
+ * What `who <words>` is asked in the benchmarks: phrases from the generated plan's topics (on 100k
+ * actions each matches thousands), the start of a word, a long question, and a word no action has.
+ */
+export const BENCH_SEARCH_PHRASES = [
+  'annual health checks',
+  'neurodiversity profiling tool',
+  'short breaks parent carer',
+  'EHCP quality audit',
+  'speech and language therapy',
+  'neuro profil',
+  'who is doing the preparation for adulthood transition pathways work',
+  'SENCo training qqqzzz',
+];
+
 export interface BenchDb {
   db: Db;
   path: string;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fixedClock } from '../src/clock.js';
 import { runCommandText } from '../src/commands/router.js';
 import { findPersonByEmail } from '../src/store/people-repository.js';
-import { BENCH_NOW, benchDb } from './bench-db.js';
+import { BENCH_NOW, BENCH_SEARCH_PHRASES, benchDb } from './bench-db.js';
 import { ms, type Summary, timeEach } from './stats.js';
 
 export function benchCommands(actions: number, boards = 500): { results: Record<string, Summary>; importMs: number | null } {
@@ -20,7 +20,7 @@ export function benchCommands(actions: number, boards = 500): { results: Record<
   }[];
   const holderOf = db.$client.prepare('select p.email from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ? and ra.ended_at is null limit 1');
   const person = (email: string) => findPersonByEmail(db, email) as NonNullable<ReturnType<typeof findPersonByEmail>>;
-  const words = ['annual health checks', 'neurodiversity profiling tool', 'short breaks parent carer', 'EHCP quality audit', 'speech and language therapy'];
+  const words = BENCH_SEARCH_PHRASES;
   const admin = person('admin@example.org');
 
   const results: Record<string, Summary> = {};

@@ -7,6 +7,8 @@
 //   tick      tick planning time and peak RSS (bench/tick-bench.ts, run as its own process)
 //   import    a plan CSV of that many rows into a fresh database: parse, import, total
 //   e2e       signed Slack `/send who <ref>` over loopback HTTP: sendbot vs a bare Bolt app that only acks
+//   startup   (once, not per size) npm start to the first reply with a current build, sendbot --help and
+//             sendbot people from bin/sendbot.js, and the build's freshness check
 // and how each figure grows from 1k to 100k. Every part runs in fresh child processes (one per
 // size), so memory figures are each size's own. Generated databases are cached in bench/tmp
 // (git-ignored); the first run builds them (the 100k one takes a couple of minutes).
@@ -25,7 +27,8 @@ import type { CommandsResult } from './suite/commands-part.js';
 import type { DigestResult } from './suite/digest-part.js';
 import type { E2eResult } from './suite/e2e-part.js';
 import type { ImportResult } from './suite/import-part.js';
-import { type BenchResults, PARTS, type PartName, type PartRun, renderMarkdown } from './suite/report.js';
+import { type BenchResults, PARTS, type PartName, type PartRun, renderMarkdown, SIZELESS_PARTS } from './suite/report.js';
+import type { StartupResult } from './suite/startup-part.js';
 import { measureTick } from './suite/tick-part.js';
 
 const SUITE = join(import.meta.dirname, 'suite');
@@ -80,6 +83,11 @@ async function main(): Promise<void> {
     withRetry(() => runTsChild<T>(join(SUITE, script), ['--size', String(size), ...args], { timeoutMs }));
 
   for (const part of parts) {
+    if (SIZELESS_PARTS.includes(part)) {
+      log(`\n[${part}]`);
+      record(part, 0, await child<StartupResult>('startup-part.ts', 0, ['--runs', quick ? '5' : '15'], 15 * 60_000));
+      continue;
+    }
     for (const size of sizes) {
       log(`\n[${part}] ${size.toLocaleString('en-GB')} actions`);
       switch (part) {

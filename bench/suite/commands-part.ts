@@ -5,7 +5,7 @@
 import { fixedClock } from '../../src/clock.js';
 import { runCommandText } from '../../src/commands/router.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
-import { BENCH_NOW } from '../bench-db.js';
+import { BENCH_NOW, BENCH_SEARCH_PHRASES } from '../bench-db.js';
 import { summarise, type Summary } from '../stats.js';
 import { workingCopy } from './bench-copy.js';
 import { argValue, BOARDS, emitResult, log, peakRssMb, round } from './common.js';
@@ -18,6 +18,8 @@ export interface CommandsResult {
   updatesBefore: number;
   dbBuiltMs: number | null;
   commands: Record<string, Summary & { budgetHit: boolean }>;
+  /** What `who (free text)` asked, in turn. */
+  searchPhrases?: string[];
   peakRssMb: number;
 }
 
@@ -58,7 +60,7 @@ function main(): void {
   }[];
   const holderOf = c.prepare('select p.email from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ? and ra.ended_at is null limit 1');
   const person = (email: string) => findPersonByEmail(db, email) as NonNullable<ReturnType<typeof findPersonByEmail>>;
-  const words = ['annual health checks', 'neurodiversity profiling tool', 'short breaks parent carer', 'EHCP quality audit', 'speech and language therapy'];
+  const words = BENCH_SEARCH_PHRASES;
   const admin = person('admin@example.org');
   const result: CommandsResult = {
     size,
@@ -68,6 +70,7 @@ function main(): void {
     updatesBefore: one('select count(*) as n from updates'),
     dbBuiltMs: copy.builtMs === null ? null : round(copy.builtMs, 0),
     commands: {},
+    searchPhrases: [...words],
     peakRssMb: 0,
   };
 
