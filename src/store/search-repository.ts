@@ -6,28 +6,27 @@ const STOP_WORDS = new Set(
 );
 
 /**
- * How many matches are ranked with bm25 at most. bm25 over 12,000 matches (a common phrase on a
- * 100k-action plan) takes longer than the whole command may; a real plan of a few hundred actions
- * never has this many matches and is ranked whole.
+ * bm25 ranks at most this many matches, and only when no word is in more than
+ * BM25_MAX_WORD_ACTIONS actions: before ranking one row it counts every action that has each word,
+ * then scores every match. On the 100k-action benchmark plan a topic phrase matches 12,000 actions
+ * and each of its words is in as many, which takes longer than the whole command may. Real plans
+ * (hundreds or a few thousand actions) stay well inside both limits and are ranked whole.
  */
-export const RANKED_CANDIDATES = 200;
-
-/**
- * bm25 first counts every action that has each word, so a word in more actions than this makes it
- * slower than the whole command may be (a topic word of a 100k-action plan is in 12,000). A real
- * plan, of a few hundred or thousand actions, always gets bm25.
- */
+export const BM25_MAX_MATCHES = 500;
 const BM25_MAX_WORD_ACTIONS = 5_000;
+
+/** Beyond those limits, how many of the first matches in plan order are scored by column instead. */
+export const RANKED_CANDIDATES = 100;
 
 export interface SearchHit {
   actionId: number;
-  /** Lower is better: bm25's score, or the tier when more than RANKED_CANDIDATES matched. */
+  /** Lower is better: bm25's score, or minus the column score (see rankCandidates). */
   rank: number;
 }
 
 export interface SearchResult {
   hits: SearchHit[];
-  /** More than RANKED_CANDIDATES actions matched: the hits come from the first ones in plan order. */
+  /** More than RANKED_CANDIDATES actions matched and the hits come from the first ones in plan order. */
   capped: boolean;
 }
 
@@ -73,8 +72,13 @@ function knownTerms(db: Db, terms: string[]): { words: string[]; whole: string[]
  */
 export function searchActions(db: Db, words: string, limit = 5): SearchResult {
   const { words: known, whole, prefixes } = knownTerms(db, searchTerms(words));
-  const common = cachedStatement(db, 'select 1 from action_search where action_search match ? limit 1 offset ?').pluck();
-  const bm25 = whole.every((term) => !common.get(term, BM25_MAX_WORD_ACTIONS));
+  // Asked only when at most BM25_MAX_MATCHES match (more never get bm25), and then once.
+  let affordable: boolean | undefined;
+  const bm25 = () => {
+    const common = cachedStatement(db, 'select 1 from action_search where action_search match ? limit 1 offset ?').pluck();
+    affordable ??= whole.every((term) => !common.get(term, BM25_MAX_WORD_ACTIONS));
+    return affordable;
+  };
   const joins = whole.length > 1 ? (['AND', 'OR'] as const) : (['AND'] as const);
   for (const join of joins) {
     const result = rankMatches(db, whole.join(` ${join} `), known, limit, bm25);
@@ -91,13 +95,14 @@ export function searchActions(db: Db, words: string, limit = 5): SearchResult {
   return { hits: [], capped: false };
 }
 
-function rankMatches(db: Db, query: string, words: string[], limit: number, bm25: boolean): SearchResult {
+function rankMatches(db: Db, query: string, words: string[], limit: number, bm25: () => boolean): SearchResult {
   if (query === '') return { hits: [], capped: false };
-  // The rowid just past the first RANKED_CANDIDATES matches; none when fewer match.
-  const end = cachedStatement(db, 'select rowid from action_search where action_search match ? limit 1 offset ?')
-    .pluck()
-    .get(query, RANKED_CANDIDATES) as number | undefined;
-  if (end !== undefined || !bm25) return { hits: rankCandidates(db, query, words, end ?? Number.MAX_SAFE_INTEGER, limit), capped: end !== undefined };
+  // One walk of the matches, up to just past bm25's limit: how many there are, and the first ones.
+  const ids = cachedStatement(db, 'select rowid from action_search where action_search match ? limit ?').pluck().all(query, BM25_MAX_MATCHES + 1) as number[];
+  if (ids.length === 0) return { hits: [], capped: false };
+  if (ids.length > BM25_MAX_MATCHES || !bm25()) {
+    return { hits: rankCandidates(db, ids.slice(0, RANKED_CANDIDATES), words, limit), capped: ids.length > RANKED_CANDIDATES };
+  }
   // Ranking comes before the join, so only `limit` rows are looked up in actions.
   const hits = cachedStatement(
     db,
@@ -112,19 +117,19 @@ function rankMatches(db: Db, query: string, words: string[], limit: number, bm25
 }
 
 /**
- * Where more than RANKED_CANDIDATES actions match, or a word is in more than BM25_MAX_WORD_ACTIONS,
- * bm25 costs more than the whole command may (and FTS5's column filters as much). So the first
- * RANKED_CANDIDATES matches in plan order are scored here, on the columns bm25 weighs most: each
+ * Beyond bm25's limits (FTS5's column filters cost as much, so they are no way out), the first
+ * RANKED_CANDIDATES matches in plan order are scored here on the columns bm25 weighs most: each
  * word in the workstream's title counts 4, in the action's text 1 (bm25's weights); ties keep plan
  * order. `rank` is minus that score.
  */
-function rankCandidates(db: Db, query: string, words: string[], end: number, limit: number): SearchHit[] {
+function rankCandidates(db: Db, ids: number[], words: string[], limit: number): SearchHit[] {
   const rows = cachedStatement(
     db,
-    // The cast matters: FTS5 uses a rowid bound only when it is an integer, and JS numbers bind as reals.
-    `select s.rowid as actionId, s.workstream, s.text from action_search s join actions a on a.id = s.rowid
-     where action_search match ? and s.rowid < cast(? as integer) and a.removed_at is null`,
-  ).all(query, end) as { actionId: number; workstream: string; text: string }[];
+    // The indexed texts are these columns; reading them by primary key is cheaper than from FTS5.
+    `select a.id as actionId, w.title as workstream, a.text from actions a join workstreams w on w.id = a.workstream_id
+     where a.id in (select value from json_each(?)) and a.removed_at is null
+     order by a.id`,
+  ).all(JSON.stringify(ids)) as { actionId: number; workstream: string; text: string }[];
   // A word's start, so "checks" also finds "check" and "breaks" finds "break" (FTS5 matched stems).
   const starts = words.map((w) => new RegExp(`(?:^|[^\\p{L}\\p{N}])${w.length > 4 ? w.replace(/(?:ing|ed|es|s)$/u, '') : w}`, 'iu'));
   const plain = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '');

@@ -8,7 +8,7 @@ import { runCommandText } from '../../src/commands/router.js';
 import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
 import { importPlanDocument } from '../../src/store/plan-import.js';
-import { RANKED_CANDIDATES, searchActions } from '../../src/store/search-repository.js';
+import { BM25_MAX_MATCHES, RANKED_CANDIDATES, searchActions } from '../../src/store/search-repository.js';
 import { demoDb } from '../helpers/demo-db.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -96,14 +96,14 @@ describe('searchActions when a phrase matches more actions than are ranked', () 
   let db: Db;
   const clock = fixedClock('2025-01-13T10:00');
   beforeAll(() => {
-    // Every action of this generated plan mentions annual health checks; one in ten also says "hearing".
-    const doc = generatePlanDocument({ actions: RANKED_CANDIDATES + 100, boards: 2 });
+    // Every action of this generated plan mentions annual health checks; one in twenty also says "hearing".
+    const doc = generatePlanDocument({ actions: BM25_MAX_MATCHES + 100, boards: 2 });
     let n = 0;
     for (const plan of doc.plans) {
       for (const ws of plan.workstreams) {
         for (const action of ws.actions) {
           n += 1;
-          action.text = `Annual health checks: ${n % 10 === 0 ? 'hearing tests, ' : ''}${action.text}`;
+          action.text = `Annual health checks: ${n % 20 === 0 ? 'hearing tests, ' : ''}${action.text}`;
         }
       }
     }
