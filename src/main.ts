@@ -12,10 +12,6 @@ import { createLogger, type Logger } from './logger.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleDelivery } from './platforms/console/console-delivery.js';
-import { createSlackApp, SlackStartError } from './platforms/slack/slack-app.js';
-import { createSlackDelivery } from './platforms/slack/slack-delivery.js';
-import { createTeamsBot, mountTeamsMessages, TEAMS_MESSAGES_PATH, TeamsStartError } from './platforms/teams/teams-app.js';
-import { createTeamsDelivery } from './platforms/teams/teams-delivery.js';
 import { closeDatabase, type Db, openDatabase } from './store/database.js';
 import { loadDemoIfEmpty } from './store/demo-data.js';
 import { findPersonByEmail, listAdmins, listPeople } from './store/people-repository.js';
@@ -36,9 +32,6 @@ function readOptions(argv: string[]): StartOptions {
   return values;
 }
 
-/** Local mode binds to loopback only: the dashboard shows names and notes, and this is one person's machine. */
-const LOCAL_HOST = '127.0.0.1';
-
 /** The key that signs dashboard links, and how long they work; `baseUrl` is where links point. */
 function dashboardLinks(db: Db, clock: Clock, config: Config, baseUrl: string | null): DashboardLinkSettings {
   return { baseUrl, secret: dashboardSecret(db, config.dashboard.secret, toStoredInstant(clock.now())), linkDays: config.dashboard.linkDays };
@@ -46,7 +39,8 @@ function dashboardLinks(db: Db, clock: Clock, config: Config, baseUrl: string | 
 
 /**
  * Local mode also serves the dashboard (and /healthz), so `/send dashboard` gives a link that opens.
- * A busy port is not fatal here: the chat works without it.
+ * A busy port is not fatal here: the chat works without it. HOST defaults to 127.0.0.1 in local mode
+ * (the dashboard shows names and notes, and this is one person's machine).
  */
 async function startLocalDashboard(db: Db, clock: Clock, config: Config): Promise<{ http?: HttpServer; links?: DashboardLinkSettings }> {
   const logger = createLogger('silent');
@@ -54,7 +48,7 @@ async function startLocalDashboard(db: Db, clock: Clock, config: Config): Promis
   const links = dashboardLinks(db, clock, config, null);
   mountDashboardRoutes(http, { db, clock, secret: links.secret, publishedView: config.dashboard.publishedView, logger });
   try {
-    const { url } = await http.listen(config.port, LOCAL_HOST);
+    const { url } = await http.listen(config.port, config.host);
     process.stderr.write(`Dashboard served at ${url} (type /send dashboard for a link).\n`);
     return { http, links: { ...links, baseUrl: config.dashboard.publicUrl ?? url } };
   } catch (error) {
@@ -116,7 +110,10 @@ async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logg
   if (!config.dashboard.publicUrl) logger.warn('PUBLIC_URL is not set: /send dashboard cannot make links until it is (the dashboard is still served).');
   const connectors: (() => Promise<void>)[] = [];
   const stoppers: (() => Promise<void>)[] = [];
+  // Each platform's SDK loads only when it is configured (Bolt and botbuilder take most of a
+  // second), so local mode reaches its prompt without either.
   if (config.slack) {
+    const [{ createSlackApp }, { createSlackDelivery }] = await Promise.all([import('./platforms/slack/slack-app.js'), import('./platforms/slack/slack-delivery.js')]);
     const slack = await createSlackApp({ db, clock, config: config.slack, logger, dashboard });
     adapters.push(createSlackDelivery({ client: slack.app.client, logger }));
     if (slack.mode === 'http') await slack.start(http);
@@ -125,6 +122,10 @@ async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logg
     logger.info({ mode: slack.mode }, slack.mode === 'http' ? 'Slack: HTTP mode on /slack/events' : 'Slack: Socket Mode');
   }
   if (config.teams) {
+    const [{ createTeamsBot, mountTeamsMessages, TEAMS_MESSAGES_PATH }, { createTeamsDelivery }] = await Promise.all([
+      import('./platforms/teams/teams-app.js'),
+      import('./platforms/teams/teams-delivery.js'),
+    ]);
     const teams = createTeamsBot({ db, clock, config: config.teams, logger, dashboard });
     mountTeamsMessages(http, teams);
     adapters.push(createTeamsDelivery({ adapter: teams.adapter, appId: teams.appId, db, clock, logger }));
@@ -141,6 +142,12 @@ async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logg
   };
 }
 
+/** A Slack or Teams setting the platform refused at start-up (its module is loaded by now, if it was configured). */
+async function isPlatformStartError(error: unknown): Promise<boolean> {
+  const [{ SlackStartError }, { TeamsStartError }] = await Promise.all([import('./platforms/slack/slack-app.js'), import('./platforms/teams/teams-app.js')]);
+  return error instanceof SlackStartError || error instanceof TeamsStartError;
+}
+
 /** `npm start` with chat credentials: HTTP server (or Socket Mode), the scheduler, until SIGINT/SIGTERM. Never loads demo data. */
 async function runServiceMode(db: Db, clock: Clock, config: Config): Promise<number> {
   const logger = createLogger(config.logLevel);
@@ -155,8 +162,8 @@ async function runServiceMode(db: Db, clock: Clock, config: Config): Promise<num
     await platforms.connect();
   } catch (error) {
     await http.close().catch(() => {});
-    if (error instanceof PortInUseError || error instanceof SlackStartError || error instanceof TeamsStartError) {
-      process.stderr.write(`sendbot cannot start: ${error.message}\n`);
+    if (error instanceof PortInUseError || (await isPlatformStartError(error))) {
+      process.stderr.write(`sendbot cannot start: ${(error as Error).message}\n`);
       return 1;
     }
     throw error;
