@@ -12,7 +12,7 @@ import type { AdaptiveCard } from '../../src/render/adaptive-card.js';
 import { closeDatabase, type Db } from '../../src/store/database.js';
 import { type BotConnectorServer, startBotConnectorServer } from '../helpers/bot-connector-server.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
-import { personalMessage, postActivity, type TeamsUser } from '../helpers/teams-activities.js';
+import { channelMessage, personalMessage, postActivity, type TeamsUser } from '../helpers/teams-activities.js';
 
 const NOW = '2024-11-27T09:00';
 const ELAINE: TeamsUser = { id: '29:demo-21', aadObjectId: 'aad-demo-21', name: 'Elaine Demoster' }; // chairs the SEND Partnership Board
@@ -53,5 +53,17 @@ describe('dashboard in Teams', () => {
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<h1>SEND Partnership Board: dashboard</h1>');
+  });
+
+  it('never posts the link into a channel, where everyone could open it', async () => {
+    const before = connector.requests.length;
+    const res = await postActivity(baseUrl, channelMessage({ serviceUrl: connector.url, user: ELAINE, text: 'dashboard', mention: true }));
+    expect(res.status).toBe(200);
+    const sent = connector.requests.slice(before).filter((r) => r.route === 'sendToConversation' || r.route === 'replyToActivity');
+    expect(sent).toHaveLength(1);
+    const body = JSON.stringify(sent[0]?.body);
+    expect(body).not.toContain('/board/');
+    expect(body).not.toContain('sig=');
+    expect(body).toContain('1:1 chat');
   });
 });

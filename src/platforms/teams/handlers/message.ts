@@ -8,6 +8,7 @@ import { readCardSubmit } from '../../../render/adaptive-card.js';
 import { reply } from '../../../render/reply.js';
 import type { TeamsHandlerDeps } from '../handler-deps.js';
 import { readCommandText } from '../message-text.js';
+import { replyForConversation } from '../private-replies.js';
 import { sendReply } from '../teams-replies.js';
 import { resolveTeamsCaller } from '../teams-identity.js';
 import { rememberConversation } from '../teams-references.js';
@@ -45,7 +46,11 @@ export function messageHandler(deps: TeamsHandlerDeps) {
     }
     noteLastPlatform(deps.db, caller.person, 'teams');
     if (submit) await handleCardSubmit(deps, context, caller.person, submit, log);
-    else await sendReply(context, runCommandText({ db: deps.db, clock: deps.clock, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(activity.from?.id ? { platformUserId: activity.from.id } : {}) }, caller.person, 'teams', typed ?? ''));
+    else {
+      const commandDeps = { db: deps.db, clock: deps.clock, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(activity.from?.id ? { platformUserId: activity.from.id } : {}) };
+      const answer = runCommandText(commandDeps, caller.person, 'teams', typed ?? '');
+      await sendReply(context, replyForConversation(answer, activity.conversation?.conversationType));
+    }
     await next();
   };
 }
