@@ -5,13 +5,13 @@
 import { z } from 'zod';
 import { toStoredInstant } from '../clock.js';
 import { absoluteUrl, boardLinkPath } from '../domain/dashboard-links.js';
-import { boardForCaller, matchBoard } from '../domain/board-match.js';
-import type { BoardState } from '../domain/planning-state.js';
+import { boardForCaller } from '../domain/board-match.js';
 import { formatInstant, plural } from '../render/format.js';
 import { list, reply, text } from '../render/reply.js';
 import { loadCallerFacts } from '../store/caller-repository.js';
 import { loadPlanningState } from '../store/planning-state-repository.js';
-import { defineCommand, UserError } from './types.js';
+import { findBoardOrExplain } from './board-lookup.js';
+import { defineCommand } from './types.js';
 
 export const dashboardCommand = defineCommand({
   name: 'dashboard',
@@ -34,7 +34,7 @@ export const dashboardCommand = defineCommand({
     if (state.boards.length === 0) return reply('info', 'No boards are set up yet.', [text('A programme officer can import them with the plan.')]);
     // No board named: the one the caller chairs, else the one most of their actions report to.
     const board = input.board
-      ? namedBoard(state.boards, input.board)
+      ? findBoardOrExplain(state.boards, input.board, 'dashboard')
       : boardForCaller(state, loadCallerFacts(ctx.db, ctx.caller, now.toISODate() as string), toStoredInstant(now));
     if (!board) {
       return reply('info', 'Which board’s dashboard?', [text('Say which board: /send dashboard <board>. Boards:'), list(state.boards.map((b) => b.name))]);
@@ -56,14 +56,3 @@ export const dashboardCommand = defineCommand({
     );
   },
 });
-
-/** The board someone named; a miss or several matches becomes a reply listing the boards. */
-function namedBoard(boards: BoardState[], typed: string): BoardState {
-  const match = matchBoard(boards, typed);
-  if (match.kind === 'found') return match.board;
-  if (match.kind === 'ambiguous') {
-    throw new UserError(`"${typed}" matches several boards: ${match.candidates.map((b) => b.name).join(', ')}.`, 'Give more of the name.');
-  }
-  const names = boards.map((b) => b.name);
-  throw new UserError(`No board matches "${typed}".`, `Boards: ${names.join(', ')}. Example: /send dashboard ${names[0] ?? 'SEND Partnership Board'}`);
-}

@@ -1,6 +1,6 @@
 // The KPI part of the chair's digest: each KPI reporting to the board, judged on the digest's day and
 // placed under its plan. Pure: from the PlanningState and the ActionDescriber's names.
-import { emptyRag } from './digest-parts.js';
+import { emptyPlanDigest } from './digest-parts.js';
 import type { DigestKpi, DigestKpiCounts, PlanDigest } from './digest-model.js';
 import { assessKpi } from './kpi-assessment.js';
 import type { KpiState, PlanningState } from './planning-state.js';
@@ -21,7 +21,7 @@ export function addBoardKpis(
   for (const k of kpis) {
     let plan = byPlan.get(k.planId);
     if (!plan) {
-      plan = kpiOnlyPlan(k, tracksChange);
+      plan = emptyPlanDigest({ id: k.planId, code: k.series.planCode, title: k.series.planTitle }, tracksChange);
       byPlan.set(k.planId, plan);
       out.push(plan);
     }
@@ -60,24 +60,6 @@ export function digestKpi(k: KpiState, today: string, holderNames: (roleId: numb
     baseline: s.baseline,
     trajectory: s.trajectory,
     readings: s.readings.map((r) => ({ periodLabel: r.periodLabel, periodEnd: r.periodEnd, value: r.value, isSample: r.isSample ?? false })),
-  };
-}
-
-function kpiOnlyPlan(k: KpiState, tracksChange: boolean): PlanDigest {
-  return {
-    id: k.planId,
-    code: k.series.planCode,
-    title: k.series.planTitle,
-    rag: emptyRag(),
-    ragChange: tracksChange ? emptyRag() : null,
-    updates: [],
-    overdue: [],
-    missingUpdates: [],
-    dateChangeRequests: [],
-    movedDates: [],
-    exceptions: [],
-    noDate: [],
-    kpis: [],
   };
 }
 

@@ -3,7 +3,7 @@
 import type { ActionStatus } from '../../db/schema.js';
 import type { LeadTimes, MeetingRef } from './board-cycle.js';
 import type { HistoryUpdate } from './digest-history.js';
-import type { DigestAction, DigestMeeting, DigestUpdate, RagCounts } from './digest-model.js';
+import type { DigestAction, DigestMeeting, DigestUpdate, PlanDigest, RagCounts } from './digest-model.js';
 import { londonDateOf, meetingMilestones } from './notifications/calendar-memo.js';
 import { isOverdue } from './overdue.js';
 import type { ActionState, PersonState, PlanningState } from './planning-state.js';
@@ -11,6 +11,23 @@ import { workingDaysBetween } from './working-calendar.js';
 
 export function emptyRag(): RagCounts {
   return { green: 0, amber: 0, red: 0, complete: 0, notStarted: 0, total: 0 };
+}
+
+/** A plan's section before anything is added to it; `ragChange` only when there was a last meeting. */
+export function emptyPlanDigest(plan: { id: number; code: string; title: string }, tracksChange: boolean): PlanDigest {
+  return {
+    ...plan,
+    rag: emptyRag(),
+    ragChange: tracksChange ? emptyRag() : null,
+    updates: [],
+    overdue: [],
+    missingUpdates: [],
+    dateChangeRequests: [],
+    movedDates: [],
+    exceptions: [],
+    noDate: [],
+    kpis: [],
+  };
 }
 
 const RAG_KEY: Record<ActionStatus, keyof Omit<RagCounts, 'total'>> = {

@@ -12,7 +12,7 @@ import {
   type PlanDigest,
   type RagCounts,
 } from './digest-model.js';
-import { ActionDescriber, addRag, countStatus, digestMeeting, digestUpdate, emptyRag, londonDate, ragDifference } from './digest-parts.js';
+import { ActionDescriber, addRag, countStatus, digestMeeting, digestUpdate, emptyPlanDigest, emptyRag, londonDate, ragDifference } from './digest-parts.js';
 import { addBoardKpis, countKpis } from './digest-kpis.js';
 import { type ActionState, type BoardState, boardActions, type PlanningState } from './planning-state.js';
 
@@ -88,7 +88,7 @@ export function buildBoardDigest(
   const planOf = (a: ActionState): PlanWork => {
     let work = plans.get(a.planId);
     if (!work) {
-      work = { digest: emptyPlan(a, tracksChange), before: emptyRag() };
+      work = { digest: emptyPlanDigest({ id: a.planId, code: a.planCode, title: a.planTitle }, tracksChange), before: emptyRag() };
       plans.set(a.planId, work);
     }
     return work;
@@ -179,24 +179,6 @@ function asOf(actions: readonly ActionState[], history: DigestHistory): readonly
     else if (then !== null) out.push({ ...a, ...then });
   }
   return out;
-}
-
-function emptyPlan(a: ActionState, tracksChange: boolean): PlanDigest {
-  return {
-    id: a.planId,
-    code: a.planCode,
-    title: a.planTitle,
-    rag: emptyRag(),
-    ragChange: tracksChange ? emptyRag() : null,
-    updates: [],
-    overdue: [],
-    missingUpdates: [],
-    dateChangeRequests: [],
-    movedDates: [],
-    exceptions: [],
-    noDate: [],
-    kpis: [],
-  };
 }
 
 function groupMoves(moves: HistoryDateMove[]) {

@@ -26,6 +26,7 @@ import {
 } from '../domain/kpi-values.js';
 import type { ImportProblem } from '../importers/import-errors.js';
 import type { KpiInput } from '../importers/plan-document.js';
+import type { KpiSheetField } from '../importers/read-kpi-table.js';
 import type { Db } from './database.js';
 import { nameKey } from './keys.js';
 import { recordKpiReading } from './kpis-repository.js';
@@ -33,20 +34,7 @@ import { recordKpiReading } from './kpis-repository.js';
 export type KpiChange = 'created' | 'updated' | 'unchanged' | 'removed';
 
 /** The fields of a KPI as a file holds them: YAML keys, or the KPI sheet's columns. */
-export type KpiField =
-  | 'plan'
-  | 'code'
-  | 'name'
-  | 'workstream'
-  | 'owner'
-  | 'unit'
-  | 'direction'
-  | 'frequency'
-  | 'baseline'
-  | 'baseline_value'
-  | 'baseline_as_of'
-  | 'trajectory'
-  | 'readings';
+export type KpiField = KpiSheetField | 'readings';
 
 /** One line of the import report per KPI (also the `--json` shape of a KPI sheet import). */
 export interface KpiReportRow {
