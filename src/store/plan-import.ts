@@ -2,7 +2,7 @@
 // Matching keys: plans by code (or title when the file gives no code), workstreams by (plan, number),
 // actions by ref. Re-importing the same file changes nothing; an edited file updates in place, and
 // updates, date-change history and baselines are never touched.
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { DateTime } from 'luxon';
 import {
@@ -118,6 +118,8 @@ class DryRunRollback extends Error {
   }
 }
 
+const emptyPlanRows = (): PlanRows => ({ workstreams: new Map(), actions: new Map(), supporting: new Map(), actionSupporting: new Map() });
+
 const counts = () => ({ created: 0, updated: 0, unchanged: 0, removed: 0 });
 
 /** Imports a plan document. Throws ImportError (and writes nothing) when the document cannot be applied. */
@@ -154,7 +156,7 @@ class PlanImporter {
   private kpiImporter: KpiImporter | undefined;
   private terms: SchoolTerm[] = [];
   /** The plan's existing rows, loaded in three queries instead of several per workstream and action. */
-  private planRows: PlanRows = { workstreams: new Map(), actions: new Map(), supporting: new Map(), actionSupporting: new Map() };
+  private planRows: PlanRows = emptyPlanRows();
   private readonly owners: string[] = [];
   /** Role and people names by id, loaded once, for reporting owner changes without a query per action. */
   private names?: { roles: Map<number, string>; people: Map<number, string> };
@@ -350,20 +352,30 @@ class PlanImporter {
     });
   }
 
+  /** Board ids by name key: every plan and many workstreams name one of a few boards. */
+  private readonly boardIds = new Map<string, number>();
   private boardId(name: string | undefined): number | null {
     if (!name) return null;
-    const existing = findBoard(this.db, name);
-    if (existing) return existing.id;
-    const { board } = upsertBoard(this.db, { name }, this.at);
-    this.summary.boards.created += 1;
-    this.warnings.push(`Board "${name}" was not defined in the file and has been created with default lead times.`);
-    return board.id;
+    const key = nameKey(name);
+    const known = this.boardIds.get(key);
+    if (known !== undefined) return known;
+    let id = findBoard(this.db, name)?.id;
+    if (id === undefined) {
+      id = upsertBoard(this.db, { name }, this.at).board.id;
+      this.summary.boards.created += 1;
+      this.warnings.push(`Board "${name}" was not defined in the file and has been created with default lead times.`);
+    }
+    this.boardIds.set(key, id);
+    return id;
   }
 
   /** Fixes each plan's code up front, so refs are stable and duplicates are caught before writing. */
   private readonly codes: string[] = [];
+  /** Every plan already stored, by code: read once instead of once per plan. */
+  private existingPlans = new Map<string, typeof plans.$inferSelect>();
   private checkPlanKeys(): void {
-    const existing = this.db.select({ code: plans.code, title: plans.title }).from(plans).all();
+    const existing = this.db.select().from(plans).all();
+    this.existingPlans = new Map(existing.map((p) => [p.code, p]));
     const taken = new Set(existing.map((p) => p.code));
     const inFile = new Set<string>();
     this.doc.plans.forEach((plan, i) => {
@@ -405,7 +417,7 @@ class PlanImporter {
       boardId,
       position: index,
     };
-    const existing = this.db.select().from(plans).where(eq(plans.code, code)).get();
+    const existing = this.existingPlans.get(code);
     this.planTitleChanged = !existing || existing.title !== plan.title;
     let planId: number;
     if (!existing) {
@@ -417,19 +429,16 @@ class PlanImporter {
       if (changed) this.db.update(plans).set({ ...values, updatedAt: this.at }).where(eq(plans.id, planId)).run();
       this.summary.plans[changed ? 'updated' : 'unchanged'] += 1;
     }
-    this.planRows = this.loadPlanRows(planId);
+    // A plan created just now has no rows yet: nothing to read.
+    this.planRows = existing ? this.loadPlanRows(planId) : emptyPlanRows();
 
-    const seen: number[] = [];
+    const seen = new Set<number>();
     plan.workstreams.forEach((ws, j) => {
-      seen.push(this.importWorkstream(planId, code, plan, ws, ws.number ?? j + 1, ['plans', index, 'workstreams', j]));
+      seen.add(this.importWorkstream(planId, code, plan, ws, ws.number ?? j + 1, ['plans', index, 'workstreams', j]));
     });
     // Workstreams dropped from the file are marked removed, never deleted: their updates are evidence.
-    const stale = this.db
-      .select({ id: workstreams.id })
-      .from(workstreams)
-      .where(and(eq(workstreams.planId, planId), isNull(workstreams.removedAt)))
-      .all()
-      .filter((w) => !seen.includes(w.id));
+    // planRows holds every workstream the plan had before this import.
+    const stale = [...this.planRows.workstreams.values()].filter((w) => w.removedAt === null && !seen.has(w.id));
     for (const w of stale) {
       this.db.update(workstreams).set({ removedAt: this.at, updatedAt: this.at }).where(eq(workstreams.id, w.id)).run();
       this.summary.workstreams.removed += 1;
@@ -439,7 +448,7 @@ class PlanImporter {
   }
 
   private loadPlanRows(planId: number): PlanRows {
-    const rows: PlanRows = { workstreams: new Map(), actions: new Map(), supporting: new Map(), actionSupporting: new Map() };
+    const rows = emptyPlanRows();
     for (const w of this.db.select().from(workstreams).where(eq(workstreams.planId, planId)).all()) rows.workstreams.set(w.number, w);
     const wsIds = [...rows.workstreams.values()].map((w) => w.id);
     if (wsIds.length === 0) return rows;
