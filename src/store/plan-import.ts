@@ -18,7 +18,8 @@ import {
 } from '../../db/schema.js';
 import { toStoredInstant } from '../clock.js';
 import type { Deadline, DeadlineContext, SchoolTerm } from '../domain/deadline-types.js';
-import { findDeadlineInText, readDeadline } from '../domain/deadlines.js';
+import { DeadlineMemo } from '../domain/deadline-memo.js';
+import { findDeadlineInText } from '../domain/deadlines.js';
 import { derivePlanCode, formatRef, uniqueCode } from '../domain/plan-codes.js';
 import { readStatusWord } from '../domain/status.js';
 import { parseMeetingTime } from '../domain/meeting-time.js';
@@ -155,6 +156,8 @@ class PlanImporter {
   private readonly kpiReport: KpiReportRow[] = [];
   private kpiImporter: KpiImporter | undefined;
   private terms: SchoolTerm[] = [];
+  /** Date phrases read once each for this import's date and terms (plans repeat them); set with the terms. */
+  private deadlines!: DeadlineMemo;
   /** The plan's existing rows, loaded in three queries instead of several per workstream and action. */
   private planRows: PlanRows = emptyPlanRows();
   private readonly owners: string[] = [];
@@ -262,6 +265,7 @@ class PlanImporter {
       );
     }
     this.terms = getPartnership(this.db).schoolTerms;
+    this.deadlines = new DeadlineMemo({ reference: this.today, terms: this.terms });
   }
 
   private importRoles(): void {
@@ -511,9 +515,7 @@ class PlanImporter {
   ): number {
     const leadRoleId = ws.lead ? this.role(ws.lead) : null;
     const supporting = unique(ws.with.map((name) => this.role(name))).filter((id) => id !== leadRoleId);
-    const deadline = ws.due
-      ? readDeadline(ws.due, { reference: this.today, terms: this.terms })
-      : undefined;
+    const deadline = ws.due ? this.deadlines.read(ws.due) : undefined;
     const values = {
       title: ws.title,
       leadRoleId,
@@ -600,7 +602,7 @@ class PlanImporter {
     const ref = formatRef(code, wsNumber, number);
     const ctx: DeadlineContext = { window, reference: this.today, terms: this.terms };
     const own: { phrase: string; deadline: Deadline } | null = action.due
-      ? { phrase: action.due, deadline: readDeadline(action.due, ctx) }
+      ? { phrase: action.due, deadline: this.deadlines.read(action.due, window) }
       : findDeadlineInText(action.text, ctx);
     const fileStatus = action.status ? readStatusWord(action.status, true) : undefined;
     if (action.status && !fileStatus) {
