@@ -425,7 +425,15 @@ class PlanImporter {
     this.planTitleChanged = !existing || existing.title !== plan.title;
     let planId: number;
     if (!existing) {
-      planId = this.db.insert(plans).values({ code, ...values, createdAt: this.at, updatedAt: this.at }).returning({ id: plans.id }).get().id;
+      planId = Number(
+        this.stmt(
+          `insert into plans (code, title, area_for_improvement, findings, outcomes, evidence, board_id, position, created_at, updated_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          code, values.title, values.areaForImprovement, values.findings, JSON.stringify(values.outcomes), JSON.stringify(values.evidence),
+          values.boardId, values.position, this.at, this.at,
+        ).lastInsertRowid,
+      );
       this.summary.plans.created += 1;
     } else {
       planId = existing.id;

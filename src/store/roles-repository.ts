@@ -24,11 +24,12 @@ export function findRole(db: Db, name: string): Role | undefined {
 export function ensureRole(db: Db, name: string, at: string): { role: Role; created: boolean } {
   const existing = findRole(db, name);
   if (existing) return { role: existing, created: false };
-  const row = db
-    .insert(roles)
-    .values({ name: name.replace(/\s+/g, ' ').trim(), key: nameKey(name), createdAt: at })
-    .returning({ id: roles.id, name: roles.name })
-    .get();
+  // Prepared once per connection, like findRole: a large plan names thousands of roles.
+  const row = cachedStatement(db, 'insert into roles (name, key, created_at) values (?, ?, ?) returning id, name').get(
+    name.replace(/\s+/g, ' ').trim(),
+    nameKey(name),
+    at,
+  ) as Role;
   return { role: row, created: true };
 }
 
