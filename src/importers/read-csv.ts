@@ -73,11 +73,6 @@ function sniffDelimiter(text: string): string {
 const CSV_UNHEADED_HINT =
   'If a cell holds a comma, put the whole cell in double quotes ("Relaunch the plan, with partners"); otherwise give the column a heading or delete the value';
 
-interface RecordWithInfo {
-  record: string[];
-  info: { lines: number };
-}
-
 function countNewlines(s: string): number {
   let n = 0;
   for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
@@ -95,16 +90,16 @@ function countNewlines(s: string): number {
 export function parseCsvRows(content: Buffer | Uint8Array | string, opts: { file?: string } = {}): TableRow[] {
   // Normalise line endings so line counting is exact (also turns \r\n inside quoted cells into \n).
   const text = decodeCsv(content, opts).replace(/\r\n?/g, '\n');
-  let records: RecordWithInfo[];
+  let records: string[][];
   try {
+    // Empty lines are kept (as blank records) and no per-record info is asked for: each record's line
+    // is counted below, which is exact and much cheaper than csv-parse's info on a large file.
     records = parse(text, {
       delimiter: sniffDelimiter(text),
-      info: true,
       relax_column_count: true,
       relax_quotes: true,
-      skip_empty_lines: true,
       bom: true,
-    }) as unknown as RecordWithInfo[];
+    }) as string[][];
   } catch (err) {
     const e = err as { message?: string; lines?: unknown };
     const problem: ImportProblem = {
@@ -116,16 +111,25 @@ export function parseCsvRows(content: Buffer | Uint8Array | string, opts: { file
   }
 
   const isBlank = (r: string[]): boolean => r.every((c) => c.trim() === '');
+  // The line each record starts on: a record takes one line plus one for each line break inside its
+  // quoted cells (line endings were normalised to \n above, and an empty line is a record of its own).
+  const startLines: number[] = new Array(records.length);
+  let line = 1;
+  for (let i = 0; i < records.length; i++) {
+    startLines[i] = line;
+    line += 1;
+    for (const cell of records[i] as string[]) if (cell.length > 0) line += countNewlines(cell);
+  }
   // The header is the first record with at least two non-blank cells (skipping a title line such as
   // "SEND Improvement Plan,,,"), or failing that the first non-blank record.
-  let headerIndex = records.findIndex((r) => r.record.filter((c) => c.trim() !== '').length >= 2);
-  if (headerIndex === -1) headerIndex = records.findIndex((r) => !isBlank(r.record));
+  let headerIndex = records.findIndex((r) => r.filter((c) => c.trim() !== '').length >= 2);
+  if (headerIndex === -1) headerIndex = records.findIndex((r) => !isBlank(r));
   const header = records[headerIndex];
   if (header === undefined) return [];
 
   const names: Array<string | undefined> = [];
   const seen = new Map<string, number>();
-  for (const raw of header.record) {
+  for (const raw of header) {
     const name = raw.replace(/\s+/g, ' ').trim();
     if (name === '') {
       names.push(undefined);
@@ -138,15 +142,17 @@ export function parseCsvRows(content: Buffer | Uint8Array | string, opts: { file
 
   const rows: TableRow[] = [];
   const problems: ImportProblem[] = [];
-  for (const { record, info } of records.slice(headerIndex + 1)) {
+  for (let r = headerIndex + 1; r < records.length; r++) {
+    const record = records[r] as string[];
     if (isBlank(record)) continue;
-    const start = info.lines - record.reduce((sum, cell) => sum + countNewlines(cell), 0);
+    const start = startLines[r] as number;
     const cells: Record<string, unknown> = {};
-    record.forEach((value, i) => {
+    for (let i = 0; i < record.length; i++) {
+      const value = record[i] as string;
       const name = names[i];
       if (name !== undefined) cells[name] = value;
       else if (value.trim() !== '') problems.push(unheadedCell(opts.file, start, i + 1, value, names.length, CSV_UNHEADED_HINT));
-    });
+    }
     for (const name of names) if (name !== undefined && !(name in cells)) cells[name] = '';
     rows.push({ row: start, cells });
   }
