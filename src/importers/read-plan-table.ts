@@ -160,7 +160,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 export function cellText(value: unknown, depth = 0): CellTextResult {
   if (value === null || value === undefined) return { ok: true, text: '' };
-  if (typeof value === 'string') return checkFormulaText(value.replace(/\r\n?/g, '\n').trim());
+  if (typeof value === 'string') return checkFormulaText((value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value).trim());
   if (typeof value === 'number') {
     return Number.isFinite(value) ? { ok: true, text: String(value) } : { ok: false, message: 'the cell holds an invalid number' };
   }
@@ -199,7 +199,8 @@ export function stripBullet(line: string): string {
  * marker continue the bullet above (wrapped text). Any other cell is one action.
  */
 export function splitBulletedActions(text: string): string[] {
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  // Most cells are one line: no need to split.
+  const lines = text.includes('\n') ? text.split('\n').filter((l) => l.trim() !== '') : text.trim() === '' ? [] : [text];
   const first = lines[0];
   if (first === undefined) return [];
   if (!BULLET.test(first)) return [text.trim()];
@@ -336,24 +337,30 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
   let due: string | undefined;
   let withRoles: string[] | undefined;
 
+  // The columns this file has, found once rather than on every row.
+  const present = FIELDS.flatMap((f) => (col[f] === undefined ? [] : [[f, col[f]] as const]));
+  const noneBad: ReadonlySet<PlanField> = new Set();
   for (const { row, cells } of rows) {
     const vals: Partial<Record<PlanField, string>> = {};
-    const bad = new Set<PlanField>();
-    for (const f of FIELDS) {
-      const header = col[f];
-      if (header === undefined) continue;
-      const r = cellText(cells[header]);
+    let given = 0;
+    let bad = noneBad;
+    for (const [f, header] of present) {
+      const value = cells[header];
+      // Most cells of a large plan are blank (carried down from above): nothing to read or check.
+      if (value === '' || value === undefined || value === null) continue;
+      const r = cellText(value);
       if (!r.ok) {
         problem(r.message, row, header);
-        bad.add(f);
+        bad = new Set([...bad, f]);
       } else if (r.text.length > MAX_CELL_LENGTH) {
         problem(`the cell holds ${r.text.length.toLocaleString('en-GB')} characters; the most allowed is ${MAX_CELL_LENGTH.toLocaleString('en-GB')}`, row, header);
-        bad.add(f);
+        bad = new Set([...bad, f]);
       } else if (r.text !== '') {
         vals[f] = r.text;
+        given++;
       }
     }
-    if (Object.keys(vals).length === 0) continue; // blank row (or nothing readable, already reported)
+    if (given === 0) continue; // blank row (or nothing readable, already reported)
 
     // Plan.
     let startedPlan = false;
@@ -484,7 +491,7 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
     }
     const texts = ref !== undefined ? [vals.action] : splitBulletedActions(vals.action);
     const owner =
-      vals.owner ?? (lead !== undefined && ws.lead !== undefined && sameKey(lead) !== sameKey(ws.lead) ? lead : undefined);
+      vals.owner ?? (lead !== undefined && ws.lead !== undefined && lead !== ws.lead && sameKey(lead) !== sameKey(ws.lead) ? lead : undefined);
     const ownDue = due !== undefined && ws.due !== undefined && due !== ws.due ? due : undefined;
     for (const [i, text] of texts.entries()) {
       const action: ActionBuild = { text, row, with: withRoles ?? [] };
@@ -565,7 +572,8 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
     // Supporting roles shared by every action of a workstream are the workstream's.
     for (const w of p.workstreams) {
       const firstWith = w.actions[0]?.with ?? [];
-      if (w.actions.every((a) => sameRoles(a.with, firstWith))) {
+      const firstKeys = roleKeys(firstWith);
+      if (w.actions.every((a) => a.with === firstWith || sameRoles(a.with, firstWith, firstKeys))) {
         w.with = firstWith;
         for (const a of w.actions) a.with = [];
       } else w.with = [];
@@ -586,16 +594,15 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
           with: w.with,
           ...(w.due !== undefined ? { due: w.due } : {}),
           ...(!shared && w.board !== undefined ? { board: w.board } : {}),
+          // Plain assignments, not spreads of small objects: this runs once per action (100k in a large plan).
           actions: w.actions.map((a) => {
-            const action: ActionIn = {
-              ...(a.number !== undefined ? { number: a.number } : {}),
-              text: a.text,
-              ...(a.owner !== undefined ? { owner: a.owner } : {}),
-              ...(a.with.length > 0 ? { with: a.with } : {}),
-              ...(a.due !== undefined ? { due: a.due } : {}),
-              ...(a.status !== undefined ? { status: a.status } : {}),
-              source_line: a.row,
-            };
+            const action: ActionIn = { text: a.text };
+            if (a.number !== undefined) action.number = a.number;
+            if (a.owner !== undefined) action.owner = a.owner;
+            if (a.with.length > 0) action.with = a.with;
+            if (a.due !== undefined) action.due = a.due;
+            if (a.status !== undefined) action.status = a.status;
+            action.source_line = a.row;
             return action;
           }),
         };
@@ -614,8 +621,12 @@ function dedupe(roles: string[]): string[] {
 }
 
 /** The same roles, in any order. */
-function sameRoles(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((r) => b.some((o) => sameKey(o) === sameKey(r)));
+function sameRoles(a: string[], b: string[], bKeys: ReadonlySet<string> = roleKeys(b)): boolean {
+  return a.length === b.length && a.every((r) => bKeys.has(sameKey(r)));
+}
+
+function roleKeys(roles: string[]): Set<string> {
+  return new Set(roles.map(sameKey));
 }
 
 /** Give unnumbered items the next free number after the item before them. */
