@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { ImportError, type ImportProblem } from './import-errors.js';
-import { type PlanDocument, planDocumentSchema } from './plan-document.js';
+import { type ActionInput, isSettledAction, type PlanDocument, type PlanDocumentInput, planDocumentSchema } from './plan-document.js';
 import { describePath, plainErrorMap } from './plain-issues.js';
 import { parseCsvRows } from './read-csv.js';
 import { isKpiTable, type KpiSheet, readKpiTable } from './read-kpi-table.js';
@@ -60,7 +60,7 @@ function fromTable(rows: Parameters<typeof readPlanTable>[0], file: string): Loa
   }
   const { document, problems, notices, rowFlags } = readPlanTable(rows, { file });
   if (problems.length > 0) throw new ImportError(problems);
-  const parsed = planDocumentSchema.safeParse(document, { error: plainErrorMap });
+  const parsed = parseTableDocument(document);
   if (!parsed.success) {
     const extra: ImportProblem[] = parsed.error.issues.map((i) => {
       // The action (and so the row) the problem is in, when it is in one.
@@ -71,6 +71,28 @@ function fromTable(rows: Parameters<typeof readPlanTable>[0], file: string): Loa
     throw new ImportError(extra);
   }
   return { document: parsed.data, file, notices, rowFlags };
+}
+
+/**
+ * planDocumentSchema over a table's document. When every action is already settled (isSettledAction:
+ * zod would return it unchanged, as for nearly every table row), zod checks the document without its
+ * actions and they are put back as they are; otherwise the whole document goes through zod, so the
+ * messages are exactly zod's.
+ */
+function parseTableDocument(document: PlanDocumentInput): ReturnType<typeof planDocumentSchema.safeParse> {
+  const plans = document.plans ?? [];
+  const settled = plans.every((p) => (p.workstreams ?? []).every((w) => (w.actions ?? []).every(isSettledAction)));
+  if (!settled) return planDocumentSchema.safeParse(document, { error: plainErrorMap });
+  const withoutActions = { ...document, plans: plans.map((p) => ({ ...p, workstreams: (p.workstreams ?? []).map((w) => ({ ...w, actions: [] })) })) };
+  const parsed = planDocumentSchema.safeParse(withoutActions, { error: plainErrorMap });
+  if (parsed.success) {
+    parsed.data.plans.forEach((p, i) => {
+      p.workstreams.forEach((w, j) => {
+        w.actions = (plans[i]?.workstreams?.[j]?.actions ?? []) as ActionInput[];
+      });
+    });
+  }
+  return parsed;
 }
 
 export function decodeUtf8(content: Buffer, file: string): string {

@@ -130,6 +130,36 @@ export const actionSchema = z.object({
   source_line: z.number().int().optional(),
 });
 
+const ACTION_KEYS = new Set(['number', 'text', 'owner', 'with', 'due', 'status', 'source_line']);
+const isSettledText = (v: unknown): v is string => typeof v === 'string' && v.trim() === v;
+const isSettledName = (v: unknown): v is string => isSettledText(v) && v.length > 0;
+
+/**
+ * True when actionSchema would give this value back unchanged (known keys only, text already
+ * trimmed and non-empty, whole numbers): such an action needs no parsing. A table file's actions are
+ * built from trimmed cells, so nearly all of them are; checking that by hand is many times cheaper than
+ * zod over 100k actions. Anything else returns false and goes through actionSchema. Keep in step with
+ * actionSchema: when in doubt, return false.
+ */
+export function isSettledAction(value: unknown): value is ActionInput {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const [key, v] of Object.entries(value)) {
+    if (!ACTION_KEYS.has(key)) return false;
+    const ok =
+      key === 'text' || key === 'owner'
+        ? isSettledName(v)
+        : key === 'with'
+          ? Array.isArray(v) && v.every(isSettledName)
+          : key === 'due' || key === 'status'
+            ? isSettledText(v)
+            : key === 'number'
+              ? Number.isSafeInteger(v) && (v as number) > 0
+              : Number.isSafeInteger(v); // source_line
+    if (!ok) return false;
+  }
+  return isSettledName((value as { text?: unknown }).text);
+}
+
 export const workstreamSchema = z.object({
   number: z.number().int().positive().optional(),
   title: nonEmpty,
