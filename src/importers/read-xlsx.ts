@@ -1,7 +1,6 @@
 // Reads the first worksheet of an .xlsx workbook into TableRows keyed by header text, with
 // spreadsheet row numbers. Cell values are passed through as exceljs gives them (strings, numbers,
 // Dates, rich text, hyperlink, formula and error objects); read-plan-table.ts turns them into text.
-import ExcelJS from 'exceljs';
 import { ImportError, type ImportProblem, unheadedCell } from './import-errors.js';
 import { cellText, type TableRow } from './read-plan-table.js';
 
@@ -14,6 +13,8 @@ import { cellText, type TableRow } from './read-plan-table.js';
  */
 export async function parseXlsxRows(content: Buffer | Uint8Array, opts: { file?: string } = {}): Promise<TableRow[]> {
   const fileField = opts.file !== undefined ? { file: opts.file } : {};
+  // Loaded only for a workbook: exceljs takes ~0.5 s to load, which every CSV and YAML import paid.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(content as unknown as Parameters<typeof workbook.xlsx.load>[0]);

@@ -27,7 +27,7 @@ import { ImportError, type ImportProblem } from '../importers/import-errors.js';
 import { describePath } from '../importers/plain-issues.js';
 import type { ActionInput, PlanDocument, PlanInput, WorkstreamInput } from '../importers/plan-document.js';
 import { recordAudit } from './audit-repository.js';
-import { addMeeting, findBoard, upsertBoard } from './boards-repository.js';
+import { addMeeting, upsertBoard } from './boards-repository.js';
 import { type Db, inTransaction } from './database.js';
 import { nameKey } from './keys.js';
 import { getPartnership, savePartnership } from './partnership-repository.js';
@@ -363,7 +363,7 @@ class PlanImporter {
     const key = nameKey(name);
     const known = this.boardIds.get(key);
     if (known !== undefined) return known;
-    let id = findBoard(this.db, name)?.id;
+    let id = (this.stmt('select id from boards where key = ?').get(key) as { id: number } | undefined)?.id;
     if (id === undefined) {
       id = upsertBoard(this.db, { name }, this.at).board.id;
       this.summary.boards.created += 1;
