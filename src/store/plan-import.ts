@@ -365,7 +365,8 @@ class PlanImporter {
     if (known !== undefined) return known;
     let id = (this.stmt('select id from boards where key = ?').get(key) as { id: number } | undefined)?.id;
     if (id === undefined) {
-      id = upsertBoard(this.db, { name }, this.at).board.id;
+      // Lead times are the schema's defaults (10, 7 and 5 working days), as upsertBoard gives a board named without them.
+      id = Number(this.stmt('insert into boards (name, key, created_at) values (?, ?, ?)').run(name, key, this.at).lastInsertRowid);
       this.summary.boards.created += 1;
       this.warnings.push(`Board "${name}" was not defined in the file and has been created with default lead times.`);
     }

@@ -76,6 +76,38 @@ describe('plan import', () => {
     }
   });
 
+  it('creates a board the file names but does not define, once, with the default lead times', () => {
+    const db = openDatabase(tempDbPath());
+    try {
+      const doc: PlanDocumentInput = {
+        plans: [
+          { code: 'ND', title: 'Neurodiversity', board: 'Health Board', workstreams: [{ ...NEEDS_LED, board: 'Schools Forum' }] },
+          { code: 'TR', title: 'Transitions', board: 'health  board', workstreams: [TRANSITIONS] },
+        ],
+      };
+      const report = run(db, doc, '2024-09-02T09:00');
+      expect(report.summary.boards).toMatchObject({ created: 2 });
+      expect(report.warnings.filter((w) => w.includes('not defined in the file'))).toEqual([
+        'Board "Health Board" was not defined in the file and has been created with default lead times.',
+        'Board "Schools Forum" was not defined in the file and has been created with default lead times.',
+      ]);
+      const boards = db.$client.prepare('select name, key, chair_role_id, update_window_days, reminder_days, papers_days from boards order by id').all();
+      expect(boards).toEqual([
+        { name: 'Health Board', key: 'health board', chair_role_id: null, update_window_days: 10, reminder_days: 7, papers_days: 5 },
+        { name: 'Schools Forum', key: 'schools forum', chair_role_id: null, update_window_days: 10, reminder_days: 7, papers_days: 5 },
+      ]);
+      const plans = db.$client.prepare('select p.code, b.name as board from plans p join boards b on b.id = p.board_id order by p.code').all();
+      expect(plans).toEqual([
+        { code: 'ND', board: 'Health Board' },
+        { code: 'TR', board: 'Health Board' },
+      ]);
+      // Importing again creates nothing.
+      expect(run(db, doc, '2024-09-03T09:00').summary.boards).toMatchObject({ created: 0 });
+    } finally {
+      closeDatabase(db);
+    }
+  });
+
   it('reads the same date phrase against each workstream’s window, and a month with no year against the import’s day', () => {
     const db = openDatabase(tempDbPath());
     try {
