@@ -2,7 +2,7 @@
 // Matching keys: plans by code (or title when the file gives no code), workstreams by (plan, number),
 // actions by ref. Re-importing the same file changes nothing; an edited file updates in place, and
 // updates, date-change history and baselines are never touched.
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { DateTime } from 'luxon';
 import {
@@ -460,30 +460,46 @@ class PlanImporter {
     this.importKpis(planId, code, plan, index);
   }
 
+  /** The queries that read a stored plan's rows, prepared once per import (re-importing 2,000 plans ran 8,000). */
+  private planRowQueries?: ReturnType<PlanImporter['preparePlanRowQueries']>;
+  private preparePlanRowQueries() {
+    const planId = sql.placeholder('planId');
+    const planWorkstreams = this.db.select({ id: workstreams.id }).from(workstreams).where(eq(workstreams.planId, planId));
+    return {
+      workstreams: this.db.select().from(workstreams).where(eq(workstreams.planId, planId)).orderBy(workstreams.number).prepare(),
+      actions: this.db
+        .select()
+        .from(actions)
+        .where(inArray(actions.workstreamId, planWorkstreams))
+        .orderBy(actions.workstreamId, actions.number)
+        .prepare(),
+      supporting: this.db
+        .select()
+        .from(workstreamSupportingRoles)
+        .where(inArray(workstreamSupportingRoles.workstreamId, planWorkstreams))
+        .orderBy(workstreamSupportingRoles.position)
+        .prepare(),
+      actionSupporting: this.db.$client.prepare(
+        `select s.action_id as actionId, s.role_id as roleId from action_supporting_roles s join actions a on a.id = s.action_id
+         join workstreams w on w.id = a.workstream_id where w.plan_id = ? order by s.action_id, s.position`,
+      ),
+    };
+  }
+
   private loadPlanRows(planId: number): PlanRows {
     const rows = emptyPlanRows();
-    for (const w of this.db.select().from(workstreams).where(eq(workstreams.planId, planId)).all()) rows.workstreams.set(w.number, w);
-    const wsIds = [...rows.workstreams.values()].map((w) => w.id);
-    if (wsIds.length === 0) return rows;
-    for (const a of this.db.select().from(actions).where(inArray(actions.workstreamId, wsIds)).all()) {
+    const queries = (this.planRowQueries ??= this.preparePlanRowQueries());
+    for (const w of queries.workstreams.all({ planId })) rows.workstreams.set(w.number, w);
+    if (rows.workstreams.size === 0) return rows;
+    for (const a of queries.actions.all({ planId })) {
       const map = rows.actions.get(a.workstreamId) ?? new Map<string, ActionRow>();
       map.set(a.ref, a);
       rows.actions.set(a.workstreamId, map);
     }
-    for (const r of this.db
-      .select()
-      .from(workstreamSupportingRoles)
-      .where(inArray(workstreamSupportingRoles.workstreamId, wsIds))
-      .orderBy(workstreamSupportingRoles.position)
-      .all()) {
+    for (const r of queries.supporting.all({ planId })) {
       rows.supporting.set(r.workstreamId, [...(rows.supporting.get(r.workstreamId) ?? []), r.roleId]);
     }
-    for (const r of this.db.$client
-      .prepare(
-        `select s.action_id as actionId, s.role_id as roleId from action_supporting_roles s join actions a on a.id = s.action_id
-         join workstreams w on w.id = a.workstream_id where w.plan_id = ? order by s.action_id, s.position`,
-      )
-      .all(planId) as { actionId: number; roleId: number }[]) {
+    for (const r of queries.actionSupporting.all(planId) as { actionId: number; roleId: number }[]) {
       rows.actionSupporting.set(r.actionId, [...(rows.actionSupporting.get(r.actionId) ?? []), r.roleId]);
     }
     return rows;
@@ -890,8 +906,19 @@ class PlanImporter {
   }
 }
 
+/** Whether any of `values` differs from the stored row, compared as JSON (runs once per action on a re-import). */
 function differs(existing: Record<string, unknown>, values: Record<string, unknown>): boolean {
-  return Object.entries(values).some(([k, v]) => JSON.stringify(existing[k] ?? null) !== JSON.stringify(v ?? null));
+  for (const k in values) {
+    const a = existing[k] ?? null;
+    const b = values[k] ?? null;
+    // Two strings (most fields), or two nulls, compare as JSON would without writing JSON.
+    if (typeof a === 'string' && typeof b === 'string') {
+      if (a !== b) return true;
+    } else if (a === null && b === null) {
+      continue;
+    } else if (JSON.stringify(a) !== JSON.stringify(b)) return true;
+  }
+  return false;
 }
 
 function unique<T>(items: T[]): T[] {
