@@ -226,7 +226,12 @@ class PlanImporter {
     return this.roleEntry(name).name;
   }
 
+  /** The same cache by the name exactly as written: most lookups repeat a spelling, and need no normalising. */
+  private readonly roleBySpelling = new Map<string, { id: number; name: string }>();
+
   private roleEntry(name: string): { id: number; name: string } {
+    const known = this.roleBySpelling.get(name);
+    if (known) return known;
     const key = nameKey(name);
     let entry = this.roleCache.get(key);
     if (!entry) {
@@ -235,6 +240,7 @@ class PlanImporter {
       entry = role;
       this.roleCache.set(key, entry);
     }
+    this.roleBySpelling.set(name, entry);
     return entry;
   }
 
