@@ -33,7 +33,7 @@ function run(db: Db, doc: PlanDocumentInput, now: string): ImportReport {
 }
 
 const refsFor = (db: Db, words: string): string[] =>
-  searchActions(db, words, 10).map((h) => (db.$client.prepare('select ref from actions where id = ?').get(h.actionId) as { ref: string }).ref);
+  searchActions(db, words, 10).hits.map((h) => (db.$client.prepare('select ref from actions where id = ?').get(h.actionId) as { ref: string }).ref);
 
 describe('plan import', () => {
   it('keeps the search index true through edits, dropped actions and a dropped workstream', () => {
