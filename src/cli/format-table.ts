@@ -1,7 +1,9 @@
 /** Renders rows as a plain fixed-width text table for terminals and logs. */
 export function formatTable(headers: string[], rows: (string | number | null | undefined)[][], maxWidth = 48): string {
   const cells = rows.map((r) => r.map((c) => truncate(c === null || c === undefined ? '' : String(c), maxWidth)));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...column): spreading a column of a few hundred thousand rows overflows the stack.
+  const widths = headers.map((h) => h.length);
+  for (const r of cells) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   const line = (r: string[]) =>
     r
       .map((c, i) => c.padEnd(widths[i] ?? 0))
