@@ -495,7 +495,9 @@ export const slackRequestSignatures = sqliteTable(
  * what the person sent is never lost.
  */
 export const slackInbox = sqliteTable('slack_inbox', {
-  id: integer('id').primaryKey(),
+  // AUTOINCREMENT: an id is never handed out twice (plain rowids reuse a deleted largest id), so a
+  // request that finishes late, or another process, can only ever remove its own row.
+  id: integer('id').primaryKey({ autoIncrement: true }),
   receivedAt: text('received_at').notNull(),
   /** The request body as Bolt parsed it (JSON). */
   body: text('body').notNull(),

@@ -457,6 +457,25 @@ describe('Slack endpoint under attack', () => {
       expect(app.db.$client.prepare("select count(*) as n from updates where note = 'left in the inbox'").get()).toEqual({ n: 1 });
     });
 
+    it('never lets a finished request remove a later request’s row that reuses its id', async () => {
+      // With plain rowids SQLite gives a new row the id after the largest one left, so once the inbox
+      // is empty the next command would get the id the last one had. Here the first command is done
+      // (its row gone) but still posting its answer when the second arrives; the second waits for
+      // users.info, so its row is still pending when the first one finishes and tidies up.
+      app.db.$client.prepare('update people set slack_user_id = null where email = ?').run(DEMO.clinicalLeadSolent);
+      api.failNext('response_url', [{ delayMs: 400 }]);
+      api.failNext('users.info', [{ delayMs: 800, body: { ok: true, user: { id: 'U0SLOWLEAH', team_id: 'T0SEND', profile: { email: DEMO.clinicalLeadSolent } } } }]);
+      expect((await slash(ALEX, 'who ND-1.1', { response_url: api.responseUrl('first') })).status).toBe(200);
+      await settle(100);
+      expect(app.db.$client.prepare('select count(*) as n from slack_inbox').get()).toEqual({ n: 0 });
+      expect((await slash('U0SLOWLEAH', 'mine', { response_url: api.responseUrl('second') })).status).toBe(200);
+      const replies = await api.waitForCalls('response_url', 2, 5000);
+      expect(replies.map((c) => c.responseUrlId).sort()).toEqual(['first', 'second']);
+      expect(String(replies.find((c) => c.responseUrlId === 'second')?.body.text)).not.toMatch(/sorry/i);
+      await settle(100);
+      expect(app.db.$client.prepare('select count(*) as n from slack_inbox').get()).toEqual({ n: 0 });
+    });
+
     it('stores a replayed update once even when two instances replay the same row', async () => {
       const path = app.path;
       await app.stop();
