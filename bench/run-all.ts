@@ -6,7 +6,7 @@
 //   digest    chair's digest for the largest board: state load, build, cold (load + build), render
 //   tick      tick planning time and peak RSS (bench/tick-bench.ts, run as its own process)
 //   import    a plan CSV of that many rows into a fresh database: parse, import, total
-//   e2e       signed Slack `/send who <ref>` over loopback HTTP: sendbot vs a bare Bolt app that only acks
+//   e2e       signed Slack `/send who <ref>` over loopback HTTP: sendbot vs a bare Bolt app (verify, ack, respond)
 //   startup   (once, not per size) npm start to the first reply with a current build, sendbot --help and
 //             sendbot people from bin/sendbot.js, and the build's freshness check
 // and how each figure grows from 1k to 100k. Every part runs in fresh child processes (one per

@@ -1,22 +1,24 @@
 // Child process: signed Slack `/send who <ref>` slash commands over loopback HTTP, against the real
-// sendbot app and against a bare Bolt app that only acknowledges (bench/suite/e2e-server.ts, one
-// process each, both up for the whole run).
+// sendbot app and against a bare Bolt app that acknowledges and answers through the response_url
+// (bench/suite/e2e-server.ts, one process each, both up for the whole run).
 //
 // This process is the load client and also hosts the fake Slack Web API (tests/helpers), which
-// receives sendbot's response_url posts, so both times are read on one clock:
+// receives both apps' response_url posts, so both times are read on one clock:
 //   ack    — the slash command's HTTP round trip (request written → response body read): what Slack
 //            waits for (3 s limit);
 //   reply  — request written → the response_url POST carrying the answer has arrived.
 // Each request carries its own response_url (/response/<tag>), so replies are matched exactly, and
 // each reply is checked to be the answer for that ref.
 //
-// Runs: 200 warm-up requests per app, then N sequential requests per app (one at a time; for
-// sendbot the next request goes once the reply has arrived, so the work after the ack is not left
-// running under the next request), then N requests with C in flight (C closed-loop workers, each
-// sending its next request as soon as its ack is back — the same offered load for both apps, as
-// Slack would see it; sendbot's replies are collected as they arrive and awaited at the end of each
-// block). The two apps are measured in alternating blocks, so a change in the machine's load during
-// the run hits both.
+// Runs: 200 warm-up requests per app, then N sequential requests per app (one at a time; the next
+// request goes once the reply has arrived, so the work after the ack is not left running under the
+// next request), then N requests with C in flight (C closed-loop workers, each sending its next
+// request as soon as its ack is back — the same offered load for both apps, as Slack would see it;
+// replies are collected as they arrive and awaited at the end of each block). The two apps are
+// measured in alternating blocks, so a change in the machine's load during the run hits both.
+//
+// Profiling: `--runs sequential` (or `concurrent`) measures one run only; `--cpu-prof-dir DIR` has
+// both servers write V8 CPU profiles.
 import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
@@ -37,7 +39,7 @@ interface Sample {
 
 interface RunStats {
   ack: Summary;
-  reply: Summary | null;
+  reply: Summary;
   requests: number;
   non200: number;
   errors: number;
@@ -61,6 +63,10 @@ const size = Number(argValue('size'));
 const N = Number(argValue('requests', '2000'));
 const WARMUP = Number(argValue('warmup', '200'));
 const IN_FLIGHT = Number(argValue('concurrency', '20'));
+/** For profiling one run alone: `--runs concurrent`. The result then has empty figures for the other. */
+const RUNS = argValue('runs', 'sequential,concurrent').split(',');
+/** `--cpu-prof-dir DIR`: each server writes V8 CPU profiles into DIR/sendbot or DIR/bare when it exits (one per thread; the largest is the main thread's). */
+const CPU_PROF_DIR = process.argv.includes('--cpu-prof-dir') ? argValue('cpu-prof-dir') : undefined;
 const SEQ_BLOCK = Number(argValue('block', '100'));
 const CONC_BLOCK = Number(argValue('concurrent-block', '500'));
 const SECRET = 'bench-signing-secret';
@@ -75,7 +81,7 @@ interface Server {
 
 function startServer(mode: AppName, api: SlackApiServer): Promise<Server> {
   const child = fork(join(BENCH_DIR, 'suite', 'e2e-server.ts'), ['--mode', mode, '--size', String(size), '--api', api.apiUrl, '--secret', SECRET], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', join(CPU_PROF_DIR, mode)] : [])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -138,8 +144,8 @@ async function main(): Promise<void> {
   const outstanding: Promise<void>[] = [];
 
   /**
-   * Sends one signed `/send who <ref>`. Resolves at the ack (or, with `waitForReply`, once sendbot's
-   * reply has also arrived) with the sample, whose replyMs is filled in when the reply arrives.
+   * Sends one signed `/send who <ref>`. Resolves at the ack (or, with `waitForReply`, once the reply
+   * has also arrived) with the sample, whose replyMs is filled in when the reply arrives.
    */
   function post(app: AppName, i: number, bucket: ReturnType<typeof fresh>, waitForReply: boolean): Promise<Sample | null> {
     const ref = refs[(i * 7919) % refs.length] as string;
@@ -155,26 +161,23 @@ async function main(): Promise<void> {
     };
     const sample: Sample = { ackMs: Number.NaN, replyMs: null };
     let settleReply = () => {};
-    const replied = app === 'sendbot' ? new Promise<void>((r) => (settleReply = r)) : Promise.resolve();
-    let replyTimer: NodeJS.Timeout | undefined;
+    const replied = new Promise<void>((r) => (settleReply = r));
     const started = performance.now();
-    if (app === 'sendbot') {
-      waiting.set(tag, {
-        started,
-        ref,
-        done: (ms, ok) => {
-          sample.replyMs = ms;
-          if (!ok) bucket.wrong += 1;
-          clearTimeout(replyTimer);
-          settleReply();
-        },
-      });
-      replyTimer = setTimeout(() => {
-        if (waiting.delete(tag)) bucket.missing += 1;
+    waiting.set(tag, {
+      started,
+      ref,
+      done: (ms, ok) => {
+        sample.replyMs = ms;
+        if (!ok) bucket.wrong += 1;
+        clearTimeout(replyTimer);
         settleReply();
-      }, TIMEOUT_MS);
-      outstanding.push(replied);
-    }
+      },
+    });
+    const replyTimer = setTimeout(() => {
+      if (waiting.delete(tag)) bucket.missing += 1;
+      settleReply();
+    }, TIMEOUT_MS);
+    outstanding.push(replied);
     /** No reply is expected after a failed request. */
     const abandonReply = () => {
       waiting.delete(tag);
@@ -223,7 +226,7 @@ async function main(): Promise<void> {
     await Promise.all(outstanding.splice(0));
   };
 
-  /** One request at a time; for sendbot the next goes once the reply has arrived. */
+  /** One request at a time; the next goes once the reply has arrived. */
   async function sequential(app: AppName, from: number, count: number, key: string | null): Promise<void> {
     const bucket = (tally[key ?? 'warmup'] ??= fresh());
     const t = performance.now();
@@ -256,25 +259,25 @@ async function main(): Promise<void> {
   const apps: AppName[] = ['bare', 'sendbot'];
   log(`  warm-up: ${WARMUP} requests each…`);
   for (const app of apps) await sequential(app, 0, WARMUP, null);
-  log(`  sequential: ${N} requests each, alternating blocks of ${SEQ_BLOCK}…`);
-  for (let from = 0; from < N; from += SEQ_BLOCK) {
+  if (RUNS.includes('sequential')) log(`  sequential: ${N} requests each, alternating blocks of ${SEQ_BLOCK}…`);
+  for (let from = 0; RUNS.includes('sequential') && from < N; from += SEQ_BLOCK) {
     const order = (from / SEQ_BLOCK) % 2 === 0 ? apps : [...apps].reverse();
     for (const app of order) await sequential(app, WARMUP + from, Math.min(SEQ_BLOCK, N - from), `seq-${app}`);
   }
-  log(`  concurrent: ${N} requests each, ${IN_FLIGHT} in flight, alternating blocks of ${CONC_BLOCK}…`);
-  for (let from = 0; from < N; from += CONC_BLOCK) {
+  if (RUNS.includes('concurrent')) log(`  concurrent: ${N} requests each, ${IN_FLIGHT} in flight, alternating blocks of ${CONC_BLOCK}…`);
+  for (let from = 0; RUNS.includes('concurrent') && from < N; from += CONC_BLOCK) {
     const order = (from / CONC_BLOCK) % 2 === 0 ? apps : [...apps].reverse();
     for (const app of order) await concurrent(app, WARMUP + N + from, Math.min(CONC_BLOCK, N - from), `conc-${app}`);
   }
 
   const rounded = (s: Summary): Summary => ({ n: s.n, p50: round(s.p50), p99: round(s.p99), mean: round(s.mean), max: round(s.max) });
-  const stats = (key: string, app: AppName): RunStats => {
+  const stats = (key: string): RunStats => {
     const list = samples[key] ?? [];
     const replies = list.map((s) => s.replyMs).filter((x): x is number => x !== null);
     const t = tally[key] ?? fresh();
     return {
       ack: rounded(summarise(list.map((s) => s.ackMs))),
-      reply: app === 'sendbot' ? rounded(summarise(replies)) : null,
+      reply: rounded(summarise(replies)),
       requests: list.length,
       non200: t.non200,
       errors: t.errors,
@@ -288,8 +291,8 @@ async function main(): Promise<void> {
     return answer ? { rssMb: answer.rssMb, peakRssMb: answer.peakRssMb } : null;
   };
   const serverRssMb = { sendbot: await rssOf('sendbot'), bare: await rssOf('bare') };
-  const seq = { sendbot: stats('seq-sendbot', 'sendbot'), bare: stats('seq-bare', 'bare') };
-  const conc = { sendbot: stats('conc-sendbot', 'sendbot'), bare: stats('conc-bare', 'bare') };
+  const seq = { sendbot: stats('seq-sendbot'), bare: stats('seq-bare') };
+  const conc = { sendbot: stats('conc-sendbot'), bare: stats('conc-bare') };
   const ratio = (a: number, b: number) => round(a / b, 2);
   const result: E2eResult = {
     size,

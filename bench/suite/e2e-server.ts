@@ -2,11 +2,13 @@
 //
 //   --mode sendbot  the real app: createSlackApp (every listener) on the cached --size database,
 //                   mounted on sendbot's HTTP server exactly as src/main.ts does.
-//   --mode bare     the floor: a Bolt App with the same HTTPReceiver options (signing secret,
-//                   endpoint, processBeforeResponse false), the same client options and logger, the
-//                   same HTTP server, and one `/send` listener that only calls ack(). Its receiver
+//   --mode bare     the floor: the smallest real Bolt slash-command app. A Bolt App with the same
+//                   HTTPReceiver options (signing secret, endpoint, processBeforeResponse false), the
+//                   same client options and logger, the same HTTP server, and one `/send` listener
+//                   that acknowledges, then answers through the request's response_url with
+//                   respond() (as every slash command that answers after its ack must). Its receiver
 //                   reads and verifies requests itself (Bolt as shipped), where sendbot's route
-//                   verifies first and keeps a replay cache and an inbox.
+//                   verifies first and keeps a replay cache and an inbox; it looks nothing up.
 //
 // Both talk to the fake Slack Web API at --api (auth.test at start; sendbot's replies go to the
 // response_url in each request). Sends { url } to the parent when listening, answers { rss } on
@@ -43,8 +45,9 @@ async function main(): Promise<void> {
     const boltLogger = toBoltLogger(logger);
     const receiver = new HTTPReceiver({ signingSecret: secret, endpoints: SLACK_EVENTS_PATH, logger: boltLogger, processBeforeResponse: false });
     const app = new App({ token, logger: boltLogger, clientOptions: slackClientOptions({ apiUrl }), convoStore: false, deferInitialization: true, receiver });
-    app.command('/send', async ({ ack }) => {
+    app.command('/send', async ({ ack, command, respond }) => {
       await ack();
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `You asked: ${command.text}` });
     });
     await app.init();
     http.addRoute('POST', SLACK_EVENTS_PATH, receiver.requestListener);

@@ -108,7 +108,8 @@ export function renderMarkdown(r: BenchResults): string {
   if (e2e) {
     rows.push([
       'Slack reply via response_url (no target; Slack allows 30 min)',
-      `p50 ${fmt(e2e.sequential.sendbot.reply?.p50, ' ms')}, p99 ${fmt(e2e.sequential.sendbot.reply?.p99, ' ms')} one at a time; p99 ${fmt(e2e.concurrent.sendbot.reply?.p99, ' ms')} with ${e2e.concurrent.inFlight} in flight`,
+      `sendbot p50 ${fmt(e2e.sequential.sendbot.reply?.p50, ' ms')}, p99 ${fmt(e2e.sequential.sendbot.reply?.p99, ' ms')} one at a time (bare ${fmt(e2e.sequential.bare.reply?.p50, ' ms')}, ${fmt(e2e.sequential.bare.reply?.p99, ' ms')}); ` +
+        `p99 ${fmt(e2e.concurrent.sendbot.reply?.p99, ' ms')} with ${e2e.concurrent.inFlight} in flight (bare ${fmt(e2e.concurrent.bare.reply?.p99, ' ms')})`,
       '—',
     ]);
   }
@@ -220,12 +221,12 @@ export function renderMarkdown(r: BenchResults): string {
           body.push([
             sizeLabel(s),
             mode === 'sequential' ? '1 at a time' : `${x.concurrent.inFlight} in flight`,
-            app === 'bare' ? 'bare Bolt (ack only)' : 'sendbot',
+            app === 'bare' ? 'bare Bolt (ack, respond)' : 'sendbot',
             String(st.requests),
             fmt(st.ack.p50),
             fmt(st.ack.p99),
-            app === 'sendbot' ? fmt(st.reply?.p50) : '—',
-            app === 'sendbot' ? fmt(st.reply?.p99) : '—',
+            fmt(st.reply?.p50),
+            fmt(st.reply?.p99),
             fmt(st.throughput),
             failures ? `**${failures}**` : '0',
           ]);
@@ -237,9 +238,10 @@ export function renderMarkdown(r: BenchResults): string {
     }
     out.push(table(['actions', 'run', 'app', 'requests', 'ack p50 ms', 'ack p99 ms', 'reply p50 ms', 'reply p99 ms', 'req/s', 'failures'], body), '');
     out.push(
-      `ack: the slash command's HTTP round trip (what Slack waits 3 s for). reply: request sent → sendbot's response_url POST received by the fake Slack API. ` +
-        `${r.settings.e2eWarmup} warm-up requests per app first; the two apps are measured in alternating blocks. One at a time: for sendbot the next request goes after the reply arrived, so no after-ack work overlaps the next request. ` +
-        `In flight: ${r.settings.e2eConcurrency} closed-loop workers, each sending its next request when its ack is back (same rule for both apps, so the ratio compares equal offered load); sendbot's replies arrive meanwhile and its after-ack work competes with the following requests. ` +
+      `bare Bolt: the smallest real slash-command app — Bolt's HTTPReceiver verifies the signature, the listener acks, then answers with respond() through the response_url (bench/suite/e2e-server.ts). ` +
+        `ack: the slash command's HTTP round trip (what Slack waits 3 s for). reply: request sent → the app's response_url POST received by the fake Slack API. ` +
+        `${r.settings.e2eWarmup} warm-up requests per app first; the two apps are measured in alternating blocks. One at a time: the next request goes after the reply arrived, so no after-ack work overlaps the next request. ` +
+        `In flight: ${r.settings.e2eConcurrency} closed-loop workers, each sending its next request when its ack is back (same rule for both apps, so the ratio compares equal offered load); replies arrive meanwhile and each app's after-ack work competes with the following requests. ` +
         'req/s: completed acks per second while that app was being measured (closed loop, not a saturation test). Failures: non-200, connection errors, missing or wrong replies (10 s timeout).',
       '',
     );
