@@ -34,6 +34,8 @@ function fingerprint(path: string): string {
       q('select * from role_assignments order by id'),
       q('select id, away_until, delegate_id, slack_user_id, teams_user_id from people order by id'),
       q('select count(*) from audit_log'),
+      // Nothing left acknowledged but not done, to be replayed on the next start.
+      q("select count(*) from slack_inbox where state = 'pending'"),
     ].join('\n');
   });
 }

@@ -2,8 +2,10 @@
 // buttons that write are acknowledged first and worked on after — and a crash in between would lose
 // a command the person saw accepted. So, before the acknowledgement:
 //
-//   1. this global middleware writes the request to the inbox (one prepared INSERT of the parsed
-//      body, committed; tens of microseconds in WAL mode) and puts its id in Bolt's context;
+//   1. the request is written to the inbox (one prepared INSERT of the parsed body, committed; tens
+//      of microseconds in WAL mode) and its id put in Bolt's context: in HTTP mode by our route, in
+//      the same commit as the replay-cache entry (slack-events-route.ts), otherwise (Socket Mode)
+//      by this global middleware;
 //   2. the listener acknowledges, then does its work with `runOnce`: one transaction that deletes
 //      the inbox row and makes the work's own writes, so they commit together or not at all;
 //   3. when the listener is done the row is gone (read-only work, refusals: the middleware deletes
@@ -56,6 +58,7 @@ export function durableInbox(db: Db, clock: Clock): Middleware<AnyMiddlewareArgs
       return;
     }
     const inbox = context as InboxContext;
+    // Stored already by the HTTP route, or a replay of a stored row.
     if (inbox.inboxId === undefined) {
       inbox.inboxReceivedAt = toStoredInstant(clock.now());
       inbox.inboxId = addToInbox(db, inbox.inboxReceivedAt, JSON.stringify(body));

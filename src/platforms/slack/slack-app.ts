@@ -9,23 +9,26 @@
 //   receiver stays inside this module, so nothing reaches it any other way.
 //
 // Either way: auth.test at start names the installation (team, enterprise), and a global middleware
-// refuses requests from any other workspace or organisation (workspace-guard.ts); a second one
-// records slash commands and writing buttons in the durable inbox before they are acknowledged
-// (durable-inbox.ts), and what a crash left there is replayed on start. The WebClient makes one
+// refuses requests from any other workspace or organisation (workspace-guard.ts); slash commands and
+// writing buttons are in the durable inbox before they are acknowledged (durable-inbox.ts: stored
+// by our route in HTTP mode, with the replay-cache entry, and by a second middleware in Socket
+// Mode), and what a crash left there is replayed on start. The WebClient makes one
 // attempt per call (see slack-client-options.ts).
 import { App, AuthorizationError, HTTPModuleFunctions, HTTPReceiver, type HTTPReceiverOptions, type ReceiverProcessEventErrorHandlerArgs } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { Clock } from '../../clock.js';
+import type { IncomingMessage } from 'node:http';
+import { type Clock, toStoredInstant } from '../../clock.js';
 import type { DashboardLinkSettings } from '../../commands/types.js';
 import type { HttpServer, RouteHandler } from '../../http/http-server.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
+import { markInboxItemFailed } from '../../store/slack-inbox-repository.js';
 import { toBoltLogger } from './bolt-logger.js';
-import { durableInbox, replayInbox } from './durable-inbox.js';
+import { durableInbox, needsInbox, replayInbox } from './durable-inbox.js';
 import { registerListeners } from './listeners/index.js';
 import { type SlackConfig, slackClientOptions } from './slack-client-options.js';
-import { createSlackEventsRoute } from './slack-events-route.js';
-import { type SlackInstallation, workspaceGuard } from './workspace-guard.js';
+import { createSlackEventsRoute, slackInboxProperties } from './slack-events-route.js';
+import { isOwnWorkspace, readRequestWorkspace, type SlackInstallation, workspaceGuard } from './workspace-guard.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export { MAX_SLACK_BODY_BYTES } from './slack-events-route.js';
@@ -125,7 +128,14 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
       // Ack first, then work: listeners call ack() before anything slow, and the HTTP response goes
       // out at that moment rather than when the listener finishes.
       processBeforeResponse: false,
-      processEventErrorHandler: answerUnreadableRequests(deps.logger),
+      // A request refused here was never acknowledged, so its inbox row (if our route stored one) is
+      // kept as failed rather than replayed on the next start.
+      processEventErrorHandler: answerUnreadableRequests(deps.logger, (req) => {
+        const { inboxId } = slackInboxProperties(req);
+        if (inboxId !== undefined) markInboxItemFailed(deps.db, inboxId, toStoredInstant(deps.clock.now()));
+      }),
+      // The inbox row our route stored with the request (see slack-events-route.ts), for the middleware.
+      customPropertiesExtractor: (req) => ({ ...slackInboxProperties(req) }),
     };
     const receiver = new HTTPReceiver(receiverOptions);
     app = new App({ ...common, receiver });
@@ -134,6 +144,12 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
       db: deps.db,
       logger: deps.logger,
       dispatch: receiver.requestListener,
+      // Stored in the same commit as the replay-cache entry. Requests from other workspaces are not
+      // stored: the workspace guard refuses them before any listener runs.
+      inbox: {
+        holds: (body) => needsInbox(body) && isOwnWorkspace(installation, readRequestWorkspace(body)),
+        receivedAt: () => toStoredInstant(deps.clock.now()),
+      },
       ...(deps.nowMs ? { nowMs: deps.nowMs } : {}),
     });
   }
@@ -178,10 +194,11 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
  * failures and acknowledge with an error, so such an error is the request's fault: 400, logged.
  * After an acknowledgement, and for authorization errors, Bolt's default handling stands.
  */
-export function answerUnreadableRequests(logger: Logger): (args: ReceiverProcessEventErrorHandlerArgs) => Promise<boolean> {
+export function answerUnreadableRequests(logger: Logger, onRefused?: (request: IncomingMessage) => void): (args: ReceiverProcessEventErrorHandlerArgs) => Promise<boolean> {
   return async (args) => {
     if (args.response.headersSent || args.error instanceof AuthorizationError) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
     logger.warn({ err: args.error, component: 'slack' }, 'Slack request could not be read; answered 400');
+    onRefused?.(args.request);
     args.response.writeHead(400);
     args.response.end();
     return false;

@@ -6,20 +6,27 @@
 //      one exception, answered 200 as Slack expects);
 //   2. the body, read up to Bolt's 4 MB (413 beyond, or at once when Content-Length says so), with
 //      the HMAC fed as it streams in, then compared in constant time → 401 when it does not match;
-//   3. the replay cache (slack-replay-cache-repository.ts): a signature already accepted → 401;
-//   4. the body's shape, parsed exactly as Bolt will parse it: a form field sent twice, a `payload`
-//      or JSON body that is not an object, or a body that does not parse → 400 with the reason;
-//   5. Bolt's HTTPReceiver, told not to verify again (it would re-read and re-parse the body), with
-//      the buffered body attached as Bolt expects (BufferedIncomingMessage.rawBody).
+//   3. the body, parsed exactly as Bolt will parse it;
+//   4. the replay cache (slack-replay-cache-repository.ts): a signature already accepted → 401. A
+//      request that is acknowledged before its work (`inbox.holds`: slash commands and buttons that
+//      write, from the installation's own workspace) goes into the durable inbox in the same
+//      commit (slack-request-intake.ts), so the acknowledgement path costs one SQLite commit;
+//   5. the body's shape: a form field sent twice, a `payload` or JSON body that is not an object, or
+//      a body that does not parse → 400 with the reason;
+//   6. Bolt's HTTPReceiver, told not to verify again (it would re-read and re-parse the body), with
+//      the buffered body attached as Bolt expects (BufferedIncomingMessage.rawBody) and the inbox
+//      row's id for Bolt's context (slackInboxProperties).
 //
 // Bolt's receiver is reachable only through this handler (createSlackApp keeps it private), so no
 // request gets to Bolt unverified.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQueryString } from 'node:querystring';
 import type { RouteHandler } from '../../http/http-server.js';
 import { readBody } from '../../http/read-body.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
-import { rememberSlackSignature } from '../../store/slack-replay-cache-repository.js';
+import { acceptSlackRequest } from '../../store/slack-request-intake.js';
+import type { InboxContext } from './durable-inbox.js';
 import { checkSlackHeaders, MAX_REQUEST_SKEW_SECONDS, startSignatureCheck } from './verify-slack-request.js';
 
 /** Bolt's own limit on a request body (HTTPReceiver's default `bodyLimit`, 4 MB). */
@@ -38,37 +45,62 @@ export interface SlackEventsRouteDeps {
   dispatch: (req: IncomingMessage, res: ServerResponse) => void;
   /** Wall-clock milliseconds: Slack's timestamps are real time, whatever clock the app runs on. */
   nowMs?: () => number;
+  /** The durable inbox: which requests it must hold before they are acknowledged, and the app's clock. */
+  inbox?: {
+    /** True for a (verified, parsed) body to store before the acknowledgement. */
+    holds(body: Record<string, unknown>): boolean;
+    /** Now, as a stored instant: when the request arrived. */
+    receivedAt(): string;
+  };
+}
+
+const INBOX_PROPERTIES = Symbol('slackInboxProperties');
+
+/**
+ * The inbox row the route stored for this request, for Bolt's context (HTTPReceiver's
+ * customPropertiesExtractor); empty when it stored none.
+ */
+export function slackInboxProperties(req: IncomingMessage): InboxContext {
+  return (req as IncomingMessage & { [INBOX_PROPERTIES]?: InboxContext })[INBOX_PROPERTIES] ?? {};
 }
 
 const isPlainObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+export type SlackBody = { body: Record<string, unknown> } | { problem: string };
+
 /**
- * Why Bolt could not use this (verified) body, or undefined when it can. Parsed the way Bolt's
- * parseHTTPRequestBody parses it: a form when the content type is exactly the form type (its
- * `payload` field as JSON), JSON otherwise. A field sent twice would reach listeners as an array.
+ * A verified body as Bolt's parseHTTPRequestBody will parse it — a form when the content type is
+ * exactly the form type (its `payload` field, when present, as JSON), JSON otherwise — or why Bolt
+ * could not use it. A field sent twice would reach listeners as an array, so it is refused.
  */
-export function checkSlackBody(raw: Buffer, contentType: string | undefined): string | undefined {
+export function readSlackBody(raw: Buffer, contentType: string | undefined): SlackBody {
   const text = raw.toString('utf8');
   if (contentType === FORM) {
-    const seen = new Set<string>();
-    const form = new URLSearchParams(text);
-    for (const key of form.keys()) {
-      if (seen.has(key)) return `The form field "${key}" was sent more than once; each field may appear only once.`;
-      seen.add(key);
+    const form = parseQueryString(text);
+    for (const [key, value] of Object.entries(form)) {
+      if (Array.isArray(value)) return { problem: `The form field "${key}" was sent more than once; each field may appear only once.` };
     }
-    const payload = form.get('payload');
-    if (payload === null) return undefined;
+    const payload = form.payload;
+    if (typeof payload !== 'string') return { body: form };
     try {
-      return isPlainObject(JSON.parse(payload)) ? undefined : 'The payload field must be a JSON object.';
+      const parsed: unknown = JSON.parse(payload);
+      return isPlainObject(parsed) ? { body: parsed as Record<string, unknown> } : { problem: 'The payload field must be a JSON object.' };
     } catch {
-      return 'The payload field is not valid JSON.';
+      return { problem: 'The payload field is not valid JSON.' };
     }
   }
   try {
-    return isPlainObject(JSON.parse(text)) ? undefined : 'The body must be a JSON object.';
+    const parsed: unknown = JSON.parse(text);
+    return isPlainObject(parsed) ? { body: parsed as Record<string, unknown> } : { problem: 'The body must be a JSON object.' };
   } catch {
-    return `The body must be a JSON object or a form (${FORM}).`;
+    return { problem: `The body must be a JSON object or a form (${FORM}).` };
   }
+}
+
+/** Why Bolt could not use this (verified) body, or undefined when it can (see readSlackBody). */
+export function checkSlackBody(raw: Buffer, contentType: string | undefined): string | undefined {
+  const read = readSlackBody(raw, contentType);
+  return 'problem' in read ? read.problem : undefined;
 }
 
 function answer(res: ServerResponse, status: number, message?: string, headers: Record<string, string> = {}): void {
@@ -114,19 +146,22 @@ export function createSlackEventsRoute(deps: SlackEventsRouteDeps): RouteHandler
       answer(res, 401);
       return;
     }
-    if (!rememberSlackSignature(deps.db, head.signature, head.timestamp + MAX_REQUEST_SKEW_SECONDS, nowSeconds)) {
+    const read = readSlackBody(raw, req.headers['content-type']);
+    const inbox = 'body' in read && deps.inbox?.holds(read.body) ? { receivedAt: deps.inbox.receivedAt(), body: JSON.stringify(read.body) } : undefined;
+    const intake = acceptSlackRequest(deps.db, { signature: head.signature, expiresAt: head.timestamp + MAX_REQUEST_SKEW_SECONDS, nowSeconds, ...(inbox ? { inbox } : {}) });
+    if (intake.replayed) {
       log.warn({ reason: 'replayed', timestamp: head.timestamp }, 'refused a Slack request already accepted once (a replay)');
       answer(res, 401);
       return;
     }
-    const problem = checkSlackBody(raw, req.headers['content-type']);
-    if (problem) {
-      log.warn({ reason: 'unreadable-body', problem }, 'refused a signed Slack request Bolt could not use');
-      answer(res, 400, problem);
+    if ('problem' in read) {
+      log.warn({ reason: 'unreadable-body', problem: read.problem }, 'refused a signed Slack request Bolt could not use');
+      answer(res, 400, read.problem);
       return;
     }
     // Bolt reads a request whose `rawBody` is already a Buffer from there (BufferedIncomingMessage).
-    Object.assign(req, { rawBody: raw });
+    const properties: InboxContext = inbox && intake.inboxId !== undefined ? { inboxId: intake.inboxId, inboxReceivedAt: inbox.receivedAt } : {};
+    Object.assign(req, { rawBody: raw, [INBOX_PROPERTIES]: properties });
     deps.dispatch(req, res);
   };
 }

@@ -1,0 +1,28 @@
+// Taking in a verified Slack request: its signature goes into the replay cache and, when it is
+// acknowledged before its work (slash commands, buttons that write), its body into the durable
+// inbox — in one transaction. One commit instead of two keeps the acknowledgement path at a single
+// WAL append, and a replayed request is never stored in the inbox.
+import { type Db, inTransaction } from './database.js';
+import { addToInbox } from './slack-inbox-repository.js';
+import { rememberSlackSignature } from './slack-replay-cache-repository.js';
+
+export interface SlackIntake {
+  signature: string;
+  /** Unix seconds after which the signature need not be remembered. */
+  expiresAt: number;
+  nowSeconds: number;
+  /** For requests the durable inbox must hold: when it arrived (stored instant) and the parsed body as JSON. */
+  inbox?: { receivedAt: string; body: string };
+}
+
+export type IntakeResult = { replayed: true } | { replayed: false; inboxId?: number };
+
+/** Remembers the signature (refusing a replay) and stores the inbox row, committed together. */
+export function acceptSlackRequest(db: Db, intake: SlackIntake): IntakeResult {
+  const { signature, expiresAt, nowSeconds, inbox } = intake;
+  if (!inbox) return rememberSlackSignature(db, signature, expiresAt, nowSeconds) ? { replayed: false } : { replayed: true };
+  return inTransaction(db, (): IntakeResult => {
+    if (!rememberSlackSignature(db, signature, expiresAt, nowSeconds)) return { replayed: true };
+    return { replayed: false, inboxId: addToInbox(db, inbox.receivedAt, inbox.body) };
+  });
+}
