@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, getTableColumns } from 'drizzle-orm';
 import { people } from '../../db/schema.js';
 import { stripUnsafeCharacters } from '../domain/text-safety.js';
 import { cachedStatement, type Db } from './database.js';
@@ -10,16 +10,35 @@ export function findPersonByEmail(db: Db, email: string): Person | undefined {
   return row ? getPerson(db, row.id) : undefined;
 }
 
+// Who is calling is looked up on every chat command: one statement prepared once per connection
+// (drizzle's builder compiles the SQL again on each call, several times the cost of the lookup).
+// The columns come from the schema, so a column added there is read here too.
+const PERSON_COLUMNS = Object.entries(getTableColumns(people));
+const SELECT_PERSON = `select ${PERSON_COLUMNS.map(([key, column]) => `"${column.name}" as "${key}"`).join(', ')} from people`;
+
+function toPerson(row: Record<string, unknown> | undefined): Person | undefined {
+  if (!row) return undefined;
+  const person: Record<string, unknown> = {};
+  for (const [key, column] of PERSON_COLUMNS) {
+    const value = row[key];
+    person[key] = value === null ? null : column.mapFromDriverValue(value);
+  }
+  return person as Person;
+}
+
+const personWhere = (db: Db, condition: string, value: string | number): Person | undefined =>
+  toPerson(cachedStatement(db, `${SELECT_PERSON} where ${condition} = ?`).get(value) as Record<string, unknown> | undefined);
+
 export function findPersonBySlackId(db: Db, slackUserId: string): Person | undefined {
-  return db.select().from(people).where(eq(people.slackUserId, slackUserId)).get();
+  return personWhere(db, 'slack_user_id', slackUserId);
 }
 
 export function findPersonByTeamsId(db: Db, teamsUserId: string): Person | undefined {
-  return db.select().from(people).where(eq(people.teamsUserId, teamsUserId)).get();
+  return personWhere(db, 'teams_user_id', teamsUserId);
 }
 
 export function getPerson(db: Db, id: number): Person | undefined {
-  return db.select().from(people).where(eq(people.id, id)).get();
+  return personWhere(db, 'id', id);
 }
 
 export function listPeople(db: Db): Person[] {

@@ -1,0 +1,31 @@
+// Person lookups by chat id run on every command through a prepared statement; they must return
+// exactly what the schema says a person is (booleans as booleans, nulls as nulls).
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { people } from '../../db/schema.js';
+import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import { findPersonByEmail, findPersonBySlackId, findPersonByTeamsId, getPerson, upsertPerson } from '../../src/store/people-repository.js';
+
+describe('person lookups', () => {
+  let db: Db;
+  beforeEach(() => {
+    db = openDatabase(':memory:');
+  });
+  afterEach(() => closeDatabase(db));
+
+  it('return the same person as the schema’s own select, by Slack id, Teams id, id and email', () => {
+    const { person: admin } = upsertPerson(db, { name: 'Alex Admin', email: 'alex@example.org', slackUserId: 'U1', teamsUserId: '29:alex', isAdmin: true }, '2024-11-18T10:00:00.000Z');
+    const { person: plain } = upsertPerson(db, { name: 'Sam Plain', email: 'sam@example.org', slackUserId: 'U2', weeklyDigest: true }, '2024-11-18T10:00:00.000Z');
+    db.update(people).set({ awayUntil: '2024-12-01', delegateId: admin.id, lastPlatform: 'slack' }).where(eq(people.id, plain.id)).run();
+    for (const { id } of [admin, plain]) {
+      const expected = db.select().from(people).where(eq(people.id, id)).get();
+      expect(getPerson(db, id)).toStrictEqual(expected);
+      expect(findPersonByEmail(db, expected?.email ?? '')).toStrictEqual(expected);
+      expect(findPersonBySlackId(db, expected?.slackUserId ?? '')).toStrictEqual(expected);
+    }
+    expect(findPersonByTeamsId(db, '29:alex')).toMatchObject({ id: admin.id, isAdmin: true, weeklyDigest: false, awayUntil: null });
+    expect(findPersonBySlackId(db, 'U2')).toMatchObject({ isAdmin: false, weeklyDigest: true, delegateId: admin.id, lastPlatform: 'slack' });
+    expect(findPersonBySlackId(db, 'U404')).toBeUndefined();
+    expect(findPersonByTeamsId(db, '29:nobody')).toBeUndefined();
+  });
+});
