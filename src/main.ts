@@ -14,6 +14,7 @@ import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleDelivery } from './platforms/console/console-delivery.js';
 import { closeDatabase, type Db, openDatabase } from './store/database.js';
 import { loadDemoIfEmpty } from './store/demo-data.js';
+import { startWalCheckpoints } from './store/wal-checkpoints.js';
 import { findPersonByEmail, listAdmins, listPeople } from './store/people-repository.js';
 import { dashboardSecret } from './store/secrets-repository.js';
 
@@ -149,8 +150,10 @@ async function isPlatformStartError(error: unknown): Promise<boolean> {
 }
 
 /** `npm start` with chat credentials: HTTP server (or Socket Mode), the scheduler, until SIGINT/SIGTERM. Never loads demo data. */
-async function runServiceMode(db: Db, clock: Clock, config: Config): Promise<number> {
+async function runServiceMode(db: Db, databasePath: string, clock: Clock, config: Config): Promise<number> {
   const logger = createLogger(config.logLevel);
+  // Checkpoints (the only fsyncs in WAL mode) run in a worker, not inside a request's commit.
+  const checkpoints = startWalCheckpoints(db, databasePath, { onError: (err) => logger.error({ err }, 'the WAL checkpoint worker failed; checkpointing on commit again') });
   if (listPeople(db).length === 0) {
     logger.warn('No people are registered yet: import a plan or people first (npx sendbot import <file>); until then nobody can use /send.');
   }
@@ -162,6 +165,7 @@ async function runServiceMode(db: Db, clock: Clock, config: Config): Promise<num
     await platforms.connect();
   } catch (error) {
     await http.close().catch(() => {});
+    await checkpoints.stop();
     if (error instanceof PortInUseError || (await isPlatformStartError(error))) {
       process.stderr.write(`sendbot cannot start: ${(error as Error).message}\n`);
       return 1;
@@ -179,6 +183,7 @@ async function runServiceMode(db: Db, clock: Clock, config: Config): Promise<num
   await scheduler.stop();
   await platforms.stop();
   await http.close();
+  await checkpoints.stop();
   return 0;
 }
 
@@ -193,11 +198,12 @@ async function main(): Promise<number> {
     return 1;
   }
   const clock = options.now ? fixedClock(options.now) : systemClock;
-  const db = openDatabase(options.db ?? config.databasePath);
+  const databasePath = options.db ?? config.databasePath;
+  const db = openDatabase(databasePath);
   try {
     if (isLocalMode(config)) return await runLocalMode(db, clock, config, options);
     // Not local mode: Slack, Teams or both are configured.
-    return await runServiceMode(db, clock, config);
+    return await runServiceMode(db, databasePath, clock, config);
   } finally {
     closeDatabase(db);
   }

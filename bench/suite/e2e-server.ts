@@ -1,7 +1,7 @@
 // Child process (forked, with an IPC channel) serving Slack's POST /slack/events on loopback:
 //
 //   --mode sendbot  the real app: createSlackApp (every listener) on the cached --size database,
-//                   mounted on sendbot's HTTP server exactly as src/main.ts does.
+//                   mounted on sendbot's HTTP server, WAL checkpoints in a worker, as src/main.ts does.
 //   --mode bare     the floor: the smallest real Bolt slash-command app. A Bolt App with the same
 //                   HTTPReceiver options (signing secret, endpoint, processBeforeResponse false), the
 //                   same client options and logger, the same HTTP server, and one `/send` listener
@@ -21,6 +21,7 @@ import { toBoltLogger } from '../../src/platforms/slack/bolt-logger.js';
 import { slackClientOptions } from '../../src/platforms/slack/slack-client-options.js';
 import { createSlackApp, SLACK_EVENTS_PATH } from '../../src/platforms/slack/slack-app.js';
 import { openDatabase } from '../../src/store/database.js';
+import { startWalCheckpoints } from '../../src/store/wal-checkpoints.js';
 import { BENCH_NOW } from '../bench-db.js';
 import { ensureBenchDb } from './bench-copy.js';
 import { argValue, mb, peakRssMb } from './common.js';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   const db = openDatabase(path);
   const http = createHttpServer({ db, logger });
   if (mode === 'sendbot') {
+    startWalCheckpoints(db, path);
     const slack = await createSlackApp({ db, clock: fixedClock(BENCH_NOW), config: { botToken: token, signingSecret: secret, apiUrl }, logger });
     await slack.start(http);
   } else if (mode === 'bare') {

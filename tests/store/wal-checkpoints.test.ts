@@ -1,0 +1,48 @@
+// WAL checkpoints in a worker thread: the service's own connection never checkpoints on commit, yet
+// the WAL is copied back into the database; a failing worker hands checkpointing back.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import { startWalCheckpoints } from '../../src/store/wal-checkpoints.js';
+import { tempDbPath, tempDir } from '../helpers/temp.js';
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const autocheckpoint = (db: Db) => db.$client.pragma('wal_autocheckpoint', { simple: true });
+
+describe('startWalCheckpoints', () => {
+  const open: Db[] = [];
+  afterEach(() => {
+    for (const db of open.splice(0)) closeDatabase(db);
+  });
+
+  it('checkpoints from the worker while the connection commits without checkpointing', async () => {
+    const path = tempDbPath();
+    const db = openDatabase(path);
+    open.push(db);
+    db.$client.exec('create table filler (id integer primary key, blob text)');
+    const before = statSync(path).size;
+    const checkpoints = startWalCheckpoints(db, path, { intervalMs: 20 });
+    expect(autocheckpoint(db)).toBe(0);
+    const insert = db.$client.prepare('insert into filler (blob) values (?)');
+    // 1000 commits of about a page each: SQLite's own threshold, which the connection no longer acts on.
+    for (let i = 0; i < 1000; i += 1) insert.run('x'.repeat(3000));
+    // Only a checkpoint moves pages from the WAL into the database file.
+    const grown = () => statSync(path).size - before > 2_000_000;
+    for (let i = 0; i < 500 && !grown(); i += 1) await pause(20);
+    expect(statSync(path).size - before).toBeGreaterThan(2_000_000);
+    await checkpoints.stop();
+    expect(autocheckpoint(db)).toBe(1000);
+    expect(db.$client.prepare('select count(*) as n from filler').get()).toEqual({ n: 1000 });
+  });
+
+  it('gives checkpointing back to the connection when the worker cannot open the database', async () => {
+    const db = openDatabase(tempDbPath());
+    open.push(db);
+    const errors: unknown[] = [];
+    startWalCheckpoints(db, join(tempDir(), 'missing-folder', 'nope.db'), { onError: (e) => errors.push(e) });
+    for (let i = 0; i < 100 && errors.length === 0; i += 1) await pause(20);
+    expect(errors).toHaveLength(1);
+    expect(autocheckpoint(db)).toBe(1000);
+  });
+});
