@@ -1,13 +1,13 @@
 // Sending a neutral Reply back to a person in Slack: ephemerally through a response_url, or as a
 // direct message from the bot. Rendering (escaping, splitting, buttons) is block-kit.ts's job.
-import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { renderBlocks } from '../../render/block-kit.js';
 import { type Reply, reply } from '../../render/reply.js';
 import { SORRY_TEXT } from './listener-deps.js';
+import type { Respond } from './response-url.js';
 
 /** Every message of the rendered reply, in order, visible only to the person (never replacing the original). */
-export async function respondWithReply(respond: RespondFn, answer: Reply): Promise<void> {
+export async function respondWithReply(respond: Respond, answer: Reply): Promise<void> {
   for (const message of renderBlocks(answer)) {
     await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
   }
@@ -27,6 +27,6 @@ export async function postReplyToUser(client: WebClient, userId: string, answer:
 export const sorryReply = (): Reply => reply('error', SORRY_TEXT);
 
 /** Best effort: tells the person something failed. A failure here is only logged by the caller. */
-export async function respondSorry(respond: RespondFn): Promise<void> {
+export async function respondSorry(respond: Respond): Promise<void> {
   await respondWithReply(respond, sorryReply());
 }

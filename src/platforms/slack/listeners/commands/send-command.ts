@@ -9,14 +9,16 @@ import { reply, text } from '../../../../render/reply.js';
 import { afterAck } from '../../after-ack.js';
 import { type InboxContext, runOnce, workClock } from '../../durable-inbox.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
+import { respondFor } from '../../response-url.js';
 import { respondSorry, respondWithReply } from '../../slack-replies.js';
 import { resolveSlackCaller } from '../../slack-identity.js';
 import { openUpdateModal } from '../../update-modal.js';
 
 export function sendCommandListener(deps: SlackListenerDeps) {
-  return async ({ command, ack, respond, client, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({ command, ack, respond: boltRespond, client, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
     await afterAck();
+    const respond = respondFor(command, boltRespond);
     const inbox = context as InboxContext;
     const clock = workClock(inbox, deps.clock);
     const log = deps.logger.child({ listener: 'send-command', slackUserId: command.user_id, channel: command.channel_id, inboxId: inbox.inboxId });

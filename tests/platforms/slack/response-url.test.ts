@@ -1,0 +1,57 @@
+// Replies posted to a response_url: JSON as Slack expects it, over one kept-alive connection, and a
+// refusal from Slack is an error the listener can log.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { respondFor, respondVia, ResponseUrlError } from '../../../src/platforms/slack/response-url.js';
+
+describe('respondVia', () => {
+  let server: Server;
+  let base: string;
+  let connections: number;
+  const received: { path: string; type: string; body: unknown }[] = [];
+  let status = 200;
+
+  beforeEach(async () => {
+    connections = 0;
+    received.length = 0;
+    status = 200;
+    server = createServer((req: IncomingMessage, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', type: String(req.headers['content-type']), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'expired_url');
+      });
+    });
+    server.on('connection', () => {
+      connections += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('posts each message as JSON to the response_url, reusing one connection', async () => {
+    const respond = respondVia(`${base}/response/abc`);
+    for (const n of [1, 2, 3]) await respond({ response_type: 'ephemeral', replace_original: false, text: `answer ${n}` });
+    expect(received).toEqual([1, 2, 3].map((n) => ({ path: '/response/abc', type: 'application/json', body: { response_type: 'ephemeral', replace_original: false, text: `answer ${n}` } })));
+    expect(connections).toBe(1);
+  });
+
+  it('fails with the HTTP status when Slack refuses the reply', async () => {
+    status = 404;
+    const error = await respondVia(`${base}/response/old`)({ text: 'too late' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseUrlError);
+    expect(error).toMatchObject({ status: 404, message: 'Slack refused the reply to the response_url (HTTP 404)' });
+  });
+
+  it('uses Bolt’s respond when the request has no response_url of its own', async () => {
+    const bolt = async () => 'bolt';
+    expect(respondFor({}, bolt as never)).toBe(bolt);
+    expect(respondFor({ response_url: `${base}/response/x` }, bolt as never)).not.toBe(bolt);
+  });
+});
