@@ -37,6 +37,8 @@ export interface InboxContext {
   inboxReceivedAt?: string;
   /** Set when the request is being replayed after a restart. */
   inboxReplay?: boolean;
+  /** Set by runOnce once the row is dealt with (claimed, found gone, or kept as failed). */
+  inboxSettled?: boolean;
 }
 
 /** Buttons whose listener writes after acknowledging (the update button only opens a modal). */
@@ -67,8 +69,9 @@ export function durableInbox(db: Db, clock: Clock): Middleware<AnyMiddlewareArgs
     try {
       await next();
     } finally {
-      // Work that wrote has claimed the row already; failed work marked it. This removes the rest.
-      claimInboxItem(db, id);
+      // Work that ran through runOnce has dealt with the row already; this removes the rest
+      // (read-only work, refusals, requests no listener took).
+      if (!inbox.inboxSettled) claimInboxItem(db, id);
     }
   };
 }
@@ -84,9 +87,12 @@ export function runOnce<T>(db: Db, context: InboxContext, clock: Clock, work: ()
   const id = context.inboxId;
   if (id === undefined) return { ran: true, value: work() };
   try {
-    return inTransaction(db, (): OnceResult<T> => (claimInboxItem(db, id) ? { ran: true, value: work() } : { ran: false }));
+    const result = inTransaction(db, (): OnceResult<T> => (claimInboxItem(db, id) ? { ran: true, value: work() } : { ran: false }));
+    context.inboxSettled = true;
+    return result;
   } catch (error) {
     markInboxItemFailed(db, id, toStoredInstant(clock.now()));
+    context.inboxSettled = true;
     throw error;
   }
 }
