@@ -228,21 +228,24 @@ export function renderMarkdown(r: BenchResults): string {
             fmt(st.reply?.p50),
             fmt(st.reply?.p99),
             fmt(st.throughput),
+            fmt(st.replyThroughput),
             failures ? `**${failures}**` : '0',
           ]);
         }
         const rp99 = mode === 'sequential' ? x.ratios.sequentialP99 : x.ratios.concurrentP99;
         const rp50 = mode === 'sequential' ? x.ratios.sequentialP50 : x.ratios.concurrentP50;
-        body.push([sizeLabel(s), '', '*sendbot / bare*', '', `*${rp50.toFixed(2)}×*`, `*${rp99.toFixed(2)}×*`, '', '', '', '']);
+        body.push([sizeLabel(s), '', '*sendbot / bare*', '', `*${rp50.toFixed(2)}×*`, `*${rp99.toFixed(2)}×*`, '', '', '', '', '']);
       }
     }
-    out.push(table(['actions', 'run', 'app', 'requests', 'ack p50 ms', 'ack p99 ms', 'reply p50 ms', 'reply p99 ms', 'req/s', 'failures'], body), '');
+    out.push(table(['actions', 'run', 'app', 'requests', 'ack p50 ms', 'ack p99 ms', 'reply p50 ms', 'reply p99 ms', 'acks/s', 'replies/s', 'failures'], body), '');
     out.push(
       `bare Bolt: the smallest real slash-command app — Bolt's HTTPReceiver verifies the signature, the listener acks, then answers with respond() through the response_url (bench/suite/e2e-server.ts). ` +
         `ack: the slash command's HTTP round trip (what Slack waits 3 s for). reply: request sent → the app's response_url POST received by the fake Slack API. ` +
         `${r.settings.e2eWarmup} warm-up requests per app first; the two apps are measured in alternating blocks. One at a time: the next request goes after the reply arrived, so no after-ack work overlaps the next request. ` +
         `In flight: ${r.settings.e2eConcurrency} closed-loop workers, each sending its next request when its ack is back (same rule for both apps, so the ratio compares equal offered load); replies arrive meanwhile and each app's after-ack work competes with the following requests. ` +
-        'req/s: completed acks per second while that app was being measured (closed loop, not a saturation test). Failures: non-200, connection errors, missing or wrong replies (10 s timeout).',
+        'acks/s: acknowledgements per second while that app was being measured (closed loop, not a saturation test); replies/s: the same blocks timed until their last reply arrived. ' +
+        'With requests in flight, an app that acknowledges faster is offered more requests per second, so its replies queue for longer: compare reply times together with replies/s. ' +
+        'Failures: non-200, connection errors, missing or wrong replies (10 s timeout).',
       '',
     );
     const rss = e2eSizes.map((s) => ok<E2eResult>('e2e', s)).filter((x): x is E2eResult => !!x);
