@@ -80,6 +80,8 @@ export function startWalCheckpoints(db: Db, path: string, options: WalCheckpoint
       if (stopping) return;
       stopping = true;
       const exited = once(worker, 'exit').catch(() => undefined);
+      // Waiting for it must keep the process alive (an unref'd worker would let it exit mid-stop).
+      worker.ref();
       worker.postMessage('stop');
       await exited;
       restore();

@@ -1,7 +1,9 @@
 // WAL checkpoints in a worker thread: the service's own connection never checkpoints on commit, yet
 // the WAL is copied back into the database; a failing worker hands checkpointing back.
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
 import { startWalCheckpoints } from '../../src/store/wal-checkpoints.js';
@@ -34,6 +36,27 @@ describe('startWalCheckpoints', () => {
     await checkpoints.stop();
     expect(autocheckpoint(db)).toBe(1000);
     expect(db.$client.prepare('select count(*) as n from filler').get()).toEqual({ n: 1000 });
+  });
+
+  it('lets a process that is only waiting for stop() finish normally (exit code 0)', () => {
+    // The worker is unref'd so it never holds the process open; stopping must hold it until done.
+    const dir = tempDir();
+    const script = join(dir, 'stop.mts');
+    const src = (file: string) => JSON.stringify(pathToFileURL(resolve('src/store', file)).href);
+    writeFileSync(
+      script,
+      `import { openDatabase, closeDatabase } from ${src('database.ts')};
+import { startWalCheckpoints } from ${src('wal-checkpoints.ts')};
+const path = ${JSON.stringify(join(dir, 'stop.db'))};
+const db = openDatabase(path);
+const checkpoints = startWalCheckpoints(db, path);
+await checkpoints.stop();
+closeDatabase(db);
+process.stdout.write('stopped');
+`,
+    );
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+    expect({ code: run.status, out: run.stdout }, run.stderr).toEqual({ code: 0, out: 'stopped' });
   });
 
   it('gives checkpointing back to the connection when the worker cannot open the database', async () => {
