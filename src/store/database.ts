@@ -95,9 +95,21 @@ function hasEveryMigration(sqlite: Database.Database, folder: string): boolean {
   return last !== undefined && Number(last.at) >= newest;
 }
 
-/** Runs `work` in one IMMEDIATE transaction: all of it is written, or none of it. */
+type TransactionRunner = Database.Transaction<(work: () => unknown) => unknown>;
+const transactionRunners = new WeakMap<Database.Database, TransactionRunner>();
+
+/**
+ * Runs `work` in one IMMEDIATE transaction: all of it is written, or none of it. The wrapper is made
+ * once per connection (better-sqlite3 builds five functions per transaction() call, and every Slack
+ * command runs two transactions).
+ */
 export function inTransaction<T>(db: Db, work: () => T): T {
-  return db.$client.transaction(work).immediate();
+  let runner = transactionRunners.get(db.$client);
+  if (!runner) {
+    runner = db.$client.transaction((fn: () => unknown) => fn());
+    transactionRunners.set(db.$client, runner);
+  }
+  return runner.immediate(work) as T;
 }
 
 /**

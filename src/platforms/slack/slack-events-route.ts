@@ -77,8 +77,8 @@ export function readSlackBody(raw: Buffer, contentType: string | undefined): Sla
   const text = raw.toString('utf8');
   if (contentType === FORM) {
     const form = parseQueryString(text);
-    for (const [key, value] of Object.entries(form)) {
-      if (Array.isArray(value)) return { problem: `The form field "${key}" was sent more than once; each field may appear only once.` };
+    for (const key in form) {
+      if (Array.isArray(form[key])) return { problem: `The form field "${key}" was sent more than once; each field may appear only once.` };
     }
     const payload = form.payload;
     if (typeof payload !== 'string') return { body: form };
