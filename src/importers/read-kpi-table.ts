@@ -9,7 +9,7 @@
 // ignored.
 import { type ImportProblem } from './import-errors.js';
 import { type KpiInput, kpiSchema } from './plan-document.js';
-import { cellText, headersOf, MAX_CELL_LENGTH, matchHeaders, normaliseHeader, PLAN_HEADER_ALIASES, type TableRow } from './read-plan-table.js';
+import { headersOf, matchHeaders, normaliseHeader, PLAN_HEADER_ALIASES, readRowCells, type TableRow } from './read-plan-table.js';
 
 export type KpiSheetField =
   | 'plan'
@@ -104,24 +104,11 @@ export function readKpiTable(rows: TableRow[], opts: { file?: string } = {}): { 
   }
 
   let plan: string | undefined;
+  const present = FIELDS.flatMap((f) => (col[f] === undefined ? [] : [[f, col[f]] as const]));
   for (const { row, cells } of rows) {
-    const vals: Partial<Record<KpiSheetField, string>> = {};
-    let readable = true;
-    for (const f of FIELDS) {
-      const header = col[f];
-      if (header === undefined) continue;
-      const r = cellText(cells[header]);
-      if (!r.ok) {
-        problem(r.message, row, header);
-        readable = false;
-      } else if (r.text.length > MAX_CELL_LENGTH) {
-        problem(`the cell holds ${r.text.length.toLocaleString('en-GB')} characters; the most allowed is ${MAX_CELL_LENGTH.toLocaleString('en-GB')}`, row, header);
-        readable = false;
-      } else if (r.text !== '') {
-        vals[f] = r.text;
-      }
-    }
-    if (Object.keys(vals).length === 0) continue; // a blank row
+    const { vals, given, bad } = readRowCells(cells, present, row, problem);
+    const readable = bad.size === 0;
+    if (given === 0) continue; // a blank row
     // A blank plan cell means the plan of the row above (merged cells in the source).
     if (vals.plan !== undefined) plan = vals.plan;
     if (plan === undefined) {

@@ -5,7 +5,7 @@ import { personSchema, type PersonInput } from './plan-document.js';
 import { plainErrorMap } from './plain-issues.js';
 import type { ImportProblem } from './import-errors.js';
 import { parseCsvRows } from './read-csv.js';
-import { cellText, headersOf, matchHeaders, MAX_CELL_LENGTH, type TableRow } from './read-plan-table.js';
+import { headersOf, matchHeaders, readRowCells, type TableRow } from './read-plan-table.js';
 
 export type PeopleField = 'name' | 'email' | 'roles' | 'slack_user_id' | 'teams_user_id' | 'admin' | 'weekly_digest';
 
@@ -83,28 +83,12 @@ export function readPeopleTable(
 
   const people: PersonInput[] = [];
   const emailRow = new Map<string, number>();
+  const present = FIELDS.flatMap((f) => (col[f] === undefined ? [] : [[f, col[f]] as const]));
   for (const { row, cells } of rows) {
-    const vals: Partial<Record<PeopleField, string>> = {};
-    let ok = true;
-    let blank = true;
-    for (const f of FIELDS) {
-      const header = col[f];
-      if (header === undefined) continue;
-      const r = cellText(cells[header]);
-      if (!r.ok) {
-        problem(r.message, row, header);
-        ok = false;
-        blank = false;
-      } else if (r.text.length > MAX_CELL_LENGTH) {
-        problem(`the cell holds more than ${MAX_CELL_LENGTH.toLocaleString('en-GB')} characters`, row, header);
-        ok = false;
-        blank = false;
-      } else if (r.text !== '') {
-        vals[f] = r.text;
-        blank = false;
-      }
-    }
-    if (blank) continue;
+    const { vals, given, bad } = readRowCells(cells, present, row, problem);
+    let ok = bad.size === 0;
+    // A row whose only cells were refused is not blank: it was meant to be a person.
+    if (given === 0 && ok) continue;
 
     const flags: Partial<Record<'admin' | 'weekly_digest', boolean>> = {};
     for (const f of ['admin', 'weekly_digest'] as const) {

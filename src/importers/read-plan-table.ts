@@ -158,6 +158,51 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * objects exceljs produces: rich text, hyperlinks and error values. Formula cells, and text a
  * spreadsheet would run as a formula ("=…", "@…", "-cmd|…"), are refused: see formula-cells.ts.
  */
+/** What readRowCells found in one row. */
+export interface RowCells<F extends string> {
+  /** The readable, non-blank cells by field. */
+  vals: Partial<Record<F, string>>;
+  /** How many cells were readable and not blank: 0 is a blank row (or one with nothing readable). */
+  given: number;
+  /** Fields whose cell was refused (a formula, a cell too long…); each was reported. */
+  bad: ReadonlySet<F>;
+}
+
+const NONE_BAD: ReadonlySet<never> = new Set();
+
+/**
+ * Reads the cells of one row that `present` names (field → header), reporting each one that cannot
+ * be used (formulas, error values, over MAX_CELL_LENGTH) to `report` with its row and column. Shared
+ * by the plan, KPI and people readers, so a cell is refused the same way whichever file it is in.
+ */
+export function readRowCells<F extends string>(
+  cells: TableRow['cells'],
+  present: readonly (readonly [F, string])[],
+  row: number,
+  report: (message: string, row: number, header: string) => void,
+): RowCells<F> {
+  const vals: Partial<Record<F, string>> = {};
+  let given = 0;
+  let bad: ReadonlySet<F> = NONE_BAD;
+  for (const [f, header] of present) {
+    const value = cells[header];
+    // Most cells of a large plan are blank (carried down from above): nothing to read or check.
+    if (value === '' || value === undefined || value === null) continue;
+    const r = cellText(value);
+    if (!r.ok) {
+      report(r.message, row, header);
+      bad = new Set([...bad, f]);
+    } else if (r.text.length > MAX_CELL_LENGTH) {
+      report(`the cell holds ${r.text.length.toLocaleString('en-GB')} characters; the most allowed is ${MAX_CELL_LENGTH.toLocaleString('en-GB')}`, row, header);
+      bad = new Set([...bad, f]);
+    } else if (r.text !== '') {
+      vals[f] = r.text;
+      given++;
+    }
+  }
+  return { vals, given, bad };
+}
+
 export function cellText(value: unknown, depth = 0): CellTextResult {
   if (value === null || value === undefined) return { ok: true, text: '' };
   if (typeof value === 'string') return checkFormulaText((value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value).trim());
@@ -339,27 +384,8 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
 
   // The columns this file has, found once rather than on every row.
   const present = FIELDS.flatMap((f) => (col[f] === undefined ? [] : [[f, col[f]] as const]));
-  const noneBad: ReadonlySet<PlanField> = new Set();
   for (const { row, cells } of rows) {
-    const vals: Partial<Record<PlanField, string>> = {};
-    let given = 0;
-    let bad = noneBad;
-    for (const [f, header] of present) {
-      const value = cells[header];
-      // Most cells of a large plan are blank (carried down from above): nothing to read or check.
-      if (value === '' || value === undefined || value === null) continue;
-      const r = cellText(value);
-      if (!r.ok) {
-        problem(r.message, row, header);
-        bad = new Set([...bad, f]);
-      } else if (r.text.length > MAX_CELL_LENGTH) {
-        problem(`the cell holds ${r.text.length.toLocaleString('en-GB')} characters; the most allowed is ${MAX_CELL_LENGTH.toLocaleString('en-GB')}`, row, header);
-        bad = new Set([...bad, f]);
-      } else if (r.text !== '') {
-        vals[f] = r.text;
-        given++;
-      }
-    }
+    const { vals, given, bad } = readRowCells(cells, present, row, problem);
     if (given === 0) continue; // blank row (or nothing readable, already reported)
 
     // Plan.
