@@ -4,7 +4,7 @@ import { loadPlanFile } from '../importers/load-plan-file.js';
 import { formatKpiValue } from '../domain/kpi-values.js';
 import type { KpiReportRow } from '../store/kpi-import.js';
 import { importKpiSheet, type KpiSheetReport } from '../store/kpi-sheet-import.js';
-import { type ImportReport, importPlanDocument } from '../store/plan-import.js';
+import { type ImportConflict, type ImportReport, importPlanDocument } from '../store/plan-import.js';
 import type { CliContext } from './context.js';
 import { formatTable } from './format-table.js';
 
@@ -15,7 +15,9 @@ export function registerImportCommand(program: Command, context: () => CliContex
     .argument('<file>', 'plan file: .yaml/.yml (whole structure), .csv or .xlsx (one row per action, or one row per KPI)')
     .option('--dry-run', 'check and report without writing anything')
     .option('--json', 'print the report as JSON (one object per action)')
-    .action(async (file: string, opts: { dryRun?: boolean; json?: boolean }) => {
+    .option('--prefer-file', "where the file and sendbot both changed a field, take the file's value (the history says whose decision it replaced)")
+    .option('--remove-missing', 'mark actions and workstreams that are no longer in the file removed (their history is kept)')
+    .action(async (file: string, opts: { dryRun?: boolean; json?: boolean; preferFile?: boolean; removeMissing?: boolean }) => {
       const ctx = context();
       const loaded = await loadPlanFile(file);
       if (loaded.kpiSheet) {
@@ -32,16 +34,24 @@ export function registerImportCommand(program: Command, context: () => CliContex
         actorLabel: 'cli',
         notices: loaded.notices.map((n) => `Check ${formatProblem(n)}`),
         rowFlags: loaded.rowFlags,
+        preferFile: opts.preferFile,
+        removeMissing: opts.removeMissing,
       });
       if (opts.json) {
-        ctx.printJson(report.actions.map(jsonRow));
+        ctx.printJson(report.actions.map((a) => jsonRow(a, report.conflicts)));
         // Standard output stays one JSON array; what an officer must still read goes to standard error.
-        for (const line of [...report.owners.map((o) => `Owner: ${o}`), ...report.warnings.map((w) => `Note: ${w}`)]) ctx.error(line);
+        for (const line of [
+          ...report.owners.map((o) => `Owner: ${o}`),
+          ...report.conflicts.map((c) => `Conflict: ${describeConflict(c)}`),
+          ...report.warnings.map((w) => `Note: ${w}`),
+        ])
+          ctx.error(line);
       } else ctx.print(formatImportReport(report));
     });
 }
 
-function jsonRow(a: ImportReport['actions'][number]) {
+function jsonRow(a: ImportReport['actions'][number], conflicts: ImportConflict[]) {
+  const own = conflicts.filter((c) => c.ref === a.ref);
   return {
     ref: a.ref,
     plan: a.plan,
@@ -60,7 +70,16 @@ function jsonRow(a: ImportReport['actions'][number]) {
     flags: a.flags,
     change: a.change,
     owner_change: a.owner_change,
+    ...(a.reworded_from !== undefined ? { reworded_from: a.reworded_from } : {}),
+    ...(own.length > 0 ? { conflicts: own.map(({ line: _line, ...c }) => c) } : {}),
   };
+}
+
+/** "ND-1.2 due date: sendbot has 2025-07-31 (approved a date change by Sam Chair, 2025-02-03); the file says 2025-03-31. Kept sendbot's." */
+export function describeConflict(c: ImportConflict): string {
+  const by = [c.why, c.changed_by ? `by ${c.changed_by}` : '', c.changed_at ? `on ${c.changed_at.slice(0, 10)}` : ''].filter(Boolean).join(' ');
+  const outcome = c.resolution === 'kept sendbot' ? "kept sendbot's (--prefer-file takes the file's)" : "took the file's (--prefer-file)";
+  return `${c.ref} ${c.field}: sendbot has ${c.sendbot} (${by}); the file says ${c.file}. ${outcome[0]?.toUpperCase()}${outcome.slice(1)}.`;
 }
 
 export function formatImportReport(report: ImportReport): string {
@@ -85,7 +104,8 @@ export function formatImportReport(report: ImportReport): string {
     '',
     `${report.dryRun ? 'Dry run — nothing written. ' : ''}Plans: ${s.plans.created} new, ${s.plans.updated} updated, ${s.plans.unchanged} unchanged. ` +
       `Workstreams: ${s.workstreams.created} new, ${s.workstreams.updated} updated, ${s.workstreams.unchanged} unchanged, ${s.workstreams.removed} removed. ` +
-      `Actions: ${s.actions.created} new, ${s.actions.updated} updated, ${s.actions.unchanged} unchanged, ${s.actions.removed} removed.`,
+      `Actions: ${s.actions.created} new, ${s.actions.updated} updated, ${s.actions.unchanged} unchanged, ${s.actions.removed} removed` +
+      (s.actions.missing > 0 ? `, ${s.actions.missing} not in the file (kept).` : '.'),
     `People: ${s.people.created} new, ${s.people.updated} updated. Boards: ${s.boards.created} new, ${s.boards.updated} updated. Meetings: ${s.meetings.created} new. Roles: ${s.roles.created} new.`,
   ];
   if (flagged.length > 0) {
@@ -93,6 +113,18 @@ export function formatImportReport(report: ImportReport): string {
   }
   if (inherited.length > 0) {
     lines.push(`${inherited.length} action(s) took their accountable lead from the row above; check it: ${inherited.map((a) => a.ref).join(', ')}`);
+  }
+  const reworded = report.actions.filter((a) => a.reworded_from !== undefined);
+  if (reworded.length > 0) {
+    lines.push(report.dryRun ? 'Reworded (would change):' : 'Reworded:');
+    for (const a of reworded) lines.push(`  ${a.ref}: "${a.action}", was "${a.reworded_from}"`);
+  }
+  if (report.conflicts.length > 0) {
+    lines.push(
+      `Conflicts: ${report.conflicts.length} field(s) changed both in the file and in sendbot since the last import` +
+        (report.conflicts.some((c) => c.resolution === 'kept sendbot') ? "; sendbot's values were kept:" : ':'),
+    );
+    for (const c of report.conflicts) lines.push(`  ${describeConflict(c)}`);
   }
   if (report.owners.length > 0) {
     lines.push(report.dryRun ? 'Owners (would change):' : 'Owners:');

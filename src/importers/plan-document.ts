@@ -116,7 +116,11 @@ export const kpiSchema = z.object({
 });
 
 export const actionSchema = z.object({
-  /** Action number within the workstream; defaults to its position (1-based). */
+  /**
+   * Action number within the workstream, only when the file states it (a Ref column, YAML `number:`).
+   * Absent, the row is matched to a stored action by its words, never by its position
+   * (domain/row-matching.ts), and a new one is numbered after the last.
+   */
   number: z.number().int().positive().optional(),
   text: nonEmpty,
   /** Owner role override (otherwise the workstream's lead). */
@@ -126,6 +130,19 @@ export const actionSchema = z.object({
   /** A date phrase for this action; otherwise one is looked for in the text ("by Sep 24"). */
   due: looseText.optional(),
   status: trimmed.optional(),
+  /**
+   * Progress the file reports (a Progress, "Progress update (Nov 23)", RAG or % complete column): on a
+   * first import it becomes the action's first update, dated `as_of` and attributed to the file.
+   */
+  progress: z
+    .object({
+      status: trimmed.optional(),
+      percent: z.number().int().min(0).max(100).optional(),
+      note: trimmed.optional(),
+      /** ISO date the progress is as at (the date its heading names). */
+      as_of: z.iso.date().optional(),
+    })
+    .optional(),
   /** Line or row in the source file, for error messages and reports. */
   source_line: z.number().int().optional(),
 });
