@@ -1170,8 +1170,13 @@ function progressKey(status: ActionStatus | null, percent: number | undefined, n
   return JSON.stringify([status, percent ?? null, said]);
 }
 
+/**
+ * Dates are the same when the due date is, and the start is where both give one. The phrase is not
+ * compared: a workbook exported after a chair moved a date writes the new date out ("31 Jul 2025"),
+ * and importing it back agrees with the record rather than changing it.
+ */
 const sameDates = (a: { dateText: string | null; start: string | null; due: string | null }, b: typeof a): boolean =>
-  a.due === b.due && a.start === b.start && (a.dateText ?? '') === (b.dateText ?? '');
+  a.due === b.due && (a.start === b.start || a.start === null || b.start === null);
 
 function sameBase(a: ActionFileBase | null, b: ActionFileBase): boolean {
   return (
