@@ -21,7 +21,7 @@ export function registerImportCommand(program: Command, context: () => CliContex
       const ctx = context();
       const loaded = await loadPlanFile(file);
       if (loaded.kpiSheet) {
-        const kpiReport = importKpiSheet(ctx.db, loaded.kpiSheet, { now: ctx.clock.now(), dryRun: opts.dryRun, actorLabel: 'cli' });
+        const kpiReport = importKpiSheet(ctx.db, loaded.kpiSheet, { now: ctx.clock.now(), dryRun: opts.dryRun, actorLabel: 'cli', preferFile: opts.preferFile });
         if (opts.json) ctx.printJson(kpiReport.kpis.map(kpiJsonRow));
         else ctx.print(formatKpiSheetReport(kpiReport));
         return;

@@ -56,7 +56,7 @@ export type Change = 'created' | 'updated' | 'unchanged' | 'removed' | 'missing'
  */
 export interface ImportConflict {
   ref: string;
-  field: 'due date' | 'status' | 'owner';
+  field: 'due date' | 'status' | 'owner' | 'KPI reading';
   /** The file's value and sendbot's, as the report shows them. */
   file: string;
   sendbot: string;
@@ -592,6 +592,15 @@ class PlanImporter {
       warnings: this.warnings,
       summary: { kpis: this.summary.kpis, readings: this.summary.kpiReadings },
       report: this.kpiReport,
+      preferFile: this.preferFile,
+      onConflict: (c) =>
+        this.conflict({
+          ref: c.code,
+          field: 'KPI reading',
+          file: `${c.file} for ${c.period}`,
+          sendbot: `${c.sendbot} for ${c.period}`,
+          provenance: { who: c.by, at: c.at, what: 'reading recorded in chat' },
+        }),
     });
     const items = plan.kpis.map((kpi, k) => {
       const locate: KpiLocator = (field, sub = []) => {

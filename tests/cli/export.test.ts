@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 const FORMULA_NOTE = '=HYPERLINK("http://evil.example","click") then +1 -1 @x';
 
 let path: string;
-let counts: { actions: number; updates: number; changes: number; kpis: number; readings: number };
+let counts: { actions: number; updates: number; changes: number; kpis: number; readings: number; people: number };
 
 beforeAll(async () => {
   path = await scriptedDemoDb([

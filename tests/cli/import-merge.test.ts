@@ -220,4 +220,25 @@ describe('re-importing a plan: three-way merge', () => {
     const last = query<{ note: string }>(db, "select u.note from updates u join actions a on a.id = u.action_id where a.ref = 'ND-1.2' order by u.id desc limit 1");
     expect(last[0]?.note).toBe('Back on track (replaces Sam Send <sam@example.org> of 2024-11-04: --prefer-file)');
   });
+
+  it('a KPI figure the file changed for a period someone recorded in chat since is a conflict; the same figure again adds nothing', async () => {
+    const db = tempDbPath();
+    const kpiPlan = (value: string) =>
+      planWith(ACTIONS.slice(0, 1)).replace(
+        '    workstreams:\n',
+        `    kpis:\n      - { code: WAIT, name: Waiting within 18 weeks, workstream: 1, unit: percent, readings: [{ period: Q1 24/25, value: "${value}" }] }\n    workstreams:\n`,
+      );
+    await sendbot(db, '--now', '2024-11-01T09:00', 'import', writeTemp('plan.yaml', kpiPlan('60%')));
+    await sendbot(db, '--now', '2024-11-02T09:00', 'import', writeTemp('plan.yaml', kpiPlan('60%')));
+    const readings = () => query<{ value: number; kind: string }>(db, "select value, kind from kpi_readings order by id");
+    expect(readings()).toEqual([{ value: 60, kind: 'import' }]);
+
+    expect(await ask(db, 'sam@example.org', 'kpi ND-WAIT 62% for Q1 24/25 validated figure')).toContain('62');
+    const r = await sendbot(db, '--now', '2024-11-06T09:00', 'import', writeTemp('plan.yaml', kpiPlan('65%')));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      "ND-WAIT KPI reading: sendbot has 62% for Q1 2024/25 (reading recorded in chat by Sam Send <sam@example.org> on 2024-11-04); the file says 65% for Q1 2024/25. Kept sendbot's",
+    );
+    expect(readings().map((x) => x.value)).toEqual([60, 62]);
+  });
 });
