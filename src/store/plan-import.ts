@@ -201,6 +201,8 @@ class PlanImporter {
   private planRows: PlanRows = emptyPlanRows();
   private readonly owners: string[] = [];
   private readonly conflicts: ImportConflict[] = [];
+  /** Actions whose accountable role this import changed (a lead renamed or moved in the file). */
+  private readonly ownerMoves: { ref: string; from: number | null; to: number }[] = [];
   private readonly provenance: ImportProvenance;
   /** Role and people names by id, loaded once, for reporting owner changes without a query per action. */
   private names?: { roles: Map<number, string>; people: Map<number, string> };
@@ -230,6 +232,7 @@ class PlanImporter {
     }
     if (this.problems.length > 0) throw new ImportError(this.problems);
     this.writeSearchIndex();
+    this.reportUnheldRoles();
     recordAudit(this.db, {
       at: this.at,
       actorLabel: this.options.actorLabel ?? 'import',
@@ -855,6 +858,11 @@ class PlanImporter {
     const ownerAfter = this.ownerName(owner.roleId, owner.personId, known.lead.after);
     const ownerBefore = existing ? this.ownerName(existing.ownerRoleId, existing.ownerPersonId, known.lead.before) : ownerAfter;
     const reportFlags = this.options.rowFlags?.get(action.source_line ?? -1) ?? [];
+    if (existing && owner.personId === null) {
+      const roleBefore = existing.ownerPersonId !== null ? null : (existing.ownerRoleId ?? known.lead.before);
+      const roleAfter = owner.roleId ?? known.lead.after;
+      if (roleAfter !== null && roleAfter !== roleBefore) this.ownerMoves.push({ ref, from: roleBefore, to: roleAfter });
+    }
     this.rows.push({
       ref,
       plan: parents.plan.title,
@@ -1032,6 +1040,43 @@ class PlanImporter {
       this.owners.push(`${ref}: kept ${now}, assigned since the last import; the file still gives ${fileOwner}`);
     }
     return keep;
+  }
+
+  /**
+   * Roles the file made accountable that nobody holds (a lead renamed in the file, say), with the
+   * actions now left with nobody accountable, and what became of the roles they moved from: an
+   * officer must hear this at import, not when nudges stop.
+   */
+  private reportUnheldRoles(): void {
+    if (this.ownerMoves.length === 0) return;
+    const holders = (roleId: number) =>
+      (this.stmt('select p.name from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ? and ra.ended_at is null').all(roleId) as { name: string }[]).map((r) => r.name);
+    const stillAccountable = (roleId: number) =>
+      this.stmt(
+        `select 1 from actions a join workstreams w on w.id = a.workstream_id
+          where a.removed_at is null and a.owner_person_id is null and coalesce(a.owner_role_id, w.lead_role_id) = ? limit 1`,
+      ).get(roleId) !== undefined;
+    const byTarget = new Map<number, { refs: string[]; from: Set<number> }>();
+    for (const m of this.ownerMoves) {
+      const entry = byTarget.get(m.to) ?? { refs: [], from: new Set<number>() };
+      entry.refs.push(m.ref);
+      if (m.from !== null) entry.from.add(m.from);
+      byTarget.set(m.to, entry);
+    }
+    for (const [roleId, { refs, from }] of byTarget) {
+      if (holders(roleId).length > 0) continue;
+      const role = this.roleNameById(roleId);
+      const old = [...from].map((id) => {
+        const held = holders(id);
+        const who = held.length > 0 ? `held by ${held.join(', ')}` : 'held by nobody';
+        return `"${this.roleNameById(id)}" (${who}) ${stillAccountable(id) ? 'is still accountable for other actions' : 'is now accountable for no action'}`;
+      });
+      this.warnings.push(
+        `${plural(refs.length, 'action')} now ${refs.length === 1 ? 'has' : 'have'} nobody accountable: ${refs.join(', ')} moved to "${role}", which nobody holds` +
+          (old.length > 0 ? `; the role they moved from, ${old.join('; ')}` : '') +
+          `. Give the role to someone (sendbot role assign "${role}" <email>), or if it is a new name for the old role, put the old name back and add the new one as an alias.`,
+      );
+    }
   }
 
   /** A role's id by name without creating it (the base of an owner merge names a role the file used before). */

@@ -241,4 +241,17 @@ describe('re-importing a plan: three-way merge', () => {
     );
     expect(readings().map((x) => x.value)).toEqual([60, 62]);
   });
+
+  it('renaming a lead role in the file says which actions are left with nobody accountable, and what became of the old role', async () => {
+    const db = tempDbPath();
+    await sendbot(db, '--now', '2024-11-01T09:00', 'import', writeTemp('plan.yaml', planWith(ACTIONS.slice(0, 2))));
+    const renamed = planWith(ACTIONS.slice(0, 2)).replace('        lead: Head of SEND\n', '        lead: Head of SEND and Inclusion\n');
+    const r = await sendbot(db, '--now', '2024-11-02T09:00', 'import', writeTemp('plan.yaml', renamed));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'Note: 2 actions now have nobody accountable: ND-1.1, ND-1.2 moved to "Head of SEND and Inclusion", which nobody holds; ' +
+        'the role they moved from, "Head of SEND" (held by Sam Send) is now accountable for no action.',
+    );
+    expect(r.stdout).toContain('sendbot role assign "Head of SEND and Inclusion" <email>');
+  });
 });
