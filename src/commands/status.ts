@@ -13,10 +13,10 @@ export const statusCommand = defineCommand({
   aliases: ['history', 'trail'],
   summary: 'the update trail of an action, with date changes',
   usage: '/send status <ref>   (or /send history <ref>)',
-  examples: ['/send status ND-1.2', '/send history TR-2.1'],
+  examples: (ex) => [`/send status ${ex.ownRef}`, `/send history ${ex.otherRef}`],
   access: 'anyone',
   parse: (args, rawArgs) => ({ ref: readRef(args)?.ref, typed: rawArgs }),
-  schema: z.object({ ref: z.string().optional(), typed: z.string().min(1, 'Say which action, e.g. /send status ND-1.2.') }),
+  schema: z.object({ ref: z.string().optional(), typed: z.string().min(1, 'Say which action: its ref.') }),
   handle: (ctx, input) => {
     const action = findActionOrExplain(ctx.db, input.typed, input.ref);
     const trail = listUpdates(ctx.db, action.id).map((u) => ({
