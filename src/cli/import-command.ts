@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { formatProblem } from '../importers/import-errors.js';
 import { loadPlanFile } from '../importers/load-plan-file.js';
 import { formatKpiValue } from '../domain/kpi-values.js';
+import { describePlanCode } from '../domain/plan-codes.js';
 import type { KpiReportRow } from '../store/kpi-import.js';
 import { importKpiSheet, type KpiSheetReport } from '../store/kpi-sheet-import.js';
 import { type ImportReport, importPlanDocument } from '../store/plan-import.js';
@@ -36,7 +37,7 @@ export function registerImportCommand(program: Command, context: () => CliContex
       if (opts.json) {
         ctx.printJson(report.actions.map(jsonRow));
         // Standard output stays one JSON array; what an officer must still read goes to standard error.
-        for (const line of [...report.owners.map((o) => `Owner: ${o}`), ...report.warnings.map((w) => `Note: ${w}`)]) ctx.error(line);
+        for (const line of [...report.planCodes.map(describePlanCode), ...report.owners.map((o) => `Owner: ${o}`), ...report.warnings.map((w) => `Note: ${w}`)]) ctx.error(line);
       } else ctx.print(formatImportReport(report));
     });
 }
@@ -98,6 +99,7 @@ export function formatImportReport(report: ImportReport): string {
     lines.push(report.dryRun ? 'Owners (would change):' : 'Owners:');
     for (const o of report.owners) lines.push(`  ${o}`);
   }
+  lines.push(...report.planCodes.map(describePlanCode));
   if (report.kpis.length > 0) lines.push(kpiSummaryLine(report.summary.kpis, report.summary.kpiReadings.created));
   for (const w of report.warnings) lines.push(`Note: ${w}`);
   return lines.join('\n');

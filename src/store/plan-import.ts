@@ -20,7 +20,7 @@ import { toStoredInstant } from '../clock.js';
 import type { Deadline, DeadlineContext, SchoolTerm } from '../domain/deadline-types.js';
 import { DeadlineMemo } from '../domain/deadline-memo.js';
 import { findDeadlineInText } from '../domain/deadlines.js';
-import { derivePlanCode, formatRef, uniqueCode } from '../domain/plan-codes.js';
+import { formatRef, type PlanCodeNote, planCodeFor, uniqueCode } from '../domain/plan-codes.js';
 import { readStatusWord } from '../domain/status.js';
 import { parseMeetingTime } from '../domain/meeting-time.js';
 import { ImportError, type ImportProblem } from '../importers/import-errors.js';
@@ -88,6 +88,8 @@ export interface ImportReport {
    * that the file made, and file owners that were not applied because they changed in chat since.
    */
   owners: string[];
+  /** Plans whose code this import made from the title, and how (describePlanCode words it). */
+  planCodes: PlanCodeNote[];
 }
 
 export interface ImportOptions {
@@ -203,6 +205,7 @@ class PlanImporter {
       kpis: this.kpiReport,
       warnings: [...(this.options.notices ?? []), ...this.warnings],
       owners: this.owners,
+      planCodes: this.planCodes,
     };
   }
 
@@ -382,6 +385,7 @@ class PlanImporter {
 
   /** Fixes each plan's code up front, so refs are stable and duplicates are caught before writing. */
   private readonly codes: string[] = [];
+  private readonly planCodes: PlanCodeNote[] = [];
   /** Every plan already stored, by code: read once instead of once per plan. */
   private existingPlans = new Map<string, typeof plans.$inferSelect>();
   private checkPlanKeys(): void {
@@ -393,7 +397,12 @@ class PlanImporter {
       let code = plan.code;
       if (!code) {
         const sameTitle = existing.find((p) => nameKey(p.title) === nameKey(plan.title));
-        code = sameTitle ? sameTitle.code : uniqueCode(derivePlanCode(plan.title), new Set([...taken, ...inFile]));
+        if (sameTitle) code = sameTitle.code;
+        else {
+          const made = planCodeFor(plan.title);
+          code = uniqueCode(made.code, new Set([...taken, ...inFile]));
+          this.planCodes.push({ plan: plan.title, code, how: code === made.code ? made.how : `${made.how}, then ${code.slice(made.code.length)} added as ${made.code} was taken` });
+        }
       }
       if (inFile.has(code)) this.problem(['plans', i, 'code'], `plan code ${code} is used twice in this file`);
       inFile.add(code);
