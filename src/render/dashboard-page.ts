@@ -5,7 +5,7 @@
 // link's expiry.
 import type { BoardDashboard } from '../domain/dashboard-model.js';
 import type { DigestAction, DigestDateRequest, DigestException, DigestMovedDate, DigestNoDate, DigestUpdate, PlanDigest } from '../domain/digest-model.js';
-import { formatDate, formatInstant, plural, shortTitle } from './format.js';
+import { askedForNewDate, formatDate, formatInstant, plural, shortTitle } from './format.js';
 import { kpiCard, sampleNote } from './kpi-card.js';
 import { type Column, dataTable, escapeHtml, htmlPage, ragTable, statusBadge, tiles } from './page-shell.js';
 
@@ -293,6 +293,6 @@ function exceptionWhy(e: DigestException): string {
 }
 
 function updateSaid(u: DigestUpdate): string {
-  const parts = [u.kind === 'correction' ? 'correction' : null, u.requestedDue ? `asked for a new due date, ${formatDate(u.requestedDue)}` : null, u.note];
+  const parts = [u.kind === 'correction' ? 'correction' : null, askedForNewDate(u), u.note];
   return parts.filter(Boolean).join(': ');
 }
