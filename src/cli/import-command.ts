@@ -8,6 +8,7 @@ import { importKpiSheet, type KpiSheetReport } from '../store/kpi-sheet-import.j
 import { type ImportReport, importPlanDocument } from '../store/plan-import.js';
 import type { CliContext } from './context.js';
 import { formatTable } from './format-table.js';
+import { plural } from '../render/format.js';
 
 export function registerImportCommand(program: Command, context: () => CliContext): void {
   program
@@ -90,10 +91,10 @@ export function formatImportReport(report: ImportReport): string {
     `People: ${s.people.created} new, ${s.people.updated} updated. Boards: ${s.boards.created} new, ${s.boards.updated} updated. Meetings: ${s.meetings.created} new. Roles: ${s.roles.created} new.`,
   ];
   if (flagged.length > 0) {
-    lines.push(`${flagged.length} action(s) need a date checked by an officer: ${flagged.map((a) => a.ref).join(', ')}`);
+    lines.push(`${plural(flagged.length, 'action needs', 'actions need')} a date checked by an officer: ${flagged.map((a) => a.ref).join(', ')}`);
   }
   if (inherited.length > 0) {
-    lines.push(`${inherited.length} action(s) took their accountable lead from the row above; check it: ${inherited.map((a) => a.ref).join(', ')}`);
+    lines.push(`${plural(inherited.length, 'action')} took their accountable lead from the row above; check it: ${inherited.map((a) => a.ref).join(', ')}`);
   }
   if (report.owners.length > 0) {
     lines.push(report.dryRun ? 'Owners (would change):' : 'Owners:');

@@ -2,6 +2,7 @@ import { Command, CommanderError, Help } from 'commander';
 import { formatProblem, ImportError } from '../importers/import-errors.js';
 import { CLI_COMMANDS, type CliCommandEntry } from './all-commands.js';
 import { CliContext, type CliIo, CliUsageError } from './context.js';
+import { plural } from '../render/format.js';
 
 /**
  * Runs the `sendbot` CLI with `argv` (without node and script). Returns the exit code:
@@ -39,7 +40,7 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
     if (error instanceof ImportError) {
-      io.stderr.write(`Nothing was imported. ${error.problems.length} problem(s):\n`);
+      io.stderr.write(`Nothing was imported. ${plural(error.problems.length, 'problem')}:\n`);
       for (const p of error.problems) io.stderr.write(`  - ${formatProblem(p)}\n`);
       return 1;
     }

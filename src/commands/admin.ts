@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { actions } from '../../db/schema.js';
 import { toStoredInstant } from '../clock.js';
 import { canDecideDateChange } from '../domain/permissions.js';
-import { formatDate } from '../render/format.js';
+import { formatDate, plural } from '../render/format.js';
 import { reply, text } from '../render/reply.js';
 import { listActionViews } from '../store/actions-repository.js';
 import { recordAudit } from '../store/audit-repository.js';
@@ -88,9 +88,9 @@ export const handoverCommand = defineCommand({
       const command = `/send handover ${role.name} to ${person.email} confirm`;
       return reply(
         'warning',
-        `Hand ${role.name} from ${from} to ${person.name}? ${count} action${count === 1 ? '' : 's'} will move.`,
+        `Hand ${role.name} from ${from} to ${person.name}? ${plural(count, 'action')} will move.`,
         [text(`To go ahead: ${command}`)],
-        { buttons: [{ id: 'confirm', label: `Hand over ${count} actions`, value: command, style: 'primary' }] },
+        { buttons: [{ id: 'confirm', label: `Hand over ${plural(count, 'action')}`, value: command, style: 'primary' }] },
       );
     }
     const at = toStoredInstant(ctx.clock.now());

@@ -1,7 +1,7 @@
 // `/send status <ref>` and `/send history <ref>`: the full update trail, date changes included.
 import { z } from 'zod';
 import { STATUS_SHORT } from '../domain/status.js';
-import { formatDate, formatShortInstant, shortTitle } from '../render/format.js';
+import { formatDate, formatShortInstant, plural, shortTitle } from '../render/format.js';
 import { fields, heading, list, reply, text } from '../render/reply.js';
 import { listDateChanges, listUpdates } from '../store/updates-repository.js';
 import { findActionOrExplain, readRef } from './action-lookup.js';
@@ -47,7 +47,7 @@ export const statusCommand = defineCommand({
       return entries;
     });
     const lines = [...trail, ...changes].sort((a, b) => a.at.localeCompare(b.at)).map((l) => l.line);
-    return reply('info', `${action.ref}: ${STATUS_SHORT[action.status]}, ${lines.length} entries`, [
+    return reply('info', `${action.ref}: ${STATUS_SHORT[action.status]}, ${plural(lines.length, 'entry', 'entries')}`, [
       heading(`${action.ref} · ${shortTitle(action.text, 140)}`),
       fields([
         ['Accountable', describeOwner(ctx.db, action)],

@@ -34,8 +34,14 @@ export function shortTitle(text: string, max = 90): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/, '')}…`;
 }
 
+/** "3 actions", "1 action": every count in a message goes through this (or pluralWord). */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${n} ${pluralWord(n, one, many)}`;
+}
+
+/** The word alone, for where the number is shown apart from it (a dashboard tile). */
+export function pluralWord(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
 }
 
 const OUTCOME_WORDS = { pending: 'waiting for a decision', approved: 'approved', rejected: 'rejected', superseded: 'replaced by a later request' } as const;

@@ -21,6 +21,7 @@ import type { Deadline, DeadlineContext, SchoolTerm } from '../domain/deadline-t
 import { DeadlineMemo } from '../domain/deadline-memo.js';
 import { findDeadlineInText } from '../domain/deadlines.js';
 import { formatRef, type PlanCodeNote, planCodeFor, uniqueCode } from '../domain/plan-codes.js';
+import { plural } from '../render/format.js';
 import { readStatusWord } from '../domain/status.js';
 import { parseMeetingTime } from '../domain/meeting-time.js';
 import { ImportError, type ImportProblem } from '../importers/import-errors.js';
@@ -916,7 +917,7 @@ class PlanImporter {
       });
     }
     this.warnings.push(
-      `${live.length} action(s) no longer in the file were marked removed (${live.map((a) => a.ref).join(', ')}); their updates are kept.`,
+      `${plural(live.length, 'action')} no longer in the file ${live.length === 1 ? 'was' : 'were'} marked removed (${live.map((a) => a.ref).join(', ')}); their updates are kept.`,
     );
   }
 }

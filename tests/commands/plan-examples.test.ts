@@ -89,6 +89,17 @@ describe('examples from the loaded plan', () => {
     expect(say(db, person(db, OFFICER), 'help update')).toContain('e.g. /send update WSOA-1.1 amber 60%');
   });
 
+  it('every update and kpi example in help is accepted as written', () => {
+    const db = northdaleDb();
+    const lead = person(db, OFFICER);
+    const examples = ['help update', 'help kpi'].flatMap((t) => [...say(db, lead, t).matchAll(/e\.g\. \/send (.+)$/gm)].map((m) => m[1] as string));
+    expect(examples.length).toBeGreaterThan(3);
+    for (const example of examples) {
+      const answer = runCommandText({ db, clock: fixedClock(NOW) }, lead, 'slack', example);
+      expect(answer.tone, `${example}: ${answer.summary}`).not.toBe('error');
+    }
+  });
+
   it('usage hints and refusals quote the plan too', () => {
     const db = northdaleDb();
     const officer = person(db, OFFICER);
@@ -133,6 +144,15 @@ describe('wording', () => {
     const db = northdaleDb();
     const out = say(db, person(db, OFFICER), 'who WSOA-1.2');
     expect(out.toLowerCase().split('publish weekly caseload dashboards').length - 1).toBe(1);
+  });
+
+  it('counts in the singular when there is one: "1 entry", "1 board", "next 1 day"', () => {
+    const db = northdaleDb();
+    const lead = person(db, LEAD);
+    expect(say(db, lead, 'update WSOA-2.1 amber 20% note: first panel held')).toContain('Update recorded');
+    expect(say(db, lead, 'status WSOA-2.1').split('\n')[0]).toMatch(/^WSOA-2\.1: amber, 1 entry$/);
+    expect(say(db, lead, 'boards').split('\n')[0]).toBe('1 board');
+    expect(say(db, lead, 'due 1').split('\n')[0]).toMatch(/^Your actions due in the next 1 day: 0$/);
   });
 
   it('offers the form only where there is one', () => {

@@ -67,6 +67,8 @@ describe('date-change decisions', () => {
     expect(digest).toContain('asked for a new due date, 31 Mar 2025 (rejected: no capacity until April)');
     const html = renderDashboardPage(loadBoardDashboard(db, boardId(db), utc('2024-11-27T09:00')), { linkExpiresAt: utc('2024-12-04T09:00') });
     expect(html).toContain('asked for a new due date, 31 Mar 2025 (rejected: no capacity until April)');
+    // One moved date is "1 due date", not "1 due dates".
+    expect(html).toContain('<span class="n">1</span><span class="l">due date moved from the plan</span>');
     // As it stood then: before the decision the same report was still waiting for one.
     expect(chairsDigest(db, '2024-11-20T12:00')).toContain('asked for a new due date, 31 Mar 2025 (waiting for a decision)');
   });
