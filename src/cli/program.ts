@@ -16,6 +16,8 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
   const program = withGlobalOptions(new Command('sendbot'))
     .description('sendbot: keeps a SEND improvement plan moving between board meetings')
     .showHelpAfterError()
+    // Every subcommand's --help lists --db and --now too: they work after any command name.
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -33,7 +35,7 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
     } else {
       const terms = new Map(commands.map((c) => [c.name, c.term]));
       for (const c of commands) program.command(c.name).description(c.summary);
-      program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd.name()) ?? new Help().subcommandTerm(cmd) });
+      program.configureHelp({ showGlobalOptions: true, subcommandTerm: (cmd) => terms.get(cmd.name()) ?? new Help().subcommandTerm(cmd) });
     }
     await program.parseAsync(argv, { from: 'user' });
     return 0;
