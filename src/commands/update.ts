@@ -68,21 +68,13 @@ export const updateCommand = defineCommand({
   aliases: ['u'],
   summary: 'record progress on an action',
   usage: `/send update <ref> [${STATUS_WORD_LIST}] [NN%] [due:<new date>] [evidence:<link>] [note…]`,
-  examples: (ex) =>
-    ex.fromPlan
-      ? [
-          `/send update ${ex.ownRef} amber 60% pilot extended; roll-out from January`,
-          `/send update ${ex.ownRef} green 80% agreed with partners`,
-          `/send update ${ex.ownRef} due:"31 March 26" waiting for the new lead to start`,
-          `/send update ${ex.ownRef}`,
-        ]
-      : [
-          '/send update ND-1.2 amber 60% NDPT pilot extended; roll-out from Jan',
-          '/send update TR-2.1 green 80% processes agreed with adult services',
-          '/send update QA-1.1 due:"31 March 25" waiting for the new QA lead to start',
-          '/send update TR-4.2 amber note: green paper still awaited',
-          '/send update ND-1.2',
-        ],
+  examples: (ex) => [
+    `/send update ${ex.ownRef} amber 60% ${ex.updateNote}`,
+    `/send update ${ex.otherRef} green 80% agreed with partners`,
+    `/send update ${ex.ownRef} due:"31 March 26" waiting for the new lead to start`,
+    `/send update ${ex.ownRef} amber note: green paper still awaited`,
+    `/send update ${ex.ownRef}`,
+  ],
   access: 'anyone',
   parse: (args, rawArgs) => {
     const match = readRef(args);

@@ -35,6 +35,10 @@ export interface PlanExamples {
   kpiCode: string;
   kpiValue: string;
   kpiPeriod: string;
+  /** A note after a KPI reading. */
+  kpiNote: string;
+  /** A note after an update's status and percent. */
+  updateNote: string;
   /** A role name from the plan: "Head of SEND". */
   roleName: string;
   /** A board's name: "SEND Partnership Board". */
@@ -51,6 +55,8 @@ export const DEMO_EXAMPLES: PlanExamples = {
   kpiCode: 'HCP-HR1',
   kpiValue: '63%',
   kpiPeriod: 'Q3 24/25',
+  kpiNote: 'new clinic slots in Shirley',
+  updateNote: 'NDPT pilot extended; roll-out from Jan',
   roleName: 'Head of SEND',
   boardName: 'SEND Partnership Board',
 };
@@ -92,6 +98,9 @@ export function choosePlanExamples(facts: PlanExampleFacts, today: string): Plan
     kpiCode: facts.kpi?.code ?? DEMO_EXAMPLES.kpiCode,
     kpiValue: facts.kpi ? exampleValue(facts.kpi.unit) : DEMO_EXAMPLES.kpiValue,
     kpiPeriod: facts.kpi ? latestCompletePeriod(facts.kpi.frequency, today).label : DEMO_EXAMPLES.kpiPeriod,
+    // Plain notes any plan's owners could write: the demo's name its own places and services.
+    kpiNote: facts.kpi ? 'from the latest return' : DEMO_EXAMPLES.kpiNote,
+    updateNote: 'pilot extended; roll-out from January',
     roleName: facts.roleName ?? DEMO_EXAMPLES.roleName,
     boardName: facts.boardName ?? DEMO_EXAMPLES.boardName,
   };
