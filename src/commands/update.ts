@@ -71,7 +71,7 @@ export const updateCommand = defineCommand({
   examples: (ex) => [
     `/send update ${ex.ownRef} amber 60% ${ex.updateNote}`,
     `/send update ${ex.otherRef} green 80% agreed with partners`,
-    `/send update ${ex.ownRef} due:"31 March 26" waiting for the new lead to start`,
+    `/send update ${ex.ownRef} due:"${ex.newDue}" waiting for the new lead to start`,
     `/send update ${ex.ownRef} amber note: green paper still awaited`,
     `/send update ${ex.ownRef}`,
   ],

@@ -39,6 +39,8 @@ export interface PlanExamples {
   kpiNote: string;
   /** A note after an update's status and percent. */
   updateNote: string;
+  /** A new due date as people write it, a few months ahead: "31 March 27". */
+  newDue: string;
   /** A role name from the plan: "Head of SEND". */
   roleName: string;
   /** A board's name: "SEND Partnership Board". */
@@ -57,6 +59,7 @@ export const DEMO_EXAMPLES: PlanExamples = {
   kpiPeriod: 'Q3 24/25',
   kpiNote: 'new clinic slots in Shirley',
   updateNote: 'NDPT pilot extended; roll-out from Jan',
+  newDue: '31 March 25',
   roleName: 'Head of SEND',
   boardName: 'SEND Partnership Board',
 };
@@ -86,7 +89,8 @@ export function chooseWhoWords(text: string): string | null {
 /** The examples to quote, given what the plan holds and today's date (for a KPI period). */
 export function choosePlanExamples(facts: PlanExampleFacts, today: string): PlanExamples {
   const first = facts.actions[0] ?? facts.ownAction;
-  if (!first && !facts.kpi && !facts.boardName) return DEMO_EXAMPLES;
+  // A date in the past would be a poor example of moving one.
+  if (!first && !facts.kpi && !facts.boardName) return { ...DEMO_EXAMPLES, newDue: exampleNewDue(today) };
   const ref = first?.ref ?? DEMO_EXAMPLES.ref;
   const words = facts.actions.map((a) => chooseWhoWords(a.text)).find((w) => w !== null) ?? (facts.ownAction ? chooseWhoWords(facts.ownAction.text) : null);
   return {
@@ -101,7 +105,14 @@ export function choosePlanExamples(facts: PlanExampleFacts, today: string): Plan
     // Plain notes any plan's owners could write: the demo's name its own places and services.
     kpiNote: facts.kpi ? 'from the latest return' : DEMO_EXAMPLES.kpiNote,
     updateNote: 'pilot extended; roll-out from January',
+    newDue: exampleNewDue(today),
     roleName: facts.roleName ?? DEMO_EXAMPLES.roleName,
     boardName: facts.boardName ?? DEMO_EXAMPLES.boardName,
   };
+}
+
+/** 31 March next year, written the way plans do ("31 March 27"): always 3 to 15 months ahead. */
+export function exampleNewDue(today: string): string {
+  const year = Number(today.slice(0, 4)) + 1;
+  return `31 March ${String(year % 100).padStart(2, '0')}`;
 }
