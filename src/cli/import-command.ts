@@ -2,11 +2,13 @@ import type { Command } from 'commander';
 import { formatProblem } from '../importers/import-errors.js';
 import { loadPlanFile } from '../importers/load-plan-file.js';
 import { formatKpiValue } from '../domain/kpi-values.js';
+import { describePlanCode } from '../domain/plan-codes.js';
 import type { KpiReportRow } from '../store/kpi-import.js';
 import { importKpiSheet, type KpiSheetReport } from '../store/kpi-sheet-import.js';
 import { type ImportConflict, type ImportReport, importPlanDocument } from '../store/plan-import.js';
 import type { CliContext } from './context.js';
 import { formatTable } from './format-table.js';
+import { plural } from '../render/format.js';
 
 export function registerImportCommand(program: Command, context: () => CliContext): void {
   program
@@ -41,6 +43,7 @@ export function registerImportCommand(program: Command, context: () => CliContex
         ctx.printJson(report.actions.map((a) => jsonRow(a, report.conflicts)));
         // Standard output stays one JSON array; what an officer must still read goes to standard error.
         for (const line of [
+          ...report.planCodes.map(describePlanCode),
           ...report.owners.map((o) => `Owner: ${o}`),
           ...report.conflicts.map((c) => `Conflict: ${describeConflict(c)}`),
           ...report.warnings.map((w) => `Note: ${w}`),
@@ -109,10 +112,10 @@ export function formatImportReport(report: ImportReport): string {
     `People: ${s.people.created} new, ${s.people.updated} updated. Boards: ${s.boards.created} new, ${s.boards.updated} updated. Meetings: ${s.meetings.created} new. Roles: ${s.roles.created} new.`,
   ];
   if (flagged.length > 0) {
-    lines.push(`${flagged.length} action(s) need a date checked by an officer: ${flagged.map((a) => a.ref).join(', ')}`);
+    lines.push(`${plural(flagged.length, 'action needs', 'actions need')} a date checked by an officer: ${flagged.map((a) => a.ref).join(', ')}`);
   }
   if (inherited.length > 0) {
-    lines.push(`${inherited.length} action(s) took their accountable lead from the row above; check it: ${inherited.map((a) => a.ref).join(', ')}`);
+    lines.push(`${plural(inherited.length, 'action')} took their accountable lead from the row above; check it: ${inherited.map((a) => a.ref).join(', ')}`);
   }
   const reworded = report.actions.filter((a) => a.reworded_from !== undefined);
   if (reworded.length > 0) {
@@ -130,6 +133,7 @@ export function formatImportReport(report: ImportReport): string {
     lines.push(report.dryRun ? 'Owners (would change):' : 'Owners:');
     for (const o of report.owners) lines.push(`  ${o}`);
   }
+  lines.push(...report.planCodes.map(describePlanCode));
   if (report.kpis.length > 0) lines.push(kpiSummaryLine(report.summary.kpis, report.summary.kpiReadings.created));
   for (const w of report.warnings) lines.push(`Note: ${w}`);
   return lines.join('\n');

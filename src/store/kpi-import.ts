@@ -30,6 +30,7 @@ import type { KpiSheetField } from '../importers/read-kpi-table.js';
 import type { Db } from './database.js';
 import { nameKey } from './keys.js';
 import { recordKpiReading } from './kpis-repository.js';
+import { plural } from '../render/format.js';
 
 export type KpiChange = 'created' | 'updated' | 'unchanged' | 'removed';
 
@@ -174,7 +175,7 @@ export class KpiImporter {
     }
     if (stale.length > 0) {
       this.env.warnings.push(
-        `${stale.length} KPI(s) of plan ${plan.code} no longer in the file were marked removed (${stale.map((k) => k.code ?? k.name).join(', ')}); their readings are kept.`,
+        `${plural(stale.length, 'KPI')} of plan ${plan.code} no longer in the file ${stale.length === 1 ? 'was' : 'were'} marked removed (${stale.map((k) => k.code ?? k.name).join(', ')}); their readings are kept.`,
       );
     }
   }

@@ -28,9 +28,10 @@ import { toStoredInstant } from '../clock.js';
 import type { Deadline, DeadlineContext, SchoolTerm } from '../domain/deadline-types.js';
 import { DeadlineMemo } from '../domain/deadline-memo.js';
 import { findDeadlineInText } from '../domain/deadlines.js';
-import { derivePlanCode, formatRef, uniqueCode } from '../domain/plan-codes.js';
+import { formatRef, type PlanCodeNote, planCodeFor, uniqueCode } from '../domain/plan-codes.js';
 import { type FieldMerge, mergeField, sameList, takesFile } from '../domain/plan-merge.js';
 import { matchRows, type MatchedBy, type RowMatches } from '../domain/row-matching.js';
+import { plural } from '../render/format.js';
 import { readStatusWord } from '../domain/status.js';
 import { parseMeetingTime } from '../domain/meeting-time.js';
 import { ImportError, type ImportProblem } from '../importers/import-errors.js';
@@ -123,6 +124,8 @@ export interface ImportReport {
   owners: string[];
   /** Fields both the file and sendbot changed: see ImportConflict. */
   conflicts: ImportConflict[];
+  /** Plans whose code this import made from the title, and how (describePlanCode words it). */
+  planCodes: PlanCodeNote[];
 }
 
 export interface ImportOptions {
@@ -253,6 +256,7 @@ class PlanImporter {
       warnings: [...(this.options.notices ?? []), ...this.warnings],
       owners: this.owners,
       conflicts: this.conflicts,
+      planCodes: this.planCodes,
     };
   }
 
@@ -432,6 +436,7 @@ class PlanImporter {
 
   /** Fixes each plan's code up front, so refs are stable and duplicates are caught before writing. */
   private readonly codes: string[] = [];
+  private readonly planCodes: PlanCodeNote[] = [];
   /** Every plan already stored, by code: read once instead of once per plan. */
   private existingPlans = new Map<string, typeof plans.$inferSelect>();
   private checkPlanKeys(): void {
@@ -443,7 +448,12 @@ class PlanImporter {
       let code = plan.code;
       if (!code) {
         const sameTitle = existing.find((p) => nameKey(p.title) === nameKey(plan.title));
-        code = sameTitle ? sameTitle.code : uniqueCode(derivePlanCode(plan.title), new Set([...taken, ...inFile]));
+        if (sameTitle) code = sameTitle.code;
+        else {
+          const made = planCodeFor(plan.title);
+          code = uniqueCode(made.code, new Set([...taken, ...inFile]));
+          this.planCodes.push({ plan: plan.title, code, how: code === made.code ? made.how : `${made.how}, then ${code.slice(made.code.length)} added as ${made.code} was taken` });
+        }
       }
       if (inFile.has(code)) this.problem(['plans', i, 'code'], `plan code ${code} is used twice in this file`);
       inFile.add(code);
@@ -1191,7 +1201,7 @@ class PlanImporter {
       });
     }
     this.warnings.push(
-      `${live.length} action(s) no longer in the file were marked removed (${live.map((a) => a.ref).join(', ')}); their updates are kept.`,
+      `${plural(live.length, 'action')} no longer in the file ${live.length === 1 ? 'was' : 'were'} marked removed (${live.map((a) => a.ref).join(', ')}); their updates are kept.`,
     );
   }
 }
@@ -1250,10 +1260,6 @@ function describeProgress(status: ActionStatus | null, percent: number | undefin
 function clip(text: string, max = 60): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function unique<T>(items: T[]): T[] {
