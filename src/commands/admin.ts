@@ -44,12 +44,16 @@ export const assignCommand = defineCommand({
     if (input.asRole) {
       const role = findRole(ctx.db, input.target);
       if (!role) throw new UserError(`No role called "${input.target}".`, 'sendbot people lists roles and who holds them.');
+      if (action.ownerRoleId === role.id && action.ownerPersonId === null) {
+        return reply('info', `${action.ref} is already owned by ${before}; nothing changed.`);
+      }
       inTransaction(ctx.db, () => {
         ctx.db.update(actions).set({ ownerRoleId: role.id, ownerPersonId: null, updatedAt: at }).where(eq(actions.id, action.id)).run();
         recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { role: role.name, before } });
       });
     } else {
       const person = findPersonOrExplain(ctx.db, input.target);
+      if (action.ownerPersonId === person.id) return reply('info', `${action.ref} is already owned by ${before}; nothing changed.`);
       inTransaction(ctx.db, () => {
         ctx.db.update(actions).set({ ownerPersonId: person.id, updatedAt: at }).where(eq(actions.id, action.id)).run();
         recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { person: person.email, before } });
@@ -102,6 +106,19 @@ export const handoverCommand = defineCommand({
   },
 });
 
+/** A reason has at least this many letters: "no", "n/a" and "x" tell the person who asked nothing. */
+const REASON_MIN_LETTERS = 6;
+/** Words that fill the reason field without giving one. */
+const NOT_A_REASON = /^(no|nope|none|nah|n\/?a|na|x+|-+|\.+|\?+|rejected|reject|refused|declined|no reason|not agreed|because|see above|as discussed|tbc)$/i;
+
+/** True when `note` gives a reason: enough letters, and not only a filler word. */
+export function isReason(note: string | undefined): boolean {
+  if (!note) return false;
+  const t = note.trim().replace(/[.!,;:]+$/, '');
+  if (NOT_A_REASON.test(t)) return false;
+  return (t.match(/\p{L}/gu) ?? []).length >= REASON_MIN_LETTERS;
+}
+
 function decide(decision: 'approved' | 'rejected') {
   const verb = decision === 'approved' ? 'approve' : 'reject';
   return defineCommand({
@@ -140,8 +157,12 @@ function decide(decision: 'approved' | 'rejected') {
         );
       }
       // The person who asked is told why; a rejection without a reason leaves them guessing.
-      if (decision === 'rejected' && !input.note) {
-        throw new UserError(`Say why you are rejecting the new date for ${action.ref}: ${pending.requestedByName ?? 'the person who asked'} is told your reason.`, `Example: /send reject ${action.ref} no capacity until April. Nothing was changed.`);
+      if (decision === 'rejected' && !isReason(input.note)) {
+        const said = input.note ? `"${input.note}" isn't a reason` : 'Say why you are rejecting the new date';
+        throw new UserError(
+          `${said} for ${action.ref}: ${pending.requestedByName ?? 'the person who asked'} is told your reason.`,
+          `Give a few words they can act on (at least ${REASON_MIN_LETTERS} letters, not just "no" or "n/a"). Example: /send reject ${action.ref} no capacity until April. Nothing was changed.`,
+        );
       }
       const at = toStoredInstant(ctx.clock.now());
       const note = input.note ?? null;

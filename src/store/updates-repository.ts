@@ -39,6 +39,8 @@ export function recordUpdate(db: Db, update: NewUpdate): number {
   if (update.status) set.status = update.status;
   if (update.percent !== undefined && update.percent !== null) set.percent = update.percent;
   else if (update.status === 'blue') set.percent = 100;
+  // Not started means nothing done: an earlier percent would be stale, so it is cleared.
+  else if (update.status === 'not_started') set.percent = null;
   if (set.status || set.percent !== undefined) db.update(actions).set(set).where(eq(actions.id, update.actionId)).run();
   return id;
 }

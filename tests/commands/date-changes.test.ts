@@ -94,6 +94,17 @@ describe('approve and reject', () => {
     expect(askText(db, DEMO.admin, 'history ND-3.5', '2024-11-20T10:00')).toContain('28 Feb 2025 → 30 Apr 2025 (reason: evaluation delayed), replaced by a later request');
   });
 
+  it.each(['no', 'No.', 'none', 'n/a', '-', 'x', 'rejected', 'cost'])('"reject ND-3.5 %s" is not a reason: refused, saying what is expected', (typed) => {
+    ask(db, DEMO.headOfSend, 'update ND-3.5 amber due:"30 April 25" evaluation delayed by the provider', '2024-11-18T10:00');
+    const before = dbFingerprint(db);
+    const r = ask(db, DEMO.dcs, `reject ND-3.5 ${typed}`, '2024-11-19T14:00');
+    expect(r.tone).toBe('error');
+    expect(r.summary).toBe(`"${typed}" isn't a reason for ND-3.5: Morgan Demo is told your reason.`);
+    expect(askText(db, DEMO.dcs, `reject ND-3.5 ${typed}`, '2024-11-19T14:00')).toContain('Give a few words they can act on (at least 6 letters, not just "no" or "n/a")');
+    expect(dbFingerprint(db)).toBe(before);
+    expect(ask(db, DEMO.dcs, 'reject ND-3.5 no budget', '2024-11-19T14:00').tone).toBe('success');
+  });
+
   it('nobody is told their own decision, and a chair who asks is not sent their own request', () => {
     // An admin asks and approves: no message to themselves either way; the chair is still told of the request.
     ask(db, DEMO.admin, 'update ND-3.5 due:"30 April 25" agreed at the October board', '2024-11-18T10:00');
