@@ -84,7 +84,7 @@ async function runLocalMode(db: Db, clock: Clock, config: Config, options: Start
     : undefined;
   const dashboard = await startLocalDashboard(db, clock, config);
   try {
-    await runConsoleChat({ db, clock, caller, input: process.stdin, output: process.stdout, ...(dashboard.links ? { dashboard: dashboard.links } : {}) });
+    await runConsoleChat({ db, clock, caller, input: process.stdin, output: process.stdout, policy: config.policy, ...(dashboard.links ? { dashboard: dashboard.links } : {}) });
   } finally {
     await scheduler?.stop();
     await dashboard.http?.close();
@@ -115,7 +115,7 @@ async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logg
   // second), so local mode reaches its prompt without either.
   if (config.slack) {
     const [{ createSlackApp }, { createSlackDelivery }] = await Promise.all([import('./platforms/slack/slack-app.js'), import('./platforms/slack/slack-delivery.js')]);
-    const slack = await createSlackApp({ db, clock, config: config.slack, logger, dashboard });
+    const slack = await createSlackApp({ db, clock, config: config.slack, logger, dashboard, policy: config.policy });
     adapters.push(createSlackDelivery({ client: slack.app.client, logger }));
     if (slack.mode === 'http') await slack.start(http);
     else connectors.push(() => slack.start());
@@ -127,7 +127,7 @@ async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logg
       import('./platforms/teams/teams-app.js'),
       import('./platforms/teams/teams-delivery.js'),
     ]);
-    const teams = createTeamsBot({ db, clock, config: config.teams, logger, dashboard });
+    const teams = createTeamsBot({ db, clock, config: config.teams, logger, dashboard, policy: config.policy });
     mountTeamsMessages(http, teams);
     adapters.push(createTeamsDelivery({ adapter: teams.adapter, appId: teams.appId, db, clock, logger }));
     logger.info({ auth: teams.authMode }, `Teams: POST ${TEAMS_MESSAGES_PATH}`);

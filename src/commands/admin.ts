@@ -14,9 +14,9 @@ import { inTransaction } from '../store/database.js';
 import { currentHolders, findRole, handOverRole } from '../store/roles-repository.js';
 import { decideDateChange, pendingDateChange } from '../store/updates-repository.js';
 import { findActionOrExplain, readRef } from './action-lookup.js';
-import { queueDateDecisionNotice } from './date-change-notices.js';
+import { everyDecider, queueDateDecisionNotice } from './date-change-notices.js';
 import { findPersonOrExplain } from './person-lookup.js';
-import { describeOwner } from './shared.js';
+import { describeOwner, joinOr } from './shared.js';
 import { defineCommand, PermissionError, UserError } from './types.js';
 
 export const assignCommand = defineCommand({
@@ -150,6 +150,14 @@ function decide(decision: 'approved' | 'rejected') {
       }
       const pending = pendingDateChange(ctx.db, action.id);
       if (!pending) throw new UserError(`${action.ref} has no date change waiting for a decision.`);
+      // Nobody decides their own request, admins included, unless the deployment allows it.
+      const own = pending.requestedBy === ctx.caller.id;
+      if (own && !ctx.policy?.allowSelfApproval) {
+        const others = everyDecider(ctx.db, action).filter((p) => p.id !== ctx.caller.id).map((p) => p.name);
+        throw new PermissionError(
+          `You asked for this new date for ${action.ref}, so someone else must ${verb} it: ${others.length ? joinOr(others) : 'nobody else can yet (add another programme officer, or for a one-officer partnership set ALLOW_SELF_APPROVAL=true)'}. Nothing was changed.`,
+        );
+      }
       if (input.toDue && input.toDue !== pending.toDue) {
         throw new UserError(
           `The request for ${action.ref} has changed: it now asks for ${formatDate(pending.toDue)}, not ${formatDate(input.toDue)}.`,
@@ -168,10 +176,10 @@ function decide(decision: 'approved' | 'rejected') {
       const note = input.note ?? null;
       const told = inTransaction(ctx.db, () => {
         decideDateChange(ctx.db, pending.id, decision, ctx.caller.id, at, note);
-        recordAudit(ctx.db, { at, ...auditActor(ctx), event: `date_change.${decision}`, entity: action.ref, detail: { from: pending.fromDue, to: pending.toDue, note } });
+        recordAudit(ctx.db, { at, ...auditActor(ctx), event: `date_change.${decision}`, entity: action.ref, detail: { from: pending.fromDue, to: pending.toDue, note, ...(own ? { self: true } : {}) } });
         return queueDateDecisionNotice(ctx.db, action, pending, { state: decision, by: ctx.caller, note }, at);
       });
-      const toldWho = told && pending.requestedByName ? ` ${pending.requestedByName} will be told.` : '';
+      const toldWho = told && pending.requestedByName ? ` ${pending.requestedByName} will be told.` : own ? ` Marked self-${decision} in the history and the digest.` : '';
       return reply(
         'success',
         decision === 'approved'

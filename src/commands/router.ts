@@ -10,7 +10,7 @@ import { loadCallerFacts } from '../store/caller-repository.js';
 import type { Db } from '../store/database.js';
 import type { Person } from '../store/people-repository.js';
 import { commands } from './registry.js';
-import { type CommandContext, type CommandDefinition, type DashboardLinkSettings, PermissionError, type Platform, UserError } from './types.js';
+import { type CommandContext, type CommandDefinition, type CommandPolicy, type DashboardLinkSettings, PermissionError, type Platform, UserError } from './types.js';
 import { splitWords, stripSendPrefix } from './words.js';
 
 export interface CommandDeps {
@@ -20,6 +20,8 @@ export interface CommandDeps {
   platformUserId?: string;
   /** Passed on to commands that make dashboard links. */
   dashboard?: DashboardLinkSettings;
+  /** Partnership rules from config (ALLOW_SELF_APPROVAL). */
+  policy?: CommandPolicy;
 }
 
 export function findCommand(word: string): CommandDefinition | undefined {
@@ -78,6 +80,7 @@ function runDefinition(
     rawText,
     ...(deps.platformUserId ? { platformUserId: deps.platformUserId } : {}),
     ...(deps.dashboard ? { dashboard: deps.dashboard } : {}),
+    ...(deps.policy ? { policy: deps.policy } : {}),
   };
   try {
     checkAccess(ctx, command);

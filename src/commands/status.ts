@@ -42,7 +42,8 @@ export const statusCommand = defineCommand({
       ];
       if ((c.state === 'approved' || c.state === 'rejected') && c.decidedAt) {
         const said = c.decisionNote ? ` (${c.state === 'rejected' ? 'reason' : 'note'}: ${c.decisionNote})` : '';
-        entries.push({ at: c.decidedAt, line: `${formatShortInstant(c.decidedAt)} · date change ${c.state} by ${c.decidedByName ?? 'unknown'}: ${move}${said}` });
+        const self = c.decidedBy !== null && c.decidedBy === c.requestedBy ? ` (self-${c.state})` : '';
+        entries.push({ at: c.decidedAt, line: `${formatShortInstant(c.decidedAt)} · date change ${c.state} by ${c.decidedByName ?? 'unknown'}${self}: ${move}${said}` });
       }
       return entries;
     });

@@ -19,6 +19,14 @@ export interface CommandContext {
   platformUserId?: string;
   /** How to make dashboard links; absent where this process cannot make them. */
   dashboard?: DashboardLinkSettings;
+  /** Partnership rules the deployment sets (config); absent means the defaults. */
+  policy?: CommandPolicy;
+}
+
+/** Rules a deployment sets for every command (from config; see README's configuration table). */
+export interface CommandPolicy {
+  /** ALLOW_SELF_APPROVAL: a one-officer partnership may decide its own date-change requests (marked self-approved). */
+  allowSelfApproval: boolean;
 }
 
 /** What `/send dashboard` needs to make a signed link (the composition root builds it from config). */

@@ -233,7 +233,7 @@ function loadDateMoves(db: Db, scope: Scope, now: string): HistoryDateMove[] {
     db,
     `${scopeCte(scope)}
      select x.id, x.action_id as actionId, coalesce(x.decided_at, x.requested_at) as at, x.from_due as fromDue,
-            x.to_due as toDue, case x.state when 'approved' then 'approved' else 'imported' end as how
+            x.to_due as toDue, case when x.state = 'approved' and x.decided_by = x.requested_by then 'self-approved' when x.state = 'approved' then 'approved' else 'imported' end as how
      from scope s join due_date_changes x on x.action_id = s.id
      where ((x.state = 'approved' and x.decided_at <= @now) or (x.state = 'imported' and x.requested_at <= @now))
        and x.from_due is not null and x.to_due is not null and x.from_due <> x.to_due
