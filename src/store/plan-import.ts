@@ -650,6 +650,8 @@ class PlanImporter {
       ...(own?.deadline.flags ?? []),
       ...(dateSource === 'none' && !completed ? ['no-date'] : []),
     ]);
+    // "March 2024 (revised from Dec 23)": the date it was revised from is the baseline.
+    const baseline = (ownHasDates ? own?.deadline.revisedFrom : null) ?? due;
     const existing = known.existing;
     const owner = this.decideOwner(ref, action, existing, known.lead);
     const ownWith = unique((action.with ?? []).map((name) => this.role(name))).filter(
@@ -682,7 +684,7 @@ class PlanImporter {
              ongoing, flags, status, imported_status, imported_owner, percent, created_at, updated_at)
            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
-          workstreamId, number, ref, values.text, owner.roleId, values.dateText, dateSource, start, due, due,
+          workstreamId, number, ref, values.text, owner.roleId, values.dateText, dateSource, start, due, baseline,
           values.ongoing ? 1 : 0, JSON.stringify(flags), status, importedStatus, owner.imported, status === 'blue' ? 100 : null, this.at, this.at,
         ).lastInsertRowid,
       );
@@ -711,7 +713,7 @@ class PlanImporter {
             })
             .run();
           if (existing.baselineDue === null && due) {
-            this.db.update(actions).set({ baselineDue: due }).where(eq(actions.id, id)).run();
+            this.db.update(actions).set({ baselineDue: baseline }).where(eq(actions.id, id)).run();
           }
         }
       }
