@@ -21,7 +21,7 @@ export const statusCommand = defineCommand({
     const action = findActionOrExplain(ctx.db, input.typed, input.ref);
     const trail = listUpdates(ctx.db, action.id).map((u) => ({
       at: u.at,
-      line: `${formatShortInstant(u.at)} · ${u.personName ?? (u.platform === 'import' ? 'plan import' : 'unknown')} (${u.platform}): ${
+      line: `${formatShortInstant(u.at)} · ${u.personName ?? (u.platform === 'import' ? 'plan import' : 'unknown')}${u.onBehalfOfName ? ` as delegate for ${u.onBehalfOfName}` : ''} (${u.platform}): ${
         u.kind === 'no_change'
           ? 'no change'
           : [u.status ? STATUS_SHORT[u.status] : null, u.percent !== null ? `${u.percent}%` : null, u.note, u.evidenceUrl ? `evidence ${u.evidenceUrl}` : null]

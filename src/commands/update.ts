@@ -11,7 +11,7 @@ import { formatDate, shortTitle } from '../render/format.js';
 import { type ActionView, listActionViews } from '../store/actions-repository.js';
 import { recordAudit } from '../store/audit-repository.js';
 import { auditActor } from './audit-actor.js';
-import { loadCallerFacts } from '../store/caller-repository.js';
+import { coveredOwner, loadCallerFacts } from '../store/caller-repository.js';
 import { inTransaction } from '../store/database.js';
 import { pendingDateChange, recordUpdate, requestDateChange } from '../store/updates-repository.js';
 import { findActionOrExplain, looksLikeRef, readRef } from './action-lookup.js';
@@ -172,6 +172,8 @@ export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
   }
   const status = input.noChange ? undefined : input.status;
   const percent = input.noChange ? undefined : input.percent;
+  // A delegate's update says whom they were covering for, in history, the digest and the export.
+  const covering = right === 'delegate' ? coveredOwner(ctx.db, ctx.caller.id, action, ctx.clock.now().toISODate() as string) : undefined;
 
   let told: RequestNotices | undefined;
   let replaced = false;
@@ -187,6 +189,7 @@ export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
       note: input.note ?? null,
       evidenceUrl: input.evidenceUrl ?? null,
       rawText: ctx.rawText,
+      onBehalfOfPersonId: covering?.id ?? null,
     });
     let changeId: number | undefined;
     if (newDue && input.due) {
@@ -231,7 +234,7 @@ export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
     );
   }
   const what = input.noChange ? `Recorded "no change" for ${action.ref}` : `Update recorded for ${action.ref}`;
-  const on = right === 'owner' ? '' : right === 'supporting' ? ' (as a supporting role)' : right === 'delegate' ? ' (as delegate)' : ' (as admin)';
+  const on = right === 'owner' ? '' : right === 'supporting' ? ' (as a supporting role)' : right === 'delegate' ? ` (as delegate${covering ? ` for ${covering.name}` : ''})` : ' (as admin)';
   return reply('success', `${what}${on}.`, blocks);
 }
 

@@ -120,7 +120,11 @@ type UpdateRow = [number, number, number | null, string | null, string, string, 
  */
 function updatesSince(db: Db, scope: Scope, since: string | null, now: string): HistoryUpdate[] {
   const window = since === null ? 'x.created_at <= @now' : 'x.created_at <= @now and x.created_at > @since';
-  const columns = `x.id, x.action_id, x.person_id, pe.name, x.created_at, x.platform, x.kind, x.status, x.percent, x.note,
+  // A delegate's report names whom they covered for: "Jamie Example as delegate for Morgan Demo".
+  const columns = `x.id, x.action_id, x.person_id,
+         case when x.on_behalf_of_person_id is null then pe.name
+              else pe.name || ' as delegate for ' || (select ob.name from people ob where ob.id = x.on_behalf_of_person_id) end,
+         x.created_at, x.platform, x.kind, x.status, x.percent, x.note,
          (select max(c.to_due) from due_date_changes c where c.update_id = x.id)`;
   const sql =
     scope.kind === 'all'
@@ -143,9 +147,11 @@ function updatesSince(db: Db, scope: Scope, since: string | null, now: string): 
     const [id, actionId, personId, name, at, platform, kind, status, percent, note, requestedDue] = rows[i] as UpdateRow;
     let personName: string | null = null;
     if (personId !== null) {
+      // Memoised per person, but a delegate's report carries its own name ("… as delegate for …").
       const known = names.get(personId);
-      if (known === undefined) names.set(personId, (personName = name));
+      if (known === undefined || (name !== null && name !== known)) personName = name;
       else personName = known;
+      if (known === undefined) names.set(personId, name);
     }
     out[i] = { id, actionId, personId, personName, at, platform, kind, status, percent, note, requestedDue };
   }
