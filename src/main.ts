@@ -12,7 +12,7 @@ import { createLogger, type Logger } from './logger.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleDelivery } from './platforms/console/console-delivery.js';
-import { closeDatabase, type Db, openDatabase } from './store/database.js';
+import { closeDatabase, DatabaseOpenError, type Db, openDatabase } from './store/database.js';
 import { loadDemoIfEmpty } from './store/demo-data.js';
 import { startWalCheckpoints } from './store/wal-checkpoints.js';
 import { findPersonByEmail, listAdmins, listPeople } from './store/people-repository.js';
@@ -199,7 +199,15 @@ async function main(): Promise<number> {
   }
   const clock = options.now ? fixedClock(options.now) : systemClock;
   const databasePath = options.db ?? config.databasePath;
-  const db = openDatabase(databasePath);
+  let db: Db;
+  try {
+    db = openDatabase(databasePath);
+  } catch (error) {
+    // A folder, a file that is not sendbot's, a damaged database, a read-only disk: one sentence.
+    if (!(error instanceof DatabaseOpenError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
   try {
     if (isLocalMode(config)) return await runLocalMode(db, clock, config, options);
     // Not local mode: Slack, Teams or both are configured.
