@@ -404,6 +404,8 @@ export const updates = sqliteTable(
     evidenceUrl: text('evidence_url'),
     /** Exactly what the person typed or submitted. */
     rawText: text('raw_text').notNull(),
+    /** Set when the person updated as a delegate: the away owner they were covering for. */
+    onBehalfOfPersonId: integer('on_behalf_of_person_id').references(() => people.id),
   },
   (t) => [
     index('updates_action_time').on(t.actionId, t.createdAt),

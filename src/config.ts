@@ -47,6 +47,7 @@ const envSchema = z.object({
   DASHBOARD_SECRET: z.string().trim().min(32, 'must be at least 32 characters (e.g. the output of: openssl rand -hex 32)').optional(),
   DASHBOARD_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   PUBLISHED_VIEW: flag,
+  ALLOW_SELF_APPROVAL: flag,
 });
 
 export interface Config {
@@ -60,6 +61,8 @@ export interface Config {
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
   teams?: { appId?: string; appPassword?: string; appType: string; tenantId?: string; allowUnauthenticated: boolean };
   dashboard: DashboardConfig;
+  /** Rules every command follows (ALLOW_SELF_APPROVAL). */
+  policy: { allowSelfApproval: boolean };
 }
 
 export interface DashboardConfig {
@@ -137,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     slack,
     teams,
     dashboard: { publicUrl: e.PUBLIC_URL, secret: e.DASHBOARD_SECRET, linkDays: e.DASHBOARD_LINK_DAYS, publishedView: e.PUBLISHED_VIEW },
+    policy: { allowSelfApproval: e.ALLOW_SELF_APPROVAL },
   };
 }
 

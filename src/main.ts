@@ -12,7 +12,7 @@ import { createLogger, type Logger } from './logger.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleDelivery } from './platforms/console/console-delivery.js';
-import { closeDatabase, type Db, openDatabase } from './store/database.js';
+import { closeDatabase, DatabaseOpenError, type Db, openDatabase } from './store/database.js';
 import { loadDemoIfEmpty } from './store/demo-data.js';
 import { startWalCheckpoints } from './store/wal-checkpoints.js';
 import { findPersonByEmail, listAdmins, listPeople } from './store/people-repository.js';
@@ -84,7 +84,7 @@ async function runLocalMode(db: Db, clock: Clock, config: Config, options: Start
     : undefined;
   const dashboard = await startLocalDashboard(db, clock, config);
   try {
-    await runConsoleChat({ db, clock, caller, input: process.stdin, output: process.stdout, ...(dashboard.links ? { dashboard: dashboard.links } : {}) });
+    await runConsoleChat({ db, clock, caller, input: process.stdin, output: process.stdout, policy: config.policy, ...(dashboard.links ? { dashboard: dashboard.links } : {}) });
   } finally {
     await scheduler?.stop();
     await dashboard.http?.close();
@@ -115,7 +115,7 @@ async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logg
   // second), so local mode reaches its prompt without either.
   if (config.slack) {
     const [{ createSlackApp }, { createSlackDelivery }] = await Promise.all([import('./platforms/slack/slack-app.js'), import('./platforms/slack/slack-delivery.js')]);
-    const slack = await createSlackApp({ db, clock, config: config.slack, logger, dashboard });
+    const slack = await createSlackApp({ db, clock, config: config.slack, logger, dashboard, policy: config.policy });
     adapters.push(createSlackDelivery({ client: slack.app.client, logger }));
     if (slack.mode === 'http') await slack.start(http);
     else connectors.push(() => slack.start());
@@ -127,7 +127,7 @@ async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logg
       import('./platforms/teams/teams-app.js'),
       import('./platforms/teams/teams-delivery.js'),
     ]);
-    const teams = createTeamsBot({ db, clock, config: config.teams, logger, dashboard });
+    const teams = createTeamsBot({ db, clock, config: config.teams, logger, dashboard, policy: config.policy });
     mountTeamsMessages(http, teams);
     adapters.push(createTeamsDelivery({ adapter: teams.adapter, appId: teams.appId, db, clock, logger }));
     logger.info({ auth: teams.authMode }, `Teams: POST ${TEAMS_MESSAGES_PATH}`);
@@ -199,7 +199,15 @@ async function main(): Promise<number> {
   }
   const clock = options.now ? fixedClock(options.now) : systemClock;
   const databasePath = options.db ?? config.databasePath;
-  const db = openDatabase(databasePath);
+  let db: Db;
+  try {
+    db = openDatabase(databasePath);
+  } catch (error) {
+    // A folder, a file that is not sendbot's, a damaged database, a read-only disk: one sentence.
+    if (!(error instanceof DatabaseOpenError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
   try {
     if (isLocalMode(config)) return await runLocalMode(db, clock, config, options);
     // Not local mode: Slack, Teams or both are configured.

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { toStoredInstant } from '../clock.js';
 import { runCommandText } from '../commands/router.js';
-import type { DashboardLinkSettings } from '../commands/types.js';
+import type { CommandPolicy, DashboardLinkSettings } from '../commands/types.js';
 import { type Config, loadConfig } from '../config.js';
 import { renderText } from '../render/text.js';
 import { findPersonByEmail, listPeople } from '../store/people-repository.js';
@@ -24,6 +24,15 @@ function dashboardLinks(ctx: CliContext): DashboardLinkSettings | undefined {
   return { baseUrl: config.dashboard.publicUrl ?? null, secret, linkDays: config.dashboard.linkDays };
 }
 
+/** ALLOW_SELF_APPROVAL as the service reads it; settings that do not load leave the default (not allowed). */
+function commandPolicy(ctx: CliContext): CommandPolicy {
+  try {
+    return loadConfig(ctx.io.env).policy;
+  } catch {
+    return { allowSelfApproval: false };
+  }
+}
+
 export function registerAskCommand(program: Command, context: () => CliContext): void {
   program
     .command('ask')
@@ -39,7 +48,7 @@ export function registerAskCommand(program: Command, context: () => CliContext):
         throw new CliUsageError(`Nobody with email ${opts.as} is registered.${some.length ? ` Try: ${some.join(', ')}` : ''}`);
       }
       const dashboard = dashboardLinks(ctx);
-      const reply = runCommandText({ db: ctx.db, clock: ctx.clock, ...(dashboard ? { dashboard } : {}) }, caller, 'cli', words.join(' '));
+      const reply = runCommandText({ db: ctx.db, clock: ctx.clock, policy: commandPolicy(ctx), ...(dashboard ? { dashboard } : {}) }, caller, 'cli', words.join(' '));
       if (opts.json) ctx.printJson(reply);
       else ctx.print(renderText(reply));
     });

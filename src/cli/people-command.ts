@@ -6,8 +6,9 @@ import { ImportError } from '../importers/import-errors.js';
 import { recordAudit } from '../store/audit-repository.js';
 import { inTransaction } from '../store/database.js';
 import { findPersonByEmail, listPeople, upsertPerson } from '../store/people-repository.js';
-import { applyImportedHolders, describeHolderOutcome, type FilePerson } from '../store/imported-holders.js';
-import { currentRolesOf, ensureRole, handOverRole } from '../store/roles-repository.js';
+import { applyImportedHolders, describeHolderOutcome, type FilePerson, namesOf, openActionRefsOfRole, recordedRoles, recordImportedHolders } from '../store/imported-holders.js';
+import { currentHolders, currentRolesOf, ensureRole, findRole, handOverRole, listRoles } from '../store/roles-repository.js';
+import { suggestRoleNames } from '../domain/role-match.js';
 import { CliUsageError, type CliContext } from './context.js';
 import { formatTable } from './format-table.js';
 
@@ -82,6 +83,40 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
           const line = describeHolderOutcome(result);
           if (line) owners.push(line);
         }
+        // A person the file lists under other roles than last time has moved: a role the file last
+        // gave them and no longer mentions is no longer theirs. Say what became of it, and which
+        // actions are left with nobody accountable.
+        const listedEmails = new Map(rows.map((p) => [p.email.toLowerCase(), p]));
+        for (const role of recordedRoles(ctx.db)) {
+          if (holders.has(role.id)) continue;
+          const moved = role.recorded.filter((e) => listedEmails.has(e.toLowerCase()));
+          if (moved.length === 0) continue;
+          const remaining = role.recorded
+            .filter((e) => !moved.includes(e))
+            .map((e) => findPersonByEmail(ctx.db, e))
+            .filter((p): p is NonNullable<typeof p> => p !== undefined)
+            .map((p) => ({ id: p.id, name: p.name, email: p.email }));
+          // Someone took the role over since the last import (chat or role assign): theirs to keep.
+          if (!currentHolders(ctx.db, role.id).some((h) => moved.some((e) => e.toLowerCase() === h.email.toLowerCase()))) {
+            recordImportedHolders(ctx.db, role.id, remaining.map((p) => p.email));
+            continue;
+          }
+          const result = applyImportedHolders(ctx.db, role.id, remaining, at);
+          if (result.outcome === 'applied') tally.handovers += 1;
+          const who = moved.map((e) => {
+            const p = listedEmails.get(e.toLowerCase());
+            return `${p?.name ?? e}${p && p.roles.length ? ` (now ${p.roles.join('; ')})` : ''}`;
+          });
+          const holdersNow = currentHolders(ctx.db, role.id);
+          const orphaned = holdersNow.length === 0 ? openActionRefsOfRole(ctx.db, role.id) : [];
+          const fate =
+            result.outcome === 'kept'
+              ? `kept by ${namesOf(holdersNow)}, who took it over since the last import`
+              : holdersNow.length
+                ? `now held by ${namesOf(holdersNow)}`
+                : `nobody holds it now${orphaned.length ? `; ${orphaned.length} open action${orphaned.length === 1 ? ' is' : 's are'} left with nobody accountable: ${orphaned.join(', ')}` : ''}. Give it to someone: sendbot role assign "${role.name}" <email>`;
+          owners.push(`${role.name}: the file no longer lists ${who.join(', ')} for it; ${fate}`);
+        }
         recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'people.imported', entity: name, detail: { ...tally, owners } });
       };
       if (opts.dryRun) {
@@ -107,10 +142,21 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
     .description('hand a role to a person: the previous holder’s assignment ends, history is kept')
     .argument('<role>', 'role name, e.g. "Head of SEND"')
     .argument('<email>', 'the new holder’s email')
-    .action((roleName: string, email: string) => {
+    .option('--new', 'create the role when no role has this name (otherwise the nearest existing ones are suggested)')
+    .action((roleName: string, email: string, opts: { new?: boolean }) => {
       const ctx = context();
       const person = findPersonByEmail(ctx.db, email);
       if (!person) throw new CliUsageError(`Nobody with email ${email}. Add them first: sendbot people import people.csv`);
+      // A misspelt role name would otherwise create a second role and leave the real one's actions
+      // with their old holder: suggest the nearest, and create only when asked to.
+      if (!findRole(ctx.db, roleName) && !opts.new) {
+        const near = suggestRoleNames(roleName, listRoles(ctx.db).map((r) => r.name));
+        throw new CliUsageError(
+          near.length
+            ? `No role called "${roleName}". Did you mean ${near.map((n) => `"${n}"`).join(' or ')}? Try: sendbot role assign "${near[0]}" ${email}. To create "${roleName}" as a new role: add --new. Nothing was changed.`
+            : `No role called "${roleName}". sendbot people lists the roles people hold. To create "${roleName}" as a new role: sendbot role assign "${roleName}" ${email} --new. Nothing was changed.`,
+        );
+      }
       const at = toStoredInstant(ctx.clock.now());
       const result = inTransaction(ctx.db, () => {
         const { role, created } = ensureRole(ctx.db, roleName, at);

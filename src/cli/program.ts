@@ -46,7 +46,8 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
       for (const p of error.problems) io.stderr.write(`  - ${formatProblem(p)}\n`);
       return 1;
     }
-    if (error instanceof CliUsageError) {
+    if (error instanceof CliUsageError || (error instanceof Error && error.name === 'DatabaseOpenError')) {
+      // DatabaseOpenError is matched by name: this module does not load the store (and SQLite) for --help.
       io.stderr.write(`${error.message}\n`);
       return 1;
     }

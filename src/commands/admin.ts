@@ -14,9 +14,9 @@ import { inTransaction } from '../store/database.js';
 import { currentHolders, findRole, handOverRole } from '../store/roles-repository.js';
 import { decideDateChange, pendingDateChange } from '../store/updates-repository.js';
 import { findActionOrExplain, readRef } from './action-lookup.js';
-import { queueDateDecisionNotice } from './date-change-notices.js';
+import { everyDecider, queueDateDecisionNotice } from './date-change-notices.js';
 import { findPersonOrExplain } from './person-lookup.js';
-import { describeOwner } from './shared.js';
+import { describeOwner, joinOr } from './shared.js';
 import { defineCommand, PermissionError, UserError } from './types.js';
 
 export const assignCommand = defineCommand({
@@ -44,12 +44,16 @@ export const assignCommand = defineCommand({
     if (input.asRole) {
       const role = findRole(ctx.db, input.target);
       if (!role) throw new UserError(`No role called "${input.target}".`, 'sendbot people lists roles and who holds them.');
+      if (action.ownerRoleId === role.id && action.ownerPersonId === null) {
+        return reply('info', `${action.ref} is already owned by ${before}; nothing changed.`);
+      }
       inTransaction(ctx.db, () => {
         ctx.db.update(actions).set({ ownerRoleId: role.id, ownerPersonId: null, updatedAt: at }).where(eq(actions.id, action.id)).run();
         recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { role: role.name, before } });
       });
     } else {
       const person = findPersonOrExplain(ctx.db, input.target);
+      if (action.ownerPersonId === person.id) return reply('info', `${action.ref} is already owned by ${before}; nothing changed.`);
       inTransaction(ctx.db, () => {
         ctx.db.update(actions).set({ ownerPersonId: person.id, updatedAt: at }).where(eq(actions.id, action.id)).run();
         recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { person: person.email, before } });
@@ -102,6 +106,19 @@ export const handoverCommand = defineCommand({
   },
 });
 
+/** A reason has at least this many letters: "no", "n/a" and "x" tell the person who asked nothing. */
+const REASON_MIN_LETTERS = 6;
+/** Words that fill the reason field without giving one. */
+const NOT_A_REASON = /^(no|nope|none|nah|n\/?a|na|x+|-+|\.+|\?+|rejected|reject|refused|declined|no reason|not agreed|because|see above|as discussed|tbc)$/i;
+
+/** True when `note` gives a reason: enough letters, and not only a filler word. */
+export function isReason(note: string | undefined): boolean {
+  if (!note) return false;
+  const t = note.trim().replace(/[.!,;:]+$/, '');
+  if (NOT_A_REASON.test(t)) return false;
+  return (t.match(/\p{L}/gu) ?? []).length >= REASON_MIN_LETTERS;
+}
+
 function decide(decision: 'approved' | 'rejected') {
   const verb = decision === 'approved' ? 'approve' : 'reject';
   return defineCommand({
@@ -133,6 +150,14 @@ function decide(decision: 'approved' | 'rejected') {
       }
       const pending = pendingDateChange(ctx.db, action.id);
       if (!pending) throw new UserError(`${action.ref} has no date change waiting for a decision.`);
+      // Nobody decides their own request, admins included, unless the deployment allows it.
+      const own = pending.requestedBy === ctx.caller.id;
+      if (own && !ctx.policy?.allowSelfApproval) {
+        const others = everyDecider(ctx.db, action).filter((p) => p.id !== ctx.caller.id).map((p) => p.name);
+        throw new PermissionError(
+          `You asked for this new date for ${action.ref}, so someone else must ${verb} it: ${others.length ? joinOr(others) : 'nobody else can yet (add another programme officer, or for a one-officer partnership set ALLOW_SELF_APPROVAL=true)'}. Nothing was changed.`,
+        );
+      }
       if (input.toDue && input.toDue !== pending.toDue) {
         throw new UserError(
           `The request for ${action.ref} has changed: it now asks for ${formatDate(pending.toDue)}, not ${formatDate(input.toDue)}.`,
@@ -140,17 +165,21 @@ function decide(decision: 'approved' | 'rejected') {
         );
       }
       // The person who asked is told why; a rejection without a reason leaves them guessing.
-      if (decision === 'rejected' && !input.note) {
-        throw new UserError(`Say why you are rejecting the new date for ${action.ref}: ${pending.requestedByName ?? 'the person who asked'} is told your reason.`, `Example: /send reject ${action.ref} no capacity until April. Nothing was changed.`);
+      if (decision === 'rejected' && !isReason(input.note)) {
+        const said = input.note ? `"${input.note}" isn't a reason` : 'Say why you are rejecting the new date';
+        throw new UserError(
+          `${said} for ${action.ref}: ${pending.requestedByName ?? 'the person who asked'} is told your reason.`,
+          `Give a few words they can act on (at least ${REASON_MIN_LETTERS} letters, not just "no" or "n/a"). Example: /send reject ${action.ref} no capacity until April. Nothing was changed.`,
+        );
       }
       const at = toStoredInstant(ctx.clock.now());
       const note = input.note ?? null;
       const told = inTransaction(ctx.db, () => {
         decideDateChange(ctx.db, pending.id, decision, ctx.caller.id, at, note);
-        recordAudit(ctx.db, { at, ...auditActor(ctx), event: `date_change.${decision}`, entity: action.ref, detail: { from: pending.fromDue, to: pending.toDue, note } });
+        recordAudit(ctx.db, { at, ...auditActor(ctx), event: `date_change.${decision}`, entity: action.ref, detail: { from: pending.fromDue, to: pending.toDue, note, ...(own ? { self: true } : {}) } });
         return queueDateDecisionNotice(ctx.db, action, pending, { state: decision, by: ctx.caller, note }, at);
       });
-      const toldWho = told && pending.requestedByName ? ` ${pending.requestedByName} will be told.` : '';
+      const toldWho = told && pending.requestedByName ? ` ${pending.requestedByName} will be told.` : own ? ` Marked self-${decision} in the history and the digest.` : '';
       return reply(
         'success',
         decision === 'approved'

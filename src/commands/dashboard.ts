@@ -11,7 +11,7 @@ import { list, reply, text } from '../render/reply.js';
 import { loadCallerFacts } from '../store/caller-repository.js';
 import { loadPlanningState } from '../store/planning-state-repository.js';
 import { findBoardOrExplain } from './board-lookup.js';
-import { defineCommand } from './types.js';
+import { defineCommand, PermissionError } from './types.js';
 
 export const dashboardCommand = defineCommand({
   name: 'dashboard',
@@ -33,9 +33,16 @@ export const dashboardCommand = defineCommand({
     const state = loadPlanningState(ctx.db);
     if (state.boards.length === 0) return reply('info', 'No boards are set up yet.', [text('A programme officer can import them with the plan.')]);
     // No board named: the one the caller chairs, else the one most of their actions report to.
-    const board = input.board
-      ? findBoardOrExplain(state.boards, input.board, 'dashboard')
-      : boardForCaller(state, loadCallerFacts(ctx.db, ctx.caller, now.toISODate() as string), toStoredInstant(now));
+    const facts = loadCallerFacts(ctx.db, ctx.caller, now.toISODate() as string);
+    const board = input.board ? findBoardOrExplain(state.boards, input.board, 'dashboard') : boardForCaller(state, facts, toStoredInstant(now));
+    // A link opens without signing in and can be forwarded: a chair gets one only for a board they
+    // chair; programme officers for any board.
+    if (board && !ctx.caller.isAdmin && !facts.chairedBoardIds.includes(board.id)) {
+      const theirs = state.boards.filter((b) => facts.chairedBoardIds.includes(b.id)).map((b) => b.name);
+      throw new PermissionError(
+        `You can have a dashboard link only for a board you chair (${theirs.join(', ') || 'none'}); a programme officer can send you one for ${board.name}. /send digest ${board.name} shows the same picture in chat.`,
+      );
+    }
     if (!board) {
       return reply('info', 'Which board’s dashboard?', [text('Say which board: /send dashboard <board>. Boards:'), list(state.boards.map((b) => b.name))]);
     }

@@ -14,11 +14,24 @@ import { listAdmins } from '../store/people-repository.js';
 import { currentHolders } from '../store/roles-repository.js';
 import type { DateChange } from '../store/updates-repository.js';
 
-/** Who decides a request for this action: the chair(s) of its board, else the programme officers. */
-export function dateDeciders(db: Db, action: ActionView): number[] {
+/** Who is sent a request for this action: the chair(s) of its board, else the programme officers. */
+export function dateDeciders(db: Db, action: ActionView): { people: { id: number; name: string }[]; chairs: boolean } {
   const board = action.boardId !== null ? getBoard(db, action.boardId) : undefined;
-  const chairs = board?.chairRoleId ? currentHolders(db, board.chairRoleId).map((h) => h.personId) : [];
-  return chairs.length > 0 ? chairs : listAdmins(db).map((a) => a.id);
+  const chairs = board?.chairRoleId ? currentHolders(db, board.chairRoleId).map((h) => ({ id: h.personId, name: h.name })) : [];
+  return chairs.length > 0 ? { people: chairs, chairs: true } : { people: listAdmins(db).map((a) => ({ id: a.id, name: a.name })), chairs: false };
+}
+
+/** Everyone who may decide a request for this action (its board's chairs and every programme officer), by name. */
+export function everyDecider(db: Db, action: ActionView): { id: number; name: string }[] {
+  const board = action.boardId !== null ? getBoard(db, action.boardId) : undefined;
+  const chairs = board?.chairRoleId ? currentHolders(db, board.chairRoleId).map((h) => ({ id: h.personId, name: `${h.name} (chair)` })) : [];
+  const admins = listAdmins(db).map((a) => ({ id: a.id, name: `${a.name} (programme officer)` }));
+  return [...chairs, ...admins.filter((a) => !chairs.some((c) => c.id === a.id))];
+}
+
+/** A request replaced by a newer one is withdrawn: its notices not yet sent never go out. */
+export function withdrawDateRequestNotices(db: Db, changeId: number, at: string): number {
+  return skipOpenByKeyPrefix(db, `date-request:${changeId}:`, 'withdrawn: replaced by a newer request before it was sent', at);
 }
 
 function queue(db: Db, key: string, kind: NotificationKind, personId: number, action: ActionView, message: Reply, at: string): boolean {
@@ -41,8 +54,15 @@ export interface NewRequest {
   reason: string | null;
 }
 
-/** One message to each chair of the action's board (not to the requester, if they chair it). */
-export function queueDateRequestNotices(db: Db, action: ActionView, request: NewRequest, requester: Person, at: string): number {
+export interface RequestNotices {
+  /** Who was sent it (not the requester). */
+  to: string[];
+  /** True when they are the board's chairs; false when the board has none and programme officers were. */
+  chairs: boolean;
+}
+
+/** One message to each chair of the action's board (else each programme officer), never to the requester. */
+export function queueDateRequestNotices(db: Db, action: ActionView, request: NewRequest, requester: Person, at: string): RequestNotices {
   const message = dateRequestReply({
     ref: action.ref,
     actionText: action.text,
@@ -54,12 +74,16 @@ export function queueDateRequestNotices(db: Db, action: ActionView, request: New
     reason: request.reason,
     baselineDue: action.baselineDue,
   });
-  let queued = 0;
-  for (const personId of dateDeciders(db, action)) {
-    if (personId === requester.id) continue;
-    if (queue(db, `date-request:${request.id}:${personId}`, 'date_request', personId, action, message, at)) queued += 1;
+  let deciders = dateDeciders(db, action);
+  // A chair asking about their own board's action cannot decide it: the programme officers are sent it.
+  if (deciders.chairs && deciders.people.every((p) => p.id === requester.id)) deciders = { people: listAdmins(db).map((a) => ({ id: a.id, name: a.name })), chairs: false };
+  const to: string[] = [];
+  for (const person of deciders.people) {
+    if (person.id === requester.id) continue;
+    queue(db, `date-request:${request.id}:${person.id}`, 'date_request', person.id, action, message, at);
+    to.push(person.name);
   }
-  return queued;
+  return { to, chairs: deciders.chairs };
 }
 
 /**

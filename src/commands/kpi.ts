@@ -6,7 +6,7 @@ import type { SchoolTerm } from '../domain/deadline-types.js';
 import { assessKpi } from '../domain/kpi-assessment.js';
 import { type KpiPeriod, latestCompletePeriod, readKpiPeriod } from '../domain/kpi-periods.js';
 import type { KpiSeries } from '../domain/kpi-types.js';
-import { checkValue, exampleValue, formatKpiValue, readWrittenValue, UNIT_NAMES } from '../domain/kpi-values.js';
+import { checkValue, exampleValue, formatKpiValue, isLargeMove, readWrittenValue, UNIT_NAMES, unitWordsAt } from '../domain/kpi-values.js';
 import { updateRight } from '../domain/permissions.js';
 import { formatDate, formatShortInstant } from '../render/format.js';
 import { positionSentence, targetText, trajectoryText } from '../render/kpi-lines.js';
@@ -43,7 +43,7 @@ export const kpiCommand = defineCommand({
   name: 'kpi',
   aliases: ['measure'],
   summary: 'record a KPI reading, or show a KPI against its trajectory',
-  usage: '/send kpi <code> [<value> [for <period>] [note…]]',
+  usage: '/send kpi <code> [<value> [for <period>] [note…]] [confirm]',
   examples: (ex) => [`/send kpi ${ex.kpiCode} ${ex.kpiValue} for ${ex.kpiPeriod} ${ex.kpiNote}`, `/send kpi ${ex.kpiCode}`],
   access: 'anyone',
   parse: (args) => ({ words: args }),
@@ -93,6 +93,7 @@ export function readReadingWords(series: KpiSeries, words: string[], today: stri
   if (problem) throw new UserError(`That reading for ${code} can't be right: ${problem.message}.`, `Example: ${example}. Nothing was saved.`);
 
   let rest = words.slice(written.consumed);
+  refuseStrayAfterValue(series, words, written.consumed);
   let period: KpiPeriod | undefined;
   const frequency = series.frequency ?? 'monthly';
   const lead = rest[0]?.toLowerCase();
@@ -124,8 +125,35 @@ export function readReadingWords(series: KpiSeries, words: string[], today: stri
       );
     }
   }
+  // "note:" starts a note that may begin with a number ("note: 12 new clinics").
+  if (/^note:/i.test(rest[0] ?? '')) rest = [(rest[0] as string).slice(5), ...rest.slice(1)];
   const note = rest.join(' ').trim();
   return { value: written.value, period: period ?? latestCompletePeriod(frequency, today), defaulted: !period, note: note || null };
+}
+
+/**
+ * A value followed straight away by another number or a unit ("7 8%", "2 4 weeks", "63% %") was
+ * almost always one figure typed with a space: refused with the figure probably meant, never read
+ * as the first number with the rest as the note.
+ */
+function refuseStrayAfterValue(series: KpiSeries, words: string[], consumed: number): void {
+  const rest = words.slice(consumed);
+  const after = rest[0];
+  if (after === undefined) return;
+  const strayValue = readWrittenValue(rest);
+  const strayUnit = strayValue ? 0 : unitWordsAt(rest);
+  if (!strayValue && strayUnit === 0) return;
+  const typed = words.slice(0, consumed + (strayValue ? strayValue.consumed : strayUnit)).join(' ');
+  let meant: string | undefined;
+  if (strayValue && consumed === 1 && /^\d+$/.test(words[0] as string) && /^\d/.test(after)) {
+    const joined = readWrittenValue([`${words[0]}${after}`, ...rest.slice(1)]);
+    if (joined && checkValue(joined, series.unit) === undefined) meant = formatKpiValue(joined.value, series.unit);
+  }
+  const what = strayValue ? 'a second number' : 'a unit';
+  throw new UserError(
+    `"${typed}" has ${what} after the value${meant ? `: did you mean ${meant}?` : '.'}`,
+    `Give one value, e.g. /send kpi ${series.code} ${meant ?? exampleValue(series.unit)}. If the note starts with a number, write note: before it. Nothing was saved.`,
+  );
 }
 
 /** Who may record readings for this KPI, as the refusal names them. */
@@ -147,10 +175,30 @@ function recordReading(ctx: CommandContext, record: KpiRecord, words: string[]):
   const facts = loadCallerFacts(ctx.db, ctx.caller, today);
   const right = updateRight(facts, { ownerRoleId: record.ownerRoleId, ownerPersonId: null, supportingRoleIds: record.supportingRoleIds, boardId: record.boardId });
   if (!right) throw new PermissionError(`You can't record readings for ${series.code}. ${whoCanRecord(ctx.db, record)}`);
-  const input = readReadingWords(series, words, today, getPartnership(ctx.db).schoolTerms);
+  const terms = getPartnership(ctx.db).schoolTerms;
+  // A trailing "confirm" (the button, or typed) answers the question asked about a large move; on
+  // any other reading it is a word of the note and kept.
+  const confirmed = words.length > 1 && /^confirm$/i.test(words[words.length - 1] as string);
+  let input = readReadingWords(series, confirmed ? words.slice(0, -1) : words, today, terms);
+  const before = standingReading(ctx.db, series.id, input.period.end);
+  const last = before ?? previousReading(series, input.period.end);
+  const large = last !== undefined && isLargeMove(last.value, input.value);
+  if (confirmed && !large) input = readReadingWords(series, words, today, terms);
+  if (large && !confirmed && last) {
+    const command = `/send kpi ${series.code} ${words.join(' ')} confirm`;
+    const from = formatKpiValue(last.value, series.unit);
+    const to = formatKpiValue(input.value, series.unit);
+    return reply(
+      'warning',
+      `${series.code}: record ${to} for ${input.period.label}? The last reading was ${from} (${last.periodLabel}), so this moves it by more than half.`,
+      [text(`Nothing is stored yet. If ${to} is right: ${command}. If not, send the reading again.`)],
+      { buttons: [{ id: 'confirm', label: `Record ${to}`, value: command, style: 'primary' }] },
+    );
+  }
 
   const at = toStoredInstant(now);
-  const before = standingReading(ctx.db, series.id, input.period.end);
+  // The same figure again for a period confirms it: kept in the history, but not a "correction".
+  const same = before !== undefined && before.value === input.value;
   inTransaction(ctx.db, () => {
     const id = recordKpiReading(ctx.db, {
       kpiId: series.id,
@@ -161,7 +209,7 @@ function recordReading(ctx: CommandContext, record: KpiRecord, words: string[]):
       recordedAt: at,
       personId: ctx.caller.id,
       platform: ctx.platform,
-      kind: before ? 'correction' : 'reading',
+      kind: before && !same ? 'correction' : 'reading',
       note: input.note,
       rawText: ctx.rawText,
     });
@@ -174,7 +222,9 @@ function recordReading(ctx: CommandContext, record: KpiRecord, words: string[]):
   const assessment = assessKpi(after, today);
   const value = formatKpiValue(input.value, series.unit);
   const on = right === 'owner' ? '' : right === 'supporting' ? ' (as a supporting role)' : right === 'delegate' ? ' (as delegate)' : ' (as admin)';
-  const summary = before
+  const summary = same
+    ? `${series.code} for ${input.period.label} stays ${value}: the same figure as recorded before${on}.`
+    : before
     ? `Corrected ${series.code} for ${input.period.label}: ${value}, was ${formatKpiValue(before.value, series.unit)}${on}.`
     : `Recorded ${series.code}: ${value} for ${input.period.label}${on}.`;
   const blocks = [
@@ -187,7 +237,7 @@ function recordReading(ctx: CommandContext, record: KpiRecord, words: string[]):
       ['Note', input.note],
     ]),
   ];
-  if (before) {
+  if (before && !same) {
     blocks.push(text(`The earlier figure (${formatKpiValue(before.value, series.unit)}, ${whoAndWhen(before)}) is kept in the history; the latest for a period counts.`, true));
   }
   if (input.defaulted) {
@@ -199,6 +249,12 @@ function recordReading(ctx: CommandContext, record: KpiRecord, words: string[]):
     );
   }
   return reply('success', summary, blocks);
+}
+
+/** The latest reading for a period before `periodEnd`: what a new period's figure is compared with. */
+function previousReading(series: KpiSeries, periodEnd: string): { value: number; periodLabel: string } | undefined {
+  const earlier = series.readings.filter((r) => r.periodEnd < periodEnd);
+  return earlier[earlier.length - 1];
 }
 
 function showKpi(ctx: CommandContext, record: KpiRecord): Reply {

@@ -5,7 +5,8 @@ import { isOverdue } from '../domain/overdue.js';
 import { meetingLabel, plusDays } from '../domain/notifications/calendar-memo.js';
 import { formatDate } from '../render/format.js';
 import { reply, type ReplyBlock, text } from '../render/reply.js';
-import type { ActionView } from '../store/actions-repository.js';
+import { type ActionView, listActionViews } from '../store/actions-repository.js';
+import { listDelegators } from '../store/caller-repository.js';
 import { cyclesFor } from './board-cycles.js';
 import { actionLine, holderLookup, myActions } from './shared.js';
 import { defineCommand } from './types.js';
@@ -26,6 +27,22 @@ export const mineCommand = defineCommand({
     const today = now.toISODate() as string;
     const soon = plusDays(today, DUE_SOON_DAYS);
     const actions = myActions(ctx).filter((a) => a.status !== 'blue');
+    // Actions of people away who named the caller as their delegate, grouped by whom they cover.
+    const covering = listDelegators(ctx.db, ctx.caller.id, today)
+      .map((d) => ({ who: d, items: listActionViews(ctx.db, { accountablePersonId: d.id }).filter((a) => a.status !== 'blue') }))
+      .filter((c) => c.items.length > 0);
+    const coveringBlocks: ReplyBlock[] = covering.map((c) => ({
+      type: 'actions',
+      heading: `Covering for ${c.who.name}, away until ${formatDate(c.who.awayUntil)} (${c.items.length})`,
+      items: c.items.map((a) => actionLine(ctx.db, a, today)),
+    }));
+    const coveringSummary = covering.length ? ` You are covering ${covering.reduce((n, c) => n + c.items.length, 0)} for ${covering.map((c) => c.who.name).join(', ')}.` : '';
+    if (actions.length === 0 && covering.length > 0) {
+      return reply('info', `You have no open actions of your own.${coveringSummary}`, [
+        ...coveringBlocks,
+        text('Update one with /send update <ref> [status] [NN%] [note…]: it is recorded as by you, as delegate.', true),
+      ]);
+    }
     if (actions.length === 0) {
       return reply('info', 'You have no open actions.', [
         text('If that looks wrong, ask a programme officer to check your role. /send who <ref> shows who owns an action.'),
@@ -59,8 +76,9 @@ export const mineCommand = defineCommand({
     for (const [, group] of [...byMeeting].sort(([a], [b]) => a.localeCompare(b))) add(group.label, group.items);
     add(`Due in the next ${DUE_SOON_DAYS} days (${dueSoon.length})`, dueSoon);
     add(`Everything else (${rest.length})`, rest);
+    blocks.push(...coveringBlocks);
     blocks.push(text('Update one with /send update <ref> [status] [NN%] [note…]', true));
     const needing = [...byMeeting.values()].reduce((n, g) => n + g.items.length, 0);
-    return reply('info', `You have ${actions.length} open action${actions.length === 1 ? '' : 's'}: ${overdue.length} overdue, ${needing} needing an update before a board.`, blocks);
+    return reply('info', `You have ${actions.length} open action${actions.length === 1 ? '' : 's'}: ${overdue.length} overdue, ${needing} needing an update before a board.${coveringSummary}`, blocks);
   },
 });

@@ -11,7 +11,7 @@ import type { Db } from '../store/database.js';
 import type { Person } from '../store/people-repository.js';
 import { commandExamples, planExamples } from './command-examples.js';
 import { commands } from './registry.js';
-import { type CommandContext, type CommandDefinition, type DashboardLinkSettings, PermissionError, type Platform, UserError } from './types.js';
+import { type CommandContext, type CommandDefinition, type CommandPolicy, type DashboardLinkSettings, PermissionError, type Platform, UserError } from './types.js';
 import { splitWords, stripSendPrefix } from './words.js';
 
 export interface CommandDeps {
@@ -23,6 +23,8 @@ export interface CommandDeps {
   dashboard?: DashboardLinkSettings;
   /** No form can be shown here (see CommandContext.noForms). */
   noForms?: boolean;
+  /** Partnership rules from config (ALLOW_SELF_APPROVAL). */
+  policy?: CommandPolicy;
 }
 
 export function findCommand(word: string): CommandDefinition | undefined {
@@ -82,6 +84,7 @@ function runDefinition(
     ...(deps.platformUserId ? { platformUserId: deps.platformUserId } : {}),
     ...(deps.dashboard ? { dashboard: deps.dashboard } : {}),
     ...(deps.noForms || platform === 'cli' ? { noForms: true } : {}),
+    ...(deps.policy ? { policy: deps.policy } : {}),
   };
   try {
     checkAccess(ctx, command);

@@ -53,6 +53,12 @@ export function whoCanUpdate(db: Db, action: ActionView): string {
   return `It can be updated by ${joinOr(parts)}.`;
 }
 
+/** "A", "A and B", "A, B and C". */
+export function joinAnd(parts: string[]): string {
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
 export function joinOr(parts: string[]): string {
   if (parts.length <= 1) return parts.join('');
   return `${parts.slice(0, -1).join('; ')}; or ${parts[parts.length - 1]}`;

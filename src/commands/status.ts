@@ -21,7 +21,7 @@ export const statusCommand = defineCommand({
     const action = findActionOrExplain(ctx.db, input.typed, input.ref);
     const trail = listUpdates(ctx.db, action.id).map((u) => ({
       at: u.at,
-      line: `${formatShortInstant(u.at)} · ${u.personName ?? (u.platform === 'import' ? 'plan import' : 'unknown')} (${u.platform}): ${
+      line: `${formatShortInstant(u.at)} · ${u.personName ?? (u.platform === 'import' ? 'plan import' : 'unknown')}${u.onBehalfOfName ? ` as delegate for ${u.onBehalfOfName}` : ''} (${u.platform}): ${
         u.kind === 'no_change'
           ? 'no change'
           : [u.status ? STATUS_SHORT[u.status] : null, u.percent !== null ? `${u.percent}%` : null, u.note, u.evidenceUrl ? `evidence ${u.evidenceUrl}` : null]
@@ -42,7 +42,8 @@ export const statusCommand = defineCommand({
       ];
       if ((c.state === 'approved' || c.state === 'rejected') && c.decidedAt) {
         const said = c.decisionNote ? ` (${c.state === 'rejected' ? 'reason' : 'note'}: ${c.decisionNote})` : '';
-        entries.push({ at: c.decidedAt, line: `${formatShortInstant(c.decidedAt)} · date change ${c.state} by ${c.decidedByName ?? 'unknown'}: ${move}${said}` });
+        const self = c.decidedBy !== null && c.decidedBy === c.requestedBy ? ` (self-${c.state})` : '';
+        entries.push({ at: c.decidedAt, line: `${formatShortInstant(c.decidedAt)} · date change ${c.state} by ${c.decidedByName ?? 'unknown'}${self}: ${move}${said}` });
       }
       return entries;
     });

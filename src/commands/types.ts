@@ -22,6 +22,14 @@ export interface CommandContext {
   dashboard?: DashboardLinkSettings;
   /** True where a reply's form cannot be shown (the CLI, a console reading a pipe): replies then never offer one. */
   noForms?: boolean;
+  /** Partnership rules the deployment sets (config); absent means the defaults. */
+  policy?: CommandPolicy;
+}
+
+/** Rules a deployment sets for every command (from config; see README's configuration table). */
+export interface CommandPolicy {
+  /** ALLOW_SELF_APPROVAL: a one-officer partnership may decide its own date-change requests (marked self-approved). */
+  allowSelfApproval: boolean;
 }
 
 /** What `/send dashboard` needs to make a signed link (the composition root builds it from config). */

@@ -63,6 +63,10 @@ const percentOf = (word: string): number | undefined => {
   const m = VALID_PERCENT.exec(word.replace(TRAILING_PUNCTUATION, ''));
   return m && Number(m[1]) <= 100 ? Number(m[1]) : undefined;
 };
+/** A dash or bar people put between fields ("Amber - 45% - interviews booked"): not a word of the note. */
+const SEPARATOR = /^[-–—|]+$/;
+/** R, A, G or B: a status as the plan's RAG column writes it. Read only where a status would stand. */
+const LETTER_STATUS = /^[ragb]$/i;
 const isOption = (word: string | undefined): boolean => word !== undefined && /^(due|evidence|note):/i.test(word);
 const percentLike = (word: string | undefined): boolean =>
   word !== undefined && ((/\d/.test(word) && word.includes('%')) || /^[-+−–]?\d+([.,]\d+)?\s*(pc|pct|percent|per-?cent)$/i.test(word.replace(TRAILING_PUNCTUATION, '')));
@@ -123,6 +127,8 @@ export function parseUpdateWords(words: string[], source?: { text: string; spans
         noteAt.push(i);
         continue;
       }
+      // A separator between fields, or between the fields and the note, is punctuation, not note.
+      if (SEPARATOR.test(word)) continue;
       const read = readLeadingField(words, i, out);
       if (read > 0) {
         i += read - 1;
@@ -170,6 +176,13 @@ function readLeadingField(words: string[], i: number, out: UpdateWords): number 
   if (status) return setStatus(words, i, out, status, 1);
   const percent = percentOf(word);
   if (percent !== undefined) return setPercent(words, i, out, percent, 1);
+  const spaced = readPercentWords(words, i);
+  if (spaced) {
+    if (spaced.percent === undefined) throw percentProblem(spaced.typed, words, i, spaced.consumed);
+    return setPercent(words, i, out, spaced.percent, spaced.consumed);
+  }
+  const letter = readLetterStatus(words, i, out);
+  if (letter) return setStatus(words, i, out, letter, 1);
 
   // "RAG: amber", "status green", "rag:amber": the label is understood and the status read.
   const labelled = STATUS_LABEL_WITH_VALUE.exec(word);
@@ -179,7 +192,9 @@ function readLeadingField(words: string[], i: number, out: UpdateWords): number 
     const after = words[i + taken];
     const twoWords = after !== undefined ? `${value} ${after.replace(TRAILING_PUNCTUATION, '')}`.toLowerCase() : '';
     if (TWO_WORD_STATUSES.has(twoWords)) return setStatus(words, i, out, readStatusWord(twoWords) as ActionStatus, taken + 1);
-    const s = statusOf(value);
+    const bareValue = value.replace(TRAILING_PUNCTUATION, '');
+    // After a label a single letter is in the status position: "RAG: R".
+    const s = statusOf(value) ?? (LETTER_STATUS.test(bareValue) ? readStatusWord(bareValue, true) : undefined);
     if (s) return setStatus(words, i, out, s, taken);
     // "RAG: purple", "status=ongoing": clearly meant as a status. "status of the pilot…" is prose.
     if (labelled || /[:=]$/.test(word) || /^rag$/i.test(word)) throw notAStatus(value, words, i, taken);
@@ -202,6 +217,64 @@ function readLeadingField(words: string[], i: number, out: UpdateWords): number 
     throw percentProblem(value, words, i, taken);
   }
   return 0;
+}
+
+/**
+ * A percent written with its unit apart or spelt out ("60 %", "60 percent", "60 per cent", "60pc"),
+ * read the same way as a KPI reading is. `percent` is undefined when the number cannot be stored
+ * (the caller refuses it with the reason).
+ */
+function readPercentWords(words: string[], i: number): { percent?: number; typed: string; consumed: number } | undefined {
+  const bare = (words[i] as string).replace(TRAILING_PUNCTUATION, '');
+  const stuck = /^([-+−–]?\d+(?:[.,]\d+)?)(pc|pct|percent|per-?cent)$/i.exec(bare);
+  let number: string | undefined;
+  let typed = bare;
+  let consumed = 1;
+  if (stuck) number = stuck[1];
+  else if (/^[-+−–]?\d+([.,]\d+)?$/.test(bare) && words[i + 1] !== undefined) {
+    const unit = (words[i + 1] as string).replace(TRAILING_PUNCTUATION, '').toLowerCase();
+    if (PERCENT_WORDS.has(unit)) {
+      number = bare;
+      typed = `${bare} ${unit}`;
+      consumed = 2;
+    } else if (unit === 'per' && /^cent[,;:.!]*$/i.test(words[i + 2] ?? '')) {
+      number = bare;
+      typed = `${bare} per cent`;
+      consumed = 3;
+    }
+  }
+  if (number === undefined) return undefined;
+  const n = Number(number.replace(/[−–]/, '-').replace(',', '.'));
+  const ok = Number.isInteger(n) && n >= 0 && n <= 100;
+  return ok ? { percent: n, typed, consumed } : { typed, consumed };
+}
+
+/**
+ * R, A, G or B where a status would stand: no status given yet, and followed by nothing, a percent,
+ * an option or a separator ("R 20% letter red", "G", "A - on hold"). Elsewhere a single letter is
+ * prose. Lower-case "a" is the English article ("a 20% rise"), so only a capital A counts, and a
+ * capital A with a percent and then prose ("A 20% rise in referrals") is asked about, not guessed.
+ */
+function readLetterStatus(words: string[], i: number, out: UpdateWords): ActionStatus | undefined {
+  const word = words[i] as string;
+  const bare = word.replace(TRAILING_PUNCTUATION, '');
+  if (out.status !== undefined || !LETTER_STATUS.test(bare) || bare === 'a') return undefined;
+  const next = words[i + 1];
+  const nextIsField = next === undefined || SEPARATOR.test(next) || bare !== word || percentLike(next) || isOption(next) || readPercentWords(words, i + 1) !== undefined;
+  if (!nextIsField) return undefined;
+  const status = readStatusWord(bare, true) as ActionStatus;
+  if (bare === 'A' && bare === word && next !== undefined && percentLike(next)) {
+    const skip = readPercentWords(words, i + 1)?.consumed ?? 1;
+    const after = words[i + 1 + skip];
+    if (after !== undefined && !SEPARATOR.test(after) && !isOption(after)) {
+      throw new MisreadField(
+        `Is 'A' the status amber, or the start of your note ("A ${words.slice(i + 1, i + 4).join(' ')}…")?`,
+        replaceWords(words, i, 1, ['amber']),
+        'If it is the note, write note: before it.',
+      );
+    }
+  }
+  return status;
 }
 
 /**
@@ -236,7 +309,7 @@ const describeStatus = (s: ActionStatus): string => (s === 'blue' ? 'complete' :
 /** True when the word at `i` is where a field, not prose, would end: nothing more, a percent, a status or an option. */
 function fieldShaped(words: string[], i: number): boolean {
   const w = words[i];
-  return w === undefined || percentLike(w) || statusOf(w) !== undefined || isOption(w);
+  return w === undefined || percentLike(w) || statusOf(w) !== undefined || isOption(w) || readPercentWords(words, i) !== undefined;
 }
 
 /** The first word of the note: refused when it looks like a mistyped field. */
@@ -247,14 +320,19 @@ function checkNoteStart(words: string[], i: number, out: UpdateWords): void {
   const next = words[i + 1];
   // A valid status or percent here follows one already given and is followed by prose: a note.
   if (statusOf(word) !== undefined || percentOf(word) !== undefined) return;
+  if (readPercentWords(words, i)?.percent !== undefined) return;
 
   // Percentages that cannot be stored, or written another way.
   if (percentLike(word)) throw percentProblem(word, words, i, 1);
-  if (/^[-+−–]?\d+([.,]\d+)?$/.test(bare) && next !== undefined) {
-    const unit = next.replace(TRAILING_PUNCTUATION, '').toLowerCase();
-    if (PERCENT_WORDS.has(unit) || (unit === 'per' && /^cent\b/i.test(words[i + 2] ?? ''))) {
-      throw percentProblem(`${bare} ${unit === 'per' ? 'per cent' : unit}`, words, i, unit === 'per' ? 3 : 2);
-    }
+  // A number split by a space: "amber 6 0% split" is 60% typed with a space, never an older figure.
+  if (out.percent === undefined && /^\d+$/.test(bare) && bare === word && next !== undefined && percentLike(next)) {
+    const joined = `${bare}${next.replace(TRAILING_PUNCTUATION, '')}`;
+    const p = percentOf(joined);
+    throw new MisreadField(
+      `'${bare} ${next.replace(TRAILING_PUNCTUATION, '')}' has a space inside the percentage${p !== undefined ? `: did you mean ${p}%?` : '.'}`,
+      p !== undefined ? replaceWords(words, i, 2, [`${p}%`]) : undefined,
+      'Percent complete is a whole number from 0% to 100%, written like 60%.',
+    );
   }
 
   // Two statuses run together: "amber/green", "red-amber".

@@ -11,12 +11,12 @@ import { formatDate, shortTitle } from '../render/format.js';
 import { type ActionView, listActionViews } from '../store/actions-repository.js';
 import { recordAudit } from '../store/audit-repository.js';
 import { auditActor } from './audit-actor.js';
-import { loadCallerFacts } from '../store/caller-repository.js';
+import { coveredOwner, loadCallerFacts } from '../store/caller-repository.js';
 import { inTransaction } from '../store/database.js';
-import { recordUpdate, requestDateChange } from '../store/updates-repository.js';
+import { pendingDateChange, recordUpdate, requestDateChange } from '../store/updates-repository.js';
 import { findActionOrExplain, looksLikeRef, readRef } from './action-lookup.js';
-import { queueDateRequestNotices } from './date-change-notices.js';
-import { lastUpdateText, myActionChoices, whoCanUpdate } from './shared.js';
+import { queueDateRequestNotices, type RequestNotices, withdrawDateRequestNotices } from './date-change-notices.js';
+import { joinAnd, lastUpdateText, myActionChoices, whoCanUpdate } from './shared.js';
 import { MisreadField, parseUpdateWords } from './update-words.js';
 import { splitWordSpans, type WordSpan } from './words.js';
 import { type CommandContext, defineCommand, PermissionError, UserError } from './types.js';
@@ -172,8 +172,11 @@ export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
   }
   const status = input.noChange ? undefined : input.status;
   const percent = input.noChange ? undefined : input.percent;
+  // A delegate's update says whom they were covering for, in history, the digest and the export.
+  const covering = right === 'delegate' ? coveredOwner(ctx.db, ctx.caller.id, action, ctx.clock.now().toISODate() as string) : undefined;
 
-  let told = 0;
+  let told: RequestNotices | undefined;
+  let replaced = false;
   const result = inTransaction(ctx.db, () => {
     const updateId = recordUpdate(ctx.db, {
       actionId: action.id,
@@ -186,9 +189,11 @@ export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
       note: input.note ?? null,
       evidenceUrl: input.evidenceUrl ?? null,
       rawText: ctx.rawText,
+      onBehalfOfPersonId: covering?.id ?? null,
     });
     let changeId: number | undefined;
     if (newDue && input.due) {
+      const earlier = pendingDateChange(ctx.db, action.id);
       changeId = requestDateChange(ctx.db, {
         actionId: action.id,
         requestedBy: ctx.caller.id,
@@ -199,6 +204,11 @@ export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
         reason: input.dueReason ?? input.note ?? null,
         updateId,
       });
+      // The earlier request is withdrawn: its notices not yet sent are not sent, so a chair sees only this one.
+      if (earlier) {
+        withdrawDateRequestNotices(ctx.db, earlier.id, at);
+        replaced = true;
+      }
       told = queueDateRequestNotices(ctx.db, action, { id: changeId, fromDue: action.due, toDue: newDue, phrase: input.due, reason: input.dueReason ?? input.note ?? null }, ctx.caller, at);
     }
     if (right === 'admin' || right === 'delegate') {
@@ -219,13 +229,23 @@ export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
   if (result.changeId && newDue) {
     blocks.push(
       text(
-        `Date change requested: ${formatDate(action.due)} → ${formatDate(newDue)}. ${told > 0 ? `The chair${told === 1 ? ' has' : 's have'} been sent it with your reason` : 'The chair will see it with your reason'}; the due date stays ${formatDate(action.due)} until it is approved (baseline ${formatDate(action.baselineDue)}).`,
+        `Date change requested: ${formatDate(action.due)} → ${formatDate(newDue)}${replaced ? ' (it replaces your earlier request, which is withdrawn)' : ''}. ${sentTo(told, action.boardName)}; the due date stays ${formatDate(action.due)} until it is approved (baseline ${formatDate(action.baselineDue)}).`,
       ),
     );
   }
   const what = input.noChange ? `Recorded "no change" for ${action.ref}` : `Update recorded for ${action.ref}`;
-  const on = right === 'owner' ? '' : right === 'supporting' ? ' (as a supporting role)' : right === 'delegate' ? ' (as delegate)' : ' (as admin)';
+  const on = right === 'owner' ? '' : right === 'supporting' ? ' (as a supporting role)' : right === 'delegate' ? ` (as delegate${covering ? ` for ${covering.name}` : ''})` : ' (as admin)';
   return reply('success', `${what}${on}.`, blocks);
+}
+
+/** Who was sent a date-change request, in words: the chair only when the board has one. */
+function sentTo(told: RequestNotices | undefined, boardName: string | null): string {
+  if (!told || told.to.length === 0) {
+    return 'Nobody else can decide it yet: ask for another programme officer to be set up in sendbot (or, for a one-officer partnership, ALLOW_SELF_APPROVAL)';
+  }
+  const names = joinAnd(told.to);
+  if (told.chairs) return `The chair${told.to.length === 1 ? '' : 's'} of ${boardName ?? 'the board'} (${names}) ${told.to.length === 1 ? 'has' : 'have'} been sent it with your reason`;
+  return `${boardName ?? 'Its board'} has no chair in sendbot who can decide it, so the programme officers (${names}) have been sent it with your reason`;
 }
 
 /** The form; for one action, with where it stands now so the person can see what they are changing. */

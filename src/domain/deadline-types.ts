@@ -20,13 +20,16 @@ export type Confidence = 'high' | 'medium' | 'low';
  *                        life): text kept verbatim, no due date
  * - 'partly-read'        some of the phrase (or one of its lines) could not be read
  * - 'year-from-context'  a month without a year was resolved against the workstream window or reference date
- * - 'start-only'         a start ("commencing", "from") with no end
+ * - 'start-only'         a start ("commencing", "from", "Jan 2024 onwards", "Sept 2023 - ongoing") with no end
  * - 'and-beyond'         "… & beyond": the due date is a checkpoint, work continues
  * - 'term-dates-default' a school term was resolved with the built-in default term dates
  * - 'vague'              a vague phrase ("year end", "next year"), or a date that is hedged ("sometime in
  *                        2025", "approx. March", "Dec 24 TBC", "March 2025?"), offered with an alternative
  *                        ("March 25 or 26"), bounded or negated ("not before March 2025") or superseded
- *                        ("delayed from March 2025"): not guessed, no due date
+ *                        ("delayed from March 2025"): not guessed, no due date. The vague milestone
+ *                        never has a due date; when another line of the cell was read, the deadline
+ *                        keeps that line's date and is flagged 'partly-read' and 'vague' (the digest
+ *                        treats both as an unusable date for an officer to confirm).
  */
 export type DeadlineFlag =
   | 'unreadable'
@@ -58,7 +61,18 @@ export interface Deadline {
   due: string | null;
   milestones: Milestone[];
   ongoing: boolean;
+  /**
+   * True when the cell says the work is done ("Complete", "COMPLETED", "Done", "Complete - Sept 23"):
+   * the action is complete and never overdue. A date given with the marker is its completion date,
+   * and is in `due`.
+   */
   completed: boolean;
+  /**
+   * The date the phrase says it was revised from, ISO (the baseline): "March 2024 (revised from Dec 23)"
+   * → '2023-12-31', "(was Dec 24)", "delayed from March 2025". Null when none is written or it cannot
+   * be read. `due` is always the current date, never this one.
+   */
+  revisedFrom: string | null;
   confidence: Confidence;
   flags: DeadlineFlag[];
 }

@@ -737,6 +737,8 @@ interface Hit {
   beyond: boolean;
   onwards: boolean;
   ongoing: boolean;
+  /** "Sept 2023 - ongoing": ongoing written after the date, which is then when the work started. */
+  ongoingAfter: boolean;
   inParen: boolean;
   /** What the words around the date say about it (deadline-doubts.ts). */
   doubt: Doubt;
@@ -862,7 +864,7 @@ function rawHits(text: string): Hit[] {
       }
       break;
     }
-    hits.push({ atoms, from: i, to: end, phraseFrom: i, cue: 'none', mod: null, beyond, onwards, ongoing, inParen: false, doubt: null });
+    hits.push({ atoms, from: i, to: end, phraseFrom: i, cue: 'none', mod: null, beyond, onwards, ongoing, ongoingAfter: ongoing, inParen: false, doubt: null });
     i = end;
     prevWord = isWordAt(text, end - 1);
   }
@@ -1004,7 +1006,10 @@ function milestoneFromHit(h: Hit, text: string, ctx: Ctx): Reading {
   if (res.fromContext || res.defaults) r.confidence = 'medium';
 
   const point = h.mod === 'end' ? res.end : h.mod === 'start' ? res.start : null;
-  const cue = h.onwards ? 'start' : h.cue;
+  // "Jan 2024 onwards", "Sept 2023 - ongoing": the date is when it started; there is no end. With a
+  // due cue ("to March 25 and ongoing") the date stays a due date.
+  const startsOngoing = h.ongoingAfter && (h.cue === 'none' || h.cue === 'dash' || h.cue === 'period');
+  const cue = h.onwards || startsOngoing ? 'start' : h.cue;
   if (b) {
     r.start = res.start;
     r.due = res.end;
@@ -1066,8 +1071,10 @@ function trimSeparatorsEnd(s: string): string {
   return s.slice(0, end);
 }
 
-const COMPLETE_WORD = /complete/i;
-const WHOLE_COMPLETED = /^[\s\-–—:(\[]*(completed?)[\s.!)\]]*$/iu;
+const COMPLETE_WORD = /complete|done/i;
+const WHOLE_COMPLETED = /^[\s\-–—:(\[]*(completed?|done)[\s.!)\]]*$/iu;
+/** In a date cell, a marker any case followed by a separator and the date: "Complete - Sept 23", "Done (Jan 24)", "completed: March 2024". */
+const LEAD_MARKER_THEN_DATE = /^(completed?|done)\s*(?:[-–—:,]\s*|(?=\())/iu;
 const TRAIL_COMPLETED = /(?<![\p{L}\p{N}])[(\[]?\s*(COMPLETED|COMPLETE)[\s.!)\]]*$/u;
 const TRAIL_COMPLETED_AFTER_DASH = /(?:[-–—:]|\()\s*(Completed|Complete|completed|complete)[\s.!)\]]*$/u;
 const LEAD_COMPLETED = /^(COMPLETED|COMPLETE|Completed)(?![\p{L}\p{N}])[\s\-–—:,.]{0,20}/u;
@@ -1088,6 +1095,8 @@ function splitCompleted(text: string, allowLeading: boolean): Marker | null {
     return { rest: trimSeparatorsEnd(t.slice(0, offset + trail.index)), marker: trail[1] ?? '' };
   }
   if (allowLeading) {
+    const marked = LEAD_MARKER_THEN_DATE.exec(t);
+    if (marked && marked[0].length < t.length) return { rest: t.slice(marked[0].length).replace(/^\((.*)\)[\s.]*$/su, '$1'), marker: marked[1] ?? '' };
     const lead = LEAD_COMPLETED.exec(t);
     if (lead && lead[0].length < t.length) return { rest: t.slice(lead[0].length), marker: lead[1] ?? '' };
   }
@@ -1141,13 +1150,14 @@ function aggregate(text: string, readings: Reading[]): Deadline {
     milestones: readings.map(({ confidence: _c, ...m }) => ({ ...m, flags: FLAG_ORDER.filter((f) => m.flags.includes(f)) })),
     ongoing: main.some((m) => m.ongoing),
     completed: main.length > 0 && main.every((m) => m.completed),
+    revisedFrom: null,
     confidence,
     flags: FLAG_ORDER.filter((f) => flags.has(f)),
   };
 }
 
 function emptyDeadline(text: string): Deadline {
-  return { text, start: null, due: null, milestones: [], ongoing: false, completed: false, confidence: 'low', flags: ['unreadable'] };
+  return { text, start: null, due: null, milestones: [], ongoing: false, completed: false, revisedFrom: null, confidence: 'low', flags: ['unreadable'] };
 }
 
 function unreadableDeadline(text: string): Deadline {
@@ -1158,9 +1168,25 @@ function unreadableDeadline(text: string): Deadline {
     milestones: [{ text: text.trim(), start: null, due: null, ongoing: false, completed: false, note: false, flags: ['unreadable'] }],
     ongoing: false,
     completed: false,
+    revisedFrom: null,
     confidence: 'low',
     flags: ['unreadable'],
   };
+}
+
+/**
+ * "revised from Dec 23", "(was Dec 24)", "delayed from March 2025", "originally Sept 24": the date a
+ * phrase says it was moved from. Its text runs to the end of the bracket, clause or line.
+ */
+const REVISED_FROM =
+  /(?:revised|moved|changed|delayed|slipped|deferred|rescheduled|extended|postponed|amended|put\s+back|pushed\s+back|re-?profiled)\s+from\s+([^()\n;]{1,40})|\(\s*(?:was|originally|previously|orig\.?|formerly)\s*:?\s+([^()\n;]{1,40})\)/iu;
+
+function findRevisedFrom(text: string, ctx: DeadlineContext | undefined): string | null {
+  const m = REVISED_FROM.exec(text.length > 2000 ? text.slice(0, 2000) : text);
+  const phrase = (m?.[1] ?? m?.[2])?.trim();
+  if (!phrase) return null;
+  const read = readDeadline(phrase, ctx);
+  return read.flags.includes('vague') || read.flags.includes('unreadable') ? null : read.due;
 }
 
 /** Longer input than this is not a date phrase: kept verbatim and flagged unreadable. */
@@ -1254,6 +1280,7 @@ export function readDeadline(text: string, ctx?: DeadlineContext): Deadline {
       if (line) readings.push(...readLine(line, c));
     }
     const deadline = aggregate(input, readings);
+    deadline.revisedFrom = findRevisedFrom(input, ctx);
     return deadline;
   } catch {
     return unreadableDeadline(input);
@@ -1306,7 +1333,9 @@ export function findDeadlineInText(
       }
     }
     const phrase = phrases.join(' / ');
-    return { phrase, deadline: aggregate(phrase, readings) };
+    const deadline = aggregate(phrase, readings);
+    deadline.revisedFrom = findRevisedFrom(body, ctx);
+    return { phrase, deadline };
   } catch {
     return null;
   }

@@ -110,7 +110,8 @@ export interface DigestDateMove {
   at: string;
   fromDue: string;
   toDue: string;
-  how: 'approved' | 'imported';
+  /** 'self-approved': the person who asked decided it (only where ALLOW_SELF_APPROVAL is set). */
+  how: 'approved' | 'self-approved' | 'imported';
 }
 
 export interface DigestMovedDate {

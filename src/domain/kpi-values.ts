@@ -15,6 +15,8 @@ const UNIT_WORDS: Record<string, WrittenUnit> = {
   percent: 'percent',
   'per cent': 'percent',
   pc: 'percent',
+  pct: 'percent',
+  'per-cent': 'percent',
   week: 'weeks',
   weeks: 'weeks',
   wk: 'weeks',
@@ -106,6 +108,24 @@ export function readWrittenValue(words: readonly string[]): WrittenValue | undef
   if (pair === 'per cent') return { value, unit: 'percent', consumed: 3 };
   if (next && UNIT_WORDS[next]) return { value, unit: UNIT_WORDS[next] ?? null, consumed: 2 };
   return { value, unit: null, consumed: 1 };
+}
+
+/** How many words at the start of `words` are a unit word on their own ("%", "weeks", "per cent"); 0 when none. */
+export function unitWordsAt(words: readonly string[]): number {
+  const first = words[0]?.toLowerCase().replace(/[,;:.!]+$/, '');
+  if (first === undefined) return 0;
+  if (first === 'per' && /^cent[,;:.!]*$/i.test(words[1] ?? '')) return 2;
+  return UNIT_WORDS[first] ? 1 : 0;
+}
+
+/**
+ * True when a reading moves more than half of the way from the last one: the change is more than
+ * half of the last value (78% → 7% or 78% → 120% in a count, 20 → 31 weeks). A last value of 0
+ * gives no scale, so nothing is asked then.
+ */
+export function isLargeMove(last: number, next: number): boolean {
+  if (last === 0) return false;
+  return Math.abs(next - last) > Math.abs(last) / 2;
 }
 
 export type ValueProblem =

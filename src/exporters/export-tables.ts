@@ -123,8 +123,9 @@ export function buildExportTables(data: ExportData, today: string): ExportTable[
       col('Note', 50),
       col('Evidence link', 30),
       col('As typed', 50),
+      col('As delegate for', 22),
     ],
-    rows: data.updates.map((u) => [u.id, instant(u.at), u.ref, u.personName, u.personEmail, u.platform, u.kind.replace('_', ' '), status(u.status), u.percent, u.note, u.evidenceUrl, u.rawText]),
+    rows: data.updates.map((u) => [u.id, instant(u.at), u.ref, u.personName, u.personEmail, u.platform, u.kind.replace('_', ' '), status(u.status), u.percent, u.note, u.evidenceUrl, u.rawText, u.onBehalfOf]),
   };
 
   const dateChanges: ExportTable = {

@@ -114,7 +114,7 @@ function planBlocks(plan: PlanDigest, digest: BoardDigest, limits: Limits): Repl
     blocks.push(
       ...section('Due dates moved from the baseline', plan.movedDates, (m) =>
         actionLine(m.action, {
-          detail: `baseline ${formatDate(m.action.baselineDue)}${m.slipDays ? ` (${signed(m.slipDays)} days)` : ''}${m.moves.length ? `, moved ${plural(m.moves.length, 'time')}` : ''}`,
+          detail: `baseline ${formatDate(m.action.baselineDue)}${m.slipDays ? ` (${signed(m.slipDays)} days)` : ''}${m.moves.length ? `, moved ${plural(m.moves.length, 'time')}` : ''}${m.moves.some((x) => x.how === 'self-approved') ? ', self-approved' : ''}`,
         }),
       limits),
     );

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
@@ -48,6 +48,8 @@ export function makePrivateFile(path: string): void {
 function tightenIfOurs(path: string): void {
   if (!existsSync(path)) return;
   const stat = statSync(path);
+  // Only database files: a folder or device someone named by mistake is never touched.
+  if (!stat.isFile()) return;
   if ((stat.mode & 0o777) !== PRIVATE_FILE_MODE && (typeof process.getuid !== 'function' || stat.uid === process.getuid())) chmodSync(path, PRIVATE_FILE_MODE);
 }
 
@@ -60,25 +62,145 @@ const isFilePath = (path: string): boolean => path !== ':memory:' && path !== ''
  * its -wal/-shm files are private to the service's user (0600, folder 0700).
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  if (isFilePath(path)) {
+  // What is at the path is checked before anything is created or tightened there.
+  if (isFilePath(path)) checkDatabasePath(path);
+  let sqlite: Database.Database | undefined;
+  try {
+    if (isFilePath(path)) createDatabaseFile(path);
+    sqlite = new Database(path);
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    if (isFilePath(path)) checkSendbotTables(path, sqlite);
+    sqlite.pragma('journal_mode = WAL');
+    // SQLite creates -wal and -shm with the database file's mode; this covers ones left by older versions.
+    if (isFilePath(path)) for (const suffix of ['-wal', '-shm']) tightenIfOurs(`${path}${suffix}`);
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    const db = drizzle(sqlite, { schema }) as Db;
+    const folder = migrationsFolder();
+    if (!hasEveryMigration(sqlite, folder)) migrate(db, { migrationsFolder: folder });
+    // KPIs imported before codes existed get theirs (derived in code, so SQL alone cannot do it).
+    upgradeLegacyKpis(db);
+    // Lets SQLite refresh its query-planner statistics when they are missing or stale (cheap).
+    sqlite.pragma('optimize = 0x10002');
+    return db;
+  } catch (error) {
+    try {
+      sqlite?.close();
+    } catch {
+      // Closing a damaged database can fail too; the first error is the one to report.
+    }
+    throw describeOpenFailure(path, error) ?? error;
+  }
+}
+
+/**
+ * The database cannot be opened for a reason the person running sendbot can fix: a folder or a
+ * file that is not sendbot's named as the database, a damaged database, a read-only disk. The
+ * message is one plain sentence naming the path and what to do; callers print it and exit 1.
+ */
+export class DatabaseOpenError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DatabaseOpenError';
+  }
+}
+
+const SQLITE_HEADER = 'SQLite format 3\u0000';
+const SETTING = 'check DATABASE_PATH (or --db)';
+
+const CREATE_PROBLEMS: Record<string, string> = {
+  EROFS: 'the disk is mounted read-only',
+  EACCES: 'this user may not write there',
+  EPERM: 'this user may not write there',
+  ENOSPC: 'the disk is full',
+  // A recursive mkdir on a read-only mount can report a missing folder rather than EROFS.
+  ENOENT: 'its folder cannot be created (is the disk mounted read-only?)',
+  ENOTDIR: 'part of the path is a file, not a folder',
+};
+
+/** The folder (0700) and the empty file (0600), as new; a failure is said in a sentence. */
+function createDatabaseFile(path: string): void {
+  try {
     makePrivateDirectory(dirname(path));
     makePrivateFile(path);
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code ?? '');
+    const problem = CREATE_PROBLEMS[code];
+    if (!problem) throw error;
+    throw new DatabaseOpenError(path, `sendbot cannot create its database at ${path}: ${problem} (${code}). Check the mount is writable, the folder's permissions and ${SETTING.replace('check ', '')}, then start again.`);
   }
-  const sqlite = new Database(path);
-  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
-  sqlite.pragma('journal_mode = WAL');
-  // SQLite creates -wal and -shm with the database file's mode; this covers ones left by older versions.
-  if (isFilePath(path)) for (const suffix of ['-wal', '-shm']) tightenIfOurs(`${path}${suffix}`);
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  const db = drizzle(sqlite, { schema }) as Db;
-  const folder = migrationsFolder();
-  if (!hasEveryMigration(sqlite, folder)) migrate(db, { migrationsFolder: folder });
-  // KPIs imported before codes existed get theirs (derived in code, so SQL alone cannot do it).
-  upgradeLegacyKpis(db);
-  // Lets SQLite refresh its query-planner statistics when they are missing or stale (cheap).
-  sqlite.pragma('optimize = 0x10002');
-  return db;
+}
+
+/** A folder, or a file that is not SQLite, is refused before anything is written or chmod'ed. */
+function checkDatabasePath(path: string): void {
+  if (!existsSync(path)) return;
+  const stat = statSync(path);
+  if (stat.isDirectory()) {
+    throw new DatabaseOpenError(path, `The database path ${path} is a folder, not a database file: set DATABASE_PATH (or --db) to a file, e.g. ${join(path, 'sendbot.db')}. Nothing was changed.`);
+  }
+  if (!stat.isFile()) throw new DatabaseOpenError(path, `The database path ${path} is not a file: ${SETTING}. Nothing was changed.`);
+  if (stat.size === 0) return;
+  const header = Buffer.alloc(100);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, header, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (header.toString('latin1', 0, 16) !== SQLITE_HEADER) {
+    throw new DatabaseOpenError(
+      path,
+      `${path} is not a sendbot database (it is not an SQLite file): ${SETTING}; if it is the right file, it has been damaged or overwritten, so restore it from a backup (sendbot backup makes them). Nothing was changed.`,
+    );
+  }
+  // The header records how many pages the file has (when its two version counters agree): a file
+  // shorter than that was cut short (a copy that stopped, a full disk). Pages still in the -wal
+  // file are not counted, so only a database without one is judged.
+  const pageSize = header.readUInt16BE(16) === 1 ? 65_536 : header.readUInt16BE(16);
+  const pages = header.readUInt32BE(28);
+  const countValid = header.readUInt32BE(24) === header.readUInt32BE(92) && pages > 0;
+  const walPath = `${path}-wal`;
+  const hasWal = existsSync(walPath) && statSync(walPath).size > 0;
+  if (countValid && !hasWal && stat.size < pageSize * pages) {
+    throw new DatabaseOpenError(
+      path,
+      `${path} is damaged or cut short (${stat.size.toLocaleString('en-GB')} of ${(pageSize * pages).toLocaleString('en-GB')} bytes): restore it from a backup (sendbot backup makes them), keeping the damaged file aside for your IT team. Nothing was changed.`,
+    );
+  }
+}
+
+/** An SQLite file with tables but none of sendbot's (no migration record) belongs to something else. */
+function checkSendbotTables(path: string, sqlite: Database.Database): void {
+  const tables = sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").pluck().all() as string[];
+  if (tables.length > 0 && !tables.includes('__drizzle_migrations')) {
+    throw new DatabaseOpenError(path, `${path} is an SQLite database, but not sendbot's (it has none of sendbot's tables): ${SETTING}. Nothing was changed.`);
+  }
+}
+
+const DAMAGED = /^SQLITE_(CORRUPT|NOTADB)/;
+const READ_ONLY = /^(SQLITE_READONLY|SQLITE_CANTOPEN|EROFS|EACCES|EPERM)/;
+
+/** The plain sentence for a failure to open, or undefined when it is not one a person can fix. */
+function describeOpenFailure(path: string, error: unknown): DatabaseOpenError | undefined {
+  if (error instanceof DatabaseOpenError) return error;
+  const code = String((error as { code?: unknown })?.code ?? '');
+  if (DAMAGED.test(code)) {
+    return new DatabaseOpenError(
+      path,
+      `${path} is damaged or cut short (SQLite: ${(error as Error).message}): restore it from a backup (sendbot backup makes them), keeping the damaged file aside for your IT team. Nothing was changed.`,
+    );
+  }
+  if (READ_ONLY.test(code)) {
+    return new DatabaseOpenError(
+      path,
+      `sendbot cannot write its database at ${path}: the disk is mounted read-only or this user may not write there (${code}). Check the mount is writable and the folder's permissions, then start again.`,
+    );
+  }
+  if (code === 'ENOTDIR') return new DatabaseOpenError(path, `The database path ${path} goes through a file as if it were a folder: ${SETTING}.`);
+  return undefined;
 }
 
 /**

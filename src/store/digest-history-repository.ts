@@ -125,7 +125,11 @@ type UpdateRow = [
  */
 function updatesSince(db: Db, scope: Scope, since: string | null, now: string): HistoryUpdate[] {
   const window = since === null ? 'x.created_at <= @now' : 'x.created_at <= @now and x.created_at > @since';
-  const columns = `x.id, x.action_id, x.person_id, pe.name, x.created_at, x.platform, x.kind, x.status, x.percent, x.note,
+  // A delegate's report names whom they covered for: "Jamie Example as delegate for Morgan Demo".
+  const columns = `x.id, x.action_id, x.person_id,
+         case when x.on_behalf_of_person_id is null then pe.name
+              else pe.name || ' as delegate for ' || (select ob.name from people ob where ob.id = x.on_behalf_of_person_id) end,
+         x.created_at, x.platform, x.kind, x.status, x.percent, x.note,
          (select max(c.to_due) from due_date_changes c where c.update_id = x.id),
          -- The request as it stood at @now: a decision taken later is not known yet.
          (select case when c.decided_at is not null and c.decided_at <= @now then c.state else 'pending' end
@@ -153,9 +157,11 @@ function updatesSince(db: Db, scope: Scope, since: string | null, now: string): 
     const [id, actionId, personId, name, at, platform, kind, status, percent, note, requestedDue, outcome, decisionNote] = rows[i] as UpdateRow;
     let personName: string | null = null;
     if (personId !== null) {
+      // Memoised per person, but a delegate's report carries its own name ("… as delegate for …").
       const known = names.get(personId);
-      if (known === undefined) names.set(personId, (personName = name));
+      if (known === undefined || (name !== null && name !== known)) personName = name;
       else personName = known;
+      if (known === undefined) names.set(personId, name);
     }
     const requestOutcome = requestedDue === null ? null : (outcome ?? 'pending');
     out[i] = { id, actionId, personId, personName, at, platform, kind, status, percent, note, requestedDue, requestOutcome, requestDecisionNote: decisionNote };
@@ -246,7 +252,7 @@ function loadDateMoves(db: Db, scope: Scope, now: string): HistoryDateMove[] {
     db,
     `${scopeCte(scope)}
      select x.id, x.action_id as actionId, coalesce(x.decided_at, x.requested_at) as at, x.from_due as fromDue,
-            x.to_due as toDue, case x.state when 'approved' then 'approved' else 'imported' end as how
+            x.to_due as toDue, case when x.state = 'approved' and x.decided_by = x.requested_by then 'self-approved' when x.state = 'approved' then 'approved' else 'imported' end as how
      from scope s join due_date_changes x on x.action_id = s.id
      where ((x.state = 'approved' and x.decided_at <= @now) or (x.state = 'imported' and x.requested_at <= @now))
        and x.from_due is not null and x.to_due is not null and x.from_due <> x.to_due

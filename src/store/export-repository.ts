@@ -41,6 +41,8 @@ export interface ExportUpdate {
   note: string | null;
   evidenceUrl: string | null;
   rawText: string;
+  /** The away owner a delegate was covering for, by name. */
+  onBehalfOf: string | null;
 }
 
 export interface ExportDateChange {
@@ -138,8 +140,9 @@ export function loadExportData(db: Db, opts: { boardId?: number } = {}): ExportD
   const updates = cachedStatement(
     db,
     `select u.id, u.created_at as at, a.ref, p.name as personName, p.email as personEmail, u.platform, u.kind, u.status, u.percent,
-            u.note, u.evidence_url as evidenceUrl, u.raw_text as rawText
+            u.note, u.evidence_url as evidenceUrl, u.raw_text as rawText, ob.name as onBehalfOf
        from updates u join actions a on a.id = u.action_id left join people p on p.id = u.person_id
+       left join people ob on ob.id = u.on_behalf_of_person_id
        ${inScope}
       order by u.created_at, u.id`,
   ).all(...(scope === null ? [] : [scope])) as ExportUpdate[];

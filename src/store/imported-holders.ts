@@ -96,3 +96,30 @@ export function describeHolderOutcome(o: HolderOutcome): string | undefined {
     `If the file is right: sendbot role assign "${o.role}" ${o.file[0]?.email ?? '<email>'}`
   );
 }
+
+/** Roles an earlier import named holders for, with those holders' emails. */
+export function recordedRoles(db: Db): { id: number; name: string; recorded: string[] }[] {
+  const rows = cachedStatement(db, 'select id, name, imported_holders as recorded from roles where imported_holders is not null').all() as {
+    id: number;
+    name: string;
+    recorded: string;
+  }[];
+  return rows.map((r) => ({ id: r.id, name: r.name, recorded: JSON.parse(r.recorded) as string[] }));
+}
+
+/** Open actions whose accountable role is this one (not assigned to a person by name). */
+export function openActionRefsOfRole(db: Db, roleId: number): string[] {
+  const rows = cachedStatement(
+    db,
+    `select a.ref from actions a join workstreams w on w.id = a.workstream_id
+      where coalesce(a.owner_role_id, w.lead_role_id) = ? and a.owner_person_id is null
+        and a.status <> 'blue' and a.removed_at is null and w.removed_at is null
+      order by a.ref`,
+  ).all(roleId) as { ref: string }[];
+  return rows.map((r) => r.ref);
+}
+
+/** Remembers which holders the file named for a role, without changing who holds it. */
+export function recordImportedHolders(db: Db, roleId: number, emails: string[]): void {
+  cachedStatement(db, 'update roles set imported_holders = ? where id = ?').run(JSON.stringify([...new Set(emails)].sort()), roleId);
+}

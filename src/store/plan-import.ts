@@ -767,6 +767,8 @@ class PlanImporter {
       ...(own?.deadline.flags ?? []),
       ...(dateSource === 'none' && !completed ? ['no-date'] : []),
     ]);
+    // "March 2024 (revised from Dec 23)": the date it was revised from is the baseline.
+    const baseline = (ownHasDates ? own?.deadline.revisedFrom : null) ?? due;
     const existing = known.existing;
     const owner = this.decideOwner(ref, action, existing, known.lead);
     const ownWith = unique((action.with ?? []).map((name) => this.role(name))).filter(
@@ -797,7 +799,7 @@ class PlanImporter {
              ongoing, flags, status, imported_status, imported_owner, percent, file_base, created_at, updated_at)
            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
-          workstreamId, number, ref, action.text, owner.roleId, dateText, dateSource, start, due, due,
+          workstreamId, number, ref, action.text, owner.roleId, dateText, dateSource, start, due, baseline,
           dateValues.ongoing ? 1 : 0, JSON.stringify(flags), status, importedStatus, owner.imported, percent ?? null,
           JSON.stringify(fileBase), this.at, this.at,
         ).lastInsertRowid,

@@ -15,6 +15,8 @@ export interface NewUpdate {
   note?: string | null;
   evidenceUrl?: string | null;
   rawText: string;
+  /** The away owner a delegate was covering for. */
+  onBehalfOfPersonId?: number | null;
 }
 
 /** Appends an update and moves the action's current status/percent when the update gives them. */
@@ -32,6 +34,7 @@ export function recordUpdate(db: Db, update: NewUpdate): number {
       note: update.note ?? null,
       evidenceUrl: update.evidenceUrl ?? null,
       rawText: update.rawText,
+      onBehalfOfPersonId: update.onBehalfOfPersonId ?? null,
     })
     .returning({ id: updates.id })
     .get().id;
@@ -39,6 +42,8 @@ export function recordUpdate(db: Db, update: NewUpdate): number {
   if (update.status) set.status = update.status;
   if (update.percent !== undefined && update.percent !== null) set.percent = update.percent;
   else if (update.status === 'blue') set.percent = 100;
+  // Not started means nothing done: an earlier percent would be stale, so it is cleared.
+  else if (update.status === 'not_started') set.percent = null;
   if (set.status || set.percent !== undefined) db.update(actions).set(set).where(eq(actions.id, update.actionId)).run();
   return id;
 }
@@ -55,7 +60,11 @@ export interface UpdateRow {
   note: string | null;
   evidenceUrl: string | null;
   rawText: string;
+  /** The away owner a delegate was covering for, by name. */
+  onBehalfOfName: string | null;
 }
+
+const onBehalf = alias(people, 'on_behalf');
 
 export function listUpdates(db: Db, actionId: number): UpdateRow[] {
   return db
@@ -71,9 +80,11 @@ export function listUpdates(db: Db, actionId: number): UpdateRow[] {
       note: updates.note,
       evidenceUrl: updates.evidenceUrl,
       rawText: updates.rawText,
+      onBehalfOfName: onBehalf.name,
     })
     .from(updates)
     .leftJoin(people, eq(people.id, updates.personId))
+    .leftJoin(onBehalf, eq(onBehalf.id, updates.onBehalfOfPersonId))
     .where(eq(updates.actionId, actionId))
     .orderBy(asc(updates.createdAt), asc(updates.id))
     .all();

@@ -52,7 +52,7 @@ describe('the CLI command table', () => {
     expect(JSON.parse(people.stdout)).toEqual([]);
     const roleHelp = await sendbot(db, 'help', 'role');
     expect(roleHelp.code).toBe(0);
-    expect(roleHelp.stdout).toContain('assign <role> <email>');
+    expect(roleHelp.stdout).toContain('assign [options] <role> <email>');
   });
 
   it('explains an unknown command, suggesting the nearest one', async () => {

@@ -253,6 +253,38 @@ describe('sendbot people and role assign', () => {
     closeDatabase(conn);
   });
 
+  it('role assign with an unknown role suggests the nearest existing one and changes nothing; --new creates it', async () => {
+    const db = tempDbPath();
+    await sendbot(db, 'import', writeTemp('plan.yaml', SMALL_PLAN));
+    const before = tableCounts(db);
+    const typo = await sendbot(db, 'role', 'assign', 'Head of Send Services', 'ada@example.org');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('No role called "Head of Send Services". Did you mean "Head of SEND"? Try: sendbot role assign "Head of SEND" ada@example.org. To create "Head of Send Services" as a new role: add --new. Nothing was changed.');
+    const misspelt = await sendbot(db, 'role', 'assign', 'head of comissioning', 'ada@example.org');
+    expect(misspelt.stderr).toContain('Did you mean "Head of Commissioning"?');
+    expect(tableCounts(db)).toEqual(before);
+
+    const created = await sendbot(db, '--now', '2025-01-06T10:00', 'role', 'assign', 'Head of Send Services', 'ada@example.org', '--new');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('Head of Send Services is now held by Ada Admin <ada@example.org>. (new role)');
+  });
+
+  it('a people file that moves someone to another role says what became of the old role and which actions nobody is accountable for', async () => {
+    const db = tempDbPath();
+    await sendbot(db, 'import', writeTemp('plan.yaml', SMALL_PLAN));
+    const csv = 'name,email,role,slack_user_id,teams_user_id,admin\nSam Send,sam@example.org,Head of Inclusion,USAM,,no\n';
+    const result = await sendbot(db, '--now', '2025-01-06T10:00', 'people', 'import', writeTemp('people.csv', csv));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'Head of SEND: the file no longer lists Sam Send (now Head of Inclusion) for it; nobody holds it now; 2 open actions are left with nobody accountable: ND-1.1, ND-1.2. Give it to someone: sendbot role assign "Head of SEND" <email>',
+    );
+    const people = await sendbotJson<{ email: string; roles: string[] }[]>(db, 'people');
+    expect(people.find((p) => p.email === 'sam@example.org')?.roles).toEqual(['Head of Inclusion']);
+    // The same file again: nothing more to say.
+    const again = await sendbot(db, 'people', 'import', writeTemp('people.csv', csv));
+    expect(again.stdout).not.toContain('Head of SEND');
+  });
+
   it('refuses a people file with a bad email, naming the row, and writes nothing', async () => {
     const db = tempDbPath();
     const csv = 'name,email,role,slack_user_id,teams_user_id,admin\nGood Person,good@example.org,Head of SEND,,,no\nBad Person,not-an-email,,,,no\n';

@@ -226,7 +226,7 @@ describe('away and back', () => {
     // Jamie is an admin anyway: use a non-admin delegate to prove the delegation right.
     ask(db, DEMO.headOfSend, `away 3 January 2025 delegate ${DEMO.clinicalLeadSolent}`, '2024-12-16T10:00');
     expect(ask(db, DEMO.clinicalLeadSolent, 'update ND-1.1 green covering for Morgan', '2024-12-17T10:00').summary).toBe(
-      'Update recorded for ND-1.1 (as delegate).',
+      'Update recorded for ND-1.1 (as delegate for Morgan Demo).',
     );
     // After the absence ends the delegate has no right.
     expect(ask(db, DEMO.clinicalLeadSolent, 'update ND-1.1 green again', '2025-01-06T10:00').tone).toBe('error');

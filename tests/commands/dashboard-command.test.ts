@@ -55,6 +55,19 @@ describe('/send dashboard', () => {
     expect(renderText(reply)).toContain('Anyone with this link can read the dashboard for 7 days');
   });
 
+  it('a chair gets a link only for a board they chair; the refusal names theirs and writes nothing', () => {
+    const before = dbFingerprint(db);
+    const reply = dashboard(DEMO.dcs, '/send dashboard Scrutiny Panel');
+    expect(reply.tone).toBe('error');
+    expect(reply.links ?? []).toEqual([]);
+    expect(reply.summary).toBe(
+      'You can have a dashboard link only for a board you chair (Child Friendly Board, SEND Partnership Board); a programme officer can send you one for Scrutiny Panel. /send digest Scrutiny Panel shows the same picture in chat.',
+    );
+    expect(dbFingerprint(db)).toBe(before);
+    // An admin may have any board's.
+    expect(dashboard(DEMO.admin, '/send dashboard Scrutiny Panel').links).toHaveLength(1);
+  });
+
   it('gives a programme officer a link to the board they name, with the configured lifetime', () => {
     const reply = dashboard(DEMO.admin, '/send dashboard scrutiny', { ...SETTINGS, linkDays: 2 });
     const url = linkOf(reply);

@@ -7,6 +7,9 @@ import { deliverDue } from '../../src/jobs/deliver.js';
 import { createConsoleDelivery } from '../../src/platforms/console/console-delivery.js';
 import type { Db } from '../../src/store/database.js';
 import { listOutbox } from '../../src/store/outbox-repository.js';
+import { runCommandText } from '../../src/commands/router.js';
+import { renderText } from '../../src/render/text.js';
+import { findPersonByEmail } from '../../src/store/people-repository.js';
 import { ask, askText, DEMO, dbFingerprint, demoPlanDb } from '../helpers/demo-plan-db.js';
 
 let db: Db;
@@ -94,10 +97,76 @@ describe('approve and reject', () => {
     expect(askText(db, DEMO.admin, 'history ND-3.5', '2024-11-20T10:00')).toContain('28 Feb 2025 → 30 Apr 2025 (reason: evaluation delayed), replaced by a later request');
   });
 
+  it.each(['no', 'No.', 'none', 'n/a', '-', 'x', 'rejected', 'cost'])('"reject ND-3.5 %s" is not a reason: refused, saying what is expected', (typed) => {
+    ask(db, DEMO.headOfSend, 'update ND-3.5 amber due:"30 April 25" evaluation delayed by the provider', '2024-11-18T10:00');
+    const before = dbFingerprint(db);
+    const r = ask(db, DEMO.dcs, `reject ND-3.5 ${typed}`, '2024-11-19T14:00');
+    expect(r.tone).toBe('error');
+    expect(r.summary).toBe(`"${typed}" isn't a reason for ND-3.5: Morgan Demo is told your reason.`);
+    expect(askText(db, DEMO.dcs, `reject ND-3.5 ${typed}`, '2024-11-19T14:00')).toContain('Give a few words they can act on (at least 6 letters, not just "no" or "n/a")');
+    expect(dbFingerprint(db)).toBe(before);
+    expect(ask(db, DEMO.dcs, 'reject ND-3.5 no budget', '2024-11-19T14:00').tone).toBe('success');
+  });
+
   it('nobody is told their own decision, and a chair who asks is not sent their own request', () => {
-    // An admin asks and approves: no message to themselves either way; the chair is still told of the request.
+    // An admin asks and another admin approves: the chair is still told of the request, the admin of the decision.
     ask(db, DEMO.admin, 'update ND-3.5 due:"30 April 25" agreed at the October board', '2024-11-18T10:00');
-    ask(db, DEMO.admin, 'approve ND-3.5', '2024-11-18T10:05');
-    expect(listOutbox(db).map((r) => [r.kind, r.recipientEmail])).toEqual([['date_request', DEMO.dcs]]);
+    expect(ask(db, DEMO.admin2, 'approve ND-3.5', '2024-11-18T10:05').tone).toBe('success');
+    expect(listOutbox(db).map((r) => [r.kind, r.recipientEmail])).toEqual([
+      ['date_request', DEMO.dcs],
+      ['date_decision', DEMO.admin],
+    ]);
+  });
+});
+
+describe('decisions the record can trust', () => {
+  const asWith = (email: string, typed: string, at: string, policy?: { allowSelfApproval: boolean }) => {
+    const caller = findPersonByEmail(db, email);
+    if (!caller) throw new Error(email);
+    return runCommandText({ db, clock: fixedClock(at), ...(policy ? { policy } : {}) }, caller, 'console', typed);
+  };
+
+  it.each(['approve', 'reject'])('nobody %ss their own request, admins included; the reply names who can', (verb) => {
+    ask(db, DEMO.admin, 'update ND-3.5 due:"30 April 25" agreed at the October board', '2024-11-18T10:00');
+    const before = dbFingerprint(db);
+    const r = ask(db, DEMO.admin, `${verb} ND-3.5 agreed with the provider in writing`, '2024-11-18T10:05');
+    expect(r.tone).toBe('error');
+    expect(r.summary).toBe(
+      `You asked for this new date for ND-3.5, so someone else must ${verb} it: Elaine Demoster (chair); or Jamie Example (programme officer). Nothing was changed.`,
+    );
+    expect(dbFingerprint(db)).toBe(before);
+  });
+
+  it('ALLOW_SELF_APPROVAL lets a one-officer partnership decide its own request, marked self-approved in history and digest', () => {
+    ask(db, DEMO.admin, 'update ND-3.5 due:"30 April 25" agreed at the October board', '2024-11-18T10:00');
+    const r = asWith(DEMO.admin, 'approve ND-3.5', '2024-11-18T10:05', { allowSelfApproval: true });
+    expect(r.summary).toBe('Approved: ND-3.5 is now due 30 Apr 2025 (was 28 Feb 2025; baseline 28 Feb 2025 kept). Marked self-approved in the history and the digest.');
+    expect(askText(db, DEMO.admin, 'history ND-3.5', '2024-11-20T10:00')).toContain('date change approved by Alex Sample (self-approved): 28 Feb 2025 → 30 Apr 2025');
+    expect(askText(db, DEMO.dcs, 'digest', '2024-11-20T10:00')).toMatch(/ND-3\.5[^\n]*self-approved/);
+    // Without the setting the same request by someone else is still decided normally.
+    expect(asWith(DEMO.admin, 'approve ND-3.5', '2024-11-18T10:06').summary).toBe('ND-3.5 has no date change waiting for a decision.');
+  });
+
+  it('a request replaced by a newer one is withdrawn: its unsent message to the chair is skipped, and the chair is sent only the current one', async () => {
+    const first = ask(db, DEMO.headOfSend, 'update ND-3.5 due:"30 April 25" provider late', '2024-11-18T10:00');
+    expect(renderText(first)).toContain('The chair of SEND Partnership Board (Elaine Demoster) has been sent it with your reason');
+    const second = ask(db, DEMO.headOfSend, 'update ND-3.5 due:"31 May 25" provider later still', '2024-11-18T11:00');
+    expect(renderText(second)).toContain('(it replaces your earlier request, which is withdrawn)');
+    expect(listOutbox(db).map((r) => [r.kind, r.status, r.lastError])).toEqual([
+      ['date_request', 'skipped', 'withdrawn: replaced by a newer request before it was sent'],
+      ['date_request', 'pending', null],
+    ]);
+    const toChair = await deliver('2024-11-18T11:30');
+    expect(toChair).toContain('to 31 May 2025');
+    expect(toChair).not.toContain('30 Apr 2025');
+  });
+
+  it('"the chair has been sent it" only when the board has a chair; otherwise it names the programme officers', () => {
+    db.$client.prepare('update boards set chair_role_id = null').run();
+    const r = ask(db, DEMO.headOfSend, 'update ND-3.5 due:"30 April 25" provider late', '2024-11-18T10:00');
+    const said = renderText(r);
+    expect(said).not.toContain('The chair');
+    expect(said).toContain('SEND Partnership Board has no chair in sendbot who can decide it, so the programme officers (Alex Sample and Jamie Example) have been sent it with your reason');
+    expect(listOutbox(db).map((r) => r.recipientEmail).sort()).toEqual([DEMO.admin, DEMO.admin2].sort());
   });
 });

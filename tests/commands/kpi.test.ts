@@ -239,3 +239,61 @@ describe('/send kpis', () => {
     expect(listKpiSeries(db).map((k) => k.code)).toContain(code);
   });
 });
+
+describe('kpi: a value that is not quite one figure, and a reading that moves a long way', () => {
+  it.each([
+    ['kpi HCP-HR2 7 8% for Q2 24/25', '"7 8%" has a second number after the value: did you mean 78%?', '/send kpi HCP-HR2 78%'],
+    ['kpi ND-MEDS 2 4 weeks', '"2 4 weeks" has a second number after the value: did you mean 24 weeks?', '/send kpi ND-MEDS 24 weeks'],
+    ['kpi HCP-HR1 63% % new clinics', '"63% %" has a unit after the value.', 'write note: before it'],
+    ['kpi HCP-HR1 63% 12 new clinics', '"63% 12" has a second number after the value.', 'write note: before it'],
+  ])('%s is refused with what was probably meant, and nothing is stored', (typed, summary, detail) => {
+    const before = everything();
+    const r = ask(db, typed.includes('ND-') ? LEAH : ZARA, typed, NOW);
+    expect(r.tone).toBe('error');
+    expect(r.summary).toBe(summary);
+    expect(renderText(r)).toContain(detail);
+    expect(renderText(r)).toContain('Nothing was saved.');
+    expect(everything()).toBe(before);
+  });
+
+  it('reads "60 %", "60 percent" and "60 pct" like "60%", and note: lets a note start with a number', () => {
+    expect(ask(db, ZARA, 'kpi HCP-HR1 64 % for Q3 24/25', '2025-01-20T10:00').summary).toBe('Recorded HCP-HR1: 64% for Q3 2024/25.');
+    expect(ask(db, ZARA, 'kpi HCP-HR2 63 pct for Q3 24/25', '2025-01-20T10:00').summary).toBe('Recorded HCP-HR2: 63% for Q3 2024/25.');
+    ask(db, ZARA, 'kpi HCP-HR2 63 per cent for Q3 24/25 note: 12 new clinics', '2025-01-20T10:00');
+    expect(readingsOf('HCP-HR2').at(-1)?.note).toBe('12 new clinics');
+  });
+
+  it('asks before storing a reading that moves more than half of the last one, with both figures; "confirm" stores it', () => {
+    const before = everything();
+    // The standing figure for Q2 is the plan file's 60.8%.
+    const asked = ask(db, ZARA, 'kpi HCP-HR2 7% for Q2 24/25 re-run', NOW);
+    expect(asked.tone).toBe('warning');
+    expect(asked.summary).toBe('HCP-HR2: record 7% for Q2 2024/25? The last reading was 60.8% (Q2 2024/25), so this moves it by more than half.');
+    expect(asked.buttons).toEqual([{ id: 'confirm', label: 'Record 7%', value: '/send kpi HCP-HR2 7% for Q2 24/25 re-run confirm', style: 'primary' }]);
+    expect(everything()).toBe(before);
+
+    const done = ask(db, ZARA, asked.buttons?.[0]?.value as string, NOW);
+    expect(done.summary).toBe('Corrected HCP-HR2 for Q2 2024/25: 7%, was 60.8%.');
+    expect(readingsOf('HCP-HR2').map((x) => [x.value, x.kind, x.note])).toEqual([[7, 'correction', 're-run']]);
+  });
+
+  it('compares a new period with the last period before it, and leaves a small move alone', () => {
+    // Q2's standing figure is 60.8%: 25% for Q3 is a fall of more than half; 58% is not.
+    expect(ask(db, ZARA, 'kpi HCP-HR2 25% for Q3 24/25', '2025-01-20T10:00').tone).toBe('warning');
+    const small = ask(db, ZARA, 'kpi HCP-HR2 58% for Q3 24/25 waiting to confirm', '2025-01-20T10:00');
+    expect(small.summary).toBe('Recorded HCP-HR2: 58% for Q3 2024/25.');
+    // "confirm" on a reading that needed no confirmation is a word of the note, kept.
+    expect(readingsOf('HCP-HR2').at(-1)?.note).toBe('waiting to confirm');
+  });
+
+  it('the same figure again for a period is not a correction', () => {
+    ask(db, ZARA, 'kpi HCP-HR2 62% for Q2 24/25', NOW);
+    const again = ask(db, ZARA, 'kpi HCP-HR2 62% for Q2 24/25 checked with BI', NOW);
+    expect(again.summary).toBe('HCP-HR2 for Q2 2024/25 stays 62%: the same figure as recorded before.');
+    expect(renderText(again)).not.toContain('was 62%');
+    expect(readingsOf('HCP-HR2').map((x) => [x.value, x.kind])).toEqual([
+      [62, 'correction'],
+      [62, 'reading'],
+    ]);
+  });
+});

@@ -45,3 +45,28 @@ describe('mine', () => {
     expect(priya).not.toContain('ND-1.2');
   });
 });
+
+describe('covering as a delegate', () => {
+  it('mine lists the actions a delegate covers and for whom; their updates say "as delegate for" in history, digest and export', async () => {
+    const { loadExportData } = await import('../../src/store/export-repository.js');
+    expect(ask(db, DEMO.headOfSend, `away 29 November 2024 delegate ${DEMO.clinicalLeadSolent}`, NOW).tone).toBe("success");
+    const morgans = listActionViews(db, { accountablePersonId: personId(DEMO.headOfSend) }).filter((a) => a.status !== 'blue');
+
+    const mine = ask(db, DEMO.clinicalLeadSolent, 'mine', NOW);
+    expect(mine.summary).toContain(`You are covering ${morgans.length} for Morgan Demo.`);
+    const covering = mine.blocks.find((b) => b.type === 'actions' && b.heading?.startsWith('Covering for Morgan Demo'));
+    expect(covering?.type === 'actions' ? covering.heading : null).toBe(`Covering for Morgan Demo, away until 29 Nov 2024 (${morgans.length})`);
+    expect(covering?.type === 'actions' ? covering.items.map((i) => i.ref).sort() : []).toEqual(morgans.map((a) => a.ref).sort());
+
+    const r = ask(db, DEMO.clinicalLeadSolent, 'update ND-1.2 amber 40% covering while Morgan is away', NOW);
+    expect(r.summary).toBe('Update recorded for ND-1.2 (as delegate for Morgan Demo).');
+    expect(db.$client.prepare('select on_behalf_of_person_id as covered from updates order by id desc limit 1').get()).toEqual({ covered: personId(DEMO.headOfSend) });
+    expect(askText(db, DEMO.admin, 'history ND-1.2', NOW)).toContain('Leah Testbury as delegate for Morgan Demo (console): amber, 40%, covering while Morgan is away');
+    expect(askText(db, DEMO.dcs, 'digest', '2024-11-19T10:00')).toContain('Leah Testbury as delegate for Morgan Demo');
+    expect(loadExportData(db).updates.at(-1)).toMatchObject({ ref: 'ND-1.2', personName: 'Leah Testbury', onBehalfOf: 'Morgan Demo' });
+
+    // Their own updates carry no such mark; once Morgan is back, nothing is covered.
+    expect(ask(db, DEMO.headOfSend, 'back', NOW).tone).toBe('success');
+    expect(ask(db, DEMO.clinicalLeadSolent, 'mine', NOW).summary).not.toContain('covering');
+  });
+});

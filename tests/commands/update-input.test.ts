@@ -47,6 +47,33 @@ describe('update: what the words after the ref are read as', () => {
     ['amber pilot "extended" to Jan;  two  spaces kept', 'amber', null, 'pilot "extended" to Jan;  two  spaces kept', null],
     ['waiting due:"30 June 25" on the “provider”', null, null, 'waiting on the “provider”', null],
     ['30 schools have signed up', null, null, '30 schools have signed up', null],
+    // Percentages read the same way as a KPI reading: the unit may stand apart or be spelt out.
+    ['30 percent', null, 30, null, null],
+    ['amber 30 pc pilot extended', 'amber', 30, 'pilot extended', null],
+    ['amber 30pc', 'amber', 30, null, null],
+    ['amber 60 per cent', 'amber', 60, null, null],
+    ['amber 60 % pilot extended', 'amber', 60, 'pilot extended', null],
+    ['amber 60 pct', 'amber', 60, null, null],
+    // R/A/G/B as the plan's RAG column writes them, where a status stands.
+    ['R 20% letter red', 'red', 20, 'letter red', null],
+    ['G', 'green', null, null, null],
+    ['B', 'blue', 100, null, null],
+    ['A - on hold until the budget is set', 'amber', null, 'on hold until the budget is set', null],
+    ['r 20%', 'red', 20, null, null],
+    ['RAG: R provider late', 'red', null, 'provider late', null],
+    ['A, waiting for the panel', 'amber', null, 'waiting for the panel', null],
+    ['40% G', 'green', 40, null, null],
+    // Anywhere else a single letter is prose.
+    ['a meeting with schools is booked', null, null, 'a meeting with schools is booked', null],
+    ['a 20% rise in referrals', null, null, 'a 20% rise in referrals', null],
+    ['amber 40% R&D team involved', 'amber', 40, 'R&D team involved', null],
+    ['amber 40% G block refurbished', 'amber', 40, 'G block refurbished', null],
+    ['green B team leading', 'green', null, 'B team leading', null],
+    ['R team leading the review', null, null, 'R team leading the review', null],
+    // Dashes between the fields are punctuation.
+    ['Amber - 45% - interviews booked', 'amber', 45, 'interviews booked', null],
+    ['green – 70% – two schools left', 'green', 70, 'two schools left', null],
+    ['amber 45% - well-being hub - phase 2', 'amber', 45, 'well-being hub - phase 2', null],
   ])('update ND-1.2 %s', (typed, status, percent, note, evidence) => {
     const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
     expect(reply.tone, renderText(reply)).toBe('success');
@@ -72,10 +99,10 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
     ['in progress', "'in progress' isn't a status.", 'Nothing was saved'],
     ['amber green', 'You gave two statuses, amber and green. Give one.', 'Nothing was saved'],
     ['60% 70%', 'You gave two percentages, 60% and 70%. Give one.', 'Nothing was saved'],
-    ['30 percent', "'30 percent' isn't how I read percent complete: write 30%.", 'Try: /send update ND-1.2 30%'],
-    ['amber 30 pc pilot extended', "'30 pc' isn't how I read percent complete: write 30%.", 'Try: /send update ND-1.2 amber 30% pilot extended'],
-    ['amber 30pc', "'30pc' isn't how I read percent complete: write 30%.", 'Try: /send update ND-1.2 amber 30%'],
-    ['amber 60 per cent', "'60 per cent' isn't how I read percent complete: write 60%.", 'Try: /send update ND-1.2 amber 60%'],
+    ['amber 6 0% split', "'6 0%' has a space inside the percentage: did you mean 60%?", 'Try: /send update ND-1.2 amber 60% split'],
+    ['6 5% of schools', "'6 5%' has a space inside the percentage: did you mean 65%?", 'Try: /send update ND-1.2 65% of schools'],
+    ['A 20% rise in referrals', "Is 'A' the status amber, or the start of your note", 'write note: before it'],
+    ['amber 150 percent', "'150 percent' is over 100%", 'whole number from 0% to 100%'],
     ['-5%', "'-5%' is below 0%: percent complete can't be negative.", 'whole number from 0% to 100%'],
     ['101%', "'101%' is over 100%: percent complete goes from 0% to 100%.", 'whole number from 0% to 100%'],
     ['amber 60.5% pilot', "'60.5%' isn't a whole number: give percent complete as a whole number, e.g. 61%.", 'Try: /send update ND-1.2 amber 61% pilot'],
@@ -140,7 +167,7 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
 
   it('keeps prose after a status and percent word for word (property)', () => {
     const status = fc.constantFrom('green', 'amber', 'red', 'on track', 'at risk');
-    const word = fc.constantFrom('green', 'amber', 'red', 'paper', 'light', 'from', 'the', 'panel', '40%', 'due', 'purple', 'ambr', 'gren', 'of', 'schools', 'complete', '30', 'percent', 'white');
+    const word = fc.constantFrom('green', 'amber', 'red', 'paper', 'light', 'from', 'the', 'panel', '40%', 'due', 'purple', 'ambr', 'gren', 'of', 'schools', 'complete', '30', 'percent', 'white', 'R', 'A', 'G', 'B', 'a', '-', '6', '0%');
     // The note's first word is ordinary prose; anything may follow it.
     const note = fc.tuple(fc.constantFrom('waiting', 'pilot', 'met', 'schools', 'agreed'), fc.array(word, { maxLength: 6 })).map(([first, rest]) => [first, ...rest].join(' '));
     fc.assert(
@@ -205,5 +232,23 @@ describe('errors speak the user’s words', () => {
       }),
       { numRuns: 300, seed: 12 },
     );
+  });
+});
+
+describe('update: not started, and the same owner again', () => {
+  it('"not started" clears an earlier percent rather than showing it stale', () => {
+    ask(db, DEMO.headOfSend, 'update ND-1.2 amber 40% pilot', NOW);
+    const r = ask(db, DEMO.headOfSend, 'update ND-1.2 not started pilot paused before it began', NOW);
+    expect(renderText(r)).toContain('Status: not started\n');
+    expect(renderText(r)).not.toContain('40%');
+    expect(db.$client.prepare("select status, percent from actions where ref = 'ND-1.2'").get()).toEqual({ status: 'not_started', percent: null });
+  });
+
+  it('assigning an action to whoever already owns it changes nothing and does not say "(was …)"', () => {
+    expect(ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.admin2}`, NOW).summary).toBe('ND-1.2 is now owned by Jamie Example (assigned by name) (was Morgan Demo (Head of SEND)).');
+    const before = dbFingerprint(db);
+    const again = ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.admin2}`, NOW);
+    expect(again.summary).toBe('ND-1.2 is already owned by Jamie Example (assigned by name); nothing changed.');
+    expect(dbFingerprint(db)).toBe(before);
   });
 });

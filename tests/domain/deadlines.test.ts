@@ -798,3 +798,65 @@ describe('never throws', () => {
     expect(() => readDeadline('by Dec', { window: 42 } as unknown as DeadlineContext)).not.toThrow();
   });
 });
+
+describe('readDeadline: completion, ongoing starts and revised dates (issue 23)', () => {
+  const ctx = { reference: '2024-01-15' };
+  // text, due, completed, start, ongoing, revisedFrom, flags
+  const rows: [string, string | null, boolean, string | null, boolean, string | null, DeadlineFlag[]][] = [
+    ['Complete', null, true, null, false, null, []],
+    ['COMPLETED', null, true, null, false, null, []],
+    ['Done', null, true, null, false, null, []],
+    ['DONE.', null, true, null, false, null, []],
+    ['completed', null, true, null, false, null, []],
+    // The date given with the marker is the completion date.
+    ['Complete - Sept 23', '2023-09-30', true, null, false, null, []],
+    ['complete: March 2024', '2024-03-31', true, null, false, null, []],
+    ['Done (Jan 24)', '2024-01-31', true, null, false, null, []],
+    ['COMPLETED - 31 March 2024', '2024-03-31', true, null, false, null, []],
+    ['Completed Sept 23', '2023-09-30', true, null, false, null, []],
+    // A date followed by "ongoing" is when the work started: no due date.
+    ['Sept 2023 - ongoing', null, false, '2023-09-01', true, null, ['start-only']],
+    ['April 2024 and ongoing', null, false, '2024-04-01', true, null, ['start-only']],
+    ['Sept 2023 – ongoing', null, false, '2023-09-01', true, null, ['start-only']],
+    // …but "ongoing to <date>" still ends then.
+    ['Ongoing - to 31 March 24', '2024-03-31', false, null, true, null, []],
+    ['Jan 2024 onwards', null, false, '2024-01-01', false, null, ['start-only']],
+    ['Ongoing', null, false, null, true, null, []],
+    ['TBC', null, false, null, false, null, ['vague']],
+    ['Summer holidays 2024', null, false, null, false, null, ['vague']],
+    ['Easter 2024', null, false, null, false, null, ['vague']],
+    // The date it was revised from is the baseline; the due date is the current one.
+    ['March 2024 (revised from Dec 23)', '2024-03-31', false, null, false, '2023-12-31', []],
+    ['March 2025 (was Dec 24)', '2025-03-31', false, null, false, '2024-12-31', []],
+    ['30 June 2024 (delayed from 31 March 2024)', '2024-06-30', false, null, false, '2024-03-31', []],
+    ['March 2024 (revised from sometime)', '2024-03-31', false, null, false, null, []],
+  ];
+  it.each(rows)('%j', (text, due, completed, start, ongoing, revisedFrom, flags) => {
+    const d = readDeadline(text, ctx);
+    expect({ due: d.due, completed: d.completed, start: d.start, ongoing: d.ongoing, revisedFrom: d.revisedFrom, flags: d.flags }).toEqual({
+      due,
+      completed,
+      start,
+      ongoing,
+      revisedFrom,
+      flags,
+    });
+  });
+
+  it('a completion marker never reads as "no date" or unreadable, whatever its case and punctuation', () => {
+    for (const word of ['Complete', 'COMPLETE', 'Completed', 'completed', 'Done', 'done', 'DONE']) {
+      for (const dressed of [word, `${word}.`, ` ${word} `, `(${word})`, `${word}!`]) {
+        const d = readDeadline(dressed, ctx);
+        expect(d.completed, dressed).toBe(true);
+        expect(d.flags, dressed).not.toContain('unreadable');
+      }
+    }
+  });
+
+  it('a vague or ongoing phrase never has a due date, and "vague" on its own means no due date', () => {
+    for (const text of ['Ongoing', 'TBC', 'tbc', 'To be confirmed', 'Summer holidays 2024', 'sometime in 2025', 'Dec 24 TBC', 'March 2025?', 'ongoing']) {
+      const d = readDeadline(text, ctx);
+      expect(d.due, text).toBeNull();
+    }
+  });
+});

@@ -7,7 +7,7 @@ import type { ActionStatus } from '../../../db/schema.js';
 import { readPercentText } from '../../commands/update-words.js';
 import { readStatusWord, STATUS_CHOICES, suggestStatusWord } from '../../domain/status.js';
 import { type Reply, reply, text } from '../../render/reply.js';
-import type { DashboardLinkSettings } from '../../commands/types.js';
+import type { CommandPolicy, DashboardLinkSettings } from '../../commands/types.js';
 import { renderText } from '../../render/text.js';
 import type { Db } from '../../store/database.js';
 import { getPerson, type Person } from '../../store/people-repository.js';
@@ -20,13 +20,21 @@ export interface ConsoleChatOptions {
   output: { write(text: string): unknown };
   /** For `/send dashboard` links (local mode serves the dashboard). */
   dashboard?: DashboardLinkSettings;
+  /** Partnership rules from config (ALLOW_SELF_APPROVAL). */
+  policy?: CommandPolicy;
 }
 
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
   const { input, output, caller } = options;
   const interactive = Boolean(input.isTTY);
   // Piped input gets no form: the questions would read the next lines of the pipe as answers.
-  const deps: CommandDeps = { db: options.db, clock: options.clock, noForms: !interactive, ...(options.dashboard ? { dashboard: options.dashboard } : {}) };
+  const deps: CommandDeps = {
+    db: options.db,
+    clock: options.clock,
+    noForms: !interactive,
+    ...(options.dashboard ? { dashboard: options.dashboard } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+  };
   const rl = createInterface({ input, output: interactive ? (output as NodeJS.WritableStream) : undefined, terminal: interactive });
   if (interactive) {
     output.write(`sendbot local chat — you are ${caller.name} <${caller.email}>. Type /send help, or Ctrl-D to leave.\n`);

@@ -1,7 +1,7 @@
 // What every Slack listener receives: the database, the clock and a logger. Nothing reads the
 // environment or opens connections here; the composition root builds these once.
 import type { Clock } from '../../clock.js';
-import type { DashboardLinkSettings } from '../../commands/types.js';
+import type { CommandPolicy, DashboardLinkSettings } from '../../commands/types.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 
@@ -11,6 +11,8 @@ export interface SlackListenerDeps {
   logger: Logger;
   /** For `/send dashboard` links. */
   dashboard?: DashboardLinkSettings;
+  /** Partnership rules from config (ALLOW_SELF_APPROVAL). */
+  policy?: CommandPolicy;
 }
 
 /** What a person sees when something unexpected fails; the details go to the log. */

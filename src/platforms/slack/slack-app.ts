@@ -18,7 +18,7 @@ import { App, AuthorizationError, HTTPModuleFunctions, HTTPReceiver, type HTTPRe
 import { WebClient } from '@slack/web-api';
 import type { IncomingMessage } from 'node:http';
 import { type Clock, toStoredInstant } from '../../clock.js';
-import type { DashboardLinkSettings } from '../../commands/types.js';
+import type { CommandPolicy, DashboardLinkSettings } from '../../commands/types.js';
 import type { HttpServer, RouteHandler } from '../../http/http-server.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
@@ -43,6 +43,8 @@ export interface SlackAppDeps {
   nowMs?: () => number;
   /** For `/send dashboard` links. */
   dashboard?: DashboardLinkSettings;
+  /** Partnership rules from config (ALLOW_SELF_APPROVAL). */
+  policy?: CommandPolicy;
 }
 
 export interface SlackApp {
@@ -156,7 +158,7 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
 
   app.use(workspaceGuard(installation, log));
   app.use(durableInbox(deps.db, deps.clock));
-  registerListeners(app, { db: deps.db, clock: deps.clock, logger: log, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}) });
+  registerListeners(app, { db: deps.db, clock: deps.clock, logger: log, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) });
   await app.init();
 
   const mode = config.appToken ? 'socket' : 'http';

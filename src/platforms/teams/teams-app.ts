@@ -7,7 +7,7 @@
 // createTeamsBot throws TeamsStartError naming both settings.
 import { CloudAdapter, type TurnContext } from 'botbuilder';
 import type { Clock } from '../../clock.js';
-import type { DashboardLinkSettings } from '../../commands/types.js';
+import type { CommandPolicy, DashboardLinkSettings } from '../../commands/types.js';
 import type { HttpServer, RouteHandler } from '../../http/http-server.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
@@ -28,6 +28,8 @@ export interface TeamsBotDeps {
   tokenKeys?: TokenKeyEndpoints;
   /** For `/send dashboard` links. */
   dashboard?: DashboardLinkSettings;
+  /** Partnership rules from config (ALLOW_SELF_APPROVAL). */
+  policy?: CommandPolicy;
 }
 
 export interface TeamsBot {
@@ -54,7 +56,7 @@ export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
   }
   const auth = createBotFrameworkAuthentication(deps.config, log, deps.tokenKeys);
   const adapter = new CloudAdapter(auth);
-  const bot = new SendbotTeamsBot({ db: deps.db, clock: deps.clock, logger: log, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}) });
+  const bot = new SendbotTeamsBot({ db: deps.db, clock: deps.clock, logger: log, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) });
 
   // The one place unexpected failures in a turn end up: log with context, tell the person plainly.
   adapter.onTurnError = async (context: TurnContext, error: Error) => {

@@ -64,7 +64,7 @@ async function submitNoChange(deps: TeamsHandlerDeps, context: TurnContext, call
 }
 
 export async function handleCardSubmit(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, submit: CardSubmit, log: Logger): Promise<void> {
-  const commands = { db: deps.db, clock: deps.clock, ...platformUser(context) };
+  const commands = { db: deps.db, clock: deps.clock, ...platformUser(context), ...(deps.policy ? { policy: deps.policy } : {}) };
   switch (submit.kind) {
     case 'update_form':
       await submitUpdateForm(deps, context, caller, submit);

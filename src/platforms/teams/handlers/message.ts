@@ -47,7 +47,7 @@ export function messageHandler(deps: TeamsHandlerDeps) {
     noteLastPlatform(deps.db, caller.person, 'teams');
     if (submit) await handleCardSubmit(deps, context, caller.person, submit, log);
     else {
-      const commandDeps = { db: deps.db, clock: deps.clock, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(activity.from?.id ? { platformUserId: activity.from.id } : {}) };
+      const commandDeps = { db: deps.db, clock: deps.clock, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}), ...(activity.from?.id ? { platformUserId: activity.from.id } : {}) };
       const answer = runCommandText(commandDeps, caller.person, 'teams', typed ?? '');
       await sendReply(context, replyForConversation(answer, activity.conversation?.conversationType));
     }

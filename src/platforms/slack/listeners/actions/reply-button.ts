@@ -40,7 +40,7 @@ export function replyButtonListener(deps: SlackListenerDeps) {
       const person = caller.person;
       const once = runOnce(deps.db, inbox, clock, () => {
         noteLastPlatform(deps.db, person, 'slack');
-        return runCommandText({ db: deps.db, clock, platformUserId: body.user.id }, person, 'slack', value);
+        return runCommandText({ db: deps.db, clock, platformUserId: body.user.id, ...(deps.policy ? { policy: deps.policy } : {}) }, person, 'slack', value);
       });
       if (!once.ran) {
         log.info('this confirmation was already carried out (a replay after a restart); not run again');

@@ -34,7 +34,7 @@ export function sendCommandListener(deps: SlackListenerDeps) {
       const person = caller.person;
       const once = runOnce(deps.db, inbox, clock, () => {
         noteLastPlatform(deps.db, person, 'slack');
-        return runCommandText({ db: deps.db, clock, platformUserId: command.user_id, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}) }, person, 'slack', `/send ${command.text}`.trim());
+        return runCommandText({ db: deps.db, clock, platformUserId: command.user_id, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) }, person, 'slack', `/send ${command.text}`.trim());
       });
       if (!once.ran) {
         log.info(where, 'this /send was already carried out (a replay after a restart); not run again');

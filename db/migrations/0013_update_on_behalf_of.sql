@@ -1,0 +1,1 @@
+ALTER TABLE `updates` ADD `on_behalf_of_person_id` integer REFERENCES people(id);
