@@ -124,7 +124,7 @@ export function formatImportReport(report: ImportReport): string {
   }
   if (report.conflicts.length > 0) {
     lines.push(
-      `Conflicts: ${report.conflicts.length} field(s) changed both in the file and in sendbot since the last import` +
+      `Conflicts: ${plural(report.conflicts.length, 'field')} changed both in the file and in sendbot since the last import` +
         (report.conflicts.some((c) => c.resolution === 'kept sendbot') ? "; sendbot's values were kept:" : ':'),
     );
     for (const c of report.conflicts) lines.push(`  ${describeConflict(c)}`);

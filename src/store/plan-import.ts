@@ -791,6 +791,8 @@ class PlanImporter {
     let id: number;
     let change: Change;
     let status: ActionStatus;
+    /** The dates the record holds after this import: the file's, unless the merge kept sendbot's. */
+    let held = { start, due, dateText, dateSource };
     if (!existing) {
       status = importedStatus ?? 'not_started';
       id = Number(
@@ -836,6 +838,10 @@ class PlanImporter {
           provenance: by ?? { who: null, at: null, what: base ? 'changed in sendbot' : 'no earlier import recorded the file’s date' },
           line: action.source_line,
         });
+      }
+      if (!takesFile(datesMerge, this.preferFile)) {
+        // The record's dates stand (the file did not change them, agrees, or conflicts): report those.
+        held = { start: existing.start, due: existing.due, dateText: existing.dateText, dateSource: existing.dateSource as ActionReport['date_source'] };
       }
       if (takesFile(datesMerge, this.preferFile)) {
         Object.assign(set, dateValues);
@@ -883,10 +889,10 @@ class PlanImporter {
       lead: leadName,
       owner: ownerAfter,
       with: unique([...known.supporting, ...ownWith]).map((roleId) => this.roleNameById(roleId)),
-      date_text: dateSource === 'workstream' ? (parents.ws.due ?? null) : dateText,
-      date_source: dateSource,
-      start,
-      due,
+      date_text: held.dateSource === 'workstream' ? (parents.ws.due ?? null) : held.dateText,
+      date_source: held.dateSource,
+      start: held.start,
+      due: held.due,
       ongoing: dateValues.ongoing || (dateSource === 'workstream' && Boolean(parents.ws.due && /ongoing|beyond/i.test(parents.ws.due))),
       completed,
       status,

@@ -80,6 +80,9 @@ describe('re-importing a plan: three-way merge', () => {
 
     const same = await sendbot(db, '--now', '2024-11-06T09:00', 'import', file);
     expect(same.code, same.stderr).toBe(0);
+    // The report shows the date the record holds, not the file's old one.
+    expect(same.stdout).toMatch(/ND-1\.2 .*2025-07-31/);
+    expect(same.stdout).not.toMatch(/ND-1\.2 .*2025-03-31/);
     expect(same.stdout).not.toContain('Conflicts');
     expect(same.stdout).toMatch(/Actions: 0 new, 0 updated, 6 unchanged/);
     expect(query(db, "select due, baseline_due as baseline from actions where ref = 'ND-1.2'")).toEqual([{ due: '2025-07-31', baseline: '2025-03-31' }]);
@@ -88,7 +91,7 @@ describe('re-importing a plan: three-way merge', () => {
     const edited = writeTemp('plan.yaml', planWith(ACTIONS.map((a) => a.replace('by end March 25', 'by end April 25'))));
     const dry = await sendbot(db, '--now', '2024-11-07T09:00', 'import', edited, '--dry-run');
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain('Conflicts: 1 field(s) changed both in the file and in sendbot');
+    expect(dry.stdout).toContain('Conflicts: 1 field changed both in the file and in sendbot');
     expect(dry.stdout).toContain(
       'ND-1.2 due date: sendbot has 2025-07-31 ("by end March 25") (approved a date change by Dee Chair <dee@example.org> on 2024-11-05); the file says 2025-04-30 ("by end April 25").',
     );

@@ -146,7 +146,7 @@ describe('re-importing a plan keeps handovers and assignments made since', () =>
     expect(dry.stdout).toContain("ND-1.2: Head of SEND → Head of Commissioning (the file changed the action's owner)");
     // ND-1.3 was assigned to Jamie in chat and the file then changed its owner too: a conflict, in
     // which sendbot's owner stays and the report names who assigned it and when.
-    expect(dry.stdout).toContain('Conflicts: 1 field(s) changed both in the file and in sendbot');
+    expect(dry.stdout).toContain('Conflicts: 1 field changed both in the file and in sendbot');
     expect(dry.stdout).toMatch(/ND-1\.3 owner: sendbot has Jamie Lee <jamie@example\.org> \(assigned the action by Ada [^)]*on 2024-11-02\); the file says Head of SEND\. Kept sendbot's/);
     expect(current(db, 'Head of SEND')).toEqual(['sam@example.org']);
     expect(await who(db, 'ND-1.3')).toContain('Jamie Lee');
