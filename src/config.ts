@@ -1,4 +1,5 @@
 // The only place that reads the environment. Everything else receives a Config.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const optionalText = z
@@ -47,6 +48,19 @@ const envSchema = z.object({
   DASHBOARD_SECRET: z.string().trim().min(32, 'must be at least 32 characters (e.g. the output of: openssl rand -hex 32)').optional(),
   DASHBOARD_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   PUBLISHED_VIEW: flag,
+  TRUSTED_PROXIES: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      const list = (v ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+      const bad = list.filter((a) => !isIP(a));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of IP addresses of your reverse proxies, e.g. 127.0.0.1 (not: ${bad.join(', ')})` });
+        return z.NEVER;
+      }
+      return list;
+    }),
 });
 
 export interface Config {
@@ -60,6 +74,8 @@ export interface Config {
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
   teams?: { appId?: string; appPassword?: string; appType: string; tenantId?: string; allowUnauthenticated: boolean };
   dashboard: DashboardConfig;
+  /** Reverse proxies whose X-Forwarded-For is believed for per-client limits (none unless TRUSTED_PROXIES). */
+  trustedProxies: string[];
 }
 
 export interface DashboardConfig {
@@ -137,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     slack,
     teams,
     dashboard: { publicUrl: e.PUBLIC_URL, secret: e.DASHBOARD_SECRET, linkDays: e.DASHBOARD_LINK_DAYS, publishedView: e.PUBLISHED_VIEW },
+    trustedProxies: e.TRUSTED_PROXIES,
   };
 }
 

@@ -107,7 +107,7 @@ interface StartedPlatforms {
 async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logger, http: HttpServer): Promise<StartedPlatforms> {
   const adapters: DeliveryAdapter[] = [];
   const dashboard = dashboardLinks(db, clock, config, config.dashboard.publicUrl ?? null);
-  mountDashboardRoutes(http, { db, clock, secret: dashboard.secret, publishedView: config.dashboard.publishedView, logger });
+  mountDashboardRoutes(http, { db, clock, secret: dashboard.secret, publishedView: config.dashboard.publishedView, logger, trustedProxies: config.trustedProxies });
   if (!config.dashboard.publicUrl) logger.warn('PUBLIC_URL is not set: /send dashboard cannot make links until it is (the dashboard is still served).');
   const connectors: (() => Promise<void>)[] = [];
   const stoppers: (() => Promise<void>)[] = [];
@@ -157,7 +157,7 @@ async function runServiceMode(db: Db, databasePath: string, clock: Clock, config
   if (listPeople(db).length === 0) {
     logger.warn('No people are registered yet: import a plan or people first (npx sendbot import <file>); until then nobody can use /send.');
   }
-  const http = createHttpServer({ db, logger });
+  const http = createHttpServer({ db, logger, limits: { trustedProxies: config.trustedProxies } });
   let platforms: StartedPlatforms;
   try {
     platforms = await startPlatforms(db, clock, config, logger, http);
