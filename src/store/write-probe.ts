@@ -19,6 +19,13 @@ export function probeDatabaseWrite(db: Db): WriteProbe {
   try {
     busyTimeout = sqlite.pragma('busy_timeout', { simple: true }) as number;
     sqlite.pragma(`busy_timeout = ${PROBE_BUSY_TIMEOUT_MS}`);
+    // A database at its page limit (PRAGMA max_page_count) with no free pages fails every insert
+    // with SQLITE_FULL while a rewrite of the header would still succeed: say so first.
+    const pages = sqlite.pragma('page_count', { simple: true }) as number;
+    const maxPages = sqlite.pragma('max_page_count', { simple: true }) as number;
+    if (pages >= maxPages && (sqlite.pragma('freelist_count', { simple: true }) as number) === 0) {
+      return { ok: false, failure: 'full', reason: `${STORAGE_REASON.full} (the database has reached its page limit)` };
+    }
     const version = sqlite.pragma('user_version', { simple: true }) as number;
     sqlite.transaction(() => sqlite.pragma(`user_version = ${Number(version) | 0}`)).immediate();
     return { ok: true };

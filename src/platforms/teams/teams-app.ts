@@ -11,6 +11,7 @@ import type { DashboardLinkSettings } from '../../commands/types.js';
 import type { HttpServer, RouteHandler } from '../../http/http-server.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
+import { failureText } from '../failure-text.js';
 import { SORRY_TEXT } from './handler-deps.js';
 import { createBotFrameworkAuthentication, logTeamsAuthMode, type TeamsAuthMode, type TeamsConfig, type TokenKeyEndpoints } from './teams-auth.js';
 import { SendbotTeamsBot } from './teams-bot.js';
@@ -64,7 +65,7 @@ export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
       'Teams turn failed',
     );
     if (!CONVERSATIONAL.has(activity.type)) return;
-    await context.sendActivity(SORRY_TEXT).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the Teams turn failed'));
+    await context.sendActivity(failureText(error, SORRY_TEXT)).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the Teams turn failed'));
   };
 
   const handle = createMessagesHandler({

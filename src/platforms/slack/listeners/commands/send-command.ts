@@ -57,7 +57,7 @@ export function sendCommandListener(deps: SlackListenerDeps) {
     } catch (error) {
       // Not the text: it may be exactly what was refused, and logs are kept longer than the plan's data.
       log.error({ ...where, err: error, textLength: command.text?.length }, '/send failed');
-      await respondSorry(respond).catch((e: unknown) => log.error({ ...where, err: e }, 'could not tell the user /send failed'));
+      await respondSorry(respond, error).catch((e: unknown) => log.error({ ...where, err: e }, 'could not tell the user /send failed'));
     }
   };
 }
