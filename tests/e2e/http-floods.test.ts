@@ -51,9 +51,9 @@ afterAll(async () => {
 });
 
 /** GET on a fresh connection from `localAddress` (another loopback address is another client). */
-function get(path: string, localAddress = '127.0.0.1'): Promise<{ status: number; body: string; retryAfter?: string }> {
+function get(path: string, localAddress = '127.0.0.1', headers: Record<string, string> = {}, toPort = port): Promise<{ status: number; body: string; retryAfter?: string }> {
   return new Promise((resolve) => {
-    const r = request({ host: '127.0.0.1', port, path, agent: false, localAddress }, (res) => {
+    const r = request({ host: '127.0.0.1', port: toPort, path, agent: false, localAddress, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (c: string) => {
         body += c;
@@ -197,5 +197,30 @@ describe('the public page under a flood', () => {
     expect(res.body).not.toContain('‮');
     expect(res.body).toContain('There is no such plan here');
     expect(res.body).toContain('HCP (Healthy Child Programme');
+  });
+});
+
+describe('behind a trusted reverse proxy', () => {
+  it('limits each client named in X-Forwarded-For by the proxy, and ignores the header from anyone else', async () => {
+    const logger = pino({ level: 'silent' });
+    const proxy = '127.0.5.1';
+    const behind = createHttpServer({ db, logger, limits: { trustedProxies: [proxy] } });
+    mountDashboardRoutes(behind, { db, clock: fixedClock(NOW), secret: links.secret, publishedView: true, logger, trustedProxies: [proxy] });
+    const { port: proxied } = await behind.listen(0, '127.0.0.1');
+    try {
+      const via = (client: string, from = proxy) => get('/published', from, { 'x-forwarded-for': `203.0.113.9, ${client}` }, proxied);
+      const first = [];
+      for (let i = 0; i < 21; i += 1) first.push((await via('198.51.100.1')).status);
+      expect(first.slice(0, 20)).toEqual(Array(20).fill(200));
+      expect(first[20]).toBe(429);
+      // Another client through the same proxy is not held back by the first.
+      expect((await via('198.51.100.2')).status).toBe(200);
+      // Not from the proxy: the header is ignored, so changing it does not escape the limit.
+      const direct = [];
+      for (let i = 0; i < 21; i += 1) direct.push((await via(`198.51.100.${i + 10}`, '127.0.5.2')).status);
+      expect(direct[20]).toBe(429);
+    } finally {
+      await behind.close();
+    }
   });
 });
