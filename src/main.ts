@@ -8,7 +8,7 @@ import { type Config, ConfigError, isLocalMode, loadConfig } from './config.js';
 import { mountDashboardRoutes } from './http/dashboard-routes.js';
 import { createHttpServer, type HttpServer, PortInUseError } from './http/http-server.js';
 import type { DeliveryAdapter } from './jobs/delivery-types.js';
-import { createLogger, type Logger } from './logger.js';
+import { componentLogger, createLogger, type Logger } from './logger.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleDelivery } from './platforms/console/console-delivery.js';
@@ -172,7 +172,7 @@ async function runServiceMode(db: Db, databasePath: string, clock: Clock, config
     }
     throw error;
   }
-  const scheduler = startScheduler({ db, clock, adapters: platforms.adapters, cronExpression: config.tickCron, logger: logger.child({ component: 'scheduler' }) });
+  const scheduler = startScheduler({ db, clock, adapters: platforms.adapters, cronExpression: config.tickCron, logger: componentLogger(logger, 'scheduler') });
   logger.info({ adapters: platforms.adapters.map((a) => a.platform) }, 'sendbot is running');
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -13,7 +13,7 @@ import { DateTime } from 'luxon';
 import { type Clock, toStoredInstant } from '../clock.js';
 import { BOARD_PATH_PREFIX, boardSlug, verifyBoardLink } from '../domain/dashboard-links.js';
 import { buildPublishedView } from '../domain/published-plan.js';
-import type { Logger } from '../logger.js';
+import { componentLogger, type Logger } from '../logger.js';
 import { renderDashboardPage } from '../render/dashboard-page.js';
 import { formatInstant } from '../render/format.js';
 import { messagePage } from '../render/page-shell.js';
@@ -87,7 +87,7 @@ function refuse(req: IncomingMessage, res: ServerResponse, why: 'expired' | 'inv
 }
 
 export function mountDashboardRoutes(http: HttpServer, deps: DashboardRouteDeps): void {
-  const log = deps.logger.child({ component: 'dashboard' });
+  const log = componentLogger(deps.logger, 'dashboard');
   const trusted = new Set((deps.trustedProxies ?? []).map(normaliseAddress));
   const rate = createClientRateLimit(PAGE_RATE);
   /** Answers 429 and returns false when the client has asked too often. */

@@ -14,7 +14,7 @@
 // HTTP mode belongs behind a TLS reverse proxy (README, "Running behind a reverse proxy").
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../logger.js';
+import { componentLogger, type Logger } from '../logger.js';
 import type { Db } from '../store/database.js';
 import { probeDatabaseWrite, type WriteProbe } from '../store/write-probe.js';
 import { type ConnectionCounts, guardConnections } from './connection-guard.js';
@@ -95,7 +95,7 @@ export function createHttpServer({ db, logger, limits: given }: HttpServerOption
   const limits = { ...DEFAULT_HTTP_LIMITS, ...given };
   const routes = new Map<string, Map<string, RouteHandler>>();
   const prefixRoutes = new Map<string, Map<string, RouteHandler>>();
-  const log = logger.child({ component: 'http' });
+  const log = componentLogger(logger, 'http');
 
   const addRoute = (method: string, path: string, handler: RouteHandler): void => {
     const byMethod = routes.get(path) ?? new Map<string, RouteHandler>();

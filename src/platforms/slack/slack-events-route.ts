@@ -23,7 +23,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import type { RouteHandler } from '../../http/http-server.js';
 import { readBody } from '../../http/read-body.js';
-import type { Logger } from '../../logger.js';
+import { componentLogger, type Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 import { acceptSlackRequest } from '../../store/slack-request-intake.js';
 import { storageFailure } from '../../store/storage-failures.js';
@@ -142,7 +142,7 @@ function answerStorageFailure(res: ServerResponse, error: unknown, body: unknown
 
 export function createSlackEventsRoute(deps: SlackEventsRouteDeps): RouteHandler {
   const nowMs = deps.nowMs ?? Date.now;
-  const log = deps.logger.child({ component: 'slack-http' });
+  const log = componentLogger(deps.logger, 'slack-http');
   return async (req, res) => {
     const nowSeconds = Math.floor(nowMs() / 1000);
     const head = checkSlackHeaders(req.headers, nowSeconds);

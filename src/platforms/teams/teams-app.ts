@@ -9,7 +9,7 @@ import { CloudAdapter, type TurnContext } from 'botbuilder';
 import type { Clock } from '../../clock.js';
 import type { DashboardLinkSettings } from '../../commands/types.js';
 import type { HttpServer, RouteHandler } from '../../http/http-server.js';
-import type { Logger } from '../../logger.js';
+import { componentLogger, type Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 import { failureText } from '../failure-text.js';
 import { SORRY_TEXT } from './handler-deps.js';
@@ -45,7 +45,7 @@ export interface TeamsBot {
 const CONVERSATIONAL = new Set(['message', 'invoke']);
 
 export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
-  const log = deps.logger.child({ component: 'teams' });
+  const log = componentLogger(deps.logger, 'teams');
   const authMode = logTeamsAuthMode(deps.config, log);
   if (authMode === 'authenticated' && !deps.config.tenantId) {
     log.warn(
