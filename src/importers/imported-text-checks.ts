@@ -6,6 +6,7 @@
 import { findNhsNumber, MAX_TEXT_LENGTH, stripUnsafeCharacters } from '../domain/text-safety.js';
 import { ImportError, type ImportProblem } from './import-errors.js';
 import type { LoadedPlan } from './load-plan-file.js';
+import type { TableRow } from './read-plan-table.js';
 import { describePath } from './plain-issues.js';
 
 type Path = (string | number)[];
@@ -78,4 +79,20 @@ export function checkImportedText(loaded: LoadedPlan): LoadedPlan {
   }
   if (problems.length > 0) throw new ImportError(problems);
   return { ...loaded, document, ...(kpiSheet ? { kpiSheet } : {}) };
+}
+
+/**
+ * The same checks over a table read straight from a file (a people list), cell by cell: the rows
+ * with their text made safe, or an ImportError naming each refused cell by row and column.
+ */
+export function checkImportedRows(rows: TableRow[], file?: string): TableRow[] {
+  const problems: ImportProblem[] = [];
+  const checked = rows.map((row) => ({
+    ...row,
+    cells: cleanValue(row.cells, [], (path) => {
+      problems.push({ ...(file !== undefined ? { file } : {}), line: row.row, column: String(path[0]), message: NHS_MESSAGE });
+    }) as TableRow['cells'],
+  }));
+  if (problems.length > 0) throw new ImportError(problems);
+  return checked;
 }

@@ -107,3 +107,20 @@ describe('table files', () => {
     expect(counts(db).actions).toBe(0);
   });
 });
+
+describe('sendbot people import', () => {
+  it('refuses a name cell with an NHS number by row and column, imports no one, and strips bidi characters', async () => {
+    const db = tempDbPath();
+    const bad = `name,email,role\nJo Bloggs,jo@example.org,Head of SEND\nSam ${NHS},sam@example.org,Designated Clinical Officer\n`;
+    const refused = await sendbot(db, 'people', 'import', writeTemp('people.csv', bad));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/people\.csv row 3, column "name": looks like an NHS number/);
+    expect(counts(db).people).toBe(0);
+    const good = `name,email,role\nJo\u202E Bloggs\u200B,jo@example.org,Head of SEND\n`;
+    expect((await sendbot(db, 'people', 'import', writeTemp('people.csv', good))).code).toBe(0);
+    const check = openDatabase(db);
+    const names = (check.$client.prepare('select name from people').all() as { name: string }[]).map((r) => r.name);
+    closeDatabase(check);
+    expect(names).toEqual(['Jo Bloggs']);
+  });
+});
