@@ -10,15 +10,22 @@
 //     spent during the flood;
 //   - /healthz latency (every probe, p50 / max) while 50 such requests are in flight at once (sent
 //     from a separate process, alternately unsigned and with a wrong signature), and how the 50
-//     were answered.
+//     were answered;
+//   - idle connections: IDLE_SOCKETS silent TCP connections from 10 loopback addresses, reopened as
+//     the server closes them, for IDLE_SECONDS, while /healthz is probed and signed slash commands
+//     are sent: how many probes and acknowledgements were answered, and how fast;
+//   - the public page: 200 concurrent GET /published (20 loopback addresses) while 20 signed slash
+//     commands are acknowledged: statuses, acknowledgement latency, and a cold vs cached page.
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { closeDatabase } from '../src/store/database.js';
 import { demoPlanDb } from '../tests/helpers/demo-plan-db.js';
 import { startSlackApiServer } from '../tests/helpers/slack-api-server.js';
-import { percentile, processCpuMs, processRssMb, round, send } from '../tests/reliability/support/http-client.js';
+import { connect, type Socket } from 'node:net';
+import { percentile, processCpuMs, processRssMb, round, send, slashRequest } from '../tests/reliability/support/http-client.js';
 import { killAllChildren, startSlackService } from '../tests/reliability/support/processes.js';
 import { removeDatabaseCopy } from '../tests/reliability/support/sqlite.js';
 
@@ -26,6 +33,100 @@ const SECRET = 'dos-bench-signing-secret';
 const TOKEN = 'xoxb-dos-bench';
 const BODY_BYTES = 4 * 1024 * 1024;
 const IN_FLIGHT = Number(process.env.DOS_IN_FLIGHT ?? 50);
+const IDLE_SOCKETS = Number(process.env.DOS_IDLE_SOCKETS ?? 520);
+const IDLE_SECONDS = Number(process.env.DOS_IDLE_SECONDS ?? 30);
+
+/** GET `path` on a fresh connection from `localAddress` (another loopback address is another client). */
+function getFrom(baseUrl: string, path: string, localAddress: string): Promise<{ status: number; ms: number }> {
+  const url = new URL(path, baseUrl);
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const r = request({ host: url.hostname, port: url.port, path: url.pathname, agent: false, localAddress }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+    });
+    r.setTimeout(30_000, () => r.destroy(new Error('timeout')));
+    r.on('error', () => resolve({ status: 0, ms: Number.NaN }));
+    r.end();
+  });
+}
+
+const statusCounts = (statuses: number[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const s of statuses) out[String(s)] = (out[String(s)] ?? 0) + 1;
+  return out;
+};
+
+/** A signed `/send help`, as Slack sends it; resolves with its status and latency. */
+const ack = (url: string, responseUrl: string) => send(url, slashRequest({ text: 'help', user_id: 'U0DEMO03', response_url: responseUrl }, { secret: SECRET }));
+
+/** Silent sockets held (and reopened) while /healthz and acknowledgements are measured. */
+async function idleConnectionFlood(url: string, responseUrl: string) {
+  const { port } = new URL(url);
+  const addresses = Array.from({ length: 10 }, (_, i) => `127.0.0.${i + 2}`);
+  const open = new Set<Socket>();
+  let stopping = false;
+  let opened = 0;
+  let closedByServer = 0;
+  const openOne = (localAddress: string): void => {
+    if (stopping) return;
+    opened += 1;
+    const socket = connect({ host: '127.0.0.1', port: Number(port), localAddress });
+    open.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      open.delete(socket);
+      if (stopping) return;
+      closedByServer += 1;
+      setTimeout(() => openOne(localAddress), 5);
+    });
+  };
+  for (let i = 0; i < IDLE_SOCKETS; i += 1) openOne(addresses[i % addresses.length] as string);
+  const probes: { status: number; ms: number }[] = [];
+  const acks: { status: number; ms: number }[] = [];
+  const until = performance.now() + IDLE_SECONDS * 1000;
+  while (performance.now() < until) {
+    const [p, a] = await Promise.all([probe(url, 10_000), ack(url, responseUrl)]);
+    probes.push(p);
+    acks.push({ status: a.status, ms: a.latencyMs });
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const heldAtEnd = open.size;
+  stopping = true;
+  for (const s of open) s.destroy();
+  const okProbeMs = probes.filter((p) => p.status === 200).map((p) => p.ms);
+  const okAckMs = acks.filter((a) => a.status === 200).map((a) => a.ms);
+  return {
+    idleSockets: IDLE_SOCKETS,
+    seconds: IDLE_SECONDS,
+    socketsOpened: opened,
+    closedByServer,
+    heldAtEnd,
+    healthz: { probes: probes.length, statuses: statusCounts(probes.map((p) => p.status)), msP50: round(percentile(okProbeMs, 50)), msMax: round(Math.max(...okProbeMs)) },
+    acks: { sent: acks.length, statuses: statusCounts(acks.map((a) => a.status)), msP50: round(percentile(okAckMs, 50)), msMax: round(Math.max(...okAckMs)) },
+  };
+}
+
+/** 200 concurrent GET /published (from 20 addresses) while 20 acknowledgements are measured. */
+async function publicPageFlood(url: string, responseUrl: string) {
+  const cold = await getFrom(url, '/published', '127.0.3.1');
+  const warm = await getFrom(url, '/published', '127.0.3.2');
+  const pages = Promise.all(Array.from({ length: 200 }, (_, i) => getFrom(url, i % 2 === 0 ? '/published' : '/published/hcp', `127.0.4.${(i % 20) + 1}`)));
+  const acks = Promise.all(Array.from({ length: 20 }, () => ack(url, responseUrl)));
+  const [pageResults, ackResults] = await Promise.all([pages, acks]);
+  const okPageMs = pageResults.filter((p) => p.status === 200).map((p) => p.ms);
+  return {
+    firstPageMs: round(cold.ms),
+    cachedPageMs: round(warm.ms),
+    pages: { sent: 200, statuses: statusCounts(pageResults.map((p) => p.status)), msP50: round(percentile(okPageMs, 50)), msMax: round(Math.max(...okPageMs)) },
+    acks: {
+      sent: 20,
+      statuses: statusCounts(ackResults.map((a) => a.status)),
+      msP50: round(percentile(ackResults.map((a) => a.latencyMs), 50)),
+      msMax: round(Math.max(...ackResults.map((a) => a.latencyMs))),
+    },
+  };
+}
 
 /** `payload=[[[…]]]`: exactly 4 MB (Bolt's body limit), brackets balanced. */
 function nestedBracketsBody(): Buffer {
@@ -97,10 +198,19 @@ async function flood(url: string, n: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg().map((l) => round(l));
   const api = await startSlackApiServer({ token: TOKEN });
   const { db, path } = await demoPlanDb();
   closeDatabase(db);
-  const service = await startSlackService({ databasePath: path, slackApiUrl: api.apiUrl, signingSecret: SECRET, botToken: TOKEN, now: '2024-11-18T10:00', logLevel: 'info' });
+  const service = await startSlackService({
+    databasePath: path,
+    slackApiUrl: api.apiUrl,
+    signingSecret: SECRET,
+    botToken: TOKEN,
+    now: '2024-11-18T10:00',
+    logLevel: 'info',
+    extraEnv: { PUBLISHED_VIEW: 'true' },
+  });
   const body = nestedBracketsBody();
   const unsigned = unsignedRequest(body);
   const badlySigned = badlySignedRequest(body);
@@ -134,7 +244,15 @@ async function main(): Promise<void> {
     const statuses: Record<string, number> = {};
     for (const r of flood) statuses[r.status || r.error || 'error'] = (statuses[r.status || r.error || 'error'] ?? 0) + 1;
 
+    process.stderr.write(`${IDLE_SOCKETS} idle connections for ${IDLE_SECONDS} s\n`);
+    const idleFlood = await idleConnectionFlood(service.url, api.responseUrl());
+    process.stderr.write('200 concurrent /published\n');
+    const publicFlood = await publicPageFlood(service.url, api.responseUrl());
+
     const figures = {
+      loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((l) => round(l)) },
+      idleConnections: idleFlood,
+      publicPage: publicFlood,
       bodyBytes: body.length,
       idleHealthzMsMedian: round(median(idle.map((p) => p.ms))),
       single: {

@@ -1,4 +1,5 @@
 // The only place that reads the environment. Everything else receives a Config.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const optionalText = z
@@ -48,6 +49,19 @@ const envSchema = z.object({
   DASHBOARD_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   PUBLISHED_VIEW: flag,
   ALLOW_SELF_APPROVAL: flag,
+  TRUSTED_PROXIES: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      const list = (v ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+      const bad = list.filter((a) => !isIP(a));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of IP addresses of your reverse proxies, e.g. 127.0.0.1 (not: ${bad.join(', ')})` });
+        return z.NEVER;
+      }
+      return list;
+    }),
 });
 
 export interface Config {
@@ -63,6 +77,8 @@ export interface Config {
   dashboard: DashboardConfig;
   /** Rules every command follows (ALLOW_SELF_APPROVAL). */
   policy: { allowSelfApproval: boolean };
+  /** Reverse proxies whose X-Forwarded-For is believed for per-client limits (none unless TRUSTED_PROXIES). */
+  trustedProxies: string[];
 }
 
 export interface DashboardConfig {
@@ -141,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     teams,
     dashboard: { publicUrl: e.PUBLIC_URL, secret: e.DASHBOARD_SECRET, linkDays: e.DASHBOARD_LINK_DAYS, publishedView: e.PUBLISHED_VIEW },
     policy: { allowSelfApproval: e.ALLOW_SELF_APPROVAL },
+    trustedProxies: e.TRUSTED_PROXIES,
   };
 }
 

@@ -7,7 +7,7 @@
 // `redact` censors fields named like free text wherever they sit in a logged object, and errors are
 // logged as name, message, code and stack only (an HTTP client's error otherwise carries the request
 // it made, such as a reply quoting the person's note).
-import { type Logger as PinoLogger, pino } from 'pino';
+import { type Logger as PinoLogger, pino, symbols } from 'pino';
 
 export type Logger = PinoLogger;
 export type LogLevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -53,4 +53,20 @@ export function createLogger(level: LogLevelName = 'info', destination?: { write
     serializers: { err: serializeError },
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/** A `"component":"…"` binding as pino keeps it: a JSON fragment appended to the parent's. */
+const COMPONENT_BINDING = /,"component":"(?:[^"\\]|\\.)*"/g;
+
+/**
+ * A child logger for `component`. pino appends a child's bindings to its parent's, so a component's
+ * logger made from another component's would write `component` twice in every line (and log
+ * collectors keep one or the other). This one replaces the parent's component instead.
+ */
+export function componentLogger(logger: Logger, component: string): Logger {
+  const child = logger.child({});
+  const key = symbols.chindingsSym as unknown as keyof Logger;
+  const inherited = String((child as unknown as Record<PropertyKey, unknown>)[key] ?? '').replace(COMPONENT_BINDING, '');
+  (child as unknown as Record<PropertyKey, unknown>)[key] = `${inherited},"component":${JSON.stringify(component)}`;
+  return child;
 }

@@ -8,7 +8,7 @@ import { type Config, ConfigError, isLocalMode, loadConfig } from './config.js';
 import { mountDashboardRoutes } from './http/dashboard-routes.js';
 import { createHttpServer, type HttpServer, PortInUseError } from './http/http-server.js';
 import type { DeliveryAdapter } from './jobs/delivery-types.js';
-import { createLogger, type Logger } from './logger.js';
+import { componentLogger, createLogger, type Logger } from './logger.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleDelivery } from './platforms/console/console-delivery.js';
@@ -107,7 +107,7 @@ interface StartedPlatforms {
 async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logger, http: HttpServer): Promise<StartedPlatforms> {
   const adapters: DeliveryAdapter[] = [];
   const dashboard = dashboardLinks(db, clock, config, config.dashboard.publicUrl ?? null);
-  mountDashboardRoutes(http, { db, clock, secret: dashboard.secret, publishedView: config.dashboard.publishedView, logger });
+  mountDashboardRoutes(http, { db, clock, secret: dashboard.secret, publishedView: config.dashboard.publishedView, logger, trustedProxies: config.trustedProxies });
   if (!config.dashboard.publicUrl) logger.warn('PUBLIC_URL is not set: /send dashboard cannot make links until it is (the dashboard is still served).');
   const connectors: (() => Promise<void>)[] = [];
   const stoppers: (() => Promise<void>)[] = [];
@@ -157,7 +157,7 @@ async function runServiceMode(db: Db, databasePath: string, clock: Clock, config
   if (listPeople(db).length === 0) {
     logger.warn('No people are registered yet: import a plan or people first (npx sendbot import <file>); until then nobody can use /send.');
   }
-  const http = createHttpServer({ db, logger });
+  const http = createHttpServer({ db, logger, limits: { trustedProxies: config.trustedProxies } });
   let platforms: StartedPlatforms;
   try {
     platforms = await startPlatforms(db, clock, config, logger, http);
@@ -172,7 +172,7 @@ async function runServiceMode(db: Db, databasePath: string, clock: Clock, config
     }
     throw error;
   }
-  const scheduler = startScheduler({ db, clock, adapters: platforms.adapters, cronExpression: config.tickCron, logger: logger.child({ component: 'scheduler' }) });
+  const scheduler = startScheduler({ db, clock, adapters: platforms.adapters, cronExpression: config.tickCron, logger: componentLogger(logger, 'scheduler') });
   logger.info({ adapters: platforms.adapters.map((a) => a.platform) }, 'sendbot is running');
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -28,6 +28,24 @@ function realPath(path: string): string {
   }
 }
 
+/**
+ * When `target` is the database at `databasePath` or one of its own files (-wal, -shm, -journal),
+ * however spelt (./, .., a symlink anywhere in the path, a hard link: same device and inode), says
+ * which, e.g. "the database itself (/srv/sendbot/data/sendbot.db)"; else undefined.
+ */
+export function databaseFileAt(databasePath: string, target: string): string | undefined {
+  const db = resolve(databasePath);
+  const realDb = realPath(db);
+  const realOut = realPath(resolve(target));
+  const outStat = statOrUndefined(target);
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    const own = statOrUndefined(`${db}${suffix}`);
+    const sameFile = own !== undefined && outStat !== undefined && outStat.ino === own.ino && outStat.dev === own.dev;
+    if (sameFile || realOut === `${realDb}${suffix}`) return suffix === '' ? `the database itself (${realDb})` : `one of the database's own files (${basename(realDb)}${suffix})`;
+  }
+  return undefined;
+}
+
 /** Returns the absolute path to write the backup to, or throws CliUsageError saying what to change. */
 export function checkBackupTarget(databasePath: string, target: string, force: boolean): string {
   const db = resolve(databasePath);
@@ -44,14 +62,8 @@ export function checkBackupTarget(databasePath: string, target: string, force: b
   const outStat = statOrUndefined(out);
   if (outStat?.isDirectory()) throw new CliUsageError(`${target} is a folder. Give a file name for the backup, e.g. ${join(out, basename(example))}`);
 
-  const realDb = realPath(db);
-  const realOut = realPath(out);
-  const ownFiles = [realDb, `${realDb}-wal`, `${realDb}-shm`, `${realDb}-journal`];
-  const sameFile = outStat !== undefined && outStat.ino === dbStat.ino && outStat.dev === dbStat.dev;
-  if (sameFile || ownFiles.includes(realOut)) {
-    const which = realOut === realDb || sameFile ? 'the database itself' : `one of the database's own files (${basename(realOut)})`;
-    throw new CliUsageError(`${target} is ${which} (${realDb}); a backup must go to another file, e.g. ${example}`);
-  }
+  const own = databaseFileAt(db, out);
+  if (own) throw new CliUsageError(`${target} is ${own}; a backup must go to another file, e.g. ${example}`);
 
   if (outStat && !force) throw new CliUsageError(`${target} already exists. Choose another name, or add --force to replace it.`);
   try {

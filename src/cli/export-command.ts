@@ -8,6 +8,7 @@ import { type Command, Option } from 'commander';
 import { matchBoard } from '../domain/board-match.js';
 import { listBoards } from '../store/boards-repository.js';
 import { type CliContext, CliUsageError } from './context.js';
+import { createSafeOutput } from './safe-output.js';
 
 interface ExportOptions {
   format: 'xlsx' | 'csv';
@@ -48,14 +49,16 @@ export function registerExportCommand(program: Command, context: () => CliContex
       // Loaded here, not at CLI start: only this command needs them.
       const [{ loadExportData }, { buildExportTables }] = await Promise.all([import('../store/export-repository.js'), import('../exporters/export-tables.js')]);
       const tables = buildExportTables(loadExportData(ctx.db, boardId === undefined ? {} : { boardId }), today);
+      // Never onto the database, never through a link, 0600 (src/cli/safe-output.ts).
+      const output = createSafeOutput(ctx.databasePath, Boolean(opts.force));
       let written: string[];
       if (opts.format === 'xlsx') {
         const { writeXlsx } = await import('../exporters/write-xlsx.js');
-        await writeXlsx(tables, out, { creator: 'sendbot', created: now.toJSDate() });
+        await output.writeWith(out, (temporary) => writeXlsx(tables, temporary, { creator: 'sendbot', created: now.toJSDate() }));
         written = [out];
       } else {
         const { writeCsvFolder } = await import('../exporters/write-csv.js');
-        written = writeCsvFolder(tables, out);
+        written = writeCsvFolder(tables, out, output);
       }
       ctx.print(`Exported${boardName ? ` ${boardName}:` : ''} ${tables.map((t) => `${t.rows.length} ${t.noun}`).join(', ')}.`);
       for (const path of written) ctx.print(`  ${path}`);

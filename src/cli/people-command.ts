@@ -50,13 +50,15 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
         throw new ImportError({ file: name, message: `cannot read the file: ${error.code === 'ENOENT' ? 'there is no such file' : (error.code ?? 'error')}` });
       });
       // The file readers load only here, so listing people (`sendbot people`) stays quick.
-      const [{ decodeUtf8 }, { parseCsvRows }, { readPeopleTable }] = await Promise.all([
+      const [{ decodeUtf8 }, { parseCsvRows }, { readPeopleTable }, { checkImportedRows }] = await Promise.all([
         import('../importers/load-plan-file.js'),
         import('../importers/read-csv.js'),
         import('../importers/read-people-csv.js'),
+        import('../importers/imported-text-checks.js'),
       ]);
       decodeUtf8(content, name);
-      const { people: rows, problems } = readPeopleTable(parseCsvRows(content, { file: name }), { file: name });
+      // The same checks as chat input, cell by cell (src/importers/imported-text-checks.ts).
+      const { people: rows, problems } = readPeopleTable(checkImportedRows(parseCsvRows(content, { file: name }), name), { file: name });
       if (problems.length > 0) throw new ImportError(problems);
       const at = toStoredInstant(ctx.clock.now());
       const tally = { created: 0, updated: 0, unchanged: 0, handovers: 0 };

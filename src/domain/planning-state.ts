@@ -59,6 +59,8 @@ export interface PersonState {
   slackUserId: string | null;
   teamsUserId: string | null;
   lastPlatform: string | null;
+  /** When sendbot last sent this person a message (stored UTC instant); absent or null: never, or not loaded. */
+  lastSentAt?: string | null;
 }
 
 /** A KPI as the planner and the digest need it: its series, the board it reports to and its owner role. */

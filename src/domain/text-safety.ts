@@ -49,11 +49,21 @@ export function isValidNhsNumber(digits: string): boolean {
 // rule would refuse one in eleven such dates. In addition, ten digits written solid inside a longer
 // run ("ref 1 9434765919") are checked on their own: no ordinary number looks like that by chance.
 
-type SeparatorKind = 'space' | 'dash' | 'dot' | 'underscore';
+type SeparatorKind = 'space' | 'dash' | 'dot' | 'underscore' | 'slash' | 'comma' | 'colon';
+
+/**
+ * Separators that also write dates, times and money ("12/03/2025", "10:30", "£1,250,000"): they
+ * join a number only in the NHS's 3-3-4 grouping, never as one kind throughout.
+ */
+const GROUPING_ONLY = new Set<SeparatorKind | 'mixed' | 'wide'>(['slash', 'comma', 'colon']);
 
 /** Separators between the digits of one number, by kind (after NFKC normalisation). */
 function separatorKind(ch: string): SeparatorKind | undefined {
-  if (ch === ' ' || ch === '\t' || /\p{Zs}/u.test(ch)) return 'space';
+  // A line break is blank space too: a number split over two lines is still one number.
+  if (ch === ' ' || ch === '\t' || ch === '\n' || /\p{Zs}/u.test(ch)) return 'space';
+  if (ch === '/' || ch === '\u2044' || ch === '\u2215') return 'slash';
+  if (ch === ',' || ch === '\u060C' || ch === '\u3001') return 'comma';
+  if (ch === ':' || ch === '\u2236') return 'colon';
   if (/[\p{Pd}\u2212\u2043\uFE63\uFF0D]/u.test(ch)) return 'dash';
   if (/[.\u00B7\u2022\u2024\u2027\u2219\u22C5\u30FB\u3002\uFF0E\uFF65]/u.test(ch)) return 'dot';
   if (/\p{Pc}/u.test(ch)) return 'underscore';
@@ -80,14 +90,26 @@ function digitValue(ch: string): number | undefined {
  * compatibility form, with any remaining invisible formatting (\p{Cf}) removed.
  */
 function normaliseForNumbers(text: string): string[] {
-  return [...stripUnsafeCharacters(text).normalize('NFKC').replace(/\p{Cf}/gu, '')];
+  return [...stripUnsafeCharacters(text).normalize('NFKD').replace(/\p{Cf}|\p{M}/gu, '').replace(BLANK_LETTERS, '').normalize('NFKC')];
 }
+
+/**
+ * Letters that draw nothing (Hangul fillers, the blank Braille pattern): they could sit between
+ * digits and hide a number from a reader that only skips spaces. Like combining marks (U+0301 over a
+ * digit), they are dropped before digits are read.
+ */
+const BLANK_LETTERS = /[\u115F\u1160\u2800\u3164\uFFA0]/g;
 
 interface DigitRun {
   groups: string[];
-  /** The kind of each gap between groups (groups.length - 1 of them). */
-  gaps: (SeparatorKind | 'mixed')[];
+  /** The kind of each gap between groups (groups.length - 1 of them); 'wide' is more than three blanks. */
+  gaps: (SeparatorKind | 'mixed' | 'wide')[];
+  /** Each gap as written, kinds standing for their characters ("-" for any dash, " " for any blank). */
+  spellings: string[];
 }
+
+/** A gap of blanks this long still joins groups, but only in the 3-3-4 grouping. */
+const MAX_WIDE_GAP = 40;
 
 /**
  * Splits text into runs of digit groups. Two groups belong to one run when 1 to 3 separator
@@ -108,23 +130,24 @@ function digitRuns(chars: string[]): DigitRun[] {
     const ch = chars[i] as string;
     const value = digitValue(ch);
     if (value !== undefined) {
-      run ??= { groups: [], gaps: [] };
+      run ??= { groups: [], gaps: [], spellings: [] };
       group += String(value);
       i += 1;
       continue;
     }
     if (run && group && separatorKind(ch)) {
-      // Look at the whole gap: up to three separators, then a digit.
+      // Look at the whole gap: blanks and up to three marks of one kind, then a digit.
       let j = i;
       const kinds: SeparatorKind[] = [];
-      while (j < chars.length && j - i < 3 && separatorKind(chars[j] as string)) {
+      while (j < chars.length && j - i < MAX_WIDE_GAP && separatorKind(chars[j] as string)) {
         kinds.push(separatorKind(chars[j] as string) as SeparatorKind);
         j += 1;
       }
       const marks = kinds.filter((k) => k !== 'space');
-      if (j < chars.length && digitValue(chars[j] as string) !== undefined && marks.every((k) => k === marks[0])) {
+      if (j < chars.length && digitValue(chars[j] as string) !== undefined && marks.length <= 3 && marks.every((k) => k === marks[0])) {
         run.groups.push(group);
-        run.gaps.push(marks[0] ?? 'space');
+        run.gaps.push(kinds.length > 3 ? 'wide' : (marks[0] ?? 'space'));
+        run.spellings.push(kinds.join(','));
         group = '';
         i = j;
         continue;
@@ -139,7 +162,9 @@ function digitRuns(chars: string[]): DigitRun[] {
 
 function writtenAsOneNumber(run: DigitRun): boolean {
   if (run.gaps.length === 0) return true;
-  if (run.gaps.every((g) => g === run.gaps[0])) return true;
+  const first = run.gaps[0] as DigitRun['gaps'][number];
+  // One way of writing every gap: "943-476-5919", "943 – 476 – 5919"; not a date then a range ("2026-10-15 - 15").
+  if (!GROUPING_ONLY.has(first) && first !== 'wide' && run.gaps.every((g) => g === first) && run.spellings.every((g) => g === run.spellings[0])) return true;
   return run.groups.length === 3 && run.groups[0]?.length === 3 && run.groups[1]?.length === 3 && run.groups[2]?.length === 4;
 }
 

@@ -3,7 +3,6 @@
 // "é" correctly), CRLF line ends and RFC 4180 quoting. Dates are ISO (2025-03-31); instants are UK
 // local time (2024-11-20 10:00), as the headers say. Text that a spreadsheet would read as a formula
 // gets a leading apostrophe, which spreadsheets show as text.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { LONDON } from '../clock.js';
@@ -27,12 +26,18 @@ export function tableToCsv(table: ExportTable): string {
   return `${BOM}${lines.join('\r\n')}\r\n`;
 }
 
+/** Where the files go: the CLI's safe output (src/cli/safe-output.ts) checks and writes each one. */
+export interface CsvOutput {
+  makeFolder(dir: string): void;
+  writeFile(path: string, content: string): void;
+}
+
 /** Writes each table to `<dir>/<name>.csv`; returns the paths written. */
-export function writeCsvFolder(tables: ExportTable[], dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
+export function writeCsvFolder(tables: ExportTable[], dir: string, output: CsvOutput): string[] {
+  output.makeFolder(dir);
   return tables.map((table) => {
     const path = join(dir, `${table.name}.csv`);
-    writeFileSync(path, tableToCsv(table), 'utf8');
+    output.writeFile(path, tableToCsv(table));
     return path;
   });
 }

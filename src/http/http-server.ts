@@ -8,12 +8,16 @@
 // configured. Owning the server keeps the two platforms independent. Slack's route verifies each
 // request before Bolt parses it (src/platforms/slack/slack-events-route.ts).
 //
-// Slow clients are cut off (HttpLimits: 10 s for headers and for the whole request, 5 s idle
-// keep-alive, at most 512 connections), and `listen` takes the HOST setting (src/config.ts).
+// Slow and silent clients are cut off (HttpLimits: 2 s to the first byte, 5 s for headers, 10 s for
+// the whole request, 5 s idle keep-alive; at most 4000 connections, 64 per client address, silent
+// ones evicted first: src/http/connection-guard.ts), and `listen` takes the HOST setting.
+// HTTP mode belongs behind a TLS reverse proxy (README, "Running behind a reverse proxy").
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../logger.js';
+import { componentLogger, type Logger } from '../logger.js';
 import type { Db } from '../store/database.js';
+import { probeDatabaseWrite, type WriteProbe } from '../store/write-probe.js';
+import { type ConnectionCounts, guardConnections } from './connection-guard.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -27,6 +31,8 @@ export interface HttpServer {
   /** Stops accepting connections and closes idle ones; resolves when the server has closed. */
   close(): Promise<void>;
   readonly server: Server;
+  /** Connections open now, waiting for a request, refused for their address, evicted. */
+  connections(): ConnectionCounts;
 }
 
 export class PortInUseError extends Error {
@@ -47,15 +53,26 @@ export interface HttpLimits {
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxConnections: number;
+  /** A new connection must send its first byte within this (then its headers within headersTimeoutMs). */
+  firstByteMs: number;
+  /** Connections one client address may hold at once (reverse proxies in trustedProxies are exempt). */
+  maxConnectionsPerClient: number;
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
+  trustedProxies: readonly string[];
   /** How often node checks those timeouts (its default, 30 s, would let a slow client stay 40 s). */
   checkIntervalMs: number;
 }
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
-  headersTimeoutMs: 10_000,
+  headersTimeoutMs: 5_000,
   requestTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
-  maxConnections: 512,
+  // File descriptors are plentiful (node raises its soft limit to the hard one); silent connections
+  // are evicted first when this is reached.
+  maxConnections: 4_000,
+  firstByteMs: 2_000,
+  maxConnectionsPerClient: 64,
+  trustedProxies: [],
   checkIntervalMs: 1_000,
 };
 
@@ -71,21 +88,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-/** Checks the database answers a trivial query. */
-function databaseHealth(db: Db): 'ok' | 'error' {
-  try {
-    db.$client.prepare('select 1 as ok').get();
-    return 'ok';
-  } catch {
-    return 'error';
-  }
-}
+/** How long one write probe's answer is reused: a flood of /healthz must not become a flood of commits. */
+const HEALTH_PROBE_REUSE_MS = 1_000;
 
 export function createHttpServer({ db, logger, limits: given }: HttpServerOptions): HttpServer {
   const limits = { ...DEFAULT_HTTP_LIMITS, ...given };
   const routes = new Map<string, Map<string, RouteHandler>>();
   const prefixRoutes = new Map<string, Map<string, RouteHandler>>();
-  const log = logger.child({ component: 'http' });
+  const log = componentLogger(logger, 'http');
 
   const addRoute = (method: string, path: string, handler: RouteHandler): void => {
     const byMethod = routes.get(path) ?? new Map<string, RouteHandler>();
@@ -108,9 +118,17 @@ export function createHttpServer({ db, logger, limits: given }: HttpServerOption
     return best === undefined ? undefined : prefixRoutes.get(best);
   };
 
+  // Healthy means the database can be written (a committed no-op write), not only read.
+  let lastProbe: { at: number; result: WriteProbe } | undefined;
   addRoute('GET', '/healthz', (_req, res) => {
-    const dbState = databaseHealth(db);
-    sendJson(res, dbState === 'ok' ? 200 : 503, { ok: dbState === 'ok', db: dbState });
+    const now = performance.now();
+    if (!lastProbe || now - lastProbe.at >= HEALTH_PROBE_REUSE_MS) {
+      const result = probeDatabaseWrite(db);
+      if (!result.ok && lastProbe?.result.ok !== false) log.error({ failure: result.failure, reason: result.reason }, 'the database cannot be written');
+      lastProbe = { at: now, result };
+    }
+    const probe = lastProbe.result;
+    sendJson(res, probe.ok ? 200 : 503, probe.ok ? { ok: true, db: 'ok' } : { ok: false, db: 'error', reason: probe.reason });
   });
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -150,20 +168,16 @@ export function createHttpServer({ db, logger, limits: given }: HttpServerOption
     },
     handle,
   );
-  server.maxConnections = limits.maxConnections;
-  // Refused connections are worth knowing about, but not once per connection in a flood.
-  let dropped = 0;
-  let lastDropLog = Number.NEGATIVE_INFINITY;
-  server.on('drop', () => {
-    dropped += 1;
-    const now = performance.now();
-    if (now - lastDropLog < 60_000) return;
-    lastDropLog = now;
-    log.warn({ dropped, maxConnections: limits.maxConnections }, 'refusing connections: too many open at once');
-  });
+  // Not server.maxConnections: that refuses newcomers, where the guard evicts silent connections first.
+  const connections = guardConnections(
+    server,
+    { firstByteMs: limits.firstByteMs, total: limits.maxConnections, perClient: limits.maxConnectionsPerClient, trustedProxies: limits.trustedProxies },
+    log,
+  );
 
   return {
     server,
+    connections,
     addRoute,
     addPrefixRoute,
     listen(port, host) {

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { ImportError, type ImportProblem } from './import-errors.js';
+import { checkImportedText } from './imported-text-checks.js';
 import { type ActionInput, isSettledAction, type PlanDocument, type PlanDocumentInput, planDocumentSchema } from './plan-document.js';
 import { describePath, plainErrorMap } from './plain-issues.js';
 import { parseCsvRows } from './read-csv.js';
@@ -25,6 +26,10 @@ export interface LoadedPlan {
 export const PLAN_FILE_KINDS = '.yaml, .yml, .csv or .xlsx';
 
 export async function loadPlanFile(path: string): Promise<LoadedPlan> {
+  return checkImportedText(await readPlanFile(path));
+}
+
+async function readPlanFile(path: string): Promise<LoadedPlan> {
   const file = basename(path);
   let content: Buffer;
   try {

@@ -3,6 +3,7 @@
 // Dates, rich text, hyperlink, formula and error objects); read-plan-table.ts turns them into text.
 import { ImportError, type ImportProblem, unheadedCell } from './import-errors.js';
 import { cellText, type TableRow } from './read-plan-table.js';
+import { checkXlsxRowCount, checkXlsxSize } from './xlsx-limits.js';
 
 /**
  * Parse an .xlsx file. The header is the first row with at least two non-blank cells (so a title
@@ -13,6 +14,7 @@ import { cellText, type TableRow } from './read-plan-table.js';
  */
 export async function parseXlsxRows(content: Buffer | Uint8Array, opts: { file?: string } = {}): Promise<TableRow[]> {
   const fileField = opts.file !== undefined ? { file: opts.file } : {};
+  checkXlsxSize(content, opts.file);
   // Loaded only for a workbook: exceljs takes ~0.5 s to load, which every CSV and YAML import paid.
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
@@ -31,6 +33,7 @@ export async function parseXlsxRows(content: Buffer | Uint8Array, opts: { file?:
   }
   const sheet = workbook.worksheets[0];
   if (sheet === undefined) throw new ImportError({ ...fileField, message: 'the workbook has no worksheets' });
+  checkXlsxRowCount(sheet.actualRowCount, opts.file);
 
   // Every non-blank row as column number → value, merged non-master cells left out.
   const sheetRows: Array<{ row: number; values: Map<number, unknown> }> = [];

@@ -2,6 +2,7 @@ import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { ZodType } from 'zod';
 import { ImportError, type ImportProblem } from './import-errors.js';
 import { describePath, plainErrorMap, unknownKeys } from './plain-issues.js';
+import { yamlToData } from './yaml-limits.js';
 
 export interface ReadYaml<T> {
   value: T;
@@ -39,7 +40,7 @@ export function readYaml<T>(content: string, schema: ZodType<T>, file?: string):
     }
     return lineOf(path);
   };
-  const raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const raw = yamlToData(doc, file) ?? {};
   const parsed = schema.safeParse(raw, { error: plainErrorMap });
   // A key the schema does not know is refused too: a misspelt section would otherwise vanish.
   const unknown = unknownKeys(schema, raw).map((u) => ({ ...u, line: keyLine(u.path.filter((p): p is string | number => typeof p !== 'symbol')) }));

@@ -8,7 +8,7 @@ import { toStoredInstant } from '../clock.js';
 import { deadLetterReply } from '../domain/notifications/messages.js';
 import { isWithinOfficeHours } from '../domain/working-calendar.js';
 import { type Db, inTransaction } from '../store/database.js';
-import { type ClaimedRow, claimDue, enqueueNotification, markDead, markRetry, markSent } from '../store/outbox-repository.js';
+import { type ClaimedRow, claimDue, enqueueNotification, markDead, markRetry, markSent, renewLease } from '../store/outbox-repository.js';
 import { getPartnership } from '../store/partnership-repository.js';
 import { getPerson, listAdmins } from '../store/people-repository.js';
 import type { DeliveryAdapter, DeliveryOutcome, Recipient } from './delivery-types.js';
@@ -28,7 +28,11 @@ export interface DeliverOptions {
   workerId?: string;
   /** Rows claimed per batch: small, so a slow platform cannot outlast the lease on the last rows. */
   batchSize?: number;
-  /** How long a claimed row stays this worker's before another may take it over (default 10 min). */
+  /**
+   * How long a claimed row stays this worker's before another may take it over (default 1 min). The
+   * lease is renewed while the batch is being sent (every third of it), so a slow platform does not
+   * lose it, and a killed worker's rows are taken over within a minute.
+   */
   leaseMs?: number;
   /** Upper bound on rows handled per call, so one call cannot run forever. */
   maxRows?: number;
@@ -92,16 +96,59 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliveryRepor
   while (report.results.length < maxRows) {
     const now = clock.now();
     if (!isWithinOfficeHours(now, hours)) break; // the office closed during a long run
+    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     const claimed = claimDue(db, {
       now: toStoredInstant(now),
       limit: Math.min(options.batchSize ?? 10, maxRows - report.results.length),
-      leaseUntil: toStoredInstant(now.plus({ milliseconds: options.leaseMs ?? 10 * 60_000 })),
+      leaseUntil: toStoredInstant(now.plus({ milliseconds: leaseMs })),
       workerId: options.workerId ?? `worker-${process.pid}`,
     });
     if (claimed.length === 0) break;
-    for (const row of claimed) report.results.push(await deliverRow(options, row, report));
+    const lease = keepLease(db, clock, claimed, leaseMs);
+    try {
+      for (const row of claimed) {
+        // Taken over by another worker (this one stalled past its lease): theirs to send now.
+        if (!lease.holds(row)) continue;
+        report.results.push(await deliverRow(options, row, report));
+        lease.done(row);
+      }
+    } finally {
+      lease.stop();
+    }
   }
   return report;
+}
+
+export const DEFAULT_LEASE_MS = 60_000;
+
+/**
+ * Renews the lease on a batch's unsent rows every third of the lease while it is being sent. The
+ * rows' `leaseUntil` is updated in place, as completions are conditional on it.
+ */
+function keepLease(db: Db, clock: Clock, rows: ClaimedRow[], leaseMs: number) {
+  const pending = new Set(rows);
+  const lost = new Set<number>();
+  const renew = (): void => {
+    const held = [...pending].filter((r) => !lost.has(r.id));
+    if (held.length === 0) return;
+    const until = toStoredInstant(clock.now().plus({ milliseconds: leaseMs }));
+    try {
+      const renewed = renewLease(db, held, until);
+      for (const row of held) {
+        if (renewed.has(row.id)) row.leaseUntil = until;
+        else lost.add(row.id);
+      }
+    } catch {
+      // The database is busy or failing: the lease runs out and another worker takes the rows over.
+    }
+  };
+  const timer = setInterval(renew, Math.max(1_000, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return {
+    holds: (row: ClaimedRow) => !lost.has(row.id),
+    done: (row: ClaimedRow) => pending.delete(row),
+    stop: () => clearInterval(timer),
+  };
 }
 
 async function deliverRow(options: DeliverOptions, row: ClaimedRow, report: DeliveryReport): Promise<DeliveryResult> {

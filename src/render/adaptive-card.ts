@@ -590,6 +590,8 @@ export interface UpdateFormSubmit {
   evidenceUrl?: string;
   due?: string;
   dueReason?: string;
+  /** Fields that arrived as something other than text or a number (an object, a list): refused, never dropped. */
+  wrongTypes?: UpdateFormField[];
 }
 
 export type CardSubmit =
@@ -607,6 +609,9 @@ function field(value: Record<string, unknown>, key: string): string | undefined 
   return trimmed ? trimmed : undefined;
 }
 
+/** Absent, text, or a finite number: what a card's inputs send. */
+const isTextLike = (raw: unknown): boolean => raw === undefined || raw === null || typeof raw === 'string' || (typeof raw === 'number' && Number.isFinite(raw));
+
 /**
  * Reads `activity.value` from an Action.Submit on one of sendbot's cards. Teams merges the card's
  * input values into the action's data, so an update arrives as
@@ -619,7 +624,9 @@ export function readCardSubmit(value: unknown): CardSubmit | undefined {
   switch (data.sendbot) {
     case 'update_form': {
       const submit: UpdateFormSubmit = { kind: 'update_form', ref: field(data, 'action') ?? '' };
-      const pairs: [Exclude<keyof UpdateFormSubmit, 'kind' | 'ref'>, UpdateFormField][] = [
+      const wrongTypes = (['action', 'status', 'percent', 'note', 'evidence', 'due', 'due_reason'] as const).filter((id) => !isTextLike(data[id]));
+      if (wrongTypes.length > 0) submit.wrongTypes = wrongTypes;
+      const pairs: [Exclude<keyof UpdateFormSubmit, 'kind' | 'ref' | 'wrongTypes'>, UpdateFormField][] = [
         ['status', 'status'],
         ['percent', 'percent'],
         ['note', 'note'],

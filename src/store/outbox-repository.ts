@@ -194,6 +194,20 @@ export function claimDue(db: Db, options: ClaimOptions): ClaimedRow[] {
   });
 }
 
+/**
+ * Extends this worker's lease on `rows` (all claimed together, so holding the same lease) to
+ * `leaseUntil`, for those still held; returns the ids whose lease was extended. A row another
+ * worker took over is left alone.
+ */
+export function renewLease(db: Db, rows: readonly ClaimedRow[], leaseUntil: string): Set<number> {
+  return inTransaction(db, () => {
+    const renewed = new Set<number>();
+    const renew = db.$client.prepare('update outbox set lease_until = ? where id = ? and lease_until = ?');
+    for (const row of rows) if (renew.run(leaseUntil, row.id, row.leaseUntil).changes === 1) renewed.add(row.id);
+    return renewed;
+  });
+}
+
 /** Only after the platform accepted the message. Recorded even if the lease ran out: it was sent. */
 export function markSent(db: Db, id: number, sent: { at: string; platform: string; platformMessageId: string | null }): void {
   db.$client

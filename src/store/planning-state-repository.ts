@@ -54,6 +54,11 @@ const PEOPLE_SQL = `select json_group_array(json_array(id, name, email, is_admin
          teams_user_id, last_platform) order by id)
   from people`;
 
+/** When each person was last sent a message (chasers are never sent for occasions before it). */
+const LAST_SENT_SQL = `select json_group_array(json_array(recipient_person_id, at))
+  from (select recipient_person_id, max(sent_at) as at from outbox
+        where status = 'sent' and recipient_person_id is not null group by recipient_person_id)`;
+
 /** Current holders, longest-serving first within each role. */
 const HOLDERS_SQL = `select json_group_array(json_array(role_id, person_id) order by started_at, id)
   from role_assignments where ended_at is null`;
@@ -229,6 +234,8 @@ function readPlanningState(db: Db): PlanningState {
     teamsUserId,
     lastPlatform: strings.get(lastPlatform),
   }));
+  const lastSent = new Map(json<[number, string]>(db, LAST_SENT_SQL));
+  for (const person of people) person.lastSentAt = lastSent.get(person.id) ?? null;
 
   const holders = new Map<number, number[]>();
   for (const [roleId, personId] of json<[number, number]>(db, HOLDERS_SQL)) {

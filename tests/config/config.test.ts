@@ -89,6 +89,16 @@ describe('dashboard settings', () => {
   });
 });
 
+describe('TRUSTED_PROXIES', () => {
+  it('is none by default, a list of addresses when set, and names an entry that is not an IP address', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: '127.0.0.1, ::1' }).trustedProxies).toEqual(['127.0.0.1', '::1']);
+    expect(loadConfigProblems({ TRUSTED_PROXIES: '127.0.0.1, proxy.example.org' })).toEqual([
+      'TRUSTED_PROXIES: must be a comma-separated list of IP addresses of your reverse proxies, e.g. 127.0.0.1 (not: proxy.example.org)',
+    ]);
+  });
+});
+
 function loadConfigProblems(env: Record<string, string>): string[] {
   try {
     loadConfig(env);

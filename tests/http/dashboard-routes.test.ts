@@ -160,7 +160,8 @@ describe('GET /published', () => {
     expect(one.body).not.toContain('id="plan-ND"');
     const missing = await get(`${publicServer.baseUrl}/published/zz`);
     expect(missing.status).toBe(404);
-    expect(missing.body).toContain('There is no plan with the code &quot;zz&quot;');
+    expect(missing.body).toContain('There is no such plan here. The plans published here are: ND (');
+    expect(missing.body).not.toContain('zz');
   });
 });
 

@@ -5,9 +5,9 @@
 // one by one). Its Web API calls go through a proxy that forwards each chat.postMessage to the fake
 // Slack at once but holds the answer back for a second; the test SIGKILLs the process as soon as the
 // sixth message reaches "Slack", so that message was posted but never marked sent. Then:
-//   - a restart five minutes later (10:05) must leave the rows the dead process had leased alone
-//     (the lease runs ten minutes) and may send the others;
-//   - a restart at 10:11 must send everything still waiting.
+//   - a restart half a minute later (10:00:30) must leave the rows the dead process had leased alone
+//     (the lease runs one minute) and may send the others;
+//   - a restart at 10:01:10 — a minute and a bit later — must send everything still waiting.
 // Nothing may be lost, and only the message in flight may arrive twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase } from '../../src/store/database.js';
@@ -79,9 +79,9 @@ describe('fault: SIGKILL during delivery, then restart', () => {
     expect(leasedByDeadProcess).toContain(inFlight.split('#')[0]);
     const callsBeforeRestart = api.callsTo('chat.postMessage').length;
 
-    // 2. Restart five minutes later: the dead process's leases (ten minutes) still hold.
+    // 2. Restart half a minute later: the dead process's leases (one minute) still hold.
     proxy.setDelay(() => 0);
-    const second = await start('2024-11-25T10:05');
+    const second = await start('2024-11-25T10:00:30');
     await second.child.waitForLine((l) => l.json?.msg === 'scheduler tick', 60_000);
     await second.child.stop();
     expect(second.child.running).toBe(false);
@@ -93,8 +93,8 @@ describe('fault: SIGKILL during delivery, then restart', () => {
     }
     expect(integrityCheck(dbPath)).toBe('ok');
 
-    // 3. Restart at 10:11, after the leases ran out: everything still waiting goes.
-    const third = await start('2024-11-25T10:11');
+    // 3. Restart at 10:01:10, after the leases ran out: everything still waiting goes.
+    const third = await start('2024-11-25T10:01:10');
     await until(() => outboxRows(dbPath).every((r) => r.status === 'sent'), 90_000, 'every outbox row to be sent');
     const stopped = await third.child.stop();
     expect(stopped.code).toBe(0);
@@ -109,7 +109,7 @@ describe('fault: SIGKILL during delivery, then restart', () => {
       sentBeforeKill: sentBeforeKill.length,
       leasedByKilledProcess: leasedByDeadProcess.length,
       inFlightAtKill: inFlight,
-      sentByRestartAt1005: afterSecond.filter((r) => r.status === 'sent').length - sentBeforeKill.length,
+      sentByRestartAt100030: afterSecond.filter((r) => r.status === 'sent').length - sentBeforeKill.length,
       postMessageCalls: calls.length,
       repeated: Object.fromEntries(repeated),
     });

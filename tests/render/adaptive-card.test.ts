@@ -373,6 +373,7 @@ describe('renderUpdateFormCard and readCardSubmit', () => {
     ]) {
       expect(readCardSubmit(bad)).toBeUndefined();
     }
-    expect(readCardSubmit({ sendbot: 'update_form', action: { ref: 'ND-1.2' }, percent: {} })).toEqual({ kind: 'update_form', ref: '' });
+    // Fields of the wrong type are named, so the form can be sent back rather than part of it dropped.
+    expect(readCardSubmit({ sendbot: 'update_form', action: { ref: 'ND-1.2' }, percent: {} })).toEqual({ kind: 'update_form', ref: '', wrongTypes: ['action', 'percent'] });
   });
 });

@@ -1,12 +1,14 @@
 // Overdue chasers: one message per person per chase occasion listing every action of theirs being
 // chased that day, whatever board it reports to.
 import type { ActionState } from '../planning-state.js';
-import { officeOpensUtc } from './calendar-memo.js';
+import { londonDateOf, officeOpensUtc } from './calendar-memo.js';
 import { onBehalfOf, overdueReply, toActionLine } from './messages.js';
 import { type ChaseOccasion, currentOccasion, recentOccasionDays } from './overdue-occasions.js';
 import { deliveryDay, meetingMessageDay, type PlanContext } from './plan-context.js';
 import { type PlannedNotification, plannedNotification } from './planned-notification.js';
 import { actionRecipients, addressPerson, nextOfficeMomentUtc } from './recipients.js';
+
+const chaserKey = (personId: number, day: string): string => `overdue:${personId}:${day}`;
 
 interface ChaseGroup {
   personId: number;
@@ -47,8 +49,8 @@ export function planOverdueChasers(ctx: PlanContext, actions: readonly ActionSta
     }
   }
   const out: PlannedNotification[] = [];
-  for (const g of groups) {
-    const key = `overdue:${g.personId}:${g.day}`;
+  for (const g of onePerPerson(ctx, groups)) {
+    const key = chaserKey(g.personId, g.day);
     if (ctx.skip(key)) continue;
     const to = addressPerson(ctx.people.get(g.personId), ctx.people, ctx.sendDay, ctx.hours, {
       notBefore: nextOfficeMomentUtc(officeOpensUtc(g.day, ctx.hours), ctx.hours),
@@ -75,6 +77,33 @@ export function planOverdueChasers(ctx: PlanContext, actions: readonly ActionSta
     );
   }
   return out;
+}
+
+/**
+ * At most one chaser per person per tick, and none for an occasion older than the last message the
+ * person was sent. After the clock jumps forward, actions due on different dates can each have an
+ * occasion "today" or "the working day before": they are merged into one message under the latest
+ * occasion. After it jumps back, occasions before the day of the person's last message (a chaser or
+ * nudge that already listed them) are not chased again.
+ */
+function onePerPerson(ctx: PlanContext, groups: ChaseGroup[]): ChaseGroup[] {
+  const byPerson = new Map<number, ChaseGroup>();
+  for (const g of groups) {
+    // Already queued (or sent) under its own key: nothing more to say for that occasion.
+    if (ctx.skip(chaserKey(g.personId, g.day))) continue;
+    const lastSentAt = ctx.people.get(g.personId)?.lastSentAt;
+    if (lastSentAt && g.day < londonDateOf(lastSentAt)) continue;
+    const kept = byPerson.get(g.personId);
+    if (!kept) {
+      byPerson.set(g.personId, { ...g, actions: [...g.actions] });
+      continue;
+    }
+    const refs = new Set(kept.actions.map((a) => a.ref));
+    for (const a of g.actions) if (!refs.has(a.ref)) kept.actions.push(a);
+    if (g.day > kept.day) kept.day = g.day;
+    if (g.expiresAt < kept.expiresAt) kept.expiresAt = g.expiresAt;
+  }
+  return [...byPerson.values()];
 }
 
 /**

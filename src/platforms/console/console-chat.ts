@@ -8,6 +8,7 @@ import { readPercentText } from '../../commands/update-words.js';
 import { readStatusWord, STATUS_CHOICES, suggestStatusWord } from '../../domain/status.js';
 import { type Reply, reply, text } from '../../render/reply.js';
 import type { CommandPolicy, DashboardLinkSettings } from '../../commands/types.js';
+import { failureText } from '../failure-text.js';
 import { renderText } from '../../render/text.js';
 import type { Db } from '../../store/database.js';
 import { getPerson, type Person } from '../../store/people-repository.js';
@@ -52,7 +53,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
       try {
         reply = runCommandText(deps, current, 'console', textLine);
       } catch (error) {
-        reply = { tone: 'error', summary: `Sorry, that failed: ${(error as Error).message}`, blocks: [] };
+        reply = { tone: 'error', summary: failureText(error, `Sorry, that failed: ${(error as Error).message}`), blocks: [] };
       }
       output.write(`${renderText(reply)}\n\n`);
       if (interactive && reply.form && reply.form.choices.length > 0) {

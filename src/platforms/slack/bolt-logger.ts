@@ -2,12 +2,12 @@
 // logger so every line is JSON with the same fields. Levels are pino's to decide: Bolt's setLevel is
 // ignored, or it would raise our level to its default INFO.
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
-import type { Logger } from '../../logger.js';
+import { componentLogger, type Logger } from '../../logger.js';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
 export function toBoltLogger(logger: Logger): BoltLogger {
-  let child = logger.child({ component: 'bolt' });
+  let child = componentLogger(logger, 'bolt');
   const write = (level: Level, parts: unknown[]): void => {
     const err = parts.find((p): p is Error => p instanceof Error);
     const message = parts
@@ -31,7 +31,7 @@ export function toBoltLogger(logger: Logger): BoltLogger {
       return LogLevel.ERROR;
     },
     setName: (name: string) => {
-      child = logger.child({ component: name });
+      child = componentLogger(logger, name);
     },
   };
 }

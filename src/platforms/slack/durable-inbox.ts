@@ -123,9 +123,9 @@ export async function replayInbox(app: App, db: Db, clock: Clock, logger: Logger
     try {
       await app.processEvent({ body, ack: async () => {}, customProperties: { ...customProperties } });
     } catch (error) {
-      logger.error({ err: error, component: 'slack', inboxId: item.id }, 'replaying an acknowledged Slack request failed');
+      logger.error({ err: error, inboxId: item.id }, 'replaying an acknowledged Slack request failed');
     }
   }
-  if (items.length > 0) logger.info({ component: 'slack', replayed: items.length }, 'replayed acknowledged Slack requests left over from before the restart');
+  if (items.length > 0) logger.info({ replayed: items.length }, 'replayed acknowledged Slack requests left over from before the restart');
   return items.length;
 }

@@ -20,7 +20,7 @@ import type { IncomingMessage } from 'node:http';
 import { type Clock, toStoredInstant } from '../../clock.js';
 import type { CommandPolicy, DashboardLinkSettings } from '../../commands/types.js';
 import type { HttpServer, RouteHandler } from '../../http/http-server.js';
-import type { Logger } from '../../logger.js';
+import { componentLogger, type Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 import { markInboxItemFailed } from '../../store/slack-inbox-repository.js';
 import { toBoltLogger } from './bolt-logger.js';
@@ -82,7 +82,7 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   const { config } = deps;
   const boltLogger = toBoltLogger(deps.logger);
   const clientOptions = slackClientOptions(config);
-  const log = deps.logger.child({ component: 'slack' });
+  const log = componentLogger(deps.logger, 'slack');
 
   let auth: Awaited<ReturnType<WebClient['auth']['test']>>;
   try {

@@ -20,7 +20,7 @@ import {
 } from '@slack/web-api';
 import type { Config } from '../../config.js';
 import type { DeliveryAdapter, DeliveryOutcome, NotificationKind, OutgoingMessage, Recipient } from '../../jobs/delivery-types.js';
-import type { Logger } from '../../logger.js';
+import { componentLogger, type Logger } from '../../logger.js';
 import { renderBlocks } from '../../render/block-kit.js';
 import { toBoltLogger } from './bolt-logger.js';
 import { slackClientOptions } from './slack-client-options.js';
@@ -71,7 +71,7 @@ export interface SlackDeliveryOptions {
 }
 
 export function createSlackDelivery({ client, logger, maxRemembered = 1000 }: SlackDeliveryOptions): DeliveryAdapter {
-  const log = logger?.child({ component: 'slack-delivery' });
+  const log = (logger ? componentLogger(logger, 'slack-delivery') : undefined);
   // Parts of a multi-message notification already accepted by Slack, by outbox key. When part 2 of 3
   // fails, the outbox retries the whole row; remembering part 1 here means the retry sends only parts
   // 2 and 3. This memory is per process: after a restart a retry starts from part 1 again, so a person

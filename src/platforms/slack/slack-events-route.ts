@@ -23,9 +23,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import type { RouteHandler } from '../../http/http-server.js';
 import { readBody } from '../../http/read-body.js';
-import type { Logger } from '../../logger.js';
+import { componentLogger, type Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 import { acceptSlackRequest } from '../../store/slack-request-intake.js';
+import { storageFailure } from '../../store/storage-failures.js';
+import { failureText } from '../failure-text.js';
 import type { InboxContext } from './durable-inbox.js';
 import { checkSlackHeaders, MAX_REQUEST_SKEW_SECONDS, startSignatureCheck } from './verify-slack-request.js';
 
@@ -120,9 +122,27 @@ async function answeredSslCheck(req: IncomingMessage, res: ServerResponse): Prom
   return true;
 }
 
+/**
+ * When the database cannot take the request (full disk, read-only, locked), a slash command is
+ * answered with an ephemeral message Slack shows at once, saying it was NOT saved; anything else
+ * gets 503. Returns false for other errors.
+ */
+function answerStorageFailure(res: ServerResponse, error: unknown, body: unknown): boolean {
+  if (!storageFailure(error)) return false;
+  const isCommand = typeof body === 'object' && body !== null && typeof (body as { command?: unknown }).command === 'string';
+  if (!isCommand) {
+    answer(res, 503);
+    return true;
+  }
+  const text = JSON.stringify({ response_type: 'ephemeral', text: failureText(error, '') });
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+  return true;
+}
+
 export function createSlackEventsRoute(deps: SlackEventsRouteDeps): RouteHandler {
   const nowMs = deps.nowMs ?? Date.now;
-  const log = deps.logger.child({ component: 'slack-http' });
+  const log = componentLogger(deps.logger, 'slack-http');
   return async (req, res) => {
     const nowSeconds = Math.floor(nowMs() / 1000);
     const head = checkSlackHeaders(req.headers, nowSeconds);
@@ -148,7 +168,14 @@ export function createSlackEventsRoute(deps: SlackEventsRouteDeps): RouteHandler
     }
     const read = readSlackBody(raw, req.headers['content-type']);
     const inbox = 'body' in read && deps.inbox?.holds(read.body) ? { receivedAt: deps.inbox.receivedAt(), body: JSON.stringify(read.body) } : undefined;
-    const intake = acceptSlackRequest(deps.db, { signature: head.signature, expiresAt: head.timestamp + MAX_REQUEST_SKEW_SECONDS, nowSeconds, ...(inbox ? { inbox } : {}) });
+    let intake: ReturnType<typeof acceptSlackRequest>;
+    try {
+      intake = acceptSlackRequest(deps.db, { signature: head.signature, expiresAt: head.timestamp + MAX_REQUEST_SKEW_SECONDS, nowSeconds, ...(inbox ? { inbox } : {}) });
+    } catch (error) {
+      if (!answerStorageFailure(res, error, 'body' in read ? read.body : undefined)) throw error;
+      log.error({ err: error }, 'a Slack request could not be stored; the person was told it was not saved');
+      return;
+    }
     if (intake.replayed) {
       log.warn({ reason: 'replayed', timestamp: head.timestamp }, 'refused a Slack request already accepted once (a replay)');
       answer(res, 401);

@@ -3,6 +3,7 @@
 import type { WebClient } from '@slack/web-api';
 import { renderBlocks } from '../../render/block-kit.js';
 import { type Reply, reply } from '../../render/reply.js';
+import { failureText } from '../failure-text.js';
 import { SORRY_TEXT } from './listener-deps.js';
 import type { Respond } from './response-url.js';
 
@@ -24,9 +25,10 @@ export async function postReplyToUser(client: WebClient, userId: string, answer:
   }
 }
 
-export const sorryReply = (): Reply => reply('error', SORRY_TEXT);
+/** "That failed", or — when `error` is a storage failure — that nothing was saved, and why. */
+export const sorryReply = (error?: unknown): Reply => reply('error', failureText(error, SORRY_TEXT));
 
 /** Best effort: tells the person something failed. A failure here is only logged by the caller. */
-export async function respondSorry(respond: Respond): Promise<void> {
-  await respondWithReply(respond, sorryReply());
+export async function respondSorry(respond: Respond, error?: unknown): Promise<void> {
+  await respondWithReply(respond, sorryReply(error));
 }

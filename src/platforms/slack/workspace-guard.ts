@@ -95,7 +95,7 @@ export function workspaceGuard(installation: SlackInstallation, logger: Logger):
       return;
     }
     logger.warn(
-      { component: 'slack', ...request, installedTeamId: installation.teamId, installedEnterpriseId: installation.enterpriseId },
+      { ...request, installedTeamId: installation.teamId, installedEnterpriseId: installation.enterpriseId },
       'refused a Slack request from another workspace or organisation',
     );
     const ack = (args as { ack?: (response?: unknown) => Promise<void> }).ack;

@@ -9,8 +9,9 @@ import { CloudAdapter, type TurnContext } from 'botbuilder';
 import type { Clock } from '../../clock.js';
 import type { CommandPolicy, DashboardLinkSettings } from '../../commands/types.js';
 import type { HttpServer, RouteHandler } from '../../http/http-server.js';
-import type { Logger } from '../../logger.js';
+import { componentLogger, type Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
+import { failureText } from '../failure-text.js';
 import { SORRY_TEXT } from './handler-deps.js';
 import { createBotFrameworkAuthentication, logTeamsAuthMode, type TeamsAuthMode, type TeamsConfig, type TokenKeyEndpoints } from './teams-auth.js';
 import { SendbotTeamsBot } from './teams-bot.js';
@@ -46,7 +47,7 @@ export interface TeamsBot {
 const CONVERSATIONAL = new Set(['message', 'invoke']);
 
 export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
-  const log = deps.logger.child({ component: 'teams' });
+  const log = componentLogger(deps.logger, 'teams');
   const authMode = logTeamsAuthMode(deps.config, log);
   if (authMode === 'authenticated' && !deps.config.tenantId) {
     log.warn(
@@ -66,7 +67,7 @@ export function createTeamsBot(deps: TeamsBotDeps): TeamsBot {
       'Teams turn failed',
     );
     if (!CONVERSATIONAL.has(activity.type)) return;
-    await context.sendActivity(SORRY_TEXT).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the Teams turn failed'));
+    await context.sendActivity(failureText(error, SORRY_TEXT)).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the Teams turn failed'));
   };
 
   const handle = createMessagesHandler({

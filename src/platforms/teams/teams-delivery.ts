@@ -21,7 +21,7 @@ import { CloudAdapter, type ConversationReference } from 'botbuilder';
 import { type Clock, systemClock, toStoredInstant } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { DeliveryAdapter, DeliveryOutcome, NotificationKind, OutgoingMessage, Recipient } from '../../jobs/delivery-types.js';
-import type { Logger } from '../../logger.js';
+import { componentLogger, type Logger } from '../../logger.js';
 import { renderCards } from '../../render/adaptive-card.js';
 import {
   type ConversationReferenceRow,
@@ -72,7 +72,7 @@ function describe(recipient: Recipient): string {
 export function createTeamsDelivery(options: TeamsDeliveryOptions): DeliveryAdapter {
   const { adapter, db } = options;
   const clock = options.clock ?? systemClock;
-  const log = options.logger?.child({ component: 'teams-delivery' });
+  const log = (options.logger ? componentLogger(options.logger, 'teams-delivery') : undefined);
   const limiter = options.limiter ?? createConversationRateLimiter();
   const maxInlineWaitMs = options.maxInlineWaitMs ?? MAX_INLINE_RATE_WAIT_MS;
   const sleep = options.sleep ?? defaultSleep;
@@ -197,7 +197,7 @@ export interface TeamsDeliveryFromConfigOptions {
  */
 export function createTeamsDeliveryFromConfig(config: Pick<Config, 'teams'>, db: Db, options: TeamsDeliveryFromConfigOptions = {}): DeliveryAdapter | undefined {
   if (!config.teams) return undefined;
-  const log = options.logger?.child({ component: 'teams' });
+  const log = (options.logger ? componentLogger(options.logger, 'teams') : undefined);
   if (log) logTeamsAuthMode(config.teams, log);
   const adapter = new CloudAdapter(createBotFrameworkAuthentication(config.teams, log));
   return createTeamsDelivery({

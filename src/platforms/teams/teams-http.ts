@@ -103,6 +103,20 @@ export function tenantOf(body: unknown): string | undefined {
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
+/**
+ * True when channelData.tenant.id and conversation.tenantId are both given and differ. Teams sets
+ * both to the same tenant; an activity that names two cannot be trusted to say which it is from
+ * (the tenant check below reads one, botbuilder and people matching may read the other).
+ */
+export function tenantsDisagree(body: unknown): boolean {
+  const a = body as { channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } };
+  const fromChannelData = a.channelData?.tenant?.id;
+  const fromConversation = a.conversation?.tenantId;
+  const given = (v: unknown): v is string => typeof v === 'string' && v !== '';
+  if ((fromChannelData !== undefined && !given(fromChannelData)) || (fromConversation !== undefined && !given(fromConversation))) return true;
+  return given(fromChannelData) && given(fromConversation) && fromChannelData.toLowerCase() !== fromConversation.toLowerCase();
+}
+
 function isAnswerable(activity: Activity): boolean {
   if (activity.type !== 'message' && activity.type !== 'invoke') return true;
   const a = activity as unknown as { from?: { id?: unknown }; conversation?: { id?: unknown }; serviceUrl?: unknown };
@@ -158,6 +172,11 @@ export function createMessagesHandler(deps: MessagesHandlerDeps): RouteHandler {
     }
     // People are matched by email the first time; another organisation controls its own users'
     // email addresses, so only the partnership's tenant may be matched at all (when it is known).
+    if (tenantsDisagree(body)) {
+      log.warn({ activityType: (body as Activity).type }, 'refused a Teams activity naming two different tenants');
+      answer(res, 403, 'The activity names two different tenants (channelData.tenant.id and conversation.tenantId).');
+      return;
+    }
     const tenant = tenantOf(body);
     if (deps.allowedTenantId && tenant !== deps.allowedTenantId) {
       log.warn({ tenantId: tenant ?? null, activityType: (body as Activity).type }, 'refused a Teams activity from another tenant');

@@ -73,6 +73,9 @@ export function checkUpdateForm(submit: UpdateFormSubmit): FormCheck {
     errors[field] ??= message;
   };
 
+  // A field sent as an object or a list (not from this card) is refused rather than dropped, so an
+  // update is never stored without part of what was sent.
+  for (const field of submit.wrongTypes ?? []) add(field, 'This field must be text; fill it in again and resend the form.');
   if (!submit.ref) add('action', 'Choose the action you are updating.');
   if (submit.status !== undefined && !STATUSES.has(submit.status)) add('status', 'Choose a status from the list.');
 

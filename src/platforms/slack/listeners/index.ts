@@ -44,6 +44,6 @@ export function registerListeners(app: App, deps: SlackListenerDeps): void {
 
   // Anything a listener did not catch (a bug in middleware, a rejected ack): log it with context.
   app.error(async (error) => {
-    deps.logger.error({ err: error, component: 'slack' }, 'unhandled Slack error');
+    deps.logger.error({ err: error }, 'unhandled Slack error');
   });
 }

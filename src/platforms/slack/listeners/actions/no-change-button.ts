@@ -45,7 +45,7 @@ export function noChangeButtonListener(deps: SlackListenerDeps) {
       await respondWithReply(respond, once.value);
     } catch (error) {
       log.error({ err: error }, 'No change button failed');
-      await respondSorry(respond).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the button failed'));
+      await respondSorry(respond, error).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the button failed'));
     }
   };
 }

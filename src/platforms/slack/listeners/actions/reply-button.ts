@@ -49,7 +49,7 @@ export function replyButtonListener(deps: SlackListenerDeps) {
       await respondWithReply(respond, once.value);
     } catch (error) {
       log.error({ err: error }, 'reply button failed');
-      await respondSorry(respond).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the button failed'));
+      await respondSorry(respond, error).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the button failed'));
     }
   };
 }

@@ -29,7 +29,7 @@ export function updateButtonListener(deps: SlackListenerDeps) {
       await openUpdateModal(client, deps.db, body.trigger_id, answer.form, { ...(body.channel?.id ? { channel: body.channel.id } : {}) });
     } catch (error) {
       log.error({ err: error }, 'Update button failed');
-      await respondSorry(respond).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the button failed'));
+      await respondSorry(respond, error).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the button failed'));
     }
   };
 }

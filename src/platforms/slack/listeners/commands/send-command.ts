@@ -10,6 +10,7 @@ import { afterAck } from '../../after-ack.js';
 import { type InboxContext, runOnce, workClock } from '../../durable-inbox.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
 import { respondFor } from '../../response-url.js';
+import { decodeSlackEntities } from '../../slack-entities.js';
 import { respondSorry, respondWithReply } from '../../slack-replies.js';
 import { resolveSlackCaller } from '../../slack-identity.js';
 import { openUpdateModal } from '../../update-modal.js';
@@ -34,7 +35,7 @@ export function sendCommandListener(deps: SlackListenerDeps) {
       const person = caller.person;
       const once = runOnce(deps.db, inbox, clock, () => {
         noteLastPlatform(deps.db, person, 'slack');
-        return runCommandText({ db: deps.db, clock, platformUserId: command.user_id, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) }, person, 'slack', `/send ${command.text}`.trim());
+        return runCommandText({ db: deps.db, clock, platformUserId: command.user_id, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) }, person, 'slack', `/send ${decodeSlackEntities(command.text ?? '')}`.trim());
       });
       if (!once.ran) {
         log.info(where, 'this /send was already carried out (a replay after a restart); not run again');
@@ -57,7 +58,7 @@ export function sendCommandListener(deps: SlackListenerDeps) {
     } catch (error) {
       // Not the text: it may be exactly what was refused, and logs are kept longer than the plan's data.
       log.error({ ...where, err: error, textLength: command.text?.length }, '/send failed');
-      await respondSorry(respond).catch((e: unknown) => log.error({ ...where, err: e }, 'could not tell the user /send failed'));
+      await respondSorry(respond, error).catch((e: unknown) => log.error({ ...where, err: e }, 'could not tell the user /send failed'));
     }
   };
 }

@@ -9,6 +9,7 @@ import { noteLastPlatform } from '../../../../commands/identity.js';
 import { PermissionError, UserError } from '../../../../commands/types.js';
 import { applyUpdate } from '../../../../commands/update.js';
 import { readModalValues, UPDATE_MODAL_BLOCKS, type ViewStateValues } from '../../../../render/block-kit.js';
+import { failureText } from '../../../failure-text.js';
 import { SORRY_TEXT, type SlackListenerDeps } from '../../listener-deps.js';
 import { postReplyToUser } from '../../slack-replies.js';
 import { resolveSlackCaller } from '../../slack-identity.js';
@@ -56,8 +57,9 @@ export function updateModalSubmissionListener(deps: SlackListenerDeps) {
       });
     } catch (error) {
       log.error({ err: error }, 'update modal submission failed');
-      if (!acknowledged) await ackErrors({ [UPDATE_MODAL_BLOCKS.action]: SORRY_TEXT }).catch(() => {});
-      else await client.chat.postMessage({ channel: userId, text: SORRY_TEXT }).catch(() => {});
+      const sorry = failureText(error, SORRY_TEXT);
+      if (!acknowledged) await ackErrors({ [UPDATE_MODAL_BLOCKS.action]: sorry }).catch(() => {});
+      else await client.chat.postMessage({ channel: userId, text: sorry }).catch(() => {});
     }
   };
 }

@@ -1,0 +1,119 @@
+// Where `sendbot export` writes, through the real CLI: never onto the live database (a symlink to
+// it, a hard link, its -wal), never through a symlink, every file 0600 in a 0700 folder whatever the
+// umask (a child process run under umask 000), and a missing --out folder created like CSV's.
+import { spawnSync } from 'node:child_process';
+import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closeDatabase, openDatabase } from '../../src/store/database.js';
+import { sendbot } from '../helpers/cli.js';
+import { demoPlanDb } from '../helpers/demo-plan-db.js';
+import { tempDir } from '../helpers/temp.js';
+
+let dbPath: string;
+let fingerprint: () => string;
+
+beforeAll(async () => {
+  const { db, path } = await demoPlanDb();
+  closeDatabase(db);
+  dbPath = path;
+  fingerprint = () => {
+    const check = openDatabase(dbPath);
+    try {
+      return JSON.stringify(check.$client.prepare('select count(*) as actions, (select count(*) from people) as people from actions').get());
+    } finally {
+      closeDatabase(check);
+    }
+  };
+});
+
+const exportTo = (...args: string[]) => sendbot(dbPath, '--now', '2024-11-18T10:00', 'export', ...args);
+const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+
+describe('sendbot export onto the database', () => {
+  it('refuses a symlink to the live database, even with --force, and the database is intact', async () => {
+    const before = fingerprint();
+    const link = join(tempDir(), 'paper.xlsx');
+    symlinkSync(resolve(dbPath), link);
+    const result = await exportTo('--out', link, '--force');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${link} is the database itself (`);
+    expect(result.stderr).toContain('Nothing was written');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(dbPath).subarray(0, 15).toString()).toBe('SQLite format 3');
+    expect(fingerprint()).toBe(before);
+  });
+
+  it('refuses a hard link to the database and its -wal file', async () => {
+    const dir = tempDir();
+    const hard = join(dir, 'hard.xlsx');
+    linkSync(dbPath, hard);
+    const viaHardLink = await exportTo('--out', hard, '--force');
+    expect(viaHardLink.code).toBe(1);
+    expect(viaHardLink.stderr).toContain('is the database itself');
+    const wal = `${dbPath}-wal.xlsx`;
+    symlinkSync(`${resolve(dbPath)}-wal`, wal);
+    const viaWal = await exportTo('--out', wal, '--force');
+    expect(viaWal.code).toBe(1);
+    expect(viaWal.stderr).toContain("one of the database's own files");
+  });
+
+  it('refuses every CSV file that would land on the database (a symlink named actions.csv in the folder)', async () => {
+    const before = fingerprint();
+    const dir = tempDir();
+    symlinkSync(resolve(dbPath), join(dir, 'actions.csv'));
+    const result = await exportTo('--format', 'csv', '--out', dir, '--force');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${join(dir, 'actions.csv')} is the database itself`);
+    expect(fingerprint()).toBe(before);
+  });
+});
+
+describe('sendbot export --force over another file or link', () => {
+  it('replaces a symlink rather than writing through it', async () => {
+    const dir = tempDir();
+    const elsewhere = join(dir, 'someone-elses.txt');
+    writeFileSync(elsewhere, 'not yours');
+    const link = join(dir, 'paper.xlsx');
+    symlinkSync(elsewhere, link);
+    const result = await exportTo('--out', link, '--force');
+    expect(result.code).toBe(0);
+    expect(readFileSync(elsewhere, 'utf8')).toBe('not yours');
+    expect(lstatSync(link).isFile()).toBe(true);
+    // No temporary file left behind.
+    expect(readdirSync(dir).sort()).toEqual(['paper.xlsx', 'someone-elses.txt']);
+  });
+});
+
+describe('file modes', () => {
+  it('creates the workbook 0600 and CSV files 0600 in a new 0700 folder, under umask 000', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'out'));
+    const xlsx = join(dir, 'out', 'paper.xlsx');
+    const csv = join(dir, 'new', 'csv-folder');
+    const cli = resolve('src/cli.ts');
+    const run = (...args: string[]) =>
+      spawnSync('sh', ['-c', `umask 000 && exec "${process.execPath}" --import tsx "${cli}" --db "${dbPath}" --now 2024-11-18T10:00 export ${args.map((a) => `"${a}"`).join(' ')}`], {
+        encoding: 'utf8',
+      });
+    const a = run('--out', xlsx);
+    expect(a.stderr).toBe('');
+    expect(a.status).toBe(0);
+    expect(mode(xlsx)).toBe('600');
+    const b = run('--format', 'csv', '--out', csv);
+    expect(b.status).toBe(0);
+    expect(mode(csv)).toBe('700');
+    expect(mode(join(dir, 'new'))).toBe('700');
+    const files = readdirSync(csv);
+    expect(files.length).toBeGreaterThan(2);
+    for (const f of files) expect(mode(join(csv, f)), f).toBe('600');
+  });
+
+  it('creates a missing folder for --out (0700), for XLSX as for CSV', async () => {
+    const out = join(tempDir(), 'papers', '2024', 'board.xlsx');
+    const result = await exportTo('--out', out);
+    expect(result.code).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    expect(mode(join(out, '..'))).toBe('700');
+  });
+});
