@@ -24,9 +24,9 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
   try {
     const entry = commandIn(argv, commands);
     if (entry) {
-      const [register, { openDatabase }] = await Promise.all([entry.load(), import('../store/database.js')]);
+      const [register, { openDatabase, openDryRunDatabase }] = await Promise.all([entry.load(), import('../store/database.js')]);
       register(program, () => {
-        ctx ??= new CliContext(io, program.opts(), openDatabase);
+        ctx ??= new CliContext(io, program.opts(), openDatabase, openDryRunDatabase);
         return ctx;
       });
     } else {

@@ -70,6 +70,38 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   // SQLite creates -wal and -shm with the database file's mode; this covers ones left by older versions.
   if (isFilePath(path)) for (const suffix of ['-wal', '-shm']) tightenIfOurs(`${path}${suffix}`);
   sqlite.pragma('synchronous = NORMAL');
+  return prepareDatabase(sqlite);
+}
+
+/**
+ * For a dry run, which must not create, migrate or change any file: an in-memory copy of the
+ * database at `path` (read through a read-only connection), or an empty in-memory database when
+ * there is none, brought up to the latest migration in memory.
+ */
+export function openDryRunDatabase(path: string): Db {
+  if (!isFilePath(path) || !existsSync(path)) return prepareDatabase(new Database(':memory:'));
+  let bytes: Buffer;
+  if (existsSync(`${path}-wal`)) {
+    // Another process has it open: read it (with what its WAL holds) through a read-only connection.
+    const source = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      bytes = source.serialize();
+    } finally {
+      source.close();
+    }
+  } else bytes = readFileSync(path); // closed cleanly: the file holds everything, and reading it creates no -shm/-wal
+  // Bytes 18-19 say "WAL mode" (2); an in-memory database cannot use WAL, so mark the copy as a
+  // rollback-journal database (1). The file itself is never touched.
+  if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) {
+    bytes = Buffer.from(bytes);
+    bytes[18] = 1;
+    bytes[19] = 1;
+  }
+  return prepareDatabase(new Database(bytes));
+}
+
+/** Foreign keys on, migrations and upgrades applied: what every connection gets. */
+function prepareDatabase(sqlite: Database.Database): Db {
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema }) as Db;
   const folder = migrationsFolder();
