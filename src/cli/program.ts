@@ -39,6 +39,12 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
     if (error instanceof ImportError) {
+      const [only] = error.problems;
+      // A file that cannot be read at all (not a workbook, not a table) is one plain sentence.
+      if (error.problems.length === 1 && only !== undefined && only.line === undefined && only.column === undefined && only.columnNumber === undefined) {
+        io.stderr.write(`${formatProblem(only)}\n`);
+        return 1;
+      }
       io.stderr.write(`Nothing was imported. ${error.problems.length} problem(s):\n`);
       for (const p of error.problems) io.stderr.write(`  - ${formatProblem(p)}\n`);
       return 1;
