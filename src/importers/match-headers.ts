@@ -3,8 +3,11 @@
 // A heading matches a field when, ignoring case, spaces and punctuation, it is one of the field's
 // aliases (an EXACT match), or it is one once a bracketed part is taken off ("Progress update
 // (Nov 23)" → "Progress update", "Lead officer(s)" → "Lead officer"): a LOOSE match. Two columns for
-// one field: an exact match beats a loose one (the loser is reported as unused, naming the winner);
-// two equally good matches are refused with both headings named, since either could be meant.
+// one field: the more specific match wins and the other is reported as unused, naming the winner.
+// From most to least specific: an exact heading naming a particular kind of the field ("Plan title",
+// "Plan code", "Key actions"); an exact heading that is the field's own general name ("Plan",
+// "Action", "Workstream"); a loose match. Two equally specific matches are refused with both
+// headings named, since either could be meant.
 // The alias tables must not list one alias under two fields: a heading means at most one field.
 import type { ImportProblem } from './import-errors.js';
 import type { TableRow } from './table-cells.js';
@@ -59,11 +62,15 @@ function lookupOf<F extends string>(aliases: Record<F, readonly string[]>): Look
   return lookup;
 }
 
-/** The field a heading names, and how well: 2 exact, 1 loose (see the top of this file). */
-export function fieldOfHeading<F extends string>(heading: string, aliases: Record<F, readonly string[]>): { field: F; rank: 1 | 2 } | undefined {
+/**
+ * The field a heading names, and how specifically: 3 an exact particular heading, 2 the field's own
+ * general name, 1 loose (see the top of this file).
+ */
+export function fieldOfHeading<F extends string>(heading: string, aliases: Record<F, readonly string[]>): { field: F; rank: 1 | 2 | 3 } | undefined {
   const lookup = lookupOf(aliases);
-  const exact = lookup.get(normaliseHeader(heading));
-  if (exact !== undefined) return { field: exact, rank: 2 };
+  const key = normaliseHeader(heading);
+  const exact = lookup.get(key);
+  if (exact !== undefined) return { field: exact, rank: key === normaliseHeader(exact) ? 2 : 3 };
   const stripped = headingWithoutBrackets(heading);
   if (stripped === heading) return undefined;
   const loose = lookup.get(normaliseHeader(stripped));

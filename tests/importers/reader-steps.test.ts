@@ -45,6 +45,16 @@ describe('matchHeaders', () => {
     expect(m.problems).toEqual([]);
   });
 
+  it('reads an older export: a particular heading ("Plan title") beats the general one ("Plan")', () => {
+    const m = matchHeaders(['Ref', 'Plan', 'Plan title', 'Workstream', 'Workstream title', 'Action'], PLAN_HEADER_ALIASES);
+    expect(m.problems).toEqual([]);
+    expect(m.columns).toMatchObject({ plan: 'Plan title', workstream: 'Workstream title', action: 'Action' });
+    expect(m.shadowed.map((x) => [x.heading, x.by])).toEqual([
+      ['Plan', 'Plan title'],
+      ['Workstream', 'Workstream title'],
+    ]);
+  });
+
   it('refuses two equally good columns for one field, naming both', () => {
     const m = matchHeaders(['Deadline', 'Target date'], PLAN_HEADER_ALIASES, undefined, 'plan.csv');
     expect(m.problems.map(formatProblem)).toEqual(['plan.csv, column "Target date": columns "Deadline" and "Target date" both look like the due column; remove or rename one']);
