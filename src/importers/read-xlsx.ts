@@ -32,6 +32,19 @@ export async function readWorkbook(content: Buffer | Uint8Array, opts: { file?: 
   // Loaded only for a workbook: exceljs takes ~0.5 s to load, which every CSV and YAML import paid.
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
+  // exceljs loads worksheets only: the workbook's own list of sheets also names chart sheets, which
+  // it drops. The list is caught as this one workbook parses it, so that a chart sheet is reported
+  // as skipped rather than vanishing from the report.
+  let listed: string[] = [];
+  const reader = workbook.xlsx as unknown as { parseWorkbook?: (stream: unknown) => Promise<{ sheets?: Array<{ name?: unknown }> }> };
+  const parseWorkbook = reader.parseWorkbook?.bind(reader);
+  if (parseWorkbook !== undefined) {
+    reader.parseWorkbook = async (stream) => {
+      const parsed = await parseWorkbook(stream);
+      listed = (parsed.sheets ?? []).flatMap((sheet) => (typeof sheet.name === 'string' ? [sheet.name] : []));
+      return parsed;
+    };
+  }
   try {
     await workbook.xlsx.load(content as unknown as Parameters<typeof workbook.xlsx.load>[0]);
   } catch (err) {
@@ -63,6 +76,8 @@ export async function readWorkbook(content: Buffer | Uint8Array, opts: { file?: 
     });
     sheets.push({ name: sheet.name, rows, knowsMerges: true });
   }
+  const loaded = new Set(workbook.worksheets.map((w) => w.name));
+  for (const name of listed) if (!loaded.has(name)) skipped.push({ name, reason: 'it is a chart sheet (no table)' });
   if (sheets.length === 0 && skipped.length === 0) throw new ImportError({ ...fileField, message: 'the workbook has no worksheets' });
   return { sheets, skipped };
 }

@@ -1,6 +1,8 @@
 // The steps of reading a sheet, each on its own: matching headings to fields (an exact heading beats
 // one read without its brackets; two equally good ones are refused), finding the header row below
 // titles, what a cell's number format shows, reading progress, and classifying a sheet.
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { classifySheet } from '../../src/importers/classify-sheet.js';
 import { formatProblem } from '../../src/importers/import-errors.js';
@@ -10,7 +12,7 @@ import { PLAN_HEADER_ALIASES } from '../../src/importers/plan-headings.js';
 import { readKpiTable } from '../../src/importers/read-kpi-table.js';
 import { normaliseStatus, progressAsOf, readPercent, readProgress } from '../../src/importers/read-progress.js';
 import { readDay, readSettingsTable } from '../../src/importers/read-settings-table.js';
-import { shownValue } from '../../src/importers/read-xlsx.js';
+import { readWorkbook, shownValue } from '../../src/importers/read-xlsx.js';
 import { findHeaderRow, type SheetGrid, tableRowsOf } from '../../src/importers/sheet-grid.js';
 
 const grid = (name: string, ...rows: unknown[][]): SheetGrid => ({ name, rows: rows.map((cells, i) => ({ row: i + 1, cells })) });
@@ -147,6 +149,26 @@ describe('settings', () => {
     expect(read.problems.map(formatProblem)).toEqual([
       'plan.xlsx [Settings] row 2, column "Setting": the spring term needs both its first and last day',
       'plan.xlsx [Settings]: the settings give no "Partnership name"; add a row "Partnership name" with the partnership\'s name, so the other settings can be kept',
+    ]);
+  });
+});
+
+describe('readWorkbook', () => {
+  it('reports a chart sheet and a hidden sheet as skipped, and reads the rest', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Plan').addRow(['Workstream', 'Action']);
+    wb.addWorksheet('Old', { state: 'hidden' }).addRow(['x', 'y']);
+    // exceljs cannot write a chart sheet: list one in the workbook, as Excel does.
+    const zip = await JSZip.loadAsync(Buffer.from(await wb.xlsx.writeBuffer()));
+    const xml = await zip.file('xl/workbook.xml')!.async('string');
+    zip.file('xl/workbook.xml', xml.replace('</sheets>', '<sheet name="Chart1" sheetId="9" r:id="rId99"/></sheets>'));
+    const rels = await zip.file('xl/_rels/workbook.xml.rels')!.async('string');
+    zip.file('xl/_rels/workbook.xml.rels', rels.replace('</Relationships>', '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet" Target="chartsheets/sheet1.xml"/></Relationships>'));
+    const { sheets, skipped } = await readWorkbook(await zip.generateAsync({ type: 'nodebuffer' }));
+    expect(sheets.map((s) => s.name)).toEqual(['Plan']);
+    expect(skipped).toEqual([
+      { name: 'Old', reason: 'it is hidden' },
+      { name: 'Chart1', reason: 'it is a chart sheet (no table)' },
     ]);
   });
 });
