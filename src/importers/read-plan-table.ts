@@ -19,8 +19,8 @@
 //   workstream of a plan with a blank lead is a problem (if the file has a lead column at all).
 // - with: belongs to its row. Each action's supporting roles are its own row's With; a blank With
 //   carries down from the row above within the same workstream only (a With cell merged down the
-//   workstream's rows), so a new workstream's blank With means none, and a With on a later row never
-//   reaches the rows above it. "none", "n/a" or "-" says none and stops the carry. When every action of
+//   workstream's rows; in a workbook, only a cell that IS under a merged block), so a new
+//   workstream's blank With means none, and a With on a later row never reaches the rows above it. "none", "n/a" or "-" says none and stops the carry. When every action of
 //   a workstream ends up with the same roles they are the workstream's supporting roles; otherwise
 //   each action keeps its own.
 // - due: every action keeps its row's date cell as written. A blank date cell takes the date above
@@ -290,8 +290,10 @@ export function readPlanTable(rows: TableRow[], opts: PlanTableOptions = {}): Pl
       }
     }
 
-    // With: this row's own, or carried down from the row above within the workstream.
+    // With: this row's own, or carried down from the row above within the workstream (in a workbook,
+    // only under a merged block: a blank cell that is not merged says nobody).
     if (vals.with !== undefined) withRoles = NO_ROLES.test(vals.with.trim()) ? [] : dedupe(splitRoleList(vals.with));
+    else if (knowsMerges && col.with !== undefined && merged?.has(col.with) !== true && !bad.has('with')) withRoles = undefined;
 
     // Due: the row's own cell; the date above only under a merged block (see the top of this file).
     if (vals.due !== undefined) {
