@@ -20,9 +20,9 @@
 // - with: belongs to its row. Each action's supporting roles are its own row's With; a blank With
 //   carries down from the row above within the same workstream only (a With cell merged down the
 //   workstream's rows; in a workbook, only a cell that IS under a merged block), so a new
-//   workstream's blank With means none, and a With on a later row never reaches the rows above it. "none", "n/a" or "-" says none and stops the carry. When every action of
-//   a workstream ends up with the same roles they are the workstream's supporting roles; otherwise
-//   each action keeps its own.
+//   workstream's blank With means none, and a With on a later row never reaches the rows above it.
+//   "none", "n/a" or "-" says none and stops the carry. When every action of a workstream ends up
+//   with the same roles they are the workstream's supporting roles; otherwise each action keeps its own.
 // - due: every action keeps its row's date cell as written. A blank date cell takes the date above
 //   ONLY when it is blank because it lies under a merged block (a workbook says so exactly), or, in a
 //   CSV (which cannot say), when the row's workstream cell is blank too (the rows of a merged block
