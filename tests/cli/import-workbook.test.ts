@@ -93,6 +93,23 @@ describe('sendbot import <workbook>', () => {
     expect(existsSync(db)).toBe(false);
   });
 
+  it('--dry-run on a database another process has open reads it as it stands and changes nothing', async () => {
+    const db = tempDbPath();
+    const file = writeTemp('southshire.xlsx', await councilWorkbook());
+    expect((await sendbot(db, '--now', '2023-12-04T09:00', 'import', file, '--sheet', 'People')).code).toBe(0);
+    const running = openDatabase(db); // as the bot would: WAL files exist while it runs
+    try {
+      running.$client.prepare("update people set name = 'Cara C' where email = 'cara@southshire.example'").run();
+      const dry = await sendbot(db, '--now', '2023-12-04T09:00', 'import', file, '--dry-run');
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toContain('People: 0 new, 1 updated.');
+      expect(running.$client.prepare('select count(*) as n from actions').get()).toEqual({ n: 0 });
+      expect(running.$client.prepare("select name from people where email = 'cara@southshire.example'").get()).toEqual({ name: 'Cara C' });
+    } finally {
+      closeDatabase(running);
+    }
+  });
+
   it('--sheet reads one sheet; an unknown name lists the sheets', async () => {
     const db = tempDbPath();
     const file = writeTemp('southshire.xlsx', await councilWorkbook());
