@@ -67,11 +67,10 @@ export function numberInTitle(title: string): number | undefined {
  * flagged rather than silently dated from its text.
  */
 export function looksDated(text: string): boolean {
-  return (
-    /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*['’]?\d{2,4}\b/i.test(text) ||
-    /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/.test(text) ||
-    /\b20\d{2}\s*\/\s*\d{2}\b/.test(text) ||
-    /\bQ[1-4]\b/i.test(text) ||
-    /\b(?:spring|summer|autumn)\s+term\b/i.test(text)
-  );
+  return DATED.test(text);
 }
+
+// One pattern (this runs on every undated row of a large plan): a month with a year, a day/month/year,
+// a financial year, a quarter, or a school term.
+const DATED =
+  /\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*['’]?\d{2,4}\b|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|20\d{2}\s*\/\s*\d{2}\b|Q[1-4]\b|(?:spring|summer|autumn)\s+term\b)/i;

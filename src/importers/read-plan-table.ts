@@ -117,6 +117,8 @@ export interface PlanTable {
   rowFlags: Map<number, string[]>;
 }
 
+const NO_PROGRESS: ReturnType<typeof readProgress> = {};
+
 /** Cells that say "no supporting roles" and stop the With above from carrying down. */
 const NO_ROLES = /^(?:none|n\/?a|nil|no one|nobody|-|–|—)$/i;
 
@@ -331,7 +333,9 @@ export function readPlanTable(rows: TableRow[], opts: PlanTableOptions = {}): Pl
     const texts = ref !== undefined ? [vals.action] : splitBulletedActions(vals.action);
     const owner =
       vals.owner ?? (lead !== undefined && ws.lead !== undefined && lead !== ws.lead && sameKey(lead) !== sameKey(ws.lead) ? lead : undefined);
-    const { progress, unreadPercent } = readProgress({ status: vals.status, percent: vals.percent, note: vals.progress }, asOf);
+    // Most rows of a large plan state no progress: nothing to build.
+    const hasProgress = vals.status !== undefined || vals.percent !== undefined || vals.progress !== undefined;
+    const { progress, unreadPercent } = hasProgress ? readProgress({ status: vals.status, percent: vals.percent, note: vals.progress }, asOf) : NO_PROGRESS;
     if (unreadPercent !== undefined) {
       problem(`"${unreadPercent}" is not a percentage; write a whole number from 0 to 100, e.g. 60%`, row, col.percent);
     }
