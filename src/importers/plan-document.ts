@@ -128,7 +128,7 @@ export const kpiSchema = z.object({
 export const actionProgressSchema = z.object({
   /** As written, obvious forms normalised: red, amber, green, blue, complete; else the words ("On track"). */
   status: trimmed.min(1).optional(),
-  percent: z.number().min(0).max(100).optional(),
+  percent: z.number().int().min(0).max(100).optional(),
   /** The progress text. */
   note: trimmed.min(1).optional(),
   /** The date the column's heading names (end of the month for "Nov 23"); absent when it names none. */
@@ -189,7 +189,7 @@ function isSettledProgress(v: unknown): boolean {
     if (key === 'status' || key === 'note') {
       if (!isSettledName(x)) return false;
     } else if (key === 'percent') {
-      if (typeof x !== 'number' || !(x >= 0 && x <= 100)) return false;
+      if (!Number.isInteger(x) || !((x as number) >= 0 && (x as number) <= 100)) return false;
     } else return false; // as_of and anything else: let zod check it
   }
   return true;

@@ -10,6 +10,7 @@ export type PlanField =
   | 'lead'
   | 'with'
   | 'due'
+  | 'workstream_due'
   | 'action'
   | 'ref'
   | 'board'
@@ -67,6 +68,8 @@ export const PLAN_HEADER_ALIASES: Record<PlanField, readonly string[]> = {
     // What `sendbot export` writes: the date as the plan wrote it.
     'Due (as written)',
   ],
+  // The workstream's own "Date of Completion", when a sheet gives it apart from each action's date.
+  workstream_due: ['workstream_due', 'Workstream date', 'Workstream due', 'Workstream due date', 'Workstream date of completion'],
   action: ['action', 'Key Actions', 'Key Action', 'Actions', 'What we will do', 'Action Description', 'Activity', 'Activities'],
   ref: ['ref', 'Ref.', 'Reference', 'Ref No', 'Action Ref', 'No', 'No.', 'Number', 'ID', 'Action No', 'Action Number', 'Action ID'],
   board: ['board', 'Governance Board', 'Reporting Board', 'Monitoring Board'],
@@ -84,6 +87,7 @@ export const PLAN_LABEL: Record<PlanField, string> = {
   lead: 'Accountable Lead',
   with: 'With',
   due: 'Date of Completion',
+  workstream_due: 'Workstream date',
   action: 'Key Actions',
   ref: 'Ref',
   board: 'Board',
@@ -97,4 +101,24 @@ export const PLAN_LABEL: Record<PlanField, string> = {
  * Columns `sendbot export` writes for people to read (what sendbot worked out or recorded), which an
  * import never takes back: the record, not the file, holds them. Listed once in the report, not as unused.
  */
-export const SENDBOT_OWN_HEADINGS: readonly string[] = ['Due date (read)', 'Latest update', 'Updated by', 'Updated on'];
+export const SENDBOT_OWN_HEADINGS: readonly string[] = [
+  // Actions
+  'Due date (read)',
+  'Baseline due',
+  'Start',
+  'Accountable person',
+  'Overdue',
+  'Working days overdue',
+  'Date flags',
+  'Latest update',
+  'Updated by',
+  'Updated on',
+  // KPIs
+  'Latest value',
+  'Latest period',
+  'Expected then',
+  'Judged against',
+  'Position',
+  'Next target',
+  'Next target by',
+];

@@ -88,6 +88,8 @@ interface WorkstreamBuild {
   actions: ActionBuild[];
   /** An action cell on one of its rows could not be read (already reported). */
   badActionCell: boolean;
+  /** The due date came from a Workstream date column. */
+  dueStated?: boolean;
   /** The lead was blank on the workstream's first row and carried down from this row above. */
   leadFromRow?: number;
 }
@@ -297,10 +299,15 @@ export function readPlanTable(rows: TableRow[], opts: PlanTableOptions = {}): Pl
     if (vals.with !== undefined) withRoles = NO_ROLES.test(vals.with.trim()) ? [] : dedupe(splitRoleList(vals.with));
     else if (knowsMerges && col.with !== undefined && merged?.has(col.with) !== true && !bad.has('with')) withRoles = undefined;
 
+    // The workstream's own date, where the sheet has a column for it; else its first action's date.
+    if (vals.workstream_due !== undefined && ws.dueStated !== true) {
+      ws.due = vals.workstream_due;
+      ws.dueStated = true;
+    }
     // Due: the row's own cell; the date above only under a merged block (see the top of this file).
     if (vals.due !== undefined) {
       due = vals.due;
-      if (ws.due === undefined) ws.due = vals.due;
+      if (ws.due === undefined && col.workstream_due === undefined) ws.due = vals.due;
     } else if (startedWorkstream || bad.has('due')) due = undefined;
     else if (col.due !== undefined) {
       const underMerge = knowsMerges ? merged?.has(col.due) === true : vals.workstream === undefined;

