@@ -250,6 +250,19 @@ export const kpiReadings = sqliteTable(
 );
 
 /** A milestone read from a workstream's "Date of Completion" cell (one per line). */
+/** The plan file's last word on an action's fields; see actions.fileBase. */
+export interface ActionFileBase {
+  text: string;
+  /** The date phrase as written, and the dates read from it (the action's own or its workstream's). */
+  dateText: string | null;
+  start: string | null;
+  due: string | null;
+  /** The action's own supporting roles, by name. */
+  with: string[];
+  /** The progress the file gave (status word, percent, note), as one comparable string; null for none. */
+  progress: string | null;
+}
+
 export interface MilestoneRow {
   text: string;
   start: string | null;
@@ -352,6 +365,12 @@ export const actions = sqliteTable(
      * the file's owner differs from this, so an `assign` made since is never undone.
      */
     importedOwner: text('imported_owner'),
+    /**
+     * What the plan file last said for this action's fields (text, dates, supporting roles, progress):
+     * the base of the three-way merge on re-import (src/domain/plan-merge.ts). Null for actions
+     * imported before it was kept: a re-import then treats every difference as a conflict.
+     */
+    fileBase: text('file_base', { mode: 'json' }).$type<ActionFileBase>(),
     removedAt: text('removed_at'),
     createdAt: createdAt(),
     updatedAt: text('updated_at').notNull(),

@@ -5,6 +5,7 @@ import { findBoard } from '../store/boards-repository.js';
 import { findRole } from '../store/roles-repository.js';
 import { CliUsageError, type CliContext } from './context.js';
 import { formatTable } from './format-table.js';
+import { plural } from '../render/format.js';
 
 export function registerActionsCommand(program: Command, context: () => CliContext): void {
   program
@@ -89,6 +90,6 @@ export function registerActionsCommand(program: Command, context: () => CliConte
           36,
         ),
       );
-      ctx.print(`${rows.length} action(s).`);
+      ctx.print(`${plural(rows.length, 'action')}.`);
     });
 }

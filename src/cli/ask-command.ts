@@ -30,7 +30,7 @@ export function registerAskCommand(program: Command, context: () => CliContext):
     .description('run one /send command as a person and print the reply')
     .requiredOption('--as <email>', 'who is asking')
     .option('--json', 'print the platform-neutral reply object')
-    .argument('<text...>', 'the command, e.g. "who ND-1.2" or "/send mine"')
+    .argument('<text...>', 'the command, e.g. "mine" or "/send who <ref or words>"')
     .action((words: string[], opts: { as: string; json?: boolean }) => {
       const ctx = context();
       const caller = findPersonByEmail(ctx.db, opts.as);

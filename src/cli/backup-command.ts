@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { backupDatabase } from '../store/database.js';
 import { checkBackupTarget } from './backup-target.js';
 import { CliUsageError, type CliContext } from './context.js';
+import { plural } from '../render/format.js';
 
 export function registerBackupCommand(program: Command, context: () => CliContext): void {
   program
@@ -20,7 +21,7 @@ export function registerBackupCommand(program: Command, context: () => CliContex
       try {
         const progress = await backupDatabase(ctx.db, partial);
         renameSync(partial, target);
-        ctx.print(`Backed up ${ctx.databasePath} to ${path} (${progress.totalPages} pages).`);
+        ctx.print(`Backed up ${ctx.databasePath} to ${path} (${plural(progress.totalPages, 'page')}).`);
       } catch (error) {
         rmSync(partial, { force: true });
         throw new CliUsageError(`The backup to ${path} failed: ${(error as Error).message}. Nothing was written there.`);

@@ -4,11 +4,21 @@ import { SHEET_KIND_NAME } from '../importers/classify-sheet.js';
 import { type LoadedPlan, loadPlanFile } from '../importers/load-plan-file.js';
 import { inTransaction } from '../store/database.js';
 import { formatKpiValue } from '../domain/kpi-values.js';
+import { describePlanCode } from '../domain/plan-codes.js';
 import type { KpiReportRow } from '../store/kpi-import.js';
 import { importKpiSheet, type KpiSheetReport } from '../store/kpi-sheet-import.js';
-import { type ImportReport, importPlanDocument } from '../store/plan-import.js';
+import { type ImportConflict, type ImportReport, importPlanDocument } from '../store/plan-import.js';
 import type { CliContext } from './context.js';
 import { formatTable } from './format-table.js';
+import { plural } from '../render/format.js';
+
+interface ImportOptions {
+  dryRun?: boolean;
+  json?: boolean;
+  sheet?: string;
+  preferFile?: boolean;
+  removeMissing?: boolean;
+}
 
 export function registerImportCommand(program: Command, context: () => CliContext): void {
   program
@@ -18,7 +28,9 @@ export function registerImportCommand(program: Command, context: () => CliContex
     .option('--dry-run', 'check and report without writing anything (the database file is not even created)')
     .option('--json', 'print the report as JSON (one object per action)')
     .option('--sheet <name>', 'read only this sheet of a workbook')
-    .action(async (file: string, opts: { dryRun?: boolean; json?: boolean; sheet?: string }) => {
+    .option('--prefer-file', "where the file and sendbot both changed a field, take the file's value (the history says whose decision it replaced)")
+    .option('--remove-missing', 'mark actions and workstreams that are no longer in the file removed (their history is kept)')
+    .action(async (file: string, opts: ImportOptions) => {
       const ctx = context();
       if (opts.dryRun) ctx.useDryRunDatabase();
       const loaded = await loadPlanFile(file, opts.sheet !== undefined ? { sheet: opts.sheet } : {});
@@ -26,19 +38,27 @@ export function registerImportCommand(program: Command, context: () => CliContex
       const doc = loaded.document;
       const onlyKpis = loaded.kpiSheet !== undefined && doc.plans.length === 0 && doc.boards.length === 0 && doc.people.length === 0 && doc.partnership === undefined;
       if (onlyKpis && loaded.kpiSheet) {
-        const kpiReport = importKpiSheet(ctx.db, loaded.kpiSheet, { now: ctx.clock.now(), dryRun: opts.dryRun, actorLabel: 'cli' });
+        const kpiReport = importKpiSheet(ctx.db, loaded.kpiSheet, { now: ctx.clock.now(), dryRun: opts.dryRun, actorLabel: 'cli', preferFile: opts.preferFile });
         if (opts.json) {
           ctx.printJson(kpiReport.kpis.map(kpiJsonRow));
           for (const line of sheetLines) ctx.error(line);
         } else ctx.print([formatKpiSheetReport(kpiReport), ...sheetLines].join('\n'));
         return;
       }
-      const { report, kpiReport } = applyAll(ctx, loaded, Boolean(opts.dryRun));
+      const { report, kpiReport } = applyAll(ctx, loaded, opts);
       if (opts.json) {
-        ctx.printJson(report.actions.map(jsonRow));
+        ctx.printJson(report.actions.map((a) => jsonRow(a, report.conflicts)));
         // Standard output stays one JSON array; what an officer must still read goes to standard error.
         const kpiLines = kpiReport ? [kpiSummaryLine(kpiReport.summary.kpis, kpiReport.summary.readings.created), ...kpiReport.warnings.map((w) => `Note: ${w}`)] : [];
-        for (const line of [...report.owners.map((o) => `Owner: ${o}`), ...report.warnings.map((w) => `Note: ${w}`), ...kpiLines, ...sheetLines]) ctx.error(line);
+        for (const line of [
+          ...report.planCodes.map(describePlanCode),
+          ...report.owners.map((o) => `Owner: ${o}`),
+          ...report.conflicts.map((c) => `Conflict: ${describeConflict(c)}`),
+          ...report.warnings.map((w) => `Note: ${w}`),
+          ...kpiLines,
+          ...sheetLines,
+        ])
+          ctx.error(line);
       } else {
         const lines = [formatImportReport(report)];
         if (kpiReport) {
@@ -61,7 +81,7 @@ class DryRun extends Error {
  * people), then the KPI rows (which name the plans). A dry run is the same work rolled back, on an
  * in-memory copy of the database (see CliContext.useDryRunDatabase).
  */
-function applyAll(ctx: CliContext, loaded: LoadedPlan, dryRun: boolean): { report: ImportReport; kpiReport?: KpiSheetReport } {
+function applyAll(ctx: CliContext, loaded: LoadedPlan, opts: ImportOptions): { report: ImportReport; kpiReport?: KpiSheetReport } {
   const now = ctx.clock.now();
   const run = () => {
     const report = importPlanDocument(ctx.db, loaded.document, {
@@ -71,11 +91,13 @@ function applyAll(ctx: CliContext, loaded: LoadedPlan, dryRun: boolean): { repor
       actorLabel: 'cli',
       notices: loaded.notices.map((n) => `Check ${formatProblem(n)}`),
       rowFlags: loaded.rowFlags,
+      preferFile: opts.preferFile,
+      removeMissing: opts.removeMissing,
     });
-    const kpiReport = loaded.kpiSheet ? importKpiSheet(ctx.db, loaded.kpiSheet, { now, actorLabel: 'cli' }) : undefined;
+    const kpiReport = loaded.kpiSheet ? importKpiSheet(ctx.db, loaded.kpiSheet, { now, actorLabel: 'cli', preferFile: opts.preferFile }) : undefined;
     return { report, ...(kpiReport ? { kpiReport } : {}) };
   };
-  if (!dryRun) return inTransaction(ctx.db, run);
+  if (!opts.dryRun) return inTransaction(ctx.db, run);
   try {
     inTransaction(ctx.db, () => {
       throw new DryRun(run());
@@ -114,7 +136,8 @@ export function formatSheetReport(loaded: Pick<LoadedPlan, 'sheets' | 'unusedCol
   return lines;
 }
 
-function jsonRow(a: ImportReport['actions'][number]) {
+function jsonRow(a: ImportReport['actions'][number], conflicts: ImportConflict[]) {
+  const own = conflicts.filter((c) => c.ref === a.ref);
   return {
     ref: a.ref,
     plan: a.plan,
@@ -133,7 +156,16 @@ function jsonRow(a: ImportReport['actions'][number]) {
     flags: a.flags,
     change: a.change,
     owner_change: a.owner_change,
+    ...(a.reworded_from !== undefined ? { reworded_from: a.reworded_from } : {}),
+    ...(own.length > 0 ? { conflicts: own.map(({ line: _line, ...c }) => c) } : {}),
   };
+}
+
+/** "ND-1.2 due date: sendbot has 2025-07-31 (approved a date change by Sam Chair, 2025-02-03); the file says 2025-03-31. Kept sendbot's." */
+export function describeConflict(c: ImportConflict): string {
+  const by = [c.why, c.changed_by ? `by ${c.changed_by}` : '', c.changed_at ? `on ${c.changed_at.slice(0, 10)}` : ''].filter(Boolean).join(' ');
+  const outcome = c.resolution === 'kept sendbot' ? "kept sendbot's (--prefer-file takes the file's)" : "took the file's (--prefer-file)";
+  return `${c.ref} ${c.field}: sendbot has ${c.sendbot} (${by}); the file says ${c.file}. ${outcome[0]?.toUpperCase()}${outcome.slice(1)}.`;
 }
 
 export function formatImportReport(report: ImportReport): string {
@@ -158,19 +190,33 @@ export function formatImportReport(report: ImportReport): string {
     '',
     `${report.dryRun ? 'Dry run — nothing written. ' : ''}Plans: ${s.plans.created} new, ${s.plans.updated} updated, ${s.plans.unchanged} unchanged. ` +
       `Workstreams: ${s.workstreams.created} new, ${s.workstreams.updated} updated, ${s.workstreams.unchanged} unchanged, ${s.workstreams.removed} removed. ` +
-      `Actions: ${s.actions.created} new, ${s.actions.updated} updated, ${s.actions.unchanged} unchanged, ${s.actions.removed} removed.`,
+      `Actions: ${s.actions.created} new, ${s.actions.updated} updated, ${s.actions.unchanged} unchanged, ${s.actions.removed} removed` +
+      (s.actions.missing > 0 ? `, ${s.actions.missing} not in the file (kept).` : '.'),
     `People: ${s.people.created} new, ${s.people.updated} updated. Boards: ${s.boards.created} new, ${s.boards.updated} updated. Meetings: ${s.meetings.created} new. Roles: ${s.roles.created} new.`,
   ];
   if (flagged.length > 0) {
-    lines.push(`${flagged.length} action(s) need a date checked by an officer: ${flagged.map((a) => a.ref).join(', ')}`);
+    lines.push(`${plural(flagged.length, 'action needs', 'actions need')} a date checked by an officer: ${flagged.map((a) => a.ref).join(', ')}`);
   }
   if (inherited.length > 0) {
-    lines.push(`${inherited.length} action(s) took their accountable lead from the row above; check it: ${inherited.map((a) => a.ref).join(', ')}`);
+    lines.push(`${plural(inherited.length, 'action')} took their accountable lead from the row above; check it: ${inherited.map((a) => a.ref).join(', ')}`);
+  }
+  const reworded = report.actions.filter((a) => a.reworded_from !== undefined);
+  if (reworded.length > 0) {
+    lines.push(report.dryRun ? 'Reworded (would change):' : 'Reworded:');
+    for (const a of reworded) lines.push(`  ${a.ref}: "${a.action}", was "${a.reworded_from}"`);
+  }
+  if (report.conflicts.length > 0) {
+    lines.push(
+      `Conflicts: ${report.conflicts.length} field(s) changed both in the file and in sendbot since the last import` +
+        (report.conflicts.some((c) => c.resolution === 'kept sendbot') ? "; sendbot's values were kept:" : ':'),
+    );
+    for (const c of report.conflicts) lines.push(`  ${describeConflict(c)}`);
   }
   if (report.owners.length > 0) {
     lines.push(report.dryRun ? 'Owners (would change):' : 'Owners:');
     for (const o of report.owners) lines.push(`  ${o}`);
   }
+  lines.push(...report.planCodes.map(describePlanCode));
   if (report.kpis.length > 0) lines.push(kpiSummaryLine(report.summary.kpis, report.summary.kpiReadings.created));
   for (const w of report.warnings) lines.push(`Note: ${w}`);
   return lines.join('\n');

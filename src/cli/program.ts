@@ -2,6 +2,7 @@ import { Command, CommanderError, Help } from 'commander';
 import { formatProblem, ImportError } from '../importers/import-errors.js';
 import { CLI_COMMANDS, type CliCommandEntry } from './all-commands.js';
 import { CliContext, type CliIo, CliUsageError } from './context.js';
+import { plural } from '../render/format.js';
 
 /**
  * Runs the `sendbot` CLI with `argv` (without node and script). Returns the exit code:
@@ -15,6 +16,8 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
   const program = withGlobalOptions(new Command('sendbot'))
     .description('sendbot: keeps a SEND improvement plan moving between board meetings')
     .showHelpAfterError()
+    // Every subcommand's --help lists --db and --now too: they work after any command name.
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -32,7 +35,7 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
     } else {
       const terms = new Map(commands.map((c) => [c.name, c.term]));
       for (const c of commands) program.command(c.name).description(c.summary);
-      program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd.name()) ?? new Help().subcommandTerm(cmd) });
+      program.configureHelp({ showGlobalOptions: true, subcommandTerm: (cmd) => terms.get(cmd.name()) ?? new Help().subcommandTerm(cmd) });
     }
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -45,7 +48,7 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
         io.stderr.write(`${formatProblem(only)}\n`);
         return 1;
       }
-      io.stderr.write(`Nothing was imported. ${error.problems.length} problem(s):\n`);
+      io.stderr.write(`Nothing was imported. ${plural(error.problems.length, 'problem')}:\n`);
       for (const p of error.problems) io.stderr.write(`  - ${formatProblem(p)}\n`);
       return 1;
     }

@@ -1,5 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import { normaliseRef } from '../domain/plan-codes.js';
+import { DEMO_EXAMPLES } from '../domain/plan-examples.js';
 import { type ActionView, getActionView, listRefs } from '../store/actions-repository.js';
 import type { Db } from '../store/database.js';
 import { UserError } from './types.js';
@@ -46,6 +47,7 @@ export function findActionOrExplain(db: Db, typed: string, ref: string | undefin
   const suggestions = nearestRefs(db, canonical ?? typed.toUpperCase());
   throw new UserError(
     `There is no action ${canonical ?? `"${typed}"`}.`,
-    suggestions.length ? `Did you mean ${suggestions.join(', ')}?` : 'Refs look like ND-1.2 (plan code, workstream, action).',
+    // No suggestion only when the plan has no actions at all: then the demo's ref is the only example.
+    suggestions.length ? `Did you mean ${suggestions.join(', ')}?` : `The plan has no actions yet. Refs look like ${DEMO_EXAMPLES.ref} (plan code, workstream, action).`,
   );
 }

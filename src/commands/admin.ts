@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { actions } from '../../db/schema.js';
 import { toStoredInstant } from '../clock.js';
 import { canDecideDateChange } from '../domain/permissions.js';
-import { formatDate } from '../render/format.js';
+import { formatDate, plural } from '../render/format.js';
 import { reply, text } from '../render/reply.js';
 import { listActionViews } from '../store/actions-repository.js';
 import { recordAudit } from '../store/audit-repository.js';
@@ -23,7 +23,7 @@ export const assignCommand = defineCommand({
   name: 'assign',
   summary: 'admins: make a named person (or another role) accountable for one action',
   usage: '/send assign <ref> <person email | role>',
-  examples: ['/send assign ND-1.2 jamie.example@example.org', '/send assign ND-1.2 role Head of SEND'],
+  examples: (ex) => [`/send assign ${ex.ref} jamie.example@example.org`, `/send assign ${ex.ref} role ${ex.roleName}`],
   access: 'admin',
   parse: (args) => {
     const m = readRef(args);
@@ -32,7 +32,7 @@ export const assignCommand = defineCommand({
     return { ref: m?.ref, typed: args[0] ?? '', target: (asRole ? rest.slice(1) : rest).join(' '), asRole };
   },
   schema: z.object({
-    ref: z.string({ message: 'Start with the action ref, e.g. /send assign ND-1.2 jamie@example.org.' }),
+    ref: z.string({ message: 'Start with the action ref, then the person’s email or "role <role name>".' }),
     typed: z.string(),
     target: z.string().min(1, 'Say who: a person’s email, or "role <role name>".'),
     asRole: z.boolean(),
@@ -64,7 +64,7 @@ export const handoverCommand = defineCommand({
   name: 'handover',
   summary: 'admins: hand a role to a person; all of that role’s actions move, history is kept',
   usage: '/send handover <role> to <person email> [confirm]',
-  examples: ['/send handover Head of SEND to riley.new@example.org'],
+  examples: (ex) => [`/send handover ${ex.roleName} to riley.new@example.org`],
   access: 'admin',
   parse: (_args, rawArgs) => {
     const confirm = /\s+confirm$/i.test(rawArgs);
@@ -73,7 +73,7 @@ export const handoverCommand = defineCommand({
     return { role: m?.[1]?.trim() ?? '', person: m?.[2]?.trim() ?? '', confirm };
   },
   schema: z.object({
-    role: z.string().min(1, 'Say which role and who takes it over, e.g. /send handover Head of SEND to riley@example.org.'),
+    role: z.string().min(1, 'Say which role and who takes it over: the role’s name, then to and their email.'),
     person: z.string().min(1, 'Say who takes the role over, e.g. … to riley@example.org.'),
     confirm: z.boolean(),
   }),
@@ -88,9 +88,9 @@ export const handoverCommand = defineCommand({
       const command = `/send handover ${role.name} to ${person.email} confirm`;
       return reply(
         'warning',
-        `Hand ${role.name} from ${from} to ${person.name}? ${count} action${count === 1 ? '' : 's'} will move.`,
+        `Hand ${role.name} from ${from} to ${person.name}? ${plural(count, 'action')} will move.`,
         [text(`To go ahead: ${command}`)],
-        { buttons: [{ id: 'confirm', label: `Hand over ${count} actions`, value: command, style: 'primary' }] },
+        { buttons: [{ id: 'confirm', label: `Hand over ${plural(count, 'action')}`, value: command, style: 'primary' }] },
       );
     }
     const at = toStoredInstant(ctx.clock.now());
@@ -108,7 +108,7 @@ function decide(decision: 'approved' | 'rejected') {
     name: verb,
     summary: `chairs and admins: ${verb} a requested new due date${decision === 'rejected' ? ', saying why' : ''}`,
     usage: decision === 'approved' ? '/send approve <ref> [note]' : '/send reject <ref> <reason>',
-    examples: decision === 'approved' ? ['/send approve ND-3.5', '/send approve ND-3.5 agreed at the October board'] : ['/send reject ND-3.5 no capacity until April'],
+    examples: (ex) => (decision === 'approved' ? [`/send approve ${ex.ref}`, `/send approve ${ex.ref} agreed at the October board`] : [`/send reject ${ex.ref} no capacity until April`]),
     access: 'anyone',
     parse: (args) => {
       const m = readRef(args);
@@ -121,7 +121,7 @@ function decide(decision: 'approved' | 'rejected') {
     },
     schema: z.object({
       ref: z.string().optional(),
-      typed: z.string().min(1, `Say which action, e.g. /send ${verb} ND-3.5${decision === 'rejected' ? ' no capacity until April' : ''}.`),
+      typed: z.string().min(1, `Say which action: its ref${decision === 'rejected' ? ', then why' : ''}.`),
       toDue: z.string().optional(),
       note: z.string().max(3000, 'That note is over 3,000 characters: please shorten it.').optional(),
     }),

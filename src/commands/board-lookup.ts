@@ -1,5 +1,6 @@
 // Finding the board someone named in a chat command (`/send digest <board>`, `/send dashboard
 // <board>`): a miss or several matches becomes a reply that lists the boards, with an example.
+import { DEMO_EXAMPLES } from '../domain/plan-examples.js';
 import { matchBoard } from '../domain/board-match.js';
 import type { BoardState } from '../domain/planning-state.js';
 import { UserError } from './types.js';
@@ -12,5 +13,5 @@ export function findBoardOrExplain(boards: BoardState[], typed: string, command:
     throw new UserError(`"${typed}" matches several boards: ${match.candidates.map((b) => b.name).join(', ')}.`, 'Give more of the name.');
   }
   const names = boards.map((b) => b.name);
-  throw new UserError(`No board matches "${typed}".`, `Boards: ${names.join(', ')}. Example: /send ${command} ${names[0] ?? 'SEND Partnership Board'}`);
+  throw new UserError(`No board matches "${typed}".`, `Boards: ${names.join(', ')}. Example: /send ${command} ${names[0] ?? DEMO_EXAMPLES.boardName}`);
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { toStoredInstant } from '../clock.js';
 import { milestonesFor } from '../domain/board-cycle.js';
-import { formatDate, formatInstant } from '../render/format.js';
+import { formatDate, formatInstant, plural } from '../render/format.js';
 import { list, reply, text } from '../render/reply.js';
 import { listBoards, listMeetings } from '../store/boards-repository.js';
 import { holderNames } from './shared.js';
@@ -34,6 +34,6 @@ export const boardsCommand = defineCommand({
         lines.length ? list(lines) : text('No meetings scheduled.'),
       ];
     });
-    return reply('info', `${boards.length} boards`, blocks);
+    return reply('info', plural(boards.length, 'board'), blocks);
   },
 });

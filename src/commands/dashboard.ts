@@ -17,7 +17,7 @@ export const dashboardCommand = defineCommand({
   name: 'dashboard',
   summary: 'a link to a board’s web dashboard: RAG by plan, overdue, missing updates, date changes, KPI charts (chairs and programme officers)',
   usage: '/send dashboard [board]',
-  examples: ['/send dashboard', '/send dashboard SEND Partnership Board'],
+  examples: (ex) => ['/send dashboard', `/send dashboard ${ex.boardName}`],
   access: 'admin-or-chair',
   parse: (_args, rawArgs) => ({ board: rawArgs.trim() || undefined }),
   schema: z.object({ board: z.string().max(200, 'that board name is too long').optional() }),

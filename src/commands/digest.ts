@@ -15,7 +15,7 @@ export const digestCommand = defineCommand({
   name: 'digest',
   summary: 'preview the next pre-board digest for a board',
   usage: '/send digest [board]',
-  examples: ['/send digest SEND Partnership Board', '/send digest partnership', '/send digest'],
+  examples: (ex) => [`/send digest ${ex.boardName}`, '/send digest'],
   access: 'anyone',
   parse: (_args, rawArgs) => ({ board: rawArgs.trim() || undefined }),
   schema: z.object({ board: z.string().max(200, 'That board name is too long.').optional() }),

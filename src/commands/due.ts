@@ -7,6 +7,7 @@ import { listActionViews } from '../store/actions-repository.js';
 import { loadCallerFacts } from '../store/caller-repository.js';
 import { actionLine, holderLookup, myActions } from './shared.js';
 import { type CommandContext, defineCommand, PermissionError } from './types.js';
+import { plural } from '../render/format.js';
 
 const scopeSchema = z.object({
   all: z.boolean(),
@@ -53,7 +54,7 @@ export const dueCommand = defineCommand({
       .sort((a, b) => (a.due ?? '').localeCompare(b.due ?? ''));
     const holders = holderLookup(ctx.db);
     const whose = input.all ? 'All actions' : 'Your actions';
-    return reply('info', `${whose} due in the next ${input.days} days: ${rows.length}`, [
+    return reply('info', `${whose} due in the next ${plural(input.days, 'day')}: ${rows.length}`, [
       { type: 'actions', items: rows.map((a) => actionLine(ctx.db, a, today, undefined, holders)), emptyText: 'Nothing due in that time.' },
     ]);
   },

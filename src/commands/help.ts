@@ -1,6 +1,7 @@
 // `/send help [subcommand]`: every subcommand with an example.
 import { z } from 'zod';
 import { heading, list, reply, text } from '../render/reply.js';
+import { commandExamples, planExamples } from './command-examples.js';
 import { commands } from './registry.js';
 import { defineCommand, UserError } from './types.js';
 
@@ -13,7 +14,8 @@ export const helpCommand = defineCommand({
   access: 'anyone',
   parse: (args) => ({ topic: args[0]?.toLowerCase() }),
   schema: z.object({ topic: z.string().optional() }),
-  handle: (_ctx, input) => {
+  handle: (ctx, input) => {
+    const ex = planExamples(ctx);
     if (input.topic) {
       const c = commands.find((x) => x.name === input.topic || x.aliases?.includes(input.topic as string));
       if (!c) throw new UserError(`There is no command "${input.topic}".`, 'Type /send help for the list.');
@@ -21,13 +23,13 @@ export const helpCommand = defineCommand({
         heading(`/send ${c.name}`),
         text(c.summary),
         text(`Usage: ${c.usage}`),
-        list(c.examples.map((e) => `e.g. ${e}`)),
+        list(commandExamples(c, ex).map((e) => `e.g. ${e}`)),
         ...(c.aliases?.length ? [text(`Also: ${c.aliases.join(', ')}`, true)] : []),
       ]);
     }
     return reply('info', 'sendbot keeps the SEND improvement plan moving between board meetings.', [
       text('I am a bot: I remind owners before each board, record updates and tell anyone who owns what.'),
-      list(commands.map((c) => `${c.usage} — ${c.summary}. e.g. ${c.examples[0]}`)),
+      list(commands.map((c) => `${c.usage} — ${c.summary}. e.g. ${commandExamples(c, ex)[0]}`)),
       text('More on one command: /send help <command>', true),
     ]);
   },

@@ -2,6 +2,7 @@
 // KPI ends that way. A miss explains itself and suggests the nearest codes.
 import { distance } from 'fastest-levenshtein';
 import { kpiCodeKey } from '../domain/kpi-codes.js';
+import { DEMO_EXAMPLES } from '../domain/plan-examples.js';
 import type { Db } from '../store/database.js';
 import { findKpiByCode, type KpiRecord, listKpiCodes } from '../store/kpis-repository.js';
 import { UserError } from './types.js';
@@ -59,10 +60,11 @@ export function findKpiOrExplain(db: Db, words: readonly string[]): KpiMatch {
   if (match) return match;
   const typed = words[0] ?? '';
   const near = nearestKpis(db, typed);
+  const example = listKpiCodes(db)[0]?.code ?? DEMO_EXAMPLES.kpiCode;
   throw new UserError(
     `There is no KPI "${typed}".`,
     near.length
       ? `Did you mean ${near.map((k) => `${k.code} (${k.name})`).join(' or ')}? /send kpis lists yours.`
-      : 'KPI codes look like HCP-HR1 (plan code, then the KPI’s own). /send kpis lists yours.',
+      : `KPI codes look like ${example} (plan code, then the KPI’s own). /send kpis lists yours.`,
   );
 }

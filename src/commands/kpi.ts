@@ -44,12 +44,7 @@ export const kpiCommand = defineCommand({
   aliases: ['measure'],
   summary: 'record a KPI reading, or show a KPI against its trajectory',
   usage: '/send kpi <code> [<value> [for <period>] [note…]]',
-  examples: [
-    '/send kpi HCP-HR1 63% for Q3 24/25 new clinic slots in Shirley',
-    '/send kpi ND-MEDS 104 weeks for November 2024',
-    '/send kpi ND-WAIT 1,240 as at 31 Oct 2024',
-    '/send kpi HCP-HR1',
-  ],
+  examples: (ex) => [`/send kpi ${ex.kpiCode} ${ex.kpiValue} for ${ex.kpiPeriod} ${ex.kpiNote}`, `/send kpi ${ex.kpiCode}`],
   access: 'anyone',
   parse: (args) => ({ words: args }),
   schema: z.object({ words: z.array(z.string()) }),

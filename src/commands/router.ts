@@ -9,6 +9,7 @@ import { reply, type Reply, text } from '../render/reply.js';
 import { loadCallerFacts } from '../store/caller-repository.js';
 import type { Db } from '../store/database.js';
 import type { Person } from '../store/people-repository.js';
+import { commandExamples, planExamples } from './command-examples.js';
 import { commands } from './registry.js';
 import { type CommandContext, type CommandDefinition, type DashboardLinkSettings, PermissionError, type Platform, UserError } from './types.js';
 import { splitWords, stripSendPrefix } from './words.js';
@@ -20,6 +21,8 @@ export interface CommandDeps {
   platformUserId?: string;
   /** Passed on to commands that make dashboard links. */
   dashboard?: DashboardLinkSettings;
+  /** No form can be shown here (see CommandContext.noForms). */
+  noForms?: boolean;
 }
 
 export function findCommand(word: string): CommandDefinition | undefined {
@@ -78,6 +81,7 @@ function runDefinition(
     rawText,
     ...(deps.platformUserId ? { platformUserId: deps.platformUserId } : {}),
     ...(deps.dashboard ? { dashboard: deps.dashboard } : {}),
+    ...(deps.noForms || platform === 'cli' ? { noForms: true } : {}),
   };
   try {
     checkAccess(ctx, command);
@@ -88,7 +92,7 @@ function runDefinition(
       const issue = parsed.error.issues[0];
       return reply('error', issue?.message ?? `I couldn't follow that ${command.name} command.`, [
         text(`Usage: ${command.usage}`),
-        text(`Example: ${command.examples[0] ?? command.usage}`, true),
+        text(`Example: ${commandExamples(command, planExamples(ctx))[0] ?? command.usage}`, true),
       ]);
     }
     return command.handle(ctx, parsed.data);

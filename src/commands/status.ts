@@ -1,7 +1,7 @@
 // `/send status <ref>` and `/send history <ref>`: the full update trail, date changes included.
 import { z } from 'zod';
 import { STATUS_SHORT } from '../domain/status.js';
-import { formatDate, formatShortInstant, shortTitle } from '../render/format.js';
+import { formatDate, formatShortInstant, plural, shortTitle } from '../render/format.js';
 import { fields, heading, list, reply, text } from '../render/reply.js';
 import { listDateChanges, listUpdates } from '../store/updates-repository.js';
 import { findActionOrExplain, readRef } from './action-lookup.js';
@@ -13,10 +13,10 @@ export const statusCommand = defineCommand({
   aliases: ['history', 'trail'],
   summary: 'the update trail of an action, with date changes',
   usage: '/send status <ref>   (or /send history <ref>)',
-  examples: ['/send status ND-1.2', '/send history TR-2.1'],
+  examples: (ex) => [`/send status ${ex.ownRef}`, `/send history ${ex.otherRef}`],
   access: 'anyone',
   parse: (args, rawArgs) => ({ ref: readRef(args)?.ref, typed: rawArgs }),
-  schema: z.object({ ref: z.string().optional(), typed: z.string().min(1, 'Say which action, e.g. /send status ND-1.2.') }),
+  schema: z.object({ ref: z.string().optional(), typed: z.string().min(1, 'Say which action: its ref.') }),
   handle: (ctx, input) => {
     const action = findActionOrExplain(ctx.db, input.typed, input.ref);
     const trail = listUpdates(ctx.db, action.id).map((u) => ({
@@ -47,7 +47,7 @@ export const statusCommand = defineCommand({
       return entries;
     });
     const lines = [...trail, ...changes].sort((a, b) => a.at.localeCompare(b.at)).map((l) => l.line);
-    return reply('info', `${action.ref}: ${STATUS_SHORT[action.status]}, ${lines.length} entries`, [
+    return reply('info', `${action.ref}: ${STATUS_SHORT[action.status]}, ${plural(lines.length, 'entry', 'entries')}`, [
       heading(`${action.ref} · ${shortTitle(action.text, 140)}`),
       fields([
         ['Accountable', describeOwner(ctx.db, action)],

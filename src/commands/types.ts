@@ -2,6 +2,7 @@
 // handler that returns a platform-neutral Reply. Handlers never import Slack or Teams code.
 import type { ZodType } from 'zod';
 import type { Clock } from '../clock.js';
+import type { PlanExamples } from '../domain/plan-examples.js';
 import type { Reply } from '../render/reply.js';
 import type { Db } from '../store/database.js';
 import type { Person } from '../store/people-repository.js';
@@ -19,6 +20,8 @@ export interface CommandContext {
   platformUserId?: string;
   /** How to make dashboard links; absent where this process cannot make them. */
   dashboard?: DashboardLinkSettings;
+  /** True where a reply's form cannot be shown (the CLI, a console reading a pipe): replies then never offer one. */
+  noForms?: boolean;
 }
 
 /** What `/send dashboard` needs to make a signed link (the composition root builds it from config). */
@@ -37,7 +40,8 @@ export interface CommandDefinition<Input = unknown> {
   aliases?: string[];
   summary: string;
   usage: string;
-  examples: string[];
+  /** Examples for help and usage hints; a function of the loaded plan's refs and codes where they quote any. */
+  examples: string[] | ((ex: PlanExamples) => string[]);
   /** Who may run it; checked by the router before the handler. */
   access: 'anyone' | 'admin' | 'admin-or-chair';
   /** Turns the words after the subcommand into raw fields for the schema. */

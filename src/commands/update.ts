@@ -68,12 +68,12 @@ export const updateCommand = defineCommand({
   aliases: ['u'],
   summary: 'record progress on an action',
   usage: `/send update <ref> [${STATUS_WORD_LIST}] [NN%] [due:<new date>] [evidence:<link>] [note…]`,
-  examples: [
-    '/send update ND-1.2 amber 60% NDPT pilot extended; roll-out from Jan',
-    '/send update TR-2.1 green 80% processes agreed with adult services',
-    '/send update QA-1.1 due:"31 March 25" waiting for the new QA lead to start',
-    '/send update TR-4.2 amber note: green paper still awaited',
-    '/send update ND-1.2',
+  examples: (ex) => [
+    `/send update ${ex.ownRef} amber 60% ${ex.updateNote}`,
+    `/send update ${ex.otherRef} green 80% agreed with partners`,
+    `/send update ${ex.ownRef} due:"${ex.newDue}" waiting for the new lead to start`,
+    `/send update ${ex.ownRef} amber note: green paper still awaited`,
+    `/send update ${ex.ownRef}`,
   ],
   access: 'anyone',
   parse: (args, rawArgs) => {
@@ -81,7 +81,7 @@ export const updateCommand = defineCommand({
     if (!match) {
       if (args.length > 0 && looksLikeRef(args[0])) return { typedRef: args[0], problems: [] };
       if (args.length > 0) {
-        return { problems: [`"${args[0]}" is not an action reference; refs look like ND-1.2`] };
+        return { problems: [`"${args[0]}" is not an action reference: start with the action’s ref`] };
       }
       return { problems: [] };
     }
@@ -237,7 +237,7 @@ function updateForm(ctx: CommandContext, action?: ActionView): Reply {
     ]);
   }
   if (!action) {
-    return reply('info', 'Which action do you want to update?', [text('Reply with /send update <ref> [status] [NN%] [note…], or use the form.')], {
+    return reply('info', 'Which action do you want to update?', [text(`Reply with /send update <ref> [status] [NN%] [note…]${orUseTheForm(ctx)}`)], {
       form: { choices },
     });
   }
@@ -251,8 +251,13 @@ function updateForm(ctx: CommandContext, action?: ActionView): Reply {
         ['Due', formatDate(action.due)],
         ['Last update', lastUpdateText(action)],
       ]),
-      text(`Reply with /send update ${action.ref} [status] [NN%] [note…], or use the form.`),
+      text(`Reply with /send update ${action.ref} [status] [NN%] [note…]${orUseTheForm(ctx)}`),
     ],
     { form: { choices, ref: action.ref } },
   );
+}
+
+/** Offers the form only where one is shown (not the CLI, nor a console reading a pipe). */
+function orUseTheForm(ctx: CommandContext): string {
+  return ctx.noForms ? '.' : ', or use the form.';
 }

@@ -6,6 +6,7 @@ import { type ActionLine, fields, heading, reply, type Reply, text } from '../re
 import { type ActionView, listActionViews } from '../store/actions-repository.js';
 import type { Db } from '../store/database.js';
 import { RANKED_CANDIDATES, searchActions } from '../store/search-repository.js';
+import { planExamples } from './command-examples.js';
 import { findActionOrExplain, looksLikeRef, readRef } from './action-lookup.js';
 import { actionLine, describeOwner, describeRole, lastUpdateText } from './shared.js';
 import { defineCommand, UserError } from './types.js';
@@ -15,7 +16,7 @@ export const whoCommand = defineCommand({
   aliases: ['owner', 'whois'],
   summary: 'who owns an action, by ref or by searching the plan',
   usage: '/send who <ref | words>',
-  examples: ['/send who ND-1.2', '/send who annual health checks', '/send who owns the NDPT roll out'],
+  examples: (ex) => [`/send who ${ex.ref}`, `/send who ${ex.whoWords}`],
   access: 'anyone',
   parse: (args, rawArgs) => {
     const match = readRef(args);
@@ -27,8 +28,8 @@ export const whoCommand = defineCommand({
     ref: z.string().optional(),
     typed: z.string().optional(),
     refOnly: z.boolean().optional(),
-    words: z.string().trim().min(1, 'Say which action: a ref like ND-1.2, or some words from it.').optional(),
-  }).refine((v) => v.ref || v.words || v.refOnly, 'Say which action: a ref like ND-1.2, or some words from it.'),
+    words: z.string().trim().min(1, 'Say which action: its ref, or some words from it.').optional(),
+  }).refine((v) => v.ref || v.words || v.refOnly, 'Say which action: its ref, or some words from it.'),
   handle: (ctx, input) => {
     if (input.ref || input.refOnly) {
       const action = findActionOrExplain(ctx.db, input.typed ?? '', input.ref);
@@ -36,7 +37,8 @@ export const whoCommand = defineCommand({
     }
     const { hits, capped } = searchActions(ctx.db, input.words ?? '', 5);
     if (hits.length === 0) {
-      throw new UserError(`Nothing in the plan matches "${input.words}".`, 'Try other words from the action, or a ref like ND-1.2.');
+      const ex = planExamples(ctx);
+      throw new UserError(`Nothing in the plan matches "${input.words}".`, `Try other words from the action (e.g. ${ex.whoWords}), or a ref like ${ex.ref}.`);
     }
     const byId = new Map(listActionViews(ctx.db, { ids: hits.map((h) => h.actionId) }).map((a) => [a.id, a]));
     const today = ctx.clock.now().toISODate() as string;
@@ -56,8 +58,9 @@ export const whoCommand = defineCommand({
 
 export function describeAction(db: Db, action: ActionView): Reply {
   const supporting = action.supportingRoleIds.map((id, i) => describeRole(db, id, action.supportingRoles[i] ?? null));
+  const title = shortTitle(action.text, 140);
   return reply('info', `${action.ref}: ${describeOwner(db, action)}`, [
-    heading(`${action.ref} · ${shortTitle(action.text, 140)}`),
+    heading(`${action.ref} · ${title}`),
     fields([
       ['Accountable', describeOwner(db, action)],
       ['Supporting', supporting.length ? supporting.join('; ') : 'none'],
@@ -68,6 +71,7 @@ export function describeAction(db: Db, action: ActionView): Reply {
       ['Status', `${STATUS_SHORT[action.status]}${action.percent !== null ? ` (${action.percent}%)` : ''}`],
       ['Last update', lastUpdateText(action)],
     ]),
-    text(action.text),
+    // The whole text only when the heading had to shorten it: otherwise it would be said twice.
+    ...(title !== action.text.replace(/\s+/g, ' ').trim() ? [text(action.text)] : []),
   ]);
 }

@@ -19,7 +19,13 @@ export interface HistoryUpdate {
   note: string | null;
   /** The new due date this report asked for, if it carried a date-change request. */
   requestedDue: string | null;
+  /** What became of that request by `now` (null: the report asked for no date), and a decision's note. */
+  requestOutcome: DateRequestOutcome | null;
+  requestDecisionNote: string | null;
 }
+
+/** A date-change request as it stood at a given instant. */
+export type DateRequestOutcome = 'pending' | 'approved' | 'rejected' | 'superseded';
 
 /** A request for a new due date still waiting for a decision at `now`. */
 export interface HistoryDateRequest {
@@ -33,6 +39,20 @@ export interface HistoryDateRequest {
   /** The date as the requester wrote it, e.g. "30 June 25". */
   phrase: string;
   reason: string | null;
+}
+
+/** A chair's or officer's decision on a requested date, taken in the window (the weekly digest's). */
+export interface HistoryDateDecision {
+  id: number;
+  actionId: number;
+  decision: 'approved' | 'rejected';
+  decidedAt: string;
+  decidedByName: string | null;
+  requestedByName: string | null;
+  fromDue: string | null;
+  toDue: string | null;
+  /** What the decider said (a rejection's reason). */
+  note: string | null;
 }
 
 /** A due date that actually moved: an approved request or a plan file that changed the date. */
@@ -63,7 +83,8 @@ export interface DigestHistory {
   /**
    * Status at `since` for the actions whose status may have changed since then (latest
    * status-bearing update at or before it, plan imports included, else the plan file's status);
-   * null: the action did not exist yet. An action that is absent had its current status then.
+   * for an action imported after `since`, the status it was imported with (an import is the
+   * starting point, not a change). An action that is absent had its current status then.
    * Empty when `since` is null.
    */
   statusAtSince: Map<number, ActionStatus | null>;
@@ -71,6 +92,8 @@ export interface DigestHistory {
   pendingDateRequests: HistoryDateRequest[];
   /** Moves that took effect by `now`, oldest first. */
   dateMoves: HistoryDateMove[];
+  /** Decisions on requested dates in (since, now], oldest first; read for the weekly digest only. */
+  dateDecisions: HistoryDateDecision[];
   /** Number of moves per action (actions never moved are absent). */
   moveCounts: Map<number, number>;
   /**
@@ -96,6 +119,7 @@ export function emptyDigestHistory(nowUtcIso: string, sinceUtcIso: string | null
     statusAtSince: new Map(),
     pendingDateRequests: [],
     dateMoves: [],
+    dateDecisions: [],
     moveCounts: new Map(),
     asOfNow: new Map(),
   };

@@ -3,6 +3,7 @@
 // meaning changes. Instants are UTC ISO-8601 (`2024-12-04T14:00:00.000Z`); dates are ISO calendar
 // dates in Europe/London (`2024-12-04`). Lists are always complete here: shortening for a chair is
 // the renderer's job (see src/render/digest-reply.ts).
+import type { DateRequestOutcome } from './digest-history.js';
 import type { ActionStatus } from '../../db/schema.js';
 import type { KpiAssessment, KpiDirection, KpiFrequency, KpiPosition, KpiTrajectoryPoint, KpiUnit } from './kpi-types.js';
 
@@ -76,6 +77,10 @@ export interface DigestUpdate {
   note: string | null;
   /** The new due date the report asked for, if it carried a date-change request. */
   requestedDue: string | null;
+  /** What became of that request by the digest's time (absent: no request, or a digest from before this field). */
+  requestOutcome?: DateRequestOutcome | null;
+  /** The chair's or officer's note when deciding (a rejection's reason). */
+  requestDecisionNote?: string | null;
 }
 
 export interface DigestDateRequest {
@@ -87,6 +92,18 @@ export interface DigestDateRequest {
   /** The date as the requester wrote it. */
   phrase: string;
   reason: string | null;
+}
+
+/** A decision on a requested date, as the weekly digest lists it. */
+export interface DigestDateDecision {
+  action: DigestAction;
+  decision: 'approved' | 'rejected';
+  decidedBy: string | null;
+  decidedAt: string;
+  requestedBy: string | null;
+  fromDue: string | null;
+  toDue: string | null;
+  note: string | null;
 }
 
 export interface DigestDateMove {
@@ -236,6 +253,8 @@ export interface WeeklyDigest {
   since: string;
   /** Newest first. */
   updates: DigestUpdate[];
+  /** Date-change requests approved or rejected in the week, newest first. */
+  dateDecisions: DigestDateDecision[];
   plans: WeeklyPlanLine[];
   /** Next meeting of each board, soonest first. */
   meetings: WeeklyMeeting[];

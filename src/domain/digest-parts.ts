@@ -158,5 +158,6 @@ export function digestUpdate(update: HistoryUpdate, action: DigestAction): Diges
     percent: update.percent,
     note: update.note,
     requestedDue: update.requestedDue,
+    ...(update.requestOutcome ? { requestOutcome: update.requestOutcome, requestDecisionNote: update.requestDecisionNote } : {}),
   };
 }

@@ -1,21 +1,76 @@
-const SKIP_WORDS = new Set(['improvement', 'plan', 'and', 'the', 'of', 'for', 'to', 'in', 'a', 'an', '&']);
+// Plan codes people type in refs (ND-1.2). A file may give one; else one is made from the title, and
+// the import report says how (planCodeFor's `how`) so an officer can set their own instead.
+
+/** Words that carry no meaning in an initialism. */
+const STOP_WORDS = new Set(['and', 'the', 'of', 'for', 'to', 'in', 'on', 'a', 'an', '&', 'with', 'by']);
+/** Words nearly every plan title has: left out when the title has two or more other words. */
+const GENERIC_WORDS = new Set(['improvement', 'plan']);
+/** The longest code made from initials: longer ones stop being quicker to type than a word. */
+const MAX_INITIALS = 4;
+
+export interface DerivedPlanCode {
+  code: string;
+  /** How it was made, for the import report: 'the acronym "WSoA" in its title'. */
+  how: string;
+}
 
 /**
- * A short code for a plan title when the file gives none: initials of its significant words
- * ("Healthy Child Programme Improvement Plan" → "HCP"), or the first three letters of a single word
- * ("Transitions Improvement Plan" → "TRA").
+ * A code for a plan title when the file gives none:
+ * - an acronym the title already gives in brackets: "Written Statement of Action (WSoA)" → WSOA;
+ * - else the initials of its words, leaving out years ("2023-24", "2025/26") and stop-words, and
+ *   "Improvement Plan" when two or more other words remain: "Healthy Child Programme Improvement
+ *   Plan" → HCP, "SEND Improvement Plan 2023-24" → SIP;
+ * - one ordinary word: its first three letters ("Transitions Improvement Plan" → TRA); one that is
+ *   itself an acronym ("SEND") is not cut short, the title's initials are used instead.
  */
-export function derivePlanCode(title: string): string {
+export function planCodeFor(written: string): DerivedPlanCode {
+  // Codes are plain A–Z and digits: "Équipe" gives E.
+  const title = written.normalize('NFKD').replace(/\p{M}/gu, '');
+  const bracketed = [...title.matchAll(/[([]\s*([A-Za-z][A-Za-z0-9&]{1,11})\s*[)\]]/g)]
+    .map((m) => m[1] as string)
+    // An acronym has at least two capitals: "(WSoA)", "(SIP)", not "(draft)" or "(Revised)".
+    .find((a) => (a.match(/[A-Z]/g) ?? []).length >= 2);
+  if (bracketed) {
+    return usable(bracketed.toUpperCase().slice(0, 10), `from the acronym "${bracketed}" in its title`);
+  }
   const words = title
-    .replace(/[^A-Za-z0-9\s&]/g, ' ')
+    .replace(/[([][^)\]]*[)\]]/g, ' ')
+    .replace(/[^\p{L}\p{N}\s&]/gu, ' ')
     .split(/\s+/)
-    .filter((w) => w && !SKIP_WORDS.has(w.toLowerCase()));
-  if (words.length === 0) return 'P';
-  if (words.length === 1) return words[0]!.slice(0, 3).toUpperCase();
-  return words
-    .slice(0, 4)
-    .map((w) => w[0]!.toUpperCase())
-    .join('');
+    // Years and other numbers ("2023", "24", "25/26" once split) never make a letter of a code.
+    .filter((w) => w && !/^\d+$/.test(w) && !STOP_WORDS.has(w.toLowerCase()));
+  const distinctive = words.filter((w) => !GENERIC_WORDS.has(w.toLowerCase()));
+  const letters = (ws: string[]) => ws.slice(0, MAX_INITIALS).map((w) => w[0]!.toUpperCase()).join('');
+  const initials = (ws: string[]) => `from the initials of ${ws.slice(0, MAX_INITIALS).map((w) => `"${w}"`).join(', ')}`;
+  if (distinctive.length >= 2) return usable(letters(distinctive), initials(distinctive));
+  const only = distinctive[0];
+  if (only && !isAcronym(only)) return usable(only.slice(0, 3).toUpperCase(), `from the first three letters of "${only}"`);
+  if (words.length >= 2) return usable(letters(words), initials(words));
+  if (only) return usable(only.toUpperCase().slice(0, 10), `from "${only}", the one word of its title`);
+  return usable('', '');
+}
+
+/** A code must be A–Z then A–Z or digits (plan-document.ts): anything else falls back to "P". */
+function usable(code: string, how: string): DerivedPlanCode {
+  const clean = code.replace(/[^A-Z0-9]/g, '');
+  return /^[A-Z]/.test(clean) ? { code: clean, how } : { code: 'P', how: 'as "P": its title has no letters A–Z to make a code from' };
+}
+
+function isAcronym(word: string): boolean {
+  return word.length >= 2 && word === word.toUpperCase() && /\p{L}/u.test(word);
+}
+
+/** A plan whose code the import made, and how: one line of the import report. */
+export interface PlanCodeNote extends DerivedPlanCode {
+  plan: string;
+}
+
+/** 'Plan "…" has the code WSOA, made from …. To choose another, …' — for the import report. */
+export function describePlanCode(note: PlanCodeNote): string {
+  return (
+    `Plan "${note.plan}" has the code ${note.code} (refs ${note.code}-1.1, ${note.code}-1.2 …), made ${note.how}. ` +
+    `To choose another, give the plan a code: "code: ${note.code}" in a YAML file, a Plan Code column or refs such as ${note.code}-1.1 in a table.`
+  );
 }
 
 /** Makes `code` unique against `taken` by appending 2, 3, … */

@@ -4,7 +4,7 @@
 import { DateTime } from 'luxon';
 import { boardCycle } from './board-cycle.js';
 import type { DigestHistory } from './digest-history.js';
-import { DIGEST_SCHEMA_VERSION, type DigestUpdate, type WeeklyDigest, type WeeklyMeeting, type WeeklyPlanLine } from './digest-model.js';
+import { DIGEST_SCHEMA_VERSION, type DigestDateDecision, type DigestUpdate, type WeeklyDigest, type WeeklyMeeting, type WeeklyPlanLine } from './digest-model.js';
 import { ActionDescriber, countStatus, digestMeeting, digestUpdate, emptyRag, londonDate } from './digest-parts.js';
 import type { ActionState, PlanningState } from './planning-state.js';
 
@@ -28,6 +28,23 @@ export function buildWeeklyDigest(state: PlanningState, nowUtcIso: string, histo
     if (!u || !a) continue;
     updates.push(digestUpdate(u, describer.describe(a)));
     updatesPerPlan.set(a.planId, (updatesPerPlan.get(a.planId) ?? 0) + 1);
+  }
+
+  const dateDecisions: DigestDateDecision[] = [];
+  for (let i = history.dateDecisions.length - 1; i >= 0; i -= 1) {
+    const d = history.dateDecisions[i];
+    const a = d && d.decidedAt > since && d.decidedAt <= nowUtcIso ? byId.get(d.actionId) : undefined;
+    if (!d || !a) continue;
+    dateDecisions.push({
+      action: describer.describe(a),
+      decision: d.decision,
+      decidedBy: d.decidedByName,
+      decidedAt: d.decidedAt,
+      requestedBy: d.requestedByName,
+      fromDue: d.fromDue,
+      toDue: d.toDue,
+      note: d.note,
+    });
   }
 
   const plans = new Map<number, WeeklyPlanLine & { boardVotes: Map<number, number> }>();
@@ -57,6 +74,7 @@ export function buildWeeklyDigest(state: PlanningState, nowUtcIso: string, histo
     partnership: state.partnershipName,
     since,
     updates,
+    dateDecisions,
     plans: [...plans.values()].map(({ boardVotes, ...line }) => ({ ...line, board: mostCommonBoard(boardVotes, boardNames) })),
     meetings,
   };

@@ -2,6 +2,7 @@
 // reading), as plain rows of typed cells. The CSV and XLSX writers decide how each kind of cell
 // looks; this file decides what the columns are. Calendar dates stay dates and instants stay
 // instants, so a spreadsheet can sort and filter them; both are shown in UK time.
+import { DateTime } from 'luxon';
 import { assessKpi } from '../domain/kpi-assessment.js';
 import { isOverdue } from '../domain/overdue.js';
 import { workingDaysBetween } from '../domain/working-calendar.js';
@@ -34,69 +35,76 @@ const col = (header: string, width = 14): ExportColumn => ({ header, width });
 const STATUS_WORD: Record<string, string> = { green: 'green', amber: 'amber', red: 'red', blue: 'complete', not_started: 'not started' };
 const status = (s: string | null): ExportCell => (s ? (STATUS_WORD[s] ?? s) : null);
 
-export function buildExportTables(data: ExportData, today: string): ExportTable[] {
-  // The reading that counts for each period is the latest recorded for it (the series keeps only those).
-  const standing = new Set(data.kpis.flatMap((k) => k.readings.map((r) => r.id)));
-  const actions: ExportTable = {
+/**
+ * The Actions sheet is the plan in the layout `sendbot import` reads back: the first columns are the
+ * plan as its file gives it (with a Ref, so each row says which action it is), so exporting and
+ * importing again changes nothing, and editing one cell changes exactly that one thing. The columns
+ * after "% complete" are sendbot's own record (read, never imported).
+ */
+export const ACTIONS_SHEET_COLUMNS = {
+  /** Read back by the import. */
+  plan: ['Ref', 'Plan code', 'Plan', 'Board', 'Workstream', 'Accountable lead', 'Workstream date', 'Action', 'Owner', 'With', 'Due (as written)', 'Status', '% complete'],
+  /** sendbot's record: shown, never imported. */
+  record: ['Due date (read)', 'Baseline due', 'Start', 'Accountable person', 'Overdue', 'Working days overdue', 'Date flags', 'Latest update', 'Updated by', 'Updated on'],
+} as const;
+
+function actionsTable(data: ExportData, today: string): ExportTable {
+  const widths = [9, 8, 30, 24, 40, 28, 24, 60, 24, 30, 24, 11, 8, 11, 11, 11, 28, 8, 10, 16, 50, 20, 17];
+  const headers = [...ACTIONS_SHEET_COLUMNS.plan, ...ACTIONS_SHEET_COLUMNS.record];
+  return {
     name: 'actions',
     noun: 'actions',
     title: 'Actions',
-    columns: [
-      col('Ref', 9),
-      col('Plan', 7),
-      col('Plan title', 30),
-      col('Workstream', 11),
-      col('Workstream title', 40),
-      col('Action', 60),
-      col('Board', 24),
-      col('Owner role', 28),
-      col('Owner', 28),
-      col('Supporting roles', 30),
-      col('Status', 11),
-      col('Percent', 8),
-      col('Due', 11),
-      col('Original due (baseline)', 12),
-      col('Start', 11),
-      col('Date as written', 24),
-      col('Ongoing', 8),
-      col('Overdue', 8),
-      col('Working days overdue', 10),
-      col('Date flags', 16),
-      col('Last update at (UK time)', 17),
-      col('Last update by', 20),
-      col('Last update', 50),
-    ],
+    columns: headers.map((h, i) => col(h, widths[i])),
     rows: data.actions.map((a) => {
       const overdue = isOverdue(a, today);
       const u = a.lastUpdate;
       const said = u ? [u.kind === 'no_change' ? 'no change' : null, u.status ? STATUS_WORD[u.status] : null, u.percent !== null ? `${u.percent}%` : null, u.note].filter(Boolean).join(', ') : null;
+      const f = a.planFile;
       return [
         a.ref,
         a.planCode,
         a.planTitle,
-        a.workstreamNumber,
+        f.planBoard,
         a.workstreamTitle,
+        f.lead,
+        f.workstreamDate,
         a.text,
-        a.boardName,
-        a.ownerPersonId !== null ? null : a.ownerRole,
-        a.ownerPersonId !== null ? a.ownerPersonName : a.ownerHolders.join('; ') || null,
-        a.supportingRoles.join('; ') || null,
+        f.ownOwner,
+        [...f.workstreamWith, ...f.ownWith].join('; ') || null,
+        dateAsWritten(a),
         status(a.status),
         a.percent,
         date(a.due),
         date(a.baselineDue),
         date(a.start),
-        a.dateText,
-        a.ongoing,
+        a.ownerPersonId !== null ? a.ownerPersonName : a.ownerHolders.join('; ') || null,
         overdue,
         overdue && a.due ? workingDaysBetween(a.due, today) : null,
         a.flags.join('; ') || null,
-        instant(u?.at ?? null),
-        u ? (u.personName ?? (u.platform === 'import' ? 'plan import' : null)) : null,
         said || null,
+        u ? (u.personName ?? (u.platform === 'import' ? 'plan import' : null)) : null,
+        instant(u?.at ?? null),
       ];
     }),
   };
+}
+
+/**
+ * The action's date as the sheet should say it: the phrase its plan gave (blank when it takes its
+ * workstream's date), or, where sendbot moved the date since (an approved date change), the date now
+ * held, written out, so the workbook shows the record and importing it back agrees with it.
+ */
+function dateAsWritten(a: ExportData['actions'][number]): string | null {
+  const moved = a.planFile.fileDue !== undefined && a.planFile.fileDue !== a.due;
+  if (moved && a.due) return DateTime.fromISO(a.due).toFormat('d LLL yyyy');
+  return a.dateSource === 'action' ? a.dateText : null;
+}
+
+export function buildExportTables(data: ExportData, today: string): ExportTable[] {
+  // The reading that counts for each period is the latest recorded for it (the series keeps only those).
+  const standing = new Set(data.kpis.flatMap((k) => k.readings.map((r) => r.id)));
+  const actions = actionsTable(data, today);
 
   const updates: ExportTable = {
     name: 'updates',
@@ -142,17 +150,18 @@ export function buildExportTables(data: ExportData, today: string): ExportTable[
     name: 'kpis',
     noun: 'KPIs',
     title: 'KPIs',
+    // The KPI sheet's headings, up to Trajectory, are the ones `sendbot import` reads back.
     columns: [
       col('Code', 11),
       col('KPI', 50),
       col('Plan', 7),
       col('Workstream', 11),
-      col('Owner role', 28),
+      col('Owner', 28),
       col('Unit', 9),
-      col('Better when', 11),
+      col('Direction', 11),
       col('Reported', 10),
-      col('Baseline', 10),
-      col('Baseline as written', 30),
+      col('Baseline value', 10),
+      col('Baseline', 30),
       col('Baseline as of', 12),
       col('Trajectory', 40),
       col('Latest value', 10),
@@ -227,7 +236,16 @@ export function buildExportTables(data: ExportData, today: string): ExportTable[
     ]),
   };
 
-  return [actions, updates, dateChanges, kpis, kpiReadings];
+  const people: ExportTable = {
+    name: 'people',
+    noun: 'people',
+    title: 'People',
+    columns: [col('Name', 24), col('Email', 30), col('Roles', 40), col('Slack user ID', 14), col('Teams user ID', 24), col('Admin', 8), col('Weekly digest', 8)],
+    rows: data.people.map((p) => [p.name, p.email, p.roles.join('; ') || null, p.slackUserId, p.teamsUserId, p.isAdmin ? 'yes' : 'no', p.weeklyDigest ? 'yes' : 'no']),
+  };
+
+  // The sheets a plan workbook has (Actions, KPIs, People) first, then sendbot's own record.
+  return [actions, kpis, people, updates, dateChanges, kpiReadings];
 }
 
 /**

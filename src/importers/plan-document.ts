@@ -136,7 +136,11 @@ export const actionProgressSchema = z.object({
 });
 
 export const actionSchema = z.object({
-  /** Action number within the workstream, only when the file states it (see the top of this file). */
+  /**
+   * Action number within the workstream, only when the file states it (a Ref column, YAML `number:`).
+   * Absent, the row is matched to a stored action by its words, never by its position
+   * (domain/row-matching.ts), and a new one is numbered after the last.
+   */
   number: z.number().int().positive().optional(),
   text: nonEmpty,
   /** Owner role override (otherwise the workstream's lead). */

@@ -12,6 +12,7 @@ import { type ClaimedRow, claimDue, enqueueNotification, markDead, markRetry, ma
 import { getPartnership } from '../store/partnership-repository.js';
 import { getPerson, listAdmins } from '../store/people-repository.js';
 import type { DeliveryAdapter, DeliveryOutcome, Recipient } from './delivery-types.js';
+import { plural } from '../render/format.js';
 
 export interface DeliverOptions {
   db: Db;
@@ -135,7 +136,7 @@ async function deliverRow(options: DeliverOptions, row: ClaimedRow, report: Deli
   const attempts = row.attempts + 1;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (outcome.permanent || attempts >= maxAttempts) {
-    const error = outcome.permanent ? outcome.error : `${outcome.error} (gave up after ${attempts} attempts)`;
+    const error = outcome.permanent ? outcome.error : `${outcome.error} (gave up after ${plural(attempts, 'attempt')})`;
     inTransaction(db, () => {
       if (markDead(db, row, { error, platform })) report.deadLetters += notifyAdmins(db, row, attempts, error, now);
     });

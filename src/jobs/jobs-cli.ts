@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { formatTable } from '../cli/format-table.js';
 import type { PlannedNotification } from '../domain/notification-planner.js';
 import { createConsoleDelivery } from '../platforms/console/console-delivery.js';
-import { formatShortInstant } from '../render/format.js';
+import { formatShortInstant, plural } from '../render/format.js';
 import { listAllMeetings, listBoards } from '../store/boards-repository.js';
 import type { Db } from '../store/database.js';
 import { listOutbox } from '../store/outbox-repository.js';
@@ -72,9 +72,8 @@ export function registerTickCommand(program: Command, context: () => CliContext)
             ),
           );
         }
-        const verb = opts.dryRun ? 'would be' : 'were';
         ctx.print(
-          `${rows.length} new message(s) ${verb} enqueued, ${result.released.length} held message(s) ${verb} brought forward, ${result.skipped.length} stale message(s) ${verb} skipped.`,
+          `${opts.dryRun ? 'Would enqueue' : 'Enqueued'} ${plural(rows.length, 'new message')}; ${opts.dryRun ? 'would bring' : 'brought'} forward ${plural(result.released.length, 'held message')}; ${opts.dryRun ? 'would skip' : 'skipped'} ${plural(result.skipped.length, 'stale message')}.`,
         );
       }
       for (const w of result.warnings) ctx.error(`warning: ${w}`);
@@ -88,7 +87,7 @@ export function registerTickCommand(program: Command, context: () => CliContext)
       const report = await deliverDue({ db: ctx.db, clock: ctx.clock, adapters, workerId: 'cli' });
       const sentVia = (platform: string) => report.results.filter((r) => r.outcome === 'sent' && r.platform === platform).length;
       const line = report.officeOpen
-        ? `Delivered ${sentVia('console')} message(s) to the console.${slack ? ` Delivered ${sentVia('slack')} message(s) through Slack.` : ''}${teams ? ` Delivered ${sentVia('teams')} message(s) through Teams.` : ''}`
+        ? `Delivered ${plural(sentVia('console'), 'message')} to the console.${slack ? ` Delivered ${plural(sentVia('slack'), 'message')} through Slack.` : ''}${teams ? ` Delivered ${plural(sentVia('teams'), 'message')} through Teams.` : ''}`
         : 'Outside office hours: due messages wait for the next working day’s opening.';
       if (opts.json) ctx.error(line);
       else ctx.print(line);
@@ -173,6 +172,6 @@ export function registerOutboxCommand(program: Command, context: () => CliContex
           40,
         ),
       );
-      ctx.print(`${rows.length} row(s).`);
+      ctx.print(`${plural(rows.length, 'row')}.`);
     });
 }

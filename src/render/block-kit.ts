@@ -685,7 +685,7 @@ export function renderUpdateModal(form: UpdateFormRequest, opts: UpdateModalOpti
     action_id: A.note,
     multiline: true,
     max_length: NOTE_MAX,
-    placeholder: plain('e.g. NDPT pilot extended; roll-out from January', SLACK_LIMITS.placeholder),
+    placeholder: plain('What has happened since the last update', SLACK_LIMITS.placeholder),
     ...(noteValue ? { initial_value: noteValue.slice(0, NOTE_MAX) } : {}),
   };
   blocks.push(input(B.note, 'What has happened since the last update?', note, { optional: true }));

@@ -5,7 +5,7 @@
 // link's expiry.
 import type { BoardDashboard } from '../domain/dashboard-model.js';
 import type { DigestAction, DigestDateRequest, DigestException, DigestMovedDate, DigestNoDate, DigestUpdate, PlanDigest } from '../domain/digest-model.js';
-import { formatDate, formatInstant, plural, shortTitle } from './format.js';
+import { askedForNewDate, formatDate, formatInstant, plural, pluralWord, shortTitle } from './format.js';
 import { kpiCard, sampleNote } from './kpi-card.js';
 import { type Column, dataTable, escapeHtml, htmlPage, ragTable, statusBadge, tiles } from './page-shell.js';
 
@@ -45,14 +45,14 @@ export function renderDashboardPage(model: BoardDashboard, opts: DashboardPageOp
   const sections: string[] = [];
   sections.push(
     tiles([
-      { value: t.actions, label: `actions in ${plural(d.plans.length, 'plan')}` },
+      { value: t.actions, label: `${pluralWord(t.actions, 'action')} in ${plural(d.plans.length, 'plan')}` },
       { value: t.overdue, label: 'overdue', tone: 'alert', href: '#overdue' },
       { value: t.missingUpdates, label: 'missing an update', tone: 'alert', href: '#missing' },
-      { value: t.dateChangeRequests, label: t.dateChangeRequests === 1 ? 'date change to decide' : 'date changes to decide', tone: 'alert', href: '#dates' },
-      { value: t.movedDates, label: 'due dates moved from the plan', href: '#dates' },
-      { value: t.exceptions, label: t.exceptions === 1 ? 'exception' : 'exceptions', tone: 'alert', href: '#exceptions' },
+      { value: t.dateChangeRequests, label: `${pluralWord(t.dateChangeRequests, 'date change')} to decide`, tone: 'alert', href: '#dates' },
+      { value: t.movedDates, label: `${pluralWord(t.movedDates, 'due date')} moved from the plan`, href: '#dates' },
+      { value: t.exceptions, label: pluralWord(t.exceptions, 'exception'), tone: 'alert', href: '#exceptions' },
       ...(model.kpis.length ? [{ value: offTrack, label: `of ${plural(model.kpis.length, 'KPI')} off track`, tone: 'alert' as const, href: '#kpis' }] : []),
-      { value: t.updates, label: t.updates === 1 ? 'update received' : 'updates received', tone: 'good', href: '#updates' },
+      { value: t.updates, label: `${pluralWord(t.updates, 'update')} received`, tone: 'good', href: '#updates' },
     ]),
   );
 
@@ -142,7 +142,7 @@ export function renderDashboardPage(model: BoardDashboard, opts: DashboardPageOp
                 actionCol((m) => m.action),
                 { header: 'Original date', cell: (m) => escapeHtml(formatDate(m.action.baselineDue)), className: 'when' },
                 { header: 'Now due', cell: (m) => escapeHtml(formatDate(m.action.due)), className: 'when' },
-                { header: 'Change', cell: (m) => escapeHtml(m.slipDays === null ? '' : `${m.slipDays > 0 ? '+' : m.slipDays < 0 ? '\u2212' : ''}${Math.abs(m.slipDays)} days`), className: 'num' },
+                { header: 'Change', cell: (m) => escapeHtml(m.slipDays === null ? '' : `${m.slipDays > 0 ? '+' : m.slipDays < 0 ? '\u2212' : ''}${plural(Math.abs(m.slipDays), 'day')}`), className: 'num' },
                 { header: 'Times moved', cell: (m) => String(m.moves.length), className: 'num' },
                 statusCol((m) => m.action),
               ],
@@ -293,6 +293,6 @@ function exceptionWhy(e: DigestException): string {
 }
 
 function updateSaid(u: DigestUpdate): string {
-  const parts = [u.kind === 'correction' ? 'correction' : null, u.requestedDue ? `asked for a new due date, ${formatDate(u.requestedDue)}` : null, u.note];
+  const parts = [u.kind === 'correction' ? 'correction' : null, askedForNewDate(u), u.note];
   return parts.filter(Boolean).join(': ');
 }

@@ -5,6 +5,7 @@ import type { ActionStatus } from '../../db/schema.js';
 import type {
   BoardDigest,
   DigestAction,
+  DigestDateDecision,
   DigestException,
   DigestUpdate,
   PlanDigest,
@@ -13,7 +14,7 @@ import type {
 } from '../domain/digest-model.js';
 import { STATUS_SHORT } from '../domain/status.js';
 import { kpiTotalsBlocks, planKpiBlocks } from './digest-kpis.js';
-import { formatDate, formatInstant, formatShortInstant, plural, shortTitle } from './format.js';
+import { askedForNewDate, formatDate, formatInstant, formatShortInstant, plural, shortTitle } from './format.js';
 import { type ActionLine, fields, heading, list, type Reply, type ReplyBlock, reply, text } from './reply.js';
 
 export interface DigestReplyOptions {
@@ -199,7 +200,7 @@ function note(value: string, limits: Limits): string {
 
 function updateLine(u: DigestUpdate, limits: Limits, earlier = 0): ActionLine {
   const what = u.kind === 'no_change' ? 'no change' : u.kind === 'correction' ? 'correction' : null;
-  const asked = u.requestedDue ? `asked for a new due date, ${formatDate(u.requestedDue)}` : null;
+  const asked = askedForNewDate(u);
   const said = [what, asked, u.note ? note(u.note, limits) : null].filter(Boolean).join(': ');
   const before = earlier > 0 ? ` (latest of ${earlier + 1} updates)` : '';
   return {
@@ -260,6 +261,7 @@ export function weeklyDigestToReply(digest: WeeklyDigest, opts: DigestReplyOptio
   const blocks: ReplyBlock[] = [
     text(`${plural(digest.updates.length, 'update')} since ${formatInstant(digest.since)}; ${plural(overdue, 'action')} overdue across ${plural(digest.plans.length, 'plan')}.`),
     ...updateBlocks('Updates in the last 7 days', digest.updates, { ...limits, cap: limits.cap * 2 }, 'No updates this week.'),
+    ...dateDecisionBlocks(digest.dateDecisions ?? []),
     heading('Plans'),
     fields(digest.plans.map((p) => [`${p.code}: ${p.title}`, `${p.overdue} overdue, ${plural(p.updates, 'update')} this week, ${ragSummary(p.rag)}`])),
     heading('Next meetings'),
@@ -286,4 +288,20 @@ const RAG_KEY: Record<ActionStatus, keyof Omit<RagCounts, 'total'>> = {
 
 function ragSummary(rag: RagCounts): string {
   return RAG_ORDER.map((s) => `${rag[RAG_KEY[s]]} ${STATUS_SHORT[s]}`).join(', ');
+}
+
+/** "Date decisions this week (2)": each approval or rejection of a requested date, with who and why. */
+function dateDecisionBlocks(decisions: readonly DigestDateDecision[]): ReplyBlock[] {
+  if (decisions.length === 0) return [];
+  return [
+    text(`Date decisions this week (${decisions.length}):`),
+    list(
+      decisions.map((d) => {
+        const dates = d.decision === 'approved' ? `due ${formatDate(d.toDue)} (was ${formatDate(d.fromDue)})` : `stays due ${formatDate(d.fromDue)}, not ${formatDate(d.toDue)}`;
+        const asked = d.requestedBy ? `, asked by ${d.requestedBy}` : '';
+        const why = d.note ? `: ${d.note}` : '';
+        return `${d.action.ref} · ${d.decision} by ${d.decidedBy ?? 'someone no longer listed'} on ${formatInstant(d.decidedAt)}${asked} · ${dates}${why}`;
+      }),
+    ),
+  ];
 }

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { LONDON } from '../clock.js';
+import type { DigestUpdate } from '../domain/digest-model.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -33,6 +34,22 @@ export function shortTitle(text: string, max = 90): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/, '')}…`;
 }
 
+/** "3 actions", "1 action": every count in a message goes through this (or pluralWord). */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${n} ${pluralWord(n, one, many)}`;
+}
+
+/** The word alone, for where the number is shown apart from it (a dashboard tile). */
+export function pluralWord(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
+}
+
+const OUTCOME_WORDS = { pending: 'waiting for a decision', approved: 'approved', rejected: 'rejected', superseded: 'replaced by a later request' } as const;
+
+/** "asked for a new due date, 30 Jun 2025 (rejected: no capacity until April)": what became of it, too. */
+export function askedForNewDate(u: Pick<DigestUpdate, 'requestedDue' | 'requestOutcome' | 'requestDecisionNote'>): string | null {
+  if (!u.requestedDue) return null;
+  const outcome = u.requestOutcome ? OUTCOME_WORDS[u.requestOutcome] : null;
+  const why = u.requestOutcome === 'rejected' && u.requestDecisionNote ? `: ${u.requestDecisionNote}` : '';
+  return `asked for a new due date, ${formatDate(u.requestedDue)}${outcome ? ` (${outcome}${why})` : ''}`;
 }

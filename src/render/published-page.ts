@@ -3,7 +3,7 @@
 // It is built only from a PublishedView, which has no names and no notes in it, and it says so.
 import type { PublishedAction, PublishedView } from '../domain/published-plan.js';
 import { PUBLISHED_KPI_NOTE, type PublishedKpi } from '../domain/published-plan.js';
-import { formatDate, formatInstant, plural } from './format.js';
+import { formatDate, formatInstant, plural, pluralWord } from './format.js';
 import { kpiCard, sampleNote } from './kpi-card.js';
 import { dataTable, escapeHtml, htmlPage, ragTable, statusBadge, tiles } from './page-shell.js';
 
@@ -24,10 +24,10 @@ export function renderPublishedPage(view: PublishedView): string {
       'It shows each action\u2019s status and dates. It does not show anyone\u2019s name or the notes that owners write: ' +
       'those stay with the boards.</p></section>',
     tiles([
-      { value: t.actions, label: 'actions' },
+      { value: t.actions, label: pluralWord(t.actions, 'action') },
       { value: t.rag.complete, label: 'complete', tone: 'good' },
       { value: t.overdue, label: 'overdue', tone: 'alert', href: '#plans' },
-      { value: t.datesMoved, label: 'due dates moved from the plan', href: '#plans' },
+      { value: t.datesMoved, label: `${pluralWord(t.datesMoved, 'due date')} moved from the plan`, href: '#plans' },
       ...(view.kpis.length
         ? [{ value: view.kpis.filter((k) => k.assessment.position === 'off_track').length, label: `of ${plural(view.kpis.length, 'measure')} off track`, tone: 'alert' as const, href: '#kpis' }]
         : []),

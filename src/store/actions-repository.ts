@@ -225,7 +225,7 @@ export function listActionViews(db: Db, filter: ActionFilter = {}): ActionView[]
 
 // The same three indexed lookups as accountableActionIds, with the person's current roles found in
 // the statement itself. Parameters: the person's id, twice.
-const ACCOUNTABLE_FOR_PERSON_SQL = `
+export const ACCOUNTABLE_FOR_PERSON_SQL = `
   with held(role_id) as (select role_id from role_assignments where person_id = ? and ended_at is null)
   select id from actions indexed by actions_owner_role where +owner_person_id is null and owner_role_id in held
   union

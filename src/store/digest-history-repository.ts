@@ -5,7 +5,7 @@
 // so a tick that builds dozens of chair's digests reads only those boards' rows. Everything is
 // bounded by `now`, so a digest built "as of" a past instant (--now) does not see later reports.
 import type { ActionStatus } from '../../db/schema.js';
-import type { ActionAsOf, DigestHistory, HistoryDateMove, HistoryDateRequest, HistoryUpdate, RecentStatus } from '../domain/digest-history.js';
+import type { ActionAsOf, DateRequestOutcome, DigestHistory, HistoryDateDecision, HistoryDateMove, HistoryDateRequest, HistoryUpdate, RecentStatus } from '../domain/digest-history.js';
 import { cachedStatement, type Db } from './database.js';
 
 export interface DigestHistoryOptions {
@@ -65,6 +65,8 @@ export function loadDigestHistory(db: Db, opts: DigestHistoryOptions): DigestHis
       statusAtSince: since === null ? new Map() : loadStatusAtSince(db, scope, since),
       pendingDateRequests: loadPendingRequests(db, scope, now),
       dateMoves,
+      // The chair's digest lists pending requests and moves; decisions are the weekly digest's.
+      dateDecisions: [],
       moveCounts,
       asOfNow: loadAsOfNow(db, scope, now),
     };
@@ -110,7 +112,10 @@ export function loadUpdatesSince(db: Db, opts: DigestHistoryOptions): HistoryUpd
   return updatesSince(db, scopeOf(db, opts), opts.sinceUtcIso, opts.nowUtcIso);
 }
 
-type UpdateRow = [number, number, number | null, string | null, string, string, string, ActionStatus | null, number | null, string | null, string | null];
+type UpdateRow = [
+  number, number, number | null, string | null, string, string, string, ActionStatus | null, number | null, string | null, string | null,
+  DateRequestOutcome | null, string | null,
+];
 
 /**
  * Owner reports in (since, now], oldest first. The biggest result (one row per report), so rows are
@@ -121,7 +126,12 @@ type UpdateRow = [number, number, number | null, string | null, string, string, 
 function updatesSince(db: Db, scope: Scope, since: string | null, now: string): HistoryUpdate[] {
   const window = since === null ? 'x.created_at <= @now' : 'x.created_at <= @now and x.created_at > @since';
   const columns = `x.id, x.action_id, x.person_id, pe.name, x.created_at, x.platform, x.kind, x.status, x.percent, x.note,
-         (select max(c.to_due) from due_date_changes c where c.update_id = x.id)`;
+         (select max(c.to_due) from due_date_changes c where c.update_id = x.id),
+         -- The request as it stood at @now: a decision taken later is not known yet.
+         (select case when c.decided_at is not null and c.decided_at <= @now then c.state else 'pending' end
+            from due_date_changes c where c.update_id = x.id order by c.id desc limit 1),
+         (select case when c.decided_at is not null and c.decided_at <= @now then c.decision_note end
+            from due_date_changes c where c.update_id = x.id order by c.id desc limit 1)`;
   const sql =
     scope.kind === 'all'
       ? `select ${columns}
@@ -140,14 +150,15 @@ function updatesSince(db: Db, scope: Scope, since: string | null, now: string): 
   const names = new Map<number, string | null>();
   const out: HistoryUpdate[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i += 1) {
-    const [id, actionId, personId, name, at, platform, kind, status, percent, note, requestedDue] = rows[i] as UpdateRow;
+    const [id, actionId, personId, name, at, platform, kind, status, percent, note, requestedDue, outcome, decisionNote] = rows[i] as UpdateRow;
     let personName: string | null = null;
     if (personId !== null) {
       const known = names.get(personId);
       if (known === undefined) names.set(personId, (personName = name));
       else personName = known;
     }
-    out[i] = { id, actionId, personId, personName, at, platform, kind, status, percent, note, requestedDue };
+    const requestOutcome = requestedDue === null ? null : (outcome ?? 'pending');
+    out[i] = { id, actionId, personId, personName, at, platform, kind, status, percent, note, requestedDue, requestOutcome, requestDecisionNote: decisionNote };
   }
   return out;
 }
@@ -206,7 +217,9 @@ function loadStatusAtSince(db: Db, scope: Scope, since: string): Map<number, Act
     .all(params(scope, { since })) as [number, string, ActionStatus | null, ActionStatus | null, number][];
   const result = new Map<number, ActionStatus | null>();
   for (const [id, createdAt, importedStatus, lastStatus, hasImport] of rows) {
-    if (createdAt > since) result.set(id, null);
+    // Imported after `since`: the import is the starting point, not a change, so the action counts
+    // as it stood when imported (the file's status) and only what owners reported since shows.
+    if (createdAt > since) result.set(id, importedStatus ?? 'not_started');
     // The fallback is reached only when nothing was reported by `since`, so any import came later.
     else result.set(id, lastStatus ?? (hasImport ? 'not_started' : (importedStatus ?? 'not_started')));
   }
@@ -239,4 +252,23 @@ function loadDateMoves(db: Db, scope: Scope, now: string): HistoryDateMove[] {
        and x.from_due is not null and x.to_due is not null and x.from_due <> x.to_due
      order by at, x.id`,
   ).all(params(scope, { now })) as HistoryDateMove[];
+}
+
+/** Requests approved or rejected in (since, now], oldest first, with who asked and who decided. */
+function loadDateDecisions(db: Db, scope: Scope, since: string, now: string): HistoryDateDecision[] {
+  return cachedStatement(
+    db,
+    `${scopeCte(scope)}
+     select x.id, x.action_id as actionId, x.state as decision, x.decided_at as decidedAt, dp.name as decidedByName,
+            rp.name as requestedByName, x.from_due as fromDue, x.to_due as toDue, x.decision_note as note
+     from scope s join due_date_changes x on x.action_id = s.id
+     left join people dp on dp.id = x.decided_by left join people rp on rp.id = x.requested_by
+     where x.state in ('approved', 'rejected') and x.decided_at > @since and x.decided_at <= @now
+     order by x.decided_at, x.id`,
+  ).all(params(scope, { since, now })) as HistoryDateDecision[];
+}
+
+/** The weekly digest's decisions on requested dates, across every board. */
+export function loadDateDecisionsSince(db: Db, opts: DigestHistoryOptions & { sinceUtcIso: string }): HistoryDateDecision[] {
+  return loadDateDecisions(db, scopeOf(db, opts), opts.sinceUtcIso, opts.nowUtcIso);
 }

@@ -5,7 +5,7 @@ import { emptyDigestHistory } from '../domain/digest-history.js';
 import type { BoardDigest, WeeklyDigest } from '../domain/digest-model.js';
 import type { PlanningState } from '../domain/planning-state.js';
 import type { Db } from './database.js';
-import { loadDigestHistory, loadUpdatesSince } from './digest-history-repository.js';
+import { loadDateDecisionsSince, loadDigestHistory, loadUpdatesSince } from './digest-history-repository.js';
 import { loadPlanningState } from './planning-state-repository.js';
 
 export function loadBoardDigest(
@@ -27,8 +27,12 @@ export function loadBoardDigest(
 export function loadWeeklyDigest(db: Db, nowUtcIso: string, opts: { state?: PlanningState } = {}): WeeklyDigest {
   const state = opts.state ?? loadPlanningState(db);
   const sinceUtcIso = weeklyWindowStart(nowUtcIso);
-  // The weekly digest reads only the reports of the week from the trail; the rest of the history
-  // (statuses at the last meeting, date changes) is for the chair's digest.
-  const history = { ...emptyDigestHistory(nowUtcIso, sinceUtcIso), updatesSince: loadUpdatesSince(db, { boardId: null, sinceUtcIso, nowUtcIso }) };
+  // The weekly digest reads only the week's reports and date decisions from the trail; the rest of
+  // the history (statuses at the last meeting, pending requests, moves) is for the chair's digest.
+  const history = {
+    ...emptyDigestHistory(nowUtcIso, sinceUtcIso),
+    updatesSince: loadUpdatesSince(db, { boardId: null, sinceUtcIso, nowUtcIso }),
+    dateDecisions: loadDateDecisionsSince(db, { boardId: null, sinceUtcIso, nowUtcIso }),
+  };
   return buildWeeklyDigest(state, nowUtcIso, history);
 }

@@ -12,6 +12,20 @@ import { currentHolders } from './roles-repository.js';
 export interface ExportAction extends ActionView {
   /** Names of the people holding the owner role now (empty when assigned by name, or nobody holds it). */
   ownerHolders: string[];
+  /** The plan as its file gives it, so the Actions sheet imports back with no change. */
+  planFile: {
+    /** The plan's board (the action's boardName may be its workstream's own). */
+    planBoard: string | null;
+    /** The workstream's accountable lead, date of completion as written, and supporting roles. */
+    lead: string | null;
+    workstreamDate: string | null;
+    workstreamWith: string[];
+    /** The action's own owner role (null: the workstream's lead) and its own supporting roles. */
+    ownOwner: string | null;
+    ownWith: string[];
+    /** What the plan file last said for the action's dates: its due date read then (see actions.file_base). */
+    fileDue: string | null | undefined;
+  };
 }
 
 export interface ExportUpdate {
@@ -51,6 +65,51 @@ export interface ExportData {
   kpis: KpiSeries[];
   /** Every reading ever recorded for those KPIs, corrections and imports included. */
   kpiReadings: (KpiReadingRow & { kpiCode: string })[];
+  /** Everyone sendbot knows, with the roles they hold now: the People sheet. */
+  people: ExportPerson[];
+}
+
+export interface ExportPerson {
+  name: string;
+  email: string;
+  roles: string[];
+  slackUserId: string | null;
+  teamsUserId: string | null;
+  isAdmin: boolean;
+  weeklyDigest: boolean;
+}
+
+/** The plan's own fields for an action, as its file gives them, read once for the whole export. */
+function planFileFields(db: Db): (actionId: number, workstreamId: number) => ExportAction['planFile'] {
+  const rows = cachedStatement(
+    db,
+    `select a.id, a.workstream_id as workstreamId, ro.name as ownOwner, a.file_base as fileBase, rl.name as lead, w.date_text as workstreamDate,
+            pb.name as planBoard
+       from actions a join workstreams w on w.id = a.workstream_id join plans p on p.id = w.plan_id
+       left join roles ro on ro.id = a.owner_role_id left join roles rl on rl.id = w.lead_role_id left join boards pb on pb.id = p.board_id
+      where a.removed_at is null`,
+  ).all() as { id: number; workstreamId: number; ownOwner: string | null; fileBase: string | null; lead: string | null; workstreamDate: string | null; planBoard: string | null }[];
+  const byAction = new Map(rows.map((r) => [r.id, r]));
+  const namesBy = (sql: string): Map<number, string[]> => {
+    const map = new Map<number, string[]>();
+    for (const r of cachedStatement(db, sql).all() as { owner: number; name: string }[]) map.set(r.owner, [...(map.get(r.owner) ?? []), r.name]);
+    return map;
+  };
+  const wsWith = namesBy('select s.workstream_id as owner, r.name from workstream_supporting_roles s join roles r on r.id = s.role_id order by s.workstream_id, s.position');
+  const ownWith = namesBy('select s.action_id as owner, r.name from action_supporting_roles s join roles r on r.id = s.role_id order by s.action_id, s.position');
+  return (actionId, workstreamId) => {
+    const r = byAction.get(actionId);
+    const base = r?.fileBase ? (JSON.parse(r.fileBase) as { due: string | null }) : undefined;
+    return {
+      planBoard: r?.planBoard ?? null,
+      lead: r?.lead ?? null,
+      workstreamDate: r?.workstreamDate ?? null,
+      workstreamWith: wsWith.get(workstreamId) ?? [],
+      ownOwner: r?.ownOwner ?? null,
+      ownWith: ownWith.get(actionId) ?? [],
+      fileDue: base ? base.due : undefined,
+    };
+  };
 }
 
 /** Actions reporting to `boardId` (all when undefined), their updates and date changes. */
@@ -66,7 +125,12 @@ export function loadExportData(db: Db, opts: { boardId?: number } = {}): ExportD
     }
     return names;
   };
-  const actions = views.map((a) => ({ ...a, ownerHolders: a.ownerPersonId !== null ? [] : holdersOf(a.ownerRoleId) }));
+  const planFile = planFileFields(db);
+  const actions = views.map((a) => ({
+    ...a,
+    ownerHolders: a.ownerPersonId !== null ? [] : holdersOf(a.ownerRoleId),
+    planFile: planFile(a.id, a.workstreamId),
+  }));
   // The trail of removed actions stays in a whole-partnership export (it is evidence); a board's
   // export keeps to the actions it lists.
   const scope = opts.boardId === undefined ? null : JSON.stringify(views.map((a) => a.id));
@@ -91,5 +155,17 @@ export function loadExportData(db: Db, opts: { boardId?: number } = {}): ExportD
   ).all(...(scope === null ? [] : [scope])) as ExportDateChange[];
   const kpis = listKpiSeries(db, opts.boardId === undefined ? {} : { board: opts.boardId });
   const kpiReadings = kpis.flatMap((k) => kpiReadingHistory(db, k.id).map((r) => ({ ...r, kpiCode: k.code })));
-  return { actions, updates, dateChanges, kpis, kpiReadings };
+  return { actions, updates, dateChanges, kpis, kpiReadings, people: loadPeople(db) };
+}
+
+function loadPeople(db: Db): ExportPerson[] {
+  const rows = cachedStatement(
+    db,
+    `select p.id, p.name, p.email, p.slack_user_id as slackUserId, p.teams_user_id as teamsUserId, p.is_admin as isAdmin,
+            p.weekly_digest as weeklyDigest,
+            (select json_group_array(r.name) from (select r.name from role_assignments ra join roles r on r.id = ra.role_id
+               where ra.person_id = p.id and ra.ended_at is null order by ra.started_at, ra.id) r) as roles
+       from people p order by p.name, p.id`,
+  ).all() as { name: string; email: string; slackUserId: string | null; teamsUserId: string | null; isAdmin: number; weeklyDigest: number; roles: string }[];
+  return rows.map((r) => ({ ...r, roles: JSON.parse(r.roles) as string[], isAdmin: r.isAdmin === 1, weeklyDigest: r.weeklyDigest === 1 }));
 }

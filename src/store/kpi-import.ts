@@ -30,6 +30,7 @@ import type { KpiSheetField } from '../importers/read-kpi-table.js';
 import type { Db } from './database.js';
 import { nameKey } from './keys.js';
 import { recordKpiReading } from './kpis-repository.js';
+import { plural } from '../render/format.js';
 
 export type KpiChange = 'created' | 'updated' | 'unchanged' | 'removed';
 
@@ -83,6 +84,22 @@ export interface KpiImportEnv {
   warnings: string[];
   summary: KpiSummary;
   report: KpiReportRow[];
+  /**
+   * A file's figure for a period that someone recorded differently in chat since: told here, and the
+   * chat reading kept unless `preferFile` (see addFileReading).
+   */
+  onConflict?: (c: KpiReadingConflict) => void;
+  preferFile?: boolean;
+}
+
+export interface KpiReadingConflict {
+  code: string;
+  period: string;
+  /** The figures, written with their unit ("62%", "14 weeks"). */
+  file: string;
+  sendbot: string;
+  by: string | null;
+  at: string;
 }
 
 interface ExistingKpi {
@@ -158,7 +175,7 @@ export class KpiImporter {
     }
     if (stale.length > 0) {
       this.env.warnings.push(
-        `${stale.length} KPI(s) of plan ${plan.code} no longer in the file were marked removed (${stale.map((k) => k.code ?? k.name).join(', ')}); their readings are kept.`,
+        `${plural(stale.length, 'KPI')} of plan ${plan.code} no longer in the file ${stale.length === 1 ? 'was' : 'were'} marked removed (${stale.map((k) => k.code ?? k.name).join(', ')}); their readings are kept.`,
       );
     }
   }
@@ -360,7 +377,7 @@ export class KpiImporter {
 
     let added = 0;
     for (const r of readings) {
-      if (r && this.addFileReading(id, r)) added += 1;
+      if (r && this.addFileReading(id, finalCode, unit, r)) added += 1;
     }
     if (added > 0 && change === 'unchanged') change = 'updated';
     this.env.summary.kpis[change] += 1;
@@ -420,12 +437,28 @@ export class KpiImporter {
     return { period, value: written.value, written: written.unit, valueText: r.value, note: r.note ?? null, sample: r.sample, raw: `${r.period}: ${r.value}` };
   }
 
-  /** Appends a file's reading unless the file already gave this figure for this period. */
-  private addFileReading(kpiId: number, r: FileReading): boolean {
+  /**
+   * Appends a file's reading, merged three ways: the file's figure for the period last time (its
+   * latest import reading), the figure now, and the reading that counts now. The same figure again
+   * adds nothing; a changed figure is added unless someone recorded the period in chat since with a
+   * different value, which is a conflict (the chat reading stays unless --prefer-file).
+   */
+  private addFileReading(kpiId: number, code: string, unit: KpiUnit, r: FileReading): boolean {
     const last = this.env.db.$client
       .prepare(`select value, is_sample as isSample from kpi_readings where kpi_id = ? and period_end = ? and kind = 'import' order by recorded_at desc, id desc limit 1`)
       .get(kpiId, r.period.end) as { value: number; isSample: number } | undefined;
     if (last && last.value === r.value && last.isSample === (r.sample ? 1 : 0)) return false;
+    const latest = this.env.db.$client
+      .prepare(
+        `select k.value, k.kind, k.recorded_at as at, p.name, p.email from kpi_readings k left join people p on p.id = k.person_id
+          where k.kpi_id = ? and k.period_end = ? order by k.recorded_at desc, k.id desc limit 1`,
+      )
+      .get(kpiId, r.period.end) as { value: number; kind: string; at: string; name: string | null; email: string | null } | undefined;
+    if (latest && latest.kind !== 'import') {
+      if (latest.value === r.value) return false; // chat already says what the file says
+      this.env.onConflict?.({ code, period: r.period.label, file: formatKpiValue(r.value, unit), sendbot: formatKpiValue(latest.value, unit), by: latest.name ? `${latest.name} <${latest.email}>` : null, at: latest.at });
+      if (!this.env.preferFile) return false;
+    }
     recordKpiReading(this.env.db, {
       kpiId,
       value: r.value,

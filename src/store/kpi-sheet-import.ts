@@ -23,6 +23,8 @@ export interface KpiSheetOptions {
   now: DateTime;
   dryRun?: boolean;
   actorLabel?: string;
+  /** A reading for a period someone recorded differently in chat since: take the file's figure. */
+  preferFile?: boolean;
 }
 
 class DryRunRollback extends Error {
@@ -75,6 +77,12 @@ function applySheet(db: Db, sheet: KpiSheet, options: KpiSheetOptions): KpiSheet
     warnings,
     summary,
     report,
+    preferFile: options.preferFile,
+    onConflict: (c) =>
+      warnings.push(
+        `Conflict: ${c.code} ${c.period}: sendbot has ${c.sendbot} (reading recorded in chat${c.by ? ` by ${c.by}` : ''} on ${c.at.slice(0, 10)}); ` +
+          `the file says ${c.file}. ${options.preferFile ? "Took the file's (--prefer-file)." : "Kept sendbot's (--prefer-file takes the file's)."}`,
+      ),
   });
 
   const plans = db.$client.prepare('select id, code, title from plans order by position, code').all() as { id: number; code: string; title: string }[];

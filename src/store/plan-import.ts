@@ -1,11 +1,19 @@
 // Writes a validated PlanDocument into the database: one transaction, idempotent, and history-keeping.
-// Matching keys: plans by code (or title when the file gives no code), workstreams by (plan, number),
-// actions by ref. Re-importing the same file changes nothing; an edited file updates in place, and
-// updates, date-change history and baselines are never touched.
+// sendbot is the record and a file is a proposal of changes to it:
+// - Rows are matched by the numbers the file states (its Ref column), else by their words within the
+//   workstream, never by position (domain/row-matching.ts). An uncertain match refuses the import.
+// - Each field is merged three ways: what the file said last time (actions.file_base, imported_status,
+//   imported_owner), what it says now, and what sendbot holds now (domain/plan-merge.ts). A field the
+//   file did not change is never written; one both changed is a conflict: sendbot's value stays and is
+//   reported with who changed it, unless the officer passes --prefer-file.
+// - Rows missing from the file are reported and kept, unless --remove-missing.
+// Re-importing the same file changes nothing; updates, date-change history and baselines are never
+// rewritten.
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { DateTime } from 'luxon';
 import {
+  type ActionFileBase,
   type ActionStatus,
   actions,
   actionSupportingRoles,
@@ -20,7 +28,10 @@ import { toStoredInstant } from '../clock.js';
 import type { Deadline, DeadlineContext, SchoolTerm } from '../domain/deadline-types.js';
 import { DeadlineMemo } from '../domain/deadline-memo.js';
 import { findDeadlineInText } from '../domain/deadlines.js';
-import { derivePlanCode, formatRef, uniqueCode } from '../domain/plan-codes.js';
+import { formatRef, type PlanCodeNote, planCodeFor, uniqueCode } from '../domain/plan-codes.js';
+import { type FieldMerge, mergeField, sameList, takesFile } from '../domain/plan-merge.js';
+import { matchRows, type MatchedBy, type RowMatches } from '../domain/row-matching.js';
+import { plural } from '../render/format.js';
 import { readStatusWord } from '../domain/status.js';
 import { parseMeetingTime } from '../domain/meeting-time.js';
 import { ImportError, type ImportProblem } from '../importers/import-errors.js';
@@ -34,9 +45,30 @@ import { getPartnership, savePartnership } from './partnership-repository.js';
 import { upsertPerson } from './people-repository.js';
 import { applyImportedHolders, describeHolderOutcome, type FilePerson } from './imported-holders.js';
 import { addRoleAlias, ensureRole } from './roles-repository.js';
+import { ImportProvenance, type Provenance } from './import-provenance.js';
 import { emptyKpiSummary, KpiImporter, type KpiLocator, type KpiReportRow, type KpiSummary } from './kpi-import.js';
 
-export type Change = 'created' | 'updated' | 'unchanged' | 'removed';
+/** 'missing': no longer in the file, kept (an import removes only with --remove-missing). */
+export type Change = 'created' | 'updated' | 'unchanged' | 'removed' | 'missing';
+
+/**
+ * A field both the file and sendbot changed since the last import (or, for a database from before
+ * the file's base was kept, any difference). sendbot's value is kept unless --prefer-file.
+ */
+export interface ImportConflict {
+  ref: string;
+  field: 'due date' | 'status' | 'owner' | 'KPI reading';
+  /** The file's value and sendbot's, as the report shows them. */
+  file: string;
+  sendbot: string;
+  /** Who changed sendbot's value and when, when that is recorded. */
+  changed_by: string | null;
+  changed_at: string | null;
+  /** Why sendbot's value differs: "approved a date change", "update from slack", "no earlier import recorded the file's value". */
+  why: string;
+  resolution: 'kept sendbot' | 'took the file';
+  line?: number;
+}
 
 /** One line of the import report per action (also the `--json` shape). */
 export interface ActionReport {
@@ -57,17 +89,19 @@ export interface ActionReport {
   status: ActionStatus;
   flags: string[];
   change: Change;
+  /** How the row was matched to a stored action when not by its ref or its exact words: its text before. */
+  reworded_from?: string;
   /** Who is accountable, before and after this import, when that changed. */
   owner_change: { from: string; to: string } | null;
   line?: number;
 }
 
 export interface ImportSummary {
-  plans: Record<Change, number>;
+  plans: Record<Exclude<Change, 'missing'>, number>;
   workstreams: Record<Change, number>;
   actions: Record<Change, number>;
-  people: Record<Exclude<Change, 'removed'>, number>;
-  boards: Record<Exclude<Change, 'removed'>, number>;
+  people: Record<Exclude<Change, 'removed' | 'missing'>, number>;
+  boards: Record<Exclude<Change, 'removed' | 'missing'>, number>;
   meetings: { created: number; unchanged: number };
   roles: { created: number };
   /** KPIs of the plans in the file, and readings the file added. */
@@ -88,6 +122,10 @@ export interface ImportReport {
    * that the file made, and file owners that were not applied because they changed in chat since.
    */
   owners: string[];
+  /** Fields both the file and sendbot changed: see ImportConflict. */
+  conflicts: ImportConflict[];
+  /** Plans whose code this import made from the title, and how (describePlanCode words it). */
+  planCodes: PlanCodeNote[];
 }
 
 export interface ImportOptions {
@@ -102,6 +140,10 @@ export interface ImportOptions {
   notices?: string[];
   /** Report flags by source line (e.g. 'lead-inherited'), added to those actions' flags. */
   rowFlags?: ReadonlyMap<number, readonly string[]>;
+  /** Resolve conflicts with the file's value (the history says whose decision it replaced). */
+  preferFile?: boolean;
+  /** Mark actions and workstreams no longer in the file removed (they are kept and reported otherwise). */
+  removeMissing?: boolean;
 }
 
 type ActionRow = typeof actions.$inferSelect;
@@ -121,7 +163,7 @@ class DryRunRollback extends Error {
 
 const emptyPlanRows = (): PlanRows => ({ workstreams: new Map(), actions: new Map(), supporting: new Map(), actionSupporting: new Map() });
 
-const counts = () => ({ created: 0, updated: 0, unchanged: 0, removed: 0 });
+const counts = () => ({ created: 0, updated: 0, unchanged: 0, removed: 0, missing: 0 });
 
 /** Imports a plan document. Throws ImportError (and writes nothing) when the document cannot be applied. */
 export function importPlanDocument(db: Db, doc: PlanDocument, options: ImportOptions): ImportReport {
@@ -161,6 +203,10 @@ class PlanImporter {
   /** The plan's existing rows, loaded in three queries instead of several per workstream and action. */
   private planRows: PlanRows = emptyPlanRows();
   private readonly owners: string[] = [];
+  private readonly conflicts: ImportConflict[] = [];
+  /** Actions whose accountable role this import changed (a lead renamed or moved in the file). */
+  private readonly ownerMoves: { ref: string; from: number | null; to: number }[] = [];
+  private readonly provenance: ImportProvenance;
   /** Role and people names by id, loaded once, for reporting owner changes without a query per action. */
   private names?: { roles: Map<number, string>; people: Map<number, string> };
   /** True while importing a plan that is new or was renamed: its actions' search rows are rewritten. */
@@ -175,6 +221,7 @@ class PlanImporter {
   ) {
     this.at = toStoredInstant(options.now);
     this.today = options.now.toISODate() as string;
+    this.provenance = new ImportProvenance(db);
   }
 
   run(): ImportReport {
@@ -188,13 +235,18 @@ class PlanImporter {
     }
     if (this.problems.length > 0) throw new ImportError(this.problems);
     this.writeSearchIndex();
+    this.reportUnheldRoles();
     recordAudit(this.db, {
       at: this.at,
       actorLabel: this.options.actorLabel ?? 'import',
       event: 'plan.imported',
       entity: this.options.file,
       // Owner changes are part of the evidence trail: who held what, and why it changed.
-      detail: this.owners.length > 0 ? { ...this.summary, owners: this.owners } : this.summary,
+      detail: {
+        ...this.summary,
+        ...(this.owners.length > 0 ? { owners: this.owners } : {}),
+        ...(this.conflicts.length > 0 ? { conflicts: this.conflicts } : {}),
+      },
     });
     return {
       dryRun: Boolean(this.options.dryRun),
@@ -203,6 +255,8 @@ class PlanImporter {
       kpis: this.kpiReport,
       warnings: [...(this.options.notices ?? []), ...this.warnings],
       owners: this.owners,
+      conflicts: this.conflicts,
+      planCodes: this.planCodes,
     };
   }
 
@@ -382,6 +436,7 @@ class PlanImporter {
 
   /** Fixes each plan's code up front, so refs are stable and duplicates are caught before writing. */
   private readonly codes: string[] = [];
+  private readonly planCodes: PlanCodeNote[] = [];
   /** Every plan already stored, by code: read once instead of once per plan. */
   private existingPlans = new Map<string, typeof plans.$inferSelect>();
   private checkPlanKeys(): void {
@@ -393,21 +448,29 @@ class PlanImporter {
       let code = plan.code;
       if (!code) {
         const sameTitle = existing.find((p) => nameKey(p.title) === nameKey(plan.title));
-        code = sameTitle ? sameTitle.code : uniqueCode(derivePlanCode(plan.title), new Set([...taken, ...inFile]));
+        if (sameTitle) code = sameTitle.code;
+        else {
+          const made = planCodeFor(plan.title);
+          code = uniqueCode(made.code, new Set([...taken, ...inFile]));
+          this.planCodes.push({ plan: plan.title, code, how: code === made.code ? made.how : `${made.how}, then ${code.slice(made.code.length)} added as ${made.code} was taken` });
+        }
       }
       if (inFile.has(code)) this.problem(['plans', i, 'code'], `plan code ${code} is used twice in this file`);
       inFile.add(code);
       this.codes.push(code);
+      // Only numbers the file states can clash: the others are given when rows are matched.
       const numbers = new Set<number>();
       plan.workstreams.forEach((ws, j) => {
-        const n = ws.number ?? j + 1;
-        if (numbers.has(n)) this.problem(['plans', i, 'workstreams', j, 'number'], `workstream number ${n} is used twice in plan ${code}`);
-        numbers.add(n);
+        const n = ws.number;
+        if (n !== undefined && numbers.has(n)) this.problem(['plans', i, 'workstreams', j, 'number'], `workstream number ${n} is used twice in plan ${code}`);
+        if (n !== undefined) numbers.add(n);
         const actionNumbers = new Set<number>();
         ws.actions.forEach((a, k) => {
-          const an = a.number ?? k + 1;
+          const an = a.number;
+          if (an === undefined) return;
           if (actionNumbers.has(an)) {
-            this.problem(['plans', i, 'workstreams', j, 'actions', k], `action ${formatRef(code as string, n, an)} appears twice`, a.source_line);
+            const where = n !== undefined ? formatRef(code as string, n, an) : `${an} of workstream "${ws.title}"`;
+            this.problem(['plans', i, 'workstreams', j, 'actions', k], `action ${where} appears twice`, a.source_line);
           }
           actionNumbers.add(an);
         });
@@ -451,17 +514,35 @@ class PlanImporter {
     // A plan created just now has no rows yet: nothing to read.
     this.planRows = existing ? this.loadPlanRows(planId) : emptyPlanRows();
 
-    const seen = new Set<number>();
+    // Workstreams are matched like actions: a stated number, else the title (never the position).
+    const storedWorkstreams = [...this.planRows.workstreams.values()];
+    const matches = matchRows(
+      storedWorkstreams.map((w) => ({ id: w.id, number: w.number, text: w.title, removed: w.removedAt !== null })),
+      plan.workstreams.map((w) => ({ number: w.number, text: w.title })),
+    );
+    this.refuseUncertain(matches, plan.workstreams.map((w) => ({ text: w.title, line: w.actions[0]?.source_line })), code, 'workstream');
+    if (this.problems.length > 0) return;
+    const numbers = nextNumbers(storedWorkstreams.map((w) => w.number), plan.workstreams.map((w) => w.number));
     plan.workstreams.forEach((ws, j) => {
-      seen.add(this.importWorkstream(planId, code, plan, ws, ws.number ?? j + 1, ['plans', index, 'workstreams', j]));
+      const match = matches.rows[j];
+      const existing = match ? this.planRows.workstreams.get(match.stored.number) : undefined;
+      const number = existing?.number ?? ws.number ?? numbers();
+      this.importWorkstream(planId, code, plan, ws, number, existing, ['plans', index, 'workstreams', j]);
     });
-    // Workstreams dropped from the file are marked removed, never deleted: their updates are evidence.
-    // planRows holds every workstream the plan had before this import.
-    const stale = [...this.planRows.workstreams.values()].filter((w) => w.removedAt === null && !seen.has(w.id));
-    for (const w of stale) {
-      this.db.update(workstreams).set({ removedAt: this.at, updatedAt: this.at }).where(eq(workstreams.id, w.id)).run();
-      this.summary.workstreams.removed += 1;
-      this.removeActions([...(this.planRows.actions.get(w.id)?.values() ?? [])], [], plan.title, '(removed workstream)');
+    // Workstreams no longer in the file are kept (reported) unless --remove-missing; removed ones are
+    // marked, never deleted: their updates are evidence.
+    for (const m of matches.missing) {
+      const w = this.planRows.workstreams.get(m.number);
+      if (!w) continue;
+      const wsActions = [...(this.planRows.actions.get(w.id)?.values() ?? [])];
+      if (this.options.removeMissing) {
+        this.db.update(workstreams).set({ removedAt: this.at, updatedAt: this.at }).where(eq(workstreams.id, w.id)).run();
+        this.summary.workstreams.removed += 1;
+        this.removeActions(wsActions, plan.title, w.title);
+      } else {
+        this.summary.workstreams.missing += 1;
+        this.reportMissing(wsActions, plan.title, w.title);
+      }
     }
     this.importKpis(planId, code, plan, index);
   }
@@ -524,6 +605,15 @@ class PlanImporter {
       warnings: this.warnings,
       summary: { kpis: this.summary.kpis, readings: this.summary.kpiReadings },
       report: this.kpiReport,
+      preferFile: this.preferFile,
+      onConflict: (c) =>
+        this.conflict({
+          ref: c.code,
+          field: 'KPI reading',
+          file: `${c.file} for ${c.period}`,
+          sendbot: `${c.sendbot} for ${c.period}`,
+          provenance: { who: c.by, at: c.at, what: 'reading recorded in chat' },
+        }),
     });
     const items = plan.kpis.map((kpi, k) => {
       const locate: KpiLocator = (field, sub = []) => {
@@ -542,6 +632,7 @@ class PlanImporter {
     plan: PlanInput,
     ws: WorkstreamInput,
     number: number,
+    existing: typeof workstreams.$inferSelect | undefined,
     path: (string | number)[],
   ): number {
     const leadRoleId = ws.lead ? this.role(ws.lead) : null;
@@ -561,7 +652,6 @@ class PlanImporter {
       flags: deadline ? [...deadline.flags] : ['no-date'],
       removedAt: null,
     };
-    const existing = this.planRows.workstreams.get(number);
     let id: number;
     if (!existing) {
       id = Number(
@@ -595,21 +685,45 @@ class PlanImporter {
     }
 
     const window = { start: values.start, due: values.due };
-    const seenActions: number[] = [];
-    const existingActions = this.planRows.actions.get(id) ?? new Map<string, ActionRow>();
+    const storedActions = existing ? [...(this.planRows.actions.get(id)?.values() ?? [])] : [];
+    const matches = matchRows(
+      storedActions.map((a) => ({ id: a.id, number: a.number, text: a.text, removed: a.removedAt !== null })),
+      ws.actions.map((a) => ({ number: a.number, text: a.text })),
+    );
+    this.refuseUncertain(matches, ws.actions.map((a) => ({ text: a.text, line: a.source_line })), `${code}-${number}`, 'action');
+    if (this.problems.length > 0) return id;
+    const byId = new Map(storedActions.map((a) => [a.id, a]));
+    const numbers = nextNumbers(storedActions.map((a) => a.number), ws.actions.map((a) => a.number));
     const reindex = !existing || existing.title !== ws.title || this.planTitleChanged;
     ws.actions.forEach((action, k) => {
-      seenActions.push(
-        this.importAction(id, code, number, action, action.number ?? k + 1, window, { plan, ws }, [...path, 'actions', k], {
-          existing: existingActions.get(formatRef(code, number, action.number ?? k + 1)),
-          reindex,
-          lead: { before: existing ? existing.leadRoleId : leadRoleId, after: leadRoleId },
-          supporting,
-        }),
-      );
+      const match = matches.rows[k];
+      const stored = match ? byId.get(match.stored.id) : undefined;
+      this.importAction(id, code, number, action, stored?.number ?? action.number ?? numbers(), window, { plan, ws }, [...path, 'actions', k], {
+        existing: stored,
+        matchedBy: match?.by,
+        reindex,
+        lead: { before: existing ? existing.leadRoleId : leadRoleId, after: leadRoleId },
+        supporting,
+      });
     });
-    this.removeActions([...existingActions.values()], seenActions, plan.title, ws.title);
+    const missing = matches.missing.map((m) => byId.get(m.id)).filter((a): a is ActionRow => a !== undefined);
+    if (this.options.removeMissing) this.removeActions(missing, plan.title, ws.title);
+    else this.reportMissing(missing, plan.title, ws.title);
     return id;
+  }
+
+  /** A row whose match cannot be decided stops the import: guessing would move one action's history onto another. */
+  private refuseUncertain(matches: RowMatches, rows: { text: string; line?: number }[], where: string, kind: 'action' | 'workstream'): void {
+    for (const u of matches.uncertain) {
+      const row = rows[u.fileIndex];
+      const could = u.candidates.map((c) => `${kind === 'action' ? `${where}.${c.number}` : `${where}-${c.number}`} "${clip(c.text)}"`).join(' or ');
+      this.problem(
+        [],
+        `cannot tell which ${kind} the row "${clip(row?.text ?? '')}" is: it could be ${could}, or a new one. ` +
+          'Add a Ref column saying which action each row is (sendbot export writes one), or make the wording match.',
+        row?.line,
+      );
+    }
   }
 
   private importAction(
@@ -623,6 +737,8 @@ class PlanImporter {
     path: (string | number)[],
     known: {
       existing: ActionRow | undefined;
+      /** How the row was matched to `existing`. */
+      matchedBy: MatchedBy | undefined;
       reindex: boolean;
       /** The workstream's lead role before and after this import. */
       lead: { before: number | null; after: number | null };
@@ -635,9 +751,10 @@ class PlanImporter {
     const own: { phrase: string; deadline: Deadline } | null = action.due
       ? { phrase: action.due, deadline: this.deadlines.read(action.due, window) }
       : findDeadlineInText(action.text, ctx);
-    const fileStatus = action.status ? readStatusWord(action.status, true) : undefined;
-    if (action.status && !fileStatus) {
-      this.problem([...path, 'status'], `status "${action.status}" is not one of green, amber, red, blue/complete, not started`, action.source_line);
+    const statusWord = action.status ?? action.progress?.status;
+    const fileStatus = statusWord ? readStatusWord(statusWord, true) : undefined;
+    if (statusWord && !fileStatus) {
+      this.problem([...path, 'status'], `status "${statusWord}" is not one of green, amber, red, blue/complete, not started`, action.source_line);
     }
     const completed = Boolean(own?.deadline.completed) || fileStatus === 'blue';
     const importedStatus: ActionStatus | null = fileStatus ?? (completed ? 'blue' : null);
@@ -655,22 +772,20 @@ class PlanImporter {
     const ownWith = unique((action.with ?? []).map((name) => this.role(name))).filter(
       (id) => id !== known.lead.after && !known.supporting.includes(id),
     );
-    const values = {
-      workstreamId,
-      number,
+    const dateText = ownHasDates || own?.deadline.flags.length ? (own?.phrase ?? null) : null;
+    const percent = action.progress?.percent ?? (importedStatus === 'blue' ? 100 : undefined);
+    const progress = progressKey(importedStatus, percent, action.progress?.note);
+    // What the file says now: the next import's base.
+    const fileBase: ActionFileBase = {
       text: action.text,
-      ...(owner.apply ? { ownerRoleId: owner.roleId, ownerPersonId: null } : {}),
-      dateText: ownHasDates || own?.deadline.flags.length ? (own?.phrase ?? null) : null,
-      dateSource,
+      dateText,
       start,
       due,
-      ongoing: Boolean(own?.deadline.ongoing),
-      flags,
-      removedAt: null,
+      with: ownWith.map((id) => this.roleNameById(id)),
+      progress,
     };
+    const dateValues = { dateText, dateSource, start, due, ongoing: Boolean(own?.deadline.ongoing), flags };
 
-    // The plan's rows were preloaded: a ref is unique to its (plan, workstream number, action
-    // number), so an action not in the workstream's map does not exist yet.
     let id: number;
     let change: Change;
     let status: ActionStatus;
@@ -679,65 +794,61 @@ class PlanImporter {
       id = Number(
         this.stmt(
           `insert into actions (workstream_id, number, ref, text, owner_role_id, date_text, date_source, start, due, baseline_due,
-             ongoing, flags, status, imported_status, imported_owner, percent, created_at, updated_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             ongoing, flags, status, imported_status, imported_owner, percent, file_base, created_at, updated_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
-          workstreamId, number, ref, values.text, owner.roleId, values.dateText, dateSource, start, due, due,
-          values.ongoing ? 1 : 0, JSON.stringify(flags), status, importedStatus, owner.imported, status === 'blue' ? 100 : null, this.at, this.at,
+          workstreamId, number, ref, action.text, owner.roleId, dateText, dateSource, start, due, due,
+          dateValues.ongoing ? 1 : 0, JSON.stringify(flags), status, importedStatus, owner.imported, percent ?? null,
+          JSON.stringify(fileBase), this.at, this.at,
         ).lastInsertRowid,
       );
+      // The file's progress (a RAG or progress column) is the action's first update, attributed to the file.
+      if (progress !== null) this.addFileUpdate(id, action, importedStatus ?? status, percent, undefined);
       change = 'created';
     } else {
       id = existing.id;
       status = existing.status;
-      const changed = differs(existing, values);
-      // Recording what the file says about the owner is bookkeeping, not a change to the action.
-      if (changed || existing.importedOwner !== owner.imported) {
-        this.db.update(actions).set({ ...values, importedOwner: owner.imported, ...(changed ? { updatedAt: this.at } : {}) }).where(eq(actions.id, id)).run();
+      let changed = false;
+      const set: Partial<typeof actions.$inferInsert> = {};
+      // Fields only a file writes (words, workstream, number): what is stored is what the file said last.
+      if (existing.text !== action.text || existing.workstreamId !== workstreamId || existing.number !== number || existing.removedAt !== null) {
+        Object.assign(set, { text: action.text, workstreamId, number, ref, removedAt: null });
+        changed = true;
       }
-      if (changed) {
-        if (existing.due !== due) {
-          // The plan file moved the date: keep the trail; the baseline on the action stays as it was.
-          this.db
-            .insert(dueDateChanges)
-            .values({
-              actionId: id,
-              requestedAt: this.at,
-              fromDue: existing.due,
-              toDue: due,
-              phrase: values.dateText ?? parents.ws.due ?? '',
-              reason: `Plan file ${this.options.file ?? ''} changed the date`.replace(/\s+/g, ' ').trim(),
-              state: 'imported',
-            })
-            .run();
-          if (existing.baselineDue === null && due) {
-            this.db.update(actions).set({ baselineDue: due }).where(eq(actions.id, id)).run();
-          }
-        }
+      if (owner.apply && (existing.ownerRoleId !== owner.roleId || existing.ownerPersonId !== null)) {
+        Object.assign(set, { ownerRoleId: owner.roleId, ownerPersonId: null });
+        changed = true;
       }
-      // A status written in the file is applied only when the file's status itself changed, so a
-      // re-import never overrides what owners have reported in chat since.
-      if (importedStatus && importedStatus !== existing.importedStatus) {
-        this.db
-          .insert(updates)
-          .values({
-            actionId: id,
-            createdAt: this.at,
-            platform: 'import',
-            kind: 'import',
-            status: importedStatus,
-            percent: importedStatus === 'blue' ? 100 : null,
-            note: `Status set by plan file ${this.options.file ?? ''}`.trim(),
-            rawText: action.status ?? action.text,
-          })
-          .run();
-        this.db
-          .update(actions)
-          .set({ status: importedStatus, importedStatus, updatedAt: this.at })
-          .where(eq(actions.id, id))
-          .run();
-        status = importedStatus;
+      // Dates: sendbot moves them by approved date changes, so they merge three ways.
+      const base = existing.fileBase ? { dateText: existing.fileBase.dateText, start: existing.fileBase.start, due: existing.fileBase.due } : undefined;
+      const current = { dateText: existing.dateText, start: existing.start, due: existing.due };
+      let datesMerge: FieldMerge = mergeField(base, { dateText, start, due }, current, sameDates);
+      if (datesMerge === 'take-file' && this.provenance.hasPendingDateChange(id)) datesMerge = 'conflict';
+      if (datesMerge === 'conflict') {
+        const by = this.provenance.dateDecision(id);
+        this.conflict({
+          ref,
+          field: 'due date',
+          file: describeDates(dateText, due),
+          sendbot: describeDates(existing.dateText, existing.due),
+          provenance: by ?? { who: null, at: null, what: base ? 'changed in sendbot' : 'no earlier import recorded the file’s date' },
+          line: action.source_line,
+        });
       }
+      if (takesFile(datesMerge, this.preferFile)) {
+        Object.assign(set, dateValues);
+        changed = true;
+        if (existing.due !== due) this.recordFileDateChange(id, existing.due, due, dateText ?? parents.ws.due ?? '', datesMerge === 'conflict' ? this.provenance.dateDecision(id) : undefined);
+      } else if (datesMerge === 'same' && (existing.dateSource !== dateSource || existing.ongoing !== dateValues.ongoing || !sameList(existing.flags, flags))) {
+        // Same dates, read afresh (flags, source): bookkeeping, not a change to the record.
+        Object.assign(set, { dateSource, ongoing: dateValues.ongoing, flags });
+      }
+      if (changed) set.updatedAt = this.at;
+      if (!sameBase(existing.fileBase, fileBase) || existing.importedOwner !== owner.imported) {
+        Object.assign(set, { fileBase, importedOwner: owner.imported });
+      }
+      if (Object.keys(set).length > 0) this.db.update(actions).set(set).where(eq(actions.id, id)).run();
+      status = this.mergeProgress(existing, ref, action, importedStatus, percent, progress) ?? status;
       change = changed || status !== existing.status ? 'updated' : 'unchanged';
     }
     const currentWith = this.planRows.actionSupporting.get(id) ?? [];
@@ -749,7 +860,7 @@ class PlanImporter {
       if (change === 'unchanged') change = 'updated';
     }
     this.summary.actions[change] += 1;
-    if (!existing || known.reindex || existing.text !== action.text || existing.removedAt !== null) {
+    if (!existing || known.reindex || existing.text !== action.text || existing.ref !== ref || existing.removedAt !== null) {
       this.indexForSearch(id, ref, action.text, parents.ws.title, parents.plan.title, !existing);
     }
 
@@ -757,6 +868,11 @@ class PlanImporter {
     const ownerAfter = this.ownerName(owner.roleId, owner.personId, known.lead.after);
     const ownerBefore = existing ? this.ownerName(existing.ownerRoleId, existing.ownerPersonId, known.lead.before) : ownerAfter;
     const reportFlags = this.options.rowFlags?.get(action.source_line ?? -1) ?? [];
+    if (existing && owner.personId === null) {
+      const roleBefore = existing.ownerPersonId !== null ? null : (existing.ownerRoleId ?? known.lead.before);
+      const roleAfter = owner.roleId ?? known.lead.after;
+      if (roleAfter !== null && roleAfter !== roleBefore) this.ownerMoves.push({ ref, from: roleBefore, to: roleAfter });
+    }
     this.rows.push({
       ref,
       plan: parents.plan.title,
@@ -765,25 +881,133 @@ class PlanImporter {
       lead: leadName,
       owner: ownerAfter,
       with: unique([...known.supporting, ...ownWith]).map((roleId) => this.roleNameById(roleId)),
-      date_text: values.dateSource === 'workstream' ? (parents.ws.due ?? null) : values.dateText,
+      date_text: dateSource === 'workstream' ? (parents.ws.due ?? null) : dateText,
       date_source: dateSource,
       start,
       due,
-      ongoing: values.ongoing || (dateSource === 'workstream' && Boolean(parents.ws.due && /ongoing|beyond/i.test(parents.ws.due))),
+      ongoing: dateValues.ongoing || (dateSource === 'workstream' && Boolean(parents.ws.due && /ongoing|beyond/i.test(parents.ws.due))),
       completed,
       status,
       flags: reportFlags.length > 0 ? unique([...flags, ...reportFlags]) : flags,
       change,
+      ...(existing && existing.text !== action.text ? { reworded_from: existing.text } : {}),
       owner_change: ownerBefore !== ownerAfter ? { from: ownerBefore ?? 'nobody', to: ownerAfter ?? 'nobody' } : null,
       line: action.source_line ?? this.options.lineOf?.(path),
     });
     return id;
   }
 
+  private get preferFile(): boolean {
+    return Boolean(this.options.preferFile);
+  }
+
+  private conflict(c: { ref: string; field: ImportConflict['field']; file: string; sendbot: string; provenance: Provenance; line?: number }): void {
+    this.conflicts.push({
+      ref: c.ref,
+      field: c.field,
+      file: c.file,
+      sendbot: c.sendbot,
+      changed_by: c.provenance.who,
+      changed_at: c.provenance.at,
+      why: c.provenance.what,
+      resolution: this.preferFile ? 'took the file' : 'kept sendbot',
+      ...(c.line !== undefined ? { line: c.line } : {}),
+    });
+  }
+
+  /** The file moved the date: keep the trail; the baseline on the action stays as it was. */
+  private recordFileDateChange(actionId: number, fromDue: string | null, toDue: string | null, phrase: string, replaced: Provenance | undefined): void {
+    const file = this.options.file ?? '';
+    const reason = replaced
+      ? `Plan file ${file} replaced ${replaced.who ?? 'someone'}'s decision (${replaced.what}${replaced.at ? `, ${replaced.at.slice(0, 10)}` : ''}) with --prefer-file`
+      : `Plan file ${file} changed the date`;
+    this.db
+      .insert(dueDateChanges)
+      .values({ actionId, requestedAt: this.at, fromDue, toDue, phrase, reason: reason.replace(/\s+/g, ' ').trim(), state: 'imported' })
+      .run();
+    this.stmt('update actions set baseline_due = coalesce(baseline_due, ?) where id = ?').run(toDue, actionId);
+  }
+
   /**
-   * Who is accountable for an action after this import. The file's owner is compared with what the
-   * file said last time (actions.imported_owner), never with the owner now: an unchanged file leaves
-   * an `assign` made since in place; a file that changed the action's owner is applied and reported.
+   * The file's progress (status, percent, note) against what owners have reported since. A file that
+   * repeats what it said last time adds nothing; a change is applied only when the latest word on the
+   * action is the file's own (or nobody's); otherwise it is a conflict. Returns the new status, if any.
+   */
+  private mergeProgress(
+    existing: ActionRow,
+    ref: string,
+    action: ActionInput,
+    importedStatus: ActionStatus | null,
+    percent: number | undefined,
+    progress: string | null,
+  ): ActionStatus | undefined {
+    if (progress === null) return undefined; // the file says nothing about progress: nothing to propose
+    const base = existing.fileBase ? existing.fileBase.progress : progressKey(existing.importedStatus as ActionStatus | null, undefined, undefined);
+    if (progress === base) return undefined;
+    const agrees = (importedStatus === null || importedStatus === existing.status) && (percent === undefined || percent === existing.percent);
+    if (agrees) {
+      if (importedStatus !== null && importedStatus !== existing.importedStatus) {
+        this.stmt('update actions set imported_status = ? where id = ?').run(importedStatus, existing.id);
+      }
+      return undefined;
+    }
+    const latest = this.provenance.latestUpdate(existing.id);
+    const sendbotChanged = latest !== undefined && !latest.fromFile;
+    if (sendbotChanged) {
+      this.conflict({
+        ref,
+        field: 'status',
+        file: describeProgress(importedStatus, percent),
+        sendbot: describeProgress(existing.status, existing.percent ?? undefined),
+        provenance: latest,
+        line: action.source_line,
+      });
+      if (!this.preferFile) return undefined;
+    }
+    const status = importedStatus ?? existing.status;
+    this.addFileUpdate(existing.id, action, status, percent, sendbotChanged ? latest : undefined);
+    return status;
+  }
+
+  /** An update attributed to the plan file, dated as the file dates it ("Progress update (Nov 23)") or now. */
+  private addFileUpdate(actionId: number, action: ActionInput, status: ActionStatus, percent: number | undefined, replaced: Provenance | undefined): void {
+    const file = this.options.file ?? '';
+    const asOf = action.progress?.as_of;
+    const at = asOf && `${asOf}T12:00:00.000Z` < this.at ? `${asOf}T12:00:00.000Z` : this.at;
+    const said = action.progress?.note?.trim();
+    const note = [
+      said && said.length > 0 ? said : `Status set by plan file ${file}`.trim(),
+      replaced ? `(replaces ${replaced.who ?? 'an update'}${replaced.at ? ` of ${replaced.at.slice(0, 10)}` : ''}: --prefer-file)` : '',
+    ]
+      .filter((s) => s.length > 0)
+      .join(' ');
+    this.db
+      .insert(updates)
+      .values({
+        actionId,
+        createdAt: at,
+        platform: 'import',
+        kind: 'import',
+        status,
+        percent: percent ?? null,
+        note,
+        rawText: [action.status ?? action.progress?.status, action.progress?.note].filter(Boolean).join(' — ') || action.text,
+      })
+      .run();
+    this.stmt('update actions set status = ?, percent = coalesce(?, percent), imported_status = coalesce(?, imported_status), updated_at = ? where id = ?').run(
+      status,
+      percent ?? null,
+      action.status || action.progress?.status ? status : null,
+      this.at,
+      actionId,
+    );
+  }
+
+  /**
+   * Who is accountable for an action after this import, merged three ways: the file's owner now, what
+   * the file said last time (actions.imported_owner) and the owner now. An unchanged file leaves an
+   * `assign` made since in place; a file that changed the owner is applied when nobody assigned it in
+   * sendbot since, and is a conflict when somebody did.
    */
   private decideOwner(
     ref: string,
@@ -797,25 +1021,78 @@ class PlanImporter {
     const fileOwner = this.ownerName(fileRoleId, null, lead.after);
     const now = this.ownerName(existing.ownerRoleId, existing.ownerPersonId, lead.after);
     const keep = { apply: false, roleId: existing.ownerRoleId, personId: existing.ownerPersonId, imported };
+    const take = { apply: true, roleId: fileRoleId, personId: null, imported };
+    const conflict = (why: string) => {
+      this.conflict({
+        ref,
+        field: 'owner',
+        file: fileOwner ?? 'nobody',
+        sendbot: now ?? 'nobody',
+        provenance: this.provenance.assignment(ref) ?? { who: null, at: null, what: why },
+        line: action.source_line,
+      });
+      return this.preferFile ? take : keep;
+    };
     if (existing.importedOwner === null) {
       // Imported before the file's owner was kept: it cannot be told whether the file or chat is newer.
-      if (existing.ownerRoleId !== fileRoleId) {
-        this.owners.push(
-          `${ref}: kept ${now}; the file gives ${fileOwner}, but no earlier import recorded this action's owner, so it cannot tell which is newer. ` +
-            `If the file is right: /send assign ${ref} role ${fileOwner}`,
-        );
-      }
+      if (existing.ownerRoleId !== fileRoleId || existing.ownerPersonId !== null) return conflict('no earlier import recorded the file’s owner');
       return keep;
     }
     if (nameKey(existing.importedOwner) !== nameKey(imported)) {
       const before = this.ownerName(existing.ownerRoleId, existing.ownerPersonId, lead.before);
+      const baseRole = existing.importedOwner === '' ? null : this.roleCache.get(nameKey(existing.importedOwner))?.id ?? this.findRoleId(existing.importedOwner);
+      const changedInSendbot = existing.ownerPersonId !== null || existing.ownerRoleId !== baseRole;
+      if (changedInSendbot && now !== fileOwner) return conflict('assigned in sendbot since the last import');
       if (before !== fileOwner) this.owners.push(`${ref}: ${before} → ${fileOwner} (the file changed the action's owner)`);
-      return { apply: true, roleId: fileRoleId, personId: null, imported };
+      return changedInSendbot ? keep : take;
     }
     if (existing.ownerPersonId !== null || existing.ownerRoleId !== fileRoleId) {
       this.owners.push(`${ref}: kept ${now}, assigned since the last import; the file still gives ${fileOwner}`);
     }
     return keep;
+  }
+
+  /**
+   * Roles the file made accountable that nobody holds (a lead renamed in the file, say), with the
+   * actions now left with nobody accountable, and what became of the roles they moved from: an
+   * officer must hear this at import, not when nudges stop.
+   */
+  private reportUnheldRoles(): void {
+    if (this.ownerMoves.length === 0) return;
+    const holders = (roleId: number) =>
+      (this.stmt('select p.name from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ? and ra.ended_at is null').all(roleId) as { name: string }[]).map((r) => r.name);
+    const stillAccountable = (roleId: number) =>
+      this.stmt(
+        `select 1 from actions a join workstreams w on w.id = a.workstream_id
+          where a.removed_at is null and a.owner_person_id is null and coalesce(a.owner_role_id, w.lead_role_id) = ? limit 1`,
+      ).get(roleId) !== undefined;
+    const byTarget = new Map<number, { refs: string[]; from: Set<number> }>();
+    for (const m of this.ownerMoves) {
+      const entry = byTarget.get(m.to) ?? { refs: [], from: new Set<number>() };
+      entry.refs.push(m.ref);
+      if (m.from !== null) entry.from.add(m.from);
+      byTarget.set(m.to, entry);
+    }
+    for (const [roleId, { refs, from }] of byTarget) {
+      if (holders(roleId).length > 0) continue;
+      const role = this.roleNameById(roleId);
+      const old = [...from].map((id) => {
+        const held = holders(id);
+        const who = held.length > 0 ? `held by ${held.join(', ')}` : 'held by nobody';
+        return `"${this.roleNameById(id)}" (${who}) ${stillAccountable(id) ? 'is still accountable for other actions' : 'is now accountable for no action'}`;
+      });
+      this.warnings.push(
+        `${plural(refs.length, 'action')} now ${refs.length === 1 ? 'has' : 'have'} nobody accountable: ${refs.join(', ')} moved to "${role}", which nobody holds` +
+          (old.length > 0 ? `; the role they moved from, ${old.join('; ')}` : '') +
+          `. Give the role to someone (sendbot role assign "${role}" <email>), or if it is a new name for the old role, put the old name back and add the new one as an alias.`,
+      );
+    }
+  }
+
+  /** A role's id by name without creating it (the base of an owner merge names a role the file used before). */
+  private findRoleId(name: string): number | null {
+    const row = this.stmt('select id from roles where key = ?').get(nameKey(name)) as { id: number } | undefined;
+    return row?.id ?? null;
   }
 
   /** The accountable person or role, as the report shows it. */
@@ -874,9 +1151,26 @@ class PlanImporter {
     }
   }
 
-  private removeActions(existing: ActionRow[], keep: number[], planTitle: string, wsTitle: string): void {
-    const kept = new Set(keep);
-    const live = existing.filter((a) => a.removedAt === null && !kept.has(a.id));
+  /** Actions no longer in the file, kept and listed: an import removes only with --remove-missing. */
+  private reportMissing(existing: ActionRow[], planTitle: string, wsTitle: string): void {
+    const live = existing.filter((a) => a.removedAt === null);
+    if (live.length === 0) return;
+    for (const a of live) {
+      this.summary.actions.missing += 1;
+      this.rows.push({
+        ref: a.ref, plan: planTitle, workstream: wsTitle, action: a.text, lead: null, owner: null, with: [], date_text: a.dateText,
+        date_source: a.dateSource as ActionReport['date_source'], start: a.start, due: a.due, ongoing: a.ongoing, completed: a.status === 'blue',
+        status: a.status, flags: ['missing-from-file'], change: 'missing', owner_change: null,
+      });
+    }
+    this.warnings.push(
+      `${plural(live.length, 'action')} not in the file ${live.length === 1 ? 'was' : 'were'} kept (${live.map((a) => a.ref).join(', ')}). ` +
+        'If they were deleted from the plan on purpose, import again with --remove-missing to mark them removed (their history is kept).',
+    );
+  }
+
+  private removeActions(existing: ActionRow[], planTitle: string, wsTitle: string): void {
+    const live = existing.filter((a) => a.removedAt === null);
     if (live.length === 0) return;
     this.db
       .update(actions)
@@ -907,7 +1201,7 @@ class PlanImporter {
       });
     }
     this.warnings.push(
-      `${live.length} action(s) no longer in the file were marked removed (${live.map((a) => a.ref).join(', ')}); their updates are kept.`,
+      `${plural(live.length, 'action')} no longer in the file ${live.length === 1 ? 'was' : 'were'} marked removed (${live.map((a) => a.ref).join(', ')}); their updates are kept.`,
     );
   }
 }
@@ -925,6 +1219,47 @@ function differs(existing: Record<string, unknown>, values: Record<string, unkno
     } else if (JSON.stringify(a) !== JSON.stringify(b)) return true;
   }
   return false;
+}
+
+/** Numbers for rows the file does not number: after every number stored or stated, in file order. */
+function nextNumbers(stored: number[], stated: (number | undefined)[]): () => number {
+  let next = Math.max(0, ...stored, ...stated.filter((n): n is number => n !== undefined));
+  return () => (next += 1);
+}
+
+/** The file's progress as one comparable value; null when the file gives none. */
+function progressKey(status: ActionStatus | null, percent: number | undefined, note: string | undefined): string | null {
+  const said = note?.trim() || null;
+  if (status === null && percent === undefined && said === null) return null;
+  return JSON.stringify([status, percent ?? null, said]);
+}
+
+/**
+ * Dates are the same when the due date is, and the start is where both give one. The phrase is not
+ * compared: a workbook exported after a chair moved a date writes the new date out ("31 Jul 2025"),
+ * and importing it back agrees with the record rather than changing it.
+ */
+const sameDates = (a: { dateText: string | null; start: string | null; due: string | null }, b: typeof a): boolean =>
+  a.due === b.due && (a.start === b.start || a.start === null || b.start === null);
+
+function sameBase(a: ActionFileBase | null, b: ActionFileBase): boolean {
+  return (
+    a !== null && a.text === b.text && a.dateText === b.dateText && a.start === b.start && a.due === b.due && a.progress === b.progress && sameList(a.with, b.with)
+  );
+}
+
+function describeDates(text: string | null, due: string | null): string {
+  if (due === null) return text ? `"${text}" (no date)` : 'no date';
+  return text ? `${due} ("${text}")` : due;
+}
+
+function describeProgress(status: ActionStatus | null, percent: number | undefined): string {
+  return [status ?? 'no status', percent !== undefined ? `${percent}%` : ''].filter(Boolean).join(' ');
+}
+
+function clip(text: string, max = 60): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
 function unique<T>(items: T[]): T[] {

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 const FORMULA_NOTE = '=HYPERLINK("http://evil.example","click") then +1 -1 @x';
 
 let path: string;
-let counts: { actions: number; updates: number; changes: number; kpis: number; readings: number };
+let counts: { actions: number; updates: number; changes: number; kpis: number; readings: number; people: number };
 
 beforeAll(async () => {
   path = await scriptedDemoDb([
@@ -32,6 +32,7 @@ beforeAll(async () => {
     changes: n('select count(*) as n from due_date_changes'),
     kpis: n('select count(*) as n from kpis where removed_at is null'),
     readings: n('select count(*) as n from kpi_readings'),
+    people: n('select count(*) as n from people'),
   };
   db.close();
 });
@@ -47,14 +48,15 @@ describe('sendbot export --format xlsx', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
-      `Exported ${counts.actions} actions, ${counts.updates} updates, ${counts.changes} date changes, ${counts.kpis} KPIs, ${counts.readings} KPI readings.\n  ${file}\n`,
+      `Exported ${counts.actions} actions, ${counts.kpis} KPIs, ${counts.people} people, ${counts.updates} updates, ${counts.changes} date changes, ${counts.readings} KPI readings.\n  ${file}\n`,
     );
     book = new ExcelJS.Workbook();
     await book.xlsx.readFile(file);
   });
 
   it('has a sheet per table, each with a bold, frozen, filtered header row', () => {
-    expect(book.worksheets.map((s) => s.name)).toEqual(['Actions', 'Updates', 'Date changes', 'KPIs', 'KPI readings']);
+    // The plan's own sheets first (they import back), then sendbot's record.
+    expect(book.worksheets.map((s) => s.name)).toEqual(['Actions', 'KPIs', 'People', 'Updates', 'Date changes', 'KPI readings']);
     for (const sheet of book.worksheets) {
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
       expect(sheet.getRow(1).font?.bold).toBe(true);
@@ -75,7 +77,7 @@ describe('sendbot export --format xlsx', () => {
     const cell = (header: string) => row.getCell(headers.indexOf(header) + 1).value;
     expect(cell('KPI')).toBe('HR1 (12-month review) coverage');
     expect(cell('Unit')).toBe('percent');
-    expect(cell('Baseline')).toBe(62);
+    expect(cell('Baseline value')).toBe(62);
     expect(cell('Trajectory')).toBe('65% by March 25; 85% by 2025/26');
     expect(cell('Latest value')).toBe(64.1);
     expect(cell('Latest period')).toMatch(/^Q2/);
@@ -97,20 +99,23 @@ describe('sendbot export --format xlsx', () => {
     const headers = (sheet.getRow(1).values as unknown[]).slice(1);
     const row = rowByRef(sheet, 'ND-1.2');
     const cell = (header: string) => row.getCell(headers.indexOf(header) + 1);
-    expect(cell('Plan').value).toBe('ND');
-    expect(cell('Owner role').value).toBe('Head of SEND');
-    expect(cell('Owner').value).toBe('Morgan Demo');
+    expect(cell('Plan code').value).toBe('ND');
+    expect(cell('Accountable lead').value).toBe('Head of SEND');
+    expect(cell('Owner').value).toBe(null); // no owner of its own: the workstream's lead
+    expect(cell('Accountable person').value).toBe('Morgan Demo');
     expect(cell('Status').value).toBe('amber');
-    expect(cell('Percent').value).toBe(60);
-    expect(cell('Due').value).toEqual(new Date(Date.UTC(2025, 6, 31)));
-    expect(cell('Due').numFmt).toBe('dd/mm/yyyy');
-    expect(cell('Last update by').value).toBe('Morgan Demo');
-    expect(cell('Last update').value).toBe('amber, 60%, NDPT pilot extended; roll-out from Jan');
+    expect(cell('% complete').value).toBe(60);
+    expect(cell('Due date (read)').value).toEqual(new Date(Date.UTC(2025, 6, 31)));
+    expect(cell('Due date (read)').numFmt).toBe('dd/mm/yyyy');
+    expect(cell('Updated by').value).toBe('Morgan Demo');
+    expect(cell('Latest update').value).toBe('amber, 60%, NDPT pilot extended; roll-out from Jan');
     // 20 Nov 2024 10:00 in London (GMT) is shown as 10:00.
-    expect(cell('Last update at (UK time)').value).toEqual(new Date(Date.UTC(2024, 10, 20, 10, 0)));
+    expect(cell('Updated on').value).toEqual(new Date(Date.UTC(2024, 10, 20, 10, 0)));
     const wd = rowByRef(sheet, 'WD-2.1');
-    expect(wd.getCell(headers.indexOf('Original due (baseline)') + 1).value).toEqual(new Date(Date.UTC(2025, 0, 31)));
-    expect(wd.getCell(headers.indexOf('Due') + 1).value).toEqual(new Date(Date.UTC(2025, 5, 30)));
+    expect(wd.getCell(headers.indexOf('Baseline due') + 1).value).toEqual(new Date(Date.UTC(2025, 0, 31)));
+    expect(wd.getCell(headers.indexOf('Due date (read)') + 1).value).toEqual(new Date(Date.UTC(2025, 5, 30)));
+    // Its date was moved by approved date changes: the sheet says the date the record holds.
+    expect(wd.getCell(headers.indexOf('Due (as written)') + 1).value).toBe('30 Jun 2025');
     const overdue = rowByRef(sheet, 'ND-4.1');
     expect(overdue.getCell(headers.indexOf('Overdue') + 1).value).toBe(true);
     expect(overdue.getCell(headers.indexOf('Working days overdue') + 1).value).toBe(42);
@@ -118,9 +123,13 @@ describe('sendbot export --format xlsx', () => {
 
   it('keeps the whole update trail with who, when (UK time, across the clock change) and where', () => {
     const sheet = book.getWorksheet('Updates') as ExcelJS.Worksheet;
-    const first = sheet.getRow(2).values as unknown[];
+    // The plan file's own first updates (the two actions it marks complete) come first, then chat's.
+    expect((sheet.getRow(2).values as unknown[]).slice(6, 8)).toEqual(['import', 'import']);
+    let i = 2;
+    while ((sheet.getRow(i).values as unknown[])[6] === 'import') i += 1;
+    const first = sheet.getRow(i).values as unknown[];
     // 1 Oct 2024 10:00 London is 09:00 UTC (summer time): the sheet shows 10:00.
-    expect(first.slice(1, 10)).toEqual([1, new Date(Date.UTC(2024, 9, 1, 10, 0)), 'WD-2.1', 'Morgan Demo', MORGAN, 'slack', 'update', null, null].map((v) => v ?? undefined));
+    expect(first.slice(2, 10)).toEqual([new Date(Date.UTC(2024, 9, 1, 10, 0)), 'WD-2.1', 'Morgan Demo', MORGAN, 'slack', 'update', null, null].map((v) => v ?? undefined));
   });
 
   it('writes formula-looking text as text, never as a formula', async () => {
@@ -141,7 +150,7 @@ describe('sendbot export --format xlsx', () => {
     const out = join(tempDir(), 'partnership.xlsx');
     const result = await exportTo('--board', 'partnership', '--out', out);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Exported SEND Partnership Board: 91 actions, \d+ updates, \d+ date changes, \d+ KPIs, \d+ KPI readings\./);
+    expect(result.stdout).toMatch(/^Exported SEND Partnership Board: 91 actions, \d+ KPIs, \d+ people, \d+ updates, \d+ date changes, \d+ KPI readings\./);
     const scoped = new ExcelJS.Workbook();
     await scoped.xlsx.readFile(out);
     const refs = (scoped.getWorksheet('Actions') as ExcelJS.Worksheet).getColumn(1).values.slice(2) as string[];
@@ -172,7 +181,7 @@ describe('sendbot export --format csv', () => {
   const read = (name: string) => parse(readFileSync(join(dir, name)), { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[];
 
   it('writes a file per table, UTF-8 with a byte-order mark and CRLF lines', () => {
-    expect(readdirSync(dir).sort()).toEqual(['actions.csv', 'date-changes.csv', 'kpi-readings.csv', 'kpis.csv', 'updates.csv']);
+    expect(readdirSync(dir).sort()).toEqual(['actions.csv', 'date-changes.csv', 'kpi-readings.csv', 'kpis.csv', 'people.csv', 'updates.csv']);
     const raw = readFileSync(join(dir, 'actions.csv'));
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(raw.toString('utf8')).toContain('\r\n');
@@ -185,7 +194,14 @@ describe('sendbot export --format csv', () => {
 
   it('reads back with ISO dates, UK times and the people and words as written', () => {
     const nd12 = read('actions.csv').find((r) => r.Ref === 'ND-1.2');
-    expect(nd12).toMatchObject({ Owner: 'Morgan Demo', 'Owner role': 'Head of SEND', Status: 'amber', Percent: '60', Due: '2025-07-31', 'Last update at (UK time)': '2024-11-20 10:00' });
+    expect(nd12).toMatchObject({
+      'Accountable person': 'Morgan Demo',
+      'Accountable lead': 'Head of SEND',
+      Status: 'amber',
+      '% complete': '60',
+      'Due date (read)': '2025-07-31',
+      'Updated on': '2024-11-20 10:00',
+    });
     const wd = read('date-changes.csv').filter((r) => r.Ref === 'WD-2.1');
     expect(wd.map((r) => [r.From, r.To, r.State, r['Decided by']])).toEqual([
       ['2025-01-31', '2025-03-31', 'approved', 'Alex Sample'],

@@ -144,8 +144,10 @@ describe('re-importing a plan keeps handovers and assignments made since', () =>
     expect(dry.stdout).toContain('Owners (would change):');
     expect(dry.stdout).toContain('Head of SEND: Sam Send → Riley New (the file changed who holds it)');
     expect(dry.stdout).toContain("ND-1.2: Head of SEND → Head of Commissioning (the file changed the action's owner)");
-    // ND-1.3 was assigned to Jamie in chat; the file then changed its owner, so the file wins and says so.
-    expect(dry.stdout).toContain("ND-1.3: Jamie Lee <jamie@example.org> → Head of SEND (the file changed the action's owner)");
+    // ND-1.3 was assigned to Jamie in chat and the file then changed its owner too: a conflict, in
+    // which sendbot's owner stays and the report names who assigned it and when.
+    expect(dry.stdout).toContain('Conflicts: 1 field(s) changed both in the file and in sendbot');
+    expect(dry.stdout).toMatch(/ND-1\.3 owner: sendbot has Jamie Lee <jamie@example\.org> \(assigned the action by Ada [^)]*on 2024-11-02\); the file says Head of SEND\. Kept sendbot's/);
     expect(current(db, 'Head of SEND')).toEqual(['sam@example.org']);
     expect(await who(db, 'ND-1.3')).toContain('Jamie Lee');
 
@@ -153,15 +155,30 @@ describe('re-importing a plan keeps handovers and assignments made since', () =>
     expect(rows.map((r) => [r.ref, r.owner, r.owner_change])).toEqual([
       ['ND-1.1', 'Head of SEND', null],
       ['ND-1.2', 'Head of Commissioning', { from: 'Head of SEND', to: 'Head of Commissioning' }],
-      ['ND-1.3', 'Head of SEND', { from: 'Jamie Lee <jamie@example.org>', to: 'Head of SEND' }],
+      ['ND-1.3', 'Jamie Lee <jamie@example.org>', null],
     ]);
+    expect(await who(db, 'ND-1.3')).toContain('Jamie Lee');
     expect(current(db, 'Head of SEND')).toEqual(['riley@example.org']);
     expect(await who(db, 'ND-1.2')).toContain('Head of Commissioning');
 
-    // And importing the edited file again changes nothing more.
+    // Importing the edited file again changes nothing more: the conflict was reported once, and the
+    // file being out of date is a note, not a change.
     const again = await sendbot(db, '--now', '2024-11-06T09:00', 'import', file);
-    expect(again.stdout).not.toContain('Owners');
+    expect(again.stdout).not.toContain('Conflicts');
+    expect(again.stdout).toContain('ND-1.3: kept Jamie Lee <jamie@example.org>, assigned since the last import; the file still gives Head of SEND');
     expect(again.stdout).toMatch(/Actions: 0 new, 0 updated, 3 unchanged/);
+  });
+
+  it('--prefer-file takes the file’s owner where both changed it, and says whose assignment it replaced', async () => {
+    const db = tempDbPath();
+    await sendbot(db, '--now', '2024-11-01T09:00', 'import', writeTemp('plan.yaml', PLAN));
+    await sendbot(db, '--now', '2024-11-02T11:00', 'ask', '--as', 'ada@example.org', 'assign ND-1.3 jamie@example.org');
+    const edited = writeTemp('plan.yaml', PLAN.replace('          - text: Publish the guide\n            owner: Head of Commissioning\n', '          - text: Publish the guide\n'));
+    const r = await sendbot(db, '--now', '2024-11-05T09:00', 'import', edited, '--prefer-file');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ND-1\.3 owner: sendbot has Jamie Lee <jamie@example\.org> \(assigned the action by Ada[^)]*\); the file says Head of SEND\. Took the file's/);
+    expect(await who(db, 'ND-1.3')).toContain('Head of SEND');
+    expect(await who(db, 'ND-1.3')).not.toContain('Jamie Lee');
   });
 
   it('a workstream lead changed in the file moves the actions that follow it, and is reported', async () => {

@@ -76,7 +76,7 @@ describe('sendbot import: plan tables', () => {
     const file = writeTemp('plan.csv', csv);
     const text = await sendbot(db, 'import', file, '--dry-run');
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toContain('2 action(s) took their accountable lead from the row above; check it: TR-2.1, TR-2.2');
+    expect(text.stdout).toContain('2 actions took their accountable lead from the row above; check it: TR-2.1, TR-2.2');
     expect(text.stdout).toContain(
       'Note: Check plan.csv row 3, column "Accountable Lead": Accountable Lead is blank for the new workstream "Information", so "Head of SEND" was carried down from row 2 above',
     );
@@ -98,7 +98,7 @@ describe('sendbot import: plan tables', () => {
     ].join('\n');
     const result = await sendbot(db, 'import', writeTemp('plan.csv', csv));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^Nothing was imported\. 1 problem\(s\):/);
+    expect(result.stderr).toMatch(/^Nothing was imported\. 1 problem:/);
     expect(result.stderr).toContain(
       'plan.csv row 3, column H (no heading): "with partners" is in a column with no heading (the header row has 7 columns), so it would be lost. If a cell holds a comma, put the whole cell in double quotes',
     );

@@ -136,9 +136,13 @@ describe('sendbot import (YAML)', () => {
     expect(kept).toEqual([{ note: 'slipping' }]);
     closeDatabase(check);
 
-    // Dropping an action marks it removed, never deletes it.
+    // Dropping an action keeps it and says so; --remove-missing marks it removed, never deletes it.
     const shorter = SMALL_PLAN.replace('          - text: Launch the guide COMPLETED\n', '');
-    const after = await sendbotJson<JsonAction[]>(db, 'import', writeTemp('plan.yaml', shorter));
+    const keptReport = await sendbot(db, 'import', writeTemp('plan.yaml', shorter));
+    // (ND-1.4, added by the edited file, is not in this one either.)
+    expect(keptReport.stdout).toContain('2 actions not in the file were kept (ND-1.3, ND-1.4)');
+    expect(keptReport.stdout).toContain('--remove-missing');
+    const after = await sendbotJson<JsonAction[]>(db, 'import', writeTemp('plan.yaml', shorter), '--remove-missing');
     expect(after.find((r) => r.ref === 'ND-1.3')?.change).toBe('removed');
     const final = openDatabase(db);
     expect(final.$client.prepare("select removed_at is not null as removed from actions where ref = 'ND-1.3'").get()).toEqual({ removed: 1 });

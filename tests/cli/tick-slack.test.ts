@@ -18,7 +18,7 @@ describe('sendbot tick with Slack configured', () => {
     const result = await sendbotWithEnv(env, path, '--now', '2024-11-20T09:05', 'tick');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Delivered \d+ message\(s\) through Slack\./);
+    expect(result.stdout).toMatch(/Delivered \d+ messages? through Slack\./);
     // Morgan (Head of SEND, Slack U0DEMO03) gets exactly one window nudge as a DM.
     const opened = slack.callsTo('conversations.open').filter((c) => JSON.stringify(c.body).includes('U0DEMO03'));
     expect(opened).toHaveLength(1);
@@ -27,7 +27,7 @@ describe('sendbot tick with Slack configured', () => {
     expect(JSON.stringify(posts[0]?.body)).toContain('SEND Partnership Board');
     // Running the tick again sends nothing new.
     const again = await sendbotWithEnv(env, path, '--now', '2024-11-20T09:10', 'tick');
-    expect(again.stdout).toContain('0 new message(s) were enqueued');
+    expect(again.stdout).toContain('Enqueued 0 new messages;');
     expect(slack.callsTo('conversations.open').filter((c) => JSON.stringify(c.body).includes('U0DEMO03'))).toHaveLength(1);
   });
 });

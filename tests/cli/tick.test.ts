@@ -69,10 +69,10 @@ describe('sendbot tick', () => {
     expect(first.code).toBe(0);
     // 13 window nudges, the week's digest (3 copies) and Tuesday's chaser for Rahul; Leah's and Priya's
     // chasers are left out, since this morning's window nudges list the same overdue actions.
-    expect(first.stdout).toMatch(/17 new message\(s\) were enqueued/);
+    expect(first.stdout).toMatch(/Enqueued 17 new messages;/);
     expect(first.stdout).toContain('── sendbot → Morgan Demo <morgan.demo@example.org> (nudge) ──');
     expect(first.stdout).toContain('SEND Partnership Board on Wed 4 Dec: 23 of your actions need an update by Wed 27 Nov');
-    expect(first.stdout).toContain('Delivered 17 message(s) to the console.');
+    expect(first.stdout).toContain('Delivered 17 messages to the console.');
 
     const outbox = await sendbotJson<OutboxRow[]>(path, 'outbox');
     expect(outbox).toHaveLength(17);
@@ -98,7 +98,7 @@ describe('sendbot tick', () => {
     await sendbot(path, '--now', '2024-11-20T09:05', 'tick');
     const table = await sendbot(path, 'outbox');
     expect(table.stdout).toMatch(/^key\s+kind\s+recipient\s+status\s+attempts/);
-    expect(table.stdout).toContain('17 row(s).');
+    expect(table.stdout).toContain('17 rows.');
     const bad = await sendbot(path, 'outbox', '--status', 'lost');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--status must be one of pending, sent, failed, dead, skipped');

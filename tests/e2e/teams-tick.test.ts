@@ -46,7 +46,7 @@ describe('sendbot tick with Teams configured', () => {
     const result = await cli({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }, '--db', path, '--now', '2024-11-20T09:05', 'tick');
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('Teams authentication is off');
-    expect(result.stdout).toMatch(/Delivered \d+ message\(s\) to the console\. Delivered 1 message\(s\) through Teams\./);
+    expect(result.stdout).toMatch(/Delivered \d+ messages to the console\. Delivered 1 message through Teams\./);
     expect(result.stdout).not.toContain('sendbot → Morgan Demo <morgan.demo@example.org> (nudge)');
     const posted = connector.requests.filter((r) => r.route === 'sendToConversation');
     expect(posted.length).toBeGreaterThanOrEqual(1);

@@ -21,6 +21,7 @@ import { createTeamsDelivery } from '../../src/platforms/teams/teams-delivery.js
 import { createConversationRateLimiter } from '../../src/platforms/teams/rate-limiter.js';
 import { type AdaptiveCard, CARD_BYTE_BUDGET, renderCards } from '../../src/render/adaptive-card.js';
 import { type ActionLine, heading, type Reply, reply, text } from '../../src/render/reply.js';
+import { listActionViews } from '../../src/store/actions-repository.js';
 import { listConversationReferences } from '../../src/store/conversation-references-repository.js';
 import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
 import { enqueueNotification, findOutboxByKey, listOutbox } from '../../src/store/outbox-repository.js';
@@ -306,6 +307,9 @@ describe('Teams bot over HTTP', () => {
         { conversationId: MORGAN_CHAT, conversationType: 'personal', personId: person(db, DEMO.headOfSend).id, disabledAt: null },
       ]);
       expect(cardText(cardsOf(sends(connector)[0]))).toContain('sendbot');
+      // The welcome's example is Morgan's own first open action, not a fixed demo ref.
+      const own = listActionViews(db, { accountablePersonId: person(db, DEMO.headOfSend).id }).find((a) => a.status !== 'blue');
+      expect(cardText(cardsOf(sends(connector)[0]))).toContain(`for example: update ${own?.ref} amber 60%`);
       db.$client.prepare("update people set last_platform = 'teams' where email = ?").run(DEMO.headOfSend);
 
       // Restart: a new process would open the same database and build a new bot and adapter.

@@ -58,6 +58,27 @@ describe('local mode (npm start without credentials)', { timeout: 120_000 }, () 
 });
 
 describe('local chat (the console platform)', () => {
+  it('piped: echoes each command above its reply, and offers no form it cannot show', async () => {
+    const { db } = await demoPlanDb();
+    const input = new PassThrough();
+    let out = '';
+    const output = new Writable({
+      write(chunk, _encoding, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    const caller = findPersonByEmail(db, DEMO.headOfSend) as Person;
+    input.end('/send who ND-1.2\n\nupdate\n');
+    await runConsoleChat({ db, clock: fixedClock('2024-11-18T10:00'), caller, input, output });
+    const [who, update] = out.split(/^(?=> )/m);
+    expect(who).toMatch(/^> \/send who ND-1\.2\nND-1\.2: /);
+    expect(update).toMatch(/^> update\nWhich action do you want to update\?/);
+    expect(update).toContain('Reply with /send update <ref> [status] [NN%] [note…].');
+    expect(out).not.toContain('use the form');
+    closeDatabase(db);
+  });
+
   describe('the update form in an interactive terminal', () => {
     /** Runs the real console chat on a terminal-like stream, answering each prompt as it appears. */
     async function chat(db: Db, lines: [prompt: string, answer: string][]): Promise<string> {

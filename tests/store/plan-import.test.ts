@@ -28,8 +28,8 @@ const TRANSITIONS = {
   actions: [{ text: 'Map the preparation for adulthood pathway', due: 'by March' }, { text: 'Publish the hospital passport' }],
 };
 
-function run(db: Db, doc: PlanDocumentInput, now: string): ImportReport {
-  return importPlanDocument(db, planDocumentSchema.parse(doc), { now: parseInstant(now), file: 'plan.yaml' });
+function run(db: Db, doc: PlanDocumentInput, now: string, options: { removeMissing?: boolean } = {}): ImportReport {
+  return importPlanDocument(db, planDocumentSchema.parse(doc), { now: parseInstant(now), file: 'plan.yaml', ...options });
 }
 
 const refsFor = (db: Db, words: string): string[] =>
@@ -45,7 +45,7 @@ describe('plan import', () => {
 
       // Edit one action's words, drop another action, and drop the second workstream altogether.
       const edited = { ...NEEDS_LED, actions: [{ text: 'Roll out the neurodiversity toolkit to all schools' }] };
-      const report = run(db, plan([edited]), '2024-10-01T09:00');
+      const report = run(db, plan([edited]), '2024-10-01T09:00', { removeMissing: true });
       expect(report.summary.workstreams).toMatchObject({ unchanged: 1, removed: 1 });
       expect(report.summary.actions).toMatchObject({ updated: 1, removed: 3 });
       expect(report.actions.filter((a) => a.change === 'removed').map((a) => a.ref).sort()).toEqual(['ND-1.2', 'ND-2.1', 'ND-2.2']);

@@ -2,6 +2,7 @@
 // plain-spoken, and always from "sendbot": the bot never writes as if it were a person.
 import { formatDate, plural, shortTitle } from '../../render/format.js';
 import { type ActionLine, fields, heading, type KpiLine, list, type Reply, type ReplyBlock, reply, text } from '../../render/reply.js';
+import { DEMO_EXAMPLES } from '../plan-examples.js';
 import type { ActionState, PersonState } from '../planning-state.js';
 import { dateLabel, londonDateOf, meetingLabel, shortDay, workingDaysOverdue } from './calendar-memo.js';
 
@@ -123,7 +124,7 @@ export function overdueReply(lines: ActionLine[]): Reply {
   return reply('warning', summary, [
     { type: 'actions', heading: 'Overdue', items: lines },
     text(UPDATE_HINT),
-    text('If a date needs to move, add due:<date> and the reason, e.g. /send update ND-1.2 amber due:"30 June 25" waiting for funding.', true),
+    text(`If a date needs to move, add due:<date> and the reason, e.g. /send update ${lines[0]?.ref ?? DEMO_EXAMPLES.ref} amber due:"30 June 25" waiting for funding.`, true),
   ]);
 }
 

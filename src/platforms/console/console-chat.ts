@@ -24,8 +24,9 @@ export interface ConsoleChatOptions {
 
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
   const { input, output, caller } = options;
-  const deps: CommandDeps = { db: options.db, clock: options.clock, ...(options.dashboard ? { dashboard: options.dashboard } : {}) };
   const interactive = Boolean(input.isTTY);
+  // Piped input gets no form: the questions would read the next lines of the pipe as answers.
+  const deps: CommandDeps = { db: options.db, clock: options.clock, noForms: !interactive, ...(options.dashboard ? { dashboard: options.dashboard } : {}) };
   const rl = createInterface({ input, output: interactive ? (output as NodeJS.WritableStream) : undefined, terminal: interactive });
   if (interactive) {
     output.write(`sendbot local chat — you are ${caller.name} <${caller.email}>. Type /send help, or Ctrl-D to leave.\n`);
@@ -37,6 +38,8 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     if (textLine) {
       // Read afresh for every command: `away`, `back` or a handover change what the next one sees.
       const current = getPerson(options.db, caller.id) ?? caller;
+      // A transcript of piped input shows each command above its reply, as a terminal session would.
+      if (!interactive) output.write(`> ${textLine}\n`);
       let reply: Reply;
       try {
         reply = runCommandText(deps, current, 'console', textLine);

@@ -3,7 +3,9 @@
 // in a personal chat. Removed: disable the reference, so the outbox stops trying to send there.
 // People joining or leaving a team are not sendbot's business.
 import type { TurnContext } from 'botbuilder';
+import type { PlanExamples } from '../../../domain/plan-examples.js';
 import { reply, text } from '../../../render/reply.js';
+import { loadPlanExamples } from '../../../store/plan-examples-repository.js';
 import type { TeamsHandlerDeps } from '../handler-deps.js';
 import { conversationScope } from '../message-text.js';
 import { sendReply } from '../teams-replies.js';
@@ -13,10 +15,10 @@ import { forgetConversation, rememberConversation } from '../teams-references.js
 const includesBot = (context: TurnContext, members: { id?: string }[] | undefined): boolean =>
   Boolean(members?.some((member) => member.id !== undefined && member.id === context.activity.recipient?.id));
 
-export const welcomeReply = () =>
+export const welcomeReply = (ex: PlanExamples) =>
   reply('info', 'Hello, I’m sendbot.', [
     text('I keep the SEND improvement plan moving: before each board meets I’ll send you the actions that need an update, and you can answer here.'),
-    text('Type help to see what I can do, or for example: update ND-1.2 amber 60% pilot extended', true),
+    text(`Type help to see what I can do, or for example: update ${ex.ownRef} amber 60% pilot extended`, true),
   ]);
 
 /**
@@ -24,7 +26,7 @@ export const welcomeReply = () =>
  * identified (by Teams id, else by roster email) so nudges can find them; an unknown person is
  * stored by Teams id only and linked when they first write.
  */
-export async function rememberInstall(deps: TeamsHandlerDeps, context: TurnContext): Promise<void> {
+export async function rememberInstall(deps: TeamsHandlerDeps, context: TurnContext): Promise<number | undefined> {
   let personId: number | undefined;
   if (conversationScope(context.activity) === 'personal') {
     const log = deps.logger.child({ handler: 'install', teamsUserId: context.activity.from?.id });
@@ -32,13 +34,16 @@ export async function rememberInstall(deps: TeamsHandlerDeps, context: TurnConte
   }
   const row = rememberConversation(deps, context.activity, personId);
   deps.logger.info({ conversationId: row?.conversationId, conversationType: row?.conversationType, personId: row?.personId }, 'Teams: sendbot installed in a conversation');
+  return personId;
 }
 
 export function membersAddedHandler(deps: TeamsHandlerDeps) {
   return async (context: TurnContext, next: () => Promise<void>): Promise<void> => {
     if (includesBot(context, context.activity.membersAdded)) {
-      await rememberInstall(deps, context);
-      if (conversationScope(context.activity) === 'personal') await sendReply(context, welcomeReply());
+      const personId = await rememberInstall(deps, context);
+      if (conversationScope(context.activity) === 'personal') {
+        await sendReply(context, welcomeReply(loadPlanExamples(deps.db, deps.clock.now().toISODate() as string, personId)));
+      }
     }
     await next();
   };

@@ -1,0 +1,13 @@
+// One way for every command to quote examples from the loaded plan (see src/domain/plan-examples.ts).
+import type { PlanExamples } from '../domain/plan-examples.js';
+import { loadPlanExamples } from '../store/plan-examples-repository.js';
+import type { CommandContext, CommandDefinition } from './types.js';
+
+/** The examples for this caller: their own action where they have one, the plan's otherwise. */
+export function planExamples(ctx: Pick<CommandContext, 'db' | 'clock' | 'caller'>): PlanExamples {
+  return loadPlanExamples(ctx.db, ctx.clock.now().toISODate() as string, ctx.caller.id);
+}
+
+export function commandExamples(command: Pick<CommandDefinition, 'examples'>, ex: PlanExamples): string[] {
+  return typeof command.examples === 'function' ? command.examples(ex) : command.examples;
+}

@@ -1,0 +1,118 @@
+// The examples help, usage hints and refusals quote: taken from the plan this deployment has loaded
+// (a real ref, a real KPI code, the caller's own action, words from a real action), so a council
+// never reads another council's refs. The demo plan's are used only when the plan is empty.
+// Pure: the store loads the facts (src/store/plan-examples-repository.ts), this chooses.
+import type { KpiFrequency, KpiUnit } from './kpi-types.js';
+import { latestCompletePeriod } from './kpi-periods.js';
+import { exampleValue } from './kpi-values.js';
+
+/** What the store found in the loaded plan; null where the plan has none. */
+export interface PlanExampleFacts {
+  /** Live actions in plan order (the first few). */
+  actions: { ref: string; text: string }[];
+  /** The caller's first open action, if they are accountable for one. */
+  ownAction: { ref: string; text: string } | null;
+  /** The first live KPI with a code. */
+  kpi: { code: string; unit: KpiUnit; frequency: KpiFrequency } | null;
+  /** A role that leads a workstream, for assign/handover examples. */
+  roleName: string | null;
+  /** The first board, for digest and dashboard examples. */
+  boardName: string | null;
+}
+
+export interface PlanExamples {
+  /** True when the examples come from the loaded plan, false when they are the demo's. */
+  fromPlan: boolean;
+  /** A real action ref: "ND-1.2". */
+  ref: string;
+  /** The caller's own action where they have one, else `ref`. */
+  ownRef: string;
+  /** Another real ref where the plan has two, else `ref`. */
+  otherRef: string;
+  /** Words from a real action that `/send who` finds it by: "annual health checks". */
+  whoWords: string;
+  /** A real KPI code, its unit's example value and a recent period to record it for. */
+  kpiCode: string;
+  kpiValue: string;
+  kpiPeriod: string;
+  /** A note after a KPI reading. */
+  kpiNote: string;
+  /** A note after an update's status and percent. */
+  updateNote: string;
+  /** A new due date as people write it, a few months ahead: "31 March 27". */
+  newDue: string;
+  /** A role name from the plan: "Head of SEND". */
+  roleName: string;
+  /** A board's name: "SEND Partnership Board". */
+  boardName: string;
+}
+
+/** The demo plan's (db/seeds), used only when nothing is loaded. */
+export const DEMO_EXAMPLES: PlanExamples = {
+  fromPlan: false,
+  ref: 'ND-1.2',
+  ownRef: 'ND-1.2',
+  otherRef: 'TR-2.1',
+  whoWords: 'annual health checks',
+  kpiCode: 'HCP-HR1',
+  kpiValue: '63%',
+  kpiPeriod: 'Q3 24/25',
+  kpiNote: 'new clinic slots in Shirley',
+  updateNote: 'NDPT pilot extended; roll-out from Jan',
+  newDue: '31 March 25',
+  roleName: 'Head of SEND',
+  boardName: 'SEND Partnership Board',
+};
+
+// Words that do not pick an action out: function words, months, status words.
+const PLAIN_WORDS = new Set(
+  (
+    'a an and are as at be by for from has have in into is it its of on or the to with will would should can could ' +
+    'this that these those their there where when which who whose all any each every more most other some such ' +
+    'than then through via within without across including ensure ensuring continue develop review end ' +
+    'january february march april may june july august september october november december ' +
+    'jan feb mar apr jun jul aug sep sept oct nov dec completed complete ongoing'
+  ).split(' '),
+);
+
+/** Up to three consecutive-in-reading significant words of an action: what someone would type to find it. */
+export function chooseWhoWords(text: string): string | null {
+  const words = text
+    .split(/\s+/)
+    .map((w) => w.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''))
+    // Letters only (hyphens inside allowed), three or more: no numbers, dates or refs.
+    .filter((w) => /^\p{L}[\p{L}-]{2,}$/u.test(w) && !PLAIN_WORDS.has(w.toLowerCase()));
+  if (words.length === 0) return null;
+  return words.slice(0, 3).join(' ').toLowerCase();
+}
+
+/** The examples to quote, given what the plan holds and today's date (for a KPI period). */
+export function choosePlanExamples(facts: PlanExampleFacts, today: string): PlanExamples {
+  const first = facts.actions[0] ?? facts.ownAction;
+  // A date in the past would be a poor example of moving one.
+  if (!first && !facts.kpi && !facts.boardName) return { ...DEMO_EXAMPLES, newDue: exampleNewDue(today) };
+  const ref = first?.ref ?? DEMO_EXAMPLES.ref;
+  const words = facts.actions.map((a) => chooseWhoWords(a.text)).find((w) => w !== null) ?? (facts.ownAction ? chooseWhoWords(facts.ownAction.text) : null);
+  return {
+    fromPlan: true,
+    ref,
+    ownRef: facts.ownAction?.ref ?? ref,
+    otherRef: facts.actions.find((a) => a.ref !== ref)?.ref ?? ref,
+    whoWords: words ?? ref,
+    kpiCode: facts.kpi?.code ?? DEMO_EXAMPLES.kpiCode,
+    kpiValue: facts.kpi ? exampleValue(facts.kpi.unit) : DEMO_EXAMPLES.kpiValue,
+    kpiPeriod: facts.kpi ? latestCompletePeriod(facts.kpi.frequency, today).label : DEMO_EXAMPLES.kpiPeriod,
+    // Plain notes any plan's owners could write: the demo's name its own places and services.
+    kpiNote: facts.kpi ? 'from the latest return' : DEMO_EXAMPLES.kpiNote,
+    updateNote: 'pilot extended; roll-out from January',
+    newDue: exampleNewDue(today),
+    roleName: facts.roleName ?? DEMO_EXAMPLES.roleName,
+    boardName: facts.boardName ?? DEMO_EXAMPLES.boardName,
+  };
+}
+
+/** 31 March next year, written the way plans do ("31 March 27"): always 3 to 15 months ahead. */
+export function exampleNewDue(today: string): string {
+  const year = Number(today.slice(0, 4)) + 1;
+  return `31 March ${String(year % 100).padStart(2, '0')}`;
+}

@@ -1,0 +1,76 @@
+// Who last changed an action's value in sendbot, and when: what an import's conflict report names
+// beside sendbot's value ("approved by Sam Chair on 3 Feb 2025"), and what `--prefer-file` writes
+// into the history when the file's value replaces that decision. Read only for the few actions whose
+// field both the file and sendbot changed, or whose progress the file changed.
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './database.js';
+
+export interface Provenance {
+  /** "Sam Chair <sam@example.org>", "the plan file", or null when nobody is recorded. */
+  who: string | null;
+  /** Stored instant (UTC ISO). */
+  at: string | null;
+  /** What they did, in a few words: "approved a date change", "pending request", "update from slack". */
+  what: string;
+}
+
+export class ImportProvenance {
+  private readonly statements = new Map<string, Statement>();
+  constructor(private readonly db: Db) {}
+
+  private stmt(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.$client.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  /** The latest approved or pending date change for an action (not one a plan file made). */
+  dateDecision(actionId: number): (Provenance & { state: 'approved' | 'pending' }) | undefined {
+    const row = this.stmt(
+      `select c.state, c.requested_at as requestedAt, c.decided_at as decidedAt, r.name as requester, r.email as requesterEmail,
+              d.name as decider, d.email as deciderEmail
+         from due_date_changes c left join people r on r.id = c.requested_by left join people d on d.id = c.decided_by
+        where c.action_id = ? and c.state in ('approved', 'pending') order by c.id desc limit 1`,
+    ).get(actionId) as
+      | { state: 'approved' | 'pending'; requestedAt: string; decidedAt: string | null; requester: string | null; requesterEmail: string | null; decider: string | null; deciderEmail: string | null }
+      | undefined;
+    if (!row) return undefined;
+    return row.state === 'approved'
+      ? { state: 'approved', who: person(row.decider, row.deciderEmail), at: row.decidedAt, what: 'approved a date change' }
+      : { state: 'pending', who: person(row.requester, row.requesterEmail), at: row.requestedAt, what: 'asked for a date change (pending)' };
+  }
+
+  /** Whether a date change is waiting for a decision. */
+  hasPendingDateChange(actionId: number): boolean {
+    return this.stmt(`select 1 from due_date_changes where action_id = ? and state = 'pending' limit 1`).get(actionId) !== undefined;
+  }
+
+  /** The latest update of an action; `fromFile` when a plan file gave it. */
+  latestUpdate(actionId: number): (Provenance & { fromFile: boolean }) | undefined {
+    const row = this.stmt(
+      `select u.platform, u.created_at as at, p.name, p.email from updates u left join people p on p.id = u.person_id
+        where u.action_id = ? order by u.created_at desc, u.id desc limit 1`,
+    ).get(actionId) as { platform: string; at: string; name: string | null; email: string | null } | undefined;
+    if (!row) return undefined;
+    const fromFile = row.platform === 'import';
+    return { fromFile, who: fromFile ? 'the plan file' : person(row.name, row.email), at: row.at, what: fromFile ? 'an earlier plan file' : `update from ${row.platform}` };
+  }
+
+  /** The latest `/send assign` of an action, by its ref. */
+  assignment(ref: string): Provenance | undefined {
+    const row = this.stmt(
+      `select a.at, a.actor_label as label, p.name, p.email from audit_log a left join people p on p.id = a.actor_person_id
+        where a.event = 'action.assigned' and a.entity = ? order by a.id desc limit 1`,
+    ).get(ref) as { at: string; label: string | null; name: string | null; email: string | null } | undefined;
+    if (!row) return undefined;
+    return { who: person(row.name, row.email) ?? row.label, at: row.at, what: 'assigned the action' };
+  }
+}
+
+function person(name: string | null, email: string | null): string | null {
+  if (!name) return email;
+  return email ? `${name} <${email}>` : name;
+}
