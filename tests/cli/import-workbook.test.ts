@@ -55,9 +55,14 @@ describe('sendbot import <workbook>', () => {
       [2, 'Hold termly coffee mornings'],
       [2, 'Survey families about the Local Offer'],
     ]);
-    expect(actions.slice(0, 2).map((a) => a.due_text)).toEqual(['31 March 24', '31 March 24']);
-    // A date cell formatted as a month means the end of that month.
-    expect(actions.find((a) => a.text.startsWith('Relaunch'))?.due).toBe('2024-09-30');
+    expect(actions.map((a) => [a.due_text, a.due])).toEqual([
+      ['31 March 24', '2024-03-31'],
+      ['31 March 24', '2024-03-31'], // under the merged date block
+      [null, '2024-03-31'], // blank, not merged: the workstream's date (flagged), never "Sept 23" from its text
+      ['Sep-24', '2024-09-30'], // a date cell formatted mmm-yy: the end of that month
+      ['Ongoing', null], // says something with no date: never the workstream's or the row above's date
+      ['TBC', null],
+    ]);
     expect(actions[0]?.title).toBe('1. Joint commissioning');
     // The action whose only date is in its text is flagged for an officer.
     expect(out).toMatch(/row 7, column "Timescale": the date cell is blank but the action's text holds a date/);
