@@ -22,7 +22,7 @@ export const CLI_COMMANDS: readonly CliCommandEntry[] = [
   {
     name: 'import',
     term: 'import [options] <file>',
-    summary: 'import an improvement plan from YAML, CSV or XLSX, or a KPI sheet (re-importing updates in place)',
+    summary: 'import an improvement plan from YAML, CSV or an XLSX workbook (plan, KPI, people, boards and settings sheets); re-importing updates in place',
     load: async () => (await import('./import-command.js')).registerImportCommand,
   },
   {

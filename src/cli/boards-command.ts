@@ -76,6 +76,7 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
     .option('--dry-run', 'report what would change without writing anything')
     .action(async (file: string, opts: { board: string; dryRun?: boolean }) => {
       const ctx = context();
+      if (opts.dryRun) ctx.useDryRunDatabase();
       const board = findBoard(ctx.db, opts.board);
       if (!board) throw new CliUsageError(`No board called "${opts.board}". Boards: ${listBoards(ctx.db).map((b) => b.name).join(', ') || 'none yet'}`);
       const name = basename(file);

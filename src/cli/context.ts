@@ -20,13 +20,25 @@ export interface GlobalOptions {
 
 export class CliContext {
   private opened?: Db;
+  private dryRun = false;
 
   constructor(
     readonly io: CliIo,
     private readonly globals: GlobalOptions,
     /** openDatabase, passed in so that this module (and `sendbot --help`) does not load SQLite and drizzle. */
     private readonly open: (path: string) => Db,
+    /** For `--dry-run`: an in-memory copy of the database, so that nothing is created or written. */
+    private readonly openCopy: (path: string) => Db,
   ) {}
+
+  /**
+   * From now on `db` is an in-memory copy of the database (see openDryRunDatabase): a dry run then
+   * creates, migrates and writes nothing, even by mistake. Call before the first use of `db`.
+   */
+  useDryRunDatabase(): void {
+    if (this.opened !== undefined) throw new Error('useDryRunDatabase() must be called before the database is opened');
+    this.dryRun = true;
+  }
 
   get databasePath(): string {
     return this.globals.db ?? this.io.env.DATABASE_PATH ?? 'data/sendbot.db';
@@ -34,7 +46,7 @@ export class CliContext {
 
   /** Opens the database on first use; migrations are applied on every open. */
   get db(): Db {
-    this.opened ??= this.open(this.databasePath);
+    this.opened ??= this.dryRun ? this.openCopy(this.databasePath) : this.open(this.databasePath);
     return this.opened;
   }
 

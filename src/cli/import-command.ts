@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../importers/import-errors.js';
-import { loadPlanFile } from '../importers/load-plan-file.js';
+import { SHEET_KIND_NAME } from '../importers/classify-sheet.js';
+import { type LoadedPlan, loadPlanFile } from '../importers/load-plan-file.js';
+import { inTransaction } from '../store/database.js';
 import { formatKpiValue } from '../domain/kpi-values.js';
 import { describePlanCode } from '../domain/plan-codes.js';
 import type { KpiReportRow } from '../store/kpi-import.js';
@@ -10,47 +12,128 @@ import type { CliContext } from './context.js';
 import { formatTable } from './format-table.js';
 import { plural } from '../render/format.js';
 
+interface ImportOptions {
+  dryRun?: boolean;
+  json?: boolean;
+  sheet?: string;
+  preferFile?: boolean;
+  removeMissing?: boolean;
+}
+
 export function registerImportCommand(program: Command, context: () => CliContext): void {
   program
     .command('import')
-    .description('import an improvement plan from YAML, CSV or XLSX, or a KPI sheet (re-importing updates in place)')
-    .argument('<file>', 'plan file: .yaml/.yml (whole structure), .csv or .xlsx (one row per action, or one row per KPI)')
-    .option('--dry-run', 'check and report without writing anything')
+    .description('import an improvement plan from YAML, CSV or an XLSX workbook (plan, KPI, people, boards and settings sheets); re-importing updates in place')
+    .argument('<file>', 'plan file: .yaml/.yml (whole structure), .csv (one row per action, or one row per KPI) or .xlsx (every sheet it recognises)')
+    .option('--dry-run', 'check and report without writing anything (the database file is not even created)')
     .option('--json', 'print the report as JSON (one object per action)')
+    .option('--sheet <name>', 'read only this sheet of a workbook')
     .option('--prefer-file', "where the file and sendbot both changed a field, take the file's value (the history says whose decision it replaced)")
     .option('--remove-missing', 'mark actions and workstreams that are no longer in the file removed (their history is kept)')
-    .action(async (file: string, opts: { dryRun?: boolean; json?: boolean; preferFile?: boolean; removeMissing?: boolean }) => {
+    .action(async (file: string, opts: ImportOptions) => {
       const ctx = context();
-      const loaded = await loadPlanFile(file);
-      if (loaded.kpiSheet) {
+      if (opts.dryRun) ctx.useDryRunDatabase();
+      const loaded = await loadPlanFile(file, opts.sheet !== undefined ? { sheet: opts.sheet } : {});
+      const sheetLines = formatSheetReport(loaded);
+      const doc = loaded.document;
+      const onlyKpis = loaded.kpiSheet !== undefined && doc.plans.length === 0 && doc.boards.length === 0 && doc.people.length === 0 && doc.partnership === undefined;
+      if (onlyKpis && loaded.kpiSheet) {
         const kpiReport = importKpiSheet(ctx.db, loaded.kpiSheet, { now: ctx.clock.now(), dryRun: opts.dryRun, actorLabel: 'cli', preferFile: opts.preferFile });
-        if (opts.json) ctx.printJson(kpiReport.kpis.map(kpiJsonRow));
-        else ctx.print(formatKpiSheetReport(kpiReport));
+        if (opts.json) {
+          ctx.printJson(kpiReport.kpis.map(kpiJsonRow));
+          for (const line of sheetLines) ctx.error(line);
+        } else ctx.print([formatKpiSheetReport(kpiReport), ...sheetLines].join('\n'));
         return;
       }
-      const report = importPlanDocument(ctx.db, loaded.document, {
-        now: ctx.clock.now(),
-        dryRun: opts.dryRun,
-        file: loaded.file,
-        lineOf: loaded.lineOf,
-        actorLabel: 'cli',
-        notices: loaded.notices.map((n) => `Check ${formatProblem(n)}`),
-        rowFlags: loaded.rowFlags,
-        preferFile: opts.preferFile,
-        removeMissing: opts.removeMissing,
-      });
+      const { report, kpiReport } = applyAll(ctx, loaded, opts);
       if (opts.json) {
         ctx.printJson(report.actions.map((a) => jsonRow(a, report.conflicts)));
         // Standard output stays one JSON array; what an officer must still read goes to standard error.
+        const kpiLines = kpiReport ? [kpiSummaryLine(kpiReport.summary.kpis, kpiReport.summary.readings.created), ...kpiReport.warnings.map((w) => `Note: ${w}`)] : [];
         for (const line of [
           ...report.planCodes.map(describePlanCode),
           ...report.owners.map((o) => `Owner: ${o}`),
           ...report.conflicts.map((c) => `Conflict: ${describeConflict(c)}`),
           ...report.warnings.map((w) => `Note: ${w}`),
+          ...kpiLines,
+          ...sheetLines,
         ])
           ctx.error(line);
-      } else ctx.print(formatImportReport(report));
+      } else {
+        const lines = [formatImportReport(report)];
+        if (kpiReport) {
+          lines.push(kpiSummaryLine(kpiReport.summary.kpis, kpiReport.summary.readings.created));
+          for (const w of kpiReport.warnings) lines.push(`Note: ${w}`);
+        }
+        ctx.print([...lines, ...sheetLines].join('\n'));
+      }
     });
+}
+
+class DryRun extends Error {
+  constructor(readonly result: { report: ImportReport; kpiReport?: KpiSheetReport }) {
+    super('dry run');
+  }
+}
+
+/**
+ * Applies everything the file holds in ONE transaction: the document (plans, boards, settings,
+ * people), then the KPI rows (which name the plans). A dry run is the same work rolled back, on an
+ * in-memory copy of the database (see CliContext.useDryRunDatabase).
+ */
+function applyAll(ctx: CliContext, loaded: LoadedPlan, opts: ImportOptions): { report: ImportReport; kpiReport?: KpiSheetReport } {
+  const now = ctx.clock.now();
+  const run = () => {
+    const report = importPlanDocument(ctx.db, loaded.document, {
+      now,
+      file: loaded.file,
+      lineOf: loaded.lineOf,
+      actorLabel: 'cli',
+      notices: loaded.notices.map((n) => `Check ${formatProblem(n)}`),
+      rowFlags: loaded.rowFlags,
+      preferFile: opts.preferFile,
+      removeMissing: opts.removeMissing,
+    });
+    const kpiReport = loaded.kpiSheet ? importKpiSheet(ctx.db, loaded.kpiSheet, { now, actorLabel: 'cli', preferFile: opts.preferFile }) : undefined;
+    return { report, ...(kpiReport ? { kpiReport } : {}) };
+  };
+  if (!opts.dryRun) return inTransaction(ctx.db, run);
+  try {
+    inTransaction(ctx.db, () => {
+      throw new DryRun(run());
+    });
+  } catch (error) {
+    if (!(error instanceof DryRun)) throw error;
+    const { report, kpiReport } = error.result;
+    return { report: { ...report, dryRun: true }, ...(kpiReport ? { kpiReport: { ...kpiReport, dryRun: true } } : {}) };
+  }
+  throw new Error('unreachable: a dry run always rolls back');
+}
+
+/**
+ * What a table file's import read, for the officer: which sheet was read as what (a workbook), which
+ * were skipped and why, sendbot's own columns set aside, and every column not read.
+ */
+export function formatSheetReport(loaded: Pick<LoadedPlan, 'sheets' | 'unusedColumns' | 'sendbotColumns'> & { file: string }): string[] {
+  const lines: string[] = [];
+  const workbook = /\.xlsx$/i.test(loaded.file);
+  if (workbook && loaded.sheets.length > 0) {
+    lines.push('Sheets:');
+    for (const s of loaded.sheets) {
+      lines.push(s.readAs !== undefined ? `  "${s.sheet}": read as ${SHEET_KIND_NAME[s.readAs]} (${s.detail ?? ''})` : `  "${s.sheet}": skipped, ${s.skipped ?? ''}`);
+    }
+  } else {
+    for (const s of loaded.sheets) if (s.detail?.includes('no Plan column')) lines.push(`Note: ${s.detail}`);
+  }
+  if (loaded.sendbotColumns.length > 0) {
+    const names = [...new Set(loaded.sendbotColumns.map((c) => `"${c.heading}"`))].join(', ');
+    lines.push(`Not read back: ${names} (written by sendbot for reading; sendbot's record holds them).`);
+  }
+  if (loaded.unusedColumns.length > 0) {
+    lines.push(`Not imported (${loaded.unusedColumns.length}):`);
+    for (const u of loaded.unusedColumns) lines.push(`  ${workbook ? `"${u.sheet}" ` : ''}${u.heading.startsWith('setting ') ? u.heading : `column "${u.heading}"`}: ${u.needs}`);
+  }
+  return lines;
 }
 
 function jsonRow(a: ImportReport['actions'][number], conflicts: ImportConflict[]) {

@@ -40,25 +40,19 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
 
   people
     .command('import')
-    .description('add or update people from a CSV: name, email, role, slack_user_id, teams_user_id, admin')
-    .argument('<file>', 'people.csv')
+    .description('add or update people from a CSV or a workbook\'s people sheet: name, email, role, slack_user_id, teams_user_id, admin')
+    .argument('<file>', 'people.csv, or an .xlsx workbook with a people sheet')
     .option('--dry-run', 'check without writing')
     .action(async (file: string, opts: { dryRun?: boolean }) => {
       const ctx = context();
+      if (opts.dryRun) ctx.useDryRunDatabase();
       const name = basename(file);
       const content = await readFile(file).catch((error: NodeJS.ErrnoException) => {
         throw new ImportError({ file: name, message: `cannot read the file: ${error.code === 'ENOENT' ? 'there is no such file' : (error.code ?? 'error')}` });
       });
       // The file readers load only here, so listing people (`sendbot people`) stays quick.
-      const [{ decodeUtf8 }, { parseCsvRows }, { readPeopleTable }, { checkImportedRows }] = await Promise.all([
-        import('../importers/load-plan-file.js'),
-        import('../importers/read-csv.js'),
-        import('../importers/read-people-csv.js'),
-        import('../importers/imported-text-checks.js'),
-      ]);
-      decodeUtf8(content, name);
-      // The same checks as chat input, cell by cell (src/importers/imported-text-checks.ts).
-      const { people: rows, problems } = readPeopleTable(checkImportedRows(parseCsvRows(content, { file: name }), name), { file: name });
+      const { readPeopleFile } = await import('../importers/read-people-file.js');
+      const { people: rows, problems } = await readPeopleFile(content, name);
       if (problems.length > 0) throw new ImportError(problems);
       const at = toStoredInstant(ctx.clock.now());
       const tally = { created: 0, updated: 0, unchanged: 0, handovers: 0 };

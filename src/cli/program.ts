@@ -27,9 +27,9 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
   try {
     const entry = commandIn(argv, commands);
     if (entry) {
-      const [register, { openDatabase }] = await Promise.all([entry.load(), import('../store/database.js')]);
+      const [register, { openDatabase, openDryRunDatabase }] = await Promise.all([entry.load(), import('../store/database.js')]);
       register(program, () => {
-        ctx ??= new CliContext(io, program.opts(), openDatabase);
+        ctx ??= new CliContext(io, program.opts(), openDatabase, openDryRunDatabase);
         return ctx;
       });
     } else {
@@ -42,6 +42,12 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1;
     if (error instanceof ImportError) {
+      const [only] = error.problems;
+      // A file that cannot be read at all (not a workbook, not a table) is one plain sentence.
+      if (error.problems.length === 1 && only !== undefined && only.line === undefined && only.column === undefined && only.columnNumber === undefined) {
+        io.stderr.write(`${formatProblem(only)}\n`);
+        return 1;
+      }
       io.stderr.write(`Nothing was imported. ${plural(error.problems.length, 'problem')}:\n`);
       for (const p of error.problems) io.stderr.write(`  - ${formatProblem(p)}\n`);
       return 1;

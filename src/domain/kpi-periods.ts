@@ -149,7 +149,7 @@ export type PeriodReading =
   | { ok: false; problem: 'not_ended'; period: KpiPeriod };
 
 const MONTH_WORD =
-  /^(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?:\s+'?(\d{4}|\d{2}))?$/i;
+  /^(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?:(?:\s+|\s*[-–/]\s*)'?(\d{4}|\d{2}))?$/i;
 
 /** Flags from the deadline reader that mean the words were not (wholly) a period. */
 const NOT_A_PERIOD = new Set(['unreadable', 'vague', 'partly-read', 'start-only']);
@@ -194,4 +194,47 @@ function readWords(words: string, today: string, opts: { frequency?: KpiFrequenc
   if (deadline.due === null || deadline.flags.some((f) => NOT_A_PERIOD.has(f)) || deadline.milestones.length !== 1) return undefined;
   const start = deadline.start;
   return { label: canonicalLabel(start, deadline.due) ?? (start === null ? dayLabel(deadline.due) : words), start, end: deadline.due };
+}
+
+const QUARTER_HEADING = /^q([1-4])\s*(?:fy\s*)?(\d{2}|\d{4})\s*[/-]\s*(\d{2}|\d{4})$/i;
+const YEAR_HEADING = /^(?:fy\s*)?(\d{4}|\d{2})\s*[/-]\s*(\d{2}|\d{4})$/i;
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** "23" → 2023; "2023" → 2023. */
+const fullYear = (text: string): number => (text.length === 2 ? 2000 + Number(text) : Number(text));
+
+/**
+ * The period a column heading of a KPI sheet names, with no "today" to fill a missing year: a month
+ * with its year ("Aug-23", "Aug 23", "August 2023", "Sept '23"), a financial quarter ("Q3 23/24",
+ * "Q3 2023/24"), a financial year ("2023/24", "2023-24", "FY 23/24"), or a spreadsheet date cell
+ * (read as YYYY-MM-DD) on the first or last day of a month, meaning that month. Anything else
+ * (including a month without a year, or years that do not follow on) is undefined: not a period column.
+ */
+export function readPeriodHeading(text: string): KpiPeriod | undefined {
+  const words = text.trim().replace(/\s+/g, ' ');
+  const month = MONTH_WORD.exec(words);
+  if (month) {
+    if (month[2] === undefined) return undefined;
+    const m = SHORT_MONTHS.findIndex((s) => (month[1] as string).toLowerCase().startsWith(s.toLowerCase())) + 1;
+    return monthPeriod(fullYear(month[2]), m);
+  }
+  const quarter = QUARTER_HEADING.exec(words);
+  if (quarter) {
+    const start = fullYear(quarter[2] as string);
+    return (fullYear(quarter[3] as string) % 100) === (start + 1) % 100 ? quarterPeriod(start, Number(quarter[1])) : undefined;
+  }
+  const year = YEAR_HEADING.exec(words);
+  if (year) {
+    const start = fullYear(year[1] as string);
+    return fullYear(year[2] as string) % 100 === (start + 1) % 100 ? financialYearPeriod(start) : undefined;
+  }
+  const day = ISO_DAY.exec(words);
+  if (day) {
+    const y = Number(day[1]);
+    const m = Number(day[2]);
+    const d = Number(day[3]);
+    if (m < 1 || m > 12) return undefined;
+    return d === 1 || d === daysIn(y, m) ? monthPeriod(y, m) : undefined;
+  }
+  return undefined;
 }

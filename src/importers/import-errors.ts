@@ -23,7 +23,8 @@ export interface ImportProblem {
   message: string;
 }
 
-const TABLE_FILE = /\.(csv|tsv|xlsx|xlsm|xls)$/i;
+/** A table file's name, alone or with its sheet ("plan.xlsx [Actions]"). */
+const TABLE_FILE = /\.(csv|tsv|xlsx|xlsm|xls)(?:$| \[)/i;
 
 function lineUnit(p: ImportProblem): 'row' | 'line' {
   if (p.unit) return p.unit;

@@ -78,7 +78,9 @@ export function checkImportedText(loaded: LoadedPlan): LoadedPlan {
     kpiSheet = { ...kpiSheet, rows };
   }
   if (problems.length > 0) throw new ImportError(problems);
-  return { ...loaded, document, ...(kpiSheet ? { kpiSheet } : {}) };
+  // A workbook's people sheet is also in document.people (checked above); the copy is kept in step.
+  const people = loaded.people.length > 0 ? document.people : loaded.people;
+  return { ...loaded, document, people, ...(kpiSheet ? { kpiSheet } : {}) };
 }
 
 /**

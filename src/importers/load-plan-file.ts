@@ -1,35 +1,56 @@
-// Reads a plan file of any supported kind into a validated PlanDocument. Nothing here writes.
+// Reads a plan file of any supported kind into a validated PlanDocument (and, from a workbook, its
+// KPI, people, boards and settings sheets). Nothing here writes.
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { ImportError, type ImportProblem } from './import-errors.js';
 import { checkImportedText } from './imported-text-checks.js';
-import { type ActionInput, isSettledAction, type PlanDocument, type PlanDocumentInput, planDocumentSchema } from './plan-document.js';
+import { type ActionInput, isSettledAction, type PersonInput, type PlanDocument, type PlanDocumentInput, planDocumentSchema } from './plan-document.js';
 import { describePath, plainErrorMap } from './plain-issues.js';
-import { parseCsvRows } from './read-csv.js';
-import { isKpiTable, type KpiSheet, readKpiTable } from './read-kpi-table.js';
-import { headersOf, readPlanTable } from './read-plan-table.js';
-import { parseXlsxRows } from './read-xlsx.js';
+import { CSV_UNHEADED_HINT, parseCsvGrid } from './read-csv.js';
+import type { KpiSheet } from './read-kpi-table.js';
+import { readWorkbookTables, type SheetReport, type WorkbookTables } from './read-workbook-tables.js';
+import { readWorkbook, XLSX_UNHEADED_HINT } from './read-xlsx.js';
 import { readYaml } from './read-yaml.js';
+import type { SheetGrid } from './sheet-grid.js';
+import type { UnusedColumn } from './unused-columns.js';
 
 export interface LoadedPlan {
   document: PlanDocument;
   file: string;
   lineOf?: (path: (string | number)[]) => number | undefined;
-  /** Readings an officer should check (table files: a lead carried down to a new workstream). */
+  /** Readings an officer should check (table files: a lead carried down, a date only in the text). */
   notices: ImportProblem[];
-  /** Report flags by source row (table files: 'lead-inherited'). */
+  /** Report flags by source row (table files: 'lead-inherited', 'date-in-text'). */
   rowFlags: Map<number, string[]>;
-  /** Set (and `document` empty) when the table is a KPI sheet: import it with importKpiSheet. */
+  /** KPI rows (from a KPI sheet or a KPI CSV): import them with importKpiSheet, after the document. */
   kpiSheet?: KpiSheet;
+  /** The people sheet's people (also in `document.people`, so the plan import applies them). */
+  people: PersonInput[];
+  /** Table files: which sheet was read as what, and which were skipped and why. */
+  sheets: SheetReport[];
+  /** Table files: every column (or setting) not read, with what it would need. */
+  unusedColumns: UnusedColumn[];
+  /** Table files: sendbot's own read-only columns (from `sendbot export`), not read back. */
+  sendbotColumns: Array<{ sheet: string; heading: string }>;
 }
 
 export const PLAN_FILE_KINDS = '.yaml, .yml, .csv or .xlsx';
 
-export async function loadPlanFile(path: string): Promise<LoadedPlan> {
-  return checkImportedText(await readPlanFile(path));
+export interface LoadOptions {
+  /** A workbook's sheet to read alone (`--sheet NAME`). */
+  sheet?: string;
 }
 
-async function readPlanFile(path: string): Promise<LoadedPlan> {
+/**
+ * Reads a plan file of any supported kind. A workbook is one bundle: every sheet recognised by its
+ * headings (plan actions, KPIs, people, boards, settings) goes into one document and KPI sheet.
+ */
+export async function loadPlanFile(path: string, opts: LoadOptions = {}): Promise<LoadedPlan> {
+  // Every text the file brings gets chat's checks, once, whatever read it (imported-text-checks.ts).
+  return checkImportedText(await readPlanFile(path, opts));
+}
+
+async function readPlanFile(path: string, opts: LoadOptions): Promise<LoadedPlan> {
   const file = basename(path);
   let content: Buffer;
   try {
@@ -39,32 +60,50 @@ async function readPlanFile(path: string): Promise<LoadedPlan> {
     const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder, not a file' : (code ?? 'error');
     throw new ImportError({ file, message: `cannot read the file: ${why}` });
   }
-  switch (extname(path).toLowerCase()) {
+  const kind = extname(path).toLowerCase();
+  if (opts.sheet !== undefined && kind !== '.xlsx') throw new ImportError({ file, message: '--sheet picks a sheet of an .xlsx workbook; this file has no sheets' });
+  switch (kind) {
     case '.yaml':
     case '.yml': {
       const { value, lineOf } = readYaml(decodeUtf8(content, file), planDocumentSchema, file);
-      return { document: value, file, lineOf, notices: [], rowFlags: new Map() };
+      return { document: value, file, lineOf, notices: [], rowFlags: new Map(), people: [], sheets: [], unusedColumns: [], sendbotColumns: [] };
     }
-    case '.csv':
-      return fromTable(parseCsvRows(content, { file }), file);
-    case '.xlsx':
-      return fromTable(await parseXlsxRows(content, { file }), file);
+    case '.csv': {
+      const grid = parseCsvGrid(content, { file });
+      notAPlanIfProse(grid, file);
+      return fromTables(readWorkbookTables([grid], { file, workbook: false, unheadedHint: CSV_UNHEADED_HINT }), file);
+    }
+    case '.xlsx': {
+      const { sheets, skipped } = await readWorkbook(content, { file });
+      return fromTables(readWorkbookTables(sheets, { file, workbook: true, unheadedHint: XLSX_UNHEADED_HINT, skipped, ...(opts.sheet !== undefined ? { sheet: opts.sheet } : {}) }), file);
+    }
     default:
       throw new ImportError({ file, message: `unsupported file type; use ${PLAN_FILE_KINDS}` });
   }
 }
 
-function fromTable(rows: Parameters<typeof readPlanTable>[0], file: string): LoadedPlan {
-  // A KPI sheet (one row per KPI) is told apart by its headers: see read-kpi-table.ts.
-  if (isKpiTable(headersOf(rows))) {
-    const { sheet, problems } = readKpiTable(rows, { file });
-    // Row problems are listed with the importer's (unknown plans, workstreams…); a sheet whose
-    // columns cannot be used stops here.
-    if (problems.length > 0 && sheet.rows.length === 0) throw new ImportError(problems);
-    return { document: planDocumentSchema.parse({}), file, kpiSheet: sheet, notices: [], rowFlags: new Map() };
+/** A CSV file whose lines are sentences, not a table: one plain sentence rather than many row problems. */
+function notAPlanIfProse(grid: SheetGrid, file: string): void {
+  if (grid.rows.length === 0) throw new ImportError({ file, message: 'the file is empty; a plan file has a header row and one row per action' });
+  if (grid.rows.every((r) => r.cells.filter((c) => typeof c === 'string' && c.trim() !== '').length <= 1)) {
+    throw new ImportError({ file, message: 'the file is not a table (no line has two or more cells separated by commas); a plan file has a header row such as "Improvement Plan, Strategic Workstream Priority, Key Actions" and one row per action' });
   }
-  const { document, problems, notices, rowFlags } = readPlanTable(rows, { file });
-  if (problems.length > 0) throw new ImportError(problems);
+}
+
+function fromTables(tables: WorkbookTables, file: string): LoadedPlan {
+  const { document, notices, rowFlags, kpiSheet, people, sheets, unusedColumns, sendbotColumns } = tables;
+  const problems = [...tables.problems];
+  // Row problems of a KPI sheet are listed with the importer's (unknown plans, workstreams…); a sheet
+  // whose columns cannot be used stops here.
+  if (kpiSheet !== undefined && kpiSheet.rows.length === 0 && kpiSheet.problems.length > 0) problems.push(...kpiSheet.problems);
+  const read = sheets.filter((s) => s.readAs !== undefined);
+  if (problems.length === 0 && read.length === 0) {
+    throw new ImportError({
+      file,
+      message: `no sheet holds a plan, KPIs, people, boards or settings (${sheets.map((s) => `"${s.sheet}": ${s.skipped}`).join('; ')}). A plan sheet has headings such as "Workstream", "Action", "Lead", "Due date"`,
+    });
+  }
+  if (problems.length > 0) throw new ImportError(sortByFileAndRow(problems));
   const parsed = parseTableDocument(document);
   if (!parsed.success) {
     const extra: ImportProblem[] = parsed.error.issues.map((i) => {
@@ -75,7 +114,15 @@ function fromTable(rows: Parameters<typeof readPlanTable>[0], file: string): Loa
     });
     throw new ImportError(extra);
   }
-  return { document: parsed.data, file, notices, rowFlags };
+  return { document: parsed.data, file, notices, rowFlags, ...(kpiSheet !== undefined ? { kpiSheet } : {}), people, sheets, unusedColumns, sendbotColumns };
+}
+
+/** Problems of several sheets: each sheet's together, in row order. */
+function sortByFileAndRow(problems: ImportProblem[]): ImportProblem[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (a.p.file ?? '').localeCompare(b.p.file ?? '') || (a.p.line ?? 0) - (b.p.line ?? 0) || a.i - b.i)
+    .map(({ p }) => p);
 }
 
 /**

@@ -1,5 +1,10 @@
 // The neutral shape every plan source is read into (YAML, CSV, XLSX) before it touches the database.
 // YAML files use exactly these snake_case keys; table importers build the same shape from rows.
+//
+// `number` (of a workstream or an action) means "stated by the file": a Ref / No. / ID cell
+// ("ND-1.2", "1.2", "3"), a YAML `number:`, or a workstream title that starts with its number
+// ("4. Joint commissioning"). It is absent otherwise, never filled in from a row's position: the store
+// matches unnumbered rows by their text within their workstream and numbers them itself.
 import { z } from 'zod';
 
 const trimmed = z.string().trim();
@@ -115,6 +120,21 @@ export const kpiSchema = z.object({
   source_line: z.number().int().optional(),
 });
 
+/**
+ * Progress the file states for an action (a RAG / Status, "% complete" or "Progress update (Nov 23)"
+ * column): the store makes it the action's first update on a first import, dated `as_of` and
+ * attributed to the plan file.
+ */
+export const actionProgressSchema = z.object({
+  /** As written, obvious forms normalised: red, amber, green, blue, complete; else the words ("On track"). */
+  status: trimmed.min(1).optional(),
+  percent: z.number().int().min(0).max(100).optional(),
+  /** The progress text. */
+  note: trimmed.min(1).optional(),
+  /** The date the column's heading names (end of the month for "Nov 23"); absent when it names none. */
+  as_of: z.iso.date().optional(),
+});
+
 export const actionSchema = z.object({
   /**
    * Action number within the workstream, only when the file states it (a Ref column, YAML `number:`).
@@ -130,24 +150,12 @@ export const actionSchema = z.object({
   /** A date phrase for this action; otherwise one is looked for in the text ("by Sep 24"). */
   due: looseText.optional(),
   status: trimmed.optional(),
-  /**
-   * Progress the file reports (a Progress, "Progress update (Nov 23)", RAG or % complete column): on a
-   * first import it becomes the action's first update, dated `as_of` and attributed to the file.
-   */
-  progress: z
-    .object({
-      status: trimmed.optional(),
-      percent: z.number().int().min(0).max(100).optional(),
-      note: trimmed.optional(),
-      /** ISO date the progress is as at (the date its heading names). */
-      as_of: z.iso.date().optional(),
-    })
-    .optional(),
+  progress: actionProgressSchema.optional(),
   /** Line or row in the source file, for error messages and reports. */
   source_line: z.number().int().optional(),
 });
 
-const ACTION_KEYS = new Set(['number', 'text', 'owner', 'with', 'due', 'status', 'source_line']);
+const ACTION_KEYS = new Set(['number', 'text', 'owner', 'with', 'due', 'status', 'progress', 'source_line']);
 const isSettledText = (v: unknown): v is string => typeof v === 'string' && v.trim() === v;
 const isSettledName = (v: unknown): v is string => isSettledText(v) && v.length > 0;
 
@@ -171,13 +179,28 @@ export function isSettledAction(value: unknown): value is ActionInput {
             ? isSettledText(v)
             : key === 'number'
               ? Number.isSafeInteger(v) && (v as number) > 0
-              : Number.isSafeInteger(v); // source_line
+              : key === 'progress'
+                ? isSettledProgress(v)
+                : Number.isSafeInteger(v); // source_line
     if (!ok) return false;
   }
   return isSettledName((value as { text?: unknown }).text);
 }
 
+function isSettledProgress(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  for (const [key, x] of Object.entries(v)) {
+    if (key === 'status' || key === 'note') {
+      if (!isSettledName(x)) return false;
+    } else if (key === 'percent') {
+      if (!Number.isInteger(x) || !((x as number) >= 0 && (x as number) <= 100)) return false;
+    } else return false; // as_of and anything else: let zod check it
+  }
+  return true;
+}
+
 export const workstreamSchema = z.object({
+  /** Only when the file states it (see the top of this file). */
   number: z.number().int().positive().optional(),
   title: nonEmpty,
   lead: nonEmpty.optional(),

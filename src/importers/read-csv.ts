@@ -1,8 +1,9 @@
 // Reads a CSV file into TableRows keyed by header text, with the line on which each record starts
 // (a quoted cell may span several lines) so problems point at the right place.
 import { parse } from 'csv-parse/sync';
-import { ImportError, type ImportProblem, unheadedCell } from './import-errors.js';
-import type { TableRow } from './read-plan-table.js';
+import { ImportError, type ImportProblem } from './import-errors.js';
+import { findHeaderRow, type GridRow, type SheetGrid, tableRowsOf } from './sheet-grid.js';
+import type { TableRow } from './table-cells.js';
 
 const SAVE_AS =
   'save the file as CSV UTF-8: in Excel use File → Save As → "CSV UTF-8 (Comma delimited) (*.csv)" and import that file';
@@ -70,7 +71,7 @@ function sniffDelimiter(text: string): string {
 }
 
 /** Usually a comma outside quotes split a cell in two. */
-const CSV_UNHEADED_HINT =
+export const CSV_UNHEADED_HINT =
   'If a cell holds a comma, put the whole cell in double quotes ("Relaunch the plan, with partners"); otherwise give the column a heading or delete the value';
 
 function countNewlines(s: string): number {
@@ -80,14 +81,10 @@ function countNewlines(s: string): number {
 }
 
 /**
- * Parse CSV content: the header is the first record with two or more non-blank cells; each later
- * non-blank record becomes a TableRow whose `row` is the line number where the record starts
- * (header on line 1 → first data row 2). Cells are keyed by the trimmed header text; a
- * repeated header gets " (2)", " (3)" appended. Short records are padded with "". A value in a column
- * with no heading (beyond the header's last column, or under a blank heading) is refused with its row
- * and column: it would otherwise be lost.
+ * Parse CSV content into a grid of its non-blank records, each with the line on which it starts
+ * (header on line 1 → first data row 2).
  */
-export function parseCsvRows(content: Buffer | Uint8Array | string, opts: { file?: string } = {}): TableRow[] {
+export function parseCsvGrid(content: Buffer | Uint8Array | string, opts: { file?: string } = {}): SheetGrid {
   // Normalise line endings so line counting is exact (also turns \r\n inside quoted cells into \n).
   const text = decodeCsv(content, opts).replace(/\r\n?/g, '\n');
   let records: string[][];
@@ -109,53 +106,32 @@ export function parseCsvRows(content: Buffer | Uint8Array | string, opts: { file
     };
     throw new ImportError(problem, { cause: err });
   }
-
-  const isBlank = (r: string[]): boolean => r.every((c) => c.trim() === '');
+  const rows: GridRow[] = [];
   // The line each record starts on: a record takes one line plus one for each line break inside its
   // quoted cells (line endings were normalised to \n above, and an empty line is a record of its own).
-  const startLines: number[] = new Array(records.length);
   let line = 1;
-  for (let i = 0; i < records.length; i++) {
-    startLines[i] = line;
+  for (const record of records) {
+    const start = line;
     line += 1;
-    for (const cell of records[i] as string[]) if (cell.length > 0) line += countNewlines(cell);
-  }
-  // The header is the first record with at least two non-blank cells (skipping a title line such as
-  // "SEND Improvement Plan,,,"), or failing that the first non-blank record.
-  let headerIndex = records.findIndex((r) => r.filter((c) => c.trim() !== '').length >= 2);
-  if (headerIndex === -1) headerIndex = records.findIndex((r) => !isBlank(r));
-  const header = records[headerIndex];
-  if (header === undefined) return [];
-
-  const names: Array<string | undefined> = [];
-  const seen = new Map<string, number>();
-  for (const raw of header) {
-    const name = raw.replace(/\s+/g, ' ').trim();
-    if (name === '') {
-      names.push(undefined);
-      continue;
+    let blank = true;
+    for (const cell of record) {
+      if (cell.length === 0) continue;
+      line += countNewlines(cell);
+      if (blank && cell.trim() !== '') blank = false;
     }
-    const n = (seen.get(name) ?? 0) + 1;
-    seen.set(name, n);
-    names.push(n === 1 ? name : `${name} (${n})`);
+    if (!blank) rows.push({ row: start, cells: record });
   }
+  return { name: opts.file ?? 'CSV', rows };
+}
 
-  const rows: TableRow[] = [];
-  const problems: ImportProblem[] = [];
-  for (let r = headerIndex + 1; r < records.length; r++) {
-    const record = records[r] as string[];
-    if (isBlank(record)) continue;
-    const start = startLines[r] as number;
-    const cells: Record<string, unknown> = {};
-    for (let i = 0; i < record.length; i++) {
-      const value = record[i] as string;
-      const name = names[i];
-      if (name !== undefined) cells[name] = value;
-      else if (value.trim() !== '') problems.push(unheadedCell(opts.file, start, i + 1, value, names.length, CSV_UNHEADED_HINT));
-    }
-    for (const name of names) if (name !== undefined && !(name in cells)) cells[name] = '';
-    rows.push({ row: start, cells });
-  }
-  if (problems.length > 0) throw new ImportError(problems);
-  return rows;
+/**
+ * Parse CSV content into TableRows: the header is the first record with two or more non-blank cells
+ * (skipping a title line such as "SEND Improvement Plan,,,"), or `findHeaderRow` with `isKnown`
+ * when given (see sheet-grid.ts). Cells are keyed by the trimmed header text; a repeated header gets
+ * " (2)", " (3)" appended. Short records are padded with "". A value in a column with no heading is
+ * refused with its row and column: it would otherwise be lost.
+ */
+export function parseCsvRows(content: Buffer | Uint8Array | string, opts: { file?: string; isKnown?: (heading: string) => boolean } = {}): TableRow[] {
+  const grid = parseCsvGrid(content, opts);
+  return tableRowsOf(grid, findHeaderRow(grid, opts.isKnown), { ...(opts.file !== undefined ? { file: opts.file } : {}), hint: CSV_UNHEADED_HINT });
 }

@@ -5,14 +5,19 @@
 // "Indicator", "name") with a trajectory, baseline or unit column, and no actions column. Columns
 // (any case, spaces or punctuation): plan (its code or title; blank = the row above, as merged cells
 // export), code, name, workstream (number or title), owner, unit, direction, frequency, baseline,
-// baseline_value, baseline_as_of, trajectory ("65% by March 25; 85% in 2025/26"). Other columns are
-// ignored.
+// baseline_value, baseline_as_of, trajectory ("65% by March 25; 85% in 2025/26"). A column headed by a
+// period ("Aug-23", "Q3 23/24", "2023/24", or a month as a spreadsheet date) holds that period's
+// readings, one per KPI row. Other columns are named in the import's unused-columns report.
+import { readPeriodHeading } from '../domain/kpi-periods.js';
 import { type ImportProblem } from './import-errors.js';
+import { headersOf, matchHeaders, normaliseHeader } from './match-headers.js';
 import { type KpiInput, kpiSchema } from './plan-document.js';
-import { headersOf, matchHeaders, normaliseHeader, PLAN_HEADER_ALIASES, readRowCells, type TableRow } from './read-plan-table.js';
+import { PLAN_HEADER_ALIASES } from './plan-headings.js';
+import { readRowCells, type TableRow } from './table-cells.js';
 
 export type KpiSheetField =
   | 'plan'
+  | 'plan_code'
   | 'code'
   | 'name'
   | 'workstream'
@@ -26,7 +31,9 @@ export type KpiSheetField =
   | 'trajectory';
 
 export const KPI_HEADER_ALIASES: Record<KpiSheetField, readonly string[]> = {
-  plan: ['plan', 'plan_code', 'Improvement Plan', 'Plan Code', 'Plan Title'],
+  plan: ['plan', 'Improvement Plan', 'Plan Title'],
+  // More specific than "Plan": a sheet with both columns is read by its code.
+  plan_code: ['plan_code', 'Plan Code'],
   code: ['code', 'KPI Code', 'kpi_code', 'KPI Ref', 'Ref'],
   name: ['name', 'KPI', 'KPI Name', 'Measure', 'Indicator', 'Performance Indicator', 'Key Performance Indicator', 'Evidence'],
   workstream: ['workstream', 'Strategic Workstream Priority', 'Workstream Number', 'Workstream No'],
@@ -42,6 +49,7 @@ export const KPI_HEADER_ALIASES: Record<KpiSheetField, readonly string[]> = {
 
 const LABEL: Record<KpiSheetField, string> = {
   plan: 'Plan',
+  plan_code: 'Plan code',
   code: 'Code',
   name: 'KPI',
   workstream: 'Workstream',
@@ -62,7 +70,18 @@ export function isKpiTable(headers: readonly string[]): boolean {
   const { columns } = matchHeaders(headers, KPI_HEADER_ALIASES, LABEL);
   const actionHeaders = new Set(PLAN_HEADER_ALIASES.action.map(normaliseHeader));
   const hasActions = headers.some((h) => actionHeaders.has(normaliseHeader(h)));
-  return columns.name !== undefined && (columns.trajectory !== undefined || columns.baseline !== undefined || columns.unit !== undefined) && !hasActions;
+  const hasPeriods = headers.some((h) => readPeriodHeading(h) !== undefined);
+  return columns.name !== undefined && (columns.trajectory !== undefined || columns.baseline !== undefined || columns.unit !== undefined || hasPeriods) && !hasActions;
+}
+
+/** The KPI sheet's columns headed by a period, with the period each names. */
+export function periodColumns(headers: readonly string[]): Array<{ heading: string; label: string }> {
+  const matched = new Set(Object.values(matchHeaders(headers, KPI_HEADER_ALIASES, LABEL).columns));
+  return headers.flatMap((h) => {
+    if (matched.has(h)) return [];
+    const period = readPeriodHeading(h);
+    return period === undefined ? [] : [{ heading: h, label: period.label }];
+  });
 }
 
 /** One KPI row: the plan it names (code or title, as written) and the KPI. */
@@ -91,7 +110,10 @@ export function readKpiTable(rows: TableRow[], opts: { file?: string } = {}): { 
   const headers = headersOf(rows);
   const matched = matchHeaders(headers, KPI_HEADER_ALIASES, LABEL, opts.file);
   problems.push(...matched.problems);
-  const col = matched.columns;
+  // The plan is named by its code where the sheet gives one, else by its title.
+  const col: Partial<Record<KpiSheetField, string>> = { ...matched.columns };
+  if (col.plan_code !== undefined) col.plan = col.plan_code;
+  const periods = periodColumns(headers);
   for (const required of ['plan', 'name'] as const) {
     if (col[required] === undefined) {
       problem(`missing the ${LABEL[required]} column (a column headed one of ${KPI_HEADER_ALIASES[required].map((a) => `"${a}"`).join(', ')})`);
@@ -125,6 +147,13 @@ export function readKpiTable(rows: TableRow[], opts: { file?: string } = {}): { 
       problem(`"${vals.baseline_value}" is not a number; give the baseline as one figure, e.g. 62`, row, col.baseline_value);
       continue;
     }
+    const readings = periods.flatMap(({ heading, label }) => {
+      const v = cells[heading];
+      if (v === '' || v === null || v === undefined) return [];
+      const { vals: r } = readRowCells(cells, [[heading, heading] as const], row, problem);
+      const value = r[heading];
+      return value === undefined ? [] : [{ period: label, value }];
+    });
     const parsed = kpiSchema.safeParse({
       code: vals.code,
       name: vals.name,
@@ -137,6 +166,7 @@ export function readKpiTable(rows: TableRow[], opts: { file?: string } = {}): { 
       baseline_value: baselineValue,
       baseline_as_of: vals.baseline_as_of,
       trajectory: vals.trajectory ?? [],
+      readings,
       source_line: row,
     });
     if (!parsed.success) {

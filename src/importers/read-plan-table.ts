@@ -1,10 +1,8 @@
 // Reads a plan laid out as a table (one row per action) into the neutral PlanDocumentInput shape.
 // The rows come from read-csv.ts or read-xlsx.ts; this module is pure and does no I/O.
 //
-// Columns are found by header, ignoring case, spaces and punctuation, either by their snake_case
-// names (plan, plan_code, workstream, lead, with, due, action, ref, board, status, owner) or by the
-// plan's own headings ("Improvement Plan", "Strategic Workstream Priority", "Accountable Lead",
-// "With", "Date of Completion", "Key Actions", ...). Other columns are ignored.
+// Columns are found by heading (plan-headings.ts, matched as match-headers.ts says). Columns it does
+// not use are named by the caller's report (see unused-columns.ts), never dropped silently.
 //
 // Blank cells and merged cells (exported from Word or Excel, where only the first row of a merged
 // block holds the value) are read as "same as the row above", with these rules:
@@ -21,259 +19,44 @@
 //   workstream of a plan with a blank lead is a problem (if the file has a lead column at all).
 // - with: belongs to its row. Each action's supporting roles are its own row's With; a blank With
 //   carries down from the row above within the same workstream only (a With cell merged down the
-//   workstream's rows), so a new workstream's blank With means none, and a With on a later row never
-//   reaches the rows above it. "none", "n/a" or "-" says none and stops the carry. When every action of
-//   a workstream ends up with the same roles they are the workstream's supporting roles; otherwise
-//   each action keeps its own.
-// - due: carries down only within the same workstream; a new workstream's blank due means none. The
-//   first value seen for the workstream is the workstream's "Date of Completion". A row whose due
-//   (given or carried down) differs from it gives that action its own due date.
-// - action, ref, status, owner: never carried down; they belong to the row.
+//   workstream's rows; in a workbook, only a cell that IS under a merged block), so a new
+//   workstream's blank With means none, and a With on a later row never reaches the rows above it.
+//   "none", "n/a" or "-" says none and stops the carry. When every action of a workstream ends up
+//   with the same roles they are the workstream's supporting roles; otherwise each action keeps its own.
+// - due: every action keeps its row's date cell as written. A blank date cell takes the date above
+//   ONLY when it is blank because it lies under a merged block (a workbook says so exactly), or, in a
+//   CSV (which cannot say), when the row's workstream cell is blank too (the rows of a merged block
+//   saved as CSV) and it is the same workstream. A cell that says something ("Ongoing", "TBC") is never
+//   replaced. The first date cell of a workstream is also the workstream's "Date of Completion".
+//   Where the file has a date column, a row with no date whose action text holds one is flagged
+//   'date-in-text' (with a notice): its date is not taken from the text without an officer knowing.
+// - action, ref, status, owner, progress, % complete: never carried down; they belong to the row.
 //
 // A row with a blank action is a problem, except a row that starts a new workstream (a heading
 // row whose actions follow on the next rows); a workstream that ends up with no actions at all is a
 // problem. An action cell holding a bulleted list ("• a\n• b") becomes one action per bullet, unless
 // the row has a ref (a ref names exactly one action).
 //
-// Refs like "ND-1.2" give the plan code (ND), workstream number (1) and action number (2). Rows
-// without a ref are numbered in order of first appearance: workstreams within their plan, actions
-// within their workstream, skipping numbers already taken by refs.
-import { checkFormulaText, formulaCellMessage } from './formula-cells.js';
-import { planSchema, splitRoleList, type PlanDocumentInput } from './plan-document.js';
+// Numbers are only those the file states: a ref like "ND-1.2" gives the plan code (ND), workstream
+// number (1) and action number (2); "3" gives the action number; a workstream title "4. Joint
+// commissioning" gives the workstream number (the title is kept as written). Nothing is numbered by
+// its position: the store matches unnumbered rows by their text and numbers them itself.
 import type { ImportProblem } from './import-errors.js';
+import { headersOf, matchHeaders } from './match-headers.js';
+import { looksDated, numberInTitle, type ParsedRef, parseRef, splitBulletedActions } from './plan-cell-words.js';
+import { type PlanField, PLAN_HEADER_ALIASES, PLAN_LABEL as LABEL } from './plan-headings.js';
+import { planSchema, splitRoleList, type PlanDocumentInput } from './plan-document.js';
+import { type ActionProgress, progressAsOf, readProgress } from './read-progress.js';
+import { readRowCells, type TableRow } from './table-cells.js';
 
-/** One data row of a table file; `row` is the spreadsheet row number (header row = 1). */
-export interface TableRow {
-  row: number;
-  /** Cell values keyed by the original header text. */
-  cells: Record<string, unknown>;
-}
-
-export type PlanField =
-  | 'plan'
-  | 'plan_code'
-  | 'workstream'
-  | 'lead'
-  | 'with'
-  | 'due'
-  | 'action'
-  | 'ref'
-  | 'board'
-  | 'status'
-  | 'owner';
-
-/** Accepted headers per field; compared after normaliseHeader(). */
-export const PLAN_HEADER_ALIASES: Record<PlanField, readonly string[]> = {
-  plan: ['plan', 'Improvement Plan', 'Plan Title', 'Plan Name'],
-  plan_code: ['plan_code', 'Plan Code', 'Code'],
-  workstream: ['workstream', 'Strategic Workstream Priority', 'Strategic Workstream', 'Workstream Title', 'Workstreams'],
-  lead: ['lead', 'Accountable Lead', 'Accountable Leads', 'Lead Officer'],
-  with: ['with', 'Supporting', 'Supported By'],
-  due: ['due', 'Date of Completion', 'Deadline', 'Due Date', 'Completion Date'],
-  action: ['action', 'Key Actions', 'Key Action', 'Actions'],
-  ref: ['ref', 'Reference', 'Ref No', 'Action Ref'],
-  board: ['board'],
-  status: ['status', 'RAG', 'RAG Status'],
-  owner: ['owner', 'Action Owner'],
-};
-
-/** The plan's own heading for each field, used in messages. */
-const LABEL: Record<PlanField, string> = {
-  plan: 'Improvement Plan',
-  plan_code: 'Plan Code',
-  workstream: 'Strategic Workstream Priority',
-  lead: 'Accountable Lead',
-  with: 'With',
-  due: 'Date of Completion',
-  action: 'Key Actions',
-  ref: 'Ref',
-  board: 'Board',
-  status: 'Status',
-  owner: 'Owner',
-};
+// Kept exported from here for the modules and tests that import them from this file.
+export { cellText, MAX_CELL_LENGTH, readRowCells, type TableRow } from './table-cells.js';
+export { headersOf, matchHeaders, normaliseHeader } from './match-headers.js';
+export { parseRef, splitBulletedActions, stripBullet } from './plan-cell-words.js';
+export { PLAN_HEADER_ALIASES, type PlanField } from './plan-headings.js';
 
 const REQUIRED: readonly PlanField[] = ['plan', 'workstream', 'action'];
 const FIELDS = Object.keys(PLAN_HEADER_ALIASES) as PlanField[];
-
-/** Longest text accepted in one cell. */
-export const MAX_CELL_LENGTH = 10_000;
-
-/** "Date of Completion" → "dateofcompletion"; "plan_code" and "Plan Code" → "plancode". */
-export function normaliseHeader(header: string): string {
-  return header
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '');
-}
-
-/** Header texts in order of first appearance across the rows. */
-export function headersOf(rows: readonly TableRow[]): string[] {
-  const seen = new Set<string>();
-  for (const r of rows) for (const h of Object.keys(r.cells)) seen.add(h);
-  return [...seen];
-}
-
-export interface HeaderMatch<F extends string> {
-  /** Field → original header text of the column that supplies it. */
-  columns: Partial<Record<F, string>>;
-  problems: ImportProblem[];
-}
-
-/** Match headers to fields; a second column meaning the same field is a problem (the first wins). */
-export function matchHeaders<F extends string>(
-  headers: readonly string[],
-  aliases: Record<F, readonly string[]>,
-  labels: Record<F, string>,
-  file?: string,
-): HeaderMatch<F> {
-  const lookup = new Map<string, F>();
-  for (const field of Object.keys(aliases) as F[]) {
-    for (const a of aliases[field]) lookup.set(normaliseHeader(a), field);
-  }
-  const columns: Partial<Record<F, string>> = {};
-  const problems: ImportProblem[] = [];
-  for (const h of headers) {
-    const field = lookup.get(normaliseHeader(h));
-    if (field === undefined) continue;
-    const first = columns[field];
-    if (first === undefined) columns[field] = h;
-    else
-      problems.push({
-        ...(file !== undefined ? { file } : {}),
-        column: h,
-        message: `columns "${first}" and "${h}" both look like the ${labels[field]} column; remove or rename one`,
-      });
-  }
-  return { columns, problems };
-}
-
-export type CellTextResult = { ok: true; text: string } | { ok: false; message: string };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null;
-}
-
-/**
- * A cell value as trimmed text. Handles strings, numbers, booleans, Dates (as YYYY-MM-DD) and the
- * objects exceljs produces: rich text, hyperlinks and error values. Formula cells, and text a
- * spreadsheet would run as a formula ("=…", "@…", "-cmd|…"), are refused: see formula-cells.ts.
- */
-/** What readRowCells found in one row. */
-export interface RowCells<F extends string> {
-  /** The readable, non-blank cells by field. */
-  vals: Partial<Record<F, string>>;
-  /** How many cells were readable and not blank: 0 is a blank row (or one with nothing readable). */
-  given: number;
-  /** Fields whose cell was refused (a formula, a cell too long…); each was reported. */
-  bad: ReadonlySet<F>;
-}
-
-const NONE_BAD: ReadonlySet<never> = new Set();
-
-/**
- * Reads the cells of one row that `present` names (field → header), reporting each one that cannot
- * be used (formulas, error values, over MAX_CELL_LENGTH) to `report` with its row and column. Shared
- * by the plan, KPI and people readers, so a cell is refused the same way whichever file it is in.
- */
-export function readRowCells<F extends string>(
-  cells: TableRow['cells'],
-  present: readonly (readonly [F, string])[],
-  row: number,
-  report: (message: string, row: number, header: string) => void,
-): RowCells<F> {
-  const vals: Partial<Record<F, string>> = {};
-  let given = 0;
-  let bad: ReadonlySet<F> = NONE_BAD;
-  for (const [f, header] of present) {
-    const value = cells[header];
-    // Most cells of a large plan are blank (carried down from above): nothing to read or check.
-    if (value === '' || value === undefined || value === null) continue;
-    const r = cellText(value);
-    if (!r.ok) {
-      report(r.message, row, header);
-      bad = new Set([...bad, f]);
-    } else if (r.text.length > MAX_CELL_LENGTH) {
-      report(`the cell holds ${r.text.length.toLocaleString('en-GB')} characters; the most allowed is ${MAX_CELL_LENGTH.toLocaleString('en-GB')}`, row, header);
-      bad = new Set([...bad, f]);
-    } else if (r.text !== '') {
-      vals[f] = r.text;
-      given++;
-    }
-  }
-  return { vals, given, bad };
-}
-
-export function cellText(value: unknown, depth = 0): CellTextResult {
-  if (value === null || value === undefined) return { ok: true, text: '' };
-  if (typeof value === 'string') return checkFormulaText((value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value).trim());
-  if (typeof value === 'number') {
-    return Number.isFinite(value) ? { ok: true, text: String(value) } : { ok: false, message: 'the cell holds an invalid number' };
-  }
-  if (typeof value === 'boolean') return { ok: true, text: value ? 'TRUE' : 'FALSE' };
-  if (value instanceof Date) {
-    return Number.isNaN(value.getTime())
-      ? { ok: false, message: 'the cell holds an invalid date' }
-      : { ok: true, text: value.toISOString().slice(0, 10) };
-  }
-  if (!isRecord(value) || depth > 4) return { ok: false, message: 'the cell holds a value that cannot be read as text' };
-  if (typeof value.error === 'string') {
-    return { ok: false, message: `the cell shows the error ${value.error}; fix the formula or type the value in` };
-  }
-  if (Array.isArray(value.richText)) {
-    const text = value.richText.map((run: unknown) => (isRecord(run) && typeof run.text === 'string' ? run.text : '')).join('');
-    return cellText(text, depth + 1);
-  }
-  if ('formula' in value || 'sharedFormula' in value) {
-    const formula = typeof value.formula === 'string' ? value.formula : undefined;
-    const shared = typeof value.sharedFormula === 'string' ? value.sharedFormula : undefined;
-    return { ok: false, message: formulaCellMessage(formula, shared) };
-  }
-  if ('hyperlink' in value || 'text' in value) return cellText(value.text, depth + 1);
-  return { ok: false, message: 'the cell holds a value that cannot be read as text' };
-}
-
-const BULLET = /^\s*(?:[•●◦▪■□‣⁃·○►▸➢✓]\s*|[-–—*+]\s+|\(?\d{1,2}[.)]\s+)/u;
-
-/** Strip one leading bullet marker ("• ", "- ", "* ", "▪", "1. ", "2) "). */
-export function stripBullet(line: string): string {
-  return line.replace(BULLET, '').trim();
-}
-
-/**
- * "• a\n• b" → ["a", "b"]. Only a cell whose first line is a bullet is split; lines without a
- * marker continue the bullet above (wrapped text). Any other cell is one action.
- */
-export function splitBulletedActions(text: string): string[] {
-  // Most cells are one line: no need to split.
-  const lines = text.includes('\n') ? text.split('\n').filter((l) => l.trim() !== '') : text.trim() === '' ? [] : [text];
-  const first = lines[0];
-  if (first === undefined) return [];
-  if (!BULLET.test(first)) return [text.trim()];
-  const items: string[] = [];
-  for (const line of lines) {
-    if (BULLET.test(line) || items.length === 0) items.push(stripBullet(line));
-    else items[items.length - 1] = `${items[items.length - 1]} ${line.trim()}`.trim();
-  }
-  return items.filter((s) => s !== '');
-}
-
-/** "ND-1.2", "ND 1.2", "ND1.2", "1.2". */
-const REF_RE = /^(?:([A-Za-z][A-Za-z0-9]*?)\s*[-–]?\s*)?(\d{1,3})\.(\d{1,3})$/;
-
-export interface ParsedRef {
-  code?: string;
-  workstream: number;
-  action: number;
-}
-
-export function parseRef(text: string): ParsedRef | undefined {
-  const m = REF_RE.exec(text.trim());
-  if (!m) return undefined;
-  const workstream = Number(m[2]);
-  const action = Number(m[3]);
-  if (workstream < 1 || action < 1) return undefined;
-  return { ...(m[1] !== undefined ? { code: m[1].toUpperCase() } : {}), workstream, action };
-}
 
 type PlanIn = NonNullable<PlanDocumentInput['plans']>[number];
 type WorkstreamIn = NonNullable<PlanIn['workstreams']>[number];
@@ -287,6 +70,7 @@ interface ActionBuild {
   with: string[];
   due?: string;
   status?: string;
+  progress?: ActionProgress;
   row: number;
 }
 
@@ -304,6 +88,8 @@ interface WorkstreamBuild {
   actions: ActionBuild[];
   /** An action cell on one of its rows could not be read (already reported). */
   badActionCell: boolean;
+  /** The due date came from a Workstream date column. */
+  dueStated?: boolean;
   /** The lead was blank on the workstream's first row and carried down from this row above. */
   leadFromRow?: number;
 }
@@ -333,10 +119,21 @@ export interface PlanTable {
   rowFlags: Map<number, string[]>;
 }
 
+const NO_PROGRESS: ReturnType<typeof readProgress> = {};
+
 /** Cells that say "no supporting roles" and stop the With above from carrying down. */
 const NO_ROLES = /^(?:none|n\/?a|nil|no one|nobody|-|–|—)$/i;
 
-export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): PlanTable {
+export interface PlanTableOptions {
+  file?: string;
+  /**
+   * The plan's title when the table has no plan column (a workbook holding one plan, its title on a
+   * line above the headings or in the sheet's name): every row belongs to it.
+   */
+  defaultPlan?: string;
+}
+
+export function readPlanTable(rows: TableRow[], opts: PlanTableOptions = {}): PlanTable {
   const problems: ImportProblem[] = [];
   const notices: ImportProblem[] = [];
   const rowFlags = new Map<number, string[]>();
@@ -360,7 +157,7 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
   problems.push(...matched.problems);
   const col = matched.columns;
 
-  const missing = REQUIRED.filter((f) => col[f] === undefined);
+  const missing = REQUIRED.filter((f) => col[f] === undefined && !(f === 'plan' && opts.defaultPlan !== undefined));
   if (missing.length > 0) {
     const found = headers.filter((h) => h.trim() !== '').map((h) => `"${h}"`).join(', ');
     for (const f of missing) {
@@ -380,13 +177,18 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
   /** The row on which the carried lead was written. */
   let leadRow: number | undefined;
   let due: string | undefined;
+  /** The date the progress column's heading names ("Progress update (Nov 23)"). */
+  const asOf = progressAsOf(col.progress);
+  /** A CSV cannot say which cells were merged; a workbook's rows always say (see TableRow.merged). */
+  const knowsMerges = rows.some((r) => r.merged !== undefined);
   let withRoles: string[] | undefined;
 
   // The columns this file has, found once rather than on every row.
   const present = FIELDS.flatMap((f) => (col[f] === undefined ? [] : [[f, col[f]] as const]));
-  for (const { row, cells } of rows) {
+  for (const { row, cells, merged } of rows) {
     const { vals, given, bad } = readRowCells(cells, present, row, problem);
     if (given === 0) continue; // blank row (or nothing readable, already reported)
+    if (vals.plan === undefined && plan === undefined && opts.defaultPlan !== undefined && col.plan === undefined) vals.plan = opts.defaultPlan;
 
     // Plan.
     let startedPlan = false;
@@ -427,6 +229,11 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
         let next = plan.byKey.get(key);
         if (next === undefined) {
           next = { key, title: vals.workstream, firstRow: row, with: [], actions: [], badActionCell: false };
+          const stated = numberInTitle(vals.workstream);
+          if (stated !== undefined && !plan.workstreams.some((o) => o.number === stated)) {
+            next.number = stated;
+            next.numberRow = row;
+          }
           plan.byKey.set(key, next);
           plan.workstreams.push(next);
           startedWorkstream = true;
@@ -466,7 +273,11 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
       leadRow = row;
       if (ws.lead === undefined) ws.lead = vals.lead;
     } else if (startedWorkstream && col.lead !== undefined && !bad.has('lead')) {
-      if (leadAbove !== undefined && !startedPlan) {
+      if (leadAbove !== undefined && !startedPlan && merged?.has(col.lead) === true) {
+        // The lead cell is merged across this workstream and the one above: the value is exactly that block's.
+        ws.lead = lead = leadAbove;
+        leadRow = leadAboveRow;
+      } else if (leadAbove !== undefined && !startedPlan) {
         ws.lead = lead = leadAbove;
         leadRow = leadAboveRow;
         ws.leadFromRow = leadAboveRow ?? row - 1;
@@ -483,13 +294,24 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
       }
     }
 
-    // With: this row's own, or carried down from the row above within the workstream.
+    // With: this row's own, or carried down from the row above within the workstream (in a workbook,
+    // only under a merged block: a blank cell that is not merged says nobody).
     if (vals.with !== undefined) withRoles = NO_ROLES.test(vals.with.trim()) ? [] : dedupe(splitRoleList(vals.with));
+    else if (knowsMerges && col.with !== undefined && merged?.has(col.with) !== true && !bad.has('with')) withRoles = undefined;
 
-    // Due: the first value is the workstream's; a different value is the action's own.
+    // The workstream's own date, where the sheet has a column for it; else its first action's date.
+    if (vals.workstream_due !== undefined && ws.dueStated !== true) {
+      ws.due = vals.workstream_due;
+      ws.dueStated = true;
+    }
+    // Due: the row's own cell; the date above only under a merged block (see the top of this file).
     if (vals.due !== undefined) {
       due = vals.due;
-      if (ws.due === undefined) ws.due = vals.due;
+      if (ws.due === undefined && col.workstream_due === undefined) ws.due = vals.due;
+    } else if (startedWorkstream || bad.has('due')) due = undefined;
+    else if (col.due !== undefined) {
+      const underMerge = knowsMerges ? merged?.has(col.due) === true : vals.workstream === undefined;
+      if (!underMerge) due = undefined;
     }
 
     // Ref.
@@ -502,8 +324,8 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
           row,
           col.ref,
         );
-      } else {
-        applyRef(plan, ws, ref, vals.ref, row, col.ref!);
+      } else if (ref.workstream !== undefined) {
+        applyRef(plan, ws, ref as ParsedRef & { workstream: number }, vals.ref, row, col.ref!);
       }
     }
 
@@ -518,7 +340,25 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
     const texts = ref !== undefined ? [vals.action] : splitBulletedActions(vals.action);
     const owner =
       vals.owner ?? (lead !== undefined && ws.lead !== undefined && lead !== ws.lead && sameKey(lead) !== sameKey(ws.lead) ? lead : undefined);
-    const ownDue = due !== undefined && ws.due !== undefined && due !== ws.due ? due : undefined;
+    // Most rows of a large plan state no progress: nothing to build.
+    const hasProgress = vals.status !== undefined || vals.percent !== undefined || vals.progress !== undefined;
+    const { progress, unreadPercent } = hasProgress ? readProgress({ status: vals.status, percent: vals.percent, note: vals.progress }, asOf) : NO_PROGRESS;
+    if (unreadPercent !== undefined) {
+      problem(`"${unreadPercent}" is not a percentage; write a whole number from 0 to 100, e.g. 60%`, row, col.percent);
+    }
+    if (vals.due === undefined && col.due !== undefined && looksDated(vals.action)) {
+      // A date in the text is not made the due date behind an officer's back (see the top of this file).
+      rowFlags.set(row, [...new Set([...(rowFlags.get(row) ?? []), 'date-in-text'])]);
+      const shown = vals.action.length > 60 ? `${vals.action.slice(0, 60)}…` : vals.action;
+      notices.push({
+        ...fileField,
+        line: row,
+        column: col.due,
+        message:
+          `the date cell is blank${due !== undefined ? ` (so the date above, "${due}", applies)` : ''} but the action's text holds a date ("${shown}"); ` +
+          `write the due date in the ${col.due} column if the text's date is the one meant`,
+      });
+    }
     for (const [i, text] of texts.entries()) {
       const action: ActionBuild = { text, row, with: withRoles ?? [] };
       if (ref !== undefined && i === 0) {
@@ -528,8 +368,9 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
         } else action.number = ref.action;
       }
       if (owner !== undefined) action.owner = owner;
-      if (ownDue !== undefined) action.due = ownDue;
+      if (due !== undefined) action.due = due;
       if (vals.status !== undefined) action.status = vals.status;
+      if (progress !== undefined) action.progress = progress;
       ws.actions.push(action);
     }
   }
@@ -559,7 +400,7 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
     }
   }
 
-  function applyRef(p: PlanBuild, w: WorkstreamBuild, ref: ParsedRef, text: string, row: number, column: string): void {
+  function applyRef(p: PlanBuild, w: WorkstreamBuild, ref: ParsedRef & { workstream: number }, text: string, row: number, column: string): void {
     if (ref.code !== undefined) {
       if (p.code === undefined) setPlanCode(p, ref.code, row, column);
       else if (p.code !== ref.code) {
@@ -588,9 +429,7 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
   }
 
   function finishPlan(p: PlanBuild): PlanIn {
-    numberInOrder(p.workstreams);
     for (const w of p.workstreams) {
-      numberInOrder(w.actions);
       if (w.actions.length === 0 && !w.badActionCell) {
         problem(`${LABEL.action} is blank: workstream "${w.title}" has no actions`, w.firstRow, col.action);
       }
@@ -628,6 +467,7 @@ export function readPlanTable(rows: TableRow[], opts: { file?: string } = {}): P
             if (a.with.length > 0) action.with = a.with;
             if (a.due !== undefined) action.due = a.due;
             if (a.status !== undefined) action.status = a.status;
+            if (a.progress !== undefined) action.progress = a.progress;
             action.source_line = a.row;
             return action;
           }),
@@ -653,22 +493,6 @@ function sameRoles(a: string[], b: string[], bKeys: ReadonlySet<string> = roleKe
 
 function roleKeys(roles: string[]): Set<string> {
   return new Set(roles.map(sameKey));
-}
-
-/** Give unnumbered items the next free number after the item before them. */
-function numberInOrder(items: Array<{ number?: number }>): void {
-  const used = new Set(items.map((i) => i.number).filter((n): n is number => n !== undefined));
-  let next = 1;
-  for (const item of items) {
-    if (item.number !== undefined) {
-      next = item.number + 1;
-      continue;
-    }
-    while (used.has(next)) next++;
-    item.number = next;
-    used.add(next);
-    next++;
-  }
 }
 
 function sortProblems(problems: ImportProblem[]): ImportProblem[] {

@@ -204,6 +204,47 @@ function describeOpenFailure(path: string, error: unknown): DatabaseOpenError | 
 }
 
 /**
+ * For a dry run, which must not create, migrate or change any file: an in-memory copy of the
+ * database at `path` (read through a read-only connection), or an empty in-memory database when
+ * there is none, brought up to the latest migration in memory.
+ */
+export function openDryRunDatabase(path: string): Db {
+  if (isFilePath(path)) checkDatabasePath(path);
+  if (!isFilePath(path) || !existsSync(path)) return prepareDatabase(new Database(':memory:'));
+  let bytes: Buffer;
+  if (existsSync(`${path}-wal`)) {
+    // Another process has it open: read it (with what its WAL holds) through a read-only connection.
+    const source = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      bytes = source.serialize();
+    } finally {
+      source.close();
+    }
+  } else bytes = readFileSync(path); // closed cleanly: the file holds everything, and reading it creates no -shm/-wal
+  // Bytes 18-19 say "WAL mode" (2); an in-memory database cannot use WAL, so mark the copy as a
+  // rollback-journal database (1). The file itself is never touched.
+  if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) {
+    bytes = Buffer.from(bytes);
+    bytes[18] = 1;
+    bytes[19] = 1;
+  }
+  return prepareDatabase(new Database(bytes));
+}
+
+/** Foreign keys on, migrations and upgrades applied: what every connection gets. */
+function prepareDatabase(sqlite: Database.Database): Db {
+  sqlite.pragma('foreign_keys = ON');
+  const db = drizzle(sqlite, { schema }) as Db;
+  const folder = migrationsFolder();
+  if (!hasEveryMigration(sqlite, folder)) migrate(db, { migrationsFolder: folder });
+  // KPIs imported before codes existed get theirs (derived in code, so SQL alone cannot do it).
+  upgradeLegacyKpis(db);
+  // Lets SQLite refresh its query-planner statistics when they are missing or stale (cheap).
+  sqlite.pragma('optimize = 0x10002');
+  return db;
+}
+
+/**
  * True when the database already has the journal's newest migration. drizzle's migrate() applies
  * exactly the migrations newer than the last one recorded, so it would do nothing; but it reads and
  * hashes every migration file and opens a transaction to find that out, on every CLI command.

@@ -748,9 +748,14 @@ class PlanImporter {
   ): number {
     const ref = formatRef(code, wsNumber, number);
     const ctx: DeadlineContext = { window, reference: this.today, terms: this.terms };
+    // A date in the action's text is not taken where the file has a date column and this row's cell
+    // is blank (the reader flags it 'date-in-text' and tells the officer): issue 23.
+    const textDateFlagged = this.options.rowFlags?.get(action.source_line ?? -1)?.includes('date-in-text') === true;
     const own: { phrase: string; deadline: Deadline } | null = action.due
       ? { phrase: action.due, deadline: this.deadlines.read(action.due, window) }
-      : findDeadlineInText(action.text, ctx);
+      : textDateFlagged
+        ? null
+        : findDeadlineInText(action.text, ctx);
     const statusWord = action.status ?? action.progress?.status;
     const fileStatus = statusWord ? readStatusWord(statusWord, true) : undefined;
     if (statusWord && !fileStatus) {
@@ -759,10 +764,13 @@ class PlanImporter {
     const completed = Boolean(own?.deadline.completed) || fileStatus === 'blue';
     const importedStatus: ActionStatus | null = fileStatus ?? (completed ? 'blue' : null);
     const ownHasDates = Boolean(own && (own.deadline.due || own.deadline.start));
-    const dateSource: ActionReport['date_source'] = ownHasDates ? 'action' : window.due || window.start ? 'workstream' : 'none';
-    const start = ownHasDates ? (own?.deadline.start ?? null) : window.start;
+    // A date cell that says something with no date in it ("Ongoing", "TBC", "Summer holidays 2024")
+    // is the action's own word: it never takes the workstream's date (issue 23).
+    const ownSaysNoDate = !ownHasDates && Boolean(action.due && own && (own.deadline.ongoing || own.deadline.flags.length > 0));
+    const dateSource: ActionReport['date_source'] = ownHasDates || ownSaysNoDate ? 'action' : window.due || window.start ? 'workstream' : 'none';
+    const start = ownHasDates ? (own?.deadline.start ?? null) : ownSaysNoDate ? null : window.start;
     // An action with only a start ("from Sept 24") still finishes by its workstream's due date.
-    const due = ownHasDates ? (own?.deadline.due ?? window.due) : window.due;
+    const due = ownHasDates ? (own?.deadline.due ?? window.due) : ownSaysNoDate ? null : window.due;
     const flags = unique([
       ...(own?.deadline.flags ?? []),
       ...(dateSource === 'none' && !completed ? ['no-date'] : []),
@@ -774,7 +782,7 @@ class PlanImporter {
     const ownWith = unique((action.with ?? []).map((name) => this.role(name))).filter(
       (id) => id !== known.lead.after && !known.supporting.includes(id),
     );
-    const dateText = ownHasDates || own?.deadline.flags.length ? (own?.phrase ?? null) : null;
+    const dateText = ownHasDates || ownSaysNoDate || own?.deadline.flags.length ? (own?.phrase ?? null) : null;
     const percent = action.progress?.percent ?? (importedStatus === 'blue' ? 100 : undefined);
     const progress = progressKey(importedStatus, percent, action.progress?.note);
     // What the file says now: the next import's base.

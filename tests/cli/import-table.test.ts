@@ -155,11 +155,11 @@ describe('sendbot import: plan tables', () => {
     const db = tempDbPath();
     const result = await sendbot(db, 'import', writeTemp('plan.xlsx', Buffer.from(await wb.xlsx.writeBuffer())));
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('plan.xlsx row 3, column F (no heading): "stray value" is in a column with no heading');
+    expect(result.stderr).toContain('plan.xlsx [Plan] row 3, column F (no heading): "stray value" is in a column with no heading');
     ws.getRow(3).getCell(6).value = null;
     const again = await sendbot(db, 'import', writeTemp('plan.xlsx', Buffer.from(await wb.xlsx.writeBuffer())));
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('plan.xlsx row 2, column "due": the cell holds a formula (=EDATE(TODAY(),3)); sendbot imports typed values only');
+    expect(again.stderr).toContain('plan.xlsx [Plan] row 2, column "due": the cell holds a formula (=EDATE(TODAY(),3)); sendbot imports typed values only');
     expect(again.stderr).toContain('Paste Special → Values');
     expect(count(db, 'actions')).toBe(0);
   });

@@ -192,8 +192,10 @@ describe('sendbot import (CSV and XLSX)', () => {
       ['TRA-1.1', 'Deputy Director Integrated Commissioning', '2024-07-31', 'blue'],
       ['TRA-2.1', 'Local Offer Development Officer', '2024-12-31', 'not_started'],
       ['TRA-2.2', 'Local Offer Development Officer', '2024-12-31', 'amber'],
-      ['TRA-2.3', 'Local Offer Development Officer', '2024-11-30', 'not_started'],
+      // The date cell is blank under the workstream's block: the block's date, with the text's date flagged.
+      ['TRA-2.3', 'Local Offer Development Officer', '2024-12-31', 'not_started'],
     ]);
+    expect(rows[3]?.flags).toContain('date-in-text');
     expect(rows[1]?.with).toEqual(['SEND Strategic Lead', 'Designated Clinical Officer for SEND']);
     expect(rows.every((r) => r.plan === 'Transitions Improvement Plan')).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  readPeriodHeading,
   canonicalLabel,
   duePeriod,
   latestCompletePeriod,
@@ -90,5 +91,33 @@ describe('readKpiPeriod', () => {
     const read = readKpiPeriod(text, '2024-11-18');
     if (read.ok) throw new Error(`read "${text}" as ${JSON.stringify(read.period)}`);
     expect(['unreadable', 'not_ended']).toContain(read.problem);
+  });
+});
+
+describe('readPeriodHeading (a KPI sheet column heading)', () => {
+  it.each([
+    ['Aug-23', 'August 2023', '2023-08-01', '2023-08-31'],
+    ['Aug 23', 'August 2023', '2023-08-01', '2023-08-31'],
+    ['August 2023', 'August 2023', '2023-08-01', '2023-08-31'],
+    ["Sept '23", 'September 2023', '2023-09-01', '2023-09-30'],
+    ['sep-2023', 'September 2023', '2023-09-01', '2023-09-30'],
+    ['Q3 23/24', 'Q3 2023/24', '2023-10-01', '2023-12-31'],
+    ['Q1 2024/25', 'Q1 2024/25', '2024-04-01', '2024-06-30'],
+    ['2023/24', '2023/24', '2023-04-01', '2024-03-31'],
+    ['2023-24', '2023/24', '2023-04-01', '2024-03-31'],
+    ['FY 23/24', '2023/24', '2023-04-01', '2024-03-31'],
+    // A spreadsheet date cell used as a heading (read as YYYY-MM-DD) on the 1st or last of a month.
+    ['2023-10-01', 'October 2023', '2023-10-01', '2023-10-31'],
+    ['2023-10-31', 'October 2023', '2023-10-01', '2023-10-31'],
+  ] as const)('reads "%s" as %s', (text, label, start, end) => {
+    expect(readPeriodHeading(text)).toEqual({ label, start, end });
+  });
+
+  it.each(['August', 'KPI', 'Target', '2023/25', 'Q5 23/24', '2023-10-15', 'Baseline 2023', 'Aug-23 target'])('is not a period heading: "%s"', (text) => {
+    expect(readPeriodHeading(text)).toBeUndefined();
+  });
+
+  it('lets `/send kpi X 50% for Aug-23` name the month too', () => {
+    expect(readKpiPeriod('for Aug-23', '2024-11-18')).toEqual({ ok: true, period: { label: 'August 2023', start: '2023-08-01', end: '2023-08-31' } });
   });
 });

@@ -43,11 +43,13 @@ describe('readPlanTable', () => {
               with: ['Designated Clinical Officer', 'Parent Carer Forum'],
               due: 'Sep 2024',
               actions: [
-                { number: 1, text: 'Map the current pathway', status: 'Green', source_line: 2 },
+                { number: 1, text: 'Map the current pathway', due: 'Sep 2024', status: 'Green', progress: { status: 'green' }, source_line: 2 },
                 {
                   number: 2,
                   text: 'Publish the new pathway',
+                  due: 'Sep 2024',
                   status: 'Amber',
+                  progress: { status: 'amber' },
                   owner: 'Commissioning Manager',
                   source_line: 3,
                 },
@@ -59,7 +61,7 @@ describe('readPlanTable', () => {
               lead: 'Designated Clinical Officer',
               with: [],
               due: 'Mar 2025',
-              actions: [{ number: 1, text: 'Validate the waiting list', source_line: 4 }],
+              actions: [{ number: 1, text: 'Validate the waiting list', due: 'Mar 2025', source_line: 4 }],
             },
           ],
         },
@@ -82,9 +84,10 @@ describe('readPlanTable', () => {
         with: ['Careers Lead', 'Adult Social Care'],
         due: 'Dec 2024',
         actions: [
-          { number: 1, text: 'Review the transition protocol', source_line: 2 },
-          { number: 2, text: 'Agree a joint transitions panel', source_line: 2 },
-          { number: 3, text: 'Train SENCOs on Preparing for Adulthood outcomes', source_line: 4 },
+          // Numbers only where the file states them (none here); the date cell as written on every action.
+          { text: 'Review the transition protocol', due: 'Dec 2024', source_line: 2 },
+          { text: 'Agree a joint transitions panel', due: 'Dec 2024', source_line: 2 },
+          { text: 'Train SENCOs on Preparing for Adulthood outcomes', due: 'Dec 2024', source_line: 4 },
         ],
       },
       {
@@ -94,9 +97,8 @@ describe('readPlanTable', () => {
         with: ['FE College', 'Sixth Form Partnership'],
         due: 'Jul 2025',
         actions: [
-          { number: 1, text: 'Audit post-16 places', source_line: 6 },
-          // A different Date of Completion on a later row of the workstream is the action's own.
-          { number: 2, text: 'Publish a sufficiency\nstatement', due: 'Sep 2025', source_line: 8 },
+          { text: 'Audit post-16 places', due: 'Jul 2025', source_line: 6 },
+          { text: 'Publish a sufficiency\nstatement', due: 'Sep 2025', source_line: 8 },
         ],
       },
     ]);
@@ -118,7 +120,7 @@ describe('readPlanTable', () => {
             with: ['Educational Psychology'],
             due: 'Summer term 2025',
             actions: [
-              { number: 1, text: 'Launch an inclusion charter', status: 'Red', source_line: 2 },
+              { number: 1, text: 'Launch an inclusion charter', due: 'Summer term 2025', status: 'Red', progress: { status: 'red' }, source_line: 2 },
               { number: 2, text: 'Report suspensions termly', source_line: 3 },
             ],
           },
@@ -172,18 +174,17 @@ describe('readPlanTable', () => {
     expect(plan).toMatchObject({ title: 'SEND', code: 'SN', board: 'SEND Board' });
     expect(plan?.workstreams).toEqual([
       {
-        number: 1,
         title: 'One',
         lead: 'Lead A',
         with: ['Helper'],
         due: 'Dec 2024',
         actions: [
-          { number: 1, text: 'a1', source_line: 2 },
-          { number: 2, text: 'a2', source_line: 3 },
+          { text: 'a1', due: 'Dec 2024', source_line: 2 },
+          { text: 'a2', due: 'Dec 2024', source_line: 3 },
         ],
       },
-      { number: 2, title: 'Two', lead: 'Lead B', with: [], actions: [{ number: 1, text: 'b1', source_line: 4 }] },
-      { number: 3, title: 'Three', lead: 'Lead B', with: [], actions: [{ number: 1, text: 'c1', source_line: 5 }] },
+      { title: 'Two', lead: 'Lead B', with: [], actions: [{ text: 'b1', source_line: 4 }] },
+      { title: 'Three', lead: 'Lead B', with: [], actions: [{ text: 'c1', source_line: 5 }] },
     ]);
   });
 
@@ -267,7 +268,7 @@ describe('readPlanTable', () => {
       ['', 'Two', 'Lead B', '', '', ''],
     );
     const { document, problems } = readPlanTable(rows, { file: 'plan.csv' });
-    expect(document.plans?.[0]?.workstreams?.[0]?.actions).toEqual([{ number: 1, text: 'a1', source_line: 3 }]);
+    expect(document.plans?.[0]?.workstreams?.[0]?.actions).toEqual([{ text: 'a1', due: 'Dec 2024', source_line: 3 }]);
     expect(problems.map(formatProblem)).toEqual([
       'plan.csv row 4, column "Key Actions": Key Actions is blank: workstream "Two" has no actions',
     ]);
@@ -279,23 +280,27 @@ describe('readPlanTable', () => {
     expect(document.plans?.[0]?.workstreams?.[0]?.with).toEqual(['A', 'B', 'C', 'D', 'E']);
   });
 
-  it('derives plan code and numbers from refs and numbers the rest in order', () => {
+  it('takes plan code and numbers from refs, a bare number and a numbered title, and numbers nothing by position', () => {
     const rows = table(
       ['plan', 'workstream', 'lead', 'action', 'ref'],
       ['P', 'One', 'L', 'a', 'ab-2.3'],
       ['', '', '', 'b', ''],
       ['', 'Two', 'L', 'c', ''],
       ['', 'Three', 'L', 'd', '1.1'],
+      ['', '4. Four', 'L', 'e', ''],
+      ['', '', '', 'f', '7'],
     );
     const { document, problems } = readPlanTable(rows, {});
     expect(problems).toEqual([]);
     const plan = document.plans?.[0];
     expect(plan?.code).toBe('AB');
     expect(plan?.workstreams?.map((w) => [w.number, w.actions?.map((a) => a.number)])).toEqual([
-      [2, [3, 4]],
-      [3, [1]],
+      [2, [3, undefined]],
+      [undefined, [undefined]],
       [1, [1]],
+      [4, [undefined, 7]],
     ]);
+    expect(plan?.workstreams?.[3]?.title).toBe('4. Four');
   });
 
   it('reports conflicting refs', () => {
@@ -350,8 +355,8 @@ describe('readPlanTable', () => {
     const ws = document.plans?.[0]?.workstreams?.[0];
     expect(ws).toMatchObject({ title: 'Rich title', lead: 'Lead A', due: '2025-03-31' });
     expect(ws?.actions).toEqual([
-      { number: 1, text: '-from an apostrophe', source_line: 2 },
-      { number: 2, text: '42', due: '2025', source_line: 4 },
+      { text: '-from an apostrophe', due: '2025-03-31', source_line: 2 },
+      { text: '42', due: '2025', source_line: 4 },
     ]);
   });
 

@@ -58,8 +58,9 @@ describe('parseXlsxRows', () => {
       'Date of Completion',
       'Key Actions',
     ]);
-    // Merged (non-master) cells read as blank.
-    expect(rows[1]?.cells['Improvement Plan']).toBeNull();
+    // Merged (non-master) cells read as blank, and the row says which cells lie under a merged block.
+    expect(rows[1]?.cells['Improvement Plan']).toBe('');
+    expect(rows[1]?.merged?.has('Improvement Plan')).toBe(true);
     expect(rows[0]?.cells['Date of Completion']).toBeInstanceOf(Date);
 
     const { document, problems } = readPlanTable(rows, { file: 'plan.xlsx' });
@@ -69,25 +70,24 @@ describe('parseXlsxRows', () => {
         title: 'Neurodiversity',
         workstreams: [
           {
-            number: 1,
             title: 'Assessment pathway',
             lead: 'Head of SEND',
             with: ['Designated Clinical Officer', 'Parent Carer Forum'],
             due: '2024-09-30',
+            // The date cell is merged down the workstream: every action has it.
             actions: [
-              { number: 1, text: 'Map the current pathway', source_line: 3 },
-              { number: 2, text: 'Publish the new pathway', source_line: 4 },
-              { number: 3, text: 'Train GPs', source_line: 4 },
-              { number: 4, text: 'Audit referrals', source_line: 5 },
+              { text: 'Map the current pathway', due: '2024-09-30', source_line: 3 },
+              { text: 'Publish the new pathway', due: '2024-09-30', source_line: 4 },
+              { text: 'Train GPs', due: '2024-09-30', source_line: 4 },
+              { text: 'Audit referrals', due: '2024-09-30', source_line: 5 },
             ],
           },
           {
-            number: 2,
             title: 'Waiting lists',
             lead: 'Designated Clinical Officer',
             with: [],
             due: 'Mar 2025',
-            actions: [{ number: 1, text: 'Validate the waiting list', source_line: 7 }],
+            actions: [{ text: 'Validate the waiting list', due: 'Mar 2025', source_line: 7 }],
           },
         ],
       },
@@ -144,7 +144,7 @@ describe('parseXlsxRows', () => {
     expect(document.plans?.[0]?.workstreams?.[0]?.actions?.map((a) => [a.text, a.due])).toEqual([
       ['a1', undefined],
       ['Relaunch the plan', undefined],
-      ['Cut waits by 5%', undefined],
+      ['Cut waits by 5%', '-5'],
       ['=Not a formula', undefined],
     ]);
     // The negative number is text (the first readable Date of Completion, so the workstream's).
@@ -161,6 +161,6 @@ describe('parseXlsxRows', () => {
   it('rejects a file that is not an xlsx workbook', async () => {
     const err = await parseXlsxRows(Buffer.from('plan,action\n'), { file: 'plan.xlsx' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImportError);
-    expect((err as ImportError).message).toMatch(/^plan\.xlsx: the file could not be opened as an Excel \.xlsx workbook/);
+    expect((err as ImportError).message).toMatch(/^plan\.xlsx: the file is not an Excel workbook: it holds plain text \(perhaps a CSV file renamed \.xlsx/);
   });
 });
