@@ -65,7 +65,8 @@ function actionsTable(data: ExportData, today: string): ExportTable {
         a.ref,
         a.planCode,
         a.planTitle,
-        f.planBoard,
+        // The board the action reports to: its workstream's own, else its plan's.
+        a.boardName,
         a.workstreamTitle,
         f.lead,
         f.workstreamDate,
@@ -97,8 +98,20 @@ function actionsTable(data: ExportData, today: string): ExportTable {
  */
 function dateAsWritten(a: ExportData['actions'][number]): string | null {
   const moved = a.planFile.fileDue !== undefined && a.planFile.fileDue !== a.due;
-  if (moved && a.due) return DateTime.fromISO(a.due).toFormat('d LLL yyyy');
-  return a.dateSource === 'action' ? a.dateText : null;
+  if (moved && a.due) return writtenDate(a.due);
+  if (a.dateSource !== 'action' || a.dateText === null) return null;
+  // A date read from the action's own words ("… by March 25 … in 2025/26") is written as the date
+  // read: the words, put in a date cell, would be read as one phrase, not as the text's dates.
+  if (fromText(a.dateText, a.text)) return a.due ? writtenDate(a.due) : null;
+  return a.dateText;
+}
+
+const writtenDate = (iso: string): string => DateTime.fromISO(iso).toFormat('d LLL yyyy');
+
+/** Whether every part of a date phrase ("by March 25 / in 2025/26") is in the action's text. */
+function fromText(phrase: string, text: string): boolean {
+  const haystack = text.toLowerCase();
+  return phrase.split(' / ').every((part) => part.trim() !== '' && haystack.includes(part.trim().toLowerCase()));
 }
 
 export function buildExportTables(data: ExportData, today: string): ExportTable[] {
@@ -180,7 +193,8 @@ export function buildExportTables(data: ExportData, today: string): ExportTable[
         k.name,
         k.planCode,
         k.workstreamNumber,
-        k.ownerRole,
+        // The KPI's own owner (blank: its workstream's lead, as the import reads a blank).
+        data.kpiOwners.get(k.id) ?? null,
         k.unit,
         k.direction === 'higher' ? 'higher' : 'lower',
         k.frequency ?? 'monthly',

@@ -222,8 +222,9 @@ export const planSchema = z.object({
   board: nonEmpty.optional(),
   area_for_improvement: trimmed.optional(),
   findings: trimmed.optional(),
-  outcomes: z.array(nonEmpty).default([]),
-  evidence: z.array(nonEmpty).default([]),
+  // Absent (a table file has no column for them): the plan's stored outcomes and evidence are kept.
+  outcomes: z.array(nonEmpty).optional(),
+  evidence: z.array(nonEmpty).optional(),
   kpis: z.array(kpiSchema).default([]),
   workstreams: z.array(workstreamSchema).default([]),
 });

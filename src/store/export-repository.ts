@@ -65,6 +65,8 @@ export interface ExportData {
   dateChanges: ExportDateChange[];
   /** KPIs of the plans in scope (a board's KPIs for a board export), in plan order. */
   kpis: KpiSeries[];
+  /** Each KPI's own owner role, by KPI id (none: its workstream's lead). */
+  kpiOwners: Map<number, string>;
   /** Every reading ever recorded for those KPIs, corrections and imports included. */
   kpiReadings: (KpiReadingRow & { kpiCode: string })[];
   /** Everyone sendbot knows, with the roles they hold now: the People sheet. */
@@ -158,7 +160,10 @@ export function loadExportData(db: Db, opts: { boardId?: number } = {}): ExportD
   ).all(...(scope === null ? [] : [scope])) as ExportDateChange[];
   const kpis = listKpiSeries(db, opts.boardId === undefined ? {} : { board: opts.boardId });
   const kpiReadings = kpis.flatMap((k) => kpiReadingHistory(db, k.id).map((r) => ({ ...r, kpiCode: k.code })));
-  return { actions, updates, dateChanges, kpis, kpiReadings, people: loadPeople(db) };
+  const kpiOwners = new Map(
+    (cachedStatement(db, 'select k.id, r.name from kpis k join roles r on r.id = k.owner_role_id').all() as { id: number; name: string }[]).map((r) => [r.id, r.name]),
+  );
+  return { actions, updates, dateChanges, kpis, kpiReadings, kpiOwners, people: loadPeople(db) };
 }
 
 function loadPeople(db: Db): ExportPerson[] {

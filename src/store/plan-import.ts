@@ -211,6 +211,8 @@ class PlanImporter {
   private names?: { roles: Map<number, string>; people: Map<number, string> };
   /** True while importing a plan that is new or was renamed: its actions' search rows are rewritten. */
   private planTitleChanged = false;
+  /** The board of the plan being imported: a workstream naming the same board has none of its own. */
+  private planBoardId: number | null = null;
 
   private readonly today: string;
 
@@ -481,17 +483,20 @@ class PlanImporter {
 
   private importPlan(plan: PlanInput, index: number): void {
     const code = this.codes[index] as string;
-    const boardId = this.boardId(plan.board);
+    const existing = this.existingPlans.get(code);
+    // A file whose workstreams report to different boards names no plan board: the stored one stays.
+    const boardId = plan.board ? this.boardId(plan.board) : (existing?.boardId ?? null);
+    this.planBoardId = boardId;
+    // What the file does not carry (a workbook has no column for a plan's outcomes) is left as stored.
     const values = {
       title: plan.title,
-      areaForImprovement: plan.area_for_improvement ?? null,
-      findings: plan.findings ?? null,
-      outcomes: plan.outcomes,
-      evidence: plan.evidence,
+      areaForImprovement: plan.area_for_improvement ?? existing?.areaForImprovement ?? null,
+      findings: plan.findings ?? existing?.findings ?? null,
+      outcomes: plan.outcomes ?? existing?.outcomes ?? [],
+      evidence: plan.evidence ?? existing?.evidence ?? [],
       boardId,
       position: index,
     };
-    const existing = this.existingPlans.get(code);
     this.planTitleChanged = !existing || existing.title !== plan.title;
     let planId: number;
     if (!existing) {
@@ -641,7 +646,7 @@ class PlanImporter {
     const values = {
       title: ws.title,
       leadRoleId,
-      boardId: ws.board ? this.boardId(ws.board) : null,
+      boardId: ws.board && this.boardId(ws.board) !== this.planBoardId ? this.boardId(ws.board) : null,
       dateText: ws.due ?? null,
       milestones: (deadline?.milestones ?? []).map(
         (m): MilestoneRow => ({ text: m.text, start: m.start, due: m.due, ongoing: m.ongoing, completed: m.completed, flags: m.flags }),
@@ -855,9 +860,6 @@ class PlanImporter {
         Object.assign(set, dateValues);
         changed = true;
         if (existing.due !== due) this.recordFileDateChange(id, existing.due, due, dateText ?? parents.ws.due ?? '', datesMerge === 'conflict' ? this.provenance.dateDecision(id) : undefined);
-      } else if (datesMerge === 'same' && (existing.dateSource !== dateSource || existing.ongoing !== dateValues.ongoing || !sameList(existing.flags, flags))) {
-        // Same dates, read afresh (flags, source): bookkeeping, not a change to the record.
-        Object.assign(set, { dateSource, ongoing: dateValues.ongoing, flags });
       }
       if (changed) set.updatedAt = this.at;
       if (!sameBase(existing.fileBase, fileBase) || existing.importedOwner !== owner.imported) {

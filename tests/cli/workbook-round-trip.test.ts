@@ -1,0 +1,155 @@
+// The plan workbook round-trip through the real CLI: `sendbot export` writes the workbook, importing
+// it back changes nothing at all, and editing one cell in it changes exactly that one thing — on the
+// demo plan after a board cycle of chat traffic (approved date changes, updates, KPI readings), and on
+// another council's workbook imported first.
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sendbot } from '../helpers/cli.js';
+import { councilWorkbook } from '../helpers/council-workbook.js';
+import { DIGEST_NOW, scriptedDemoDb } from '../helpers/digest-demo.js';
+import { tempDbPath, tempDir, writeTemp } from '../helpers/temp.js';
+
+/** Every row of the tables an import could write, so "no change at all" is checked, not assumed. */
+function fingerprint(path: string): Record<string, unknown[]> {
+  const db = new Database(path, { readonly: true });
+  try {
+    const tables = [
+      'plans',
+      'workstreams',
+      'actions',
+      'updates',
+      'due_date_changes',
+      'roles',
+      'people',
+      'role_assignments',
+      'boards',
+      'meetings',
+      'kpis',
+      'kpi_readings',
+      'workstream_supporting_roles',
+      'action_supporting_roles',
+    ];
+    const out: Record<string, unknown[]> = {};
+    for (const t of tables) {
+      // file_base and imported_* are what the file said last: bookkeeping, compared separately.
+      const rows = db.prepare(`select * from ${t} order by rowid`).all() as Record<string, unknown>[];
+      out[t] = rows.map(({ file_base: _b, imported_status: _s, imported_owner: _o, ...r }) => r);
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+async function exportWorkbook(db: string, now: string): Promise<string> {
+  const file = join(tempDir(), 'plan.xlsx');
+  const r = await sendbot(db, '--now', now, 'export', '--out', file);
+  expect(r.code, r.stderr).toBe(0);
+  return file;
+}
+
+/** Sets one cell of the Actions sheet, found by the row's Ref and the column's heading. */
+async function editCell(file: string, ref: string, heading: string, value: ExcelJS.CellValue): Promise<string> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(file);
+  const sheet = book.getWorksheet('Actions') as ExcelJS.Worksheet;
+  const headers = (sheet.getRow(1).values as unknown[]).slice(1);
+  const col = headers.indexOf(heading) + 1;
+  expect(col, `no column ${heading}`).toBeGreaterThan(0);
+  let found = false;
+  sheet.eachRow((row) => {
+    if (row.getCell(1).value === ref) {
+      row.getCell(col).value = value;
+      found = true;
+    }
+  });
+  expect(found, `no row ${ref}`).toBe(true);
+  const out = join(tempDir(), 'edited.xlsx');
+  await book.xlsx.writeFile(out);
+  return out;
+}
+
+describe('the workbook round-trip on the demo plan after a board cycle', () => {
+  let db: string;
+  let file: string;
+  beforeAll(async () => {
+    db = await scriptedDemoDb();
+    file = await exportWorkbook(db, DIGEST_NOW);
+  });
+
+  it('export → import changes nothing at all, and says so', async () => {
+    const copy = tempDbPath();
+    copyFileSync(db, copy);
+    const before = fingerprint(copy);
+    const r = await sendbot(copy, '--now', DIGEST_NOW, 'import', file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Actions: 0 new, 0 updated, \d+ unchanged, 0 removed\./);
+    expect(r.stdout).not.toContain('Conflicts');
+    expect(r.stdout).not.toContain('Not imported');
+    expect(r.stdout).not.toContain('not in the file');
+    expect(r.stdout).toMatch(/KPIs: 0 new, 0 updated, \d+ unchanged, 0 removed\. KPI readings from the file: 0 added\./);
+    expect(fingerprint(copy)).toEqual(before);
+    // And again: a second import of the same workbook is just as quiet.
+    const again = await sendbot(copy, '--now', DIGEST_NOW, 'import', file);
+    expect(again.stdout).toMatch(/Actions: 0 new, 0 updated/);
+    expect(fingerprint(copy)).toEqual(before);
+  });
+
+  it('editing one cell changes exactly that one thing, and the report says so', async () => {
+    const copy = tempDbPath();
+    copyFileSync(db, copy);
+    const before = fingerprint(copy);
+    const edited = await editCell(file, 'ND-1.1', 'Due (as written)', '31 May 2025');
+    const r = await sendbot(copy, '--now', DIGEST_NOW, 'import', edited);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Actions: 0 new, 1 updated, \d+ unchanged, 0 removed\./);
+    expect(r.stdout).toMatch(/ND-1\.1 .*2025-05-31 .*updated/);
+    const after = fingerprint(copy);
+    // Only ND-1.1's dates moved, with the file's change in the trail; nothing else differs.
+    const changed = (t: string) => after[t]?.filter((row, i) => JSON.stringify(row) !== JSON.stringify(before[t]?.[i])) ?? [];
+    expect(changed('actions')).toEqual([expect.objectContaining({ ref: 'ND-1.1', due: '2025-05-31', date_text: '31 May 2025' })]);
+    expect(after.due_date_changes?.length).toBe((before.due_date_changes?.length ?? 0) + 1);
+    expect(after.due_date_changes?.at(-1)).toMatchObject({ to_due: '2025-05-31', state: 'imported' });
+    for (const t of ['plans', 'workstreams', 'updates', 'people', 'role_assignments', 'kpis', 'kpi_readings', 'action_supporting_roles', 'workstream_supporting_roles']) {
+      expect(after[t], t).toEqual(before[t]);
+    }
+  });
+
+  it('a workbook exported before a chair approved a date change does not undo it on import', async () => {
+    const copy = tempDbPath();
+    copyFileSync(db, copy);
+    // WD-2.1's date was moved twice by approved changes in the script; the workbook says the date now held.
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(file);
+    const sheet = book.getWorksheet('Actions') as ExcelJS.Worksheet;
+    const headers = (sheet.getRow(1).values as unknown[]).slice(1);
+    let written: unknown;
+    sheet.eachRow((row) => {
+      if (row.getCell(1).value === 'WD-2.1') written = row.getCell(headers.indexOf('Due (as written)') + 1).value;
+    });
+    expect(written).toBe('30 Jun 2025');
+    const r = await sendbot(copy, '--now', DIGEST_NOW, 'import', file);
+    expect(r.code, r.stderr).toBe(0);
+    const check = new Database(copy, { readonly: true });
+    expect(check.prepare("select due, baseline_due as baseline from actions where ref = 'WD-2.1'").get()).toEqual({ due: '2025-06-30', baseline: '2025-01-31' });
+    check.close();
+  });
+});
+
+describe("the workbook round-trip on another council's workbook", () => {
+  it('import the council workbook, export, import the export: no change', async () => {
+    const db = tempDbPath();
+    const first = await sendbot(db, '--now', '2023-11-20T09:00', 'import', writeTemp('southshire.xlsx', await councilWorkbook()));
+    expect(first.code, first.stderr).toBe(0);
+    const file = await exportWorkbook(db, '2023-11-21T09:00');
+    const before = fingerprint(db);
+    const r = await sendbot(db, '--now', '2023-11-21T10:00', 'import', file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Actions: 0 new, 0 updated, \d+ unchanged, 0 removed\./);
+    expect(r.stdout).not.toContain('Conflicts');
+    expect(fingerprint(db)).toEqual(before);
+  });
+});
