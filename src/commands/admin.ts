@@ -23,7 +23,7 @@ export const assignCommand = defineCommand({
   name: 'assign',
   summary: 'admins: make a named person (or another role) accountable for one action',
   usage: '/send assign <ref> <person email | role>',
-  examples: (ex) => [`/send assign ${ex.ref} jamie.example@example.org`, `/send assign ${ex.ref} role ${ex.roleName}`],
+  examples: (ex) => [`/send assign ${ex.ref} ${ex.person}`, `/send assign ${ex.ref} role ${ex.roleName}`],
   access: 'admin',
   parse: (args) => {
     const m = readRef(args);
@@ -68,7 +68,7 @@ export const handoverCommand = defineCommand({
   name: 'handover',
   summary: 'admins: hand a role to a person; all of that role’s actions move, history is kept',
   usage: '/send handover <role> to <person email> [confirm]',
-  examples: (ex) => [`/send handover ${ex.roleName} to riley.new@example.org`],
+  examples: (ex) => [`/send handover ${ex.roleName} to ${ex.person}`],
   access: 'admin',
   parse: (_args, rawArgs) => {
     const confirm = /\s+confirm$/i.test(rawArgs);
@@ -125,7 +125,11 @@ function decide(decision: 'approved' | 'rejected') {
     name: verb,
     summary: `chairs and admins: ${verb} a requested new due date${decision === 'rejected' ? ', saying why' : ''}`,
     usage: decision === 'approved' ? '/send approve <ref> [note]' : '/send reject <ref> <reason>',
-    examples: (ex) => (decision === 'approved' ? [`/send approve ${ex.ref}`, `/send approve ${ex.ref} agreed at the October board`] : [`/send reject ${ex.ref} no capacity until April`]),
+    examples: (ex) => {
+      if (!ex.decideRef) return [];
+      return decision === 'approved' ? [`/send approve ${ex.decideRef}`, `/send approve ${ex.decideRef} agreed at the October board`] : [`/send reject ${ex.decideRef} no capacity until April`];
+    },
+    examplesNote: (ex) => (ex.decideRef ? undefined : `Date changes are decided by the chair of the action’s board or a programme officer, so you can’t ${verb} one.`),
     access: 'anyone',
     parse: (args) => {
       const m = readRef(args);
