@@ -16,7 +16,7 @@ import { decideDateChange, pendingDateChange } from '../store/updates-repository
 import { findActionOrExplain, readRef } from './action-lookup.js';
 import { everyDecider, queueDateDecisionNotice } from './date-change-notices.js';
 import { findPersonOrExplain } from './person-lookup.js';
-import { describeOwner, joinOr } from './shared.js';
+import { describeOwner, describeOwnerInline, joinOr } from './shared.js';
 import { defineCommand, PermissionError, UserError } from './types.js';
 
 export const assignCommand = defineCommand({
@@ -41,11 +41,13 @@ export const assignCommand = defineCommand({
     const action = findActionOrExplain(ctx.db, input.typed, input.ref);
     const at = toStoredInstant(ctx.clock.now());
     const before = describeOwner(ctx.db, action);
+    // The reply brackets the earlier owner itself, so both are written without brackets of their own.
+    const was = describeOwnerInline(ctx.db, action);
     if (input.asRole) {
       const role = findRole(ctx.db, input.target);
       if (!role) throw new UserError(`No role called "${input.target}".`, 'sendbot people lists roles and who holds them.');
       if (action.ownerRoleId === role.id && action.ownerPersonId === null) {
-        return reply('info', `${action.ref} is already owned by ${before}; nothing changed.`);
+        return reply('info', `${action.ref} is already owned by ${was}; nothing changed.`);
       }
       inTransaction(ctx.db, () => {
         ctx.db.update(actions).set({ ownerRoleId: role.id, ownerPersonId: null, updatedAt: at }).where(eq(actions.id, action.id)).run();
@@ -53,14 +55,14 @@ export const assignCommand = defineCommand({
       });
     } else {
       const person = findPersonOrExplain(ctx.db, input.target);
-      if (action.ownerPersonId === person.id) return reply('info', `${action.ref} is already owned by ${before}; nothing changed.`);
+      if (action.ownerPersonId === person.id) return reply('info', `${action.ref} is already owned by ${was}; nothing changed.`);
       inTransaction(ctx.db, () => {
         ctx.db.update(actions).set({ ownerPersonId: person.id, updatedAt: at }).where(eq(actions.id, action.id)).run();
         recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { person: person.email, before } });
       });
     }
     const after = listActionViews(ctx.db, { ids: [action.id] })[0];
-    return reply('success', `${action.ref} is now owned by ${after ? describeOwner(ctx.db, after) : input.target} (was ${before}).`);
+    return reply('success', `${action.ref} is now owned by ${after ? describeOwnerInline(ctx.db, after) : input.target} (was ${was}).`);
   },
 });
 

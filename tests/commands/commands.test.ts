@@ -243,7 +243,7 @@ describe('away and back', () => {
 describe('admin commands', () => {
   it('assign makes a named person accountable for one action', () => {
     const reply = ask(db, DEMO.admin, 'assign ND-1.2 leah.testbury@example.org', NOW);
-    expect(reply.summary).toBe('ND-1.2 is now owned by Leah Testbury (assigned by name) (was Morgan Demo (Head of SEND)).');
+    expect(reply.summary).toBe('ND-1.2 is now owned by Leah Testbury, assigned by name (was Morgan Demo, Head of SEND).');
     expect(ask(db, DEMO.clinicalLeadSolent, 'update ND-1.2 green', NOW).tone).toBe('success');
   });
 
