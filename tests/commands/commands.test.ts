@@ -207,10 +207,14 @@ describe('status, boards, help, digest', () => {
   });
 
   it('help lists every subcommand with an example, and help <command> explains one', () => {
-    const text = askText(db, DEMO.clinicalLeadSolent, 'help', NOW);
+    const text = askText(db, DEMO.admin, 'help', NOW);
     for (const name of ['update', 'who', 'mine', 'due', 'overdue', 'status', 'boards', 'away', 'back', 'digest', 'help', 'assign', 'handover', 'approve', 'reject']) {
       expect(text).toMatch(new RegExp(`/send ${name}\\b.*e\\.g\\. /send ${name}`));
     }
+    // Someone who chairs no board is shown approve without an example they could not run.
+    const lead = askText(db, DEMO.clinicalLeadSolent, 'help', NOW);
+    expect(lead).toMatch(/\/send update\b.*e\.g\. \/send update/);
+    expect(lead).toMatch(/\/send approve <ref>.*— chairs and admins: approve a requested new due date\.$/m);
     expect(askText(db, DEMO.admin, 'help update', NOW)).toContain('Usage: /send update <ref>');
   });
 
