@@ -169,7 +169,9 @@ describe('people and dates in examples come from the plan and the clock', () => 
     const db = northshireDb();
     const out = say(db, person(db, JO), 'update WSOA-1.1 due:"Febtember 2027" waiting for funding');
     expect(out).toContain('Write the new date like due:"31 March 27", due:2027-03-31 or due:"end of summer term 2027".');
-    for (const phrase of ['31 March 27', '2027-03-31', 'end of summer term 2027']) {
+    // A due: with no date says how to write one, in words that stay ahead whatever the year.
+    expect(say(db, person(db, JO), 'update WSOA-1.1 due: waiting')).toContain('e.g. due:"31 March" or due:"end of summer term" (with no year, the next one).');
+    for (const phrase of ['31 March 27', '2027-03-31', 'end of summer term 2027', '31 March', 'end of summer term']) {
       const due = readDeadline(phrase, { reference: TODAY }).due;
       expect(due, phrase).toBeDefined();
       expect(due! > TODAY, phrase).toBe(true);
