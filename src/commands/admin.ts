@@ -80,7 +80,7 @@ export const handoverCommand = defineCommand({
   },
   schema: z.object({
     role: z.string().min(1, 'Say which role and who takes it over: the role’s name, then to and their email.'),
-    person: z.string().min(1, 'Say who takes the role over, e.g. … to riley@example.org.'),
+    person: z.string().min(1, 'Say who takes the role over: their email, after "to".'),
     confirm: z.boolean(),
   }),
   handle: (ctx, input) => {

@@ -152,6 +152,9 @@ describe('people and dates in examples come from the plan and the clock', () => 
     expect(someone).toMatch(/@northshire\.example$/);
     expect(someone).not.toBe(OFFICER);
     expect(run(db, officer, assign).tone).toBe('success');
+    const noOne = say(db, officer, 'handover Head of Joint Commissioning');
+    expect(noOne).toContain('Example: /send handover Head of Joint Commissioning to ');
+    expect(noOne).not.toMatch(DEMO_PEOPLE);
   });
 
   it('away examples are future dates by the command’s clock, and work when pasted', () => {
