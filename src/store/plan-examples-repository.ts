@@ -6,7 +6,6 @@ import { choosePlanExamples, type PlanExampleFacts, type PlanExamples } from '..
 import { ACCOUNTABLE_FOR_PERSON_SQL } from './actions-repository.js';
 import { loadCallerFacts } from './caller-repository.js';
 import { cachedStatement, type Db } from './database.js';
-import { listKpiRecords } from './kpis-repository.js';
 import { getPerson } from './people-repository.js';
 
 const LIVE_ACTIONS = `from actions a join workstreams w on w.id = a.workstream_id join plans p on p.id = w.plan_id
@@ -14,6 +13,10 @@ const LIVE_ACTIONS = `from actions a join workstreams w on w.id = a.workstream_i
 const PLAN_ORDER = 'order by p.position, p.code, w.number, a.number';
 /** Actions an update example may name: a couple is enough. */
 const UPDATE_EXAMPLES = 2;
+/** Candidates read to find them: a lead of thousands of actions need not be read whole. */
+const CANDIDATES = 20;
+// An update to a completed action is possible but a poor example: open ones first.
+const OPEN_FIRST = `order by a.status = 'blue', p.position, p.code, w.number, a.number`;
 
 interface PermissionRow {
   ref: string;
@@ -32,6 +35,21 @@ const PERMISSION_SQL = `select a.ref, a.text, a.status, coalesce(a.owner_role_id
        union all select role_id from action_supporting_roles where action_id = a.id)) as supporting
   ${LIVE_ACTIONS}`;
 
+interface KpiRow {
+  code: string;
+  unit: KpiUnit;
+  frequency: KpiFrequency | null;
+  ownerRoleId: number | null;
+  boardId: number | null;
+  supporting: string;
+}
+
+// Live KPIs with a code, in the order kpis lists them, with what the permission rules need.
+const KPI_SQL = `select k.code, k.unit, k.frequency, coalesce(k.owner_role_id, w.lead_role_id) as ownerRoleId, coalesce(w.board_id, p.board_id) as boardId,
+    (select json_group_array(role_id) from workstream_supporting_roles where workstream_id = k.workstream_id) as supporting
+  from kpis k join plans p on p.id = k.plan_id left join workstreams w on w.id = k.workstream_id
+  where k.removed_at is null and k.code is not null order by p.position, p.code, k.position, k.id`;
+
 function toActionFacts(r: PermissionRow): ActionFacts {
   return { ownerRoleId: r.ownerRoleId, ownerPersonId: r.ownerPersonId, boardId: r.boardId, supportingRoleIds: JSON.parse(r.supporting) as number[] };
 }
@@ -42,7 +60,7 @@ function toActionFacts(r: PermissionRow): ActionFacts {
  * (narrowed in SQL, then decided by the permission rules themselves).
  */
 function candidateActions(db: Db, facts: CallerFacts): PermissionRow[] {
-  if (facts.isAdmin) return cachedStatement(db, `${PERMISSION_SQL} ${PLAN_ORDER} limit 20`).all() as PermissionRow[];
+  if (facts.isAdmin) return cachedStatement(db, `${PERMISSION_SQL} ${OPEN_FIRST} limit ${CANDIDATES}`).all() as PermissionRow[];
   const roles = JSON.stringify([...facts.roleIds, ...facts.delegatedRoleIds]);
   const people = JSON.stringify([facts.personId, ...facts.delegatedPersonIds]);
   return cachedStatement(
@@ -51,7 +69,7 @@ function candidateActions(db: Db, facts: CallerFacts): PermissionRow[] {
        or coalesce(a.owner_role_id, w.lead_role_id) in (select value from json_each(?))
        or exists (select 1 from workstream_supporting_roles s where s.workstream_id = w.id and s.role_id in (select value from json_each(?)))
        or exists (select 1 from action_supporting_roles s where s.action_id = a.id and s.role_id in (select value from json_each(?))))
-     ${PLAN_ORDER}`,
+     ${OPEN_FIRST} limit ${CANDIDATES}`,
   ).all(people, roles, roles, roles) as PermissionRow[];
 }
 
@@ -67,18 +85,17 @@ export function loadPlanExampleFacts(db: Db, today: string, personId?: number): 
           | undefined);
   const facts = caller ? loadCallerFacts(db, caller, today) : undefined;
   const candidates = facts ? candidateActions(db, facts) : [];
-  // Open actions first: an update to a completed one is possible but a poor example.
-  const ordered = [...candidates.filter((r) => r.status !== 'blue'), ...candidates.filter((r) => r.status === 'blue')];
-  const updatable = facts ? ordered.filter((r) => updateRight(facts, toActionFacts(r)) !== undefined) : [];
-  if (ownAction) updatable.sort((a, b) => Number(b.ref === ownAction.ref) - Number(a.ref === ownAction.ref));
+  const updatable = facts ? candidates.filter((r) => updateRight(facts, toActionFacts(r)) !== undefined) : [];
+  // Their own action first; it is always one they may update, even beyond the candidates read.
+  const mine = ownAction ? [ownAction, ...updatable.filter((r) => r.ref !== ownAction.ref)] : updatable;
   const decidable = facts ? candidatesForDecisions(db, facts).find((r) => canDecideDateChange(facts, toActionFacts(r))) : undefined;
 
-  const kpis = listKpiRecords(db).filter((k) => k.series.code);
+  // Who may record a reading is decided as kpi does: the update rules, with the KPI's owner and supporting roles.
+  const kpis = cachedStatement(db, KPI_SQL).all() as KpiRow[];
   const recordable = facts
-    ? kpis.find((k) => updateRight(facts, { ownerRoleId: k.ownerRoleId, ownerPersonId: null, supportingRoleIds: k.supportingRoleIds, boardId: k.boardId }) !== undefined)
+    ? kpis.find((k) => updateRight(facts, { ownerRoleId: k.ownerRoleId, ownerPersonId: null, supportingRoleIds: JSON.parse(k.supporting) as number[], boardId: k.boardId }) !== undefined)
     : undefined;
-  const kpiOf = (k: (typeof kpis)[number] | undefined) =>
-    k ? { code: k.series.code as string, unit: k.series.unit as KpiUnit, frequency: (k.series.frequency ?? 'monthly') as KpiFrequency } : null;
+  const kpiOf = (k: KpiRow | undefined) => (k ? { code: k.code, unit: k.unit, frequency: k.frequency ?? 'monthly' } : null);
 
   const role = cachedStatement(
     db,
@@ -94,7 +111,7 @@ export function loadPlanExampleFacts(db: Db, today: string, personId?: number): 
   return {
     actions,
     ownAction: ownAction ?? null,
-    updatable: updatable.slice(0, UPDATE_EXAMPLES).map((r) => ({ ref: r.ref, text: r.text })),
+    updatable: mine.slice(0, UPDATE_EXAMPLES).map((r) => ({ ref: r.ref, text: r.text })),
     decidableRef: decidable?.ref ?? null,
     kpi: kpiOf(kpis[0]),
     recordableKpi: kpiOf(recordable),
