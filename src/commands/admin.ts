@@ -19,11 +19,15 @@ import { findPersonOrExplain } from './person-lookup.js';
 import { describeOwner, describeOwnerInline, joinOr } from './shared.js';
 import { defineCommand, PermissionError, UserError } from './types.js';
 
+/** Said in help instead of an assign or handover example to someone who may not run them. */
+const ONLY_ADMINS = 'Only programme officers (admins) can do this: ask one of them.';
+
 export const assignCommand = defineCommand({
   name: 'assign',
   summary: 'admins: make a named person (or another role) accountable for one action',
   usage: '/send assign <ref> <person email | role>',
-  examples: (ex) => [`/send assign ${ex.ref} ${ex.person}`, `/send assign ${ex.ref} role ${ex.roleName}`],
+  examples: (ex) => (ex.isAdmin ? [`/send assign ${ex.ref} ${ex.person}`, `/send assign ${ex.ref} role ${ex.roleName}`] : []),
+  examplesNote: (ex) => (ex.isAdmin ? undefined : ONLY_ADMINS),
   access: 'admin',
   parse: (args) => {
     const m = readRef(args);
@@ -70,7 +74,8 @@ export const handoverCommand = defineCommand({
   name: 'handover',
   summary: 'admins: hand a role to a person; all of that role’s actions move, history is kept',
   usage: '/send handover <role> to <person email> [confirm]',
-  examples: (ex) => [`/send handover ${ex.roleName} to ${ex.person}`],
+  examples: (ex) => (ex.isAdmin ? [`/send handover ${ex.roleName} to ${ex.person}`] : []),
+  examplesNote: (ex) => (ex.isAdmin ? undefined : ONLY_ADMINS),
   access: 'admin',
   parse: (_args, rawArgs) => {
     const confirm = /\s+confirm$/i.test(rawArgs);

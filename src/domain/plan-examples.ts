@@ -21,6 +21,8 @@ export interface PlanExampleFacts {
   kpi: { code: string; unit: KpiUnit; frequency: KpiFrequency } | null;
   /** The first KPI the caller may record readings for. */
   recordableKpi: { code: string; unit: KpiUnit; frequency: KpiFrequency } | null;
+  /** Whether the caller is a programme officer (admin): assign and handover are theirs alone. */
+  callerIsAdmin: boolean;
   /** Someone other than the caller, to delegate or assign to. */
   otherPerson: { name: string; email: string } | null;
   /** A role that leads a workstream, for assign/handover examples. */
@@ -44,6 +46,8 @@ export interface PlanExamples {
   decideRef: string | null;
   /** Whether the caller may record a reading of `kpiCode`. */
   mayRecordKpi: boolean;
+  /** Whether the caller may run admin commands (assign, handover). */
+  isAdmin: boolean;
   /** Another person in the plan, by email: "sam.lead@northshire.example". */
   person: string;
   /** A last day away, two weeks ahead: "21 December 2026"; and one a week ahead as written ISO. */
@@ -78,6 +82,7 @@ export const DEMO_EXAMPLES: PlanExamples = {
   updateRefs: ['ND-1.2', 'TR-2.1'],
   decideRef: 'ND-1.2',
   mayRecordKpi: true,
+  isAdmin: true,
   person: 'jamie.example@example.org',
   awayUntil: '3 January 2025',
   awayUntilIso: '2024-12-20',
@@ -121,7 +126,7 @@ export function choosePlanExamples(facts: PlanExampleFacts, today: string): Plan
   const first = facts.actions[0] ?? facts.ownAction;
   // A date in the past would be a poor example of moving one.
   if (!first && !facts.kpi && !facts.boardName) {
-    return { ...DEMO_EXAMPLES, ...datesFrom(today), ...(facts.otherPerson ? { person: facts.otherPerson.email } : {}) };
+    return { ...DEMO_EXAMPLES, ...datesFrom(today), isAdmin: facts.callerIsAdmin, ...(facts.otherPerson ? { person: facts.otherPerson.email } : {}) };
   }
   const ref = first?.ref ?? DEMO_EXAMPLES.ref;
   // A KPI the caller may record is the one quoted; the plan's first otherwise (showing it is open to all).
@@ -135,6 +140,7 @@ export function choosePlanExamples(facts: PlanExampleFacts, today: string): Plan
     updateRefs: facts.updatable.map((a) => a.ref),
     decideRef: facts.decidableRef,
     mayRecordKpi: facts.recordableKpi !== null,
+    isAdmin: facts.callerIsAdmin,
     // Never the demo's people on another council's plan: a placeholder when nobody else is loaded.
     person: facts.otherPerson?.email ?? '<a colleague’s email>',
     whoWords: words ?? ref,

@@ -115,6 +115,7 @@ export function loadPlanExampleFacts(db: Db, today: string, personId?: number): 
     decidableRef: decidable?.ref ?? null,
     kpi: kpiOf(kpis[0]),
     recordableKpi: kpiOf(recordable),
+    callerIsAdmin: caller?.isAdmin ?? false,
     roleName: role?.name ?? null,
     boardName: board?.name ?? null,
     otherPerson: other ?? null,

@@ -129,8 +129,11 @@ describe('examples the caller may actually run', () => {
     expect(examplesIn(help)).toEqual([]);
     expect(help).toContain('You can’t update any action yet: an action is updated by its owner, a supporting role, a delegate while the owner is away, or a programme officer.');
     expect(say(db, nia, 'help approve')).toContain('Date changes are decided by the chair of the action’s board or a programme officer, so you can’t approve one.');
-    // The overview lists update without an example rather than one Nia would be refused.
-    expect(say(db, nia, 'help')).not.toMatch(/\/send update <ref>.*e\.g\./);
+    // The overview lists update, assign and handover without an example rather than one Nia would be refused.
+    const overview = say(db, nia, 'help');
+    expect(overview).not.toMatch(/\/send (update|assign|handover|approve|reject) <.*e\.g\./);
+    expect(overview).toMatch(/\/send who <.*e\.g\. \/send who WSOA-1\.1/);
+    expect(say(db, nia, 'help assign')).toContain('Only programme officers (admins) can do this: ask one of them.');
   });
 
   it('a delegate is shown the action they cover', () => {

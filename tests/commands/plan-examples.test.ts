@@ -130,7 +130,7 @@ describe('choosePlanExamples (pure)', () => {
   });
 
   it('is the demo’s only when the plan has nothing at all', () => {
-    const none = { updatable: [], decidableRef: null, recordableKpi: null, otherPerson: null };
+    const none = { updatable: [], decidableRef: null, recordableKpi: null, otherPerson: null, callerIsAdmin: true };
     expect(choosePlanExamples({ actions: [], ownAction: null, kpi: null, roleName: null, boardName: null, ...none }, '2026-12-07')).toEqual({
       ...DEMO_EXAMPLES,
       newDue: '31 March 27',
