@@ -6,6 +6,7 @@ import { LONDON, toStoredInstant } from '../clock.js';
 import { parseMeetingTime } from '../domain/meeting-time.js';
 import { decodeUtf8 } from '../importers/load-plan-file.js';
 import { readIcs } from '../importers/read-ics.js';
+import { plural, pluralWord } from '../render/format.js';
 import { recordAudit } from '../store/audit-repository.js';
 import { addMeeting, findBoard, listBoards, listMeetings } from '../store/boards-repository.js';
 import { applyCalendarFeed } from '../store/calendar-import.js';
@@ -93,7 +94,7 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
         dryRun: opts.dryRun,
       });
       const lines = [
-        `${opts.dryRun ? 'Dry run — nothing written. ' : ''}${board.name}: ${tally.added} meeting(s) added, ${tally.unchanged} already known, ` +
+        `${opts.dryRun ? 'Dry run — nothing written. ' : ''}${board.name}: ${plural(tally.added, 'meeting')} added, ${tally.unchanged} already known, ` +
           `${tally.moved} moved, ${tally.cancelled} cancelled${tally.reinstated ? `, ${tally.reinstated} back on` : ''}.`,
         ...tally.notes,
       ];
@@ -104,7 +105,7 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
       }
       if (feed.allDay.length > 0) {
         lines.push(
-          `Skipped ${feed.allDay.length} all-day event(s), which have no time to plan nudges from: ${feed.allDay.join('; ')}. ` +
+          `Skipped ${plural(feed.allDay.length, 'all-day event')}, which ${pluralWord(feed.allDay.length, 'has', 'have')} no time to plan nudges from: ${feed.allDay.join('; ')}. ` +
             `If one is a meeting, add it with: sendbot boards meeting add "${board.name}" <date>T<time>`,
         );
       }

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { toStoredInstant } from '../clock.js';
 import { ImportError } from '../importers/import-errors.js';
+import { plural } from '../render/format.js';
 import { recordAudit } from '../store/audit-repository.js';
 import { inTransaction } from '../store/database.js';
 import { findPersonByEmail, listPeople, upsertPerson } from '../store/people-repository.js';
@@ -126,7 +127,7 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
         }
       } else inTransaction(ctx.db, apply);
       ctx.print(
-        `${opts.dryRun ? 'Dry run — nothing written. ' : ''}People: ${tally.created} new, ${tally.updated} updated, ${tally.unchanged} unchanged; ${tally.handovers} role handover(s).`,
+        `${opts.dryRun ? 'Dry run — nothing written. ' : ''}People: ${tally.created} new, ${tally.updated} updated, ${tally.unchanged} unchanged; ${plural(tally.handovers, 'role handover')}.`,
       );
       if (owners.length > 0) ctx.print([opts.dryRun ? 'Owners (would change):' : 'Owners:', ...owners.map((o) => `  ${o}`)].join('\n'));
     });

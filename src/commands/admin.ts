@@ -16,14 +16,18 @@ import { decideDateChange, pendingDateChange } from '../store/updates-repository
 import { findActionOrExplain, readRef } from './action-lookup.js';
 import { everyDecider, queueDateDecisionNotice } from './date-change-notices.js';
 import { findPersonOrExplain } from './person-lookup.js';
-import { describeOwner, joinOr } from './shared.js';
+import { describeOwner, describeOwnerInline, joinOr } from './shared.js';
 import { defineCommand, PermissionError, UserError } from './types.js';
+
+/** Said in help instead of an assign or handover example to someone who may not run them. */
+const ONLY_ADMINS = 'Only programme officers (admins) can do this: ask one of them.';
 
 export const assignCommand = defineCommand({
   name: 'assign',
   summary: 'admins: make a named person (or another role) accountable for one action',
   usage: '/send assign <ref> <person email | role>',
-  examples: (ex) => [`/send assign ${ex.ref} jamie.example@example.org`, `/send assign ${ex.ref} role ${ex.roleName}`],
+  examples: (ex) => (ex.isAdmin ? [`/send assign ${ex.ref} ${ex.person}`, `/send assign ${ex.ref} role ${ex.roleName}`] : []),
+  examplesNote: (ex) => (ex.isAdmin ? undefined : ONLY_ADMINS),
   access: 'admin',
   parse: (args) => {
     const m = readRef(args);
@@ -41,11 +45,13 @@ export const assignCommand = defineCommand({
     const action = findActionOrExplain(ctx.db, input.typed, input.ref);
     const at = toStoredInstant(ctx.clock.now());
     const before = describeOwner(ctx.db, action);
+    // The reply brackets the earlier owner itself, so both are written without brackets of their own.
+    const was = describeOwnerInline(ctx.db, action);
     if (input.asRole) {
       const role = findRole(ctx.db, input.target);
       if (!role) throw new UserError(`No role called "${input.target}".`, 'sendbot people lists roles and who holds them.');
       if (action.ownerRoleId === role.id && action.ownerPersonId === null) {
-        return reply('info', `${action.ref} is already owned by ${before}; nothing changed.`);
+        return reply('info', `${action.ref} is already owned by ${was}; nothing changed.`);
       }
       inTransaction(ctx.db, () => {
         ctx.db.update(actions).set({ ownerRoleId: role.id, ownerPersonId: null, updatedAt: at }).where(eq(actions.id, action.id)).run();
@@ -53,14 +59,14 @@ export const assignCommand = defineCommand({
       });
     } else {
       const person = findPersonOrExplain(ctx.db, input.target);
-      if (action.ownerPersonId === person.id) return reply('info', `${action.ref} is already owned by ${before}; nothing changed.`);
+      if (action.ownerPersonId === person.id) return reply('info', `${action.ref} is already owned by ${was}; nothing changed.`);
       inTransaction(ctx.db, () => {
         ctx.db.update(actions).set({ ownerPersonId: person.id, updatedAt: at }).where(eq(actions.id, action.id)).run();
         recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { person: person.email, before } });
       });
     }
     const after = listActionViews(ctx.db, { ids: [action.id] })[0];
-    return reply('success', `${action.ref} is now owned by ${after ? describeOwner(ctx.db, after) : input.target} (was ${before}).`);
+    return reply('success', `${action.ref} is now owned by ${after ? describeOwnerInline(ctx.db, after) : input.target} (was ${was}).`);
   },
 });
 
@@ -68,7 +74,8 @@ export const handoverCommand = defineCommand({
   name: 'handover',
   summary: 'admins: hand a role to a person; all of that role’s actions move, history is kept',
   usage: '/send handover <role> to <person email> [confirm]',
-  examples: (ex) => [`/send handover ${ex.roleName} to riley.new@example.org`],
+  examples: (ex) => (ex.isAdmin ? [`/send handover ${ex.roleName} to ${ex.person}`] : []),
+  examplesNote: (ex) => (ex.isAdmin ? undefined : ONLY_ADMINS),
   access: 'admin',
   parse: (_args, rawArgs) => {
     const confirm = /\s+confirm$/i.test(rawArgs);
@@ -78,7 +85,7 @@ export const handoverCommand = defineCommand({
   },
   schema: z.object({
     role: z.string().min(1, 'Say which role and who takes it over: the role’s name, then to and their email.'),
-    person: z.string().min(1, 'Say who takes the role over, e.g. … to riley@example.org.'),
+    person: z.string().min(1, 'Say who takes the role over: their email, after "to".'),
     confirm: z.boolean(),
   }),
   handle: (ctx, input) => {
@@ -125,7 +132,11 @@ function decide(decision: 'approved' | 'rejected') {
     name: verb,
     summary: `chairs and admins: ${verb} a requested new due date${decision === 'rejected' ? ', saying why' : ''}`,
     usage: decision === 'approved' ? '/send approve <ref> [note]' : '/send reject <ref> <reason>',
-    examples: (ex) => (decision === 'approved' ? [`/send approve ${ex.ref}`, `/send approve ${ex.ref} agreed at the October board`] : [`/send reject ${ex.ref} no capacity until April`]),
+    examples: (ex) => {
+      if (!ex.decideRef) return [];
+      return decision === 'approved' ? [`/send approve ${ex.decideRef}`, `/send approve ${ex.decideRef} agreed at the October board`] : [`/send reject ${ex.decideRef} no capacity until April`];
+    },
+    examplesNote: (ex) => (ex.decideRef ? undefined : `Date changes are decided by the chair of the action’s board or a programme officer, so you can’t ${verb} one.`),
     access: 'anyone',
     parse: (args) => {
       const m = readRef(args);

@@ -9,6 +9,7 @@ import { reply, text } from '../render/reply.js';
 import { recordAudit } from '../store/audit-repository.js';
 import { auditActor } from './audit-actor.js';
 import { inTransaction } from '../store/database.js';
+import { planExamples } from './command-examples.js';
 import { findPersonOrExplain } from './person-lookup.js';
 import { defineCommand, UserError } from './types.js';
 
@@ -17,20 +18,23 @@ export const awayCommand = defineCommand({
   aliases: ['leave', 'ooo'],
   summary: 'while you are away, nudges go to your delegate or wait until you are back',
   usage: '/send away <until date> [delegate <person>]',
-  examples: ['/send away 3 January 2025 delegate jamie.example@example.org', '/send away 2024-12-20'],
+  examples: (ex) => [`/send away ${ex.awayUntil} delegate ${ex.person}`, `/send away ${ex.awayUntilIso}`],
   access: 'anyone',
   parse: (_args, rawArgs) => {
     const m = /^(?:until\s+)?(.*?)(?:\s+(?:delegate|delegating to|to)\s+(.+))?$/i.exec(rawArgs.trim());
     return { until: m?.[1]?.trim() ?? '', delegate: m?.[2]?.trim() };
   },
   schema: z.object({
-    until: z.string().min(1, 'Say until when, e.g. /send away 3 January 2025.'),
+    until: z.string().min(1, 'Say until when: the last day you are away.'),
     delegate: z.string().optional(),
   }),
   handle: (ctx, input) => {
     const today = ctx.clock.now().toISODate() as string;
     const iso = /^\d{4}-\d{2}-\d{2}$/.test(input.until) ? input.until : readDayPhrase(input.until, today);
-    if (!iso) throw new UserError(`I couldn't read "${input.until}" as a date.`, 'Write it like 3 January 2025 or 2025-01-03.');
+    if (!iso) {
+      const ex = planExamples(ctx);
+      throw new UserError(`I couldn't read "${input.until}" as a date.`, `Write it like ${ex.awayUntil} or ${ex.awayUntilIso}.`);
+    }
     if (iso < today) throw new UserError(`${formatDate(iso)} is in the past.`, 'Give the last day you are away.');
     if (iso > (ctx.clock.now().plus({ years: 1 }).toISODate() as string)) throw new UserError('That is more than a year away.', 'Give a date within the next year.');
     const delegate = input.delegate ? findPersonOrExplain(ctx.db, input.delegate) : undefined;

@@ -8,6 +8,11 @@ export function planExamples(ctx: Pick<CommandContext, 'db' | 'clock' | 'caller'
   return loadPlanExamples(ctx.db, ctx.clock.now().toISODate() as string, ctx.caller.id);
 }
 
+/** What help says about examples this caller could not run, if anything. */
+export function commandExamplesNote(command: Pick<CommandDefinition, 'examplesNote'>, ex: PlanExamples): string | undefined {
+  return command.examplesNote?.(ex);
+}
+
 export function commandExamples(command: Pick<CommandDefinition, 'examples'>, ex: PlanExamples): string[] {
   return typeof command.examples === 'function' ? command.examples(ex) : command.examples;
 }

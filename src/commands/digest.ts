@@ -23,10 +23,13 @@ export const digestCommand = defineCommand({
     const now = toStoredInstant(ctx.clock.now());
     const state = loadPlanningState(ctx.db);
     if (state.boards.length === 0) return reply('info', 'No boards are set up yet.', [text('A programme officer can import them with the plan.')]);
-    // No board named: the one the caller chairs, else the one most of their actions report to.
+    // No board named: the only one there is; else the one the caller chairs, else the one most of
+    // their actions report to.
     const board = input.board
       ? findBoardOrExplain(state.boards, input.board, 'digest')
-      : boardForCaller(state, loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string), now);
+      : state.boards.length === 1
+        ? state.boards[0]
+        : boardForCaller(state, loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string), now);
     if (!board) {
       return reply('info', 'Which board’s digest?', [text('Say which board: /send digest <board>. Boards:'), list(state.boards.map((b) => b.name))]);
     }

@@ -1,7 +1,7 @@
 // `/send help [subcommand]`: every subcommand with an example.
 import { z } from 'zod';
-import { heading, list, reply, text } from '../render/reply.js';
-import { commandExamples, planExamples } from './command-examples.js';
+import { list, reply, text } from '../render/reply.js';
+import { commandExamples, commandExamplesNote, planExamples } from './command-examples.js';
 import { commands } from './registry.js';
 import { defineCommand, UserError } from './types.js';
 
@@ -19,17 +19,24 @@ export const helpCommand = defineCommand({
     if (input.topic) {
       const c = commands.find((x) => x.name === input.topic || x.aliases?.includes(input.topic as string));
       if (!c) throw new UserError(`There is no command "${input.topic}".`, 'Type /send help for the list.');
+      const examples = commandExamples(c, ex);
+      const note = commandExamplesNote(c, ex);
+      // The summary line already names the command and what it does: no heading repeating it.
       return reply('info', `/send ${c.name}: ${c.summary}`, [
-        heading(`/send ${c.name}`),
-        text(c.summary),
         text(`Usage: ${c.usage}`),
-        list(commandExamples(c, ex).map((e) => `e.g. ${e}`)),
+        ...(examples.length ? [list(examples.map((e) => `e.g. ${e}`))] : []),
+        ...(note ? [text(note)] : []),
         ...(c.aliases?.length ? [text(`Also: ${c.aliases.join(', ')}`, true)] : []),
       ]);
     }
     return reply('info', 'sendbot keeps the SEND improvement plan moving between board meetings.', [
       text('I am a bot: I remind owners before each board, record updates and tell anyone who owns what.'),
-      list(commands.map((c) => `${c.usage} — ${c.summary}. e.g. ${commandExamples(c, ex)[0]}`)),
+      list(
+        commands.map((c) => {
+          const example = commandExamples(c, ex)[0];
+          return example ? `${c.usage} — ${c.summary}. e.g. ${example}` : `${c.usage} — ${c.summary}.`;
+        }),
+      ),
       text('More on one command: /send help <command>', true),
     ]);
   },

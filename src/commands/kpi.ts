@@ -44,7 +44,10 @@ export const kpiCommand = defineCommand({
   aliases: ['measure'],
   summary: 'record a KPI reading, or show a KPI against its trajectory',
   usage: '/send kpi <code> [<value> [for <period>] [note…]] [confirm]',
-  examples: (ex) => [`/send kpi ${ex.kpiCode} ${ex.kpiValue} for ${ex.kpiPeriod} ${ex.kpiNote}`, `/send kpi ${ex.kpiCode}`],
+  // A reading only for a KPI this caller may record; anyone may look one up.
+  examples: (ex) => [...(ex.mayRecordKpi ? [`/send kpi ${ex.kpiCode} ${ex.kpiValue} for ${ex.kpiPeriod} ${ex.kpiNote}`] : []), `/send kpi ${ex.kpiCode}`],
+  examplesNote: (ex) =>
+    ex.mayRecordKpi ? undefined : 'You can’t record readings for any KPI yet: a KPI’s owner, a supporting role, a delegate or a programme officer records them.',
   access: 'anyone',
   parse: (args) => ({ words: args }),
   schema: z.object({ words: z.array(z.string()) }),

@@ -41,6 +41,17 @@ export function describeOwner(db: Db, action: ActionView): string {
   return describeRole(db, action.ownerRoleId, action.ownerRole);
 }
 
+/**
+ * The same, without brackets, for a sentence that brackets something itself ("… (was …)"):
+ * "Pat Forum, assigned by name", "Jo Commissioner, Head of Joint Commissioning".
+ */
+export function describeOwnerInline(db: Db, action: ActionView): string {
+  if (action.ownerPersonId !== null) return `${action.ownerPersonName}, assigned by name`;
+  if (action.ownerRoleId === null || !action.ownerRole) return 'no accountable role';
+  const names = holderNames(db, action.ownerRoleId);
+  return names.length ? `${names.join(', ')}, ${action.ownerRole}` : `${action.ownerRole}, a role nobody holds yet`;
+}
+
 /** The refusal text: names the people who can update this action. */
 export function whoCanUpdate(db: Db, action: ActionView): string {
   const parts: string[] = [`the owner, ${describeOwner(db, action)}`];

@@ -50,6 +50,11 @@ export interface CommandDefinition<Input = unknown> {
   usage: string;
   /** Examples for help and usage hints; a function of the loaded plan's refs and codes where they quote any. */
   examples: string[] | ((ex: PlanExamples) => string[]);
+  /**
+   * For a command that changes something: a plain sentence shown by help when the caller may run
+   * none of (or only some of) its examples, e.g. someone who owns no action asking about update.
+   */
+  examplesNote?: (ex: PlanExamples) => string | undefined;
   /** Who may run it; checked by the router before the handler. */
   access: 'anyone' | 'admin' | 'admin-or-chair';
   /** Turns the words after the subcommand into raw fields for the schema. */

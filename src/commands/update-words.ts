@@ -96,7 +96,7 @@ export function parseUpdateWords(words: string[], source?: { text: string; spans
           i += 1;
         }
       }
-      if (!phrase) throw new MisreadField('due: needs the new date after it, e.g. due:"30 June 25" or due:2025-06-30.');
+      if (!phrase) throw new MisreadField('due: needs the new date after it, e.g. due:"31 March" or due:"end of summer term" (with no year, the next one).');
       out.due = phrase;
       continue;
     }

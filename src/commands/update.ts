@@ -17,6 +17,7 @@ import { pendingDateChange, recordUpdate, requestDateChange } from '../store/upd
 import { findActionOrExplain, looksLikeRef, readRef } from './action-lookup.js';
 import { queueDateRequestNotices, type RequestNotices, withdrawDateRequestNotices } from './date-change-notices.js';
 import { joinAnd, lastUpdateText, myActionChoices, whoCanUpdate } from './shared.js';
+import { planExamples } from './command-examples.js';
 import { MisreadField, parseUpdateWords } from './update-words.js';
 import { splitWordSpans, type WordSpan } from './words.js';
 import { type CommandContext, defineCommand, PermissionError, UserError } from './types.js';
@@ -68,13 +69,22 @@ export const updateCommand = defineCommand({
   aliases: ['u'],
   summary: 'record progress on an action',
   usage: `/send update <ref> [${STATUS_WORD_LIST}] [NN%] [due:<new date>] [evidence:<link>] [note…]`,
-  examples: (ex) => [
-    `/send update ${ex.ownRef} amber 60% ${ex.updateNote}`,
-    `/send update ${ex.otherRef} green 80% agreed with partners`,
-    `/send update ${ex.ownRef} due:"${ex.newDue}" waiting for the new lead to start`,
-    `/send update ${ex.ownRef} amber note: green paper still awaited`,
-    `/send update ${ex.ownRef}`,
-  ],
+  // Only actions this caller may update (src/domain/permissions.ts): an example they cannot run is no help.
+  examples: (ex) => {
+    const [first, second] = ex.updateRefs;
+    if (!first) return [];
+    return [
+      `/send update ${first} amber 60% ${ex.updateNote}`,
+      ...(second ? [`/send update ${second} green 80% agreed with partners`] : []),
+      `/send update ${first} due:"${ex.newDue}" waiting for the new lead to start`,
+      `/send update ${first} amber note: green paper still awaited`,
+      `/send update ${first}`,
+    ];
+  },
+  examplesNote: (ex) =>
+    ex.updateRefs.length === 0
+      ? 'You can’t update any action yet: an action is updated by its owner, a supporting role, a delegate while the owner is away, or a programme officer. /send who <ref> says who can update one.'
+      : undefined,
   access: 'anyone',
   parse: (args, rawArgs) => {
     const match = readRef(args);
@@ -155,9 +165,10 @@ export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
   if (input.due) {
     const deadline = readDeadline(input.due, { reference: ctx.clock.now().toISODate() as string });
     if (!deadline.due) {
+      const ex = planExamples(ctx);
       throw new UserError(
         `I couldn't read "${input.due}" as a date.`,
-        'Write the new date like due:"30 June 25", due:2025-06-30 or due:"end of summer term 2025". Nothing was saved.',
+        `Write the new date like due:"${ex.newDue}", due:${ex.newDueIso} or due:"${ex.newDueTerm}". Nothing was saved.`,
         'due',
       );
     }

@@ -43,6 +43,14 @@ export function countStatus(counts: RagCounts, status: ActionStatus): void {
   counts.total += 1;
 }
 
+/**
+ * Whether any of these changes would show a figure in brackets (a non-zero count): the note that
+ * explains the brackets is said only then. The total is not one of the figures shown.
+ */
+export function showsRagChange(...changes: (RagCounts | null)[]): boolean {
+  return changes.some((c) => c !== null && (c.green !== 0 || c.amber !== 0 || c.red !== 0 || c.complete !== 0 || c.notStarted !== 0));
+}
+
 export function ragDifference(now: RagCounts, before: RagCounts): RagCounts {
   return {
     green: now.green - before.green,

@@ -43,7 +43,8 @@ export function planCodeFor(written: string): DerivedPlanCode {
   const letters = (ws: string[]) => ws.slice(0, MAX_INITIALS).map((w) => w[0]!.toUpperCase()).join('');
   const initials = (ws: string[]) => `from the initials of ${ws.slice(0, MAX_INITIALS).map((w) => `"${w}"`).join(', ')}`;
   if (distinctive.length >= 2) return usable(letters(distinctive), initials(distinctive));
-  const only = distinctive[0];
+  // A title of generic words only ("Plan 2023-24", "Improvement Plan") still has letters to use.
+  const only = distinctive[0] ?? (words.length === 1 ? words[0] : undefined);
   if (only && !isAcronym(only)) return usable(only.slice(0, 3).toUpperCase(), `from the first three letters of "${only}"`);
   if (words.length >= 2) return usable(letters(words), initials(words));
   if (only) return usable(only.toUpperCase().slice(0, 10), `from "${only}", the one word of its title`);
@@ -63,13 +64,22 @@ function isAcronym(word: string): boolean {
 /** A plan whose code the import made, and how: one line of the import report. */
 export interface PlanCodeNote extends DerivedPlanCode {
   plan: string;
+  /** The kind of file it came from, when known: the report then names only that file's field. */
+  fileKind?: 'yaml' | 'table';
 }
+
+/** How to set a code yourself, in the words of the file kind (both when it is not known). */
+const SET_CODE: Record<'yaml' | 'table' | 'either', string> = {
+  yaml: 'add "code: <your code>" to the plan in the YAML file',
+  table: 'fill a "Plan Code" column with your code (or give refs such as <your code>-1.1)',
+  either: 'add "code: <your code>" to the plan in a YAML file, or in a table fill a "Plan Code" column (or give refs such as <your code>-1.1)',
+};
 
 /** 'Plan "…" has the code WSOA, made from …. To choose another, …' — for the import report. */
 export function describePlanCode(note: PlanCodeNote): string {
   return (
     `Plan "${note.plan}" has the code ${note.code} (refs ${note.code}-1.1, ${note.code}-1.2 …), made ${note.how}. ` +
-    `To choose another, give the plan a code: "code: ${note.code}" in a YAML file, a Plan Code column or refs such as ${note.code}-1.1 in a table.`
+    `To choose another, ${SET_CODE[note.fileKind ?? 'either']}.`
   );
 }
 

@@ -4,6 +4,7 @@
 // shows five): this is the page behind the digest. Pure: a function of the dashboard model and the
 // link's expiry.
 import type { BoardDashboard } from '../domain/dashboard-model.js';
+import { showsRagChange } from '../domain/digest-parts.js';
 import type { DigestAction, DigestDateRequest, DigestException, DigestMovedDate, DigestNoDate, DigestUpdate, PlanDigest } from '../domain/digest-model.js';
 import { askedForNewDate, formatDate, formatInstant, plural, pluralWord, shortTitle } from './format.js';
 import { kpiCard, sampleNote } from './kpi-card.js';
@@ -61,7 +62,7 @@ export function renderDashboardPage(model: BoardDashboard, opts: DashboardPageOp
       'rag',
       'RAG by plan',
       ragTable(
-        `RAG status of each plan's actions${t.ragChange ? ', with the change since the previous meeting in brackets' : ''}`,
+        `RAG status of each plan's actions${showsRagChange(t.ragChange, ...d.plans.map((p) => p.ragChange)) ? ', with the change since the previous meeting in brackets' : ''}`,
         d.plans.map((p) => ({ code: p.code, title: p.title, rag: p.rag, change: p.ragChange })),
         d.plans.length > 1 ? { code: 'All plans', title: plural(t.actions, 'action'), rag: t.rag, change: t.ragChange } : undefined,
       ),

@@ -12,6 +12,7 @@ import type {
   RagCounts,
   WeeklyDigest,
 } from '../domain/digest-model.js';
+import { showsRagChange } from '../domain/digest-parts.js';
 import { STATUS_SHORT } from '../domain/status.js';
 import { kpiTotalsBlocks, planKpiBlocks } from './digest-kpis.js';
 import { askedForNewDate, formatDate, formatInstant, formatShortInstant, plural, shortTitle } from './format.js';
@@ -61,7 +62,8 @@ export function digestToReply(digest: BoardDigest, opts: DigestReplyOptions = {}
     ),
     ragFields(t.rag, t.ragChange),
   ];
-  if (t.ragChange) blocks.push(text('Figures in brackets: change since the previous meeting.', true));
+  // Only when a figure in brackets is shown: after a quiet spell (or an import) there are none.
+  if (showsRagChange(t.ragChange, ...digest.plans.map((p) => p.ragChange))) blocks.push(text('Figures in brackets: change since the previous meeting.', true));
   blocks.push(...kpiTotalsBlocks(digest));
   for (const plan of digest.plans) blocks.push(...planBlocks(plan, digest, limits));
   return reply('info', summary, blocks);

@@ -1,35 +1,137 @@
-// What the loaded plan offers help and refusals as examples: a few actions, the caller's own open
-// action, a KPI code and a lead role. src/domain/plan-examples.ts chooses among them.
+// What the loaded plan offers help and refusals as examples: a few actions, the ones the caller may
+// update, a KPI code, a lead role, a board and another person. src/domain/plan-examples.ts chooses.
 import type { KpiFrequency, KpiUnit } from '../domain/kpi-types.js';
+import { type ActionFacts, canDecideDateChange, type CallerFacts, updateRight } from '../domain/permissions.js';
 import { choosePlanExamples, type PlanExampleFacts, type PlanExamples } from '../domain/plan-examples.js';
 import { ACCOUNTABLE_FOR_PERSON_SQL } from './actions-repository.js';
+import { loadCallerFacts } from './caller-repository.js';
 import { cachedStatement, type Db } from './database.js';
+import { getPerson } from './people-repository.js';
 
 const LIVE_ACTIONS = `from actions a join workstreams w on w.id = a.workstream_id join plans p on p.id = w.plan_id
   where a.removed_at is null and w.removed_at is null`;
 const PLAN_ORDER = 'order by p.position, p.code, w.number, a.number';
+/** Actions an update example may name: a couple is enough. */
+const UPDATE_EXAMPLES = 2;
+/** Candidates read to find them: a lead of thousands of actions need not be read whole. */
+const CANDIDATES = 20;
+// An update to a completed action is possible but a poor example: open ones first.
+const OPEN_FIRST = `order by a.status = 'blue', p.position, p.code, w.number, a.number`;
+
+interface PermissionRow {
+  ref: string;
+  text: string;
+  status: string;
+  ownerRoleId: number | null;
+  ownerPersonId: number | null;
+  boardId: number | null;
+  supporting: string;
+}
+
+// The same facts update and approve check (src/domain/permissions.ts), for the candidate actions.
+const PERMISSION_SQL = `select a.ref, a.text, a.status, coalesce(a.owner_role_id, w.lead_role_id) as ownerRoleId, a.owner_person_id as ownerPersonId,
+    coalesce(w.board_id, p.board_id) as boardId,
+    (select json_group_array(role_id) from (select role_id from workstream_supporting_roles where workstream_id = w.id
+       union all select role_id from action_supporting_roles where action_id = a.id)) as supporting
+  ${LIVE_ACTIONS}`;
+
+interface KpiRow {
+  code: string;
+  unit: KpiUnit;
+  frequency: KpiFrequency | null;
+  ownerRoleId: number | null;
+  boardId: number | null;
+  supporting: string;
+}
+
+// Live KPIs with a code, in the order kpis lists them, with what the permission rules need.
+const KPI_SQL = `select k.code, k.unit, k.frequency, coalesce(k.owner_role_id, w.lead_role_id) as ownerRoleId, coalesce(w.board_id, p.board_id) as boardId,
+    (select json_group_array(role_id) from workstream_supporting_roles where workstream_id = k.workstream_id) as supporting
+  from kpis k join plans p on p.id = k.plan_id left join workstreams w on w.id = k.workstream_id
+  where k.removed_at is null and k.code is not null order by p.position, p.code, k.position, k.id`;
+
+function toActionFacts(r: PermissionRow): ActionFacts {
+  return { ownerRoleId: r.ownerRoleId, ownerPersonId: r.ownerPersonId, boardId: r.boardId, supportingRoleIds: JSON.parse(r.supporting) as number[] };
+}
+
+/**
+ * Live actions in plan order the caller might be allowed to touch: for an admin, the first few of
+ * the plan; otherwise those owned by, supported by or delegated to roles and people they stand for
+ * (narrowed in SQL, then decided by the permission rules themselves).
+ */
+function candidateActions(db: Db, facts: CallerFacts): PermissionRow[] {
+  if (facts.isAdmin) return cachedStatement(db, `${PERMISSION_SQL} ${OPEN_FIRST} limit ${CANDIDATES}`).all() as PermissionRow[];
+  const roles = JSON.stringify([...facts.roleIds, ...facts.delegatedRoleIds]);
+  const people = JSON.stringify([facts.personId, ...facts.delegatedPersonIds]);
+  return cachedStatement(
+    db,
+    `${PERMISSION_SQL} and (a.owner_person_id in (select value from json_each(?))
+       or coalesce(a.owner_role_id, w.lead_role_id) in (select value from json_each(?))
+       or exists (select 1 from workstream_supporting_roles s where s.workstream_id = w.id and s.role_id in (select value from json_each(?)))
+       or exists (select 1 from action_supporting_roles s where s.action_id = a.id and s.role_id in (select value from json_each(?))))
+     ${OPEN_FIRST} limit ${CANDIDATES}`,
+  ).all(people, roles, roles, roles) as PermissionRow[];
+}
 
 /** Reads the facts; `personId` is the caller, whose own open action is preferred in update examples. */
-export function loadPlanExampleFacts(db: Db, personId?: number): PlanExampleFacts {
+export function loadPlanExampleFacts(db: Db, today: string, personId?: number): PlanExampleFacts {
   const actions = cachedStatement(db, `select a.ref, a.text ${LIVE_ACTIONS} ${PLAN_ORDER} limit 5`).all() as { ref: string; text: string }[];
+  const caller = personId === undefined ? undefined : getPerson(db, personId);
   const ownAction =
-    personId === undefined
+    caller === undefined
       ? undefined
-      : (cachedStatement(db, `select a.ref, a.text ${LIVE_ACTIONS} and a.status != 'blue' and a.id in (${ACCOUNTABLE_FOR_PERSON_SQL}) ${PLAN_ORDER} limit 1`).get(personId, personId) as
+      : (cachedStatement(db, `select a.ref, a.text ${LIVE_ACTIONS} and a.status != 'blue' and a.id in (${ACCOUNTABLE_FOR_PERSON_SQL}) ${PLAN_ORDER} limit 1`).get(caller.id, caller.id) as
           | { ref: string; text: string }
           | undefined);
-  const kpi = cachedStatement(db, 'select code, unit, frequency from kpis where removed_at is null and code is not null order by plan_id, position, id limit 1').get() as
-    | { code: string; unit: KpiUnit; frequency: KpiFrequency }
-    | undefined;
+  const facts = caller ? loadCallerFacts(db, caller, today) : undefined;
+  const candidates = facts ? candidateActions(db, facts) : [];
+  const updatable = facts ? candidates.filter((r) => updateRight(facts, toActionFacts(r)) !== undefined) : [];
+  // Their own action first; it is always one they may update, even beyond the candidates read.
+  const mine = ownAction ? [ownAction, ...updatable.filter((r) => r.ref !== ownAction.ref)] : updatable;
+  const decidable = facts ? candidatesForDecisions(db, facts).find((r) => canDecideDateChange(facts, toActionFacts(r))) : undefined;
+
+  // Who may record a reading is decided as kpi does: the update rules, with the KPI's owner and supporting roles.
+  const kpis = cachedStatement(db, KPI_SQL).all() as KpiRow[];
+  const recordable = facts
+    ? kpis.find((k) => updateRight(facts, { ownerRoleId: k.ownerRoleId, ownerPersonId: null, supportingRoleIds: JSON.parse(k.supporting) as number[], boardId: k.boardId }) !== undefined)
+    : undefined;
+  const kpiOf = (k: KpiRow | undefined) => (k ? { code: k.code, unit: k.unit, frequency: k.frequency ?? 'monthly' } : null);
+
   const role = cachedStatement(
     db,
     'select r.name from workstreams w join plans p on p.id = w.plan_id join roles r on r.id = w.lead_role_id where w.removed_at is null order by p.position, p.code, w.number limit 1',
   ).get() as { name: string } | undefined;
   const board = cachedStatement(db, 'select name from boards order by id limit 1').get() as { name: string } | undefined;
-  return { actions, ownAction: ownAction ?? null, kpi: kpi ?? null, roleName: role?.name ?? null, boardName: board?.name ?? null };
+  // Someone else from the plan to delegate or assign to: a role holder first, anyone otherwise.
+  const other = cachedStatement(
+    db,
+    `select pe.name, pe.email from people pe where pe.id != ? and pe.email is not null and pe.email != ''
+     order by exists (select 1 from role_assignments ra where ra.person_id = pe.id and ra.ended_at is null) desc, pe.is_admin, pe.id limit 1`,
+  ).get(personId ?? -1) as { name: string; email: string } | undefined;
+  return {
+    actions,
+    ownAction: ownAction ?? null,
+    updatable: mine.slice(0, UPDATE_EXAMPLES).map((r) => ({ ref: r.ref, text: r.text })),
+    decidableRef: decidable?.ref ?? null,
+    kpi: kpiOf(kpis[0]),
+    recordableKpi: kpiOf(recordable),
+    callerIsAdmin: caller?.isAdmin ?? false,
+    roleName: role?.name ?? null,
+    boardName: board?.name ?? null,
+    otherPerson: other ?? null,
+  };
+}
+
+/** Actions whose date changes the caller may decide: any for an admin, their boards' for a chair. */
+function candidatesForDecisions(db: Db, facts: CallerFacts): PermissionRow[] {
+  if (facts.isAdmin) return cachedStatement(db, `${PERMISSION_SQL} ${PLAN_ORDER} limit 1`).all() as PermissionRow[];
+  if (facts.chairedBoardIds.length === 0) return [];
+  return cachedStatement(db, `${PERMISSION_SQL} and coalesce(w.board_id, p.board_id) in (select value from json_each(?)) ${PLAN_ORDER} limit 1`).all(
+    JSON.stringify(facts.chairedBoardIds),
+  ) as PermissionRow[];
 }
 
 /** The examples to quote to this caller today. */
 export function loadPlanExamples(db: Db, today: string, personId?: number): PlanExamples {
-  return choosePlanExamples(loadPlanExampleFacts(db, personId), today);
+  return choosePlanExamples(loadPlanExampleFacts(db, today, personId), today);
 }

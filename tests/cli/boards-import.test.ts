@@ -187,9 +187,9 @@ describe('sendbot boards import (iCalendar)', () => {
       ['2025-07-16T13:30:00.000Z', 0], // 14:30 BST, Outlook's "GMT Standard Time"
     ]);
     // 5 March cancelled and the cancelled one-off were never meetings here: nothing to cancel.
-    expect(result.stdout).toContain('SEND Partnership Board: 10 meeting(s) added, 1 already known, 0 moved, 0 cancelled.');
+    expect(result.stdout).toContain('SEND Partnership Board: 10 meetings added, 1 already known, 0 moved, 0 cancelled.');
     expect(result.stdout).toMatch(/Repeating events were expanded from 15 Sep 2023 to 15 Sep 2026; import the feed again later/);
-    expect(result.stdout).toContain('Skipped 1 all-day event(s), which have no time to plan nudges from: Recess (1 May 2025)');
+    expect(result.stdout).toContain('Skipped 1 all-day event, which has no time to plan nudges from: Recess (1 May 2025)');
     expect(meetings(db).some((m) => m.at.startsWith('2025-05-01'))).toBe(false);
   });
 
@@ -199,7 +199,7 @@ describe('sendbot boards import (iCalendar)', () => {
     await sendbot(db, ...NOW, 'boards', 'import', file, '--board', 'SEND Partnership Board');
     const before = fingerprint(db);
     const again = await sendbot(db, ...NOW, 'boards', 'import', file, '--board', 'SEND Partnership Board');
-    expect(again.stdout).toContain('0 meeting(s) added, 11 already known, 0 moved, 0 cancelled.');
+    expect(again.stdout).toContain('0 meetings added, 11 already known, 0 moved, 0 cancelled.');
     expect(fingerprint(db)).toBe(before);
   });
 
@@ -228,7 +228,7 @@ END:VEVENT`);
     const file = writeTemp('committee.ics', feed(LONDON_TZ, later));
     const before = fingerprint(db);
     const dry = await sendbot(db, '--now', '2024-10-10T10:00', 'boards', 'import', file, '--board', 'SEND Partnership Board', '--dry-run');
-    expect(dry.stdout).toContain('Dry run — nothing written. SEND Partnership Board: 0 meeting(s) added, 4 already known, 1 moved, 2 cancelled.');
+    expect(dry.stdout).toContain('Dry run — nothing written. SEND Partnership Board: 0 meetings added, 4 already known, 1 moved, 2 cancelled.');
     expect(fingerprint(db)).toBe(before);
 
     const result = await sendbot(db, '--now', '2024-10-10T10:00', 'boards', 'import', file, '--board', 'SEND Partnership Board');

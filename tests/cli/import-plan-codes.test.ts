@@ -11,6 +11,8 @@ plans:
     workstreams: [{ title: Timeliness, lead: Head of Inclusion, actions: [{ text: Recruit educational psychologists }] }]
   - title: SEND Improvement Plan 2023-24
     workstreams: [{ title: Health, lead: Head of Inclusion, actions: [{ text: Agree a health advice standard }] }]
+  - title: Plan 2023-24
+    workstreams: [{ title: Places, lead: Head of Inclusion, actions: [{ text: Count specialist places }] }]
   - code: QA
     title: Quality Assurance
     workstreams: [{ title: Audits, lead: Head of Inclusion, actions: [{ text: Audit plans }] }]
@@ -24,11 +26,16 @@ describe('sendbot import: plan codes made from titles', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Plan "Written Statement of Action (WSoA)" has the code WSOA (refs WSOA-1.1, WSOA-1.2 …), made from the acronym "WSoA" in its title.');
     expect(first.stdout).toContain('Plan "SEND Improvement Plan 2023-24" has the code SIP');
-    expect(first.stdout).toContain('To choose another, give the plan a code: "code: SIP" in a YAML file');
+    // A title of generic words still has letters: a code from them, and a true account of how.
+    expect(first.stdout).toContain('Plan "Plan 2023-24" has the code PLA (refs PLA-1.1, PLA-1.2 …), made from the first three letters of "Plan".');
+    expect(first.stdout).not.toContain('no letters A–Z');
+    // How to set a code names the field, never the code the plan already has.
+    expect(first.stdout).toContain('To choose another, add "code: <your code>" to the plan in a YAML file, or in a table fill a "Plan Code" column');
+    expect(first.stdout).not.toMatch(/code: (WSOA|SIP|PLA)\b/);
     expect(first.stdout).not.toContain('Plan "Quality Assurance" has the code');
 
     const rows = await sendbotJson<{ ref: string }[]>(db, 'import', file);
-    expect(rows.map((r) => r.ref)).toEqual(['WSOA-1.1', 'SIP-1.1', 'QA-1.1']);
+    expect(rows.map((r) => r.ref)).toEqual(['WSOA-1.1', 'SIP-1.1', 'PLA-1.1', 'QA-1.1']);
     // Imported again, the codes are the stored plans' own: nothing was made, so nothing to explain.
     const again = await sendbot(db, 'import', file);
     expect(again.stdout).not.toContain('has the code');

@@ -207,10 +207,14 @@ describe('status, boards, help, digest', () => {
   });
 
   it('help lists every subcommand with an example, and help <command> explains one', () => {
-    const text = askText(db, DEMO.clinicalLeadSolent, 'help', NOW);
+    const text = askText(db, DEMO.admin, 'help', NOW);
     for (const name of ['update', 'who', 'mine', 'due', 'overdue', 'status', 'boards', 'away', 'back', 'digest', 'help', 'assign', 'handover', 'approve', 'reject']) {
       expect(text).toMatch(new RegExp(`/send ${name}\\b.*e\\.g\\. /send ${name}`));
     }
+    // Someone who chairs no board is shown approve without an example they could not run.
+    const lead = askText(db, DEMO.clinicalLeadSolent, 'help', NOW);
+    expect(lead).toMatch(/\/send update\b.*e\.g\. \/send update/);
+    expect(lead).toMatch(/\/send approve <ref>.*— chairs and admins: approve a requested new due date\.$/m);
     expect(askText(db, DEMO.admin, 'help update', NOW)).toContain('Usage: /send update <ref>');
   });
 
@@ -243,7 +247,7 @@ describe('away and back', () => {
 describe('admin commands', () => {
   it('assign makes a named person accountable for one action', () => {
     const reply = ask(db, DEMO.admin, 'assign ND-1.2 leah.testbury@example.org', NOW);
-    expect(reply.summary).toBe('ND-1.2 is now owned by Leah Testbury (assigned by name) (was Morgan Demo (Head of SEND)).');
+    expect(reply.summary).toBe('ND-1.2 is now owned by Leah Testbury, assigned by name (was Morgan Demo, Head of SEND).');
     expect(ask(db, DEMO.clinicalLeadSolent, 'update ND-1.2 green', NOW).tone).toBe('success');
   });
 

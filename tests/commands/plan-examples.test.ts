@@ -130,9 +130,17 @@ describe('choosePlanExamples (pure)', () => {
   });
 
   it('is the demo’s only when the plan has nothing at all', () => {
-    expect(choosePlanExamples({ actions: [], ownAction: null, kpi: null, roleName: null, boardName: null }, '2026-12-07')).toEqual({ ...DEMO_EXAMPLES, newDue: '31 March 27' });
+    const none = { updatable: [], decidableRef: null, recordableKpi: null, otherPerson: null, callerIsAdmin: true };
+    expect(choosePlanExamples({ actions: [], ownAction: null, kpi: null, roleName: null, boardName: null, ...none }, '2026-12-07')).toEqual({
+      ...DEMO_EXAMPLES,
+      newDue: '31 March 27',
+      newDueIso: '2027-03-31',
+      newDueTerm: 'end of summer term 2027',
+      awayUntil: '21 December 2026',
+      awayUntilIso: '2026-12-14',
+    });
     const ex = choosePlanExamples(
-      { actions: [{ ref: 'AB-1.1', text: '2025' }], ownAction: null, kpi: { code: 'AB-X', unit: 'weeks', frequency: 'monthly' }, roleName: null, boardName: null },
+      { actions: [{ ref: 'AB-1.1', text: '2025' }], ownAction: null, kpi: { code: 'AB-X', unit: 'weeks', frequency: 'monthly' }, roleName: null, boardName: null, ...none },
       '2025-02-10',
     );
     expect(ex).toMatchObject({ fromPlan: true, ref: 'AB-1.1', ownRef: 'AB-1.1', whoWords: 'AB-1.1', kpiCode: 'AB-X', kpiValue: '12 weeks', kpiPeriod: 'January 2025', newDue: '31 March 26' });

@@ -245,10 +245,10 @@ describe('update: not started, and the same owner again', () => {
   });
 
   it('assigning an action to whoever already owns it changes nothing and does not say "(was …)"', () => {
-    expect(ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.admin2}`, NOW).summary).toBe('ND-1.2 is now owned by Jamie Example (assigned by name) (was Morgan Demo (Head of SEND)).');
+    expect(ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.admin2}`, NOW).summary).toBe('ND-1.2 is now owned by Jamie Example, assigned by name (was Morgan Demo, Head of SEND).');
     const before = dbFingerprint(db);
     const again = ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.admin2}`, NOW);
-    expect(again.summary).toBe('ND-1.2 is already owned by Jamie Example (assigned by name); nothing changed.');
+    expect(again.summary).toBe('ND-1.2 is already owned by Jamie Example, assigned by name; nothing changed.');
     expect(dbFingerprint(db)).toBe(before);
   });
 });

@@ -14,6 +14,10 @@ describe('planCodeFor', () => {
     ['Transitions Improvement Plan', 'TRA', 'from the first three letters of "Transitions"'],
     ['Équipe Santé', 'ES', 'from the initials of "Equipe", "Sante"'],
     ['2024/25', 'P', 'as "P": its title has no letters A–Z to make a code from'],
+    // Only generic words: they are still letters to make a code from.
+    ['Plan 2023-24', 'PLA', 'from the first three letters of "Plan"'],
+    ['Improvement Plan', 'IP', 'from the initials of "Improvement", "Plan"'],
+    ['The Plan', 'PLA', 'from the first three letters of "Plan"'],
   ])('%s → %s', (title, code, how) => {
     expect(planCodeFor(title)).toEqual({ code, how });
   });
@@ -25,11 +29,14 @@ describe('planCodeFor', () => {
     expect(planCodeFor('SEND Improvement Plan (draft) 2024').code).toBe('SIP');
   });
 
-  it('says how to set a code explicitly', () => {
-    const line = describePlanCode({ plan: 'Written Statement of Action (WSoA)', ...planCodeFor('Written Statement of Action (WSoA)') });
-    expect(line).toBe(
+  it('says how to set a code explicitly, never suggesting the code it already has', () => {
+    const made = { plan: 'Written Statement of Action (WSoA)', ...planCodeFor('Written Statement of Action (WSoA)') };
+    expect(describePlanCode(made)).toBe(
       'Plan "Written Statement of Action (WSoA)" has the code WSOA (refs WSOA-1.1, WSOA-1.2 …), made from the acronym "WSoA" in its title. ' +
-        'To choose another, give the plan a code: "code: WSOA" in a YAML file, a Plan Code column or refs such as WSOA-1.1 in a table.',
+        'To choose another, add "code: <your code>" to the plan in a YAML file, or in a table fill a "Plan Code" column (or give refs such as <your code>-1.1).',
     );
+    expect(describePlanCode({ ...made, fileKind: 'yaml' })).toMatch(/To choose another, add "code: <your code>" to the plan in the YAML file\.$/);
+    expect(describePlanCode({ ...made, fileKind: 'table' })).toMatch(/To choose another, fill a "Plan Code" column with your code \(or give refs such as <your code>-1\.1\)\.$/);
+    for (const kind of [undefined, 'yaml', 'table'] as const) expect(describePlanCode({ ...made, fileKind: kind }).split('To choose another')[1]).not.toContain('WSOA');
   });
 });

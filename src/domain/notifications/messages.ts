@@ -124,7 +124,8 @@ export function overdueReply(lines: ActionLine[]): Reply {
   return reply('warning', summary, [
     { type: 'actions', heading: 'Overdue', items: lines },
     text(UPDATE_HINT),
-    text(`If a date needs to move, add due:<date> and the reason, e.g. /send update ${lines[0]?.ref ?? DEMO_EXAMPLES.ref} amber due:"30 June 25" waiting for funding.`, true),
+    // No year in the example: read as the next 31 March, it never goes out of date.
+    text(`If a date needs to move, add due:<date> and the reason, e.g. /send update ${lines[0]?.ref ?? DEMO_EXAMPLES.ref} amber due:"31 March" waiting for funding.`, true),
   ]);
 }
 

@@ -18,7 +18,8 @@ const includesBot = (context: TurnContext, members: { id?: string }[] | undefine
 export const welcomeReply = (ex: PlanExamples) =>
   reply('info', 'Hello, I’m sendbot.', [
     text('I keep the SEND improvement plan moving: before each board meets I’ll send you the actions that need an update, and you can answer here.'),
-    text(`Type help to see what I can do, or for example: update ${ex.ownRef} amber 60% pilot extended`, true),
+    // An example only where the newcomer may update that action; otherwise help is the way in.
+    text(ex.updateRefs[0] ? `Type help to see what I can do, or for example: update ${ex.updateRefs[0]} amber 60% pilot extended` : 'Type help to see what I can do.', true),
   ]);
 
 /**
