@@ -454,7 +454,13 @@ class PlanImporter {
         else {
           const made = planCodeFor(plan.title);
           code = uniqueCode(made.code, new Set([...taken, ...inFile]));
-          this.planCodes.push({ plan: plan.title, code, how: code === made.code ? made.how : `${made.how}, then ${code.slice(made.code.length)} added as ${made.code} was taken` });
+          this.planCodes.push({
+            plan: plan.title,
+            code,
+            how: code === made.code ? made.how : `${made.how}, then ${code.slice(made.code.length)} added as ${made.code} was taken`,
+            // So the hint names the field this kind of file sets a code with.
+            fileKind: /\.ya?ml$/i.test(this.options.file ?? '') ? 'yaml' : 'table',
+          });
         }
       }
       if (inFile.has(code)) this.problem(['plans', i, 'code'], `plan code ${code} is used twice in this file`);

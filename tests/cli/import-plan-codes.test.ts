@@ -30,7 +30,9 @@ describe('sendbot import: plan codes made from titles', () => {
     expect(first.stdout).toContain('Plan "Plan 2023-24" has the code PLA (refs PLA-1.1, PLA-1.2 …), made from the first three letters of "Plan".');
     expect(first.stdout).not.toContain('no letters A–Z');
     // How to set a code names the field, never the code the plan already has.
-    expect(first.stdout).toContain('To choose another, add "code: <your code>" to the plan in a YAML file, or in a table fill a "Plan Code" column');
+    // A YAML file: the hint names YAML's field only.
+    expect(first.stdout).toContain('To choose another, add "code: <your code>" to the plan');
+    expect(first.stdout).not.toContain('Plan Code" column');
     expect(first.stdout).not.toMatch(/code: (WSOA|SIP|PLA)\b/);
     expect(first.stdout).not.toContain('Plan "Quality Assurance" has the code');
 
