@@ -142,7 +142,8 @@ function planOwnerNudges(
       allowDelegate: true,
     });
     if (!to) continue;
-    const base = meetingNudgeReply({ stage, boardName: f.board.name, meetingDate: f.meetingDate, papersDeadline: f.papersDeadline, lines, needCount, kpis: kpiLines });
+    const isChair = f.board.chairRoleId !== null && (ctx.state.holders.get(f.board.chairRoleId) ?? []).includes(personId);
+    const base = meetingNudgeReply({ stage, boardName: f.board.name, meetingDate: f.meetingDate, papersDeadline: f.papersDeadline, lines, needCount, kpis: kpiLines, isChair });
     const refs = listed.map((a) => a.ref);
     plannedFor.add(personId);
     recordMeetingMessage(ctx, personId, { key, planned: { refs, notBefore: to.notBefore } });

@@ -77,7 +77,8 @@ function submitNoChange(deps: TeamsHandlerDeps, context: TurnContext, caller: Pe
 /** What the button comes to; nothing is sent from here. */
 export function handleCardSubmit(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, submit: CardSubmit, log: Logger): CardOutcome {
   const commands = { db: deps.db, clock: deps.clock, ...platformUser(context) };
-  const ran = (answer: Reply): CardOutcome => ({ kind: 'reply', reply: answer, changed: answer.tone !== 'error' });
+  // A confirmed command changed something when it says so (success); a list or a link did not.
+  const ran = (answer: Reply): CardOutcome => ({ kind: 'reply', reply: answer, changed: answer.tone === 'success' });
   switch (submit.kind) {
     case 'update_form':
       return submitUpdateForm(deps, context, caller, submit);
