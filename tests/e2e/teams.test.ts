@@ -346,8 +346,11 @@ describe('Teams bot over HTTP', () => {
       // A proactive post, not a reply, carrying Morgan's actions and the update form.
       expect(delivered.every((r) => r.route === 'sendToConversation')).toBe(true);
       const cards = delivered.flatMap(cardsOf);
-      expect(cardText(cards)).toContain('ND-1.1');
-      expect(cards.at(-1)?.actions?.map((a) => a.data.sendbot)).toEqual(['update_form', 'no_change']);
+      // Morgan holds more actions than a nudge lists: the most urgent, then "and N more" with See all.
+      expect(cardText(cards)).toMatch(/\*\*ND-\d+\.\d+\*\*/);
+      expect(cardText(cards)).toMatch(/and \d+ more/);
+      expect(cards.at(-1)?.actions?.map((a) => a.data.sendbot)).toEqual(['update_form', 'no_change', 'button']);
+      expect(cards.at(-1)?.actions?.[2]?.data.value).toBe('/send mine');
       expect(findOutboxByKey(db, key)).toMatchObject({
         status: 'sent',
         attempts: 2,
