@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { toStoredInstant } from '../clock.js';
 import { parseMeetingTime } from '../domain/meeting-time.js';
 import { nearestName } from '../domain/nearest-name.js';
-import { FeedFetchError, fetchFeed, feedRequestUrl, isFeedUrl } from '../feeds/fetch-feed.js';
+import { FeedFetchError, fetchFeed, feedRequestUrl, isFeedUrl, MAX_FEED_BYTES } from '../feeds/fetch-feed.js';
 import { decodeUtf8 } from '../importers/load-plan-file.js';
 import { readIcs } from '../importers/read-ics.js';
 import { refreshFollowedFeeds } from '../jobs/refresh-feeds.js';
@@ -16,6 +16,20 @@ import { applyCalendarFeed } from '../store/calendar-import.js';
 import { type Db, inTransaction } from '../store/database.js';
 import { CliUsageError, type CliContext } from './context.js';
 import { formatTable } from './format-table.js';
+
+/** A calendar file, refused before reading when it is bigger than any board's calendar. */
+async function readCalendarFile(path: string): Promise<Buffer> {
+  const refuse = (error: NodeJS.ErrnoException): never => {
+    throw new CliUsageError(`Cannot read ${path}: ${error.code === 'ENOENT' ? 'there is no such file' : (error.code ?? 'error')}.`);
+  };
+  const info = await stat(path).catch(refuse);
+  if (info.size > MAX_FEED_BYTES) {
+    throw new CliUsageError(
+      `${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB; sendbot reads calendars up to ${MAX_FEED_BYTES / 1024 / 1024} MB. A board's calendar is far smaller: export just this board's committee. Nothing was changed.`,
+    );
+  }
+  return readFile(path).catch(refuse);
+}
 
 /** The board named, or a refusal that suggests the nearest name and lists them all. */
 function boardOrRefuse(db: Db, typed: string) {
@@ -101,9 +115,7 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
             if (error instanceof FeedFetchError) throw new CliUsageError(`Cannot fetch ${source}: ${error.message}. Nothing was changed.`);
             throw error;
           })
-        : await readFile(source).catch((error: NodeJS.ErrnoException) => {
-            throw new CliUsageError(`Cannot read ${source}: ${error.code === 'ENOENT' ? 'there is no such file' : (error.code ?? 'error')}.`);
-          });
+        : await readCalendarFile(source);
       const now = ctx.clock.now();
       const at = toStoredInstant(now);
       const feed = readIcs(decodeUtf8(bytes, name), { file: name, now });

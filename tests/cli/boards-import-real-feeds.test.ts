@@ -171,6 +171,16 @@ describe('boards import: calendars as real writers make them', () => {
     expect(fingerprint(db)).toBe(before);
   });
 
+  it('refuses a calendar file bigger than 10 MB before reading it', async () => {
+    const db = await setUp();
+    const before = fingerprint(db);
+    const big = writeTemp('huge.ics', Buffer.alloc(10 * 1024 * 1024 + 1, 0x20));
+    const result = await sendbot(db, ...NOW, 'boards', 'import', big, '--board', BOARD);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`${big} is 10.0 MB; sendbot reads calendars up to 10 MB. A board's calendar is far smaller: export just this board's committee. Nothing was changed.\n`);
+    expect(fingerprint(db)).toBe(before);
+  });
+
   it('reads many changed occurrences of one series in time linear in their number (the step that was quadratic)', () => {
     // 20,000 overrides sharing one UID, whose series is not in the feed: each is still a meeting.
     const now = DateTime.fromISO('2024-03-01T10:00', { zone: 'Europe/London' });
