@@ -141,6 +141,9 @@ function checkDateProperty(p: Property, text: string): { line: string } | { prob
 function checkRule(p: Property): string | null {
   if (p.value.trim() === '') return 'the repeat rule is empty';
   if (!/(^|;)FREQ=/i.test(p.value)) return 'the repeat rule has no FREQ (e.g. FREQ=MONTHLY)';
+  const until = /(?:^|;)UNTIL=([^;]*)/i.exec(p.value)?.[1];
+  const untilProblem = until === undefined ? null : dateValueProblem(until);
+  if (untilProblem) return `the repeat rule's UNTIL ${untilProblem}`;
   try {
     ICAL.Recur.fromString(p.value);
   } catch (error) {

@@ -143,6 +143,7 @@ describe('boards import: calendars as real writers make them', () => {
     ['30 February', 'DTSTART:20250230T100000Z', /"20250230T100000Z" has day 30; February 2025 has days 01 to 28/],
     ['hour 24', 'DTSTART:20250203T240000Z', /"20250203T240000Z" has hour 24; hours run from 00 to 23/],
     ['an impossible EXDATE', 'DTSTART:20250203T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=2\r\nEXDATE:20250232T100000Z', /"20250232T100000Z" has day 32/],
+    ['an impossible UNTIL', 'DTSTART:20250203T100000Z\r\nRRULE:FREQ=WEEKLY;UNTIL=20251399T000000Z', /the repeat rule's UNTIL "20251399T000000Z" has month 13/],
   ])('refuses an event with an out-of-range date field (%s), naming its line', async (_label, props, message) => {
     const db = await setUp();
     const before = fingerprint(db);
