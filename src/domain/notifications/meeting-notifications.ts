@@ -1,6 +1,6 @@
 // The messages tied to one board meeting: the update-window nudge and the reminder to each owner, and
 // the chair's digest at the papers deadline. Planned only while the meeting is still ahead.
-import type { ActionLine, KpiLine, Reply } from '../../render/reply.js';
+import type { ActionLine, KpiLine, Reply } from '../../messages/reply.js';
 import { type MeetingRef, needsUpdate } from '../board-cycle.js';
 import type { ActionState, BoardState, KpiState } from '../planning-state.js';
 import { missingKpiLines, kpisByOwner } from './kpi-nudges.js';

@@ -1,7 +1,7 @@
 // The words of every scheduled message, as pure functions returning a neutral Reply. Brief and
 // plain-spoken, and always from "sendbot": the bot never writes as if it were a person.
-import { formatDate, plural, shortTitle } from '../../render/format.js';
-import { type ActionLine, fields, heading, type KpiLine, list, type Reply, type ReplyBlock, type ReplyButton, reply, text } from '../../render/reply.js';
+import { formatDate, plural, shortTitle } from '../../messages/format.js';
+import { type ActionLine, fields, heading, type KpiLine, list, type Reply, type ReplyBlock, type ReplyButton, reply, text } from '../../messages/reply.js';
 import type { ActionState, PersonState } from '../planning-state.js';
 import { dateLabel, londonDateOf, meetingLabel, shortDay, workingDaysOverdue } from './calendar-memo.js';
 
