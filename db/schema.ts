@@ -113,6 +113,8 @@ export const boards = sqliteTable(
     updateWindowDays: integer('update_window_days').notNull().default(10),
     reminderDays: integer('reminder_days').notNull().default(7),
     papersDays: integer('papers_days').notNull().default(5),
+    /** A committee calendar feed (http(s)) the scheduler refreshes the board's meetings from daily. */
+    feedUrl: text('feed_url'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('boards_key_unique').on(t.key)],

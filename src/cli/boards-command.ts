@@ -1,18 +1,47 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { DateTime } from 'luxon';
-import { LONDON, toStoredInstant } from '../clock.js';
+import { toStoredInstant } from '../clock.js';
 import { parseMeetingTime } from '../domain/meeting-time.js';
+import { nearestName } from '../domain/nearest-name.js';
+import { FeedFetchError, fetchFeed, feedRequestUrl, isFeedUrl, MAX_FEED_BYTES } from '../feeds/fetch-feed.js';
 import { decodeUtf8 } from '../importers/load-plan-file.js';
 import { readIcs } from '../importers/read-ics.js';
 import { plural, pluralWord } from '../render/format.js';
+import { refreshFollowedFeeds } from '../jobs/refresh-feeds.js';
+import { calendarImportLines, meetingTime } from '../render/calendar-report.js';
 import { recordAudit } from '../store/audit-repository.js';
+import { recordFeedCheck, setBoardFeed } from '../store/board-feeds.js';
 import { addMeeting, findBoard, listBoards, listMeetings } from '../store/boards-repository.js';
 import { applyCalendarFeed } from '../store/calendar-import.js';
-import { inTransaction } from '../store/database.js';
+import { type Db, inTransaction } from '../store/database.js';
 import { CliUsageError, type CliContext } from './context.js';
 import { formatTable } from './format-table.js';
+
+/** A calendar file, refused before reading when it is bigger than any board's calendar. */
+async function readCalendarFile(path: string): Promise<Buffer> {
+  const refuse = (error: NodeJS.ErrnoException): never => {
+    throw new CliUsageError(`Cannot read ${path}: ${error.code === 'ENOENT' ? 'there is no such file' : (error.code ?? 'error')}.`);
+  };
+  const info = await stat(path).catch(refuse);
+  if (info.size > MAX_FEED_BYTES) {
+    throw new CliUsageError(
+      `${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB; sendbot reads calendars up to ${MAX_FEED_BYTES / 1024 / 1024} MB. A board's calendar is far smaller: export just this board's committee. Nothing was changed.`,
+    );
+  }
+  return readFile(path).catch(refuse);
+}
+
+/** The board named, or a refusal that suggests the nearest name and lists them all. */
+function boardOrRefuse(db: Db, typed: string) {
+  const board = findBoard(db, typed);
+  if (board) return board;
+  const names = listBoards(db).map((b) => b.name);
+  const meant = nearestName(typed, names);
+  throw new CliUsageError(
+    `No board called "${typed}".${meant ? ` Did you mean "${meant}"?` : ''} Boards: ${names.join(', ') || 'none yet (sendbot import adds them)'}`,
+  );
+}
 
 export function registerBoardsCommands(program: Command, context: () => CliContext): void {
   const boards = program
@@ -29,6 +58,7 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
           chair_role: b.chairRole,
           slack_channel: b.slackChannel,
           teams_channel: b.teamsChannel,
+          feed_url: b.feedUrl,
           lead_times: { update_window: b.updateWindowDays, reminder: b.reminderDays, papers: b.papersDays },
           next_meetings: upcoming.slice(0, 3).map((m) => ({ at: m.startsAt, sample: m.isSample })),
         };
@@ -56,8 +86,7 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
     .argument('<datetime>', 'ISO date and time, London time unless an offset is given, e.g. 2025-01-29T14:00')
     .action((boardName: string, when: string) => {
       const ctx = context();
-      const board = findBoard(ctx.db, boardName);
-      if (!board) throw new CliUsageError(`No board called "${boardName}". Boards: ${listBoards(ctx.db).map((b) => b.name).join(', ') || 'none yet (sendbot import adds them)'}`);
+      const board = boardOrRefuse(ctx.db, boardName);
       const startsAt = parseMeetingTime(when);
       if (!startsAt) throw new CliUsageError(`"${when}" is not a date and time; write it as year-month-day and 24-hour time, e.g. 2025-01-29T14:00 (London time)`);
       const at = toStoredInstant(ctx.clock.now());
@@ -71,48 +100,82 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
 
   boards
     .command('import')
-    .description('import meetings from a committee calendar feed (.ics): repeating events expanded, cancellations applied')
-    .argument('<file>', 'calendar file (.ics)')
+    .description('import meetings from a committee calendar (.ics file or http(s) feed): repeating events expanded, cancellations applied')
+    .argument('<file-or-url>', 'calendar file (.ics), or the feed\'s address (https://…, webcal://…)')
     .requiredOption('--board <name>', 'the board these meetings belong to')
-    .option('--dry-run', 'report what would change without writing anything')
-    .action(async (file: string, opts: { board: string; dryRun?: boolean }) => {
+    .option('--dry-run', 'list the meetings it would add, move or cancel, and write nothing')
+    .option('--follow', 'keep the feed\'s address and refresh the board\'s meetings from it daily (URLs only)')
+    .action(async (source: string, opts: { board: string; dryRun?: boolean; follow?: boolean }) => {
       const ctx = context();
       if (opts.dryRun) ctx.useDryRunDatabase();
-      const board = findBoard(ctx.db, opts.board);
-      if (!board) throw new CliUsageError(`No board called "${opts.board}". Boards: ${listBoards(ctx.db).map((b) => b.name).join(', ') || 'none yet'}`);
-      const name = basename(file);
-      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-        throw new CliUsageError(`Cannot read ${file}: ${error.code === 'ENOENT' ? 'there is no such file' : (error.code ?? 'error')}.`);
-      });
+      const board = boardOrRefuse(ctx.db, opts.board);
+      const fromWeb = isFeedUrl(source);
+      if (opts.follow && !fromWeb) throw new CliUsageError(`--follow needs the feed's web address (https://…), not a file: sendbot fetches it again daily.`);
+      const name = fromWeb ? source : basename(source);
+      const bytes = fromWeb
+        ? await fetchFeed(source).catch((error: unknown) => {
+            if (error instanceof FeedFetchError) throw new CliUsageError(`Cannot fetch ${source}: ${error.message}. Nothing was changed.`);
+            throw error;
+          })
+        : await readCalendarFile(source);
       const now = ctx.clock.now();
+      const at = toStoredInstant(now);
       const feed = readIcs(decodeUtf8(bytes, name), { file: name, now });
-      const tally = applyCalendarFeed(ctx.db, board, feed, {
-        at: toStoredInstant(now),
-        now: toStoredInstant(now),
-        file: name,
-        describe: localTime,
-        dryRun: opts.dryRun,
+      const tally = inTransaction(ctx.db, () => {
+        const result = applyCalendarFeed(ctx.db, board, feed, { at, now: at, file: name, dryRun: opts.dryRun });
+        if (opts.follow && !opts.dryRun) {
+          const url = feedRequestUrl(source).toString();
+          setBoardFeed(ctx.db, board.id, url);
+          recordFeedCheck(ctx.db, { at, board, url, ok: true });
+          recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'board.feed_followed', entity: board.name, detail: { url } });
+        }
+        return result;
       });
-      const lines = [
-        `${opts.dryRun ? 'Dry run — nothing written. ' : ''}${board.name}: ${plural(tally.added, 'meeting')} added, ${tally.unchanged} already known, ` +
-          `${tally.moved} moved, ${tally.cancelled} cancelled${tally.reinstated ? `, ${tally.reinstated} back on` : ''}.`,
-        ...tally.notes,
-      ];
-      if (feed.repeating) {
+      const lines = calendarImportLines(board.name, tally, feed, Boolean(opts.dryRun));
+      if (opts.follow) {
         lines.push(
-          `Repeating events were expanded from ${localTime(feed.horizon.from).slice(4, 15)} to ${localTime(feed.horizon.to).slice(4, 15)}; import the feed again later for meetings after that.`,
-        );
-      }
-      if (feed.allDay.length > 0) {
-        lines.push(
-          `Skipped ${plural(feed.allDay.length, 'all-day event')}, which ${pluralWord(feed.allDay.length, 'has', 'have')} no time to plan nudges from: ${feed.allDay.join('; ')}. ` +
-            `If one is a meeting, add it with: sendbot boards meeting add "${board.name}" <date>T<time>`,
+          opts.dryRun
+            ? `With --follow (and without --dry-run), ${board.name} would refresh its meetings from this feed daily.`
+            : `${board.name} now follows this feed: its meetings are refreshed daily and programme officers are told of every change. Stop with: sendbot boards unfollow "${board.name}"`,
         );
       }
       ctx.print(lines.join('\n'));
     });
+
+  boards
+    .command('unfollow')
+    .description("stop refreshing a board's meetings from its calendar feed (its meetings stay)")
+    .argument('<board>', 'board name')
+    .action((boardName: string) => {
+      const ctx = context();
+      const board = boardOrRefuse(ctx.db, boardName);
+      if (!board.feedUrl) {
+        ctx.print(`${board.name} follows no calendar feed; nothing changed.`);
+        return;
+      }
+      const at = toStoredInstant(ctx.clock.now());
+      inTransaction(ctx.db, () => {
+        setBoardFeed(ctx.db, board.id, null);
+        recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'board.feed_unfollowed', entity: board.name, detail: { url: board.feedUrl } });
+      });
+      ctx.print(`${board.name} no longer follows ${board.feedUrl}; its meetings stay as they are.`);
+    });
+
+  boards
+    .command('refresh')
+    .description('check every followed calendar feed now (the scheduler does this daily)')
+    .action(async () => {
+      const ctx = context();
+      const results = await refreshFollowedFeeds({ db: ctx.db, clock: ctx.clock, force: true });
+      if (results.length === 0) ctx.print('No board follows a calendar feed. Follow one with: sendbot boards import <https://…> --board <name> --follow');
+      for (const r of results) {
+        ctx.print(
+          r.outcome === 'failed'
+            ? `${r.board}: the feed could not be read (${r.problem}); its meetings were left as they are.`
+            : `${r.board}: ${r.outcome === 'changed' ? 'meetings changed; programme officers will be told (see sendbot outbox)' : 'no change'}.`,
+        );
+      }
+    });
 }
 
-export function localTime(utcIso: string): string {
-  return DateTime.fromISO(utcIso, { zone: 'utc' }).setZone(LONDON).toFormat('ccc d LLL yyyy HH:mm');
-}
+export const localTime = meetingTime;

@@ -1,6 +1,7 @@
 // The shape of a KPI as the rest of sendbot sees it: what the digest, the dashboard's charts, the
 // chat replies and the exports read. The store builds these; domain/kpi-* functions judge them.
 // Plain data, no I/O: a chart or a digest line is a function of a KpiSeries and "today".
+import type { KpiPosition } from '../messages/reply.js';
 
 /** What a value counts. `percent` values are 0–100. */
 export type KpiUnit = 'percent' | 'weeks' | 'days' | 'count' | 'number';
@@ -71,7 +72,7 @@ export interface KpiSeries {
 }
 
 /** Where a KPI stands against its trajectory. */
-export type KpiPosition = 'on_track' | 'off_track' | 'no_reading';
+export type { KpiPosition };
 
 /**
  * A KPI judged against its trajectory on a given day: `assessKpi(series, today)` in

@@ -5,7 +5,7 @@
 //
 // Cost is linear in the number of actions: actions are grouped by board once, each board's owners
 // once (and only for boards inside a meeting's window), and date arithmetic is memoised by date.
-import type { Reply } from '../render/reply.js';
+import type { Reply } from '../messages/reply.js';
 import { actionsByBoard, type PlanningState } from './planning-state.js';
 import { boardSummaryReply } from './notifications/board-summary.js';
 import { type DigestReplyBuilder, planBoardMeetings } from './notifications/meeting-notifications.js';

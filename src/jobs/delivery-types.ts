@@ -13,7 +13,9 @@ export type NotificationKind =
   /** A chair is told a new due date was asked for (with an Approve button). */
   | 'date_request'
   /** The person who asked for a new due date is told the decision. */
-  | 'date_decision';
+  | 'date_decision'
+  /** Programme officers are told a followed calendar feed changed a board's meetings, or broke. */
+  | 'feed_report';
 
 /** What an outbox row carries: a neutral Reply (rendered per platform at send time) plus context. */
 export interface NotificationPayload {

@@ -1,11 +1,13 @@
 // The only module that knows about cron. Every few minutes (Europe/London wall clock, so the schedule
-// follows the clocks through BST changes) it runs a tick and then delivers what is due. The jobs are
+// follows the clocks through BST changes) it refreshes followed calendar feeds (each once a day),
+// runs a tick and then delivers what is due. The jobs are
 // level-triggered, so a missed or late run only delays messages; runs never overlap.
 import cron, { type ScheduledTask } from 'node-cron';
 import { type Clock, LONDON, systemClock } from '../clock.js';
 import type { Db } from '../store/database.js';
 import { type DeliveryReport, deliverDue } from './deliver.js';
 import type { DeliveryAdapter } from './delivery-types.js';
+import { type FeedDownloader, type FeedRefreshResult, refreshFollowedFeeds } from './refresh-feeds.js';
 import { runTick, type TickResult } from './tick.js';
 
 /** pino-compatible: `logger.info({ ...detail }, 'message')`. */
@@ -22,9 +24,12 @@ export interface SchedulerOptions {
   logger?: SchedulerLogger;
   workerId?: string;
   maxAttempts?: number;
+  /** How followed calendar feeds are downloaded (tests trust a throwaway certificate authority). */
+  downloadFeed?: FeedDownloader;
 }
 
 export interface CycleReport {
+  feeds: FeedRefreshResult[];
   tick: TickResult;
   delivery: DeliveryReport;
 }
@@ -47,6 +52,15 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   let stopped = false;
 
   const cycle = async (): Promise<CycleReport | undefined> => {
+    // Followed feeds first (once a day each), so today's meeting changes are planned in this tick. A
+    // failure here is logged and never stops nudges going out.
+    let feeds: FeedRefreshResult[] = [];
+    try {
+      feeds = await refreshFollowedFeeds({ db: options.db, clock, download: options.downloadFeed });
+      if (feeds.length > 0) logger.info({ feeds }, 'calendar feeds checked');
+    } catch (error) {
+      logger.error({ err: error }, 'calendar feed refresh failed');
+    }
     try {
       const tick = runTick({ db: options.db, clock });
       const delivery = await deliverDue({ db: options.db, clock, adapters: options.adapters, workerId: options.workerId, maxAttempts: options.maxAttempts });
@@ -64,7 +78,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
           'scheduler tick',
         );
       }
-      return { tick, delivery };
+      return { feeds, tick, delivery };
     } catch (error) {
       // Logged and swallowed: the next run tries again, and nothing was half-written (one transaction).
       logger.error({ err: error }, 'scheduler tick failed');

@@ -12,10 +12,20 @@ export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-ca
 export const ADAPTIVE_CARD_VERSION = '1.5';
 
 /**
- * Teams refuses a message over about 28 KB. Each card's JSON is kept under this many bytes, which
- * leaves room for the activity around it (ids, conversation, channelData).
+ * Microsoft measures a bot message as UTF-16 over the whole activity (2 bytes per UTF-16 code unit of
+ * its JSON) and recommends staying under 80 KB.
  */
-export const CARD_BYTE_BUDGET = 26_000;
+export const TEAMS_MESSAGE_LIMIT = 80 * 1024;
+/**
+ * Each card's JSON is kept under this many UTF-16 bytes: 24 KB below the limit leaves room for the
+ * activity around the card (ids, conversation, serviceUrl, channelData: about 2 KB) with headroom.
+ */
+export const CARD_BUDGET = 56 * 1024;
+
+/** A value's size as Microsoft counts it: UTF-16 bytes of its JSON. */
+export function utf16Size(value: unknown): number {
+  return JSON.stringify(value).length * 2;
+}
 
 /** Teams shows at most 100 choices well in a compact ChoiceSet. */
 export const MAX_FORM_CHOICES = 100;
@@ -91,12 +101,20 @@ export interface DateInput extends InputBase {
 export type CardInput = ChoiceSetInput | NumberInput | TextInput | DateInput;
 export type CardElement = TextBlock | FactSet | Container | CardInput | ActionSet;
 
-export interface SubmitAction {
-  type: 'Action.Submit';
+/**
+ * A button (Universal Actions): Teams sends an `adaptiveCard/action` invoke with `verb` and `data`
+ * (the card's inputs merged in), and shows the card the bot answers with in place of this one.
+ */
+export interface ExecuteAction {
+  type: 'Action.Execute';
   title: string;
+  /** What the button does: the same word as `data.sendbot`. */
+  verb: CardVerb;
   data: Record<string, string>;
   style?: 'default' | 'positive' | 'destructive';
 }
+
+export type CardVerb = 'update_form' | 'no_change' | 'button';
 
 /** Opens a web page (a dashboard link). */
 export interface OpenUrlAction {
@@ -118,7 +136,7 @@ export interface AdaptiveCard {
   /** Shown by clients that cannot render the card. */
   fallbackText?: string;
   body: CardElement[];
-  actions?: SubmitAction[];
+  actions?: ExecuteAction[];
   /** Teams: use the full message width, so digests are not squeezed. */
   msteams?: { width: 'Full' };
 }
@@ -385,9 +403,10 @@ function renderLinks(links: ReplyLink[]): ActionSet[] {
   return actions.length ? [{ type: 'ActionSet', actions }] : [];
 }
 
-function renderButtons(buttons: ReplyButton[]): SubmitAction[] {
+function renderButtons(buttons: ReplyButton[]): ExecuteAction[] {
   return buttons.map((button) => ({
-    type: 'Action.Submit',
+    type: 'Action.Execute',
+    verb: 'button',
     title: plainCardText(button.label, 60),
     data: { sendbot: 'button', id: button.id, value: button.value },
     ...(button.style === 'primary' ? { style: 'positive' as const } : button.style === 'danger' ? { style: 'destructive' as const } : {}),
@@ -424,7 +443,7 @@ function limitChoices(form: UpdateFormRequest, max: number): UpdateFormRequest['
 
 interface FormParts {
   body: CardElement[];
-  actions: SubmitAction[];
+  actions: ExecuteAction[];
 }
 
 function renderFormParts(form: UpdateFormRequest, opts: UpdateFormOptions, maxChoices = MAX_FORM_CHOICES): FormParts {
@@ -541,8 +560,8 @@ function renderFormParts(form: UpdateFormRequest, opts: UpdateFormOptions, maxCh
   return {
     body,
     actions: [
-      { type: 'Action.Submit', title: 'Submit update', style: 'positive', data: { sendbot: 'update_form' } },
-      { type: 'Action.Submit', title: 'No change', data: { sendbot: 'no_change' } },
+      { type: 'Action.Execute', verb: 'update_form', title: 'Submit update', style: 'positive', data: { sendbot: 'update_form' } },
+      { type: 'Action.Execute', verb: 'no_change', title: 'No change', data: { sendbot: 'no_change' } },
     ],
   };
 }
@@ -558,6 +577,11 @@ function newCard(body: CardElement[], fallbackText?: string): AdaptiveCard {
   };
 }
 
+/** The card with a small plain-text line under its body ("Updated by Sam Lead, 10:42"). */
+export function withFootnote(card: AdaptiveCard, note: string): AdaptiveCard {
+  return { ...card, body: [...card.body, textBlock(escapeCardText(truncate(note, 200)), { isSubtle: true, size: 'Small', spacing: 'Medium' })] };
+}
+
 /** The update form on its own card: inputs, field errors under their field, Submit and No change. */
 export function renderUpdateFormCard(form: UpdateFormRequest, opts: UpdateFormOptions = {}): AdaptiveCard {
   const parts = fitFormParts(form, opts, 0);
@@ -571,7 +595,7 @@ function fitFormParts(form: UpdateFormRequest, opts: UpdateFormOptions, reserved
   let max = MAX_FORM_CHOICES;
   for (;;) {
     const parts = renderFormParts(form, opts, max);
-    if (max <= 1 || reserved + bytes(newCard(parts.body)) + bytes(parts.actions) <= CARD_BYTE_BUDGET) return parts;
+    if (max <= 1 || reserved + bytes(newCard(parts.body)) + bytes(parts.actions) <= CARD_BUDGET) return parts;
     max = Math.floor(max * 0.8);
   }
 }
@@ -613,8 +637,9 @@ function field(value: Record<string, unknown>, key: string): string | undefined 
 const isTextLike = (raw: unknown): boolean => raw === undefined || raw === null || typeof raw === 'string' || (typeof raw === 'number' && Number.isFinite(raw));
 
 /**
- * Reads `activity.value` from an Action.Submit on one of sendbot's cards. Teams merges the card's
- * input values into the action's data, so an update arrives as
+ * Reads the data of a button on one of sendbot's cards: an Action.Execute invoke's `action.data`, or
+ * `activity.value` from an Action.Submit on a card sent before sendbot moved to Universal Actions.
+ * Teams merges the card's input values into the action's data, so an update arrives as
  * `{ sendbot: 'update_form', action: 'ND-1.2', status: 'amber', percent: '60', … }`.
  * Anything else (another app's card, a forged or damaged payload) gives undefined.
  */
@@ -665,9 +690,7 @@ export interface RenderCardsOptions {
   updateForm?: boolean;
 }
 
-function bytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value), 'utf8');
-}
+const bytes = utf16Size;
 
 function formFromLines(reply: Reply): UpdateFormRequest {
   if (reply.form) return reply.form;
@@ -693,7 +716,7 @@ const continuationBlock = (title: string, part: number, total: number): TextBloc
   textBlock(`${escapeCardText(title)} (part ${part} of ${total})`, { weight: 'Bolder', size: 'Medium' });
 
 /**
- * One or more Adaptive Cards for a reply, each under CARD_BYTE_BUDGET bytes of JSON.
+ * One or more Adaptive Cards for a reply, each under CARD_BUDGET bytes of JSON.
  *
  * Splitting: the body is built as a list of self-contained elements (an action is one Container;
  * long text, lists and fact sets are already cut into bounded pieces), then packed greedily in
@@ -710,7 +733,7 @@ export function renderCards(reply: Reply, opts: RenderCardsOptions = {}): Adapti
   const title = continuationTitle(reply);
   // Room for the card skeleton and the longest continuation heading that could be added.
   const skeleton = bytes(newCard([continuationBlock(title, 999, 999)], reply.summary)) + bytes({ actions: [] });
-  const room = CARD_BYTE_BUDGET - skeleton;
+  const room = CARD_BUDGET - skeleton;
 
   const pages: CardElement[][] = [[]];
   let used = 0;
@@ -727,7 +750,7 @@ export function renderCards(reply: Reply, opts: RenderCardsOptions = {}): Adapti
   }
 
   let trailerBody: CardElement[] = [];
-  let actions: SubmitAction[] = [...buttons];
+  let actions: ExecuteAction[] = [...buttons];
   if (withForm) {
     const parts = fitFormParts(form, {}, skeleton + bytes(buttons));
     trailerBody = parts.body;
@@ -748,7 +771,7 @@ export function renderCards(reply: Reply, opts: RenderCardsOptions = {}): Adapti
   });
   for (const card of cards) {
     // Every element was sized against the budget above, so this only fires on a renderer bug.
-    if (bytes(card) > CARD_BYTE_BUDGET) throw new Error(`Adaptive Card is ${bytes(card)} bytes, over the ${CARD_BYTE_BUDGET} budget`);
+    if (bytes(card) > CARD_BUDGET) throw new Error(`Adaptive Card is ${bytes(card)} bytes, over the ${CARD_BUDGET} budget`);
   }
   return cards;
 }

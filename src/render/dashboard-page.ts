@@ -167,12 +167,12 @@ export function renderDashboardPage(model: BoardDashboard, opts: DashboardPageOp
                 { header: 'Actions', cell: (g) => String(g.refs.length), className: 'num' },
                 {
                   header: 'Refs',
-                  cell: (g) =>
-                    escapeHtml(
-                      g.refs.length > MAX_REFS_PER_OWNER
-                        ? `${g.refs.slice(0, MAX_REFS_PER_OWNER).join(', ')} and ${(g.refs.length - MAX_REFS_PER_OWNER).toLocaleString('en-GB')} more`
-                        : g.refs.join(', '),
-                    ),
+                  // Each ref on one line ("WSOA-1.2", never "WSOA-" then "1.2"); the list wraps between refs.
+                  cell: (g) => {
+                    const shown = g.refs.slice(0, MAX_REFS_PER_OWNER).map((ref) => `<span class="ref">${escapeHtml(ref)}</span>`).join(', ');
+                    const rest = g.refs.length - MAX_REFS_PER_OWNER;
+                    return rest > 0 ? `${shown} and ${rest.toLocaleString('en-GB')} more` : shown;
+                  },
                 },
               ],
               byOwner(missing),

@@ -84,7 +84,7 @@ export function kpiCard(card: KpiCardData, today: string, opts: { people: boolea
       : '';
   return [
     `<article class="kpi" id="${id}" data-position="${assessment.position}">`,
-    `<${h}>${escapeHtml(series.name)} <span class="muted small">${escapeHtml(series.code)}</span></${h}>`,
+    `<${h}>${escapeHtml(series.name)} <span class="muted small ref">${escapeHtml(series.code)}</span></${h}>`,
     `<p class="facts">${kpiVerdict(assessment.position)} ${escapeHtml(facts.join('; '))}.</p>`,
     renderKpiChart(series, assessment, today, { id: `${id}-chart` }),
     `<details><summary>Figures for this chart</summary>${readings}${targets}${baseline}</details>`,

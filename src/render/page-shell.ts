@@ -14,6 +14,7 @@ const CSS = `
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;font-size:16px;line-height:1.45;color:#0b0c0c;background:#f3f2f1}
 a{color:#1d70b8}a:focus{outline:3px solid #ffdd00;background:#ffdd00;color:#0b0c0c}
+:focus-visible{outline:3px solid #0b0c0c;outline-offset:0;box-shadow:0 0 0 6px #ffdd00}a:focus-visible{outline:3px solid #ffdd00;box-shadow:0 3px 0 #0b0c0c}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;z-index:9;padding:.5rem}
 header.masthead{background:#12436d;color:#fff;padding:1.25rem 1rem 1.5rem}
 .masthead .inner,main,footer{max-width:76rem;margin:0 auto}
@@ -33,13 +34,14 @@ p{margin:.3rem 0 .6rem}.muted{color:#505a5f}.small{font-size:.9rem}
 .tile.alert{border-left-color:#d4351c}.tile.alert .n::after{content:" !";color:#d4351c}
 .tile.good{border-left-color:#00703c}
 .tile a{color:inherit;text-decoration:none}.tile a:hover .l,.tile a:focus .l{text-decoration:underline}
-.table-wrap{overflow-x:auto;margin:.3rem 0 .8rem;position:relative}
+.table-wrap{overflow-x:auto;margin:.3rem 0 .8rem;position:relative;background:linear-gradient(to right,#fff 30%,rgba(255,255,255,0)) left/2.5rem 100% no-repeat local,linear-gradient(to left,#fff 30%,rgba(255,255,255,0)) right/2.5rem 100% no-repeat local,linear-gradient(to right,rgba(11,12,12,.25),rgba(11,12,12,0)) left/.9rem 100% no-repeat scroll,linear-gradient(to left,rgba(11,12,12,.25),rgba(11,12,12,0)) right/.9rem 100% no-repeat scroll}
+.scroll-cue{display:none;margin:.3rem 0 0;font-size:.9rem;color:#383f43}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 caption{text-align:left;font-weight:600;padding:.2rem 0 .4rem}
 th,td{border-bottom:1px solid #d8dde0;padding:.4rem .5rem;text-align:left;vertical-align:top}
 thead th{border-bottom:2px solid #0b0c0c;white-space:nowrap}tfoot th,tfoot td{border-top:2px solid #0b0c0c;border-bottom:none;font-weight:700}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-td.ref,th.ref{white-space:nowrap;font-weight:600}
+td.ref,th.ref{white-space:nowrap;font-weight:600}span.ref{white-space:nowrap}
 td.when{white-space:nowrap}
 .status{display:inline-block;padding:0 .45rem;border-radius:3px;border:1px solid #505a5f;white-space:nowrap;font-size:.9rem;font-weight:600}
 .status-green{background:#cce2d8;border-color:#00703c}.status-amber{background:#fff2cc;border-color:#b06d00}
@@ -61,7 +63,7 @@ details{margin:.3rem 0}summary{cursor:pointer;color:#1d70b8}
 ul.owners{margin:.2rem 0;padding-left:1.2rem}ul.owners li{margin:.15rem 0}
 footer{padding:0 1rem 2rem;font-size:.9rem;color:#383f43}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media (max-width:40rem){.masthead h1{font-size:1.5rem}section{padding:.75rem}.tile .n{font-size:1.7rem}}
+@media (max-width:40rem){.masthead h1{font-size:1.5rem}section{padding:.75rem}.tile .n{font-size:1.7rem}.table-block.wide .scroll-cue{display:block}}
 @media print{
   @page{margin:14mm}
   body{background:#fff;font-size:10.5pt}
@@ -72,7 +74,7 @@ footer{padding:0 1rem 2rem;font-size:.9rem;color:#383f43}
   h2,h3{break-after:avoid}
   .table-wrap{overflow:visible}
   a{color:#0b0c0c;text-decoration:none}
-  .skip,summary{display:none}
+  .skip,summary,.scroll-cue{display:none!important}
   *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
 `
@@ -160,7 +162,12 @@ export interface Column<T> {
   className?: string;
 }
 
-/** A table with a caption and column headers (`scope="col"`), in a wrapper that scrolls on phones. */
+/**
+ * A table with a caption and column headers (`scope="col"`), in a wrapper that scrolls on phones
+ * (WCAG reflow: the page never scrolls sideways, only the table's own box, which is named and can be
+ * scrolled from the keyboard). On a narrow screen a table of three or more columns says above it that
+ * it scrolls, and shadows at its edges show there is more.
+ */
 export function dataTable<T>(
   caption: string,
   columns: Column<T>[],
@@ -173,7 +180,11 @@ export function dataTable<T>(
     `<tr>${columns.map((c, i) => (i === 0 && opts.rowHeader ? `<th scope="row"${cls(c)}>${c.cell(r)}</th>` : `<td${cls(c)}>${c.cell(r)}</td>`)).join('')}</tr>`;
   const foot = opts.footer?.length ? `<tfoot>${opts.footer.map(row).join('')}</tfoot>` : '';
   const cap = `<caption${opts.captionHidden ? ' class="sr-only"' : ''}>${escapeHtml(caption)}</caption>`;
-  return `<div class="table-wrap" role="region" aria-label="${escapeHtml(caption)}" tabindex="0"><table>${cap}${head}<tbody>${rows.map(row).join('')}</tbody>${foot}</table></div>`;
+  // At 320 px nearly every table of three or more columns is wider than the screen.
+  const wide = columns.length >= 3 ? ' wide' : '';
+  // The cue is for sighted readers; a screen reader hears the region's name and the table itself.
+  const cue = '<p class="scroll-cue" aria-hidden="true">Scroll the table sideways to see every column →</p>';
+  return `<div class="table-block${wide}">${cue}<div class="table-wrap" role="region" aria-label="${escapeHtml(caption)}" tabindex="0"><table>${cap}${head}<tbody>${rows.map(row).join('')}</tbody>${foot}</table></div></div>`;
 }
 
 /** RAG segments in the digest's order, each with a word and a fill pattern as well as a colour. */

@@ -6,14 +6,26 @@ import type { CalendarFeed } from '../importers/read-ics.js';
 import { recordAudit } from './audit-repository.js';
 import { cachedStatement, type Db, inTransaction } from './database.js';
 
+/** One meeting the import added, moved, cancelled or put back on: the report lists each. */
+export interface CalendarChange {
+  kind: 'added' | 'moved' | 'cancelled' | 'reinstated';
+  title: string | null;
+  /** UTC ISO instant: when the meeting is (for a move, its new time). */
+  startsAt: string;
+  /** A move: when it was. */
+  from?: string;
+  /** A cancellation because the feed no longer has the meeting (rather than marking it cancelled). */
+  dropped?: boolean;
+}
+
 export interface CalendarTally {
   added: number;
   unchanged: number;
   moved: number;
   cancelled: number;
   reinstated: number;
-  /** Lines for the report: what moved, what the feed dropped. */
-  notes: string[];
+  /** Every change, in the order made. */
+  changes: CalendarChange[];
 }
 
 interface MeetingRow {
@@ -21,6 +33,7 @@ interface MeetingRow {
   startsAt: string;
   sourceUid: string | null;
   cancelled: number;
+  title: string | null;
 }
 
 export interface ApplyOptions {
@@ -29,10 +42,15 @@ export interface ApplyOptions {
   now: string;
   /** The feed's file name, for the audit log. */
   file: string;
-  /** A UTC instant as the report shows it (London time). */
-  describe: (utc: string) => string;
   /** Work everything out, write nothing. */
   dryRun?: boolean;
+  /**
+   * The feed is the board's own calendar (a followed feed): a meeting it once gave and no longer
+   * lists at all (its whole event gone, not just one occurrence) is cancelled too, if still to come.
+   */
+  feedIsWholeCalendar?: boolean;
+  /** Who wrote it, for the audit log: 'cli' or 'scheduler'. */
+  actor?: string;
 }
 
 /** The UID part of a stored key ("uid#2025-01-29T14:00:00Z" → "uid"). */
@@ -62,8 +80,8 @@ class DryRun extends Error {
 }
 
 function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, opts: ApplyOptions): CalendarTally {
-  const tally: CalendarTally = { added: 0, unchanged: 0, moved: 0, cancelled: 0, reinstated: 0, notes: [] };
-  const rows = cachedStatement(db, 'select id, starts_at as startsAt, source_uid as sourceUid, cancelled from meetings where board_id = ?').all(
+  const tally: CalendarTally = { added: 0, unchanged: 0, moved: 0, cancelled: 0, reinstated: 0, changes: [] };
+  const rows = cachedStatement(db, 'select id, starts_at as startsAt, source_uid as sourceUid, cancelled, title from meetings where board_id = ?').all(
     board.id,
   ) as MeetingRow[];
   const byKey = new Map<string, MeetingRow>();
@@ -85,6 +103,7 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
       if (known && known.cancelled === 0) {
         setCancelled(known, true);
         tally.cancelled += 1;
+        tally.changes.push({ kind: 'cancelled', title: m.title ?? known.title, startsAt: known.startsAt });
       } else if (known) tally.unchanged += 1;
       continue;
     }
@@ -98,10 +117,11 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
           opts.at,
         ).lastInsertRowid,
       );
-      const row = { id, startsAt: m.startsAt, sourceUid: m.key, cancelled: 0 };
+      const row = { id, startsAt: m.startsAt, sourceUid: m.key, cancelled: 0, title: m.title };
       byKey.set(m.key, row);
       byStart.set(m.startsAt, row);
       tally.added += 1;
+      tally.changes.push({ kind: 'added', title: m.title, startsAt: m.startsAt });
       continue;
     }
     let changed = false;
@@ -116,7 +136,7 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
         byStart.delete(known.startsAt);
         byStart.set(m.startsAt, known);
       }
-      tally.notes.push(`Moved: ${m.title ?? 'meeting'} from ${opts.describe(known.startsAt)} to ${opts.describe(m.startsAt)}.`);
+      tally.changes.push({ kind: 'moved', title: m.title, startsAt: m.startsAt, from: known.startsAt });
       known.startsAt = m.startsAt;
       tally.moved += 1;
       changed = true;
@@ -129,25 +149,29 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
     if (known.cancelled === 1) {
       setCancelled(known, false);
       tally.reinstated += 1;
+      tally.changes.push({ kind: 'reinstated', title: m.title, startsAt: known.startsAt });
       changed = true;
     }
     if (!changed) tally.unchanged += 1;
   }
 
   // Meetings imported from this feed's events that the feed no longer has (an EXDATE added, a
-  // repeat rule shortened): cancelled if still to come, and listed. Earlier ones are history.
+  // repeat rule shortened): cancelled if still to come, and listed. Earlier ones are history. An
+  // event the feed lists but could not be read this time keeps its meetings as they are.
   for (const r of rows) {
     if (r.sourceUid === null || seen.has(r.sourceUid) || r.cancelled === 1 || r.startsAt <= opts.now) continue;
-    if (!feed.uids.has(uidOf(r.sourceUid)) || r.startsAt > feed.horizon.to) continue;
+    const uid = uidOf(r.sourceUid);
+    if (feed.skippedUids.has(uid) || r.startsAt > feed.horizon.to) continue;
+    if (!feed.uids.has(uid) && !opts.feedIsWholeCalendar) continue;
     setCancelled(r, true);
     tally.cancelled += 1;
-    tally.notes.push(`Cancelled: the meeting on ${opts.describe(r.startsAt)} is no longer in the feed.`);
+    tally.changes.push({ kind: 'cancelled', title: r.title, startsAt: r.startsAt, dropped: true });
   }
 
   if (tally.added + tally.moved + tally.cancelled + tally.reinstated > 0) {
     recordAudit(db, {
       at: opts.at,
-      actorLabel: 'cli',
+      actorLabel: opts.actor ?? 'cli',
       event: 'meetings.imported',
       entity: board.name,
       detail: { file: opts.file, added: tally.added, moved: tally.moved, cancelled: tally.cancelled, reinstated: tally.reinstated },

@@ -277,8 +277,8 @@ END:VEVENT`;
   });
 
   it.each([
-    ['an unknown time zone', feed('BEGIN:VEVENT\r\nUID:x@y\r\nSUMMARY:Board\r\nDTSTART;TZID=Mars/Olympus:20250101T100000\r\nEND:VEVENT'), /"Board" \(UID x@y\) uses the time zone "Mars\/Olympus", which the feed does not define/],
-    ['an event with no start', feed('BEGIN:VEVENT\r\nUID:x@y\r\nSUMMARY:Board\r\nEND:VEVENT'), /"Board" \(UID x@y\) has no start time \(DTSTART\)/],
+    ['an unknown time zone', feed('BEGIN:VEVENT\r\nUID:x@y\r\nSUMMARY:Board\r\nDTSTART;TZID=Mars/Olympus:20250101T100000\r\nEND:VEVENT'), /"Board" \(UID x@y\), line 4: uses the time zone "Mars\/Olympus", which the feed does not define/],
+    ['an event with no start', feed('BEGIN:VEVENT\r\nUID:x@y\r\nSUMMARY:Board\r\nEND:VEVENT'), /"Board" \(UID x@y\), line 4: has no start time \(DTSTART\); nothing else in the feed could be read/],
     ['not iCalendar', 'hello, world', /committee\.ics: not a valid iCalendar file/],
     ['an hourly repeat', feed('BEGIN:VEVENT\r\nUID:x@y\r\nSUMMARY:Board\r\nDTSTART:20240901T100000Z\r\nRRULE:FREQ=HOURLY\r\nEND:VEVENT'), /repeats more than 400 times/],
   ])('refuses %s with a plain message, exit 1, and writes nothing', async (_label, content, message) => {

@@ -429,7 +429,7 @@ describe('Slack app over HTTP', () => {
         api.callsTo('chat.postMessage').filter((c) => String((c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key ?? '').startsWith('date-'));
       const toChair = outboxPosts();
       expect(toChair).toHaveLength(1);
-      expect(toChair[0]?.body.channel).toBe(`D${ELAINE}`);
+      expect(toChair[0]?.body.channel).toBe(ELAINE); // a DM: posted to the user id
       expect(String(toChair[0]?.body.text)).toContain('Morgan Demo asks to move ND-3.5 from 28 Feb 2025 to 30 Apr 2025');
       expect(textOf(toChair[0])).toContain('evaluation delayed by the provider');
       const blocks = toChair[0]?.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[];
@@ -448,7 +448,7 @@ describe('Slack app over HTTP', () => {
       await deliverDue({ db, clock, adapters, random: () => 0 });
       const posts = outboxPosts();
       expect(posts).toHaveLength(2);
-      expect(posts[1]?.body.channel).toBe(`D${MORGAN}`);
+      expect(posts[1]?.body.channel).toBe(MORGAN);
       expect(String(posts[1]?.body.text)).toBe('Elaine Demoster approved your new date for ND-3.5: now due 30 Apr 2025');
       // Nothing more to send, however often delivery runs.
       await deliverDue({ db, clock, adapters, random: () => 0 });

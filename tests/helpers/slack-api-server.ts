@@ -343,9 +343,11 @@ class FakeSlackApi implements SlackApiServer {
         const problem = this.checkMessage(body);
         if (problem) return problem;
         const ts = this.nextTs();
+        // As Slack does: a post to a user id goes to the app's DM with them, and names that DM.
+        const channel = typeof body.channel === 'string' && /^[UW][A-Z0-9]+$/.test(body.channel) ? `D${body.channel}` : body.channel;
         return {
           ok: true,
-          channel: body.channel,
+          channel,
           ts,
           message: { type: 'message', user: botUserId, bot_id: this.options.botId ?? 'B0BOT', text: body.text, blocks: body.blocks, ts },
         };

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { commands } from '../../src/commands/registry.js';
 
 const SUBCOMMANDS = ['update', 'who', 'mine', 'due', 'overdue', 'status', 'history', 'boards', 'away', 'back', 'digest', 'help', 'assign', 'handover', 'approve', 'reject'];
-const EXPECTED_SCOPES = ['chat:write', 'commands', 'im:write', 'users:read', 'users:read.email'];
+const EXPECTED_SCOPES = ['chat:write', 'commands', 'users:read', 'users:read.email'];
 
 interface Manifest {
   display_information: { name: string; description?: string; long_description?: string };
@@ -45,6 +46,26 @@ describe('manifest/slack.yaml', () => {
 
   it('asks for exactly the bot scopes sendbot uses', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(EXPECTED_SCOPES);
+  });
+
+  it('every scope is one the code needs: the Web API methods it calls, read from the source', () => {
+    // Slack's documented scope for each method (views.* need none; users.info reads the email only with users:read.email).
+    const SCOPE_OF: Record<string, string[]> = {
+      'chat.postMessage': ['chat:write'],
+      'users.info': ['users:read', 'users:read.email'],
+      'views.open': [],
+      'views.publish': [],
+      'conversations.open': ['im:write'],
+    };
+    const files = readdirSync(fileURLToPath(new URL('../../src', import.meta.url)), { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.ts'));
+    const called = new Set<string>();
+    for (const f of files) {
+      const source = readFileSync(join(f.parentPath, f.name), 'utf8');
+      for (const m of source.matchAll(/\bclient\.([a-z]+\.[a-zA-Z]+)\(/g)) called.add(m[1] as string);
+    }
+    expect([...called].sort()).toEqual(['chat.postMessage', 'users.info', 'views.open', 'views.publish']);
+    const needed = new Set(['commands', ...[...called].flatMap((m) => SCOPE_OF[m] ?? [`unknown method ${m}`])]);
+    expect([...needed].sort()).toEqual(EXPECTED_SCOPES);
   });
 
   it('enables interactivity, the Home tab and the app_home_opened event on the same URL', () => {

@@ -112,7 +112,6 @@ describe('fault: the Slack Web API answers 500 for an hour, then recovers', () =
     // 09:00–10:00: every Web API call answers HTTP 500.
     clock.set('2024-11-25T09:00');
     api.respond('chat.postMessage', () => ({ status: 500 }));
-    api.respond('conversations.open', () => ({ status: 500 }));
     let outageAttempts = 0;
     while (clock.now() < manualClock('2024-11-25T10:00').now()) {
       const r = await cycle();

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
   type AdaptiveCard,
-  CARD_BYTE_BUDGET,
+  CARD_BUDGET,
+  utf16Size,
   type CardElement,
   type ChoiceSetInput,
   escapeCardText,
@@ -175,7 +176,7 @@ describe('renderCards', () => {
     expect(plain.body).toEqual([{ type: 'TextBlock', text: 'Saved', wrap: true }]);
   });
 
-  it('turns buttons into Action.Submit with sendbot data', () => {
+  it('turns buttons into Action.Execute (Universal Actions) with sendbot data', () => {
     const card = renderCards(
       reply('info', 'Hand over 20 actions?', [text('Confirm the handover')], {
         buttons: [
@@ -185,12 +186,12 @@ describe('renderCards', () => {
       }),
     )[0] as AdaptiveCard;
     expect(card.actions).toEqual([
-      { type: 'Action.Submit', title: 'Hand over', style: 'positive', data: { sendbot: 'button', id: 'confirm', value: 'tok-1' } },
-      { type: 'Action.Submit', title: 'Cancel', data: { sendbot: 'button', id: 'cancel', value: 'tok-1' } },
+      { type: 'Action.Execute', verb: 'button', title: 'Hand over', style: 'positive', data: { sendbot: 'button', id: 'confirm', value: 'tok-1' } },
+      { type: 'Action.Execute', verb: 'button', title: 'Cancel', data: { sendbot: 'button', id: 'cancel', value: 'tok-1' } },
     ]);
   });
 
-  it('splits a 500-action digest into cards that each stay under 28 KB, in order, with part titles', () => {
+  it('splits a 500-action digest into cards that each stay within the budget (UTF-16, as Microsoft counts), in order, with part titles', () => {
     const items = Array.from({ length: 500 }, (_, i) => action(i));
     const digest = reply('info', 'Weekly digest: 500 actions', [heading('Weekly digest'), text('Everything in the plan.'), { type: 'actions', items }], {
       buttons: [{ id: 'update', label: 'Update an action', value: '' }],
@@ -198,9 +199,9 @@ describe('renderCards', () => {
     const cards = renderCards(digest);
     expect(cards.length).toBeGreaterThan(1);
     for (const card of cards) {
-      const size = Buffer.byteLength(JSON.stringify(toCardAttachment(card).content));
-      expect(size).toBeLessThan(28 * 1024);
-      expect(size).toBeLessThanOrEqual(CARD_BYTE_BUDGET);
+      const size = utf16Size(toCardAttachment(card).content);
+      expect(size).toBe(JSON.stringify(card).length * 2);
+      expect(size).toBeLessThanOrEqual(CARD_BUDGET);
       expect(card.version).toBe('1.5');
     }
     cards.slice(1).forEach((card, i) => {
@@ -218,7 +219,7 @@ describe('renderCards', () => {
   it('splits a very long note into several text blocks', () => {
     const note = 'The pilot has been extended. '.repeat(3000);
     const cards = renderCards(reply('info', 'Long', [heading('History'), text(note)]));
-    for (const card of cards) expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThanOrEqual(CARD_BYTE_BUDGET);
+    for (const card of cards) expect(utf16Size(card)).toBeLessThanOrEqual(CARD_BUDGET);
     const joined = cards
       .flatMap((card) => card.body.slice(1))
       .filter((e): e is TextBlock => e.type === 'TextBlock' && !/\(part \d+ of \d+\)$/.test(e.text))
@@ -259,7 +260,7 @@ describe('renderCards', () => {
   it('keeps a nudge with 500 actions and the form within budget', () => {
     const items = Array.from({ length: 500 }, (_, i) => action(i, { ref: `QA-${i}` }));
     const cards = renderCards(reply('info', 'Lots', [{ type: 'actions', items }]), { updateForm: true });
-    for (const card of cards) expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThanOrEqual(CARD_BYTE_BUDGET);
+    for (const card of cards) expect(utf16Size(card)).toBeLessThanOrEqual(CARD_BUDGET);
     const last = cards.at(-1) as AdaptiveCard;
     const choiceSet = last.body.find((e): e is ChoiceSetInput => e.type === 'Input.ChoiceSet' && e.id === 'action');
     expect(choiceSet?.choices.length).toBeLessThanOrEqual(100);
@@ -299,8 +300,8 @@ describe('renderUpdateFormCard and readCardSubmit', () => {
     expect(byId.note).toMatchObject({ isMultiline: true, maxLength: 3000 });
     expect(byId.evidence).toMatchObject({ style: 'url' });
     expect(card.actions).toEqual([
-      { type: 'Action.Submit', title: 'Submit update', style: 'positive', data: { sendbot: 'update_form' } },
-      { type: 'Action.Submit', title: 'No change', data: { sendbot: 'no_change' } },
+      { type: 'Action.Execute', verb: 'update_form', title: 'Submit update', style: 'positive', data: { sendbot: 'update_form' } },
+      { type: 'Action.Execute', verb: 'no_change', title: 'No change', data: { sendbot: 'no_change' } },
     ]);
   });
 

@@ -1,5 +1,5 @@
 // Counts for the stand-in chair's digest (until src/domain/digest.ts is wired into the tick).
-import type { Reply } from '../../render/reply.js';
+import type { Reply } from '../../messages/reply.js';
 import { needsUpdate } from '../board-cycle.js';
 import type { ActionState, PlanningState } from '../planning-state.js';
 import { londonDateOf } from './calendar-memo.js';

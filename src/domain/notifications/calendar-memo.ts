@@ -2,7 +2,7 @@
 // inputs: luxon is exact about Europe/London but too slow to call per action on 100k actions.
 import { DateTime } from 'luxon';
 import { LONDON, toStoredInstant } from '../../clock.js';
-import { formatDate, formatInstant } from '../../render/format.js';
+import { formatDate, formatInstant } from '../../messages/format.js';
 import type { LeadTimes, MeetingMilestones, MeetingRef } from '../board-cycle.js';
 import { addWorkingDays, isWorkingDay, type OfficeHours, officeOpens, workingDaysBetween } from '../working-calendar.js';
 

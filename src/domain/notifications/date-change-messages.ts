@@ -1,7 +1,7 @@
 // The words of the two messages a date-change request causes: the chair is told a request arrived,
 // and the person who asked is told the decision. Pure functions returning a neutral Reply.
-import { formatDate, shortTitle } from '../../render/format.js';
-import { fields, type Reply, reply, text } from '../../render/reply.js';
+import { formatDate, shortTitle } from '../../messages/format.js';
+import { fields, type Reply, reply, text } from '../../messages/reply.js';
 
 export interface DateRequestFacts {
   ref: string;

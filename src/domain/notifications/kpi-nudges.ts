@@ -1,7 +1,7 @@
 // KPI readings in the pre-board nudges: which of an owner's KPIs are missing the reading for the
 // period now due. They go in the same one message per person per occasion as their actions.
-import { toKpiLine } from '../../render/kpi-lines.js';
-import type { KpiLine } from '../../render/reply.js';
+import { toKpiLine } from '../kpi-lines.js';
+import type { KpiLine } from '../../messages/reply.js';
 import { assessKpi } from '../kpi-assessment.js';
 import type { KpiState } from '../planning-state.js';
 

@@ -1,6 +1,6 @@
 // The messages tied to one board meeting: the update-window nudge and the reminder to each owner, and
 // the chair's digest at the papers deadline. Planned only while the meeting is still ahead.
-import type { ActionLine, KpiLine, Reply } from '../../render/reply.js';
+import type { ActionLine, KpiLine, Reply } from '../../messages/reply.js';
 import { type MeetingRef, needsUpdate } from '../board-cycle.js';
 import type { ActionState, BoardState, KpiState } from '../planning-state.js';
 import { missingKpiLines, kpisByOwner } from './kpi-nudges.js';
@@ -142,7 +142,8 @@ function planOwnerNudges(
       allowDelegate: true,
     });
     if (!to) continue;
-    const base = meetingNudgeReply({ stage, boardName: f.board.name, meetingDate: f.meetingDate, papersDeadline: f.papersDeadline, lines, needCount, kpis: kpiLines });
+    const isChair = f.board.chairRoleId !== null && (ctx.state.holders.get(f.board.chairRoleId) ?? []).includes(personId);
+    const base = meetingNudgeReply({ stage, boardName: f.board.name, meetingDate: f.meetingDate, papersDeadline: f.papersDeadline, lines, needCount, kpis: kpiLines, isChair });
     const refs = listed.map((a) => a.ref);
     plannedFor.add(personId);
     recordMeetingMessage(ctx, personId, { key, planned: { refs, notBefore: to.notBefore } });

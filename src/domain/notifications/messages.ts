@@ -1,7 +1,7 @@
 // The words of every scheduled message, as pure functions returning a neutral Reply. Brief and
 // plain-spoken, and always from "sendbot": the bot never writes as if it were a person.
-import { formatDate, plural, shortTitle } from '../../render/format.js';
-import { type ActionLine, fields, heading, type KpiLine, list, type Reply, type ReplyBlock, reply, text } from '../../render/reply.js';
+import { formatDate, plural, shortTitle } from '../../messages/format.js';
+import { type ActionLine, fields, heading, type KpiLine, list, type Reply, type ReplyBlock, type ReplyButton, reply, text } from '../../messages/reply.js';
 import { DEMO_EXAMPLES } from '../plan-examples.js';
 import type { ActionState, PersonState } from '../planning-state.js';
 import { dateLabel, londonDateOf, meetingLabel, shortDay, workingDaysOverdue } from './calendar-memo.js';
@@ -76,6 +76,45 @@ export function reportDetail(action: ActionState, needsUpdate: boolean): string 
 /** Both wordings per day of the last report: thousands of listed actions share a few hundred days. */
 const detailsByDay = new Map<string, [string, string]>();
 
+/**
+ * A nudge or chaser lists at most this many actions, most urgent first: one message per person per
+ * occasion even for someone holding 93 actions, with the rest counted and a way to the full list.
+ */
+export const MESSAGE_LIST_LIMIT = 10;
+
+/** Most urgent first: longest overdue, then red, then needing an update, then soonest due, then ref. */
+function urgency(a: ActionLine, b: ActionLine): number {
+  const overdue = (b.daysOverdue ?? -1) - (a.daysOverdue ?? -1);
+  if (overdue !== 0) return overdue;
+  const red = Number(b.status === 'red') - Number(a.status === 'red');
+  if (red !== 0) return red;
+  const asked = Number(isAsked(b)) - Number(isAsked(a));
+  if (asked !== 0) return asked;
+  const due = (a.due ?? '\uffff').localeCompare(b.due ?? '\uffff');
+  return due !== 0 ? due : a.ref.localeCompare(b.ref, 'en-GB', { numeric: true });
+}
+
+const isAsked = (line: ActionLine) => line.detail === 'no update yet' || (line.detail?.endsWith('before the last meeting') ?? false);
+
+/**
+ * The lines to show (most urgent first, at most MESSAGE_LIST_LIMIT) and, when some are left out, a
+ * line saying how many with buttons to the full list (`mine`, also the App Home) and, for a chair,
+ * the dashboard.
+ */
+export function limitLines(lines: ActionLine[], opts: { isChair?: boolean } = {}): { shown: ActionLine[]; more: ReplyBlock[]; buttons: ReplyButton[] } {
+  if (lines.length <= MESSAGE_LIST_LIMIT) return { shown: lines, more: [], buttons: [] };
+  const shown = [...lines].sort(urgency).slice(0, MESSAGE_LIST_LIMIT);
+  const rest = lines.length - shown.length;
+  return {
+    shown,
+    more: [text(`and ${rest} more. See all ${lines.length} with /send mine (or on sendbot's Home tab in Slack)${opts.isChair ? ', and the whole board on the dashboard (/send dashboard)' : ''}.`)],
+    buttons: [
+      { id: 'confirm', label: `See all ${lines.length}`, value: '/send mine', style: 'primary' },
+      ...(opts.isChair ? [{ id: 'confirm' as const, label: 'Open the dashboard', value: '/send dashboard' }] : []),
+    ],
+  };
+}
+
 export interface MeetingNudgeText {
   stage: 'window' | 'reminder';
   boardName: string;
@@ -86,6 +125,8 @@ export interface MeetingNudgeText {
   needCount: number;
   /** The person's KPIs missing a reading for the period due. */
   kpis?: KpiLine[];
+  /** The person chairs the board: a long list also offers the dashboard. */
+  isChair?: boolean;
 }
 
 /** How to record the missing readings, with the first one as the example. */
@@ -113,20 +154,28 @@ export function meetingNudgeReply(n: MeetingNudgeText): Reply {
     if (kpis.length > 0) summary += `; ${missing}`;
   }
   const blocks: ReplyBlock[] = [];
-  if (n.lines.length > 0) blocks.push({ type: 'actions', heading: 'Your actions for this meeting', items: n.lines }, text(UPDATE_HINT));
+  const limited = limitLines(n.lines, { isChair: n.isChair });
+  if (n.lines.length > 0) blocks.push({ type: 'actions', heading: 'Your actions for this meeting', items: limited.shown }, ...limited.more, text(UPDATE_HINT));
   if (kpis.length > 0) blocks.push({ type: 'kpis', heading: 'Your KPIs missing a reading', items: kpis }, text(kpiHint(kpis)));
   blocks.push(text(`The board papers are prepared on ${by}; updates given after that may miss them.`, true));
-  return reply(n.stage === 'reminder' ? 'warning' : 'info', summary, blocks);
+  return reply(n.stage === 'reminder' ? 'warning' : 'info', summary, blocks, limited.buttons.length > 0 ? { buttons: limited.buttons } : {});
 }
 
 export function overdueReply(lines: ActionLine[]): Reply {
   const summary = lines.length === 1 ? `${lines[0]?.ref} is overdue` : `${lines.length} of your actions are overdue`;
-  return reply('warning', summary, [
-    { type: 'actions', heading: 'Overdue', items: lines },
-    text(UPDATE_HINT),
-    // No year in the example: read as the next 31 March, it never goes out of date.
-    text(`If a date needs to move, add due:<date> and the reason, e.g. /send update ${lines[0]?.ref ?? DEMO_EXAMPLES.ref} amber due:"31 March" waiting for funding.`, true),
-  ]);
+  const limited = limitLines(lines);
+  return reply(
+    'warning',
+    summary,
+    [
+      { type: 'actions', heading: 'Overdue', items: limited.shown },
+      ...limited.more,
+      text(UPDATE_HINT),
+      // No year in the example: read as the next 31 March, it never goes out of date.
+      text(`If a date needs to move, add due:<date> and the reason, e.g. /send update ${lines[0]?.ref ?? DEMO_EXAMPLES.ref} amber due:"31 March" waiting for funding.`, true),
+    ],
+    limited.buttons.length > 0 ? { buttons: limited.buttons } : {},
+  );
 }
 
 /** Prefixes a message for a delegate: they see whose actions these are and why they have them. */

@@ -1,7 +1,7 @@
 // The weekly digest: Monday at office opening (the next working day when Monday is a bank holiday) to
 // the programme channel and every subscriber, relevant until the week ends.
 import { DateTime } from 'luxon';
-import type { Reply } from '../../render/reply.js';
+import type { Reply } from '../../messages/reply.js';
 import { toStoredInstant } from '../../clock.js';
 import { isoWeekLabel, londonMidnightUtc, mondayOf, officeOpensUtc, onOrAfterWorkingDay, plusDays } from './calendar-memo.js';
 import { emptyCounts, weeklyDigestPlaceholderReply, type WeeklyBoardLine } from './messages.js';

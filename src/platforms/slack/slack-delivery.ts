@@ -1,8 +1,10 @@
 // The outbox's Slack adapter: ONE attempt to deliver a notification, and an honest account of what
 // happened so the outbox can decide (it owns retries and backoff).
 //
-// - People get a direct message: conversations.open (im:write) then chat.postMessage to that DM.
-//   Channels ('slack:C123') are posted to by id (the bot must have been invited).
+// - People get a direct message: chat.postMessage with their user id as the channel posts to the
+//   app's DM with them (chat:write is enough; no conversations.open, so no im:write), and Slack
+//   answers with the DM's id, used for the other parts. Channels ('slack:C123') are posted to by id
+//   (the bot must have been invited).
 // - Nudges, reminders and overdue notices carry "Update" and "No change" buttons on each action.
 // - Long replies (a 500-action digest) are several messages, sent in order; each carries metadata
 //   naming its outbox key and part, so a message in Slack can be traced back to its outbox row.
@@ -89,14 +91,11 @@ export function createSlackDelivery({ client, logger, maxRemembered = 1000 }: Sl
     }
   };
 
-  const targetChannel = async (recipient: Recipient): Promise<string> => {
+  const targetChannel = (recipient: Recipient): string => {
     if (recipient.channel?.startsWith(CHANNEL_PREFIX)) return recipient.channel.slice(CHANNEL_PREFIX.length);
     const userId = recipient.person?.slackUserId;
     if (!userId) throw new Error('recipient has no Slack user id or Slack channel');
-    const opened = await client.conversations.open({ users: userId });
-    const id = opened.channel?.id;
-    if (!id) throw new Error('conversations.open returned no channel id');
-    return id;
+    return userId;
   };
 
   return {
@@ -113,7 +112,7 @@ export function createSlackDelivery({ client, logger, maxRemembered = 1000 }: Sl
       const previously = partial.get(key);
       let channel: string;
       try {
-        channel = previously?.channel ?? (await targetChannel(message.recipient));
+        channel = previously?.channel ?? targetChannel(message.recipient);
       } catch (error) {
         const outcome = classifySlackError(error);
         log?.warn({ key, outboxId: message.outboxId, attempt: message.attempt, error: outcome.error }, 'Slack delivery failed before sending');
@@ -124,7 +123,7 @@ export function createSlackDelivery({ client, logger, maxRemembered = 1000 }: Sl
         const part = messages[i] as (typeof messages)[number];
         try {
           const result = await client.chat.postMessage({
-            channel,
+            channel: sent.channel,
             text: part.text,
             blocks: part.blocks,
             unfurl_links: false,
@@ -132,6 +131,8 @@ export function createSlackDelivery({ client, logger, maxRemembered = 1000 }: Sl
             metadata: { event_type: OUTBOX_METADATA_EVENT, event_payload: { key, part: i + 1, parts: messages.length } },
           });
           sent.ts.push(result.ts ?? '');
+          // Posted to a user id: Slack names the DM it went to; later parts and chat.update use that.
+          if (typeof result.channel === 'string' && result.channel) sent.channel = result.channel;
         } catch (error) {
           const outcome = classifySlackError(error as WebAPICallError);
           if (sent.ts.length > 0) {
@@ -144,7 +145,7 @@ export function createSlackDelivery({ client, logger, maxRemembered = 1000 }: Sl
       }
       partial.delete(key);
       // "<channel>:<ts>[,<ts>…]": the channel and timestamps identify the messages for chat.update/delete.
-      return { ok: true, platformMessageId: `${channel}:${sent.ts.join(',')}` };
+      return { ok: true, platformMessageId: `${sent.channel}:${sent.ts.join(',')}` };
     },
   };
 }

@@ -88,14 +88,13 @@ describe('Slack delivery adapter', () => {
     expect(adapter.canReach({ channel: 'console' })).toBe(false);
   });
 
-  it('delivers a nudge as a DM: conversations.open, then chat.postMessage with buttons and the outbox key', async () => {
+  it('delivers a nudge as a DM: chat.postMessage to the user id (no conversations.open, so no im:write), with buttons and the outbox key', async () => {
     const outcome = await createSlackDelivery({ client }).deliver(message(nudge(), asRecipient(morgan)));
     expect(outcome).toEqual({ ok: true, platformMessageId: expect.stringMatching(/^DU0DEMO03:\d+\.\d+$/) });
-    expect(api.calls.map((c) => c.method)).toEqual(['conversations.open', 'chat.postMessage']);
-    expect(api.lastCall('conversations.open')?.body.users).toBe('U0DEMO03');
+    expect(api.calls.map((c) => c.method)).toEqual(['chat.postMessage']);
     const post = api.lastCall('chat.postMessage');
     expect(post?.token).toBe(TOKEN);
-    expect(post?.body.channel).toBe('DU0DEMO03');
+    expect(post?.body.channel).toBe('U0DEMO03');
     expect(post?.body.text).toBe('Updates needed before the SEND Partnership Board on 4 Dec');
     expect(post?.body.metadata).toEqual({ event_type: OUTBOX_METADATA_EVENT, event_payload: { key: 'nudge:7:3:first', part: 1, parts: 1 } });
     const buttons = (post?.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
@@ -162,7 +161,7 @@ describe('Slack delivery adapter', () => {
     api.respond('chat.postMessage', () => ({ body: { ok: false, error: 'channel_not_found' } }));
     expect(await adapter.deliver(message(digest(2), { channel: 'slack:C0GONE' }, 'k2'))).toEqual({ ok: false, permanent: true, error: 'Slack said channel_not_found' });
 
-    api.respond('conversations.open', () => ({ body: { ok: false, error: 'account_inactive' } }));
+    api.respond('chat.postMessage', () => ({ body: { ok: false, error: 'account_inactive' } }));
     expect(await adapter.deliver(message(nudge(), asRecipient(morgan), 'k3'))).toEqual({ ok: false, permanent: true, error: 'Slack said account_inactive' });
   });
 

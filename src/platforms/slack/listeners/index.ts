@@ -6,12 +6,11 @@ import type { SlackListenerDeps } from '../listener-deps.js';
 import { linkButtonListener } from './actions/link-button.js';
 import { noChangeButtonListener } from './actions/no-change-button.js';
 import { replyButtonListener } from './actions/reply-button.js';
+import { retiredButtonListener } from './actions/retired-button.js';
 import { updateButtonListener } from './actions/update-button.js';
 import { sendCommandListener } from './commands/send-command.js';
 import { appHomeOpenedListener } from './events/app-home-opened.js';
 import { updateModalSubmissionListener } from './views/update-modal-submission.js';
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 type ButtonListener = (args: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => Promise<void>;
 
@@ -34,9 +33,14 @@ export function registerListeners(app: App, deps: SlackListenerDeps): void {
   ]);
   const buttonFor = (id: string): ButtonListener | undefined =>
     byId.get(id) ?? (id.startsWith(ACTION_IDS.buttonPrefix) ? replyButton : id.startsWith(ACTION_IDS.linkPrefix) ? link : undefined);
-  const ours = [ACTION_IDS.update, ACTION_IDS.noChange].map((id) => `${escapeRegExp(id)}$`).concat([ACTION_IDS.buttonPrefix, ACTION_IDS.linkPrefix].map(escapeRegExp));
-  app.action<BlockButtonAction>(new RegExp(`^(?:${ours.join('|')})`), async (args) => {
-    await buttonFor(args.action.action_id)?.(args);
+  // Every other click (an old message's button, another app's element) is acknowledged at once and
+  // answered plainly, never left for Slack to time out.
+  const retired = retiredButtonListener(deps);
+  app.action(/[\s\S]*/, async (args) => {
+    const id = 'action_id' in args.action ? args.action.action_id : undefined;
+    const listener = args.action.type === 'button' && id !== undefined ? buttonFor(id) : undefined;
+    if (listener) await listener(args as unknown as SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs);
+    else await retired(args);
   });
 
   app.view({ type: 'view_submission', callback_id: UPDATE_MODAL_CALLBACK_ID }, updateModalSubmissionListener(deps));

@@ -1,4 +1,7 @@
-// An Action.Submit on one of sendbot's cards (activity.value, read by readCardSubmit):
+// A button on one of sendbot's cards, pressed: an Action.Execute invoke (adaptiveCard/action) or an
+// Action.Submit message from an older card, both read by readCardSubmit. This works out what the
+// answer is (a reply, or the update form again); the caller shows it — the invoke as the card that
+// replaces the one pressed, the message as new messages.
 //
 // - the update form: field problems come back as the form card again, with each error under its
 //   field and the values as submitted, and nothing is stored; a good submission goes through
@@ -14,10 +17,21 @@ import { applyUpdate, type UpdateInput } from '../../../commands/update.js';
 import type { Logger } from '../../../logger.js';
 import type { CardSubmit, UpdateFormSubmit } from '../../../render/adaptive-card.js';
 import { reply, type Reply, text } from '../../../render/reply.js';
+import type { UpdateFormOptions } from '../../../render/adaptive-card.js';
+import type { UpdateFormRequest } from '../../../render/reply.js';
 import type { Person } from '../../../store/people-repository.js';
 import type { TeamsHandlerDeps } from '../handler-deps.js';
 import { sendReply, sendUpdateForm } from '../teams-replies.js';
 import { checkUpdateForm, FIELD_FOR_INPUT, type FormErrors, formForCaller, formValues } from '../update-form.js';
+
+/** What pressing the button comes to: a reply, or the update form (again, with its problems). */
+export type CardOutcome = { kind: 'reply'; reply: Reply; changed: boolean } | { kind: 'form'; form: UpdateFormRequest; options: UpdateFormOptions };
+
+/** Shows an outcome as new messages in the conversation (the Action.Submit path). */
+export async function sendOutcome(context: TurnContext, outcome: CardOutcome): Promise<void> {
+  if (outcome.kind === 'form') await sendUpdateForm(context, outcome.form, outcome.options);
+  else await sendReply(context, outcome.reply);
+}
 
 /** The Teams account that pressed the button, for the audit log. */
 const platformUser = (context: TurnContext): { platformUserId?: string } => (context.activity.from?.id ? { platformUserId: context.activity.from.id } : {});
@@ -35,63 +49,56 @@ function tryUpdate(ctx: CommandContext, input: UpdateInput): { answer: Reply } |
   }
 }
 
-async function submitUpdateForm(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, submit: UpdateFormSubmit): Promise<void> {
+function submitUpdateForm(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, submit: UpdateFormSubmit): CardOutcome {
   const base = { db: deps.db, clock: deps.clock, caller, platform: 'teams' as const, ...platformUser(context) };
-  const showAgain = (errors: FormErrors) => sendUpdateForm(context, formForCaller({ ...base, rawText: '' }, submit.ref || undefined), { errors, values: formValues(submit) });
+  const showAgain = (errors: FormErrors): CardOutcome => ({
+    kind: 'form',
+    form: formForCaller({ ...base, rawText: '' }, submit.ref || undefined),
+    options: { errors, values: formValues(submit) },
+  });
   const check = checkUpdateForm(submit);
-  if (!check.ok) {
-    await showAgain(check.errors);
-    return;
-  }
+  if (!check.ok) return showAgain(check.errors);
   const result = tryUpdate({ ...base, rawText: check.rawText }, check.input);
   if ('error' in result) {
     const { error } = result;
     const field = (error instanceof UserError && error.field && FIELD_FOR_INPUT[error.field]) || 'action';
-    await showAgain({ [field]: error instanceof UserError && error.hint ? `${error.message} ${error.hint}` : error.message });
-    return;
+    return showAgain({ [field]: error instanceof UserError && error.hint ? `${error.message} ${error.hint}` : error.message });
   }
-  await sendReply(context, result.answer);
+  return { kind: 'reply', reply: result.answer, changed: true };
 }
 
-async function submitNoChange(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, ref: string, source: string): Promise<void> {
+function submitNoChange(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, ref: string, source: string): CardOutcome {
   const base = { db: deps.db, clock: deps.clock, caller, platform: 'teams' as const, ...platformUser(context) };
-  if (!ref) {
-    await sendUpdateForm(context, formForCaller({ ...base, rawText: '' }), { errors: { action: 'Choose the action that has no change.' } });
-    return;
-  }
+  if (!ref) return { kind: 'form', form: formForCaller({ ...base, rawText: '' }), options: { errors: { action: 'Choose the action that has no change.' } } };
   const result = tryUpdate({ ...base, rawText: `[${source}] no change ${ref}` }, { ref, typedRef: ref, noChange: true });
-  await sendReply(context, 'error' in result ? errorReply(result.error) : result.answer);
+  return 'error' in result ? { kind: 'reply', reply: errorReply(result.error), changed: false } : { kind: 'reply', reply: result.answer, changed: true };
 }
 
-export async function handleCardSubmit(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, submit: CardSubmit, log: Logger): Promise<void> {
+/** What the button comes to; nothing is sent from here. */
+export function handleCardSubmit(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, submit: CardSubmit, log: Logger): CardOutcome {
   const commands = { db: deps.db, clock: deps.clock, ...platformUser(context), ...(deps.policy ? { policy: deps.policy } : {}) };
+  // A confirmed command changed something when it says so (success); a list or a link did not.
+  const ran = (answer: Reply): CardOutcome => ({ kind: 'reply', reply: answer, changed: answer.tone === 'success' });
   switch (submit.kind) {
     case 'update_form':
-      await submitUpdateForm(deps, context, caller, submit);
-      return;
+      return submitUpdateForm(deps, context, caller, submit);
     case 'no_change':
-      await submitNoChange(deps, context, caller, submit.ref, 'card');
-      return;
+      return submitNoChange(deps, context, caller, submit.ref, 'card');
     case 'button':
       switch (submit.id) {
         case 'cancel':
-          await sendReply(context, reply('info', 'Cancelled. Nothing was changed.'));
-          return;
+          return { kind: 'reply', reply: reply('info', 'Cancelled. Nothing was changed.'), changed: false };
         case 'update':
           // The typed path checks the ref and the caller's right to update it, and returns the form.
-          await sendReply(context, runCommandText(commands, caller, 'teams', `/send update ${submit.value}`));
-          return;
+          return ran(runCommandText(commands, caller, 'teams', `/send update ${submit.value}`));
         case 'no_change':
-          await submitNoChange(deps, context, caller, submit.value, 'button');
-          return;
+          return submitNoChange(deps, context, caller, submit.value, 'button');
         case 'confirm':
           if (!/^\s*\/?send\b/i.test(submit.value)) {
             log.warn({ valueLength: submit.value.length }, 'unexpected confirm button value');
-            await sendReply(context, reply('error', 'That button is not one I recognise. Nothing was changed.'));
-            return;
+            return { kind: 'reply', reply: reply('error', 'That button is not one I recognise. Nothing was changed.'), changed: false };
           }
-          await sendReply(context, runCommandText(commands, caller, 'teams', submit.value));
-          return;
+          return ran(runCommandText(commands, caller, 'teams', submit.value));
       }
   }
 }

@@ -12,7 +12,7 @@ import { replyForConversation } from '../private-replies.js';
 import { sendReply } from '../teams-replies.js';
 import { resolveTeamsCaller } from '../teams-identity.js';
 import { rememberConversation } from '../teams-references.js';
-import { handleCardSubmit } from './card-submit.js';
+import { handleCardSubmit, sendOutcome } from './card-submit.js';
 
 export function messageHandler(deps: TeamsHandlerDeps) {
   return async (context: TurnContext, next: () => Promise<void>): Promise<void> => {
@@ -45,7 +45,7 @@ export function messageHandler(deps: TeamsHandlerDeps) {
       return;
     }
     noteLastPlatform(deps.db, caller.person, 'teams');
-    if (submit) await handleCardSubmit(deps, context, caller.person, submit, log);
+    if (submit) await sendOutcome(context, handleCardSubmit(deps, context, caller.person, submit, log));
     else {
       const commandDeps = { db: deps.db, clock: deps.clock, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}), ...(activity.from?.id ? { platformUserId: activity.from.id } : {}) };
       const answer = runCommandText(commandDeps, caller.person, 'teams', typed ?? '');

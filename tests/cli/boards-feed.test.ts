@@ -1,0 +1,284 @@
+// A board that follows its committee's calendar feed, against a feed server the test runs on
+// loopback: `boards import <url> --follow`, the scheduler's daily refresh (new, moved and cancelled
+// meetings, each change reported to programme officers through the outbox), and a feed that breaks
+// (reported once per outage, never wiping known meetings). HTTPS with a certificate made here.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/clock.js';
+import { fetchFeed } from '../../src/feeds/fetch-feed.js';
+import { refreshFollowedFeeds } from '../../src/jobs/refresh-feeds.js';
+import { startScheduler } from '../../src/jobs/scheduler.js';
+import { closeDatabase, openDatabase } from '../../src/store/database.js';
+import { listOutbox } from '../../src/store/outbox-repository.js';
+import { sendbot } from '../helpers/cli.js';
+import { tempDbPath, tempDir, writeTemp } from '../helpers/temp.js';
+
+const BOARD = 'SEND Partnership Board';
+const PLAN = `
+people:
+  - { name: Pat Officer, email: pat@council.example, admin: true }
+  - { name: Sam Officer, email: sam@council.example, admin: true }
+  - { name: Lee Lead, email: lee@council.example }
+boards:
+  - name: ${BOARD}
+    meetings:
+      - { at: "2025-03-05T10:00" }
+plans: []
+`;
+
+function calendar(...events: string[][]): string {
+  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//ModernGov//EN', ...events.flat(), 'END:VCALENDAR', ''].join('\r\n');
+}
+function event(uid: string, summary: string, ...props: string[]): string[] {
+  return ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20250101T000000Z', `SUMMARY:${summary}`, ...props, 'END:VEVENT'];
+}
+
+/** A committee system's feed: what it serves can be changed, or broken, between requests. */
+interface FeedServer {
+  url: string;
+  serve: (status: number, body: string) => void;
+  requests: number;
+  close: () => Promise<void>;
+}
+
+const servers: FeedServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+async function startFeedServer(create: (handler: http.RequestListener) => http.Server = (h) => http.createServer(h), scheme = 'http'): Promise<FeedServer> {
+  let status = 200;
+  let body = calendar();
+  const state = {
+    requests: 0,
+  };
+  const server = create((req, res) => {
+    state.requests += 1;
+    res.writeHead(status, { 'content-type': 'text/calendar; charset=utf-8' });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const feed: FeedServer = {
+    url: `${scheme}://127.0.0.1:${port}/mgCalendarAgendaView.ics?CID=123`,
+    serve: (s, b) => {
+      status = s;
+      body = b;
+    },
+    get requests() {
+      return state.requests;
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  servers.push(feed);
+  return feed;
+}
+
+function meetings(db: string): { at: string; cancelled: number; title: string | null }[] {
+  const conn = openDatabase(db);
+  const rows = conn.$client.prepare('select starts_at as at, cancelled, title from meetings order by starts_at').all() as {
+    at: string;
+    cancelled: number;
+    title: string | null;
+  }[];
+  closeDatabase(conn);
+  return rows;
+}
+
+function feedReports(db: string) {
+  const conn = openDatabase(db);
+  const rows = listOutbox(conn, { kind: 'feed_report' });
+  const emails = new Map((conn.$client.prepare('select id, email from people').all() as { id: number; email: string }[]).map((p) => [p.id, p.email]));
+  closeDatabase(conn);
+  return rows.map((r) => ({ key: r.key, to: emails.get(r.recipientPersonId ?? -1), summary: r.payload.reply.summary, reply: r.payload.reply }));
+}
+
+async function refreshAt(db: string, now: string) {
+  const conn = openDatabase(db);
+  try {
+    return await refreshFollowedFeeds({ db: conn, clock: manualClock(now) });
+  } finally {
+    closeDatabase(conn);
+  }
+}
+
+const FIRST = calendar(
+  event('spb-1@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250205T100000'),
+  event('spb-2@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250305T100000'),
+  event('spb-3@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250402T100000'),
+);
+
+async function following(feed: FeedServer): Promise<string> {
+  const db = tempDbPath();
+  expect((await sendbot(db, 'import', writeTemp('plan.yaml', PLAN))).code).toBe(0);
+  feed.serve(200, FIRST);
+  const result = await sendbot(db, '--now', '2025-01-10T09:00', 'boards', 'import', feed.url, '--board', BOARD, '--follow');
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout).toContain(`${BOARD}: 2 meeting(s) added, 1 already known, 0 moved, 0 cancelled.`);
+  expect(result.stdout).toContain(`${BOARD} now follows this feed: its meetings are refreshed daily`);
+  return db;
+}
+
+describe('boards import from a feed URL, and following it', () => {
+  it('imports from an http(s) address; --dry-run lists what it would add and writes nothing', async () => {
+    const feed = await startFeedServer();
+    const db = tempDbPath();
+    await sendbot(db, 'import', writeTemp('plan.yaml', PLAN));
+    feed.serve(200, FIRST);
+    const dry = await sendbot(db, '--now', '2025-01-10T09:00', 'boards', 'import', feed.url, '--board', BOARD, '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('Would add: SEND Partnership Board on Wed 5 Feb 2025 10:00.');
+    expect(dry.stdout).toContain('Would add: SEND Partnership Board on Wed 2 Apr 2025 10:00.');
+    expect(meetings(db)).toHaveLength(1);
+    const listed = JSON.parse((await sendbot(db, 'boards', '--json')).stdout) as { feed_url: string | null }[];
+    expect(listed[0]?.feed_url).toBeNull();
+  });
+
+  it('refreshes daily: new, moved and cancelled meetings appear, and each admin is told once, with every change', async () => {
+    const feed = await startFeedServer();
+    const db = await following(feed);
+    const listed = JSON.parse((await sendbot(db, 'boards', '--json')).stdout) as { feed_url: string | null }[];
+    expect(listed[0]?.feed_url).toBe(feed.url);
+
+    // The same day: already checked at import, nothing fetched.
+    const requestsBefore = feed.requests;
+    expect(await refreshAt(db, '2025-01-10T18:00')).toEqual([]);
+    expect(feed.requests).toBe(requestsBefore);
+
+    // Next day the committee moved February, cancelled March, dropped April and added May.
+    feed.serve(
+      200,
+      calendar(
+        event('spb-1@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250212T100000'),
+        event('spb-2@moderngov', BOARD, 'STATUS:CANCELLED', 'DTSTART;TZID=Europe/London:20250305T100000'),
+        event('spb-4@moderngov', `${BOARD} (budget)`, 'DTSTART;TZID=Europe/London:20250507T100000'),
+      ),
+    );
+    expect(await refreshAt(db, '2025-01-11T06:00')).toEqual([{ board: BOARD, outcome: 'changed' }]);
+    expect(meetings(db).map((m) => [m.at, m.cancelled])).toEqual([
+      ['2025-02-12T10:00:00.000Z', 0],
+      ['2025-03-05T10:00:00.000Z', 1],
+      ['2025-04-02T09:00:00.000Z', 1],
+      ['2025-05-07T09:00:00.000Z', 0],
+    ]);
+    const reports = feedReports(db);
+    expect(reports.map((r) => r.to).sort()).toEqual(['pat@council.example', 'sam@council.example']);
+    expect(reports[0]?.summary).toBe(`${BOARD}: the committee calendar changed 4 meeting(s).`);
+    expect(reports[0]?.reply.blocks[0]).toEqual({
+      type: 'list',
+      items: [
+        `Moved: ${BOARD} from Wed 5 Feb 2025 10:00 to Wed 12 Feb 2025 10:00.`,
+        `Cancelled: ${BOARD} on Wed 5 Mar 2025 10:00 (cancelled in the feed).`,
+        `Added: ${BOARD} (budget) on Wed 7 May 2025 10:00.`,
+        'Cancelled: the meeting on Wed 2 Apr 2025 10:00 is no longer in the feed.',
+      ],
+    });
+
+    // The day after, nothing changed: checked, nobody told.
+    expect(await refreshAt(db, '2025-01-12T06:00')).toEqual([{ board: BOARD, outcome: 'unchanged' }]);
+    expect(feedReports(db)).toHaveLength(2);
+  });
+
+  it('an unreachable or broken feed is reported once per outage and never wipes known meetings', async () => {
+    const feed = await startFeedServer();
+    const db = await following(feed);
+    const known = meetings(db);
+
+    feed.serve(500, 'Internal Server Error');
+    expect(await refreshAt(db, '2025-01-11T06:00')).toEqual([
+      { board: BOARD, outcome: 'failed', problem: 'the server answered 500 Internal Server Error (expected 200 with the calendar)' },
+    ]);
+    expect(meetings(db)).toEqual(known);
+    let reports = feedReports(db);
+    expect(reports).toHaveLength(2);
+    expect(reports[0]?.summary).toBe(`${BOARD}: the committee calendar feed could not be read; the board's meetings were left as they are.`);
+
+    // Still broken the next days, in other ways: no more messages, nothing changed.
+    feed.serve(200, '<html><body>Service unavailable</body></html>');
+    expect((await refreshAt(db, '2025-01-12T06:00'))[0]?.outcome).toBe('failed');
+    feed.serve(200, calendar());
+    expect(await refreshAt(db, '2025-01-13T06:00')).toEqual([
+      { board: BOARD, outcome: 'failed', problem: 'the feed came back with no events at all, while the board has meetings to come from it' },
+    ]);
+    await feed.close();
+    servers.splice(servers.indexOf(feed), 1);
+    expect((await refreshAt(db, '2025-01-14T06:00'))[0]?.problem).toMatch(/^nothing answered at 127\.0\.0\.1:\d+ \(connection refused\)$/);
+    expect(feedReports(db)).toHaveLength(2);
+    expect(meetings(db)).toEqual(known);
+
+    // It works again, then breaks again: a new outage, reported again (once).
+    const back = await startFeedServer();
+    const conn = openDatabase(db);
+    conn.$client.prepare('update boards set feed_url = ?').run(back.url);
+    closeDatabase(conn);
+    back.serve(200, FIRST);
+    expect(await refreshAt(db, '2025-01-15T06:00')).toEqual([{ board: BOARD, outcome: 'unchanged' }]);
+    back.serve(404, 'gone');
+    await refreshAt(db, '2025-01-16T06:00');
+    await refreshAt(db, '2025-01-17T06:00');
+    reports = feedReports(db);
+    expect(reports).toHaveLength(4);
+    expect(new Set(reports.map((r) => r.key)).size).toBe(4);
+    expect(meetings(db)).toEqual(known);
+  });
+
+  it('the scheduler refreshes followed feeds in its cycle, and `boards refresh` checks now; unfollow stops it', async () => {
+    const feed = await startFeedServer();
+    const db = await following(feed);
+    feed.serve(200, calendar(...FIRST.split('END:VCALENDAR')[0]!.split('\r\n').slice(3).filter(Boolean).map((l) => [l]), event('spb-9@moderngov', BOARD, 'DTSTART:20250604T090000Z')));
+    const conn = openDatabase(db);
+    const scheduler = startScheduler({ db: conn, clock: manualClock('2025-01-11T07:00'), adapters: [], cronExpression: '0 3 1 1 *' });
+    await scheduler.ready;
+    const report = await scheduler.runNow();
+    await scheduler.stop();
+    closeDatabase(conn);
+    expect(meetings(db).some((m) => m.at === '2025-06-04T09:00:00.000Z' && m.cancelled === 0)).toBe(true);
+    expect(report?.feeds).toEqual([]); // the startup run did it; the second run the same day fetches nothing
+
+    feed.serve(500, 'down');
+    const now = await sendbot(db, '--now', '2025-01-11T08:00', 'boards', 'refresh');
+    expect(now.stdout).toContain(`${BOARD}: the feed could not be read (the server answered 500 Internal Server Error (expected 200 with the calendar)); its meetings were left as they are.`);
+
+    const off = await sendbot(db, 'boards', 'unfollow', BOARD);
+    expect(off.stdout).toBe(`${BOARD} no longer follows ${feed.url}; its meetings stay as they are.\n`);
+    const requests = feed.requests;
+    expect(await refreshAt(db, '2025-01-20T06:00')).toEqual([]);
+    expect(feed.requests).toBe(requests);
+  });
+
+  it('refuses --follow for a file, and an unreachable address, plainly and without changes', async () => {
+    const db = tempDbPath();
+    await sendbot(db, 'import', writeTemp('plan.yaml', PLAN));
+    const file = await sendbot(db, 'boards', 'import', writeTemp('c.ics', FIRST), '--board', BOARD, '--follow');
+    expect(file.code).toBe(1);
+    expect(file.stderr).toContain("--follow needs the feed's web address");
+    const feed = await startFeedServer();
+    feed.serve(404, 'not here');
+    const missing = await sendbot(db, 'boards', 'import', feed.url, '--board', BOARD, '--follow');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`Cannot fetch ${feed.url}: the server answered 404 Not Found (expected 200 with the calendar). Nothing was changed.\n`);
+    const listed = JSON.parse((await sendbot(db, 'boards', '--json')).stdout) as { feed_url: string | null }[];
+    expect(listed[0]?.feed_url).toBeNull();
+    expect(meetings(db)).toHaveLength(1);
+  });
+
+  it('downloads over HTTPS from a server whose certificate authority it is told to trust, and refuses one it is not', async () => {
+    const dir = tempDir();
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], {
+      stdio: 'ignore',
+    });
+    const feed = await startFeedServer((h) => https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, h), 'https');
+    feed.serve(200, FIRST);
+    const body = await fetchFeed(feed.url, { ca: readFileSync(cert) });
+    expect(body.toString('utf8')).toBe(FIRST);
+    await expect(fetchFeed(feed.url)).rejects.toThrow("the server's certificate is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)");
+    await expect(fetchFeed(feed.url.replace('https:', 'webcal:'), { ca: readFileSync(cert) })).resolves.toHaveLength(FIRST.length);
+  });
+});
