@@ -119,7 +119,7 @@ async function following(feed: FeedServer): Promise<string> {
   feed.serve(200, FIRST);
   const result = await sendbot(db, '--now', '2025-01-10T09:00', 'boards', 'import', feed.url, '--board', BOARD, '--follow');
   expect(result.code, result.stderr).toBe(0);
-  expect(result.stdout).toContain(`${BOARD}: 2 meeting(s) added, 1 already known, 0 moved, 0 cancelled.`);
+  expect(result.stdout).toContain(`${BOARD}: 2 meetings added, 1 already known, 0 moved, 0 cancelled.`);
   expect(result.stdout).toContain(`${BOARD} now follows this feed: its meetings are refreshed daily`);
   return db;
 }
@@ -168,7 +168,7 @@ describe('boards import from a feed URL, and following it', () => {
     ]);
     const reports = feedReports(db);
     expect(reports.map((r) => r.to).sort()).toEqual(['pat@council.example', 'sam@council.example']);
-    expect(reports[0]?.summary).toBe(`${BOARD}: the committee calendar changed 4 meeting(s).`);
+    expect(reports[0]?.summary).toBe(`${BOARD}: the committee calendar changed 4 meetings.`);
     expect(reports[0]?.reply.blocks[0]).toEqual({
       type: 'list',
       items: [

@@ -61,7 +61,7 @@ describe('boards import: calendars as real writers make them', () => {
       calendar(...event('ny@labs', "New Year's Day", 'DTSTART:20200101', 'DTEND:20200102'), ...event('board@x', 'Board', 'DTSTART:20200415T130000Z')),
     );
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain("Skipped 1 all-day event(s), which have no time to plan nudges from: New Year's Day (1 Jan 2020)");
+    expect(result.stdout).toContain("Skipped 1 all-day event, which has no time to plan nudges from: New Year's Day (1 Jan 2020)");
     expect(meetings(db).map((m) => m.at)).toEqual(['2020-04-15T13:00:00.000Z']);
   });
 
@@ -121,7 +121,7 @@ describe('boards import: calendars as real writers make them', () => {
     const result = await importFile(db, feed);
     expect(result.code, result.stderr).toBe(0);
     expect(meetings(db).map((m) => m.title)).toEqual(['Readable']);
-    expect(result.stdout).toContain('Skipped 2 event(s) that could not be read; the rest of the feed was imported');
+    expect(result.stdout).toContain('Skipped 2 events that could not be read; the rest of the feed was imported');
     expect(result.stdout).toContain('"CDO meeting" (UID cdo@ms), line 9 (RRULE:FREQ=WEEKLY;BYDAY=MO, TU): the repeat rule cannot be read');
     expect(result.stdout).toContain('"Empty rule" (UID empty@x), line 16 (RRULE:): the repeat rule is empty');
     expect(result.stdout).not.toMatch(/Cannot read properties/);
@@ -212,7 +212,7 @@ describe('boards import: calendars as real writers make them', () => {
     const dry = await importFile(db, later, '--dry-run');
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout.split('\n')).toEqual([
-      `Dry run — nothing written. ${BOARD}: 1 meeting(s) added, 0 already known, 1 moved, 1 cancelled.`,
+      `Dry run — nothing written. ${BOARD}: 1 meeting added, 0 already known, 1 moved, 1 cancelled.`,
       'Would move: Board A from Wed 1 Apr 2020 14:00 to Wed 8 Apr 2020 14:00.',
       'Would cancel: Board B on Fri 1 May 2020 14:00 (cancelled in the feed).',
       'Would add: Board C on Mon 1 Jun 2020 14:00.',
