@@ -6,7 +6,7 @@ import { BOARD_HEADER_ALIASES } from './read-boards-table.js';
 import { isKpiTable, KPI_HEADER_ALIASES } from './read-kpi-table.js';
 import { PEOPLE_HEADER_ALIASES } from './read-people-csv.js';
 import { SETTING_HEADINGS } from './read-settings-table.js';
-import { PLAN_HEADER_ALIASES, SENDBOT_OWN_HEADINGS } from './plan-headings.js';
+import { PLAN_HEADER_ALIASES, RECORD_SHEET_HEADINGS, SENDBOT_OWN_HEADINGS } from './plan-headings.js';
 import { findHeaderRow, headingsOf, type SheetGrid } from './sheet-grid.js';
 
 export type SheetKind = 'plan' | 'kpis' | 'people' | 'boards' | 'settings';
@@ -25,6 +25,7 @@ export type SheetClass =
 
 const ALIAS_TABLES = [PLAN_HEADER_ALIASES, KPI_HEADER_ALIASES, PEOPLE_HEADER_ALIASES, BOARD_HEADER_ALIASES] as const;
 const OWN = new Set(SENDBOT_OWN_HEADINGS.map(normaliseHeader));
+const RECORD = new Set(RECORD_SHEET_HEADINGS.map(normaliseHeader));
 const SETTING_WORDS = new Set([...SETTING_HEADINGS.setting, ...SETTING_HEADINGS.value].map(normaliseHeader));
 
 /** True for a heading any sheet kind reads (used to find the header row below titles and notes). */
@@ -36,6 +37,10 @@ export function isKnownHeading(heading: string): boolean {
 
 /** Finds the sheet's header row and says what the sheet holds. */
 export function classifySheet(grid: SheetGrid): SheetClass {
+  const first = grid.rows[0];
+  if (first !== undefined && headingsOf(first).some((h) => h !== undefined && RECORD.has(normaliseHeader(h)))) {
+    return { kind: 'skip', reason: "it is sendbot's own record (sendbot export writes it), never read back", headerIndex: 0, headers: [] };
+  }
   const headerIndex = findHeaderRow(grid, isKnownHeading);
   const header = grid.rows[headerIndex];
   const headers = header === undefined ? [] : headingsOf(header).filter((h): h is string => h !== undefined);

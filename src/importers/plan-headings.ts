@@ -101,6 +101,12 @@ export const PLAN_LABEL: Record<PlanField, string> = {
  * Columns `sendbot export` writes for people to read (what sendbot worked out or recorded), which an
  * import never takes back: the record, not the file, holds them. Listed once in the report, not as unused.
  */
+/**
+ * A heading only sendbot export's record sheets (Updates, Date changes, KPI readings) have: such a
+ * sheet is sendbot's own evidence trail, skipped as such rather than as a table it cannot read.
+ */
+export const RECORD_SHEET_HEADINGS: readonly string[] = ['Update id', 'Requested at (UK time)', 'Reading id'];
+
 export const SENDBOT_OWN_HEADINGS: readonly string[] = [
   // Actions
   'Due date (read)',
