@@ -74,15 +74,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     // SQLite creates -wal and -shm with the database file's mode; this covers ones left by older versions.
     if (isFilePath(path)) for (const suffix of ['-wal', '-shm']) tightenIfOurs(`${path}${suffix}`);
     sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
-    const db = drizzle(sqlite, { schema }) as Db;
-    const folder = migrationsFolder();
-    if (!hasEveryMigration(sqlite, folder)) migrate(db, { migrationsFolder: folder });
-    // KPIs imported before codes existed get theirs (derived in code, so SQL alone cannot do it).
-    upgradeLegacyKpis(db);
-    // Lets SQLite refresh its query-planner statistics when they are missing or stale (cheap).
-    sqlite.pragma('optimize = 0x10002');
-    return db;
+    return prepareDatabase(sqlite);
   } catch (error) {
     try {
       sqlite?.close();

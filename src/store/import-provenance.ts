@@ -2,8 +2,7 @@
 // beside sendbot's value ("approved by Sam Chair on 3 Feb 2025"), and what `--prefer-file` writes
 // into the history when the file's value replaces that decision. Read only for the few actions whose
 // field both the file and sendbot changed, or whose progress the file changed.
-import type { Statement } from 'better-sqlite3';
-import type { Db } from './database.js';
+import { cachedStatement, type Db } from './database.js';
 
 export interface Provenance {
   /** "Sam Chair <sam@example.org>", "the plan file", or null when nobody is recorded. */
@@ -15,16 +14,10 @@ export interface Provenance {
 }
 
 export class ImportProvenance {
-  private readonly statements = new Map<string, Statement>();
   constructor(private readonly db: Db) {}
 
-  private stmt(sql: string): Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      st = this.db.$client.prepare(sql);
-      this.statements.set(sql, st);
-    }
-    return st;
+  private stmt(sql: string) {
+    return cachedStatement(this.db, sql);
   }
 
   /** The latest approved or pending date change for an action (not one a plan file made). */
