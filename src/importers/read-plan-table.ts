@@ -43,6 +43,7 @@
 // its position: the store matches unnumbered rows by their text and numbers them itself.
 import type { ImportProblem } from './import-errors.js';
 import { headersOf, matchHeaders } from './match-headers.js';
+import { readDeadline } from '../domain/deadlines.js';
 import { looksDated, numberInTitle, type ParsedRef, parseRef, splitBulletedActions } from './plan-cell-words.js';
 import { type PlanField, PLAN_HEADER_ALIASES, PLAN_LABEL as LABEL } from './plan-headings.js';
 import { planSchema, splitRoleList, type PlanDocumentInput } from './plan-document.js';
@@ -307,10 +308,13 @@ export function readPlanTable(rows: TableRow[], opts: PlanTableOptions = {}): Pl
     // Due: the row's own cell; the date above only under a merged block (see the top of this file).
     if (vals.due !== undefined) {
       due = vals.due;
-      if (ws.due === undefined && col.workstream_due === undefined) ws.due = vals.due;
+      // Only the workstream's first row gives it a date: a later row's date never reaches the rows above.
+      if (ws.due === undefined && col.workstream_due === undefined && ws.firstRow === row) ws.due = vals.due;
     } else if (startedWorkstream || bad.has('due')) due = undefined;
     else if (col.due !== undefined) {
-      const underMerge = knowsMerges ? merged?.has(col.due) === true : vals.workstream === undefined;
+      // A CSV cannot show merges: a blank row of the same workstream carries a date down, but never a
+      // word that is not one ("Complete" would complete the rows below; "TBC", "Ongoing" say nothing of them).
+      const underMerge = knowsMerges ? merged?.has(col.due) === true : vals.workstream === undefined && due !== undefined && carriesAsDate(due);
       if (!underMerge) due = undefined;
     }
 
@@ -500,4 +504,10 @@ function sortProblems(problems: ImportProblem[]): ImportProblem[] {
     .map((p, i) => ({ p, i }))
     .sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || a.i - b.i)
     .map(({ p }) => p);
+}
+
+/** A date cell a blank CSV row below may take: one that reads as a due date, not a status or a doubt. */
+function carriesAsDate(cell: string): boolean {
+  const read = readDeadline(cell, {});
+  return read.due !== null && !read.completed && !read.ongoing && read.flags.length === 0;
 }
