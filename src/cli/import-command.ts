@@ -157,6 +157,7 @@ function jsonRow(a: ImportReport['actions'][number], conflicts: ImportConflict[]
     change: a.change,
     owner_change: a.owner_change,
     ...(a.reworded_from !== undefined ? { reworded_from: a.reworded_from } : {}),
+    ...(a.changes !== undefined ? { changes: a.changes } : {}),
     ...(own.length > 0 ? { conflicts: own.map(({ line: _line, ...c }) => c) } : {}),
   };
 }
@@ -199,6 +200,11 @@ export function formatImportReport(report: ImportReport): string {
   }
   if (inherited.length > 0) {
     lines.push(`${plural(inherited.length, 'action')} took their accountable lead from the row above; check it: ${inherited.map((a) => a.ref).join(', ')}`);
+  }
+  const changed = report.actions.filter((a) => a.changes !== undefined);
+  if (changed.length > 0) {
+    lines.push(report.dryRun ? 'Changed (would change):' : 'Changed:');
+    for (const a of changed) lines.push(`  ${a.ref}: ${a.changes?.join('; ')}`);
   }
   const reworded = report.actions.filter((a) => a.reworded_from !== undefined);
   if (reworded.length > 0) {

@@ -91,6 +91,8 @@ export interface ActionReport {
   change: Change;
   /** How the row was matched to a stored action when not by its ref or its exact words: its text before. */
   reworded_from?: string;
+  /** What the import changed on an existing action besides its words: "due date 2025-01-31 → 2025-05-31", "status amber → green". */
+  changes?: string[];
   /** Who is accountable, before and after this import, when that changed. */
   owner_change: { from: string; to: string } | null;
   line?: number;
@@ -491,7 +493,13 @@ class PlanImporter {
     const code = this.codes[index] as string;
     const existing = this.existingPlans.get(code);
     // A file whose workstreams report to different boards names no plan board: the stored one stays.
-    const boardId = plan.board ? this.boardId(plan.board) : (existing?.boardId ?? null);
+    let boardId = plan.board ? this.boardId(plan.board) : (existing?.boardId ?? null);
+    const onlyBoard = this.doc.boards.length === 1 ? this.doc.boards[0] : undefined;
+    if (boardId === null && onlyBoard && !plan.workstreams.some((w) => w.board)) {
+      // A workbook with one board and no Board column on its plan sheet: that board oversees the plan.
+      boardId = this.boardId(onlyBoard.name);
+      this.warnings.push(`Plan "${plan.title}" names no board; it reports to ${onlyBoard.name}, the only board in the file. Add a Board column to say otherwise.`);
+    }
     this.planBoardId = boardId;
     // What the file does not carry (a workbook has no column for a plan's outcomes) is left as stored.
     const values = {
@@ -777,7 +785,9 @@ class PlanImporter {
     const ownHasDates = Boolean(own && (own.deadline.due || own.deadline.start));
     // A date cell that says something with no date in it ("Ongoing", "TBC", "Summer holidays 2024")
     // is the action's own word: it never takes the workstream's date (issue 23).
-    const ownSaysNoDate = !ownHasDates && Boolean(action.due && own && (own.deadline.ongoing || own.deadline.flags.length > 0));
+    // A date cell that says something with no date in it ("Complete", "Ongoing", "TBC") is the action's
+    // own word: it never takes the workstream's date (issue 23). Only a blank cell inherits.
+    const ownSaysNoDate = !ownHasDates && Boolean(action.due && own);
     const dateSource: ActionReport['date_source'] = ownHasDates || ownSaysNoDate ? 'action' : window.due || window.start ? 'workstream' : 'none';
     const start = ownHasDates ? (own?.deadline.start ?? null) : ownSaysNoDate ? null : window.start;
     // An action with only a start ("from Sept 24") still finishes by its workstream's due date.
@@ -812,6 +822,8 @@ class PlanImporter {
     let status: ActionStatus;
     /** The dates the record holds after this import: the file's, unless the merge kept sendbot's. */
     let held = { start, due, dateText, dateSource };
+    /** What this import changed on an existing action, for the report ("due date 2025-01-31 → 2025-05-31"). */
+    const changes: string[] = [];
     if (!existing) {
       status = importedStatus ?? 'not_started';
       id = Number(
@@ -826,7 +838,7 @@ class PlanImporter {
         ).lastInsertRowid,
       );
       // The file's progress (a RAG or progress column) is the action's first update, attributed to the file.
-      if (progress !== null) this.addFileUpdate(id, action, importedStatus ?? status, percent, undefined);
+      if (progress !== null) this.addFileUpdate(id, action, importedStatus ?? status, percent, undefined, true);
       change = 'created';
     } else {
       id = existing.id;
@@ -853,7 +865,8 @@ class PlanImporter {
           ref,
           field: 'due date',
           file: describeDates(dateText, due),
-          sendbot: describeDates(existing.dateText, existing.due),
+          // The phrase the file gave is not sendbot's date once someone moved it.
+          sendbot: describeDates(by ? null : existing.dateText, existing.due),
           provenance: by ?? { who: null, at: null, what: base ? 'changed in sendbot' : 'no earlier import recorded the file’s date' },
           line: action.source_line,
         });
@@ -865,6 +878,7 @@ class PlanImporter {
       if (takesFile(datesMerge, this.preferFile)) {
         Object.assign(set, dateValues);
         changed = true;
+        if (existing.due !== due) changes.push(`due date ${existing.due ?? 'none'} → ${due ?? 'none'}`);
         if (existing.due !== due) this.recordFileDateChange(id, existing.due, due, dateText ?? parents.ws.due ?? '', datesMerge === 'conflict' ? this.provenance.dateDecision(id) : undefined);
       }
       if (changed) set.updatedAt = this.at;
@@ -873,10 +887,13 @@ class PlanImporter {
       }
       if (Object.keys(set).length > 0) this.db.update(actions).set(set).where(eq(actions.id, id)).run();
       status = this.mergeProgress(existing, ref, action, importedStatus, percent, progress) ?? status;
+      if (status !== existing.status) changes.push(`status ${existing.status} → ${status}`);
+      if (set.ownerRoleId !== undefined) changes.push('owner');
       change = changed || status !== existing.status ? 'updated' : 'unchanged';
     }
     const currentWith = this.planRows.actionSupporting.get(id) ?? [];
     if (JSON.stringify(currentWith) !== JSON.stringify(ownWith)) {
+      if (existing) changes.push('supporting roles');
       if (existing) this.stmt('delete from action_supporting_roles where action_id = ?').run(id);
       ownWith.forEach((roleId, position) => {
         this.stmt('insert into action_supporting_roles (action_id, role_id, position) values (?, ?, ?)').run(id, roleId, position);
@@ -915,6 +932,7 @@ class PlanImporter {
       flags: reportFlags.length > 0 ? unique([...flags, ...reportFlags]) : flags,
       change,
       ...(existing && existing.text !== action.text ? { reworded_from: existing.text } : {}),
+      ...(changes.length > 0 ? { changes } : {}),
       owner_change: ownerBefore !== ownerAfter ? { from: ownerBefore ?? 'nobody', to: ownerAfter ?? 'nobody' } : null,
       line: action.source_line ?? this.options.lineOf?.(path),
     });
@@ -989,15 +1007,19 @@ class PlanImporter {
       if (!this.preferFile) return undefined;
     }
     const status = importedStatus ?? existing.status;
-    this.addFileUpdate(existing.id, action, status, percent, sendbotChanged ? latest : undefined);
+    this.addFileUpdate(existing.id, action, status, percent, sendbotChanged ? latest : undefined, false);
     return status;
   }
 
   /** An update attributed to the plan file, dated as the file dates it ("Progress update (Nov 23)") or now. */
-  private addFileUpdate(actionId: number, action: ActionInput, status: ActionStatus, percent: number | undefined, replaced: Provenance | undefined): void {
+  /**
+   * `first`: the action's first update, dated as the file dates its progress; a later one is dated
+   * now, so the history never shows the file's word before a report it came after.
+   */
+  private addFileUpdate(actionId: number, action: ActionInput, status: ActionStatus, percent: number | undefined, replaced: Provenance | undefined, first: boolean): void {
     const file = this.options.file ?? '';
     const asOf = action.progress?.as_of;
-    const at = asOf && `${asOf}T12:00:00.000Z` < this.at ? `${asOf}T12:00:00.000Z` : this.at;
+    const at = first && asOf && `${asOf}T12:00:00.000Z` < this.at ? `${asOf}T12:00:00.000Z` : this.at;
     const said = action.progress?.note?.trim();
     const note = [
       said && said.length > 0 ? said : `Status set by plan file ${file}`.trim(),

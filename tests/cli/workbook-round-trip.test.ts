@@ -110,6 +110,7 @@ describe('the workbook round-trip on the demo plan after a board cycle', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Actions: 0 new, 1 updated, \d+ unchanged, 0 removed\./);
     expect(r.stdout).toMatch(/ND-1\.1 .*2025-05-31 .*updated/);
+    expect(r.stdout).toMatch(/Changed:\n  ND-1\.1: due date \d{4}-\d{2}-\d{2} → 2025-05-31\n/);
     const after = fingerprint(copy);
     // Only ND-1.1's dates moved, with the file's change in the trail; nothing else differs.
     const changed = (t: string) => after[t]?.filter((row, i) => JSON.stringify(row) !== JSON.stringify(before[t]?.[i])) ?? [];
