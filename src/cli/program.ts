@@ -45,7 +45,7 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
       const [only] = error.problems;
       // A file that cannot be read at all (not a workbook, not a table) is one plain sentence.
       if (error.problems.length === 1 && only !== undefined && only.line === undefined && only.column === undefined && only.columnNumber === undefined) {
-        io.stderr.write(`${formatProblem(only)}\n`);
+        io.stderr.write(`${formatProblem(only).replace(/\.?$/, '.')} Nothing was imported.\n`);
         return 1;
       }
       io.stderr.write(`Nothing was imported. ${plural(error.problems.length, 'problem')}:\n`);

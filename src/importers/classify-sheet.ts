@@ -50,6 +50,11 @@ export function classifySheet(grid: SheetGrid): SheetClass {
     return skip(grid.rows.length <= 1 || headers.length < 2 ? 'it holds no table (a cover, notes or chart sheet)' : `none of its headings is one sendbot reads (${quoteList(headers)})`);
   }
   const kind = kindOf(headers);
+  const planFields = Object.keys(matchHeaders(headers, PLAN_HEADER_ALIASES).columns);
+  if (kind === undefined && planFields.length >= 2) {
+    // A plan table that lacks only its actions: say which column is missing, not that it is no table.
+    return skip(`it has a plan's headings (${quoteList(headers)}) but no column for the actions: add one headed "Key Actions" (or "Action", "What we will do")`);
+  }
   if (kind === undefined) return skip(`its headings (${quoteList(headers)}) are not those of a plan, KPI, people, boards or settings table`);
   return { kind, headerIndex, headers };
 }

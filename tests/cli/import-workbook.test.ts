@@ -163,14 +163,14 @@ describe('sendbot import <workbook>', () => {
     const db = tempDbPath();
     const empty = await sendbot(db, 'import', writeTemp('plan.xlsx', Buffer.alloc(0)));
     expect(empty.code).toBe(1);
-    expect(empty.stderr.trim()).toBe('plan.xlsx: the file is not an Excel workbook: it is empty. Open it in Excel and save it as an .xlsx workbook (an older .xls file must be saved again as .xlsx)');
+    expect(empty.stderr.trim()).toBe('plan.xlsx: the file is not an Excel workbook: it is empty. Open it in Excel and save it as an .xlsx workbook (an older .xls file must be saved again as .xlsx). Nothing was imported.');
     const renamed = await sendbot(db, 'people', 'import', writeTemp('people.xlsx', 'name,email,role\nSam,sam@example.org,Head of SEND\n'));
     expect(renamed.code).toBe(1);
     expect(renamed.stderr).toContain('people.xlsx: the file is not an Excel workbook: it holds plain text (perhaps a CSV file renamed .xlsx');
     const prose = await sendbot(db, 'import', writeTemp('plan.csv', 'Our SEND improvement plan\nWe will do better for families.\nThank you for reading.\n'));
     expect(prose.code).toBe(1);
     expect(prose.stderr.trim()).toBe(
-      'plan.csv: the file is not a table (no line has two or more cells separated by commas); a plan file has a header row such as "Improvement Plan, Strategic Workstream Priority, Key Actions" and one row per action',
+      'plan.csv: the file is not a table (no line has two or more cells separated by commas); a plan file has a header row such as "Improvement Plan, Strategic Workstream Priority, Key Actions" and one row per action. Nothing was imported.',
     );
     expect(existsSync(db)).toBe(false);
   });

@@ -63,9 +63,9 @@ plans:
     const db = tempDbPath();
     const missing = await sendbot(db, 'import', '/nonexistent/plan.yaml');
     // A file that cannot be read at all is one plain sentence.
-    expect(missing.stderr).toBe('plan.yaml: cannot read the file: there is no such file\n');
+    expect(missing.stderr).toBe('plan.yaml: cannot read the file: there is no such file. Nothing was imported.\n');
     const people = await sendbot(db, 'people', 'import', '/nonexistent/people.csv');
-    expect(people.stderr).toBe('people.csv: cannot read the file: there is no such file\n');
+    expect(people.stderr).toBe('people.csv: cannot read the file: there is no such file. Nothing was imported.\n');
     const folder = await sendbot(db, 'import', `${writeTemp('x.yaml', '').replace(/x\.yaml$/, '')}`);
     expect(folder.code).toBe(1);
     expect(`${missing.stderr}${people.stderr}${folder.stderr}`).not.toMatch(JARGON);

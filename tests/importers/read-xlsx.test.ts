@@ -147,8 +147,9 @@ describe('parseXlsxRows', () => {
       ['Cut waits by 5%', '-5'],
       ['=Not a formula', undefined],
     ]);
-    // The negative number is text (the first readable Date of Completion, so the workstream's).
-    expect(document.plans?.[0]?.workstreams?.[0]?.due).toBe('-5');
+    // The negative number is text, and its row's own: only a workstream's first row gives the
+    // workstream a date, and that row's cell held a refused formula.
+    expect(document.plans?.[0]?.workstreams?.[0]?.due).toBeUndefined();
   });
 
   it('uses the first worksheet and returns no rows for an empty one', async () => {
