@@ -173,6 +173,7 @@ function writtenAsOneNumber(run: DigitRun): boolean {
  * undefined.
  */
 export function findNhsNumber(text: string): string | undefined {
+  if (tooFewDigits(text)) return undefined;
   for (const run of digitRuns(normaliseForNumbers(text))) {
     const digits = run.groups.join('');
     if (digits.length === 10 && writtenAsOneNumber(run) && isValidNhsNumber(digits)) return digits;
@@ -182,6 +183,21 @@ export function findNhsNumber(text: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Plain ASCII text with fewer than ten digits cannot hold an NHS number whatever its separators (the
+ * tricks that hide digits — other scripts, combining marks, blank letters — are not ASCII). Most text
+ * is such text, and an import checks every cell: this skips the full reading for it.
+ */
+function tooFewDigits(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return false;
+    if (c >= 48 && c <= 57 && ++digits >= 10) return false;
+  }
+  return true;
 }
 
 /** Why text is refused. Deliberately not the text itself: refused text must not reach the logs. */
