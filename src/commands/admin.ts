@@ -16,7 +16,7 @@ import { decideDateChange, pendingDateChange } from '../store/updates-repository
 import { findActionOrExplain, readRef } from './action-lookup.js';
 import { everyDecider, queueDateDecisionNotice } from './date-change-notices.js';
 import { findPersonOrExplain } from './person-lookup.js';
-import { describeOwner, describeOwnerInline, joinOr } from './shared.js';
+import { describeOwner, describeOwnerInline, joinAnd, joinOr } from './shared.js';
 import { defineCommand, PermissionError, UserError } from './types.js';
 
 /** Said in help instead of an assign or handover example to someone who may not run them. */
@@ -69,8 +69,9 @@ export const assignCommand = defineCommand({
       const person = findPersonOrExplain(ctx.db, input.target);
       if (action.ownerPersonId === person.id) return reply('info', `${action.ref} is already owned by ${was}; nothing changed.`);
       // The person already answers for it through the role they hold: say so, and what naming them changes.
-      const heldThroughRole =
-        action.ownerPersonId === null && action.ownerRoleId !== null && currentHolders(ctx.db, action.ownerRoleId).some((h) => h.personId === person.id);
+      const holders = action.ownerPersonId === null && action.ownerRoleId !== null ? currentHolders(ctx.db, action.ownerRoleId) : [];
+      const heldThroughRole = holders.some((h) => h.personId === person.id);
+      const sharers = holders.filter((h) => h.personId !== person.id).map((h) => h.name);
       inTransaction(ctx.db, () => {
         ctx.db.update(actions).set({ ownerPersonId: person.id, updatedAt: at }).where(eq(actions.id, action.id)).run();
         recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { person: person.email, before } });
@@ -79,7 +80,9 @@ export const assignCommand = defineCommand({
         const role = action.ownerRole ?? 'their role';
         return reply(
           'success',
-          `${person.name} already held ${action.ref} as ${role}. It is now assigned to ${person.name} by name, so a handover of ${role} no longer moves it.`,
+          `${person.name} already held ${action.ref} as ${role}. It is now assigned to ${person.name} by name, so a handover of ${role} no longer moves it${
+            sharers.length ? `, and ${joinAnd(sharers)}, who also hold${sharers.length === 1 ? 's' : ''} ${role}, no longer answer${sharers.length === 1 ? 's' : ''} for it` : ''
+          }.`,
         );
       }
     }

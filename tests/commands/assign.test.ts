@@ -2,6 +2,8 @@
 // the action now and what changed, and never "(was <the same person>)" when the person stays.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/store/database.js';
+import { findPersonByEmail } from '../../src/store/people-repository.js';
+import { addHolder, findRole } from '../../src/store/roles-repository.js';
 import { ask, DEMO, demoPlanDb } from '../helpers/demo-plan-db.js';
 
 let db: Db;
@@ -37,5 +39,16 @@ describe('assign: the reply says plainly what changed', () => {
     // The same person on both sides is never "(was …)".
     if (person !== DEMO.admin2) expect(r.summary).not.toContain('(was');
     expect(namedOwner('ND-1.2')).toBe(person);
+  });
+
+  it('names whoever else held the role and no longer answers for the action', () => {
+    const role = findRole(db, 'Head of SEND');
+    const jamie = findPersonByEmail(db, DEMO.admin2);
+    if (!role || !jamie) throw new Error('demo data changed');
+    addHolder(db, role.id, jamie.id, '2024-10-01T09:00:00.000Z');
+    expect(ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.headOfSend}`, NOW).summary).toBe(
+      'Morgan Demo already held ND-1.2 as Head of SEND. It is now assigned to Morgan Demo by name, so a handover of Head of SEND no longer moves it, and Jamie Example, who also holds Head of SEND, no longer answers for it.',
+    );
+    expect(namedOwner('ND-1.2')).toBe(DEMO.headOfSend);
   });
 });

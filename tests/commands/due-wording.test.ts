@@ -76,6 +76,14 @@ describe('who and history: the Due field says what the record says', () => {
     expect(say(LEAD, `who ${ref}`)).not.toContain('no date\n');
   });
 
+  it.each([
+    ['ESIP-1.1', 'completed 30 Sep 2023 (plan says "Complete - Sept 23")'],
+    ['ESIP-1.3', 'from Jan 2024, no end date'],
+    ['ESIP-1.4', 'no date: the plan says "TBC"'],
+  ])('update %s alone shows the same Due: %s', (ref, due) => {
+    expect(dueLine(say(LEAD, `update ${ref}`))).toBe(due);
+  });
+
   it('an action marked complete in chat says when, and what it was due; its last update says "complete"', () => {
     expect(say(LEAD, 'update ESIP-1.6 complete second base opened', '2024-11-12T15:00')).toContain('ESIP-1.6');
     const who = say(LEAD, 'who ESIP-1.6');
