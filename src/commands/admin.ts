@@ -16,7 +16,7 @@ import { decideDateChange, pendingDateChange } from '../store/updates-repository
 import { findActionOrExplain, readRef } from './action-lookup.js';
 import { everyDecider, queueDateDecisionNotice } from './date-change-notices.js';
 import { findPersonOrExplain } from './person-lookup.js';
-import { describeOwner, describeOwnerInline, joinOr } from './shared.js';
+import { describeOwner, describeOwnerInline, joinAnd, joinOr } from './shared.js';
 import { defineCommand, PermissionError, UserError } from './types.js';
 
 /** Said in help instead of an assign or handover example to someone who may not run them. */
@@ -53,17 +53,38 @@ export const assignCommand = defineCommand({
       if (action.ownerRoleId === role.id && action.ownerPersonId === null) {
         return reply('info', `${action.ref} is already owned by ${was}; nothing changed.`);
       }
+      // The named owner holds the role too: the same person stays accountable, only the route changes.
+      const samePerson = action.ownerPersonId !== null && currentHolders(ctx.db, role.id).some((h) => h.personId === action.ownerPersonId);
       inTransaction(ctx.db, () => {
         ctx.db.update(actions).set({ ownerRoleId: role.id, ownerPersonId: null, updatedAt: at }).where(eq(actions.id, action.id)).run();
         recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { role: role.name, before } });
       });
+      if (samePerson) {
+        return reply(
+          'success',
+          `${action.ref} stays with ${action.ownerPersonName}, who holds ${role.name}: it is now owned through the role rather than by name, so a handover of ${role.name} moves it.`,
+        );
+      }
     } else {
       const person = findPersonOrExplain(ctx.db, input.target);
       if (action.ownerPersonId === person.id) return reply('info', `${action.ref} is already owned by ${was}; nothing changed.`);
+      // The person already answers for it through the role they hold: say so, and what naming them changes.
+      const holders = action.ownerPersonId === null && action.ownerRoleId !== null ? currentHolders(ctx.db, action.ownerRoleId) : [];
+      const heldThroughRole = holders.some((h) => h.personId === person.id);
+      const sharers = holders.filter((h) => h.personId !== person.id).map((h) => h.name);
       inTransaction(ctx.db, () => {
         ctx.db.update(actions).set({ ownerPersonId: person.id, updatedAt: at }).where(eq(actions.id, action.id)).run();
         recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { person: person.email, before } });
       });
+      if (heldThroughRole) {
+        const role = action.ownerRole ?? 'their role';
+        return reply(
+          'success',
+          `${person.name} already held ${action.ref} as ${role}. It is now assigned to ${person.name} by name, so a handover of ${role} no longer moves it${
+            sharers.length ? `, and ${joinAnd(sharers)}, who also hold${sharers.length === 1 ? 's' : ''} ${role}, no longer answer${sharers.length === 1 ? 's' : ''} for it` : ''
+          }.`,
+        );
+      }
     }
     const after = listActionViews(ctx.db, { ids: [action.id] })[0];
     return reply('success', `${action.ref} is now owned by ${after ? describeOwnerInline(ctx.db, after) : input.target} (was ${was}).`);
@@ -118,11 +139,22 @@ const REASON_MIN_LETTERS = 6;
 /** Words that fill the reason field without giving one. */
 const NOT_A_REASON = /^(no|nope|none|nah|n\/?a|na|x+|-+|\.+|\?+|rejected|reject|refused|declined|no reason|not agreed|because|see above|as discussed|tbc)$/i;
 
-/** True when `note` gives a reason: enough letters, and not only a filler word. */
+/**
+ * Single words that say nothing about why: a reason made only of these, however many times
+ * ("no no no", "nope, n/a", "rejected - rejected"), is still no reason.
+ */
+const FILLER_WORDS = new Set(['no', 'nope', 'none', 'nah', 'n/a', 'na', 'nil', 'nothing', 'not', 'rejected', 'reject', 'refused', 'refuse', 'declined', 'decline', 'denied', 'deny', 'tbc', 'sorry', 'because', 'reason', 'ok', 'okay']);
+const isFillerWord = (word: string): boolean => {
+  const w = word.toLowerCase().replace(/^[.!,;:?'"()]+|[.!,;:?'"()]+$/g, '');
+  return w === '' || FILLER_WORDS.has(w) || /^(x+|-+|–+|—+|\.+|\?+|!+)$/.test(w);
+};
+
+/** True when `note` gives a reason: enough letters, and not only filler words. */
 export function isReason(note: string | undefined): boolean {
   if (!note) return false;
   const t = note.trim().replace(/[.!,;:]+$/, '');
   if (NOT_A_REASON.test(t)) return false;
+  if (t.split(/[\s,;]+/).every(isFillerWord)) return false;
   return (t.match(/\p{L}/gu) ?? []).length >= REASON_MIN_LETTERS;
 }
 

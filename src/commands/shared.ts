@@ -1,12 +1,14 @@
 // Small pieces several commands share: who holds a role, "who can update", action lines.
 import { workingDaysOverdue } from '../domain/notifications/calendar-memo.js';
 import { isOverdue } from '../domain/overdue.js';
+import { STATUS_SHORT } from '../domain/status.js';
 import { formatDate, shortTitle } from '../render/format.js';
 import type { ActionLine } from '../render/reply.js';
 import { type ActionView, listActionViews } from '../store/actions-repository.js';
 import type { Db } from '../store/database.js';
 import { listAdmins } from '../store/people-repository.js';
 import { currentHolders } from '../store/roles-repository.js';
+import { dueInstead } from './due-wording.js';
 import type { CommandContext } from './types.js';
 
 export function holderNames(db: Db, roleId: number | null): string[] {
@@ -101,6 +103,7 @@ export function actionLine(
     owner: action.ownerPersonId !== null ? action.ownerPersonName : action.ownerRole,
     ownerHolders: action.ownerPersonId !== null ? undefined : holders(action.ownerRoleId),
     due: action.due,
+    dueInstead: dueInstead(action),
     status: action.status,
     percent: action.percent,
     daysOverdue: overdue && action.due ? workingDaysOverdue(action.due, today) : null,
@@ -112,6 +115,8 @@ export function lastUpdateText(action: ActionView): string {
   const u = action.lastUpdate;
   if (!u) return 'no updates yet';
   const who = u.personName ?? (u.platform === 'import' ? 'plan import' : 'unknown');
-  const what = u.kind === 'no_change' ? 'no change' : [u.status ? u.status.replace('_', ' ') : null, u.percent !== null ? `${u.percent}%` : null, u.note].filter(Boolean).join(', ');
+  // "complete", as the status is said everywhere else; its 100% goes without saying.
+  const percent = u.percent !== null && !(u.status === 'blue' && u.percent === 100) ? `${u.percent}%` : null;
+  const what = u.kind === 'no_change' ? 'no change' : [u.status ? STATUS_SHORT[u.status] : null, percent, u.note].filter(Boolean).join(', ');
   return `${formatDate(u.at.slice(0, 10))} by ${who}${what ? `: ${what}` : ''}`;
 }

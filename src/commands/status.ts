@@ -5,6 +5,7 @@ import { formatDate, formatShortInstant, plural, shortTitle } from '../render/fo
 import { fields, heading, list, reply, text } from '../render/reply.js';
 import { listDateChanges, listUpdates } from '../store/updates-repository.js';
 import { findActionOrExplain, readRef } from './action-lookup.js';
+import { completedOn, describeDue } from './due-wording.js';
 import { describeOwner } from './shared.js';
 import { defineCommand } from './types.js';
 
@@ -19,7 +20,8 @@ export const statusCommand = defineCommand({
   schema: z.object({ ref: z.string().optional(), typed: z.string().min(1, 'Say which action: its ref.') }),
   handle: (ctx, input) => {
     const action = findActionOrExplain(ctx.db, input.typed, input.ref);
-    const trail = listUpdates(ctx.db, action.id).map((u) => ({
+    const updates = listUpdates(ctx.db, action.id);
+    const trail = updates.map((u) => ({
       at: u.at,
       line: `${formatShortInstant(u.at)} · ${u.personName ?? (u.platform === 'import' ? 'plan import' : 'unknown')}${u.onBehalfOfName ? ` as delegate for ${u.onBehalfOfName}` : ''} (${u.platform}): ${
         u.kind === 'no_change'
@@ -53,7 +55,7 @@ export const statusCommand = defineCommand({
       fields([
         ['Accountable', describeOwner(ctx.db, action)],
         ['Status', `${STATUS_SHORT[action.status]}${action.percent !== null ? ` (${action.percent}%)` : ''}`],
-        ['Due', formatDate(action.due)],
+        ['Due', describeDue({ ...action, baselineDue: null }, action.status === 'blue' ? completedOn(updates) : null)],
         ['Baseline', formatDate(action.baselineDue)],
       ]),
       lines.length ? list(lines) : text('No updates yet.'),

@@ -77,7 +77,8 @@ const wasQuoted = (word: string): boolean => /\s/.test(word);
  * Splits the words after the ref into status, percent, options and the note. Throws MisreadField
  * when a leading word looks like a mistyped status, percent or option.
  */
-export function parseUpdateWords(words: string[], source?: { text: string; spans: WordSpan[] }): UpdateWords {
+export function parseUpdateWords(typedWords: string[], typedSource?: { text: string; spans: WordSpan[] }): UpdateWords {
+  const { words, source } = splitDashedFields(typedWords, typedSource);
   const out: UpdateWords = {};
   const noteWords: string[] = [];
   /** Which words make up the note (and how much of the first to leave off, for note:). */
@@ -145,6 +146,27 @@ export function parseUpdateWords(words: string[], source?: { text: string; spans
   const note = verbatim ?? noteWords.join(' ');
   if (note) out.note = note;
   return out;
+}
+
+/** "Red-10%-slipping": a status and a percent joined by dashes, with perhaps the note after another dash. */
+const DASHED_FIELDS = /^([a-z]+)([-–—])(\d[\d.,]*(?:%|pc|pct|percent))(?:([-–—]+)(.+))?$/i;
+
+/**
+ * The first word split at its dashes when it is a status word and a percent run together
+ * ("Red-10%-slipping", "amber–45%"): there is no other way to read it. The spans follow the split, so
+ * the note is still taken verbatim from the text.
+ */
+function splitDashedFields(words: string[], source?: { text: string; spans: WordSpan[] }): { words: string[]; source?: { text: string; spans: WordSpan[] } } {
+  const first = words[0];
+  const m = first === undefined || wasQuoted(first) ? null : DASHED_FIELDS.exec(first);
+  if (!m || statusOf(m[1] as string) === undefined) return { words, source };
+  const [, status, dash, percent, dashes, rest] = m as unknown as [string, string, string, string, string | undefined, string | undefined];
+  const parts = [status, percent, ...(rest ? [rest] : [])];
+  if (!source || source.spans[0]?.word !== first) return { words: [...parts, ...words.slice(1)], source: undefined };
+  const start = (source.spans[0] as WordSpan).start;
+  const at = [start, start + status.length + dash.length, start + status.length + dash.length + percent.length + (dashes?.length ?? 0)];
+  const spans = parts.map((word, k) => ({ word, start: at[k] as number, end: (at[k] as number) + word.length }));
+  return { words: [...parts, ...words.slice(1)], source: { text: source.text, spans: [...spans, ...source.spans.slice(1)] } };
 }
 
 /**
@@ -260,7 +282,7 @@ function readLetterStatus(words: string[], i: number, out: UpdateWords): ActionS
   const bare = word.replace(TRAILING_PUNCTUATION, '');
   if (out.status !== undefined || !LETTER_STATUS.test(bare) || bare === 'a') return undefined;
   const next = words[i + 1];
-  const nextIsField = next === undefined || SEPARATOR.test(next) || bare !== word || percentLike(next) || isOption(next) || readPercentWords(words, i + 1) !== undefined;
+  const nextIsField = next === undefined || SEPARATOR.test(next) || bare !== word || percentLike(next) || isOption(next) || readPercentWords(words, i + 1) !== undefined || startsSplitPercent(words, i + 1);
   if (!nextIsField) return undefined;
   const status = readStatusWord(bare, true) as ActionStatus;
   if (bare === 'A' && bare === word && next !== undefined && percentLike(next)) {
@@ -324,16 +346,8 @@ function checkNoteStart(words: string[], i: number, out: UpdateWords): void {
 
   // Percentages that cannot be stored, or written another way.
   if (percentLike(word)) throw percentProblem(word, words, i, 1);
-  // A number split by a space: "amber 6 0% split" is 60% typed with a space, never an older figure.
-  if (out.percent === undefined && /^\d+$/.test(bare) && bare === word && next !== undefined && percentLike(next)) {
-    const joined = `${bare}${next.replace(TRAILING_PUNCTUATION, '')}`;
-    const p = percentOf(joined);
-    throw new MisreadField(
-      `'${bare} ${next.replace(TRAILING_PUNCTUATION, '')}' has a space inside the percentage${p !== undefined ? `: did you mean ${p}%?` : '.'}`,
-      p !== undefined ? replaceWords(words, i, 2, [`${p}%`]) : undefined,
-      'Percent complete is a whole number from 0% to 100%, written like 60%.',
-    );
-  }
+  // A number in the percent position is never left as the note while the old percent stands.
+  if (out.percent === undefined) checkBareNumbers(words, i, out);
 
   // Two statuses run together: "amber/green", "red-amber".
   if (COMPOUND_RAG.test(bare)) {
@@ -374,6 +388,73 @@ function checkNoteStart(words: string[], i: number, out: UpdateWords): void {
     const value = word.slice(option[0].length);
     throw new MisreadField(`'${name}:' isn't something I record. Did you mean ${meant}${value}?`, replaceWords(words, i, 1, [`${meant}${value}`]));
   }
+}
+
+/**
+ * Numbers where the percent would go, with no percent given yet. Split by spaces and followed by a
+ * percent sign or word ("6 0%", "4 5 % x", "6 0 per cent", "6 0pc") they are a percent typed with a
+ * space. Two or more bare numbers right after a status ("green 7 5"), or a lone number with nothing
+ * but fields after it ("green 75"), can only be a percent without its sign. Either way the person is
+ * asked, since storing the update would show the old percent. A number followed by prose ("30
+ * schools have signed up", "amber 2 weeks late") is a note.
+ */
+function checkBareNumbers(words: string[], i: number, out: UpdateWords): void {
+  const digits: string[] = [];
+  let j = i;
+  while (j < words.length && /^\d+$/.test(words[j] as string)) digits.push(words[j++] as string);
+  if (digits.length === 0) return;
+  const unitEnd = percentUnitEnd(words, j, digits);
+  const advice = 'Percent complete is a whole number from 0% to 100%, written like 60%.';
+  if (unitEnd !== undefined && digits.length >= 2) {
+    const typed = words.slice(i, unitEnd).map((w) => w.replace(TRAILING_PUNCTUATION, '')).join(' ');
+    const p = percentOf(`${digits.join('')}%`);
+    throw new MisreadField(
+      `'${typed}' has a space inside the percentage${p !== undefined ? `: did you mean ${p}%?` : '.'}`,
+      p !== undefined ? replaceWords(words, i, unitEnd - i, [`${p}%`]) : undefined,
+      advice,
+    );
+  }
+  if (unitEnd !== undefined) return;
+  const typed = digits.join(' ');
+  // A status word after the number may be prose ("green 3 red flags raised"): only the end, a dash, a
+  // percent or an option marks the number as a field.
+  const after = words[j];
+  const afterIsField = after === undefined || SEPARATOR.test(after) || isOption(after) || percentLike(after);
+  if ((digits.length >= 2 && out.status !== undefined) || afterIsField) {
+    const p = percentOf(`${digits.join('')}%`);
+    const asked = p !== undefined ? `: did you mean ${p}%?` : ': give percent complete with its sign, like 60%.';
+    throw new MisreadField(
+      `'${typed}' stands where the percent goes, but has no % sign${asked}`,
+      p !== undefined ? replaceWords(words, i, digits.length, [`${p}%`]) : undefined,
+      `If '${typed}' is the start of your note, write note: before it.`,
+    );
+  }
+}
+
+/** True when numbers split by spaces and then a percent sign or word start at `i` ("1 0%", "4 5 percent"). */
+function startsSplitPercent(words: string[], i: number): boolean {
+  const digits: string[] = [];
+  let j = i;
+  while (j < words.length && /^\d+$/.test(words[j] as string)) digits.push(words[j++] as string);
+  return digits.length > 0 && percentUnitEnd(words, j, digits) !== undefined && digits.length >= 2;
+}
+
+/**
+ * Where a percent sign or word after numbers at `j` ends: "%", "percent", "pc", "per cent", or the
+ * last digits with the sign stuck on ("0%", "0pc"), which are added to `digits`. Undefined: none.
+ */
+function percentUnitEnd(words: string[], j: number, digits: string[]): number | undefined {
+  const w = words[j];
+  if (w === undefined) return undefined;
+  const bare = w.replace(TRAILING_PUNCTUATION, '');
+  const stuck = /^(\d+)(%|pc|pct|percent|per-?cent)$/i.exec(bare);
+  if (stuck) {
+    digits.push(stuck[1] as string);
+    return j + 1;
+  }
+  if (PERCENT_WORDS.has(bare.toLowerCase())) return j + 1;
+  if (bare.toLowerCase() === 'per' && /^cent[,;:.!]*$/i.test(words[j + 1] ?? '')) return j + 2;
+  return undefined;
 }
 
 function notAStatus(value: string, words: string[], i: number, taken: number): MisreadField {

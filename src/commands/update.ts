@@ -13,9 +13,10 @@ import { recordAudit } from '../store/audit-repository.js';
 import { auditActor } from './audit-actor.js';
 import { coveredOwner, loadCallerFacts } from '../store/caller-repository.js';
 import { inTransaction } from '../store/database.js';
-import { pendingDateChange, recordUpdate, requestDateChange } from '../store/updates-repository.js';
+import { listUpdates, pendingDateChange, recordUpdate, requestDateChange } from '../store/updates-repository.js';
 import { findActionOrExplain, looksLikeRef, readRef } from './action-lookup.js';
 import { queueDateRequestNotices, type RequestNotices, withdrawDateRequestNotices } from './date-change-notices.js';
+import { completedOn, describeDue } from './due-wording.js';
 import { joinAnd, lastUpdateText, myActionChoices, whoCanUpdate } from './shared.js';
 import { planExamples } from './command-examples.js';
 import { MisreadField, parseUpdateWords } from './update-words.js';
@@ -279,7 +280,7 @@ function updateForm(ctx: CommandContext, action?: ActionView): Reply {
       fields([
         ['Action', shortTitle(action.text, 140)],
         ['Status', `${STATUS_SHORT[action.status]}${action.percent !== null ? ` (${action.percent}%)` : ''}`],
-        ['Due', formatDate(action.due)],
+        ['Due', describeDue(action, action.status === 'blue' ? completedOn(listUpdates(ctx.db, action.id)) : null)],
         ['Last update', lastUpdateText(action)],
       ]),
       text(`Reply with /send update ${action.ref} [status] [NN%] [note…]${orUseTheForm(ctx)}`),

@@ -1,12 +1,14 @@
 // `/send who <ref | words>`: who is accountable, who supports, and where the action stands.
 import { z } from 'zod';
 import { STATUS_SHORT } from '../domain/status.js';
-import { formatDate, shortTitle } from '../render/format.js';
+import { shortTitle } from '../render/format.js';
 import { type ActionLine, fields, heading, reply, type Reply, text } from '../render/reply.js';
 import { type ActionView, listActionViews } from '../store/actions-repository.js';
 import type { Db } from '../store/database.js';
 import { RANKED_CANDIDATES, searchActions } from '../store/search-repository.js';
+import { listUpdates } from '../store/updates-repository.js';
 import { planExamples } from './command-examples.js';
+import { completedOn, describeDue } from './due-wording.js';
 import { findActionOrExplain, looksLikeRef, readRef } from './action-lookup.js';
 import { actionLine, describeOwner, describeRole, lastUpdateText } from './shared.js';
 import { defineCommand, UserError } from './types.js';
@@ -67,7 +69,7 @@ export function describeAction(db: Db, action: ActionView): Reply {
       ['Workstream', `${action.planCode}-${action.workstreamNumber} ${action.workstreamTitle}`],
       ['Plan', action.planTitle],
       ['Board', action.boardName],
-      ['Due', `${formatDate(action.due)}${action.baselineDue && action.baselineDue !== action.due ? ` (baseline ${formatDate(action.baselineDue)})` : ''}${action.ongoing ? ', ongoing' : ''}`],
+      ['Due', describeDue(action, action.status === 'blue' ? completedOn(listUpdates(db, action.id)) : null)],
       ['Status', `${STATUS_SHORT[action.status]}${action.percent !== null ? ` (${action.percent}%)` : ''}`],
       ['Last update', lastUpdateText(action)],
     ]),

@@ -24,6 +24,8 @@ export interface ActionLine {
   ownerHolders?: string[];
   /** ISO date; loose wording belongs in `detail`. */
   due?: string | null;
+  /** Said instead of a due date when there is none: "completed", "ongoing", "from Jan 2024", "due: TBC". */
+  dueInstead?: string | null;
   status: ActionStatus;
   percent?: number | null;
   /** Working days overdue, when overdue. */

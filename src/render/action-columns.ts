@@ -18,7 +18,7 @@ export function actionColumns(items: ActionLine[]): { header: string; cell: (a: 
   const columns: { header: string; cell: (a: ActionLine) => string }[] = [
     { header: 'Ref', cell: (a) => a.ref },
     { header: 'Action', cell: (a) => a.title },
-    { header: 'Due', cell: (a) => formatDate(a.due) },
+    { header: 'Due', cell: (a) => (a.due ? formatDate(a.due) : (a.dueInstead ?? formatDate(a.due))) },
     { header: 'Status', cell: statusText },
   ];
   if (items.some((a) => a.daysOverdue)) columns.push({ header: 'Working days overdue', cell: (a) => (a.daysOverdue ? String(a.daysOverdue) : '') });

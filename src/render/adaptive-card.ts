@@ -262,6 +262,7 @@ function ownerText(line: ActionLine): string | undefined {
 export function renderActionLine(line: ActionLine): Container {
   const meta: string[] = [`${STATUS_SYMBOLS[line.status]} ${STATUS_SHORT[line.status]}`];
   if (line.due) meta.push(dueText(line.due));
+  else if (line.dueInstead) meta.push(line.dueInstead);
   if (line.percent !== null && line.percent !== undefined) meta.push(`${line.percent}%`);
   if (line.daysOverdue) meta.push(`${plural(line.daysOverdue, 'working day')} overdue`);
   const owner = ownerText(line);

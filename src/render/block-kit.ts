@@ -142,6 +142,7 @@ export function formatActionLine(line: ActionLine): string {
   const facts: string[] = [`${STATUS_EMOJI[line.status] ?? '⚪'} ${STATUS_SHORT[line.status] ?? line.status}`];
   if (typeof line.percent === 'number' && Number.isFinite(line.percent)) facts.push(`${Math.round(line.percent)}%`);
   if (line.due) facts.push(`due ${truncateEscaped(formatDueDate(line.due), 80)}`);
+  else if (line.dueInstead) facts.push(truncateEscaped(line.dueInstead, 80));
   if (typeof line.daysOverdue === 'number' && line.daysOverdue > 0) {
     const days = Math.round(line.daysOverdue);
     facts.push(`*${days} working ${days === 1 ? 'day' : 'days'} overdue*`);

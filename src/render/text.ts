@@ -49,7 +49,7 @@ export function actionLineText(a: ActionLine): string {
   const parts = [
     `${a.ref}`,
     a.title,
-    `due ${formatDate(a.due)}`,
+    a.due ? `due ${formatDate(a.due)}` : (a.dueInstead ?? 'due no date'),
     `${STATUS_SHORT[a.status]}${a.percent !== null && a.percent !== undefined ? ` ${a.percent}%` : ''}`,
   ];
   if (a.daysOverdue) parts.push(`${a.daysOverdue} working day${a.daysOverdue === 1 ? '' : 's'} overdue`);

@@ -97,7 +97,7 @@ describe('approve and reject', () => {
     expect(askText(db, DEMO.admin, 'history ND-3.5', '2024-11-20T10:00')).toContain('28 Feb 2025 → 30 Apr 2025 (reason: evaluation delayed), replaced by a later request');
   });
 
-  it.each(['no', 'No.', 'none', 'n/a', '-', 'x', 'rejected', 'cost'])('"reject ND-3.5 %s" is not a reason: refused, saying what is expected', (typed) => {
+  it.each(['no', 'No.', 'none', 'n/a', '-', 'x', 'rejected', 'cost', 'no no no', 'nope nope nope', 'No. No! no', 'n/a - n/a', 'rejected, rejected', 'x x x x x x', 'none - nope', 'no, sorry, no', 'Rejected. Declined.'])('"reject ND-3.5 %s" is not a reason: refused, saying what is expected', (typed) => {
     ask(db, DEMO.headOfSend, 'update ND-3.5 amber due:"30 April 25" evaluation delayed by the provider', '2024-11-18T10:00');
     const before = dbFingerprint(db);
     const r = ask(db, DEMO.dcs, `reject ND-3.5 ${typed}`, '2024-11-19T14:00');
@@ -107,6 +107,15 @@ describe('approve and reject', () => {
     expect(dbFingerprint(db)).toBe(before);
     expect(ask(db, DEMO.dcs, 'reject ND-3.5 no budget', '2024-11-19T14:00').tone).toBe('success');
   });
+
+  it.each(['no budget', 'no capacity until April', 'not agreed by the board', 'no - the panel wants the evaluation first', 'nope: funding ends in March'])(
+    '"reject ND-3.5 %s" gives a reason, even when it begins with a filler word',
+    (typed) => {
+      ask(db, DEMO.headOfSend, 'update ND-3.5 amber due:"30 April 25" evaluation delayed by the provider', '2024-11-18T10:00');
+      expect(ask(db, DEMO.dcs, `reject ND-3.5 ${typed}`, '2024-11-19T14:00').tone).toBe('success');
+      expect(change()).toMatchObject({ state: 'rejected', note: typed });
+    },
+  );
 
   it('nobody is told their own decision, and a chair who asks is not sent their own request', () => {
     // An admin asks and another admin approves: the chair is still told of the request, the admin of the decision.

@@ -74,6 +74,17 @@ describe('update: what the words after the ref are read as', () => {
     ['Amber - 45% - interviews booked', 'amber', 45, 'interviews booked', null],
     ['green – 70% – two schools left', 'green', 70, 'two schools left', null],
     ['amber 45% - well-being hub - phase 2', 'amber', 45, 'well-being hub - phase 2', null],
+    // A status and percent joined by dashes, with no spaces, can be read only one way.
+    ['Red-10%-slipping', 'red', 10, 'slipping', null],
+    ['amber–45%', 'amber', 45, null, null],
+    ['green-70%-two schools left', 'green', 70, 'two schools left', null],
+    // Numbers followed by prose, or after a percent, or after note:, are the note.
+    ['amber 2 weeks late', 'amber', null, '2 weeks late', null],
+    ['amber 30% 2 weeks late', 'amber', 30, '2 weeks late', null],
+    ['green 3 red flags raised', 'green', null, '3 red flags raised', null],
+    ['amber 40% 4 5 % of schools split by a space', 'amber', 40, '4 5 % of schools split by a space', null],
+    ['note: 7 5', null, null, '7 5', null],
+    ['amber note: 4 5 % split', 'amber', null, '4 5 % split', null],
   ])('update ND-1.2 %s', (typed, status, percent, note, evidence) => {
     const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
     expect(reply.tone, renderText(reply)).toBe('success');
@@ -101,6 +112,20 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
     ['60% 70%', 'You gave two percentages, 60% and 70%. Give one.', 'Nothing was saved'],
     ['amber 6 0% split', "'6 0%' has a space inside the percentage: did you mean 60%?", 'Try: /send update ND-1.2 amber 60% split'],
     ['6 5% of schools', "'6 5%' has a space inside the percentage: did you mean 65%?", 'Try: /send update ND-1.2 65% of schools'],
+    // The sign or word apart from a split number: still a percent, never a note beside the old one.
+    ['amber 4 5 % x', "'4 5 %' has a space inside the percentage: did you mean 45%?", 'Try: /send update ND-1.2 amber 45% x'],
+    ['amber 6 0 percent x', "'6 0 percent' has a space inside the percentage: did you mean 60%?", 'Try: /send update ND-1.2 amber 60% x'],
+    ['amber 6 0 per cent x', "'6 0 per cent' has a space inside the percentage: did you mean 60%?", 'Try: /send update ND-1.2 amber 60% x'],
+    ['amber 4 5 % split again', "'4 5 %' has a space inside the percentage: did you mean 45%?", 'Try: /send update ND-1.2 amber 45% split again'],
+    ['amber 6 0pc', "'6 0pc' has a space inside the percentage: did you mean 60%?", 'Try: /send update ND-1.2 amber 60%'],
+    ['1 0 0 %', "'1 0 0 %' has a space inside the percentage: did you mean 100%?", 'Try: /send update ND-1.2 100%'],
+    // Bare numbers where the percent goes.
+    ['green 7 5', "'7 5' stands where the percent goes, but has no % sign: did you mean 75%?", 'Try: /send update ND-1.2 green 75%'],
+    ['green 7 5 interviews done', "'7 5' stands where the percent goes, but has no % sign: did you mean 75%?", 'write note: before it'],
+    ['green 75', "'75' stands where the percent goes, but has no % sign: did you mean 75%?", 'Try: /send update ND-1.2 green 75%'],
+    ['amber 45 - interviews booked', "'45' stands where the percent goes, but has no % sign: did you mean 45%?", 'Try: /send update ND-1.2 amber 45% - interviews booked'],
+    ['green 150', "'150' stands where the percent goes, but has no % sign: give percent complete with its sign, like 60%.", 'Nothing was saved'],
+    ['Red-150%-slipping', "'150%' is over 100%", 'whole number from 0% to 100%'],
     ['A 20% rise in referrals', "Is 'A' the status amber, or the start of your note", 'write note: before it'],
     ['amber 150 percent', "'150 percent' is over 100%", 'whole number from 0% to 100%'],
     ['-5%', "'-5%' is below 0%: percent complete can't be negative.", 'whole number from 0% to 100%'],
@@ -162,6 +187,40 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
         expect(dbFingerprint(db)).toBe(before);
       }),
       { numRuns: 150, seed: 10 },
+    );
+  });
+
+  it('never keeps a percent split by a space as the note beside the old percent (property)', () => {
+    ask(db, DEMO.headOfSend, 'update ND-1.2 amber 30% pilot', NOW);
+    const status = fc.constantFrom('', 'green ', 'amber ', 'red ', 'on track ', 'A ');
+    const unit = fc.constantFrom('%', ' %', ' percent', ' per cent', 'pc', ' pc', ' pct');
+    const prose = fc.array(fc.constantFrom('x', 'split', 'again', 'schools', '2', 'weeks', 'late', 'green', '40%'), { maxLength: 4 });
+    fc.assert(
+      fc.property(status, fc.integer({ min: 10, max: 99 }), unit, prose, (s, p, u, rest) => {
+        const before = dbFingerprint(db);
+        const typed = `${s}${String(p).split('').join(' ')}${u} ${rest.join(' ')}`.trim();
+        const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
+        expect(reply.tone, typed).toBe('error');
+        expect(reply.summary, typed).toContain(`did you mean ${p}%?`);
+        expect(dbFingerprint(db)).toBe(before);
+      }),
+      { numRuns: 150, seed: 13 },
+    );
+  });
+
+  it('keeps numbers in a note after note: or after a percent (property)', () => {
+    const status = fc.constantFrom('green', 'amber', 'red');
+    const numbers = fc.array(fc.integer({ min: 0, max: 99 }).map(String), { minLength: 1, maxLength: 3 });
+    const tail = fc.constantFrom('weeks late', '% of schools', 'per cent of plans', 'schools left', '');
+    fc.assert(
+      fc.property(status, fc.integer({ min: 0, max: 99 }), numbers, tail, fc.boolean(), (s, p, ns, t, viaNote) => {
+        const n = `${ns.join(' ')} ${t}`.trim();
+        const typed = viaNote ? `${s} note: ${n}` : `${s} ${p}% ${n}`;
+        const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
+        expect(reply.tone, typed).toBe('success');
+        expect(lastUpdate('ND-1.2'), typed).toMatchObject({ note: n, ...(viaNote ? {} : { percent: p }) });
+      }),
+      { numRuns: 120, seed: 14 },
     );
   });
 
