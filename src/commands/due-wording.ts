@@ -51,7 +51,9 @@ export function describeDue(a: DueFacts, completed: string | null = null): strin
     const parts = [`completed${on ? ` ${formatDate(on)}` : ''}`];
     if (a.due && a.due !== on) parts.push(`was due ${formatDate(a.due)}`);
     // The plan's words when they say more than the date shown ("Complete - Sept 23", "Summer 2024").
-    const words = written && (SAYS_COMPLETE.test(written) || !a.due) ? ` (plan says "${written}")` : '';
+    // A cell that only says so ("Complete", "Done.") adds nothing to "completed".
+    const onlySaysComplete = written !== null && /^\s*(complete|completed|done)\s*\.?\s*$/i.test(written);
+    const words = written && !onlySaysComplete && (SAYS_COMPLETE.test(written) || !a.due) ? ` (plan says "${written}")` : '';
     return `${parts.join(', ')}${words}`;
   }
   if (a.due) {
