@@ -121,10 +121,13 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
       const now = ctx.clock.now();
       const at = toStoredInstant(now);
       const feed = readIcs(decodeUtf8(bytes, name), { file: name, now });
+      // A feed is known by the address it is followed at, so this import and every later refresh
+      // record and recognise the same meetings as its own (and cancel the same ones).
+      const url = fromWeb ? feedRequestUrl(source).toString() : null;
+      const followed = url !== null && (Boolean(opts.follow) || board.feedUrl === url);
       const tally = inTransaction(ctx.db, () => {
-        const result = applyCalendarFeed(ctx.db, board, feed, { at, now: at, file: name, dryRun: opts.dryRun });
-        if (opts.follow && !opts.dryRun) {
-          const url = feedRequestUrl(source).toString();
+        const result = applyCalendarFeed(ctx.db, board, feed, { at, now: at, file: name, source: url ?? name, feedIsWholeCalendar: followed, dryRun: opts.dryRun });
+        if (opts.follow && url !== null && !opts.dryRun) {
           setBoardFeed(ctx.db, board.id, url);
           recordFeedCheck(ctx.db, { at, board, url, ok: true });
           recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'board.feed_followed', entity: board.name, detail: { url } });

@@ -251,6 +251,53 @@ describe('boards import from a feed URL, and following it', () => {
     expect(feed.requests).toBe(requests);
   });
 
+  it('a followed feed cancels only meetings it gave: not those an earlier calendar file gave the board, at the import or at any refresh', async () => {
+    const feed = await startFeedServer();
+    const db = tempDbPath();
+    expect((await sendbot(db, 'import', writeTemp('plan.yaml', PLAN))).code).toBe(0);
+    const other = calendar(event('good-one@elsewhere', 'Good one', 'DTSTART;TZID=Europe/London:20250301T100000'));
+    const fromFile = await sendbot(db, '--now', '2025-01-10T09:00', 'boards', 'import', writeTemp('a.ics', other), '--board', BOARD);
+    expect(fromFile.stdout).toContain(`${BOARD}: 1 meeting added`);
+    feed.serve(200, FIRST);
+    const followed = await sendbot(db, '--now', '2025-01-10T09:00', 'boards', 'import', feed.url, '--board', BOARD, '--follow');
+    expect(followed.stdout).toContain(`${BOARD}: 2 meetings added, 1 already known, 0 moved, 0 cancelled.`);
+
+    // The feed unchanged: the refresh agrees with the import.
+    const refresh = await sendbot(db, '--now', '2025-01-11T06:00', 'boards', 'refresh');
+    expect(refresh.code, refresh.stderr).toBe(0);
+    expect(refresh.stdout).toBe(`${BOARD}: no change.\n`);
+    expect(feedReports(db)).toEqual([]);
+    expect(meetings(db).find((m) => m.title === 'Good one')).toEqual({ at: '2025-03-01T10:00:00.000Z', cancelled: 0, title: 'Good one' });
+
+    // The feed drops one of its own events: that meeting is cancelled, "Good one" still is not.
+    feed.serve(200, calendar(event('spb-1@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250205T100000'), event('spb-2@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250305T100000')));
+    expect(await refreshAt(db, '2025-01-12T06:00')).toEqual([{ board: BOARD, outcome: 'changed' }]);
+    expect(meetings(db).map((m) => [m.at, m.cancelled, m.title])).toEqual([
+      ['2025-02-05T10:00:00.000Z', 0, BOARD],
+      ['2025-03-01T10:00:00.000Z', 0, 'Good one'],
+      ['2025-03-05T10:00:00.000Z', 0, null],
+      ['2025-04-02T09:00:00.000Z', 1, BOARD],
+    ]);
+    expect(feedReports(db)[0]?.reply.blocks[0]).toEqual({ type: 'list', items: ['Cancelled: the meeting on Wed 2 Apr 2025 10:00 is no longer in the feed.'] });
+  });
+
+  it('importing a feed with --follow cancels what the daily refresh would: the meetings it gave earlier and no longer lists', async () => {
+    const feed = await startFeedServer();
+    const db = tempDbPath();
+    expect((await sendbot(db, 'import', writeTemp('plan.yaml', PLAN))).code).toBe(0);
+    feed.serve(200, FIRST);
+    expect((await sendbot(db, '--now', '2025-01-10T09:00', 'boards', 'import', feed.url, '--board', BOARD)).code).toBe(0);
+    feed.serve(200, calendar(event('spb-1@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250205T100000'), event('spb-2@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250305T100000')));
+    const followed = await sendbot(db, '--now', '2025-01-10T10:00', 'boards', 'import', feed.url, '--board', BOARD, '--follow');
+    expect(followed.stdout).toContain(`${BOARD}: 0 meetings added, 2 already known, 0 moved, 1 cancelled.`);
+    expect(meetings(db).map((m) => [m.at, m.cancelled])).toEqual([
+      ['2025-02-05T10:00:00.000Z', 0],
+      ['2025-03-05T10:00:00.000Z', 0],
+      ['2025-04-02T09:00:00.000Z', 1],
+    ]);
+    expect((await sendbot(db, '--now', '2025-01-11T06:00', 'boards', 'refresh')).stdout).toBe(`${BOARD}: no change.\n`);
+  });
+
   it('refuses --follow for a file, and an unreachable address, plainly and without changes', async () => {
     const db = tempDbPath();
     await sendbot(db, 'import', writeTemp('plan.yaml', PLAN));
