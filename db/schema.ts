@@ -132,6 +132,11 @@ export const meetings = sqliteTable(
     isSample: integer('is_sample', { mode: 'boolean' }).notNull().default(false),
     /** iCal UID when imported from a committee calendar feed. */
     sourceUid: text('source_uid'),
+    /**
+     * The calendar that last gave this meeting: the feed's address, or the file's name. A followed
+     * feed cancels only meetings it gave itself, never those another calendar gave the board.
+     */
+    sourceFeed: text('source_feed'),
     title: text('title'),
     cancelled: integer('cancelled', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { toStoredInstant } from '../clock.js';
+import { matchBoard } from '../domain/board-match.js';
 import { parseMeetingTime } from '../domain/meeting-time.js';
 import { nearestName } from '../domain/nearest-name.js';
 import { FeedFetchError, fetchFeed, feedRequestUrl, isFeedUrl, MAX_FEED_BYTES } from '../feeds/fetch-feed.js';
@@ -32,11 +33,21 @@ async function readCalendarFile(path: string): Promise<Buffer> {
   return readFile(path).catch(refuse);
 }
 
-/** The board named, or a refusal that suggests the nearest name and lists them all. */
+/**
+ * The board named, or named by a unique part of its name ("scrutiny" → Scrutiny Panel), as other
+ * commands accept (domain/board-match.ts); else a refusal that lists the boards the words fit, or
+ * suggests the nearest name to a slip, and lists them all.
+ */
 function boardOrRefuse(db: Db, typed: string) {
   const board = findBoard(db, typed);
   if (board) return board;
-  const names = listBoards(db).map((b) => b.name);
+  const all = listBoards(db);
+  const match = matchBoard(all, typed);
+  if (match.kind === 'found') return match.board;
+  if (match.kind === 'ambiguous') {
+    throw new CliUsageError(`"${typed}" fits several boards: ${match.candidates.map((b) => `"${b.name}"`).join(', ')}. Give more of the name. Nothing was changed.`);
+  }
+  const names = all.map((b) => b.name);
   const meant = nearestName(typed, names);
   throw new CliUsageError(
     `No board called "${typed}".${meant ? ` Did you mean "${meant}"?` : ''} Boards: ${names.join(', ') || 'none yet (sendbot import adds them)'}`,
@@ -66,14 +77,16 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
       if (opts.json) return ctx.printJson(rows);
       ctx.print(
         formatTable(
-          ['board', 'chair', 'channel', 'next meeting'],
+          ['board', 'chair', 'channel', 'next meeting', 'calendar feed'],
           rows.map((r) => [
             r.name,
             r.chair_role,
             r.slack_channel ?? r.teams_channel,
             r.next_meetings[0] ? `${localTime(r.next_meetings[0].at)}${r.next_meetings[0].sample ? ' (sample)' : ''}` : 'none scheduled',
+            r.feed_url ?? 'none',
           ]),
-          50,
+          // A feed's address is shown whole: cut short, it could not be checked or copied.
+          Math.max(50, ...rows.map((r) => r.feed_url?.length ?? 0)),
         ),
       );
     });
@@ -121,10 +134,13 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
       const now = ctx.clock.now();
       const at = toStoredInstant(now);
       const feed = readIcs(decodeUtf8(bytes, name), { file: name, now });
+      // A feed is known by the address it is followed at, so this import and every later refresh
+      // record and recognise the same meetings as its own (and cancel the same ones).
+      const url = fromWeb ? feedRequestUrl(source).toString() : null;
+      const followed = url !== null && (Boolean(opts.follow) || board.feedUrl === url);
       const tally = inTransaction(ctx.db, () => {
-        const result = applyCalendarFeed(ctx.db, board, feed, { at, now: at, file: name, dryRun: opts.dryRun });
-        if (opts.follow && !opts.dryRun) {
-          const url = feedRequestUrl(source).toString();
+        const result = applyCalendarFeed(ctx.db, board, feed, { at, now: at, file: name, source: url ?? name, feedIsWholeCalendar: followed, dryRun: opts.dryRun });
+        if (opts.follow && url !== null && !opts.dryRun) {
           setBoardFeed(ctx.db, board.id, url);
           recordFeedCheck(ctx.db, { at, board, url, ok: true });
           recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'board.feed_followed', entity: board.name, detail: { url } });
@@ -168,13 +184,13 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
       const ctx = context();
       const results = await refreshFollowedFeeds({ db: ctx.db, clock: ctx.clock, force: true });
       if (results.length === 0) ctx.print('No board follows a calendar feed. Follow one with: sendbot boards import <https://…> --board <name> --follow');
+      const failed: string[] = [];
       for (const r of results) {
-        ctx.print(
-          r.outcome === 'failed'
-            ? `${r.board}: the feed could not be read (${r.problem}); its meetings were left as they are.`
-            : `${r.board}: ${r.outcome === 'changed' ? 'meetings changed; programme officers will be told (see sendbot outbox)' : 'no change'}.`,
-        );
+        if (r.outcome === 'failed') failed.push(`${r.board}: the feed could not be read (${r.problem}); its meetings were left as they are.`);
+        else ctx.print(`${r.board}: ${r.outcome === 'changed' ? 'meetings changed; programme officers will be told (see sendbot outbox)' : 'no change'}.`);
       }
+      // On stderr with exit 1, so cron (and whoever reads its mail) can tell a feed is broken.
+      if (failed.length > 0) throw new CliUsageError(failed.join('\n'));
     });
 }
 

@@ -42,6 +42,9 @@ export function registerExportCommand(program: Command, context: () => CliContex
       }
       const out = resolve(opts.out ?? `sendbot-export-${today}${opts.format === 'xlsx' ? '.xlsx' : ''}`);
       if (opts.format === 'xlsx' && !out.toLowerCase().endsWith('.xlsx')) throw new CliUsageError(`The XLSX file name should end in .xlsx (got ${out}). Example: --out board-paper.xlsx`);
+      // Never onto the database, never through a link, 0600 (src/cli/safe-output.ts).
+      const output = createSafeOutput(ctx.databasePath, Boolean(opts.force));
+      if (opts.format === 'csv') output.checkFolder(out);
       if (!opts.force && existsSync(out) && (opts.format === 'xlsx' || readdirSync(out).some((f) => f.endsWith('.csv')))) {
         throw new CliUsageError(`${out} already ${opts.format === 'xlsx' ? 'exists' : 'has CSV files in it'}. Nothing was written; choose another --out, or add --force to replace it.`);
       }
@@ -49,8 +52,6 @@ export function registerExportCommand(program: Command, context: () => CliContex
       // Loaded here, not at CLI start: only this command needs them.
       const [{ loadExportData }, { buildExportTables }] = await Promise.all([import('../store/export-repository.js'), import('../exporters/export-tables.js')]);
       const tables = buildExportTables(loadExportData(ctx.db, boardId === undefined ? {} : { boardId }), today);
-      // Never onto the database, never through a link, 0600 (src/cli/safe-output.ts).
-      const output = createSafeOutput(ctx.databasePath, Boolean(opts.force));
       let written: string[];
       if (opts.format === 'xlsx') {
         const { writeXlsx } = await import('../exporters/write-xlsx.js');

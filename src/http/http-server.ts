@@ -10,7 +10,7 @@
 //
 // Slow and silent clients are cut off (HttpLimits: 2 s to the first byte, 5 s for headers, 10 s for
 // the whole request, 5 s idle keep-alive; at most 4000 connections, 64 per client address, silent
-// ones evicted first: src/http/connection-guard.ts), and `listen` takes the HOST setting.
+// ones evicted first at either cap: src/http/connection-guard.ts), and `listen` takes the HOST setting.
 // HTTP mode belongs behind a TLS reverse proxy (README, "Running behind a reverse proxy").
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -57,7 +57,7 @@ export async function refreshFollowedFeeds(opts: { db: Db; clock: Clock; downloa
     } catch (error) {
       read = { problem: (error as FeedFetchError).message };
     }
-    if ('feed' in read && read.feed.meetings.length === 0 && read.feed.allDay.length === 0 && hasComingFeedMeetings(db, board.id, at)) {
+    if ('feed' in read && read.feed.meetings.length === 0 && read.feed.allDay.length === 0 && hasComingFeedMeetings(db, board.id, board.feedUrl, at)) {
       read = { problem: 'the feed came back with no events at all, while the board has meetings to come from it' };
     }
 
@@ -69,7 +69,7 @@ export async function refreshFollowedFeeds(opts: { db: Db; clock: Clock; downloa
         tellAdmins(db, `feed-failed:${board.id}:${outage}`, feedFailedReply(board.name, board.feedUrl, read.problem), board.id, at);
         return { board: board.name, outcome: 'failed', problem: read.problem };
       }
-      const tally = applyCalendarFeed(db, board, read.feed, { at, now: at, file: board.feedUrl, feedIsWholeCalendar: true, actor: 'scheduler' });
+      const tally = applyCalendarFeed(db, board, read.feed, { at, now: at, file: board.feedUrl, source: board.feedUrl, feedIsWholeCalendar: true, actor: 'scheduler' });
       const checkId = recordFeedCheck(db, { at, board, url: board.feedUrl, ok: true });
       if (tally.changes.length === 0) return { board: board.name, outcome: 'unchanged' };
       tellAdmins(db, `feed-changed:${board.id}:${checkId}`, feedChangedReply(board.name, board.feedUrl, tally, read.feed), board.id, at);

@@ -54,10 +54,10 @@ export function recordFeedCheck(db: Db, check: { at: string; board: { id: number
   );
 }
 
-/** Whether the board has meetings still to come that came from a feed: an empty feed would not wipe them. */
-export function hasComingFeedMeetings(db: Db, boardId: number, now: string): boolean {
+/** Whether the board has meetings still to come that came from this feed: an empty feed would not wipe them. */
+export function hasComingFeedMeetings(db: Db, boardId: number, feedUrl: string, now: string): boolean {
   return (
-    cachedStatement(db, 'select 1 from meetings where board_id = ? and source_uid is not null and cancelled = 0 and starts_at > ? limit 1').get(boardId, now) !==
+    cachedStatement(db, 'select 1 from meetings where board_id = ? and source_feed = ? and cancelled = 0 and starts_at > ? limit 1').get(boardId, feedUrl, now) !==
     undefined
   );
 }

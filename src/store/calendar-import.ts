@@ -1,7 +1,9 @@
 // Writes a board's meetings from a calendar feed (read by importers/read-ics.ts). Meetings are
 // matched by the feed's stable occurrence key first (so a moved occurrence moves its meeting, keeping
 // its id and so its nudge history), then by time (a meeting added by hand or by the plan file). The
-// same feed imported twice changes nothing.
+// same feed imported twice changes nothing. Each meeting records the calendar that last gave it
+// (meetings.source_feed), so a followed feed cancels only meetings it gave, never those another
+// calendar (an earlier file, another feed) gave the same board.
 import type { CalendarFeed } from '../importers/read-ics.js';
 import { recordAudit } from './audit-repository.js';
 import { cachedStatement, type Db, inTransaction } from './database.js';
@@ -32,6 +34,7 @@ interface MeetingRow {
   id: number;
   startsAt: string;
   sourceUid: string | null;
+  sourceFeed: string | null;
   cancelled: number;
   title: string | null;
 }
@@ -42,11 +45,17 @@ export interface ApplyOptions {
   now: string;
   /** The feed's file name, for the audit log. */
   file: string;
+  /**
+   * Which calendar this is, recorded on each meeting it gives: the feed's address as followed
+   * (feedRequestUrl), or the file's name.
+   */
+  source: string;
   /** Work everything out, write nothing. */
   dryRun?: boolean;
   /**
-   * The feed is the board's own calendar (a followed feed): a meeting it once gave and no longer
-   * lists at all (its whole event gone, not just one occurrence) is cancelled too, if still to come.
+   * The feed is followed (the import with --follow, and every refresh): a meeting this same feed
+   * gave (source_feed = source) and no longer lists at all (its whole event gone, not just one
+   * occurrence) is cancelled too, if still to come.
    */
   feedIsWholeCalendar?: boolean;
   /** Who wrote it, for the audit log: 'cli' or 'scheduler'. */
@@ -81,7 +90,7 @@ class DryRun extends Error {
 
 function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, opts: ApplyOptions): CalendarTally {
   const tally: CalendarTally = { added: 0, unchanged: 0, moved: 0, cancelled: 0, reinstated: 0, changes: [] };
-  const rows = cachedStatement(db, 'select id, starts_at as startsAt, source_uid as sourceUid, cancelled, title from meetings where board_id = ?').all(
+  const rows = cachedStatement(db, 'select id, starts_at as startsAt, source_uid as sourceUid, source_feed as sourceFeed, cancelled, title from meetings where board_id = ?').all(
     board.id,
   ) as MeetingRow[];
   const byKey = new Map<string, MeetingRow>();
@@ -109,15 +118,12 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
     }
     if (!known) {
       const id = Number(
-        cachedStatement(db, 'insert into meetings (board_id, starts_at, is_sample, source_uid, title, cancelled, created_at) values (?, ?, 0, ?, ?, 0, ?)').run(
-          board.id,
-          m.startsAt,
-          m.key,
-          m.title,
-          opts.at,
-        ).lastInsertRowid,
+        cachedStatement(
+          db,
+          'insert into meetings (board_id, starts_at, is_sample, source_uid, source_feed, title, cancelled, created_at) values (?, ?, 0, ?, ?, ?, 0, ?)',
+        ).run(board.id, m.startsAt, m.key, opts.source, m.title, opts.at).lastInsertRowid,
       );
-      const row = { id, startsAt: m.startsAt, sourceUid: m.key, cancelled: 0, title: m.title };
+      const row = { id, startsAt: m.startsAt, sourceUid: m.key, sourceFeed: opts.source, cancelled: 0, title: m.title };
       byKey.set(m.key, row);
       byStart.set(m.startsAt, row);
       tally.added += 1;
@@ -141,10 +147,14 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
       tally.moved += 1;
       changed = true;
     }
-    if (known.sourceUid === null) {
-      // A meeting added by hand or by the plan file at the same time: now known by the feed's key.
-      cachedStatement(db, 'update meetings set source_uid = ? where id = ?').run(m.key, known.id);
+    if (known.sourceUid !== m.key || known.sourceFeed !== opts.source) {
+      // A meeting added by hand or by the plan file at the same time, or given by another calendar:
+      // now this feed's, known by its key (so it counts as seen, and is this feed's to cancel).
+      cachedStatement(db, 'update meetings set source_uid = ?, source_feed = ? where id = ?').run(m.key, opts.source, known.id);
+      if (known.sourceUid !== null) byKey.delete(known.sourceUid);
+      byKey.set(m.key, known);
       known.sourceUid = m.key;
+      known.sourceFeed = opts.source;
     }
     if (known.cancelled === 1) {
       setCancelled(known, false);
@@ -157,12 +167,14 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
 
   // Meetings imported from this feed's events that the feed no longer has (an EXDATE added, a
   // repeat rule shortened): cancelled if still to come, and listed. Earlier ones are history. An
-  // event the feed lists but could not be read this time keeps its meetings as they are.
+  // event the feed lists but could not be read this time keeps its meetings as they are. An event
+  // the feed does not list at all is gone from it only if this feed gave it: meetings another
+  // calendar gave the board were never this feed's to cancel.
   for (const r of rows) {
     if (r.sourceUid === null || seen.has(r.sourceUid) || r.cancelled === 1 || r.startsAt <= opts.now) continue;
     const uid = uidOf(r.sourceUid);
     if (feed.skippedUids.has(uid) || r.startsAt > feed.horizon.to) continue;
-    if (!feed.uids.has(uid) && !opts.feedIsWholeCalendar) continue;
+    if (!feed.uids.has(uid) && !(opts.feedIsWholeCalendar && r.sourceFeed === opts.source)) continue;
     setCancelled(r, true);
     tally.cancelled += 1;
     tally.changes.push({ kind: 'cancelled', title: r.title, startsAt: r.startsAt, dropped: true });

@@ -111,6 +111,8 @@ const CREATE_PROBLEMS: Record<string, string> = {
   // A recursive mkdir on a read-only mount can report a missing folder rather than EROFS.
   ENOENT: 'its folder cannot be created (is the disk mounted read-only?)',
   ENOTDIR: 'part of the path is a file, not a folder',
+  // mkdir of a folder that exists as a file.
+  EEXIST: 'part of the path is a file, not a folder',
 };
 
 /** The folder (0700) and the empty file (0600), as new; a failure is said in a sentence. */

@@ -242,13 +242,98 @@ describe('boards import from a feed URL, and following it', () => {
 
     feed.serve(500, 'down');
     const now = await sendbot(db, '--now', '2025-01-11T08:00', 'boards', 'refresh');
-    expect(now.stdout).toContain(`${BOARD}: the feed could not be read (the server answered 500 Internal Server Error (expected 200 with the calendar)); its meetings were left as they are.`);
+    // Exit 1 and on stderr, so cron can tell.
+    expect(now.code).toBe(1);
+    expect(now.stdout).toBe('');
+    expect(now.stderr).toBe(`${BOARD}: the feed could not be read (the server answered 500 Internal Server Error (expected 200 with the calendar)); its meetings were left as they are.\n`);
+    feed.serve(200, FIRST);
+    const back = await sendbot(db, '--now', '2025-01-11T08:30', 'boards', 'refresh');
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stderr).toBe('');
 
     const off = await sendbot(db, 'boards', 'unfollow', BOARD);
     expect(off.stdout).toBe(`${BOARD} no longer follows ${feed.url}; its meetings stay as they are.\n`);
     const requests = feed.requests;
     expect(await refreshAt(db, '2025-01-20T06:00')).toEqual([]);
     expect(feed.requests).toBe(requests);
+  });
+
+  it('a followed feed cancels only meetings it gave: not those an earlier calendar file gave the board, at the import or at any refresh', async () => {
+    const feed = await startFeedServer();
+    const db = tempDbPath();
+    expect((await sendbot(db, 'import', writeTemp('plan.yaml', PLAN))).code).toBe(0);
+    const other = calendar(event('good-one@elsewhere', 'Good one', 'DTSTART;TZID=Europe/London:20250301T100000'));
+    const fromFile = await sendbot(db, '--now', '2025-01-10T09:00', 'boards', 'import', writeTemp('a.ics', other), '--board', BOARD);
+    expect(fromFile.stdout).toContain(`${BOARD}: 1 meeting added`);
+    feed.serve(200, FIRST);
+    const followed = await sendbot(db, '--now', '2025-01-10T09:00', 'boards', 'import', feed.url, '--board', BOARD, '--follow');
+    expect(followed.stdout).toContain(`${BOARD}: 2 meetings added, 1 already known, 0 moved, 0 cancelled.`);
+
+    // The feed unchanged: the refresh agrees with the import.
+    const refresh = await sendbot(db, '--now', '2025-01-11T06:00', 'boards', 'refresh');
+    expect(refresh.code, refresh.stderr).toBe(0);
+    expect(refresh.stdout).toBe(`${BOARD}: no change.\n`);
+    expect(feedReports(db)).toEqual([]);
+    expect(meetings(db).find((m) => m.title === 'Good one')).toEqual({ at: '2025-03-01T10:00:00.000Z', cancelled: 0, title: 'Good one' });
+
+    // The feed drops one of its own events: that meeting is cancelled, "Good one" still is not.
+    feed.serve(200, calendar(event('spb-1@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250205T100000'), event('spb-2@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250305T100000')));
+    expect(await refreshAt(db, '2025-01-12T06:00')).toEqual([{ board: BOARD, outcome: 'changed' }]);
+    expect(meetings(db).map((m) => [m.at, m.cancelled, m.title])).toEqual([
+      ['2025-02-05T10:00:00.000Z', 0, BOARD],
+      ['2025-03-01T10:00:00.000Z', 0, 'Good one'],
+      ['2025-03-05T10:00:00.000Z', 0, null],
+      ['2025-04-02T09:00:00.000Z', 1, BOARD],
+    ]);
+    expect(feedReports(db)[0]?.reply.blocks[0]).toEqual({ type: 'list', items: ['Cancelled: the meeting on Wed 2 Apr 2025 10:00 is no longer in the feed.'] });
+  });
+
+  it('importing a feed with --follow cancels what the daily refresh would: the meetings it gave earlier and no longer lists', async () => {
+    const feed = await startFeedServer();
+    const db = tempDbPath();
+    expect((await sendbot(db, 'import', writeTemp('plan.yaml', PLAN))).code).toBe(0);
+    feed.serve(200, FIRST);
+    expect((await sendbot(db, '--now', '2025-01-10T09:00', 'boards', 'import', feed.url, '--board', BOARD)).code).toBe(0);
+    feed.serve(200, calendar(event('spb-1@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250205T100000'), event('spb-2@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250305T100000')));
+    const followed = await sendbot(db, '--now', '2025-01-10T10:00', 'boards', 'import', feed.url, '--board', BOARD, '--follow');
+    expect(followed.stdout).toContain(`${BOARD}: 0 meetings added, 2 already known, 0 moved, 1 cancelled.`);
+    expect(meetings(db).map((m) => [m.at, m.cancelled])).toEqual([
+      ['2025-02-05T10:00:00.000Z', 0],
+      ['2025-03-05T10:00:00.000Z', 0],
+      ['2025-04-02T09:00:00.000Z', 1],
+    ]);
+    expect((await sendbot(db, '--now', '2025-01-11T06:00', 'boards', 'refresh')).stdout).toBe(`${BOARD}: no change.\n`);
+  });
+
+  it('`sendbot boards` shows each board\'s feed in full, and `none` for a board that follows none', async () => {
+    const feed = await startFeedServer();
+    const db = await following(feed);
+    const plain = await sendbot(db, '--now', '2025-01-10T09:30', 'boards');
+    const [header, , row] = plain.stdout.split('\n');
+    expect(header).toMatch(/^board\s+chair\s+channel\s+next meeting\s+calendar feed$/);
+    expect(row?.startsWith(BOARD)).toBe(true);
+    expect(row?.trimEnd().endsWith(feed.url)).toBe(true);
+    await sendbot(db, 'boards', 'unfollow', BOARD);
+    const after = await sendbot(db, '--now', '2025-01-10T09:30', 'boards');
+    expect(after.stdout.split('\n')[2]?.trimEnd()).toMatch(/\snone$/);
+  });
+
+  it('takes a unique part of a board\'s name, as other commands do; several fits or a slip are refused with the names', async () => {
+    const db = tempDbPath();
+    const plan = `${PLAN.replace('plans: []', '')}  - name: SEND Scrutiny Board\nplans: []\n`;
+    const imported = await sendbot(db, 'import', writeTemp('plan.yaml', plan));
+    expect(imported.code, imported.stderr).toBe(0);
+    const ics = writeTemp('s.ics', calendar(event('scr-1@moderngov', 'Scrutiny', 'DTSTART;TZID=Europe/London:20250310T140000')));
+    const part = await sendbot(db, '--now', '2025-01-10T09:00', 'boards', 'import', ics, '--board', 'scrutiny');
+    expect(part.code, part.stderr).toBe(0);
+    expect(part.stdout).toContain('SEND Scrutiny Board: 1 meeting added');
+    const several = await sendbot(db, '--now', '2025-01-10T09:00', 'boards', 'import', ics, '--board', 'send board');
+    expect(several.code).toBe(1);
+    expect(several.stderr).toBe('"send board" fits several boards: "SEND Partnership Board", "SEND Scrutiny Board". Give more of the name. Nothing was changed.\n');
+    const slip = await sendbot(db, '--now', '2025-01-10T09:00', 'boards', 'import', ics, '--board', 'SEND Scrutny Board');
+    expect(slip.code).toBe(1);
+    expect(slip.stderr).toContain('Did you mean "SEND Scrutiny Board"?');
+    expect(meetings(db).filter((m) => m.title === 'Scrutiny')).toHaveLength(1);
   });
 
   it('refuses --follow for a file, and an unreachable address, plainly and without changes', async () => {

@@ -107,6 +107,20 @@ describe('the database path is a mistake: one sentence, exit 1, nothing touched'
   }, 60_000);
 });
 
+describe('a database path that runs through a file', () => {
+  it.each([
+    ['sendbot', cli],
+    ['npm start', start],
+  ])('%s: one sentence, exit 1, and the file is untouched', (_name, entry) => {
+    const dir = tempDir();
+    const file = join(dir, 'file.txt');
+    writeFileSync(file, 'not a folder\n');
+    const db = join(file, 'y.db');
+    expectPlainRefusal(entry(db), new RegExp(`^sendbot cannot create its database at ${db}: part of the path is a file, not a folder \\((EEXIST|ENOTDIR)\\)`));
+    expect(readFileSync(file, 'utf8')).toBe('not a folder\n');
+  }, 60_000);
+});
+
 describe('a read-only disk', () => {
   // A real read-only mount, made in a private mount namespace (unshare) so nothing outside the test sees it.
   const readOnly = (dir: string, command: string): Run =>

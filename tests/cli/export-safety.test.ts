@@ -85,6 +85,72 @@ describe('sendbot export --force over another file or link', () => {
   });
 });
 
+describe('sendbot export to a path that cannot take it: one sentence, exit 1, nothing written', () => {
+  const STACK = /\n\s+at |node:internal|Error:|EEXIST: file already exists/;
+  const refused = (result: { code: number; stdout: string; stderr: string }, sentence: string) => {
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toBe(`${sentence}\n`);
+    expect(result.stderr).not.toMatch(STACK);
+    expect(result.stdout).toBe('');
+  };
+
+  it('CSV --out an existing file, even with --force: refused, and the file is as it was', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'keep me');
+    for (const force of [[], ['--force']]) {
+      refused(
+        await exportTo('--format', 'csv', '--out', file, ...force),
+        `${file} is a file, not a folder: a CSV export is a folder of files. Nothing was written; choose another --out, e.g. ${file}-csv`,
+      );
+    }
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+  });
+
+  it('CSV --out a symlink to the database, with --force: refused as the database, which is intact', async () => {
+    const before = fingerprint();
+    const link = join(tempDir(), 'csv-out');
+    symlinkSync(resolve(dbPath), link);
+    const result = await exportTo('--format', 'csv', '--out', link, '--force');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^${link} is the database itself \\(.*\\)\\. Nothing was written; choose another --out\\.\n$`));
+    expect(fingerprint()).toBe(before);
+  });
+
+  it('CSV --out a symlink to a folder: refused, nothing lands in the folder it points to', async () => {
+    const dir = tempDir();
+    const real = join(dir, 'real');
+    mkdirSync(real);
+    const link = join(dir, 'link');
+    symlinkSync(real, link);
+    for (const force of [[], ['--force']]) {
+      refused(
+        await exportTo('--format', 'csv', '--out', link, ...force),
+        `${link} is a symbolic link; export never writes through one. Nothing was written; give the folder's own path as --out, or a new folder.`,
+      );
+    }
+    expect(readdirSync(real)).toEqual([]);
+    // The folder's own path works.
+    expect((await exportTo('--format', 'csv', '--out', real)).code).toBe(0);
+    expect(readdirSync(real)).toContain('actions.csv');
+  });
+
+  it('an --out path running through a file (XLSX and CSV): refused in a sentence', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'file.txt');
+    writeFileSync(file, 'keep me');
+    const xlsx = await exportTo('--out', join(file, 'x.xlsx'));
+    expect(xlsx.code, xlsx.stderr).toBe(1);
+    expect(xlsx.stderr).toMatch(new RegExp(`^Cannot write ${join(file, 'x.xlsx')}: part of the path is a file, not a folder \\((EEXIST|ENOTDIR)\\)\\. Choose another --out\\.\n$`));
+    const csv = await exportTo('--format', 'csv', '--out', join(file, 'sub'), '--force');
+    expect(csv.code, csv.stderr).toBe(1);
+    expect(csv.stderr).toMatch(new RegExp(`^Cannot write ${join(file, 'sub')}: part of the path is a file, not a folder \\((EEXIST|ENOTDIR)\\)\\. Choose another --out\\.\n$`));
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+    expect(readdirSync(dir)).toEqual(['file.txt']);
+  });
+});
+
 describe('file modes', () => {
   it('creates the workbook 0600 and CSV files 0600 in a new 0700 folder, under umask 000', () => {
     const dir = tempDir();

@@ -100,7 +100,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('silent connections', () => {
   it('cannot take the service offline: /healthz and Slack acknowledgements answer while 480 idle sockets are held and reopened', async () => {
     // 8 addresses × 50 (under the per-address cap of 64, over the total of 300 together) and one
-    // greedy address × 80 (over the per-address cap).
+    // greedy address × 80 (over the per-address cap: its own oldest silent sockets make room).
     const many = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`);
     const flood = holdSilentConnections(many, 50);
     const greedy = holdSilentConnections(['127.0.0.20'], 80);
@@ -125,12 +125,74 @@ describe('silent connections', () => {
     expect(acks).toEqual(Array(12).fill(200));
     // Every acknowledged command was answered through its response_url too.
     expect((await api.waitForCalls('response_url', 12, 10_000)).length).toBeGreaterThanOrEqual(12);
-    // The server closed silent sockets (first-byte limit and eviction), and refused the greedy address's extra ones.
+    // The server closed silent sockets (first-byte limit and eviction), the greedy address's own among them.
     expect(floodStats.closedByServer).toBeGreaterThan(0);
     expect(counts.evicted).toBeGreaterThan(0);
-    expect(counts.refusedPerClient).toBeGreaterThanOrEqual(16);
+    expect(counts.evictedPerClient).toBeGreaterThanOrEqual(16);
     expect(greedyStats.closedByServer).toBeGreaterThanOrEqual(16);
     expect(counts.open).toBeLessThanOrEqual(300 + 2);
+  });
+
+  it('answers /healthz and Slack from an address that itself holds 200 silent sockets (its cap is 64)', async () => {
+    // The same address as the probes: at its cap, its oldest silent connection makes room for them.
+    const flood = holdSilentConnections(['127.0.0.1'], 200);
+    await sleep(300);
+    const healthz: number[] = [];
+    const acks: number[] = [];
+    api.reset();
+    const before = http.connections().evictedPerClient;
+    for (let round = 0; round < 23; round += 1) {
+      const [h, ack] = await Promise.all([get('/healthz'), postSlashCommand(baseUrl, SIGNING, { text: 'help', user_id: MORGAN, response_url: api.responseUrl() })]);
+      healthz.push(h.status);
+      acks.push(ack.status);
+      await sleep(100);
+    }
+    const counts = http.connections();
+    const stats = flood.stats();
+    flood.stop();
+    expect(healthz).toEqual(Array(23).fill(200));
+    expect(acks).toEqual(Array(23).fill(200));
+    expect(counts.evictedPerClient - before).toBeGreaterThanOrEqual(23);
+    expect(stats.closedByServer).toBeGreaterThanOrEqual(136);
+    await sleep(100);
+  });
+
+  it('never closes a connection that is mid-request to make room: at the cap with all busy, the newcomer is refused', async () => {
+    const from = '127.0.0.40';
+    const body = 'token=x&command=%2Fplan&text=help';
+    const timestamp = Math.floor(Date.now() / 1000);
+    const busy = await Promise.all(
+      Array.from(
+        { length: 64 },
+        () =>
+          new Promise<{ socket: Socket; received: () => string; closed: Promise<void> }>((resolve) => {
+            const socket = connect({ host: '127.0.0.1', port, localAddress: from });
+            let received = '';
+            socket.on('data', (c) => {
+              received += String(c);
+            });
+            socket.on('error', () => {});
+            const closed = new Promise<void>((done) => socket.on('close', () => done()));
+            socket.on('connect', () => {
+              // Headers and the start of the body: a request in progress, waiting for the rest.
+              socket.write(
+                `POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n` +
+                  `X-Slack-Request-Timestamp: ${timestamp}\r\nX-Slack-Signature: v0=${'0'.repeat(64)}\r\n\r\n${body.slice(0, 5)}`,
+              );
+              resolve({ socket, received: () => received, closed });
+            });
+          }),
+      ),
+    );
+    await sleep(300);
+    const refusedBefore = http.connections().refusedPerClient;
+    const newcomer = await get('/healthz', from);
+    expect(newcomer.status).toBe(0);
+    expect(http.connections().refusedPerClient).toBe(refusedBefore + 1);
+    // Every request in progress is still open, and is answered when its body arrives (401: the signature is not Slack's).
+    for (const b of busy) b.socket.write(body.slice(5));
+    await Promise.all(busy.map((b) => b.socket.end() && b.closed));
+    expect(busy.map((b) => b.received().split('\r\n')[0])).toEqual(Array(64).fill('HTTP/1.1 401 Unauthorized'));
   });
 
   it('closes a connection that sends nothing, and serves one that sends its request', async () => {
