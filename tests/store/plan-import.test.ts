@@ -148,13 +148,15 @@ describe('plan import: what the deadline reader says about completion and revise
       const rows = db.$client.prepare('select ref, status, percent, due, baseline_due as baseline, start, ongoing from actions order by ref').all();
       expect(rows).toEqual([
         { ref: 'ND-1.1', status: 'blue', percent: 100, due: '2023-09-30', baseline: '2023-09-30', start: null, ongoing: 0 },
-        { ref: 'ND-1.2', status: 'blue', percent: 100, due: '2024-07-31', baseline: '2024-07-31', start: '2023-09-01', ongoing: 0 },
+        // "Done" says something: complete, with no date of its own, and none taken from the workstream.
+        { ref: 'ND-1.2', status: 'blue', percent: 100, due: null, baseline: null, start: null, ongoing: 0 },
         { ref: 'ND-1.3', status: 'not_started', percent: null, due: '2024-03-31', baseline: '2023-12-31', start: null, ongoing: 0 },
         // A start with ongoing: it finishes with its workstream, never at the start date.
         { ref: 'ND-1.4', status: 'not_started', percent: null, due: '2024-07-31', baseline: '2024-07-31', start: '2023-09-01', ongoing: 1 },
       ]);
       expect(report.actions.filter((a) => a.completed).map((a) => a.ref)).toEqual(['ND-1.1', 'ND-1.2']);
       expect(report.actions.find((a) => a.ref === 'ND-1.1')?.flags).not.toContain('no-date');
+      expect(report.actions.find((a) => a.ref === 'ND-1.2')?.flags).not.toContain('no-date');
     } finally {
       closeDatabase(db);
     }
