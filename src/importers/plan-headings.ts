@@ -76,7 +76,7 @@ export const PLAN_HEADER_ALIASES: Record<PlanField, readonly string[]> = {
   status: ['status', 'RAG', 'RAG Status', 'RAG Rating', 'Current RAG'],
   owner: ['owner', 'Action Owner'],
   progress: ['progress', 'Progress Update', 'Progress Updates', 'Progress to Date', 'Progress Notes', 'Update', 'Updates', 'Commentary'],
-  percent: ['percent', '% complete', 'Percent Complete', 'Percentage Complete', '% Progress', 'Progress %', 'Complete %', '%'],
+  percent: ['percent', '% complete', 'Percent Complete', 'Percentage Complete', '% Progress', 'Progress %', 'Complete %', '%', '% done', 'Percent done', 'Done %'],
 };
 
 /** The plan's own heading for each field, used in messages. */

@@ -309,7 +309,9 @@ export function readPlanTable(rows: TableRow[], opts: PlanTableOptions = {}): Pl
     if (vals.due !== undefined) {
       due = vals.due;
       // Only the workstream's first row gives it a date: a later row's date never reaches the rows above.
-      if (ws.due === undefined && col.workstream_due === undefined && ws.firstRow === row) ws.due = vals.due;
+      // A workbook says which blank cells lie under a merged date (those rows carry it themselves), so
+      // there a workstream has a date only from a Workstream date column: an unmerged blank cell is no date.
+      if (ws.due === undefined && col.workstream_due === undefined && ws.firstRow === row && !knowsMerges) ws.due = vals.due;
     } else if (startedWorkstream || bad.has('due')) due = undefined;
     else if (col.due !== undefined) {
       // A CSV cannot show merges: a blank row of the same workstream carries a date down, but never a

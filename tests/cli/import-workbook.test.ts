@@ -58,7 +58,7 @@ describe('sendbot import <workbook>', () => {
     expect(actions.map((a) => [a.due_text, a.due])).toEqual([
       ['31 March 24', '2024-03-31'],
       ['31 March 24', '2024-03-31'], // under the merged date block
-      [null, '2024-03-31'], // blank, not merged: the workstream's date (flagged), never "Sept 23" from its text
+      [null, null], // blank, not merged: no date (flagged, as its text holds one), never a date from another row
       ['Sep-24', '2024-09-30'], // a date cell formatted mmm-yy: the end of that month
       ['Ongoing', null], // says something with no date: never the workstream's or the row above's date
       ['TBC', null],

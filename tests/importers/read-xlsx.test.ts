@@ -73,8 +73,8 @@ describe('parseXlsxRows', () => {
             title: 'Assessment pathway',
             lead: 'Head of SEND',
             with: ['Designated Clinical Officer', 'Parent Carer Forum'],
-            due: '2024-09-30',
-            // The date cell is merged down the workstream: every action has it.
+            // The date cell is merged down the workstream: every action has it. (A workbook gives a
+            // workstream a date of its own only from a Workstream date column.)
             actions: [
               { text: 'Map the current pathway', due: '2024-09-30', source_line: 3 },
               { text: 'Publish the new pathway', due: '2024-09-30', source_line: 4 },
@@ -86,7 +86,6 @@ describe('parseXlsxRows', () => {
             title: 'Waiting lists',
             lead: 'Designated Clinical Officer',
             with: [],
-            due: 'Mar 2025',
             actions: [{ text: 'Validate the waiting list', due: 'Mar 2025', source_line: 7 }],
           },
         ],
