@@ -219,7 +219,8 @@ export function formatImportReport(report: ImportReport): string {
     for (const c of report.conflicts) lines.push(`  ${describeConflict(c)}`);
   }
   if (report.owners.length > 0) {
-    lines.push(report.dryRun ? 'Owners (would change):' : 'Owners:');
+    // "(would change)" only over lines that change something; "kept …" lines change nothing.
+    lines.push(report.dryRun && report.owners.some((o) => o.includes('→')) ? 'Owners (would change):' : 'Owners:');
     for (const o of report.owners) lines.push(`  ${o}`);
   }
   lines.push(...report.planCodes.map(describePlanCode));

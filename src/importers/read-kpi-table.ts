@@ -100,7 +100,8 @@ export interface KpiSheet {
   problems: ImportProblem[];
 }
 
-export function readKpiTable(rows: TableRow[], opts: { file?: string } = {}): { sheet: KpiSheet; problems: ImportProblem[] } {
+/** `defaultPlan`: the plan of a sheet with no Plan column (a workbook with one plan). */
+export function readKpiTable(rows: TableRow[], opts: { file?: string; defaultPlan?: string } = {}): { sheet: KpiSheet; problems: ImportProblem[] } {
   const problems: ImportProblem[] = [];
   const fileField = opts.file !== undefined ? { file: opts.file } : {};
   const problem = (message: string, line?: number, column?: string): void => {
@@ -115,7 +116,7 @@ export function readKpiTable(rows: TableRow[], opts: { file?: string } = {}): { 
   if (col.plan_code !== undefined) col.plan = col.plan_code;
   const periods = periodColumns(headers);
   for (const required of ['plan', 'name'] as const) {
-    if (col[required] === undefined) {
+    if (col[required] === undefined && !(required === 'plan' && opts.defaultPlan !== undefined)) {
       problem(`missing the ${LABEL[required]} column (a column headed one of ${KPI_HEADER_ALIASES[required].map((a) => `"${a}"`).join(', ')})`);
     }
   }
@@ -125,7 +126,7 @@ export function readKpiTable(rows: TableRow[], opts: { file?: string } = {}): { 
     return { sheet, problems };
   }
 
-  let plan: string | undefined;
+  let plan: string | undefined = opts.defaultPlan;
   const present = FIELDS.flatMap((f) => (col[f] === undefined ? [] : [[f, col[f]] as const]));
   for (const { row, cells } of rows) {
     const { vals, given, bad } = readRowCells(cells, present, row, problem);

@@ -79,6 +79,8 @@ export function readWorkbookTables(grids: readonly SheetGrid[], opts: ReadTables
   }
   const firstOf = new Map<SheetKind, string>();
   const kpiRows: KpiSheetRow[] = [];
+  /** KPI sheets with no Plan column, read after the plan sheets (see the kpis case). */
+  const kpiWithoutPlan: { rows: TableRow[]; label: string }[] = [];
   const kpiProblems: ImportProblem[] = [];
   for (const grid of chosen) {
     const label = opts.workbook ? `${opts.file} [${grid.name}]` : opts.file;
@@ -132,6 +134,11 @@ export function readWorkbookTables(grids: readonly SheetGrid[], opts: ReadTables
       case 'kpis': {
         matchedBy(KPI_HEADER_ALIASES);
         for (const p of periodColumns(headers)) used.add(p.heading);
+        // A KPI sheet without a Plan column is read once the plan sheets are: with one plan, it is that plan's.
+        if (matchHeaders(headers, KPI_HEADER_ALIASES).columns.plan === undefined) {
+          kpiWithoutPlan.push({ rows, label });
+          break;
+        }
         const { sheet, problems } = readKpiTable(rows, { file: label });
         kpiRows.push(...sheet.rows);
         kpiProblems.push(...problems);
@@ -166,6 +173,12 @@ export function readWorkbookTables(grids: readonly SheetGrid[], opts: ReadTables
     const { unused, own } = unusedColumns(grid.name, found.kind, headers, used, shadowed);
     out.unusedColumns.push(...unused);
     out.sendbotColumns.push(...own.map((heading) => ({ sheet: grid.name, heading })));
+  }
+  const onlyPlan = out.document.plans?.length === 1 ? out.document.plans[0]?.title : undefined;
+  for (const { rows, label } of kpiWithoutPlan) {
+    const { sheet, problems } = readKpiTable(rows, { file: label, ...(onlyPlan !== undefined ? { defaultPlan: onlyPlan } : {}) });
+    kpiRows.push(...sheet.rows);
+    kpiProblems.push(...problems);
   }
   if (kpiRows.length > 0 || kpiProblems.length > 0) out.kpiSheet = { file: opts.file, rows: kpiRows, problems: kpiProblems };
   return out;

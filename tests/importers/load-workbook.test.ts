@@ -2,6 +2,7 @@
 // the date cell as written on every action (carried only under a merged block), progress from the
 // RAG / % complete / "Progress update (Nov 23)" columns, KPI readings from period columns, people,
 // boards and settings, and the sheet and unused-column report.
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { loadPlanFile } from '../../src/importers/load-plan-file.js';
 import { councilWorkbook } from '../helpers/council-workbook.js';
@@ -104,5 +105,19 @@ describe('loadPlanFile on a workbook', () => {
       ['a4', 'Ongoing'],
     ]);
     expect(loaded.sheets).toEqual([{ sheet: 'plan.csv', readAs: 'plan', detail: 'headings on row 1, 4 rows below' }]);
+  });
+
+  it('a KPI sheet with no Plan column belongs to the workbook\'s only plan', async () => {
+    const wb = new ExcelJS.Workbook();
+    const kpis = wb.addWorksheet('Measures');
+    kpis.addRow(['KPI', 'Unit', 'Apr-26', 'May-26']);
+    kpis.addRow(['EHC plans issued within 20 weeks', '%', '41%', '44%']);
+    const plan = wb.addWorksheet('Plan');
+    plan.addRow(['Eastvale SEND Improvement Plan 2026-28']);
+    plan.addRow(['Priority area', 'Responsible officer', 'Action', 'Deadline']);
+    plan.addRow(['Timeliness', 'Head of SEND', 'Clear the backlog', '31/03/2027']);
+    const loaded = await loadPlanFile(writeTemp('eastvale.xlsx', Buffer.from(await wb.xlsx.writeBuffer())));
+    expect(loaded.kpiSheet?.problems).toEqual([]);
+    expect(loaded.kpiSheet?.rows.map((r) => [r.plan, r.kpi.name])).toEqual([['Eastvale SEND Improvement Plan 2026-28', 'EHC plans issued within 20 weeks']]);
   });
 });
