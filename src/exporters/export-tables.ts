@@ -2,8 +2,8 @@
 // reading), as plain rows of typed cells. The CSV and XLSX writers decide how each kind of cell
 // looks; this file decides what the columns are. Calendar dates stay dates and instants stay
 // instants, so a spreadsheet can sort and filter them; both are shown in UK time.
-import { DateTime } from 'luxon';
 import { assessKpi } from '../domain/kpi-assessment.js';
+import { formatDate } from '../messages/format.js';
 import { isOverdue } from '../domain/overdue.js';
 import { workingDaysBetween } from '../domain/working-calendar.js';
 import type { ExportData } from '../store/export-repository.js';
@@ -106,7 +106,8 @@ function dateAsWritten(a: ExportData['actions'][number]): string | null {
   return a.dateText;
 }
 
-const writtenDate = (iso: string): string => DateTime.fromISO(iso).toFormat('d LLL yyyy');
+/** "31 Jul 2025": a date the deadline reader reads back as that day. */
+const writtenDate = (iso: string): string => formatDate(iso);
 
 /** Whether every part of a date phrase ("by March 25 / in 2025/26") is in the action's text. */
 function fromText(phrase: string, text: string): boolean {

@@ -31,7 +31,7 @@ import { findDeadlineInText } from '../domain/deadlines.js';
 import { formatRef, type PlanCodeNote, planCodeFor, uniqueCode } from '../domain/plan-codes.js';
 import { type FieldMerge, mergeField, sameList, takesFile } from '../domain/plan-merge.js';
 import { matchRows, type MatchedBy, type RowMatches } from '../domain/row-matching.js';
-import { plural } from '../render/format.js';
+import { plural, shortTitle } from '../messages/format.js';
 import { readStatusWord } from '../domain/status.js';
 import { parseMeetingTime } from '../domain/meeting-time.js';
 import { ImportError, type ImportProblem } from '../importers/import-errors.js';
@@ -735,10 +735,10 @@ class PlanImporter {
   private refuseUncertain(matches: RowMatches, rows: { text: string; line?: number }[], where: string, kind: 'action' | 'workstream'): void {
     for (const u of matches.uncertain) {
       const row = rows[u.fileIndex];
-      const could = u.candidates.map((c) => `${kind === 'action' ? `${where}.${c.number}` : `${where}-${c.number}`} "${clip(c.text)}"`).join(' or ');
+      const could = u.candidates.map((c) => `${kind === 'action' ? `${where}.${c.number}` : `${where}-${c.number}`} "${shortTitle(c.text, 60)}"`).join(' or ');
       this.problem(
         [],
-        `cannot tell which ${kind} the row "${clip(row?.text ?? '')}" is: it could be ${could}, or a new one. ` +
+        `cannot tell which ${kind} the row "${shortTitle(row?.text ?? '', 60)}" is: it could be ${could}, or a new one. ` +
           'Add a Ref column saying which action each row is (sendbot export writes one), or make the wording match.',
         row?.line,
       );
@@ -1301,11 +1301,6 @@ function describeDates(text: string | null, due: string | null): string {
 
 function describeProgress(status: ActionStatus | null, percent: number | undefined): string {
   return [status ?? 'no status', percent !== undefined ? `${percent}%` : ''].filter(Boolean).join(' ');
-}
-
-function clip(text: string, max = 60): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
 function unique<T>(items: T[]): T[] {
