@@ -13,6 +13,17 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
+/**
+ * How the CLI opens and closes its database: the store's openDatabase, openDryRunDatabase and
+ * closeDatabase, passed in so that this module (and `sendbot --help`) does not load SQLite and drizzle.
+ */
+export interface DatabaseLifecycle {
+  open(path: string): Db;
+  /** For `--dry-run`: an in-memory copy of the database, so that nothing is created or written. */
+  openCopy(path: string): Db;
+  close(db: Db): void;
+}
+
 export interface GlobalOptions {
   db?: string;
   now?: string;
@@ -25,10 +36,7 @@ export class CliContext {
   constructor(
     readonly io: CliIo,
     private readonly globals: GlobalOptions,
-    /** openDatabase, passed in so that this module (and `sendbot --help`) does not load SQLite and drizzle. */
-    private readonly open: (path: string) => Db,
-    /** For `--dry-run`: an in-memory copy of the database, so that nothing is created or written. */
-    private readonly openCopy: (path: string) => Db,
+    private readonly database: DatabaseLifecycle,
   ) {}
 
   /**
@@ -46,7 +54,7 @@ export class CliContext {
 
   /** Opens the database on first use; migrations are applied on every open. */
   get db(): Db {
-    this.opened ??= this.dryRun ? this.openCopy(this.databasePath) : this.open(this.databasePath);
+    this.opened ??= this.dryRun ? this.database.openCopy(this.databasePath) : this.database.open(this.databasePath);
     return this.opened;
   }
 
@@ -67,7 +75,7 @@ export class CliContext {
   }
 
   close(): void {
-    this.opened?.$client.close();
+    if (this.opened) this.database.close(this.opened);
     this.opened = undefined;
   }
 }

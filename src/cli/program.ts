@@ -27,9 +27,9 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
   try {
     const entry = commandIn(argv, commands);
     if (entry) {
-      const [register, { openDatabase, openDryRunDatabase }] = await Promise.all([entry.load(), import('../store/database.js')]);
+      const [register, { closeDatabase, openDatabase, openDryRunDatabase }] = await Promise.all([entry.load(), import('../store/database.js')]);
       register(program, () => {
-        ctx ??= new CliContext(io, program.opts(), openDatabase, openDryRunDatabase);
+        ctx ??= new CliContext(io, program.opts(), { open: openDatabase, openCopy: openDryRunDatabase, close: closeDatabase });
         return ctx;
       });
     } else {

@@ -1,11 +1,10 @@
 // Admin commands: `assign`, `handover`; chairs and admins: `approve`, `reject` date changes.
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { actions } from '../../db/schema.js';
 import { toStoredInstant } from '../clock.js';
 import { canDecideDateChange } from '../domain/permissions.js';
 import { formatDate, plural } from '../render/format.js';
 import { reply, text } from '../render/reply.js';
+import { assignActionToPerson, assignActionToRole } from '../store/action-ownership-repository.js';
 import { listActionViews } from '../store/actions-repository.js';
 import { recordAudit } from '../store/audit-repository.js';
 import { auditActor } from './audit-actor.js';
@@ -56,7 +55,7 @@ export const assignCommand = defineCommand({
       // The named owner holds the role too: the same person stays accountable, only the route changes.
       const samePerson = action.ownerPersonId !== null && currentHolders(ctx.db, role.id).some((h) => h.personId === action.ownerPersonId);
       inTransaction(ctx.db, () => {
-        ctx.db.update(actions).set({ ownerRoleId: role.id, ownerPersonId: null, updatedAt: at }).where(eq(actions.id, action.id)).run();
+        assignActionToRole(ctx.db, action.id, role.id, at);
         recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { role: role.name, before } });
       });
       if (samePerson) {
@@ -73,7 +72,7 @@ export const assignCommand = defineCommand({
       const heldThroughRole = holders.some((h) => h.personId === person.id);
       const sharers = holders.filter((h) => h.personId !== person.id).map((h) => h.name);
       inTransaction(ctx.db, () => {
-        ctx.db.update(actions).set({ ownerPersonId: person.id, updatedAt: at }).where(eq(actions.id, action.id)).run();
+        assignActionToPerson(ctx.db, action.id, person.id, at);
         recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { person: person.email, before } });
       });
       if (heldThroughRole) {

@@ -1,7 +1,5 @@
 // `/send away <until date> [delegate <person>]` and `/send back`.
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { people } from '../../db/schema.js';
 import { toStoredInstant } from '../clock.js';
 import { readDeadline } from '../domain/deadlines.js';
 import { formatDate } from '../render/format.js';
@@ -9,6 +7,7 @@ import { reply, text } from '../render/reply.js';
 import { recordAudit } from '../store/audit-repository.js';
 import { auditActor } from './audit-actor.js';
 import { inTransaction } from '../store/database.js';
+import { markPersonAway, markPersonBack } from '../store/person-availability-repository.js';
 import { planExamples } from './command-examples.js';
 import { findPersonOrExplain } from './person-lookup.js';
 import { defineCommand, UserError } from './types.js';
@@ -41,7 +40,7 @@ export const awayCommand = defineCommand({
     if (delegate && delegate.id === ctx.caller.id) throw new UserError('You can’t delegate to yourself.');
     const at = toStoredInstant(ctx.clock.now());
     inTransaction(ctx.db, () => {
-      ctx.db.update(people).set({ awayUntil: iso, delegateId: delegate?.id ?? null }).where(eq(people.id, ctx.caller.id)).run();
+      markPersonAway(ctx.db, ctx.caller.id, iso, delegate?.id ?? null);
       recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'person.away', detail: { until: iso, delegate: delegate?.email ?? null } });
     });
     return reply('success', `Marked you away until ${formatDate(iso)}.`, [
@@ -73,7 +72,7 @@ export const backCommand = defineCommand({
   schema: z.object({}),
   handle: (ctx) => {
     const wasAway = ctx.caller.awayUntil !== null;
-    ctx.db.update(people).set({ awayUntil: null, delegateId: null }).where(eq(people.id, ctx.caller.id)).run();
+    markPersonBack(ctx.db, ctx.caller.id);
     return reply('success', wasAway ? 'Welcome back. Nudges come to you again; any that waited will arrive at the next tick.' : 'You were not marked away; nothing changed.');
   },
 });

@@ -1,10 +1,9 @@
 // Who is talking: a platform identity (Slack user id, Teams user id) or an email, to a person.
-import { eq } from 'drizzle-orm';
-import { people } from '../../db/schema.js';
 import { reply, type Reply, text } from '../render/reply.js';
 import { recordAudit } from '../store/audit-repository.js';
 import { type Db, inTransaction } from '../store/database.js';
 import { findPersonByEmail, findPersonBySlackId, findPersonByTeamsId, listAdmins, type Person } from '../store/people-repository.js';
+import { linkPlatformAccounts, type PlatformAccountIds, recordLastPlatform } from '../store/platform-identity-repository.js';
 
 export interface PlatformIdentity {
   slackUserId?: string;
@@ -41,12 +40,12 @@ export function resolveCaller(db: Db, identity: PlatformIdentity, at?: string): 
 }
 
 function linkPlatformIds(db: Db, person: Person, identity: PlatformIdentity, at: string | undefined): Person {
-  const set: Partial<Person> = {};
+  const set: PlatformAccountIds = {};
   if (identity.slackUserId && !person.slackUserId) set.slackUserId = identity.slackUserId;
   if (identity.teamsUserId && !person.teamsUserId) set.teamsUserId = identity.teamsUserId;
   if (Object.keys(set).length === 0) return person;
   return inTransaction(db, () => {
-    const linked = db.update(people).set(set).where(eq(people.id, person.id)).returning().get();
+    const linked = linkPlatformAccounts(db, person.id, set);
     if (at) {
       const platform = set.slackUserId ? 'slack' : 'teams';
       recordAudit(db, {
@@ -79,5 +78,5 @@ export function notRegisteredReply(db: Db): Reply {
 
 /** Remembers which platform a person last used, so nudges reach them there. */
 export function noteLastPlatform(db: Db, person: Person, platform: 'slack' | 'teams'): void {
-  if (person.lastPlatform !== platform) db.update(people).set({ lastPlatform: platform }).where(eq(people.id, person.id)).run();
+  if (person.lastPlatform !== platform) recordLastPlatform(db, person.id, platform);
 }

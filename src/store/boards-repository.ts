@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
 import { boards, meetings, roles } from '../../db/schema.js';
+import type { LeadTimes, MeetingRef } from '../domain/board-cycle.js';
 import { cachedStatement, type Db } from './database.js';
 import { nameKey } from './keys.js';
 
@@ -131,4 +132,43 @@ export function previousMeeting(db: Db, boardId: number, beforeInstant: string):
     .orderBy(asc(meetings.startsAt))
     .all();
   return rows[rows.length - 1];
+}
+
+/** A board's lead times and its meetings (not cancelled), oldest first: what its cycle is worked out from. */
+export interface BoardSchedule {
+  lead: LeadTimes;
+  meetings: MeetingRef[];
+}
+
+/**
+ * The schedules of several boards in one query (a command asks for every board its actions belong
+ * to at once). Boards that do not exist are left out; a board without meetings has an empty list.
+ */
+export function listBoardSchedules(db: Db, boardIds: readonly number[]): Map<number, BoardSchedule> {
+  const schedules = new Map<number, BoardSchedule>();
+  if (boardIds.length === 0) return schedules;
+  const rows = db
+    .select({
+      boardId: boards.id,
+      updateWindowDays: boards.updateWindowDays,
+      reminderDays: boards.reminderDays,
+      papersDays: boards.papersDays,
+      meetingId: meetings.id,
+      startsAt: meetings.startsAt,
+      isSample: meetings.isSample,
+    })
+    .from(boards)
+    .leftJoin(meetings, and(eq(meetings.boardId, boards.id), eq(meetings.cancelled, false)))
+    .where(inArray(boards.id, [...boardIds]))
+    .orderBy(asc(boards.id), asc(meetings.startsAt))
+    .all();
+  for (const r of rows) {
+    let schedule = schedules.get(r.boardId);
+    if (!schedule) {
+      schedule = { lead: { updateWindowDays: r.updateWindowDays, reminderDays: r.reminderDays, papersDays: r.papersDays }, meetings: [] };
+      schedules.set(r.boardId, schedule);
+    }
+    if (r.meetingId !== null && r.startsAt !== null) schedule.meetings.push({ id: r.meetingId, startsAt: r.startsAt, isSample: r.isSample === true });
+  }
+  return schedules;
 }
