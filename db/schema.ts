@@ -5,6 +5,12 @@
 // ISO-8601 UTC text (`2024-11-18T09:00:00.000Z`). JSON columns hold small lists only.
 import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { ActionFileBase, ActionStatus, KpiTarget, KpiTargetRow, MilestoneRow, OutboxStatus, SchoolTermRow } from './types.js';
+
+// Row and enum types live in db/types.ts (no database library), so code outside src/store can use
+// them without importing the schema; they are re-exported here for the store's convenience.
+export { actionStatuses, outboxStatuses } from './types.js';
+export type { ActionFileBase, ActionStatus, KpiTarget, KpiTargetRow, MilestoneRow, OutboxStatus, SchoolTermRow } from './types.js';
 
 const createdAt = () => text('created_at').notNull();
 
@@ -21,12 +27,6 @@ export const partnership = sqliteTable('partnership', {
   programmeChannel: text('programme_channel'),
   updatedAt: text('updated_at').notNull(),
 });
-
-export interface SchoolTermRow {
-  name: 'autumn' | 'spring' | 'summer';
-  start: string;
-  end: string;
-}
 
 /** A job title such as "Head of SEND": plans name roles, never people. */
 export const roles = sqliteTable(
@@ -206,23 +206,6 @@ export const kpis = sqliteTable(
   (t) => [uniqueIndex('kpis_plan_name_unique').on(t.planId, t.name), uniqueIndex('kpis_code_unique').on(t.code)],
 );
 
-/** The trajectory as first stored (before KPI readings): targets as text. */
-export interface KpiTarget {
-  target: string;
-  by: string;
-  due: string | null;
-}
-
-/** One trajectory point as stored: the number, the words the plan used, and the dates read from them. */
-export interface KpiTargetRow {
-  target: number;
-  targetText: string;
-  byText: string;
-  due: string | null;
-  start: string | null;
-  flags: string[];
-}
-
 /**
  * Append-only: every KPI reading ever given. A second reading for the same period is a correction:
  * a new row, the latest wins, and the earlier one stays as evidence.
@@ -255,29 +238,6 @@ export const kpiReadings = sqliteTable(
   },
   (t) => [index('kpi_readings_kpi_period').on(t.kpiId, t.periodEnd, t.recordedAt)],
 );
-
-/** A milestone read from a workstream's "Date of Completion" cell (one per line). */
-/** The plan file's last word on an action's fields; see actions.fileBase. */
-export interface ActionFileBase {
-  text: string;
-  /** The date phrase as written, and the dates read from it (the action's own or its workstream's). */
-  dateText: string | null;
-  start: string | null;
-  due: string | null;
-  /** The action's own supporting roles, by name. */
-  with: string[];
-  /** The progress the file gave (status word, percent, note), as one comparable string; null for none. */
-  progress: string | null;
-}
-
-export interface MilestoneRow {
-  text: string;
-  start: string | null;
-  due: string | null;
-  ongoing: boolean;
-  completed: boolean;
-  flags: string[];
-}
 
 export const workstreams = sqliteTable(
   'workstreams',
@@ -333,9 +293,6 @@ export const actionSupportingRoles = sqliteTable(
   },
   (t) => [uniqueIndex('action_supporting_roles_unique').on(t.actionId, t.roleId)],
 );
-
-export const actionStatuses = ['not_started', 'green', 'amber', 'red', 'blue'] as const;
-export type ActionStatus = (typeof actionStatuses)[number];
 
 export const actions = sqliteTable(
   'actions',
@@ -453,9 +410,6 @@ export const dueDateChanges = sqliteTable(
     index('due_date_changes_update').on(t.updateId),
   ],
 );
-
-export const outboxStatuses = ['pending', 'sent', 'failed', 'dead', 'skipped'] as const;
-export type OutboxStatus = (typeof outboxStatuses)[number];
 
 /** Transactional outbox: planning writes rows under a deterministic key, delivery sends them. */
 export const outbox = sqliteTable(

@@ -13,7 +13,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Written after each successful build, with the time the build started as its modification time. */
 const STAMP = join('dist', '.build-stamp');
 /** What the build reads (tsconfig.build.json's include, its settings, and the installed compiler and types). */
-const INPUTS = ['src', 'db/schema.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const INPUTS = ['src', 'db/schema.ts', 'db/types.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
 /** Files the built app needs; if one is missing, build whatever the times say. */
 const OUTPUTS = ['dist/src/main.js', 'dist/src/cli.js'];
 

@@ -2,7 +2,7 @@
 // end, or a phrase the plan wrote with no date in it ("TBC"). "no date" alone would hide what the
 // plan or the record says, so these read the record and say that instead. Pure: no queries.
 import { DateTime } from 'luxon';
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 import { LONDON } from '../clock.js';
 import { formatDate } from '../render/format.js';
 import type { ActionView } from '../store/actions-repository.js';

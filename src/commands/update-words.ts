@@ -5,7 +5,7 @@
 // of the note, where it would silently leave the record without the status or percent the person
 // meant to give. Prose that merely contains such words later ("amber 60% waiting on green paper")
 // is a note as before; `note:` (or a quoted note) starts a note that is never second-guessed.
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 import { readStatusWord, STATUS_CHOICES, suggestStatusWord } from '../domain/status.js';
 import type { WordSpan } from './words.js';
 

@@ -1,6 +1,6 @@
 // `/send update <ref> [status] [NN%] [due:<date>] [evidence:<url>] [note…]`
 import { z } from 'zod';
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 import { toStoredInstant } from '../clock.js';
 import { readDeadline } from '../domain/deadlines.js';
 import { updateRight } from '../domain/permissions.js';

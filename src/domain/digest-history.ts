@@ -1,7 +1,7 @@
 // What the digest needs from the update trail beyond the current PlanningState: who reported what
 // since the last meeting, recent statuses, date-change requests and moves, and the RAG position at
 // the last meeting. Loaded by src/store/digest-history-repository.ts; pure data.
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 
 export interface HistoryUpdate {
   id: number;

@@ -4,7 +4,7 @@
 // dates in Europe/London (`2024-12-04`). Lists are always complete here: shortening for a chair is
 // the renderer's job (see src/render/digest-reply.ts).
 import type { DateRequestOutcome } from './digest-history.js';
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 import type { KpiAssessment, KpiDirection, KpiFrequency, KpiPosition, KpiTrajectoryPoint, KpiUnit } from './kpi-types.js';
 
 export const DIGEST_SCHEMA_VERSION = 1;

@@ -1,6 +1,6 @@
 // Pieces both digests share: RAG counting, one action as the digest shows it, one update line.
 // Pure: everything comes from the PlanningState and the DigestHistory.
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 import type { LeadTimes, MeetingRef } from './board-cycle.js';
 import type { HistoryUpdate } from './digest-history.js';
 import type { DigestAction, DigestMeeting, DigestUpdate, PlanDigest, RagCounts } from './digest-model.js';

@@ -1,6 +1,6 @@
 // Everything the notification planner and the digest builder need, loaded once per tick by
 // src/store/planning-state-repository.ts. Pure data: the planner is a function of (state, now).
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 import type { MeetingRef } from './board-cycle.js';
 import type { KpiSeries } from './kpi-types.js';
 import type { OfficeHours } from './working-calendar.js';

@@ -4,7 +4,7 @@
 // roles are kept, as the published plan itself names them ("SCC Head of SEND"), unless an admin
 // assigned the action to a named person. Pure: built from the PlanningState and now, counting with
 // the digest's own pieces so both agree on what "overdue" and each RAG count mean.
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 import type { AssessedKpi } from './dashboard-model.js';
 import type { RagCounts } from './digest-model.js';
 import { ActionDescriber, countStatus, emptyRag, londonDate } from './digest-parts.js';

@@ -1,4 +1,4 @@
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 
 /** Words people use for each RAG status (normalised: lower case, spaces and underscores as hyphens). */
 const STATUS_WORDS: Record<string, ActionStatus> = {

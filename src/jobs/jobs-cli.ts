@@ -1,7 +1,7 @@
 // `sendbot tick [--dry-run] [--json]` runs one scheduler tick (then delivers through the console), and
 // `sendbot outbox [--status S] [--json]` lists the outbox. Registered through src/cli/all-commands.ts.
 import type { Command } from 'commander';
-import { type OutboxStatus, outboxStatuses } from '../../db/schema.js';
+import { type OutboxStatus, outboxStatuses } from '../../db/types.js';
 import { CliUsageError, type CliContext } from '../cli/context.js';
 import type { Config } from '../config.js';
 import { formatTable } from '../cli/format-table.js';

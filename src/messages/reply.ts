@@ -5,7 +5,7 @@
 // Every string in a Reply is PLAIN TEXT, never markup: renderers escape all of it for their platform.
 // Emphasis and structure are expressed with block types, so a user's note can never become a
 // mention, a channel ping or a link, whichever platform shows it.
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 
 export type ReplyTone = 'info' | 'success' | 'warning' | 'error';
 

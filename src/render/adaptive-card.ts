@@ -1,7 +1,7 @@
 // Renders a platform-neutral Reply as Adaptive Cards 1.5, the card format Microsoft Teams shows.
 // Pure functions: no botbuilder import, no I/O. The Teams adapter wraps each card with
 // `toCardAttachment` and sends one message per card.
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 import { STATUS_LABELS, STATUS_SHORT } from '../domain/status.js';
 import { formatDate, plural, shortTitle } from './format.js';
 import { ownerOf, POSITION_MARK, POSITION_WORD, valueText } from './kpi-text.js';

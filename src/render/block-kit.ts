@@ -25,7 +25,7 @@ import type {
   StaticSelect,
   URLInput,
 } from '@slack/types';
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 import { STATUS_SHORT } from '../domain/status.js';
 import { ownerOf, POSITION_MARK, POSITION_WORD, valueText } from './kpi-text.js';
 import { type ActionLine, isWebLink, type KpiLine, type Reply, type ReplyBlock, type ReplyButton, type ReplyLink, type UpdateFormRequest } from './reply.js';

@@ -1,7 +1,7 @@
 // Digest model → neutral Reply, so one digest reaches Slack, Teams, the terminal, Markdown and HTML
 // alike. A chair reads this a few days before the meeting: each list is cut to a few lines with
 // "and N more" unless `full` is asked for (board papers, exports). All strings are plain text.
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 import type {
   BoardDigest,
   DigestAction,

@@ -2,7 +2,7 @@
 // papers and email. Every string from the Reply is escaped; all tags come from this file. Status is
 // always written as a word beside its colour, so the page works in greyscale print and for readers
 // who cannot tell red from green.
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 import { STATUS_SHORT } from '../domain/status.js';
 import { formatDate } from './format.js';
 import { actionColumns } from './action-columns.js';

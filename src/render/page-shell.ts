@@ -3,7 +3,7 @@
 // dashboard and the public view both use (status badges, figure tiles, scrolling tables, the RAG
 // patterns). Status is always a word beside its colour, and the RAG bars also differ by pattern, so
 // the pages work in greyscale print and for readers who cannot tell red from green.
-import type { ActionStatus } from '../../db/schema.js';
+import type { ActionStatus } from '../../db/types.js';
 import type { RagCounts } from '../domain/digest-model.js';
 import { escapeHtml } from './html.js';
 

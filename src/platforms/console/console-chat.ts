@@ -3,7 +3,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Clock } from '../../clock.js';
 import { type CommandDeps, runCommandText } from '../../commands/router.js';
-import type { ActionStatus } from '../../../db/schema.js';
+import type { ActionStatus } from '../../../db/types.js';
 import { readPercentText } from '../../commands/update-words.js';
 import { readStatusWord, STATUS_CHOICES, suggestStatusWord } from '../../domain/status.js';
 import { type Reply, reply, text } from '../../render/reply.js';
