@@ -5,7 +5,7 @@ import { shortTitle } from '../render/format.js';
 import { type ActionLine, fields, heading, reply, type Reply, text } from '../render/reply.js';
 import { type ActionView, listActionViews } from '../store/actions-repository.js';
 import type { Db } from '../store/database.js';
-import { RANKED_CANDIDATES, searchActions } from '../store/search-repository.js';
+import { RANKED_CANDIDATES, searchIndexFor } from '../store/search-index.js';
 import { listUpdates } from '../store/updates-repository.js';
 import { planExamples } from './command-examples.js';
 import { completedOn, describeDue } from './due-wording.js';
@@ -37,7 +37,7 @@ export const whoCommand = defineCommand({
       const action = findActionOrExplain(ctx.db, input.typed ?? '', input.ref);
       return describeAction(ctx.db, action);
     }
-    const { hits, capped } = searchActions(ctx.db, input.words ?? '', 5);
+    const { hits, capped } = searchIndexFor(ctx.db).search(input.words ?? '', 5);
     if (hits.length === 0) {
       const ex = planExamples(ctx);
       throw new UserError(`Nothing in the plan matches "${input.words}".`, `Try other words from the action (e.g. ${ex.whoWords}), or a ref like ${ex.ref}.`);

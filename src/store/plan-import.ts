@@ -38,6 +38,7 @@ import { ImportError, type ImportProblem } from '../importers/import-errors.js';
 import { describePath } from '../importers/plain-issues.js';
 import type { ActionInput, PlanDocument, PlanInput, WorkstreamInput } from '../importers/plan-document.js';
 import { recordAudit } from './audit-repository.js';
+import { type SearchIndexChange, searchIndexFor } from './search-index.js';
 import { addMeeting, upsertBoard } from './boards-repository.js';
 import { type Db, inTransaction } from './database.js';
 import { nameKey } from './keys.js';
@@ -1178,7 +1179,7 @@ class PlanImporter {
   }
 
   private indexForSearch(id: number, ref: string, text: string, workstream: string, plan: string, isNew: boolean): void {
-    this.searchWrites.push({ id, replaces: !isNew, row: [ref, text, workstream, plan] });
+    this.searchWrites.push({ actionId: id, replaces: !isNew, document: { ref, text, workstream, plan } });
   }
 
   /**
@@ -1187,14 +1188,9 @@ class PlanImporter {
    * (the inserts of plans, roles and boards do), so interleaving them made each of those inserts
    * cost a flush: 100k actions took seconds longer.
    */
-  private readonly searchWrites: { id: number; replaces: boolean; row: [string, string, string, string] | null }[] = [];
+  private readonly searchWrites: SearchIndexChange[] = [];
   private writeSearchIndex(): void {
-    const remove = this.stmt('delete from action_search where rowid = ?');
-    const insert = this.stmt('insert into action_search (rowid, ref, text, workstream, plan) values (?, ?, ?, ?, ?)');
-    for (const { id, replaces, row } of this.searchWrites) {
-      if (replaces) remove.run(id);
-      if (row) insert.run(id, ...row);
-    }
+    searchIndexFor(this.db).reindex(this.searchWrites);
   }
 
   /** Actions no longer in the file, kept and listed: an import removes only with --remove-missing. */
@@ -1224,7 +1220,7 @@ class PlanImporter {
       .where(inArray(actions.id, live.map((a) => a.id)))
       .run();
     for (const a of live) {
-      this.searchWrites.push({ id: a.id, replaces: true, row: null });
+      this.searchWrites.push({ actionId: a.id, replaces: true, document: null });
       this.summary.actions.removed += 1;
       this.rows.push({
         ref: a.ref,

@@ -1,4 +1,11 @@
+// SQLite's search index: FTS5's action_search table (see migration 0001), ranked with bm25.
+// Callers use it through the SearchIndex interface (search-index.ts); searchActions is that search
+// as a function.
 import { cachedStatement, type Db } from './database.js';
+import { RANKED_CANDIDATES, type SearchHit, type SearchIndex, type SearchIndexChange, type SearchResult } from './search-index.js';
+
+export { RANKED_CANDIDATES } from './search-index.js';
+export type { SearchHit, SearchResult } from './search-index.js';
 
 // Words that say nothing about which action is meant ("who owns the … work").
 const STOP_WORDS = new Set(
@@ -15,19 +22,26 @@ const STOP_WORDS = new Set(
 export const BM25_MAX_MATCHES = 500;
 const BM25_MAX_WORD_ACTIONS = 5_000;
 
-/** Beyond those limits, how many of the first matches in plan order are scored by column instead. */
-export const RANKED_CANDIDATES = 100;
+// Beyond those limits, the first RANKED_CANDIDATES matches in plan order are scored by column
+// instead. A hit's rank is bm25's score, or minus the column score (see rankCandidates).
 
-export interface SearchHit {
-  actionId: number;
-  /** Lower is better: bm25's score, or minus the column score (see rankCandidates). */
-  rank: number;
-}
+/** The FTS5 index: searches as searchActions does; reindex writes action_search rows by action id. */
+export class Fts5SearchIndex implements SearchIndex {
+  constructor(private readonly db: Db) {}
 
-export interface SearchResult {
-  hits: SearchHit[];
-  /** More than RANKED_CANDIDATES actions matched and the hits come from the first ones in plan order. */
-  capped: boolean;
+  search(words: string, limit = 5): SearchResult {
+    return searchActions(this.db, words, limit);
+  }
+
+  reindex(changes: readonly SearchIndexChange[]): void {
+    if (changes.length === 0) return;
+    const remove = cachedStatement(this.db, 'delete from action_search where rowid = ?');
+    const insert = cachedStatement(this.db, 'insert into action_search (rowid, ref, text, workstream, plan) values (?, ?, ?, ?, ?)');
+    for (const { actionId, replaces, document } of changes) {
+      if (replaces) remove.run(actionId);
+      if (document) insert.run(actionId, document.ref, document.text, document.workstream, document.plan);
+    }
+  }
 }
 
 /** The significant words of a question, lower-cased, without punctuation, accents or stop words. */
