@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { boards, meetings, roles } from '../../db/schema.js';
 import type { LeadTimes, MeetingRef } from '../domain/board-cycle.js';
 import { cachedStatement, type Db } from './database.js';
@@ -147,7 +147,39 @@ export interface BoardSchedule {
 export function listBoardSchedules(db: Db, boardIds: readonly number[]): Map<number, BoardSchedule> {
   const schedules = new Map<number, BoardSchedule>();
   if (boardIds.length === 0) return schedules;
-  const rows = db
+  const rows = boardSchedulesQuery(db, boardIds.length).all(Object.fromEntries(boardIds.map((id, i) => [`board${i}`, id])));
+  for (const r of rows) {
+    let schedule = schedules.get(r.boardId);
+    if (!schedule) {
+      schedule = { lead: { updateWindowDays: r.updateWindowDays, reminderDays: r.reminderDays, papersDays: r.papersDays }, meetings: [] };
+      schedules.set(r.boardId, schedule);
+    }
+    if (r.meetingId !== null && r.startsAt !== null) schedule.meetings.push({ id: r.meetingId, startsAt: r.startsAt, isSample: r.isSample === true });
+  }
+  return schedules;
+}
+
+// It runs on every `/send mine`: prepared once per connection and number of boards (building the
+// query each time costs more than running it).
+const boardSchedulesQueries = new WeakMap<Db, Map<number, ReturnType<typeof prepareBoardSchedules>>>();
+
+function boardSchedulesQuery(db: Db, count: number): ReturnType<typeof prepareBoardSchedules> {
+  let byCount = boardSchedulesQueries.get(db);
+  if (!byCount) {
+    byCount = new Map();
+    boardSchedulesQueries.set(db, byCount);
+  }
+  let query = byCount.get(count);
+  if (!query) {
+    query = prepareBoardSchedules(db, count);
+    byCount.set(count, query);
+  }
+  return query;
+}
+
+function prepareBoardSchedules(db: Db, count: number) {
+  const ids = Array.from({ length: count }, (_, i) => sql.placeholder(`board${i}`));
+  return db
     .select({
       boardId: boards.id,
       updateWindowDays: boards.updateWindowDays,
@@ -159,16 +191,7 @@ export function listBoardSchedules(db: Db, boardIds: readonly number[]): Map<num
     })
     .from(boards)
     .leftJoin(meetings, and(eq(meetings.boardId, boards.id), eq(meetings.cancelled, false)))
-    .where(inArray(boards.id, [...boardIds]))
+    .where(inArray(boards.id, ids))
     .orderBy(asc(boards.id), asc(meetings.startsAt))
-    .all();
-  for (const r of rows) {
-    let schedule = schedules.get(r.boardId);
-    if (!schedule) {
-      schedule = { lead: { updateWindowDays: r.updateWindowDays, reminderDays: r.reminderDays, papersDays: r.papersDays }, meetings: [] };
-      schedules.set(r.boardId, schedule);
-    }
-    if (r.meetingId !== null && r.startsAt !== null) schedule.meetings.push({ id: r.meetingId, startsAt: r.startsAt, isSample: r.isSample === true });
-  }
-  return schedules;
+    .prepare();
 }
