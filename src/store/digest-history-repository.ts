@@ -273,12 +273,18 @@ function loadDateMoves(db: Db, scope: Scope, now: string): HistoryDateMove[] {
 
 /** Requests approved or rejected in (since, now], oldest first, with who asked and who decided. */
 function loadDateDecisions(db: Db, scope: Scope, since: string, now: string): HistoryDateDecision[] {
+  // Every board (the weekly digest): from the requests themselves, not from a list of every live action.
+  const from =
+    scope.kind === 'all'
+      ? `select x.* from due_date_changes x join actions a on a.id = x.action_id join workstreams w on w.id = a.workstream_id
+         where a.removed_at is null and w.removed_at is null`
+      : `${scopeCte(scope)} select x.* from scope s join due_date_changes x on x.action_id = s.id`;
   return cachedStatement(
     db,
-    `${scopeCte(scope)}
+    `with decided as (${from})
      select x.id, x.action_id as actionId, x.state as decision, x.decided_at as decidedAt, dp.name as decidedByName,
             rp.name as requestedByName, x.from_due as fromDue, x.to_due as toDue, x.decision_note as note
-     from scope s join due_date_changes x on x.action_id = s.id
+     from decided x
      left join people dp on dp.id = x.decided_by left join people rp on rp.id = x.requested_by
      where x.state in ('approved', 'rejected') and x.decided_at > @since and x.decided_at <= @now
      order by x.decided_at, x.id`,
