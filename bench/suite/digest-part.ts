@@ -3,7 +3,11 @@
 //  - build: loadBoardDigest with the state already loaded (history query + buildBoardDigest), as a
 //    tick does for each board due a digest;
 //  - cold: loadBoardDigest from nothing (state load included), as `sendbot digest` and `/send digest` do;
-//  - render: the built digest to a chat reply and to Markdown.
+//  - render: the built digest to a chat reply and to Markdown;
+//  - CLI: `node bin/sendbot.js --db <db> --now <BENCH_NOW> digest --board <name>` end to end (a fresh
+//    process: start-up, open, load the board's slice, build, render, print), with the build current.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { parseInstant, toStoredInstant } from '../../src/clock.js';
 import { digestToReply } from '../../src/render/digest-reply.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
@@ -12,7 +16,7 @@ import { loadBoardDigest } from '../../src/store/digest-loader.js';
 import { loadPlanningState } from '../../src/store/planning-state-repository.js';
 import { BENCH_NOW } from '../bench-db.js';
 import { ensureBenchDb } from './bench-copy.js';
-import { argValue, emitResult, log, median, peakRssMb, round } from './common.js';
+import { argValue, BENCH_DIR, emitResult, log, median, peakRssMb, round } from './common.js';
 
 export interface DigestResult {
   size: number;
@@ -27,6 +31,24 @@ export interface DigestResult {
   coldRuns: number;
   renderMs: number | null;
   peakRssMb: number;
+  /** `sendbot digest --board <name>` from the CLI, wall time per run (median), and the runs. */
+  cliMs: number | null;
+  cliRuns: number[];
+}
+
+const ROOT = dirname(BENCH_DIR);
+
+/** `sendbot digest --board <name>` in a fresh process, as a chair's officer would run it; wall milliseconds. */
+function timeCliDigest(db: string, boardName: string): number {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, ['bin/sendbot.js', '--db', db, '--now', BENCH_NOW, 'digest', '--board', boardName], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
+  const ms = performance.now() - t;
+  if (r.status !== 0 || !r.stdout.includes(boardName)) throw new Error(`sendbot digest failed (${r.status}): ${r.stderr.slice(0, 300)}`);
+  return ms;
 }
 
 const size = Number(argValue('size'));
@@ -72,6 +94,17 @@ function main(): void {
   } catch (error) {
     log(`  render failed: ${String(error)}`);
   }
+  db.$client.close();
+  log('  sendbot digest --board from the CLI…');
+  let cliRuns: number[] = [];
+  try {
+    const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('the build failed');
+    timeCliDigest(path, board.name); // once first: the page cache holds the database, as for a chair's second run
+    cliRuns = Array.from({ length: 7 }, () => round(timeCliDigest(path, board.name), 1));
+  } catch (error) {
+    log(`  CLI digest failed: ${String(error)}`);
+  }
   const totals = (digest as unknown as { totals?: { actions?: number } }).totals;
   const result: DigestResult = {
     size,
@@ -86,8 +119,9 @@ function main(): void {
     coldRuns: colds.length,
     renderMs,
     peakRssMb: peakRssMb(),
+    cliMs: cliRuns.length > 0 ? round(median(cliRuns), 1) : null,
+    cliRuns,
   };
-  db.$client.close();
   emitResult(result);
 }
 

@@ -106,11 +106,12 @@ export function renderMarkdown(r: BenchResults): string {
     ]);
   }
   if (e2e) {
+    const replyRatio = e2e.concurrent.bare.reply?.p99 ? (e2e.concurrent.sendbot.reply?.p99 ?? Number.NaN) / e2e.concurrent.bare.reply.p99 : Number.NaN;
     rows.push([
-      'Slack reply via response_url (no target; Slack allows 30 min)',
-      `sendbot p50 ${fmt(e2e.sequential.sendbot.reply?.p50, ' ms')}, p99 ${fmt(e2e.sequential.sendbot.reply?.p99, ' ms')} one at a time (bare ${fmt(e2e.sequential.bare.reply?.p50, ' ms')}, ${fmt(e2e.sequential.bare.reply?.p99, ' ms')}); ` +
-        `p99 ${fmt(e2e.concurrent.sendbot.reply?.p99, ' ms')} with ${e2e.concurrent.inFlight} in flight (bare ${fmt(e2e.concurrent.bare.reply?.p99, ' ms')})`,
-      '—',
+      `Slack reply p99 via response_url within 1.5× of bare Bolt (${e2e.concurrent.inFlight} in flight)`,
+      `${Number.isFinite(replyRatio) ? `${replyRatio.toFixed(2)}×: ` : ''}sendbot ${fmt(e2e.concurrent.sendbot.reply?.p99, ' ms')} vs bare ${fmt(e2e.concurrent.bare.reply?.p99, ' ms')} ` +
+        `(replies/s ${fmt(e2e.concurrent.sendbot.replyThroughput)} vs ${fmt(e2e.concurrent.bare.replyThroughput)}); one at a time p99 ${fmt(e2e.sequential.sendbot.reply?.p99, ' ms')} vs ${fmt(e2e.sequential.bare.reply?.p99, ' ms')}`,
+      verdict(Number.isFinite(replyRatio) ? replyRatio <= 1.5 : null),
     ]);
   }
   const tick = ok<TickResult>('tick', TARGET_SIZE);
@@ -122,11 +123,30 @@ export function renderMarkdown(r: BenchResults): string {
     imp ? `${fmt(imp.totalMs / 1000, ' s')} (parse ${fmt(imp.parseMs / 1000, ' s')} + import ${fmt(imp.importMs / 1000, ' s')}; ${imp.actionsStored.toLocaleString('en-GB')} actions stored)` : '—',
     verdict(imp ? imp.totalMs < 10_000 : null, imp ? `${(imp.totalMs / 10_000).toFixed(1)}× the target` : undefined),
   ]);
-  const dig = ok<DigestResult>('digest', TARGET_SIZE);
+  const tick10k = ok<TickResult>('tick', 10_000);
+  const tickGrowth = tick?.tickMs != null && tick10k?.tickMs ? tick.tickMs / tick10k.tickMs : null;
   rows.push([
-    'Digest for the largest board (no target)',
-    dig ? `build ${fmt(dig.buildMs, ' ms')} with the state loaded; ${fmt(dig.coldMs, ' ms')} cold incl. state load (${dig.boardName}, ${dig.boardActions} actions)` : '—',
-    '—',
+    'Whole dry-run tick, every board’s digest built, < 1 s and ≤ 12× from 10k',
+    tick ? `${fmt(tick.tickMs, ' ms')} median${tickGrowth === null ? '' : ` (${tickGrowth.toFixed(1)}× the 10k tick, ${fmt(tick10k?.tickMs, ' ms')})`}` : '—',
+    verdict(tick?.tickMs == null ? null : tick.tickMs < 1000 && (tickGrowth === null || tickGrowth <= 12)),
+  ]);
+  const dig = ok<DigestResult>('digest', TARGET_SIZE);
+  const digAll = sizesOf('digest').map((s) => ok<DigestResult>('digest', s)).filter((d): d is DigestResult => d !== undefined);
+  const worstBuild = digAll.reduce<DigestResult | undefined>((w, d) => (w === undefined || d.buildMs > w.buildMs ? d : w), undefined);
+  rows.push([
+    'Chair’s digest build, state loaded, < 2 ms at every size (largest board)',
+    worstBuild ? `${digAll.map((d) => `${sizeLabel(d.size)} ${fmt(d.buildMs, ' ms')} (${d.boardActions} actions)`).join('; ')}` : '—',
+    verdict(worstBuild ? worstBuild.buildMs < 2 : null),
+  ]);
+  rows.push([
+    'Chair’s digest cold (the board’s slice loaded + build) < 100 ms',
+    dig ? `${fmt(dig.coldMs, ' ms')} (${dig.boardName}, ${dig.boardActions} actions; the whole plan’s state alone loads in ${fmt(dig.stateLoadMs, ' ms')})` : '—',
+    verdict(dig ? dig.coldMs < 100 : null),
+  ]);
+  rows.push([
+    '`sendbot digest --board <name>` from the CLI < 1 s end to end',
+    dig?.cliMs != null ? `${fmt(dig.cliMs / 1000, ' s')} median of ${dig.cliRuns.length} (${fmt(Math.min(...dig.cliRuns) / 1000)}–${fmt(Math.max(...dig.cliRuns) / 1000, ' s')}; ${dig.boardName})` : '—',
+    verdict(dig?.cliMs == null ? null : dig.cliMs < 1000),
   ]);
   const start = ok<StartupResult>('startup', 0);
   for (const [key, label] of [
@@ -184,10 +204,10 @@ export function renderMarkdown(r: BenchResults): string {
     out.push('### Chair’s digest, largest board', '');
     out.push(
       table(
-        ['actions', 'board (its actions)', 'state load ms', 'build ms', 'cold ms (load + build)', 'render ms (chat + Markdown)', 'peak RSS MB'],
+        ['actions', 'board (its actions)', 'whole state load ms', 'build ms (state loaded)', 'cold ms (board slice + build)', 'render ms (chat + Markdown)', '`sendbot digest` CLI ms', 'peak RSS MB'],
         digSizes.map((s) => {
           const d = ok<DigestResult>('digest', s);
-          return [sizeLabel(s), d ? `${d.boardName} (${d.boardActions})` : '—', fmt(d?.stateLoadMs), fmt(d?.buildMs), fmt(d?.coldMs), fmt(d?.renderMs), fmt(d?.peakRssMb)];
+          return [sizeLabel(s), d ? `${d.boardName} (${d.boardActions})` : '—', fmt(d?.stateLoadMs), fmt(d?.buildMs), fmt(d?.coldMs), fmt(d?.renderMs), fmt(d?.cliMs), fmt(d?.peakRssMb)];
         }),
       ),
       '',

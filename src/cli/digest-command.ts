@@ -9,8 +9,8 @@ import { renderHtml } from '../render/html.js';
 import { renderMarkdown } from '../render/markdown.js';
 import type { Reply } from '../render/reply.js';
 import { renderText } from '../render/text.js';
+import { listBoards } from '../store/boards-repository.js';
 import { loadBoardDigest, loadWeeklyDigest } from '../store/digest-loader.js';
-import { loadPlanningState } from '../store/planning-state-repository.js';
 import { type CliContext, CliUsageError } from './context.js';
 
 type Format = 'text' | 'md' | 'html' | 'json';
@@ -42,22 +42,23 @@ export function registerDigestCommand(program: Command, context: () => CliContex
       const ctx = context();
       const now = toStoredInstant(ctx.clock.now());
       const format: Format = opts.json ? 'json' : opts.format;
-      const state = loadPlanningState(ctx.db);
-      const boardNames = () => state.boards.map((b) => b.name).join(', ') || 'none yet (sendbot import adds them)';
+      // The board list only: a board's digest reads that board's slice of the plan, not the whole plan.
+      const boards = listBoards(ctx.db);
+      const boardNames = () => boards.map((b) => b.name).join(', ') || 'none yet (sendbot import adds them)';
 
       if (opts.weekly) {
         if (opts.board) throw new CliUsageError('Use either --board <name> or --weekly, not both.');
-        const weekly = loadWeeklyDigest(ctx.db, now, { state });
+        const weekly = loadWeeklyDigest(ctx.db, now);
         if (format === 'json') return ctx.printJson(weekly);
         return ctx.print(RENDERERS[format](weeklyDigestToReply(weekly, { full: opts.full ?? false })));
       }
       if (!opts.board) throw new CliUsageError(`Say which board: sendbot digest --board <name>. Boards: ${boardNames()}.`);
-      const match = matchBoard(state.boards, opts.board);
+      const match = matchBoard(boards, opts.board);
       if (match.kind === 'none') throw new CliUsageError(`No board matches "${opts.board}". Boards: ${boardNames()}.`);
       if (match.kind === 'ambiguous') {
         throw new CliUsageError(`"${opts.board}" matches several boards: ${match.candidates.map((b) => b.name).join(', ')}. Give more of the name.`);
       }
-      const digest = loadBoardDigest(ctx.db, match.board.id, now, { state });
+      const digest = loadBoardDigest(ctx.db, match.board.id, now);
       if (format === 'json') return ctx.printJson(digest);
       return ctx.print(RENDERERS[format](digestToReply(digest, { full: opts.full ?? false })));
     });

@@ -2,11 +2,10 @@
 // <board>`): a miss or several matches becomes a reply that lists the boards, with an example.
 import { DEMO_EXAMPLES } from '../domain/plan-examples.js';
 import { matchBoard } from '../domain/board-match.js';
-import type { BoardState } from '../domain/planning-state.js';
 import { UserError } from './types.js';
 
 /** The board `typed` names; `command` is the command word, for the example in the refusal. */
-export function findBoardOrExplain(boards: BoardState[], typed: string, command: string): BoardState {
+export function findBoardOrExplain<B extends { name: string }>(boards: B[], typed: string, command: string): B {
   const match = matchBoard(boards, typed);
   if (match.kind === 'found') return match.board;
   if (match.kind === 'ambiguous') {

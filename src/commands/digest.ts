@@ -5,6 +5,7 @@ import { toStoredInstant } from '../clock.js';
 import { boardForCaller } from '../domain/board-match.js';
 import { digestToReply } from '../render/digest-reply.js';
 import { list, reply, text } from '../render/reply.js';
+import { listBoards } from '../store/boards-repository.js';
 import { loadCallerFacts } from '../store/caller-repository.js';
 import { loadBoardDigest } from '../store/digest-loader.js';
 import { loadPlanningState } from '../store/planning-state-repository.js';
@@ -21,13 +22,18 @@ export const digestCommand = defineCommand({
   schema: z.object({ board: z.string().max(200, 'That board name is too long.').optional() }),
   handle: (ctx, input) => {
     const now = toStoredInstant(ctx.clock.now());
+    // A board named: only the board list to find it, then that board's slice of the plan.
+    if (input.board) {
+      const boards = listBoards(ctx.db);
+      if (boards.length === 0) return noBoards();
+      return digestToReply(loadBoardDigest(ctx.db, findBoardOrExplain(boards, input.board, 'digest').id, now));
+    }
     const state = loadPlanningState(ctx.db);
-    if (state.boards.length === 0) return reply('info', 'No boards are set up yet.', [text('A programme officer can import them with the plan.')]);
+    if (state.boards.length === 0) return noBoards();
     // No board named: the only one there is; else the one the caller chairs, else the one most of
     // their actions report to.
-    const board = input.board
-      ? findBoardOrExplain(state.boards, input.board, 'digest')
-      : state.boards.length === 1
+    const board =
+      state.boards.length === 1
         ? state.boards[0]
         : boardForCaller(state, loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string), now);
     if (!board) {
@@ -36,3 +42,5 @@ export const digestCommand = defineCommand({
     return digestToReply(loadBoardDigest(ctx.db, board.id, now, { state }));
   },
 });
+
+const noBoards = () => reply('info', 'No boards are set up yet.', [text('A programme officer can import them with the plan.')]);

@@ -3,7 +3,7 @@
 // run twice, or from two processes: every row has a unique key and inserts ignore existing keys.
 import type { Clock } from '../clock.js';
 import { toStoredInstant } from '../clock.js';
-import { type PlannedNotification, planNotifications } from '../domain/notification-planner.js';
+import { outboxKeyScope, type PlannedNotification, planNotifications, planningNeeds } from '../domain/notification-planner.js';
 import { boardSummaryReply } from '../domain/notifications/board-summary.js';
 import { staleReason } from '../domain/notifications/staleness.js';
 import type { PlanningState } from '../domain/planning-state.js';
@@ -11,7 +11,7 @@ import { digestToReply, weeklyDigestToReply } from '../render/digest-reply.js';
 import type { Reply } from '../render/reply.js';
 import { type Db, inTransaction } from '../store/database.js';
 import { loadBoardDigest, loadWeeklyDigest } from '../store/digest-loader.js';
-import { enqueueNotification, listOpenUnleased, markSkipped, outboxKeyLookup, outboxMessageLookup, releaseHeld } from '../store/outbox-repository.js';
+import { enqueueNotification, listOpenUnleased, loadQueuedMessages, markSkipped, outboxKeyLookup, releaseHeld } from '../store/outbox-repository.js';
 import { loadPlanningState } from '../store/planning-state-repository.js';
 import { toOutboxRow } from './outbox-rows.js';
 
@@ -48,16 +48,16 @@ export function runTick({ db, clock, dryRun = false }: TickOptions): TickResult 
   const state = loadPlanningState(db);
   const lookup = outboxKeyLookup(db);
   const warnings: string[] = [];
-  // A key already queued is left out of the plan, except a held row that may now go sooner.
-  const isQueued = (key: string) => {
-    const row = lookup(key);
-    return row !== undefined && !(row.status === 'pending' && row.attempts === 0 && row.notBefore > now);
-  };
+  // Everything the planner reads is loaded first and passed in: the outbox rows under the keys it
+  // may use (one query), then the digests it will need, only for copies not queued yet.
+  const queued = loadQueuedMessages(db, outboxKeyScope(state, now));
+  const needs = planningNeeds(state, now, queued);
+  const digestReplies = new Map<number, Reply>();
+  for (const { boardId, meetingId } of needs.digests) digestReplies.set(meetingId, boardDigestReply(db, state, boardId, meetingId, now, warnings));
   const planned = planNotifications(state, now, {
-    isQueued,
-    queued: outboxMessageLookup(db),
-    buildDigestReply: (boardId, meetingId) => boardDigestReply(db, state, boardId, meetingId, now, warnings),
-    buildWeeklyReply: () => weeklyReply(db, state, now, warnings),
+    queued,
+    digestReplies,
+    ...(needs.weekly ? { weeklyReply: weeklyReply(db, state, now, warnings) } : {}),
   });
   const stale = staleRows(db, state, now);
 

@@ -1,10 +1,12 @@
 // Loads what a digest needs and builds it: the one place the CLI, `/send digest` and the scheduler
-// get a digest from, so all three agree on the window ("since the previous meeting").
+// get a digest from, so all three agree on the window ("since the previous meeting"). Without a
+// loaded PlanningState it reads only the board's slice of the plan (board-planning-state-repository).
 import { boardActions, buildBoardDigest, buildWeeklyDigest, digestMeetings, weeklyWindowStart } from '../domain/digest.js';
 import { emptyDigestHistory } from '../domain/digest-history.js';
 import type { BoardDigest, WeeklyDigest } from '../domain/digest-model.js';
 import type { PlanningState } from '../domain/planning-state.js';
 import type { Db } from './database.js';
+import { loadBoardPlanningState } from './board-planning-state-repository.js';
 import { loadDateDecisionsSince, loadDigestHistory, loadUpdatesSince } from './digest-history-repository.js';
 import { loadPlanningState } from './planning-state-repository.js';
 
@@ -14,9 +16,9 @@ export function loadBoardDigest(
   nowUtcIso: string,
   opts: { meetingId?: number; state?: PlanningState } = {},
 ): BoardDigest {
-  const state = opts.state ?? loadPlanningState(db);
-  const board = state.boards.find((b) => b.id === boardId);
-  if (!board) throw new Error(`Board ${boardId} not found.`);
+  const state = opts.state ?? loadBoardPlanningState(db, boardId);
+  const board = state?.boards.find((b) => b.id === boardId);
+  if (!state || !board) throw new Error(`Board ${boardId} not found.`);
   const { previous } = digestMeetings(board, nowUtcIso, opts.meetingId);
   // The history is read for the actions the digest shows: the board's, as the state has them.
   const actionIds = boardActions(state, boardId).map((a) => a.id);

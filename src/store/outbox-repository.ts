@@ -2,9 +2,9 @@
 // (lease, attempts, backoff, outcome). Raw SQL because these statements run on every tick and every
 // delivery, and `insert … on conflict do nothing` plus the lease update read more plainly as SQL.
 import type { OutboxStatus } from '../../db/schema.js';
-import type { QueuedMessage } from '../domain/notification-planner.js';
+import type { OutboxKeyScope, QueuedMessage } from '../domain/notification-planner.js';
 import type { NotificationKind, NotificationPayload } from '../jobs/delivery-types.js';
-import { type Db, inTransaction } from './database.js';
+import { cachedStatement, type Db, inTransaction } from './database.js';
 
 /** What a row's payload column holds: the notification plus when it stops being worth sending. */
 export type OutboxPayload = NotificationPayload & { expiresAt?: string | null };
@@ -94,17 +94,29 @@ export function outboxKeyLookup(db: Db): (key: string) => KeyState | undefined {
 }
 
 /**
- * Whether and when the row under a key went out, and the refs it listed, for the planner's merging
- * of occasions (one prepared statement; asked only about a few keys per tick).
+ * The rows under the keys a plan may ask about (the planner's OutboxKeyScope), by key, in one query:
+ * whether and when each went out, how often it was tried, and the refs it listed. Each prefix is a
+ * range on the unique key index; the chasers' keys end with their occasion day.
  */
-export function outboxMessageLookup(db: Db): (key: string) => QueuedMessage | undefined {
-  const stmt = db.$client.prepare(
-    `select status, not_before as notBefore, sent_at as sentAt, coalesce(json_extract(payload, '$.refs'), '[]') as refs from outbox where key = ?`,
-  );
-  return (key) => {
-    const row = stmt.get(key) as (Omit<QueuedMessage, 'refs'> & { refs: string }) | undefined;
-    return row ? { ...row, refs: JSON.parse(row.refs) as string[] } : undefined;
-  };
+export function loadQueuedMessages(db: Db, scope: OutboxKeyScope): Map<string, QueuedMessage> {
+  // Keys are ASCII and every prefix ends with ':', so ';' (the next character) bounds its range.
+  const ranges = scope.prefixes.map((p) => [p, `${p.slice(0, -1)};`]);
+  const rows = cachedStatement(
+    db,
+    `select o.key, o.status, o.not_before, o.sent_at, o.attempts, coalesce(json_extract(o.payload, '$.refs'), '[]')
+       from json_each(@ranges) r join outbox o on o.key >= r.value ->> 0 and o.key < r.value ->> 1
+     union all
+     select o.key, o.status, o.not_before, o.sent_at, o.attempts, coalesce(json_extract(o.payload, '$.refs'), '[]')
+       from outbox o
+      where o.key > 'overdue:' and o.key < 'overdue;' and substr(o.key, -10) in (select value from json_each(@days))`,
+  )
+    .raw(true)
+    .all({ ranges: JSON.stringify(ranges), days: JSON.stringify(scope.overdueDays) }) as [string, OutboxStatus, string, string | null, number, string][];
+  const out = new Map<string, QueuedMessage>();
+  for (const [key, status, notBefore, sentAt, attempts, refs] of rows) {
+    out.set(key, { status, notBefore, sentAt, attempts, refs: JSON.parse(refs) as string[] });
+  }
+  return out;
 }
 
 export function findOutboxByKey(db: Db, key: string): OutboxRow | undefined {

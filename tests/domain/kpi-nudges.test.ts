@@ -35,8 +35,7 @@ const plan = (now: string) => planNotifications(loadPlanningState(db), now);
 const planReminder = () => {
   const window = (key: string) => key.startsWith(`nudge:${spb}:`) && key.endsWith(':window');
   return planNotifications(loadPlanningState(db), REMINDER, {
-    isQueued: window,
-    queued: (key) => (window(key) ? { status: 'sent', notBefore: WINDOW, sentAt: WINDOW, refs: [] } : undefined),
+    queued: { get: (key: string) => (window(key) ? { status: 'sent', notBefore: WINDOW, sentAt: WINDOW, refs: [] } : undefined) },
   });
 };
 const nudgeFor = (planned: PlannedNotification[], email: string, stage: 'window' | 'reminder') => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { manualClock, parseInstant, toStoredInstant } from '../../src/clock.js';
 import { runCommandText } from '../../src/commands/router.js';
-import { planNotifications } from '../../src/domain/notification-planner.js';
+import { planNotifications, planningNeeds } from '../../src/domain/notification-planner.js';
 import { currentOccasion, occasionDay } from '../../src/domain/notifications/overdue-occasions.js';
 import { addressPerson } from '../../src/domain/notifications/recipients.js';
 import type { PersonState, PlanningState } from '../../src/domain/planning-state.js';
@@ -457,21 +457,31 @@ describe('planNotifications', () => {
   it('leaves out keys the caller already has, and builds a digest only when a copy is still missing', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
     const state = loadPlanningState(db);
+    const now = '2024-11-27T09:00:00.000Z';
+    const spbMeeting = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const spbId = state.boards.find((b) => b.name === SPB)?.id;
+    // The digest the caller built, counted each time the planner takes it.
     let built = 0;
-    const buildDigestReply = () => {
-      built += 1;
-      return { tone: 'info' as const, summary: 'digest', blocks: [] };
+    const digestReplies = {
+      get: () => {
+        built += 1;
+        return { tone: 'info' as const, summary: 'digest', blocks: [] };
+      },
     };
-    const all = planNotifications(state, '2024-11-27T09:00:00.000Z', { buildDigestReply });
+    expect(planningNeeds(state, now).digests).toEqual([{ boardId: spbId, meetingId: spbMeeting }]);
+    const all = planNotifications(state, now, { digestReplies });
     expect(built).toBe(1); // one digest for the chair and the channel
     const queued = new Set(all.filter((p) => p.kind !== 'chair_digest').map((p) => p.key));
     // As the outbox would have them: sent at 09:00 that morning.
     const refs = new Map(all.map((p) => [p.key, p.refs]));
-    const sent = (k: string) => (queued.has(k) ? { status: 'sent' as const, notBefore: '2024-11-27T09:00:00.000Z', sentAt: '2024-11-27T09:00:00.000Z', refs: refs.get(k) ?? [] } : undefined);
-    const rest = planNotifications(state, '2024-11-27T09:00:00.000Z', { buildDigestReply, isQueued: (k) => queued.has(k), queued: sent });
-    expect(rest.map((p) => p.key)).toEqual([`digest:${meetingId(db, SPB, '2024-12-04T14:00:00.000Z')}:chair:${personId(db, PEOPLE.dcs)}`]);
+    const sent = { get: (k: string) => (queued.has(k) ? { status: 'sent' as const, notBefore: now, sentAt: now, refs: refs.get(k) ?? [] } : undefined) };
+    expect(planningNeeds(state, now, sent).digests).toEqual([{ boardId: spbId, meetingId: spbMeeting }]);
+    const rest = planNotifications(state, now, { digestReplies, queued: sent });
+    expect(rest.map((p) => p.key)).toEqual([`digest:${spbMeeting}:chair:${personId(db, PEOPLE.dcs)}`]);
     expect(built).toBe(2);
-    expect(planNotifications(state, '2024-11-27T09:00:00.000Z', { buildDigestReply, isQueued: () => true })).toEqual([]);
+    const everything = { get: () => ({ status: 'sent' as const, notBefore: now, sentAt: now, refs: [] }) };
+    expect(planningNeeds(state, now, everything)).toEqual({ digests: [], weekly: false });
+    expect(planNotifications(state, now, { digestReplies, queued: everything })).toEqual([]);
     expect(built).toBe(2);
   });
 });

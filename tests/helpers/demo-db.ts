@@ -176,13 +176,11 @@ export function simulatePlanner(sim: PlannerSimulation): { sent: Sent[]; outbox:
       if (row.status === 'pending' && staleReason({ meetingId: row.planned.meetingId, expiresAt: row.planned.expiresAt }, starts, now)) row.status = 'skipped';
     }
     const planned = planNotifications(state, now, {
-      isQueued: (key) => {
-        const row = outbox.get(key);
-        return row !== undefined && !(row.status === 'pending' && row.planned.notBefore > now);
-      },
-      queued: (key) => {
-        const row = outbox.get(key);
-        return row && { status: row.status, notBefore: row.planned.notBefore, sentAt: row.sentAt ?? null, refs: row.planned.refs };
+      queued: {
+        get: (key: string) => {
+          const row = outbox.get(key);
+          return row && { status: row.status, notBefore: row.planned.notBefore, sentAt: row.sentAt ?? null, refs: row.planned.refs };
+        },
       },
     });
     for (const p of planned) {

@@ -10,12 +10,23 @@ import type { MeetingMessage, PlanContext } from './plan-context.js';
 import { channelAddress, type PlannedNotification, plannedNotification } from './planned-notification.js';
 import { actionRecipients, addressPerson, nextOfficeMomentUtc } from './recipients.js';
 
-export type DigestReplyBuilder = (boardId: number, meetingId: number) => Reply;
+/** The chair's digest for a meeting, built by the caller beforehand (see digestsDue); absent: the planner's summary. */
+export interface DigestReplies {
+  get(meetingId: number): Reply | undefined;
+}
+
+/** A meeting whose chair's digest has a copy still to queue: the caller builds that digest before planning. */
+export interface DigestDue {
+  boardId: number;
+  meetingId: number;
+}
 
 interface MeetingFrame {
   board: BoardState;
   meeting: MeetingRef;
   meetingDate: string;
+  updateWindowOpens: string;
+  reminderOn: string;
   papersDeadline: string;
   /** Start of the board's previous meeting: reports before it do not count for this one. */
   previousAt: string | undefined;
@@ -49,17 +60,19 @@ function firstUpcoming(meetings: readonly MeetingRef[], now: string): number {
   return lo;
 }
 
-export function planBoardMeetings(
-  ctx: PlanContext,
-  board: BoardState,
-  actions: readonly ActionState[],
-  buildDigestReply: DigestReplyBuilder,
-  kpis: readonly KpiState[] = [],
-): PlannedNotification[] {
-  if (actions.length === 0 && kpis.length === 0) return []; // nothing in scope: no nudges, and a digest would be empty
-  const out: PlannedNotification[] = [];
-  let byOwner: Map<number, ActionState[]> | undefined;
-  let kpiOwners: Map<number, KpiState[]> | undefined;
+interface MeetingInPlay {
+  frame: MeetingFrame;
+  windowAt: string;
+  reminderAt: string;
+  papersAt: string;
+}
+
+/**
+ * The board's meetings still ahead whose first message is due by now, with their message times. The
+ * one walk over a board's meetings that planning, digestsDue and outboxKeyScope share.
+ */
+export function meetingsInPlay(ctx: Pick<PlanContext, 'now' | 'hours'>, board: BoardState): MeetingInPlay[] {
+  const out: MeetingInPlay[] = [];
   const meetings = board.meetings;
   for (let i = firstUpcoming(meetings, ctx.now); i < meetings.length; i += 1) {
     const meeting = meetings[i] as MeetingRef;
@@ -71,20 +84,60 @@ export function planBoardMeetings(
     // Later meetings open their windows later still: nothing more to plan for this board.
     if (earliest > ctx.now) break;
     const following = meetings[i + 1];
-    const frame: MeetingFrame = {
-      board,
-      meeting,
-      meetingDate: m.date,
-      papersDeadline: m.papersDeadline,
-      previousAt: meetings[i - 1]?.startsAt,
-      followingDate: following ? londonDateOf(following.startsAt) : null,
-    };
+    out.push({
+      frame: {
+        board,
+        meeting,
+        meetingDate: m.date,
+        updateWindowOpens: m.updateWindowOpens,
+        reminderOn: m.reminderOn,
+        papersDeadline: m.papersDeadline,
+        previousAt: meetings[i - 1]?.startsAt,
+        followingDate: following ? londonDateOf(following.startsAt) : null,
+      },
+      windowAt,
+      reminderAt,
+      papersAt,
+    });
+  }
+  return out;
+}
+
+export function planBoardMeetings(
+  ctx: PlanContext,
+  board: BoardState,
+  actions: readonly ActionState[],
+  digestReply: (meetingId: number) => Reply,
+  kpis: readonly KpiState[] = [],
+): PlannedNotification[] {
+  if (actions.length === 0 && kpis.length === 0) return []; // nothing in scope: no nudges, and a digest would be empty
+  const out: PlannedNotification[] = [];
+  let byOwner: Map<number, ActionState[]> | undefined;
+  let kpiOwners: Map<number, KpiState[]> | undefined;
+  for (const { frame, windowAt, reminderAt, papersAt } of meetingsInPlay(ctx, board)) {
     byOwner ??= openActionsByOwner(actions, ctx.state.holders);
     kpiOwners ??= kpisByOwner(kpis, ctx.state.holders);
     const windowNow =
-      windowAt <= ctx.now ? planOwnerNudges(ctx, frame, byOwner, 'window', windowAt, out, { owners: kpiOwners, day: m.updateWindowOpens }) : new Set<number>();
-    if (reminderAt <= ctx.now) planOwnerNudges(ctx, frame, byOwner, 'reminder', reminderAt, out, { owners: kpiOwners, day: m.reminderOn }, windowNow);
-    if (papersAt <= ctx.now) planChairDigest(ctx, frame, papersAt, buildDigestReply, out);
+      windowAt <= ctx.now
+        ? planOwnerNudges(ctx, frame, byOwner, 'window', windowAt, out, { owners: kpiOwners, day: frame.updateWindowOpens })
+        : new Set<number>();
+    if (reminderAt <= ctx.now) planOwnerNudges(ctx, frame, byOwner, 'reminder', reminderAt, out, { owners: kpiOwners, day: frame.reminderOn }, windowNow);
+    if (papersAt <= ctx.now) planChairDigest(ctx, frame, papersAt, digestReply, out);
+  }
+  return out;
+}
+
+/**
+ * The meetings of this board whose chair's digest has a copy (a chair's or a channel's) not queued
+ * yet: exactly those planChairDigest will want a digest for.
+ */
+export function boardDigestsDue(ctx: PlanContext, board: BoardState, actions: readonly ActionState[], kpis: readonly KpiState[]): DigestDue[] {
+  if (actions.length === 0 && kpis.length === 0) return [];
+  const out: DigestDue[] = [];
+  for (const { frame, papersAt } of meetingsInPlay(ctx, board)) {
+    if (papersAt > ctx.now) continue;
+    const { chairKeys, channelKeys } = digestCopiesMissing(ctx, frame);
+    if (chairKeys.length > 0 || channelKeys.length > 0) out.push({ boardId: board.id, meetingId: frame.meeting.id });
   }
   return out;
 }
@@ -179,8 +232,8 @@ function recordMeetingMessage(ctx: PlanContext, personId: number, message: Meeti
   else ctx.meetingMessages.set(personId, [message]);
 }
 
-function planChairDigest(ctx: PlanContext, f: MeetingFrame, plannedAt: string, build: DigestReplyBuilder, out: PlannedNotification[]): void {
-  const notBefore = nextOfficeMomentUtc(plannedAt, ctx.hours);
+/** The copies of a meeting's chair's digest (each chair, each channel) not queued yet, by key. */
+function digestCopiesMissing(ctx: PlanContext, f: MeetingFrame): { chairKeys: (readonly [string, number])[]; channelKeys: [string, string][] } {
   const chairs = f.board.chairRoleId !== null ? (ctx.state.holders.get(f.board.chairRoleId) ?? []) : [];
   const channels: [string, string][] = [];
   if (f.board.slackChannel) channels.push([`digest:${f.meeting.id}:channel`, channelAddress(f.board.slackChannel, 'slack')]);
@@ -190,9 +243,15 @@ function planChairDigest(ctx: PlanContext, f: MeetingFrame, plannedAt: string, b
   }
   const chairKeys = chairs.map((personId) => [`digest:${f.meeting.id}:chair:${personId}`, personId] as const).filter(([key]) => !ctx.skip(key));
   const channelKeys = channels.filter(([key]) => !ctx.skip(key));
+  return { chairKeys, channelKeys };
+}
+
+function planChairDigest(ctx: PlanContext, f: MeetingFrame, plannedAt: string, digestReply: (meetingId: number) => Reply, out: PlannedNotification[]): void {
+  const notBefore = nextOfficeMomentUtc(plannedAt, ctx.hours);
+  const { chairKeys, channelKeys } = digestCopiesMissing(ctx, f);
   if (chairKeys.length === 0 && channelKeys.length === 0) return;
-  // Built once per meeting and shared by every copy; not at all when every copy is already queued.
-  const digest = build(f.board.id, f.meeting.id);
+  // One digest per meeting, shared by every copy; not asked for at all when every copy is already queued.
+  const digest = digestReply(f.meeting.id);
   const common = { boardId: f.board.id, meetingId: f.meeting.id, expiresAt: f.meeting.startsAt };
   for (const [key, personId] of chairKeys) {
     const to = addressPerson(ctx.people.get(personId), ctx.people, ctx.sendDay, ctx.hours, { notBefore, expiresAt: f.meeting.startsAt, allowDelegate: true });

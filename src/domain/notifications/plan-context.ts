@@ -35,6 +35,27 @@ export interface QueuedMessage {
   notBefore: string;
   sentAt: string | null;
   refs: readonly string[];
+  /** Delivery attempts so far (absent: none). */
+  attempts?: number;
+}
+
+/**
+ * The outbox rows the planner may ask about, by key: the caller reads them up front (the tick, in one
+ * query over outboxKeyScope) and passes them in, so planning never reaches into the database. A Map
+ * will do; anything with the same `get` does too.
+ */
+export interface QueuedMessages {
+  get(key: string): QueuedMessage | undefined;
+}
+
+const NOTHING_QUEUED: QueuedMessages = { get: () => undefined };
+
+/**
+ * A key already queued is left out of the plan (its payload is not built again), except a row still
+ * held for its recipient (pending, never tried, not due yet): planning it again may bring it sooner.
+ */
+export function isSettled(row: QueuedMessage | undefined, now: string): boolean {
+  return row !== undefined && !(row.status === 'pending' && (row.attempts ?? 0) === 0 && row.notBefore > now);
 }
 
 export interface MeetingMessage {
@@ -43,12 +64,7 @@ export interface MeetingMessage {
   planned?: { refs: readonly string[]; notBefore: string };
 }
 
-export function createPlanContext(
-  state: PlanningState,
-  nowUtcIso: string,
-  skip: (key: string) => boolean = () => false,
-  queued: (key: string) => QueuedMessage | undefined = () => undefined,
-): PlanContext {
+export function createPlanContext(state: PlanningState, nowUtcIso: string, outbox: QueuedMessages = NOTHING_QUEUED): PlanContext {
   const now = STORED.test(nowUtcIso) ? nowUtcIso : normalise(nowUtcIso);
   return {
     state,
@@ -57,8 +73,8 @@ export function createPlanContext(
     sendDay: sendDayFor(now, state.officeHours),
     hours: state.officeHours,
     people: new Map(state.people.map((p) => [p.id, p])),
-    skip,
-    queued,
+    skip: (key) => isSettled(outbox.get(key), now),
+    queued: (key) => outbox.get(key),
     meetingMessages: new Map(),
   };
 }

@@ -9,19 +9,45 @@ import type { PlanContext } from './plan-context.js';
 import { channelAddress, type PlannedNotification, plannedNotification } from './planned-notification.js';
 import { addressPerson, nextOfficeMomentUtc } from './recipients.js';
 
-export type WeeklyReplyBuilder = (weekLabel: string) => Reply;
+interface WeekInPlay {
+  monday: string;
+  week: string;
+  sendAt: string;
+  expiresAt: string;
+}
 
-export function planWeeklyDigest(ctx: PlanContext, build?: WeeklyReplyBuilder): PlannedNotification[] {
+/** This week's digest occasion, while it is between Monday's send time and the week's end. */
+export function weekInPlay(ctx: Pick<PlanContext, 'today' | 'now' | 'hours'>): WeekInPlay | undefined {
   const monday = mondayOf(ctx.today);
   const sendAt = officeOpensUtc(onOrAfterWorkingDay(monday), ctx.hours);
   const expiresAt = londonMidnightUtc(plusDays(monday, 7));
-  if (sendAt > ctx.now || ctx.now >= expiresAt) return [];
-  const week = isoWeekLabel(monday);
+  if (sendAt > ctx.now || ctx.now >= expiresAt) return undefined;
+  return { monday, week: isoWeekLabel(monday), sendAt, expiresAt };
+}
+
+function copiesMissing(ctx: PlanContext, week: string) {
   const channelKey = `weekly:${week}:channel`;
   const wantsChannel = ctx.state.programmeChannel !== null && !ctx.skip(channelKey);
   const subscribers = ctx.state.people.filter((p) => p.weeklyDigest && !ctx.skip(`weekly:${week}:${p.id}`));
+  return { channelKey, wantsChannel, subscribers };
+}
+
+/** Whether this week's digest has a copy (the channel's, a subscriber's) not queued yet: the caller then builds it. */
+export function weeklyDigestDue(ctx: PlanContext): boolean {
+  const occasion = weekInPlay(ctx);
+  if (!occasion) return false;
+  const { wantsChannel, subscribers } = copiesMissing(ctx, occasion.week);
+  return wantsChannel || subscribers.length > 0;
+}
+
+/** `digest`: the weekly digest the caller built (see weeklyDigestDue); absent, a compact summary from the state. */
+export function planWeeklyDigest(ctx: PlanContext, digest?: Reply): PlannedNotification[] {
+  const occasion = weekInPlay(ctx);
+  if (!occasion) return [];
+  const { monday, week, sendAt, expiresAt } = occasion;
+  const { channelKey, wantsChannel, subscribers } = copiesMissing(ctx, week);
   if (subscribers.length === 0 && !wantsChannel) return [];
-  const reply = build ? build(week) : weeklySummaryReply(ctx, week, monday);
+  const reply = digest ?? weeklySummaryReply(ctx, week, monday);
   const notBefore = nextOfficeMomentUtc(sendAt, ctx.hours);
   const out: PlannedNotification[] = [];
   if (wantsChannel) {
