@@ -63,13 +63,13 @@ describe('Slack: clicks sendbot has no listener for', () => {
   });
 
   it('acknowledges a button whose action_id sendbot no longer has, and says plainly it does nothing', async () => {
-    const before = dbFingerprint(db);
+    const before = await dbFingerprint(db);
     const res = await postInteraction(baseUrl, SECRET, blockActionPayload({ userId: MORGAN, actionId: 'send_nudge_snooze_v1', value: 'ND-1.1', responseUrl: api.responseUrl() }));
     expect(res.status).toBe(200);
     const [told] = await api.waitForCalls('response_url', 1, 3000);
     expect(told?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(String(told?.body.text)).toContain(RETIRED_BUTTON_TEXT);
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
   });
 
   it("acknowledges another app's select menu the same way", async () => {

@@ -64,14 +64,14 @@ describe('/send kpi over Slack HTTP', () => {
   });
 
   it('refuses a wrong unit with the right form, and someone who may not record, storing nothing', async () => {
-    const before = `${dbFingerprint(db)}${readings(db)}`;
+    const before = `${await dbFingerprint(db)}${readings(db)}`;
     await slash(ZARA, 'kpi HCP-HR1 63 weeks');
     await slash(LEAH, 'kpi HCP-HR1 63%');
     const [unit, permission] = await api.waitForCalls('response_url', 2, 3000);
     const answers = [textOf(unit), textOf(permission)].join('\n');
     expect(answers).toContain('HCP-HR1 is a percentage, not weeks: try /send kpi HCP-HR1 63%');
     expect(answers).toContain("You can't record readings for HCP-HR1.");
-    expect(`${dbFingerprint(db)}${readings(db)}`).toBe(before);
+    expect(`${await dbFingerprint(db)}${readings(db)}`).toBe(before);
   });
 
   it('shows a KPI with its sparkline in Block Kit', async () => {

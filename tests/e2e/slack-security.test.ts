@@ -98,7 +98,7 @@ describe('Slack endpoint under attack', () => {
     })();
 
     it('answers 50 unsigned 4 MB bodies of nested brackets with 401 while /healthz keeps answering', async () => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const started = performance.now();
       const flood = Array.from({ length: 50 }, () => send(app.url, { path: '/slack/events', headers: { 'content-type': FORM }, body: nested, timeoutMs: 60_000 }));
       const health = [];
@@ -113,7 +113,7 @@ describe('Slack endpoint under attack', () => {
       // Figures, not a target (npm run bench:slack-dos measures properly).
       console.info(`50 unsigned 4 MB requests answered in ${Math.round(elapsed)} ms; slowest /healthz ${Math.round(Math.max(...health.map((h) => h.latencyMs)))} ms`);
       expect(elapsed).toBeLessThan(30_000);
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
     });
 
     it('reads a badly signed 4 MB body only as far as the HMAC needs, and answers 401', async () => {
@@ -182,7 +182,7 @@ describe('Slack endpoint under attack', () => {
 
     it(`refuses all ${forgeries.length} forged signatures with 401, running and writing nothing`, async () => {
       expect(forgeries).toHaveLength(38);
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const statuses: Record<string, number> = {};
       for (const [name, forge] of forgeries) {
         const f = forge(seconds());
@@ -195,11 +195,11 @@ describe('Slack endpoint under attack', () => {
       expect(Object.entries(statuses).filter(([, s]) => s !== 401)).toEqual([]);
       await settle();
       expect(api.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
     });
 
     it('still answers Slack’s unsigned SSL check (a few bytes), and runs nothing smuggled with it', async () => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const ok = await fetch(new URL('/slack/events', app.url), { method: 'POST', headers: { 'content-type': FORM }, body: 'ssl_check=1&token=x' });
       expect(ok.status).toBe(200);
       const smuggled = await fetch(new URL('/slack/events', app.url), { method: 'POST', headers: { 'content-type': FORM }, body: `ssl_check=1&${body}` });
@@ -208,7 +208,7 @@ describe('Slack endpoint under attack', () => {
       expect(large.status).toBe(401);
       await settle();
       expect(api.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
     });
   });
 
@@ -251,14 +251,14 @@ describe('Slack endpoint under attack', () => {
 
   describe('duplicate form fields', () => {
     it.each(['text', 'user_id', 'command', 'response_url', 'team_id'])('answers a command with two %s fields 400, naming the field, and runs nothing', async (field) => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const raw = `${new URLSearchParams(slashCommandBody({ text: 'update ND-1.1 red dup', user_id: MORGAN, response_url: api.responseUrl() })).toString()}&${field}=${field === 'user_id' ? ALEX : 'again'}`;
       const res = await postSigned(app.url, SECRET, raw, FORM);
       expect(res.status).toBe(400);
       expect(res.body).toBe(`The form field "${field}" was sent more than once; each field may appear only once.`);
       await settle();
       expect(api.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
     });
 
     it('answers an interaction with two payload fields 400', async () => {
@@ -274,32 +274,32 @@ describe('Slack endpoint under attack', () => {
       ['another team_id', { team_id: 'T0EVIL' }],
       ['an enterprise_id this workspace is not part of', { enterprise_id: 'E0EVIL' }],
     ])('refuses a correctly signed command from %s: no lookup, nothing stored', async (_name, fields) => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const res = await slash('U0IMPOSTOR', 'update ND-1.1 red from elsewhere', fields);
       expect(res.status).toBe(200);
       expect(res.json).toEqual({ response_type: 'ephemeral', text: 'This sendbot serves the SEND test workspace only. Nothing was done.' });
       await settle();
       expect(api.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
       expect(app.db.$client.prepare('select count(*) as n from slack_inbox').get()).toEqual({ n: 0 });
     });
 
     it('refuses a button pressed by someone whose home workspace is elsewhere (Slack Connect)', async () => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const payload = { ...blockActionPayload({ userId: 'U0IMPOSTOR', actionId: 'send_no_change', value: 'ND-1.1', responseUrl: api.responseUrl() }), user: { id: 'U0IMPOSTOR', team_id: 'T0EVIL' } };
       const res = await postInteraction(app.url, SECRET, payload);
       expect(res.status).toBe(200);
       await settle();
       expect(api.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
     });
 
     it('never takes an account showing someone’s email to be them when they are linked to another Slack id', async () => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       await slash('U0IMPOSTOR', 'update ND-1.1 red not really Morgan');
       const text = await replyText();
       expect(text).toContain('Your email is already linked to a different Slack account');
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
       expect(app.db.$client.prepare('select slack_user_id from people where email = ?').get(DEMO.headOfSend)).toEqual({ slack_user_id: MORGAN });
     });
 
@@ -335,11 +335,11 @@ describe('Slack endpoint under attack', () => {
       ['a right-to-left override inside', '943 476 \u202E5919'],
       ['zero-width spaces', '943\u200B476\u200B5919'],
     ])('refuses an NHS number written with %s, stores nothing and logs none of it', async (_name, nhs) => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       await slash(MORGAN, `update ND-1.1 amber child ${nhs} seen`);
       const text = await replyText();
       expect(text).toContain('looks like an NHS number');
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
       expect(app.logs.join('\n')).not.toMatch(/5919|child/);
     });
 
@@ -398,7 +398,7 @@ describe('Slack endpoint under attack', () => {
       await slash(MORGAN, 'update ND-1.1 due:"31 March 25" waiting for the new contract');
       expect(await replyText()).toContain('Date change requested');
       api.reset();
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const refusals: string[] = [];
       for (const [name, attempt, refusal] of attempts) {
         const sent = api.callsTo('response_url').length;
@@ -412,7 +412,7 @@ describe('Slack endpoint under attack', () => {
       }
       expect(refusals).toEqual([]);
       await settle();
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
     });
   });
 
@@ -501,11 +501,11 @@ describe('Slack Socket Mode', () => {
     try {
       const slack = await createSlackApp({ db, clock: fixedClock(NOW), config: { botToken: 'xoxb-sock', appToken: 'xapp-1-test', apiUrl: api.apiUrl }, logger: pino({ level: 'silent' }) });
       const acks: unknown[] = [];
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       // What SocketModeReceiver hands Bolt for a slash command from another workspace.
       await slack.app.processEvent({ body: slashCommandBody({ text: 'update ND-1.1 red', user_id: MORGAN, team_id: 'T0EVIL', response_url: api.responseUrl() }), ack: async (r?: unknown) => void acks.push(r) });
       expect(acks).toEqual([{ response_type: 'ephemeral', text: 'This sendbot serves the SEND test workspace only. Nothing was done.' }]);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       // And from its own workspace it runs, once, through the inbox.
       await slack.app.processEvent({ body: slashCommandBody({ text: 'update ND-1.1 amber over the socket', user_id: MORGAN, response_url: api.responseUrl() }), ack: async (r?: unknown) => void acks.push(r) });
       await api.waitForCalls('response_url', 1, 5000);

@@ -128,13 +128,13 @@ describe('Slack app over HTTP', () => {
     });
 
     it('refuses a non-owner, naming who can, and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await slash(LEAH, 'update ND-1.1 amber I am not the owner');
       const [answer] = await api.waitForCalls('response_url', 1, 3000);
       expect(answer?.body.response_type).toBe('ephemeral');
       expect(String(answer?.body.text)).toContain("You can't update ND-1.1");
       expect(textOf(answer)).toContain('Morgan Demo (Head of SEND)');
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('matches an unknown Slack user by email once and remembers the id', async () => {
@@ -151,12 +151,12 @@ describe('Slack app over HTTP', () => {
     });
 
     it('tells an unregistered person who to ask, and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await slash('U0STRANGER', 'update ND-1.1 green');
       const [answer] = await api.waitForCalls('response_url', 1, 3000);
       expect(String(answer?.body.text)).toContain("You're not registered yet");
       expect(textOf(answer)).toContain('Alex Sample');
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
   });
 
@@ -169,12 +169,12 @@ describe('Slack app over HTTP', () => {
     ];
     for (const [name, options] of cases) {
       it(`answers 401 to ${name} and writes nothing`, async () => {
-        const before = dbFingerprint(db);
+        const before = await dbFingerprint(db);
         const res = await postSlashCommand(baseUrl, SECRET, { text: 'update ND-1.1 amber forged', user_id: MORGAN, response_url: api.responseUrl() }, options);
         expect(res.status).toBe(401);
         await new Promise((r) => setTimeout(r, 150));
         expect(api.callsTo('response_url')).toHaveLength(0);
-        expect(dbFingerprint(db)).toBe(before);
+        expect(await dbFingerprint(db)).toBe(before);
       });
     }
 
@@ -185,12 +185,12 @@ describe('Slack app over HTTP', () => {
     });
 
     it('answers 400 to correctly signed bodies Bolt cannot read (a JSON null used to stop the process) and keeps serving', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       expect((await postSigned(baseUrl, SECRET, 'null', 'application/json')).status).toBe(400);
       expect((await postSigned(baseUrl, SECRET, 'payload=null', 'application/x-www-form-urlencoded')).status).toBe(400);
       expect((await postInteraction(baseUrl, SECRET, { type: 'view_submission', user: { id: MORGAN } })).status).toBe(400);
       expect((await postSigned(baseUrl, SECRET, JSON.stringify({ type: 'event_callback', event: false }), 'application/json')).status).toBe(400);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       const res = await postSlashCommand(baseUrl, SECRET, { text: 'help', user_id: MORGAN, response_url: api.responseUrl() });
       expect(res.status).toBe(200);
       await api.waitForCalls('response_url', 1, 3000);
@@ -216,7 +216,7 @@ describe('Slack app over HTTP', () => {
     });
 
     it('returns field errors for percent 150 and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const res = await postInteraction(
         baseUrl,
         SECRET,
@@ -225,7 +225,7 @@ describe('Slack app over HTTP', () => {
       expect(res.status).toBe(200);
       expect(res.json).toMatchObject({ response_action: 'errors', errors: { [UPDATE_MODAL_BLOCKS.percent]: expect.stringContaining('0 to 100') } });
       expect(Object.keys((res.json as { errors: object }).errors)).toEqual([UPDATE_MODAL_BLOCKS.percent]);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it.each([
@@ -235,26 +235,26 @@ describe('Slack app over HTTP', () => {
       [{ status: 'amber', percent: '60.5' }, UPDATE_MODAL_BLOCKS.percent, "'60.5' isn't a whole number: give a whole number from 0 to 100, e.g. 61."],
       [{ status: 'amber', percent: '-5' }, UPDATE_MODAL_BLOCKS.percent, "'-5' is below 0"],
     ])('refuses %o under its field, in the user’s words, and stores nothing', async (values, block, message) => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const res = await postInteraction(baseUrl, SECRET, viewSubmissionPayload({ userId: MORGAN, callbackId: UPDATE_MODAL_CALLBACK_ID, values: modalValues({ ref: 'ND-1.1', ...values }) }));
       expect(res.status).toBe(200);
       const errors = (res.json as { response_action: string; errors: Record<string, string> }).errors;
       expect(Object.keys(errors)).toEqual([block]);
       expect(errors[block]).toContain(message);
       expect(errors[block]).not.toMatch(/percent:|evidenceUrl|Invalid input/);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('refuses a percent alone on a completed action under the percent field, and stores nothing', async () => {
       runCommandText({ db, clock: fixedClock(NOW) }, person(db, DEMO.headOfSend), 'slack', '/send update ND-1.1 complete signed off');
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const res = await postInteraction(baseUrl, SECRET, viewSubmissionPayload({ userId: MORGAN, callbackId: UPDATE_MODAL_CALLBACK_ID, values: modalValues({ ref: 'ND-1.1', percent: '80' }) }));
       expect(res.json).toMatchObject({ response_action: 'errors', errors: { [UPDATE_MODAL_BLOCKS.percent]: expect.stringContaining('ND-1.1 is marked complete') } });
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('returns every field error at once: evidence, NHS number, date without a reason', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const res = await postInteraction(
         baseUrl,
         SECRET,
@@ -268,18 +268,18 @@ describe('Slack app over HTTP', () => {
       expect(errors[UPDATE_MODAL_BLOCKS.note]).toContain('NHS number');
       expect(errors[UPDATE_MODAL_BLOCKS.evidence]).toContain('web link');
       expect(errors[UPDATE_MODAL_BLOCKS.dueReason]).toContain('why');
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('shows a permission refusal on the action block and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const res = await postInteraction(
         baseUrl,
         SECRET,
         viewSubmissionPayload({ userId: LEAH, callbackId: UPDATE_MODAL_CALLBACK_ID, values: modalValues({ ref: 'ND-1.1', status: 'green' }) }),
       );
       expect(res.json).toMatchObject({ response_action: 'errors', errors: { [UPDATE_MODAL_BLOCKS.action]: expect.stringContaining("You can't update ND-1.1") } });
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('stores a valid submission exactly as the typed command would, and confirms by DM', async () => {
@@ -385,11 +385,11 @@ describe('Slack app over HTTP', () => {
     });
 
     it('No change from someone who may not update the action is refused', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await postInteraction(baseUrl, SECRET, blockActionPayload({ userId: LEAH, actionId: ACTION_IDS.noChange, value: 'ND-1.1', responseUrl: api.responseUrl() }));
       const [answer] = await api.waitForCalls('response_url', 1, 3000);
       expect(String(answer?.body.text)).toContain("You can't update ND-1.1");
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
   });
 
@@ -402,11 +402,11 @@ describe('Slack app over HTTP', () => {
       expect(confirm?.value).toBe(`/send handover Head of SEND to ${DEMO.clinicalLeadSolent} confirm`);
 
       // Someone else clicking it (the value is only a command) gets the command's own refusal.
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await postInteraction(baseUrl, SECRET, blockActionPayload({ userId: LEAH, actionId: `${ACTION_IDS.buttonPrefix}confirm`, value: confirm?.value ?? '', responseUrl: api.responseUrl() }));
       const [, refused] = await api.waitForCalls('response_url', 2, 3000);
       expect(String(refused?.body.text)).toContain('Only programme officers');
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
 
       await postInteraction(baseUrl, SECRET, blockActionPayload({ userId: ALEX, actionId: `${ACTION_IDS.buttonPrefix}confirm`, value: confirm?.value ?? '', responseUrl: api.responseUrl() }));
       const [, , done] = await api.waitForCalls('response_url', 3, 3000);

@@ -149,12 +149,12 @@ describe('Teams bot over HTTP', () => {
     });
 
     it('refuses someone else, naming who can, and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await say(LEAH, 'update ND-1.1 amber I am not the owner');
       const [answer] = sends(connector);
       expect(cardText(cardsOf(answer))).toContain("You can't update ND-1.1");
       expect(cardText(cardsOf(answer))).toContain('Morgan Demo (Head of SEND)');
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('in a channel, strips the @mention and the trailing newline', async () => {
@@ -170,10 +170,10 @@ describe('Teams bot over HTTP', () => {
     });
 
     it('ignores channel messages that do not mention the bot, but keeps the channel reference', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       expect((await post(channelMessage({ serviceUrl: connector.url, user: MORGAN, text: 'update ND-1.1 red chat between people', mention: false }))).status).toBe(200);
       expect(sends(connector)).toEqual([]);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       expect(listConversationReferences(db).map((r) => r.conversationId)).toEqual([CHANNEL_ID]);
     });
 
@@ -190,10 +190,10 @@ describe('Teams bot over HTTP', () => {
     });
 
     it('tells an unregistered person who to ask, and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await say({ id: '29:nobody', aadObjectId: 'aad-nobody', name: 'Nobody' }, 'update ND-1.1 amber hello');
       expect(cardText(cardsOf(sends(connector)[0]))).toContain("You're not registered yet");
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('logs an unexpected failure in a turn and tells the person plainly that it failed', async () => {
@@ -241,9 +241,9 @@ describe('Teams bot over HTTP', () => {
     });
 
     it('sends the form back with an error under percent, and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await submit(MORGAN, { sendbot: 'update_form', action: 'ND-1.1', status: 'amber', percent: '150', note: 'Too keen' });
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       const [form] = cardsOf(sends(connector)[0]);
       const body = JSON.stringify(form);
       expect(body).toContain('"id":"percent_error"');
@@ -258,9 +258,9 @@ describe('Teams bot over HTTP', () => {
       [{ status: 'red', percent: '100' }, '100% means finished, but you said red.'],
       [{ status: 'amber', percent: '60.5' }, "'60.5' isn't a whole number"],
     ])('sends the form back with %o refused under percent, in the user’s words, and stores nothing', async (values, message) => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await submit(MORGAN, { sendbot: 'update_form', action: 'ND-1.1', ...values });
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       const body = JSON.stringify(cardsOf(sends(connector)[0]));
       expect(body).toContain('"id":"percent_error"');
       expect(body).toContain(message);
@@ -274,19 +274,19 @@ describe('Teams bot over HTTP', () => {
     });
 
     it('refuses a form submitted by someone who may not update the action, and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await submit(LEAH, { sendbot: 'update_form', action: 'ND-1.1', status: 'red', note: 'not mine' });
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       const body = JSON.stringify(cardsOf(sends(connector)[0]));
       expect(body).toContain('"id":"action_error"');
       expect(body).toContain("You can't update ND-1.1");
     });
 
     it('answers an unknown card payload without changing anything', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await submit(MORGAN, { somebodyElse: 'card' });
       expect(cardText(cardsOf(sends(connector)[0]))).toContain('not one I recognise');
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('runs a confirm button as the person who clicked it; cancel changes nothing', async () => {
@@ -503,7 +503,7 @@ describe('Teams authentication', () => {
     const { db } = await demoPlanDb();
     const bot = await startBot(db, fixedClock(NOW), { appId: '00000000-0000-4000-8000-00000000a99d', appPassword: 'not-a-real-secret', appType: 'MultiTenant', allowUnauthenticated: false });
     try {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const lastPlatform = person(db, DEMO.headOfSend).lastPlatform;
       const message = personalMessage({ serviceUrl: connector.url, user: MORGAN, text: 'update ND-1.1 red forged' });
       const forgedJwt = [
@@ -518,7 +518,7 @@ describe('Teams authentication', () => {
       }
       const install = await postActivity(bot.url, conversationUpdate({ serviceUrl: connector.url, user: MORGAN }));
       expect(install.status).toBe(401);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       expect(listConversationReferences(db)).toEqual([]);
       expect(person(db, DEMO.headOfSend).lastPlatform).toBe(lastPlatform);
       expect(connector.requests).toEqual([]);
@@ -534,10 +534,10 @@ describe('Teams authentication', () => {
     const { db } = await demoPlanDb();
     const bot = await startBot(db, fixedClock(NOW), { ...UNAUTHENTICATED, tenantId: TENANT_ID });
     try {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const foreign = await postActivity(bot.url, personalMessage({ serviceUrl: connector.url, user: MORGAN, text: 'update ND-1.1 red from another tenant', tenantId: 'ffffffff-0000-4000-8000-00000000beef' }));
       expect(foreign.status).toBe(403);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       expect(listConversationReferences(db)).toEqual([]);
       expect(connector.requests).toEqual([]);
       expect(bot.logs.join('\n')).toContain('refused a Teams activity from another tenant');

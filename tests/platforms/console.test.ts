@@ -131,7 +131,7 @@ describe('local chat (the console platform)', () => {
       ['complete', '50', 'Complete means 100%, but you gave 50%.'],
     ])('refuses status %s with percent %s, and stores nothing', async (status, percent, message) => {
       const { db } = await demoPlanDb();
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const out = await chat(db, [
         ['Action ref [ND-1.2]', '/send update ND-1.2'],
         ['Status', ''],
@@ -140,7 +140,7 @@ describe('local chat (the console platform)', () => {
         [message, 'a note'],
       ]);
       expect(out).toContain(message);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       closeDatabase(db);
     });
   });
