@@ -11,7 +11,7 @@ let publicServer: DashboardServer;
 
 beforeAll(async () => {
   const path = await scriptedDemoDb();
-  recordKpiCorrection(path);
+  await recordKpiCorrection(path);
   server = await startDashboardServer(path, { now: DIGEST_NOW });
   publicServer = await startDashboardServer(path, { now: DIGEST_NOW, publishedView: true });
 });
