@@ -9,7 +9,7 @@ import { renderText } from '../../src/render/text.js';
 import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
 import { importPlanDocument } from '../../src/store/plan-import.js';
-import { testDb, closeTestDb } from '../helpers/test-db.js';
+import { closeTestDb, testDb } from '../helpers/test-db.js';
 
 const NOW = '2024-11-18T10:00';
 const OFFICER = 'officer@eastmoor.example.org';

@@ -10,7 +10,7 @@ import { renderText } from '../../src/render/text.js';
 import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail, type Person } from '../../src/store/people-repository.js';
 import { importPlanDocument } from '../../src/store/plan-import.js';
-import { testDb, closeTestDb } from '../helpers/test-db.js';
+import { closeTestDb, testDb } from '../helpers/test-db.js';
 
 const NOW = '2026-12-07T10:00';
 const TODAY = '2026-12-07';

@@ -19,7 +19,7 @@ import { type Db, closeDatabase, openDatabase } from '../../src/store/database.j
 import { tempDir } from './temp.js';
 
 export { sql };
-export type { Db };
+export type { Db, SQL };
 
 /** A fresh, migrated, empty database in its own temp folder, with its path. */
 export async function testDbWithPath(prefix = 'sendbot-test-'): Promise<{ db: Db; path: string }> {
@@ -53,6 +53,13 @@ export async function withTestDb<T>(path: string, check: (db: Db) => Promise<T> 
   } finally {
     await closeTestDb(db);
   }
+}
+
+/** A copy of the (closed) database file at `path`, for a test that must leave the original as it is. */
+export async function copyTestDb(path: string): Promise<string> {
+  const copy = join(tempDir(), 'sendbot.db');
+  copyFileSync(path, copy);
+  return copy;
 }
 
 const templates = new Map<string, string>();
