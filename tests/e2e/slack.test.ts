@@ -12,13 +12,14 @@ import { createSlackApp } from '../../src/platforms/slack/slack-app.js';
 import { createSlackDelivery } from '../../src/platforms/slack/slack-delivery.js';
 import { ACTION_IDS, UPDATE_MODAL_ACTIONS, UPDATE_MODAL_BLOCKS, UPDATE_MODAL_CALLBACK_ID } from '../../src/render/block-kit.js';
 import { reply } from '../../src/render/reply.js';
-import { closeDatabase, type Db } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail, type Person } from '../../src/store/people-repository.js';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
 import { dbFingerprint, DEMO, demoPlanDb } from '../helpers/demo-plan-db.js';
 import { type RecordedCall, type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
 import { blockActionPayload, postEvent, postInteraction, postSigned, postSlashCommand, viewSubmissionPayload } from '../helpers/slack-requests.js';
+import { closeTestDb, one, rows, run, sql } from '../helpers/test-db.js';
 
 const SECRET = 'e2e-signing-secret';
 const NOW = '2024-11-18T10:00';
@@ -41,7 +42,7 @@ interface UpdateRow {
   raw_text: string;
 }
 
-const lastUpdate = (db: Db): UpdateRow | undefined => db.$client.prepare('select * from updates order by id desc limit 1').get() as UpdateRow | undefined;
+const lastUpdate = async (db: Db): Promise<UpdateRow | undefined> => await one(db, sql`select * from updates order by id desc limit 1`) as UpdateRow | undefined;
 const person = (db: Db, email: string): Person => findPersonByEmail(db, email) as Person;
 
 /** Everything a view_submission carries for the update modal, built from plain values. */
@@ -94,7 +95,7 @@ describe('Slack app over HTTP', () => {
     stop = async () => {
       await slack.stop();
       await http.close();
-      closeDatabase(db);
+      await closeTestDb(db);
     };
   });
   afterEach(async () => {
@@ -115,7 +116,7 @@ describe('Slack app over HTTP', () => {
       expect(String(answer?.body.text)).toContain('Update recorded for ND-1.1');
       expect(textOf(answer)).toContain('Waiting on the new contract');
 
-      const row = lastUpdate(db);
+      const row = await lastUpdate(db);
       expect(row).toMatchObject({
         platform: 'slack',
         kind: 'update',
@@ -138,7 +139,7 @@ describe('Slack app over HTTP', () => {
     });
 
     it('matches an unknown Slack user by email once and remembers the id', async () => {
-      db.$client.prepare('update people set slack_user_id = null where email = ?').run(DEMO.clinicalLeadSolent);
+      await run(db, sql`update people set slack_user_id = null where email = ${DEMO.clinicalLeadSolent}`);
       await slash('U0NEWLEAH', 'mine');
       const [answer] = await api.waitForCalls('response_url', 1, 3000);
       expect(String(answer?.body.text)).not.toContain('not registered');
@@ -295,20 +296,20 @@ describe('Slack app over HTTP', () => {
       );
       expect(res.status).toBe(200);
       expect(res.body).toBe('');
-      const row = lastUpdate(db) as UpdateRow;
+      const row = await lastUpdate(db) as UpdateRow;
       expect(row.raw_text).toBe('[modal] update ND-1.1 amber 60% Pilot extended');
 
       // The same update typed on a fresh copy of the plan.
       const { db: typedDb } = await demoPlanDb();
       try {
         runCommandText({ db: typedDb, clock: fixedClock(NOW) }, person(typedDb, DEMO.headOfSend), 'slack', '/send update ND-1.1 amber 60% Pilot extended');
-        const typed = lastUpdate(typedDb) as UpdateRow;
+        const typed = await lastUpdate(typedDb) as UpdateRow;
         const comparable = ({ id: _id, raw_text: _raw, ...rest }: UpdateRow) => rest;
         expect(comparable(row)).toEqual(comparable(typed));
-        const actionState = (d: Db) => d.$client.prepare("select status, percent, due from actions where ref = 'ND-1.1'").get();
-        expect(actionState(db)).toEqual(actionState(typedDb));
+        const actionState = async (d: Db) => await one(d, sql`select status, percent, due from actions where ref = 'ND-1.1'`);
+        expect(await actionState(db)).toEqual(await actionState(typedDb));
       } finally {
-        closeDatabase(typedDb);
+        await closeTestDb(typedDb);
       }
 
       const [dm] = await api.waitForCalls('chat.postMessage', 1, 3000);
@@ -326,9 +327,9 @@ describe('Slack app over HTTP', () => {
           values: modalValues({ ref: 'ND-1.1', due: '2025-09-30', reason: 'Contract signed late' }),
         }),
       );
-      const change = db.$client.prepare('select to_due, reason, state from due_date_changes order by id desc limit 1').get();
+      const change = await one(db, sql`select to_due, reason, state from due_date_changes order by id desc limit 1`);
       expect(change).toEqual({ to_due: '2025-09-30', reason: 'Contract signed late', state: 'pending' });
-      expect(lastUpdate(db)?.raw_text).toBe('[modal] update ND-1.1 due:2025-09-30 (reason for the new date: Contract signed late)');
+      expect((await lastUpdate(db))?.raw_text).toBe('[modal] update ND-1.1 due:2025-09-30 (reason for the new date: Contract signed late)');
     });
   });
 
@@ -381,7 +382,7 @@ describe('Slack app over HTTP', () => {
       const [answer] = await api.waitForCalls('response_url', 1, 3000);
       expect(answer?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
       expect(String(answer?.body.text)).toContain('Recorded "no change" for ND-1.1');
-      expect(lastUpdate(db)).toMatchObject({ kind: 'no_change', platform: 'slack', status: null, raw_text: '[button] no change ND-1.1' });
+      expect(await lastUpdate(db)).toMatchObject({ kind: 'no_change', platform: 'slack', status: null, raw_text: '[button] no change ND-1.1' });
     });
 
     it('No change from someone who may not update the action is refused', async () => {
@@ -439,7 +440,7 @@ describe('Slack app over HTTP', () => {
       await postInteraction(baseUrl, SECRET, blockActionPayload({ userId: ELAINE, actionId: `${ACTION_IDS.buttonPrefix}confirm`, value: approve?.value ?? '', responseUrl: api.responseUrl() }));
       const [, decided] = await api.waitForCalls('response_url', 2, 3000);
       expect(String(decided?.body.text)).toContain('Approved: ND-3.5 is now due 30 Apr 2025');
-      expect(db.$client.prepare("select p.email, c.decided_at, c.state from due_date_changes c join people p on p.id = c.decided_by").get()).toEqual({
+      expect(await one(db, sql`select p.email, c.decided_at, c.state from due_date_changes c join people p on p.id = c.decided_by`)).toEqual({
         email: DEMO.dcs,
         decided_at: '2024-11-18T10:00:00.000Z',
         state: 'approved',
@@ -460,7 +461,7 @@ describe('Slack app over HTTP', () => {
     it('shows a hostile note escaped in blocks and fallback text', async () => {
       await slash(MORGAN, `update ND-1.1 amber ${NASTY}`);
       const [confirmation] = await api.waitForCalls('response_url', 1, 3000);
-      expect(lastUpdate(db)?.note).toBe(NASTY);
+      expect((await lastUpdate(db))?.note).toBe(NASTY);
       await slash(MORGAN, `who ${NASTY}`);
       const [, echo] = await api.waitForCalls('response_url', 2, 3000);
       await slash(MORGAN, 'status ND-1.1');
@@ -509,7 +510,7 @@ describe('Slack app over HTTP', () => {
 
   it('tells the person plainly when something unexpected fails, logs it with context (not the text), and keeps what they sent', async () => {
     // Every query on actions now throws: an unexpected failure, not a user mistake.
-    db.$client.exec('alter table actions rename to actions_gone');
+    await run(db, sql`alter table actions rename to actions_gone`);
     const res = await slash(MORGAN, 'mine');
     expect(res.status).toBe(200);
     const [answer] = await api.waitForCalls('response_url', 1, 3000);
@@ -519,7 +520,7 @@ describe('Slack app over HTTP', () => {
     expect(logged).toMatchObject({ level: 50, slackUserId: MORGAN, textLength: 4, msg: '/send failed' });
     expect(logs.join('\n')).not.toContain('"mine"');
     // The acknowledged command is kept in the inbox as failed, not lost and not replayed forever.
-    const kept = db.$client.prepare('select state, body from slack_inbox').all() as { state: string; body: string }[];
+    const kept = await rows(db, sql`select state, body from slack_inbox`) as { state: string; body: string }[];
     expect(kept.map((k) => k.state)).toEqual(['failed']);
     expect(JSON.parse(kept[0]?.body ?? '{}')).toMatchObject({ command: '/send', text: 'mine', user_id: MORGAN });
   });
