@@ -3,10 +3,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseInstant } from '../../src/clock.js';
 import { verifyBoardLink } from '../../src/domain/dashboard-links.js';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { dashboardSecret } from '../../src/store/secrets-repository.js';
 import { sendbotWithEnv } from '../helpers/cli.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
+import { closeTestDb, one, sql, testDbAt } from '../helpers/test-db.js';
 
 const NOW = '2024-11-27T09:00';
 const CHAIR = 'elaine.demoster@example.org';
@@ -15,7 +15,7 @@ let path: string;
 beforeAll(async () => {
   const demo = await demoPlanDb();
   path = demo.path;
-  closeDatabase(demo.db);
+  await closeTestDb(demo.db);
 });
 
 function linkIn(stdout: string): URL {
@@ -24,13 +24,13 @@ function linkIn(stdout: string): URL {
   return new URL(found);
 }
 
-function verdict(url: URL, secret: string) {
-  const db = openDatabase(path);
+async function verdict(url: URL, secret: string) {
+  const db = await testDbAt(path);
   try {
-    const board = db.$client.prepare("select id from boards where name = 'SEND Partnership Board'").get() as { id: number };
+    const board = await one(db, sql`select id from boards where name = 'SEND Partnership Board'`) as { id: number };
     return verifyBoardLink(secret, board.id, url.searchParams.get('exp'), url.searchParams.get('sig'), Math.floor(parseInstant(NOW).toSeconds()));
   } finally {
-    closeDatabase(db);
+    await closeTestDb(db);
   }
 }
 
@@ -40,11 +40,11 @@ describe('sendbot ask … dashboard', () => {
     expect(first.code).toBe(0);
     const url = linkIn(first.stdout);
     expect(`${url.origin}${url.pathname}`).toBe('https://sendbot.example.org/board/send-partnership-board');
-    const db = openDatabase(path);
+    const db = await testDbAt(path);
     const stored = dashboardSecret(db, undefined, '2024-11-27T09:00:00.000Z');
-    closeDatabase(db);
+    await closeTestDb(db);
     expect(stored).toMatch(/^[\w-]{43}$/);
-    expect(verdict(url, stored)).toMatchObject({ ok: true });
+    expect(await verdict(url, stored)).toMatchObject({ ok: true });
     const again = await sendbotWithEnv({ PUBLIC_URL: 'https://sendbot.example.org' }, path, '--now', NOW, 'ask', '--as', CHAIR, 'dashboard');
     expect(linkIn(again.stdout).toString()).toBe(url.toString());
   });
@@ -53,11 +53,11 @@ describe('sendbot ask … dashboard', () => {
     const secret = 'c'.repeat(48);
     const result = await sendbotWithEnv({ PUBLIC_URL: 'https://sendbot.example.org', DASHBOARD_SECRET: secret }, path, '--now', NOW, 'ask', '--as', CHAIR, 'dashboard');
     const url = linkIn(result.stdout);
-    expect(verdict(url, secret)).toMatchObject({ ok: true });
-    const db = openDatabase(path);
+    expect(await verdict(url, secret)).toMatchObject({ ok: true });
+    const db = await testDbAt(path);
     const stored = dashboardSecret(db, undefined, '2024-11-27T09:00:00.000Z');
-    closeDatabase(db);
-    expect(verdict(url, stored)).toEqual({ ok: false, reason: 'invalid' });
+    await closeTestDb(db);
+    expect(await verdict(url, stored)).toEqual({ ok: false, reason: 'invalid' });
   });
 
   it('says PUBLIC_URL is needed when it is not set', async () => {

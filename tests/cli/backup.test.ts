@@ -24,6 +24,8 @@ async function database(): Promise<string> {
   return db;
 }
 
+// A read-only better-sqlite3 connection on purpose (not tests/helpers/test-db.ts): it checks a backup
+// file and its source without opening them as sendbot would (no migration, no WAL set-up).
 function actionCount(path: string): number {
   const conn = new Database(path, { readonly: true });
   const n = (conn.prepare('select count(*) as n from actions').get() as { n: number }).n;

@@ -13,10 +13,10 @@ import { manualClock } from '../../src/clock.js';
 import { fetchFeed } from '../../src/feeds/fetch-feed.js';
 import { refreshFollowedFeeds } from '../../src/jobs/refresh-feeds.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { listOutbox } from '../../src/store/outbox-repository.js';
 import { sendbot } from '../helpers/cli.js';
 import { tempDbPath, tempDir, writeTemp } from '../helpers/temp.js';
+import { closeTestDb, rows, run, sql, testDbAt } from '../helpers/test-db.js';
 
 const BOARD = 'SEND Partnership Board';
 const PLAN = `
@@ -79,31 +79,31 @@ async function startFeedServer(create: (handler: http.RequestListener) => http.S
   return feed;
 }
 
-function meetings(db: string): { at: string; cancelled: number; title: string | null }[] {
-  const conn = openDatabase(db);
-  const rows = conn.$client.prepare('select starts_at as at, cancelled, title from meetings order by starts_at').all() as {
+async function meetings(db: string): Promise<{ at: string; cancelled: number; title: string | null }[]> {
+  const conn = await testDbAt(db);
+  const found = await rows(conn, sql`select starts_at as at, cancelled, title from meetings order by starts_at`) as {
     at: string;
     cancelled: number;
     title: string | null;
   }[];
-  closeDatabase(conn);
-  return rows;
+  await closeTestDb(conn);
+  return found;
 }
 
-function feedReports(db: string) {
-  const conn = openDatabase(db);
-  const rows = listOutbox(conn, { kind: 'feed_report' });
-  const emails = new Map((conn.$client.prepare('select id, email from people').all() as { id: number; email: string }[]).map((p) => [p.id, p.email]));
-  closeDatabase(conn);
-  return rows.map((r) => ({ key: r.key, to: emails.get(r.recipientPersonId ?? -1), summary: r.payload.reply.summary, reply: r.payload.reply }));
+async function feedReports(db: string) {
+  const conn = await testDbAt(db);
+  const reports = listOutbox(conn, { kind: 'feed_report' });
+  const emails = new Map((await rows(conn, sql`select id, email from people`) as { id: number; email: string }[]).map((p) => [p.id, p.email]));
+  await closeTestDb(conn);
+  return reports.map((r) => ({ key: r.key, to: emails.get(r.recipientPersonId ?? -1), summary: r.payload.reply.summary, reply: r.payload.reply }));
 }
 
 async function refreshAt(db: string, now: string) {
-  const conn = openDatabase(db);
+  const conn = await testDbAt(db);
   try {
     return await refreshFollowedFeeds({ db: conn, clock: manualClock(now) });
   } finally {
-    closeDatabase(conn);
+    await closeTestDb(conn);
   }
 }
 
@@ -134,7 +134,7 @@ describe('boards import from a feed URL, and following it', () => {
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('Would add: SEND Partnership Board on Wed 5 Feb 2025 10:00.');
     expect(dry.stdout).toContain('Would add: SEND Partnership Board on Wed 2 Apr 2025 10:00.');
-    expect(meetings(db)).toHaveLength(1);
+    expect(await meetings(db)).toHaveLength(1);
     const listed = JSON.parse((await sendbot(db, 'boards', '--json')).stdout) as { feed_url: string | null }[];
     expect(listed[0]?.feed_url).toBeNull();
   });
@@ -160,13 +160,13 @@ describe('boards import from a feed URL, and following it', () => {
       ),
     );
     expect(await refreshAt(db, '2025-01-11T06:00')).toEqual([{ board: BOARD, outcome: 'changed' }]);
-    expect(meetings(db).map((m) => [m.at, m.cancelled])).toEqual([
+    expect((await meetings(db)).map((m) => [m.at, m.cancelled])).toEqual([
       ['2025-02-12T10:00:00.000Z', 0],
       ['2025-03-05T10:00:00.000Z', 1],
       ['2025-04-02T09:00:00.000Z', 1],
       ['2025-05-07T09:00:00.000Z', 0],
     ]);
-    const reports = feedReports(db);
+    const reports = await feedReports(db);
     expect(reports.map((r) => r.to).sort()).toEqual(['pat@council.example', 'sam@council.example']);
     expect(reports[0]?.summary).toBe(`${BOARD}: the committee calendar changed 4 meetings.`);
     expect(reports[0]?.reply.blocks[0]).toEqual({
@@ -181,20 +181,20 @@ describe('boards import from a feed URL, and following it', () => {
 
     // The day after, nothing changed: checked, nobody told.
     expect(await refreshAt(db, '2025-01-12T06:00')).toEqual([{ board: BOARD, outcome: 'unchanged' }]);
-    expect(feedReports(db)).toHaveLength(2);
+    expect(await feedReports(db)).toHaveLength(2);
   });
 
   it('an unreachable or broken feed is reported once per outage and never wipes known meetings', async () => {
     const feed = await startFeedServer();
     const db = await following(feed);
-    const known = meetings(db);
+    const known = await meetings(db);
 
     feed.serve(500, 'Internal Server Error');
     expect(await refreshAt(db, '2025-01-11T06:00')).toEqual([
       { board: BOARD, outcome: 'failed', problem: 'the server answered 500 Internal Server Error (expected 200 with the calendar)' },
     ]);
-    expect(meetings(db)).toEqual(known);
-    let reports = feedReports(db);
+    expect(await meetings(db)).toEqual(known);
+    let reports = await feedReports(db);
     expect(reports).toHaveLength(2);
     expect(reports[0]?.summary).toBe(`${BOARD}: the committee calendar feed could not be read; the board's meetings were left as they are.`);
 
@@ -208,36 +208,36 @@ describe('boards import from a feed URL, and following it', () => {
     await feed.close();
     servers.splice(servers.indexOf(feed), 1);
     expect((await refreshAt(db, '2025-01-14T06:00'))[0]?.problem).toMatch(/^nothing answered at 127\.0\.0\.1:\d+ \(connection refused\)$/);
-    expect(feedReports(db)).toHaveLength(2);
-    expect(meetings(db)).toEqual(known);
+    expect(await feedReports(db)).toHaveLength(2);
+    expect(await meetings(db)).toEqual(known);
 
     // It works again, then breaks again: a new outage, reported again (once).
     const back = await startFeedServer();
-    const conn = openDatabase(db);
-    conn.$client.prepare('update boards set feed_url = ?').run(back.url);
-    closeDatabase(conn);
+    const conn = await testDbAt(db);
+    await run(conn, sql`update boards set feed_url = ${back.url}`);
+    await closeTestDb(conn);
     back.serve(200, FIRST);
     expect(await refreshAt(db, '2025-01-15T06:00')).toEqual([{ board: BOARD, outcome: 'unchanged' }]);
     back.serve(404, 'gone');
     await refreshAt(db, '2025-01-16T06:00');
     await refreshAt(db, '2025-01-17T06:00');
-    reports = feedReports(db);
+    reports = await feedReports(db);
     expect(reports).toHaveLength(4);
     expect(new Set(reports.map((r) => r.key)).size).toBe(4);
-    expect(meetings(db)).toEqual(known);
+    expect(await meetings(db)).toEqual(known);
   });
 
   it('the scheduler refreshes followed feeds in its cycle, and `boards refresh` checks now; unfollow stops it', async () => {
     const feed = await startFeedServer();
     const db = await following(feed);
     feed.serve(200, calendar(...FIRST.split('END:VCALENDAR')[0]!.split('\r\n').slice(3).filter(Boolean).map((l) => [l]), event('spb-9@moderngov', BOARD, 'DTSTART:20250604T090000Z')));
-    const conn = openDatabase(db);
+    const conn = await testDbAt(db);
     const scheduler = startScheduler({ db: conn, clock: manualClock('2025-01-11T07:00'), adapters: [], cronExpression: '0 3 1 1 *' });
     await scheduler.ready;
     const report = await scheduler.runNow();
     await scheduler.stop();
-    closeDatabase(conn);
-    expect(meetings(db).some((m) => m.at === '2025-06-04T09:00:00.000Z' && m.cancelled === 0)).toBe(true);
+    await closeTestDb(conn);
+    expect((await meetings(db)).some((m) => m.at === '2025-06-04T09:00:00.000Z' && m.cancelled === 0)).toBe(true);
     expect(report?.feeds).toEqual([]); // the startup run did it; the second run the same day fetches nothing
 
     feed.serve(500, 'down');
@@ -273,19 +273,19 @@ describe('boards import from a feed URL, and following it', () => {
     const refresh = await sendbot(db, '--now', '2025-01-11T06:00', 'boards', 'refresh');
     expect(refresh.code, refresh.stderr).toBe(0);
     expect(refresh.stdout).toBe(`${BOARD}: no change.\n`);
-    expect(feedReports(db)).toEqual([]);
-    expect(meetings(db).find((m) => m.title === 'Good one')).toEqual({ at: '2025-03-01T10:00:00.000Z', cancelled: 0, title: 'Good one' });
+    expect(await feedReports(db)).toEqual([]);
+    expect((await meetings(db)).find((m) => m.title === 'Good one')).toEqual({ at: '2025-03-01T10:00:00.000Z', cancelled: 0, title: 'Good one' });
 
     // The feed drops one of its own events: that meeting is cancelled, "Good one" still is not.
     feed.serve(200, calendar(event('spb-1@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250205T100000'), event('spb-2@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250305T100000')));
     expect(await refreshAt(db, '2025-01-12T06:00')).toEqual([{ board: BOARD, outcome: 'changed' }]);
-    expect(meetings(db).map((m) => [m.at, m.cancelled, m.title])).toEqual([
+    expect((await meetings(db)).map((m) => [m.at, m.cancelled, m.title])).toEqual([
       ['2025-02-05T10:00:00.000Z', 0, BOARD],
       ['2025-03-01T10:00:00.000Z', 0, 'Good one'],
       ['2025-03-05T10:00:00.000Z', 0, null],
       ['2025-04-02T09:00:00.000Z', 1, BOARD],
     ]);
-    expect(feedReports(db)[0]?.reply.blocks[0]).toEqual({ type: 'list', items: ['Cancelled: the meeting on Wed 2 Apr 2025 10:00 is no longer in the feed.'] });
+    expect((await feedReports(db))[0]?.reply.blocks[0]).toEqual({ type: 'list', items: ['Cancelled: the meeting on Wed 2 Apr 2025 10:00 is no longer in the feed.'] });
   });
 
   it('importing a feed with --follow cancels what the daily refresh would: the meetings it gave earlier and no longer lists', async () => {
@@ -297,7 +297,7 @@ describe('boards import from a feed URL, and following it', () => {
     feed.serve(200, calendar(event('spb-1@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250205T100000'), event('spb-2@moderngov', BOARD, 'DTSTART;TZID=Europe/London:20250305T100000')));
     const followed = await sendbot(db, '--now', '2025-01-10T10:00', 'boards', 'import', feed.url, '--board', BOARD, '--follow');
     expect(followed.stdout).toContain(`${BOARD}: 0 meetings added, 2 already known, 0 moved, 1 cancelled.`);
-    expect(meetings(db).map((m) => [m.at, m.cancelled])).toEqual([
+    expect((await meetings(db)).map((m) => [m.at, m.cancelled])).toEqual([
       ['2025-02-05T10:00:00.000Z', 0],
       ['2025-03-05T10:00:00.000Z', 0],
       ['2025-04-02T09:00:00.000Z', 1],
@@ -333,7 +333,7 @@ describe('boards import from a feed URL, and following it', () => {
     const slip = await sendbot(db, '--now', '2025-01-10T09:00', 'boards', 'import', ics, '--board', 'SEND Scrutny Board');
     expect(slip.code).toBe(1);
     expect(slip.stderr).toContain('Did you mean "SEND Scrutiny Board"?');
-    expect(meetings(db).filter((m) => m.title === 'Scrutiny')).toHaveLength(1);
+    expect((await meetings(db)).filter((m) => m.title === 'Scrutiny')).toHaveLength(1);
   });
 
   it('refuses --follow for a file, and an unreachable address, plainly and without changes', async () => {
@@ -349,7 +349,7 @@ describe('boards import from a feed URL, and following it', () => {
     expect(missing.stderr).toBe(`Cannot fetch ${feed.url}: the server answered 404 Not Found (expected 200 with the calendar). Nothing was changed.\n`);
     const listed = JSON.parse((await sendbot(db, 'boards', '--json')).stdout) as { feed_url: string | null }[];
     expect(listed[0]?.feed_url).toBeNull();
-    expect(meetings(db)).toHaveLength(1);
+    expect(await meetings(db)).toHaveLength(1);
   });
 
   it('downloads over HTTPS from a server whose certificate authority it is told to trust, and refuses one it is not', async () => {

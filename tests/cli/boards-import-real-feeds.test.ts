@@ -6,9 +6,9 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { MAX_EVENTS } from '../../src/importers/ics-scan.js';
 import { readIcs } from '../../src/importers/read-ics.js';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { sendbot } from '../helpers/cli.js';
 import { tempDbPath, writeTemp } from '../helpers/temp.js';
+import { closeTestDb, one, rows, sql, testDbAt } from '../helpers/test-db.js';
 
 const BOARD = 'SEND Partnership Board';
 const PLAN = `
@@ -25,21 +25,21 @@ function event(uid: string, summary: string, ...props: string[]): string[] {
   return ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20200101T000000Z', `SUMMARY:${summary}`, ...props, 'END:VEVENT'];
 }
 
-function meetings(db: string): { at: string; cancelled: number; title: string | null }[] {
-  const conn = openDatabase(db);
-  const rows = conn.$client.prepare('select starts_at as at, cancelled, title from meetings order by starts_at').all() as {
+async function meetings(db: string): Promise<{ at: string; cancelled: number; title: string | null }[]> {
+  const conn = await testDbAt(db);
+  const found = await rows(conn, sql`select starts_at as at, cancelled, title from meetings order by starts_at`) as {
     at: string;
     cancelled: number;
     title: string | null;
   }[];
-  closeDatabase(conn);
-  return rows;
+  await closeTestDb(conn);
+  return found;
 }
 
-function fingerprint(db: string): string {
-  const conn = openDatabase(db);
-  const out = JSON.stringify([conn.$client.prepare('select * from meetings order by id').all(), conn.$client.prepare('select count(*) from audit_log').get()]);
-  closeDatabase(conn);
+async function fingerprint(db: string): Promise<string> {
+  const conn = await testDbAt(db);
+  const out = JSON.stringify([await rows(conn, sql`select * from meetings order by id`), await one(conn, sql`select count(*) from audit_log`)]);
+  await closeTestDb(conn);
   return out;
 }
 
@@ -62,7 +62,7 @@ describe('boards import: calendars as real writers make them', () => {
     );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("Skipped 1 all-day event, which has no time to plan nudges from: New Year's Day (1 Jan 2020)");
-    expect(meetings(db).map((m) => m.at)).toEqual(['2020-04-15T13:00:00.000Z']);
+    expect((await meetings(db)).map((m) => m.at)).toEqual(['2020-04-15T13:00:00.000Z']);
   });
 
   it('expands every RRULE of an event with two and merges them (22 meetings, not 12)', async () => {
@@ -72,7 +72,7 @@ describe('boards import: calendars as real writers make them', () => {
       calendar(...event('two@cyrus', 'Two rules', 'DTSTART:20200106T100000Z', 'RRULE:FREQ=WEEKLY;COUNT=10', 'RRULE:FREQ=DAILY;COUNT=12;BYHOUR=15')),
     );
     expect(result.code, result.stderr).toBe(0);
-    const rows = meetings(db);
+    const rows = await meetings(db);
     expect(rows).toHaveLength(22);
     // Every Monday at 10:00 for ten weeks, and every day at 15:00 for twelve days.
     expect(rows.filter((m) => m.at.endsWith('T10:00:00.000Z')).map((m) => m.at.slice(0, 10))).toEqual([
@@ -89,7 +89,7 @@ describe('boards import: calendars as real writers make them', () => {
     );
     expect(result.code, result.stderr).toBe(0);
     // 14:00 in Berlin (summer) is 12:00 UTC: 27 April is the one excluded.
-    expect(meetings(db).map((m) => m.at)).toEqual(['2020-04-20T12:00:00.000Z', '2020-05-04T12:00:00.000Z']);
+    expect((await meetings(db)).map((m) => m.at)).toEqual(['2020-04-20T12:00:00.000Z', '2020-05-04T12:00:00.000Z']);
   });
 
   it("reads floating times in the calendar's X-WR-TIMEZONE, and says so", async () => {
@@ -99,7 +99,7 @@ describe('boards import: calendars as real writers make them', () => {
       calendar('X-WR-TIMEZONE:America/New_York', ...event('float@google', 'Floating', 'DTSTART:20200420T140000'), ...event('utc@google', 'UTC', 'DTSTART:20200421T140000Z')),
     );
     expect(result.code, result.stderr).toBe(0);
-    expect(meetings(db).map((m) => m.at)).toEqual(['2020-04-20T18:00:00.000Z', '2020-04-21T14:00:00.000Z']);
+    expect((await meetings(db)).map((m) => m.at)).toEqual(['2020-04-20T18:00:00.000Z', '2020-04-21T14:00:00.000Z']);
     expect(result.stdout).toContain("Times written without a zone were read in America/New_York, the calendar's own time zone (X-WR-TIMEZONE).");
   });
 
@@ -107,7 +107,7 @@ describe('boards import: calendars as real writers make them', () => {
     const db = await setUp();
     const result = await importFile(db, calendar('X-WR-TIMEZONE:Somewhere/Else', ...event('float@x', 'Floating', 'DTSTART:20200420T140000')));
     expect(result.code, result.stderr).toBe(0);
-    expect(meetings(db).map((m) => m.at)).toEqual(['2020-04-20T13:00:00.000Z']); // 14:00 BST
+    expect((await meetings(db)).map((m) => m.at)).toEqual(['2020-04-20T13:00:00.000Z']); // 14:00 BST
     expect(result.stdout).toContain('The calendar names its time zone "Somewhere/Else" (X-WR-TIMEZONE), which is not a zone name');
   });
 
@@ -120,7 +120,7 @@ describe('boards import: calendars as real writers make them', () => {
     );
     const result = await importFile(db, feed);
     expect(result.code, result.stderr).toBe(0);
-    expect(meetings(db).map((m) => m.title)).toEqual(['Readable']);
+    expect((await meetings(db)).map((m) => m.title)).toEqual(['Readable']);
     expect(result.stdout).toContain('Skipped 2 events that could not be read; the rest of the feed was imported');
     expect(result.stdout).toContain('"CDO meeting" (UID cdo@ms), line 9 (RRULE:FREQ=WEEKLY;BYDAY=MO, TU): the repeat rule cannot be read');
     expect(result.stdout).toContain('"Empty rule" (UID empty@x), line 16 (RRULE:): the repeat rule is empty');
@@ -135,7 +135,7 @@ describe('boards import: calendars as real writers make them', () => {
     const result = await importFile(db, broken);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('0 cancelled');
-    expect(meetings(db).filter((m) => m.title === 'Board' && m.cancelled === 0)).toHaveLength(3);
+    expect((await meetings(db)).filter((m) => m.title === 'Board' && m.cancelled === 0)).toHaveLength(3);
   });
 
   it.each([
@@ -146,40 +146,40 @@ describe('boards import: calendars as real writers make them', () => {
     ['an impossible UNTIL', 'DTSTART:20250203T100000Z\r\nRRULE:FREQ=WEEKLY;UNTIL=20251399T000000Z', /the repeat rule's UNTIL "20251399T000000Z" has month 13/],
   ])('refuses an event with an out-of-range date field (%s), naming its line', async (_label, props, message) => {
     const db = await setUp();
-    const before = fingerprint(db);
+    const before = await fingerprint(db);
     const alone = await importFile(db, calendar(...event('bad@x', 'Bad', ...props.split('\r\n'))));
     expect(alone.code).toBe(1);
     expect(alone.stderr).toMatch(/"Bad" \(UID bad@x\), line \d+ \(/);
     expect(alone.stderr).toMatch(message);
     expect(alone.stderr).not.toMatch(/\n\s+at /);
-    expect(fingerprint(db)).toBe(before);
+    expect(await fingerprint(db)).toBe(before);
 
     const withOthers = await importFile(db, calendar(...event('bad@x', 'Bad', ...props.split('\r\n')), ...event('ok@x', 'Fine', 'DTSTART:20250210T100000Z')));
     expect(withOthers.code, withOthers.stderr).toBe(0);
     expect(withOthers.stdout).toMatch(message);
-    expect(meetings(db).map((m) => m.title)).toEqual(['Fine']);
+    expect((await meetings(db)).map((m) => m.title)).toEqual(['Fine']);
   });
 
   it(`refuses a feed of more than ${MAX_EVENTS.toLocaleString('en-GB')} events plainly, before reading it, and writes nothing`, async () => {
     const db = await setUp();
-    const before = fingerprint(db);
+    const before = await fingerprint(db);
     const lines: string[] = [];
     for (let i = 0; i <= MAX_EVENTS; i++) lines.push(...event(`e${i}@x`, `Meeting ${i}`, 'DTSTART:20200401T130000Z'));
     const result = await importFile(db, ['BEGIN:VCALENDAR', 'VERSION:2.0', lines.join('\r\n'), 'END:VCALENDAR', ''].join('\r\n'));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`the feed holds ${(MAX_EVENTS + 1).toLocaleString('en-GB')} events; sendbot reads at most ${MAX_EVENTS.toLocaleString('en-GB')}`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(fingerprint(db)).toBe(before);
+    expect(await fingerprint(db)).toBe(before);
   });
 
   it('refuses a calendar file bigger than 10 MB before reading it', async () => {
     const db = await setUp();
-    const before = fingerprint(db);
+    const before = await fingerprint(db);
     const big = writeTemp('huge.ics', Buffer.alloc(10 * 1024 * 1024 + 1, 0x20));
     const result = await sendbot(db, ...NOW, 'boards', 'import', big, '--board', BOARD);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`${big} is 10.0 MB; sendbot reads calendars up to 10 MB. A board's calendar is far smaller: export just this board's committee. Nothing was changed.\n`);
-    expect(fingerprint(db)).toBe(before);
+    expect(await fingerprint(db)).toBe(before);
   });
 
   it('reads many changed occurrences of one series in time linear in their number (the step that was quadratic)', () => {
@@ -208,7 +208,7 @@ describe('boards import: calendars as real writers make them', () => {
       ...event('b@x', 'Board B', 'STATUS:CANCELLED', 'DTSTART:20200501T130000Z'),
       ...event('c@x', 'Board C', 'DTSTART:20200601T130000Z'),
     );
-    const before = fingerprint(db);
+    const before = await fingerprint(db);
     const dry = await importFile(db, later, '--dry-run');
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout.split('\n')).toEqual([
@@ -218,7 +218,7 @@ describe('boards import: calendars as real writers make them', () => {
       'Would add: Board C on Mon 1 Jun 2020 14:00.',
       '',
     ]);
-    expect(fingerprint(db)).toBe(before);
+    expect(await fingerprint(db)).toBe(before);
     const real = await importFile(db, later);
     expect(real.stdout).toContain('Added: Board C on Mon 1 Jun 2020 14:00.');
     expect(real.stdout).toContain('Moved: Board A from Wed 1 Apr 2020 14:00 to Wed 8 Apr 2020 14:00.');
@@ -226,12 +226,12 @@ describe('boards import: calendars as real writers make them', () => {
 
   it('suggests the board meant when the name has a slip, and changes nothing', async () => {
     const db = await setUp();
-    const before = fingerprint(db);
+    const before = await fingerprint(db);
     const result = await sendbot(db, 'boards', 'import', writeTemp('c.ics', calendar()), '--board', 'SEND Partnershp Bord');
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`No board called "SEND Partnershp Bord". Did you mean "${BOARD}"? Boards: ${BOARD}\n`);
     const far = await sendbot(db, 'boards', 'import', writeTemp('c.ics', calendar()), '--board', 'Scrutiny Panel');
     expect(far.stderr).toBe(`No board called "Scrutiny Panel". Boards: ${BOARD}\n`);
-    expect(fingerprint(db)).toBe(before);
+    expect(await fingerprint(db)).toBe(before);
   });
 });

@@ -3,9 +3,9 @@
 // America/New_York, Outlook's "GMT Standard Time"; an IANA TZID with no VTIMEZONE; UTC), repeating
 // events with EXDATE and RDATE, moved and cancelled occurrences (RECURRENCE-ID), all-day entries.
 import { describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { sendbot } from '../helpers/cli.js';
 import { tempDbPath, writeTemp } from '../helpers/temp.js';
+import { closeTestDb, one, rows, sql, testDbAt } from '../helpers/test-db.js';
 
 const LONDON_TZ = `BEGIN:VTIMEZONE
 TZID:Europe/London
@@ -139,21 +139,21 @@ boards:
 plans: []
 `;
 
-function meetings(db: string): { at: string; cancelled: number; title: string | null }[] {
-  const conn = openDatabase(db);
-  const rows = conn.$client.prepare('select starts_at as at, cancelled, title from meetings order by starts_at').all() as {
+async function meetings(db: string): Promise<{ at: string; cancelled: number; title: string | null }[]> {
+  const conn = await testDbAt(db);
+  const found = await rows(conn, sql`select starts_at as at, cancelled, title from meetings order by starts_at`) as {
     at: string;
     cancelled: number;
     title: string | null;
   }[];
-  closeDatabase(conn);
-  return rows;
+  await closeTestDb(conn);
+  return found;
 }
 
-function fingerprint(db: string): string {
-  const conn = openDatabase(db);
-  const out = JSON.stringify([conn.$client.prepare('select * from meetings order by id').all(), conn.$client.prepare('select count(*) from audit_log').get()]);
-  closeDatabase(conn);
+async function fingerprint(db: string): Promise<string> {
+  const conn = await testDbAt(db);
+  const out = JSON.stringify([await rows(conn, sql`select * from meetings order by id`), await one(conn, sql`select count(*) from audit_log`)]);
+  await closeTestDb(conn);
   return out;
 }
 
@@ -172,7 +172,7 @@ describe('sendbot boards import (iCalendar)', () => {
     const result = await sendbot(db, ...NOW, 'boards', 'import', file, '--board', 'SEND Partnership Board');
     expect(result.code, result.stderr).toBe(0);
 
-    expect(meetings(db).map((m) => [m.at, m.cancelled])).toEqual([
+    expect((await meetings(db)).map((m) => [m.at, m.cancelled])).toEqual([
       ['2024-10-02T13:00:00.000Z', 0], // 14:00 BST
       ['2024-11-06T14:00:00.000Z', 0], // 14:00 GMT: the plan file's meeting, now known by the feed
       ['2024-12-04T14:00:00.000Z', 0],
@@ -190,17 +190,17 @@ describe('sendbot boards import (iCalendar)', () => {
     expect(result.stdout).toContain('SEND Partnership Board: 10 meetings added, 1 already known, 0 moved, 0 cancelled.');
     expect(result.stdout).toMatch(/Repeating events were expanded from 15 Sep 2023 to 15 Sep 2026; import the feed again later/);
     expect(result.stdout).toContain('Skipped 1 all-day event, which has no time to plan nudges from: Recess (1 May 2025)');
-    expect(meetings(db).some((m) => m.at.startsWith('2025-05-01'))).toBe(false);
+    expect((await meetings(db)).some((m) => m.at.startsWith('2025-05-01'))).toBe(false);
   });
 
   it('re-importing the same feed changes nothing', async () => {
     const db = await setUp();
     const file = writeTemp('committee.ics', feed(LONDON_TZ, NEW_YORK_TZ, OUTLOOK_TZ, SERIES, OTHERS));
     await sendbot(db, ...NOW, 'boards', 'import', file, '--board', 'SEND Partnership Board');
-    const before = fingerprint(db);
+    const before = await fingerprint(db);
     const again = await sendbot(db, ...NOW, 'boards', 'import', file, '--board', 'SEND Partnership Board');
     expect(again.stdout).toContain('0 meetings added, 11 already known, 0 moved, 0 cancelled.');
-    expect(fingerprint(db)).toBe(before);
+    expect(await fingerprint(db)).toBe(before);
   });
 
   it('a later version of the feed moves, cancels and drops occurrences, and says so (--dry-run first)', async () => {
@@ -226,15 +226,15 @@ STATUS:CANCELLED
 DTSTART;TZID=Europe/London:20241204T140000
 END:VEVENT`);
     const file = writeTemp('committee.ics', feed(LONDON_TZ, later));
-    const before = fingerprint(db);
+    const before = await fingerprint(db);
     const dry = await sendbot(db, '--now', '2024-10-10T10:00', 'boards', 'import', file, '--board', 'SEND Partnership Board', '--dry-run');
     expect(dry.stdout).toContain('Dry run — nothing written. SEND Partnership Board: 0 meetings added, 4 already known, 1 moved, 2 cancelled.');
-    expect(fingerprint(db)).toBe(before);
+    expect(await fingerprint(db)).toBe(before);
 
     const result = await sendbot(db, '--now', '2024-10-10T10:00', 'boards', 'import', file, '--board', 'SEND Partnership Board');
     expect(result.stdout).toContain('Moved: SEND Partnership Board from Wed 2 Apr 2025 14:00 to Wed 9 Apr 2025 14:00.');
     expect(result.stdout).toContain('Cancelled: the meeting on Wed 7 May 2025 14:00 is no longer in the feed.');
-    const rows = meetings(db);
+    const rows = await meetings(db);
     expect(rows.find((m) => m.at === '2024-12-04T14:00:00.000Z')?.cancelled).toBe(1);
     expect(rows.find((m) => m.at === '2025-05-07T13:00:00.000Z')?.cancelled).toBe(1);
     expect(rows.some((m) => m.at === '2025-04-09T13:00:00.000Z' && m.cancelled === 0)).toBe(true);
@@ -252,7 +252,7 @@ END:VEVENT`);
       `BEGIN:VEVENT\r\nUID:${uid}\r\nSUMMARY:Board\r\nDTSTART;TZID=Europe/London:202507${day}T140000\r\nEND:VEVENT`;
     await sendbot(db, ...NOW, 'boards', 'import', writeTemp('a.ics', feed(odd, event('a@x', '01'))), '--board', 'SEND Partnership Board');
     await sendbot(db, ...NOW, 'boards', 'import', writeTemp('b.ics', feed(event('b@x', '02'))), '--board', 'SEND Partnership Board');
-    const rows = meetings(db).filter((m) => m.at.startsWith('2025-07'));
+    const rows = (await meetings(db)).filter((m) => m.at.startsWith('2025-07'));
     expect(rows.map((m) => m.at)).toEqual([
       '2025-07-01T09:00:00.000Z', // the first feed's own (odd) definition: +05:00
       '2025-07-02T13:00:00.000Z', // the real Europe/London in summer, not the first feed's
@@ -270,7 +270,7 @@ RRULE:FREQ=WEEKLY
 END:VEVENT`;
     const result = await sendbot(db, ...NOW, 'boards', 'import', writeTemp('weekly.ics', feed(LONDON_TZ, endless)), '--board', 'SEND Partnership Board');
     expect(result.code, result.stderr).toBe(0);
-    const rows = meetings(db).filter((m) => m.title === 'Weekly huddle');
+    const rows = (await meetings(db)).filter((m) => m.title === 'Weekly huddle');
     expect(rows[0]?.at).toBe('2023-09-18T08:30:00.000Z'); // first Monday within 12 months before 15 Sep 2024
     expect(rows[rows.length - 1]?.at).toBe('2026-09-14T08:30:00.000Z'); // last Monday before 15 Sep 2026
     expect(rows).toHaveLength(157);
@@ -283,12 +283,12 @@ END:VEVENT`;
     ['an hourly repeat', feed('BEGIN:VEVENT\r\nUID:x@y\r\nSUMMARY:Board\r\nDTSTART:20240901T100000Z\r\nRRULE:FREQ=HOURLY\r\nEND:VEVENT'), /repeats more than 400 times/],
   ])('refuses %s with a plain message, exit 1, and writes nothing', async (_label, content, message) => {
     const db = await setUp();
-    const before = fingerprint(db);
+    const before = await fingerprint(db);
     const result = await sendbot(db, ...NOW, 'boards', 'import', writeTemp('committee.ics', content), '--board', 'SEND Partnership Board');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(fingerprint(db)).toBe(before);
+    expect(await fingerprint(db)).toBe(before);
   });
 
   it('says which boards exist when the board is unknown, and when the file is missing', async () => {

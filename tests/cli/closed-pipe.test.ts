@@ -3,13 +3,13 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { closeDatabase } from '../../src/store/database.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
+import { closeTestDb } from '../helpers/test-db.js';
 
 let dbPath: string;
 beforeAll(async () => {
   const { db, path } = await demoPlanDb();
-  closeDatabase(db);
+  await closeTestDb(db);
   dbPath = path;
 });
 

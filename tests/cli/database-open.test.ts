@@ -1,3 +1,5 @@
+// Opens and copies SQLite files directly on purpose (not through tests/helpers/test-db.ts): it
+// damages, truncates and locks real files to check the CLI's set-up refusals.
 // Set-up mistakes with the database, through the real entry points in child processes (`sendbot`
 // from src/cli.ts and `npm start` from src/main.ts): a folder, a file that is not sendbot's, a
 // damaged or cut-short database, a read-only disk. Each gets one plain sentence naming the path and

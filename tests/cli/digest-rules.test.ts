@@ -7,9 +7,9 @@ import type { BoardDigest } from '../../src/domain/digest-model.js';
 import { renderBlocks } from '../../src/render/block-kit.js';
 import { digestToReply } from '../../src/render/digest-reply.js';
 import { renderCards } from '../../src/render/adaptive-card.js';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { sendbot } from '../helpers/cli.js';
 import { ALEX, DEMO_SCRIPT, DIGEST_NOW, ELAINE, MORGAN, say, scriptedDemoDb } from '../helpers/digest-demo.js';
+import { closeTestDb, testDbAt } from '../helpers/test-db.js';
 
 let path: string;
 
@@ -66,7 +66,7 @@ describe('the chair’s digest', () => {
       missingUpdates: 83,
     });
     // The same as /send digest in chat at that moment.
-    const db = openDatabase(path);
+    const db = await testDbAt(path);
     try {
       const chat = say(db, '2024-11-21T09:00', ELAINE, '/send digest SEND Partnership Board');
       const ragFields = chat.blocks.find((b) => b.type === 'fields' && b.fields.some((f) => f.label === 'Green'));
@@ -81,7 +81,7 @@ describe('the chair’s digest', () => {
         ],
       });
     } finally {
-      closeDatabase(db);
+      await closeTestDb(db);
     }
   });
 

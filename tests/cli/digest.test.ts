@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardDigest, WeeklyDigest } from '../../src/domain/digest-model.js';
 import { renderText } from '../../src/render/text.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { sendbot } from '../helpers/cli.js';
 import { ALEX, DIGEST_NOW, ELAINE, MORGAN, say, scriptedDemoDb } from '../helpers/digest-demo.js';
+import { closeTestDb, testDbAt } from '../helpers/test-db.js';
 
 const BOARDS = 'Child Friendly Board, Health and Wellbeing Board, SEND Partnership Board, Scrutiny Panel';
 
@@ -104,10 +105,10 @@ describe('sendbot digest', () => {
 
 describe('/send digest', () => {
   let db: Db;
-  beforeAll(() => {
-    db = openDatabase(path);
+  beforeAll(async () => {
+    db = await testDbAt(path);
   });
-  afterAll(() => closeDatabase(db));
+  afterAll(() => closeTestDb(db));
 
   it('previews the named board’s next digest, matching any case or a unique part of the name', () => {
     for (const typed of ['/send digest SEND Partnership Board', '/send digest send partnership board', '/send digest partnership']) {

@@ -5,26 +5,19 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { sendbot } from '../helpers/cli.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
 import { tempDir } from '../helpers/temp.js';
+import { closeTestDb, one, sql, withTestDb } from '../helpers/test-db.js';
 
 let dbPath: string;
-let fingerprint: () => string;
+let fingerprint: () => Promise<string>;
 
 beforeAll(async () => {
   const { db, path } = await demoPlanDb();
-  closeDatabase(db);
+  await closeTestDb(db);
   dbPath = path;
-  fingerprint = () => {
-    const check = openDatabase(dbPath);
-    try {
-      return JSON.stringify(check.$client.prepare('select count(*) as actions, (select count(*) from people) as people from actions').get());
-    } finally {
-      closeDatabase(check);
-    }
-  };
+  fingerprint = () => withTestDb(dbPath, async (check) => JSON.stringify(await one(check, sql`select count(*) as actions, (select count(*) from people) as people from actions`)));
 });
 
 const exportTo = (...args: string[]) => sendbot(dbPath, '--now', '2024-11-18T10:00', 'export', ...args);
@@ -32,7 +25,7 @@ const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
 
 describe('sendbot export onto the database', () => {
   it('refuses a symlink to the live database, even with --force, and the database is intact', async () => {
-    const before = fingerprint();
+    const before = await fingerprint();
     const link = join(tempDir(), 'paper.xlsx');
     symlinkSync(resolve(dbPath), link);
     const result = await exportTo('--out', link, '--force');
@@ -41,7 +34,7 @@ describe('sendbot export onto the database', () => {
     expect(result.stderr).toContain('Nothing was written');
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readFileSync(dbPath).subarray(0, 15).toString()).toBe('SQLite format 3');
-    expect(fingerprint()).toBe(before);
+    expect(await fingerprint()).toBe(before);
   });
 
   it('refuses a hard link to the database and its -wal file', async () => {
@@ -59,13 +52,13 @@ describe('sendbot export onto the database', () => {
   });
 
   it('refuses every CSV file that would land on the database (a symlink named actions.csv in the folder)', async () => {
-    const before = fingerprint();
+    const before = await fingerprint();
     const dir = tempDir();
     symlinkSync(resolve(dbPath), join(dir, 'actions.csv'));
     const result = await exportTo('--format', 'csv', '--out', dir, '--force');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${join(dir, 'actions.csv')} is the database itself`);
-    expect(fingerprint()).toBe(before);
+    expect(await fingerprint()).toBe(before);
   });
 });
 
@@ -109,13 +102,13 @@ describe('sendbot export to a path that cannot take it: one sentence, exit 1, no
   });
 
   it('CSV --out a symlink to the database, with --force: refused as the database, which is intact', async () => {
-    const before = fingerprint();
+    const before = await fingerprint();
     const link = join(tempDir(), 'csv-out');
     symlinkSync(resolve(dbPath), link);
     const result = await exportTo('--format', 'csv', '--out', link, '--force');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`^${link} is the database itself \\(.*\\)\\. Nothing was written; choose another --out\\.\n$`));
-    expect(fingerprint()).toBe(before);
+    expect(await fingerprint()).toBe(before);
   });
 
   it('CSV --out a symlink to a folder: refused, nothing lands in the folder it points to', async () => {

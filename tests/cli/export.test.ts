@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sendbot } from '../helpers/cli.js';
 import { ALEX, DEMO_SCRIPT, DIGEST_NOW, MORGAN, scriptedDemoDb } from '../helpers/digest-demo.js';
 import { tempDir } from '../helpers/temp.js';
-import Database from 'better-sqlite3';
+import { count, sql, value, withTestDb } from '../helpers/test-db.js';
 
 const FORMULA_NOTE = '=HYPERLINK("http://evil.example","click") then +1 -1 @x';
 
@@ -24,17 +24,14 @@ beforeAll(async () => {
     ['2024-11-26T12:00', ALEX, '/send update HCP-1.1 green 10% joint review booked'],
     ['2024-11-26T17:00', MORGAN, `/send update ND-1.1 amber ${FORMULA_NOTE}`],
   ]);
-  const db = new Database(path, { readonly: true });
-  const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-  counts = {
-    actions: n('select count(*) as n from actions where removed_at is null'),
-    updates: n('select count(*) as n from updates'),
-    changes: n('select count(*) as n from due_date_changes'),
-    kpis: n('select count(*) as n from kpis where removed_at is null'),
-    readings: n('select count(*) as n from kpi_readings'),
-    people: n('select count(*) as n from people'),
-  };
-  db.close();
+  counts = await withTestDb(path, async (db) => ({
+    actions: Number(await value(db, sql`select count(*) from actions where removed_at is null`)),
+    updates: await count(db, 'updates'),
+    changes: await count(db, 'due_date_changes'),
+    kpis: Number(await value(db, sql`select count(*) from kpis where removed_at is null`)),
+    readings: await count(db, 'kpi_readings'),
+    people: await count(db, 'people'),
+  }));
 });
 
 const exportTo = (...args: string[]) => sendbot(path, '--now', DIGEST_NOW, 'export', ...args);

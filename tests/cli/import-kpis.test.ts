@@ -2,11 +2,11 @@
 // the demo plan, and the KPI lines of a YAML plan import.
 import ExcelJS from 'exceljs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { listKpiSeries } from '../../src/store/kpis-repository.js';
 import { sendbot } from '../helpers/cli.js';
 import { DEMO_PLAN } from '../helpers/digest-demo.js';
 import { tempDbPath, writeTemp } from '../helpers/temp.js';
+import { closeTestDb, rows, sql, testDbAt } from '../helpers/test-db.js';
 
 const SHEET = `Improvement Plan,KPI Code,KPI,Workstream,Owner,Unit,Direction,Frequency,Baseline,Trajectory
 HCP,HR1,HR1 (12-month review) coverage,2,,%,higher,quarterly,62–65% in 2023/24,65% by March 25; 85% in 2025/26
@@ -23,20 +23,20 @@ beforeEach(async () => {
   expect(imported.code).toBe(0);
 });
 
-const series = () => {
-  const handle = openDatabase(db);
+const series = async () => {
+  const handle = await testDbAt(db);
   try {
     return listKpiSeries(handle);
   } finally {
-    closeDatabase(handle);
+    await closeTestDb(handle);
   }
 };
-const fingerprint = () => {
-  const handle = openDatabase(db);
+const fingerprint = async () => {
+  const handle = await testDbAt(db);
   try {
-    return JSON.stringify([handle.$client.prepare('select * from kpis order by id').all(), handle.$client.prepare('select * from kpi_readings order by id').all()]);
+    return JSON.stringify([await rows(handle, sql`select * from kpis order by id`), await rows(handle, sql`select * from kpi_readings order by id`)]);
   } finally {
-    closeDatabase(handle);
+    await closeTestDb(handle);
   }
 };
 
@@ -47,7 +47,7 @@ describe('sendbot import <KPI sheet>', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('KPIs: 1 new, 3 updated, 1 unchanged, 0 removed. KPI readings from the file: 0 added.');
     expect(result.stdout).toMatch(/HCP-ANC\s+Solent 0-19 Service Manager\s+percent\s+higher\s+quarterly\s+58% at 2024-03-31\s+70% by March 25 \(2025-03-31\)\s+created/);
-    const byCode = new Map(series().map((s) => [s.code, s]));
+    const byCode = new Map((await series()).map((s) => [s.code, s]));
     expect(byCode.get('HCP-ANC')).toMatchObject({ workstreamNumber: 2, unit: 'percent', baseline: { value: 58, asOf: '2024-03-31' }, trajectory: [{ target: 70, due: '2025-03-31' }] });
     expect(byCode.get('ND-WAIT')).toMatchObject({
       direction: 'lower',
@@ -68,7 +68,7 @@ describe('sendbot import <KPI sheet>', () => {
   });
 
   it('--json prints one object per KPI; --dry-run writes nothing', async () => {
-    const before = fingerprint();
+    const before = await fingerprint();
     const result = await sendbot(db, '--now', '2024-09-03T09:00', 'import', writeTemp('kpis.csv', SHEET), '--dry-run', '--json');
     expect(result.code).toBe(0);
     const rows = JSON.parse(result.stdout) as { code: string; change: string; trajectory: string[] }[];
@@ -80,7 +80,7 @@ describe('sendbot import <KPI sheet>', () => {
       ['ND-MEDS', 'unchanged'],
     ]);
     expect(rows[3]?.trajectory).toEqual(['1,000 by March 25 (2025-03-31)', '600 in 2025/26 (2026-03-31)']);
-    expect(fingerprint()).toBe(before);
+    expect(await fingerprint()).toBe(before);
   });
 
   it('reads the first sheet of an XLSX workbook the same way', async () => {
@@ -92,7 +92,7 @@ describe('sendbot import <KPI sheet>', () => {
     const file = writeTemp('kpis.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
     const result = await sendbot(db, '--now', '2024-09-03T09:00', 'import', file);
     expect(result.stderr).toBe('');
-    expect(series().find((s) => s.code === 'TR-NEET')).toMatchObject({
+    expect((await series()).find((s) => s.code === 'TR-NEET')).toMatchObject({
       ownerRole: 'SCC Head of Commissioning',
       unit: 'percent',
       direction: 'lower',
@@ -102,7 +102,7 @@ describe('sendbot import <KPI sheet>', () => {
   });
 
   it('a bad sheet changes nothing and every problem names its row and column', async () => {
-    const before = fingerprint();
+    const before = await fingerprint();
     const bad = `Plan,Code,KPI,Workstream,Unit,Direction,Frequency,Baseline,Trajectory
 HCP,HR1,HR1 coverage,9,%,sideways,fortnightly,62%,65% March 25
 XYZ,A1,Something,,%,higher,monthly,,
@@ -123,7 +123,7 @@ HCP,HR8,Other again,2,weeks,higher,monthly,,65% by March 25
       '- kpis-bad.csv row 5, column "Trajectory": target 120%: a percentage is between 0% and 100%; 120% is not',
       '- kpis-bad.csv row 6, column "Trajectory": target 65%: the KPI is measured in weeks, but this is written in percent',
     ]);
-    expect(fingerprint()).toBe(before);
+    expect(await fingerprint()).toBe(before);
   });
 
   it('a plan table with actions is still a plan, not a KPI sheet', async () => {

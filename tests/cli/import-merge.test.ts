@@ -2,9 +2,9 @@
 // sendbot holds) and matches rows by ref or words, never by position: driven through the real CLI
 // and chat commands on real SQLite files.
 import { describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { sendbot, sendbotJson } from '../helpers/cli.js';
 import { tempDbPath, writeTemp } from '../helpers/temp.js';
+import { closeTestDb, rows, run, sql, type SQL, testDbAt, withTestDb } from '../helpers/test-db.js';
 
 interface JsonAction {
   ref: string;
@@ -54,21 +54,13 @@ async function ask(db: string, who: string, text: string, now = '2024-11-04T10:0
   return r.stdout;
 }
 
-function query<T>(db: string, sql: string, ...params: unknown[]): T[] {
-  const conn = openDatabase(db);
-  try {
-    return conn.$client.prepare(sql).all(...params) as T[];
-  } finally {
-    closeDatabase(conn);
-  }
+function query<T>(db: string, q: SQL): Promise<T[]> {
+  return withTestDb(db, (conn) => rows<T>(conn, q));
 }
 
-const notesByText = (db: string) =>
-  query<{ text: string; ref: string; notes: string | null }>(
-    db,
-    `select a.text, a.ref, group_concat(u.note, ' | ') as notes from actions a left join updates u on u.action_id = a.id and u.platform <> 'import'
-      group by a.id order by a.id`,
-  );
+const notesByText = async (db: string) =>
+  await query<{ text: string; ref: string; notes: string | null }>(db, sql`select a.text, a.ref, group_concat(u.note, ' | ') as notes from actions a left join updates u on u.action_id = a.id and u.platform <> 'import'
+      group by a.id order by a.id`);
 
 describe('re-importing a plan: three-way merge', () => {
   it('re-importing the identical file keeps a chair-approved date change; an edited date is a conflict, and --prefer-file takes it', async () => {
@@ -85,7 +77,7 @@ describe('re-importing a plan: three-way merge', () => {
     expect(same.stdout).not.toMatch(/ND-1\.2 .*2025-03-31/);
     expect(same.stdout).not.toContain('Conflicts');
     expect(same.stdout).toMatch(/Actions: 0 new, 0 updated, 6 unchanged/);
-    expect(query(db, "select due, baseline_due as baseline from actions where ref = 'ND-1.2'")).toEqual([{ due: '2025-07-31', baseline: '2025-03-31' }]);
+    expect(await query(db, sql`select due, baseline_due as baseline from actions where ref = 'ND-1.2'`)).toEqual([{ due: '2025-07-31', baseline: '2025-03-31' }]);
 
     // The officer edits the same action's date in the file: both changed it.
     const edited = writeTemp('plan.yaml', planWith(ACTIONS.map((a) => a.replace('by end March 25', 'by end April 25'))));
@@ -100,7 +92,7 @@ describe('re-importing a plan: three-way merge', () => {
     expect(nd12?.conflicts).toEqual([
       expect.objectContaining({ field: 'due date', changed_by: 'Dee Chair <dee@example.org>', resolution: 'kept sendbot' }),
     ]);
-    expect(query(db, "select due from actions where ref = 'ND-1.2'")).toEqual([{ due: '2025-07-31' }]);
+    expect(await query(db, sql`select due from actions where ref = 'ND-1.2'`)).toEqual([{ due: '2025-07-31' }]);
 
     // Importing the same edited file again: the file has not changed since, so nothing more is said.
     const quiet = await sendbot(db, '--now', '2024-11-08T09:00', 'import', edited);
@@ -110,8 +102,8 @@ describe('re-importing a plan: three-way merge', () => {
     const edited2 = writeTemp('plan.yaml', planWith(ACTIONS.map((a) => a.replace('by end March 25', 'by end May 25'))));
     const taken = await sendbot(db, '--now', '2024-11-09T09:00', 'import', edited2, '--prefer-file');
     expect(taken.stdout).toContain("Took the file's (--prefer-file)");
-    expect(query(db, "select due, baseline_due as baseline from actions where ref = 'ND-1.2'")).toEqual([{ due: '2025-05-31', baseline: '2025-03-31' }]);
-    const trail = query<{ reason: string; to_due: string }>(db, "select reason, to_due from due_date_changes where state = 'imported' order by id desc limit 1");
+    expect(await query(db, sql`select due, baseline_due as baseline from actions where ref = 'ND-1.2'`)).toEqual([{ due: '2025-05-31', baseline: '2025-03-31' }]);
+    const trail = await query<{ reason: string; to_due: string }>(db, sql`select reason, to_due from due_date_changes where state = 'imported' order by id desc limit 1`);
     expect(trail[0]?.to_due).toBe('2025-05-31');
     expect(trail[0]?.reason).toContain("replaced Dee Chair <dee@example.org>'s decision (approved a date change, 2024-11-05) with --prefer-file");
   });
@@ -123,14 +115,14 @@ describe('re-importing a plan: three-way merge', () => {
     const edited = writeTemp('plan.yaml', planWith(ACTIONS.map((a) => a.replace('by end March 25', 'by end April 25'))));
     const r = await sendbot(db, '--now', '2024-11-07T09:00', 'import', edited);
     expect(r.stdout).toMatch(/ND-1\.2 due date: sendbot has 2025-03-31 .*asked for a date change \(pending\) by Sam Send/);
-    expect(query(db, "select due from actions where ref = 'ND-1.2'")).toEqual([{ due: '2025-03-31' }]);
+    expect(await query(db, sql`select due from actions where ref = 'ND-1.2'`)).toEqual([{ due: '2025-03-31' }]);
   });
 
   it('inserting, rewording and deleting rows in a plan without refs never moves history onto a neighbour', async () => {
     const db = tempDbPath();
     await sendbot(db, '--now', '2024-11-01T09:00', 'import', writeTemp('plan.yaml', planWith(ACTIONS)));
     for (let k = 1; k <= 6; k += 1) await ask(db, 'sam@example.org', `update ND-1.${k} green ${k * 10}% note for action ${k}`);
-    const before = notesByText(db);
+    const before = await notesByText(db);
 
     // A row inserted second: every other row keeps its ref, status and history; the new one is ND-1.7.
     const inserted = [ACTIONS[0] as string, 'Set up a parent carer advice line', ...ACTIONS.slice(1)];
@@ -144,24 +136,24 @@ describe('re-importing a plan: three-way merge', () => {
       ['ND-1.5', 'unchanged'],
       ['ND-1.6', 'unchanged'],
     ]);
-    expect(notesByText(db).filter((r) => r.ref !== 'ND-1.7')).toEqual(before);
-    expect(query(db, "select status, percent from actions where ref = 'ND-1.4'")).toEqual([{ status: 'green', percent: 40 }]);
+    expect((await notesByText(db)).filter((r) => r.ref !== 'ND-1.7')).toEqual(before);
+    expect(await query(db, sql`select status, percent from actions where ref = 'ND-1.4'`)).toEqual([{ status: 'green', percent: 40 }]);
 
     // A row reworded: the same action, reported "was …".
     const reworded = inserted.map((a) => a.replace('Train SENCos in the graduated approach', 'Train all SENCos in the graduated approach'));
     const report = await sendbot(db, '--now', '2024-11-11T09:00', 'import', writeTemp('plan.yaml', planWith(reworded)));
     expect(report.stdout).toContain('ND-1.3: "Train all SENCos in the graduated approach", was "Train SENCos in the graduated approach"');
-    expect(notesByText(db).find((r) => r.ref === 'ND-1.3')).toEqual({ ref: 'ND-1.3', text: 'Train all SENCos in the graduated approach', notes: 'note for action 3' });
+    expect((await notesByText(db)).find((r) => r.ref === 'ND-1.3')).toEqual({ ref: 'ND-1.3', text: 'Train all SENCos in the graduated approach', notes: 'note for action 3' });
 
     // A row deleted: kept and reported until the officer says --remove-missing.
     const deleted = reworded.filter((a) => !a.startsWith('Publish'));
     const kept = await sendbot(db, '--now', '2024-11-12T09:00', 'import', writeTemp('plan.yaml', planWith(deleted)));
     expect(kept.stdout).toContain('1 action not in the file was kept (ND-1.4)');
-    expect(query(db, "select removed_at from actions where ref = 'ND-1.4'")).toEqual([{ removed_at: null }]);
+    expect(await query(db, sql`select removed_at from actions where ref = 'ND-1.4'`)).toEqual([{ removed_at: null }]);
     await sendbot(db, '--now', '2024-11-12T09:30', 'import', writeTemp('plan.yaml', planWith(deleted)), '--remove-missing');
-    expect(query<{ removed: number }>(db, "select removed_at is not null as removed from actions where ref = 'ND-1.4'")).toEqual([{ removed: 1 }]);
+    expect(await query<{ removed: number }>(db, sql`select removed_at is not null as removed from actions where ref = 'ND-1.4'`)).toEqual([{ removed: 1 }]);
     // Its history is still there.
-    expect(notesByText(db).find((r) => r.ref === 'ND-1.4')?.notes).toBe('note for action 4');
+    expect((await notesByText(db)).find((r) => r.ref === 'ND-1.4')?.notes).toBe('note for action 4');
   });
 
   it('refuses a row it cannot place, names the candidates, and writes nothing', async () => {
@@ -169,14 +161,14 @@ describe('re-importing a plan: three-way merge', () => {
     const two = ['Review EHCP timeliness for children under five', 'Review EHCP timeliness for young people over sixteen'];
     await sendbot(db, '--now', '2024-11-01T09:00', 'import', writeTemp('plan.yaml', planWith(two)));
     const merged = writeTemp('plan.yaml', planWith(['Review EHCP timeliness for children and young people']));
-    const before = query(db, 'select ref, text, removed_at from actions order by id');
+    const before = await query(db, sql`select ref, text, removed_at from actions order by id`);
     const r = await sendbot(db, '--now', '2024-11-02T09:00', 'import', merged);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot tell which action the row "Review EHCP timeliness for children and young people" is');
     expect(r.stderr).toContain('ND-1.1 "Review EHCP timeliness for children under five"');
     expect(r.stderr).toContain('ND-1.2 "Review EHCP timeliness for young people over sixteen"');
     expect(r.stderr).toContain('Add a Ref column');
-    expect(query(db, 'select ref, text, removed_at from actions order by id')).toEqual(before);
+    expect(await query(db, sql`select ref, text, removed_at from actions order by id`)).toEqual(before);
   });
 
   it('a database from before the file base was kept lists every difference as a conflict once, keeping sendbot’s value', async () => {
@@ -184,16 +176,16 @@ describe('re-importing a plan: three-way merge', () => {
     const file = writeTemp('plan.yaml', planWith(ACTIONS));
     await sendbot(db, '--now', '2024-11-01T09:00', 'import', file);
     // As an upgraded database holds it: no file base, and a date that differs from the file's.
-    const conn = openDatabase(db);
-    conn.$client.prepare('update actions set file_base = null').run();
-    conn.$client.prepare("update actions set due = '2025-09-30' where ref = 'ND-1.2'").run();
-    closeDatabase(conn);
+    const conn = await testDbAt(db);
+    await run(conn, sql`update actions set file_base = null`);
+    await run(conn, sql`update actions set due = '2025-09-30' where ref = 'ND-1.2'`);
+    await closeTestDb(conn);
 
     const first = await sendbot(db, '--now', '2024-11-02T09:00', 'import', file);
     expect(first.stdout).toContain('ND-1.2 due date: sendbot has 2025-09-30');
     expect(first.stdout).toContain('no earlier import recorded the file’s date');
     expect(first.stdout).toMatch(/Actions: 0 new, 0 updated, 6 unchanged/);
-    expect(query(db, "select due from actions where ref = 'ND-1.2'")).toEqual([{ due: '2025-09-30' }]);
+    expect(await query(db, sql`select due from actions where ref = 'ND-1.2'`)).toEqual([{ due: '2025-09-30' }]);
     const second = await sendbot(db, '--now', '2024-11-03T09:00', 'import', file);
     expect(second.stdout).not.toContain('Conflicts');
   });
@@ -207,23 +199,23 @@ describe('re-importing a plan: three-way merge', () => {
       );
     const file = writeTemp('plan.yaml', progress('amber', 40, 'Provider appointed'));
     await sendbot(db, '--now', '2024-11-01T09:00', 'import', file);
-    const first = query(db, "select u.status, u.percent, u.note, u.platform, u.created_at from updates u join actions a on a.id = u.action_id where a.ref = 'ND-1.2'");
+    const first = await query(db, sql`select u.status, u.percent, u.note, u.platform, u.created_at from updates u join actions a on a.id = u.action_id where a.ref = 'ND-1.2'`);
     expect(first).toEqual([{ status: 'amber', percent: 40, note: 'Provider appointed', platform: 'import', created_at: '2024-10-31T12:00:00.000Z' }]);
     await sendbot(db, '--now', '2024-11-02T09:00', 'import', file);
-    expect(query(db, "select count(*) as n from updates u join actions a on a.id = u.action_id where a.ref = 'ND-1.2'")).toEqual([{ n: 1 }]);
+    expect(await query(db, sql`select count(*) as n from updates u join actions a on a.id = u.action_id where a.ref = 'ND-1.2'`)).toEqual([{ n: 1 }]);
 
     await ask(db, 'sam@example.org', 'update ND-1.2 red 45% provider withdrew');
     const green = writeTemp('plan.yaml', progress('green', 60, 'Back on track'));
     const r = await sendbot(db, '--now', '2024-11-06T09:00', 'import', green);
     expect(r.stdout).toMatch(/ND-1\.2 status: sendbot has red 45% \(update from cli by Sam Send <sam@example\.org> on 2024-11-04\); the file says green 60%/);
-    expect(query(db, "select status, percent from actions where ref = 'ND-1.2'")).toEqual([{ status: 'red', percent: 45 }]);
+    expect(await query(db, sql`select status, percent from actions where ref = 'ND-1.2'`)).toEqual([{ status: 'red', percent: 45 }]);
 
     await sendbot(db, '--now', '2024-11-07T09:00', 'import', writeTemp('plan.yaml', progress('green', 65, 'Back on track')), '--prefer-file');
-    expect(query(db, "select status, percent from actions where ref = 'ND-1.2'")).toEqual([{ status: 'green', percent: 65 }]);
-    const last = query<{ note: string }>(db, "select u.note from updates u join actions a on a.id = u.action_id where a.ref = 'ND-1.2' order by u.id desc limit 1");
+    expect(await query(db, sql`select status, percent from actions where ref = 'ND-1.2'`)).toEqual([{ status: 'green', percent: 65 }]);
+    const last = await query<{ note: string }>(db, sql`select u.note from updates u join actions a on a.id = u.action_id where a.ref = 'ND-1.2' order by u.id desc limit 1`);
     expect(last[0]?.note).toBe('Back on track (replaces Sam Send <sam@example.org> of 2024-11-04: --prefer-file)');
     // Dated when the file's word was taken, after the report it replaces: the history reads in order.
-    expect(query(db, "select u.created_at from updates u join actions a on a.id = u.action_id where a.ref = 'ND-1.2' order by u.id desc limit 1")).toEqual([
+    expect(await query(db, sql`select u.created_at from updates u join actions a on a.id = u.action_id where a.ref = 'ND-1.2' order by u.id desc limit 1`)).toEqual([
       { created_at: '2024-11-07T09:00:00.000Z' },
     ]);
   });
@@ -237,8 +229,8 @@ describe('re-importing a plan: three-way merge', () => {
       );
     await sendbot(db, '--now', '2024-11-01T09:00', 'import', writeTemp('plan.yaml', kpiPlan('60%')));
     await sendbot(db, '--now', '2024-11-02T09:00', 'import', writeTemp('plan.yaml', kpiPlan('60%')));
-    const readings = () => query<{ value: number; kind: string }>(db, "select value, kind from kpi_readings order by id");
-    expect(readings()).toEqual([{ value: 60, kind: 'import' }]);
+    const readings = async () => await query<{ value: number; kind: string }>(db, sql`select value, kind from kpi_readings order by id`);
+    expect(await readings()).toEqual([{ value: 60, kind: 'import' }]);
 
     expect(await ask(db, 'sam@example.org', 'kpi ND-WAIT 62% for Q1 24/25 validated figure')).toContain('62');
     const r = await sendbot(db, '--now', '2024-11-06T09:00', 'import', writeTemp('plan.yaml', kpiPlan('65%')));
@@ -246,7 +238,7 @@ describe('re-importing a plan: three-way merge', () => {
     expect(r.stdout).toContain(
       "ND-WAIT KPI reading: sendbot has 62% for Q1 2024/25 (reading recorded in chat by Sam Send <sam@example.org> on 2024-11-04); the file says 65% for Q1 2024/25. Kept sendbot's",
     );
-    expect(readings().map((x) => x.value)).toEqual([60, 62]);
+    expect((await readings()).map((x) => x.value)).toEqual([60, 62]);
   });
 
   it('renaming a lead role in the file says which actions are left with nobody accountable, and what became of the old role', async () => {

@@ -3,9 +3,9 @@
 // real CLI against a real SQLite file: `import`, `people import`, `role assign`, and `ask` for the
 // chat commands `/send handover` and `/send assign`.
 import { describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { sendbot, sendbotJson } from '../helpers/cli.js';
 import { tempDbPath, writeTemp } from '../helpers/temp.js';
+import { closeTestDb, rows, sql, testDbAt } from '../helpers/test-db.js';
 
 interface JsonAction {
   ref: string;
@@ -41,20 +41,16 @@ plans:
             owner: Head of Commissioning
 `;
 
-function holders(db: string, role: string): { email: string; ended: boolean }[] {
-  const conn = openDatabase(db);
-  const rows = conn.$client
-    .prepare(
-      `select p.email, ra.ended_at is not null as ended from role_assignments ra join people p on p.id = ra.person_id
-       join roles r on r.id = ra.role_id where r.name = ? order by ra.id`,
-    )
-    .all(role) as { email: string; ended: number }[];
-  closeDatabase(conn);
-  return rows.map((r) => ({ email: r.email, ended: r.ended === 1 }));
+async function holders(db: string, role: string): Promise<{ email: string; ended: boolean }[]> {
+  const conn = await testDbAt(db);
+  const found = await rows(conn, sql`select p.email, ra.ended_at is not null as ended from role_assignments ra join people p on p.id = ra.person_id
+       join roles r on r.id = ra.role_id where r.name = ${role} order by ra.id`) as { email: string; ended: number }[];
+  await closeTestDb(conn);
+  return found.map((r) => ({ email: r.email, ended: r.ended === 1 }));
 }
 
-function current(db: string, role: string): string[] {
-  return holders(db, role)
+async function current(db: string, role: string): Promise<string[]> {
+  return (await holders(db, role))
     .filter((h) => !h.ended)
     .map((h) => h.email);
 }
@@ -81,8 +77,8 @@ describe('re-importing a plan keeps handovers and assignments made since', () =>
 
     const report = await sendbot(db, '--now', '2024-11-03T09:00', 'import', file);
     expect(report.code, report.stderr).toBe(0);
-    expect(current(db, 'Head of SEND')).toEqual(['riley@example.org']);
-    expect(current(db, 'Head of Commissioning')).toEqual(['jamie@example.org']);
+    expect(await current(db, 'Head of SEND')).toEqual(['riley@example.org']);
+    expect(await current(db, 'Head of Commissioning')).toEqual(['jamie@example.org']);
     expect(await who(db, 'ND-1.2')).toContain('Jamie Lee');
     // The report says the file is out of date rather than silently differing.
     expect(report.stdout).toContain('Head of SEND: kept Riley New, who took it over since the last import; the file still names Sam Send');
@@ -96,7 +92,7 @@ describe('re-importing a plan keeps handovers and assignments made since', () =>
       ['ND-1.2', 'Jamie Lee <jamie@example.org>', null],
       ['ND-1.3', 'Head of Commissioning', null],
     ]);
-    expect(holders(db, 'Head of SEND')).toEqual([
+    expect(await holders(db, 'Head of SEND')).toEqual([
       { email: 'sam@example.org', ended: true },
       { email: 'riley@example.org', ended: false },
     ]);
@@ -112,18 +108,18 @@ describe('re-importing a plan keeps handovers and assignments made since', () =>
 
     const same = await sendbot(db, '--now', '2024-11-03T09:00', 'people', 'import', csv);
     expect(same.code, same.stderr).toBe(0);
-    expect(current(db, 'Head of SEND')).toEqual(['riley@example.org']);
+    expect(await current(db, 'Head of SEND')).toEqual(['riley@example.org']);
     expect(same.stdout).toContain('Head of SEND: kept Riley New, who took it over since the last import; the file still names Sam Send');
 
     const edited = writeTemp('people.csv', 'name,email,role\nSam Send,sam@example.org,\nJamie Lee,jamie@example.org,Head of SEND\n');
     const dry = await sendbot(db, '--now', '2024-11-04T09:00', 'people', 'import', edited, '--dry-run');
     expect(dry.stdout).toContain('Dry run');
     expect(dry.stdout).toContain('Head of SEND: Riley New → Jamie Lee (the file changed who holds it)');
-    expect(current(db, 'Head of SEND')).toEqual(['riley@example.org']);
+    expect(await current(db, 'Head of SEND')).toEqual(['riley@example.org']);
 
     const applied = await sendbot(db, '--now', '2024-11-04T09:00', 'people', 'import', edited);
     expect(applied.stdout).toContain('Head of SEND: Riley New → Jamie Lee (the file changed who holds it)');
-    expect(current(db, 'Head of SEND')).toEqual(['jamie@example.org']);
+    expect(await current(db, 'Head of SEND')).toEqual(['jamie@example.org']);
   });
 
   it('a file edited to change a holder, a lead or an owner is applied and reported, in --dry-run too', async () => {
@@ -148,7 +144,7 @@ describe('re-importing a plan keeps handovers and assignments made since', () =>
     // which sendbot's owner stays and the report names who assigned it and when.
     expect(dry.stdout).toContain('Conflicts: 1 field changed both in the file and in sendbot');
     expect(dry.stdout).toMatch(/ND-1\.3 owner: sendbot has Jamie Lee <jamie@example\.org> \(assigned the action by Ada [^)]*on 2024-11-02\); the file says Head of SEND\. Kept sendbot's/);
-    expect(current(db, 'Head of SEND')).toEqual(['sam@example.org']);
+    expect(await current(db, 'Head of SEND')).toEqual(['sam@example.org']);
     expect(await who(db, 'ND-1.3')).toContain('Jamie Lee');
 
     const rows = await sendbotJson<JsonAction[]>(db, '--now', '2024-11-05T09:00', 'import', file);
@@ -158,7 +154,7 @@ describe('re-importing a plan keeps handovers and assignments made since', () =>
       ['ND-1.3', 'Jamie Lee <jamie@example.org>', null],
     ]);
     expect(await who(db, 'ND-1.3')).toContain('Jamie Lee');
-    expect(current(db, 'Head of SEND')).toEqual(['riley@example.org']);
+    expect(await current(db, 'Head of SEND')).toEqual(['riley@example.org']);
     expect(await who(db, 'ND-1.2')).toContain('Head of Commissioning');
 
     // Importing the edited file again changes nothing more: the conflict was reported once, and the

@@ -5,9 +5,9 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { MAX_XLSX_ROWS } from '../../src/importers/xlsx-limits.js';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { sendbot } from '../helpers/cli.js';
 import { tempDbPath, writeTemp } from '../helpers/temp.js';
+import { count, withTestDb } from '../helpers/test-db.js';
 
 async function smallWorkbook(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -17,12 +17,7 @@ async function smallWorkbook(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-const actions = (db: string): number => {
-  const check = openDatabase(db);
-  const n = (check.$client.prepare('select count(*) as n from actions').get() as { n: number }).n;
-  closeDatabase(check);
-  return n;
-};
+const actions = (db: string): Promise<number> => withTestDb(db, (check) => count(check, 'actions'));
 
 describe('sendbot import refuses, plainly and with exit 1', () => {
   it('a zip-bombed .xlsx, before opening it', async () => {
@@ -36,7 +31,7 @@ describe('sendbot import refuses, plainly and with exit 1', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('plan.xlsx: the workbook would expand to 80 MB when opened; sendbot reads workbooks up to 64 MB.');
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(actions(db)).toBe(0);
+    expect(await actions(db)).toBe(0);
   });
 
   it('a worksheet with more rows than the limit', async () => {
@@ -51,7 +46,7 @@ describe('sendbot import refuses, plainly and with exit 1', () => {
     const result = await sendbot(db, 'import', writeTemp('plan.xlsx', await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`plan.xlsx: the first sheet has ${(MAX_XLSX_ROWS + 2).toLocaleString('en-GB')} rows; sendbot reads up to ${MAX_XLSX_ROWS.toLocaleString('en-GB')}.`);
-    expect(actions(db)).toBe(0);
+    expect(await actions(db)).toBe(0);
   });
 
   it('a YAML alias bomb', async () => {
@@ -66,6 +61,6 @@ describe('sendbot import refuses, plainly and with exit 1', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('plan.yaml: the file uses anchors and aliases (&name, *name) that expand too far');
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(actions(db)).toBe(0);
+    expect(await actions(db)).toBe(0);
   });
 });

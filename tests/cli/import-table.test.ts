@@ -3,9 +3,9 @@
 // headings are refused, and formula cells are refused while ordinary signs in text are kept.
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { sendbot, sendbotJson } from '../helpers/cli.js';
 import { tempDbPath, writeTemp } from '../helpers/temp.js';
+import { count, withTestDb } from '../helpers/test-db.js';
 
 interface JsonAction {
   ref: string;
@@ -26,11 +26,8 @@ const PEOPLE = [
   'Hal Helper,hal@example.org,Helper,',
 ].join('\n');
 
-function count(db: string, table: string): number {
-  const conn = openDatabase(db);
-  const n = (conn.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-  closeDatabase(conn);
-  return n;
+async function rowCount(db: string, table: string): Promise<number> {
+  return withTestDb(db, (conn) => count(conn, table));
 }
 
 describe('sendbot import: plan tables', () => {
@@ -103,7 +100,7 @@ describe('sendbot import: plan tables', () => {
       'plan.csv row 3, column H (no heading): "with partners" is in a column with no heading (the header row has 7 columns), so it would be lost. If a cell holds a comma, put the whole cell in double quotes',
     );
     expect(result.stderr).not.toMatch(/at |\.ts:/);
-    expect(count(db, 'actions')).toBe(0);
+    expect(await rowCount(db, 'actions')).toBe(0);
   });
 
   it.each([
@@ -121,7 +118,7 @@ describe('sendbot import: plan tables', () => {
     expect(result.stderr).toMatch(/plan\.csv row 3, column "Key Actions": the cell starts with/);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toMatch(/apostrophe/);
-    expect(count(db, 'actions')).toBe(0);
+    expect(await rowCount(db, 'actions')).toBe(0);
   });
 
   it('keeps negative numbers, dashes, list items and apostrophe-escaped signs as text', async () => {
@@ -161,6 +158,6 @@ describe('sendbot import: plan tables', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('plan.xlsx [Plan] row 2, column "due": the cell holds a formula (=EDATE(TODAY(),3)); sendbot imports typed values only');
     expect(again.stderr).toContain('Paste Special → Values');
-    expect(count(db, 'actions')).toBe(0);
+    expect(await rowCount(db, 'actions')).toBe(0);
   });
 });

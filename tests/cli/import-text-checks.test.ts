@@ -4,9 +4,9 @@
 // removed before anything is stored.
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { sendbot } from '../helpers/cli.js';
 import { tempDbPath, writeTemp } from '../helpers/temp.js';
+import { closeTestDb, count, one, rows, sql, testDbAt } from '../helpers/test-db.js';
 
 const NHS = '943 476 5919'; // the NHS's own example number: passes the modulus-11 check
 
@@ -33,11 +33,11 @@ plans:
           - text: "${overrides.actionText ?? 'Evaluation report by end Feb 25'}"
 `;
 
-function counts(path: string) {
-  const db = openDatabase(path);
-  const n = (t: string) => (db.$client.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n;
-  const result = { plans: n('plans'), actions: n('actions'), people: n('people'), boards: n('boards') };
-  closeDatabase(db);
+async function counts(path: string) {
+  const db = await testDbAt(path);
+  const n = async (t: string) => await count(db, t);
+  const result = { plans: await n('plans'), actions: await n('actions'), people: await n('people'), boards: await n('boards') };
+  await closeTestDb(db);
   return result;
 }
 
@@ -57,7 +57,7 @@ describe('sendbot import refuses an NHS number anywhere in a YAML plan, naming t
       expect(result.stderr).toMatch(expected);
       expect(result.stderr).toContain('Nothing was imported');
       expect(result.stderr).not.toContain('5919');
-      expect(counts(db)).toEqual({ plans: 0, actions: 0, people: 0, boards: 0 });
+      expect(await counts(db)).toEqual({ plans: 0, actions: 0, people: 0, boards: 0 });
     });
   }
 });
@@ -68,9 +68,9 @@ describe('control and bidirectional characters in imported text', () => {
     const result = await sendbot(db, 'import', writeTemp('plan.yaml', plan({ actionText: 'Evaluation \\u202Etroper\\u202C by end Feb 25\\u0007' })));
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const check = openDatabase(db);
-    const texts = (check.$client.prepare('select text from actions order by id').all() as { text: string }[]).map((r) => r.text);
-    closeDatabase(check);
+    const check = await testDbAt(db);
+    const texts = (await rows(check, sql`select text from actions order by id`) as { text: string }[]).map((r) => r.text);
+    await closeTestDb(check);
     expect(texts).toContain('Evaluation troper by end Feb 25');
   });
 });
@@ -84,13 +84,13 @@ describe('table files', () => {
     const refused = await sendbot(db, 'import', writeTemp('plan.csv', bad));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/plan\.csv row 3, .*text: looks like an NHS number/);
-    expect(counts(db).actions).toBe(0);
+    expect((await counts(db)).actions).toBe(0);
     const good = `${CSV_HEADER}Neuro\u202E,ND,Pathway\u200B,Head of SEND,Sep 2024,Map the\u0007 pathway,ND-1.1,SEND Board\n`;
     const imported = await sendbot(db, 'import', writeTemp('plan.csv', good));
     expect(imported.code).toBe(0);
-    const check = openDatabase(db);
-    const row = check.$client.prepare('select a.text, w.title from actions a join workstreams w on w.id = a.workstream_id').get();
-    closeDatabase(check);
+    const check = await testDbAt(db);
+    const row = await one(check, sql`select a.text, w.title from actions a join workstreams w on w.id = a.workstream_id`);
+    await closeTestDb(check);
     expect(row).toEqual({ text: 'Map the pathway', title: 'Pathway' });
   });
 
@@ -104,7 +104,7 @@ describe('table files', () => {
     const result = await sendbot(db, 'import', writeTemp('plan.xlsx', Buffer.from(await wb.xlsx.writeBuffer())));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/plan\.xlsx row 3, .*looks like an NHS number/);
-    expect(counts(db).actions).toBe(0);
+    expect((await counts(db)).actions).toBe(0);
   });
 });
 
@@ -115,12 +115,12 @@ describe('sendbot people import', () => {
     const refused = await sendbot(db, 'people', 'import', writeTemp('people.csv', bad));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/people\.csv row 3, column "name": looks like an NHS number/);
-    expect(counts(db).people).toBe(0);
+    expect((await counts(db)).people).toBe(0);
     const good = `name,email,role\nJo\u202E Bloggs\u200B,jo@example.org,Head of SEND\n`;
     expect((await sendbot(db, 'people', 'import', writeTemp('people.csv', good))).code).toBe(0);
-    const check = openDatabase(db);
-    const names = (check.$client.prepare('select name from people').all() as { name: string }[]).map((r) => r.name);
-    closeDatabase(check);
+    const check = await testDbAt(db);
+    const names = (await rows(check, sql`select name from people`) as { name: string }[]).map((r) => r.name);
+    await closeTestDb(check);
     expect(names).toEqual(['Jo Bloggs']);
   });
 });

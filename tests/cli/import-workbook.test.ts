@@ -7,18 +7,13 @@ import { existsSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { loadPlanFile } from '../../src/importers/load-plan-file.js';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { sendbot } from '../helpers/cli.js';
 import { councilWorkbook } from '../helpers/council-workbook.js';
 import { tempDbPath, writeTemp } from '../helpers/temp.js';
+import { closeTestDb, one, rows, run, sql, type SQL, testDbAt, withTestDb } from '../helpers/test-db.js';
 
-function query<T>(path: string, sql: string): T[] {
-  const db = openDatabase(path);
-  try {
-    return db.$client.prepare(sql).all() as T[];
-  } finally {
-    closeDatabase(db);
-  }
+function query<T>(path: string, q: SQL): Promise<T[]> {
+  return withTestDb(path, (db) => rows<T>(db, q));
 }
 
 describe('sendbot import <workbook>', () => {
@@ -42,10 +37,7 @@ describe('sendbot import <workbook>', () => {
     expect(out).not.toMatch(/^ {2}"Action plan" column "(Timescale|RAG|% complete|Progress update \(Nov 23\)|Lead officer|Supported by|Priority)"/m);
 
     // The plan: numbers from the titles, dates as written on every action, merged cells exactly.
-    const actions = query<{ ws: number; title: string; text: string; due_text: string | null; due: string | null }>(
-      db,
-      `select w.number as ws, w.title, a.text, a.date_text as due_text, a.due from actions a join workstreams w on w.id = a.workstream_id order by w.number, a.number`,
-    );
+    const actions = await query<{ ws: number; title: string; text: string; due_text: string | null; due: string | null }>(db, sql`select w.number as ws, w.title, a.text, a.date_text as due_text, a.due from actions a join workstreams w on w.id = a.workstream_id order by w.number, a.number`);
     // (What the importer hands the store for every row is checked in tests/importers/load-workbook.test.ts.)
     expect(actions.map((a) => [a.ws, a.text])).toEqual([
       [1, 'Agree a joint commissioning strategy'],
@@ -68,7 +60,7 @@ describe('sendbot import <workbook>', () => {
     expect(out).toMatch(/row 7, column "Timescale": the date cell is blank but the action's text holds a date/);
 
     // KPI readings from the month columns, including the date-cell heading.
-    const readings = query<{ period: string; value: number }>(db, 'select period_label as period, value from kpi_readings order by period_end');
+    const readings = await query<{ period: string; value: number }>(db, sql`select period_label as period, value from kpi_readings order by period_end`);
     expect(readings.map((r) => [r.period, r.value])).toEqual([
       ['August 2023', 48],
       ['September 2023', 52],
@@ -77,15 +69,15 @@ describe('sendbot import <workbook>', () => {
     ]);
 
     // People, boards with lead times and meetings, and the partnership's settings.
-    expect(query<{ email: string; admin: number }>(db, 'select email, is_admin as admin from people order by email')).toEqual([
+    expect(await query<{ email: string; admin: number }>(db, sql`select email, is_admin as admin from people order by email`)).toEqual([
       { email: 'cara@southshire.example', admin: 1 },
       { email: 'pat@pcf.example', admin: 0 },
     ]);
-    expect(query(db, 'select name, slack_channel as channel, update_window_days as w, reminder_days as r, papers_days as p from boards')).toEqual([
+    expect(await query(db, sql`select name, slack_channel as channel, update_window_days as w, reminder_days as r, papers_days as p from boards`)).toEqual([
       { name: 'SEND Partnership Board', channel: 'C0BOARD', w: 8, r: 4, p: 3 },
     ]);
-    expect(query<{ n: number }>(db, 'select count(*) as n from meetings')[0]?.n).toBe(2);
-    expect(query(db, 'select name, office_hours_start as s, office_hours_end as e, programme_channel as c, school_terms as t from partnership')).toEqual([
+    expect((await query<{ n: number }>(db, sql`select count(*) as n from meetings`))[0]?.n).toBe(2);
+    expect(await query(db, sql`select name, office_hours_start as s, office_hours_end as e, programme_channel as c, school_terms as t from partnership`)).toEqual([
       { name: 'Southshire Local Area Partnership', s: '08:30', e: '17:00', c: 'C0PROG', t: JSON.stringify([{ name: 'autumn', start: '2024-09-03', end: '2024-12-20' }]) },
     ]);
   });
@@ -103,16 +95,16 @@ describe('sendbot import <workbook>', () => {
     const db = tempDbPath();
     const file = writeTemp('southshire.xlsx', await councilWorkbook());
     expect((await sendbot(db, '--now', '2023-12-04T09:00', 'import', file, '--sheet', 'People')).code).toBe(0);
-    const running = openDatabase(db); // as the bot would: WAL files exist while it runs
+    const running = await testDbAt(db); // as the bot would: WAL files exist while it runs
     try {
-      running.$client.prepare("update people set name = 'Cara C' where email = 'cara@southshire.example'").run();
+      await run(running, sql`update people set name = 'Cara C' where email = 'cara@southshire.example'`);
       const dry = await sendbot(db, '--now', '2023-12-04T09:00', 'import', file, '--dry-run');
       expect(dry.code, dry.stderr).toBe(0);
       expect(dry.stdout).toContain('People: 0 new, 1 updated.');
-      expect(running.$client.prepare('select count(*) as n from actions').get()).toEqual({ n: 0 });
-      expect(running.$client.prepare("select name from people where email = 'cara@southshire.example'").get()).toEqual({ name: 'Cara C' });
+      expect(await one(running, sql`select count(*) as n from actions`)).toEqual({ n: 0 });
+      expect(await one(running, sql`select name from people where email = 'cara@southshire.example'`)).toEqual({ name: 'Cara C' });
     } finally {
-      closeDatabase(running);
+      await closeTestDb(running);
     }
   });
 
@@ -123,8 +115,8 @@ describe('sendbot import <workbook>', () => {
     expect(people.code, people.stderr).toBe(0);
     expect(people.stdout).toContain('"People": read as people and roles');
     expect(people.stdout).not.toContain('"Action plan"');
-    expect(query<{ n: number }>(db, 'select count(*) as n from actions')[0]?.n).toBe(0);
-    expect(query<{ n: number }>(db, 'select count(*) as n from people')[0]?.n).toBe(2);
+    expect((await query<{ n: number }>(db, sql`select count(*) as n from actions`))[0]?.n).toBe(0);
+    expect((await query<{ n: number }>(db, sql`select count(*) as n from people`))[0]?.n).toBe(2);
 
     const unknown = await sendbot(db, 'import', file, '--sheet', 'Plan');
     expect(unknown.code).toBe(1);
@@ -153,7 +145,7 @@ describe('sendbot import <workbook>', () => {
     expect(result.stdout).toContain('"Actions": read as plan actions');
     expect(result.stdout).toContain(`Not read back: ${record.map((h) => `"${h}"`).join(', ')} (written by sendbot for reading`);
     expect(result.stdout).not.toContain('Not imported');
-    expect(query(db, 'select a.number, a.date_text as due from actions a order by a.number')).toEqual([
+    expect(await query(db, sql`select a.number, a.date_text as due from actions a order by a.number`)).toEqual([
       { number: 1, due: 'Sep 24' },
       { number: 2, due: 'Dec 24' },
     ]);

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { sendbot, sendbotJson } from '../helpers/cli.js';
 import { tempDbPath, writeTemp } from '../helpers/temp.js';
+import { closeTestDb, count, one, rows, run, sql, testDbAt } from '../helpers/test-db.js';
 
 interface JsonAction {
   ref: string;
@@ -52,29 +52,27 @@ plans:
           - text: Launch the guide COMPLETED
 `;
 
-function tableCounts(path: string) {
-  const db = openDatabase(path);
-  const n = (t: string) => (db.$client.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n;
+async function tableCounts(path: string) {
+  const db = await testDbAt(path);
+  const n = async (t: string) => await count(db, t);
   const counts = {
-    plans: n('plans'),
-    workstreams: n('workstreams'),
-    actions: n('actions'),
-    people: n('people'),
-    updates: n('updates'),
-    due_date_changes: n('due_date_changes'),
-    role_assignments: n('role_assignments'),
+    plans: await n('plans'),
+    workstreams: await n('workstreams'),
+    actions: await n('actions'),
+    people: await n('people'),
+    updates: await n('updates'),
+    due_date_changes: await n('due_date_changes'),
+    role_assignments: await n('role_assignments'),
   };
-  closeDatabase(db);
+  await closeTestDb(db);
   return counts;
 }
 
-function snapshotActions(path: string) {
-  const db = openDatabase(path);
-  const rows = db.$client
-    .prepare('select ref, text, owner_role_id, date_text, start, due, baseline_due, ongoing, flags, status, removed_at from actions order by ref')
-    .all();
-  closeDatabase(db);
-  return rows;
+async function snapshotActions(path: string) {
+  const db = await testDbAt(path);
+  const found = await rows(db, sql`select ref, text, owner_role_id, date_text, start, due, baseline_due, ongoing, flags, status, removed_at from actions order by ref`);
+  await closeTestDb(db);
+  return found;
 }
 
 describe('sendbot import (YAML)', () => {
@@ -94,47 +92,45 @@ describe('sendbot import (YAML)', () => {
     expect(second.due).toBe('2025-02-28');
     expect(third.completed).toBe(true);
     expect(third.status).toBe('blue');
-    expect(tableCounts(db)).toMatchObject({ plans: 1, workstreams: 1, actions: 3, people: 2 });
+    expect(await tableCounts(db)).toMatchObject({ plans: 1, workstreams: 1, actions: 3, people: 2 });
   });
 
   it('is idempotent: importing the same file again changes nothing', async () => {
     const db = tempDbPath();
     const file = writeTemp('plan.yaml', SMALL_PLAN);
     await sendbot(db, 'import', file);
-    const before = { counts: tableCounts(db), actions: snapshotActions(db) };
+    const before = { counts: await tableCounts(db), actions: await snapshotActions(db) };
     const again = await sendbotJson<JsonAction[]>(db, 'import', file);
     expect(again.every((r) => r.change === 'unchanged')).toBe(true);
-    expect({ counts: tableCounts(db), actions: snapshotActions(db) }).toEqual(before);
+    expect({ counts: await tableCounts(db), actions: await snapshotActions(db) }).toEqual(before);
   });
 
   it('updates an edited file in place, keeping updates, baselines and removed actions', async () => {
     const db = tempDbPath();
     await sendbot(db, 'import', writeTemp('plan.yaml', SMALL_PLAN));
     // An owner's update recorded between imports must survive.
-    const conn = openDatabase(db);
-    const actionId = (conn.$client.prepare("select id from actions where ref = 'ND-1.2'").get() as { id: number }).id;
-    conn.$client
-      .prepare("insert into updates (action_id, created_at, platform, kind, status, note, raw_text) values (?, '2024-11-01T10:00:00.000Z', 'slack', 'update', 'amber', 'slipping', 'update ND-1.2 amber slipping')")
-      .run(actionId);
-    closeDatabase(conn);
+    const conn = await testDbAt(db);
+    const actionId = (await one(conn, sql`select id from actions where ref = 'ND-1.2'`) as { id: number }).id;
+    await run(conn, sql`insert into updates (action_id, created_at, platform, kind, status, note, raw_text) values (${actionId}, '2024-11-01T10:00:00.000Z', 'slack', 'update', 'amber', 'slipping', 'update ND-1.2 amber slipping')`);
+    await closeTestDb(conn);
 
     const edited = SMALL_PLAN.replace('Evaluation report by end Feb 25', 'Evaluation report by end Apr 25').replace(
       '          - text: Launch the guide COMPLETED\n',
       '          - text: Launch the guide COMPLETED\n          - text: Brand new action by Dec 25\n',
     );
-    const rows = await sendbotJson<JsonAction[]>(db, 'import', writeTemp('plan.yaml', edited));
-    expect(rows.find((r) => r.ref === 'ND-1.2')).toMatchObject({ due: '2025-04-30', change: 'updated' });
-    expect(rows.find((r) => r.ref === 'ND-1.4')).toMatchObject({ due: '2025-12-31', change: 'created' });
-    expect(rows.find((r) => r.ref === 'ND-1.1')?.change).toBe('unchanged');
+    const imported = await sendbotJson<JsonAction[]>(db, 'import', writeTemp('plan.yaml', edited));
+    expect(imported.find((r) => r.ref === 'ND-1.2')).toMatchObject({ due: '2025-04-30', change: 'updated' });
+    expect(imported.find((r) => r.ref === 'ND-1.4')).toMatchObject({ due: '2025-12-31', change: 'created' });
+    expect(imported.find((r) => r.ref === 'ND-1.1')?.change).toBe('unchanged');
 
-    const check = openDatabase(db);
-    const action = check.$client.prepare("select due, baseline_due from actions where ref = 'ND-1.2'").get();
+    const check = await testDbAt(db);
+    const action = await one(check, sql`select due, baseline_due from actions where ref = 'ND-1.2'`);
     expect(action).toEqual({ due: '2025-04-30', baseline_due: '2025-02-28' });
-    const change = check.$client.prepare('select from_due, to_due, state from due_date_changes where action_id = ?').get(actionId);
+    const change = await one(check, sql`select from_due, to_due, state from due_date_changes where action_id = ${actionId}`);
     expect(change).toEqual({ from_due: '2025-02-28', to_due: '2025-04-30', state: 'imported' });
-    const kept = check.$client.prepare('select note from updates where action_id = ?').all(actionId);
+    const kept = await rows(check, sql`select note from updates where action_id = ${actionId}`);
     expect(kept).toEqual([{ note: 'slipping' }]);
-    closeDatabase(check);
+    await closeTestDb(check);
 
     // Dropping an action keeps it and says so; --remove-missing marks it removed, never deletes it.
     const shorter = SMALL_PLAN.replace('          - text: Launch the guide COMPLETED\n', '');
@@ -144,9 +140,9 @@ describe('sendbot import (YAML)', () => {
     expect(keptReport.stdout).toContain('--remove-missing');
     const after = await sendbotJson<JsonAction[]>(db, 'import', writeTemp('plan.yaml', shorter), '--remove-missing');
     expect(after.find((r) => r.ref === 'ND-1.3')?.change).toBe('removed');
-    const final = openDatabase(db);
-    expect(final.$client.prepare("select removed_at is not null as removed from actions where ref = 'ND-1.3'").get()).toEqual({ removed: 1 });
-    closeDatabase(final);
+    const final = await testDbAt(db);
+    expect(await one(final, sql`select removed_at is not null as removed from actions where ref = 'ND-1.3'`)).toEqual({ removed: 1 });
+    await closeTestDb(final);
   });
 
   it('rejects a YAML file with its line number and writes nothing', async () => {
@@ -155,7 +151,7 @@ describe('sendbot import (YAML)', () => {
     const result = await sendbot(db, 'import', writeTemp('plan.yaml', bad));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/plan\.yaml line 2\d, at plan 1, workstream 1, title: must not be empty/);
-    expect(tableCounts(db)).toMatchObject({ plans: 0, actions: 0, people: 0 });
+    expect(await tableCounts(db)).toMatchObject({ plans: 0, actions: 0, people: 0 });
   });
 
   it('rolls back everything when a problem is found after writing has started', async () => {
@@ -165,14 +161,14 @@ describe('sendbot import (YAML)', () => {
     const result = await sendbot(db, 'import', writeTemp('plan.yaml', dup.replace('plans:\n', 'plans:\n')));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('plan code ND is used twice');
-    expect(tableCounts(db)).toMatchObject({ plans: 0, actions: 0, people: 0, role_assignments: 0 });
+    expect(await tableCounts(db)).toMatchObject({ plans: 0, actions: 0, people: 0, role_assignments: 0 });
   });
 
   it('--dry-run reports without writing', async () => {
     const db = tempDbPath();
     const rows = await sendbotJson<JsonAction[]>(db, 'import', writeTemp('plan.yaml', SMALL_PLAN), '--dry-run');
     expect(rows).toHaveLength(3);
-    expect(tableCounts(db)).toMatchObject({ plans: 0, actions: 0, people: 0 });
+    expect(await tableCounts(db)).toMatchObject({ plans: 0, actions: 0, people: 0 });
   });
 });
 
@@ -206,7 +202,7 @@ describe('sendbot import (CSV and XLSX)', () => {
     const result = await sendbot(db, 'import', writeTemp('plan.csv', bad));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/plan\.csv row 6, column "Key Actions"/);
-    expect(tableCounts(db)).toMatchObject({ plans: 0, actions: 0 });
+    expect(await tableCounts(db)).toMatchObject({ plans: 0, actions: 0 });
   });
 
   it('imports the first sheet of an XLSX workbook with snake_case headers and a refs column', async () => {
@@ -243,29 +239,25 @@ describe('sendbot people and role assign', () => {
     expect(people.find((p) => p.email === 'riley@example.org')?.roles).toEqual(['Head of SEND']);
     expect(people.find((p) => p.email === 'sam@example.org')?.roles).toEqual([]);
 
-    const conn = openDatabase(db);
-    const history = conn.$client
-      .prepare(
-        "select p.email, ra.ended_at from role_assignments ra join people p on p.id = ra.person_id join roles r on r.id = ra.role_id where r.name = 'Head of SEND' order by ra.id",
-      )
-      .all();
+    const conn = await testDbAt(db);
+    const history = await rows(conn, sql`select p.email, ra.ended_at from role_assignments ra join people p on p.id = ra.person_id join roles r on r.id = ra.role_id where r.name = 'Head of SEND' order by ra.id`);
     expect(history).toEqual([
       { email: 'sam@example.org', ended_at: '2025-01-06T10:00:00.000Z' },
       { email: 'riley@example.org', ended_at: null },
     ]);
-    closeDatabase(conn);
+    await closeTestDb(conn);
   });
 
   it('role assign with an unknown role suggests the nearest existing one and changes nothing; --new creates it', async () => {
     const db = tempDbPath();
     await sendbot(db, 'import', writeTemp('plan.yaml', SMALL_PLAN));
-    const before = tableCounts(db);
+    const before = await tableCounts(db);
     const typo = await sendbot(db, 'role', 'assign', 'Head of Send Services', 'ada@example.org');
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain('No role called "Head of Send Services". Did you mean "Head of SEND"? Try: sendbot role assign "Head of SEND" ada@example.org. To create "Head of Send Services" as a new role: add --new. Nothing was changed.');
     const misspelt = await sendbot(db, 'role', 'assign', 'head of comissioning', 'ada@example.org');
     expect(misspelt.stderr).toContain('Did you mean "Head of Commissioning"?');
-    expect(tableCounts(db)).toEqual(before);
+    expect(await tableCounts(db)).toEqual(before);
 
     const created = await sendbot(db, '--now', '2025-01-06T10:00', 'role', 'assign', 'Head of Send Services', 'ada@example.org', '--new');
     expect(created.code).toBe(0);
@@ -294,6 +286,6 @@ describe('sendbot people and role assign', () => {
     const result = await sendbot(db, 'people', 'import', writeTemp('people.csv', csv));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/people\.csv row 3, column "email"/);
-    expect(tableCounts(db).people).toBe(0);
+    expect((await tableCounts(db)).people).toBe(0);
   });
 });

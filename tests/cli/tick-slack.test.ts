@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendbotWithEnv } from '../helpers/cli.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
+import { closeTestDb } from '../helpers/test-db.js';
 import { type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
 
 let slack: SlackApiServer | undefined;
@@ -13,7 +14,7 @@ describe('sendbot tick with Slack configured', () => {
   it('delivers due nudges through Slack as direct messages, so an operator can run a tick by hand', async () => {
     slack = await startSlackApiServer();
     const { db, path } = await demoPlanDb('2024-11-01T09:00');
-    db.$client.close();
+    await closeTestDb(db);
     const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: slack.apiUrl };
     const result = await sendbotWithEnv(env, path, '--now', '2024-11-20T09:05', 'tick');
     expect(result.stderr).toBe('');

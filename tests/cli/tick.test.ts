@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { sendbot, sendbotJson } from '../helpers/cli.js';
 import { tempDbPath } from '../helpers/temp.js';
+import { closeTestDb, one, sql, testDbAt } from '../helpers/test-db.js';
 
 interface TickRow {
   key: string;
@@ -24,10 +24,10 @@ interface OutboxRow {
   platform_message_id: string | null;
 }
 
-const outboxCount = (path: string) => {
-  const db = openDatabase(path);
-  const n = (db.$client.prepare('select count(*) as n from outbox').get() as { n: number }).n;
-  closeDatabase(db);
+const outboxCount = async (path: string) => {
+  const db = await testDbAt(path);
+  const n = (await one(db, sql`select count(*) as n from outbox`) as { n: number }).n;
+  await closeTestDb(db);
   return n;
 };
 
@@ -60,7 +60,7 @@ describe('sendbot tick', () => {
     // Also due by now: Tuesday's overdue chasers and this week's digest.
     expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['nudge', 'overdue', 'weekly_digest']));
     expect(rows.find((r) => r.key === 'weekly:2024-W47:channel')?.recipient).toBe('slack:C0SENDPROG');
-    expect(outboxCount(template)).toBe(0);
+    expect(await outboxCount(template)).toBe(0);
   });
 
   it('without --dry-run writes the rows, delivers them to the console, and a second run enqueues nothing new', async () => {
@@ -81,7 +81,7 @@ describe('sendbot tick', () => {
 
     const again = await sendbotJson<TickRow[]>(path, '--now', '2024-11-20T09:10', 'tick');
     expect(again).toEqual([]);
-    expect(outboxCount(path)).toBe(17);
+    expect(await outboxCount(path)).toBe(17);
   });
 
   it('enqueues outside office hours but leaves delivery for the next opening', async () => {

@@ -2,20 +2,18 @@
 // it back changes nothing at all, and editing one cell in it changes exactly that one thing — on the
 // demo plan after a board cycle of chat traffic (approved date changes, updates, KPI readings), and on
 // another council's workbook imported first.
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sendbot } from '../helpers/cli.js';
 import { councilWorkbook } from '../helpers/council-workbook.js';
 import { DIGEST_NOW, scriptedDemoDb } from '../helpers/digest-demo.js';
 import { tempDbPath, tempDir, writeTemp } from '../helpers/temp.js';
+import { copyTestDb, one, rows, sql, withTestDb } from '../helpers/test-db.js';
 
 /** Every row of the tables an import could write, so "no change at all" is checked, not assumed. */
-function fingerprint(path: string): Record<string, unknown[]> {
-  const db = new Database(path, { readonly: true });
-  try {
+async function fingerprint(path: string): Promise<Record<string, unknown[]>> {
+  return withTestDb(path, async (db) => {
     const tables = [
       'plans',
       'workstreams',
@@ -35,13 +33,11 @@ function fingerprint(path: string): Record<string, unknown[]> {
     const out: Record<string, unknown[]> = {};
     for (const t of tables) {
       // file_base and imported_* are what the file said last: bookkeeping, compared separately.
-      const rows = db.prepare(`select * from ${t} order by rowid`).all() as Record<string, unknown>[];
-      out[t] = rows.map(({ file_base: _b, imported_status: _s, imported_owner: _o, ...r }) => r);
+      const found = await rows(db, sql`select * from ${sql.identifier(t)} order by rowid`);
+      out[t] = found.map(({ file_base: _b, imported_status: _s, imported_owner: _o, ...r }) => r);
     }
     return out;
-  } finally {
-    db.close();
-  }
+  });
 }
 
 async function exportWorkbook(db: string, now: string): Promise<string> {
@@ -81,9 +77,8 @@ describe('the workbook round-trip on the demo plan after a board cycle', () => {
   });
 
   it('export → import changes nothing at all, and says so', async () => {
-    const copy = tempDbPath();
-    copyFileSync(db, copy);
-    const before = fingerprint(copy);
+    const copy = await copyTestDb(db);
+    const before = await fingerprint(copy);
     const r = await sendbot(copy, '--now', DIGEST_NOW, 'import', file);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Actions: 0 new, 0 updated, \d+ unchanged, 0 removed\./);
@@ -94,24 +89,23 @@ describe('the workbook round-trip on the demo plan after a board cycle', () => {
     expect(r.stdout).toContain(`"Updates": skipped, it is sendbot's own record (sendbot export writes it), never read back`);
     expect(r.stdout).toContain(`"KPI readings": skipped, it is sendbot's own record`);
     expect(r.stdout).toMatch(/KPIs: 0 new, 0 updated, \d+ unchanged, 0 removed\. KPI readings from the file: 0 added\./);
-    expect(fingerprint(copy)).toEqual(before);
+    expect(await fingerprint(copy)).toEqual(before);
     // And again: a second import of the same workbook is just as quiet.
     const again = await sendbot(copy, '--now', DIGEST_NOW, 'import', file);
     expect(again.stdout).toMatch(/Actions: 0 new, 0 updated/);
-    expect(fingerprint(copy)).toEqual(before);
+    expect(await fingerprint(copy)).toEqual(before);
   });
 
   it('editing one cell changes exactly that one thing, and the report says so', async () => {
-    const copy = tempDbPath();
-    copyFileSync(db, copy);
-    const before = fingerprint(copy);
+    const copy = await copyTestDb(db);
+    const before = await fingerprint(copy);
     const edited = await editCell(file, 'ND-1.1', 'Due (as written)', '31 May 2025');
     const r = await sendbot(copy, '--now', DIGEST_NOW, 'import', edited);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Actions: 0 new, 1 updated, \d+ unchanged, 0 removed\./);
     expect(r.stdout).toMatch(/ND-1\.1 .*2025-05-31 .*updated/);
     expect(r.stdout).toMatch(/Changed:\n  ND-1\.1: due date \d{4}-\d{2}-\d{2} → 2025-05-31\n/);
-    const after = fingerprint(copy);
+    const after = await fingerprint(copy);
     // Only ND-1.1's dates moved, with the file's change in the trail; nothing else differs.
     const changed = (t: string) => after[t]?.filter((row, i) => JSON.stringify(row) !== JSON.stringify(before[t]?.[i])) ?? [];
     expect(changed('actions')).toEqual([expect.objectContaining({ ref: 'ND-1.1', due: '2025-05-31', date_text: '31 May 2025' })]);
@@ -123,8 +117,7 @@ describe('the workbook round-trip on the demo plan after a board cycle', () => {
   });
 
   it('a workbook exported before a chair approved a date change does not undo it on import', async () => {
-    const copy = tempDbPath();
-    copyFileSync(db, copy);
+    const copy = await copyTestDb(db);
     // WD-2.1's date was moved twice by approved changes in the script; the workbook says the date now held.
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(file);
@@ -137,9 +130,9 @@ describe('the workbook round-trip on the demo plan after a board cycle', () => {
     expect(written).toBe('30 Jun 2025');
     const r = await sendbot(copy, '--now', DIGEST_NOW, 'import', file);
     expect(r.code, r.stderr).toBe(0);
-    const check = new Database(copy, { readonly: true });
-    expect(check.prepare("select due, baseline_due as baseline from actions where ref = 'WD-2.1'").get()).toEqual({ due: '2025-06-30', baseline: '2025-01-31' });
-    check.close();
+    await withTestDb(copy, async (check) => {
+      expect(await one(check, sql`select due, baseline_due as baseline from actions where ref = 'WD-2.1'`)).toEqual({ due: '2025-06-30', baseline: '2025-01-31' });
+    });
   });
 });
 
@@ -149,11 +142,11 @@ describe("the workbook round-trip on another council's workbook", () => {
     const first = await sendbot(db, '--now', '2023-11-20T09:00', 'import', writeTemp('southshire.xlsx', await councilWorkbook()));
     expect(first.code, first.stderr).toBe(0);
     const file = await exportWorkbook(db, '2023-11-21T09:00');
-    const before = fingerprint(db);
+    const before = await fingerprint(db);
     const r = await sendbot(db, '--now', '2023-11-21T10:00', 'import', file);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Actions: 0 new, 0 updated, \d+ unchanged, 0 removed\./);
     expect(r.stdout).not.toContain('Conflicts');
-    expect(fingerprint(db)).toEqual(before);
+    expect(await fingerprint(db)).toEqual(before);
   });
 });

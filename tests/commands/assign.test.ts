@@ -5,6 +5,7 @@ import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
 import { addHolder, findRole } from '../../src/store/roles-repository.js';
 import { ask, DEMO, demoPlanDb } from '../helpers/demo-plan-db.js';
+import { one, sql } from '../helpers/test-db.js';
 
 let db: Db;
 beforeEach(async () => {
@@ -12,8 +13,8 @@ beforeEach(async () => {
 });
 
 const NOW = '2024-11-18T10:00';
-const namedOwner = (ref: string) =>
-  (db.$client.prepare('select p.email as person from actions a left join people p on p.id = a.owner_person_id where a.ref = ?').get(ref) as { person: string | null }).person;
+const namedOwner = async (ref: string) =>
+  (await one(db, sql`select p.email as person from actions a left join people p on p.id = a.owner_person_id where a.ref = ${ref}`) as { person: string | null }).person;
 
 describe('assign: the reply says plainly what changed', () => {
   it.each([
@@ -32,16 +33,16 @@ describe('assign: the reply says plainly what changed', () => {
       null,
     ],
     [[`assign ND-1.2 ${DEMO.headOfSend}`], `assign ND-1.2 ${DEMO.headOfSend}`, 'ND-1.2 is already owned by Morgan Demo, assigned by name; nothing changed.', DEMO.headOfSend],
-  ])('after %j, %s', (steps, command, summary, person) => {
+  ])('after %j, %s', async (steps, command, summary, person) => {
     for (const step of steps) expect(ask(db, DEMO.admin, step, NOW).tone).toBe('success');
     const r = ask(db, DEMO.admin, command, NOW);
     expect(r.summary).toBe(summary);
     // The same person on both sides is never "(was …)".
     if (person !== DEMO.admin2) expect(r.summary).not.toContain('(was');
-    expect(namedOwner('ND-1.2')).toBe(person);
+    expect(await namedOwner('ND-1.2')).toBe(person);
   });
 
-  it('names whoever else held the role and no longer answers for the action', () => {
+  it('names whoever else held the role and no longer answers for the action', async () => {
     const role = findRole(db, 'Head of SEND');
     const jamie = findPersonByEmail(db, DEMO.admin2);
     if (!role || !jamie) throw new Error('demo data changed');
@@ -49,6 +50,6 @@ describe('assign: the reply says plainly what changed', () => {
     expect(ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.headOfSend}`, NOW).summary).toBe(
       'Morgan Demo already held ND-1.2 as Head of SEND. It is now assigned to Morgan Demo by name, so a handover of Head of SEND no longer moves it, and Jamie Example, who also holds Head of SEND, no longer answers for it.',
     );
-    expect(namedOwner('ND-1.2')).toBe(DEMO.headOfSend);
+    expect(await namedOwner('ND-1.2')).toBe(DEMO.headOfSend);
   });
 });

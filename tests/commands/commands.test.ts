@@ -3,6 +3,7 @@ import { resolveCaller } from '../../src/commands/identity.js';
 import { renderText } from '../../src/render/text.js';
 import type { Db } from '../../src/store/database.js';
 import { ask, askText, DEMO, dbFingerprint, demoPlanDb } from '../helpers/demo-plan-db.js';
+import { one, rows, run, sql } from '../helpers/test-db.js';
 
 let db: Db;
 beforeEach(async () => {
@@ -10,12 +11,10 @@ beforeEach(async () => {
 });
 
 const NOW = '2024-11-18T10:00';
-const updatesOf = (ref: string) =>
-  db.$client
-    .prepare('select u.status, u.percent, u.note, u.evidence_url as evidence, u.platform, u.kind, u.raw_text as raw, p.email from updates u join actions a on a.id = u.action_id left join people p on p.id = u.person_id where a.ref = ? order by u.id')
-    .all(ref) as { status: string | null; percent: number | null; note: string | null; evidence: string | null; platform: string; kind: string; raw: string; email: string }[];
-const action = (ref: string) =>
-  db.$client.prepare('select status, percent, due, baseline_due as baseline, owner_person_id as ownerPerson from actions where ref = ?').get(ref) as {
+const updatesOf = async (ref: string) =>
+  await rows(db, sql`select u.status, u.percent, u.note, u.evidence_url as evidence, u.platform, u.kind, u.raw_text as raw, p.email from updates u join actions a on a.id = u.action_id left join people p on p.id = u.person_id where a.ref = ${ref} order by u.id`) as { status: string | null; percent: number | null; note: string | null; evidence: string | null; platform: string; kind: string; raw: string; email: string }[];
+const action = async (ref: string) =>
+  await one(db, sql`select status, percent, due, baseline_due as baseline, owner_person_id as ownerPerson from actions where ref = ${ref}`) as {
     status: string;
     percent: number | null;
     due: string | null;
@@ -24,11 +23,11 @@ const action = (ref: string) =>
   };
 
 describe('update', () => {
-  it('stores the owner’s update append-only with person, platform and the raw text', () => {
+  it('stores the owner’s update append-only with person, platform and the raw text', async () => {
     const reply = ask(db, DEMO.headOfSend, '/send update ND-1.2 amber 60% NDPT pilot extended; roll-out from Jan', NOW);
     expect(reply.tone).toBe('success');
     expect(reply.summary).toBe('Update recorded for ND-1.2.');
-    expect(updatesOf('ND-1.2')).toEqual([
+    expect(await updatesOf('ND-1.2')).toEqual([
       {
         status: 'amber',
         percent: 60,
@@ -40,19 +39,19 @@ describe('update', () => {
         email: DEMO.headOfSend,
       },
     ]);
-    expect(action('ND-1.2')).toMatchObject({ status: 'amber', percent: 60 });
+    expect(await action('ND-1.2')).toMatchObject({ status: 'amber', percent: 60 });
     // A second update is a new row; the first stays as it was.
     ask(db, DEMO.headOfSend, 'UPDATE nd-1.2 on track 70% back on plan', NOW);
-    expect(updatesOf('ND-1.2').map((u) => [u.status, u.percent])).toEqual([
+    expect((await updatesOf('ND-1.2')).map((u) => [u.status, u.percent])).toEqual([
       ['amber', 60],
       ['green', 70],
     ]);
   });
 
-  it('accepts status words, percent, evidence and complete (which implies 100%)', () => {
+  it('accepts status words, percent, evidence and complete (which implies 100%)', async () => {
     ask(db, DEMO.headOfSend, 'update ND-1.1 done evidence:https://docs.example.org/ndpt rolled out to all schools', NOW);
-    expect(updatesOf('ND-1.1')[0]).toMatchObject({ status: 'blue', percent: 100, evidence: 'https://docs.example.org/ndpt', note: 'rolled out to all schools' });
-    expect(action('ND-1.1')).toMatchObject({ status: 'blue', percent: 100 });
+    expect((await updatesOf('ND-1.1'))[0]).toMatchObject({ status: 'blue', percent: 100, evidence: 'https://docs.example.org/ndpt', note: 'rolled out to all schools' });
+    expect(await action('ND-1.1')).toMatchObject({ status: 'blue', percent: 100 });
   });
 
   it.each(['nd-1.2', 'ND1.2', 'ND 1.2', 'Nd-01.02'])('reads the tolerant ref %s', (ref) => {
@@ -65,15 +64,15 @@ describe('update', () => {
     expect(ask(db, DEMO.admin, 'update ND-1.3 amber correction after call', NOW).summary).toBe('Update recorded for ND-1.3 (as admin).');
   });
 
-  it('refuses someone who is not owner, supporting or admin, naming who can, and stores nothing', () => {
-    const before = dbFingerprint(db);
+  it('refuses someone who is not owner, supporting or admin, naming who can, and stores nothing', async () => {
+    const before = await dbFingerprint(db);
     const reply = ask(db, DEMO.clinicalLeadSolent, 'update ND-1.1 green all done', NOW);
     expect(reply.tone).toBe('error');
     expect(reply.summary).toContain("You can't update ND-1.1.");
     expect(reply.summary).toContain('Morgan Demo (Head of SEND)');
     expect(reply.summary).toContain('Priya Testwell (SCC Head of Commissioning, supporting)');
     expect(reply.summary).toContain('a programme officer (Alex Sample, Jamie Example)');
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
   });
 
   it('returns the update form with only a ref, or nothing', () => {
@@ -84,34 +83,34 @@ describe('update', () => {
     expect(withRef.form?.ref).toBe('ND-1.4');
   });
 
-  it('records a date change as a request; the due date and baseline hold until the chair approves', () => {
+  it('records a date change as a request; the due date and baseline hold until the chair approves', async () => {
     const reply = ask(db, DEMO.headOfSend, 'update ND-3.5 amber due:"30 April 25" evaluation delayed by the provider', NOW);
     expect(reply.tone).toBe('success');
     expect(renderText(reply)).toContain('Date change requested: 28 Feb 2025 → 30 Apr 2025');
-    expect(action('ND-3.5')).toMatchObject({ due: '2025-02-28', baseline: '2025-02-28' });
-    const pending = db.$client.prepare("select from_due, to_due, reason, state from due_date_changes where state = 'pending'").all();
+    expect(await action('ND-3.5')).toMatchObject({ due: '2025-02-28', baseline: '2025-02-28' });
+    const pending = await rows(db, sql`select from_due, to_due, reason, state from due_date_changes where state = 'pending'`);
     expect(pending).toEqual([{ from_due: '2025-02-28', to_due: '2025-04-30', reason: 'evaluation delayed by the provider', state: 'pending' }]);
 
     // Only the board's chair (or an admin) decides.
     expect(ask(db, DEMO.headOfSend, 'approve ND-3.5', NOW).tone).toBe('error');
     const approved = ask(db, DEMO.dcs, 'approve ND-3.5', NOW);
     expect(approved.summary).toBe('Approved: ND-3.5 is now due 30 Apr 2025 (was 28 Feb 2025; baseline 28 Feb 2025 kept). Morgan Demo will be told.');
-    expect(action('ND-3.5')).toMatchObject({ due: '2025-04-30', baseline: '2025-02-28' });
+    expect(await action('ND-3.5')).toMatchObject({ due: '2025-04-30', baseline: '2025-02-28' });
 
     // A second move later still keeps the very first baseline.
     ask(db, DEMO.headOfSend, 'update ND-3.5 due:2025-06-30 provider changed again', NOW);
     ask(db, DEMO.admin, 'approve ND-3.5', NOW);
-    expect(action('ND-3.5')).toMatchObject({ due: '2025-06-30', baseline: '2025-02-28' });
+    expect(await action('ND-3.5')).toMatchObject({ due: '2025-06-30', baseline: '2025-02-28' });
     const history = askText(db, DEMO.admin, 'history ND-3.5', NOW);
     expect(history).toContain('date change approved by Elaine Demoster: 28 Feb 2025 → 30 Apr 2025');
     expect(history).toContain('date change approved by Alex Sample: 30 Apr 2025 → 30 Jun 2025');
     expect(history).toContain('Baseline: 28 Feb 2025');
   });
 
-  it('reject leaves the date alone', () => {
+  it('reject leaves the date alone', async () => {
     ask(db, DEMO.headOfSend, 'update ND-3.5 due:"30 April 25" evaluation delayed', NOW);
     expect(ask(db, DEMO.dcs, 'reject ND-3.5 no capacity until April', NOW).summary).toBe('Rejected: ND-3.5 stays due 28 Feb 2025. Morgan Demo will be told.');
-    expect(action('ND-3.5').due).toBe('2025-02-28');
+    expect((await action('ND-3.5')).due).toBe('2025-02-28');
     expect(ask(db, DEMO.dcs, 'approve ND-3.5', NOW).summary).toBe('ND-3.5 has no date change waiting for a decision.');
   });
 });
@@ -130,14 +129,14 @@ describe('bad input is answered specifically and changes nothing', () => {
     ['text over 3,000 characters', `update ND-1.2 amber ${'x'.repeat(3001)}`, /too long/, /limited to 3,000/],
     ['due all for a non-chair', 'due all', /Only board chairs and programme officers/, /.*/],
     ['admin command for a non-admin', 'assign ND-1.2 jamie.example@example.org', /Only programme officers/, /.*/],
-  ])('%s', (_name, command, summary, detail) => {
-    const before = dbFingerprint(db);
+  ])('%s', async (_name, command, summary, detail) => {
+    const before = await dbFingerprint(db);
     const reply = ask(db, DEMO.headOfSend, command, NOW);
     expect(reply.tone).toBe('error');
     const all = renderText(reply);
     expect(all).toMatch(summary);
     expect(all).toMatch(detail);
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
   });
 
   it('accepts ten digits that fail the NHS modulus-11 check', () => {
@@ -224,7 +223,7 @@ describe('status, boards, help, digest', () => {
 });
 
 describe('away and back', () => {
-  it('marks me away with a delegate, who may then update my actions; back clears it', () => {
+  it('marks me away with a delegate, who may then update my actions; back clears it', async () => {
     const reply = ask(db, DEMO.headOfSend, 'away 3 January 2025 delegate jamie.example@example.org', '2024-12-16T10:00');
     expect(reply.summary).toBe('Marked you away until 3 Jan 2025.');
     // Jamie is an admin anyway: use a non-admin delegate to prove the delegation right.
@@ -235,7 +234,7 @@ describe('away and back', () => {
     // After the absence ends the delegate has no right.
     expect(ask(db, DEMO.clinicalLeadSolent, 'update ND-1.1 green again', '2025-01-06T10:00').tone).toBe('error');
     expect(ask(db, DEMO.headOfSend, 'back', '2024-12-18T10:00').summary).toMatch(/^Welcome back/);
-    expect(db.$client.prepare('select away_until, delegate_id from people where email = ?').get(DEMO.headOfSend)).toEqual({ away_until: null, delegate_id: null });
+    expect(await one(db, sql`select away_until, delegate_id from people where email = ${DEMO.headOfSend}`)).toEqual({ away_until: null, delegate_id: null });
   });
 
   it('refuses a date in the past or an unknown delegate', () => {
@@ -251,18 +250,16 @@ describe('admin commands', () => {
     expect(ask(db, DEMO.clinicalLeadSolent, 'update ND-1.2 green', NOW).tone).toBe('success');
   });
 
-  it('handover previews and needs confirming; then all the role’s actions move and history is kept', () => {
-    const before = dbFingerprint(db);
+  it('handover previews and needs confirming; then all the role’s actions move and history is kept', async () => {
+    const before = await dbFingerprint(db);
     const preview = ask(db, DEMO.admin, 'handover Head of SEND to leah.testbury@example.org', NOW);
     expect(preview.summary).toMatch(/^Hand Head of SEND from Morgan Demo to Leah Testbury\? \d+ actions will move\.$/);
     expect(preview.buttons?.[0]?.value).toBe('/send handover Head of SEND to leah.testbury@example.org confirm');
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
     const done = ask(db, DEMO.admin, 'handover Head of SEND to leah.testbury@example.org confirm', NOW);
     expect(done.tone).toBe('success');
     expect(ask(db, DEMO.clinicalLeadSolent, 'update ND-1.1 green', NOW).summary).toBe('Update recorded for ND-1.1.');
-    const history = db.$client
-      .prepare("select p.email, ra.ended_at is not null as ended from role_assignments ra join roles r on r.id = ra.role_id join people p on p.id = ra.person_id where r.name = 'Head of SEND' order by ra.id")
-      .all();
+    const history = await rows(db, sql`select p.email, ra.ended_at is not null as ended from role_assignments ra join roles r on r.id = ra.role_id join people p on p.id = ra.person_id where r.name = 'Head of SEND' order by ra.id`);
     expect(history).toEqual([
       { email: DEMO.headOfSend, ended: 1 },
       { email: DEMO.clinicalLeadSolent, ended: 0 },
@@ -271,10 +268,10 @@ describe('admin commands', () => {
 });
 
 describe('identity', () => {
-  it('resolves by Slack id, Teams id, or email (remembering the new id)', () => {
+  it('resolves by Slack id, Teams id, or email (remembering the new id)', async () => {
     expect(resolveCaller(db, { slackUserId: 'U0DEMO03' }).person?.email).toBe(DEMO.headOfSend);
     expect(resolveCaller(db, { teamsUserId: '29:demo-03' }).person?.email).toBe(DEMO.headOfSend);
-    db.$client.prepare('update people set slack_user_id = null where email = ?').run(DEMO.headOfSend);
+    await run(db, sql`update people set slack_user_id = null where email = ${DEMO.headOfSend}`);
     expect(resolveCaller(db, { slackUserId: 'UNEW123', email: 'Morgan.Demo@example.org' }).person?.email).toBe(DEMO.headOfSend);
     expect(resolveCaller(db, { slackUserId: 'UNEW123' }).person?.email).toBe(DEMO.headOfSend);
   });

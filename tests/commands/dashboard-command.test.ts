@@ -11,6 +11,7 @@ import { renderText } from '../../src/render/text.js';
 import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
 import { DEMO, dbFingerprint, demoPlanDb } from '../helpers/demo-plan-db.js';
+import { rows, sql } from '../helpers/test-db.js';
 
 const NOW = '2024-11-27T09:00';
 const SETTINGS: DashboardLinkSettings = { baseUrl: 'https://sendbot.example.org', secret: 's'.repeat(40), linkDays: 7 };
@@ -19,7 +20,7 @@ let db: Db;
 let boardIds: Map<string, number>;
 beforeAll(async () => {
   ({ db } = await demoPlanDb());
-  boardIds = new Map((db.$client.prepare('select id, name from boards').all() as { id: number; name: string }[]).map((b) => [b.name, b.id]));
+  boardIds = new Map((await rows(db, sql`select id, name from boards`) as { id: number; name: string }[]).map((b) => [b.name, b.id]));
 });
 
 /** Runs a command as `email`; `settings` null: this process has no dashboard settings at all. */
@@ -55,15 +56,15 @@ describe('/send dashboard', () => {
     expect(renderText(reply)).toContain('Anyone with this link can read the dashboard for 7 days');
   });
 
-  it('a chair gets a link only for a board they chair; the refusal names theirs and writes nothing', () => {
-    const before = dbFingerprint(db);
+  it('a chair gets a link only for a board they chair; the refusal names theirs and writes nothing', async () => {
+    const before = await dbFingerprint(db);
     const reply = dashboard(DEMO.dcs, '/send dashboard Scrutiny Panel');
     expect(reply.tone).toBe('error');
     expect(reply.links ?? []).toEqual([]);
     expect(reply.summary).toBe(
       'You can have a dashboard link only for a board you chair (Child Friendly Board, SEND Partnership Board); a programme officer can send you one for Scrutiny Panel. /send digest Scrutiny Panel shows the same picture in chat.',
     );
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
     // An admin may have any board's.
     expect(dashboard(DEMO.admin, '/send dashboard Scrutiny Panel').links).toHaveLength(1);
   });
@@ -82,13 +83,13 @@ describe('/send dashboard', () => {
     expect(renderText(reply)).toContain('SEND Partnership Board');
   });
 
-  it('refuses an accountable lead who neither chairs nor administers, and writes nothing', () => {
-    const before = dbFingerprint(db);
+  it('refuses an accountable lead who neither chairs nor administers, and writes nothing', async () => {
+    const before = await dbFingerprint(db);
     const reply = dashboard(DEMO.headOfSend, '/send dashboard SEND Partnership Board');
     expect(reply.tone).toBe('error');
     expect(reply.summary).toBe('Only board chairs and programme officers can use dashboard.');
     expect(reply.links).toBeUndefined();
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
   });
 
   it('names the boards when the name matches none or several', () => {

@@ -11,17 +11,16 @@ import { runCommandText } from '../../src/commands/router.js';
 import { renderText } from '../../src/render/text.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
 import { ask, askText, DEMO, dbFingerprint, demoPlanDb } from '../helpers/demo-plan-db.js';
+import { one, run, sql } from '../helpers/test-db.js';
 
 let db: Db;
 beforeEach(async () => {
   ({ db } = await demoPlanDb());
 });
 
-const id = (email: string) => (db.$client.prepare('select id from people where email = ?').get(email) as { id: number }).id;
-const change = () =>
-  db.$client
-    .prepare('select c.id, c.state, c.decided_at as decidedAt, p.email as decidedBy, c.decision_note as note from due_date_changes c left join people p on p.id = c.decided_by order by c.id desc limit 1')
-    .get() as { id: number; state: string; decidedAt: string | null; decidedBy: string | null; note: string | null };
+const id = async (email: string) => (await one(db, sql`select id from people where email = ${email}`) as { id: number }).id;
+const change = async () =>
+  await one(db, sql`select c.id, c.state, c.decided_at as decidedAt, p.email as decidedBy, c.decision_note as note from due_date_changes c left join people p on p.id = c.decided_by order by c.id desc limit 1`) as { id: number; state: string; decidedAt: string | null; decidedBy: string | null; note: string | null };
 
 /** Runs the delivery loop once with a console adapter; returns what it printed. */
 async function deliver(at = '2024-11-19T09:30'): Promise<string> {
@@ -33,10 +32,10 @@ async function deliver(at = '2024-11-19T09:30'): Promise<string> {
 describe('approve and reject', () => {
   it('reject keeps who decided, when and the reason; history shows request and decision; each side is told once', async () => {
     expect(ask(db, DEMO.headOfSend, 'update ND-3.5 amber due:"30 April 25" evaluation delayed by the provider', '2024-11-18T10:00').tone).toBe('success');
-    const requested = change();
+    const requested = await change();
     // The chair of the SEND Partnership Board (the DCS) is told, once, through the outbox.
     expect(listOutbox(db).map((r) => [r.key, r.kind, r.recipientEmail, r.status])).toEqual([
-      [`date-request:${requested.id}:${id(DEMO.dcs)}`, 'date_request', DEMO.dcs, 'pending'],
+      [`date-request:${requested.id}:${await id(DEMO.dcs)}`, 'date_request', DEMO.dcs, 'pending'],
     ]);
     const toChair = await deliver();
     expect(toChair).toContain(`sendbot → Elaine Demoster <${DEMO.dcs}> (date request)`);
@@ -45,13 +44,13 @@ describe('approve and reject', () => {
     expect(toChair).toContain('To approve: /send approve ND-3.5 to:2025-04-30');
 
     // A rejection needs a reason: the requester is told it.
-    const before = dbFingerprint(db);
+    const before = await dbFingerprint(db);
     const bare = ask(db, DEMO.dcs, 'reject ND-3.5', '2024-11-19T14:00');
     expect(bare.summary).toBe('Say why you are rejecting the new date for ND-3.5: Morgan Demo is told your reason.');
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
 
     expect(ask(db, DEMO.dcs, 'reject ND-3.5 no capacity until April', '2024-11-19T14:00').summary).toBe('Rejected: ND-3.5 stays due 28 Feb 2025. Morgan Demo will be told.');
-    expect(change()).toEqual({ id: requested.id, state: 'rejected', decidedAt: '2024-11-19T14:00:00.000Z', decidedBy: DEMO.dcs, note: 'no capacity until April' });
+    expect(await change()).toEqual({ id: requested.id, state: 'rejected', decidedAt: '2024-11-19T14:00:00.000Z', decidedBy: DEMO.dcs, note: 'no capacity until April' });
 
     const history = askText(db, DEMO.clinicalLeadSolent, 'history ND-3.5', '2024-11-20T10:00');
     expect(history).toContain('18 Nov 2024 10:00 · date change requested by Morgan Demo: 28 Feb 2025 → 30 Apr 2025 (reason: evaluation delayed by the provider)');
@@ -70,11 +69,11 @@ describe('approve and reject', () => {
     ]);
   });
 
-  it('approve keeps an optional note, and drops the chair’s notice if the request was decided before it went out', () => {
+  it('approve keeps an optional note, and drops the chair’s notice if the request was decided before it went out', async () => {
     ask(db, DEMO.headOfSend, 'update ND-3.5 due:"30 April 25" evaluation delayed', '2024-11-18T10:00');
     // Decided by a programme officer in the evening, before the chair's notice could go out.
     expect(ask(db, DEMO.admin, 'approve ND-3.5 agreed with the chair by phone', '2024-11-18T19:00').tone).toBe('success');
-    expect(change()).toMatchObject({ state: 'approved', decidedBy: DEMO.admin, note: 'agreed with the chair by phone' });
+    expect(await change()).toMatchObject({ state: 'approved', decidedBy: DEMO.admin, note: 'agreed with the chair by phone' });
     expect(askText(db, DEMO.admin, 'history ND-3.5', '2024-11-20T10:00')).toContain(
       '18 Nov 2024 19:00 · date change approved by Alex Sample: 28 Feb 2025 → 30 Apr 2025 (note: agreed with the chair by phone)',
     );
@@ -84,36 +83,36 @@ describe('approve and reject', () => {
     ]);
   });
 
-  it('an Approve button from an older request cannot approve a newer one', () => {
+  it('an Approve button from an older request cannot approve a newer one', async () => {
     ask(db, DEMO.headOfSend, 'update ND-3.5 due:"30 April 25" evaluation delayed', '2024-11-18T10:00');
     ask(db, DEMO.headOfSend, 'update ND-3.5 due:"30 June 25" delayed again', '2024-11-18T11:00');
-    const before = dbFingerprint(db);
+    const before = await dbFingerprint(db);
     const stale = ask(db, DEMO.dcs, 'approve ND-3.5 to:2025-04-30', '2024-11-18T12:00');
     expect(stale.summary).toBe('The request for ND-3.5 has changed: it now asks for 30 Jun 2025, not 30 Apr 2025.');
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
     expect(ask(db, DEMO.dcs, 'approve ND-3.5 to:2025-06-30', '2024-11-18T12:00').summary).toMatch(/^Approved: ND-3\.5 is now due 30 Jun 2025/);
     // One notice per request to the chair; the superseded request's history says so.
     expect(listOutbox(db).filter((r) => r.kind === 'date_request')).toHaveLength(2);
     expect(askText(db, DEMO.admin, 'history ND-3.5', '2024-11-20T10:00')).toContain('28 Feb 2025 → 30 Apr 2025 (reason: evaluation delayed), replaced by a later request');
   });
 
-  it.each(['no', 'No.', 'none', 'n/a', '-', 'x', 'rejected', 'cost', 'no no no', 'nope nope nope', 'No. No! no', 'n/a - n/a', 'rejected, rejected', 'x x x x x x', 'none - nope', 'no, sorry, no', 'Rejected. Declined.'])('"reject ND-3.5 %s" is not a reason: refused, saying what is expected', (typed) => {
+  it.each(['no', 'No.', 'none', 'n/a', '-', 'x', 'rejected', 'cost', 'no no no', 'nope nope nope', 'No. No! no', 'n/a - n/a', 'rejected, rejected', 'x x x x x x', 'none - nope', 'no, sorry, no', 'Rejected. Declined.'])('"reject ND-3.5 %s" is not a reason: refused, saying what is expected', async (typed) => {
     ask(db, DEMO.headOfSend, 'update ND-3.5 amber due:"30 April 25" evaluation delayed by the provider', '2024-11-18T10:00');
-    const before = dbFingerprint(db);
+    const before = await dbFingerprint(db);
     const r = ask(db, DEMO.dcs, `reject ND-3.5 ${typed}`, '2024-11-19T14:00');
     expect(r.tone).toBe('error');
     expect(r.summary).toBe(`"${typed}" isn't a reason for ND-3.5: Morgan Demo is told your reason.`);
     expect(askText(db, DEMO.dcs, `reject ND-3.5 ${typed}`, '2024-11-19T14:00')).toContain('Give a few words they can act on (at least 6 letters, not just "no" or "n/a")');
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
     expect(ask(db, DEMO.dcs, 'reject ND-3.5 no budget', '2024-11-19T14:00').tone).toBe('success');
   });
 
   it.each(['no budget', 'no capacity until April', 'not agreed by the board', 'no - the panel wants the evaluation first', 'nope: funding ends in March'])(
     '"reject ND-3.5 %s" gives a reason, even when it begins with a filler word',
-    (typed) => {
+    async (typed) => {
       ask(db, DEMO.headOfSend, 'update ND-3.5 amber due:"30 April 25" evaluation delayed by the provider', '2024-11-18T10:00');
       expect(ask(db, DEMO.dcs, `reject ND-3.5 ${typed}`, '2024-11-19T14:00').tone).toBe('success');
-      expect(change()).toMatchObject({ state: 'rejected', note: typed });
+      expect(await change()).toMatchObject({ state: 'rejected', note: typed });
     },
   );
 
@@ -135,15 +134,15 @@ describe('decisions the record can trust', () => {
     return runCommandText({ db, clock: fixedClock(at), ...(policy ? { policy } : {}) }, caller, 'console', typed);
   };
 
-  it.each(['approve', 'reject'])('nobody %ss their own request, admins included; the reply names who can', (verb) => {
+  it.each(['approve', 'reject'])('nobody %ss their own request, admins included; the reply names who can', async (verb) => {
     ask(db, DEMO.admin, 'update ND-3.5 due:"30 April 25" agreed at the October board', '2024-11-18T10:00');
-    const before = dbFingerprint(db);
+    const before = await dbFingerprint(db);
     const r = ask(db, DEMO.admin, `${verb} ND-3.5 agreed with the provider in writing`, '2024-11-18T10:05');
     expect(r.tone).toBe('error');
     expect(r.summary).toBe(
       `You asked for this new date for ND-3.5, so someone else must ${verb} it: Elaine Demoster (chair); or Jamie Example (programme officer). Nothing was changed.`,
     );
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
   });
 
   it('ALLOW_SELF_APPROVAL lets a one-officer partnership decide its own request, marked self-approved in history and digest', () => {
@@ -170,8 +169,8 @@ describe('decisions the record can trust', () => {
     expect(toChair).not.toContain('30 Apr 2025');
   });
 
-  it('"the chair has been sent it" only when the board has a chair; otherwise it names the programme officers', () => {
-    db.$client.prepare('update boards set chair_role_id = null').run();
+  it('"the chair has been sent it" only when the board has a chair; otherwise it names the programme officers', async () => {
+    await run(db, sql`update boards set chair_role_id = null`);
     const r = ask(db, DEMO.headOfSend, 'update ND-3.5 due:"30 April 25" provider late', '2024-11-18T10:00');
     const said = renderText(r);
     expect(said).not.toContain('The chair');

@@ -1,16 +1,15 @@
 // How `who`, `history` and `mine` say an action's due date when it is not simply a date: complete,
 // ongoing, started with no end, or a phrase with no date in it. A small plan of another council's,
 // imported for real; commands through the real router.
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock, parseInstant } from '../../src/clock.js';
 import { runCommandText } from '../../src/commands/router.js';
 import { planDocumentSchema } from '../../src/importers/plan-document.js';
 import { renderText } from '../../src/render/text.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
 import { importPlanDocument } from '../../src/store/plan-import.js';
-import { tempDir } from '../helpers/temp.js';
+import { closeTestDb, testDb } from '../helpers/test-db.js';
 
 const NOW = '2024-11-18T10:00';
 const OFFICER = 'officer@eastmoor.example.org';
@@ -48,11 +47,11 @@ const EASTMOOR = planDocumentSchema.parse({
 });
 
 let db: Db;
-beforeEach(() => {
-  db = openDatabase(join(tempDir(), 'sendbot.db'));
+beforeEach(async () => {
+  db = await testDb();
   importPlanDocument(db, EASTMOOR, { now: parseInstant('2024-09-02T09:00'), file: 'eastmoor.yaml' });
 });
-afterEach(() => closeDatabase(db));
+afterEach(() => closeTestDb(db));
 
 const say = (email: string, typed: string, at = NOW) => {
   const who = findPersonByEmail(db, email);

@@ -1,17 +1,16 @@
 // Examples of commands that change something are ones this caller may run (the permission rules
 // update, kpi and approve use), and every example names people and dates from this plan and the
 // command's clock: never the demo's people, never a date already past. Another council's plan.
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock, parseInstant } from '../../src/clock.js';
 import { runCommandText } from '../../src/commands/router.js';
 import { readDeadline } from '../../src/domain/deadlines.js';
 import { planDocumentSchema } from '../../src/importers/plan-document.js';
 import { renderText } from '../../src/render/text.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail, type Person } from '../../src/store/people-repository.js';
 import { importPlanDocument } from '../../src/store/plan-import.js';
-import { tempDir } from '../helpers/temp.js';
+import { closeTestDb, testDb } from '../helpers/test-db.js';
 
 const NOW = '2026-12-07T10:00';
 const TODAY = '2026-12-07';
@@ -66,12 +65,12 @@ const NORTHSHIRE = planDocumentSchema.parse({
 });
 
 const dbs: Db[] = [];
-afterEach(() => {
-  for (const db of dbs.splice(0)) closeDatabase(db);
+afterEach(async () => {
+  for (const db of dbs.splice(0)) await closeTestDb(db);
 });
 
-function northshireDb(): Db {
-  const db = openDatabase(join(tempDir(), 'sendbot.db'));
+async function northshireDb(): Promise<Db> {
+  const db = await testDb();
   dbs.push(db);
   importPlanDocument(db, NORTHSHIRE, { now: parseInstant('2026-11-02T09:00'), file: 'northshire.yaml' });
   return db;
@@ -84,8 +83,8 @@ const examplesIn = (out: string) => [...out.matchAll(/e\.g\. \/send (.+)$/gm)].m
 const DEMO_PEOPLE = /example\.org|jamie\.example|riley\.new/;
 
 describe('examples the caller may actually run', () => {
-  it('every update, kpi and approve example shown to each person is accepted when pasted', () => {
-    const db = northshireDb();
+  it('every update, kpi and approve example shown to each person is accepted when pasted', async () => {
+    const db = await northshireDb();
     for (const email of [OFFICER, JO, DEE, PAT, CHAIR]) {
       const who = person(db, email);
       for (const topic of ['update', 'kpi', 'approve', 'reject']) {
@@ -103,8 +102,8 @@ describe('examples the caller may actually run', () => {
     }
   });
 
-  it('Jo is shown only actions Jo may update, never one owned by another role', () => {
-    const db = northshireDb();
+  it('Jo is shown only actions Jo may update, never one owned by another role', async () => {
+    const db = await northshireDb();
     const help = say(db, person(db, JO), 'help update');
     const refs = examplesIn(help).map((e) => e.split(' ')[1]);
     expect(refs.length).toBeGreaterThan(0);
@@ -112,8 +111,8 @@ describe('examples the caller may actually run', () => {
     expect(help).not.toContain('WSOA-1.2');
   });
 
-  it('Pat (a supporting role, owns nothing) is shown the actions Pat supports, and no KPI reading', () => {
-    const db = northshireDb();
+  it('Pat (a supporting role, owns nothing) is shown the actions Pat supports, and no KPI reading', async () => {
+    const db = await northshireDb();
     const pat = person(db, PAT);
     const refs = examplesIn(say(db, pat, 'help update')).map((e) => e.split(' ')[1]);
     expect(new Set(refs)).toEqual(new Set(['WSOA-2.1', 'WSOA-2.2']));
@@ -122,8 +121,8 @@ describe('examples the caller may actually run', () => {
     expect(kpi).toContain('You can’t record readings for any KPI yet');
   });
 
-  it('someone who may update nothing is told so plainly, with no example they cannot use', () => {
-    const db = northshireDb();
+  it('someone who may update nothing is told so plainly, with no example they cannot use', async () => {
+    const db = await northshireDb();
     const nia = person(db, NOBODY);
     const help = say(db, nia, 'help update');
     expect(examplesIn(help)).toEqual([]);
@@ -136,8 +135,8 @@ describe('examples the caller may actually run', () => {
     expect(say(db, nia, 'help assign')).toContain('Only programme officers (admins) can do this: ask one of them.');
   });
 
-  it('a delegate is shown the action they cover', () => {
-    const db = northshireDb();
+  it('a delegate is shown the action they cover', async () => {
+    const db = await northshireDb();
     expect(say(db, person(db, DEE), `away 21 December 2026 delegate ${PAT}`)).toContain('Marked you away');
     const refs = examplesIn(say(db, person(db, PAT), 'help update')).map((e) => e.split(' ')[1]);
     expect(refs).toContain('WSOA-1.2');
@@ -145,8 +144,8 @@ describe('examples the caller may actually run', () => {
 });
 
 describe('people and dates in examples come from the plan and the clock', () => {
-  it('away, assign and handover name someone from the plan, never the demo’s people', () => {
-    const db = northshireDb();
+  it('away, assign and handover name someone from the plan, never the demo’s people', async () => {
+    const db = await northshireDb();
     const officer = person(db, OFFICER);
     const all = ['help away', 'help assign', 'help handover', 'help'].map((t) => say(db, officer, t)).join('\n');
     expect(all).not.toMatch(DEMO_PEOPLE);
@@ -160,8 +159,8 @@ describe('people and dates in examples come from the plan and the clock', () => 
     expect(noOne).not.toMatch(DEMO_PEOPLE);
   });
 
-  it('away examples are future dates by the command’s clock, and work when pasted', () => {
-    const db = northshireDb();
+  it('away examples are future dates by the command’s clock, and work when pasted', async () => {
+    const db = await northshireDb();
     const jo = person(db, JO);
     const examples = examplesIn(say(db, jo, 'help away'));
     // Someone else who holds a role in the plan: Jo's colleague Dee.
@@ -171,8 +170,8 @@ describe('people and dates in examples come from the plan and the clock', () => 
     expect(unreadable).toContain('Write it like 21 December 2026 or 2026-12-14.');
   });
 
-  it('a date update cannot read suggests dates still ahead', () => {
-    const db = northshireDb();
+  it('a date update cannot read suggests dates still ahead', async () => {
+    const db = await northshireDb();
     const out = say(db, person(db, JO), 'update WSOA-1.1 due:"Febtember 2027" waiting for funding');
     expect(out).toContain('Write the new date like due:"31 March 27", due:2027-03-31 or due:"end of summer term 2027".');
     // A due: with no date says how to write one, in words that stay ahead whatever the year.

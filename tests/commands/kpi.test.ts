@@ -4,6 +4,7 @@ import { renderText } from '../../src/render/text.js';
 import type { Db } from '../../src/store/database.js';
 import { listKpiSeries } from '../../src/store/kpis-repository.js';
 import { ask, askText, DEMO, dbFingerprint, demoPlanDb } from '../helpers/demo-plan-db.js';
+import { rows, sql } from '../helpers/test-db.js';
 
 const ZARA = 'zara.sampleford@example.org'; // Solent 0-19 Service Manager: owns HCP-HR1 and HCP-HR2
 const TOM = 'tom.examplefield@example.org'; // Public Health Leads: supports them
@@ -28,22 +29,18 @@ interface ReadingRow {
   note: string | null;
   raw_text: string;
 }
-const readingsOf = (code: string) =>
-  db.$client
-    .prepare(
-      `select k.code, r.value, r.period_label, r.period_start, r.period_end, r.recorded_at, p.email, r.platform, r.kind, r.note, r.raw_text
+const readingsOf = async (code: string) =>
+  await rows(db, sql`select k.code, r.value, r.period_label, r.period_start, r.period_end, r.recorded_at, p.email, r.platform, r.kind, r.note, r.raw_text
          from kpi_readings r join kpis k on k.id = r.kpi_id left join people p on p.id = r.person_id
-        where k.code = ? and r.platform <> 'import' order by r.id`,
-    )
-    .all(code) as ReadingRow[];
-const everything = () => `${dbFingerprint(db)}\n${JSON.stringify(db.$client.prepare('select * from kpi_readings order by id').all())}`;
+        where k.code = ${code} and r.platform <> 'import' order by r.id`) as ReadingRow[];
+const everything = async () => `${await dbFingerprint(db)}\n${JSON.stringify(await rows(db, sql`select * from kpi_readings order by id`))}`;
 
 describe('/send kpi <code> <value> records a reading', () => {
-  it('stores the owner’s reading append-only with the period, person, platform, note and what was typed', () => {
+  it('stores the owner’s reading append-only with the period, person, platform, note and what was typed', async () => {
     const r = ask(db, ZARA, '/send kpi HCP-HR1 64.6% for Q3 24/25 new clinic slots in Shirley', '2025-01-20T10:00');
     expect(r.tone).toBe('success');
     expect(r.summary).toBe('Recorded HCP-HR1: 64.6% for Q3 2024/25.');
-    expect(readingsOf('HCP-HR1')).toEqual([
+    expect(await readingsOf('HCP-HR1')).toEqual([
       {
         code: 'HCP-HR1',
         value: 64.6,
@@ -62,13 +59,13 @@ describe('/send kpi <code> <value> records a reading', () => {
     expect(renderText(r)).toContain('Position: on track: 64.6% for Q3 2024/25 (expected at least 64.3%)');
   });
 
-  it('a second reading for the same period is a correction: a new row, the latest counts, history kept', () => {
+  it('a second reading for the same period is a correction: a new row, the latest counts, history kept', async () => {
     ask(db, ZARA, 'kpi HCP-HR2 62% for Q2 24/25', NOW);
     const r = ask(db, ZARA, 'kpi HCP-HR2 63.9% for Jul–Sep 2024 figures re-run by BI', NOW);
     expect(r.summary).toBe('Corrected HCP-HR2 for Q2 2024/25: 63.9%, was 62%.');
     expect(renderText(r)).toContain('The earlier figure (62%, Zara Sampleford, 18 Nov 2024 10:00) is kept in the history');
     // Both correct the plan file's sample figure for Q2 (60.8%), which stays in the history too.
-    expect(readingsOf('HCP-HR2').map((x) => [x.value, x.kind, x.period_end])).toEqual([
+    expect((await readingsOf('HCP-HR2')).map((x) => [x.value, x.kind, x.period_end])).toEqual([
       [62, 'correction', '2024-09-30'],
       [63.9, 'correction', '2024-09-30'],
     ]);
@@ -104,20 +101,20 @@ describe('/send kpi <code> <value> records a reading', () => {
     ['as at 15 Nov 2024', '15 Nov 2024'],
     ['for 2023/24', '2023/24'],
     ['for Jul–Sep 2024', 'Q2 2024/25'],
-  ])('reads the period "%s"', (period, label) => {
+  ])('reads the period "%s"', async (period, label) => {
     const r = ask(db, LEAH, `kpi ND-WAIT 1,109 ${period} slow month`, NOW);
     expect(r.summary).toBe(`Recorded ND-WAIT: 1,109 for ${label}.`);
-    expect(readingsOf('ND-WAIT').at(-1)).toMatchObject({ value: 1109, note: 'slow month' });
+    expect((await readingsOf('ND-WAIT')).at(-1)).toMatchObject({ value: 1109, note: 'slow month' });
   });
 
   it.each(['hcp-hr1', 'HCP HR1', 'HCPHR1', 'HR1', 'Hcp_Hr1'])('reads the tolerant code %s', (code) => {
     expect(ask(db, ZARA, `kpi ${code} 64% for Q2 24/25`, NOW).summary).toBe('Corrected HCP-HR1 for Q2 2024/25: 64%, was 64.1%.');
   });
 
-  it('supporting roles and admins may record, and say so; an admin’s reading is audited', () => {
+  it('supporting roles and admins may record, and say so; an admin’s reading is audited', async () => {
     expect(ask(db, TOM, 'kpi HCP-HR1 64% for Q2 24/25', NOW).summary).toContain('(as a supporting role)');
     expect(ask(db, DEMO.admin, 'kpi HCP-HR1 64.2% for Q2 24/25', NOW).summary).toContain('(as admin)');
-    expect(db.$client.prepare("select event, entity from audit_log where event like 'kpi_reading%'").all()).toEqual([{ event: 'kpi_reading.by_admin', entity: 'HCP-HR1' }]);
+    expect(await rows(db, sql`select event, entity from audit_log where event like 'kpi_reading%'`)).toEqual([{ event: 'kpi_reading.by_admin', entity: 'HCP-HR1' }]);
   });
 
   it('a delegate may record for someone away', () => {
@@ -147,12 +144,12 @@ describe('/send kpi refuses bad input clearly and stores nothing', () => {
     [ZARA, 'kpi HCP-HR1 63% for 2025/26', '2025/26 has not ended yet'],
     [ZARA, 'kpi HCP-HR1 63% child 943 476 5919 missed her review', 'I can’t accept that text.'],
     [LEAH, 'kpi HCP-HR1 63%', 'You can\'t record readings for HCP-HR1. Readings for HCP-HR1 can be recorded by the owner, Zara Sampleford (Solent 0-19 Service Manager); Tom Examplefield (Public Health Leads, supporting); or a programme officer (Alex Sample, Jamie Example).'],
-  ])('%s: "%s"', (who, typed, expected) => {
-    const before = everything();
+  ])('%s: "%s"', async (who, typed, expected) => {
+    const before = await everything();
     const r = ask(db, who, typed, NOW);
     expect(r.tone).toBe('error');
     expect(renderText(r)).toContain(expected);
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 
   it('an unknown code suggests the nearest', () => {
@@ -246,52 +243,52 @@ describe('kpi: a value that is not quite one figure, and a reading that moves a 
     ['kpi ND-MEDS 2 4 weeks', '"2 4 weeks" has a second number after the value: did you mean 24 weeks?', '/send kpi ND-MEDS 24 weeks'],
     ['kpi HCP-HR1 63% % new clinics', '"63% %" has a unit after the value.', 'write note: before it'],
     ['kpi HCP-HR1 63% 12 new clinics', '"63% 12" has a second number after the value.', 'write note: before it'],
-  ])('%s is refused with what was probably meant, and nothing is stored', (typed, summary, detail) => {
-    const before = everything();
+  ])('%s is refused with what was probably meant, and nothing is stored', async (typed, summary, detail) => {
+    const before = await everything();
     const r = ask(db, typed.includes('ND-') ? LEAH : ZARA, typed, NOW);
     expect(r.tone).toBe('error');
     expect(r.summary).toBe(summary);
     expect(renderText(r)).toContain(detail);
     expect(renderText(r)).toContain('Nothing was saved.');
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
   });
 
-  it('reads "60 %", "60 percent" and "60 pct" like "60%", and note: lets a note start with a number', () => {
+  it('reads "60 %", "60 percent" and "60 pct" like "60%", and note: lets a note start with a number', async () => {
     expect(ask(db, ZARA, 'kpi HCP-HR1 64 % for Q3 24/25', '2025-01-20T10:00').summary).toBe('Recorded HCP-HR1: 64% for Q3 2024/25.');
     expect(ask(db, ZARA, 'kpi HCP-HR2 63 pct for Q3 24/25', '2025-01-20T10:00').summary).toBe('Recorded HCP-HR2: 63% for Q3 2024/25.');
     ask(db, ZARA, 'kpi HCP-HR2 63 per cent for Q3 24/25 note: 12 new clinics', '2025-01-20T10:00');
-    expect(readingsOf('HCP-HR2').at(-1)?.note).toBe('12 new clinics');
+    expect((await readingsOf('HCP-HR2')).at(-1)?.note).toBe('12 new clinics');
   });
 
-  it('asks before storing a reading that moves more than half of the last one, with both figures; "confirm" stores it', () => {
-    const before = everything();
+  it('asks before storing a reading that moves more than half of the last one, with both figures; "confirm" stores it', async () => {
+    const before = await everything();
     // The standing figure for Q2 is the plan file's 60.8%.
     const asked = ask(db, ZARA, 'kpi HCP-HR2 7% for Q2 24/25 re-run', NOW);
     expect(asked.tone).toBe('warning');
     expect(asked.summary).toBe('HCP-HR2: record 7% for Q2 2024/25? The last reading was 60.8% (Q2 2024/25), so this moves it by more than half.');
     expect(asked.buttons).toEqual([{ id: 'confirm', label: 'Record 7%', value: '/send kpi HCP-HR2 7% for Q2 24/25 re-run confirm', style: 'primary' }]);
-    expect(everything()).toBe(before);
+    expect(await everything()).toBe(before);
 
     const done = ask(db, ZARA, asked.buttons?.[0]?.value as string, NOW);
     expect(done.summary).toBe('Corrected HCP-HR2 for Q2 2024/25: 7%, was 60.8%.');
-    expect(readingsOf('HCP-HR2').map((x) => [x.value, x.kind, x.note])).toEqual([[7, 'correction', 're-run']]);
+    expect((await readingsOf('HCP-HR2')).map((x) => [x.value, x.kind, x.note])).toEqual([[7, 'correction', 're-run']]);
   });
 
-  it('compares a new period with the last period before it, and leaves a small move alone', () => {
+  it('compares a new period with the last period before it, and leaves a small move alone', async () => {
     // Q2's standing figure is 60.8%: 25% for Q3 is a fall of more than half; 58% is not.
     expect(ask(db, ZARA, 'kpi HCP-HR2 25% for Q3 24/25', '2025-01-20T10:00').tone).toBe('warning');
     const small = ask(db, ZARA, 'kpi HCP-HR2 58% for Q3 24/25 waiting to confirm', '2025-01-20T10:00');
     expect(small.summary).toBe('Recorded HCP-HR2: 58% for Q3 2024/25.');
     // "confirm" on a reading that needed no confirmation is a word of the note, kept.
-    expect(readingsOf('HCP-HR2').at(-1)?.note).toBe('waiting to confirm');
+    expect((await readingsOf('HCP-HR2')).at(-1)?.note).toBe('waiting to confirm');
   });
 
-  it('the same figure again for a period is not a correction', () => {
+  it('the same figure again for a period is not a correction', async () => {
     ask(db, ZARA, 'kpi HCP-HR2 62% for Q2 24/25', NOW);
     const again = ask(db, ZARA, 'kpi HCP-HR2 62% for Q2 24/25 checked with BI', NOW);
     expect(again.summary).toBe('HCP-HR2 for Q2 2024/25 stays 62%: the same figure as recorded before.');
     expect(renderText(again)).not.toContain('was 62%');
-    expect(readingsOf('HCP-HR2').map((x) => [x.value, x.kind])).toEqual([
+    expect((await readingsOf('HCP-HR2')).map((x) => [x.value, x.kind])).toEqual([
       [62, 'correction'],
       [62, 'reading'],
     ]);

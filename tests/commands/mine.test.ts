@@ -4,6 +4,7 @@ import { listActionViews } from '../../src/store/actions-repository.js';
 import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
 import { ask, askText, DEMO, demoPlanDb } from '../helpers/demo-plan-db.js';
+import { column, one, sql } from '../helpers/test-db.js';
 
 let db: Db;
 beforeEach(async () => {
@@ -19,11 +20,8 @@ const personId = (email: string) => {
 };
 
 describe('mine', () => {
-  it('lists exactly the actions of the roles I hold, as the role-by-role lookup does', () => {
-    const roleIds = db.$client
-      .prepare('select role_id from role_assignments where person_id = ? and ended_at is null')
-      .pluck()
-      .all(personId(DEMO.headOfSend)) as number[];
+  it('lists exactly the actions of the roles I hold, as the role-by-role lookup does', async () => {
+    const roleIds = await column(db, sql`select role_id from role_assignments where person_id = ${personId(DEMO.headOfSend)} and ended_at is null`) as number[];
     const expected = listActionViews(db, { ownerRoleIds: roleIds, ownerPersonId: personId(DEMO.headOfSend) }).filter((a) => a.status !== 'blue');
     expect(expected.length).toBeGreaterThan(3);
     expect(refsIn(askText(db, DEMO.headOfSend, 'mine', NOW)).sort()).toEqual(expected.map((a) => a.ref).sort());
@@ -60,7 +58,7 @@ describe('covering as a delegate', () => {
 
     const r = ask(db, DEMO.clinicalLeadSolent, 'update ND-1.2 amber 40% covering while Morgan is away', NOW);
     expect(r.summary).toBe('Update recorded for ND-1.2 (as delegate for Morgan Demo).');
-    expect(db.$client.prepare('select on_behalf_of_person_id as covered from updates order by id desc limit 1').get()).toEqual({ covered: personId(DEMO.headOfSend) });
+    expect(await one(db, sql`select on_behalf_of_person_id as covered from updates order by id desc limit 1`)).toEqual({ covered: personId(DEMO.headOfSend) });
     expect(askText(db, DEMO.admin, 'history ND-1.2', NOW)).toContain('Leah Testbury as delegate for Morgan Demo (console): amber, 40%, covering while Morgan is away');
     expect(askText(db, DEMO.dcs, 'digest', '2024-11-19T10:00')).toContain('Leah Testbury as delegate for Morgan Demo');
     expect(loadExportData(db).updates.at(-1)).toMatchObject({ ref: 'ND-1.2', personName: 'Leah Testbury', onBehalfOf: 'Morgan Demo' });

@@ -1,16 +1,15 @@
 // Help, usage hints and refusals quote the loaded plan (another council's refs, KPI codes, words and
 // the caller's own action), and the demo's only when nothing is loaded.
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock, parseInstant } from '../../src/clock.js';
 import { runCommandText } from '../../src/commands/router.js';
 import { chooseWhoWords, choosePlanExamples, DEMO_EXAMPLES } from '../../src/domain/plan-examples.js';
 import { planDocumentSchema } from '../../src/importers/plan-document.js';
 import { renderText } from '../../src/render/text.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail, type Person } from '../../src/store/people-repository.js';
 import { importPlanDocument } from '../../src/store/plan-import.js';
-import { tempDir } from '../helpers/temp.js';
+import { closeTestDb, testDb } from '../helpers/test-db.js';
 
 const NOW = '2025-02-10T10:00';
 const OFFICER = 'officer@northdale.example.org';
@@ -43,18 +42,18 @@ const NORTHDALE = planDocumentSchema.parse({
 });
 
 const dbs: Db[] = [];
-afterEach(() => {
-  for (const db of dbs.splice(0)) closeDatabase(db);
+afterEach(async () => {
+  for (const db of dbs.splice(0)) await closeTestDb(db);
 });
 
-function freshDb(): Db {
-  const db = openDatabase(join(tempDir(), 'sendbot.db'));
+async function freshDb(): Promise<Db> {
+  const db = await testDb();
   dbs.push(db);
   return db;
 }
 
-function northdaleDb(): Db {
-  const db = freshDb();
+async function northdaleDb(): Promise<Db> {
+  const db = await freshDb();
   importPlanDocument(db, NORTHDALE, { now: parseInstant('2025-01-06T09:00'), file: 'northdale.yaml' });
   return db;
 }
@@ -64,8 +63,8 @@ const say = (db: Db, who: Person, typed: string, platform: 'console' | 'slack' =
 const DEMO_WORDS = /ND-1\.2|ND-3\.5|TR-2\.1|HCP-HR1|ND-WAIT|Shirley|NDPT|SEND Partnership Board|Head of SEND/;
 
 describe('examples from the loaded plan', () => {
-  it('help quotes the plan’s own refs, KPI code, board, role and words, never the demo’s', () => {
-    const db = northdaleDb();
+  it('help quotes the plan’s own refs, KPI code, board, role and words, never the demo’s', async () => {
+    const db = await northdaleDb();
     const officer = person(db, OFFICER);
     const all = ['help', 'help who', 'help update', 'help kpi', 'help status', 'help assign', 'help handover', 'help approve', 'help digest'].map((t) => say(db, officer, t)).join('\n');
     expect(all).not.toMatch(DEMO_WORDS);
@@ -75,22 +74,22 @@ describe('examples from the loaded plan', () => {
     expect(say(db, officer, 'help digest')).toContain('e.g. /send digest Northdale Inclusion Board');
   });
 
-  it('`who` examples use words from a real action, and those words find it', () => {
-    const db = northdaleDb();
+  it('`who` examples use words from a real action, and those words find it', async () => {
+    const db = await northdaleDb();
     const officer = person(db, OFFICER);
     const example = /e\.g\. \/send who ([a-z ]+)$/m.exec(say(db, officer, 'help who'))?.[1];
     expect(example).toBe('recruit three educational');
     expect(say(db, officer, `who ${example}`)).toContain('WSOA-1.1');
   });
 
-  it('the caller’s own action is the update example; someone with none gets the plan’s first', () => {
-    const db = northdaleDb();
+  it('the caller’s own action is the update example; someone with none gets the plan’s first', async () => {
+    const db = await northdaleDb();
     expect(say(db, person(db, LEAD), 'help update')).toContain('e.g. /send update WSOA-2.1 amber 60%');
     expect(say(db, person(db, OFFICER), 'help update')).toContain('e.g. /send update WSOA-1.1 amber 60%');
   });
 
-  it('every update and kpi example in help is accepted as written', () => {
-    const db = northdaleDb();
+  it('every update and kpi example in help is accepted as written', async () => {
+    const db = await northdaleDb();
     const lead = person(db, OFFICER);
     const examples = ['help update', 'help kpi'].flatMap((t) => [...say(db, lead, t).matchAll(/e\.g\. \/send (.+)$/gm)].map((m) => m[1] as string));
     expect(examples.length).toBeGreaterThan(3);
@@ -100,8 +99,8 @@ describe('examples from the loaded plan', () => {
     }
   });
 
-  it('usage hints and refusals quote the plan too', () => {
-    const db = northdaleDb();
+  it('usage hints and refusals quote the plan too', async () => {
+    const db = await northdaleDb();
     const officer = person(db, OFFICER);
     const missingRef = say(db, officer, 'status');
     expect(missingRef).toContain('Say which action: its ref.');
@@ -113,8 +112,8 @@ describe('examples from the loaded plan', () => {
     expect(`${missingRef}${noMatch}`).not.toMatch(DEMO_WORDS);
   });
 
-  it('an empty plan falls back to the demo’s examples', () => {
-    const db = freshDb();
+  it('an empty plan falls back to the demo’s examples', async () => {
+    const db = await freshDb();
     importPlanDocument(db, planDocumentSchema.parse({ people: [{ name: 'Olu Officer', email: OFFICER, admin: true }] }), { now: parseInstant('2025-01-06T09:00') });
     const officer = person(db, OFFICER);
     expect(say(db, officer, 'help who')).toContain('e.g. /send who ND-1.2');
@@ -148,14 +147,14 @@ describe('choosePlanExamples (pure)', () => {
 });
 
 describe('wording', () => {
-  it('`who <ref>` shows a short action’s text once', () => {
-    const db = northdaleDb();
+  it('`who <ref>` shows a short action’s text once', async () => {
+    const db = await northdaleDb();
     const out = say(db, person(db, OFFICER), 'who WSOA-1.2');
     expect(out.toLowerCase().split('publish weekly caseload dashboards').length - 1).toBe(1);
   });
 
-  it('counts in the singular when there is one: "1 entry", "1 board", "next 1 day"', () => {
-    const db = northdaleDb();
+  it('counts in the singular when there is one: "1 entry", "1 board", "next 1 day"', async () => {
+    const db = await northdaleDb();
     const lead = person(db, LEAD);
     expect(say(db, lead, 'update WSOA-2.1 amber 20% note: first panel held')).toContain('Update recorded');
     expect(say(db, lead, 'status WSOA-2.1').split('\n')[0]).toMatch(/^WSOA-2\.1: amber, 1 entry$/);
@@ -163,8 +162,8 @@ describe('wording', () => {
     expect(say(db, lead, 'due 1').split('\n')[0]).toMatch(/^Your actions due in the next 1 day: 0$/);
   });
 
-  it('offers the form only where there is one', () => {
-    const db = northdaleDb();
+  it('offers the form only where there is one', async () => {
+    const db = await northdaleDb();
     const lead = person(db, LEAD);
     expect(say(db, lead, 'update WSOA-2.1', 'slack')).toContain('or use the form');
     const cli = renderText(runCommandText({ db, clock: fixedClock(NOW) }, lead, 'cli', 'update WSOA-2.1'));

@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/render/text.js';
 import type { Db } from '../../src/store/database.js';
 import { ask, askText, DEMO, dbFingerprint, demoPlanDb } from '../helpers/demo-plan-db.js';
+import { one, sql } from '../helpers/test-db.js';
 
 let db: Db;
 beforeEach(async () => {
@@ -13,10 +14,8 @@ beforeEach(async () => {
 });
 
 const NOW = '2024-11-18T10:00';
-const lastUpdate = (ref: string) =>
-  db.$client
-    .prepare('select u.status, u.percent, u.note, u.evidence_url as evidence from updates u join actions a on a.id = u.action_id where a.ref = ? order by u.id desc limit 1')
-    .get(ref) as { status: string | null; percent: number | null; note: string | null; evidence: string | null } | undefined;
+const lastUpdate = async (ref: string) =>
+  await one(db, sql`select u.status, u.percent, u.note, u.evidence_url as evidence from updates u join actions a on a.id = u.action_id where a.ref = ${ref} order by u.id desc limit 1`) as { status: string | null; percent: number | null; note: string | null; evidence: string | null } | undefined;
 
 describe('update: what the words after the ref are read as', () => {
   it.each([
@@ -85,10 +84,10 @@ describe('update: what the words after the ref are read as', () => {
     ['amber 40% 4 5 % of schools split by a space', 'amber', 40, '4 5 % of schools split by a space', null],
     ['note: 7 5', null, null, '7 5', null],
     ['amber note: 4 5 % split', 'amber', null, '4 5 % split', null],
-  ])('update ND-1.2 %s', (typed, status, percent, note, evidence) => {
+  ])('update ND-1.2 %s', async (typed, status, percent, note, evidence) => {
     const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
     expect(reply.tone, renderText(reply)).toBe('success');
-    expect(lastUpdate('ND-1.2')).toEqual({ status, percent, note, evidence });
+    expect(await lastUpdate('ND-1.2')).toEqual({ status, percent, note, evidence });
   });
 });
 
@@ -145,26 +144,26 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
     ['evidence: no link here', 'evidence: needs a web link after it', 'Nothing was saved'],
     ['amber due:2025-06-30 due:2025-07-31 x', 'You gave due: twice.', 'Nothing was saved'],
     ['evidence:ftp://files.example.org/x note', 'Evidence must be a web link starting https://', 'Usage'],
-  ])('update ND-1.2 %s', (typed, summary, detail) => {
-    const before = dbFingerprint(db);
+  ])('update ND-1.2 %s', async (typed, summary, detail) => {
+    const before = await dbFingerprint(db);
     const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
     expect(reply.tone).toBe('error');
     expect(reply.summary.startsWith(summary), `${reply.summary} should start with ${summary}`).toBe(true);
     expect(renderText(reply)).toContain(detail);
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
   });
 
-  it('refuses a percent below 100 on a completed action without a status, and reopens it with one', () => {
+  it('refuses a percent below 100 on a completed action without a status, and reopens it with one', async () => {
     expect(ask(db, DEMO.headOfSend, 'update ND-1.2 complete signed off', NOW).tone).toBe('success');
-    const before = dbFingerprint(db);
+    const before = await dbFingerprint(db);
     const reply = ask(db, DEMO.headOfSend, 'update ND-1.2 80% more to do', NOW);
     expect(reply.summary).toBe('ND-1.2 is marked complete, and complete means 100%. To reopen it, give its status with the percent, e.g. amber 80%.');
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
     expect(ask(db, DEMO.headOfSend, 'update ND-1.2 amber 80% more to do', NOW).tone).toBe('success');
-    expect(lastUpdate('ND-1.2')).toMatchObject({ status: 'amber', percent: 80 });
+    expect(await lastUpdate('ND-1.2')).toMatchObject({ status: 'amber', percent: 80 });
   });
 
-  it('never lets a status word typed first silently become the note (property)', () => {
+  it('never lets a status word typed first silently become the note (property)', async () => {
     // Near misses of every longer status word: one letter dropped, doubled or two swapped.
     const targets = ['green', 'amber', 'complete'];
     const nearMiss = fc
@@ -177,63 +176,63 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
       })
       .filter((w) => !targets.includes(w));
     const prose = fc.array(fc.constantFrom('pilot', 'extended', 'waiting', 'on', 'green', 'paper', 'the', 'panel', 'red', 'flags', '40%', 'of', 'schools'), { maxLength: 5 });
-    fc.assert(
-      fc.property(nearMiss, fc.option(fc.integer({ min: 0, max: 99 }), { nil: undefined }), prose, (typo, percent, rest) => {
-        const before = dbFingerprint(db);
+    await fc.assert(
+      fc.asyncProperty(nearMiss, fc.option(fc.integer({ min: 0, max: 99 }), { nil: undefined }), prose, async (typo, percent, rest) => {
+        const before = await dbFingerprint(db);
         const typed = [typo, percent === undefined ? null : `${percent}%`, ...rest].filter(Boolean).join(' ');
         const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
         expect(reply.tone, typed).toBe('error');
         expect(reply.summary).toMatch(/isn't a status, did you mean (green|amber|complete)\?$/);
-        expect(dbFingerprint(db)).toBe(before);
+        expect(await dbFingerprint(db)).toBe(before);
       }),
       { numRuns: 150, seed: 10 },
     );
   });
 
-  it('never keeps a percent split by a space as the note beside the old percent (property)', () => {
+  it('never keeps a percent split by a space as the note beside the old percent (property)', async () => {
     ask(db, DEMO.headOfSend, 'update ND-1.2 amber 30% pilot', NOW);
     const status = fc.constantFrom('', 'green ', 'amber ', 'red ', 'on track ', 'A ');
     const unit = fc.constantFrom('%', ' %', ' percent', ' per cent', 'pc', ' pc', ' pct');
     const prose = fc.array(fc.constantFrom('x', 'split', 'again', 'schools', '2', 'weeks', 'late', 'green', '40%'), { maxLength: 4 });
-    fc.assert(
-      fc.property(status, fc.integer({ min: 10, max: 99 }), unit, prose, (s, p, u, rest) => {
-        const before = dbFingerprint(db);
+    await fc.assert(
+      fc.asyncProperty(status, fc.integer({ min: 10, max: 99 }), unit, prose, async (s, p, u, rest) => {
+        const before = await dbFingerprint(db);
         const typed = `${s}${String(p).split('').join(' ')}${u} ${rest.join(' ')}`.trim();
         const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
         expect(reply.tone, typed).toBe('error');
         expect(reply.summary, typed).toContain(`did you mean ${p}%?`);
-        expect(dbFingerprint(db)).toBe(before);
+        expect(await dbFingerprint(db)).toBe(before);
       }),
       { numRuns: 150, seed: 13 },
     );
   });
 
-  it('keeps numbers in a note after note: or after a percent (property)', () => {
+  it('keeps numbers in a note after note: or after a percent (property)', async () => {
     const status = fc.constantFrom('green', 'amber', 'red');
     const numbers = fc.array(fc.integer({ min: 0, max: 99 }).map(String), { minLength: 1, maxLength: 3 });
     const tail = fc.constantFrom('weeks late', '% of schools', 'per cent of plans', 'schools left', '');
-    fc.assert(
-      fc.property(status, fc.integer({ min: 0, max: 99 }), numbers, tail, fc.boolean(), (s, p, ns, t, viaNote) => {
+    await fc.assert(
+      fc.asyncProperty(status, fc.integer({ min: 0, max: 99 }), numbers, tail, fc.boolean(), async (s, p, ns, t, viaNote) => {
         const n = `${ns.join(' ')} ${t}`.trim();
         const typed = viaNote ? `${s} note: ${n}` : `${s} ${p}% ${n}`;
         const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
         expect(reply.tone, typed).toBe('success');
-        expect(lastUpdate('ND-1.2'), typed).toMatchObject({ note: n, ...(viaNote ? {} : { percent: p }) });
+        expect(await lastUpdate('ND-1.2'), typed).toMatchObject({ note: n, ...(viaNote ? {} : { percent: p }) });
       }),
       { numRuns: 120, seed: 14 },
     );
   });
 
-  it('keeps prose after a status and percent word for word (property)', () => {
+  it('keeps prose after a status and percent word for word (property)', async () => {
     const status = fc.constantFrom('green', 'amber', 'red', 'on track', 'at risk');
     const word = fc.constantFrom('green', 'amber', 'red', 'paper', 'light', 'from', 'the', 'panel', '40%', 'due', 'purple', 'ambr', 'gren', 'of', 'schools', 'complete', '30', 'percent', 'white', 'R', 'A', 'G', 'B', 'a', '-', '6', '0%');
     // The note's first word is ordinary prose; anything may follow it.
     const note = fc.tuple(fc.constantFrom('waiting', 'pilot', 'met', 'schools', 'agreed'), fc.array(word, { maxLength: 6 })).map(([first, rest]) => [first, ...rest].join(' '));
-    fc.assert(
-      fc.property(status, fc.integer({ min: 0, max: 99 }), note, (s, p, n) => {
+    await fc.assert(
+      fc.asyncProperty(status, fc.integer({ min: 0, max: 99 }), note, async (s, p, n) => {
         const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${s} ${p}% ${n}`, NOW);
         expect(reply.tone, n).toBe('success');
-        expect(lastUpdate('ND-1.2')).toMatchObject({ percent: p, note: n });
+        expect(await lastUpdate('ND-1.2')).toMatchObject({ percent: p, note: n });
       }),
       { numRuns: 100, seed: 11 },
     );
@@ -295,19 +294,19 @@ describe('errors speak the user’s words', () => {
 });
 
 describe('update: not started, and the same owner again', () => {
-  it('"not started" clears an earlier percent rather than showing it stale', () => {
+  it('"not started" clears an earlier percent rather than showing it stale', async () => {
     ask(db, DEMO.headOfSend, 'update ND-1.2 amber 40% pilot', NOW);
     const r = ask(db, DEMO.headOfSend, 'update ND-1.2 not started pilot paused before it began', NOW);
     expect(renderText(r)).toContain('Status: not started\n');
     expect(renderText(r)).not.toContain('40%');
-    expect(db.$client.prepare("select status, percent from actions where ref = 'ND-1.2'").get()).toEqual({ status: 'not_started', percent: null });
+    expect(await one(db, sql`select status, percent from actions where ref = 'ND-1.2'`)).toEqual({ status: 'not_started', percent: null });
   });
 
-  it('assigning an action to whoever already owns it changes nothing and does not say "(was …)"', () => {
+  it('assigning an action to whoever already owns it changes nothing and does not say "(was …)"', async () => {
     expect(ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.admin2}`, NOW).summary).toBe('ND-1.2 is now owned by Jamie Example, assigned by name (was Morgan Demo, Head of SEND).');
-    const before = dbFingerprint(db);
+    const before = await dbFingerprint(db);
     const again = ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.admin2}`, NOW);
     expect(again.summary).toBe('ND-1.2 is already owned by Jamie Example, assigned by name; nothing changed.');
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
   });
 });

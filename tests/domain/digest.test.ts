@@ -5,10 +5,11 @@ import { buildBoardDigest, buildWeeklyDigest, digestMeetings, unusableDateReason
 import type { BoardDigest, PlanDigest } from '../../src/domain/digest-model.js';
 import type { PlanningState } from '../../src/domain/planning-state.js';
 import { digestToReply } from '../../src/render/digest-reply.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { loadDigestHistory } from '../../src/store/digest-history-repository.js';
 import { loadPlanningState } from '../../src/store/planning-state-repository.js';
 import { DIGEST_NOW, scriptedDemoDb } from '../helpers/digest-demo.js';
+import { closeTestDb, testDbAt } from '../helpers/test-db.js';
 
 const at = (local: string) => toStoredInstant(parseInstant(local));
 
@@ -32,12 +33,12 @@ function plan(digest: BoardDigest, code: string): PlanDigest {
 }
 
 beforeAll(async () => {
-  db = openDatabase(await scriptedDemoDb());
+  db = await testDbAt(await scriptedDemoDb());
   state = loadPlanningState(db);
   boardId = state.boards.find((b) => b.name === 'SEND Partnership Board')!.id;
 });
 
-afterAll(() => closeDatabase(db));
+afterAll(() => closeTestDb(db));
 
 describe('buildBoardDigest: the SEND Partnership Board before its 4 December 2024 meeting', () => {
   it('is for the next meeting after now, counting changes from the previous meeting', () => {

@@ -9,6 +9,7 @@ import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
 import { loadPlanningState } from '../../src/store/planning-state-repository.js';
 import { demoDb, personId } from '../helpers/demo-db.js';
+import { run, sql, value } from '../helpers/test-db.js';
 
 const LEAH = 'leah.testbury@example.org'; // owns ND-WAIT (no readings) and ND-MEDS
 const LUCY = 'lucy.placeford@example.org'; // owns TR-AHC (no readings)
@@ -22,12 +23,12 @@ let db: Db;
 let spb: number;
 beforeEach(async () => {
   ({ db } = await demoDb('2024-11-01T09:00'));
-  spb = db.$client.prepare("select m.id from meetings m join boards b on b.id = m.board_id where b.name = 'SEND Partnership Board' and m.starts_at = '2024-12-04T14:00:00.000Z'").pluck().get() as number;
+  spb = await value(db, sql`select m.id from meetings m join boards b on b.id = m.board_id where b.name = 'SEND Partnership Board' and m.starts_at = '2024-12-04T14:00:00.000Z'`) as number;
   // A BI analyst who owns the annual health check KPI and no action.
-  db.$client.exec(`insert into roles (name, key, created_at) values ('BI Analyst', 'bi analyst', 'x');
-    insert into people (name, email, created_at) values ('Kim Analyst', '${KIM}', 'x');
-    insert into role_assignments (role_id, person_id, started_at) select r.id, p.id, 'x' from roles r, people p where r.key = 'bi analyst' and p.email = '${KIM}';
-    update kpis set owner_role_id = (select id from roles where key = 'bi analyst') where code = 'TR-AHC';`);
+  await run(db, sql`insert into roles (name, key, created_at) values ('BI Analyst', 'bi analyst', 'x')`);
+  await run(db, sql`insert into people (name, email, created_at) values ('Kim Analyst', ${KIM}, 'x')`);
+  await run(db, sql`insert into role_assignments (role_id, person_id, started_at) select r.id, p.id, 'x' from roles r, people p where r.key = 'bi analyst' and p.email = ${KIM}`);
+  await run(db, sql`update kpis set owner_role_id = (select id from roles where key = 'bi analyst') where code = 'TR-AHC'`);
 });
 
 const plan = (now: string) => planNotifications(loadPlanningState(db), now);
@@ -94,8 +95,8 @@ describe('pre-board nudges list the recipient’s KPIs missing a reading, in the
     expect(kim.payload.reply.summary).toBe('Reminder: SEND Partnership Board on Wed 4 Dec: 1 KPI reading is missing still, needed by Wed 27 Nov');
   });
 
-  it('the period asked for is the one due on the nudge’s day: by the March 2025 meeting, Q3 coverage is due', () => {
-    const march = db.$client.prepare("select m.id from meetings m join boards b on b.id = m.board_id where b.name = 'SEND Partnership Board' and m.starts_at like '2025-03-19%'").pluck().get();
+  it('the period asked for is the one due on the nudge’s day: by the March 2025 meeting, Q3 coverage is due', async () => {
+    const march = await value(db, sql`select m.id from meetings m join boards b on b.id = m.board_id where b.name = 'SEND Partnership Board' and m.starts_at like '2025-03-19%'`);
     const planned = planNotifications(loadPlanningState(db), '2025-03-05T09:00:00.000Z');
     const zara = planned.find((p) => p.key === `nudge:${march}:${personId(db, ZARA)}:window`);
     expect(kpiItems(zara?.payload.reply as Reply).map((k) => [k.code, k.detail])).toEqual([

@@ -23,13 +23,14 @@ import {
   type Sent,
   simulatePlanner,
 } from '../helpers/demo-db.js';
+import { one, sql } from '../helpers/test-db.js';
 
 const SPB = 'SEND Partnership Board';
 const HWB = 'Health and Wellbeing Board';
 
-function meetingId(db: Db, board: string, startsAtUtc: string): number {
+async function meetingId(db: Db, board: string, startsAtUtc: string): Promise<number> {
   const b = findBoard(db, board);
-  const row = db.$client.prepare('select id from meetings where board_id = ? and starts_at = ?').get(b?.id, startsAtUtc) as { id: number } | undefined;
+  const row = await one(db, sql`select id from meetings where board_id = ${b?.id} and starts_at = ${startsAtUtc}`) as { id: number } | undefined;
   if (!row) throw new Error(`no meeting of ${board} at ${startsAtUtc}`);
   return row.id;
 }
@@ -64,8 +65,8 @@ describe('a whole SEND Partnership Board cycle of the demo plan (meeting Wed 4 D
     for (const [name, email] of Object.entries({ ...PEOPLE, rahul: 'rahul.fakeley@example.org', pat: 'pat.example-jones@example.org', mia: 'mia.dummett@example.org', nadia: 'nadia.sampleton@example.org' })) {
       ids[name] = personId(db, email);
     }
-    ids.spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
-    ids.hwb = meetingId(db, HWB, '2024-12-11T10:00:00.000Z');
+    ids.spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    ids.hwb = await meetingId(db, HWB, '2024-12-11T10:00:00.000Z');
     state = loadPlanningState(db);
     let leahReported = false;
     // Ticks every 5 minutes, Fri 15 Nov to Thu 5 Dec. Leah reports on all her actions on Fri 22 Nov.
@@ -206,7 +207,7 @@ describe('clock changes (real tick and outbox, a tick every 5 minutes)', () => {
     const adapter = recordingAdapter(clock);
     await runSchedule({ db, clock, until: '2025-10-27T12:00', adapters: [adapter] });
     expectOfficeMornings(adapter.sent);
-    const spb = meetingId(db, SPB, toStoredInstant(parseInstant('2025-11-05T14:00')));
+    const spb = await meetingId(db, SPB, toStoredInstant(parseInstant('2025-11-05T14:00')));
     // The 5 Nov meeting's reminders fall on Mon 27 Oct, the day after the clocks go back.
     const reminders = adapter.sent.filter((s) => s.key.startsWith(`nudge:${spb}:`) && s.key.endsWith(':reminder'));
     expect(reminders.length).toBeGreaterThan(5);
@@ -219,8 +220,8 @@ describe('clock changes (real tick and outbox, a tick every 5 minutes)', () => {
 describe('missed ticks and restarts (real tick and outbox)', () => {
   it('after three days with no ticks, sends the still-relevant messages once (a late window nudge instead of nudge and reminder) and skips those whose meeting has passed', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
-    const spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
-    const hwb = meetingId(db, HWB, '2024-12-11T10:00:00.000Z');
+    const spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const hwb = await meetingId(db, HWB, '2024-12-11T10:00:00.000Z');
     // Mon 2 Dec 09:00: the first tick enqueues everything still relevant, then the process dies before delivering.
     const clock = manualClock('2024-12-02T09:00');
     const first = runTick({ db, clock });
@@ -275,7 +276,7 @@ describe('one message per owner per occasion', () => {
 
   it('planner over the demo plan: after the restart each owner gets the window nudge alone, and no chaser beside it for the same actions', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
-    const spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
     const { sent } = simulatePlanner({
       from: '2024-11-18T00:00',
       until: '2024-12-05T00:00',
@@ -301,7 +302,7 @@ describe('one message per owner per occasion', () => {
 
   it('real tick and outbox: the same restart sends one message per owner, and later ticks add no reminder', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
-    const spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
     const clock = manualClock('2024-11-18T08:00');
     const adapter = recordingAdapter(clock);
     await runSchedule({ db, clock, until: '2024-11-19T17:01', adapters: [adapter] });
@@ -333,7 +334,7 @@ describe('one message per owner per occasion', () => {
 describe('people who are away', () => {
   it('sends an away person’s nudge to their delegate, holds it for someone with no delegate, and drops it past the meeting', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
-    const spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
     const say = (email: string, text: string) =>
       runCommandText({ db, clock: manualClock('2024-11-19T10:00') }, findPersonByEmail(db, email) as NonNullable<ReturnType<typeof findPersonByEmail>>, 'console', text);
     expect(say(PEOPLE.morgan, `/send away 2024-11-22 delegate ${PEOPLE.admin2}`).tone).toBe('success');
@@ -357,7 +358,7 @@ describe('people who are away', () => {
 
   it('brings a held nudge forward when the person comes back early', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
-    const spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
     const leah = findPersonByEmail(db, PEOPLE.leah) as NonNullable<ReturnType<typeof findPersonByEmail>>;
     runCommandText({ db, clock: manualClock('2024-11-19T10:00') }, leah, 'console', '/send away 2024-11-28');
     const clock = manualClock('2024-11-20T09:00');
@@ -445,7 +446,7 @@ describe('planNotifications', () => {
     const refs = openRefs(state, SPB, PEOPLE.morgan);
     recordReports(db, PEOPLE.morgan, refs, '2024-11-01T10:00'); // after the 16 Oct meeting
     const fresh = loadPlanningState(db);
-    const spb = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
     const morgan = personId(db, PEOPLE.morgan);
     const window = planNotifications(fresh, '2024-11-20T09:00:00.000Z').find((p) => p.key === `nudge:${spb}:${morgan}:window`);
     // Only QA-3.1 and QA-3.2 (due 31 Dec) fall before the following meeting (29 Jan 2025).
@@ -458,7 +459,7 @@ describe('planNotifications', () => {
     const { db } = await demoDb('2024-11-01T09:00');
     const state = loadPlanningState(db);
     const now = '2024-11-27T09:00:00.000Z';
-    const spbMeeting = meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const spbMeeting = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
     const spbId = state.boards.find((b) => b.name === SPB)?.id;
     // The digest the caller built, counted each time the planner takes it.
     let built = 0;

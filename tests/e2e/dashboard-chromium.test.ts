@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchedPage } from '../helpers/chromium.js';
 import { type DashboardServer, KPI_NOTE, recordKpiCorrection, startDashboardServer } from '../helpers/dashboard-server.js';
 import { DIGEST_NOW, scriptedDemoDb } from '../helpers/digest-demo.js';
+import { rows, sql } from '../helpers/test-db.js';
 
 // Functions passed to page.evaluate run in the browser; this project compiles without the DOM
 // library (it is a Node service), so the few browser globals used there are declared here, locally.
@@ -26,7 +27,7 @@ let server: DashboardServer;
 
 beforeAll(async () => {
   const path = await scriptedDemoDb();
-  recordKpiCorrection(path);
+  await recordKpiCorrection(path);
   server = await startDashboardServer(path, { now: DIGEST_NOW, publishedView: true });
   browser = await launchChromium();
 }, 90_000);
@@ -170,8 +171,8 @@ describe('the public view in Chromium', () => {
     expect(await w.page.getByRole('table', { name: 'WD: actions' }).innerText()).toMatch(/WD-2\.1[\s\S]*30 Jun 2025 \(plan said 31 Jan 2025\)/);
     const text = await w.page.locator('body').innerText();
     const html = await w.page.content();
-    const people = server.db.$client.prepare('select name, email from people').all() as { name: string; email: string }[];
-    const notes = (server.db.$client.prepare("select note from updates where note is not null and note <> ''").all() as { note: string }[]).map((n) => n.note);
+    const people = await rows(server.db, sql`select name, email from people`) as { name: string; email: string }[];
+    const notes = (await rows(server.db, sql`select note from updates where note is not null and note <> ''`) as { note: string }[]).map((n) => n.note);
     for (const p of people) {
       expect(text).not.toContain(p.name);
       expect(html).not.toContain(p.email);

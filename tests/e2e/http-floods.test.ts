@@ -13,10 +13,11 @@ import type { DashboardLinkSettings } from '../../src/commands/types.js';
 import { mountDashboardRoutes } from '../../src/http/dashboard-routes.js';
 import { createHttpServer, type HttpServer } from '../../src/http/http-server.js';
 import { createSlackApp, type SlackApp } from '../../src/platforms/slack/slack-app.js';
-import { closeDatabase, type Db } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
 import { type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
 import { postSlashCommand } from '../helpers/slack-requests.js';
+import { closeTestDb, one, run, sql } from '../helpers/test-db.js';
 
 const SIGNING = 'flood-e2e-signing-secret';
 const NOW = '2024-11-27T09:00';
@@ -47,7 +48,7 @@ afterAll(async () => {
   await slack?.stop();
   await http?.close();
   await api?.close();
-  if (db) closeDatabase(db);
+  if (db) await closeTestDb(db);
 });
 
 /** GET on a fresh connection from `localAddress` (another loopback address is another client). */
@@ -245,8 +246,8 @@ describe('the public page under a flood', () => {
   it('shows a change to the plan at once (the cache follows the data)', async () => {
     const before = await get('/published/hcp', '127.0.3.1');
     expect(before.body).not.toContain('Renamed by the flood test');
-    const action = db.$client.prepare("select a.id from actions a join workstreams w on w.id = a.workstream_id join plans p on p.id = w.plan_id where p.code = 'HCP' limit 1").get() as { id: number };
-    db.$client.prepare("update actions set text = 'Renamed by the flood test' where id = ?").run(action.id);
+    const action = await one(db, sql`select a.id from actions a join workstreams w on w.id = a.workstream_id join plans p on p.id = w.plan_id where p.code = 'HCP' limit 1`) as { id: number };
+    await run(db, sql`update actions set text = 'Renamed by the flood test' where id = ${action.id}`);
     const after = await get('/published/hcp', '127.0.3.1');
     expect(after.body).toContain('Renamed by the flood test');
   });

@@ -57,7 +57,7 @@ let server: DashboardServer;
 
 beforeAll(async () => {
   const path = await scriptedDemoDb();
-  recordKpiCorrection(path);
+  await recordKpiCorrection(path);
   server = await startDashboardServer(path, { now: DIGEST_NOW, publishedView: true });
   browser = await launchChromium();
 }, 90_000);

@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { createHttpServer, type HttpServer } from '../../src/http/http-server.js';
 import { createSlackApp, type SlackApp } from '../../src/platforms/slack/slack-app.js';
-import { closeDatabase, type Db } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
 import { type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
 import { postSlashCommand } from '../helpers/slack-requests.js';
+import { closeTestDb, one, sql } from '../helpers/test-db.js';
 
 const SIGNING = 'entities-signing-secret';
 const MORGAN = 'U0DEMO03'; // owns ND-1.1
@@ -33,7 +34,7 @@ afterAll(async () => {
   await slack?.stop();
   await http?.close();
   await api?.close();
-  if (db) closeDatabase(db);
+  if (db) await closeTestDb(db);
 });
 
 describe('slash-command text as Slack sends it', () => {
@@ -44,7 +45,7 @@ describe('slash-command text as Slack sends it', () => {
     const ack = await postSlashCommand(url, SIGNING, { text: asSent, user_id: MORGAN, response_url: api.responseUrl() });
     expect(ack.status).toBe(200);
     const [reply] = await api.waitForCalls('response_url', 1, 5000);
-    const note = (db.$client.prepare('select note, raw_text from updates order by id desc limit 1').get() as { note: string; raw_text: string }).note;
+    const note = (await one(db, sql`select note, raw_text from updates order by id desc limit 1`) as { note: string; raw_text: string }).note;
     expect(note).toBe('A&E waits < 18 weeks -> target; "&lt;" is how HTML writes <');
     const shown = JSON.stringify(reply?.body);
     expect(shown).toContain('A&amp;E waits &lt; 18 weeks -&gt; target');

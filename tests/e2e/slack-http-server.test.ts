@@ -8,8 +8,8 @@ import { fixedClock } from '../../src/clock.js';
 import { createHttpServer, type HttpServer, PortInUseError } from '../../src/http/http-server.js';
 import { createLogger } from '../../src/logger.js';
 import { createSlackApp, SlackStartError } from '../../src/platforms/slack/slack-app.js';
-import { openDatabase } from '../../src/store/database.js';
 import { startSlackApiServer } from '../helpers/slack-api-server.js';
+import { closeTestDb, testDb, type Db } from '../helpers/test-db.js';
 
 const logger = createLogger('silent');
 
@@ -18,7 +18,8 @@ describe('HTTP server', () => {
   afterEach(async () => {
     for (const s of servers.splice(0)) await s.close();
   });
-  const start = async (db = openDatabase(':memory:')) => {
+  const start = async (given?: Db) => {
+    const db = given ?? (await testDb());
     const http = createHttpServer({ db, logger });
     servers.push(http);
     const { url, port } = await http.listen(0, '127.0.0.1');
@@ -30,7 +31,7 @@ describe('HTTP server', () => {
     const ok = await fetch(`${url}/healthz`);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ ok: true, db: 'ok' });
-    db.$client.close();
+    await closeTestDb(db);
     // One probe's answer is reused for a second (a flood of /healthz is not a flood of writes).
     await new Promise((r) => setTimeout(r, 1_100));
     const down = await fetch(`${url}/healthz`);
@@ -71,7 +72,7 @@ describe('HTTP server', () => {
   });
 
   it('cuts off slow clients (slowloris headers, a silent connection, a dribbled body) with 408, serving others meanwhile', async () => {
-    const http = createHttpServer({ db: openDatabase(':memory:'), logger, limits: { headersTimeoutMs: 600, requestTimeoutMs: 900, checkIntervalMs: 100 } });
+    const http = createHttpServer({ db: await testDb(), logger, limits: { headersTimeoutMs: 600, requestTimeoutMs: 900, checkIntervalMs: 100 } });
     servers.push(http);
     http.addRoute('POST', '/slack/events', (req, res) => {
       req.resume();
@@ -119,7 +120,7 @@ describe('HTTP server', () => {
   });
 
   it('at maxConnections, closes the oldest silent connection for a newcomer, and refuses only when all are busy', async () => {
-    const http = createHttpServer({ db: openDatabase(':memory:'), logger, limits: { maxConnections: 2 } });
+    const http = createHttpServer({ db: await testDb(), logger, limits: { maxConnections: 2 } });
     servers.push(http);
     const pending: ServerResponse[] = [];
     http.addRoute('GET', '/hang', (_req, res) => {
@@ -156,7 +157,7 @@ describe('HTTP server', () => {
 
   it('refuses a port that is taken, with a message saying what to do', async () => {
     const { port } = await start();
-    const second = createHttpServer({ db: openDatabase(':memory:'), logger });
+    const second = createHttpServer({ db: await testDb(), logger });
     const error = await second.listen(port, '127.0.0.1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortInUseError);
     expect((error as Error).message).toBe(`Port ${port} is already in use. Stop the other process using it, or set PORT to a free port.`);
@@ -168,7 +169,7 @@ describe('createSlackApp', () => {
     const api = await startSlackApiServer();
     try {
       const slack = await createSlackApp({
-        db: openDatabase(':memory:'),
+        db: await testDb(),
         clock: fixedClock('2024-11-18T10:00'),
         config: { botToken: 'xoxb-x', appToken: 'xapp-1-test', apiUrl: api.apiUrl },
         logger,
@@ -187,7 +188,7 @@ describe('createSlackApp', () => {
     const api = await startSlackApiServer({ token: 'xoxb-right' });
     try {
       const error = await createSlackApp({
-        db: openDatabase(':memory:'),
+        db: await testDb(),
         clock: fixedClock('2024-11-18T10:00'),
         config: { botToken: 'xoxb-wrong', signingSecret: 's', apiUrl: api.apiUrl },
         logger,

@@ -18,7 +18,7 @@ import { createTeamsBot, mountTeamsMessages } from '../../src/platforms/teams/te
 import { createTeamsDelivery } from '../../src/platforms/teams/teams-delivery.js';
 import { loadPlanFile } from '../../src/importers/load-plan-file.js';
 import { parseInstant } from '../../src/clock.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { importPlanDocument } from '../../src/store/plan-import.js';
 import type { AdaptiveCard } from '../../src/render/adaptive-card.js';
 import { adaptiveCardSchemaErrors } from '../helpers/adaptive-card-schema.js';
@@ -28,6 +28,7 @@ import { type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-s
 import { blockActionPayload, postInteraction } from '../helpers/slack-requests.js';
 import { installationUpdate, postActivity } from '../helpers/teams-activities.js';
 import { tempDbPath, writeTemp } from '../helpers/temp.js';
+import { closeTestDb, testDbAt } from '../helpers/test-db.js';
 
 const SECRET = 'interactions-signing-secret';
 const NOW = '2024-11-18T10:00';
@@ -59,17 +60,17 @@ describe('Slack: clicks sendbot has no listener for', () => {
   afterEach(async () => {
     await stopSlack();
     await http.close();
-    closeDatabase(db);
+    await closeTestDb(db);
   });
 
   it('acknowledges a button whose action_id sendbot no longer has, and says plainly it does nothing', async () => {
-    const before = dbFingerprint(db);
+    const before = await dbFingerprint(db);
     const res = await postInteraction(baseUrl, SECRET, blockActionPayload({ userId: MORGAN, actionId: 'send_nudge_snooze_v1', value: 'ND-1.1', responseUrl: api.responseUrl() }));
     expect(res.status).toBe(200);
     const [told] = await api.waitForCalls('response_url', 1, 3000);
     expect(told?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(String(told?.body.text)).toContain(RETIRED_BUTTON_TEXT);
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
   });
 
   it("acknowledges another app's select menu the same way", async () => {
@@ -133,7 +134,7 @@ ${actions}
 
 async function bigPlanDb(): Promise<Db> {
   const path = tempDbPath();
-  const db = openDatabase(path);
+  const db = await testDbAt(path);
   const loaded = await loadPlanFile(writeTemp('plan.yaml', bigPlan()));
   importPlanDocument(db, loaded.document, { now: parseInstant('2024-09-02T09:00'), file: loaded.file, lineOf: loaded.lineOf });
   return db;
@@ -173,7 +174,7 @@ describe('a nudge for someone with 93 actions', () => {
         expect((posts[0]?.body.blocks as unknown[]).length).toBeLessThanOrEqual(50);
       }
     } finally {
-      closeDatabase(db);
+      await closeTestDb(db);
       await api.close();
     }
   });
@@ -201,7 +202,7 @@ describe('a nudge for someone with 93 actions', () => {
       expect(card.actions?.some((a) => a.data.value === '/send mine' && a.title === 'See all 93')).toBe(true);
     } finally {
       await http.close();
-      closeDatabase(db);
+      await closeTestDb(db);
       await connector.close();
     }
   });

@@ -5,10 +5,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { fixedClock } from '../../src/clock.js';
 import { createHttpServer } from '../../src/http/http-server.js';
 import { createSlackApp } from '../../src/platforms/slack/slack-app.js';
-import { closeDatabase, type Db } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { dbFingerprint, demoPlanDb } from '../helpers/demo-plan-db.js';
 import { type RecordedCall, type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
 import { postSlashCommand } from '../helpers/slack-requests.js';
+import { closeTestDb, one, rows, sql } from '../helpers/test-db.js';
 
 const SECRET = 'e2e-kpi-signing-secret';
 const NOW = '2024-11-18T10:00';
@@ -16,7 +17,7 @@ const ZARA = 'U0DEMO22'; // Solent 0-19 Service Manager: owns HCP-HR1 and HCP-HR
 const LEAH = 'U0DEMO12'; // SEND Clinical Lead Solent: no HCP role
 
 const textOf = (call: RecordedCall | undefined): string => JSON.stringify(call?.body ?? {});
-const readings = (db: Db) => JSON.stringify(db.$client.prepare('select * from kpi_readings order by id').all());
+const readings = async (db: Db) => JSON.stringify(await rows(db, sql`select * from kpi_readings order by id`));
 
 describe('/send kpi over Slack HTTP', () => {
   let api: SlackApiServer;
@@ -41,7 +42,7 @@ describe('/send kpi over Slack HTTP', () => {
     stop = async () => {
       await slack.stop();
       await http.close();
-      closeDatabase(db);
+      await closeTestDb(db);
     };
   });
   afterEach(async () => {
@@ -59,19 +60,19 @@ describe('/send kpi over Slack HTTP', () => {
     expect(textOf(answer)).toContain('off track: 62.4% for Q2 2024/25 (expected at least 63.5%)');
     expect(textOf(answer)).toContain('&lt;!channel&gt; re-run by BI');
     expect(textOf(answer)).not.toContain('<!channel>');
-    const row = db.$client.prepare('select r.value, r.platform, r.kind, r.note, r.raw_text, p.slack_user_id as who from kpi_readings r join people p on p.id = r.person_id order by r.id desc limit 1').get();
+    const row = await one(db, sql`select r.value, r.platform, r.kind, r.note, r.raw_text, p.slack_user_id as who from kpi_readings r join people p on p.id = r.person_id order by r.id desc limit 1`);
     expect(row).toEqual({ value: 62.4, platform: 'slack', kind: 'correction', note: '<!channel> re-run by BI', raw_text: '/send kpi HCP-HR2 62.4% for Q2 24/25 <!channel> re-run by BI', who: ZARA });
   });
 
   it('refuses a wrong unit with the right form, and someone who may not record, storing nothing', async () => {
-    const before = `${dbFingerprint(db)}${readings(db)}`;
+    const before = `${await dbFingerprint(db)}${await readings(db)}`;
     await slash(ZARA, 'kpi HCP-HR1 63 weeks');
     await slash(LEAH, 'kpi HCP-HR1 63%');
     const [unit, permission] = await api.waitForCalls('response_url', 2, 3000);
     const answers = [textOf(unit), textOf(permission)].join('\n');
     expect(answers).toContain('HCP-HR1 is a percentage, not weeks: try /send kpi HCP-HR1 63%');
     expect(answers).toContain("You can't record readings for HCP-HR1.");
-    expect(`${dbFingerprint(db)}${readings(db)}`).toBe(before);
+    expect(`${await dbFingerprint(db)}${await readings(db)}`).toBe(before);
   });
 
   it('shows a KPI with its sparkline in Block Kit', async () => {

@@ -10,12 +10,13 @@ import { createHttpServer, type HttpServer } from '../../src/http/http-server.js
 import { createSlackApp, type SlackApp } from '../../src/platforms/slack/slack-app.js';
 import { ACTION_IDS, UPDATE_MODAL_ACTIONS, UPDATE_MODAL_BLOCKS, UPDATE_MODAL_CALLBACK_ID } from '../../src/render/block-kit.js';
 import { signSlackRequest } from '../../src/platforms/slack/signing.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { addToInbox } from '../../src/store/slack-inbox-repository.js';
 import { dbFingerprint, DEMO, demoPlanDb } from '../helpers/demo-plan-db.js';
 import { type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
 import { blockActionPayload, postInteraction, postSigned, postSlashCommand, slashCommandBody, viewSubmissionPayload } from '../helpers/slack-requests.js';
 import { send } from '../reliability/support/http-client.js';
+import { closeTestDb, one, rows, run, sql, testDbAt } from '../helpers/test-db.js';
 
 const SECRET = 'security-signing-secret';
 const NOW = '2024-11-18T10:00';
@@ -33,8 +34,8 @@ interface Running {
 }
 
 const seconds = () => Math.floor(Date.now() / 1000);
-const updatesMatching = (db: Db, text: string) =>
-  db.$client.prepare('select id, person_id, note, raw_text from updates where raw_text like ? order by id').all(`%${text}%`) as { id: number; person_id: number; note: string; raw_text: string }[];
+const updatesMatching = async (db: Db, text: string) =>
+  await rows(db, sql`select id, person_id, note, raw_text from updates where raw_text like ${`%${text}%`} order by id`) as { id: number; person_id: number; note: string; raw_text: string }[];
 const settle = (ms = 250) => new Promise((r) => setTimeout(r, ms));
 
 describe('Slack endpoint under attack', () => {
@@ -44,7 +45,7 @@ describe('Slack endpoint under attack', () => {
 
   /** The real app on a database file (a copy of the demo plan unless `path` is given). */
   async function startApp(path?: string): Promise<Running> {
-    const db = path ? openDatabase(path) : undefined;
+    const db = path ? await testDbAt(path) : undefined;
     const made = db ? { db, path: path as string } : await demoPlanDb();
     const logs: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(line) });
@@ -60,7 +61,7 @@ describe('Slack endpoint under attack', () => {
       stop: async () => {
         await slack.stop();
         await http.close();
-        closeDatabase(made.db);
+        await closeTestDb(made.db);
       },
     };
   }
@@ -98,7 +99,7 @@ describe('Slack endpoint under attack', () => {
     })();
 
     it('answers 50 unsigned 4 MB bodies of nested brackets with 401 while /healthz keeps answering', async () => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const started = performance.now();
       const flood = Array.from({ length: 50 }, () => send(app.url, { path: '/slack/events', headers: { 'content-type': FORM }, body: nested, timeoutMs: 60_000 }));
       const health = [];
@@ -113,7 +114,7 @@ describe('Slack endpoint under attack', () => {
       // Figures, not a target (npm run bench:slack-dos measures properly).
       console.info(`50 unsigned 4 MB requests answered in ${Math.round(elapsed)} ms; slowest /healthz ${Math.round(Math.max(...health.map((h) => h.latencyMs)))} ms`);
       expect(elapsed).toBeLessThan(30_000);
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
     });
 
     it('reads a badly signed 4 MB body only as far as the HMAC needs, and answers 401', async () => {
@@ -182,7 +183,7 @@ describe('Slack endpoint under attack', () => {
 
     it(`refuses all ${forgeries.length} forged signatures with 401, running and writing nothing`, async () => {
       expect(forgeries).toHaveLength(38);
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const statuses: Record<string, number> = {};
       for (const [name, forge] of forgeries) {
         const f = forge(seconds());
@@ -195,11 +196,11 @@ describe('Slack endpoint under attack', () => {
       expect(Object.entries(statuses).filter(([, s]) => s !== 401)).toEqual([]);
       await settle();
       expect(api.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
     });
 
     it('still answers Slack’s unsigned SSL check (a few bytes), and runs nothing smuggled with it', async () => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const ok = await fetch(new URL('/slack/events', app.url), { method: 'POST', headers: { 'content-type': FORM }, body: 'ssl_check=1&token=x' });
       expect(ok.status).toBe(200);
       const smuggled = await fetch(new URL('/slack/events', app.url), { method: 'POST', headers: { 'content-type': FORM }, body: `ssl_check=1&${body}` });
@@ -208,7 +209,7 @@ describe('Slack endpoint under attack', () => {
       expect(large.status).toBe(401);
       await settle();
       expect(api.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
     });
   });
 
@@ -245,20 +246,20 @@ describe('Slack endpoint under attack', () => {
       expect([first.status, replayed.status]).toEqual([200, 401]);
       await replyText();
       await settle();
-      expect(updatesMatching(app.db, 'replay-across')).toHaveLength(1);
+      expect(await updatesMatching(app.db, 'replay-across')).toHaveLength(1);
     });
   });
 
   describe('duplicate form fields', () => {
     it.each(['text', 'user_id', 'command', 'response_url', 'team_id'])('answers a command with two %s fields 400, naming the field, and runs nothing', async (field) => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const raw = `${new URLSearchParams(slashCommandBody({ text: 'update ND-1.1 red dup', user_id: MORGAN, response_url: api.responseUrl() })).toString()}&${field}=${field === 'user_id' ? ALEX : 'again'}`;
       const res = await postSigned(app.url, SECRET, raw, FORM);
       expect(res.status).toBe(400);
       expect(res.body).toBe(`The form field "${field}" was sent more than once; each field may appear only once.`);
       await settle();
       expect(api.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
     });
 
     it('answers an interaction with two payload fields 400', async () => {
@@ -274,43 +275,43 @@ describe('Slack endpoint under attack', () => {
       ['another team_id', { team_id: 'T0EVIL' }],
       ['an enterprise_id this workspace is not part of', { enterprise_id: 'E0EVIL' }],
     ])('refuses a correctly signed command from %s: no lookup, nothing stored', async (_name, fields) => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const res = await slash('U0IMPOSTOR', 'update ND-1.1 red from elsewhere', fields);
       expect(res.status).toBe(200);
       expect(res.json).toEqual({ response_type: 'ephemeral', text: 'This sendbot serves the SEND test workspace only. Nothing was done.' });
       await settle();
       expect(api.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
-      expect(dbFingerprint(app.db)).toBe(before);
-      expect(app.db.$client.prepare('select count(*) as n from slack_inbox').get()).toEqual({ n: 0 });
+      expect(await dbFingerprint(app.db)).toBe(before);
+      expect(await one(app.db, sql`select count(*) as n from slack_inbox`)).toEqual({ n: 0 });
     });
 
     it('refuses a button pressed by someone whose home workspace is elsewhere (Slack Connect)', async () => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const payload = { ...blockActionPayload({ userId: 'U0IMPOSTOR', actionId: 'send_no_change', value: 'ND-1.1', responseUrl: api.responseUrl() }), user: { id: 'U0IMPOSTOR', team_id: 'T0EVIL' } };
       const res = await postInteraction(app.url, SECRET, payload);
       expect(res.status).toBe(200);
       await settle();
       expect(api.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
     });
 
     it('never takes an account showing someone’s email to be them when they are linked to another Slack id', async () => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       await slash('U0IMPOSTOR', 'update ND-1.1 red not really Morgan');
       const text = await replyText();
       expect(text).toContain('Your email is already linked to a different Slack account');
-      expect(dbFingerprint(app.db)).toBe(before);
-      expect(app.db.$client.prepare('select slack_user_id from people where email = ?').get(DEMO.headOfSend)).toEqual({ slack_user_id: MORGAN });
+      expect(await dbFingerprint(app.db)).toBe(before);
+      expect(await one(app.db, sql`select slack_user_id from people where email = ${DEMO.headOfSend}`)).toEqual({ slack_user_id: MORGAN });
     });
 
     it('audits who acted with their Slack id: a link by email, and an admin’s update', async () => {
-      app.db.$client.prepare('update people set slack_user_id = null where email = ?').run(DEMO.clinicalLeadSolent);
+      await run(app.db, sql`update people set slack_user_id = null where email = ${DEMO.clinicalLeadSolent}`);
       await slash('U0SLOWLEAH', 'mine');
       await replyText(1);
       await slash(ALEX, 'update ND-1.1 amber audited');
       await replyText(2);
-      const rows = app.db.$client.prepare('select event, entity, platform, platform_user_id from audit_log order by id desc limit 2').all();
-      expect(rows).toEqual([
+      const audited = await rows(app.db, sql`select event, entity, platform, platform_user_id from audit_log order by id desc limit 2`);
+      expect(audited).toEqual([
         { event: 'update.by_admin', entity: 'ND-1.1', platform: 'slack', platform_user_id: ALEX },
         { event: 'person.linked_slack', entity: DEMO.clinicalLeadSolent, platform: 'slack', platform_user_id: 'U0SLOWLEAH' },
       ]);
@@ -321,7 +322,7 @@ describe('Slack endpoint under attack', () => {
     it('strips bidi overrides and control characters from a stored note (the board paper cannot be reordered)', async () => {
       await slash(MORGAN, 'update ND-1.1 amber Budget \u202Edevorppa\u202C agreed\u0007 \u2066ok\u2069\u200B');
       await replyText();
-      const [row] = updatesMatching(app.db, 'Budget');
+      const [row] = await updatesMatching(app.db, 'Budget');
       expect(row?.note).toBe('Budget devorppa agreed ok');
       expect(row?.raw_text).toBe('/send update ND-1.1 amber Budget devorppa agreed ok');
     });
@@ -335,11 +336,11 @@ describe('Slack endpoint under attack', () => {
       ['a right-to-left override inside', '943 476 \u202E5919'],
       ['zero-width spaces', '943\u200B476\u200B5919'],
     ])('refuses an NHS number written with %s, stores nothing and logs none of it', async (_name, nhs) => {
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       await slash(MORGAN, `update ND-1.1 amber child ${nhs} seen`);
       const text = await replyText();
       expect(text).toContain('looks like an NHS number');
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
       expect(app.logs.join('\n')).not.toMatch(/5919|child/);
     });
 
@@ -398,7 +399,7 @@ describe('Slack endpoint under attack', () => {
       await slash(MORGAN, 'update ND-1.1 due:"31 March 25" waiting for the new contract');
       expect(await replyText()).toContain('Date change requested');
       api.reset();
-      const before = dbFingerprint(app.db);
+      const before = await dbFingerprint(app.db);
       const refusals: string[] = [];
       for (const [name, attempt, refusal] of attempts) {
         const sent = api.callsTo('response_url').length;
@@ -412,49 +413,49 @@ describe('Slack endpoint under attack', () => {
       }
       expect(refusals).toEqual([]);
       await settle();
-      expect(dbFingerprint(app.db)).toBe(before);
+      expect(await dbFingerprint(app.db)).toBe(before);
     });
   });
 
   describe('durable inbox', () => {
     it('writes the command to the inbox before acknowledging, and removes it once done', async () => {
-      app.db.$client.prepare('update people set slack_user_id = null where email = ?').run(DEMO.clinicalLeadSolent);
+      await run(app.db, sql`update people set slack_user_id = null where email = ${DEMO.clinicalLeadSolent}`);
       // The caller is unknown, so the work after the ack waits for users.info; the ack does not.
       api.failNext('users.info', [{ delayMs: 800, body: { ok: true, user: { id: 'U0SLOWLEAH', team_id: 'T0SEND', profile: { email: DEMO.clinicalLeadSolent } } } }]);
       const res = await slash('U0SLOWLEAH', 'mine');
       expect(res.status).toBe(200);
-      const pending = app.db.$client.prepare('select state, body from slack_inbox').all() as { state: string; body: string }[];
+      const pending = await rows(app.db, sql`select state, body from slack_inbox`) as { state: string; body: string }[];
       expect(pending.map((p) => p.state)).toEqual(['pending']);
       expect(JSON.parse(pending[0]?.body ?? '{}')).toMatchObject({ command: '/send', text: 'mine', user_id: 'U0SLOWLEAH' });
       await replyText();
       await settle(100);
-      expect(app.db.$client.prepare('select count(*) as n from slack_inbox').get()).toEqual({ n: 0 });
+      expect(await one(app.db, sql`select count(*) as n from slack_inbox`)).toEqual({ n: 0 });
     });
 
     it('replays on start what a crash left acknowledged but not done, exactly once, answering through the response_url', async () => {
       const path = app.path;
       await app.stop();
       // What the middleware had committed when the process died: the command as Bolt parsed it.
-      const crashed = openDatabase(path);
+      const crashed = await testDbAt(path);
       const body = slashCommandBody({ text: 'update ND-1.1 amber left in the inbox', user_id: MORGAN, response_url: api.responseUrl('replayed') });
       addToInbox(crashed, toStoredInstant(parseInstant('2024-11-18T09:59')), JSON.stringify(body));
-      closeDatabase(crashed);
+      await closeTestDb(crashed);
 
       app = await startApp(path);
       expect(await app.slack.replayed).toBe(1);
       const [answer] = await api.waitForCalls('response_url', 1, 5000);
       expect(answer?.responseUrlId).toBe('replayed');
       expect(String(answer?.body.text)).toContain('Update recorded for ND-1.1');
-      const stored = app.db.$client.prepare("select created_at, platform from updates where note = 'left in the inbox'").all();
+      const stored = await rows(app.db, sql`select created_at, platform from updates where note = 'left in the inbox'`);
       // Stored as of when it was sent (09:59 London), not when it was replayed.
       expect(stored).toEqual([{ created_at: '2024-11-18T09:59:00.000Z', platform: 'slack' }]);
-      expect(app.db.$client.prepare('select count(*) as n from slack_inbox').get()).toEqual({ n: 0 });
+      expect(await one(app.db, sql`select count(*) as n from slack_inbox`)).toEqual({ n: 0 });
 
       // Another restart finds nothing to do.
       await app.stop();
       app = await startApp(path);
       expect(await app.slack.replayed).toBe(0);
-      expect(app.db.$client.prepare("select count(*) as n from updates where note = 'left in the inbox'").get()).toEqual({ n: 1 });
+      expect(await one(app.db, sql`select count(*) as n from updates where note = 'left in the inbox'`)).toEqual({ n: 1 });
     });
 
     it('never lets a finished request remove a later request’s row that reuses its id', async () => {
@@ -462,34 +463,34 @@ describe('Slack endpoint under attack', () => {
       // is empty the next command would get the id the last one had. Here the first command is done
       // (its row gone) but still posting its answer when the second arrives; the second waits for
       // users.info, so its row is still pending when the first one finishes and tidies up.
-      app.db.$client.prepare('update people set slack_user_id = null where email = ?').run(DEMO.clinicalLeadSolent);
+      await run(app.db, sql`update people set slack_user_id = null where email = ${DEMO.clinicalLeadSolent}`);
       api.failNext('response_url', [{ delayMs: 400 }]);
       api.failNext('users.info', [{ delayMs: 800, body: { ok: true, user: { id: 'U0SLOWLEAH', team_id: 'T0SEND', profile: { email: DEMO.clinicalLeadSolent } } } }]);
       expect((await slash(ALEX, 'who ND-1.1', { response_url: api.responseUrl('first') })).status).toBe(200);
       await settle(100);
-      expect(app.db.$client.prepare('select count(*) as n from slack_inbox').get()).toEqual({ n: 0 });
+      expect(await one(app.db, sql`select count(*) as n from slack_inbox`)).toEqual({ n: 0 });
       expect((await slash('U0SLOWLEAH', 'mine', { response_url: api.responseUrl('second') })).status).toBe(200);
       const replies = await api.waitForCalls('response_url', 2, 5000);
       expect(replies.map((c) => c.responseUrlId).sort()).toEqual(['first', 'second']);
       expect(String(replies.find((c) => c.responseUrlId === 'second')?.body.text)).not.toMatch(/sorry/i);
       await settle(100);
-      expect(app.db.$client.prepare('select count(*) as n from slack_inbox').get()).toEqual({ n: 0 });
+      expect(await one(app.db, sql`select count(*) as n from slack_inbox`)).toEqual({ n: 0 });
     });
 
     it('stores a replayed update once even when two instances replay the same row', async () => {
       const path = app.path;
       await app.stop();
-      const crashed = openDatabase(path);
+      const crashed = await testDbAt(path);
       addToInbox(crashed, toStoredInstant(parseInstant(NOW)), JSON.stringify(slashCommandBody({ text: 'update ND-1.1 amber twice replayed', user_id: MORGAN, response_url: api.responseUrl() })));
-      closeDatabase(crashed);
+      await closeTestDb(crashed);
       const [a, b] = await Promise.all([startApp(path), startApp(path)]);
       app = a;
       extra.push(b);
       const replayed = (await a.slack.replayed) + (await b.slack.replayed);
       expect(replayed).toBeGreaterThanOrEqual(1);
       await settle(300);
-      expect(a.db.$client.prepare("select count(*) as n from updates where note = 'twice replayed'").get()).toEqual({ n: 1 });
-      expect(a.db.$client.prepare('select count(*) as n from slack_inbox').get()).toEqual({ n: 0 });
+      expect(await one(a.db, sql`select count(*) as n from updates where note = 'twice replayed'`)).toEqual({ n: 1 });
+      expect(await one(a.db, sql`select count(*) as n from slack_inbox`)).toEqual({ n: 0 });
     });
   });
 });
@@ -501,18 +502,18 @@ describe('Slack Socket Mode', () => {
     try {
       const slack = await createSlackApp({ db, clock: fixedClock(NOW), config: { botToken: 'xoxb-sock', appToken: 'xapp-1-test', apiUrl: api.apiUrl }, logger: pino({ level: 'silent' }) });
       const acks: unknown[] = [];
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       // What SocketModeReceiver hands Bolt for a slash command from another workspace.
       await slack.app.processEvent({ body: slashCommandBody({ text: 'update ND-1.1 red', user_id: MORGAN, team_id: 'T0EVIL', response_url: api.responseUrl() }), ack: async (r?: unknown) => void acks.push(r) });
       expect(acks).toEqual([{ response_type: 'ephemeral', text: 'This sendbot serves the SEND test workspace only. Nothing was done.' }]);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       // And from its own workspace it runs, once, through the inbox.
       await slack.app.processEvent({ body: slashCommandBody({ text: 'update ND-1.1 amber over the socket', user_id: MORGAN, response_url: api.responseUrl() }), ack: async (r?: unknown) => void acks.push(r) });
       await api.waitForCalls('response_url', 1, 5000);
-      expect(db.$client.prepare("select count(*) as n from updates where note = 'over the socket'").get()).toEqual({ n: 1 });
-      expect(db.$client.prepare('select count(*) as n from slack_inbox').get()).toEqual({ n: 0 });
+      expect(await one(db, sql`select count(*) as n from updates where note = 'over the socket'`)).toEqual({ n: 1 });
+      expect(await one(db, sql`select count(*) as n from slack_inbox`)).toEqual({ n: 0 });
     } finally {
-      closeDatabase(db);
+      await closeTestDb(db);
       await api.close();
     }
   });

@@ -12,13 +12,14 @@ import { createSlackApp } from '../../src/platforms/slack/slack-app.js';
 import { createSlackDelivery } from '../../src/platforms/slack/slack-delivery.js';
 import { ACTION_IDS, UPDATE_MODAL_ACTIONS, UPDATE_MODAL_BLOCKS, UPDATE_MODAL_CALLBACK_ID } from '../../src/render/block-kit.js';
 import { reply } from '../../src/render/reply.js';
-import { closeDatabase, type Db } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail, type Person } from '../../src/store/people-repository.js';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
 import { dbFingerprint, DEMO, demoPlanDb } from '../helpers/demo-plan-db.js';
 import { type RecordedCall, type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
 import { blockActionPayload, postEvent, postInteraction, postSigned, postSlashCommand, viewSubmissionPayload } from '../helpers/slack-requests.js';
+import { closeTestDb, one, rows, run, sql } from '../helpers/test-db.js';
 
 const SECRET = 'e2e-signing-secret';
 const NOW = '2024-11-18T10:00';
@@ -41,7 +42,7 @@ interface UpdateRow {
   raw_text: string;
 }
 
-const lastUpdate = (db: Db): UpdateRow | undefined => db.$client.prepare('select * from updates order by id desc limit 1').get() as UpdateRow | undefined;
+const lastUpdate = async (db: Db): Promise<UpdateRow | undefined> => await one(db, sql`select * from updates order by id desc limit 1`) as UpdateRow | undefined;
 const person = (db: Db, email: string): Person => findPersonByEmail(db, email) as Person;
 
 /** Everything a view_submission carries for the update modal, built from plain values. */
@@ -94,7 +95,7 @@ describe('Slack app over HTTP', () => {
     stop = async () => {
       await slack.stop();
       await http.close();
-      closeDatabase(db);
+      await closeTestDb(db);
     };
   });
   afterEach(async () => {
@@ -115,7 +116,7 @@ describe('Slack app over HTTP', () => {
       expect(String(answer?.body.text)).toContain('Update recorded for ND-1.1');
       expect(textOf(answer)).toContain('Waiting on the new contract');
 
-      const row = lastUpdate(db);
+      const row = await lastUpdate(db);
       expect(row).toMatchObject({
         platform: 'slack',
         kind: 'update',
@@ -128,17 +129,17 @@ describe('Slack app over HTTP', () => {
     });
 
     it('refuses a non-owner, naming who can, and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await slash(LEAH, 'update ND-1.1 amber I am not the owner');
       const [answer] = await api.waitForCalls('response_url', 1, 3000);
       expect(answer?.body.response_type).toBe('ephemeral');
       expect(String(answer?.body.text)).toContain("You can't update ND-1.1");
       expect(textOf(answer)).toContain('Morgan Demo (Head of SEND)');
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('matches an unknown Slack user by email once and remembers the id', async () => {
-      db.$client.prepare('update people set slack_user_id = null where email = ?').run(DEMO.clinicalLeadSolent);
+      await run(db, sql`update people set slack_user_id = null where email = ${DEMO.clinicalLeadSolent}`);
       await slash('U0NEWLEAH', 'mine');
       const [answer] = await api.waitForCalls('response_url', 1, 3000);
       expect(String(answer?.body.text)).not.toContain('not registered');
@@ -151,12 +152,12 @@ describe('Slack app over HTTP', () => {
     });
 
     it('tells an unregistered person who to ask, and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await slash('U0STRANGER', 'update ND-1.1 green');
       const [answer] = await api.waitForCalls('response_url', 1, 3000);
       expect(String(answer?.body.text)).toContain("You're not registered yet");
       expect(textOf(answer)).toContain('Alex Sample');
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
   });
 
@@ -169,12 +170,12 @@ describe('Slack app over HTTP', () => {
     ];
     for (const [name, options] of cases) {
       it(`answers 401 to ${name} and writes nothing`, async () => {
-        const before = dbFingerprint(db);
+        const before = await dbFingerprint(db);
         const res = await postSlashCommand(baseUrl, SECRET, { text: 'update ND-1.1 amber forged', user_id: MORGAN, response_url: api.responseUrl() }, options);
         expect(res.status).toBe(401);
         await new Promise((r) => setTimeout(r, 150));
         expect(api.callsTo('response_url')).toHaveLength(0);
-        expect(dbFingerprint(db)).toBe(before);
+        expect(await dbFingerprint(db)).toBe(before);
       });
     }
 
@@ -185,12 +186,12 @@ describe('Slack app over HTTP', () => {
     });
 
     it('answers 400 to correctly signed bodies Bolt cannot read (a JSON null used to stop the process) and keeps serving', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       expect((await postSigned(baseUrl, SECRET, 'null', 'application/json')).status).toBe(400);
       expect((await postSigned(baseUrl, SECRET, 'payload=null', 'application/x-www-form-urlencoded')).status).toBe(400);
       expect((await postInteraction(baseUrl, SECRET, { type: 'view_submission', user: { id: MORGAN } })).status).toBe(400);
       expect((await postSigned(baseUrl, SECRET, JSON.stringify({ type: 'event_callback', event: false }), 'application/json')).status).toBe(400);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       const res = await postSlashCommand(baseUrl, SECRET, { text: 'help', user_id: MORGAN, response_url: api.responseUrl() });
       expect(res.status).toBe(200);
       await api.waitForCalls('response_url', 1, 3000);
@@ -216,7 +217,7 @@ describe('Slack app over HTTP', () => {
     });
 
     it('returns field errors for percent 150 and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const res = await postInteraction(
         baseUrl,
         SECRET,
@@ -225,7 +226,7 @@ describe('Slack app over HTTP', () => {
       expect(res.status).toBe(200);
       expect(res.json).toMatchObject({ response_action: 'errors', errors: { [UPDATE_MODAL_BLOCKS.percent]: expect.stringContaining('0 to 100') } });
       expect(Object.keys((res.json as { errors: object }).errors)).toEqual([UPDATE_MODAL_BLOCKS.percent]);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it.each([
@@ -235,26 +236,26 @@ describe('Slack app over HTTP', () => {
       [{ status: 'amber', percent: '60.5' }, UPDATE_MODAL_BLOCKS.percent, "'60.5' isn't a whole number: give a whole number from 0 to 100, e.g. 61."],
       [{ status: 'amber', percent: '-5' }, UPDATE_MODAL_BLOCKS.percent, "'-5' is below 0"],
     ])('refuses %o under its field, in the user’s words, and stores nothing', async (values, block, message) => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const res = await postInteraction(baseUrl, SECRET, viewSubmissionPayload({ userId: MORGAN, callbackId: UPDATE_MODAL_CALLBACK_ID, values: modalValues({ ref: 'ND-1.1', ...values }) }));
       expect(res.status).toBe(200);
       const errors = (res.json as { response_action: string; errors: Record<string, string> }).errors;
       expect(Object.keys(errors)).toEqual([block]);
       expect(errors[block]).toContain(message);
       expect(errors[block]).not.toMatch(/percent:|evidenceUrl|Invalid input/);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('refuses a percent alone on a completed action under the percent field, and stores nothing', async () => {
       runCommandText({ db, clock: fixedClock(NOW) }, person(db, DEMO.headOfSend), 'slack', '/send update ND-1.1 complete signed off');
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const res = await postInteraction(baseUrl, SECRET, viewSubmissionPayload({ userId: MORGAN, callbackId: UPDATE_MODAL_CALLBACK_ID, values: modalValues({ ref: 'ND-1.1', percent: '80' }) }));
       expect(res.json).toMatchObject({ response_action: 'errors', errors: { [UPDATE_MODAL_BLOCKS.percent]: expect.stringContaining('ND-1.1 is marked complete') } });
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('returns every field error at once: evidence, NHS number, date without a reason', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const res = await postInteraction(
         baseUrl,
         SECRET,
@@ -268,18 +269,18 @@ describe('Slack app over HTTP', () => {
       expect(errors[UPDATE_MODAL_BLOCKS.note]).toContain('NHS number');
       expect(errors[UPDATE_MODAL_BLOCKS.evidence]).toContain('web link');
       expect(errors[UPDATE_MODAL_BLOCKS.dueReason]).toContain('why');
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('shows a permission refusal on the action block and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const res = await postInteraction(
         baseUrl,
         SECRET,
         viewSubmissionPayload({ userId: LEAH, callbackId: UPDATE_MODAL_CALLBACK_ID, values: modalValues({ ref: 'ND-1.1', status: 'green' }) }),
       );
       expect(res.json).toMatchObject({ response_action: 'errors', errors: { [UPDATE_MODAL_BLOCKS.action]: expect.stringContaining("You can't update ND-1.1") } });
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('stores a valid submission exactly as the typed command would, and confirms by DM', async () => {
@@ -295,20 +296,20 @@ describe('Slack app over HTTP', () => {
       );
       expect(res.status).toBe(200);
       expect(res.body).toBe('');
-      const row = lastUpdate(db) as UpdateRow;
+      const row = await lastUpdate(db) as UpdateRow;
       expect(row.raw_text).toBe('[modal] update ND-1.1 amber 60% Pilot extended');
 
       // The same update typed on a fresh copy of the plan.
       const { db: typedDb } = await demoPlanDb();
       try {
         runCommandText({ db: typedDb, clock: fixedClock(NOW) }, person(typedDb, DEMO.headOfSend), 'slack', '/send update ND-1.1 amber 60% Pilot extended');
-        const typed = lastUpdate(typedDb) as UpdateRow;
+        const typed = await lastUpdate(typedDb) as UpdateRow;
         const comparable = ({ id: _id, raw_text: _raw, ...rest }: UpdateRow) => rest;
         expect(comparable(row)).toEqual(comparable(typed));
-        const actionState = (d: Db) => d.$client.prepare("select status, percent, due from actions where ref = 'ND-1.1'").get();
-        expect(actionState(db)).toEqual(actionState(typedDb));
+        const actionState = async (d: Db) => await one(d, sql`select status, percent, due from actions where ref = 'ND-1.1'`);
+        expect(await actionState(db)).toEqual(await actionState(typedDb));
       } finally {
-        closeDatabase(typedDb);
+        await closeTestDb(typedDb);
       }
 
       const [dm] = await api.waitForCalls('chat.postMessage', 1, 3000);
@@ -326,9 +327,9 @@ describe('Slack app over HTTP', () => {
           values: modalValues({ ref: 'ND-1.1', due: '2025-09-30', reason: 'Contract signed late' }),
         }),
       );
-      const change = db.$client.prepare('select to_due, reason, state from due_date_changes order by id desc limit 1').get();
+      const change = await one(db, sql`select to_due, reason, state from due_date_changes order by id desc limit 1`);
       expect(change).toEqual({ to_due: '2025-09-30', reason: 'Contract signed late', state: 'pending' });
-      expect(lastUpdate(db)?.raw_text).toBe('[modal] update ND-1.1 due:2025-09-30 (reason for the new date: Contract signed late)');
+      expect((await lastUpdate(db))?.raw_text).toBe('[modal] update ND-1.1 due:2025-09-30 (reason for the new date: Contract signed late)');
     });
   });
 
@@ -381,15 +382,15 @@ describe('Slack app over HTTP', () => {
       const [answer] = await api.waitForCalls('response_url', 1, 3000);
       expect(answer?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
       expect(String(answer?.body.text)).toContain('Recorded "no change" for ND-1.1');
-      expect(lastUpdate(db)).toMatchObject({ kind: 'no_change', platform: 'slack', status: null, raw_text: '[button] no change ND-1.1' });
+      expect(await lastUpdate(db)).toMatchObject({ kind: 'no_change', platform: 'slack', status: null, raw_text: '[button] no change ND-1.1' });
     });
 
     it('No change from someone who may not update the action is refused', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await postInteraction(baseUrl, SECRET, blockActionPayload({ userId: LEAH, actionId: ACTION_IDS.noChange, value: 'ND-1.1', responseUrl: api.responseUrl() }));
       const [answer] = await api.waitForCalls('response_url', 1, 3000);
       expect(String(answer?.body.text)).toContain("You can't update ND-1.1");
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
   });
 
@@ -402,11 +403,11 @@ describe('Slack app over HTTP', () => {
       expect(confirm?.value).toBe(`/send handover Head of SEND to ${DEMO.clinicalLeadSolent} confirm`);
 
       // Someone else clicking it (the value is only a command) gets the command's own refusal.
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await postInteraction(baseUrl, SECRET, blockActionPayload({ userId: LEAH, actionId: `${ACTION_IDS.buttonPrefix}confirm`, value: confirm?.value ?? '', responseUrl: api.responseUrl() }));
       const [, refused] = await api.waitForCalls('response_url', 2, 3000);
       expect(String(refused?.body.text)).toContain('Only programme officers');
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
 
       await postInteraction(baseUrl, SECRET, blockActionPayload({ userId: ALEX, actionId: `${ACTION_IDS.buttonPrefix}confirm`, value: confirm?.value ?? '', responseUrl: api.responseUrl() }));
       const [, , done] = await api.waitForCalls('response_url', 3, 3000);
@@ -439,7 +440,7 @@ describe('Slack app over HTTP', () => {
       await postInteraction(baseUrl, SECRET, blockActionPayload({ userId: ELAINE, actionId: `${ACTION_IDS.buttonPrefix}confirm`, value: approve?.value ?? '', responseUrl: api.responseUrl() }));
       const [, decided] = await api.waitForCalls('response_url', 2, 3000);
       expect(String(decided?.body.text)).toContain('Approved: ND-3.5 is now due 30 Apr 2025');
-      expect(db.$client.prepare("select p.email, c.decided_at, c.state from due_date_changes c join people p on p.id = c.decided_by").get()).toEqual({
+      expect(await one(db, sql`select p.email, c.decided_at, c.state from due_date_changes c join people p on p.id = c.decided_by`)).toEqual({
         email: DEMO.dcs,
         decided_at: '2024-11-18T10:00:00.000Z',
         state: 'approved',
@@ -460,7 +461,7 @@ describe('Slack app over HTTP', () => {
     it('shows a hostile note escaped in blocks and fallback text', async () => {
       await slash(MORGAN, `update ND-1.1 amber ${NASTY}`);
       const [confirmation] = await api.waitForCalls('response_url', 1, 3000);
-      expect(lastUpdate(db)?.note).toBe(NASTY);
+      expect((await lastUpdate(db))?.note).toBe(NASTY);
       await slash(MORGAN, `who ${NASTY}`);
       const [, echo] = await api.waitForCalls('response_url', 2, 3000);
       await slash(MORGAN, 'status ND-1.1');
@@ -509,7 +510,7 @@ describe('Slack app over HTTP', () => {
 
   it('tells the person plainly when something unexpected fails, logs it with context (not the text), and keeps what they sent', async () => {
     // Every query on actions now throws: an unexpected failure, not a user mistake.
-    db.$client.exec('alter table actions rename to actions_gone');
+    await run(db, sql`alter table actions rename to actions_gone`);
     const res = await slash(MORGAN, 'mine');
     expect(res.status).toBe(200);
     const [answer] = await api.waitForCalls('response_url', 1, 3000);
@@ -519,7 +520,7 @@ describe('Slack app over HTTP', () => {
     expect(logged).toMatchObject({ level: 50, slackUserId: MORGAN, textLength: 4, msg: '/send failed' });
     expect(logs.join('\n')).not.toContain('"mine"');
     // The acknowledged command is kept in the inbox as failed, not lost and not replayed forever.
-    const kept = db.$client.prepare('select state, body from slack_inbox').all() as { state: string; body: string }[];
+    const kept = await rows(db, sql`select state, body from slack_inbox`) as { state: string; body: string }[];
     expect(kept.map((k) => k.state)).toEqual(['failed']);
     expect(JSON.parse(kept[0]?.body ?? '{}')).toMatchObject({ command: '/send', text: 'mine', user_id: MORGAN });
   });

@@ -1,3 +1,5 @@
+// Uses openDatabase and $client directly on purpose (not tests/helpers/test-db.ts): it fills the
+// disk with SQLite's max_page_count, makes the file read-only with query_only, and copies real files.
 // When the database cannot be written: /healthz says 503 and why, and a person whose update failed
 // is told plainly it was NOT saved — in Slack (real Bolt app over HTTP), Teams (real botbuilder
 // adapter over HTTP) and the console. Two real ways to fail: a full disk (a small tmpfs filled up;

@@ -142,7 +142,7 @@ describe('forged Teams tokens', () => {
   });
 
   it('refuses every forged token with 401: no turn, nothing written, nothing sent', async () => {
-    const before = dbFingerprint(db);
+    const before = await dbFingerprint(db);
     const outcomes: [string, number][] = [];
     for (const [kind, build] of activities) {
       const activity = build();
@@ -157,7 +157,7 @@ describe('forged Teams tokens', () => {
     }
     expect(outcomes.length).toBeGreaterThanOrEqual(60);
     expect(outcomes.filter(([, status]) => status !== 401)).toEqual([]);
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
     expect(connector.requests).toEqual([]);
     // botbuilder fetched the keys from loopback only (never the internet), at least once.
     expect(keys.fetches).toBeGreaterThan(0);

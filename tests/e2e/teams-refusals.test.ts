@@ -41,12 +41,12 @@ const sent = () => connector.requests.filter((r) => r.route === 'sendToConversat
 
 describe('an activity naming two tenants', () => {
   it('is refused (403) before anything runs, while the same activity with one tenant is answered', async () => {
-    const before = dbFingerprint(db);
+    const before = await dbFingerprint(db);
     const message = personalMessage({ serviceUrl: connector.url, user: MORGAN, text: 'update ND-1.1 amber forged' });
     const forged = { ...message, channelData: { ...(message.channelData as object), tenant: { id: '00000000-aaaa-4bbb-8ccc-000000000000' } } };
     const refused = await postActivity(url, forged);
     expect(refused.status).toBe(403);
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
     expect(sent()).toHaveLength(0);
     expect((message.conversation as { tenantId: string }).tenantId).toBe(TENANT_ID);
     const genuine = await postActivity(url, personalMessage({ serviceUrl: connector.url, user: MORGAN, text: 'mine' }));
@@ -61,10 +61,10 @@ describe('a card submit with fields of the wrong type', () => {
     ['percent', { percent: ['60'] }],
     ['status', { status: { value: 'amber' } }],
   ])('(%s) gets the form back with that field marked, and stores nothing', async (field, wrong) => {
-    const before = dbFingerprint(db);
+    const before = await dbFingerprint(db);
     const res = await postActivity(url, cardSubmit({ serviceUrl: connector.url, user: MORGAN, value: { sendbot: 'update_form', action: 'ND-1.1', status: 'amber', percent: '60', note: 'ok', ...wrong }, replyToId: '1733300000001' }));
     expect(res.status).toBe(200);
-    expect(dbFingerprint(db)).toBe(before);
+    expect(await dbFingerprint(db)).toBe(before);
     const [reply] = sent();
     const body = JSON.stringify(reply?.body);
     expect(body).toContain(`"id":"${field}_error"`);

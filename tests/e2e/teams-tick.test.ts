@@ -8,11 +8,11 @@ import { runCli } from '../../src/cli/program.js';
 import '../../src/cli/all-commands.js';
 import { createHttpServer } from '../../src/http/http-server.js';
 import { createTeamsBot, mountTeamsMessages } from '../../src/platforms/teams/teams-app.js';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { listOutbox } from '../../src/store/outbox-repository.js';
 import { type BotConnectorServer, startBotConnectorServer } from '../helpers/bot-connector-server.js';
 import { DEMO, demoPlanDb } from '../helpers/demo-plan-db.js';
 import { conversationUpdate, postActivity } from '../helpers/teams-activities.js';
+import { closeTestDb, run, sql, testDbAt } from '../helpers/test-db.js';
 
 const MORGAN = { id: '29:demo-03', aadObjectId: 'aad-demo-03', name: 'Morgan Demo' };
 
@@ -38,9 +38,9 @@ describe('sendbot tick with Teams configured', () => {
     mountTeamsMessages(http, createTeamsBot({ db, clock: fixedClock('2024-11-18T10:00'), config: { appType: 'MultiTenant', allowUnauthenticated: true }, logger: pino({ level: 'silent' }) }));
     const { url } = await http.listen(0, '127.0.0.1');
     expect((await postActivity(url, conversationUpdate({ serviceUrl: connector.url, user: MORGAN }))).status).toBe(200);
-    db.$client.prepare("update people set last_platform = 'teams' where email = ?").run(DEMO.headOfSend);
+    await run(db, sql`update people set last_platform = 'teams' where email = ${DEMO.headOfSend}`);
     await http.close();
-    closeDatabase(db);
+    await closeTestDb(db);
     connector.reset();
 
     const result = await cli({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }, '--db', path, '--now', '2024-11-20T09:05', 'tick');
@@ -52,18 +52,18 @@ describe('sendbot tick with Teams configured', () => {
     expect(posted.length).toBeGreaterThanOrEqual(1);
     expect(posted.every((r) => r.conversationId === 'a:1personal-aad-demo-03' && r.status === 201)).toBe(true);
 
-    const check = openDatabase(path);
+    const check = await testDbAt(path);
     try {
       const teamsRows = listOutbox(check).filter((r) => r.platform === 'teams');
       expect(teamsRows).toMatchObject([{ kind: 'nudge', status: 'sent', recipientEmail: DEMO.headOfSend }]);
     } finally {
-      closeDatabase(check);
+      await closeTestDb(check);
     }
   });
 
   it('refuses to deliver with a half-configured Teams, naming the setting', async () => {
     const { db, path } = await demoPlanDb();
-    closeDatabase(db);
+    await closeTestDb(db);
     const result = await cli({ MicrosoftAppPassword: 'secret' }, '--db', path, '--now', '2024-11-20T09:05', 'tick');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('MicrosoftAppId');

@@ -10,11 +10,12 @@ import { fixedClock } from '../../src/clock.js';
 import { createHttpServer, type HttpServer } from '../../src/http/http-server.js';
 import { createTeamsBot, mountTeamsMessages } from '../../src/platforms/teams/teams-app.js';
 import { type AdaptiveCard, CARD_BUDGET, TEAMS_MESSAGE_LIMIT, utf16Size } from '../../src/render/adaptive-card.js';
-import { closeDatabase, type Db } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { adaptiveCardSchemaErrors } from '../helpers/adaptive-card-schema.js';
 import { type BotConnectorServer, type RecordedRequest, startBotConnectorServer } from '../helpers/bot-connector-server.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
 import { cardSubmit, invokeActivity, personalMessage, postActivity, type TeamsUser } from '../helpers/teams-activities.js';
+import { closeTestDb, one, sql } from '../helpers/test-db.js';
 
 const NOW = '2024-11-18T10:42';
 const MORGAN: TeamsUser = { id: '29:demo-03', aadObjectId: 'aad-demo-03', name: 'Morgan Demo' }; // owns ND-1.1
@@ -26,8 +27,8 @@ interface InvokeBody {
   value: unknown;
 }
 
-const updatesCount = (db: Db): number => (db.$client.prepare('select count(*) as n from updates').get() as { n: number }).n;
-const lastUpdate = (db: Db) => db.$client.prepare('select * from updates order by id desc limit 1').get() as { kind: string; status: string | null; note: string | null; platform: string };
+const updatesCount = async (db: Db): Promise<number> => (await one(db, sql`select count(*) as n from updates`) as { n: number }).n;
+const lastUpdate = async (db: Db) => await one(db, sql`select * from updates order by id desc limit 1`) as { kind: string; status: string | null; note: string | null; platform: string };
 
 function cardsOf(request: RecordedRequest): AdaptiveCard[] {
   const body = request.body as { attachments?: { content: AdaptiveCard }[] };
@@ -56,7 +57,7 @@ describe('Teams Universal Actions (adaptiveCard/action)', () => {
   });
   afterEach(async () => {
     await http.close();
-    closeDatabase(db);
+    await closeTestDb(db);
   });
 
   /** What Teams sends for Action.Execute: the verb and the data merged with the card's inputs. */
@@ -74,10 +75,10 @@ describe('Teams Universal Actions (adaptiveCard/action)', () => {
   };
 
   it('an update from the form is stored and the card is replaced in place: "Updated by <name>, <time>"', async () => {
-    const before = updatesCount(db);
+    const before = await updatesCount(db);
     const card = cardIn(await execute(MORGAN, 'update_form', { sendbot: 'update_form', action: 'ND-1.1', status: 'amber', percent: '60', note: 'Pilot extended' }));
-    expect(updatesCount(db)).toBe(before + 1);
-    expect(lastUpdate(db)).toMatchObject({ kind: 'update', status: 'amber', note: 'Pilot extended', platform: 'teams' });
+    expect(await updatesCount(db)).toBe(before + 1);
+    expect(await lastUpdate(db)).toMatchObject({ kind: 'update', status: 'amber', note: 'Pilot extended', platform: 'teams' });
     expect(JSON.stringify(card)).toContain('ND-1.1');
     expect(card.body.at(-1)).toMatchObject({ type: 'TextBlock', text: 'Updated by Morgan Demo, 10:42' });
     // In place: nothing new was posted into the conversation.
@@ -86,33 +87,33 @@ describe('Teams Universal Actions (adaptiveCard/action)', () => {
 
   it("a nudge's No change button records it and updates the card in place", async () => {
     const card = cardIn(await execute(MORGAN, 'button', { sendbot: 'button', id: 'no_change', value: 'ND-1.1' }));
-    expect(lastUpdate(db)).toMatchObject({ kind: 'no_change', platform: 'teams' });
+    expect(await lastUpdate(db)).toMatchObject({ kind: 'no_change', platform: 'teams' });
     expect(card.body.at(-1)).toMatchObject({ text: 'Updated by Morgan Demo, 10:42' });
   });
 
   it('a form with a mistake comes back as the form, with the error under its field, and nothing is stored', async () => {
-    const before = updatesCount(db);
+    const before = await updatesCount(db);
     const card = cardIn(await execute(MORGAN, 'update_form', { sendbot: 'update_form', action: 'ND-1.1', status: 'amber', percent: '150', note: 'Too keen' }));
-    expect(updatesCount(db)).toBe(before);
+    expect(await updatesCount(db)).toBe(before);
     expect(JSON.stringify(card)).toMatch(/percent/i);
     expect(card.actions?.map((a) => a.type)).toEqual(['Action.Execute', 'Action.Execute']);
   });
 
   it('someone who may not update the action is refused in the card, and nothing is stored', async () => {
-    const before = updatesCount(db);
+    const before = await updatesCount(db);
     const card = cardIn(await execute(LEAH, 'update_form', { sendbot: 'update_form', action: 'ND-1.1', status: 'red', note: 'not mine' }));
-    expect(updatesCount(db)).toBe(before);
+    expect(await updatesCount(db)).toBe(before);
     expect(JSON.stringify(card)).not.toContain('Updated by');
   });
 
   it('an adaptiveCard/action invoke carrying Action.Submit data (an older card) is read the same way', async () => {
     const card = cardIn(await execute(MORGAN, '', { sendbot: 'no_change', action: 'ND-1.1' }, 'Action.Submit'));
-    expect(lastUpdate(db)).toMatchObject({ kind: 'no_change' });
+    expect(await lastUpdate(db)).toMatchObject({ kind: 'no_change' });
     expect(card.body.at(-1)).toMatchObject({ text: 'Updated by Morgan Demo, 10:42' });
   });
 
   it('an unknown verb (an old button, another app) gets 200 and a plain message; nothing changes', async () => {
-    const before = updatesCount(db);
+    const before = await updatesCount(db);
     const res = await execute(MORGAN, 'approveExpense', { expense: 42 });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -120,7 +121,7 @@ describe('Teams Universal Actions (adaptiveCard/action)', () => {
       type: 'application/vnd.microsoft.activity.message',
       value: 'That button no longer does anything. Nothing was changed; type "help" to see what I can do.',
     });
-    expect(updatesCount(db)).toBe(before);
+    expect(await updatesCount(db)).toBe(before);
   });
 
   it.each(['composeExtension/query', 'task/fetch', 'actionableMessage/executeAction', 'something/new'])('an invoke sendbot does not handle (%s) gets 200 and a plain message', async (name) => {
@@ -133,7 +134,7 @@ describe('Teams Universal Actions (adaptiveCard/action)', () => {
   it('an Action.Submit from an older card (a message with a value) still works', async () => {
     const res = await postActivity(url, cardSubmit({ serviceUrl: connector.url, user: MORGAN, value: { sendbot: 'no_change', action: 'ND-1.1' }, replyToId: '1733300000001' }));
     expect(res.status).toBe(200);
-    expect(lastUpdate(db)).toMatchObject({ kind: 'no_change' });
+    expect(await lastUpdate(db)).toMatchObject({ kind: 'no_change' });
     const sent = connector.requests.filter((r) => r.route === 'replyToActivity' || r.route === 'sendToConversation');
     expect(sent.length).toBeGreaterThan(0);
     for (const r of sent) for (const card of cardsOf(r)) expect(adaptiveCardSchemaErrors(card)).toEqual([]);

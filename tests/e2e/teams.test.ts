@@ -23,7 +23,7 @@ import { type AdaptiveCard, CARD_BUDGET, renderCards, TEAMS_MESSAGE_LIMIT, utf16
 import { type ActionLine, heading, type Reply, reply, text } from '../../src/render/reply.js';
 import { listActionViews } from '../../src/store/actions-repository.js';
 import { listConversationReferences } from '../../src/store/conversation-references-repository.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { enqueueNotification, findOutboxByKey, listOutbox } from '../../src/store/outbox-repository.js';
 import { findPersonByEmail, type Person } from '../../src/store/people-repository.js';
 import { type BotConnectorServer, type RecordedRequest, startBotConnectorServer } from '../helpers/bot-connector-server.js';
@@ -39,6 +39,7 @@ import {
   TENANT_ID,
   type TeamsUser,
 } from '../helpers/teams-activities.js';
+import { closeTestDb, one, run, sql, testDbAt } from '../helpers/test-db.js';
 
 const NOW = '2024-11-18T10:00';
 const MORGAN: TeamsUser = { id: '29:demo-03', aadObjectId: 'aad-demo-03', name: 'Morgan Demo' }; // Head of SEND: owns ND-1.1
@@ -57,8 +58,8 @@ interface UpdateRow {
   raw_text: string;
 }
 
-const updatesCount = (db: Db): number => (db.$client.prepare('select count(*) as n from updates').get() as { n: number }).n;
-const lastUpdate = (db: Db): UpdateRow | undefined => db.$client.prepare('select * from updates order by id desc limit 1').get() as UpdateRow | undefined;
+const updatesCount = async (db: Db): Promise<number> => (await one(db, sql`select count(*) as n from updates`) as { n: number }).n;
+const lastUpdate = async (db: Db): Promise<UpdateRow | undefined> => await one(db, sql`select * from updates order by id desc limit 1`) as UpdateRow | undefined;
 const person = (db: Db, email: string): Person => findPersonByEmail(db, email) as Person;
 
 /** The Adaptive Cards in a request the connector received. */
@@ -114,7 +115,7 @@ describe('Teams bot over HTTP', () => {
   });
   afterEach(async () => {
     await bot.stop();
-    closeDatabase(db);
+    await closeTestDb(db);
   });
 
   const post = (activity: Parameters<typeof postActivity>[1], token?: string) => postActivity(bot.url, activity, token ? { token } : {});
@@ -128,7 +129,7 @@ describe('Teams bot over HTTP', () => {
       expect(answer?.conversationId).toBe(MORGAN_CHAT);
       expect(cardText(cardsOf(answer))).toContain('Update recorded for ND-1.1');
       expect(cardText(cardsOf(answer))).toContain('Waiting on the new contract');
-      expect(lastUpdate(db)).toMatchObject({
+      expect(await lastUpdate(db)).toMatchObject({
         platform: 'teams',
         kind: 'update',
         status: 'amber',
@@ -145,23 +146,23 @@ describe('Teams bot over HTTP', () => {
 
     it('accepts /send in front of the command', async () => {
       await say(MORGAN, '/send update ND-1.1 green 40% contract signed');
-      expect(lastUpdate(db)).toMatchObject({ status: 'green', percent: 40, note: 'contract signed', raw_text: '/send update ND-1.1 green 40% contract signed' });
+      expect(await lastUpdate(db)).toMatchObject({ status: 'green', percent: 40, note: 'contract signed', raw_text: '/send update ND-1.1 green 40% contract signed' });
     });
 
     it('refuses someone else, naming who can, and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await say(LEAH, 'update ND-1.1 amber I am not the owner');
       const [answer] = sends(connector);
       expect(cardText(cardsOf(answer))).toContain("You can't update ND-1.1");
       expect(cardText(cardsOf(answer))).toContain('Morgan Demo (Head of SEND)');
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('in a channel, strips the @mention and the trailing newline', async () => {
       const activity = channelMessage({ serviceUrl: connector.url, user: MORGAN, text: 'update ND-1.1 red supplier pulled out' });
       expect(activity.text).toBe('<at>sendbot</at> update ND-1.1 red supplier pulled out\n');
       expect((await post(activity)).status).toBe(200);
-      expect(lastUpdate(db)).toMatchObject({ platform: 'teams', status: 'red', note: 'supplier pulled out', raw_text: 'update ND-1.1 red supplier pulled out' });
+      expect(await lastUpdate(db)).toMatchObject({ platform: 'teams', status: 'red', note: 'supplier pulled out', raw_text: 'update ND-1.1 red supplier pulled out' });
       const [answer] = sends(connector);
       expect(answer?.conversationId).toBe(activity.conversation?.id);
       expect(cardText(cardsOf(answer))).toContain('Update recorded for ND-1.1');
@@ -170,19 +171,19 @@ describe('Teams bot over HTTP', () => {
     });
 
     it('ignores channel messages that do not mention the bot, but keeps the channel reference', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       expect((await post(channelMessage({ serviceUrl: connector.url, user: MORGAN, text: 'update ND-1.1 red chat between people', mention: false }))).status).toBe(200);
       expect(sends(connector)).toEqual([]);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       expect(listConversationReferences(db).map((r) => r.conversationId)).toEqual([CHANNEL_ID]);
     });
 
     it('matches an unknown Teams user by roster email once and remembers the id', async () => {
-      db.$client.prepare('update people set teams_user_id = null where email = ?').run(DEMO.headOfSend);
+      await run(db, sql`update people set teams_user_id = null where email = ${DEMO.headOfSend}`);
       const stranger = { id: '29:new-morgan-id', aadObjectId: 'aad-new', name: 'Morgan Demo' };
       connector.setMembers([{ id: stranger.id, name: 'Morgan Demo', email: DEMO.headOfSend, userPrincipalName: DEMO.headOfSend }]);
       await say(stranger, 'update ND-1.1 amber matched by email');
-      expect(lastUpdate(db)).toMatchObject({ note: 'matched by email', person_id: person(db, DEMO.headOfSend).id });
+      expect(await lastUpdate(db)).toMatchObject({ note: 'matched by email', person_id: person(db, DEMO.headOfSend).id });
       expect(person(db, DEMO.headOfSend).teamsUserId).toBe(stranger.id);
       expect(connector.requests.filter((r) => r.route === 'getConversationMember')).toHaveLength(1);
       await say(stranger, 'update ND-1.1 amber direct this time');
@@ -190,17 +191,17 @@ describe('Teams bot over HTTP', () => {
     });
 
     it('tells an unregistered person who to ask, and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await say({ id: '29:nobody', aadObjectId: 'aad-nobody', name: 'Nobody' }, 'update ND-1.1 amber hello');
       expect(cardText(cardsOf(sends(connector)[0]))).toContain("You're not registered yet");
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('logs an unexpected failure in a turn and tells the person plainly that it failed', async () => {
       const broken = await demoPlanDb();
       const other = await startBot(broken.db, fixedClock(NOW));
       try {
-        closeDatabase(broken.db);
+        await closeTestDb(broken.db);
         const res = await postActivity(other.url, personalMessage({ serviceUrl: connector.url, user: MORGAN, text: 'mine' }));
         expect(res.status).toBe(200);
         expect(sends(connector).map((r) => (r.body as { text?: string }).text)).toEqual(['Sorry, that failed — the programme team has been told.']);
@@ -227,7 +228,7 @@ describe('Teams bot over HTTP', () => {
     it('stores an update from the form, as the person who pressed Submit', async () => {
       const res = await submit(MORGAN, { sendbot: 'update_form', action: 'ND-1.1', status: 'amber', percent: '60', note: 'Pilot extended' });
       expect(res.status).toBe(200);
-      expect(lastUpdate(db)).toMatchObject({
+      expect(await lastUpdate(db)).toMatchObject({
         platform: 'teams',
         kind: 'update',
         status: 'amber',
@@ -241,9 +242,9 @@ describe('Teams bot over HTTP', () => {
     });
 
     it('sends the form back with an error under percent, and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await submit(MORGAN, { sendbot: 'update_form', action: 'ND-1.1', status: 'amber', percent: '150', note: 'Too keen' });
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       const [form] = cardsOf(sends(connector)[0]);
       const body = JSON.stringify(form);
       expect(body).toContain('"id":"percent_error"');
@@ -258,9 +259,9 @@ describe('Teams bot over HTTP', () => {
       [{ status: 'red', percent: '100' }, '100% means finished, but you said red.'],
       [{ status: 'amber', percent: '60.5' }, "'60.5' isn't a whole number"],
     ])('sends the form back with %o refused under percent, in the user’s words, and stores nothing', async (values, message) => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await submit(MORGAN, { sendbot: 'update_form', action: 'ND-1.1', ...values });
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       const body = JSON.stringify(cardsOf(sends(connector)[0]));
       expect(body).toContain('"id":"percent_error"');
       expect(body).toContain(message);
@@ -269,24 +270,24 @@ describe('Teams bot over HTTP', () => {
 
     it('records No change as a no_change update', async () => {
       await submit(MORGAN, { sendbot: 'no_change', action: 'ND-1.1' });
-      expect(lastUpdate(db)).toMatchObject({ kind: 'no_change', status: null, platform: 'teams', raw_text: '[card] no change ND-1.1' });
+      expect(await lastUpdate(db)).toMatchObject({ kind: 'no_change', status: null, platform: 'teams', raw_text: '[card] no change ND-1.1' });
       expect(cardText(cardsOf(sends(connector)[0]))).toContain('Recorded \\"no change\\" for ND-1.1');
     });
 
     it('refuses a form submitted by someone who may not update the action, and stores nothing', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await submit(LEAH, { sendbot: 'update_form', action: 'ND-1.1', status: 'red', note: 'not mine' });
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       const body = JSON.stringify(cardsOf(sends(connector)[0]));
       expect(body).toContain('"id":"action_error"');
       expect(body).toContain("You can't update ND-1.1");
     });
 
     it('answers an unknown card payload without changing anything', async () => {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       await submit(MORGAN, { somebodyElse: 'card' });
       expect(cardText(cardsOf(sends(connector)[0]))).toContain('not one I recognise');
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
     });
 
     it('runs a confirm button as the person who clicked it; cancel changes nothing', async () => {
@@ -310,12 +311,12 @@ describe('Teams bot over HTTP', () => {
       // The welcome's example is Morgan's own first open action, not a fixed demo ref.
       const own = listActionViews(db, { accountablePersonId: person(db, DEMO.headOfSend).id }).find((a) => a.status !== 'blue');
       expect(cardText(cardsOf(sends(connector)[0]))).toContain(`for example: update ${own?.ref} amber 60%`);
-      db.$client.prepare("update people set last_platform = 'teams' where email = ?").run(DEMO.headOfSend);
+      await run(db, sql`update people set last_platform = 'teams' where email = ${DEMO.headOfSend}`);
 
       // Restart: a new process would open the same database and build a new bot and adapter.
       await bot.stop();
-      closeDatabase(db);
-      db = openDatabase(dbPath);
+      await closeTestDb(db);
+      db = await testDbAt(dbPath);
       const clock = manualClock('2024-11-20T09:00');
       bot = await startBot(db, clock);
       connector.reset();
@@ -396,7 +397,7 @@ describe('Teams bot over HTTP', () => {
 
     it('a 403 on send disables the reference and the row goes dead without retries', async () => {
       await install();
-      db.$client.prepare("update people set last_platform = 'teams' where email = ?").run(DEMO.headOfSend);
+      await run(db, sql`update people set last_platform = 'teams' where email = ${DEMO.headOfSend}`);
       connector.reset();
       const clock = manualClock('2024-11-20T10:00');
       const teams = createTeamsDelivery({ adapter: bot.teams.adapter, db, clock });
@@ -503,7 +504,7 @@ describe('Teams authentication', () => {
     const { db } = await demoPlanDb();
     const bot = await startBot(db, fixedClock(NOW), { appId: '00000000-0000-4000-8000-00000000a99d', appPassword: 'not-a-real-secret', appType: 'MultiTenant', allowUnauthenticated: false });
     try {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const lastPlatform = person(db, DEMO.headOfSend).lastPlatform;
       const message = personalMessage({ serviceUrl: connector.url, user: MORGAN, text: 'update ND-1.1 red forged' });
       const forgedJwt = [
@@ -518,7 +519,7 @@ describe('Teams authentication', () => {
       }
       const install = await postActivity(bot.url, conversationUpdate({ serviceUrl: connector.url, user: MORGAN }));
       expect(install.status).toBe(401);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       expect(listConversationReferences(db)).toEqual([]);
       expect(person(db, DEMO.headOfSend).lastPlatform).toBe(lastPlatform);
       expect(connector.requests).toEqual([]);
@@ -526,7 +527,7 @@ describe('Teams authentication', () => {
       expect(bot.logs.join('\n')).toContain('refused a Teams request that did not authenticate');
     } finally {
       await bot.stop();
-      closeDatabase(db);
+      await closeTestDb(db);
     }
   });
 
@@ -534,10 +535,10 @@ describe('Teams authentication', () => {
     const { db } = await demoPlanDb();
     const bot = await startBot(db, fixedClock(NOW), { ...UNAUTHENTICATED, tenantId: TENANT_ID });
     try {
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const foreign = await postActivity(bot.url, personalMessage({ serviceUrl: connector.url, user: MORGAN, text: 'update ND-1.1 red from another tenant', tenantId: 'ffffffff-0000-4000-8000-00000000beef' }));
       expect(foreign.status).toBe(403);
-      expect(dbFingerprint(db)).toBe(before);
+      expect(await dbFingerprint(db)).toBe(before);
       expect(listConversationReferences(db)).toEqual([]);
       expect(connector.requests).toEqual([]);
       expect(bot.logs.join('\n')).toContain('refused a Teams activity from another tenant');
@@ -546,7 +547,7 @@ describe('Teams authentication', () => {
       expect(sends(connector)).toHaveLength(1);
     } finally {
       await bot.stop();
-      closeDatabase(db);
+      await closeTestDb(db);
     }
   });
 
@@ -559,7 +560,7 @@ describe('Teams authentication', () => {
         /MicrosoftAppId.*TEAMS_ALLOW_UNAUTHENTICATED/,
       );
     } finally {
-      closeDatabase(db);
+      await closeTestDb(db);
     }
     // A password or tenant without the app id is a configuration error, not a quietly open bot.
     expect(() => loadConfig({ MicrosoftAppPassword: 'secret' })).toThrow(ConfigError);
@@ -575,7 +576,7 @@ describe('Teams authentication', () => {
       expect(bot.teams.authMode).toBe('unauthenticated');
     } finally {
       await bot.stop();
-      closeDatabase(db);
+      await closeTestDb(db);
     }
   });
 });

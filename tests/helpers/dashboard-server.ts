@@ -6,8 +6,10 @@ import { type Clock, fixedClock, parseInstant } from '../../src/clock.js';
 import { absoluteUrl, boardLinkPath } from '../../src/domain/dashboard-links.js';
 import { mountDashboardRoutes } from '../../src/http/dashboard-routes.js';
 import { createHttpServer } from '../../src/http/http-server.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import { findBoard } from '../../src/store/boards-repository.js';
+import type { Db } from '../../src/store/database.js';
 import { recordKpiReading } from '../../src/store/kpis-repository.js';
+import { closeTestDb, one, sql, testDbAt, withTestDb } from './test-db.js';
 
 /** What the KPI reading typed by Zara (below) says: shown on the board's page, never on the public one. */
 export const KPI_NOTE = 'corrected after the 0-19 data validation';
@@ -16,11 +18,10 @@ export const KPI_NOTE = 'corrected after the 0-19 data validation';
  * A person's correction to the demo's HCP-HR2 Q2 reading, with a note: the demo's own readings are
  * imports (nobody recorded them), so this gives the pages a "recorded by" and a note to show or hide.
  */
-export function recordKpiCorrection(dbPath: string): void {
-  const db = openDatabase(dbPath);
-  try {
-    const kpi = db.$client.prepare("select id from kpis where code = 'HCP-HR2'").get() as { id: number };
-    const zara = db.$client.prepare("select id from people where email = 'zara.sampleford@example.org'").get() as { id: number };
+export async function recordKpiCorrection(dbPath: string): Promise<void> {
+  await withTestDb(dbPath, async (db) => {
+    const kpi = (await one(db, sql`select id from kpis where code = 'HCP-HR2'`)) as { id: number };
+    const zara = (await one(db, sql`select id from people where email = 'zara.sampleford@example.org'`)) as { id: number };
     recordKpiReading(db, {
       kpiId: kpi.id,
       value: 61.2,
@@ -34,9 +35,7 @@ export function recordKpiCorrection(dbPath: string): void {
       note: KPI_NOTE,
       rawText: `/send kpi HCP-HR2 61.2% for Q2 24/25 ${KPI_NOTE}`,
     });
-  } finally {
-    closeDatabase(db);
-  }
+  });
 }
 
 export const TEST_DASHBOARD_SECRET = 'test-dashboard-secret-0123456789abcdef';
@@ -50,7 +49,7 @@ export interface DashboardServer {
 }
 
 export async function startDashboardServer(dbPath: string, opts: { now: string; publishedView?: boolean; clock?: Clock }): Promise<DashboardServer> {
-  const db = openDatabase(dbPath);
+  const db = await testDbAt(dbPath);
   const clock = opts.clock ?? fixedClock(opts.now);
   const http = createHttpServer({ db, logger: pino({ level: 'silent' }) });
   mountDashboardRoutes(http, { db, clock, secret: TEST_DASHBOARD_SECRET, publishedView: opts.publishedView ?? false, logger: pino({ level: 'silent' }) });
@@ -59,14 +58,14 @@ export async function startDashboardServer(dbPath: string, opts: { now: string; 
     baseUrl: url,
     db,
     link(name, days = 7) {
-      const board = db.$client.prepare('select id, name from boards where name = ?').get(name) as { id: number; name: string } | undefined;
+      const board = findBoard(db, name);
       if (!board) throw new Error(`no board ${name}`);
       const exp = Math.floor(parseInstant(opts.now).plus({ days }).toSeconds());
       return absoluteUrl(url, boardLinkPath(TEST_DASHBOARD_SECRET, board, exp));
     },
     async close() {
       await http.close();
-      closeDatabase(db);
+      await closeTestDb(db);
     },
   };
 }

@@ -2,8 +2,6 @@
 // scheduler over simulated time: the real tick and delivery loop against that file, or the pure
 // planner against an in-memory outbox (a Map keyed by key: insert-or-ignore) when weeks of
 // five-minute ticks would make the real one slow.
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { LONDON, type ManualClock, parseInstant, toStoredInstant } from '../../src/clock.js';
 import { planNotifications, type PlannedNotification } from '../../src/domain/notification-planner.js';
@@ -15,11 +13,12 @@ import { deliverDue } from '../../src/jobs/deliver.js';
 import type { DeliveryAdapter, DeliveryOutcome, OutgoingMessage } from '../../src/jobs/delivery-types.js';
 import { runTick } from '../../src/jobs/tick.js';
 import { demoPlanPath } from '../../src/paths.js';
-import { type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
+import { getActionView } from '../../src/store/actions-repository.js';
 import { findPersonByEmail, getPerson } from '../../src/store/people-repository.js';
 import { importPlanDocument } from '../../src/store/plan-import.js';
 import { recordUpdate } from '../../src/store/updates-repository.js';
-import { tempDir } from './temp.js';
+import { templateCopy } from './test-db.js';
 
 export const PEOPLE = {
   admin: 'alex.sample@example.org',
@@ -31,23 +30,16 @@ export const PEOPLE = {
   dcs: 'elaine.demoster@example.org',
 } as const;
 
-const templates = new Map<string, string>();
-
 /** A temp copy of the demo plan imported at `importedAt` (London); the import runs once per test file. */
 export async function demoDb(importedAt = '2024-11-01T09:00'): Promise<{ db: Db; path: string }> {
-  let template = templates.get(importedAt);
-  if (!template) {
-    template = join(tempDir('sendbot-demo-'), 'template.db');
-    const db = openDatabase(template);
-    const loaded = await loadPlanFile(demoPlanPath());
-    importPlanDocument(db, loaded.document, { now: parseInstant(importedAt), file: loaded.file, lineOf: loaded.lineOf, actorLabel: 'test' });
-    db.$client.pragma('wal_checkpoint(TRUNCATE)');
-    db.$client.close();
-    templates.set(importedAt, template);
-  }
-  const path = join(tempDir('sendbot-demo-'), 'sendbot.db');
-  copyFileSync(template, path);
-  return { db: openDatabase(path), path };
+  return templateCopy(
+    `demo@${importedAt}`,
+    async (db) => {
+      const loaded = await loadPlanFile(demoPlanPath());
+      importPlanDocument(db, loaded.document, { now: parseInstant(importedAt), file: loaded.file, lineOf: loaded.lineOf, actorLabel: 'test' });
+    },
+    'sendbot-demo-',
+  );
 }
 
 export function personId(db: Db, email: string): number {
@@ -60,7 +52,7 @@ export function personId(db: Db, email: string): number {
 export function recordReports(db: Db, email: string, refs: string[], at: string): void {
   const person = personId(db, email);
   for (const ref of refs) {
-    const row = db.$client.prepare('select id from actions where ref = ?').get(ref) as { id: number } | undefined;
+    const row = getActionView(db, ref);
     if (!row) throw new Error(`no action ${ref}`);
     recordUpdate(db, { actionId: row.id, personId: person, at: toStoredInstant(parseInstant(at)), platform: 'console', kind: 'update', status: 'amber', rawText: `update ${ref} amber` });
   }

@@ -1,15 +1,13 @@
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fixedClock, type ManualClock, manualClock, parseInstant } from '../../src/clock.js';
 import { runCommandText } from '../../src/commands/router.js';
 import { loadPlanFile } from '../../src/importers/load-plan-file.js';
 import { demoPlanPath } from '../../src/paths.js';
 import { renderText } from '../../src/render/text.js';
 import type { Reply } from '../../src/render/reply.js';
-import { type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
 import { importPlanDocument } from '../../src/store/plan-import.js';
-import { tempDir } from './temp.js';
+import { rows, sql, templateCopy } from './test-db.js';
 
 /** Demo people used across tests (see db/seeds/southampton-2024.yaml). */
 export const DEMO = {
@@ -21,26 +19,15 @@ export const DEMO = {
   dcs: 'elaine.demoster@example.org',
 } as const;
 
-const templates = new Map<string, string>();
-
 /**
  * A temp SQLite file with the demo plan imported as of `importedAt`. The import runs once per
  * test file and worker; each test gets its own copy of that file.
  */
 export async function demoPlanDb(importedAt = '2024-09-02T09:00'): Promise<{ db: Db; path: string }> {
-  let template = templates.get(importedAt);
-  if (!template) {
-    template = join(tempDir(), 'template.db');
-    const db = openDatabase(template);
+  return templateCopy(`demo-plan@${importedAt}`, async (db) => {
     const loaded = await loadPlanFile(demoPlanPath());
     importPlanDocument(db, loaded.document, { now: parseInstant(importedAt), file: loaded.file, lineOf: loaded.lineOf });
-    db.$client.pragma('wal_checkpoint(TRUNCATE)');
-    db.$client.close();
-    templates.set(importedAt, template);
-  }
-  const path = join(tempDir(), 'sendbot.db');
-  copyFileSync(template, path);
-  return { db: openDatabase(path), path };
+  });
 }
 
 /** Runs a typed command as the person with `email` at `at` (London time). */
@@ -56,14 +43,14 @@ export const askText = (db: Db, email: string, text: string, at?: string) => ren
 export { manualClock };
 
 /** Everything a command could write, for "nothing changed" assertions. */
-export function dbFingerprint(db: Db): string {
-  const q = (sql: string) => JSON.stringify(db.$client.prepare(sql).all());
-  return [
-    q('select * from updates order by id'),
-    q('select * from due_date_changes order by id'),
-    q('select id, status, percent, due, baseline_due, owner_role_id, owner_person_id from actions order by id'),
-    q('select * from role_assignments order by id'),
-    q('select id, away_until, delegate_id, slack_user_id, teams_user_id from people order by id'),
-    q('select count(*) from audit_log'),
-  ].join('\n');
+export async function dbFingerprint(db: Db): Promise<string> {
+  const parts = await Promise.all([
+    rows(db, sql`select * from updates order by id`),
+    rows(db, sql`select * from due_date_changes order by id`),
+    rows(db, sql`select id, status, percent, due, baseline_due, owner_role_id, owner_person_id from actions order by id`),
+    rows(db, sql`select * from role_assignments order by id`),
+    rows(db, sql`select id, away_until, delegate_id, slack_user_id, teams_user_id from people order by id`),
+    rows(db, sql`select count(*) from audit_log`),
+  ]);
+  return parts.map((p) => JSON.stringify(p)).join('\n');
 }

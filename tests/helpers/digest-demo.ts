@@ -5,10 +5,11 @@ import { resolve } from 'node:path';
 import { fixedClock } from '../../src/clock.js';
 import { runCommandText } from '../../src/commands/router.js';
 import type { Reply } from '../../src/render/reply.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
 import { sendbot } from './cli.js';
 import { tempDbPath } from './temp.js';
+import { withTestDb } from './test-db.js';
 
 export const DEMO_PLAN = resolve(import.meta.dirname, '../../db/seeds/southampton-2024.yaml');
 
@@ -47,14 +48,11 @@ export async function scriptedDemoDb(script: [string, string, string][] = DEMO_S
   const path = tempDbPath();
   const imported = await sendbot(path, '--now', '2024-09-02T09:00', 'import', DEMO_PLAN);
   if (imported.code !== 0) throw new Error(`demo import failed: ${imported.stderr}`);
-  const db = openDatabase(path);
-  try {
+  await withTestDb(path, (db) => {
     for (const [at, email, typed] of script) {
       const answer = say(db, at, email, typed);
       if (answer.tone === 'error') throw new Error(`"${typed}" was refused: ${answer.summary} ${JSON.stringify(answer.blocks)}`);
     }
-  } finally {
-    closeDatabase(db);
-  }
+  });
   return path;
 }

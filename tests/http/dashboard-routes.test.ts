@@ -4,13 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardServer, KPI_NOTE, recordKpiCorrection, startDashboardServer } from '../helpers/dashboard-server.js';
 import { DIGEST_NOW, scriptedDemoDb } from '../helpers/digest-demo.js';
+import { one, rows, sql } from '../helpers/test-db.js';
 
 let server: DashboardServer;
 let publicServer: DashboardServer;
 
 beforeAll(async () => {
   const path = await scriptedDemoDb();
-  recordKpiCorrection(path);
+  await recordKpiCorrection(path);
   server = await startDashboardServer(path, { now: DIGEST_NOW });
   publicServer = await startDashboardServer(path, { now: DIGEST_NOW, publishedView: true });
 });
@@ -131,19 +132,19 @@ describe('GET /published', () => {
     expect(html).toContain('<h1>SEND improvement plan: progress</h1>');
     expect(html).toContain('Southampton Local Area SEND Partnership');
     for (const code of ['ND', 'TR', 'HCP', 'QA', 'WD']) expect(html).toContain(`<section id="plan-${code}"`);
-    const refs = (server.db.$client.prepare('select ref from actions where removed_at is null').all() as { ref: string }[]).map((r) => r.ref);
+    const refs = (await rows(server.db, sql`select ref from actions where removed_at is null`) as { ref: string }[]).map((r) => r.ref);
     for (const ref of refs) expect(html).toContain(`<td class="ref">${ref}</td>`);
     expect(html).toMatch(/<td class="ref">WD-2\.1<\/td>.*?30 Jun 2025 \(plan said 31 Jan 2025\)/s);
 
-    const people = server.db.$client.prepare('select name, email from people').all() as { name: string; email: string }[];
+    const people = await rows(server.db, sql`select name, email from people`) as { name: string; email: string }[];
     expect(people.length).toBeGreaterThan(10);
     for (const p of people) {
       expect(html, p.name).not.toContain(p.name);
       expect(html, p.email).not.toContain(p.email);
     }
-    const notes = (server.db.$client.prepare("select note from updates where note is not null and note <> ''").all() as { note: string }[]).map((n) => n.note);
+    const notes = (await rows(server.db, sql`select note from updates where note is not null and note <> ''`) as { note: string }[]).map((n) => n.note);
     expect(notes.length).toBeGreaterThan(5);
-    const reasons = (server.db.$client.prepare('select reason from due_date_changes where reason is not null').all() as { reason: string }[]).map((r) => r.reason);
+    const reasons = (await rows(server.db, sql`select reason from due_date_changes where reason is not null`) as { reason: string }[]).map((r) => r.reason);
     expect(html).toContain('data-kpi="HCP-HR2"');
     expect(html).toContain('61.2%');
     for (const text of [...notes, ...reasons, KPI_NOTE]) {
@@ -169,7 +170,7 @@ describe('a board with thousands of actions', () => {
   it('cuts each table at MAX_TABLE_ROWS rows and says where the whole list is', async () => {
     const { renderDashboardPage, MAX_TABLE_ROWS } = await import('../../src/render/dashboard-page.js');
     const { loadBoardDashboard } = await import('../../src/store/dashboard-loader.js');
-    const board = server.db.$client.prepare("select id from boards where name = 'SEND Partnership Board'").get() as { id: number };
+    const board = await one(server.db, sql`select id from boards where name = 'SEND Partnership Board'`) as { id: number };
     const model = loadBoardDashboard(server.db, board.id, '2024-11-27T09:00:00.000Z');
     // Every missing update repeated until there are more than the page shows.
     const plan = model.digest.plans[0];

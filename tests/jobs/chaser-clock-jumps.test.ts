@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { demoDb, recordingAdapter, runSchedule, type Sent } from '../helpers/demo-db.js';
+import { one, run, sql } from '../helpers/test-db.js';
 
 const overduePerPerson = (sent: readonly Sent[]) => {
   const counts = new Map<string, number>();
@@ -18,11 +19,9 @@ describe('overdue chasers across clock jumps', () => {
     // Two of one owner's actions, chased on different weekdays: ND-1.1 due Fri 29 Nov (chased on
     // Mondays), another due Mon 2 Dec (chased on Tuesdays).
     // (Same workstream, same accountable lead; no own owner.)
-    const other = db.$client
-      .prepare("select b.ref from actions a join actions b on b.workstream_id = a.workstream_id and b.id <> a.id where a.ref = 'ND-1.1' and b.owner_role_id is null and b.owner_person_id is null and b.removed_at is null order by b.id limit 1")
-      .get() as { ref: string };
-    db.$client.prepare("update actions set due = '2024-11-29', status = 'amber' where ref = 'ND-1.1'").run();
-    db.$client.prepare("update actions set due = '2024-12-02', status = 'amber' where ref = ?").run(other.ref);
+    const other = await one(db, sql`select b.ref from actions a join actions b on b.workstream_id = a.workstream_id and b.id <> a.id where a.ref = 'ND-1.1' and b.owner_role_id is null and b.owner_person_id is null and b.removed_at is null order by b.id limit 1`) as { ref: string };
+    await run(db, sql`update actions set due = '2024-11-29', status = 'amber' where ref = 'ND-1.1'`);
+    await run(db, sql`update actions set due = '2024-12-02', status = 'amber' where ref = ${other.ref}`);
     const clock = manualClock('2024-11-25T09:00');
     const adapter = recordingAdapter(clock);
     await runSchedule({ db, clock, until: '2024-11-25T09:10', adapters: [adapter] });

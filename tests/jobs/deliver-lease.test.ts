@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { manualClock, parseInstant, toStoredInstant } from '../../src/clock.js';
 import { DEFAULT_LEASE_MS, deliverDue } from '../../src/jobs/deliver.js';
 import type { DeliveryAdapter, DeliveryOutcome } from '../../src/jobs/delivery-types.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { claimDue, enqueueNotification, findOutboxByKey } from '../../src/store/outbox-repository.js';
 import { demoDb, PEOPLE, personId } from '../helpers/demo-db.js';
+import { closeTestDb, testDbAt } from '../helpers/test-db.js';
 
 function enqueue(db: Db, key: string) {
   const at = toStoredInstant(parseInstant('2024-11-20T09:00'));
@@ -45,7 +46,7 @@ describe('the delivery lease', () => {
     expect(claimed.map((r) => r.key)).toEqual(['nudge:lease:1']);
     expect(DEFAULT_LEASE_MS).toBeLessThanOrEqual(60_000);
 
-    const other = openDatabase(path);
+    const other = await testDbAt(path);
     const b = recordingAdapter();
     clock.advance({ seconds: DEFAULT_LEASE_MS / 1000 - 1 });
     expect((await deliverDue({ db: other, clock, adapters: [b.adapter], workerId: 'b' })).results).toEqual([]);
@@ -54,7 +55,7 @@ describe('the delivery lease', () => {
     expect(taken.results.map((r) => r.outcome)).toEqual(['sent']);
     expect(b.sent).toEqual(['nudge:lease:1']);
     expect(findOutboxByKey(db, 'nudge:lease:1')?.status).toBe('sent');
-    closeDatabase(other);
+    await closeTestDb(other);
   });
 
   it('is renewed while a slow send is in progress, so a second worker does not send the same rows', async () => {
@@ -74,7 +75,7 @@ describe('the delivery lease', () => {
     };
     // A 3-second lease, renewed every second of real time; the test moves the worker clock on.
     const running = deliverDue({ db, clock, adapters: [slow], workerId: 'a', leaseMs: 3_000 });
-    const other = openDatabase(path);
+    const other = await testDbAt(path);
     const b = recordingAdapter();
     for (let step = 0; step < 3; step += 1) {
       clock.advance({ seconds: 2 });
@@ -91,6 +92,6 @@ describe('the delivery lease', () => {
     expect(firstSent).toEqual(['nudge:lease:2', 'nudge:lease:3']);
     expect(findOutboxByKey(db, 'nudge:lease:2')?.status).toBe('sent');
     expect(findOutboxByKey(db, 'nudge:lease:3')?.status).toBe('sent');
-    closeDatabase(other);
+    await closeTestDb(other);
   });
 });

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { manualClock, parseInstant, toStoredInstant } from '../../src/clock.js';
 import { BACKOFF_CAP_MS, deliverDue, pickAdapter, retryDelayMs } from '../../src/jobs/deliver.js';
 import type { DeliveryAdapter, DeliveryOutcome, OutgoingMessage } from '../../src/jobs/delivery-types.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { enqueueNotification, findOutboxByKey, listOutbox } from '../../src/store/outbox-repository.js';
 import { demoDb, PEOPLE, personId } from '../helpers/demo-db.js';
+import { closeTestDb, testDbAt } from '../helpers/test-db.js';
 
 /** A fake platform: answers from `script` first (then ok), records every attempt with the clock's time. */
 function fakeAdapter(clock: { now(): { toISO(): string | null } }, platform: DeliveryAdapter['platform'] = 'slack', delayMs = 0) {
@@ -130,7 +131,7 @@ describe('deliverDue', () => {
     // Spread over several people: one person's messages go one at a time, in order (see claimDue).
     const people = Object.values(PEOPLE);
     for (let i = 0; i < 40; i += 1) enqueue(db, `nudge:c:${i}`, people[i % people.length] as string);
-    const other = openDatabase(path);
+    const other = await testDbAt(path);
     const clock = manualClock('2024-11-20T10:00');
     const a = fakeAdapter(clock, 'slack', 2);
     const b = fakeAdapter(clock, 'slack', 3);
@@ -145,7 +146,7 @@ describe('deliverDue', () => {
     expect(b.attempts.length).toBeGreaterThan(0);
     expect(ra.results.length + rb.results.length).toBe(40);
     expect(listOutbox(db, { status: 'sent' })).toHaveLength(40);
-    closeDatabase(other);
+    await closeTestDb(other);
   });
 
   it.each([
@@ -167,7 +168,7 @@ describe('deliverDue', () => {
   it('leaves a row claimed by another worker alone until its lease runs out', async () => {
     const { db, path } = await demoDb();
     enqueue(db, 'nudge:t:6', PEOPLE.morgan);
-    const other = openDatabase(path);
+    const other = await testDbAt(path);
     const clock = manualClock('2024-11-20T10:00');
     // Worker a hangs on the platform call; worker b runs meanwhile and must not pick the row up.
     let release: () => void = () => {};
@@ -184,7 +185,7 @@ describe('deliverDue', () => {
     await running;
     expect(row(db, 'nudge:t:6')).toMatchObject({ status: 'sent', platformMessageId: 'late' });
     expect(b.attempts).toEqual([]);
-    closeDatabase(other);
+    await closeTestDb(other);
   });
 
   it('keeps one person’s messages in the order they were queued when the first is retried', async () => {

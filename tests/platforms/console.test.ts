@@ -5,10 +5,11 @@ import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { runConsoleChat } from '../../src/platforms/console/console-chat.js';
-import { closeDatabase, type Db } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail, type Person } from '../../src/store/people-repository.js';
 import { DEMO, dbFingerprint, demoPlanDb } from '../helpers/demo-plan-db.js';
 import { tempDir } from '../helpers/temp.js';
+import { closeTestDb, one, sql } from '../helpers/test-db.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -76,7 +77,7 @@ describe('local chat (the console platform)', () => {
     expect(update).toMatch(/^> update\nWhich action do you want to update\?/);
     expect(update).toContain('Reply with /send update <ref> [status] [NN%] [note…].');
     expect(out).not.toContain('use the form');
-    closeDatabase(db);
+    await closeTestDb(db);
   });
 
   describe('the update form in an interactive terminal', () => {
@@ -107,7 +108,7 @@ describe('local chat (the console platform)', () => {
       expect(check()).toBe(true);
     }
 
-    const lastUpdate = (db: Db) => db.$client.prepare('select status, percent, note, raw_text as raw from updates order by id desc limit 1').get();
+    const lastUpdate = async (db: Db) => await one(db, sql`select status, percent, note, raw_text as raw from updates order by id desc limit 1`);
 
     it.each(['55', '55%', ' 55 % '])('records the percentage typed as "%s" once, as 55%', async (percent) => {
       const { db } = await demoPlanDb();
@@ -121,8 +122,8 @@ describe('local chat (the console platform)', () => {
       expect(out).toContain('Status: amber (55%)');
       expect(out).not.toContain('55%%');
       // The note is kept as written: "gren" in it is not read as a status.
-      expect(lastUpdate(db)).toEqual({ status: 'amber', percent: 55, note: 'gren paper published', raw: 'update ND-1.2 amber 55% note: gren paper published' });
-      closeDatabase(db);
+      expect(await lastUpdate(db)).toEqual({ status: 'amber', percent: 55, note: 'gren paper published', raw: 'update ND-1.2 amber 55% note: gren paper published' });
+      await closeTestDb(db);
     });
 
     it.each([
@@ -131,7 +132,7 @@ describe('local chat (the console platform)', () => {
       ['complete', '50', 'Complete means 100%, but you gave 50%.'],
     ])('refuses status %s with percent %s, and stores nothing', async (status, percent, message) => {
       const { db } = await demoPlanDb();
-      const before = dbFingerprint(db);
+      const before = await dbFingerprint(db);
       const out = await chat(db, [
         ['Action ref [ND-1.2]', '/send update ND-1.2'],
         ['Status', ''],
@@ -140,8 +141,8 @@ describe('local chat (the console platform)', () => {
         [message, 'a note'],
       ]);
       expect(out).toContain(message);
-      expect(dbFingerprint(db)).toBe(before);
-      closeDatabase(db);
+      expect(await dbFingerprint(db)).toBe(before);
+      await closeTestDb(db);
     });
   });
 });

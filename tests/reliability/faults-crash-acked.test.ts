@@ -12,13 +12,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { myActionChoices } from '../../src/commands/shared.js';
-import { closeDatabase } from '../../src/store/database.js';
 import { listPeople } from '../../src/store/people-repository.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
 import { type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
 import { type Outcome, send, slashRequest } from './support/http-client.js';
 import { killAllChildren, startSlackService } from './support/processes.js';
 import { integrityCheck, removeDatabaseCopy, report, withReadOnly } from './support/sqlite.js';
+import { closeTestDb, run as runStatement, sql } from '../helpers/test-db.js';
 
 const SECRET = 'crash-acked-signing-secret';
 const TOKEN = 'xoxb-crash-acked';
@@ -61,8 +61,8 @@ describe('fault: SIGKILL between acknowledging Slack commands and storing them, 
         if (choice) work.push({ userId: person.slackUserId, ref: choice.ref });
         emailOf.set(person.slackUserId, person.email);
       }
-      db.$client.prepare('update people set slack_user_id = null').run();
-      closeDatabase(db);
+      await runStatement(db, sql`update people set slack_user_id = null`);
+      await closeTestDb(db);
       expect(work.length).toBeGreaterThan(10);
       /** users.info as Slack answers it, after `delayMs`. */
       const lookup = (delayMs: number) =>

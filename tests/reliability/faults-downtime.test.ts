@@ -17,12 +17,13 @@ import { runTick } from '../../src/jobs/tick.js';
 import { slackClientOptions } from '../../src/platforms/slack/slack-client-options.js';
 import { createSlackDelivery } from '../../src/platforms/slack/slack-delivery.js';
 import { findBoard } from '../../src/store/boards-repository.js';
-import { closeDatabase, type Db } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { listOutbox } from '../../src/store/outbox-repository.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
 import { londonMinute } from '../helpers/demo-db.js';
 import { type RecordedCall, type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
 import { integrityCheck, removeDatabaseCopy, report } from './support/sqlite.js';
+import { closeTestDb, one, sql, value } from '../helpers/test-db.js';
 
 const TOKEN = 'xoxb-downtime';
 
@@ -33,9 +34,9 @@ interface Post {
   at: string;
 }
 
-function meetingId(db: Db, board: string, startsAtUtc: string): number {
+async function meetingId(db: Db, board: string, startsAtUtc: string): Promise<number> {
   const b = findBoard(db, board);
-  const row = db.$client.prepare('select id from meetings where board_id = ? and starts_at = ?').get(b?.id, startsAtUtc) as { id: number } | undefined;
+  const row = await one(db, sql`select id from meetings where board_id = ${b?.id} and starts_at = ${startsAtUtc}`) as { id: number } | undefined;
   if (!row) throw new Error(`no meeting of ${board} at ${startsAtUtc}`);
   return row.id;
 }
@@ -77,7 +78,7 @@ describe('fault: down for three days, then restarted', () => {
     posts.length = 0;
     api.reset();
     const { db, path } = await demoPlanDb();
-    const spb = meetingId(db, 'SEND Partnership Board', '2024-12-04T14:00:00.000Z');
+    const spb = await meetingId(db, 'SEND Partnership Board', '2024-12-04T14:00:00.000Z');
     clock = manualClock('2024-11-18T08:00');
     await runUntil(db, '2024-11-19T17:01');
     const beforeOutage = new Set(posts.map((p) => p.key));
@@ -113,14 +114,14 @@ describe('fault: down for three days, then restarted', () => {
     // Friday's chaser (Nadia's TR-2.2) is not sent beside her window nudge, which lists TR-2.2 the
     // same morning: one message per person. Nothing from before the outage went again.
     expect(sentAtRestart.filter((k) => k.startsWith('overdue:') && k.endsWith(':2024-11-22'))).toEqual([]);
-    const nadia = db.$client.prepare("select id from people where email = 'nadia.sampleton@example.org'").pluck().get() as number;
+    const nadia = await value(db, sql`select id from people where email = 'nadia.sampleton@example.org'`) as number;
     expect(listOutbox(db).find((r) => r.key === `nudge:${spb}:${nadia}:window`)?.payload.refs).toContain('TR-2.2');
     for (const p of afterRestart) expect(beforeOutage.has(p.key), p.key).toBe(false);
     expect([...parts].filter(([, n]) => n > 1)).toEqual([]);
     // Monday brings the reminders (a different message), not the window nudges again.
     expect(afterRestart.filter((p) => p.key.startsWith(`nudge:${spb}:`) && p.key.endsWith(':reminder') && p.at.startsWith('2024-11-25 09:00')).length).toBeGreaterThan(5);
     expect(listOutbox(db).filter((r) => r.status !== 'sent')).toEqual([]);
-    closeDatabase(db);
+    await closeTestDb(db);
     expect(integrityCheck(path)).toBe('ok');
     removeDatabaseCopy(path);
   });
@@ -129,8 +130,8 @@ describe('fault: down for three days, then restarted', () => {
     posts.length = 0;
     api.reset();
     const { db, path } = await demoPlanDb();
-    const spb = meetingId(db, 'SEND Partnership Board', '2024-12-04T14:00:00.000Z');
-    const hwb = meetingId(db, 'Health and Wellbeing Board', '2024-12-11T10:00:00.000Z');
+    const spb = await meetingId(db, 'SEND Partnership Board', '2024-12-04T14:00:00.000Z');
+    const hwb = await meetingId(db, 'Health and Wellbeing Board', '2024-12-11T10:00:00.000Z');
     clock = manualClock('2024-12-02T09:00');
     const queued = runTick({ db, clock }).enqueued.map((p) => p.key);
     expect(queued.some((k) => k.startsWith(`nudge:${spb}:`))).toBe(true);
@@ -150,12 +151,12 @@ describe('fault: down for three days, then restarted', () => {
     expect(spbRows.length).toBe(15);
     for (const r of spbRows) expect([r.key, r.status, r.lastError]).toEqual([r.key, 'skipped', 'meeting has passed']);
     expect([...sentKeys].filter((k) => k.includes(`:${spb}:`))).toEqual([]);
-    expect([...sentKeys]).toEqual(expect.arrayContaining([`nudge:${hwb}:${db.$client.prepare("select id from people where email = 'rahul.fakeley@example.org'").pluck().get()}:window`, 'weekly:2024-W49:channel']));
+    expect([...sentKeys]).toEqual(expect.arrayContaining([`nudge:${hwb}:${await value(db, sql`select id from people where email = 'rahul.fakeley@example.org'`)}:window`, 'weekly:2024-W49:channel']));
     const perPart = new Map<string, number>();
     for (const p of posts) perPart.set(`${p.key}#${p.part}`, (perPart.get(`${p.key}#${p.part}`) ?? 0) + 1);
     expect([...perPart].filter(([, n]) => n > 1)).toEqual([]);
     expect(rows.filter((r) => r.status === 'pending' || r.status === 'failed')).toEqual([]);
-    closeDatabase(db);
+    await closeTestDb(db);
     expect(integrityCheck(path)).toBe('ok');
     removeDatabaseCopy(path);
   });

@@ -10,7 +10,6 @@
 // and none may be left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInstant, toStoredInstant } from '../../src/clock.js';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
 import { enqueueNotification } from '../../src/store/outbox-repository.js';
 import { listPeople } from '../../src/store/people-repository.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
@@ -18,6 +17,7 @@ import { type RecordedCall, type SlackApiServer, startSlackApiServer } from '../
 import { killAllChildren, type RunningService, startSlackService } from './support/processes.js';
 import { type SlowProxy, startSlowProxy } from './support/slow-proxy.js';
 import { integrityCheck, outboxRows, removeDatabaseCopy, report } from './support/sqlite.js';
+import { closeTestDb, testDbAt } from '../helpers/test-db.js';
 
 const SECRET = 'twins-signing-secret';
 const NOW = '2024-11-25T10:00';
@@ -54,7 +54,7 @@ describe('fault: two instances on the same database', () => {
         createdAt: at,
       });
     }
-    closeDatabase(db);
+    await closeTestDb(db);
   });
   afterAll(async () => {
     await killAllChildren();
@@ -71,7 +71,7 @@ describe('fault: two instances on the same database', () => {
 
     // While both run, more messages keep arriving (as if planned by later ticks): 8 batches of 10,
     // written through a third connection, for the instances' two-second ticks to race over.
-    const writer = openDatabase(dbPath);
+    const writer = await testDbAt(dbPath);
     const at = toStoredInstant(parseInstant('2024-11-25T09:30'));
     for (let batch = 0; batch < LATE_BATCHES; batch += 1) {
       for (let j = 0; j < 10; j += 1) {
@@ -88,7 +88,7 @@ describe('fault: two instances on the same database', () => {
       }
       await new Promise((r) => setTimeout(r, 750));
     }
-    closeDatabase(writer);
+    await closeTestDb(writer);
 
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {

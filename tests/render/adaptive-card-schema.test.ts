@@ -10,10 +10,11 @@ import { runTick } from '../../src/jobs/tick.js';
 import { type AdaptiveCard, renderCards, renderUpdateFormCard, withFootnote } from '../../src/render/adaptive-card.js';
 import { feedFailedReply } from '../../src/render/calendar-report.js';
 import type { Reply } from '../../src/render/reply.js';
-import { closeDatabase, type Db } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail, type Person } from '../../src/store/people-repository.js';
 import { adaptiveCardSchemaErrors } from '../helpers/adaptive-card-schema.js';
 import { DEMO, demoPlanDb } from '../helpers/demo-plan-db.js';
+import { closeTestDb } from '../helpers/test-db.js';
 
 const FORM_KINDS = new Set(['nudge', 'reminder', 'overdue']);
 
@@ -27,7 +28,7 @@ describe('every card sendbot makes is valid Adaptive Cards 1.5', () => {
   beforeAll(async () => {
     ({ db } = await demoPlanDb());
   });
-  afterAll(() => closeDatabase(db));
+  afterAll(() => closeTestDb(db));
 
   it('the schema check itself refuses what Teams would refuse (so a pass means something)', () => {
     const good: AdaptiveCard = renderCards({ tone: 'info', summary: 'x', blocks: [] })[0] as AdaptiveCard;

@@ -9,10 +9,10 @@ import { sparkline } from '../../src/render/kpi-text.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { type KpiLine, type Reply, reply } from '../../src/render/reply.js';
 import { renderText } from '../../src/render/text.js';
-import { openDatabase } from '../../src/store/database.js';
 import { loadBoardDigest } from '../../src/store/digest-loader.js';
 import { checkBlockKitLimits } from '../helpers/block-kit-limits.js';
 import { DIGEST_NOW, scriptedDemoDb } from '../helpers/digest-demo.js';
+import { sql, testDbAt, value } from '../helpers/test-db.js';
 
 const HOSTILE = '<!channel> <@U123> <https://x|y> <at>Everyone</at> [link](https://evil.example) <script>alert(1)</script> @here';
 
@@ -98,8 +98,8 @@ describe('a KPI line in every renderer', () => {
 describe('the digest’s KPI part (demo plan, SEND Partnership Board, 27 November 2024)', () => {
   let digest: ReturnType<typeof loadBoardDigest>;
   beforeAll(async () => {
-    const db = openDatabase(await scriptedDemoDb());
-    const board = db.$client.prepare("select id from boards where name = 'SEND Partnership Board'").pluck().get() as number;
+    const db = await testDbAt(await scriptedDemoDb());
+    const board = await value(db, sql`select id from boards where name = 'SEND Partnership Board'`) as number;
     digest = loadBoardDigest(db, board, '2024-11-27T09:00:00.000Z');
   });
 

@@ -4,10 +4,11 @@ import { digestToReply } from '../../src/render/digest-reply.js';
 import { escapeHtml, renderHtml } from '../../src/render/html.js';
 import { escapeMarkdownInline, escapeMarkdownParagraph, renderMarkdown } from '../../src/render/markdown.js';
 import { fields, heading, list, reply, type Reply, text } from '../../src/render/reply.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { loadBoardDigest } from '../../src/store/digest-loader.js';
 import { loadPlanningState } from '../../src/store/planning-state-repository.js';
 import { DIGEST_NOW, scriptedDemoDb } from '../helpers/digest-demo.js';
+import { closeTestDb, testDbAt } from '../helpers/test-db.js';
 
 const EVIL = '<script>alert(1)</script> [x](https://evil) **b** | pipe';
 /** EVIL as Markdown must write it: every markup character escaped, the autolink broken. */
@@ -105,9 +106,9 @@ describe('HTML rendering', () => {
 describe('a real digest as Markdown and HTML', () => {
   let db: Db;
   beforeAll(async () => {
-    db = openDatabase(await scriptedDemoDb());
+    db = await testDbAt(await scriptedDemoDb());
   });
-  afterAll(() => closeDatabase(db));
+  afterAll(() => closeTestDb(db));
 
   it('renders the full board paper as balanced HTML and escaped Markdown', () => {
     const board = loadPlanningState(db).boards.find((b) => b.name === 'SEND Partnership Board')!;

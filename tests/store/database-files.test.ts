@@ -1,3 +1,5 @@
+// Opens SQLite files directly on purpose (not through tests/helpers/test-db.ts): it checks the
+// modes of the files openDatabase creates.
 // Data at rest: the database, its -wal/-shm files and backups are readable by the service's user
 // only, and a data folder sendbot creates is 0700 — whatever the process's umask.
 import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';

@@ -1,3 +1,5 @@
+// Opens SQLite files directly on purpose (not through tests/helpers/test-db.ts): this suite is about
+// openDatabase itself — migrations, WAL, transactions on a raw better-sqlite3 connection.
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

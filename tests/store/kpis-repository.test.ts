@@ -8,11 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { parseInstant } from '../../src/clock.js';
 import { planDocumentSchema } from '../../src/importers/plan-document.js';
 import { migrationsFolder } from '../../src/paths.js';
-import { closeDatabase, openDatabase } from '../../src/store/database.js';
+import { openDatabase } from '../../src/store/database.js';
 import { kpiReadingHistory, listKpiRecords, listKpiSeries, recordKpiReading } from '../../src/store/kpis-repository.js';
 import { importPlanDocument } from '../../src/store/plan-import.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
 import { tempDir } from '../helpers/temp.js';
+import { closeTestDb, one, sql, testDb, value } from '../helpers/test-db.js';
 
 describe('listKpiSeries on the demo plan', () => {
   it('lists the board’s KPIs in plan order with their trajectories and sample readings', async () => {
@@ -41,7 +42,7 @@ describe('listKpiSeries on the demo plan', () => {
       ['Q2 2024/25', '2024-09-30', 64.1, true, 'import', null],
     ]);
     // By board id, by plan code in any case, and nothing for a board with no KPIs.
-    const boardId = (db.$client.prepare("select id from boards where name = 'SEND Partnership Board'").get() as { id: number }).id;
+    const boardId = (await one(db, sql`select id from boards where name = 'SEND Partnership Board'`) as { id: number }).id;
     expect(listKpiSeries(db, { board: boardId })).toHaveLength(6);
     expect(listKpiSeries(db, { plan: 'hcp' }).map((s) => s.code)).toEqual(['HCP-HR1', 'HCP-HR2']);
     expect(listKpiSeries(db, { board: 'Scrutiny Panel' })).toEqual([]);
@@ -81,8 +82,8 @@ describe('KPIs from plan files', () => {
       plans: [{ code: 'HCP', title: 'Healthy Child Programme', workstreams: [{ title: 'Coverage', lead: 'Lead', actions: [{ text: 'Do it' }] }], kpis }],
     });
 
-  it('reads the old { target, by } form: unit from "65%", code from the name', () => {
-    const db = openDatabase(':memory:');
+  it('reads the old { target, by } form: unit from "65%", code from the name', async () => {
+    const db = await testDb();
     const report = importPlanDocument(
       db,
       plan([{ name: 'HR1 (12-month review) coverage', baseline: '62%', trajectory: [{ target: '65%', by: 'March 25' }, { target: '85%', by: '2025/26' }] }]),
@@ -96,8 +97,8 @@ describe('KPIs from plan files', () => {
     ]);
   });
 
-  it('re-importing the same file changes nothing; a changed figure in the file is appended', () => {
-    const db = openDatabase(':memory:');
+  it('re-importing the same file changes nothing; a changed figure in the file is appended', async () => {
+    const db = await testDb();
     const kpi = { code: 'HR1', name: 'HR1 coverage', trajectory: '65% by March 25', readings: [{ period: 'Q1 24/25', value: '63%' }] };
     importPlanDocument(db, plan([kpi]), { now: parseInstant('2024-09-02T09:00') });
     const again = importPlanDocument(db, plan([kpi]), { now: parseInstant('2024-09-03T09:00') });
@@ -106,11 +107,11 @@ describe('KPIs from plan files', () => {
     const changed = importPlanDocument(db, plan([{ ...kpi, readings: [{ period: 'Q1 24/25', value: '63.4%' }] }]), { now: parseInstant('2024-09-04T09:00') });
     expect(changed.summary.kpiReadings.created).toBe(1);
     expect(listKpiSeries(db)[0]?.readings.map((r) => r.value)).toEqual([63.4]);
-    expect(db.$client.prepare('select count(*) from kpi_readings').pluck().get()).toBe(2);
+    expect(await value(db, sql`select count(*) from kpi_readings`)).toBe(2);
   });
 
-  it('a re-import never overrides a reading given in chat since', () => {
-    const db = openDatabase(':memory:');
+  it('a re-import never overrides a reading given in chat since', async () => {
+    const db = await testDb();
     const kpi = { code: 'HR1', name: 'HR1 coverage', trajectory: '65% by March 25', readings: [{ period: 'Q1 24/25', value: '63%' }] };
     importPlanDocument(db, plan([kpi]), { now: parseInstant('2024-09-02T09:00') });
     const id = listKpiSeries(db)[0]?.id as number;
@@ -119,8 +120,8 @@ describe('KPIs from plan files', () => {
     expect(listKpiSeries(db)[0]?.readings.map((r) => r.value)).toEqual([63.6]);
   });
 
-  it('a KPI left out of the plan’s KPI list is marked removed and its readings kept; renamed by code keeps its id', () => {
-    const db = openDatabase(':memory:');
+  it('a KPI left out of the plan’s KPI list is marked removed and its readings kept; renamed by code keeps its id', async () => {
+    const db = await testDb();
     importPlanDocument(db, plan([{ code: 'HR1', name: 'HR1 coverage', readings: [{ period: 'Q1 24/25', value: '63%' }] }, { code: 'HR2', name: 'HR2 coverage' }]), {
       now: parseInstant('2024-09-02T09:00'),
     });
@@ -128,13 +129,13 @@ describe('KPIs from plan files', () => {
     const report = importPlanDocument(db, plan([{ code: 'HR1', name: 'Health review 1 coverage' }]), { now: parseInstant('2024-09-03T09:00') });
     expect(report.summary.kpis).toMatchObject({ updated: 1, removed: 1 });
     expect(listKpiSeries(db).map((s) => [s.id, s.code, s.name])).toEqual([[hr1, 'HCP-HR1', 'Health review 1 coverage']]);
-    expect(db.$client.prepare("select count(*) from kpi_readings r join kpis k on k.id = r.kpi_id where k.code = 'HCP-HR1'").pluck().get()).toBe(1);
-    expect(db.$client.prepare("select removed_at from kpis where code = 'HCP-HR2'").pluck().get()).toBe('2024-09-03T08:00:00.000Z');
+    expect(await value(db, sql`select count(*) from kpi_readings r join kpis k on k.id = r.kpi_id where k.code = 'HCP-HR1'`)).toBe(1);
+    expect(await value(db, sql`select removed_at from kpis where code = 'HCP-HR2'`)).toBe('2024-09-03T08:00:00.000Z');
   });
 });
 
 describe('KPIs imported before KPI codes existed', () => {
-  it('get a code from plan code and name, numeric targets and a unit when the database is opened', () => {
+  it('get a code from plan code and name, numeric targets and a unit when the database is opened', async () => {
     // A database at the last migration before KPI readings, holding a KPI as the old importer wrote it.
     const folder = join(tempDir(), 'migrations');
     cpSync(migrationsFolder(), folder, { recursive: true });
@@ -152,13 +153,14 @@ describe('KPIs imported before KPI codes existed', () => {
         (1, 'Children waiting for assessment', '1,240', '[]', 1);`);
     old.close();
 
+    // Opened directly on purpose: the upgrade of an old SQLite file happens when it is opened.
     const db = openDatabase(path);
     const series = listKpiSeries(db);
     expect(series.map((s) => [s.code, s.unit, s.baseline.value, s.trajectory.map((t) => t.target)])).toEqual([
       ['HCP-HR1', 'percent', null, [65, 85]],
       ['HCP-CWA', 'number', 1240, []],
     ]);
-    closeDatabase(db);
+    await closeTestDb(db);
     // Stable: reopening changes nothing, and re-importing the plan by name keeps the codes.
     const again = openDatabase(path);
     expect(listKpiSeries(again).map((s) => s.code)).toEqual(['HCP-HR1', 'HCP-CWA']);

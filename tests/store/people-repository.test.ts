@@ -3,15 +3,16 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { people } from '../../db/schema.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail, findPersonBySlackId, findPersonByTeamsId, getPerson, upsertPerson } from '../../src/store/people-repository.js';
+import { closeTestDb, testDb } from '../helpers/test-db.js';
 
 describe('person lookups', () => {
   let db: Db;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
+  beforeEach(async () => {
+    db = await testDb();
   });
-  afterEach(() => closeDatabase(db));
+  afterEach(() => closeTestDb(db));
 
   it('return the same person as the schema’s own select, by Slack id, Teams id, id and email', () => {
     const { person: admin } = upsertPerson(db, { name: 'Alex Admin', email: 'alex@example.org', slackUserId: 'U1', teamsUserId: '29:alex', isAdmin: true }, '2024-11-18T10:00:00.000Z');

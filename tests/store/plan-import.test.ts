@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstant } from '../../src/clock.js';
 import { type PlanDocumentInput, planDocumentSchema } from '../../src/importers/plan-document.js';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { type ImportReport, importPlanDocument } from '../../src/store/plan-import.js';
 import { searchActions } from '../../src/store/search-repository.js';
-import { tempDbPath } from '../helpers/temp.js';
+import { closeTestDb, one, rows, sql, testDb } from '../helpers/test-db.js';
 
 const plan = (workstreams: NonNullable<NonNullable<PlanDocumentInput['plans']>[number]['workstreams']>): PlanDocumentInput => ({
   boards: [{ name: 'SEND Partnership Board' }],
@@ -32,16 +32,16 @@ function run(db: Db, doc: PlanDocumentInput, now: string, options: { removeMissi
   return importPlanDocument(db, planDocumentSchema.parse(doc), { now: parseInstant(now), file: 'plan.yaml', ...options });
 }
 
-const refsFor = (db: Db, words: string): string[] =>
-  searchActions(db, words, 10).hits.map((h) => (db.$client.prepare('select ref from actions where id = ?').get(h.actionId) as { ref: string }).ref);
+const refsFor = async (db: Db, words: string): Promise<string[]> =>
+  Promise.all(searchActions(db, words, 10).hits.map(async (h) => ((await one(db, sql`select ref from actions where id = ${h.actionId}`)) as { ref: string }).ref));
 
 describe('plan import', () => {
-  it('keeps the search index true through edits, dropped actions and a dropped workstream', () => {
-    const db = openDatabase(tempDbPath());
+  it('keeps the search index true through edits, dropped actions and a dropped workstream', async () => {
+    const db = await testDb();
     try {
       run(db, plan([NEEDS_LED, TRANSITIONS]), '2024-09-02T09:00');
-      expect(refsFor(db, 'profiling tool')).toEqual(['ND-1.1']);
-      expect(refsFor(db, 'hospital passport')).toEqual(['ND-2.2']);
+      expect(await refsFor(db, 'profiling tool')).toEqual(['ND-1.1']);
+      expect(await refsFor(db, 'hospital passport')).toEqual(['ND-2.2']);
 
       // Edit one action's words, drop another action, and drop the second workstream altogether.
       const edited = { ...NEEDS_LED, actions: [{ text: 'Roll out the neurodiversity toolkit to all schools' }] };
@@ -50,34 +50,34 @@ describe('plan import', () => {
       expect(report.summary.actions).toMatchObject({ updated: 1, removed: 3 });
       expect(report.actions.filter((a) => a.change === 'removed').map((a) => a.ref).sort()).toEqual(['ND-1.2', 'ND-2.1', 'ND-2.2']);
 
-      expect(refsFor(db, 'toolkit')).toEqual(['ND-1.1']);
-      expect(refsFor(db, 'profiling')).toEqual([]);
-      expect(refsFor(db, 'SENCo network')).toEqual([]);
-      expect(refsFor(db, 'hospital passport')).toEqual([]);
+      expect(await refsFor(db, 'toolkit')).toEqual(['ND-1.1']);
+      expect(await refsFor(db, 'profiling')).toEqual([]);
+      expect(await refsFor(db, 'SENCo network')).toEqual([]);
+      expect(await refsFor(db, 'hospital passport')).toEqual([]);
       // Dropped, never deleted: the rows and their dates stay, marked removed.
-      const rows = db.$client.prepare('select ref, removed_at is not null as removed from actions order by ref').all();
-      expect(rows).toEqual([
+      const stored = await rows(db, sql`select ref, removed_at is not null as removed from actions order by ref`);
+      expect(stored).toEqual([
         { ref: 'ND-1.1', removed: 0 },
         { ref: 'ND-1.2', removed: 1 },
         { ref: 'ND-2.1', removed: 1 },
         { ref: 'ND-2.2', removed: 1 },
       ]);
-      expect(db.$client.prepare('select number, removed_at is not null as removed from workstreams order by number').all()).toEqual([
+      expect(await rows(db, sql`select number, removed_at is not null as removed from workstreams order by number`)).toEqual([
         { number: 1, removed: 0 },
         { number: 2, removed: 1 },
       ]);
 
       // Putting the workstream back brings its actions back into search.
       run(db, plan([edited, TRANSITIONS]), '2024-11-01T09:00');
-      expect(refsFor(db, 'hospital passport')).toEqual(['ND-2.2']);
-      expect(db.$client.prepare('select count(*) as n from action_search').get()).toEqual({ n: 3 });
+      expect(await refsFor(db, 'hospital passport')).toEqual(['ND-2.2']);
+      expect(await one(db, sql`select count(*) as n from action_search`)).toEqual({ n: 3 });
     } finally {
-      closeDatabase(db);
+      await closeTestDb(db);
     }
   });
 
-  it('creates a board the file names but does not define, once, with the default lead times', () => {
-    const db = openDatabase(tempDbPath());
+  it('creates a board the file names but does not define, once, with the default lead times', async () => {
+    const db = await testDb();
     try {
       const doc: PlanDocumentInput = {
         plans: [
@@ -91,12 +91,12 @@ describe('plan import', () => {
         'Board "Health Board" was not defined in the file and has been created with default lead times.',
         'Board "Schools Forum" was not defined in the file and has been created with default lead times.',
       ]);
-      const boards = db.$client.prepare('select name, key, chair_role_id, update_window_days, reminder_days, papers_days from boards order by id').all();
+      const boards = await rows(db, sql`select name, key, chair_role_id, update_window_days, reminder_days, papers_days from boards order by id`);
       expect(boards).toEqual([
         { name: 'Health Board', key: 'health board', chair_role_id: null, update_window_days: 10, reminder_days: 7, papers_days: 5 },
         { name: 'Schools Forum', key: 'schools forum', chair_role_id: null, update_window_days: 10, reminder_days: 7, papers_days: 5 },
       ]);
-      const plans = db.$client.prepare('select p.code, b.name as board from plans p join boards b on b.id = p.board_id order by p.code').all();
+      const plans = await rows(db, sql`select p.code, b.name as board from plans p join boards b on b.id = p.board_id order by p.code`);
       expect(plans).toEqual([
         { code: 'ND', board: 'Health Board' },
         { code: 'TR', board: 'Health Board' },
@@ -104,12 +104,12 @@ describe('plan import', () => {
       // Importing again creates nothing.
       expect(run(db, doc, '2024-09-03T09:00').summary.boards).toMatchObject({ created: 0 });
     } finally {
-      closeDatabase(db);
+      await closeTestDb(db);
     }
   });
 
-  it('reads the same date phrase against each workstream’s window, and a month with no year against the import’s day', () => {
-    const db = openDatabase(tempDbPath());
+  it('reads the same date phrase against each workstream’s window, and a month with no year against the import’s day', async () => {
+    const db = await testDb();
     try {
       const byDec = { title: 'Short breaks', lead: 'Head of SEND', due: 'by Dec', actions: [{ text: 'Review short breaks' }] };
       const first = run(db, plan([NEEDS_LED, TRANSITIONS, byDec]), '2024-09-02T09:00');
@@ -124,14 +124,14 @@ describe('plan import', () => {
       expect(due(later, 'ND-3.1')).toBe('2025-12-31');
       expect(due(later, 'ND-1.2')).toBe('2025-03-31');
     } finally {
-      closeDatabase(db);
+      await closeTestDb(db);
     }
   });
 });
 
 describe('plan import: what the deadline reader says about completion and revised dates', () => {
-  it('a due cell saying Complete/Done makes the action complete (never overdue); "revised from" is kept as the baseline', () => {
-    const db = openDatabase(tempDbPath());
+  it('a due cell saying Complete/Done makes the action complete (never overdue); "revised from" is kept as the baseline', async () => {
+    const db = await testDb();
     try {
       const ws = {
         title: 'Needs-led system',
@@ -145,8 +145,8 @@ describe('plan import: what the deadline reader says about completion and revise
         ],
       };
       const report = run(db, plan([ws]), '2024-09-02T09:00');
-      const rows = db.$client.prepare('select ref, status, percent, due, baseline_due as baseline, start, ongoing from actions order by ref').all();
-      expect(rows).toEqual([
+      const stored = await rows(db, sql`select ref, status, percent, due, baseline_due as baseline, start, ongoing from actions order by ref`);
+      expect(stored).toEqual([
         { ref: 'ND-1.1', status: 'blue', percent: 100, due: '2023-09-30', baseline: '2023-09-30', start: null, ongoing: 0 },
         // "Done" says something: complete, with no date of its own, and none taken from the workstream.
         { ref: 'ND-1.2', status: 'blue', percent: 100, due: null, baseline: null, start: null, ongoing: 0 },
@@ -158,7 +158,7 @@ describe('plan import: what the deadline reader says about completion and revise
       expect(report.actions.find((a) => a.ref === 'ND-1.1')?.flags).not.toContain('no-date');
       expect(report.actions.find((a) => a.ref === 'ND-1.2')?.flags).not.toContain('no-date');
     } finally {
-      closeDatabase(db);
+      await closeTestDb(db);
     }
   });
 });

@@ -1,22 +1,23 @@
 // Taking in a verified Slack request: the replay-cache entry and the inbox row commit together.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import type { Db } from '../../src/store/database.js';
 import { claimInboxItem, pendingInboxItems } from '../../src/store/slack-inbox-repository.js';
 import { acceptSlackRequest } from '../../src/store/slack-request-intake.js';
+import { closeTestDb, rows, sql, testDb } from '../helpers/test-db.js';
 
 const SIG = (n: number) => `v0=${n.toString(16).padStart(64, '0')}`;
 const NOW = 1_700_000_000;
 
 describe('acceptSlackRequest', () => {
   let db: Db;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
+  beforeEach(async () => {
+    db = await testDb();
   });
-  afterEach(() => closeDatabase(db));
+  afterEach(() => closeTestDb(db));
 
-  const signatures = () => (db.$client.prepare('select signature from slack_request_signatures order by signature').all() as { signature: string }[]).map((r) => r.signature);
+  const signatures = async () => (await rows(db, sql`select signature from slack_request_signatures order by signature`) as { signature: string }[]).map((r) => r.signature);
 
-  it('stores the signature and the inbox row, and refuses the same signature again without storing its body', () => {
+  it('stores the signature and the inbox row, and refuses the same signature again without storing its body', async () => {
     const first = acceptSlackRequest(db, { signature: SIG(1), expiresAt: NOW + 300, nowSeconds: NOW, inbox: { receivedAt: '2024-11-18T10:00:00.000Z', body: '{"command":"/send","text":"mine"}' } });
     expect(first).toEqual({ replayed: false, inboxId: expect.any(Number) });
     expect(pendingInboxItems(db)).toEqual([{ id: (first as { inboxId: number }).inboxId, receivedAt: '2024-11-18T10:00:00.000Z', body: '{"command":"/send","text":"mine"}' }]);
@@ -24,14 +25,14 @@ describe('acceptSlackRequest', () => {
     const again = acceptSlackRequest(db, { signature: SIG(1), expiresAt: NOW + 300, nowSeconds: NOW + 1, inbox: { receivedAt: '2024-11-18T10:00:01.000Z', body: '{"command":"/send","text":"replayed"}' } });
     expect(again).toEqual({ replayed: true });
     expect(pendingInboxItems(db).map((i) => i.body)).toEqual(['{"command":"/send","text":"mine"}']);
-    expect(signatures()).toEqual([SIG(1)]);
+    expect(await signatures()).toEqual([SIG(1)]);
   });
 
-  it('remembers a request that needs no inbox row (an event, a modal) and stores no row for it', () => {
+  it('remembers a request that needs no inbox row (an event, a modal) and stores no row for it', async () => {
     expect(acceptSlackRequest(db, { signature: SIG(2), expiresAt: NOW + 300, nowSeconds: NOW })).toEqual({ replayed: false });
     expect(acceptSlackRequest(db, { signature: SIG(2), expiresAt: NOW + 300, nowSeconds: NOW })).toEqual({ replayed: true });
     expect(pendingInboxItems(db)).toEqual([]);
-    expect(signatures()).toEqual([SIG(2)]);
+    expect(await signatures()).toEqual([SIG(2)]);
   });
 
   it('never gives a new row the id of one already done', () => {

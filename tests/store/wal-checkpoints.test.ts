@@ -1,3 +1,5 @@
+// Uses openDatabase and $client directly on purpose (not tests/helpers/test-db.ts): it is about
+// SQLite's WAL and its checkpoint pragmas.
 // WAL checkpoints in a worker thread: the service's own connection never checkpoints on commit, yet
 // the WAL is copied back into the database; a failing worker hands checkpointing back.
 import { spawnSync } from 'node:child_process';

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkUpdateModal, describeSubmission, readModalMetadata, withPreselected } from '../../../src/platforms/slack/update-modal.js';
 import { UPDATE_MODAL_BLOCKS as B } from '../../../src/render/block-kit.js';
 import { demoPlanDb } from '../../helpers/demo-plan-db.js';
+import { closeTestDb } from '../../helpers/test-db.js';
 
 const errorsOf = (values: Parameters<typeof checkUpdateModal>[0]) => {
   const check = checkUpdateModal(values);
@@ -70,7 +71,7 @@ describe('modal helpers', () => {
     const form = withPreselected(db, { choices: [], ref: 'ND-1.1' });
     expect(form.choices.map((c) => c.ref)).toEqual(['ND-1.1']);
     expect(withPreselected(db, { choices: [], ref: 'XX-9.9' }).choices).toEqual([]);
-    db.$client.close();
+    await closeTestDb(db);
   });
 
   it('describes a no-frills submission', () => {

@@ -15,11 +15,12 @@ import {
   type StoredConversationReference,
   upsertConversationReference,
 } from '../../../src/store/conversation-references-repository.js';
-import { closeDatabase, type Db } from '../../../src/store/database.js';
+import type { Db } from '../../../src/store/database.js';
 import { listOutbox } from '../../../src/store/outbox-repository.js';
 import { findPersonByEmail, type Person } from '../../../src/store/people-repository.js';
 import { type BotConnectorServer, startBotConnectorServer } from '../../helpers/bot-connector-server.js';
 import { DEMO, demoPlanDb } from '../../helpers/demo-plan-db.js';
+import { closeTestDb, run, sql } from '../../helpers/test-db.js';
 
 const CHANNEL = '19:board@thread.tacv2';
 const CHAT = 'a:1personal-morgan';
@@ -57,7 +58,7 @@ describe('Teams delivery adapter', () => {
     store(CHAT, 'personal', morgan.id);
     store(CHANNEL, 'channel', null);
   });
-  afterEach(() => closeDatabase(db));
+  afterEach(() => closeTestDb(db));
 
   const toMorgan = (): Recipient => ({ person: { id: morgan.id, name: morgan.name, email: morgan.email, slackUserId: morgan.slackUserId, teamsUserId: morgan.teamsUserId, lastPlatform: 'teams' } });
   const message = (recipient: Recipient, key = 'nudge:t:1', replyValue = reply('info', 'Your actions need an update', [{ type: 'actions', items: [action(1)] }])): OutgoingMessage => ({
@@ -110,7 +111,7 @@ describe('Teams delivery adapter', () => {
     const closed = await startBotConnectorServer();
     const url = closed.url;
     await closed.close();
-    db.$client.prepare(`update conversation_references set reference = json_set(reference, '$.serviceUrl', ?) where conversation_id = ?`).run(url, CHAT);
+    await run(db, sql`update conversation_references set reference = json_set(reference, '$.serviceUrl', ${url}) where conversation_id = ${CHAT}`);
     const outcome = await delivery().deliver(message(toMorgan()));
     expect(outcome).toMatchObject({ ok: false, permanent: false, error: expect.stringContaining('could not reach Teams') });
   });

@@ -6,8 +6,8 @@ import { createHttpServer, type HttpServer } from '../../../src/http/http-server
 import { createLogger } from '../../../src/logger.js';
 import { SendbotBotFrameworkAuthentication } from '../../../src/platforms/teams/teams-auth.js';
 import { createMessagesHandler, MAX_ACTIVITY_BYTES, TEAMS_MESSAGES_PATH } from '../../../src/platforms/teams/teams-http.js';
-import { openDatabase } from '../../../src/store/database.js';
 import { personalMessage, postActivity } from '../../helpers/teams-activities.js';
+import { testDb } from '../../helpers/test-db.js';
 
 const logger = createLogger('silent');
 
@@ -20,7 +20,7 @@ describe('POST /api/messages', () => {
   async function start(authenticate: (activity: unknown, header: string) => Promise<unknown>, requireToken = false) {
     const turns: string[] = [];
     const adapter = new CloudAdapter(new SendbotBotFrameworkAuthentication({ appType: 'MultiTenant', allowUnauthenticated: true }));
-    const http = createHttpServer({ db: openDatabase(':memory:'), logger });
+    const http = createHttpServer({ db: await testDb(), logger });
     servers.push(http);
     http.addRoute(
       'POST',

@@ -1,0 +1,119 @@
+// The one way tests open, query and close databases.
+//
+// Tests reach the database only through this module (and the store functions they exercise), so a
+// run against another database later changes this file, not the suites. That is why:
+// - every opener and every query here is async already, though SQLite answers synchronously;
+// - setup and assertion SQL is written with drizzle's `sql` template (`${value}` becomes a bound
+//   parameter; `sql.identifier(name)` for a table name), never as a string for `$client`.
+//
+//   const db = await testDb();
+//   await run(db, sql`update people set away_until = null where email = ${email}`);
+//   expect(await one(db, sql`select status from actions where ref = ${'ND-1.1'}`)).toEqual({ status: 'amber' });
+//
+// Tests that are about SQLite itself (opening damaged or read-only files, WAL, pragmas) use
+// openDatabase/$client directly, on purpose, and say so where they do.
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, closeDatabase, openDatabase } from '../../src/store/database.js';
+import { tempDir } from './temp.js';
+
+export { sql };
+export type { Db, SQL };
+
+/** A fresh, migrated, empty database in its own temp folder, with its path. */
+export async function testDbWithPath(prefix = 'sendbot-test-'): Promise<{ db: Db; path: string }> {
+  const path = join(tempDir(prefix), 'sendbot.db');
+  return { db: openDatabase(path), path };
+}
+
+/** A fresh, migrated, empty database in its own temp folder. */
+export async function testDb(): Promise<Db> {
+  return (await testDbWithPath()).db;
+}
+
+/**
+ * The database at `path` (created and migrated if new): for a test that reopens a file, reads what
+ * a CLI run wrote there, or plays a second instance next to one already open.
+ */
+export async function testDbAt(path: string): Promise<Db> {
+  return openDatabase(path);
+}
+
+/** Closes a database opened here. */
+export async function closeTestDb(db: Db): Promise<void> {
+  closeDatabase(db);
+}
+
+/** Opens the database at `path`, runs `check` on it and closes it again (after a CLI run, say). */
+export async function withTestDb<T>(path: string, check: (db: Db) => Promise<T> | T): Promise<T> {
+  const db = await testDbAt(path);
+  try {
+    return await check(db);
+  } finally {
+    await closeTestDb(db);
+  }
+}
+
+/** A copy of the (closed) database file at `path`, for a test that must leave the original as it is. */
+export async function copyTestDb(path: string): Promise<string> {
+  const copy = join(tempDir(), 'sendbot.db');
+  copyFileSync(path, copy);
+  return copy;
+}
+
+const templates = new Map<string, string>();
+
+/**
+ * A copy of a database built once per test file and worker by `build` (an import, say), keyed by
+ * `key`: each call gets a fresh copy of its own, with its path.
+ */
+export async function templateCopy(key: string, build: (db: Db) => Promise<void>, prefix = 'sendbot-test-'): Promise<{ db: Db; path: string }> {
+  let template = templates.get(key);
+  if (!template) {
+    template = join(tempDir(prefix), 'template.db');
+    const db = openDatabase(template);
+    try {
+      await build(db);
+      // Everything into the main file, so copying that one file copies the whole database.
+      db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      closeDatabase(db);
+    }
+    templates.set(key, template);
+  }
+  const path = join(tempDir(prefix), 'sendbot.db');
+  copyFileSync(template, path);
+  return { db: openDatabase(path), path };
+}
+
+/** Every row the query returns, as objects keyed by column name. */
+export async function rows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  return db.all<T>(query);
+}
+
+/** The first row the query returns, or undefined. */
+export async function one<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T | undefined> {
+  return db.get<T | undefined>(query);
+}
+
+/** The first column of the first row (a count, an id), or undefined when there is no row. */
+export async function value<T = unknown>(db: Db, query: SQL): Promise<T | undefined> {
+  const row = await one<Record<string, unknown>>(db, query);
+  return row === undefined ? undefined : (Object.values(row)[0] as T);
+}
+
+/** The first column of every row (ids, refs). */
+export async function column<T = unknown>(db: Db, query: SQL): Promise<T[]> {
+  return (await rows<Record<string, unknown>>(db, query)).map((row) => Object.values(row)[0] as T);
+}
+
+/** `select count(*) from <table>`. */
+export async function count(db: Db, table: string): Promise<number> {
+  return Number(await value(db, sql`select count(*) from ${sql.identifier(table)}`));
+}
+
+/** Runs a statement that returns no rows (an insert, update or delete for setup). */
+export async function run(db: Db, query: SQL): Promise<void> {
+  db.run(query);
+}
