@@ -1,0 +1,79 @@
+// Runs drizzle `sql` fragments against the store's database. The fragment is compiled to text and
+// bound values; the prepared statement is kept per connection by its text, so a query run again (the
+// 100k-row import runs a few statements hundreds of thousands of times) is not prepared again.
+// Call sites write `sql` templates (with dialect.ts for the forms that differ between databases)
+// and never see the driver: nothing here is SQLite syntax, only the driver's prepare/run.
+import { fillPlaceholders, type SQL } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { cachedStatement, type Db } from './database.js';
+
+const dialect = new SQLiteSyncDialect();
+
+interface Compiled {
+  text: string;
+  params: unknown[];
+}
+
+function compile(query: SQL): Compiled {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return { text, params };
+}
+
+/** Every row of `query`, as objects keyed by the selected column names (or aliases). */
+export function all<T>(db: Db, query: SQL): T[] {
+  const { text, params } = compile(query);
+  return cachedStatement(db, text).all(...params) as T[];
+}
+
+/** The first row of `query`, or undefined when there is none. */
+export function get<T>(db: Db, query: SQL): T | undefined {
+  const { text, params } = compile(query);
+  return cachedStatement(db, text).get(...params) as T | undefined;
+}
+
+/** Runs a statement that returns no rows; how many rows it changed. */
+export function run(db: Db, query: SQL): { changes: number } {
+  const { text, params } = compile(query);
+  return { changes: cachedStatement(db, text).run(...params).changes };
+}
+
+/** Whether `query` returns at least one row. */
+export function exists(db: Db, query: SQL): boolean {
+  return get(db, query) !== undefined;
+}
+
+/**
+ * A statement compiled once, with `sql.placeholder(name)` for its values, for the hot paths
+ * (the plan, KPI and calendar imports run the same few statements for every row). Each run only
+ * fills the placeholders; no fragment is rebuilt or recompiled.
+ */
+export class Prepared<T = unknown> {
+  private compiled: Compiled | undefined;
+
+  constructor(private readonly query: SQL) {}
+
+  private statement(db: Db, values: Record<string, unknown>) {
+    this.compiled ??= compile(this.query);
+    return { statement: cachedStatement(db, this.compiled.text), params: fillPlaceholders(this.compiled.params, values) };
+  }
+
+  all(db: Db, values: Record<string, unknown> = {}): T[] {
+    const { statement, params } = this.statement(db, values);
+    return statement.all(...params) as T[];
+  }
+
+  get(db: Db, values: Record<string, unknown> = {}): T | undefined {
+    const { statement, params } = this.statement(db, values);
+    return statement.get(...params) as T | undefined;
+  }
+
+  run(db: Db, values: Record<string, unknown> = {}): { changes: number } {
+    const { statement, params } = this.statement(db, values);
+    return { changes: statement.run(...params).changes };
+  }
+}
+
+/** A statement compiled once and run with placeholder values (see {@link Prepared}). */
+export function prepared<T = unknown>(query: SQL): Prepared<T> {
+  return new Prepared<T>(query);
+}
