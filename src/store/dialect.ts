@@ -31,9 +31,17 @@ export function jsonValues(values: readonly unknown[]): SQL {
   return sql`(select value from json_each(${JSON.stringify(values)}))`;
 }
 
-/** Aggregate: a JSON array text of `expr` over the group. PostgreSQL: `json_agg(expr)::text`. */
-export function jsonArrayAgg(expr: Expr): SQL<string> {
-  return sql<string>`json_group_array(${expr})`;
+/**
+ * Aggregate: a JSON array text of `expr` over the group, in `orderBy` order when given.
+ * PostgreSQL: `json_agg(expr order by …)::text`.
+ */
+export function jsonArrayAgg(expr: Expr, orderBy?: SQL): SQL<string> {
+  return orderBy ? sql<string>`json_group_array(${expr} order by ${orderBy})` : sql<string>`json_group_array(${expr})`;
+}
+
+/** A JSON array of the given expressions (one row's values). PostgreSQL: `json_build_array(…)`. */
+export function jsonArray(...exprs: Expr[]): SQL {
+  return sql`json_array(${sql.join(exprs, sql`, `)})`;
 }
 
 /** Aggregate: a JSON object text of key → value over the group. PostgreSQL: `json_object_agg(…)::text`. */
@@ -95,6 +103,14 @@ export function isFalse(column: Expr): SQL {
  */
 export function indexHint(name: string): SQL {
   return sql`indexed by ${sql.identifier(name)}`;
+}
+
+/**
+ * A column that the planner must not use an index for in this condition: SQLite's unary `+`
+ * (used with {@link indexHint} to steer it to the selective index). Elsewhere the column as it is.
+ */
+export function noIndex(column: Expr): SQL {
+  return sql`+${column}`;
 }
 
 /**
