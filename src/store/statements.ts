@@ -31,6 +31,21 @@ export function get<T>(db: Db, query: SQL): T | undefined {
   return cachedStatement(db, text).get(...params) as T | undefined;
 }
 
+/**
+ * Every row of `query` as an array of its column values, in select order: for the few big results
+ * (the digest's trail) where building an object per row costs more than the query.
+ */
+export function values<T extends unknown[]>(db: Db, query: SQL): T[] {
+  const { text, params } = compile(query);
+  const statement = cachedStatement(db, text);
+  // The statement is shared by its text: it returns objects again for the next caller.
+  try {
+    return statement.raw(true).all(...params) as T[];
+  } finally {
+    statement.raw(false);
+  }
+}
+
 /** Runs a statement that returns no rows; how many rows it changed. */
 export function run(db: Db, query: SQL): { changes: number } {
   const { text, params } = compile(query);
