@@ -112,10 +112,3 @@ export function indexHint(name: string): SQL {
 export function noIndex(column: Expr): SQL {
   return sql`+${column}`;
 }
-
-/**
- * "Insert this row unless one with the same key exists": a statement prefix and suffix, for
- * `insert into … values (…) on conflict do nothing`, which both databases spell the same way.
- * Kept here so the one place to look for insert-or-ignore forms is this file.
- */
-export const onConflictDoNothing: SQL = sql`on conflict do nothing`;
