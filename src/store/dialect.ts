@@ -112,3 +112,12 @@ export function indexHint(name: string): SQL {
 export function noIndex(column: Expr): SQL {
   return sql`+${column}`;
 }
+
+/**
+ * The order rows were inserted in, as a last sort key for tables without an id column (the supporting
+ * roles of a workstream or action, where `position` decides and this only breaks ties). SQLite:
+ * `rowid`; PostgreSQL has no stable equivalent, so those tables would need an identity column.
+ */
+export function insertionOrder(): SQL {
+  return sql`rowid`;
+}
