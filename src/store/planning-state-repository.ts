@@ -14,7 +14,7 @@ import { type Db, inReadTransaction } from './database.js';
 import { insertionOrder, isFalse, jsonArray, jsonArrayAgg } from './dialect.js';
 import { listKpiRecords } from './kpis-repository.js';
 import { getPartnership } from './partnership-repository.js';
-import { values } from './statements.js';
+import { eachValues, values } from './statements.js';
 
 /** Shared by every action without flags or supporting roles (most of them); frozen, so nobody can change them for all. */
 const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
@@ -135,7 +135,7 @@ function json<T>(db: Db, query: SQL): T[] {
 /** Key → parsed JSON array, from a query grouping one array per key. */
 function groups<T>(db: Db, query: SQL): Map<number, T[]> {
   const out = new Map<number, T[]>();
-  for (const [key, list] of values<[number, string]>(db, query)) {
+  for (const [key, list] of eachValues<[number, string]>(db, query)) {
     out.set(key, JSON.parse(list) as T[]);
   }
   return out;
@@ -152,7 +152,7 @@ function readPlanningState(db: Db): PlanningState {
 
   const meetingsByBoard = groups<[number, string, number]>(db, MEETINGS_SQL);
   const boards: BoardState[] = [];
-  for (const [id, name, chairRoleId, chairRole, slackChannel, teamsChannel, updateWindowDays, reminderDays, papersDays] of values<
+  for (const [id, name, chairRoleId, chairRole, slackChannel, teamsChannel, updateWindowDays, reminderDays, papersDays] of eachValues<
     [number, string, number | null, string | null, string | null, string | null, number, number, number]
   >(db, BOARDS_SQL)) {
     const meetings: MeetingRef[] = (meetingsByBoard.get(id) ?? []).map(([mid, startsAt, isSample]) => ({ id: mid, startsAt, isSample: isSample === 1 }));
@@ -186,7 +186,7 @@ function readPlanningState(db: Db): PlanningState {
   const lastReported = new Map(json<[number, string]>(db, LAST_REPORTED_SQL));
 
   let count = 0;
-  for (const [workstreamId, list] of values<[number, string]>(db, ACTIONS_SQL)) {
+  for (const [workstreamId, list] of eachValues<[number, string]>(db, ACTIONS_SQL)) {
     const w = workstreams.get(workstreamId);
     if (!w) continue; // a removed workstream: its actions are not in play
     const rows = JSON.parse(list) as ActionRow[];
