@@ -422,7 +422,7 @@ class PlanImporter {
     let id = Q.boardByKey.get(this.db, { key })?.id;
     if (id === undefined) {
       // Lead times are the schema's defaults (10, 7 and 5 working days), as upsertBoard gives a board named without them.
-      id = Q.insertBoard.get(this.db, { name, key, at: this.at })!.id;
+      id = Q.insertBoard.insert(this.db, { name, key, at: this.at });
       this.summary.boards.created += 1;
       this.warnings.push(`Board "${name}" was not defined in the file and has been created with default lead times.`);
     }
@@ -506,10 +506,10 @@ class PlanImporter {
     this.planTitleChanged = !existing || existing.title !== plan.title;
     let planId: number;
     if (!existing) {
-      planId = Q.insertPlan.get(this.db, {
+      planId = Q.insertPlan.insert(this.db, {
         code, title: values.title, areaForImprovement: values.areaForImprovement, findings: values.findings, outcomes: JSON.stringify(values.outcomes),
         evidence: JSON.stringify(values.evidence), boardId: values.boardId, position: values.position, at: this.at,
-      })!.id;
+      });
       this.summary.plans.created += 1;
     } else {
       planId = existing.id;
@@ -657,11 +657,11 @@ class PlanImporter {
     };
     let id: number;
     if (!existing) {
-      id = Q.insertWorkstream.get(this.db, {
+      id = Q.insertWorkstream.insert(this.db, {
         planId, number, title: values.title, leadRoleId: values.leadRoleId, boardId: values.boardId, dateText: values.dateText,
         milestones: JSON.stringify(values.milestones), start: values.start, due: values.due, ongoing: boolParam(values.ongoing),
         flags: JSON.stringify(values.flags), at: this.at,
-      })!.id;
+      });
       this.summary.workstreams.created += 1;
     } else {
       id = existing.id;
@@ -806,11 +806,11 @@ class PlanImporter {
     const changes: string[] = [];
     if (!existing) {
       status = importedStatus ?? 'not_started';
-      id = Q.insertAction.get(this.db, {
+      id = Q.insertAction.insert(this.db, {
         workstreamId, number, ref, text: action.text, ownerRoleId: owner.roleId, dateText, dateSource, start, due, baseline,
         ongoing: boolParam(dateValues.ongoing), flags: JSON.stringify(flags), status, importedStatus, importedOwner: owner.imported,
         percent: percent ?? null, fileBase: JSON.stringify(fileBase), at: this.at,
-      })!.id;
+      });
       // The file's progress (a RAG or progress column) is the action's first update, attributed to the file.
       if (progress !== null) this.addFileUpdate(id, action, importedStatus ?? status, percent, undefined, true);
       change = 'created';
@@ -1289,31 +1289,31 @@ function formatPath(path: (string | number)[]): string {
 const $ = (name: string) => sql.placeholder(name);
 const Q = {
   boardByKey: prepared<{ id: number }>(sql`select id from boards where key = ${$('key')}`),
-  insertBoard: prepared<{ id: number }>(sql`insert into boards (name, key, created_at) values (${$('name')}, ${$('key')}, ${$('at')}) returning id`),
-  insertPlan: prepared<{ id: number }>(
+  insertBoard: prepared(sql`insert into boards (name, key, created_at) values (${$('name')}, ${$('key')}, ${$('at')})`),
+  insertPlan: prepared(
     sql`insert into plans (code, title, area_for_improvement, findings, outcomes, evidence, board_id, position, created_at, updated_at)
         values (${$('code')}, ${$('title')}, ${$('areaForImprovement')}, ${$('findings')}, ${$('outcomes')}, ${$('evidence')}, ${$('boardId')},
-                ${$('position')}, ${$('at')}, ${$('at')}) returning id`,
+                ${$('position')}, ${$('at')}, ${$('at')})`,
   ),
   actionSupporting: prepared<{ actionId: number; roleId: number }>(
     sql`select s.action_id as "actionId", s.role_id as "roleId" from action_supporting_roles s join actions a on a.id = s.action_id
         join workstreams w on w.id = a.workstream_id where w.plan_id = ${$('planId')} order by s.action_id, s.position`,
   ),
-  insertWorkstream: prepared<{ id: number }>(
+  insertWorkstream: prepared(
     sql`insert into workstreams (plan_id, number, title, lead_role_id, board_id, date_text, milestones, start, due, ongoing, flags, created_at, updated_at)
         values (${$('planId')}, ${$('number')}, ${$('title')}, ${$('leadRoleId')}, ${$('boardId')}, ${$('dateText')}, ${$('milestones')}, ${$('start')},
-                ${$('due')}, ${$('ongoing')}, ${$('flags')}, ${$('at')}, ${$('at')}) returning id`,
+                ${$('due')}, ${$('ongoing')}, ${$('flags')}, ${$('at')}, ${$('at')})`,
   ),
   deleteWorkstreamSupporting: prepared(sql`delete from workstream_supporting_roles where workstream_id = ${$('id')}`),
   insertWorkstreamSupporting: prepared(
     sql`insert into workstream_supporting_roles (workstream_id, role_id, position) values (${$('id')}, ${$('roleId')}, ${$('position')})`,
   ),
-  insertAction: prepared<{ id: number }>(
+  insertAction: prepared(
     sql`insert into actions (workstream_id, number, ref, text, owner_role_id, date_text, date_source, start, due, baseline_due,
           ongoing, flags, status, imported_status, imported_owner, percent, file_base, created_at, updated_at)
         values (${$('workstreamId')}, ${$('number')}, ${$('ref')}, ${$('text')}, ${$('ownerRoleId')}, ${$('dateText')}, ${$('dateSource')}, ${$('start')},
                 ${$('due')}, ${$('baseline')}, ${$('ongoing')}, ${$('flags')}, ${$('status')}, ${$('importedStatus')}, ${$('importedOwner')},
-                ${$('percent')}, ${$('fileBase')}, ${$('at')}, ${$('at')}) returning id`,
+                ${$('percent')}, ${$('fileBase')}, ${$('at')}, ${$('at')})`,
   ),
   deleteActionSupporting: prepared(sql`delete from action_supporting_roles where action_id = ${$('id')}`),
   insertActionSupporting: prepared(sql`insert into action_supporting_roles (action_id, role_id, position) values (${$('id')}, ${$('roleId')}, ${$('position')})`),

@@ -115,6 +115,17 @@ export class Prepared<T = unknown> {
     const { statement, params } = this.statement(db, values);
     return { changes: statement.run(...params).changes };
   }
+
+  /**
+   * Runs an INSERT of one row (written without `returning`) and gives the new row's id. On SQLite
+   * that is the connection's last insert rowid: `returning id` makes SQLite collect the returned row
+   * in a temporary table on every run, which cost the 100k-row import about a second (measured).
+   * Another database's driver would append `returning id` here instead; call sites stay the same.
+   */
+  insert(db: Db, values: Record<string, unknown> = {}): number {
+    const { statement, params } = this.statement(db, values);
+    return Number(statement.run(...params).lastInsertRowid);
+  }
 }
 
 /** A statement compiled once and run with placeholder values (see {@link Prepared}). */
