@@ -3,7 +3,10 @@
 // Raw SQL here because it joins six tables and runs on every command; drizzle's builder would
 // produce the same statement less readably.
 import type { ActionStatus } from '../../db/schema.js';
-import { cachedStatement, type Db } from './database.js';
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { indexHint, inList, jsonArray, jsonArrayAgg, noIndex } from './dialect.js';
+import { all, get } from './statements.js';
 
 export interface ActionView {
   id: number;
@@ -69,23 +72,23 @@ export interface ActionFilter {
   includeRemoved?: boolean;
 }
 
-const BASE_SQL = `
-select a.id, a.ref, a.text, a.workstream_id as workstreamId, w.number as workstreamNumber, w.title as workstreamTitle,
-       p.id as planId, p.code as planCode, p.title as planTitle,
-       coalesce(w.board_id, p.board_id) as boardId, b.name as boardName,
-       coalesce(a.owner_role_id, w.lead_role_id) as ownerRoleId, ro.name as ownerRole, rl.name as leadRole,
-       a.owner_person_id as ownerPersonId, op.name as ownerPersonName,
-       (select json_group_array(json_array(role_id, name) order by own, position) from (
+const BASE_SQL = sql`
+select a.id, a.ref, a.text, a.workstream_id as "workstreamId", w.number as "workstreamNumber", w.title as "workstreamTitle",
+       p.id as "planId", p.code as "planCode", p.title as "planTitle",
+       coalesce(w.board_id, p.board_id) as "boardId", b.name as "boardName",
+       coalesce(a.owner_role_id, w.lead_role_id) as "ownerRoleId", ro.name as "ownerRole", rl.name as "leadRole",
+       a.owner_person_id as "ownerPersonId", op.name as "ownerPersonName",
+       (select ${jsonArrayAgg(jsonArray(sql`role_id`, sql`name`), sql`own, position`)} from (
           select s.role_id, sr.name, 0 as own, s.position from workstream_supporting_roles s join roles sr on sr.id = s.role_id
           where s.workstream_id = w.id
           union all
           select s.role_id, sr.name, 1, s.position from action_supporting_roles s join roles sr on sr.id = s.role_id
           where s.action_id = a.id)) as supporting,
-       a.date_text as dateText, a.date_source as dateSource, a.start, a.due, a.baseline_due as baselineDue,
+       a.date_text as "dateText", a.date_source as "dateSource", a.start, a.due, a.baseline_due as "baselineDue",
        a.ongoing, a.flags, a.status, a.percent,
-       u.id as uId, u.created_at as uAt, u.person_id as uPersonId, up.name as uPersonName, u.status as uStatus,
-       u.percent as uPercent, u.note as uNote, u.kind as uKind, u.platform as uPlatform,
-       (select max(created_at) from updates where action_id = a.id and kind <> 'import') as lastReportedAt
+       u.id as "uId", u.created_at as "uAt", u.person_id as "uPersonId", up.name as "uPersonName", u.status as "uStatus",
+       u.percent as "uPercent", u.note as "uNote", u.kind as "uKind", u.platform as "uPlatform",
+       (select max(created_at) from updates where action_id = a.id and kind <> 'import') as "lastReportedAt"
 from actions a
 join workstreams w on w.id = a.workstream_id
 join plans p on p.id = w.plan_id
@@ -185,82 +188,66 @@ function toView(r: Row): ActionView {
 }
 
 export function listActionViews(db: Db, filter: ActionFilter = {}): ActionView[] {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  if (!filter.includeRemoved) where.push('a.removed_at is null and w.removed_at is null');
-  if (filter.planCode) {
-    where.push('p.code = ?');
-    params.push(filter.planCode.toUpperCase());
-  }
-  if (filter.boardId !== undefined) {
-    where.push('coalesce(w.board_id, p.board_id) = ?');
-    params.push(filter.boardId);
-  }
+  const where: SQL[] = [];
+  if (!filter.includeRemoved) where.push(sql`a.removed_at is null and w.removed_at is null`);
+  if (filter.planCode) where.push(sql`p.code = ${filter.planCode.toUpperCase()}`);
+  if (filter.boardId !== undefined) where.push(sql`coalesce(w.board_id, p.board_id) = ${filter.boardId}`);
   if (filter.ownerRoleIds || filter.ownerPersonId !== undefined) {
     // "Accountable" is coalesce(person override, role override, workstream lead): not indexable as
     // one expression, so find candidates through three indexed lookups first.
     const ids = accountableActionIds(db, filter.ownerRoleIds ?? [], filter.ownerPersonId);
     if (ids.length === 0) return [];
-    // json_each keeps any number of ids within SQLite's bound-parameter limit.
-    where.push('a.id in (select value from json_each(?))');
-    params.push(JSON.stringify(ids));
+    // One bound list keeps any number of ids within the bound-parameter limit.
+    where.push(inList(sql`a.id`, ids));
   }
-  if (filter.accountablePersonId !== undefined) {
-    where.push(`a.id in (${ACCOUNTABLE_FOR_PERSON_SQL})`);
-    params.push(filter.accountablePersonId, filter.accountablePersonId);
-  }
+  if (filter.accountablePersonId !== undefined) where.push(sql`a.id in (${accountableForPerson(filter.accountablePersonId)})`);
   if (filter.refs) {
     if (filter.refs.length === 0) return [];
-    where.push('a.ref in (select value from json_each(?))');
-    params.push(JSON.stringify(filter.refs));
+    where.push(inList(sql`a.ref`, filter.refs));
   }
   if (filter.ids) {
     if (filter.ids.length === 0) return [];
-    where.push('a.id in (select value from json_each(?))');
-    params.push(JSON.stringify(filter.ids));
+    where.push(inList(sql`a.id`, filter.ids));
   }
-  const sql = `${BASE_SQL} ${where.length ? `where ${where.join(' and ')}` : ''} order by p.position, p.code, w.number, a.number`;
-  return (cachedStatement(db, sql).all(...params) as Row[]).map(toView);
+  const query = sql`${BASE_SQL} ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``} order by p.position, p.code, w.number, a.number`;
+  return all<Row>(db, query).map(toView);
 }
 
 // The same three indexed lookups as accountableActionIds, with the person's current roles found in
-// the statement itself. Parameters: the person's id, twice.
-export const ACCOUNTABLE_FOR_PERSON_SQL = `
-  with held(role_id) as (select role_id from role_assignments where person_id = ? and ended_at is null)
-  select id from actions indexed by actions_owner_role where +owner_person_id is null and owner_role_id in held
+// the statement itself: the ids of the actions `personId` is accountable for, as a subquery.
+export function accountableForPerson(personId: number): SQL {
+  return sql`
+  with held(role_id) as (select role_id from role_assignments where person_id = ${personId} and ended_at is null)
+  select id from actions ${indexHint('actions_owner_role')} where ${noIndex(sql`owner_person_id`)} is null and owner_role_id in held
   union
   select id from actions
   where workstream_id in (select id from workstreams where lead_role_id in held)
-    and +owner_role_id is null and +owner_person_id is null
+    and ${noIndex(sql`owner_role_id`)} is null and ${noIndex(sql`owner_person_id`)} is null
   union
-  select id from actions indexed by actions_owner_person where owner_person_id = ?`;
+  select id from actions ${indexHint('actions_owner_person')} where owner_person_id = ${personId}`;
+}
 
 export function accountableActionIds(db: Db, roleIds: number[], personId: number | undefined): number[] {
   const ids: number[] = [];
   if (roleIds.length > 0) {
-    const list = roleIds.map(() => '?').join(',');
     // Role overrides are rare, so SQLite's statistics say the owner_role_id index is useless and,
     // with bound parameters, it scans the table; INDEXED BY and the unary + steer it to the
     // selective indexes (role, then workstream).
-    for (const r of cachedStatement(
+    for (const r of all<{ id: number }>(
       db,
-      `select id from actions indexed by actions_owner_role where +owner_person_id is null and owner_role_id in (${list})
+      sql`select id from actions ${indexHint('actions_owner_role')} where ${noIndex(sql`owner_person_id`)} is null and ${inList(sql`owner_role_id`, roleIds)}
          union
          select id from actions
-         where workstream_id in (select id from workstreams where lead_role_id in (${list}))
-           and +owner_role_id is null and +owner_person_id is null`,
-      )
-      .all(...roleIds, ...roleIds) as { id: number }[]) {
+         where workstream_id in (select id from workstreams where ${inList(sql`lead_role_id`, roleIds)})
+           and ${noIndex(sql`owner_role_id`)} is null and ${noIndex(sql`owner_person_id`)} is null`,
+    )) {
       ids.push(r.id);
     }
   }
   if (personId !== undefined) {
-    for (const r of cachedStatement(
-      db,
-      // Nearly every owner_person_id is null, so SQLite's statistics make the index look useless and
-      // it would scan the table; the index is exactly right for one person.
-      'select id from actions indexed by actions_owner_person where owner_person_id = ?',
-    ).all(personId) as { id: number }[]) ids.push(r.id);
+    // Nearly every owner_person_id is null, so SQLite's statistics make the index look useless and
+    // it would scan the table; the index is exactly right for one person.
+    for (const r of all<{ id: number }>(db, sql`select id from actions ${indexHint('actions_owner_person')} where owner_person_id = ${personId}`)) ids.push(r.id);
   }
   return ids;
 }
@@ -272,18 +259,15 @@ export function getActionView(db: Db, ref: string): ActionView | undefined {
 /** Every live ref, for "did you mean" suggestions. */
 export function listRefs(db: Db): string[] {
   return (
-    cachedStatement(
-      db,
-      'select a.ref from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null and w.removed_at is null',
-    ).all() as { ref: string }[]
+    all<{ ref: string }>(db, sql`select a.ref from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null and w.removed_at is null`)
   ).map((r) => r.ref);
 }
 
 export function countActions(db: Db): number {
-  return (cachedStatement(db, 'select count(*) as n from actions where removed_at is null').get() as { n: number }).n;
+  return get<{ n: number }>(db, sql`select count(*) as n from actions where removed_at is null`)!.n;
 }
 
 /** Every plan's code, for saying which exist when a filter names none of them. */
 export function listPlanCodes(db: Db): string[] {
-  return (cachedStatement(db, 'select code from plans order by position, code').all() as { code: string }[]).map((r) => r.code);
+  return all<{ code: string }>(db, sql`select code from plans order by position, code`).map((r) => r.code);
 }

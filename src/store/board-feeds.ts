@@ -3,8 +3,10 @@
 // the board was last checked (so a check is made once a day whatever the tick rate), and the last
 // good check names an outage, so a broken feed is reported once however long it stays broken.
 import { boards } from '../../db/schema.js';
-import { eq } from 'drizzle-orm';
-import { cachedStatement, type Db } from './database.js';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { isFalse, jsonField } from './dialect.js';
+import { all, exists, get } from './statements.js';
 
 export interface FollowedBoard {
   id: number;
@@ -17,7 +19,7 @@ export function setBoardFeed(db: Db, boardId: number, feedUrl: string | null): v
 }
 
 export function listFollowedBoards(db: Db): FollowedBoard[] {
-  return cachedStatement(db, 'select id, name, feed_url as feedUrl from boards where feed_url is not null order by name').all() as FollowedBoard[];
+  return all<FollowedBoard>(db, sql`select id, name, feed_url as "feedUrl" from boards where feed_url is not null order by name`);
 }
 
 export interface FeedCheck {
@@ -26,38 +28,30 @@ export interface FeedCheck {
   ok: boolean;
 }
 
-const CHECKS = `select id, at, coalesce(json_extract(detail, '$.ok'), 0) as ok from audit_log
-  where event = 'feed.checked' and json_extract(detail, '$.boardId') = ?`;
+const checks = (boardId: number) => sql`select id, at, coalesce(${jsonField(sql`detail`, 'ok')}, 0) as ok from audit_log
+  where event = 'feed.checked' and ${jsonField(sql`detail`, 'boardId')} = ${boardId}`;
 
 export function lastFeedCheck(db: Db, boardId: number): FeedCheck | undefined {
-  const row = cachedStatement(db, `${CHECKS} order by id desc limit 1`).get(boardId) as { id: number; at: string; ok: number } | undefined;
+  const row = get<{ id: number; at: string; ok: number }>(db, sql`${checks(boardId)} order by id desc limit 1`);
   return row && { id: row.id, at: row.at, ok: row.ok === 1 };
 }
 
 /** The last check at which the feed could be read: an outage is everything after it. */
 export function lastGoodFeedCheck(db: Db, boardId: number): FeedCheck | undefined {
-  const row = cachedStatement(db, `${CHECKS} and json_extract(detail, '$.ok') = 1 order by id desc limit 1`).get(boardId) as
-    | { id: number; at: string; ok: number }
-    | undefined;
+  const row = get<{ id: number; at: string; ok: number }>(db, sql`${checks(boardId)} and ${jsonField(sql`detail`, 'ok')} = 1 order by id desc limit 1`);
   return row && { id: row.id, at: row.at, ok: true };
 }
 
 /** Records one check; returns its id (outbox keys are made from it). */
 export function recordFeedCheck(db: Db, check: { at: string; board: { id: number; name: string }; url: string; ok: boolean; problem?: string }): number {
   const detail = JSON.stringify({ boardId: check.board.id, url: check.url, ok: check.ok ? 1 : 0, ...(check.problem ? { problem: check.problem } : {}) });
-  return Number(
-    cachedStatement(db, `insert into audit_log (at, actor_label, event, entity, detail) values (?, 'scheduler', 'feed.checked', ?, ?)`).run(
-      check.at,
-      check.board.name,
-      detail,
-    ).lastInsertRowid,
-  );
+  return get<{ id: number }>(
+    db,
+    sql`insert into audit_log (at, actor_label, event, entity, detail) values (${check.at}, 'scheduler', 'feed.checked', ${check.board.name}, ${detail}) returning id`,
+  )!.id;
 }
 
 /** Whether the board has meetings still to come that came from this feed: an empty feed would not wipe them. */
 export function hasComingFeedMeetings(db: Db, boardId: number, feedUrl: string, now: string): boolean {
-  return (
-    cachedStatement(db, 'select 1 from meetings where board_id = ? and source_feed = ? and cancelled = 0 and starts_at > ? limit 1').get(boardId, feedUrl, now) !==
-    undefined
-  );
+  return exists(db, sql`select 1 from meetings where board_id = ${boardId} and source_feed = ${feedUrl} and ${isFalse(sql`cancelled`)} and starts_at > ${now} limit 1`);
 }

@@ -8,41 +8,45 @@
 // records name, and people's lastSentAt is not loaded (only the planner reads it).
 import type { ActionStatus } from '../../db/schema.js';
 import type { ActionState, BoardState, PersonState, PlanningState } from '../domain/planning-state.js';
-import { cachedStatement, type Db } from './database.js';
+import { sql } from 'drizzle-orm';
+import { type Db, inReadTransaction } from './database.js';
+import { inList, insertionOrder, isFalse, jsonArrayAgg } from './dialect.js';
+import { values } from './statements.js';
 import { listKpiRecords } from './kpis-repository.js';
 import { getPartnership } from './partnership-repository.js';
 
-const BOARD_SQL = `select b.id, b.name, b.chair_role_id, r.name, b.slack_channel, b.teams_channel, b.update_window_days,
-       b.reminder_days, b.papers_days
-  from boards b left join roles r on r.id = b.chair_role_id where b.id = ?`;
+const boardQuery = (boardId: number) => sql`select b.id, b.name, b.chair_role_id, r.name, b.slack_channel, b.teams_channel,
+       b.update_window_days, b.reminder_days, b.papers_days
+  from boards b left join roles r on r.id = b.chair_role_id where b.id = ${boardId}`;
 
-const MEETINGS_SQL = 'select id, starts_at, is_sample from meetings where board_id = ? and cancelled = 0 order by starts_at';
+const meetingsQuery = (boardId: number) =>
+  sql`select id, starts_at, is_sample from meetings where board_id = ${boardId} and ${isFalse(sql`cancelled`)} order by starts_at`;
 
 /** The board's live workstreams in listing order (a workstream's own board wins over its plan's). */
-const WORKSTREAMS_SQL = `select w.id, w.plan_id, p.code, p.title, w.title, w.lead_role_id,
-       (select json_group_array(role_id order by position, rowid) from workstream_supporting_roles where workstream_id = w.id)
+const workstreamsQuery = (boardId: number) => sql`select w.id, w.plan_id, p.code, p.title, w.title, w.lead_role_id,
+       (select ${jsonArrayAgg(sql`role_id`, sql`position, ${insertionOrder()}`)} from workstream_supporting_roles where workstream_id = w.id)
   from workstreams w join plans p on p.id = w.plan_id
-  where w.removed_at is null and coalesce(w.board_id, p.board_id) = ?
+  where w.removed_at is null and coalesce(w.board_id, p.board_id) = ${boardId}
   order by p.position, p.code, w.number`;
 
 /** Live actions of the given workstreams, by workstream then number, with the latest owner report (updates_reported). */
-const ACTIONS_SQL = `select a.workstream_id, a.id, a.ref, a.text, a.owner_role_id, a.owner_person_id, a.start, a.due, a.baseline_due,
-       a.ongoing, nullif(a.flags, '[]'), a.date_source, a.status, a.percent,
+const actionsQuery = (workstreamIds: number[]) => sql`select a.workstream_id, a.id, a.ref, a.text, a.owner_role_id, a.owner_person_id,
+       a.start, a.due, a.baseline_due, a.ongoing, nullif(a.flags, '[]'), a.date_source, a.status, a.percent,
        (select max(u.created_at) from updates u where u.action_id = a.id and u.kind <> 'import'),
-       (select json_group_array(role_id order by position, rowid) from action_supporting_roles where action_id = a.id)
-  from json_each(?) ws join actions a on a.workstream_id = ws.value
-  where a.removed_at is null
-  order by ws.key, a.number`;
+       (select ${jsonArrayAgg(sql`role_id`, sql`position, ${insertionOrder()}`)} from action_supporting_roles where action_id = a.id),
+       a.number
+  from actions a
+  where ${inList(sql`a.workstream_id`, workstreamIds)} and a.removed_at is null`;
 
-const ROLE_NAMES_SQL = 'select r.id, r.name from json_each(?) j join roles r on r.id = j.value';
+const roleNamesQuery = (roleIds: number[]) => sql`select r.id, r.name from roles r where ${inList(sql`r.id`, roleIds)}`;
 
 /** Current holders of the given roles, longest-serving first within each role. */
-const HOLDERS_SQL = `select ra.role_id, ra.person_id from json_each(?) j join role_assignments ra on ra.role_id = j.value
-  where ra.ended_at is null order by ra.started_at, ra.id`;
+const holdersQuery = (roleIds: number[]) => sql`select ra.role_id, ra.person_id from role_assignments ra
+  where ${inList(sql`ra.role_id`, roleIds)} and ra.ended_at is null order by ra.started_at, ra.id`;
 
-const PEOPLE_SQL = `select p.id, p.name, p.email, p.is_admin, p.away_until, p.delegate_id, p.weekly_digest, p.slack_user_id,
-       p.teams_user_id, p.last_platform
-  from json_each(?) j join people p on p.id = j.value order by p.id`;
+const peopleQuery = (personIds: number[]) => sql`select p.id, p.name, p.email, p.is_admin, p.away_until, p.delegate_id,
+       p.weekly_digest, p.slack_user_id, p.teams_user_id, p.last_platform
+  from people p where ${inList(sql`p.id`, personIds)} order by p.id`;
 
 type ActionRow = [
   workstreamId: number,
@@ -61,33 +65,38 @@ type ActionRow = [
   percent: number | null,
   lastReportedAt: string | null,
   supporting: string,
+  number: number,
 ];
 
 /** The board's slice of the plan state, or undefined when there is no such board. One read transaction. */
 export function loadBoardPlanningState(db: Db, boardId: number): PlanningState | undefined {
-  return db.$client.transaction(() => readBoardState(db, boardId))();
+  return inReadTransaction(db, () => readBoardState(db, boardId));
 }
 
 function readBoardState(db: Db, boardId: number): PlanningState | undefined {
-  const boardRow = cachedStatement(db, BOARD_SQL).raw(true).get(boardId) as
-    | [number, string, number | null, string | null, string | null, string | null, number, number, number]
-    | undefined;
+  const boardRow = values<[number, string, number | null, string | null, string | null, string | null, number, number, number]>(
+    db,
+    boardQuery(boardId),
+  )[0];
   if (!boardRow) return undefined;
   const [id, name, chairRoleId, chairRole, slackChannel, teamsChannel, updateWindowDays, reminderDays, papersDays] = boardRow;
-  const meetings = (cachedStatement(db, MEETINGS_SQL).raw(true).all(boardId) as [number, string, number][]).map(([mid, startsAt, isSample]) => ({
+  const meetings = values<[number, string, number]>(db, meetingsQuery(boardId)).map(([mid, startsAt, isSample]) => ({
     id: mid,
     startsAt,
-    isSample: isSample === 1,
+    isSample: Boolean(isSample),
   }));
   const board: BoardState = { id, name, chairRoleId, chairRole, slackChannel, teamsChannel, updateWindowDays, reminderDays, papersDays, meetings };
 
   type WorkstreamRow = [number, number, string, string, string, number | null, string];
   const workstreams = new Map<number, { planId: number; planCode: string; planTitle: string; title: string; leadRoleId: number | null; supporting: number[] }>();
-  for (const [wid, planId, planCode, planTitle, title, leadRoleId, supporting] of cachedStatement(db, WORKSTREAMS_SQL).raw(true).all(boardId) as WorkstreamRow[]) {
+  for (const [wid, planId, planCode, planTitle, title, leadRoleId, supporting] of values<WorkstreamRow>(db, workstreamsQuery(boardId))) {
     workstreams.set(wid, { planId, planCode, planTitle, title, leadRoleId, supporting: JSON.parse(supporting) as number[] });
   }
 
-  const rows = cachedStatement(db, ACTIONS_SQL).raw(true).all(JSON.stringify([...workstreams.keys()])) as ActionRow[];
+  // In the workstreams' listing order, then by number.
+  const order = new Map([...workstreams.keys()].map((wid, i) => [wid, i]));
+  const rows = values<ActionRow>(db, actionsQuery([...workstreams.keys()]));
+  rows.sort((x, y) => (order.get(x[0]) ?? 0) - (order.get(y[0]) ?? 0) || x[16] - y[16]);
   const actions: ActionState[] = [];
   for (const row of rows) {
     const w = workstreams.get(row[0]);
@@ -109,7 +118,7 @@ function readBoardState(db: Db, boardId: number): PlanningState | undefined {
       start: row[6],
       due: row[7],
       baselineDue: row[8],
-      ongoing: row[9] === 1,
+      ongoing: Boolean(row[9]),
       flags: row[10] === null ? [] : (JSON.parse(row[10]) as string[]),
       dateSource: row[11],
       status: row[12],
@@ -137,13 +146,13 @@ function readBoardState(db: Db, boardId: number): PlanningState | undefined {
     for (const r of a.supportingRoleIds) roleIds.add(r);
   }
   for (const k of kpis) addRole(k.ownerRoleId);
-  const roleList = JSON.stringify([...roleIds]);
-  const roleNames = new Map(cachedStatement(db, ROLE_NAMES_SQL).raw(true).all(roleList) as [number, string][]);
+  const roleList = [...roleIds];
+  const roleNames = new Map(values<[number, string]>(db, roleNamesQuery(roleList)));
   for (const a of actions) a.ownerRole = a.ownerRoleId === null ? null : (roleNames.get(a.ownerRoleId) ?? null);
 
   const holders = new Map<number, number[]>();
   const personIds = new Set<number>();
-  for (const [roleId, personId] of cachedStatement(db, HOLDERS_SQL).raw(true).all(roleList) as [number, number][]) {
+  for (const [roleId, personId] of values<[number, number]>(db, holdersQuery(roleList))) {
     const list = holders.get(roleId);
     if (list) list.push(personId);
     else holders.set(roleId, [personId]);
@@ -152,15 +161,15 @@ function readBoardState(db: Db, boardId: number): PlanningState | undefined {
   for (const a of actions) if (a.ownerPersonId !== null) personIds.add(a.ownerPersonId);
 
   type PersonRow = [number, string, string, number, string | null, number | null, number, string | null, string | null, string | null];
-  const people: PersonState[] = (cachedStatement(db, PEOPLE_SQL).raw(true).all(JSON.stringify([...personIds])) as PersonRow[]).map(
+  const people: PersonState[] = values<PersonRow>(db, peopleQuery([...personIds])).map(
     ([pid, pname, email, isAdmin, awayUntil, delegateId, weeklyDigest, slackUserId, teamsUserId, lastPlatform]) => ({
       id: pid,
       name: pname,
       email,
-      isAdmin: isAdmin === 1,
+      isAdmin: Boolean(isAdmin),
       awayUntil,
       delegateId,
-      weeklyDigest: weeklyDigest === 1,
+      weeklyDigest: Boolean(weeklyDigest),
       slackUserId,
       teamsUserId,
       lastPlatform,

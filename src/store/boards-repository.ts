@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { boards, meetings, roles } from '../../db/schema.js';
 import type { LeadTimes, MeetingRef } from '../domain/board-cycle.js';
 import { cachedStatement, type Db } from './database.js';
+import { get } from './statements.js';
 import { nameKey } from './keys.js';
 
 export type Board = typeof boards.$inferSelect;
@@ -81,9 +82,7 @@ export interface MeetingFields {
 /** Adds a meeting unless the board already meets at that instant. */
 export function addMeeting(db: Db, fields: MeetingFields, at: string): { meeting: Meeting; created: boolean } {
   // Prepared once: a calendar import or a large plan file adds thousands of meetings.
-  const found = cachedStatement(db, 'select id from meetings where board_id = ? and starts_at = ?').get(fields.boardId, fields.startsAt) as
-    | { id: number }
-    | undefined;
+  const found = get<{ id: number }>(db, sql`select id from meetings where board_id = ${fields.boardId} and starts_at = ${fields.startsAt}`);
   const existing = found ? db.select().from(meetings).where(eq(meetings.id, found.id)).get() : undefined;
   if (existing) return { meeting: existing, created: false };
   const meeting = db

@@ -6,7 +6,10 @@
 // calendar (an earlier file, another feed) gave the same board.
 import type { CalendarFeed } from '../importers/read-ics.js';
 import { recordAudit } from './audit-repository.js';
-import { cachedStatement, type Db, inTransaction } from './database.js';
+import { sql } from 'drizzle-orm';
+import { type Db, inTransaction } from './database.js';
+import { boolParam, boolValue } from './dialect.js';
+import { all, get, run } from './statements.js';
 
 /** One meeting the import added, moved, cancelled or put back on: the report lists each. */
 export interface CalendarChange {
@@ -35,7 +38,7 @@ interface MeetingRow {
   startsAt: string;
   sourceUid: string | null;
   sourceFeed: string | null;
-  cancelled: number;
+  cancelled: boolean;
   title: string | null;
 }
 
@@ -90,9 +93,10 @@ class DryRun extends Error {
 
 function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, opts: ApplyOptions): CalendarTally {
   const tally: CalendarTally = { added: 0, unchanged: 0, moved: 0, cancelled: 0, reinstated: 0, changes: [] };
-  const rows = cachedStatement(db, 'select id, starts_at as startsAt, source_uid as sourceUid, source_feed as sourceFeed, cancelled, title from meetings where board_id = ?').all(
-    board.id,
-  ) as MeetingRow[];
+  const rows = all<Omit<MeetingRow, 'cancelled'> & { cancelled: unknown }>(
+    db,
+    sql`select id, starts_at as "startsAt", source_uid as "sourceUid", source_feed as "sourceFeed", cancelled, title from meetings where board_id = ${board.id}`,
+  ).map((r): MeetingRow => ({ ...r, cancelled: Boolean(r.cancelled) }));
   const byKey = new Map<string, MeetingRow>();
   const byStart = new Map<string, MeetingRow>();
   for (const r of rows) {
@@ -100,8 +104,8 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
     byStart.set(r.startsAt, r);
   }
   const setCancelled = (r: MeetingRow, cancelled: boolean) => {
-    cachedStatement(db, 'update meetings set cancelled = ? where id = ?').run(cancelled ? 1 : 0, r.id);
-    r.cancelled = cancelled ? 1 : 0;
+    run(db, sql`update meetings set cancelled = ${boolParam(cancelled)} where id = ${r.id}`);
+    r.cancelled = cancelled;
   };
   const seen = new Set<string>();
 
@@ -109,7 +113,7 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
     seen.add(m.key);
     const known = byKey.get(m.key) ?? byStart.get(m.startsAt);
     if (m.cancelled) {
-      if (known && known.cancelled === 0) {
+      if (known && !known.cancelled) {
         setCancelled(known, true);
         tally.cancelled += 1;
         tally.changes.push({ kind: 'cancelled', title: m.title ?? known.title, startsAt: known.startsAt });
@@ -117,13 +121,12 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
       continue;
     }
     if (!known) {
-      const id = Number(
-        cachedStatement(
-          db,
-          'insert into meetings (board_id, starts_at, is_sample, source_uid, source_feed, title, cancelled, created_at) values (?, ?, 0, ?, ?, ?, 0, ?)',
-        ).run(board.id, m.startsAt, m.key, opts.source, m.title, opts.at).lastInsertRowid,
-      );
-      const row = { id, startsAt: m.startsAt, sourceUid: m.key, sourceFeed: opts.source, cancelled: 0, title: m.title };
+      const id = get<{ id: number }>(
+        db,
+        sql`insert into meetings (board_id, starts_at, is_sample, source_uid, source_feed, title, cancelled, created_at)
+            values (${board.id}, ${m.startsAt}, ${boolValue(false)}, ${m.key}, ${opts.source}, ${m.title}, ${boolValue(false)}, ${opts.at}) returning id`,
+      )!.id;
+      const row: MeetingRow = { id, startsAt: m.startsAt, sourceUid: m.key, sourceFeed: opts.source, cancelled: false, title: m.title };
       byKey.set(m.key, row);
       byStart.set(m.startsAt, row);
       tally.added += 1;
@@ -135,10 +138,10 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
       const taken = byStart.get(m.startsAt);
       if (taken && taken.id !== known.id) {
         // Moved onto a time the board already meets at: that meeting stands, this one is off.
-        if (known.cancelled === 0) setCancelled(known, true);
-        if (taken.cancelled === 1) setCancelled(taken, false);
+        if (!known.cancelled) setCancelled(known, true);
+        if (taken.cancelled) setCancelled(taken, false);
       } else {
-        cachedStatement(db, 'update meetings set starts_at = ? where id = ?').run(m.startsAt, known.id);
+        run(db, sql`update meetings set starts_at = ${m.startsAt} where id = ${known.id}`);
         byStart.delete(known.startsAt);
         byStart.set(m.startsAt, known);
       }
@@ -150,13 +153,13 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
     if (known.sourceUid !== m.key || known.sourceFeed !== opts.source) {
       // A meeting added by hand or by the plan file at the same time, or given by another calendar:
       // now this feed's, known by its key (so it counts as seen, and is this feed's to cancel).
-      cachedStatement(db, 'update meetings set source_uid = ?, source_feed = ? where id = ?').run(m.key, opts.source, known.id);
+      run(db, sql`update meetings set source_uid = ${m.key}, source_feed = ${opts.source} where id = ${known.id}`);
       if (known.sourceUid !== null) byKey.delete(known.sourceUid);
       byKey.set(m.key, known);
       known.sourceUid = m.key;
       known.sourceFeed = opts.source;
     }
-    if (known.cancelled === 1) {
+    if (known.cancelled) {
       setCancelled(known, false);
       tally.reinstated += 1;
       tally.changes.push({ kind: 'reinstated', title: m.title, startsAt: known.startsAt });
@@ -171,7 +174,7 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
   // the feed does not list at all is gone from it only if this feed gave it: meetings another
   // calendar gave the board were never this feed's to cancel.
   for (const r of rows) {
-    if (r.sourceUid === null || seen.has(r.sourceUid) || r.cancelled === 1 || r.startsAt <= opts.now) continue;
+    if (r.sourceUid === null || seen.has(r.sourceUid) || r.cancelled || r.startsAt <= opts.now) continue;
     const uid = uidOf(r.sourceUid);
     if (feed.skippedUids.has(uid) || r.startsAt > feed.horizon.to) continue;
     if (!feed.uids.has(uid) && !(opts.feedIsWholeCalendar && r.sourceFeed === opts.source)) continue;

@@ -1,31 +1,29 @@
 import type { CallerFacts } from '../domain/permissions.js';
-import { cachedStatement, type Db } from './database.js';
+import { sql } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { inList } from './dialect.js';
+import { all } from './statements.js';
 import type { Person } from './people-repository.js';
 
 /** The facts permission rules need about a caller, as of `today` (ISO date). */
 export function loadCallerFacts(db: Db, person: Person, today: string): CallerFacts {
-  const client = db.$client;
   const roleIds = (
-    cachedStatement(db, 'select role_id as id from role_assignments where person_id = ? and ended_at is null').all(person.id) as { id: number }[]
+    all<{ id: number }>(db, sql`select role_id as id from role_assignments where person_id = ${person.id} and ended_at is null`)
   ).map((r) => r.id);
   const delegators = (
-    cachedStatement(db, 'select id from people where delegate_id = ? and away_until is not null and away_until >= ?').all(person.id, today) as {
-      id: number;
-    }[]
+    all<{ id: number }>(db, sql`select id from people where delegate_id = ${person.id} and away_until is not null and away_until >= ${today}`)
   ).map((r) => r.id);
   const delegatedRoleIds =
     delegators.length === 0
       ? []
       : (
-          cachedStatement(
-            db, `select role_id as id from role_assignments where ended_at is null and person_id in (${delegators.map(() => '?').join(',')})`)
-            .all(...delegators) as { id: number }[]
+          all<{ id: number }>(db, sql`select role_id as id from role_assignments where ended_at is null and ${inList(sql`person_id`, delegators)}`)
         ).map((r) => r.id);
   const chairedBoardIds =
     roleIds.length === 0
       ? []
       : (
-          cachedStatement(db, `select id from boards where chair_role_id in (${roleIds.map(() => '?').join(',')})`).all(...roleIds) as { id: number }[]
+          all<{ id: number }>(db, sql`select id from boards where ${inList(sql`chair_role_id`, roleIds)}`)
         ).map((r) => r.id);
   return {
     personId: person.id,
@@ -46,10 +44,10 @@ export interface Delegator {
 
 /** Everyone away today who named this person as their delegate. */
 export function listDelegators(db: Db, delegateId: number, today: string): Delegator[] {
-  return cachedStatement(db, 'select id, name, away_until as awayUntil from people where delegate_id = ? and away_until is not null and away_until >= ? order by name').all(
-    delegateId,
-    today,
-  ) as Delegator[];
+  return all<Delegator>(
+    db,
+    sql`select id, name, away_until as "awayUntil" from people where delegate_id = ${delegateId} and away_until is not null and away_until >= ${today} order by name`,
+  );
 }
 
 /**
@@ -61,7 +59,7 @@ export function coveredOwner(db: Db, delegateId: number, action: { ownerPersonId
   if (action.ownerPersonId !== null) return delegators.find((d) => d.id === action.ownerPersonId);
   if (action.ownerRoleId === null) return undefined;
   const holders = new Set(
-    (cachedStatement(db, 'select person_id as id from role_assignments where role_id = ? and ended_at is null').all(action.ownerRoleId) as { id: number }[]).map((r) => r.id),
+    all<{ id: number }>(db, sql`select person_id as id from role_assignments where role_id = ${action.ownerRoleId} and ended_at is null`).map((r) => r.id),
   );
   return delegators.find((d) => holders.has(d.id));
 }

@@ -10,7 +10,9 @@
 // Uninstalling, removing the bot, or a 403 on send disables the row (it is kept, with the reason);
 // any later message or install in that conversation enables it again.
 import type { Db } from './database.js';
-import { cachedStatement } from './database.js';
+import { sql } from 'drizzle-orm';
+import { jsonField } from './dialect.js';
+import { all, get, run } from './statements.js';
 
 export type ConversationType = 'personal' | 'channel' | 'groupChat';
 
@@ -57,9 +59,9 @@ export interface ConversationReferenceInput {
   at: string;
 }
 
-const COLUMNS = `id, conversation_id as conversationId, conversation_type as conversationType, person_id as personId,
-  teams_user_id as teamsUserId, service_url as serviceUrl, tenant_id as tenantId, reference,
-  disabled_at as disabledAt, disabled_reason as disabledReason, updated_at as updatedAt`;
+const COLUMNS = sql.raw(`id, conversation_id as "conversationId", conversation_type as "conversationType", person_id as "personId",
+  teams_user_id as "teamsUserId", service_url as "serviceUrl", tenant_id as "tenantId", reference,
+  disabled_at as "disabledAt", disabled_reason as "disabledReason", updated_at as "updatedAt"`);
 
 type RawRow = Omit<ConversationReferenceRow, 'reference'> & { reference: string };
 const toRow = (r: RawRow): ConversationReferenceRow => ({ ...r, reference: JSON.parse(r.reference) as StoredConversationReference });
@@ -70,11 +72,12 @@ const toRow = (r: RawRow): ConversationReferenceRow => ({ ...r, reference: JSON.
  * linked when this call does not know who it is (e.g. an install before the person was registered).
  */
 export function upsertConversationReference(db: Db, input: ConversationReferenceInput): ConversationReferenceRow {
-  const row = cachedStatement(
+  const row = get<RawRow>(
     db,
-    `insert into conversation_references
+    sql`insert into conversation_references
        (conversation_id, conversation_type, person_id, teams_user_id, service_url, tenant_id, reference, disabled_at, disabled_reason, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, null, null, ?)
+     values (${input.conversationId}, ${input.conversationType}, ${input.personId ?? null}, ${input.teamsUserId ?? null}, ${input.serviceUrl},
+             ${input.tenantId ?? null}, ${JSON.stringify(input.reference)}, null, null, ${input.at})
      on conflict(conversation_id) do update set
        conversation_type = excluded.conversation_type,
        person_id = coalesce(excluded.person_id, conversation_references.person_id),
@@ -86,49 +89,39 @@ export function upsertConversationReference(db: Db, input: ConversationReference
        disabled_reason = null,
        updated_at = excluded.updated_at
      returning ${COLUMNS}`,
-  ).get(
-    input.conversationId,
-    input.conversationType,
-    input.personId ?? null,
-    input.teamsUserId ?? null,
-    input.serviceUrl,
-    input.tenantId ?? null,
-    JSON.stringify(input.reference),
-    input.at,
-  ) as RawRow;
+  )!;
   return toRow(row);
 }
 
 /** Disables one conversation's reference. True when an enabled row was disabled. */
 export function disableConversationReference(db: Db, conversationId: string, reason: string, at: string): boolean {
-  const result = cachedStatement(
+  const result = run(
     db,
-    'update conversation_references set disabled_at = ?, disabled_reason = ?, updated_at = ? where conversation_id = ? and disabled_at is null',
-  ).run(at, reason, at, conversationId);
+    sql`update conversation_references set disabled_at = ${at}, disabled_reason = ${reason}, updated_at = ${at}
+        where conversation_id = ${conversationId} and disabled_at is null`,
+  );
   return result.changes > 0;
 }
 
 /** Disables every channel reference of a team (the bot was removed from the team). Returns how many. */
 export function disableTeamReferences(db: Db, teamId: string, reason: string, at: string): number {
-  const result = cachedStatement(
+  const result = run(
     db,
-    `update conversation_references set disabled_at = ?, disabled_reason = ?, updated_at = ?
-     where disabled_at is null and (conversation_id = ? or json_extract(reference, '$.teamId') = ?)`,
-  ).run(at, reason, at, teamId, teamId);
+    sql`update conversation_references set disabled_at = ${at}, disabled_reason = ${reason}, updated_at = ${at}
+     where disabled_at is null and (conversation_id = ${teamId} or ${jsonField(sql`reference`, 'teamId')} = ${teamId})`,
+  );
   return result.changes;
 }
 
 /** The reference for a conversation, enabled or not. */
 export function findConversationReference(db: Db, conversationId: string): ConversationReferenceRow | undefined {
-  const row = cachedStatement(db, `select ${COLUMNS} from conversation_references where conversation_id = ?`).get(conversationId) as RawRow | undefined;
+  const row = get<RawRow>(db, sql`select ${COLUMNS} from conversation_references where conversation_id = ${conversationId}`);
   return row ? toRow(row) : undefined;
 }
 
 /** The enabled reference for a channel or group chat conversation. */
 export function findEnabledConversationReference(db: Db, conversationId: string): ConversationReferenceRow | undefined {
-  const row = cachedStatement(db, `select ${COLUMNS} from conversation_references where conversation_id = ? and disabled_at is null`).get(conversationId) as
-    | RawRow
-    | undefined;
+  const row = get<RawRow>(db, sql`select ${COLUMNS} from conversation_references where conversation_id = ${conversationId} and disabled_at is null`);
   return row ? toRow(row) : undefined;
 }
 
@@ -137,16 +130,17 @@ export function findEnabledConversationReference(db: Db, conversationId: string)
  * chat installed before they were registered). The most recently refreshed one wins.
  */
 export function findPersonalReference(db: Db, person: { id: number; teamsUserId: string | null }): ConversationReferenceRow | undefined {
-  const row = cachedStatement(
+  const row = get<RawRow>(
     db,
-    `select ${COLUMNS} from conversation_references
-     where conversation_type = 'personal' and disabled_at is null and (person_id = ? or (? is not null and teams_user_id = ?))
+    sql`select ${COLUMNS} from conversation_references
+     where conversation_type = 'personal' and disabled_at is null
+       and (person_id = ${person.id} or (${person.teamsUserId} is not null and teams_user_id = ${person.teamsUserId}))
      order by updated_at desc, id desc limit 1`,
-  ).get(person.id, person.teamsUserId, person.teamsUserId) as RawRow | undefined;
+  );
   return row ? toRow(row) : undefined;
 }
 
 /** Every stored reference, for diagnostics and tests. */
 export function listConversationReferences(db: Db): ConversationReferenceRow[] {
-  return (cachedStatement(db, `select ${COLUMNS} from conversation_references order by id`).all() as RawRow[]).map(toRow);
+  return all<RawRow>(db, sql`select ${COLUMNS} from conversation_references order by id`).map(toRow);
 }

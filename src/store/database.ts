@@ -270,6 +270,19 @@ export function inTransaction<T>(db: Db, work: () => T): T {
 }
 
 /**
+ * Runs `work` in one read transaction (deferred: it takes no write lock), so the queries in it see
+ * the same data even while another connection commits.
+ */
+export function inReadTransaction<T>(db: Db, work: () => T): T {
+  let runner = transactionRunners.get(db.$client);
+  if (!runner) {
+    runner = db.$client.transaction((fn: () => unknown) => fn());
+    transactionRunners.set(db.$client, runner);
+  }
+  return runner.deferred(work) as T;
+}
+
+/**
  * Online backup (SQLite's backup API, safe while the bot runs) into `path`, created 0600 before the
  * copy starts so the copy is never readable by others, even for a moment. `path` is overwritten.
  */

@@ -1,10 +1,12 @@
 import type { DateTime } from 'luxon';
 import { demoPlanPath } from '../paths.js';
+import { sql } from 'drizzle-orm';
 import type { Db } from './database.js';
+import { get } from './statements.js';
 
 /** True when the database holds no plan and no people: the only case the demo may be loaded into. */
 export function isEmptyDatabase(db: Db): boolean {
-  const row = db.$client.prepare('select (select count(*) from plans) + (select count(*) from people) as n').get() as { n: number };
+  const row = get<{ n: number }>(db, sql`select (select count(*) from plans) + (select count(*) from people) as n`)!;
   return row.n === 0;
 }
 

@@ -6,7 +6,10 @@
 // bounded by `now`, so a digest built "as of" a past instant (--now) does not see later reports.
 import type { ActionStatus } from '../../db/schema.js';
 import type { ActionAsOf, DateRequestOutcome, DigestHistory, HistoryDateDecision, HistoryDateMove, HistoryDateRequest, HistoryUpdate, RecentStatus } from '../domain/digest-history.js';
-import { cachedStatement, type Db } from './database.js';
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, inReadTransaction } from './database.js';
+import { jsonArrayAgg, jsonValues } from './dialect.js';
+import { all, get, values } from './statements.js';
 
 export interface DigestHistoryOptions {
   /** Board whose actions are read; null for every board (the weekly digest). */
@@ -23,36 +26,32 @@ export interface DigestHistoryOptions {
 }
 
 /** How the queries find the actions in scope: a list of ids, or every live action. */
-type Scope = { kind: 'ids'; ids: string } | { kind: 'all' };
+type Scope = { kind: 'ids'; ids: readonly number[] } | { kind: 'all' };
 
 /** `scope(id)`: the actions in scope, for the queries to start from. */
-function scopeCte(scope: Scope): string {
+function scopeCte(scope: Scope): SQL {
   return scope.kind === 'ids'
-    ? 'with scope(id) as materialized (select value from json_each(@ids))'
-    : `with scope(id) as materialized (
+    ? sql`with scope(id) as materialized ${jsonValues(scope.ids)}`
+    : sql`with scope(id) as materialized (
         select a.id from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null and w.removed_at is null)`;
 }
 
 /** A board's live actions (a workstream's own board wins over its plan's), as a JSON list of ids. */
-const BOARD_ACTIONS_SQL = `select json_group_array(a.id)
+const boardActions = (boardId: number) => sql`select ${jsonArrayAgg(sql`a.id`)} as ids
   from workstreams w join plans p on p.id = w.plan_id join actions a on a.workstream_id = w.id
-  where a.removed_at is null and w.removed_at is null and coalesce(w.board_id, p.board_id) = ?`;
+  where a.removed_at is null and w.removed_at is null and coalesce(w.board_id, p.board_id) = ${boardId}`;
 
 function scopeOf(db: Db, opts: DigestHistoryOptions): Scope {
-  if (opts.actionIds) return { kind: 'ids', ids: JSON.stringify(opts.actionIds) };
+  if (opts.actionIds) return { kind: 'ids', ids: opts.actionIds };
   if (opts.boardId === null) return { kind: 'all' };
-  return { kind: 'ids', ids: cachedStatement(db, BOARD_ACTIONS_SQL).pluck().get(opts.boardId) as string };
-}
-
-function params(scope: Scope, extra: Record<string, string | null>): Record<string, unknown> {
-  return scope.kind === 'ids' ? { ...extra, ids: scope.ids } : extra;
+  return { kind: 'ids', ids: JSON.parse(get<{ ids: string }>(db, boardActions(opts.boardId))!.ids) as number[] };
 }
 
 export function loadDigestHistory(db: Db, opts: DigestHistoryOptions): DigestHistory {
   const since = opts.sinceUtcIso;
   const now = opts.nowUtcIso;
   // One read transaction: the queries see the same trail.
-  return db.$client.transaction((): DigestHistory => {
+  return inReadTransaction(db, (): DigestHistory => {
     const scope = scopeOf(db, opts);
     const dateMoves = loadDateMoves(db, scope, now);
     const moveCounts = new Map<number, number>();
@@ -70,7 +69,7 @@ export function loadDigestHistory(db: Db, opts: DigestHistoryOptions): DigestHis
       moveCounts,
       asOfNow: loadAsOfNow(db, scope, now),
     };
-  })();
+  });
 }
 
 /**
@@ -82,33 +81,27 @@ function loadAsOfNow(db: Db, scope: Scope, now: string): Map<number, ActionAsOf 
   const out = new Map<number, ActionAsOf | null>();
   // Actions have no index on created_at: for one board the check walks the board's actions (primary
   // key seeks), not the whole actions table, which cost ~11 ms per board at 100k actions.
-  const later =
+  const actionsLater =
     scope.kind === 'ids'
-      ? cachedStatement(
-          db,
-          `select exists(select 1 from updates where created_at > @now)
-               or exists(select 1 from json_each(@ids) s join actions a on a.id = s.value where a.created_at > @now)`,
-        )
-          .pluck()
-          .get({ now, ids: scope.ids })
-      : cachedStatement(db, 'select exists(select 1 from updates where created_at > ?) or exists(select 1 from actions where created_at > ?)')
-          .pluck()
-          .get(now, now);
-  if (!later) return out;
-  const rows = cachedStatement(
+      ? sql`exists(select 1 from ${jsonValues(scope.ids)} s join actions a on a.id = s.value where a.created_at > ${now})`
+      : sql`exists(select 1 from actions where created_at > ${now})`;
+  const later = get<{ later: number }>(
     db,
-    `${scopeCte(scope)}
+    sql`select exists(select 1 from updates where created_at > ${now}) or ${actionsLater} as later`,
+  )!.later;
+  if (!later) return out;
+  const rows = values<[number, string, ActionStatus | null, ActionStatus | null, number | null, string | null]>(
+    db,
+    sql`${scopeCte(scope)}
      select a.id, a.created_at, a.imported_status,
-            (select u.status from updates u where u.action_id = a.id and u.created_at <= @now and u.status is not null
+            (select u.status from updates u where u.action_id = a.id and u.created_at <= ${now} and u.status is not null
               order by u.created_at desc, u.id desc limit 1),
-            (select u.percent from updates u where u.action_id = a.id and u.created_at <= @now and u.percent is not null
+            (select u.percent from updates u where u.action_id = a.id and u.created_at <= ${now} and u.percent is not null
               order by u.created_at desc, u.id desc limit 1),
-            (select max(u.created_at) from updates u where u.action_id = a.id and u.created_at <= @now and u.kind <> 'import')
+            (select max(u.created_at) from updates u where u.action_id = a.id and u.created_at <= ${now} and u.kind <> 'import')
      from scope s join actions a on a.id = s.id
-     where a.created_at > @now or exists (select 1 from updates c where c.action_id = a.id and c.created_at > @now)`,
-  )
-    .raw(true)
-    .all(params(scope, { now })) as [number, string, ActionStatus | null, ActionStatus | null, number | null, string | null][];
+     where a.created_at > ${now} or exists (select 1 from updates c where c.action_id = a.id and c.created_at > ${now})`,
+  );
   for (const [id, createdAt, importedStatus, status, percent, reported] of rows) {
     out.set(id, createdAt > now ? null : { status: status ?? importedStatus ?? 'not_started', percent, lastReportedAt: reported });
   }
@@ -135,33 +128,31 @@ type UpdateRow = [
  * reports.
  */
 function updatesSince(db: Db, scope: Scope, since: string | null, now: string): HistoryUpdate[] {
-  const window = since === null ? 'x.created_at <= @now' : 'x.created_at <= @now and x.created_at > @since';
+  const window = since === null ? sql`x.created_at <= ${now}` : sql`x.created_at <= ${now} and x.created_at > ${since}`;
   // A delegate's report names whom they covered for: "Jamie Example as delegate for Morgan Demo".
-  const columns = `x.id, x.action_id, x.person_id,
+  const columns = sql`x.id, x.action_id, x.person_id,
          case when x.on_behalf_of_person_id is null then pe.name
               else pe.name || ' as delegate for ' || (select ob.name from people ob where ob.id = x.on_behalf_of_person_id) end,
          x.created_at, x.platform, x.kind, x.status, x.percent, x.note,
          (select max(c.to_due) from due_date_changes c where c.update_id = x.id),
-         -- The request as it stood at @now: a decision taken later is not known yet.
-         (select case when c.decided_at is not null and c.decided_at <= @now then c.state else 'pending' end
+         -- The request as it stood at now: a decision taken later is not known yet.
+         (select case when c.decided_at is not null and c.decided_at <= ${now} then c.state else 'pending' end
             from due_date_changes c where c.update_id = x.id order by c.id desc limit 1),
-         (select case when c.decided_at is not null and c.decided_at <= @now then c.decision_note end
+         (select case when c.decided_at is not null and c.decided_at <= ${now} then c.decision_note end
             from due_date_changes c where c.update_id = x.id order by c.id desc limit 1)`;
-  const sql =
+  const query =
     scope.kind === 'all'
-      ? `select ${columns}
+      ? sql`select ${columns}
          from updates x join actions a on a.id = x.action_id join workstreams w on w.id = a.workstream_id
          left join people pe on pe.id = x.person_id
          where ${window} and x.kind <> 'import' and a.removed_at is null and w.removed_at is null
          order by x.created_at, x.id`
-      : `${scopeCte(scope)}
+      : sql`${scopeCte(scope)}
          select ${columns}
          from scope s join updates x on x.action_id = s.id left join people pe on pe.id = x.person_id
          where ${window} and x.kind <> 'import'
          order by x.created_at, x.id`;
-  const rows = cachedStatement(db, sql)
-    .raw(true)
-    .all(params(scope, since === null ? { now } : { now, since })) as UpdateRow[];
+  const rows = values<UpdateRow>(db, query);
   const names = new Map<number, string | null>();
   const out: HistoryUpdate[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i += 1) {
@@ -185,18 +176,16 @@ function updatesSince(db: Db, scope: Scope, since: string | null, now: string): 
  * "red in two consecutive updates". Plan imports are left out: the rule is about what owners said.
  */
 function loadRedTrail(db: Db, scope: Scope, now: string): Map<number, RecentStatus[]> {
-  const rows = cachedStatement(
+  const rows = values<[number, ActionStatus, string]>(
     db,
-    `${scopeCte(scope)}
+    sql`${scopeCte(scope)}
      select action_id, status, at from (
        select u.action_id, u.status, u.created_at as at,
               row_number() over (partition by u.action_id order by u.created_at desc, u.id desc) as rn
        from scope s join actions a on a.id = s.id join updates u on u.action_id = a.id
-       where a.status = 'red' and u.status is not null and u.kind <> 'import' and u.created_at <= @now)
+       where a.status = 'red' and u.status is not null and u.kind <> 'import' and u.created_at <= ${now})
      where rn <= 2 order by action_id, rn`,
-  )
-    .raw(true)
-    .all(params(scope, { now })) as [number, ActionStatus, string][];
+  );
   const trail = new Map<number, RecentStatus[]>();
   for (const [actionId, status, at] of rows) {
     const list = trail.get(actionId);
@@ -215,23 +204,21 @@ function loadRedTrail(db: Db, scope: Scope, now: string): Map<number, RecentStat
  * 'not_started' is the honest fallback. null: the action did not exist yet.
  */
 function loadStatusAtSince(db: Db, scope: Scope, since: string): Map<number, ActionStatus | null> {
-  const rows = cachedStatement(
+  const rows = values<[number, string, ActionStatus | null, ActionStatus | null, number]>(
     db,
-    `${scopeCte(scope)}
+    sql`${scopeCte(scope)}
      select t.id, t.created_at, t.imported_status, t.last_status,
             -- Only asked when nothing was reported by then (CASE is lazy): one index seek saved per action.
             -- (t.id, qualified: a bare "id" in here would be the update's own id, not the action's.)
             case when t.last_status is null then exists(select 1 from updates i where i.action_id = t.id and i.kind = 'import') else 0 end
      from (select a.id, a.created_at, a.imported_status,
             (select u.status from updates u
-              where u.action_id = a.id and u.created_at <= @since and u.status is not null
+              where u.action_id = a.id and u.created_at <= ${since} and u.status is not null
               order by u.created_at desc, u.id desc limit 1) as last_status
            from scope s join actions a on a.id = s.id
-           where a.created_at > @since
-              or exists (select 1 from updates c where c.action_id = a.id and c.created_at > @since and c.status is not null)) t`,
-  )
-    .raw(true)
-    .all(params(scope, { since })) as [number, string, ActionStatus | null, ActionStatus | null, number][];
+           where a.created_at > ${since}
+              or exists (select 1 from updates c where c.action_id = a.id and c.created_at > ${since} and c.status is not null)) t`,
+  );
   const result = new Map<number, ActionStatus | null>();
   for (const [id, createdAt, importedStatus, lastStatus, hasImport] of rows) {
     // Imported after `since`: the import is the starting point, not a change, so the action counts
@@ -245,50 +232,50 @@ function loadStatusAtSince(db: Db, scope: Scope, since: string): Map<number, Act
 
 /** Requests made by `now` and not decided (or superseded) by then, oldest first. */
 function loadPendingRequests(db: Db, scope: Scope, now: string): HistoryDateRequest[] {
-  return cachedStatement(
+  return all<HistoryDateRequest>(
     db,
-    `${scopeCte(scope)}
-     select x.id, x.action_id as actionId, x.requested_by as requestedById, pe.name as requestedByName,
-            x.requested_at as requestedAt, x.from_due as fromDue, x.to_due as toDue, x.phrase, x.reason
+    sql`${scopeCte(scope)}
+     select x.id, x.action_id as "actionId", x.requested_by as "requestedById", pe.name as "requestedByName",
+            x.requested_at as "requestedAt", x.from_due as "fromDue", x.to_due as "toDue", x.phrase, x.reason
      from scope s join due_date_changes x on x.action_id = s.id left join people pe on pe.id = x.requested_by
-     where x.state <> 'imported' and x.requested_at <= @now
-       and (x.state = 'pending' or (x.decided_at is not null and x.decided_at > @now))
+     where x.state <> 'imported' and x.requested_at <= ${now}
+       and (x.state = 'pending' or (x.decided_at is not null and x.decided_at > ${now}))
      order by x.requested_at, x.id`,
-  ).all(params(scope, { now })) as HistoryDateRequest[];
+  );
 }
 
 /** Moves that took effect by `now`; a first date (from null) or a dropped one (to null) is not a move. */
 function loadDateMoves(db: Db, scope: Scope, now: string): HistoryDateMove[] {
-  return cachedStatement(
+  return all<HistoryDateMove>(
     db,
-    `${scopeCte(scope)}
-     select x.id, x.action_id as actionId, coalesce(x.decided_at, x.requested_at) as at, x.from_due as fromDue,
-            x.to_due as toDue, case when x.state = 'approved' and x.decided_by = x.requested_by then 'self-approved' when x.state = 'approved' then 'approved' else 'imported' end as how
+    sql`${scopeCte(scope)}
+     select x.id, x.action_id as "actionId", coalesce(x.decided_at, x.requested_at) as at, x.from_due as "fromDue",
+            x.to_due as "toDue", case when x.state = 'approved' and x.decided_by = x.requested_by then 'self-approved' when x.state = 'approved' then 'approved' else 'imported' end as how
      from scope s join due_date_changes x on x.action_id = s.id
-     where ((x.state = 'approved' and x.decided_at <= @now) or (x.state = 'imported' and x.requested_at <= @now))
+     where ((x.state = 'approved' and x.decided_at <= ${now}) or (x.state = 'imported' and x.requested_at <= ${now}))
        and x.from_due is not null and x.to_due is not null and x.from_due <> x.to_due
      order by at, x.id`,
-  ).all(params(scope, { now })) as HistoryDateMove[];
+  );
 }
 
 /** Requests approved or rejected in (since, now], oldest first, with who asked and who decided. */
 function loadDateDecisions(db: Db, scope: Scope, since: string, now: string): HistoryDateDecision[] {
   // Every board (the weekly digest): from the requests themselves, not from a list of every live action.
-  const from =
+  const decided =
     scope.kind === 'all'
-      ? `select x.* from due_date_changes x join actions a on a.id = x.action_id join workstreams w on w.id = a.workstream_id
+      ? sql`select x.* from due_date_changes x join actions a on a.id = x.action_id join workstreams w on w.id = a.workstream_id
          where a.removed_at is null and w.removed_at is null`
-      : `${scopeCte(scope)} select x.* from scope s join due_date_changes x on x.action_id = s.id`;
-  return cachedStatement(
+      : sql`${scopeCte(scope)} select x.* from scope s join due_date_changes x on x.action_id = s.id`;
+  return all<HistoryDateDecision>(
     db,
-    `with decided as (${from})
-     select x.id, x.action_id as actionId, x.state as decision, x.decided_at as decidedAt, dp.name as decidedByName,
-            rp.name as requestedByName, x.from_due as fromDue, x.to_due as toDue, x.decision_note as note
+    sql`with decided as (${decided})
+     select x.id, x.action_id as "actionId", x.state as decision, x.decided_at as "decidedAt", dp.name as "decidedByName",
+            rp.name as "requestedByName", x.from_due as "fromDue", x.to_due as "toDue", x.decision_note as note
      from decided x
      left join people dp on dp.id = x.decided_by left join people rp on rp.id = x.requested_by
-     where x.state in ('approved', 'rejected') and x.decided_at > @since and x.decided_at <= @now
+     where x.state in ('approved', 'rejected') and x.decided_at > ${since} and x.decided_at <= ${now}
      order by x.decided_at, x.id`,
-  ).all(params(scope, { since, now })) as HistoryDateDecision[];
+  );
 }
 
 /** The weekly digest's decisions on requested dates, across every board. */

@@ -5,7 +5,10 @@
 import type { ActionStatus } from '../../db/schema.js';
 import type { KpiSeries } from '../domain/kpi-types.js';
 import { type ActionView, listActionViews } from './actions-repository.js';
-import { cachedStatement, type Db } from './database.js';
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { inList, jsonArrayAgg } from './dialect.js';
+import { all } from './statements.js';
 import { type KpiReadingRow, kpiReadingHistory, listKpiSeries } from './kpis-repository.js';
 import { currentHolders } from './roles-repository.js';
 
@@ -85,22 +88,22 @@ export interface ExportPerson {
 
 /** The plan's own fields for an action, as its file gives them, read once for the whole export. */
 function planFileFields(db: Db): (actionId: number, workstreamId: number) => ExportAction['planFile'] {
-  const rows = cachedStatement(
+  const rows = all<{ id: number; workstreamId: number; ownOwner: string | null; fileBase: string | null; lead: string | null; workstreamDate: string | null; planBoard: string | null }>(
     db,
-    `select a.id, a.workstream_id as workstreamId, ro.name as ownOwner, a.file_base as fileBase, rl.name as lead, w.date_text as workstreamDate,
-            pb.name as planBoard
+    sql`select a.id, a.workstream_id as "workstreamId", ro.name as "ownOwner", a.file_base as "fileBase", rl.name as lead, w.date_text as "workstreamDate",
+            pb.name as "planBoard"
        from actions a join workstreams w on w.id = a.workstream_id join plans p on p.id = w.plan_id
        left join roles ro on ro.id = a.owner_role_id left join roles rl on rl.id = w.lead_role_id left join boards pb on pb.id = p.board_id
       where a.removed_at is null`,
-  ).all() as { id: number; workstreamId: number; ownOwner: string | null; fileBase: string | null; lead: string | null; workstreamDate: string | null; planBoard: string | null }[];
+  );
   const byAction = new Map(rows.map((r) => [r.id, r]));
-  const namesBy = (sql: string): Map<number, string[]> => {
+  const namesBy = (query: SQL): Map<number, string[]> => {
     const map = new Map<number, string[]>();
-    for (const r of cachedStatement(db, sql).all() as { owner: number; name: string }[]) map.set(r.owner, [...(map.get(r.owner) ?? []), r.name]);
+    for (const r of all<{ owner: number; name: string }>(db, query)) map.set(r.owner, [...(map.get(r.owner) ?? []), r.name]);
     return map;
   };
-  const wsWith = namesBy('select s.workstream_id as owner, r.name from workstream_supporting_roles s join roles r on r.id = s.role_id order by s.workstream_id, s.position');
-  const ownWith = namesBy('select s.action_id as owner, r.name from action_supporting_roles s join roles r on r.id = s.role_id order by s.action_id, s.position');
+  const wsWith = namesBy(sql`select s.workstream_id as owner, r.name from workstream_supporting_roles s join roles r on r.id = s.role_id order by s.workstream_id, s.position`);
+  const ownWith = namesBy(sql`select s.action_id as owner, r.name from action_supporting_roles s join roles r on r.id = s.role_id order by s.action_id, s.position`);
   return (actionId, workstreamId) => {
     const r = byAction.get(actionId);
     const base = r?.fileBase ? (JSON.parse(r.fileBase) as { due: string | null }) : undefined;
@@ -137,43 +140,43 @@ export function loadExportData(db: Db, opts: { boardId?: number } = {}): ExportD
   }));
   // The trail of removed actions stays in a whole-partnership export (it is evidence); a board's
   // export keeps to the actions it lists.
-  const scope = opts.boardId === undefined ? null : JSON.stringify(views.map((a) => a.id));
-  const inScope = scope === null ? '' : 'where u.action_id in (select value from json_each(?))';
-  const updates = cachedStatement(
+  const scope = opts.boardId === undefined ? null : views.map((a) => a.id);
+  const inScope = scope === null ? sql`` : sql`where ${inList(sql`u.action_id`, scope)}`;
+  const updates = all<ExportUpdate>(
     db,
-    `select u.id, u.created_at as at, a.ref, p.name as personName, p.email as personEmail, u.platform, u.kind, u.status, u.percent,
-            u.note, u.evidence_url as evidenceUrl, u.raw_text as rawText, ob.name as onBehalfOf
+    sql`select u.id, u.created_at as at, a.ref, p.name as "personName", p.email as "personEmail", u.platform, u.kind, u.status, u.percent,
+            u.note, u.evidence_url as "evidenceUrl", u.raw_text as "rawText", ob.name as "onBehalfOf"
        from updates u join actions a on a.id = u.action_id left join people p on p.id = u.person_id
        left join people ob on ob.id = u.on_behalf_of_person_id
        ${inScope}
       order by u.created_at, u.id`,
-  ).all(...(scope === null ? [] : [scope])) as ExportUpdate[];
-  const changesScope = scope === null ? '' : 'where c.action_id in (select value from json_each(?))';
-  const dateChanges = cachedStatement(
+  );
+  const changesScope = scope === null ? sql`` : sql`where ${inList(sql`c.action_id`, scope)}`;
+  const dateChanges = all<ExportDateChange>(
     db,
-    `select c.id, a.ref, c.requested_at as requestedAt, rp.name as requestedBy, c.from_due as fromDue, c.to_due as toDue, c.phrase,
-            c.reason, c.state, c.decided_at as decidedAt, dp.name as decidedBy
+    sql`select c.id, a.ref, c.requested_at as "requestedAt", rp.name as "requestedBy", c.from_due as "fromDue", c.to_due as "toDue", c.phrase,
+            c.reason, c.state, c.decided_at as "decidedAt", dp.name as "decidedBy"
        from due_date_changes c join actions a on a.id = c.action_id
        left join people rp on rp.id = c.requested_by left join people dp on dp.id = c.decided_by
        ${changesScope}
       order by c.requested_at, c.id`,
-  ).all(...(scope === null ? [] : [scope])) as ExportDateChange[];
+  );
   const kpis = listKpiSeries(db, opts.boardId === undefined ? {} : { board: opts.boardId });
   const kpiReadings = kpis.flatMap((k) => kpiReadingHistory(db, k.id).map((r) => ({ ...r, kpiCode: k.code })));
   const kpiOwners = new Map(
-    (cachedStatement(db, 'select k.id, r.name from kpis k join roles r on r.id = k.owner_role_id').all() as { id: number; name: string }[]).map((r) => [r.id, r.name]),
+    all<{ id: number; name: string }>(db, sql`select k.id, r.name from kpis k join roles r on r.id = k.owner_role_id`).map((r) => [r.id, r.name]),
   );
   return { actions, updates, dateChanges, kpis, kpiReadings, kpiOwners, people: loadPeople(db) };
 }
 
 function loadPeople(db: Db): ExportPerson[] {
-  const rows = cachedStatement(
+  const rows = all<{ name: string; email: string; slackUserId: string | null; teamsUserId: string | null; isAdmin: unknown; weeklyDigest: unknown; roles: string }>(
     db,
-    `select p.id, p.name, p.email, p.slack_user_id as slackUserId, p.teams_user_id as teamsUserId, p.is_admin as isAdmin,
-            p.weekly_digest as weeklyDigest,
-            (select json_group_array(r.name) from (select r.name from role_assignments ra join roles r on r.id = ra.role_id
+    sql`select p.id, p.name, p.email, p.slack_user_id as "slackUserId", p.teams_user_id as "teamsUserId", p.is_admin as "isAdmin",
+            p.weekly_digest as "weeklyDigest",
+            (select ${jsonArrayAgg(sql`r.name`)} from (select r.name from role_assignments ra join roles r on r.id = ra.role_id
                where ra.person_id = p.id and ra.ended_at is null order by ra.started_at, ra.id) r) as roles
        from people p order by p.name, p.id`,
-  ).all() as { name: string; email: string; slackUserId: string | null; teamsUserId: string | null; isAdmin: number; weeklyDigest: number; roles: string }[];
-  return rows.map((r) => ({ ...r, roles: JSON.parse(r.roles) as string[], isAdmin: r.isAdmin === 1, weeklyDigest: r.weeklyDigest === 1 }));
+  );
+  return rows.map((r) => ({ ...r, roles: JSON.parse(r.roles) as string[], isAdmin: Boolean(r.isAdmin), weeklyDigest: Boolean(r.weeklyDigest) }));
 }

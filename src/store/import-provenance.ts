@@ -2,7 +2,9 @@
 // beside sendbot's value ("approved by Sam Chair on 3 Feb 2025"), and what `--prefer-file` writes
 // into the history when the file's value replaces that decision. Read only for the few actions whose
 // field both the file and sendbot changed, or whose progress the file changed.
-import { cachedStatement, type Db } from './database.js';
+import { sql } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { exists, prepared } from './statements.js';
 
 export interface Provenance {
   /** "Sam Chair <sam@example.org>", "the plan file", or null when nobody is recorded. */
@@ -16,20 +18,9 @@ export interface Provenance {
 export class ImportProvenance {
   constructor(private readonly db: Db) {}
 
-  private stmt(sql: string) {
-    return cachedStatement(this.db, sql);
-  }
-
   /** The latest approved or pending date change for an action (not one a plan file made). */
   dateDecision(actionId: number): (Provenance & { state: 'approved' | 'pending' }) | undefined {
-    const row = this.stmt(
-      `select c.state, c.requested_at as requestedAt, c.decided_at as decidedAt, r.name as requester, r.email as requesterEmail,
-              d.name as decider, d.email as deciderEmail
-         from due_date_changes c left join people r on r.id = c.requested_by left join people d on d.id = c.decided_by
-        where c.action_id = ? and c.state in ('approved', 'pending') order by c.id desc limit 1`,
-    ).get(actionId) as
-      | { state: 'approved' | 'pending'; requestedAt: string; decidedAt: string | null; requester: string | null; requesterEmail: string | null; decider: string | null; deciderEmail: string | null }
-      | undefined;
+    const row = DATE_DECISION.get(this.db, { actionId });
     if (!row) return undefined;
     return row.state === 'approved'
       ? { state: 'approved', who: person(row.decider, row.deciderEmail), at: row.decidedAt, what: 'approved a date change' }
@@ -38,15 +29,12 @@ export class ImportProvenance {
 
   /** Whether a date change is waiting for a decision. */
   hasPendingDateChange(actionId: number): boolean {
-    return this.stmt(`select 1 from due_date_changes where action_id = ? and state = 'pending' limit 1`).get(actionId) !== undefined;
+    return exists(this.db, sql`select 1 from due_date_changes where action_id = ${actionId} and state = 'pending' limit 1`);
   }
 
   /** The latest update of an action; `fromFile` when a plan file gave it. */
   latestUpdate(actionId: number): (Provenance & { fromFile: boolean }) | undefined {
-    const row = this.stmt(
-      `select u.platform, u.created_at as at, p.name, p.email from updates u left join people p on p.id = u.person_id
-        where u.action_id = ? order by u.created_at desc, u.id desc limit 1`,
-    ).get(actionId) as { platform: string; at: string; name: string | null; email: string | null } | undefined;
+    const row = LATEST_UPDATE.get(this.db, { actionId });
     if (!row) return undefined;
     const fromFile = row.platform === 'import';
     return { fromFile, who: fromFile ? 'the plan file' : person(row.name, row.email), at: row.at, what: fromFile ? 'an earlier plan file' : `update from ${row.platform}` };
@@ -54,10 +42,7 @@ export class ImportProvenance {
 
   /** The latest `/send assign` of an action, by its ref. */
   assignment(ref: string): Provenance | undefined {
-    const row = this.stmt(
-      `select a.at, a.actor_label as label, p.name, p.email from audit_log a left join people p on p.id = a.actor_person_id
-        where a.event = 'action.assigned' and a.entity = ? order by a.id desc limit 1`,
-    ).get(ref) as { at: string; label: string | null; name: string | null; email: string | null } | undefined;
+    const row = ASSIGNMENT.get(this.db, { ref });
     if (!row) return undefined;
     return { who: person(row.name, row.email) ?? row.label, at: row.at, what: 'assigned the action' };
   }
@@ -67,3 +52,27 @@ function person(name: string | null, email: string | null): string | null {
   if (!name) return email;
   return email ? `${name} <${email}>` : name;
 }
+
+// Compiled once: a re-import asks these for every action whose field both sides changed.
+const DATE_DECISION = prepared<{
+  state: 'approved' | 'pending';
+  requestedAt: string;
+  decidedAt: string | null;
+  requester: string | null;
+  requesterEmail: string | null;
+  decider: string | null;
+  deciderEmail: string | null;
+}>(sql`select c.state, c.requested_at as "requestedAt", c.decided_at as "decidedAt", r.name as requester, r.email as "requesterEmail",
+              d.name as decider, d.email as "deciderEmail"
+         from due_date_changes c left join people r on r.id = c.requested_by left join people d on d.id = c.decided_by
+        where c.action_id = ${sql.placeholder('actionId')} and c.state in ('approved', 'pending') order by c.id desc limit 1`);
+
+const LATEST_UPDATE = prepared<{ platform: string; at: string; name: string | null; email: string | null }>(
+  sql`select u.platform, u.created_at as at, p.name, p.email from updates u left join people p on p.id = u.person_id
+        where u.action_id = ${sql.placeholder('actionId')} order by u.created_at desc, u.id desc limit 1`,
+);
+
+const ASSIGNMENT = prepared<{ at: string; label: string | null; name: string | null; email: string | null }>(
+  sql`select a.at, a.actor_label as label, p.name, p.email from audit_log a left join people p on p.id = a.actor_person_id
+        where a.event = 'action.assigned' and a.entity = ${sql.placeholder('ref')} order by a.id desc limit 1`,
+);

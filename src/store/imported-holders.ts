@@ -7,7 +7,9 @@
 //   everyone else's assignment ends (kept in the history), and the change is reported;
 // - no file has named holders for this role before, but someone holds it: kept, and reported, since
 //   it cannot be told whether the file or the holder is newer (`sendbot role assign` settles it).
-import { cachedStatement, type Db } from './database.js';
+import { sql } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { all, get, run } from './statements.js';
 import { addHolder, currentHolders, type Holder } from './roles-repository.js';
 
 export interface FilePerson {
@@ -37,17 +39,14 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 
 /** Applies one role's holders from an import file, as described above. Writes nothing when unchanged. */
 export function applyImportedHolders(db: Db, roleId: number, file: FilePerson[], at: string): HolderOutcome {
-  const role = cachedStatement(db, 'select name, imported_holders as recorded from roles where id = ?').get(roleId) as {
-    name: string;
-    recorded: string | null;
-  };
+  const role = get<{ name: string; recorded: string | null }>(db, sql`select name, imported_holders as recorded from roles where id = ${roleId}`)!;
   const fileEmails = [...new Set(file.map((p) => p.email))].sort();
   const recorded = role.recorded === null ? null : (JSON.parse(role.recorded) as string[]);
   const before = currentHolders(db, roleId);
   const beforeEmails = before.map((h) => h.email);
   const record = () => {
     if (recorded === null || !sameSet(recorded, fileEmails)) {
-      cachedStatement(db, 'update roles set imported_holders = ? where id = ?').run(JSON.stringify(fileEmails), roleId);
+      run(db, sql`update roles set imported_holders = ${JSON.stringify(fileEmails)} where id = ${roleId}`);
     }
   };
   const result = (outcome: HolderOutcome['outcome'], why?: HolderOutcome['why']): HolderOutcome => ({
@@ -70,7 +69,7 @@ export function applyImportedHolders(db: Db, roleId: number, file: FilePerson[],
   const keep = new Set(file.map((p) => p.id));
   for (const h of before) {
     if (!keep.has(h.personId)) {
-      cachedStatement(db, 'update role_assignments set ended_at = ? where role_id = ? and person_id = ? and ended_at is null').run(at, roleId, h.personId);
+      run(db, sql`update role_assignments set ended_at = ${at} where role_id = ${roleId} and person_id = ${h.personId} and ended_at is null`);
     }
   }
   for (const p of file) addHolder(db, roleId, p.id, at);
@@ -99,27 +98,23 @@ export function describeHolderOutcome(o: HolderOutcome): string | undefined {
 
 /** Roles an earlier import named holders for, with those holders' emails. */
 export function recordedRoles(db: Db): { id: number; name: string; recorded: string[] }[] {
-  const rows = cachedStatement(db, 'select id, name, imported_holders as recorded from roles where imported_holders is not null').all() as {
-    id: number;
-    name: string;
-    recorded: string;
-  }[];
+  const rows = all<{ id: number; name: string; recorded: string }>(db, sql`select id, name, imported_holders as recorded from roles where imported_holders is not null`);
   return rows.map((r) => ({ id: r.id, name: r.name, recorded: JSON.parse(r.recorded) as string[] }));
 }
 
 /** Open actions whose accountable role is this one (not assigned to a person by name). */
 export function openActionRefsOfRole(db: Db, roleId: number): string[] {
-  const rows = cachedStatement(
+  const rows = all<{ ref: string }>(
     db,
-    `select a.ref from actions a join workstreams w on w.id = a.workstream_id
-      where coalesce(a.owner_role_id, w.lead_role_id) = ? and a.owner_person_id is null
+    sql`select a.ref from actions a join workstreams w on w.id = a.workstream_id
+      where coalesce(a.owner_role_id, w.lead_role_id) = ${roleId} and a.owner_person_id is null
         and a.status <> 'blue' and a.removed_at is null and w.removed_at is null
       order by a.ref`,
-  ).all(roleId) as { ref: string }[];
+  );
   return rows.map((r) => r.ref);
 }
 
 /** Remembers which holders the file named for a role, without changing who holds it. */
 export function recordImportedHolders(db: Db, roleId: number, emails: string[]): void {
-  cachedStatement(db, 'update roles set imported_holders = ? where id = ?').run(JSON.stringify([...new Set(emails)].sort()), roleId);
+  run(db, sql`update roles set imported_holders = ${JSON.stringify([...new Set(emails)].sort())} where id = ${roleId}`);
 }

@@ -27,7 +27,10 @@ import {
 import type { ImportProblem } from '../importers/import-errors.js';
 import type { KpiInput } from '../importers/plan-document.js';
 import type { KpiSheetField } from '../importers/read-kpi-table.js';
+import { sql } from 'drizzle-orm';
 import type { Db } from './database.js';
+import { boolParam } from './dialect.js';
+import { all, get, run } from './statements.js';
 import { nameKey } from './keys.js';
 import { recordKpiReading } from './kpis-repository.js';
 import { plural } from '../render/format.js';
@@ -142,13 +145,12 @@ export class KpiImporter {
   private readonly seenNames = new Set<string>();
 
   constructor(private readonly env: KpiImportEnv) {
-    this.existing = env.db.$client
-      .prepare(
-        `select id, plan_id as planId, code, name, workstream_id as workstreamId, owner_role_id as ownerRoleId, unit, direction, frequency,
-                baseline, baseline_value as baselineValue, baseline_as_of as baselineAsOf, trajectory, position, removed_at as removedAt
+    this.existing = all<ExistingKpi>(
+      env.db,
+      sql`select id, plan_id as "planId", code, name, workstream_id as "workstreamId", owner_role_id as "ownerRoleId", unit, direction, frequency,
+                baseline, baseline_value as "baselineValue", baseline_as_of as "baselineAsOf", trajectory, position, removed_at as "removedAt"
            from kpis`,
-      )
-      .all() as ExistingKpi[];
+    );
     this.taken = new Set(this.existing.map((k) => k.code).filter((c): c is string => c !== null));
   }
 
@@ -170,7 +172,7 @@ export class KpiImporter {
     if (!removeMissing || this.env.problems.length > problemsBefore) return;
     const stale = this.existing.filter((k) => k.planId === plan.id && k.removedAt === null && !kept.includes(k.id));
     for (const k of stale) {
-      this.env.db.$client.prepare('update kpis set removed_at = ? where id = ?').run(this.env.at, k.id);
+      run(this.env.db, sql`update kpis set removed_at = ${this.env.at} where id = ${k.id}`);
       this.env.summary.kpis.removed += 1;
     }
     if (stale.length > 0) {
@@ -337,14 +339,13 @@ export class KpiImporter {
     let id: number;
     let change: KpiChange;
     if (!existing) {
-      id = Number(
-        this.env.db.$client
-          .prepare(
-            `insert into kpis (plan_id, code, name, workstream_id, owner_role_id, unit, direction, frequency, baseline, baseline_value, baseline_as_of, trajectory, position)
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(plan.id, ...Object.values(values)).lastInsertRowid,
-      );
+      const v = values;
+      id = get<{ id: number }>(
+        this.env.db,
+        sql`insert into kpis (plan_id, code, name, workstream_id, owner_role_id, unit, direction, frequency, baseline, baseline_value, baseline_as_of, trajectory, position)
+             values (${plan.id}, ${v.code}, ${v.name}, ${v.workstream_id}, ${v.owner_role_id}, ${v.unit}, ${v.direction}, ${v.frequency}, ${v.baseline},
+                     ${v.baseline_value}, ${v.baseline_as_of}, ${v.trajectory}, ${v.position}) returning id`,
+      )!.id;
       change = 'created';
     } else {
       id = existing.id;
@@ -364,12 +365,13 @@ export class KpiImporter {
       };
       const changed = JSON.stringify(current) !== JSON.stringify(values) || existing.removedAt !== null;
       if (changed) {
-        this.env.db.$client
-          .prepare(
-            `update kpis set code = ?, name = ?, workstream_id = ?, owner_role_id = ?, unit = ?, direction = ?, frequency = ?, baseline = ?,
-                    baseline_value = ?, baseline_as_of = ?, trajectory = ?, position = ?, removed_at = null where id = ?`,
-          )
-          .run(...Object.values(values), id);
+        const v = values;
+        run(
+          this.env.db,
+          sql`update kpis set code = ${v.code}, name = ${v.name}, workstream_id = ${v.workstream_id}, owner_role_id = ${v.owner_role_id}, unit = ${v.unit},
+                    direction = ${v.direction}, frequency = ${v.frequency}, baseline = ${v.baseline}, baseline_value = ${v.baseline_value},
+                    baseline_as_of = ${v.baseline_as_of}, trajectory = ${v.trajectory}, position = ${v.position}, removed_at = null where id = ${id}`,
+        );
       }
       change = changed ? 'updated' : 'unchanged';
     }
@@ -409,12 +411,11 @@ export class KpiImporter {
     which: number | string,
     locate: KpiLocator,
   ): { id: number; number: number; lead: string | null } | undefined {
-    const rows = this.env.db.$client
-      .prepare(
-        `select w.id, w.number, w.title, r.name as lead from workstreams w left join roles r on r.id = w.lead_role_id
-          where w.plan_id = ? and w.removed_at is null order by w.number`,
-      )
-      .all(plan.id) as { id: number; number: number; title: string; lead: string | null }[];
+    const rows = all<{ id: number; number: number; title: string; lead: string | null }>(
+      this.env.db,
+      sql`select w.id, w.number, w.title, r.name as lead from workstreams w left join roles r on r.id = w.lead_role_id
+          where w.plan_id = ${plan.id} and w.removed_at is null order by w.number`,
+    );
     const asNumber = typeof which === 'number' ? which : /^\d+$/.test(which.trim()) ? Number(which) : undefined;
     const found = asNumber !== undefined ? rows.find((w) => w.number === asNumber) : rows.find((w) => nameKey(w.title) === nameKey(String(which)));
     if (!found) {
@@ -444,16 +445,17 @@ export class KpiImporter {
    * different value, which is a conflict (the chat reading stays unless --prefer-file).
    */
   private addFileReading(kpiId: number, code: string, unit: KpiUnit, r: FileReading): boolean {
-    const last = this.env.db.$client
-      .prepare(`select value, is_sample as isSample from kpi_readings where kpi_id = ? and period_end = ? and kind = 'import' order by recorded_at desc, id desc limit 1`)
-      .get(kpiId, r.period.end) as { value: number; isSample: number } | undefined;
-    if (last && last.value === r.value && last.isSample === (r.sample ? 1 : 0)) return false;
-    const latest = this.env.db.$client
-      .prepare(
-        `select k.value, k.kind, k.recorded_at as at, p.name, p.email from kpi_readings k left join people p on p.id = k.person_id
-          where k.kpi_id = ? and k.period_end = ? order by k.recorded_at desc, k.id desc limit 1`,
-      )
-      .get(kpiId, r.period.end) as { value: number; kind: string; at: string; name: string | null; email: string | null } | undefined;
+    const last = get<{ value: number; isSample: number }>(
+      this.env.db,
+      sql`select value, is_sample as "isSample" from kpi_readings where kpi_id = ${kpiId} and period_end = ${r.period.end} and kind = 'import'
+          order by recorded_at desc, id desc limit 1`,
+    );
+    if (last && last.value === r.value && last.isSample === boolParam(Boolean(r.sample))) return false;
+    const latest = get<{ value: number; kind: string; at: string; name: string | null; email: string | null }>(
+      this.env.db,
+      sql`select k.value, k.kind, k.recorded_at as at, p.name, p.email from kpi_readings k left join people p on p.id = k.person_id
+          where k.kpi_id = ${kpiId} and k.period_end = ${r.period.end} order by k.recorded_at desc, k.id desc limit 1`,
+    );
     if (latest && latest.kind !== 'import') {
       if (latest.value === r.value) return false; // chat already says what the file says
       this.env.onConflict?.({ code, period: r.period.label, file: formatKpiValue(r.value, unit), sendbot: formatKpiValue(latest.value, unit), by: latest.name ? `${latest.name} <${latest.email}>` : null, at: latest.at });

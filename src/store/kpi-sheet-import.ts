@@ -6,11 +6,13 @@ import { toStoredInstant } from '../clock.js';
 import { ImportError, type ImportProblem } from '../importers/import-errors.js';
 import type { KpiSheet, KpiSheetField } from '../importers/read-kpi-table.js';
 import { recordAudit } from './audit-repository.js';
+import { sql } from 'drizzle-orm';
 import { type Db, inTransaction } from './database.js';
 import { emptyKpiSummary, KpiImporter, type KpiLocator, type KpiReportRow, type KpiSummary } from './kpi-import.js';
 import { nameKey } from './keys.js';
 import { getPartnership } from './partnership-repository.js';
 import { ensureRole } from './roles-repository.js';
+import { all } from './statements.js';
 
 export interface KpiSheetReport {
   dryRun: boolean;
@@ -85,7 +87,7 @@ function applySheet(db: Db, sheet: KpiSheet, options: KpiSheetOptions): KpiSheet
       ),
   });
 
-  const plans = db.$client.prepare('select id, code, title from plans order by position, code').all() as { id: number; code: string; title: string }[];
+  const plans = all<{ id: number; code: string; title: string }>(db, sql`select id, code, title from plans order by position, code`);
   const byPlan = new Map<number, { plan: (typeof plans)[number]; rows: KpiSheet['rows'] }>();
   for (const row of sheet.rows) {
     const plan = plans.find((p) => p.code.toUpperCase() === row.plan.trim().toUpperCase() || nameKey(p.title) === nameKey(row.plan));

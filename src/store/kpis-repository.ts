@@ -4,8 +4,11 @@ import type { KpiTarget, KpiTargetRow } from '../../db/schema.js';
 import { deriveKpiCode, uniqueKpiCode } from '../domain/kpi-codes.js';
 import type { KpiReading, KpiSeries, KpiTrajectoryPoint, KpiUnit } from '../domain/kpi-types.js';
 import { KPI_UNITS, readBaselineText, readWrittenValue, unitOfWritten } from '../domain/kpi-values.js';
-import { cachedStatement, type Db } from './database.js';
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, inTransaction } from './database.js';
+import { boolParam, inList } from './dialect.js';
 import { nameKey } from './keys.js';
+import { all, get, run } from './statements.js';
 
 /** A KPI with what decides who records its readings and which board sees it. */
 export interface KpiRecord {
@@ -57,11 +60,11 @@ interface KpiRow {
   boardName: string | null;
 }
 
-const KPI_SQL = `select k.id, k.code, k.name, k.plan_id as planId, p.code as planCode, p.title as planTitle,
-       k.workstream_id as workstreamId, w.number as workstreamNumber, w.title as workstreamTitle,
-       coalesce(k.owner_role_id, w.lead_role_id) as ownerRoleId, r.name as ownerRole,
-       k.unit, k.direction, k.frequency, k.baseline, k.baseline_value as baselineValue, k.baseline_as_of as baselineAsOf,
-       k.trajectory, coalesce(w.board_id, p.board_id) as boardId, b.name as boardName
+const KPI_SQL = sql`select k.id, k.code, k.name, k.plan_id as "planId", p.code as "planCode", p.title as "planTitle",
+       k.workstream_id as "workstreamId", w.number as "workstreamNumber", w.title as "workstreamTitle",
+       coalesce(k.owner_role_id, w.lead_role_id) as "ownerRoleId", r.name as "ownerRole",
+       k.unit, k.direction, k.frequency, k.baseline, k.baseline_value as "baselineValue", k.baseline_as_of as "baselineAsOf",
+       k.trajectory, coalesce(w.board_id, p.board_id) as "boardId", b.name as "boardName"
   from kpis k
   join plans p on p.id = k.plan_id
   left join workstreams w on w.id = k.workstream_id
@@ -71,33 +74,23 @@ const KPI_SQL = `select k.id, k.code, k.name, k.plan_id as planId, p.code as pla
 
 /** Every live KPI matching the filter, in plan order, each with its readings (latest per period). */
 export function listKpiRecords(db: Db, filter: KpiFilter = {}): KpiRecord[] {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (typeof filter.board === 'number') {
-    where.push('coalesce(w.board_id, p.board_id) = ?');
-    params.push(filter.board);
-  }
-  if (filter.plan !== undefined) {
-    where.push('upper(p.code) = upper(?)');
-    params.push(filter.plan.trim());
-  }
+  const where: SQL[] = [];
+  if (typeof filter.board === 'number') where.push(sql`coalesce(w.board_id, p.board_id) = ${filter.board}`);
+  if (filter.plan !== undefined) where.push(sql`upper(p.code) = upper(${filter.plan.trim()})`);
   if (filter.ids) {
     if (filter.ids.length === 0) return [];
-    where.push('k.id in (select value from json_each(?))');
-    params.push(JSON.stringify(filter.ids));
+    where.push(inList(sql`k.id`, filter.ids));
   }
   if (filter.codes) {
     if (filter.codes.length === 0) return [];
-    where.push('k.code in (select value from json_each(?))');
-    params.push(JSON.stringify(filter.codes));
+    where.push(inList(sql`k.code`, filter.codes));
   }
   if (filter.ownerRoleIds) {
     if (filter.ownerRoleIds.length === 0) return [];
-    where.push('coalesce(k.owner_role_id, w.lead_role_id) in (select value from json_each(?))');
-    params.push(JSON.stringify(filter.ownerRoleIds));
+    where.push(inList(sql`coalesce(k.owner_role_id, w.lead_role_id)`, filter.ownerRoleIds));
   }
-  const sql = `${KPI_SQL}${where.length ? ` and ${where.join(' and ')}` : ''} order by p.position, p.code, k.position, k.id`;
-  let rows = cachedStatement(db, sql).all(...params) as KpiRow[];
+  const query = sql`${KPI_SQL}${where.length ? sql` and ${sql.join(where, sql` and `)}` : sql``} order by p.position, p.code, k.position, k.id`;
+  let rows = all<KpiRow>(db, query);
   if (typeof filter.board === 'string') {
     const key = nameKey(filter.board);
     rows = rows.filter((r) => r.boardName !== null && nameKey(r.boardName) === key);
@@ -132,11 +125,7 @@ export function findKpiByCode(db: Db, code: string): KpiRecord | undefined {
 
 /** Codes and names of live KPIs, for matching what someone typed. */
 export function listKpiCodes(db: Db): { id: number; code: string; name: string }[] {
-  return cachedStatement(db, 'select id, code, name from kpis where removed_at is null and code is not null order by code').all() as {
-    id: number;
-    code: string;
-    name: string;
-  }[];
+  return all<{ id: number; code: string; name: string }>(db, sql`select id, code, name from kpis where removed_at is null and code is not null order by code`);
 }
 
 /** One stored reading, superseded or not, with who gave it: the evidence trail. */
@@ -161,20 +150,20 @@ interface ReadingSqlRow {
   kind: KpiReadingRow['kind'];
   note: string | null;
   rawText: string;
-  isSample: number;
+  isSample: unknown;
 }
 
 function readingRows(db: Db, kpiIds: number[]): KpiReadingRow[] {
-  const rows = cachedStatement(
+  const rows = all<ReadingSqlRow>(
     db,
-    `select r.id, r.kpi_id as kpiId, r.value, r.period_label as periodLabel, r.period_start as periodStart, r.period_end as periodEnd,
-              r.recorded_at as recordedAt, r.person_id as personId, pe.name as recordedBy, r.platform, r.kind, r.note, r.raw_text as rawText,
-              r.is_sample as isSample
+    sql`select r.id, r.kpi_id as "kpiId", r.value, r.period_label as "periodLabel", r.period_start as "periodStart", r.period_end as "periodEnd",
+              r.recorded_at as "recordedAt", r.person_id as "personId", pe.name as "recordedBy", r.platform, r.kind, r.note, r.raw_text as "rawText",
+              r.is_sample as "isSample"
          from kpi_readings r left join people pe on pe.id = r.person_id
-        where r.kpi_id in (select value from json_each(?))
+        where ${inList(sql`r.kpi_id`, kpiIds)}
         order by r.kpi_id, r.period_end, r.recorded_at, r.id`,
-  ).all(JSON.stringify(kpiIds)) as ReadingSqlRow[];
-  return rows.map((r) => ({ ...r, isSample: r.isSample === 1 }));
+  );
+  return rows.map((r) => ({ ...r, isSample: Boolean(r.isSample) }));
 }
 
 /** Every reading of one KPI, oldest period first and, within a period, in the order recorded. */
@@ -216,11 +205,11 @@ function latestPerPeriod(rows: KpiReadingRow[]): Map<number, KpiReading[]> {
 function supportingRoles(db: Db, workstreamIds: number[]): Map<number, { id: number; name: string }[]> {
   const out = new Map<number, { id: number; name: string }[]>();
   if (workstreamIds.length === 0) return out;
-  const rows = cachedStatement(
+  const rows = all<{ ws: number; id: number; name: string }>(
     db,
-    `select s.workstream_id as ws, r.id, r.name from workstream_supporting_roles s join roles r on r.id = s.role_id
-      where s.workstream_id in (select value from json_each(?)) order by s.workstream_id, s.position`,
-  ).all(JSON.stringify([...new Set(workstreamIds)])) as { ws: number; id: number; name: string }[];
+    sql`select s.workstream_id as ws, r.id, r.name from workstream_supporting_roles s join roles r on r.id = s.role_id
+      where ${inList(sql`s.workstream_id`, [...new Set(workstreamIds)])} order by s.workstream_id, s.position`,
+  );
   for (const r of rows) out.set(r.ws, [...(out.get(r.ws) ?? []), { id: r.id, name: r.name }]);
   return out;
 }
@@ -291,14 +280,12 @@ export interface NewKpiReading {
 
 /** Appends a reading (never updates one); returns its id. */
 export function recordKpiReading(db: Db, r: NewKpiReading): number {
-  return Number(
-    cachedStatement(
-      db,
-      `insert into kpi_readings (kpi_id, value, period_label, period_start, period_end, recorded_at, person_id, platform, kind, note, raw_text, is_sample)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(r.kpiId, r.value, r.periodLabel, r.periodStart, r.periodEnd, r.recordedAt, r.personId, r.platform, r.kind, r.note, r.rawText, r.isSample ? 1 : 0)
-      .lastInsertRowid,
-  );
+  return get<{ id: number }>(
+    db,
+    sql`insert into kpi_readings (kpi_id, value, period_label, period_start, period_end, recorded_at, person_id, platform, kind, note, raw_text, is_sample)
+       values (${r.kpiId}, ${r.value}, ${r.periodLabel}, ${r.periodStart}, ${r.periodEnd}, ${r.recordedAt}, ${r.personId}, ${r.platform}, ${r.kind},
+               ${r.note}, ${r.rawText}, ${boolParam(r.isSample ?? false)}) returning id`,
+  )!.id;
 }
 
 /**
@@ -309,15 +296,14 @@ export function recordKpiReading(db: Db, r: NewKpiReading): number {
  * is opened; a no-op (one indexed lookup) once done.
  */
 export function upgradeLegacyKpis(db: Db): number {
-  const pending = db.$client
-    .prepare('select k.id, k.name, k.baseline, k.trajectory, p.code as planCode from kpis k join plans p on p.id = k.plan_id where k.code is null order by k.plan_id, k.position, k.id')
-    .all() as { id: number; name: string; baseline: string | null; trajectory: string; planCode: string }[];
-  if (pending.length === 0) return 0;
-  const taken = new Set(db.$client.prepare('select code from kpis where code is not null').pluck().all() as string[]);
-  const update = db.$client.prepare(
-    'update kpis set code = ?, trajectory = ?, unit = ?, baseline_value = coalesce(baseline_value, ?), baseline_as_of = coalesce(baseline_as_of, ?) where id = ?',
+  const pending = all<{ id: number; name: string; baseline: string | null; trajectory: string; planCode: string }>(
+    db,
+    sql`select k.id, k.name, k.baseline, k.trajectory, p.code as "planCode" from kpis k join plans p on p.id = k.plan_id where k.code is null
+        order by k.plan_id, k.position, k.id`,
   );
-  db.$client.transaction(() => {
+  if (pending.length === 0) return 0;
+  const taken = new Set(all<{ code: string }>(db, sql`select code from kpis where code is not null`).map((r) => r.code));
+  inTransaction(db, () => {
     for (const k of pending) {
       const code = uniqueKpiCode(deriveKpiCode(k.planCode, k.name), taken);
       taken.add(code);
@@ -328,8 +314,12 @@ export function upgradeLegacyKpis(db: Db): number {
         .concat(baseline?.unit ?? null)
         .filter((u): u is Exclude<KpiUnit, 'count' | 'number'> => u !== null);
       const rows: KpiTargetRow[] = points.map((p) => ({ target: p.target, targetText: p.targetText, byText: p.byText, due: p.due, start: p.start, flags: p.flags }));
-      update.run(code, JSON.stringify(rows), units[0] ?? 'number', baseline?.value ?? null, baseline?.asOf ?? null, k.id);
+      run(
+        db,
+        sql`update kpis set code = ${code}, trajectory = ${JSON.stringify(rows)}, unit = ${units[0] ?? 'number'},
+            baseline_value = coalesce(baseline_value, ${baseline?.value ?? null}), baseline_as_of = coalesce(baseline_as_of, ${baseline?.asOf ?? null}) where id = ${k.id}`,
+      );
     }
-  })();
+  });
   return pending.length;
 }

@@ -4,7 +4,10 @@
 import type { OutboxStatus } from '../../db/schema.js';
 import type { OutboxKeyScope, QueuedMessage } from '../domain/notification-planner.js';
 import type { NotificationKind, NotificationPayload } from '../jobs/delivery-types.js';
-import { cachedStatement, type Db, inTransaction } from './database.js';
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, inTransaction } from './database.js';
+import { jsonField, jsonValues } from './dialect.js';
+import { all, get, prepared, run, values } from './statements.js';
 
 /** What a row's payload column holds: the notification plus when it stops being worth sending. */
 export type OutboxPayload = NotificationPayload & { expiresAt?: string | null };
@@ -39,11 +42,11 @@ export interface NewOutboxRow {
 
 /** Rows still to be delivered: never tried, or tried and waiting for a retry. */
 export const OPEN_STATUSES = ['pending', 'failed'] as const satisfies readonly OutboxStatus[];
-const OPEN = `status in ('pending', 'failed')`;
+const OPEN = sql`status in ('pending', 'failed')`;
 
-function columns(t = ''): string {
-  const c = (name: string, as?: string) => `${t}${name}${as ? ` as ${as}` : ''}`;
-  return [
+function columns(t = ''): SQL {
+  const c = (name: string, as?: string) => `${t}${name}${as ? ` as "${as}"` : ''}`;
+  const names = [
     c('id'),
     c('key'),
     c('kind'),
@@ -59,7 +62,8 @@ function columns(t = ''): string {
     c('lease_until', 'leaseUntil'),
     c('created_at', 'createdAt'),
     c('sent_at', 'sentAt'),
-  ].join(', ');
+  ];
+  return sql.raw(names.join(', '));
 }
 const COLUMNS = columns();
 
@@ -68,12 +72,12 @@ const toRow = (r: RawRow): OutboxRow => ({ ...r, payload: JSON.parse(r.payload) 
 
 /** Inserts the row unless its key is already in the outbox (whatever its status). True when inserted. */
 export function enqueueNotification(db: Db, row: NewOutboxRow): boolean {
-  const result = db.$client
-    .prepare(
-      `insert into outbox (key, kind, recipient_person_id, recipient_channel, payload, not_before, created_at)
-       values (?, ?, ?, ?, ?, ?, ?) on conflict(key) do nothing`,
-    )
-    .run(row.key, row.kind, row.recipientPersonId, row.recipientChannel, JSON.stringify(row.payload), row.notBefore, row.createdAt);
+  const result = run(
+    db,
+    sql`insert into outbox (key, kind, recipient_person_id, recipient_channel, payload, not_before, created_at)
+       values (${row.key}, ${row.kind}, ${row.recipientPersonId}, ${row.recipientChannel}, ${JSON.stringify(row.payload)}, ${row.notBefore}, ${row.createdAt})
+       on conflict(key) do nothing`,
+  );
   return result.changes === 1;
 }
 
@@ -87,10 +91,7 @@ export interface KeyState {
 
 /** A fast look-up by key for the tick, which asks about every planned key (one prepared statement). */
 export function outboxKeyLookup(db: Db): (key: string) => KeyState | undefined {
-  const stmt = db.$client.prepare(
-    'select id, status, not_before as notBefore, attempts, lease_until as leaseUntil from outbox where key = ?',
-  );
-  return (key) => stmt.get(key) as KeyState | undefined;
+  return (key) => KEY_STATE.get(db, { key });
 }
 
 /**
@@ -100,27 +101,26 @@ export function outboxKeyLookup(db: Db): (key: string) => KeyState | undefined {
  */
 export function loadQueuedMessages(db: Db, scope: OutboxKeyScope): Map<string, QueuedMessage> {
   // Keys are ASCII and every prefix ends with ':', so ';' (the next character) bounds its range.
-  const ranges = scope.prefixes.map((p) => [p, `${p.slice(0, -1)};`]);
-  const rows = cachedStatement(
+  const ranges = scope.prefixes.map((p) => ({ lo: p, hi: `${p.slice(0, -1)};` }));
+  const refs = sql`coalesce(${jsonField(sql`o.payload`, 'refs')}, '[]')`;
+  const rows = values<[string, OutboxStatus, string, string | null, number, string]>(
     db,
-    `select o.key, o.status, o.not_before, o.sent_at, o.attempts, coalesce(json_extract(o.payload, '$.refs'), '[]')
-       from json_each(@ranges) r join outbox o on o.key >= r.value ->> 0 and o.key < r.value ->> 1
-     union all
-     select o.key, o.status, o.not_before, o.sent_at, o.attempts, coalesce(json_extract(o.payload, '$.refs'), '[]')
-       from outbox o
-      where o.key > 'overdue:' and o.key < 'overdue;' and substr(o.key, -10) in (select value from json_each(@days))`,
-  )
-    .raw(true)
-    .all({ ranges: JSON.stringify(ranges), days: JSON.stringify(scope.overdueDays) }) as [string, OutboxStatus, string, string | null, number, string][];
+    sql`select o.key, o.status, o.not_before, o.sent_at, o.attempts, ${refs}
+          from ${jsonValues(ranges)} r join outbox o on o.key >= ${jsonField(sql`r.value`, 'lo')} and o.key < ${jsonField(sql`r.value`, 'hi')}
+        union all
+        select o.key, o.status, o.not_before, o.sent_at, o.attempts, ${refs}
+          from outbox o
+         where o.key > 'overdue:' and o.key < 'overdue;' and substr(o.key, -10) in ${jsonValues(scope.overdueDays)}`,
+  );
   const out = new Map<string, QueuedMessage>();
-  for (const [key, status, notBefore, sentAt, attempts, refs] of rows) {
-    out.set(key, { status, notBefore, sentAt, attempts, refs: JSON.parse(refs) as string[] });
+  for (const [key, status, notBefore, sentAt, attempts, refsText] of rows) {
+    out.set(key, { status, notBefore, sentAt, attempts, refs: JSON.parse(refsText) as string[] });
   }
   return out;
 }
 
 export function findOutboxByKey(db: Db, key: string): OutboxRow | undefined {
-  const row = db.$client.prepare(`select ${COLUMNS} from outbox where key = ?`).get(key) as RawRow | undefined;
+  const row = get<RawRow>(db, sql`select ${COLUMNS} from outbox where key = ${key}`);
   return row ? toRow(row) : undefined;
 }
 
@@ -139,25 +139,14 @@ export interface OutboxListRow extends OutboxRow {
 
 /** Rows oldest first, with the recipient's email and name for listings. */
 export function listOutbox(db: Db, filter: OutboxFilter = {}): OutboxListRow[] {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  if (filter.status) {
-    where.push('o.status = ?');
-    params.push(filter.status);
-  }
-  if (filter.kind) {
-    where.push('o.kind = ?');
-    params.push(filter.kind);
-  }
-  if (filter.keyPrefix) {
-    where.push("substr(o.key, 1, length(?)) = ?");
-    params.push(filter.keyPrefix, filter.keyPrefix);
-  }
-  const sql = `select ${columns('o.')}, p.email as recipientEmail, p.name as recipientName
+  const where: SQL[] = [];
+  if (filter.status) where.push(sql`o.status = ${filter.status}`);
+  if (filter.kind) where.push(sql`o.kind = ${filter.kind}`);
+  if (filter.keyPrefix) where.push(sql`substr(o.key, 1, length(${filter.keyPrefix})) = ${filter.keyPrefix}`);
+  const query = sql`select ${columns('o.')}, p.email as "recipientEmail", p.name as "recipientName"
     from outbox o left join people p on p.id = o.recipient_person_id
-    ${where.length ? `where ${where.join(' and ')}` : ''} order by o.not_before, o.id ${filter.limit ? 'limit ?' : ''}`;
-  if (filter.limit) params.push(filter.limit);
-  return (db.$client.prepare(sql).all(...params) as (RawRow & { recipientEmail: string | null; recipientName: string | null })[]).map(
+    ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``} order by o.not_before, o.id ${filter.limit ? sql`limit ${filter.limit}` : sql``}`;
+  return all<RawRow & { recipientEmail: string | null; recipientName: string | null }>(db, query).map(
     (r) => ({ ...toRow(r), recipientEmail: r.recipientEmail, recipientName: r.recipientName }),
   );
 }
@@ -189,19 +178,17 @@ export interface ClaimedRow extends OutboxRow {
  */
 export function claimDue(db: Db, options: ClaimOptions): ClaimedRow[] {
   return inTransaction(db, () => {
-    const rows = db.$client
-      .prepare(
-        `select ${COLUMNS} from outbox o
-         where ${OPEN} and not_before <= ? and (lease_until is null or lease_until <= ?)
+    const rows = all<RawRow>(
+      db,
+      sql`select ${COLUMNS} from outbox o
+         where ${OPEN} and not_before <= ${options.now} and (lease_until is null or lease_until <= ${options.now})
            and not exists (
              select 1 from outbox e
-             where e.status in ('pending', 'failed') and e.id < o.id and (e.attempts > 0 or e.not_before <= ?)
+             where e.status in ('pending', 'failed') and e.id < o.id and (e.attempts > 0 or e.not_before <= ${options.now})
                and (e.recipient_person_id = o.recipient_person_id or e.recipient_channel = o.recipient_channel))
-         order by not_before, id limit ?`,
-      )
-      .all(options.now, options.now, options.now, options.limit) as RawRow[];
-    const lease = db.$client.prepare('update outbox set lease_until = ? where id = ?');
-    for (const r of rows) lease.run(options.leaseUntil, r.id);
+         order by not_before, id limit ${options.limit}`,
+    );
+    for (const r of rows) run(db, sql`update outbox set lease_until = ${options.leaseUntil} where id = ${r.id}`);
     return rows.map((r) => ({ ...toRow(r), leaseUntil: options.leaseUntil, claimedBy: options.workerId }));
   });
 }
@@ -214,49 +201,45 @@ export function claimDue(db: Db, options: ClaimOptions): ClaimedRow[] {
 export function renewLease(db: Db, rows: readonly ClaimedRow[], leaseUntil: string): Set<number> {
   return inTransaction(db, () => {
     const renewed = new Set<number>();
-    const renew = db.$client.prepare('update outbox set lease_until = ? where id = ? and lease_until = ?');
-    for (const row of rows) if (renew.run(leaseUntil, row.id, row.leaseUntil).changes === 1) renewed.add(row.id);
+    for (const row of rows) {
+      if (run(db, sql`update outbox set lease_until = ${leaseUntil} where id = ${row.id} and lease_until = ${row.leaseUntil}`).changes === 1) renewed.add(row.id);
+    }
     return renewed;
   });
 }
 
 /** Only after the platform accepted the message. Recorded even if the lease ran out: it was sent. */
 export function markSent(db: Db, id: number, sent: { at: string; platform: string; platformMessageId: string | null }): void {
-  db.$client
-    .prepare(
-      `update outbox set status = 'sent', sent_at = ?, platform = ?, platform_message_id = ?, attempts = attempts + 1,
-         last_error = null, lease_until = null where id = ?`,
-    )
-    .run(sent.at, sent.platform, sent.platformMessageId, id);
+  run(
+    db,
+    sql`update outbox set status = 'sent', sent_at = ${sent.at}, platform = ${sent.platform}, platform_message_id = ${sent.platformMessageId},
+         attempts = attempts + 1, last_error = null, lease_until = null where id = ${id}`,
+  );
 }
 
 /** A failed attempt to be retried at `notBefore`. False when the lease was lost to another worker. */
 export function markRetry(db: Db, row: ClaimedRow, retry: { notBefore: string; error: string; platform?: string | null }): boolean {
-  const result = db.$client
-    .prepare(
-      `update outbox set status = 'failed', attempts = attempts + 1, not_before = ?, last_error = ?, platform = coalesce(?, platform),
-         lease_until = null where id = ? and lease_until = ?`,
-    )
-    .run(retry.notBefore, retry.error, retry.platform ?? null, row.id, row.leaseUntil);
+  const result = run(
+    db,
+    sql`update outbox set status = 'failed', attempts = attempts + 1, not_before = ${retry.notBefore}, last_error = ${retry.error},
+         platform = coalesce(${retry.platform ?? null}, platform), lease_until = null where id = ${row.id} and lease_until = ${row.leaseUntil}`,
+  );
   return result.changes === 1;
 }
 
 /** Gives up on a row (permanent error, or too many attempts). False when the lease was lost. */
 export function markDead(db: Db, row: ClaimedRow, dead: { error: string; platform?: string | null }): boolean {
-  const result = db.$client
-    .prepare(
-      `update outbox set status = 'dead', attempts = attempts + 1, last_error = ?, platform = coalesce(?, platform), lease_until = null
-       where id = ? and lease_until = ?`,
-    )
-    .run(dead.error, dead.platform ?? null, row.id, row.leaseUntil);
+  const result = run(
+    db,
+    sql`update outbox set status = 'dead', attempts = attempts + 1, last_error = ${dead.error}, platform = coalesce(${dead.platform ?? null}, platform),
+         lease_until = null where id = ${row.id} and lease_until = ${row.leaseUntil}`,
+  );
   return result.changes === 1;
 }
 
 /** No longer worth sending (its meeting has passed, or it was overtaken). Leaves leased rows alone. */
 export function markSkipped(db: Db, id: number, reason: string, now: string): boolean {
-  const result = db.$client
-    .prepare(`update outbox set status = 'skipped', last_error = ? where id = ? and ${OPEN} and (lease_until is null or lease_until <= ?)`)
-    .run(reason, id, now);
+  const result = run(db, sql`update outbox set status = 'skipped', last_error = ${reason} where id = ${id} and ${OPEN} and (lease_until is null or lease_until <= ${now})`);
   return result.changes === 1;
 }
 
@@ -270,12 +253,11 @@ export interface OpenRowSummary {
 
 /** Undelivered rows no worker is sending right now: the ones the tick checks for staleness. */
 export function listOpenUnleased(db: Db, now: string): OpenRowSummary[] {
-  return db.$client
-    .prepare(
-      `select id, key, kind, json_extract(payload, '$.meetingId') as meetingId, json_extract(payload, '$.expiresAt') as expiresAt
-       from outbox where ${OPEN} and (lease_until is null or lease_until <= ?) order by id`,
-    )
-    .all(now) as OpenRowSummary[];
+  return all<OpenRowSummary>(
+    db,
+    sql`select id, key, kind, ${jsonField(sql`payload`, 'meetingId')} as "meetingId", ${jsonField(sql`payload`, 'expiresAt')} as "expiresAt"
+       from outbox where ${OPEN} and (lease_until is null or lease_until <= ${now}) order by id`,
+  );
 }
 
 /**
@@ -283,12 +265,11 @@ export function listOpenUnleased(db: Db, now: string): OpenRowSummary[] {
  * row that has never been tried and is not being sent. True when the row changed.
  */
 export function releaseHeld(db: Db, key: string, next: { notBefore: string; recipientPersonId: number | null; payload: OutboxPayload }, now: string): boolean {
-  const result = db.$client
-    .prepare(
-      `update outbox set not_before = ?, recipient_person_id = ?, payload = ?
-       where key = ? and status = 'pending' and attempts = 0 and not_before > ? and (lease_until is null or lease_until <= ?)`,
-    )
-    .run(next.notBefore, next.recipientPersonId, JSON.stringify(next.payload), key, next.notBefore, now);
+  const result = run(
+    db,
+    sql`update outbox set not_before = ${next.notBefore}, recipient_person_id = ${next.recipientPersonId}, payload = ${JSON.stringify(next.payload)}
+       where key = ${key} and status = 'pending' and attempts = 0 and not_before > ${next.notBefore} and (lease_until is null or lease_until <= ${now})`,
+  );
   return result.changes === 1;
 }
 
@@ -297,10 +278,14 @@ export function releaseHeld(db: Db, key: string, next: { notBefore: string; reci
  * request once it has been decided). Leased rows are left to finish. Returns how many were skipped.
  */
 export function skipOpenByKeyPrefix(db: Db, keyPrefix: string, reason: string, now: string): number {
-  return db.$client
-    .prepare(
-      `update outbox set status = 'skipped', last_error = ?
-       where substr(key, 1, length(?)) = ? and ${OPEN} and (lease_until is null or lease_until <= ?)`,
-    )
-    .run(reason, keyPrefix, keyPrefix, now).changes;
+  return run(
+    db,
+    sql`update outbox set status = 'skipped', last_error = ${reason}
+       where substr(key, 1, length(${keyPrefix})) = ${keyPrefix} and ${OPEN} and (lease_until is null or lease_until <= ${now})`,
+  ).changes;
 }
+
+// The tick asks these about every planned key: compiled once, prepared once per connection.
+const KEY_STATE = prepared<KeyState>(
+  sql`select id, status, not_before as "notBefore", attempts, lease_until as "leaseUntil" from outbox where key = ${sql.placeholder('key')}`,
+);

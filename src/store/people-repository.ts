@@ -1,12 +1,13 @@
-import { asc, eq, getTableColumns } from 'drizzle-orm';
+import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { people } from '../../db/schema.js';
 import { stripUnsafeCharacters } from '../domain/text-safety.js';
-import { cachedStatement, type Db } from './database.js';
+import type { Db } from './database.js';
+import { get } from './statements.js';
 
 export type Person = typeof people.$inferSelect;
 
 export function findPersonByEmail(db: Db, email: string): Person | undefined {
-  const row = cachedStatement(db, 'select id from people where email = ?').get(email.trim().toLowerCase()) as { id: number } | undefined;
+  const row = get<{ id: number }>(db, sql`select id from people where email = ${email.trim().toLowerCase()}`);
   return row ? getPerson(db, row.id) : undefined;
 }
 
@@ -14,7 +15,7 @@ export function findPersonByEmail(db: Db, email: string): Person | undefined {
 // (drizzle's builder compiles the SQL again on each call, several times the cost of the lookup).
 // The columns come from the schema, so a column added there is read here too.
 const PERSON_COLUMNS = Object.entries(getTableColumns(people));
-const SELECT_PERSON = `select ${PERSON_COLUMNS.map(([key, column]) => `"${column.name}" as "${key}"`).join(', ')} from people`;
+const SELECT_PERSON = sql.raw(`select ${PERSON_COLUMNS.map(([key, column]) => `"${column.name}" as "${key}"`).join(', ')} from people`);
 
 function toPerson(row: Record<string, unknown> | undefined): Person | undefined {
   if (!row) return undefined;
@@ -27,7 +28,7 @@ function toPerson(row: Record<string, unknown> | undefined): Person | undefined 
 }
 
 const personWhere = (db: Db, condition: string, value: string | number): Person | undefined =>
-  toPerson(cachedStatement(db, `${SELECT_PERSON} where ${condition} = ?`).get(value) as Record<string, unknown> | undefined);
+  toPerson(get<Record<string, unknown>>(db, sql`${SELECT_PERSON} where ${sql.identifier(condition)} = ${value}`));
 
 export function findPersonBySlackId(db: Db, slackUserId: string): Person | undefined {
   return personWhere(db, 'slack_user_id', slackUserId);

@@ -10,7 +10,6 @@
 // Re-importing the same file changes nothing; updates, date-change history and baselines are never
 // rewritten.
 import { eq, inArray, sql } from 'drizzle-orm';
-import type { Statement } from 'better-sqlite3';
 import type { DateTime } from 'luxon';
 import {
   type ActionFileBase,
@@ -41,6 +40,8 @@ import { recordAudit } from './audit-repository.js';
 import { type SearchIndexChange, searchIndexFor } from './search-index.js';
 import { addMeeting, upsertBoard } from './boards-repository.js';
 import { type Db, inTransaction } from './database.js';
+import { boolParam } from './dialect.js';
+import { all, exists, get, prepared } from './statements.js';
 import { nameKey } from './keys.js';
 import { getPartnership, savePartnership } from './partnership-repository.js';
 import { upsertPerson } from './people-repository.js';
@@ -303,16 +304,6 @@ class PlanImporter {
     return entry;
   }
 
-  /** Prepared once per import: the per-action statements run up to 100k times. */
-  private readonly statements = new Map<string, Statement>();
-  private stmt(sql: string): Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      st = this.db.$client.prepare(sql);
-      this.statements.set(sql, st);
-    }
-    return st;
-  }
 
   private importPartnership(): void {
     const p = this.doc.partnership;
@@ -380,9 +371,10 @@ class PlanImporter {
 
   /** A Slack or Teams id already used by someone with a different email would merge two people. */
   private identityClash(email: string, slackId?: string, teamsId?: string): string | undefined {
-    const rows = this.db.$client
-      .prepare('select email, slack_user_id as slack, teams_user_id as teams from people where (slack_user_id = ? or teams_user_id = ?) and email <> ?')
-      .all(slackId ?? null, teamsId ?? null, email) as { email: string; slack: string | null; teams: string | null }[];
+    const rows = all<{ email: string; slack: string | null; teams: string | null }>(
+      this.db,
+      sql`select email, slack_user_id as slack, teams_user_id as teams from people where (slack_user_id = ${slackId ?? null} or teams_user_id = ${teamsId ?? null}) and email <> ${email}`,
+    );
     const row = rows[0];
     if (!row) return undefined;
     const which = row.slack && row.slack === slackId ? `Slack user id ${slackId}` : `Teams user id ${teamsId}`;
@@ -428,10 +420,10 @@ class PlanImporter {
     const key = nameKey(name);
     const known = this.boardIds.get(key);
     if (known !== undefined) return known;
-    let id = (this.stmt('select id from boards where key = ?').get(key) as { id: number } | undefined)?.id;
+    let id = Q.boardByKey.get(this.db, { key })?.id;
     if (id === undefined) {
       // Lead times are the schema's defaults (10, 7 and 5 working days), as upsertBoard gives a board named without them.
-      id = Number(this.stmt('insert into boards (name, key, created_at) values (?, ?, ?)').run(name, key, this.at).lastInsertRowid);
+      id = Q.insertBoard.insert(this.db, { name, key, at: this.at });
       this.summary.boards.created += 1;
       this.warnings.push(`Board "${name}" was not defined in the file and has been created with default lead times.`);
     }
@@ -515,15 +507,10 @@ class PlanImporter {
     this.planTitleChanged = !existing || existing.title !== plan.title;
     let planId: number;
     if (!existing) {
-      planId = Number(
-        this.stmt(
-          `insert into plans (code, title, area_for_improvement, findings, outcomes, evidence, board_id, position, created_at, updated_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          code, values.title, values.areaForImprovement, values.findings, JSON.stringify(values.outcomes), JSON.stringify(values.evidence),
-          values.boardId, values.position, this.at, this.at,
-        ).lastInsertRowid,
-      );
+      planId = Q.insertPlan.insert(this.db, {
+        code, title: values.title, areaForImprovement: values.areaForImprovement, findings: values.findings, outcomes: JSON.stringify(values.outcomes),
+        evidence: JSON.stringify(values.evidence), boardId: values.boardId, position: values.position, at: this.at,
+      });
       this.summary.plans.created += 1;
     } else {
       planId = existing.id;
@@ -586,10 +573,7 @@ class PlanImporter {
         .where(inArray(workstreamSupportingRoles.workstreamId, planWorkstreams))
         .orderBy(workstreamSupportingRoles.position)
         .prepare(),
-      actionSupporting: this.db.$client.prepare(
-        `select s.action_id as actionId, s.role_id as roleId from action_supporting_roles s join actions a on a.id = s.action_id
-         join workstreams w on w.id = a.workstream_id where w.plan_id = ? order by s.action_id, s.position`,
-      ),
+      actionSupporting: Q.actionSupporting,
     };
   }
 
@@ -606,7 +590,7 @@ class PlanImporter {
     for (const r of queries.supporting.all({ planId })) {
       rows.supporting.set(r.workstreamId, [...(rows.supporting.get(r.workstreamId) ?? []), r.roleId]);
     }
-    for (const r of queries.actionSupporting.all(planId) as { actionId: number; roleId: number }[]) {
+    for (const r of queries.actionSupporting.all(this.db, { planId })) {
       rows.actionSupporting.set(r.actionId, [...(rows.actionSupporting.get(r.actionId) ?? []), r.roleId]);
     }
     return rows;
@@ -674,15 +658,11 @@ class PlanImporter {
     };
     let id: number;
     if (!existing) {
-      id = Number(
-        this.stmt(
-          `insert into workstreams (plan_id, number, title, lead_role_id, board_id, date_text, milestones, start, due, ongoing, flags,
-             created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          planId, number, values.title, values.leadRoleId, values.boardId, values.dateText, JSON.stringify(values.milestones),
-          values.start, values.due, values.ongoing ? 1 : 0, JSON.stringify(values.flags), this.at, this.at,
-        ).lastInsertRowid,
-      );
+      id = Q.insertWorkstream.insert(this.db, {
+        planId, number, title: values.title, leadRoleId: values.leadRoleId, boardId: values.boardId, dateText: values.dateText,
+        milestones: JSON.stringify(values.milestones), start: values.start, due: values.due, ongoing: boolParam(values.ongoing),
+        flags: JSON.stringify(values.flags), at: this.at,
+      });
       this.summary.workstreams.created += 1;
     } else {
       id = existing.id;
@@ -698,9 +678,9 @@ class PlanImporter {
     }
     const currentSupport = this.planRows.supporting.get(id) ?? [];
     if (JSON.stringify(currentSupport) !== JSON.stringify(supporting)) {
-      if (existing) this.stmt('delete from workstream_supporting_roles where workstream_id = ?').run(id);
+      if (existing) Q.deleteWorkstreamSupporting.run(this.db, { id });
       supporting.forEach((roleId, position) => {
-        this.stmt('insert into workstream_supporting_roles (workstream_id, role_id, position) values (?, ?, ?)').run(id, roleId, position);
+        Q.insertWorkstreamSupporting.run(this.db, { id, roleId, position });
       });
     }
 
@@ -827,17 +807,11 @@ class PlanImporter {
     const changes: string[] = [];
     if (!existing) {
       status = importedStatus ?? 'not_started';
-      id = Number(
-        this.stmt(
-          `insert into actions (workstream_id, number, ref, text, owner_role_id, date_text, date_source, start, due, baseline_due,
-             ongoing, flags, status, imported_status, imported_owner, percent, file_base, created_at, updated_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          workstreamId, number, ref, action.text, owner.roleId, dateText, dateSource, start, due, baseline,
-          dateValues.ongoing ? 1 : 0, JSON.stringify(flags), status, importedStatus, owner.imported, percent ?? null,
-          JSON.stringify(fileBase), this.at, this.at,
-        ).lastInsertRowid,
-      );
+      id = Q.insertAction.insert(this.db, {
+        workstreamId, number, ref, text: action.text, ownerRoleId: owner.roleId, dateText, dateSource, start, due, baseline,
+        ongoing: boolParam(dateValues.ongoing), flags: JSON.stringify(flags), status, importedStatus, importedOwner: owner.imported,
+        percent: percent ?? null, fileBase: JSON.stringify(fileBase), at: this.at,
+      });
       // The file's progress (a RAG or progress column) is the action's first update, attributed to the file.
       if (progress !== null) this.addFileUpdate(id, action, importedStatus ?? status, percent, undefined, true);
       change = 'created';
@@ -895,9 +869,9 @@ class PlanImporter {
     const currentWith = this.planRows.actionSupporting.get(id) ?? [];
     if (JSON.stringify(currentWith) !== JSON.stringify(ownWith)) {
       if (existing) changes.push('supporting roles');
-      if (existing) this.stmt('delete from action_supporting_roles where action_id = ?').run(id);
+      if (existing) Q.deleteActionSupporting.run(this.db, { id });
       ownWith.forEach((roleId, position) => {
-        this.stmt('insert into action_supporting_roles (action_id, role_id, position) values (?, ?, ?)').run(id, roleId, position);
+        Q.insertActionSupporting.run(this.db, { id, roleId, position });
       });
       if (change === 'unchanged') change = 'updated';
     }
@@ -968,7 +942,7 @@ class PlanImporter {
       .insert(dueDateChanges)
       .values({ actionId, requestedAt: this.at, fromDue, toDue, phrase, reason: reason.replace(/\s+/g, ' ').trim(), state: 'imported' })
       .run();
-    this.stmt('update actions set baseline_due = coalesce(baseline_due, ?) where id = ?').run(toDue, actionId);
+    Q.setBaseline.run(this.db, { toDue, actionId });
   }
 
   /**
@@ -990,7 +964,7 @@ class PlanImporter {
     const agrees = (importedStatus === null || importedStatus === existing.status) && (percent === undefined || percent === existing.percent);
     if (agrees) {
       if (importedStatus !== null && importedStatus !== existing.importedStatus) {
-        this.stmt('update actions set imported_status = ? where id = ?').run(importedStatus, existing.id);
+        Q.setImportedStatus.run(this.db, { importedStatus, id: existing.id });
       }
       return undefined;
     }
@@ -1041,13 +1015,7 @@ class PlanImporter {
         rawText: [action.status ?? action.progress?.status, action.progress?.note].filter(Boolean).join(' — ') || action.text,
       })
       .run();
-    this.stmt('update actions set status = ?, percent = coalesce(?, percent), imported_status = coalesce(?, imported_status), updated_at = ? where id = ?').run(
-      status,
-      percent ?? null,
-      action.status || action.progress?.status ? status : null,
-      this.at,
-      actionId,
-    );
+    Q.setProgress.run(this.db, { status, percent: percent ?? null, importedStatus: action.status || action.progress?.status ? status : null, at: this.at, actionId });
   }
 
   /**
@@ -1107,12 +1075,15 @@ class PlanImporter {
   private reportUnheldRoles(): void {
     if (this.ownerMoves.length === 0) return;
     const holders = (roleId: number) =>
-      (this.stmt('select p.name from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ? and ra.ended_at is null').all(roleId) as { name: string }[]).map((r) => r.name);
+      all<{ name: string }>(this.db, sql`select p.name from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ${roleId} and ra.ended_at is null`).map(
+        (r) => r.name,
+      );
     const stillAccountable = (roleId: number) =>
-      this.stmt(
-        `select 1 from actions a join workstreams w on w.id = a.workstream_id
-          where a.removed_at is null and a.owner_person_id is null and coalesce(a.owner_role_id, w.lead_role_id) = ? limit 1`,
-      ).get(roleId) !== undefined;
+      exists(
+        this.db,
+        sql`select 1 from actions a join workstreams w on w.id = a.workstream_id
+          where a.removed_at is null and a.owner_person_id is null and coalesce(a.owner_role_id, w.lead_role_id) = ${roleId} limit 1`,
+      );
     const byTarget = new Map<number, { refs: string[]; from: Set<number> }>();
     for (const m of this.ownerMoves) {
       const entry = byTarget.get(m.to) ?? { refs: [], from: new Set<number>() };
@@ -1138,7 +1109,7 @@ class PlanImporter {
 
   /** A role's id by name without creating it (the base of an owner merge names a role the file used before). */
   private findRoleId(name: string): number | null {
-    const row = this.stmt('select id from roles where key = ?').get(nameKey(name)) as { id: number } | undefined;
+    const row = get<{ id: number }>(this.db, sql`select id from roles where key = ${nameKey(name)}`);
     return row?.id ?? null;
   }
 
@@ -1151,9 +1122,9 @@ class PlanImporter {
 
   private loadNames(): { roles: Map<number, string>; people: Map<number, string> } {
     this.names ??= {
-      roles: new Map((this.db.$client.prepare('select id, name from roles').all() as { id: number; name: string }[]).map((r) => [r.id, r.name])),
+      roles: new Map(all<{ id: number; name: string }>(this.db, sql`select id, name from roles`).map((r) => [r.id, r.name])),
       people: new Map(
-        (this.db.$client.prepare('select id, name, email from people').all() as { id: number; name: string; email: string }[]).map((p) => [
+        all<{ id: number; name: string; email: string }>(this.db, sql`select id, name, email from people`).map((p) => [
           p.id,
           `${p.name} <${p.email}>`,
         ]),
@@ -1168,7 +1139,7 @@ class PlanImporter {
     let name = names.get(id);
     if (name === undefined) {
       // A role created by this import after the names were loaded.
-      name = (this.db.$client.prepare('select name from roles where id = ?').get(id) as { name: string } | undefined)?.name ?? `role ${id}`;
+      name = get<{ name: string }>(this.db, sql`select name from roles where id = ${id}`)?.name ?? `role ${id}`;
       names.set(id, name);
     }
     return name;
@@ -1307,3 +1278,44 @@ function formatPath(path: (string | number)[]): string {
   return describePath(path);
 }
 
+
+// The statements the import runs for every row (up to 100k times), compiled once and prepared once
+// per connection (statements.ts); each run only binds its values.
+const $ = (name: string) => sql.placeholder(name);
+const Q = {
+  boardByKey: prepared<{ id: number }>(sql`select id from boards where key = ${$('key')}`),
+  insertBoard: prepared(sql`insert into boards (name, key, created_at) values (${$('name')}, ${$('key')}, ${$('at')})`),
+  insertPlan: prepared(
+    sql`insert into plans (code, title, area_for_improvement, findings, outcomes, evidence, board_id, position, created_at, updated_at)
+        values (${$('code')}, ${$('title')}, ${$('areaForImprovement')}, ${$('findings')}, ${$('outcomes')}, ${$('evidence')}, ${$('boardId')},
+                ${$('position')}, ${$('at')}, ${$('at')})`,
+  ),
+  actionSupporting: prepared<{ actionId: number; roleId: number }>(
+    sql`select s.action_id as "actionId", s.role_id as "roleId" from action_supporting_roles s join actions a on a.id = s.action_id
+        join workstreams w on w.id = a.workstream_id where w.plan_id = ${$('planId')} order by s.action_id, s.position`,
+  ),
+  insertWorkstream: prepared(
+    sql`insert into workstreams (plan_id, number, title, lead_role_id, board_id, date_text, milestones, start, due, ongoing, flags, created_at, updated_at)
+        values (${$('planId')}, ${$('number')}, ${$('title')}, ${$('leadRoleId')}, ${$('boardId')}, ${$('dateText')}, ${$('milestones')}, ${$('start')},
+                ${$('due')}, ${$('ongoing')}, ${$('flags')}, ${$('at')}, ${$('at')})`,
+  ),
+  deleteWorkstreamSupporting: prepared(sql`delete from workstream_supporting_roles where workstream_id = ${$('id')}`),
+  insertWorkstreamSupporting: prepared(
+    sql`insert into workstream_supporting_roles (workstream_id, role_id, position) values (${$('id')}, ${$('roleId')}, ${$('position')})`,
+  ),
+  insertAction: prepared(
+    sql`insert into actions (workstream_id, number, ref, text, owner_role_id, date_text, date_source, start, due, baseline_due,
+          ongoing, flags, status, imported_status, imported_owner, percent, file_base, created_at, updated_at)
+        values (${$('workstreamId')}, ${$('number')}, ${$('ref')}, ${$('text')}, ${$('ownerRoleId')}, ${$('dateText')}, ${$('dateSource')}, ${$('start')},
+                ${$('due')}, ${$('baseline')}, ${$('ongoing')}, ${$('flags')}, ${$('status')}, ${$('importedStatus')}, ${$('importedOwner')},
+                ${$('percent')}, ${$('fileBase')}, ${$('at')}, ${$('at')})`,
+  ),
+  deleteActionSupporting: prepared(sql`delete from action_supporting_roles where action_id = ${$('id')}`),
+  insertActionSupporting: prepared(sql`insert into action_supporting_roles (action_id, role_id, position) values (${$('id')}, ${$('roleId')}, ${$('position')})`),
+  setBaseline: prepared(sql`update actions set baseline_due = coalesce(baseline_due, ${$('toDue')}) where id = ${$('actionId')}`),
+  setImportedStatus: prepared(sql`update actions set imported_status = ${$('importedStatus')} where id = ${$('id')}`),
+  setProgress: prepared(
+    sql`update actions set status = ${$('status')}, percent = coalesce(${$('percent')}, percent), imported_status = coalesce(${$('importedStatus')}, imported_status),
+        updated_at = ${$('at')} where id = ${$('actionId')}`,
+  ),
+};

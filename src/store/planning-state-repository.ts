@@ -9,58 +9,74 @@
 import type { ActionStatus } from '../../db/schema.js';
 import type { MeetingRef } from '../domain/board-cycle.js';
 import type { ActionState, BoardState, PersonState, PlanningState } from '../domain/planning-state.js';
-import { cachedStatement, type Db } from './database.js';
+import { type SQL, sql } from 'drizzle-orm';
+import { type Db, inReadTransaction } from './database.js';
+import { insertionOrder, isFalse, jsonArray, jsonArrayAgg } from './dialect.js';
 import { listKpiRecords } from './kpis-repository.js';
 import { getPartnership } from './partnership-repository.js';
+import { eachValues, values } from './statements.js';
 
 /** Shared by every action without flags or supporting roles (most of them); frozen, so nobody can change them for all. */
 const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
 const NO_ROLES: number[] = Object.freeze([]) as unknown as number[];
 
-const MEETINGS_SQL = `select board_id, json_group_array(json_array(id, starts_at, is_sample) order by starts_at)
-  from meetings where cancelled = 0 group by board_id`;
+const MEETINGS_SQL = sql`select board_id, ${jsonArrayAgg(jsonArray(sql`id`, sql`starts_at`, sql`is_sample`), sql`starts_at`)}
+  from meetings where ${isFalse(sql`cancelled`)} group by board_id`;
 
-const BOARDS_SQL = `select b.id, b.name, b.chair_role_id, r.name, b.slack_channel, b.teams_channel, b.update_window_days,
+const BOARDS_SQL = sql`select b.id, b.name, b.chair_role_id, r.name, b.slack_channel, b.teams_channel, b.update_window_days,
        b.reminder_days, b.papers_days
   from boards b left join roles r on r.id = b.chair_role_id order by b.name`;
 
-const ROLES_SQL = 'select json_group_array(json_array(id, name)) from roles';
+const ROLES_SQL = sql`select ${jsonArrayAgg(jsonArray(sql`id`, sql`name`))} from roles`;
 
 /** Live workstreams in plan order (plan position, plan code, workstream number): the order actions are listed in. */
-const WORKSTREAMS_SQL = `select json_group_array(json_array(w.id, w.plan_id, p.code, p.title, coalesce(w.board_id, p.board_id), w.title, w.lead_role_id)
-         order by p.position, p.code, w.number)
+const WORKSTREAMS_SQL = sql`select ${jsonArrayAgg(
+  jsonArray(sql`w.id`, sql`w.plan_id`, sql`p.code`, sql`p.title`, sql`coalesce(w.board_id, p.board_id)`, sql`w.title`, sql`w.lead_role_id`),
+  sql`p.position, p.code, w.number`,
+)}
   from workstreams w join plans p on p.id = w.plan_id where w.removed_at is null`;
 
-const SUPPORTING_SQL = `select workstream_id, json_group_array(role_id order by position, rowid)
+const SUPPORTING_SQL = sql`select workstream_id, ${jsonArrayAgg(sql`role_id`, sql`position, ${insertionOrder()}`)}
   from workstream_supporting_roles group by workstream_id`;
 
 /** An action's own supporting roles (a plan table row's "With"), added to its workstream's. */
-const ACTION_SUPPORTING_SQL = `select action_id, json_group_array(role_id order by position, rowid)
+const ACTION_SUPPORTING_SQL = sql`select action_id, ${jsonArrayAgg(sql`role_id`, sql`position, ${insertionOrder()}`)}
   from action_supporting_roles group by action_id`;
 
 /**
  * Live actions, one JSON array per workstream (the index on (workstream_id, number) hands them over
  * in number order; checked, and sorted if ever not). Flags are sent only when there are any.
  */
-const ACTIONS_SQL = `select workstream_id, json_group_array(json_array(number, id, ref, text, owner_role_id, owner_person_id, start, due,
-         baseline_due, ongoing, nullif(flags, '[]'), date_source, status, percent))
+const ACTIONS_SQL = sql`select workstream_id, ${jsonArrayAgg(
+  jsonArray(
+    ...['number', 'id', 'ref', 'text', 'owner_role_id', 'owner_person_id', 'start', 'due', 'baseline_due', 'ongoing'].map((c) => sql.identifier(c)),
+    sql`nullif(flags, '[]')`,
+    ...['date_source', 'status', 'percent'].map((c) => sql.identifier(c)),
+  ),
+)}
   from actions where removed_at is null group by workstream_id`;
 
 /** Latest owner report per action (plan imports are not reports), from the updates_reported partial index. */
-const LAST_REPORTED_SQL = `select json_group_array(json_array(action_id, at))
+const LAST_REPORTED_SQL = sql`select ${jsonArrayAgg(jsonArray(sql`action_id`, sql`at`))}
   from (select action_id, max(created_at) as at from updates where kind <> 'import' group by action_id)`;
 
-const PEOPLE_SQL = `select json_group_array(json_array(id, name, email, is_admin, away_until, delegate_id, weekly_digest, slack_user_id,
-         teams_user_id, last_platform) order by id)
+const PEOPLE_SQL = sql`select ${jsonArrayAgg(
+  jsonArray(
+    ...['id', 'name', 'email', 'is_admin', 'away_until', 'delegate_id', 'weekly_digest', 'slack_user_id', 'teams_user_id', 'last_platform'].map((c) =>
+      sql.identifier(c),
+    ),
+  ),
+  sql`id`,
+)}
   from people`;
 
 /** When each person was last sent a message (chasers are never sent for occasions before it). */
-const LAST_SENT_SQL = `select json_group_array(json_array(recipient_person_id, at))
+const LAST_SENT_SQL = sql`select ${jsonArrayAgg(jsonArray(sql`recipient_person_id`, sql`at`))}
   from (select recipient_person_id, max(sent_at) as at from outbox
         where status = 'sent' and recipient_person_id is not null group by recipient_person_id)`;
 
 /** Current holders, longest-serving first within each role. */
-const HOLDERS_SQL = `select json_group_array(json_array(role_id, person_id) order by started_at, id)
+const HOLDERS_SQL = sql`select ${jsonArrayAgg(jsonArray(sql`role_id`, sql`person_id`), sql`started_at, id`)}
   from role_assignments where ended_at is null`;
 
 type ActionRow = [
@@ -110,14 +126,16 @@ function withOwnRoles(workstream: number[], own: number[] | undefined): number[]
   return own === undefined ? workstream : [...workstream, ...own.filter((id) => !workstream.includes(id))];
 }
 
-function json<T>(db: Db, sql: string): T[] {
-  const text = cachedStatement(db, sql).pluck().get() as string | null;
+/** The one JSON array a query aggregates (its first column), parsed. */
+function json<T>(db: Db, query: SQL): T[] {
+  const text = values<[string | null]>(db, query)[0]?.[0];
   return text ? (JSON.parse(text) as T[]) : [];
 }
 
-function groups<T>(db: Db, sql: string): Map<number, T[]> {
+/** Key → parsed JSON array, from a query grouping one array per key. */
+function groups<T>(db: Db, query: SQL): Map<number, T[]> {
   const out = new Map<number, T[]>();
-  for (const [key, list] of cachedStatement(db, sql).raw(true).iterate() as IterableIterator<[number, string]>) {
+  for (const [key, list] of eachValues<[number, string]>(db, query)) {
     out.set(key, JSON.parse(list) as T[]);
   }
   return out;
@@ -125,7 +143,7 @@ function groups<T>(db: Db, sql: string): Map<number, T[]> {
 
 /** One read transaction, so every query sees the same snapshot of the plan. */
 export function loadPlanningState(db: Db): PlanningState {
-  return db.$client.transaction(() => readPlanningState(db))();
+  return inReadTransaction(db, () => readPlanningState(db));
 }
 
 function readPlanningState(db: Db): PlanningState {
@@ -134,9 +152,9 @@ function readPlanningState(db: Db): PlanningState {
 
   const meetingsByBoard = groups<[number, string, number]>(db, MEETINGS_SQL);
   const boards: BoardState[] = [];
-  for (const [id, name, chairRoleId, chairRole, slackChannel, teamsChannel, updateWindowDays, reminderDays, papersDays] of cachedStatement(db, BOARDS_SQL)
-    .raw(true)
-    .iterate() as IterableIterator<[number, string, number | null, string | null, string | null, string | null, number, number, number]>) {
+  for (const [id, name, chairRoleId, chairRole, slackChannel, teamsChannel, updateWindowDays, reminderDays, papersDays] of eachValues<
+    [number, string, number | null, string | null, string | null, string | null, number, number, number]
+  >(db, BOARDS_SQL)) {
     const meetings: MeetingRef[] = (meetingsByBoard.get(id) ?? []).map(([mid, startsAt, isSample]) => ({ id: mid, startsAt, isSample: isSample === 1 }));
     boards.push({ id, name, chairRoleId, chairRole, slackChannel, teamsChannel, updateWindowDays, reminderDays, papersDays, meetings });
   }
@@ -168,7 +186,7 @@ function readPlanningState(db: Db): PlanningState {
   const lastReported = new Map(json<[number, string]>(db, LAST_REPORTED_SQL));
 
   let count = 0;
-  for (const [workstreamId, list] of cachedStatement(db, ACTIONS_SQL).raw(true).iterate() as IterableIterator<[number, string]>) {
+  for (const [workstreamId, list] of eachValues<[number, string]>(db, ACTIONS_SQL)) {
     const w = workstreams.get(workstreamId);
     if (!w) continue; // a removed workstream: its actions are not in play
     const rows = JSON.parse(list) as ActionRow[];

@@ -1,7 +1,8 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { people, roleAliases, roleAssignments, roles } from '../../db/schema.js';
-import { cachedStatement, type Db } from './database.js';
+import type { Db } from './database.js';
 import { nameKey } from './keys.js';
+import { all, prepared, run } from './statements.js';
 
 export interface Role {
   id: number;
@@ -10,26 +11,25 @@ export interface Role {
 
 /** Finds a role by name or alias, case-insensitively. */
 export function findRole(db: Db, name: string): Role | undefined {
-  // Prepared once per connection: imports look roles up thousands of times.
-  return cachedStatement(
-    db,
-    `select id, name from roles where key = @key
-     union all
-     select r.id, r.name from role_aliases a join roles r on r.id = a.role_id where a.key = @key
-     limit 1`,
-  ).get({ key: nameKey(name) }) as Role | undefined;
+  return FIND_ROLE.get(db, { key: nameKey(name) });
 }
+
+// Prepared once per connection: imports look roles up thousands of times.
+const FIND_ROLE = prepared<Role>(sql`select id, name from roles where key = ${sql.placeholder('key')}
+     union all
+     select r.id, r.name from role_aliases a join roles r on r.id = a.role_id where a.key = ${sql.placeholder('key')}
+     limit 1`);
+
+const INSERT_ROLE = prepared<Role>(
+  sql`insert into roles (name, key, created_at) values (${sql.placeholder('name')}, ${sql.placeholder('key')}, ${sql.placeholder('at')}) returning id, name`,
+);
 
 /** Finds a role, creating it when the plan names one for the first time. */
 export function ensureRole(db: Db, name: string, at: string): { role: Role; created: boolean } {
   const existing = findRole(db, name);
   if (existing) return { role: existing, created: false };
   // Prepared once per connection, like findRole: a large plan names thousands of roles.
-  const row = cachedStatement(db, 'insert into roles (name, key, created_at) values (?, ?, ?) returning id, name').get(
-    name.replace(/\s+/g, ' ').trim(),
-    nameKey(name),
-    at,
-  ) as Role;
+  const row = INSERT_ROLE.get(db, { name: name.replace(/\s+/g, ' ').trim(), key: nameKey(name), at })!;
   return { role: row, created: true };
 }
 
@@ -55,12 +55,12 @@ export interface Holder {
 }
 
 export function currentHolders(db: Db, roleId: number): Holder[] {
-  return cachedStatement(
+  return all<Holder>(
     db,
-    `select p.id as personId, p.name, p.email, ra.started_at as since
+    sql`select p.id as "personId", p.name, p.email, ra.started_at as since
      from role_assignments ra join people p on p.id = ra.person_id
-     where ra.role_id = ? and ra.ended_at is null order by ra.started_at, ra.id`,
-  ).all(roleId) as Holder[];
+     where ra.role_id = ${roleId} and ra.ended_at is null order by ra.started_at, ra.id`,
+  );
 }
 
 export function currentRolesOf(db: Db, personId: number): Role[] {
@@ -101,7 +101,7 @@ export function assignmentHistory(db: Db, roleId: number): AssignmentHistoryRow[
 export function addHolder(db: Db, roleId: number, personId: number, at: string): boolean {
   const held = currentHolders(db, roleId).some((h) => h.personId === personId);
   if (held) return false;
-  cachedStatement(db, 'insert into role_assignments (role_id, person_id, started_at) values (?, ?, ?)').run(roleId, personId, at);
+  run(db, sql`insert into role_assignments (role_id, person_id, started_at) values (${roleId}, ${personId}, ${at})`);
   return true;
 }
 

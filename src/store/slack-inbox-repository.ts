@@ -2,7 +2,9 @@
 // Writing a row is one prepared INSERT, committed before the acknowledgement; claiming it is a
 // DELETE in the same transaction as the work's own writes, so the work happens exactly once even if
 // the process dies in between or a second process replays the same row.
-import { cachedStatement, type Db } from './database.js';
+import { sql } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { prepared } from './statements.js';
 
 export interface InboxItem {
   id: number;
@@ -13,7 +15,7 @@ export interface InboxItem {
 
 /** Adds a request and returns its id. `receivedAt` is a stored (UTC ISO) instant. */
 export function addToInbox(db: Db, receivedAt: string, body: string): number {
-  return Number(cachedStatement(db, 'insert into slack_inbox (received_at, body) values (?, ?)').run(receivedAt, body).lastInsertRowid);
+  return ADD.get(db, { receivedAt, body })!.id;
 }
 
 /**
@@ -21,15 +23,22 @@ export function addToInbox(db: Db, receivedAt: string, body: string): number {
  * transaction), false when it was already done or given up on.
  */
 export function claimInboxItem(db: Db, id: number): boolean {
-  return cachedStatement(db, "delete from slack_inbox where id = ? and state = 'pending'").run(id).changes === 1;
+  return CLAIM.run(db, { id }).changes === 1;
 }
 
 /** Keeps an item whose work failed, so what the person sent is not lost (and not replayed forever). */
 export function markInboxItemFailed(db: Db, id: number, at: string): void {
-  cachedStatement(db, "update slack_inbox set state = 'failed', failed_at = ? where id = ? and state = 'pending'").run(at, id);
+  MARK_FAILED.run(db, { at, id });
 }
 
 /** Items acknowledged but never finished, oldest first: what a restart must replay. */
 export function pendingInboxItems(db: Db): InboxItem[] {
-  return cachedStatement(db, "select id, received_at as receivedAt, body from slack_inbox where state = 'pending' order by id").all() as InboxItem[];
+  return PENDING.all(db);
 }
+
+// On the path of every Slack acknowledgement: compiled once, prepared once per connection.
+const $ = (name: string) => sql.placeholder(name);
+const ADD = prepared<{ id: number }>(sql`insert into slack_inbox (received_at, body) values (${$('receivedAt')}, ${$('body')}) returning id`);
+const CLAIM = prepared(sql`delete from slack_inbox where id = ${$('id')} and state = 'pending'`);
+const MARK_FAILED = prepared(sql`update slack_inbox set state = 'failed', failed_at = ${$('at')} where id = ${$('id')} and state = 'pending'`);
+const PENDING = prepared<InboxItem>(sql`select id, received_at as "receivedAt", body from slack_inbox where state = 'pending' order by id`);

@@ -3,22 +3,30 @@
 // signature); it is remembered until the request's five minutes are up, after which the timestamp
 // check refuses it anyway. SQLite rather than memory so a restart, or a second process on the same
 // database, does not forget what was accepted.
-import { cachedStatement, type Db } from './database.js';
+import { sql } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { prepared } from './statements.js';
 
 /** How often expired signatures are swept (per connection); each sweep is one indexed DELETE. */
 const PRUNE_EVERY_SECONDS = 60;
-const lastPruned = new WeakMap<Db['$client'], number>();
+// Keyed by the connection object the store was given (one Db per connection).
+const lastPruned = new WeakMap<Db, number>();
 
 /**
  * Records a request's signature. True the first time; false when it was already seen (a replay).
  * `expiresAt` and `nowSeconds` are Unix seconds.
  */
 export function rememberSlackSignature(db: Db, signature: string, expiresAt: number, nowSeconds: number): boolean {
-  const last = lastPruned.get(db.$client) ?? 0;
+  const last = lastPruned.get(db) ?? 0;
   if (nowSeconds - last >= PRUNE_EVERY_SECONDS) {
-    cachedStatement(db, 'delete from slack_request_signatures where expires_at < ?').run(nowSeconds);
-    lastPruned.set(db.$client, nowSeconds);
+    PRUNE.run(db, { nowSeconds });
+    lastPruned.set(db, nowSeconds);
   }
-  const inserted = cachedStatement(db, 'insert into slack_request_signatures (signature, expires_at) values (?, ?) on conflict (signature) do nothing').run(signature, expiresAt);
+  const inserted = REMEMBER.run(db, { signature, expiresAt });
   return inserted.changes === 1;
 }
+
+const PRUNE = prepared(sql`delete from slack_request_signatures where expires_at < ${sql.placeholder('nowSeconds')}`);
+const REMEMBER = prepared(
+  sql`insert into slack_request_signatures (signature, expires_at) values (${sql.placeholder('signature')}, ${sql.placeholder('expiresAt')}) on conflict (signature) do nothing`,
+);

@@ -1,0 +1,123 @@
+// The few SQL forms that SQLite and PostgreSQL spell differently, as drizzle `sql` fragment builders.
+// Every query in src/store writes these forms through this file, so moving to another database
+// changes the helpers here, not the call sites. This is the only file that knows SQLite's spelling
+// of them (FTS5 search, pragmas, backups and WAL checkpoints are SQLite-only by nature and stay in
+// search-repository.ts, database.ts and wal-checkpoints.ts).
+import { type SQL, type SQLChunk, sql } from 'drizzle-orm';
+
+/** A column, or any expression, as a fragment. */
+export type Expr = SQL | SQLChunk;
+
+/**
+ * `expr in (values…)` with the whole list bound as ONE parameter, so the statement's text does not
+ * depend on the list's length (it stays cached, and a long list never runs into the bound-parameter
+ * limit). SQLite: `in (select value from json_each(?))`; PostgreSQL would be `= any(?)`.
+ */
+export function inList(expr: Expr, values: readonly (string | number)[]): SQL {
+  return sql`${expr} in (select value from json_each(${JSON.stringify(values)}))`;
+}
+
+/** `expr not in (values…)`, bound as one parameter (see {@link inList}). */
+export function notInList(expr: Expr, values: readonly (string | number)[]): SQL {
+  return sql`${expr} not in (select value from json_each(${JSON.stringify(values)}))`;
+}
+
+/**
+ * The rows of a JSON array bound as one parameter, as a one-column table named `value`: what a
+ * query joins against when it is given a list. SQLite: `json_each(?)`; PostgreSQL would be
+ * `json_array_elements_text(?)`.
+ */
+export function jsonValues(values: readonly unknown[]): SQL {
+  return sql`(select value from json_each(${JSON.stringify(values)}))`;
+}
+
+/**
+ * Aggregate: a JSON array text of `expr` over the group, in `orderBy` order when given.
+ * PostgreSQL: `json_agg(expr order by …)::text`.
+ */
+export function jsonArrayAgg(expr: Expr, orderBy?: SQL): SQL<string> {
+  return orderBy ? sql<string>`json_group_array(${expr} order by ${orderBy})` : sql<string>`json_group_array(${expr})`;
+}
+
+/** A JSON array of the given expressions (one row's values). PostgreSQL: `json_build_array(…)`. */
+export function jsonArray(...exprs: Expr[]): SQL {
+  return sql`json_array(${sql.join(exprs, sql`, `)})`;
+}
+
+/** Aggregate: a JSON object text of key → value over the group. PostgreSQL: `json_object_agg(…)::text`. */
+export function jsonObjectAgg(key: Expr, value: Expr): SQL<string> {
+  return sql<string>`json_group_object(${key}, ${value})`;
+}
+
+/**
+ * A JSON object built from name → expression pairs (names are fixed by the code, never user input).
+ * PostgreSQL: `json_build_object(…)`.
+ */
+export function jsonObject(fields: Record<string, Expr>): SQL {
+  const parts = Object.entries(fields).map(([name, value]) => sql`${name}, ${value}`);
+  return sql`json_object(${sql.join(parts, sql`, `)})`;
+}
+
+/**
+ * One top-level field of a JSON text column, as SQL's own value (text, number, or null).
+ * SQLite: `json_extract(column, '$.key')`; PostgreSQL would be `(column::jsonb ->> 'key')`.
+ * `key` is fixed by the code, never user input.
+ */
+export function jsonField(column: Expr, key: string): SQL {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`jsonField: "${key}" is not a plain field name`);
+  return sql`json_extract(${column}, ${sql.raw(`'$.${key}'`)})`;
+}
+
+/** Whether a JSON text is well formed. PostgreSQL would be `pg_input_is_valid(x, 'jsonb')`. */
+export function isJson(expr: Expr): SQL<boolean> {
+  return sql<boolean>`json_valid(${expr})`;
+}
+
+/**
+ * A boolean as the database stores it. SQLite keeps flags as integers 1/0 (and better-sqlite3 cannot
+ * bind a JS boolean); PostgreSQL would bind `true`/`false`.
+ */
+export function boolValue(value: boolean): SQL {
+  return value ? sql`1` : sql`0`;
+}
+
+/** The parameter to bind for a flag column (see {@link boolValue}). */
+export function boolParam(value: boolean): number {
+  return value ? 1 : 0;
+}
+
+/** A flag column is set. */
+export function isTrue(column: Expr): SQL {
+  return sql`${column} = 1`;
+}
+
+/** A flag column is not set. */
+export function isFalse(column: Expr): SQL {
+  return sql`${column} = 0`;
+}
+
+/**
+ * A hint to use a named index, written after a table name. SQLite's planner picks a worse index for
+ * a few queries over a large plan (measured); PostgreSQL has no such hint and plans these well, so
+ * there it is empty.
+ */
+export function indexHint(name: string): SQL {
+  return sql`indexed by ${sql.identifier(name)}`;
+}
+
+/**
+ * A column that the planner must not use an index for in this condition: SQLite's unary `+`
+ * (used with {@link indexHint} to steer it to the selective index). Elsewhere the column as it is.
+ */
+export function noIndex(column: Expr): SQL {
+  return sql`+${column}`;
+}
+
+/**
+ * The order rows were inserted in, as a last sort key for tables without an id column (the supporting
+ * roles of a workstream or action, where `position` decides and this only breaks ties). SQLite:
+ * `rowid`; PostgreSQL has no stable equivalent, so those tables would need an identity column.
+ */
+export function insertionOrder(): SQL {
+  return sql`rowid`;
+}
