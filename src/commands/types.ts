@@ -60,7 +60,7 @@ export interface CommandDefinition<Input = unknown> {
   /** Turns the words after the subcommand into raw fields for the schema. */
   parse: (args: string[], rawArgs: string) => unknown;
   schema: ZodType<Input>;
-  handle: (ctx: CommandContext, input: Input) => Reply;
+  handle: (ctx: CommandContext, input: Input) => Promise<Reply>;
 }
 
 /** A mistake in what the user typed or asked for: becomes a helpful reply, never a crash. */

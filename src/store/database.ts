@@ -6,6 +6,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../db/schema.js';
 import { migrationsFolder } from '../paths.js';
 import { upgradeLegacyKpis } from './kpis-repository.js';
+import { checkStatementTurn, guardConnection } from './unit-of-work.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -228,6 +229,7 @@ export function openDryRunDatabase(path: string): Db {
 /** Foreign keys on, migrations and upgrades applied: what every connection gets. */
 function prepareDatabase(sqlite: Database.Database): Db {
   sqlite.pragma('foreign_keys = ON');
+  guardConnection(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   const folder = migrationsFolder();
   if (!hasEveryMigration(sqlite, folder)) migrate(db, { migrationsFolder: folder });
@@ -252,22 +254,8 @@ function hasEveryMigration(sqlite: Database.Database, folder: string): boolean {
   return last !== undefined && Number(last.at) >= newest;
 }
 
-type TransactionRunner = Database.Transaction<(work: () => unknown) => unknown>;
-const transactionRunners = new WeakMap<Database.Database, TransactionRunner>();
-
-/**
- * Runs `work` in one IMMEDIATE transaction: all of it is written, or none of it. The wrapper is made
- * once per connection (better-sqlite3 builds five functions per transaction() call, and every Slack
- * command runs two transactions).
- */
-export function inTransaction<T>(db: Db, work: () => T): T {
-  let runner = transactionRunners.get(db.$client);
-  if (!runner) {
-    runner = db.$client.transaction((fn: () => unknown) => fn());
-    transactionRunners.set(db.$client, runner);
-  }
-  return runner.immediate(work) as T;
-}
+// Units of work (transactions held across awaits) live in unit-of-work.ts.
+export { inTransaction } from './unit-of-work.js';
 
 /**
  * Runs `work` in one read transaction (deferred: it takes no write lock), so the queries in it see
@@ -304,6 +292,7 @@ const statementCache = new WeakMap<Database.Database, Map<string, Database.State
  * tick) use this instead of preparing the same SQL on each call.
  */
 export function cachedStatement(db: Db, sql: string): Database.Statement {
+  checkStatementTurn(db.$client);
   let cache = statementCache.get(db.$client);
   if (!cache) {
     cache = new Map();

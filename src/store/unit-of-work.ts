@@ -1,0 +1,207 @@
+// Units of work on one connection, for an asynchronous store over a synchronous driver.
+//
+// better-sqlite3 runs each statement synchronously, but the store's API is asynchronous (so that
+// another database can sit behind it), and a unit of work — a command's update and its audit row,
+// the Slack inbox claim and the work it guards — may now await between statements. On one shared
+// connection that is only safe if nothing else runs a statement while such a unit is open:
+// otherwise another request's write would land inside this transaction (and vanish with its
+// rollback). better-sqlite3 refuses async transaction functions, and drizzle's async SQLite
+// transactions do not roll back, so the transaction is held here explicitly:
+//
+// - each connection has one queue of turns (first come, first served);
+// - `inTransaction` waits for its turn, then runs BEGIN IMMEDIATE … COMMIT (ROLLBACK on error)
+//   around the awaited work, with the unit carried in AsyncLocalStorage so that store calls made
+//   inside it run straight away (nested units become savepoints);
+// - `storeCall` — every store function's entry — runs its synchronous body at once when the
+//   connection is free (the common case, no queueing cost), and otherwise queues behind the unit;
+// - `withConnection` is a unit without a transaction, for a store function that awaits other
+//   store functions between its own statements (nothing else runs in between, as before).
+//
+// A statement prepared while another unit holds the connection throws (see guardConnection): a
+// query that slipped past the store's entry points fails loudly in tests instead of racing.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type Database from 'better-sqlite3';
+
+/** The connection a store function works on (the drizzle handle carries it as `$client`). */
+interface HasClient {
+  $client: Database.Database;
+}
+
+interface Unit {
+  client: Database.Database;
+  /** Nesting depth inside this unit, for savepoint names. */
+  depth: number;
+}
+
+interface Turns {
+  /** The unit holding the connection, or null when it is free. */
+  holder: Unit | null;
+  /** Waiting turns, oldest first; each is started by the one before it when that one ends. */
+  waiting: Array<() => void>;
+}
+
+const currentUnit = new AsyncLocalStorage<Unit>();
+const turnsByClient = new WeakMap<Database.Database, Turns>();
+
+function turnsOf(client: Database.Database): Turns {
+  let turns = turnsByClient.get(client);
+  if (!turns) {
+    turns = { holder: null, waiting: [] };
+    turnsByClient.set(client, turns);
+  }
+  return turns;
+}
+
+/** The unit of work the caller is inside on this connection, if any. */
+function ownUnit(client: Database.Database): Unit | undefined {
+  const unit = currentUnit.getStore();
+  return unit !== undefined && unit.client === client ? unit : undefined;
+}
+
+function waitForTurn(turns: Turns, unit: Unit): Promise<void> | undefined {
+  if (turns.holder === null && turns.waiting.length === 0) {
+    turns.holder = unit;
+    return undefined;
+  }
+  return new Promise<void>((resolve) =>
+    turns.waiting.push(() => {
+      turns.holder = unit;
+      resolve();
+    }),
+  );
+}
+
+function endTurn(turns: Turns): void {
+  turns.holder = null;
+  turns.waiting.shift()?.();
+}
+
+/**
+ * Runs one store function's synchronous body: now, when the connection is free or the caller is
+ * inside the unit holding it; otherwise after the units ahead of it. Every exported store function
+ * goes through here (or through inTransaction / withConnection).
+ */
+export function storeCall<T>(db: HasClient, body: () => T): Promise<T> {
+  const client = db.$client;
+  const turns = turnsOf(client);
+  if ((turns.holder === null && turns.waiting.length === 0) || ownUnit(client)) {
+    try {
+      const result = body();
+      if (isThenable(result)) return Promise.reject(new Error('storeCall runs a synchronous body; use inTransaction or withConnection for one that awaits.'));
+      return Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  const unit: Unit = { client, depth: 0 };
+  return (waitForTurn(turns, unit) ?? Promise.resolve()).then(() => {
+    try {
+      return currentUnit.run(unit, body);
+    } finally {
+      endTurn(turns);
+    }
+  });
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * Runs `work` as one IMMEDIATE transaction: all of it is written, or none of it, and no other
+ * request's statement runs on this connection until it ends. Inside another unit on the same
+ * connection it becomes a savepoint (an error rolls back this part only, and is rethrown).
+ */
+export function inTransaction<T>(db: HasClient, work: () => T | Promise<T>): Promise<T> {
+  return runUnit(db, work, 'BEGIN IMMEDIATE');
+}
+
+/**
+ * Runs `work` with the connection to itself and no transaction: what a synchronous store function
+ * used to get for free. For a store function that awaits other store functions between its own
+ * statements; each statement commits on its own, as before.
+ */
+export function withConnection<T>(db: HasClient, work: () => T | Promise<T>): Promise<T> {
+  return runUnit(db, work, undefined);
+}
+
+async function runUnit<T>(db: HasClient, work: () => T | Promise<T>, begin: string | undefined): Promise<T> {
+  const client = db.$client;
+  const outer = ownUnit(client);
+  if (outer) {
+    // Inside our own unit: a transaction within a transaction is a savepoint; a transaction inside
+    // a plain unit begins here (IMMEDIATE, so it never has to upgrade a read lock under another writer).
+    if (begin === undefined) return work();
+    return client.inTransaction ? savepoint(outer, work) : transact(client, work, begin);
+  }
+  const turns = turnsOf(client);
+  const unit: Unit = { client, depth: 0 };
+  await waitForTurn(turns, unit);
+  try {
+    return await currentUnit.run(unit, () => (begin === undefined ? work() : transact(client, work, begin)));
+  } finally {
+    endTurn(turns);
+  }
+}
+
+async function transact<T>(client: Database.Database, work: () => T | Promise<T>, begin: string): Promise<T> {
+  client.exec(begin);
+  try {
+    const result = await work();
+    client.exec('COMMIT');
+    return result;
+  } catch (error) {
+    // A failed COMMIT (or SQLite's own rollback on some errors) may have ended it already.
+    if (client.inTransaction) client.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+async function savepoint<T>(unit: Unit, work: () => T | Promise<T>): Promise<T> {
+  const name = `unit_${++unit.depth}`;
+  unit.client.exec(`SAVEPOINT ${name}`);
+  try {
+    const result = await work();
+    unit.client.exec(`RELEASE ${name}`);
+    return result;
+  } catch (error) {
+    if (unit.client.inTransaction) {
+      unit.client.exec(`ROLLBACK TO ${name}`);
+      unit.client.exec(`RELEASE ${name}`);
+    }
+    throw error;
+  } finally {
+    unit.depth--;
+  }
+}
+
+/** Thrown when a statement runs on a connection another unit of work holds: a bug, not a user error. */
+export class StatementOutsideUnitError extends Error {
+  constructor() {
+    super('A database statement ran while another unit of work held the connection; every query must go through a store function.');
+    this.name = 'StatementOutsideUnitError';
+  }
+}
+
+/** Throws StatementOutsideUnitError when the connection is held by a unit the caller is not in. */
+export function checkStatementTurn(client: Database.Database): void {
+  const holder = turnsByClient.get(client)?.holder;
+  if (holder && currentUnit.getStore() !== holder) throw new StatementOutsideUnitError();
+}
+
+/**
+ * Makes every statement prepared or executed on this connection check that it is not running inside
+ * another request's unit of work (drizzle prepares each query through `prepare`).
+ */
+export function guardConnection(client: Database.Database): void {
+  const prepare = client.prepare.bind(client);
+  const exec = client.exec.bind(client);
+  client.prepare = ((source: string) => {
+    checkStatementTurn(client);
+    return prepare(source);
+  }) as typeof client.prepare;
+  client.exec = ((source: string) => {
+    checkStatementTurn(client);
+    return exec(source);
+  }) as typeof client.exec;
+}
