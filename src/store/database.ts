@@ -255,20 +255,7 @@ function hasEveryMigration(sqlite: Database.Database, folder: string): boolean {
 }
 
 // Units of work (transactions held across awaits) live in unit-of-work.ts.
-export { inTransaction } from './unit-of-work.js';
-
-/**
- * Runs `work` in one read transaction (deferred: it takes no write lock), so the queries in it see
- * the same data even while another connection commits.
- */
-export function inReadTransaction<T>(db: Db, work: () => T): T {
-  let runner = transactionRunners.get(db.$client);
-  if (!runner) {
-    runner = db.$client.transaction((fn: () => unknown) => fn());
-    transactionRunners.set(db.$client, runner);
-  }
-  return runner.deferred(work) as T;
-}
+export { inReadTransaction, inTransaction } from './unit-of-work.js';
 
 /**
  * Online backup (SQLite's backup API, safe while the bot runs) into `path`, created 0600 before the

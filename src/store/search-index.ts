@@ -43,9 +43,9 @@ export interface SearchIndex {
    * The actions that best match `words` (a question as typed: stop words, case, accents and
    * punctuation do not matter), at most `limit`, best first. Removed actions are never returned.
    */
-  search(words: string, limit?: number): SearchResult;
+  search(words: string, limit?: number): Promise<SearchResult>;
   /** Writes the changes, in order, inside the caller's transaction. */
-  reindex(changes: readonly SearchIndexChange[]): void;
+  reindex(changes: readonly SearchIndexChange[]): Promise<void>;
 }
 
 /** The search index of this database. */

@@ -2,6 +2,7 @@
 // Callers use it through the SearchIndex interface (search-index.ts); searchActions is that search
 // as a function.
 import { cachedStatement, type Db } from './database.js';
+import { storeCall } from './unit-of-work.js';
 import { RANKED_CANDIDATES, type SearchHit, type SearchIndex, type SearchIndexChange, type SearchResult } from './search-index.js';
 
 export { RANKED_CANDIDATES } from './search-index.js';
@@ -33,14 +34,16 @@ export class Fts5SearchIndex implements SearchIndex {
     return searchActions(this.db, words, limit);
   }
 
-  reindex(changes: readonly SearchIndexChange[]): void {
-    if (changes.length === 0) return;
-    const remove = cachedStatement(this.db, 'delete from action_search where rowid = ?');
-    const insert = cachedStatement(this.db, 'insert into action_search (rowid, ref, text, workstream, plan) values (?, ?, ?, ?, ?)');
-    for (const { actionId, replaces, document } of changes) {
-      if (replaces) remove.run(actionId);
-      if (document) insert.run(actionId, document.ref, document.text, document.workstream, document.plan);
-    }
+  reindex(changes: readonly SearchIndexChange[]): Promise<void> {
+    return storeCall(this.db, () => {
+      if (changes.length === 0) return;
+      const remove = cachedStatement(this.db, 'delete from action_search where rowid = ?');
+      const insert = cachedStatement(this.db, 'insert into action_search (rowid, ref, text, workstream, plan) values (?, ?, ?, ?, ?)');
+      for (const { actionId, replaces, document } of changes) {
+        if (replaces) remove.run(actionId);
+        if (document) insert.run(actionId, document.ref, document.text, document.workstream, document.plan);
+      }
+    });
   }
 }
 

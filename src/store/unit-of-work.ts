@@ -117,6 +117,14 @@ export function inTransaction<T>(db: HasClient, work: () => T | Promise<T>): Pro
 }
 
 /**
+ * Runs `work` in one read transaction (deferred: it takes no write lock), so the queries in it see
+ * the same data even while another connection commits.
+ */
+export function inReadTransaction<T>(db: HasClient, work: () => T | Promise<T>): Promise<T> {
+  return runUnit(db, work, 'BEGIN');
+}
+
+/**
  * Runs `work` with the connection to itself and no transaction: what a synchronous store function
  * used to get for free. For a store function that awaits other store functions between its own
  * statements; each statement commits on its own, as before.
