@@ -35,21 +35,21 @@ export interface BenchDb {
  * A database with `actions` generated actions across `boards` boards, plus update history
  * (a third of actions have two updates). Reused between runs: generating 100k takes a while.
  */
-export function benchDb(actions: number, boards: number, dir = join(import.meta.dirname, 'tmp')): BenchDb {
+export async function benchDb(actions: number, boards: number, dir = join(import.meta.dirname, 'tmp')): Promise<BenchDb> {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `bench-${actions}-${boards}.db`);
-  if (existsSync(path)) return { db: openDatabase(path), path, importMs: null };
+  if (existsSync(path)) return { db: await openDatabase(path), path, importMs: null };
   const building = `${path}.building`;
-  const db = openDatabase(building);
+  const db = await openDatabase(building);
   const doc = generatePlanDocument({ actions, boards });
   const t = performance.now();
-  importPlanDocument(db, doc, { now: parseInstant('2024-09-02T09:00'), file: 'generated' });
+  await importPlanDocument(db, doc, { now: parseInstant('2024-09-02T09:00'), file: 'generated' });
   const importMs = performance.now() - t;
   addHistory(db);
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
   db.$client.close();
   renameSync(building, path);
-  return { db: openDatabase(path), path, importMs };
+  return { db: await openDatabase(path), path, importMs };
 }
 
 function addHistory(db: Db): void {

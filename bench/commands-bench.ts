@@ -9,8 +9,8 @@ import { findPersonByEmail } from '../src/store/people-repository.js';
 import { BENCH_NOW, BENCH_SEARCH_PHRASES, benchDb } from './bench-db.js';
 import { ms, type Summary, timeEach } from './stats.js';
 
-export function benchCommands(actions: number, boards = 500): { results: Record<string, Summary>; importMs: number | null } {
-  const { db, importMs } = benchDb(actions, boards);
+export async function benchCommands(actions: number, boards = 500): Promise<{ results: Record<string, Summary>; importMs: number | null }> {
+  const { db, importMs } = await benchDb(actions, boards);
   const clock = fixedClock(BENCH_NOW);
   const deps = { db, clock };
   const people = db.$client.prepare("select email from people where email like 'person%' order by id").all() as { email: string }[];
@@ -19,30 +19,30 @@ export function benchCommands(actions: number, boards = 500): { results: Record<
     role: number;
   }[];
   const holderOf = db.$client.prepare('select p.email from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ? and ra.ended_at is null limit 1');
-  const person = (email: string) => findPersonByEmail(db, email) as NonNullable<ReturnType<typeof findPersonByEmail>>;
+  const person = async (email: string) => (await findPersonByEmail(db, email)) as NonNullable<ReturnType<typeof findPersonByEmail>>;
   const words = BENCH_SEARCH_PHRASES;
-  const admin = person('admin@example.org');
+  const admin = await person('admin@example.org');
 
   const results: Record<string, Summary> = {};
-  results['who (free text)'] = timeEach(1000, (i) => runCommandText(deps, admin, 'cli', `who ${words[i % words.length]}`));
-  results['who <ref>'] = timeEach(1000, (i) => runCommandText(deps, admin, 'cli', `who ${refs[(i * 7919) % refs.length]?.ref}`));
+  results['who (free text)'] = timeEach(1000, async (i) => await runCommandText(deps, admin, 'cli', `who ${words[i % words.length]}`));
+  results['who <ref>'] = timeEach(1000, async (i) => await runCommandText(deps, admin, 'cli', `who ${refs[(i * 7919) % refs.length]?.ref}`));
   // Updates are written for real (one transaction each) by the action's owner.
-  const owners = refs.slice(0, 5000).map((r) => ({ ref: r.ref, owner: person((holderOf.get(r.role) as { email: string }).email) }));
+  const owners = await Promise.all(refs.slice(0, 5000).map(async (r) => ({ ref: r.ref, owner: await person((holderOf.get(r.role) as { email: string }).email) })));
   const statuses = ['green', 'amber', 'red'];
-  results.update = timeEach(1000, (i) => {
+  results.update = timeEach(1000, async (i) => {
     const o = owners[(i * 31) % owners.length] as (typeof owners)[number];
-    const reply = runCommandText(deps, o.owner, 'cli', `update ${o.ref} ${statuses[i % 3]} ${i % 100}% benchmark note ${i}`);
+    const reply = await runCommandText(deps, o.owner, 'cli', `update ${o.ref} ${statuses[i % 3]} ${i % 100}% benchmark note ${i}`);
     if (reply.tone !== 'success') throw new Error(`update failed: ${reply.summary}`);
   });
-  const mine = people.slice(0, 200).map((p) => person(p.email));
-  results.mine = timeEach(500, (i) => runCommandText(deps, mine[i % mine.length] as (typeof mine)[number], 'cli', 'mine'));
+  const mine = await Promise.all(people.slice(0, 200).map(async (p) => await person(p.email)));
+  results.mine = timeEach(500, async (i) => await runCommandText(deps, mine[i % mine.length] as (typeof mine)[number], 'cli', 'mine'));
   db.$client.close();
   return { results, importMs };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const size = Number(process.argv[2] ?? 100_000);
-  const { results, importMs } = benchCommands(size);
+  const { results, importMs } = await benchCommands(size);
   console.log(`Command latency, ${size.toLocaleString('en-GB')} actions (ms per call, in-process)`);
   if (importMs !== null) console.log(`(built the database: import took ${ms(importMs)} ms)`);
   console.log('command            p50      p99      mean     n');

@@ -201,7 +201,7 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg().map((l) => round(l));
   const api = await startSlackApiServer({ token: TOKEN });
   const { db, path } = await demoPlanDb();
-  closeDatabase(db);
+  await closeDatabase(db);
   const service = await startSlackService({
     databasePath: path,
     slackApiUrl: api.apiUrl,

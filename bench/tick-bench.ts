@@ -109,10 +109,10 @@ function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-function generate(path: string, actionCount: number): void {
+async function generate(path: string, actionCount: number): Promise<void> {
   const partial = `${path}.partial`;
   rmSync(partial, { force: true });
-  const db = openDatabase(partial);
+  const db = await openDatabase(partial);
   const c = db.$client;
   const random = rng(actionCount);
   const at = '2024-09-01T08:00:00.000Z';
@@ -183,7 +183,7 @@ function generate(path: string, actionCount: number): void {
     return updates;
   });
   write();
-  closeDatabase(db);
+  await closeDatabase(db);
   rmSync(`${partial}-wal`, { force: true });
   rmSync(`${partial}-shm`, { force: true });
   renameSync(partial, path);
@@ -211,15 +211,15 @@ function timed<T>(work: () => T): { value: T; ms: number; cpuMs: number } {
 }
 
 /** The load alone: the peak is read after the first load, then four more for the median. */
-function measureLoad(path: string): LoadMeasurement {
+async function measureLoad(path: string): Promise<LoadMeasurement> {
   const baseRss = process.memoryUsage().rss;
-  const db: Db = openDatabase(path);
-  const first = timed(() => loadPlanningState(db));
+  const db: Db = await openDatabase(path);
+  const first = timed(async () => await loadPlanningState(db));
   const stateRss = process.memoryUsage().rss;
   const peakRss = peakMb();
   const { actions, boards } = { actions: first.value.actions.length, boards: first.value.boards.length };
   const runs = [first];
-  for (let i = 1; i < RUNS; i += 1) runs.push(timed(() => loadPlanningState(db)));
+  for (let i = 1; i < RUNS; i += 1) runs.push(timed(async () => await loadPlanningState(db)));
   const count = (table: string) => (db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
   const result: LoadMeasurement = {
     actions,
@@ -233,18 +233,18 @@ function measureLoad(path: string): LoadMeasurement {
     stateRssMb: mb(stateRss),
     peakRssMb: peakRss,
   };
-  closeDatabase(db);
+  await closeDatabase(db);
   return result;
 }
 
 /** Load once and plan five times, as one tick's planning; the peak is this process's. */
-function measurePlan(path: string): PlanMeasurement {
-  const db: Db = openDatabase(path);
+async function measurePlan(path: string): Promise<PlanMeasurement> {
+  const db: Db = await openDatabase(path);
   let sampled = process.memoryUsage().rss;
   const sample = () => {
     sampled = Math.max(sampled, process.memoryUsage().rss);
   };
-  const load = timed(() => loadPlanningState(db));
+  const load = timed(async () => await loadPlanningState(db));
   const state: PlanningState = load.value;
   sample();
   const plans: { ms: number; cpuMs: number; value: number }[] = [];
@@ -264,21 +264,21 @@ function measurePlan(path: string): PlanMeasurement {
     peakRssMb: peakRss,
     peakRssAllMb: peakMb(),
   };
-  closeDatabase(db);
+  await closeDatabase(db);
   return result;
 }
 
 /** The chair's digest for the board with the most actions, for its next meeting. */
-function measureDigest(path: string): DigestMeasurement {
-  const db: Db = openDatabase(path);
+async function measureDigest(path: string): Promise<DigestMeasurement> {
+  const db: Db = await openDatabase(path);
   const now = nowUtc();
-  const state = loadPlanningState(db);
+  const state = await loadPlanningState(db);
   let [boardId, boardActions] = [0, -1];
   for (const [id, actions] of actionsByBoard(state)) if (actions.length > boardActions) [boardId, boardActions] = [id, actions.length];
   const runs: { ms: number; cpuMs: number; value: ReturnType<typeof loadBoardDigest> }[] = [];
-  for (let i = 0; i < RUNS; i += 1) runs.push(timed(() => loadBoardDigest(db, boardId, now, { state })));
+  for (let i = 0; i < RUNS; i += 1) runs.push(timed(async () => await loadBoardDigest(db, boardId, now, { state })));
   const digest = (runs[0] as { value: ReturnType<typeof loadBoardDigest> }).value;
-  const coldAlone = timed(() => loadBoardDigest(db, boardId, now));
+  const coldAlone = timed(async () => await loadBoardDigest(db, boardId, now));
   const result: DigestMeasurement = {
     board: digest.board.name,
     boardActions,
@@ -291,20 +291,20 @@ function measureDigest(path: string): DigestMeasurement {
     coldMs: coldAlone.ms,
     peakRssMb: peakMb(),
   };
-  closeDatabase(db);
+  await closeDatabase(db);
   return result;
 }
 
 /** The whole dry-run tick as the scheduler runs it: load, plan, real digests, outbox look-ups. */
-function measureTick(path: string): TickMeasurement {
-  const db: Db = openDatabase(path);
+async function measureTick(path: string): Promise<TickMeasurement> {
+  const db: Db = await openDatabase(path);
   const ticks: { ms: number; cpuMs: number; value: ReturnType<typeof runTick> }[] = [];
   let peakRss = 0;
   for (let i = 0; i < 3; i += 1) {
-    ticks.push(timed(() => runTick({ db, clock: fixedClock(NOW), dryRun: true })));
+    ticks.push(timed(async () => await runTick({ db, clock: fixedClock(NOW), dryRun: true })));
     if (i === 0) peakRss = peakMb();
   }
-  closeDatabase(db);
+  await closeDatabase(db);
   const first = (ticks[0] as { ms: number; value: ReturnType<typeof runTick> });
   const warnings = first.value.warnings;
   if (warnings.length > 0) process.stderr.write(`tick warnings: ${warnings.slice(0, 3).join('; ')}\n`);
@@ -334,9 +334,9 @@ interface SizeResult {
   tick: TickMeasurement;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const [mode, ...rest] = process.argv.slice(2);
-  if (mode === '--generate') return generate(rest[1] as string, Number(rest[0]));
+  if (mode === '--generate') return await generate(rest[1] as string, Number(rest[0]));
   if (mode && mode in measures) {
     process.stdout.write(JSON.stringify(measures[mode as keyof typeof measures](rest[0] as string)));
     return;
@@ -351,7 +351,7 @@ function main(): void {
       runChild(['--generate', String(size), path]);
     }
     // Opened once first, so a migration the cached database has not had yet is not timed.
-    closeDatabase(openDatabase(path));
+    await closeDatabase(await openDatabase(path));
     const run = <T>(flag: keyof typeof measures) => JSON.parse(runChild([flag, path])) as T;
     results.push({
       load: run<LoadMeasurement>('--measure-load'),
@@ -439,4 +439,4 @@ function table(title: string, headers: string[], rows: string[][]): void {
   process.stdout.write(`\n${title}\n${line(headers)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
 }
 
-main();
+await main();

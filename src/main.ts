@@ -34,8 +34,8 @@ function readOptions(argv: string[]): StartOptions {
 }
 
 /** The key that signs dashboard links, and how long they work; `baseUrl` is where links point. */
-function dashboardLinks(db: Db, clock: Clock, config: Config, baseUrl: string | null): DashboardLinkSettings {
-  return { baseUrl, secret: dashboardSecret(db, config.dashboard.secret, toStoredInstant(clock.now())), linkDays: config.dashboard.linkDays };
+async function dashboardLinks(db: Db, clock: Clock, config: Config, baseUrl: string | null): Promise<DashboardLinkSettings> {
+  return { baseUrl, secret: await dashboardSecret(db, config.dashboard.secret, toStoredInstant(clock.now())), linkDays: config.dashboard.linkDays };
 }
 
 /**
@@ -46,7 +46,7 @@ function dashboardLinks(db: Db, clock: Clock, config: Config, baseUrl: string | 
 async function startLocalDashboard(db: Db, clock: Clock, config: Config): Promise<{ http?: HttpServer; links?: DashboardLinkSettings }> {
   const logger = createLogger('silent');
   const http = createHttpServer({ db, logger });
-  const links = dashboardLinks(db, clock, config, null);
+  const links = await dashboardLinks(db, clock, config, null);
   mountDashboardRoutes(http, { db, clock, secret: links.secret, publishedView: config.dashboard.publishedView, logger });
   try {
     const { url } = await http.listen(config.port, config.host);
@@ -63,11 +63,11 @@ async function runLocalMode(db: Db, clock: Clock, config: Config, options: Start
   if (config.demoData === 'auto' && (await loadDemoIfEmpty(db, clock.now()))) {
     process.stderr.write('Loaded the demo plan (Southampton 2024, with fictional people, a sample meeting calendar and sample KPI readings).\n');
   }
-  const caller = options.as ? findPersonByEmail(db, options.as) : (listAdmins(db)[0] ?? listPeople(db)[0]);
+  const caller = options.as ? await findPersonByEmail(db, options.as) : ((await listAdmins(db))[0] ?? (await listPeople(db))[0]);
   if (!caller) {
     process.stderr.write(
       options.as
-        ? `Nobody with email ${options.as} is registered. Try one of: ${listPeople(db).slice(0, 5).map((p) => p.email).join(', ')}\n`
+        ? `Nobody with email ${options.as} is registered. Try one of: ${(await listPeople(db)).slice(0, 5).map((p) => p.email).join(', ')}\n`
         : 'No people are registered yet: import a plan or people first (npx sendbot import <file>).\n',
     );
     return 1;
@@ -106,7 +106,7 @@ interface StartedPlatforms {
  */
 async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logger, http: HttpServer): Promise<StartedPlatforms> {
   const adapters: DeliveryAdapter[] = [];
-  const dashboard = dashboardLinks(db, clock, config, config.dashboard.publicUrl ?? null);
+  const dashboard = await dashboardLinks(db, clock, config, config.dashboard.publicUrl ?? null);
   mountDashboardRoutes(http, { db, clock, secret: dashboard.secret, publishedView: config.dashboard.publishedView, logger, trustedProxies: config.trustedProxies });
   if (!config.dashboard.publicUrl) logger.warn('PUBLIC_URL is not set: /send dashboard cannot make links until it is (the dashboard is still served).');
   const connectors: (() => Promise<void>)[] = [];
@@ -153,8 +153,8 @@ async function isPlatformStartError(error: unknown): Promise<boolean> {
 async function runServiceMode(db: Db, databasePath: string, clock: Clock, config: Config): Promise<number> {
   const logger = createLogger(config.logLevel);
   // Checkpoints (the only fsyncs in WAL mode) run in a worker, not inside a request's commit.
-  const checkpoints = startWalCheckpoints(db, databasePath, { onError: (err) => logger.error({ err }, 'the WAL checkpoint worker failed; checkpointing on commit again') });
-  if (listPeople(db).length === 0) {
+  const checkpoints = await startWalCheckpoints(db, databasePath, { onError: (err) => logger.error({ err }, 'the WAL checkpoint worker failed; checkpointing on commit again') });
+  if ((await listPeople(db)).length === 0) {
     logger.warn('No people are registered yet: import a plan or people first (npx sendbot import <file>); until then nobody can use /send.');
   }
   const http = createHttpServer({ db, logger, limits: { trustedProxies: config.trustedProxies } });
@@ -201,7 +201,7 @@ async function main(): Promise<number> {
   const databasePath = options.db ?? config.databasePath;
   let db: Db;
   try {
-    db = openDatabase(databasePath);
+    db = await openDatabase(databasePath);
   } catch (error) {
     // A folder, a file that is not sendbot's, a damaged database, a read-only disk: one sentence.
     if (!(error instanceof DatabaseOpenError)) throw error;
@@ -213,7 +213,7 @@ async function main(): Promise<number> {
     // Not local mode: Slack, Teams or both are configured.
     return await runServiceMode(db, databasePath, clock, config);
   } finally {
-    closeDatabase(db);
+    await closeDatabase(db);
   }
 }
 

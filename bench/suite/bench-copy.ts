@@ -13,17 +13,17 @@ export interface Prepared {
 }
 
 /** Makes sure the cached database exists (building it once), closed, with no WAL left beside it. */
-export function ensureBenchDb(actions: number, boards = BOARDS): Prepared {
+export async function ensureBenchDb(actions: number, boards = BOARDS): Promise<Prepared> {
   const t = performance.now();
-  const { db, path, importMs } = benchDb(actions, boards, TMP_DIR);
+  const { db, path, importMs } = await benchDb(actions, boards, TMP_DIR);
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
   db.$client.close();
   return { path, builtMs: importMs === null ? null : performance.now() - t };
 }
 
 /** A private copy of the cached database, deleted by `dispose`. */
-export function workingCopy(actions: number, label: string, boards = BOARDS): { db: Db; path: string; builtMs: number | null; dispose(): void } {
-  const prepared = ensureBenchDb(actions, boards);
+export async function workingCopy(actions: number, label: string, boards = BOARDS): Promise<{ db: Db; path: string; builtMs: number | null; dispose(): void }> {
+  const prepared = await ensureBenchDb(actions, boards);
   const path = join(TMP_DIR, `work-${label}-${actions}-${boards}.db`);
   const clean = () => {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
@@ -31,7 +31,7 @@ export function workingCopy(actions: number, label: string, boards = BOARDS): { 
   clean();
   copyFileSync(prepared.path, path);
   if (existsSync(`${prepared.path}-wal`)) copyFileSync(`${prepared.path}-wal`, `${path}-wal`);
-  const db = openDatabase(path);
+  const db = await openDatabase(path);
   return {
     db,
     path,

@@ -47,8 +47,8 @@ function timeBudgeted(fn: (i: number) => void, warmup = 20): Summary & { budgetH
   return { ...s, p50: round(s.p50, 4), p99: round(s.p99, 4), mean: round(s.mean, 4), max: round(s.max, 4), budgetHit };
 }
 
-function main(): void {
-  const copy = workingCopy(size, 'commands');
+async function main(): Promise<void> {
+  const copy = await workingCopy(size, 'commands');
   const { db } = copy;
   const c = db.$client;
   const deps = { db, clock: fixedClock(BENCH_NOW) };
@@ -59,9 +59,9 @@ function main(): void {
     role: number;
   }[];
   const holderOf = c.prepare('select p.email from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ? and ra.ended_at is null limit 1');
-  const person = (email: string) => findPersonByEmail(db, email) as NonNullable<ReturnType<typeof findPersonByEmail>>;
+  const person = async (email: string) => (await findPersonByEmail(db, email)) as NonNullable<ReturnType<typeof findPersonByEmail>>;
   const words = BENCH_SEARCH_PHRASES;
-  const admin = person('admin@example.org');
+  const admin = await person('admin@example.org');
   const result: CommandsResult = {
     size,
     boards: BOARDS,
@@ -75,23 +75,23 @@ function main(): void {
   };
 
   log(`  who (free text)…`);
-  result.commands['who (free text)'] = timeBudgeted((i) => runCommandText(deps, admin, 'cli', `who ${words[i % words.length]}`));
+  result.commands['who (free text)'] = timeBudgeted(async (i) => await runCommandText(deps, admin, 'cli', `who ${words[i % words.length]}`));
   log(`  who <ref>…`);
-  result.commands['who <ref>'] = timeBudgeted((i) => runCommandText(deps, admin, 'cli', `who ${refs[(i * 7919) % refs.length]?.ref}`));
-  const owners = refs.slice(0, 5000).map((r) => ({ ref: r.ref, owner: person((holderOf.get(r.role) as { email: string }).email) }));
+  result.commands['who <ref>'] = timeBudgeted(async (i) => await runCommandText(deps, admin, 'cli', `who ${refs[(i * 7919) % refs.length]?.ref}`));
+  const owners = await Promise.all(refs.slice(0, 5000).map(async (r) => ({ ref: r.ref, owner: await person((holderOf.get(r.role) as { email: string }).email) })));
   const statuses = ['green', 'amber', 'red'];
   log(`  update…`);
-  result.commands.update = timeBudgeted((i) => {
+  result.commands.update = timeBudgeted(async (i) => {
     const o = owners[(i * 31) % owners.length] as (typeof owners)[number];
-    const reply = runCommandText(deps, o.owner, 'cli', `update ${o.ref} ${statuses[i % 3]} ${i % 100}% benchmark note ${i}`);
+    const reply = await runCommandText(deps, o.owner, 'cli', `update ${o.ref} ${statuses[i % 3]} ${i % 100}% benchmark note ${i}`);
     if (reply.tone !== 'success') throw new Error(`update failed: ${reply.summary}`);
   });
-  const mine = people.slice(0, 200).map((p) => person(p.email));
+  const mine = await Promise.all(people.slice(0, 200).map(async (p) => await person(p.email)));
   log(`  mine…`);
-  result.commands.mine = timeBudgeted((i) => runCommandText(deps, mine[i % mine.length] as (typeof mine)[number], 'cli', 'mine'));
+  result.commands.mine = timeBudgeted(async (i) => await runCommandText(deps, mine[i % mine.length] as (typeof mine)[number], 'cli', 'mine'));
   result.peakRssMb = peakRssMb();
   copy.dispose();
   emitResult(result);
 }
 
-main();
+await main();

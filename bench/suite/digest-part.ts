@@ -65,14 +65,14 @@ function timeRuns(fn: () => void, maxRuns: number, budgetMs: number): number[] {
   return out;
 }
 
-function main(): void {
-  const { path } = ensureBenchDb(size);
-  const db = openDatabase(path);
+async function main(): Promise<void> {
+  const { path } = await ensureBenchDb(size);
+  const db = await openDatabase(path);
   const now = toStoredInstant(parseInstant(BENCH_NOW));
   log('  state load…');
-  let state = loadPlanningState(db);
-  const loads = timeRuns(() => {
-    state = loadPlanningState(db);
+  let state = await loadPlanningState(db);
+  const loads = timeRuns(async () => {
+    state = await loadPlanningState(db);
   }, 5, 10_000);
   const perBoard = new Map<number, number>();
   for (const a of state.actions) if (a.boardId !== null) perBoard.set(a.boardId, (perBoard.get(a.boardId) ?? 0) + 1);
@@ -81,12 +81,12 @@ function main(): void {
   if (!board) throw new Error('no board has actions');
 
   log(`  build digest for ${board.name} (${boardActions} actions)…`);
-  let digest = loadBoardDigest(db, boardId, now, { state });
-  const builds = timeRuns(() => {
-    digest = loadBoardDigest(db, boardId, now, { state });
+  let digest = await loadBoardDigest(db, boardId, now, { state });
+  const builds = timeRuns(async () => {
+    digest = await loadBoardDigest(db, boardId, now, { state });
   }, 50, 10_000);
   log('  cold digest (state load included)…');
-  const colds = timeRuns(() => loadBoardDigest(db, boardId, now), 5, 15_000);
+  const colds = timeRuns(async () => await loadBoardDigest(db, boardId, now), 5, 15_000);
   let renderMs: number | null = null;
   try {
     const renders = timeRuns(() => renderMarkdown(digestToReply(digest)), 50, 5_000);
@@ -125,4 +125,4 @@ function main(): void {
   emitResult(result);
 }
 
-main();
+await main();

@@ -115,7 +115,7 @@ function startServer(mode: AppName, api: SlackApiServer): Promise<Server> {
 }
 
 async function main(): Promise<void> {
-  const { path } = ensureBenchDb(size);
+  const { path } = await ensureBenchDb(size);
   const sqlite = new Database(path, { readonly: true });
   const refs = (sqlite.prepare('select ref from actions where removed_at is null order by id').all() as { ref: string }[]).map((r) => r.ref);
   sqlite.close();

@@ -35,12 +35,12 @@ const token = 'xoxb-bench';
 async function main(): Promise<void> {
   // 'warn' as in a quiet production deployment; pino writes to stdout, which the parent ignores.
   const logger = createLogger('warn');
-  const { path } = ensureBenchDb(size);
+  const { path } = await ensureBenchDb(size);
   // The bare app opens the database too, so both processes hold the same kind of state.
-  const db = openDatabase(path);
+  const db = await openDatabase(path);
   const http = createHttpServer({ db, logger });
   if (mode === 'sendbot') {
-    startWalCheckpoints(db, path);
+    await startWalCheckpoints(db, path);
     const slack = await createSlackApp({ db, clock: fixedClock(BENCH_NOW), config: { botToken: token, signingSecret: secret, apiUrl }, logger });
     await slack.start(http);
   } else if (mode === 'bare') {

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   };
   clean();
   let t = performance.now();
-  const db = openDatabase(dbPath);
+  const db = await openDatabase(dbPath);
   const migrateMs = performance.now() - t;
 
   log('  parse…');
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const parseMs = performance.now() - t;
   log('  import…');
   t = performance.now();
-  const report = importPlanDocument(db, loaded.document, { now: parseInstant('2024-09-02T09:00'), file: loaded.file });
+  const report = await importPlanDocument(db, loaded.document, { now: parseInstant('2024-09-02T09:00'), file: loaded.file });
   const importMs = performance.now() - t;
   const actionsStored = (db.$client.prepare('select count(*) as n from actions where removed_at is null').get() as { n: number }).n;
   const rows = loaded.document.plans.reduce((n, p) => n + p.workstreams.reduce((m, w) => m + w.actions.length, 0), 0);

@@ -13,14 +13,14 @@ import { CliUsageError, type CliContext } from './context.js';
  * same key (DASHBOARD_SECRET, or the one kept in this database). Settings that do not load leave
  * the command without links; the other commands do not need them.
  */
-function dashboardLinks(ctx: CliContext): DashboardLinkSettings | undefined {
+async function dashboardLinks(ctx: CliContext): Promise<DashboardLinkSettings | undefined> {
   let config: Config;
   try {
     config = loadConfig(ctx.io.env);
   } catch {
     return undefined;
   }
-  const secret = dashboardSecret(ctx.db, config.dashboard.secret, toStoredInstant(ctx.clock.now()));
+  const secret = await dashboardSecret(ctx.db, config.dashboard.secret, toStoredInstant(ctx.clock.now()));
   return { baseUrl: config.dashboard.publicUrl ?? null, secret, linkDays: config.dashboard.linkDays };
 }
 
@@ -40,15 +40,15 @@ export function registerAskCommand(program: Command, context: () => CliContext):
     .requiredOption('--as <email>', 'who is asking')
     .option('--json', 'print the platform-neutral reply object')
     .argument('<text...>', 'the command, e.g. "mine" or "/send who <ref or words>"')
-    .action((words: string[], opts: { as: string; json?: boolean }) => {
+    .action(async (words: string[], opts: { as: string; json?: boolean }) => {
       const ctx = context();
-      const caller = findPersonByEmail(ctx.db, opts.as);
+      const caller = await findPersonByEmail(ctx.db, opts.as);
       if (!caller) {
-        const some = listPeople(ctx.db).slice(0, 5).map((p) => p.email);
+        const some = (await listPeople(ctx.db)).slice(0, 5).map((p) => p.email);
         throw new CliUsageError(`Nobody with email ${opts.as} is registered.${some.length ? ` Try: ${some.join(', ')}` : ''}`);
       }
-      const dashboard = dashboardLinks(ctx);
-      const reply = runCommandText({ db: ctx.db, clock: ctx.clock, policy: commandPolicy(ctx), ...(dashboard ? { dashboard } : {}) }, caller, 'cli', words.join(' '));
+      const dashboard = await dashboardLinks(ctx);
+      const reply = await runCommandText({ db: ctx.db, clock: ctx.clock, policy: commandPolicy(ctx), ...(dashboard ? { dashboard } : {}) }, caller, 'cli', words.join(' '));
       if (opts.json) ctx.printJson(reply);
       else ctx.print(renderText(reply));
     });

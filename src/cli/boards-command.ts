@@ -38,10 +38,10 @@ async function readCalendarFile(path: string): Promise<Buffer> {
  * commands accept (domain/board-match.ts); else a refusal that lists the boards the words fit, or
  * suggests the nearest name to a slip, and lists them all.
  */
-function boardOrRefuse(db: Db, typed: string) {
-  const board = findBoard(db, typed);
+async function boardOrRefuse(db: Db, typed: string) {
+  const board = await findBoard(db, typed);
   if (board) return board;
-  const all = listBoards(db);
+  const all = await listBoards(db);
   const match = matchBoard(all, typed);
   if (match.kind === 'found') return match.board;
   if (match.kind === 'ambiguous') {
@@ -59,11 +59,11 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
     .command('boards')
     .description('list boards with their chairs, channels and next meetings')
     .option('--json', 'print JSON')
-    .action((opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }) => {
       const ctx = context();
       const now = toStoredInstant(ctx.clock.now());
-      const rows = listBoards(ctx.db).map((b) => {
-        const upcoming = listMeetings(ctx.db, b.id).filter((m) => m.startsAt > now);
+      const rows = await Promise.all((await listBoards(ctx.db)).map(async (b) => {
+        const upcoming = (await listMeetings(ctx.db, b.id)).filter((m) => m.startsAt > now);
         return {
           name: b.name,
           chair_role: b.chairRole,
@@ -73,7 +73,7 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
           lead_times: { update_window: b.updateWindowDays, reminder: b.reminderDays, papers: b.papersDays },
           next_meetings: upcoming.slice(0, 3).map((m) => ({ at: m.startsAt, sample: m.isSample })),
         };
-      });
+      }));
       if (opts.json) return ctx.printJson(rows);
       ctx.print(
         formatTable(
@@ -97,15 +97,15 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
     .description('add a meeting to a board')
     .argument('<board>', 'board name')
     .argument('<datetime>', 'ISO date and time, London time unless an offset is given, e.g. 2025-01-29T14:00')
-    .action((boardName: string, when: string) => {
+    .action(async (boardName: string, when: string) => {
       const ctx = context();
-      const board = boardOrRefuse(ctx.db, boardName);
+      const board = await boardOrRefuse(ctx.db, boardName);
       const startsAt = parseMeetingTime(when);
       if (!startsAt) throw new CliUsageError(`"${when}" is not a date and time; write it as year-month-day and 24-hour time, e.g. 2025-01-29T14:00 (London time)`);
       const at = toStoredInstant(ctx.clock.now());
-      const { created } = inTransaction(ctx.db, () => {
-        const result = addMeeting(ctx.db, { boardId: board.id, startsAt }, at);
-        if (result.created) recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'meeting.added', entity: board.name, detail: { startsAt } });
+      const { created } = await inTransaction(ctx.db, async () => {
+        const result = await addMeeting(ctx.db, { boardId: board.id, startsAt }, at);
+        if (result.created) await recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'meeting.added', entity: board.name, detail: { startsAt } });
         return result;
       });
       ctx.print(created ? `Added ${board.name} meeting on ${localTime(startsAt)}.` : `${board.name} already meets at ${localTime(startsAt)}; nothing changed.`);
@@ -121,7 +121,7 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
     .action(async (source: string, opts: { board: string; dryRun?: boolean; follow?: boolean }) => {
       const ctx = context();
       if (opts.dryRun) ctx.useDryRunDatabase();
-      const board = boardOrRefuse(ctx.db, opts.board);
+      const board = await boardOrRefuse(ctx.db, opts.board);
       const fromWeb = isFeedUrl(source);
       if (opts.follow && !fromWeb) throw new CliUsageError(`--follow needs the feed's web address (https://…), not a file: sendbot fetches it again daily.`);
       const name = fromWeb ? source : basename(source);
@@ -138,12 +138,12 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
       // record and recognise the same meetings as its own (and cancel the same ones).
       const url = fromWeb ? feedRequestUrl(source).toString() : null;
       const followed = url !== null && (Boolean(opts.follow) || board.feedUrl === url);
-      const tally = inTransaction(ctx.db, () => {
-        const result = applyCalendarFeed(ctx.db, board, feed, { at, now: at, file: name, source: url ?? name, feedIsWholeCalendar: followed, dryRun: opts.dryRun });
+      const tally = await inTransaction(ctx.db, async () => {
+        const result = await applyCalendarFeed(ctx.db, board, feed, { at, now: at, file: name, source: url ?? name, feedIsWholeCalendar: followed, dryRun: opts.dryRun });
         if (opts.follow && url !== null && !opts.dryRun) {
-          setBoardFeed(ctx.db, board.id, url);
-          recordFeedCheck(ctx.db, { at, board, url, ok: true });
-          recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'board.feed_followed', entity: board.name, detail: { url } });
+          await setBoardFeed(ctx.db, board.id, url);
+          await recordFeedCheck(ctx.db, { at, board, url, ok: true });
+          await recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'board.feed_followed', entity: board.name, detail: { url } });
         }
         return result;
       });
@@ -162,17 +162,17 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
     .command('unfollow')
     .description("stop refreshing a board's meetings from its calendar feed (its meetings stay)")
     .argument('<board>', 'board name')
-    .action((boardName: string) => {
+    .action(async (boardName: string) => {
       const ctx = context();
-      const board = boardOrRefuse(ctx.db, boardName);
+      const board = await boardOrRefuse(ctx.db, boardName);
       if (!board.feedUrl) {
         ctx.print(`${board.name} follows no calendar feed; nothing changed.`);
         return;
       }
       const at = toStoredInstant(ctx.clock.now());
-      inTransaction(ctx.db, () => {
-        setBoardFeed(ctx.db, board.id, null);
-        recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'board.feed_unfollowed', entity: board.name, detail: { url: board.feedUrl } });
+      await inTransaction(ctx.db, async () => {
+        await setBoardFeed(ctx.db, board.id, null);
+        await recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'board.feed_unfollowed', entity: board.name, detail: { url: board.feedUrl } });
       });
       ctx.print(`${board.name} no longer follows ${board.feedUrl}; its meetings stay as they are.`);
     });

@@ -32,7 +32,7 @@ export function registerExportCommand(program: Command, context: () => CliContex
       let boardId: number | undefined;
       let boardName: string | undefined;
       if (opts.board) {
-        const boards = listBoards(ctx.db);
+        const boards = await listBoards(ctx.db);
         const names = boards.map((b) => b.name).join(', ') || 'none yet (sendbot import adds them)';
         const match = matchBoard(boards, opts.board);
         if (match.kind === 'none') throw new CliUsageError(`No board matches "${opts.board}". Boards: ${names}.`);

@@ -38,14 +38,14 @@ export function registerImportCommand(program: Command, context: () => CliContex
       const doc = loaded.document;
       const onlyKpis = loaded.kpiSheet !== undefined && doc.plans.length === 0 && doc.boards.length === 0 && doc.people.length === 0 && doc.partnership === undefined;
       if (onlyKpis && loaded.kpiSheet) {
-        const kpiReport = importKpiSheet(ctx.db, loaded.kpiSheet, { now: ctx.clock.now(), dryRun: opts.dryRun, actorLabel: 'cli', preferFile: opts.preferFile });
+        const kpiReport = await importKpiSheet(ctx.db, loaded.kpiSheet, { now: ctx.clock.now(), dryRun: opts.dryRun, actorLabel: 'cli', preferFile: opts.preferFile });
         if (opts.json) {
           ctx.printJson(kpiReport.kpis.map(kpiJsonRow));
           for (const line of sheetLines) ctx.error(line);
         } else ctx.print([formatKpiSheetReport(kpiReport), ...sheetLines].join('\n'));
         return;
       }
-      const { report, kpiReport } = applyAll(ctx, loaded, opts);
+      const { report, kpiReport } = await applyAll(ctx, loaded, opts);
       if (opts.json) {
         ctx.printJson(report.actions.map((a) => jsonRow(a, report.conflicts)));
         // Standard output stays one JSON array; what an officer must still read goes to standard error.
@@ -81,10 +81,10 @@ class DryRun extends Error {
  * people), then the KPI rows (which name the plans). A dry run is the same work rolled back, on an
  * in-memory copy of the database (see CliContext.useDryRunDatabase).
  */
-function applyAll(ctx: CliContext, loaded: LoadedPlan, opts: ImportOptions): { report: ImportReport; kpiReport?: KpiSheetReport } {
+async function applyAll(ctx: CliContext, loaded: LoadedPlan, opts: ImportOptions): Promise<{ report: ImportReport; kpiReport?: KpiSheetReport }> {
   const now = ctx.clock.now();
-  const run = () => {
-    const report = importPlanDocument(ctx.db, loaded.document, {
+  const run = async () => {
+    const report = await importPlanDocument(ctx.db, loaded.document, {
       now,
       file: loaded.file,
       lineOf: loaded.lineOf,
@@ -94,13 +94,13 @@ function applyAll(ctx: CliContext, loaded: LoadedPlan, opts: ImportOptions): { r
       preferFile: opts.preferFile,
       removeMissing: opts.removeMissing,
     });
-    const kpiReport = loaded.kpiSheet ? importKpiSheet(ctx.db, loaded.kpiSheet, { now, actorLabel: 'cli', preferFile: opts.preferFile }) : undefined;
+    const kpiReport = loaded.kpiSheet ? await importKpiSheet(ctx.db, loaded.kpiSheet, { now, actorLabel: 'cli', preferFile: opts.preferFile }) : undefined;
     return { report, ...(kpiReport ? { kpiReport } : {}) };
   };
-  if (!opts.dryRun) return inTransaction(ctx.db, run);
+  if (!opts.dryRun) return await inTransaction(ctx.db, run);
   try {
-    inTransaction(ctx.db, () => {
-      throw new DryRun(run());
+    await inTransaction(ctx.db, async () => {
+      throw new DryRun(await run());
     });
   } catch (error) {
     if (!(error instanceof DryRun)) throw error;

@@ -18,17 +18,17 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
     .command('people')
     .description('list people and the roles they hold')
     .option('--json', 'print JSON')
-    .action((opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }) => {
       const ctx = context();
-      const rows = listPeople(ctx.db).map((p) => ({
+      const rows = await Promise.all((await listPeople(ctx.db)).map(async (p) => ({
         name: p.name,
         email: p.email,
-        roles: currentRolesOf(ctx.db, p.id).map((r) => r.name),
+        roles: (await currentRolesOf(ctx.db, p.id)).map((r) => r.name),
         slack_user_id: p.slackUserId,
         teams_user_id: p.teamsUserId,
         admin: p.isAdmin,
         away_until: p.awayUntil,
-      }));
+      })));
       if (opts.json) return ctx.printJson(rows);
       ctx.print(
         formatTable(
@@ -58,24 +58,24 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
       const at = toStoredInstant(ctx.clock.now());
       const tally = { created: 0, updated: 0, unchanged: 0, handovers: 0 };
       const owners: string[] = [];
-      const apply = () => {
+      const apply = async () => {
         // Every person the file names for a role holds it; the holders change only where the file
         // changed them since the last import, so a handover made since is never undone.
         const holders = new Map<number, FilePerson[]>();
         for (const p of rows) {
-          const { person, outcome } = upsertPerson(
+          const { person, outcome } = await upsertPerson(
             ctx.db,
             { name: p.name, email: p.email, slackUserId: p.slack_user_id ?? undefined, teamsUserId: p.teams_user_id ?? undefined, isAdmin: p.admin },
             at,
           );
           tally[outcome] += 1;
           for (const roleName of p.roles) {
-            const { role } = ensureRole(ctx.db, roleName, at);
+            const { role } = await ensureRole(ctx.db, roleName, at);
             holders.set(role.id, [...(holders.get(role.id) ?? []), { id: person.id, name: person.name, email: person.email }]);
           }
         }
         for (const [roleId, listed] of holders) {
-          const result = applyImportedHolders(ctx.db, roleId, listed, at);
+          const result = await applyImportedHolders(ctx.db, roleId, listed, at);
           if (result.outcome === 'applied') tally.handovers += 1;
           const line = describeHolderOutcome(result);
           if (line) owners.push(line);
@@ -84,28 +84,28 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
         // gave them and no longer mentions is no longer theirs. Say what became of it, and which
         // actions are left with nobody accountable.
         const listedEmails = new Map(rows.map((p) => [p.email.toLowerCase(), p]));
-        for (const role of recordedRoles(ctx.db)) {
+        for (const role of await recordedRoles(ctx.db)) {
           if (holders.has(role.id)) continue;
           const moved = role.recorded.filter((e) => listedEmails.has(e.toLowerCase()));
           if (moved.length === 0) continue;
-          const remaining = role.recorded
+          const remaining = (await Promise.all(role.recorded
             .filter((e) => !moved.includes(e))
-            .map((e) => findPersonByEmail(ctx.db, e))
+            .map(async (e) => await findPersonByEmail(ctx.db, e))))
             .filter((p): p is NonNullable<typeof p> => p !== undefined)
             .map((p) => ({ id: p.id, name: p.name, email: p.email }));
           // Someone took the role over since the last import (chat or role assign): theirs to keep.
-          if (!currentHolders(ctx.db, role.id).some((h) => moved.some((e) => e.toLowerCase() === h.email.toLowerCase()))) {
-            recordImportedHolders(ctx.db, role.id, remaining.map((p) => p.email));
+          if (!(await currentHolders(ctx.db, role.id)).some((h) => moved.some((e) => e.toLowerCase() === h.email.toLowerCase()))) {
+            await recordImportedHolders(ctx.db, role.id, remaining.map((p) => p.email));
             continue;
           }
-          const result = applyImportedHolders(ctx.db, role.id, remaining, at);
+          const result = await applyImportedHolders(ctx.db, role.id, remaining, at);
           if (result.outcome === 'applied') tally.handovers += 1;
           const who = moved.map((e) => {
             const p = listedEmails.get(e.toLowerCase());
             return `${p?.name ?? e}${p && p.roles.length ? ` (now ${p.roles.join('; ')})` : ''}`;
           });
-          const holdersNow = currentHolders(ctx.db, role.id);
-          const orphaned = holdersNow.length === 0 ? openActionRefsOfRole(ctx.db, role.id) : [];
+          const holdersNow = await currentHolders(ctx.db, role.id);
+          const orphaned = holdersNow.length === 0 ? await openActionRefsOfRole(ctx.db, role.id) : [];
           const fate =
             result.outcome === 'kept'
               ? `kept by ${namesOf(holdersNow)}, who took it over since the last import`
@@ -114,18 +114,18 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
                 : `nobody holds it now${orphaned.length ? `; ${orphaned.length} open action${orphaned.length === 1 ? ' is' : 's are'} left with nobody accountable: ${orphaned.join(', ')}` : ''}. Give it to someone: sendbot role assign "${role.name}" <email>`;
           owners.push(`${role.name}: the file no longer lists ${who.join(', ')} for it; ${fate}`);
         }
-        recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'people.imported', entity: name, detail: { ...tally, owners } });
+        await recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'people.imported', entity: name, detail: { ...tally, owners } });
       };
       if (opts.dryRun) {
         try {
-          inTransaction(ctx.db, () => {
-            apply();
+          await inTransaction(ctx.db, async () => {
+            await apply();
             throw new DryRun();
           });
         } catch (e) {
           if (!(e instanceof DryRun)) throw e;
         }
-      } else inTransaction(ctx.db, apply);
+      } else await inTransaction(ctx.db, apply);
       ctx.print(
         `${opts.dryRun ? 'Dry run — nothing written. ' : ''}People: ${tally.created} new, ${tally.updated} updated, ${tally.unchanged} unchanged; ${plural(tally.handovers, 'role handover')}.`,
       );
@@ -140,14 +140,14 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
     .argument('<role>', 'role name, e.g. "Head of SEND"')
     .argument('<email>', 'the new holder’s email')
     .option('--new', 'create the role when no role has this name (otherwise the nearest existing ones are suggested)')
-    .action((roleName: string, email: string, opts: { new?: boolean }) => {
+    .action(async (roleName: string, email: string, opts: { new?: boolean }) => {
       const ctx = context();
-      const person = findPersonByEmail(ctx.db, email);
+      const person = await findPersonByEmail(ctx.db, email);
       if (!person) throw new CliUsageError(`Nobody with email ${email}. Add them first: sendbot people import people.csv`);
       // A misspelt role name would otherwise create a second role and leave the real one's actions
       // with their old holder: suggest the nearest, and create only when asked to.
-      if (!findRole(ctx.db, roleName) && !opts.new) {
-        const near = suggestRoleNames(roleName, listRoles(ctx.db).map((r) => r.name));
+      if (!await findRole(ctx.db, roleName) && !opts.new) {
+        const near = suggestRoleNames(roleName, (await listRoles(ctx.db)).map((r) => r.name));
         throw new CliUsageError(
           near.length
             ? `No role called "${roleName}". Did you mean ${near.map((n) => `"${n}"`).join(' or ')}? Try: sendbot role assign "${near[0]}" ${email}. To create "${roleName}" as a new role: add --new. Nothing was changed.`
@@ -155,10 +155,10 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
         );
       }
       const at = toStoredInstant(ctx.clock.now());
-      const result = inTransaction(ctx.db, () => {
-        const { role, created } = ensureRole(ctx.db, roleName, at);
-        const outcome = handOverRole(ctx.db, role.id, person.id, at);
-        recordAudit(ctx.db, {
+      const result = await inTransaction(ctx.db, async () => {
+        const { role, created } = await ensureRole(ctx.db, roleName, at);
+        const outcome = await handOverRole(ctx.db, role.id, person.id, at);
+        await recordAudit(ctx.db, {
           at,
           actorLabel: 'cli',
           event: 'role.assigned',

@@ -29,8 +29,8 @@ export function looksLikeRef(word: string | undefined): boolean {
 }
 
 /** The nearest existing refs to a mistyped one, best first. */
-export function nearestRefs(db: Db, ref: string, limit = 3): string[] {
-  const refs = listRefs(db);
+export async function nearestRefs(db: Db, ref: string, limit = 3): Promise<string[]> {
+  const refs = await listRefs(db);
   const [code] = ref.split('-');
   return refs
     .map((r) => ({ r, d: distance(r, ref) - (r.startsWith(`${code}-`) ? 0.5 : 0) }))
@@ -40,11 +40,11 @@ export function nearestRefs(db: Db, ref: string, limit = 3): string[] {
 }
 
 /** Looks up an action by a typed reference; a miss explains itself and suggests the nearest refs. */
-export function findActionOrExplain(db: Db, typed: string, ref: string | undefined): ActionView {
+export async function findActionOrExplain(db: Db, typed: string, ref: string | undefined): Promise<ActionView> {
   const canonical = ref ?? normaliseRef(typed);
-  const action = canonical ? getActionView(db, canonical) : undefined;
+  const action = canonical ? await getActionView(db, canonical) : undefined;
   if (action) return action;
-  const suggestions = nearestRefs(db, canonical ?? typed.toUpperCase());
+  const suggestions = await nearestRefs(db, canonical ?? typed.toUpperCase());
   throw new UserError(
     `There is no action ${canonical ?? `"${typed}"`}.`,
     // No suggestion only when the plan has no actions at all: then the demo's ref is the only example.

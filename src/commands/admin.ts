@@ -40,23 +40,23 @@ export const assignCommand = defineCommand({
     target: z.string().min(1, 'Say who: a person’s email, or "role <role name>".'),
     asRole: z.boolean(),
   }),
-  handle: (ctx, input) => {
-    const action = findActionOrExplain(ctx.db, input.typed, input.ref);
+  handle: async (ctx, input) => {
+    const action = await findActionOrExplain(ctx.db, input.typed, input.ref);
     const at = toStoredInstant(ctx.clock.now());
-    const before = describeOwner(ctx.db, action);
+    const before = await describeOwner(ctx.db, action);
     // The reply brackets the earlier owner itself, so both are written without brackets of their own.
-    const was = describeOwnerInline(ctx.db, action);
+    const was = await describeOwnerInline(ctx.db, action);
     if (input.asRole) {
-      const role = findRole(ctx.db, input.target);
+      const role = await findRole(ctx.db, input.target);
       if (!role) throw new UserError(`No role called "${input.target}".`, 'sendbot people lists roles and who holds them.');
       if (action.ownerRoleId === role.id && action.ownerPersonId === null) {
         return reply('info', `${action.ref} is already owned by ${was}; nothing changed.`);
       }
       // The named owner holds the role too: the same person stays accountable, only the route changes.
-      const samePerson = action.ownerPersonId !== null && currentHolders(ctx.db, role.id).some((h) => h.personId === action.ownerPersonId);
-      inTransaction(ctx.db, () => {
-        assignActionToRole(ctx.db, action.id, role.id, at);
-        recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { role: role.name, before } });
+      const samePerson = action.ownerPersonId !== null && (await currentHolders(ctx.db, role.id)).some((h) => h.personId === action.ownerPersonId);
+      await inTransaction(ctx.db, async () => {
+        await assignActionToRole(ctx.db, action.id, role.id, at);
+        await recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { role: role.name, before } });
       });
       if (samePerson) {
         return reply(
@@ -65,15 +65,15 @@ export const assignCommand = defineCommand({
         );
       }
     } else {
-      const person = findPersonOrExplain(ctx.db, input.target);
+      const person = await findPersonOrExplain(ctx.db, input.target);
       if (action.ownerPersonId === person.id) return reply('info', `${action.ref} is already owned by ${was}; nothing changed.`);
       // The person already answers for it through the role they hold: say so, and what naming them changes.
-      const holders = action.ownerPersonId === null && action.ownerRoleId !== null ? currentHolders(ctx.db, action.ownerRoleId) : [];
+      const holders = action.ownerPersonId === null && action.ownerRoleId !== null ? await currentHolders(ctx.db, action.ownerRoleId) : [];
       const heldThroughRole = holders.some((h) => h.personId === person.id);
       const sharers = holders.filter((h) => h.personId !== person.id).map((h) => h.name);
-      inTransaction(ctx.db, () => {
-        assignActionToPerson(ctx.db, action.id, person.id, at);
-        recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { person: person.email, before } });
+      await inTransaction(ctx.db, async () => {
+        await assignActionToPerson(ctx.db, action.id, person.id, at);
+        await recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'action.assigned', entity: action.ref, detail: { person: person.email, before } });
       });
       if (heldThroughRole) {
         const role = action.ownerRole ?? 'their role';
@@ -85,8 +85,8 @@ export const assignCommand = defineCommand({
         );
       }
     }
-    const after = listActionViews(ctx.db, { ids: [action.id] })[0];
-    return reply('success', `${action.ref} is now owned by ${after ? describeOwnerInline(ctx.db, after) : input.target} (was ${was}).`);
+    const after = (await listActionViews(ctx.db, { ids: [action.id] }))[0];
+    return reply('success', `${action.ref} is now owned by ${after ? await describeOwnerInline(ctx.db, after) : input.target} (was ${was}).`);
   },
 });
 
@@ -108,12 +108,12 @@ export const handoverCommand = defineCommand({
     person: z.string().min(1, 'Say who takes the role over: their email, after "to".'),
     confirm: z.boolean(),
   }),
-  handle: (ctx, input) => {
-    const role = findRole(ctx.db, input.role);
+  handle: async (ctx, input) => {
+    const role = await findRole(ctx.db, input.role);
     if (!role) throw new UserError(`No role called "${input.role}".`, 'sendbot people lists roles and who holds them.');
-    const person = findPersonOrExplain(ctx.db, input.person);
-    const holders = currentHolders(ctx.db, role.id);
-    const count = listActionViews(ctx.db, { ownerRoleIds: [role.id] }).filter((a) => a.ownerPersonId === null).length;
+    const person = await findPersonOrExplain(ctx.db, input.person);
+    const holders = await currentHolders(ctx.db, role.id);
+    const count = (await listActionViews(ctx.db, { ownerRoleIds: [role.id] })).filter((a) => a.ownerPersonId === null).length;
     const from = holders.length ? holders.map((h) => h.name).join(', ') : 'nobody';
     if (!input.confirm) {
       const command = `/send handover ${role.name} to ${person.email} confirm`;
@@ -125,9 +125,9 @@ export const handoverCommand = defineCommand({
       );
     }
     const at = toStoredInstant(ctx.clock.now());
-    inTransaction(ctx.db, () => {
-      const { ended } = handOverRole(ctx.db, role.id, person.id, at);
-      recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'role.handover', entity: role.name, detail: { to: person.email, from: ended.map((h) => h.email), actions: count } });
+    await inTransaction(ctx.db, async () => {
+      const { ended } = await handOverRole(ctx.db, role.id, person.id, at);
+      await recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'role.handover', entity: role.name, detail: { to: person.email, from: ended.map((h) => h.email), actions: count } });
     });
     return reply('success', `${role.name} handed from ${from} to ${person.name}; ${count} action${count === 1 ? '' : 's'} moved. The earlier holders stay in the history.`);
   },
@@ -184,18 +184,18 @@ function decide(decision: 'approved' | 'rejected') {
       toDue: z.string().optional(),
       note: z.string().max(3000, 'That note is over 3,000 characters: please shorten it.').optional(),
     }),
-    handle: (ctx, input) => {
-      const action = findActionOrExplain(ctx.db, input.typed, input.ref);
-      const facts = loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
+    handle: async (ctx, input) => {
+      const action = await findActionOrExplain(ctx.db, input.typed, input.ref);
+      const facts = await loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
       if (!canDecideDateChange(facts, action)) {
         throw new PermissionError(`Only the chair of ${action.boardName ?? 'the board'} or a programme officer can decide date changes for ${action.ref}.`);
       }
-      const pending = pendingDateChange(ctx.db, action.id);
+      const pending = await pendingDateChange(ctx.db, action.id);
       if (!pending) throw new UserError(`${action.ref} has no date change waiting for a decision.`);
       // Nobody decides their own request, admins included, unless the deployment allows it.
       const own = pending.requestedBy === ctx.caller.id;
       if (own && !ctx.policy?.allowSelfApproval) {
-        const others = everyDecider(ctx.db, action).filter((p) => p.id !== ctx.caller.id).map((p) => p.name);
+        const others = (await everyDecider(ctx.db, action)).filter((p) => p.id !== ctx.caller.id).map((p) => p.name);
         throw new PermissionError(
           `You asked for this new date for ${action.ref}, so someone else must ${verb} it: ${others.length ? joinOr(others) : 'nobody else can yet (add another programme officer, or for a one-officer partnership set ALLOW_SELF_APPROVAL=true)'}. Nothing was changed.`,
         );
@@ -216,10 +216,10 @@ function decide(decision: 'approved' | 'rejected') {
       }
       const at = toStoredInstant(ctx.clock.now());
       const note = input.note ?? null;
-      const told = inTransaction(ctx.db, () => {
-        decideDateChange(ctx.db, pending.id, decision, ctx.caller.id, at, note);
-        recordAudit(ctx.db, { at, ...auditActor(ctx), event: `date_change.${decision}`, entity: action.ref, detail: { from: pending.fromDue, to: pending.toDue, note, ...(own ? { self: true } : {}) } });
-        return queueDateDecisionNotice(ctx.db, action, pending, { state: decision, by: ctx.caller, note }, at);
+      const told = await inTransaction(ctx.db, async () => {
+        await decideDateChange(ctx.db, pending.id, decision, ctx.caller.id, at, note);
+        await recordAudit(ctx.db, { at, ...auditActor(ctx), event: `date_change.${decision}`, entity: action.ref, detail: { from: pending.fromDue, to: pending.toDue, note, ...(own ? { self: true } : {}) } });
+        return await queueDateDecisionNotice(ctx.db, action, pending, { state: decision, by: ctx.caller, note }, at);
       });
       const toldWho = told && pending.requestedByName ? ` ${pending.requestedByName} will be told.` : own ? ` Marked self-${decision} in the history and the digest.` : '';
       return reply(

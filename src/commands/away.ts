@@ -27,21 +27,21 @@ export const awayCommand = defineCommand({
     until: z.string().min(1, 'Say until when: the last day you are away.'),
     delegate: z.string().optional(),
   }),
-  handle: (ctx, input) => {
+  handle: async (ctx, input) => {
     const today = ctx.clock.now().toISODate() as string;
     const iso = /^\d{4}-\d{2}-\d{2}$/.test(input.until) ? input.until : readDayPhrase(input.until, today);
     if (!iso) {
-      const ex = planExamples(ctx);
+      const ex = await planExamples(ctx);
       throw new UserError(`I couldn't read "${input.until}" as a date.`, `Write it like ${ex.awayUntil} or ${ex.awayUntilIso}.`);
     }
     if (iso < today) throw new UserError(`${formatDate(iso)} is in the past.`, 'Give the last day you are away.');
     if (iso > (ctx.clock.now().plus({ years: 1 }).toISODate() as string)) throw new UserError('That is more than a year away.', 'Give a date within the next year.');
-    const delegate = input.delegate ? findPersonOrExplain(ctx.db, input.delegate) : undefined;
+    const delegate = input.delegate ? await findPersonOrExplain(ctx.db, input.delegate) : undefined;
     if (delegate && delegate.id === ctx.caller.id) throw new UserError('You can’t delegate to yourself.');
     const at = toStoredInstant(ctx.clock.now());
-    inTransaction(ctx.db, () => {
-      markPersonAway(ctx.db, ctx.caller.id, iso, delegate?.id ?? null);
-      recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'person.away', detail: { until: iso, delegate: delegate?.email ?? null } });
+    await inTransaction(ctx.db, async () => {
+      await markPersonAway(ctx.db, ctx.caller.id, iso, delegate?.id ?? null);
+      await recordAudit(ctx.db, { at, ...auditActor(ctx), event: 'person.away', detail: { until: iso, delegate: delegate?.email ?? null } });
     });
     return reply('success', `Marked you away until ${formatDate(iso)}.`, [
       text(
@@ -70,9 +70,9 @@ export const backCommand = defineCommand({
   access: 'anyone',
   parse: () => ({}),
   schema: z.object({}),
-  handle: (ctx) => {
+  handle: async (ctx) => {
     const wasAway = ctx.caller.awayUntil !== null;
-    markPersonBack(ctx.db, ctx.caller.id);
+    await markPersonBack(ctx.db, ctx.caller.id);
     return reply('success', wasAway ? 'Welcome back. Nudges come to you again; any that waited will arrive at the next tick.' : 'You were not marked away; nothing changed.');
   },
 });

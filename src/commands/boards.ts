@@ -17,13 +17,13 @@ export const boardsCommand = defineCommand({
   access: 'anyone',
   parse: () => ({}),
   schema: z.object({}),
-  handle: (ctx) => {
+  handle: async (ctx) => {
     const now = toStoredInstant(ctx.clock.now());
-    const boards = listBoards(ctx.db);
+    const boards = await listBoards(ctx.db);
     if (boards.length === 0) return reply('info', 'No boards are set up yet.', [text('A programme officer can import them with the plan.')]);
-    const blocks = boards.flatMap((b) => {
-      const upcoming = listMeetings(ctx.db, b.id).filter((m) => m.startsAt > now).slice(0, 2);
-      const chairs = holderNames(ctx.db, b.chairRoleId);
+    const blocks = (await Promise.all(boards.map(async (b) => {
+      const upcoming = (await listMeetings(ctx.db, b.id)).filter((m) => m.startsAt > now).slice(0, 2);
+      const chairs = await holderNames(ctx.db, b.chairRoleId);
       const lines = upcoming.map((m) => {
         const ms = milestonesFor(m, b);
         return `${formatInstant(m.startsAt)}${m.isSample ? ' (sample date)' : ''}: updates open ${formatDate(ms.updateWindowOpens)}, reminder ${formatDate(ms.reminderOn)}, papers due ${formatDate(ms.papersDeadline)}`;
@@ -33,7 +33,7 @@ export const boardsCommand = defineCommand({
         text(`Chair: ${b.chairRole ?? 'not set'}${chairs.length ? ` (${chairs.join(', ')})` : ''}`, true),
         lines.length ? list(lines) : text('No meetings scheduled.'),
       ];
-    });
+    }))).flat();
     return reply('info', plural(boards.length, 'board'), blocks);
   },
 });

@@ -4,8 +4,8 @@ import { loadPlanExamples } from '../store/plan-examples-repository.js';
 import type { CommandContext, CommandDefinition } from './types.js';
 
 /** The examples for this caller: their own action where they have one, the plan's otherwise. */
-export function planExamples(ctx: Pick<CommandContext, 'db' | 'clock' | 'caller'>): PlanExamples {
-  return loadPlanExamples(ctx.db, ctx.clock.now().toISODate() as string, ctx.caller.id);
+export async function planExamples(ctx: Pick<CommandContext, 'db' | 'clock' | 'caller'>): Promise<PlanExamples> {
+  return await loadPlanExamples(ctx.db, ctx.clock.now().toISODate() as string, ctx.caller.id);
 }
 
 /** What help says about examples this caller could not run, if anything. */

@@ -21,7 +21,7 @@ export const dashboardCommand = defineCommand({
   access: 'admin-or-chair',
   parse: (_args, rawArgs) => ({ board: rawArgs.trim() || undefined }),
   schema: z.object({ board: z.string().max(200, 'that board name is too long').optional() }),
-  handle: (ctx, input) => {
+  handle: async (ctx, input) => {
     const links = ctx.dashboard;
     if (!links || !links.baseUrl) {
       return reply('warning', 'The dashboard is not available here yet.', [
@@ -30,10 +30,10 @@ export const dashboardCommand = defineCommand({
       ]);
     }
     const now = ctx.clock.now();
-    const state = loadPlanningState(ctx.db);
+    const state = await loadPlanningState(ctx.db);
     if (state.boards.length === 0) return reply('info', 'No boards are set up yet.', [text('A programme officer can import them with the plan.')]);
     // No board named: the one the caller chairs, else the one most of their actions report to.
-    const facts = loadCallerFacts(ctx.db, ctx.caller, now.toISODate() as string);
+    const facts = await loadCallerFacts(ctx.db, ctx.caller, now.toISODate() as string);
     const board = input.board ? findBoardOrExplain(state.boards, input.board, 'dashboard') : boardForCaller(state, facts, toStoredInstant(now));
     // A link opens without signing in and can be forwarded: a chair gets one only for a board they
     // chair; programme officers for any board.

@@ -15,27 +15,27 @@ import { currentHolders } from '../store/roles-repository.js';
 import type { DateChange } from '../store/updates-repository.js';
 
 /** Who is sent a request for this action: the chair(s) of its board, else the programme officers. */
-export function dateDeciders(db: Db, action: ActionView): { people: { id: number; name: string }[]; chairs: boolean } {
-  const board = action.boardId !== null ? getBoard(db, action.boardId) : undefined;
-  const chairs = board?.chairRoleId ? currentHolders(db, board.chairRoleId).map((h) => ({ id: h.personId, name: h.name })) : [];
-  return chairs.length > 0 ? { people: chairs, chairs: true } : { people: listAdmins(db).map((a) => ({ id: a.id, name: a.name })), chairs: false };
+export async function dateDeciders(db: Db, action: ActionView): Promise<{ people: { id: number; name: string }[]; chairs: boolean }> {
+  const board = action.boardId !== null ? await getBoard(db, action.boardId) : undefined;
+  const chairs = board?.chairRoleId ? (await currentHolders(db, board.chairRoleId)).map((h) => ({ id: h.personId, name: h.name })) : [];
+  return chairs.length > 0 ? { people: chairs, chairs: true } : { people: (await listAdmins(db)).map((a) => ({ id: a.id, name: a.name })), chairs: false };
 }
 
 /** Everyone who may decide a request for this action (its board's chairs and every programme officer), by name. */
-export function everyDecider(db: Db, action: ActionView): { id: number; name: string }[] {
-  const board = action.boardId !== null ? getBoard(db, action.boardId) : undefined;
-  const chairs = board?.chairRoleId ? currentHolders(db, board.chairRoleId).map((h) => ({ id: h.personId, name: `${h.name} (chair)` })) : [];
-  const admins = listAdmins(db).map((a) => ({ id: a.id, name: `${a.name} (programme officer)` }));
+export async function everyDecider(db: Db, action: ActionView): Promise<{ id: number; name: string }[]> {
+  const board = action.boardId !== null ? await getBoard(db, action.boardId) : undefined;
+  const chairs = board?.chairRoleId ? (await currentHolders(db, board.chairRoleId)).map((h) => ({ id: h.personId, name: `${h.name} (chair)` })) : [];
+  const admins = (await listAdmins(db)).map((a) => ({ id: a.id, name: `${a.name} (programme officer)` }));
   return [...chairs, ...admins.filter((a) => !chairs.some((c) => c.id === a.id))];
 }
 
 /** A request replaced by a newer one is withdrawn: its notices not yet sent never go out. */
-export function withdrawDateRequestNotices(db: Db, changeId: number, at: string): number {
-  return skipOpenByKeyPrefix(db, `date-request:${changeId}:`, 'withdrawn: replaced by a newer request before it was sent', at);
+export async function withdrawDateRequestNotices(db: Db, changeId: number, at: string): Promise<number> {
+  return await skipOpenByKeyPrefix(db, `date-request:${changeId}:`, 'withdrawn: replaced by a newer request before it was sent', at);
 }
 
-function queue(db: Db, key: string, kind: NotificationKind, personId: number, action: ActionView, message: Reply, at: string): boolean {
-  return enqueueNotification(db, {
+async function queue(db: Db, key: string, kind: NotificationKind, personId: number, action: ActionView, message: Reply, at: string): Promise<boolean> {
+  return await enqueueNotification(db, {
     key,
     kind,
     recipientPersonId: personId,
@@ -62,7 +62,7 @@ export interface RequestNotices {
 }
 
 /** One message to each chair of the action's board (else each programme officer), never to the requester. */
-export function queueDateRequestNotices(db: Db, action: ActionView, request: NewRequest, requester: Person, at: string): RequestNotices {
+export async function queueDateRequestNotices(db: Db, action: ActionView, request: NewRequest, requester: Person, at: string): Promise<RequestNotices> {
   const message = dateRequestReply({
     ref: action.ref,
     actionText: action.text,
@@ -74,13 +74,13 @@ export function queueDateRequestNotices(db: Db, action: ActionView, request: New
     reason: request.reason,
     baselineDue: action.baselineDue,
   });
-  let deciders = dateDeciders(db, action);
+  let deciders = await dateDeciders(db, action);
   // A chair asking about their own board's action cannot decide it: the programme officers are sent it.
-  if (deciders.chairs && deciders.people.every((p) => p.id === requester.id)) deciders = { people: listAdmins(db).map((a) => ({ id: a.id, name: a.name })), chairs: false };
+  if (deciders.chairs && deciders.people.every((p) => p.id === requester.id)) deciders = { people: (await listAdmins(db)).map((a) => ({ id: a.id, name: a.name })), chairs: false };
   const to: string[] = [];
   for (const person of deciders.people) {
     if (person.id === requester.id) continue;
-    queue(db, `date-request:${request.id}:${person.id}`, 'date_request', person.id, action, message, at);
+    await queue(db, `date-request:${request.id}:${person.id}`, 'date_request', person.id, action, message, at);
     to.push(person.name);
   }
   return { to, chairs: deciders.chairs };
@@ -90,14 +90,14 @@ export function queueDateRequestNotices(db: Db, action: ActionView, request: New
  * The requester is told the decision (unless they made it themselves); chairs' notices of the
  * request that have not gone out yet are dropped, since there is nothing left to decide.
  */
-export function queueDateDecisionNotice(
+export async function queueDateDecisionNotice(
   db: Db,
   action: ActionView,
   change: DateChange,
   decision: { state: 'approved' | 'rejected'; by: Person; note: string | null },
   at: string,
-): boolean {
-  skipOpenByKeyPrefix(db, `date-request:${change.id}:`, `${decision.state} by ${decision.by.name} before it was sent`, at);
+): Promise<boolean> {
+  await skipOpenByKeyPrefix(db, `date-request:${change.id}:`, `${decision.state} by ${decision.by.name} before it was sent`, at);
   if (change.requestedBy === null || change.requestedBy === decision.by.id) return false;
   const message = dateDecisionReply({
     ref: action.ref,
@@ -108,5 +108,5 @@ export function queueDateDecisionNotice(
     toDue: change.toDue,
     note: decision.note,
   });
-  return queue(db, `date-decision:${change.id}`, 'date_decision', change.requestedBy, action, message, at);
+  return await queue(db, `date-decision:${change.id}`, 'date_decision', change.requestedBy, action, message, at);
 }

@@ -20,26 +20,26 @@ export const digestCommand = defineCommand({
   access: 'anyone',
   parse: (_args, rawArgs) => ({ board: rawArgs.trim() || undefined }),
   schema: z.object({ board: z.string().max(200, 'That board name is too long.').optional() }),
-  handle: (ctx, input) => {
+  handle: async (ctx, input) => {
     const now = toStoredInstant(ctx.clock.now());
     // A board named: only the board list to find it, then that board's slice of the plan.
     if (input.board) {
-      const boards = listBoards(ctx.db);
+      const boards = await listBoards(ctx.db);
       if (boards.length === 0) return noBoards();
-      return digestToReply(loadBoardDigest(ctx.db, findBoardOrExplain(boards, input.board, 'digest').id, now));
+      return digestToReply(await loadBoardDigest(ctx.db, findBoardOrExplain(boards, input.board, 'digest').id, now));
     }
-    const state = loadPlanningState(ctx.db);
+    const state = await loadPlanningState(ctx.db);
     if (state.boards.length === 0) return noBoards();
     // No board named: the only one there is; else the one the caller chairs, else the one most of
     // their actions report to.
     const board =
       state.boards.length === 1
         ? state.boards[0]
-        : boardForCaller(state, loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string), now);
+        : boardForCaller(state, await loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string), now);
     if (!board) {
       return reply('info', 'Which board’s digest?', [text('Say which board: /send digest <board>. Boards:'), list(state.boards.map((b) => b.name))]);
     }
-    return digestToReply(loadBoardDigest(ctx.db, board.id, now, { state }));
+    return digestToReply(await loadBoardDigest(ctx.db, board.id, now, { state }));
   },
 });
 

@@ -30,11 +30,11 @@ function parseScope(args: string[]) {
   return { all, days, unknown };
 }
 
-function scopeActions(ctx: CommandContext, all: boolean) {
-  if (!all) return myActions(ctx);
-  const facts = loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
+async function scopeActions(ctx: CommandContext, all: boolean) {
+  if (!all) return await myActions(ctx);
+  const facts = await loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
   if (!canReadAll(facts)) throw new PermissionError('Only board chairs and programme officers can see everyone’s actions. Try without "all" for yours.');
-  return listActionViews(ctx.db);
+  return await listActionViews(ctx.db);
 }
 
 export const dueCommand = defineCommand({
@@ -45,11 +45,11 @@ export const dueCommand = defineCommand({
   access: 'anyone',
   parse: parseScope,
   schema: scopeSchema,
-  handle: (ctx, input) => {
+  handle: async (ctx, input) => {
     const now = ctx.clock.now();
     const today = now.toISODate() as string;
     const until = now.plus({ days: input.days }).toISODate() as string;
-    const rows = scopeActions(ctx, input.all)
+    const rows = (await scopeActions(ctx, input.all))
       .filter((a) => a.status !== 'blue' && a.due && a.due >= today && a.due <= until)
       .sort((a, b) => (a.due ?? '').localeCompare(b.due ?? ''));
     const holders = holderLookup(ctx.db);
@@ -68,9 +68,9 @@ export const overdueCommand = defineCommand({
   access: 'anyone',
   parse: parseScope,
   schema: scopeSchema,
-  handle: (ctx, input) => {
+  handle: async (ctx, input) => {
     const today = ctx.clock.now().toISODate() as string;
-    const rows = scopeActions(ctx, input.all)
+    const rows = (await scopeActions(ctx, input.all))
       .filter((a) => isOverdue(a, today))
       .sort((a, b) => (a.due ?? '').localeCompare(b.due ?? ''));
     const holders = holderLookup(ctx.db);

@@ -14,8 +14,8 @@ export const helpCommand = defineCommand({
   access: 'anyone',
   parse: (args) => ({ topic: args[0]?.toLowerCase() }),
   schema: z.object({ topic: z.string().optional() }),
-  handle: (ctx, input) => {
-    const ex = planExamples(ctx);
+  handle: async (ctx, input) => {
+    const ex = await planExamples(ctx);
     if (input.topic) {
       const c = commands.find((x) => x.name === input.topic || x.aliases?.includes(input.topic as string));
       if (!c) throw new UserError(`There is no command "${input.topic}".`, 'Type /send help for the list.');

@@ -21,34 +21,34 @@ export type CallerResolution = { person: Person } | { person?: undefined; reply:
  * is not that person (another workspace, tenant or organisation controls its own accounts' emails).
  * `at` (a stored instant) dates the audit row.
  */
-export function resolveCaller(db: Db, identity: PlatformIdentity, at?: string): CallerResolution {
+export async function resolveCaller(db: Db, identity: PlatformIdentity, at?: string): Promise<CallerResolution> {
   let person =
-    (identity.slackUserId && findPersonBySlackId(db, identity.slackUserId)) ||
-    (identity.teamsUserId && findPersonByTeamsId(db, identity.teamsUserId)) ||
+    (identity.slackUserId && await findPersonBySlackId(db, identity.slackUserId)) ||
+    (identity.teamsUserId && await findPersonByTeamsId(db, identity.teamsUserId)) ||
     undefined;
   if (!person && identity.email) {
-    const byEmail = findPersonByEmail(db, identity.email);
+    const byEmail = await findPersonByEmail(db, identity.email);
     if (byEmail) {
       const slackTaken = identity.slackUserId && byEmail.slackUserId && byEmail.slackUserId !== identity.slackUserId;
       const teamsTaken = identity.teamsUserId && byEmail.teamsUserId && byEmail.teamsUserId !== identity.teamsUserId;
-      if (slackTaken || teamsTaken) return { reply: alreadyLinkedReply(db, slackTaken ? 'Slack' : 'Teams') };
-      person = linkPlatformIds(db, byEmail, identity, at);
+      if (slackTaken || teamsTaken) return { reply: await alreadyLinkedReply(db, slackTaken ? 'Slack' : 'Teams') };
+      person = await linkPlatformIds(db, byEmail, identity, at);
     }
   }
   if (person) return { person };
-  return { reply: notRegisteredReply(db) };
+  return { reply: await notRegisteredReply(db) };
 }
 
-function linkPlatformIds(db: Db, person: Person, identity: PlatformIdentity, at: string | undefined): Person {
+async function linkPlatformIds(db: Db, person: Person, identity: PlatformIdentity, at: string | undefined): Promise<Person> {
   const set: PlatformAccountIds = {};
   if (identity.slackUserId && !person.slackUserId) set.slackUserId = identity.slackUserId;
   if (identity.teamsUserId && !person.teamsUserId) set.teamsUserId = identity.teamsUserId;
   if (Object.keys(set).length === 0) return person;
-  return inTransaction(db, () => {
-    const linked = linkPlatformAccounts(db, person.id, set);
+  return await inTransaction(db, async () => {
+    const linked = await linkPlatformAccounts(db, person.id, set);
     if (at) {
       const platform = set.slackUserId ? 'slack' : 'teams';
-      recordAudit(db, {
+      await recordAudit(db, {
         at,
         actorPersonId: person.id,
         event: `person.linked_${platform}`,
@@ -62,21 +62,21 @@ function linkPlatformIds(db: Db, person: Person, identity: PlatformIdentity, at:
 }
 
 /** The email belongs to someone already linked to another account on this platform. */
-export function alreadyLinkedReply(db: Db, platform: 'Slack' | 'Teams'): Reply {
-  const admins = listAdmins(db).map((a) => `${a.name} (${a.email})`);
+export async function alreadyLinkedReply(db: Db, platform: 'Slack' | 'Teams'): Promise<Reply> {
+  const admins = (await listAdmins(db)).map((a) => `${a.name} (${a.email})`);
   return reply('error', `Your email is already linked to a different ${platform} account, so I can't tell it's you.`, [
     text(admins.length ? `Ask a programme officer to check your ${platform} id: ${admins.join(', ')}.` : `Ask whoever installed sendbot to check your ${platform} id (sendbot people).`),
   ]);
 }
 
-export function notRegisteredReply(db: Db): Reply {
-  const admins = listAdmins(db).map((a) => `${a.name} (${a.email})`);
+export async function notRegisteredReply(db: Db): Promise<Reply> {
+  const admins = (await listAdmins(db)).map((a) => `${a.name} (${a.email})`);
   return reply('error', "You're not registered yet — ask a programme officer.", [
     text(admins.length ? `Programme officers: ${admins.join(', ')}.` : 'No programme officer is set up yet: whoever installed sendbot can add people with sendbot people import.'),
   ]);
 }
 
 /** Remembers which platform a person last used, so nudges reach them there. */
-export function noteLastPlatform(db: Db, person: Person, platform: 'slack' | 'teams'): void {
-  if (person.lastPlatform !== platform) recordLastPlatform(db, person.id, platform);
+export async function noteLastPlatform(db: Db, person: Person, platform: 'slack' | 'teams'): Promise<void> {
+  if (person.lastPlatform !== platform) await recordLastPlatform(db, person.id, platform);
 }

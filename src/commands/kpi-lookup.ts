@@ -26,23 +26,23 @@ function matchOne(known: Known[], typed: string): Known | undefined {
 }
 
 /** The KPI named by the first word or two of `words`, or undefined. */
-export function readKpi(db: Db, words: readonly string[]): KpiMatch | undefined {
+export async function readKpi(db: Db, words: readonly string[]): Promise<KpiMatch | undefined> {
   const [a, b] = words;
   if (a === undefined) return undefined;
-  const known = listKpiCodes(db);
+  const known = await listKpiCodes(db);
   const one = matchOne(known, a);
   const two = !one && b !== undefined ? matchOne(known, `${a}${b}`) : undefined;
   const found = one ?? two;
   if (!found) return undefined;
-  const record = findKpiByCode(db, found.code);
+  const record = await findKpiByCode(db, found.code);
   return record ? { record, consumed: one ? 1 : 2 } : undefined;
 }
 
 /** The nearest KPI codes to a mistyped one (and KPIs whose name has the word), best first. */
-export function nearestKpis(db: Db, typed: string, limit = 3): Known[] {
+export async function nearestKpis(db: Db, typed: string, limit = 3): Promise<Known[]> {
   const key = kpiCodeKey(typed);
   const word = typed.toLowerCase();
-  return listKpiCodes(db)
+  return (await listKpiCodes(db))
     .map((k) => {
       const full = distance(kpiCodeKey(k.code), key);
       const suffix = distance(kpiCodeKey(k.code.slice(k.code.indexOf('-') + 1)), key);
@@ -55,12 +55,12 @@ export function nearestKpis(db: Db, typed: string, limit = 3): Known[] {
     .map((x) => x.k);
 }
 
-export function findKpiOrExplain(db: Db, words: readonly string[]): KpiMatch {
-  const match = readKpi(db, words);
+export async function findKpiOrExplain(db: Db, words: readonly string[]): Promise<KpiMatch> {
+  const match = await readKpi(db, words);
   if (match) return match;
   const typed = words[0] ?? '';
-  const near = nearestKpis(db, typed);
-  const example = listKpiCodes(db)[0]?.code ?? DEMO_EXAMPLES.kpiCode;
+  const near = await nearestKpis(db, typed);
+  const example = (await listKpiCodes(db))[0]?.code ?? DEMO_EXAMPLES.kpiCode;
   throw new UserError(
     `There is no KPI "${typed}".`,
     near.length

@@ -51,11 +51,11 @@ export const kpiCommand = defineCommand({
   access: 'anyone',
   parse: (args) => ({ words: args }),
   schema: z.object({ words: z.array(z.string()) }),
-  handle: (ctx, input) => {
-    if (input.words.length === 0) return listMyKpis(ctx);
-    const { record, consumed } = findKpiOrExplain(ctx.db, input.words);
+  handle: async (ctx, input) => {
+    if (input.words.length === 0) return await listMyKpis(ctx);
+    const { record, consumed } = await findKpiOrExplain(ctx.db, input.words);
     const rest = input.words.slice(consumed);
-    if (rest.length === 0 || (rest.length === 1 && /^(show|history|status|trend)$/i.test(rest[0] as string))) return showKpi(ctx, record);
+    if (rest.length === 0 || (rest.length === 1 && /^(show|history|status|trend)$/i.test(rest[0] as string))) return await showKpi(ctx, record);
     if (/^(for|as)$/i.test(rest[0] as string)) {
       const s = record.series;
       // Their own figure, moved to the front, when they gave one.
@@ -64,7 +64,7 @@ export const kpiCommand = defineCommand({
       const others = at > 0 ? rest.filter((_, i) => i !== at) : rest;
       throw new UserError(`Put the value before the period: /send kpi ${s.code} ${value} ${others.join(' ')}`, 'Nothing was saved.');
     }
-    return recordReading(ctx, record, rest);
+    return await recordReading(ctx, record, rest);
   },
 });
 
@@ -160,30 +160,30 @@ function refuseStrayAfterValue(series: KpiSeries, words: string[], consumed: num
 }
 
 /** Who may record readings for this KPI, as the refusal names them. */
-export function whoCanRecord(db: Db, record: KpiRecord): string {
-  const parts: string[] = [`the owner, ${describeRole(db, record.ownerRoleId, record.series.ownerRole)}`];
-  record.supportingRoleIds.forEach((id, i) => {
-    const names = holderNames(db, id);
+export async function whoCanRecord(db: Db, record: KpiRecord): Promise<string> {
+  const parts: string[] = [`the owner, ${await describeRole(db, record.ownerRoleId, record.series.ownerRole)}`];
+  for (const [i, id] of record.supportingRoleIds.entries()) {
+    const names = await holderNames(db, id);
     if (names.length) parts.push(`${names.join(', ')} (${record.supportingRoles[i]}, supporting)`);
-  });
-  const admins = listAdmins(db).map((a) => a.name);
+  }
+  const admins = (await listAdmins(db)).map((a) => a.name);
   if (admins.length) parts.push(`a programme officer (${admins.join(', ')})`);
   return `Readings for ${record.series.code} can be recorded by ${joinOr(parts)}.`;
 }
 
-function recordReading(ctx: CommandContext, record: KpiRecord, words: string[]): Reply {
+async function recordReading(ctx: CommandContext, record: KpiRecord, words: string[]): Promise<Reply> {
   const now = ctx.clock.now();
   const today = now.toISODate() as string;
   const series = record.series;
-  const facts = loadCallerFacts(ctx.db, ctx.caller, today);
+  const facts = await loadCallerFacts(ctx.db, ctx.caller, today);
   const right = updateRight(facts, { ownerRoleId: record.ownerRoleId, ownerPersonId: null, supportingRoleIds: record.supportingRoleIds, boardId: record.boardId });
-  if (!right) throw new PermissionError(`You can't record readings for ${series.code}. ${whoCanRecord(ctx.db, record)}`);
-  const terms = getPartnership(ctx.db).schoolTerms;
+  if (!right) throw new PermissionError(`You can't record readings for ${series.code}. ${await whoCanRecord(ctx.db, record)}`);
+  const terms = (await getPartnership(ctx.db)).schoolTerms;
   // A trailing "confirm" (the button, or typed) answers the question asked about a large move; on
   // any other reading it is a word of the note and kept.
   const confirmed = words.length > 1 && /^confirm$/i.test(words[words.length - 1] as string);
   let input = readReadingWords(series, confirmed ? words.slice(0, -1) : words, today, terms);
-  const before = standingReading(ctx.db, series.id, input.period.end);
+  const before = await standingReading(ctx.db, series.id, input.period.end);
   const last = before ?? previousReading(series, input.period.end);
   const large = last !== undefined && isLargeMove(last.value, input.value);
   if (confirmed && !large) input = readReadingWords(series, words, today, terms);
@@ -202,8 +202,8 @@ function recordReading(ctx: CommandContext, record: KpiRecord, words: string[]):
   const at = toStoredInstant(now);
   // The same figure again for a period confirms it: kept in the history, but not a "correction".
   const same = before !== undefined && before.value === input.value;
-  inTransaction(ctx.db, () => {
-    const id = recordKpiReading(ctx.db, {
+  await inTransaction(ctx.db, async () => {
+    const id = await recordKpiReading(ctx.db, {
       kpiId: series.id,
       value: input.value,
       periodLabel: input.period.label,
@@ -217,11 +217,11 @@ function recordReading(ctx: CommandContext, record: KpiRecord, words: string[]):
       rawText: ctx.rawText,
     });
     if (right === 'admin' || right === 'delegate') {
-      recordAudit(ctx.db, { at, ...auditActor(ctx), event: `kpi_reading.by_${right}`, entity: series.code, detail: { readingId: id } });
+      await recordAudit(ctx.db, { at, ...auditActor(ctx), event: `kpi_reading.by_${right}`, entity: series.code, detail: { readingId: id } });
     }
   });
 
-  const after = listKpiSeries(ctx.db, { ids: [series.id] })[0] as KpiSeries;
+  const after = (await listKpiSeries(ctx.db, { ids: [series.id] }))[0] as KpiSeries;
   const assessment = assessKpi(after, today);
   const value = formatKpiValue(input.value, series.unit);
   const on = right === 'owner' ? '' : right === 'supporting' ? ' (as a supporting role)' : right === 'delegate' ? ' (as delegate)' : ' (as admin)';
@@ -260,11 +260,11 @@ function previousReading(series: KpiSeries, periodEnd: string): { value: number;
   return earlier[earlier.length - 1];
 }
 
-function showKpi(ctx: CommandContext, record: KpiRecord): Reply {
+async function showKpi(ctx: CommandContext, record: KpiRecord): Promise<Reply> {
   const today = ctx.clock.now().toISODate() as string;
   const s = record.series;
   const a = assessKpi(s, today);
-  const supporting = record.supportingRoleIds.map((id, i) => describeRole(ctx.db, id, record.supportingRoles[i] ?? null));
+  const supporting = await Promise.all(record.supportingRoleIds.map(async (id, i) => await describeRole(ctx.db, id, record.supportingRoles[i] ?? null)));
   const blocks = [
     heading(`${s.code} · ${s.name}`),
     fields([
@@ -273,7 +273,7 @@ function showKpi(ctx: CommandContext, record: KpiRecord): Reply {
       ['Next target', a.nextTarget ? targetText(s, a.nextTarget) : null],
       ['Baseline', baselineText(s)],
       ['Measure', `${UNIT_NAMES[s.unit]}, ${s.direction === 'higher' ? 'higher' : 'lower'} is better, reported ${FREQUENCY_TEXT[s.frequency ?? 'monthly']}`],
-      ['Owner', describeRole(ctx.db, record.ownerRoleId, s.ownerRole)],
+      ['Owner', await describeRole(ctx.db, record.ownerRoleId, s.ownerRole)],
       ['Supporting', supporting.length ? supporting.join('; ') : null],
       ['Plan', `${s.planCode}: ${s.planTitle}${s.workstreamNumber !== null ? ` (workstream ${s.planCode}-${s.workstreamNumber}${s.workstreamTitle ? ` ${s.workstreamTitle}` : ''})` : ''}`],
       ['Board', record.boardName],
@@ -282,7 +282,7 @@ function showKpi(ctx: CommandContext, record: KpiRecord): Reply {
   ];
   if (a.basis === 'baseline') blocks.push(text('No trajectory is set, so readings are judged against the baseline: no worse than it is on track.', true));
   if (a.basis === 'first_reading') blocks.push(text('No trajectory or baseline figure is set, so readings are judged against the first reading: no worse than it is on track.', true));
-  const history = kpiReadingHistory(ctx.db, s.id);
+  const history = await kpiReadingHistory(ctx.db, s.id);
   const lastOfPeriod = new Map(history.map((r) => [r.periodEnd, r.id]));
   const lines = [...history].reverse().map((r) => {
     const replaced = lastOfPeriod.get(r.periodEnd) !== r.id;

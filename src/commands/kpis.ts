@@ -21,21 +21,21 @@ export const kpisCommand = defineCommand({
   access: 'anyone',
   parse: (args) => ({ scope: args[0]?.toLowerCase() }),
   schema: z.object({ scope: z.string().optional() }),
-  handle: (ctx, input) => {
-    if (input.scope === undefined || input.scope === 'mine') return listMyKpis(ctx);
+  handle: async (ctx, input) => {
+    if (input.scope === undefined || input.scope === 'mine') return await listMyKpis(ctx);
     if (input.scope !== 'all') throw new UserError(`"${input.scope}" isn't something I can list KPIs by.`, 'Try /send kpis (yours) or /send kpis all (chairs and programme officers).');
-    const facts = loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
+    const facts = await loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
     if (!canReadAll(facts)) throw new PermissionError('Only board chairs and programme officers can list every KPI. /send kpis lists yours; /send kpi <code> shows any one.');
-    return listAllKpis(ctx);
+    return await listAllKpis(ctx);
   },
 });
 
 /** KPIs whose owner role the caller holds, or whose workstream they support. */
-export function listMyKpis(ctx: CommandContext): Reply {
+export async function listMyKpis(ctx: CommandContext): Promise<Reply> {
   const today = ctx.clock.now().toISODate() as string;
-  const facts = loadCallerFacts(ctx.db, ctx.caller, today);
+  const facts = await loadCallerFacts(ctx.db, ctx.caller, today);
   const roles = new Set(facts.roleIds);
-  const all = listKpiRecords(ctx.db);
+  const all = await listKpiRecords(ctx.db);
   const owned = all.filter((k) => k.ownerRoleId !== null && roles.has(k.ownerRoleId));
   const supported = all.filter((k) => !owned.includes(k) && k.supportingRoleIds.some((id) => roles.has(id)));
   if (owned.length + supported.length === 0) {
@@ -51,9 +51,9 @@ export function listMyKpis(ctx: CommandContext): Reply {
   return reply('info', `You have ${plural(lines.length, 'KPI')}: ${countsText(lines)}.`, blocks);
 }
 
-function listAllKpis(ctx: CommandContext): Reply {
+async function listAllKpis(ctx: CommandContext): Promise<Reply> {
   const today = ctx.clock.now().toISODate() as string;
-  const records = listKpiRecords(ctx.db);
+  const records = await listKpiRecords(ctx.db);
   if (records.length === 0) return reply('info', 'No KPIs are set up yet.', [text('Add them to the plan file (kpis) or import a KPI sheet: sendbot import kpis.csv', true)]);
   const lines = linesFor(ctx, today, records);
   const blocks: ReplyBlock[] = [];

@@ -22,14 +22,14 @@ export const mineCommand = defineCommand({
   access: 'anyone',
   parse: () => ({}),
   schema: z.object({}),
-  handle: (ctx) => {
+  handle: async (ctx) => {
     const now = ctx.clock.now();
     const today = now.toISODate() as string;
     const soon = plusDays(today, DUE_SOON_DAYS);
-    const actions = myActions(ctx).filter((a) => a.status !== 'blue');
+    const actions = (await myActions(ctx)).filter((a) => a.status !== 'blue');
     // Actions of people away who named the caller as their delegate, grouped by whom they cover.
-    const covering = listDelegators(ctx.db, ctx.caller.id, today)
-      .map((d) => ({ who: d, items: listActionViews(ctx.db, { accountablePersonId: d.id }).filter((a) => a.status !== 'blue') }))
+    const covering = (await Promise.all((await listDelegators(ctx.db, ctx.caller.id, today))
+      .map(async (d) => ({ who: d, items: (await listActionViews(ctx.db, { accountablePersonId: d.id })).filter((a) => a.status !== 'blue') }))))
       .filter((c) => c.items.length > 0);
     const coveringBlocks: ReplyBlock[] = covering.map((c) => ({
       type: 'actions',
@@ -48,7 +48,7 @@ export const mineCommand = defineCommand({
         text('If that looks wrong, ask a programme officer to check your role. /send who <ref> shows who owns an action.'),
       ]);
     }
-    const cycles = cyclesFor(ctx, actions.map((a) => a.boardId));
+    const cycles = await cyclesFor(ctx, actions.map((a) => a.boardId));
     const overdue: ActionView[] = [];
     const byMeeting = new Map<string, { label: string; items: ActionView[] }>();
     const dueSoon: ActionView[] = [];

@@ -3,21 +3,21 @@ import type { Db } from '../store/database.js';
 import { UserError } from './types.js';
 
 /** Finds a person by email, Slack mention (<@U123>), Teams id or (unique) name. */
-export function findPersonOrExplain(db: Db, typed: string): Person {
+export async function findPersonOrExplain(db: Db, typed: string): Promise<Person> {
   const t = typed.trim();
   const mention = /^<@([A-Z0-9]+)(?:\|[^>]*)?>$/.exec(t);
   if (mention) {
-    const p = findPersonBySlackId(db, mention[1] as string);
+    const p = await findPersonBySlackId(db, mention[1] as string);
     if (p) return p;
     throw new UserError(`That Slack user is not registered with sendbot yet.`, 'Ask a programme officer to add them (sendbot people import).');
   }
   if (t.includes('@')) {
-    const p = findPersonByEmail(db, t);
+    const p = await findPersonByEmail(db, t);
     if (p) return p;
     throw new UserError(`Nobody with email ${t} is registered.`, 'Check the spelling, or ask a programme officer to add them.');
   }
   const wanted = t.replace(/^@/, '').toLowerCase().replace(/\s+/g, ' ');
-  const everyone = listPeople(db);
+  const everyone = await listPeople(db);
   const exact = everyone.filter((p) => p.name.toLowerCase() === wanted);
   if (exact.length === 1) return exact[0] as Person;
   const partial = everyone.filter((p) => p.name.toLowerCase().includes(wanted));

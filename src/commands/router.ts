@@ -45,7 +45,7 @@ export function suggestCommand(word: string): string | undefined {
   return best && best.d <= Math.max(2, Math.floor(w.length / 3)) ? best.name : undefined;
 }
 
-export function runCommandText(deps: CommandDeps, caller: Person, platform: Platform, typed: string): Reply {
+export async function runCommandText(deps: CommandDeps, caller: Person, platform: Platform, typed: string): Promise<Reply> {
   // Control and bidi-override characters never reach a command (or the store): see text-safety.ts.
   const rawText = stripUnsafeCharacters(typed);
   // Checked before anything else so no command ever stores or echoes such text.
@@ -54,7 +54,7 @@ export function runCommandText(deps: CommandDeps, caller: Person, platform: Plat
   const body = stripSendPrefix(rawText);
   const words = splitWords(body);
   const [first, ...rest] = words;
-  if (first === undefined) return runDefinition(deps, caller, platform, rawText, findCommand('help') as CommandDefinition, [], '');
+  if (first === undefined) return await runDefinition(deps, caller, platform, rawText, findCommand('help') as CommandDefinition, [], '');
   const command = findCommand(first);
   if (!command) {
     const suggestion = suggestCommand(first);
@@ -63,10 +63,10 @@ export function runCommandText(deps: CommandDeps, caller: Person, platform: Plat
     ]);
   }
   const rawArgs = body.slice(body.toLowerCase().indexOf(first.toLowerCase()) + first.length).trim();
-  return runDefinition(deps, caller, platform, rawText, command, rest, rawArgs);
+  return await runDefinition(deps, caller, platform, rawText, command, rest, rawArgs);
 }
 
-function runDefinition(
+async function runDefinition(
   deps: CommandDeps,
   caller: Person,
   platform: Platform,
@@ -74,7 +74,7 @@ function runDefinition(
   command: CommandDefinition,
   args: string[],
   rawArgs: string,
-): Reply {
+): Promise<Reply> {
   const ctx: CommandContext = {
     db: deps.db,
     clock: deps.clock,
@@ -87,7 +87,7 @@ function runDefinition(
     ...(deps.policy ? { policy: deps.policy } : {}),
   };
   try {
-    checkAccess(ctx, command);
+    await checkAccess(ctx, command);
     // Each schema words its own messages; anything it left to zod's defaults ("Invalid input: expected
     // string…") is replaced here, and field names are never shown: they are ours, not the user's.
     const parsed = command.schema.safeParse(command.parse(args, rawArgs), { error: () => `I couldn't follow that ${command.name} command.` });
@@ -95,10 +95,10 @@ function runDefinition(
       const issue = parsed.error.issues[0];
       return reply('error', issue?.message ?? `I couldn't follow that ${command.name} command.`, [
         text(`Usage: ${command.usage}`),
-        text(`Example: ${commandExamples(command, planExamples(ctx))[0] ?? command.usage}`, true),
+        text(`Example: ${commandExamples(command, await planExamples(ctx))[0] ?? command.usage}`, true),
       ]);
     }
-    return command.handle(ctx, parsed.data);
+    return await command.handle(ctx, parsed.data);
   } catch (error) {
     if (error instanceof UserError) {
       return reply('error', error.message, error.hint ? [text(error.hint)] : []);
@@ -108,13 +108,13 @@ function runDefinition(
   }
 }
 
-function checkAccess(ctx: CommandContext, command: CommandDefinition): void {
+async function checkAccess(ctx: CommandContext, command: CommandDefinition): Promise<void> {
   if (command.access === 'anyone') return;
   if (command.access === 'admin' && !ctx.caller.isAdmin) {
     throw new PermissionError(`Only programme officers (admins) can use ${command.name}.`);
   }
   if (command.access === 'admin-or-chair') {
-    const facts = loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
+    const facts = await loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
     if (!canReadAll(facts)) throw new PermissionError(`Only board chairs and programme officers can use ${command.name}.`);
   }
 }

@@ -11,19 +11,19 @@ import { currentHolders } from '../store/roles-repository.js';
 import { dueInstead } from './due-wording.js';
 import type { CommandContext } from './types.js';
 
-export function holderNames(db: Db, roleId: number | null): string[] {
+export async function holderNames(db: Db, roleId: number | null): Promise<string[]> {
   if (roleId === null) return [];
-  return currentHolders(db, roleId).map((h) => h.name);
+  return (await currentHolders(db, roleId)).map((h) => h.name);
 }
 
 /** Holder names memoised for one command: a list of 200 actions shares a handful of roles. */
 export function holderLookup(db: Db): (roleId: number | null) => string[] {
   const cache = new Map<number, string[]>();
-  return (roleId) => {
+  return async (roleId) => {
     if (roleId === null) return [];
     let names = cache.get(roleId);
     if (!names) {
-      names = holderNames(db, roleId);
+      names = await holderNames(db, roleId);
       cache.set(roleId, names);
     }
     return names;
@@ -31,37 +31,37 @@ export function holderLookup(db: Db): (roleId: number | null) => string[] {
 }
 
 /** "Morgan Demo (Head of SEND)" or "Head of SEND (nobody holds this role yet)". */
-export function describeRole(db: Db, roleId: number | null, roleName: string | null): string {
+export async function describeRole(db: Db, roleId: number | null, roleName: string | null): Promise<string> {
   if (roleId === null || !roleName) return 'no accountable role';
-  const names = holderNames(db, roleId);
+  const names = await holderNames(db, roleId);
   return names.length ? `${names.join(', ')} (${roleName})` : `${roleName} (nobody holds this role yet)`;
 }
 
 /** Who is accountable for an action right now, as one phrase. */
-export function describeOwner(db: Db, action: ActionView): string {
+export async function describeOwner(db: Db, action: ActionView): Promise<string> {
   if (action.ownerPersonId !== null) return `${action.ownerPersonName} (assigned by name)`;
-  return describeRole(db, action.ownerRoleId, action.ownerRole);
+  return await describeRole(db, action.ownerRoleId, action.ownerRole);
 }
 
 /**
  * The same, without brackets, for a sentence that brackets something itself ("… (was …)"):
  * "Pat Forum, assigned by name", "Jo Commissioner, Head of Joint Commissioning".
  */
-export function describeOwnerInline(db: Db, action: ActionView): string {
+export async function describeOwnerInline(db: Db, action: ActionView): Promise<string> {
   if (action.ownerPersonId !== null) return `${action.ownerPersonName}, assigned by name`;
   if (action.ownerRoleId === null || !action.ownerRole) return 'no accountable role';
-  const names = holderNames(db, action.ownerRoleId);
+  const names = await holderNames(db, action.ownerRoleId);
   return names.length ? `${names.join(', ')}, ${action.ownerRole}` : `${action.ownerRole}, a role nobody holds yet`;
 }
 
 /** The refusal text: names the people who can update this action. */
-export function whoCanUpdate(db: Db, action: ActionView): string {
-  const parts: string[] = [`the owner, ${describeOwner(db, action)}`];
-  action.supportingRoleIds.forEach((id, i) => {
-    const names = holderNames(db, id);
+export async function whoCanUpdate(db: Db, action: ActionView): Promise<string> {
+  const parts: string[] = [`the owner, ${await describeOwner(db, action)}`];
+  for (const [i, id] of action.supportingRoleIds.entries()) {
+    const names = await holderNames(db, id);
     if (names.length) parts.push(`${names.join(', ')} (${action.supportingRoles[i]}, supporting)`);
-  });
-  const admins = listAdmins(db).map((a) => a.name);
+  }
+  const admins = (await listAdmins(db)).map((a) => a.name);
   if (admins.length) parts.push(`a programme officer (${admins.join(', ')})`);
   return `It can be updated by ${joinOr(parts)}.`;
 }
@@ -78,13 +78,13 @@ export function joinOr(parts: string[]): string {
 }
 
 /** Actions the caller is accountable for (roles held now, or assigned by name). */
-export function myActions(ctx: CommandContext): ActionView[] {
-  return listActionViews(ctx.db, { accountablePersonId: ctx.caller.id });
+export async function myActions(ctx: CommandContext): Promise<ActionView[]> {
+  return await listActionViews(ctx.db, { accountablePersonId: ctx.caller.id });
 }
 
 /** The caller's actions that are not complete, for the update form's choice list. */
-export function myActionChoices(ctx: CommandContext) {
-  return myActions(ctx)
+export async function myActionChoices(ctx: CommandContext) {
+  return (await myActions(ctx))
     .filter((a) => a.status !== 'blue')
     .map((a) => ({ ref: a.ref, title: shortTitle(a.text, 60), status: a.status, due: a.due }));
 }
@@ -94,7 +94,7 @@ export function actionLine(
   action: ActionView,
   today: string,
   detail?: string,
-  holders: (roleId: number | null) => string[] = (id) => holderNames(db, id),
+  holders: (roleId: number | null) => string[] = async (id) => await holderNames(db, id),
 ): ActionLine {
   const overdue = isOverdue(action, today);
   return {

@@ -18,9 +18,9 @@ export const statusCommand = defineCommand({
   access: 'anyone',
   parse: (args, rawArgs) => ({ ref: readRef(args)?.ref, typed: rawArgs }),
   schema: z.object({ ref: z.string().optional(), typed: z.string().min(1, 'Say which action: its ref.') }),
-  handle: (ctx, input) => {
-    const action = findActionOrExplain(ctx.db, input.typed, input.ref);
-    const updates = listUpdates(ctx.db, action.id);
+  handle: async (ctx, input) => {
+    const action = await findActionOrExplain(ctx.db, input.typed, input.ref);
+    const updates = await listUpdates(ctx.db, action.id);
     const trail = updates.map((u) => ({
       at: u.at,
       line: `${formatShortInstant(u.at)} · ${u.personName ?? (u.platform === 'import' ? 'plan import' : 'unknown')}${u.onBehalfOfName ? ` as delegate for ${u.onBehalfOfName}` : ''} (${u.platform}): ${
@@ -32,7 +32,7 @@ export const statusCommand = defineCommand({
       }${u.kind === 'correction' ? ' [correction]' : ''}`,
     }));
     // A request and its decision are two entries: who asked and why, then who decided, when and why.
-    const changes = listDateChanges(ctx.db, action.id).flatMap((c) => {
+    const changes = (await listDateChanges(ctx.db, action.id)).flatMap((c) => {
       const move = `${formatDate(c.fromDue)} → ${formatDate(c.toDue)}`;
       if (c.state === 'imported') return [{ at: c.requestedAt, line: `${formatShortInstant(c.requestedAt)} · date changed by plan file: ${move}` }];
       const open = c.state === 'pending' ? ', waiting for a decision' : c.state === 'superseded' ? ', replaced by a later request' : '';
@@ -53,7 +53,7 @@ export const statusCommand = defineCommand({
     return reply('info', `${action.ref}: ${STATUS_SHORT[action.status]}, ${plural(lines.length, 'entry', 'entries')}`, [
       heading(`${action.ref} · ${shortTitle(action.text, 140)}`),
       fields([
-        ['Accountable', describeOwner(ctx.db, action)],
+        ['Accountable', await describeOwner(ctx.db, action)],
         ['Status', `${STATUS_SHORT[action.status]}${action.percent !== null ? ` (${action.percent}%)` : ''}`],
         ['Due', describeDue({ ...action, baselineDue: null }, action.status === 'blue' ? completedOn(updates) : null)],
         ['Baseline', formatDate(action.baselineDue)],

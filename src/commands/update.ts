@@ -102,7 +102,7 @@ export const updateCommand = defineCommand({
     return { typedRef: args.slice(0, match.consumed).join(' '), ref: match.ref, ...readUpdateWords(match.ref, args.slice(match.consumed), source) };
   },
   schema: updateSchema,
-  handle: (ctx, input) => applyUpdate(ctx, input),
+  handle: async (ctx, input) => await applyUpdate(ctx, input),
 });
 
 /** The words after the ref; a mistyped field becomes a specific refusal with the command as probably meant. */
@@ -142,19 +142,19 @@ function withSafeText(input: UpdateInput): UpdateInput {
 }
 
 /** Shared by the typed command, the Slack modal, the Teams card and the No change button. */
-export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
+export async function applyUpdate(given: CommandContext, unsafe: UpdateInput): Promise<Reply> {
   const ctx = { ...given, rawText: stripUnsafeCharacters(given.rawText) };
   const input = withSafeText(unsafe);
-  if (!input.ref && !input.typedRef) return updateForm(ctx);
-  const action = findActionOrExplain(ctx.db, input.typedRef ?? input.ref ?? '', input.ref);
-  const facts = loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
+  if (!input.ref && !input.typedRef) return await updateForm(ctx);
+  const action = await findActionOrExplain(ctx.db, input.typedRef ?? input.ref ?? '', input.ref);
+  const facts = await loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
   const right = updateRight(facts, action);
   if (!right) {
-    throw new PermissionError(`You can't update ${action.ref}. ${whoCanUpdate(ctx.db, action)}`);
+    throw new PermissionError(`You can't update ${action.ref}. ${await whoCanUpdate(ctx.db, action)}`);
   }
   const hasContent =
     input.noChange || input.status || input.percent !== undefined || input.note || input.evidenceUrl || input.due;
-  if (!hasContent) return updateForm(ctx, action);
+  if (!hasContent) return await updateForm(ctx, action);
   if (!input.noChange) {
     // Against the action's current status when none was given: "ND-1.2 40%" on a completed action.
     const conflict = statusPercentConflict(input.status ?? action.status, input.percent, input.status ? undefined : { ref: action.ref });
@@ -166,7 +166,7 @@ export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
   if (input.due) {
     const deadline = readDeadline(input.due, { reference: ctx.clock.now().toISODate() as string });
     if (!deadline.due) {
-      const ex = planExamples(ctx);
+      const ex = await planExamples(ctx);
       throw new UserError(
         `I couldn't read "${input.due}" as a date.`,
         `Write the new date like due:"${ex.newDue}", due:${ex.newDueIso} or due:"${ex.newDueTerm}". Nothing was saved.`,
@@ -185,12 +185,12 @@ export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
   const status = input.noChange ? undefined : input.status;
   const percent = input.noChange ? undefined : input.percent;
   // A delegate's update says whom they were covering for, in history, the digest and the export.
-  const covering = right === 'delegate' ? coveredOwner(ctx.db, ctx.caller.id, action, ctx.clock.now().toISODate() as string) : undefined;
+  const covering = right === 'delegate' ? await coveredOwner(ctx.db, ctx.caller.id, action, ctx.clock.now().toISODate() as string) : undefined;
 
   let told: RequestNotices | undefined;
   let replaced = false;
-  const result = inTransaction(ctx.db, () => {
-    const updateId = recordUpdate(ctx.db, {
+  const result = await inTransaction(ctx.db, async () => {
+    const updateId = await recordUpdate(ctx.db, {
       actionId: action.id,
       personId: ctx.caller.id,
       at,
@@ -205,8 +205,8 @@ export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
     });
     let changeId: number | undefined;
     if (newDue && input.due) {
-      const earlier = pendingDateChange(ctx.db, action.id);
-      changeId = requestDateChange(ctx.db, {
+      const earlier = await pendingDateChange(ctx.db, action.id);
+      changeId = await requestDateChange(ctx.db, {
         actionId: action.id,
         requestedBy: ctx.caller.id,
         at,
@@ -218,18 +218,18 @@ export function applyUpdate(given: CommandContext, unsafe: UpdateInput): Reply {
       });
       // The earlier request is withdrawn: its notices not yet sent are not sent, so a chair sees only this one.
       if (earlier) {
-        withdrawDateRequestNotices(ctx.db, earlier.id, at);
+        await withdrawDateRequestNotices(ctx.db, earlier.id, at);
         replaced = true;
       }
-      told = queueDateRequestNotices(ctx.db, action, { id: changeId, fromDue: action.due, toDue: newDue, phrase: input.due, reason: input.dueReason ?? input.note ?? null }, ctx.caller, at);
+      told = await queueDateRequestNotices(ctx.db, action, { id: changeId, fromDue: action.due, toDue: newDue, phrase: input.due, reason: input.dueReason ?? input.note ?? null }, ctx.caller, at);
     }
     if (right === 'admin' || right === 'delegate') {
-      recordAudit(ctx.db, { at, ...auditActor(ctx), event: `update.by_${right}`, entity: action.ref, detail: { updateId } });
+      await recordAudit(ctx.db, { at, ...auditActor(ctx), event: `update.by_${right}`, entity: action.ref, detail: { updateId } });
     }
     return { updateId, changeId };
   });
 
-  const after = listActionViews(ctx.db, { ids: [action.id] })[0] as ActionView;
+  const after = (await listActionViews(ctx.db, { ids: [action.id] }))[0] as ActionView;
   const blocks = [
     fields([
       ['Status', `${STATUS_SHORT[after.status]}${after.percent !== null ? ` (${after.percent}%)` : ''}`],
@@ -261,8 +261,8 @@ function sentTo(told: RequestNotices | undefined, boardName: string | null): str
 }
 
 /** The form; for one action, with where it stands now so the person can see what they are changing. */
-function updateForm(ctx: CommandContext, action?: ActionView): Reply {
-  const choices = myActionChoices(ctx);
+async function updateForm(ctx: CommandContext, action?: ActionView): Promise<Reply> {
+  const choices = await myActionChoices(ctx);
   if (choices.length === 0 && !action) {
     return reply('info', 'You have no actions to update.', [
       text('If you should have, ask a programme officer to check your role: /send who <ref> shows who owns an action.'),
@@ -280,7 +280,7 @@ function updateForm(ctx: CommandContext, action?: ActionView): Reply {
       fields([
         ['Action', shortTitle(action.text, 140)],
         ['Status', `${STATUS_SHORT[action.status]}${action.percent !== null ? ` (${action.percent}%)` : ''}`],
-        ['Due', describeDue(action, action.status === 'blue' ? completedOn(listUpdates(ctx.db, action.id)) : null)],
+        ['Due', describeDue(action, action.status === 'blue' ? completedOn(await listUpdates(ctx.db, action.id)) : null)],
         ['Last update', lastUpdateText(action)],
       ]),
       text(`Reply with /send update ${action.ref} [status] [NN%] [note…]${orUseTheForm(ctx)}`),

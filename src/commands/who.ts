@@ -32,17 +32,17 @@ export const whoCommand = defineCommand({
     refOnly: z.boolean().optional(),
     words: z.string().trim().min(1, 'Say which action: its ref, or some words from it.').optional(),
   }).refine((v) => v.ref || v.words || v.refOnly, 'Say which action: its ref, or some words from it.'),
-  handle: (ctx, input) => {
+  handle: async (ctx, input) => {
     if (input.ref || input.refOnly) {
-      const action = findActionOrExplain(ctx.db, input.typed ?? '', input.ref);
-      return describeAction(ctx.db, action);
+      const action = await findActionOrExplain(ctx.db, input.typed ?? '', input.ref);
+      return await describeAction(ctx.db, action);
     }
-    const { hits, capped } = searchIndexFor(ctx.db).search(input.words ?? '', 5);
+    const { hits, capped } = await searchIndexFor(ctx.db).search(input.words ?? '', 5);
     if (hits.length === 0) {
-      const ex = planExamples(ctx);
+      const ex = await planExamples(ctx);
       throw new UserError(`Nothing in the plan matches "${input.words}".`, `Try other words from the action (e.g. ${ex.whoWords}), or a ref like ${ex.ref}.`);
     }
-    const byId = new Map(listActionViews(ctx.db, { ids: hits.map((h) => h.actionId) }).map((a) => [a.id, a]));
+    const byId = new Map((await listActionViews(ctx.db, { ids: hits.map((h) => h.actionId) })).map((a) => [a.id, a]));
     const today = ctx.clock.now().toISODate() as string;
     const items: ActionLine[] = hits
       .map((h) => byId.get(h.actionId))
@@ -58,18 +58,18 @@ export const whoCommand = defineCommand({
   },
 });
 
-export function describeAction(db: Db, action: ActionView): Reply {
-  const supporting = action.supportingRoleIds.map((id, i) => describeRole(db, id, action.supportingRoles[i] ?? null));
+export async function describeAction(db: Db, action: ActionView): Promise<Reply> {
+  const supporting = await Promise.all(action.supportingRoleIds.map(async (id, i) => await describeRole(db, id, action.supportingRoles[i] ?? null)));
   const title = shortTitle(action.text, 140);
-  return reply('info', `${action.ref}: ${describeOwner(db, action)}`, [
+  return reply('info', `${action.ref}: ${await describeOwner(db, action)}`, [
     heading(`${action.ref} · ${title}`),
     fields([
-      ['Accountable', describeOwner(db, action)],
+      ['Accountable', await describeOwner(db, action)],
       ['Supporting', supporting.length ? supporting.join('; ') : 'none'],
       ['Workstream', `${action.planCode}-${action.workstreamNumber} ${action.workstreamTitle}`],
       ['Plan', action.planTitle],
       ['Board', action.boardName],
-      ['Due', describeDue(action, action.status === 'blue' ? completedOn(listUpdates(db, action.id)) : null)],
+      ['Due', describeDue(action, action.status === 'blue' ? completedOn(await listUpdates(db, action.id)) : null)],
       ['Status', `${STATUS_SHORT[action.status]}${action.percent !== null ? ` (${action.percent}%)` : ''}`],
       ['Last update', lastUpdateText(action)],
     ]),

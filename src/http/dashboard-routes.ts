@@ -100,7 +100,7 @@ export function mountDashboardRoutes(http: HttpServer, deps: DashboardRouteDeps)
     return false;
   };
 
-  http.addPrefixRoute('GET', BOARD_PATH_PREFIX, (req, res) => {
+  http.addPrefixRoute('GET', BOARD_PATH_PREFIX, async (req, res) => {
     if (!allowed(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const slug = safeDecode(url.pathname.slice(BOARD_PATH_PREFIX.length)).replace(/\/+$/, '');
@@ -109,12 +109,12 @@ export function mountDashboardRoutes(http: HttpServer, deps: DashboardRouteDeps)
     const now = deps.clock.now();
     const nowSeconds = Math.floor(now.toSeconds());
     // Two boards could share a slug ("SEND Board", "SEND-Board"): the signature says which one.
-    const candidates = listBoards(deps.db).filter((b) => boardSlug(b.name) === slug);
+    const candidates = (await listBoards(deps.db)).filter((b) => boardSlug(b.name) === slug);
     let expired: string | undefined;
     for (const board of candidates) {
       const verdict = verifyBoardLink(deps.secret, board.id, exp, sig, nowSeconds);
       if (verdict.ok) {
-        const model = loadBoardDashboard(deps.db, board.id, toStoredInstant(now));
+        const model = await loadBoardDashboard(deps.db, board.id, toStoredInstant(now));
         const expiresAt = expiryInstant(verdict.expiresAt);
         sendPage(req, res, 200, renderDashboardPage(model, { linkExpiresAt: expiresAt }), PRIVATE);
         return;
@@ -128,11 +128,11 @@ export function mountDashboardRoutes(http: HttpServer, deps: DashboardRouteDeps)
   const cache = createPublishedPageCache(PUBLISHED_MAX_AGE_MS, 64);
   let planNames: { version: string; names: PlanName[] } | undefined;
   /** The public view now (every plan, or one), straight from the database. */
-  const buildView = (code?: string) => {
+  const buildView = async (code?: string) => {
     const now = toStoredInstant(deps.clock.now());
-    return buildPublishedView(loadPlanningState(deps.db), now, code, loadAssessedKpis(deps.db, now));
+    return buildPublishedView(await loadPlanningState(deps.db), now, code, await loadAssessedKpis(deps.db, now));
   };
-  const published = (req: IncomingMessage, res: ServerResponse): void => {
+  const published = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!deps.publishedView) {
       sendPage(req, res, 404, messagePage('Not published', ['This partnership has not published its plan here.']), 'no-store');
       return;
@@ -140,9 +140,9 @@ export function mountDashboardRoutes(http: HttpServer, deps: DashboardRouteDeps)
     if (!allowed(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const code = safeDecode(url.pathname.slice(PUBLISHED_PATH.length)).replace(/^\/+|\/+$/g, '');
-    const version = readDataVersion(deps.db);
-    let page = cache.get('', version, () => {
-      const view = buildView();
+    const version = await readDataVersion(deps.db);
+    let page = cache.get('', version, async () => {
+      const view = await buildView();
       planNames = { version, names: (view?.plans ?? []).map((p) => ({ code: p.code, title: p.title })) };
       return { status: 200, html: view ? renderPublishedPage(view) : messagePage('Nothing published', ['No plan has been loaded yet.']) };
     });
@@ -152,8 +152,8 @@ export function mountDashboardRoutes(http: HttpServer, deps: DashboardRouteDeps)
       // Keyed by the plan's own code, never by what was typed: made-up paths share one page.
       const plan = names.find((p) => p.code.toLowerCase() === code.toLowerCase());
       page = plan
-        ? cache.get(`plan:${plan.code}`, version, () => {
-            const view = buildView(plan.code);
+        ? cache.get(`plan:${plan.code}`, version, async () => {
+            const view = await buildView(plan.code);
             return view ? { status: 200, html: renderPublishedPage(view) } : noSuchPlanPage(names);
           })
         : cache.get('missing', version, () => noSuchPlanPage(names));

@@ -120,10 +120,10 @@ export function createHttpServer({ db, logger, limits: given }: HttpServerOption
 
   // Healthy means the database can be written (a committed no-op write), not only read.
   let lastProbe: { at: number; result: WriteProbe } | undefined;
-  addRoute('GET', '/healthz', (_req, res) => {
+  addRoute('GET', '/healthz', async (_req, res) => {
     const now = performance.now();
     if (!lastProbe || now - lastProbe.at >= HEALTH_PROBE_REUSE_MS) {
-      const result = probeDatabaseWrite(db);
+      const result = await probeDatabaseWrite(db);
       if (!result.ok && lastProbe?.result.ok !== false) log.error({ failure: result.failure, reason: result.reason }, 'the database cannot be written');
       lastProbe = { at: now, result };
     }

@@ -88,7 +88,7 @@ export function pickAdapter(adapters: readonly DeliveryAdapter[], recipient: Rec
 
 export async function deliverDue(options: DeliverOptions): Promise<DeliveryReport> {
   const { db, clock } = options;
-  const hours = getPartnership(db).officeHours;
+  const hours = (await getPartnership(db)).officeHours;
   const report: DeliveryReport = { officeOpen: true, results: [], deadLetters: 0 };
   const maxRows = options.maxRows ?? 1000;
   // Nothing goes out in the evening, at weekends or on bank holidays: due rows wait for the office.
@@ -97,7 +97,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliveryRepor
     const now = clock.now();
     if (!isWithinOfficeHours(now, hours)) break; // the office closed during a long run
     const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-    const claimed = claimDue(db, {
+    const claimed = await claimDue(db, {
       now: toStoredInstant(now),
       limit: Math.min(options.batchSize ?? 10, maxRows - report.results.length),
       leaseUntil: toStoredInstant(now.plus({ milliseconds: leaseMs })),
@@ -128,12 +128,12 @@ export const DEFAULT_LEASE_MS = 60_000;
 function keepLease(db: Db, clock: Clock, rows: ClaimedRow[], leaseMs: number) {
   const pending = new Set(rows);
   const lost = new Set<number>();
-  const renew = (): void => {
+  const renew = async (): Promise<void> => {
     const held = [...pending].filter((r) => !lost.has(r.id));
     if (held.length === 0) return;
     const until = toStoredInstant(clock.now().plus({ milliseconds: leaseMs }));
     try {
-      const renewed = renewLease(db, held, until);
+      const renewed = await renewLease(db, held, until);
       for (const row of held) {
         if (renewed.has(row.id)) row.leaseUntil = until;
         else lost.add(row.id);
@@ -163,7 +163,7 @@ async function deliverRow(options: DeliverOptions, row: ClaimedRow, report: Deli
   let platform: string | null = null;
   let outcome: DeliveryOutcome;
   try {
-    const recipient = recipientOf(db, row);
+    const recipient = await recipientOf(db, row);
     const adapter = recipient ? pickAdapter(options.adapters, recipient) : undefined;
     if (!recipient) outcome = { ok: false, permanent: true, error: 'the recipient no longer exists' };
     else if (!adapter) outcome = { ok: false, permanent: true, error: `no configured platform can reach ${describeRecipient(recipient)}` };
@@ -177,28 +177,28 @@ async function deliverRow(options: DeliverOptions, row: ClaimedRow, report: Deli
   }
   const now = clock.now();
   if (outcome.ok) {
-    markSent(db, row.id, { at: toStoredInstant(now), platform: platform as string, platformMessageId: outcome.platformMessageId });
+    await markSent(db, row.id, { at: toStoredInstant(now), platform: platform as string, platformMessageId: outcome.platformMessageId });
     return done('sent', platform);
   }
   const attempts = row.attempts + 1;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (outcome.permanent || attempts >= maxAttempts) {
     const error = outcome.permanent ? outcome.error : `${outcome.error} (gave up after ${plural(attempts, 'attempt')})`;
-    inTransaction(db, () => {
-      if (markDead(db, row, { error, platform })) report.deadLetters += notifyAdmins(db, row, attempts, error, now);
+    await inTransaction(db, async () => {
+      if (await markDead(db, row, { error, platform })) report.deadLetters += await notifyAdmins(db, row, attempts, error, now);
     });
     return done('dead', platform, { error });
   }
   const delay = retryDelayMs(row.attempts, outcome.retryAfterMs, options.random ?? Math.random);
   const retryAt = toStoredInstant(now.plus({ milliseconds: delay }));
-  markRetry(db, row, { notBefore: retryAt, error: outcome.error, platform });
+  await markRetry(db, row, { notBefore: retryAt, error: outcome.error, platform });
   return done('retry', platform, { error: outcome.error, retryAt });
 }
 
-function recipientOf(db: Db, row: ClaimedRow): Recipient | undefined {
+async function recipientOf(db: Db, row: ClaimedRow): Promise<Recipient | undefined> {
   if (row.recipientChannel) return { channel: row.recipientChannel };
   if (row.recipientPersonId === null) return undefined;
-  const p = getPerson(db, row.recipientPersonId);
+  const p = await getPerson(db, row.recipientPersonId);
   if (!p) return undefined;
   return { person: { id: p.id, name: p.name, email: p.email, slackUserId: p.slackUserId, teamsUserId: p.teamsUserId, lastPlatform: p.lastPlatform } };
 }
@@ -208,14 +208,14 @@ function describeRecipient(r: Recipient): string {
 }
 
 /** One notice per admin per dead row; never about a notice itself, so a broken admin channel cannot loop. */
-function notifyAdmins(db: Db, row: ClaimedRow, attempts: number, error: string, now: DateTime): number {
+async function notifyAdmins(db: Db, row: ClaimedRow, attempts: number, error: string, now: DateTime): Promise<number> {
   if (row.kind === 'dead_letter') return 0;
-  const recipient = recipientOf(db, row);
+  const recipient = await recipientOf(db, row);
   const reply = deadLetterReply({ key: row.key, kind: row.kind, recipient: recipient ? describeRecipient(recipient) : 'a removed recipient', attempts, error });
   const at = toStoredInstant(now);
   let added = 0;
-  for (const admin of listAdmins(db)) {
-    const inserted = enqueueNotification(db, {
+  for (const admin of await listAdmins(db)) {
+    const inserted = await enqueueNotification(db, {
       key: `dead:${row.id}:${admin.id}`,
       kind: 'dead_letter',
       recipientPersonId: admin.id,

@@ -22,10 +22,10 @@ interface Names {
   meeting(id: number | null): string | null;
 }
 
-function loadNames(db: Db): Names {
-  const people = new Map(listPeople(db).map((p) => [p.id, p]));
-  const boards = new Map(listBoards(db).map((b) => [b.id, b.name]));
-  const meetings = new Map(listAllMeetings(db).map((m) => [m.id, m.startsAt]));
+async function loadNames(db: Db): Promise<Names> {
+  const people = new Map((await listPeople(db)).map((p) => [p.id, p]));
+  const boards = new Map((await listBoards(db)).map((b) => [b.id, b.name]));
+  const meetings = new Map((await listAllMeetings(db)).map((m) => [m.id, m.startsAt]));
   return {
     person: (id) => (id === null ? undefined : people.get(id)),
     board: (id) => (id === null ? null : (boards.get(id) ?? null)),
@@ -58,8 +58,8 @@ export function registerTickCommand(program: Command, context: () => CliContext)
     .option('--json', 'print the new (or would-be) outbox rows as JSON')
     .action(async (opts: { dryRun?: boolean; json?: boolean }) => {
       const ctx = context();
-      const result = runTick({ db: ctx.db, clock: ctx.clock, dryRun: Boolean(opts.dryRun) });
-      const names = loadNames(ctx.db);
+      const result = await runTick({ db: ctx.db, clock: ctx.clock, dryRun: Boolean(opts.dryRun) });
+      const names = await loadNames(ctx.db);
       const rows = result.enqueued.map((p) => plannedJson(p, names));
       if (opts.json) ctx.printJson(rows);
       else {
@@ -130,12 +130,12 @@ export function registerOutboxCommand(program: Command, context: () => CliContex
     .description('list outbox rows: what was sent, what waits, what failed')
     .option('--status <status>', `only rows with this status (${outboxStatuses.join(', ')})`)
     .option('--json', 'print JSON')
-    .action((opts: { status?: string; json?: boolean }) => {
+    .action(async (opts: { status?: string; json?: boolean }) => {
       const ctx = context();
       if (opts.status && !(outboxStatuses as readonly string[]).includes(opts.status)) {
         throw new CliUsageError(`--status must be one of ${outboxStatuses.join(', ')} (got "${opts.status}").`);
       }
-      const rows = listOutbox(ctx.db, opts.status ? { status: opts.status as OutboxStatus } : {});
+      const rows = await listOutbox(ctx.db, opts.status ? { status: opts.status as OutboxStatus } : {});
       if (opts.json) {
         ctx.printJson(
           rows.map((r) => ({

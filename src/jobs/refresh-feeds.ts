@@ -45,10 +45,10 @@ export async function refreshFollowedFeeds(opts: { db: Db; clock: Clock; downloa
   const { db, clock } = opts;
   const download = opts.download ?? ((url: string) => fetchFeed(url));
   const results: FeedRefreshResult[] = [];
-  for (const board of listFollowedBoards(db)) {
+  for (const board of await listFollowedBoards(db)) {
     const now = clock.now();
     const at = toStoredInstant(now);
-    const last = lastFeedCheck(db, board.id);
+    const last = await lastFeedCheck(db, board.id);
     if (!opts.force && last && londonDay(last.at) === londonDay(at)) continue;
 
     let read: { feed: CalendarFeed } | { problem: string };
@@ -57,22 +57,22 @@ export async function refreshFollowedFeeds(opts: { db: Db; clock: Clock; downloa
     } catch (error) {
       read = { problem: (error as FeedFetchError).message };
     }
-    if ('feed' in read && read.feed.meetings.length === 0 && read.feed.allDay.length === 0 && hasComingFeedMeetings(db, board.id, board.feedUrl, at)) {
+    if ('feed' in read && read.feed.meetings.length === 0 && read.feed.allDay.length === 0 && await hasComingFeedMeetings(db, board.id, board.feedUrl, at)) {
       read = { problem: 'the feed came back with no events at all, while the board has meetings to come from it' };
     }
 
-    const outcome = inTransaction(db, (): FeedRefreshResult => {
+    const outcome = await inTransaction(db, async (): Promise<FeedRefreshResult> => {
       if ('problem' in read) {
-        const good = lastGoodFeedCheck(db, board.id);
-        recordFeedCheck(db, { at, board, url: board.feedUrl, ok: false, problem: read.problem });
+        const good = await lastGoodFeedCheck(db, board.id);
+        await recordFeedCheck(db, { at, board, url: board.feedUrl, ok: false, problem: read.problem });
         const outage = good ? String(good.id) : 'never';
-        tellAdmins(db, `feed-failed:${board.id}:${outage}`, feedFailedReply(board.name, board.feedUrl, read.problem), board.id, at);
+        await tellAdmins(db, `feed-failed:${board.id}:${outage}`, feedFailedReply(board.name, board.feedUrl, read.problem), board.id, at);
         return { board: board.name, outcome: 'failed', problem: read.problem };
       }
-      const tally = applyCalendarFeed(db, board, read.feed, { at, now: at, file: board.feedUrl, source: board.feedUrl, feedIsWholeCalendar: true, actor: 'scheduler' });
-      const checkId = recordFeedCheck(db, { at, board, url: board.feedUrl, ok: true });
+      const tally = await applyCalendarFeed(db, board, read.feed, { at, now: at, file: board.feedUrl, source: board.feedUrl, feedIsWholeCalendar: true, actor: 'scheduler' });
+      const checkId = await recordFeedCheck(db, { at, board, url: board.feedUrl, ok: true });
       if (tally.changes.length === 0) return { board: board.name, outcome: 'unchanged' };
-      tellAdmins(db, `feed-changed:${board.id}:${checkId}`, feedChangedReply(board.name, board.feedUrl, tally, read.feed), board.id, at);
+      await tellAdmins(db, `feed-changed:${board.id}:${checkId}`, feedChangedReply(board.name, board.feedUrl, tally, read.feed), board.id, at);
       return { board: board.name, outcome: 'changed' };
     });
     results.push(outcome);
@@ -80,9 +80,9 @@ export async function refreshFollowedFeeds(opts: { db: Db; clock: Clock; downloa
   return results;
 }
 
-function tellAdmins(db: Db, key: string, reply: Reply, boardId: number, at: string): void {
-  for (const admin of listAdmins(db)) {
-    enqueueNotification(db, {
+async function tellAdmins(db: Db, key: string, reply: Reply, boardId: number, at: string): Promise<void> {
+  for (const admin of await listAdmins(db)) {
+    await enqueueNotification(db, {
       key: `${key}:${admin.id}`,
       kind: 'feed_report',
       recipientPersonId: admin.id,

@@ -62,7 +62,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       logger.error({ err: error }, 'calendar feed refresh failed');
     }
     try {
-      const tick = runTick({ db: options.db, clock });
+      const tick = await runTick({ db: options.db, clock });
       const delivery = await deliverDue({ db: options.db, clock, adapters: options.adapters, workerId: options.workerId, maxAttempts: options.maxAttempts });
       if (tick.enqueued.length || tick.skipped.length || delivery.results.length || tick.warnings.length) {
         logger.info(

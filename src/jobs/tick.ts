@@ -43,49 +43,49 @@ export interface TickResult {
   warnings: string[];
 }
 
-export function runTick({ db, clock, dryRun = false }: TickOptions): TickResult {
+export async function runTick({ db, clock, dryRun = false }: TickOptions): Promise<TickResult> {
   const now = toStoredInstant(clock.now());
-  const state = loadPlanningState(db);
-  const lookup = outboxKeyLookup(db);
+  const state = await loadPlanningState(db);
+  const lookup = await outboxKeyLookup(db);
   const warnings: string[] = [];
   // Everything the planner reads is loaded first and passed in: the outbox rows under the keys it
   // may use (one query), then the digests it will need, only for copies not queued yet.
-  const queued = loadQueuedMessages(db, outboxKeyScope(state, now));
+  const queued = await loadQueuedMessages(db, outboxKeyScope(state, now));
   const needs = planningNeeds(state, now, queued);
   const digestReplies = new Map<number, Reply>();
-  for (const { boardId, meetingId } of needs.digests) digestReplies.set(meetingId, boardDigestReply(db, state, boardId, meetingId, now, warnings));
+  for (const { boardId, meetingId } of needs.digests) digestReplies.set(meetingId, await boardDigestReply(db, state, boardId, meetingId, now, warnings));
   const planned = planNotifications(state, now, {
     queued,
     digestReplies,
-    ...(needs.weekly ? { weeklyReply: weeklyReply(db, state, now, warnings) } : {}),
+    ...(needs.weekly ? { weeklyReply: await weeklyReply(db, state, now, warnings) } : {}),
   });
-  const stale = staleRows(db, state, now);
+  const stale = await staleRows(db, state, now);
 
   const result: TickResult = { now, planned, enqueued: [], released: [], skipped: [], warnings };
-  const apply = () => {
+  const apply = async () => {
     for (const row of stale) {
-      if (dryRun || markSkipped(db, row.id, row.reason, now)) result.skipped.push(row);
+      if (dryRun || await markSkipped(db, row.id, row.reason, now)) result.skipped.push(row);
     }
     for (const p of planned) {
       const existing = lookup(p.key);
       if (!existing) {
-        if (dryRun || enqueueNotification(db, toOutboxRow(p, now))) result.enqueued.push(p);
+        if (dryRun || await enqueueNotification(db, toOutboxRow(p, now))) result.enqueued.push(p);
       } else if (existing.status === 'pending' && existing.attempts === 0 && p.notBefore < existing.notBefore) {
         const row = toOutboxRow(p, now);
-        if (dryRun || releaseHeld(db, p.key, row, now)) result.released.push(p);
+        if (dryRun || await releaseHeld(db, p.key, row, now)) result.released.push(p);
       }
     }
   };
-  if (dryRun) apply();
-  else inTransaction(db, apply);
+  if (dryRun) await apply();
+  else await inTransaction(db, apply);
   return result;
 }
 
-function staleRows(db: Db, state: PlanningState, now: string): SkippedRow[] {
+async function staleRows(db: Db, state: PlanningState, now: string): Promise<SkippedRow[]> {
   const meetingStarts = new Map<number, string>();
   for (const board of state.boards) for (const m of board.meetings) meetingStarts.set(m.id, m.startsAt);
   const out: SkippedRow[] = [];
-  for (const row of listOpenUnleased(db, now)) {
+  for (const row of await listOpenUnleased(db, now)) {
     const reason = staleReason(row, meetingStarts, now);
     if (reason) out.push({ id: row.id, key: row.key, kind: row.kind, reason });
   }
@@ -93,18 +93,18 @@ function staleRows(db: Db, state: PlanningState, now: string): SkippedRow[] {
 }
 
 /** The full chair's digest; if building it fails the chair still gets the counts, and the tick goes on. */
-function boardDigestReply(db: Db, state: PlanningState, boardId: number, meetingId: number, now: string, warnings: string[]): Reply {
+async function boardDigestReply(db: Db, state: PlanningState, boardId: number, meetingId: number, now: string, warnings: string[]): Promise<Reply> {
   try {
-    return digestToReply(loadBoardDigest(db, boardId, now, { meetingId, state }));
+    return digestToReply(await loadBoardDigest(db, boardId, now, { meetingId, state }));
   } catch (error) {
     warnings.push(`digest for board ${boardId}, meeting ${meetingId} fell back to the summary: ${(error as Error).message}`);
     return boardSummaryReply(state, boardId, meetingId, now);
   }
 }
 
-function weeklyReply(db: Db, state: PlanningState, now: string, warnings: string[]): Reply {
+async function weeklyReply(db: Db, state: PlanningState, now: string, warnings: string[]): Promise<Reply> {
   try {
-    return weeklyDigestToReply(loadWeeklyDigest(db, now, { state }));
+    return weeklyDigestToReply(await loadWeeklyDigest(db, now, { state }));
   } catch (error) {
     warnings.push(`weekly digest failed: ${(error as Error).message}`);
     return { tone: 'info', summary: `Weekly digest, ${state.partnershipName}: not available this week (${(error as Error).message})`, blocks: [] };

@@ -7,6 +7,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { indexHint, inList, jsonArray, jsonArrayAgg, noIndex } from './dialect.js';
 import { all, get } from './statements.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 export interface ActionView {
   id: number;
@@ -187,30 +188,32 @@ function toView(r: Row): ActionView {
   };
 }
 
-export function listActionViews(db: Db, filter: ActionFilter = {}): ActionView[] {
-  const where: SQL[] = [];
-  if (!filter.includeRemoved) where.push(sql`a.removed_at is null and w.removed_at is null`);
-  if (filter.planCode) where.push(sql`p.code = ${filter.planCode.toUpperCase()}`);
-  if (filter.boardId !== undefined) where.push(sql`coalesce(w.board_id, p.board_id) = ${filter.boardId}`);
-  if (filter.ownerRoleIds || filter.ownerPersonId !== undefined) {
-    // "Accountable" is coalesce(person override, role override, workstream lead): not indexable as
-    // one expression, so find candidates through three indexed lookups first.
-    const ids = accountableActionIds(db, filter.ownerRoleIds ?? [], filter.ownerPersonId);
-    if (ids.length === 0) return [];
-    // One bound list keeps any number of ids within the bound-parameter limit.
-    where.push(inList(sql`a.id`, ids));
-  }
-  if (filter.accountablePersonId !== undefined) where.push(sql`a.id in (${accountableForPerson(filter.accountablePersonId)})`);
-  if (filter.refs) {
-    if (filter.refs.length === 0) return [];
-    where.push(inList(sql`a.ref`, filter.refs));
-  }
-  if (filter.ids) {
-    if (filter.ids.length === 0) return [];
-    where.push(inList(sql`a.id`, filter.ids));
-  }
-  const query = sql`${BASE_SQL} ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``} order by p.position, p.code, w.number, a.number`;
-  return all<Row>(db, query).map(toView);
+export function listActionViews(db: Db, filter: ActionFilter = {}): Promise<ActionView[]> {
+  return withConnection(db, async () => {
+    const where: SQL[] = [];
+    if (!filter.includeRemoved) where.push(sql`a.removed_at is null and w.removed_at is null`);
+    if (filter.planCode) where.push(sql`p.code = ${filter.planCode.toUpperCase()}`);
+    if (filter.boardId !== undefined) where.push(sql`coalesce(w.board_id, p.board_id) = ${filter.boardId}`);
+    if (filter.ownerRoleIds || filter.ownerPersonId !== undefined) {
+      // "Accountable" is coalesce(person override, role override, workstream lead): not indexable as
+      // one expression, so find candidates through three indexed lookups first.
+      const ids = await accountableActionIds(db, filter.ownerRoleIds ?? [], filter.ownerPersonId);
+      if (ids.length === 0) return [];
+      // One bound list keeps any number of ids within the bound-parameter limit.
+      where.push(inList(sql`a.id`, ids));
+    }
+    if (filter.accountablePersonId !== undefined) where.push(sql`a.id in (${accountableForPerson(filter.accountablePersonId)})`);
+    if (filter.refs) {
+      if (filter.refs.length === 0) return [];
+      where.push(inList(sql`a.ref`, filter.refs));
+    }
+    if (filter.ids) {
+      if (filter.ids.length === 0) return [];
+      where.push(inList(sql`a.id`, filter.ids));
+    }
+    const query = sql`${BASE_SQL} ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``} order by p.position, p.code, w.number, a.number`;
+    return all<Row>(db, query).map(toView);
+  });
 }
 
 // The same three indexed lookups as accountableActionIds, with the person's current roles found in
@@ -227,47 +230,57 @@ export function accountableForPerson(personId: number): SQL {
   select id from actions ${indexHint('actions_owner_person')} where owner_person_id = ${personId}`;
 }
 
-export function accountableActionIds(db: Db, roleIds: number[], personId: number | undefined): number[] {
-  const ids: number[] = [];
-  if (roleIds.length > 0) {
-    // Role overrides are rare, so SQLite's statistics say the owner_role_id index is useless and,
-    // with bound parameters, it scans the table; INDEXED BY and the unary + steer it to the
-    // selective indexes (role, then workstream).
-    for (const r of all<{ id: number }>(
-      db,
-      sql`select id from actions ${indexHint('actions_owner_role')} where ${noIndex(sql`owner_person_id`)} is null and ${inList(sql`owner_role_id`, roleIds)}
+export function accountableActionIds(db: Db, roleIds: number[], personId: number | undefined): Promise<number[]> {
+  return storeCall(db, () => {
+    const ids: number[] = [];
+    if (roleIds.length > 0) {
+      // Role overrides are rare, so SQLite's statistics say the owner_role_id index is useless and,
+      // with bound parameters, it scans the table; INDEXED BY and the unary + steer it to the
+      // selective indexes (role, then workstream).
+      for (const r of all<{ id: number }>(
+        db,
+        sql`select id from actions ${indexHint('actions_owner_role')} where ${noIndex(sql`owner_person_id`)} is null and ${inList(sql`owner_role_id`, roleIds)}
          union
          select id from actions
          where workstream_id in (select id from workstreams where ${inList(sql`lead_role_id`, roleIds)})
            and ${noIndex(sql`owner_role_id`)} is null and ${noIndex(sql`owner_person_id`)} is null`,
-    )) {
-      ids.push(r.id);
+      )) {
+        ids.push(r.id);
+      }
     }
-  }
-  if (personId !== undefined) {
-    // Nearly every owner_person_id is null, so SQLite's statistics make the index look useless and
-    // it would scan the table; the index is exactly right for one person.
-    for (const r of all<{ id: number }>(db, sql`select id from actions ${indexHint('actions_owner_person')} where owner_person_id = ${personId}`)) ids.push(r.id);
-  }
-  return ids;
+    if (personId !== undefined) {
+      // Nearly every owner_person_id is null, so SQLite's statistics make the index look useless and
+      // it would scan the table; the index is exactly right for one person.
+      for (const r of all<{ id: number }>(db, sql`select id from actions ${indexHint('actions_owner_person')} where owner_person_id = ${personId}`)) ids.push(r.id);
+    }
+    return ids;
+  });
 }
 
-export function getActionView(db: Db, ref: string): ActionView | undefined {
-  return listActionViews(db, { refs: [ref] })[0];
+export function getActionView(db: Db, ref: string): Promise<ActionView | undefined> {
+  return withConnection(db, async () => {
+    return (await listActionViews(db, { refs: [ref] }))[0];
+  });
 }
 
 /** Every live ref, for "did you mean" suggestions. */
-export function listRefs(db: Db): string[] {
-  return (
-    all<{ ref: string }>(db, sql`select a.ref from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null and w.removed_at is null`)
-  ).map((r) => r.ref);
+export function listRefs(db: Db): Promise<string[]> {
+  return storeCall(db, () => {
+    return (
+      all<{ ref: string }>(db, sql`select a.ref from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null and w.removed_at is null`)
+    ).map((r) => r.ref);
+  });
 }
 
-export function countActions(db: Db): number {
-  return get<{ n: number }>(db, sql`select count(*) as n from actions where removed_at is null`)!.n;
+export function countActions(db: Db): Promise<number> {
+  return storeCall(db, () => {
+    return get<{ n: number }>(db, sql`select count(*) as n from actions where removed_at is null`)!.n;
+  });
 }
 
 /** Every plan's code, for saying which exist when a filter names none of them. */
-export function listPlanCodes(db: Db): string[] {
-  return all<{ code: string }>(db, sql`select code from plans order by position, code`).map((r) => r.code);
+export function listPlanCodes(db: Db): Promise<string[]> {
+  return storeCall(db, () => {
+    return all<{ code: string }>(db, sql`select code from plans order by position, code`).map((r) => r.code);
+  });
 }

@@ -1,5 +1,6 @@
 import { auditLog } from '../../db/schema.js';
 import type { Db } from './database.js';
+import { storeCall } from './unit-of-work.js';
 
 export interface AuditEntry {
   at: string;
@@ -14,17 +15,19 @@ export interface AuditEntry {
 }
 
 /** Appends to the audit log: who changed what, for the partnership's governance trail. */
-export function recordAudit(db: Db, entry: AuditEntry): void {
-  db.insert(auditLog)
-    .values({
-      at: entry.at,
-      actorPersonId: entry.actorPersonId ?? null,
-      actorLabel: entry.actorLabel ?? null,
-      event: entry.event,
-      entity: entry.entity ?? null,
-      detail: entry.detail ?? null,
-      platform: entry.platform ?? null,
-      platformUserId: entry.platformUserId ?? null,
-    })
-    .run();
+export function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  return storeCall(db, () => {
+    db.insert(auditLog)
+      .values({
+        at: entry.at,
+        actorPersonId: entry.actorPersonId ?? null,
+        actorLabel: entry.actorLabel ?? null,
+        event: entry.event,
+        entity: entry.entity ?? null,
+        detail: entry.detail ?? null,
+        platform: entry.platform ?? null,
+        platformUserId: entry.platformUserId ?? null,
+      })
+      .run();
+  });
 }

@@ -7,6 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { isFalse, jsonField } from './dialect.js';
 import { all, exists, get } from './statements.js';
+import { storeCall } from './unit-of-work.js';
 
 export interface FollowedBoard {
   id: number;
@@ -14,12 +15,16 @@ export interface FollowedBoard {
   feedUrl: string;
 }
 
-export function setBoardFeed(db: Db, boardId: number, feedUrl: string | null): void {
-  db.update(boards).set({ feedUrl }).where(eq(boards.id, boardId)).run();
+export function setBoardFeed(db: Db, boardId: number, feedUrl: string | null): Promise<void> {
+  return storeCall(db, () => {
+    db.update(boards).set({ feedUrl }).where(eq(boards.id, boardId)).run();
+  });
 }
 
-export function listFollowedBoards(db: Db): FollowedBoard[] {
-  return all<FollowedBoard>(db, sql`select id, name, feed_url as "feedUrl" from boards where feed_url is not null order by name`);
+export function listFollowedBoards(db: Db): Promise<FollowedBoard[]> {
+  return storeCall(db, () => {
+    return all<FollowedBoard>(db, sql`select id, name, feed_url as "feedUrl" from boards where feed_url is not null order by name`);
+  });
 }
 
 export interface FeedCheck {
@@ -31,27 +36,35 @@ export interface FeedCheck {
 const checks = (boardId: number) => sql`select id, at, coalesce(${jsonField(sql`detail`, 'ok')}, 0) as ok from audit_log
   where event = 'feed.checked' and ${jsonField(sql`detail`, 'boardId')} = ${boardId}`;
 
-export function lastFeedCheck(db: Db, boardId: number): FeedCheck | undefined {
-  const row = get<{ id: number; at: string; ok: number }>(db, sql`${checks(boardId)} order by id desc limit 1`);
-  return row && { id: row.id, at: row.at, ok: row.ok === 1 };
+export function lastFeedCheck(db: Db, boardId: number): Promise<FeedCheck | undefined> {
+  return storeCall(db, () => {
+    const row = get<{ id: number; at: string; ok: number }>(db, sql`${checks(boardId)} order by id desc limit 1`);
+    return row && { id: row.id, at: row.at, ok: row.ok === 1 };
+  });
 }
 
 /** The last check at which the feed could be read: an outage is everything after it. */
-export function lastGoodFeedCheck(db: Db, boardId: number): FeedCheck | undefined {
-  const row = get<{ id: number; at: string; ok: number }>(db, sql`${checks(boardId)} and ${jsonField(sql`detail`, 'ok')} = 1 order by id desc limit 1`);
-  return row && { id: row.id, at: row.at, ok: true };
+export function lastGoodFeedCheck(db: Db, boardId: number): Promise<FeedCheck | undefined> {
+  return storeCall(db, () => {
+    const row = get<{ id: number; at: string; ok: number }>(db, sql`${checks(boardId)} and ${jsonField(sql`detail`, 'ok')} = 1 order by id desc limit 1`);
+    return row && { id: row.id, at: row.at, ok: true };
+  });
 }
 
 /** Records one check; returns its id (outbox keys are made from it). */
-export function recordFeedCheck(db: Db, check: { at: string; board: { id: number; name: string }; url: string; ok: boolean; problem?: string }): number {
-  const detail = JSON.stringify({ boardId: check.board.id, url: check.url, ok: check.ok ? 1 : 0, ...(check.problem ? { problem: check.problem } : {}) });
-  return get<{ id: number }>(
-    db,
-    sql`insert into audit_log (at, actor_label, event, entity, detail) values (${check.at}, 'scheduler', 'feed.checked', ${check.board.name}, ${detail}) returning id`,
-  )!.id;
+export function recordFeedCheck(db: Db, check: { at: string; board: { id: number; name: string }; url: string; ok: boolean; problem?: string }): Promise<number> {
+  return storeCall(db, () => {
+    const detail = JSON.stringify({ boardId: check.board.id, url: check.url, ok: check.ok ? 1 : 0, ...(check.problem ? { problem: check.problem } : {}) });
+    return get<{ id: number }>(
+      db,
+      sql`insert into audit_log (at, actor_label, event, entity, detail) values (${check.at}, 'scheduler', 'feed.checked', ${check.board.name}, ${detail}) returning id`,
+    )!.id;
+  });
 }
 
 /** Whether the board has meetings still to come that came from this feed: an empty feed would not wipe them. */
-export function hasComingFeedMeetings(db: Db, boardId: number, feedUrl: string, now: string): boolean {
-  return exists(db, sql`select 1 from meetings where board_id = ${boardId} and source_feed = ${feedUrl} and ${isFalse(sql`cancelled`)} and starts_at > ${now} limit 1`);
+export function hasComingFeedMeetings(db: Db, boardId: number, feedUrl: string, now: string): Promise<boolean> {
+  return storeCall(db, () => {
+    return exists(db, sql`select 1 from meetings where board_id = ${boardId} and source_feed = ${feedUrl} and ${isFalse(sql`cancelled`)} and starts_at > ${now} limit 1`);
+  });
 }

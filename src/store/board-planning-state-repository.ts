@@ -14,6 +14,7 @@ import { inList, insertionOrder, isFalse, jsonArrayAgg } from './dialect.js';
 import { values } from './statements.js';
 import { listKpiRecords } from './kpis-repository.js';
 import { getPartnership } from './partnership-repository.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 const boardQuery = (boardId: number) => sql`select b.id, b.name, b.chair_role_id, r.name, b.slack_channel, b.teams_channel,
        b.update_window_days, b.reminder_days, b.papers_days
@@ -69,11 +70,13 @@ type ActionRow = [
 ];
 
 /** The board's slice of the plan state, or undefined when there is no such board. One read transaction. */
-export function loadBoardPlanningState(db: Db, boardId: number): PlanningState | undefined {
-  return inReadTransaction(db, () => readBoardState(db, boardId));
+export function loadBoardPlanningState(db: Db, boardId: number): Promise<PlanningState | undefined> {
+  return withConnection(db, async () => {
+    return await inReadTransaction(db, async () => await readBoardState(db, boardId));
+  });
 }
 
-function readBoardState(db: Db, boardId: number): PlanningState | undefined {
+async function readBoardState(db: Db, boardId: number): Promise<PlanningState | undefined> {
   const boardRow = values<[number, string, number | null, string | null, string | null, string | null, number, number, number]>(
     db,
     boardQuery(boardId),
@@ -129,7 +132,7 @@ function readBoardState(db: Db, boardId: number): PlanningState | undefined {
     });
   }
 
-  const kpis = listKpiRecords(db, { board: boardId }).map((k) => ({ series: k.series, planId: k.planId, boardId: k.boardId, ownerRoleId: k.ownerRoleId }));
+  const kpis = (await listKpiRecords(db, { board: boardId })).map((k) => ({ series: k.series, planId: k.planId, boardId: k.boardId, ownerRoleId: k.ownerRoleId }));
 
   // The roles the board's records name: owners, supporting roles, workstream leads, the chair, KPI owners.
   const roleIds = new Set<number>();
@@ -176,7 +179,7 @@ function readBoardState(db: Db, boardId: number): PlanningState | undefined {
     }),
   );
 
-  const partnership = getPartnership(db);
+  const partnership = await getPartnership(db);
   return {
     partnershipName: partnership.name,
     officeHours: partnership.officeHours,

@@ -4,26 +4,33 @@ import type { LeadTimes, MeetingRef } from '../domain/board-cycle.js';
 import { cachedStatement, type Db } from './database.js';
 import { get } from './statements.js';
 import { nameKey } from './keys.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 export type Board = typeof boards.$inferSelect;
 export type Meeting = typeof meetings.$inferSelect;
 
-export function findBoard(db: Db, name: string): Board | undefined {
-  return db.select().from(boards).where(eq(boards.key, nameKey(name))).get();
+export function findBoard(db: Db, name: string): Promise<Board | undefined> {
+  return storeCall(db, () => {
+    return db.select().from(boards).where(eq(boards.key, nameKey(name))).get();
+  });
 }
 
-export function getBoard(db: Db, id: number): Board | undefined {
-  return db.select().from(boards).where(eq(boards.id, id)).get();
+export function getBoard(db: Db, id: number): Promise<Board | undefined> {
+  return storeCall(db, () => {
+    return db.select().from(boards).where(eq(boards.id, id)).get();
+  });
 }
 
-export function listBoards(db: Db): (Board & { chairRole: string | null })[] {
-  return db
-    .select({ board: boards, chairRole: roles.name })
-    .from(boards)
-    .leftJoin(roles, eq(roles.id, boards.chairRoleId))
-    .orderBy(asc(boards.name))
-    .all()
-    .map((r) => ({ ...r.board, chairRole: r.chairRole }));
+export function listBoards(db: Db): Promise<(Board & { chairRole: string | null })[]> {
+  return storeCall(db, () => {
+    return db
+      .select({ board: boards, chairRole: roles.name })
+      .from(boards)
+      .leftJoin(roles, eq(roles.id, boards.chairRoleId))
+      .orderBy(asc(boards.name))
+      .all()
+      .map((r) => ({ ...r.board, chairRole: r.chairRole }));
+  });
 }
 
 export interface BoardFields {
@@ -36,39 +43,41 @@ export interface BoardFields {
   papersDays?: number;
 }
 
-export function upsertBoard(db: Db, fields: BoardFields, at: string): { board: Board; outcome: 'created' | 'updated' | 'unchanged' } {
-  const existing = findBoard(db, fields.name);
-  if (!existing) {
-    const board = db
-      .insert(boards)
-      .values({
-        name: fields.name,
-        key: nameKey(fields.name),
-        chairRoleId: fields.chairRoleId ?? null,
-        slackChannel: fields.slackChannel ?? null,
-        teamsChannel: fields.teamsChannel ?? null,
-        updateWindowDays: fields.updateWindowDays ?? 10,
-        reminderDays: fields.reminderDays ?? 7,
-        papersDays: fields.papersDays ?? 5,
-        createdAt: at,
-      })
-      .returning()
-      .get();
-    return { board, outcome: 'created' };
-  }
-  const next = {
-    name: fields.name,
-    chairRoleId: fields.chairRoleId === undefined ? existing.chairRoleId : fields.chairRoleId,
-    slackChannel: fields.slackChannel === undefined ? existing.slackChannel : fields.slackChannel,
-    teamsChannel: fields.teamsChannel === undefined ? existing.teamsChannel : fields.teamsChannel,
-    updateWindowDays: fields.updateWindowDays ?? existing.updateWindowDays,
-    reminderDays: fields.reminderDays ?? existing.reminderDays,
-    papersDays: fields.papersDays ?? existing.papersDays,
-  };
-  const changed = (Object.keys(next) as (keyof typeof next)[]).some((k) => next[k] !== existing[k]);
-  if (!changed) return { board: existing, outcome: 'unchanged' };
-  const board = db.update(boards).set(next).where(eq(boards.id, existing.id)).returning().get();
-  return { board, outcome: 'updated' };
+export function upsertBoard(db: Db, fields: BoardFields, at: string): Promise<{ board: Board; outcome: 'created' | 'updated' | 'unchanged' }> {
+  return withConnection(db, async () => {
+    const existing = await findBoard(db, fields.name);
+    if (!existing) {
+      const board = db
+        .insert(boards)
+        .values({
+          name: fields.name,
+          key: nameKey(fields.name),
+          chairRoleId: fields.chairRoleId ?? null,
+          slackChannel: fields.slackChannel ?? null,
+          teamsChannel: fields.teamsChannel ?? null,
+          updateWindowDays: fields.updateWindowDays ?? 10,
+          reminderDays: fields.reminderDays ?? 7,
+          papersDays: fields.papersDays ?? 5,
+          createdAt: at,
+        })
+        .returning()
+        .get();
+      return { board, outcome: 'created' };
+    }
+    const next = {
+      name: fields.name,
+      chairRoleId: fields.chairRoleId === undefined ? existing.chairRoleId : fields.chairRoleId,
+      slackChannel: fields.slackChannel === undefined ? existing.slackChannel : fields.slackChannel,
+      teamsChannel: fields.teamsChannel === undefined ? existing.teamsChannel : fields.teamsChannel,
+      updateWindowDays: fields.updateWindowDays ?? existing.updateWindowDays,
+      reminderDays: fields.reminderDays ?? existing.reminderDays,
+      papersDays: fields.papersDays ?? existing.papersDays,
+    };
+    const changed = (Object.keys(next) as (keyof typeof next)[]).some((k) => next[k] !== existing[k]);
+    if (!changed) return { board: existing, outcome: 'unchanged' };
+    const board = db.update(boards).set(next).where(eq(boards.id, existing.id)).returning().get();
+    return { board, outcome: 'updated' };
+  });
 }
 
 export interface MeetingFields {
@@ -80,57 +89,67 @@ export interface MeetingFields {
 }
 
 /** Adds a meeting unless the board already meets at that instant. */
-export function addMeeting(db: Db, fields: MeetingFields, at: string): { meeting: Meeting; created: boolean } {
-  // Prepared once: a calendar import or a large plan file adds thousands of meetings.
-  const found = get<{ id: number }>(db, sql`select id from meetings where board_id = ${fields.boardId} and starts_at = ${fields.startsAt}`);
-  const existing = found ? db.select().from(meetings).where(eq(meetings.id, found.id)).get() : undefined;
-  if (existing) return { meeting: existing, created: false };
-  const meeting = db
-    .insert(meetings)
-    .values({
-      boardId: fields.boardId,
-      startsAt: fields.startsAt,
-      isSample: fields.isSample ?? false,
-      title: fields.title ?? null,
-      sourceUid: fields.sourceUid ?? null,
-      createdAt: at,
-    })
-    .returning()
-    .get();
-  return { meeting, created: true };
+export function addMeeting(db: Db, fields: MeetingFields, at: string): Promise<{ meeting: Meeting; created: boolean }> {
+  return storeCall(db, () => {
+    // Prepared once: a calendar import or a large plan file adds thousands of meetings.
+    const found = get<{ id: number }>(db, sql`select id from meetings where board_id = ${fields.boardId} and starts_at = ${fields.startsAt}`);
+    const existing = found ? db.select().from(meetings).where(eq(meetings.id, found.id)).get() : undefined;
+    if (existing) return { meeting: existing, created: false };
+    const meeting = db
+      .insert(meetings)
+      .values({
+        boardId: fields.boardId,
+        startsAt: fields.startsAt,
+        isSample: fields.isSample ?? false,
+        title: fields.title ?? null,
+        sourceUid: fields.sourceUid ?? null,
+        createdAt: at,
+      })
+      .returning()
+      .get();
+    return { meeting, created: true };
+  });
 }
 
 /** Meetings of a board (not cancelled), oldest first. */
-export function listMeetings(db: Db, boardId: number): Meeting[] {
-  return db
-    .select()
-    .from(meetings)
-    .where(and(eq(meetings.boardId, boardId), eq(meetings.cancelled, false)))
-    .orderBy(asc(meetings.startsAt))
-    .all();
+export function listMeetings(db: Db, boardId: number): Promise<Meeting[]> {
+  return storeCall(db, () => {
+    return db
+      .select()
+      .from(meetings)
+      .where(and(eq(meetings.boardId, boardId), eq(meetings.cancelled, false)))
+      .orderBy(asc(meetings.startsAt))
+      .all();
+  });
 }
 
-export function listAllMeetings(db: Db): Meeting[] {
-  return db.select().from(meetings).where(eq(meetings.cancelled, false)).orderBy(asc(meetings.startsAt)).all();
+export function listAllMeetings(db: Db): Promise<Meeting[]> {
+  return storeCall(db, () => {
+    return db.select().from(meetings).where(eq(meetings.cancelled, false)).orderBy(asc(meetings.startsAt)).all();
+  });
 }
 
-export function nextMeeting(db: Db, boardId: number, afterInstant: string): Meeting | undefined {
-  return db
-    .select()
-    .from(meetings)
-    .where(and(eq(meetings.boardId, boardId), eq(meetings.cancelled, false), gt(meetings.startsAt, afterInstant)))
-    .orderBy(asc(meetings.startsAt))
-    .get();
+export function nextMeeting(db: Db, boardId: number, afterInstant: string): Promise<Meeting | undefined> {
+  return storeCall(db, () => {
+    return db
+      .select()
+      .from(meetings)
+      .where(and(eq(meetings.boardId, boardId), eq(meetings.cancelled, false), gt(meetings.startsAt, afterInstant)))
+      .orderBy(asc(meetings.startsAt))
+      .get();
+  });
 }
 
-export function previousMeeting(db: Db, boardId: number, beforeInstant: string): Meeting | undefined {
-  const rows = db
-    .select()
-    .from(meetings)
-    .where(and(eq(meetings.boardId, boardId), eq(meetings.cancelled, false), lt(meetings.startsAt, beforeInstant)))
-    .orderBy(asc(meetings.startsAt))
-    .all();
-  return rows[rows.length - 1];
+export function previousMeeting(db: Db, boardId: number, beforeInstant: string): Promise<Meeting | undefined> {
+  return storeCall(db, () => {
+    const rows = db
+      .select()
+      .from(meetings)
+      .where(and(eq(meetings.boardId, boardId), eq(meetings.cancelled, false), lt(meetings.startsAt, beforeInstant)))
+      .orderBy(asc(meetings.startsAt))
+      .all();
+    return rows[rows.length - 1];
+  });
 }
 
 /** A board's lead times and its meetings (not cancelled), oldest first: what its cycle is worked out from. */
@@ -143,19 +162,21 @@ export interface BoardSchedule {
  * The schedules of several boards in one query (a command asks for every board its actions belong
  * to at once). Boards that do not exist are left out; a board without meetings has an empty list.
  */
-export function listBoardSchedules(db: Db, boardIds: readonly number[]): Map<number, BoardSchedule> {
-  const schedules = new Map<number, BoardSchedule>();
-  if (boardIds.length === 0) return schedules;
-  const rows = boardSchedulesQuery(db, boardIds.length).all(Object.fromEntries(boardIds.map((id, i) => [`board${i}`, id])));
-  for (const r of rows) {
-    let schedule = schedules.get(r.boardId);
-    if (!schedule) {
-      schedule = { lead: { updateWindowDays: r.updateWindowDays, reminderDays: r.reminderDays, papersDays: r.papersDays }, meetings: [] };
-      schedules.set(r.boardId, schedule);
+export function listBoardSchedules(db: Db, boardIds: readonly number[]): Promise<Map<number, BoardSchedule>> {
+  return storeCall(db, () => {
+    const schedules = new Map<number, BoardSchedule>();
+    if (boardIds.length === 0) return schedules;
+    const rows = boardSchedulesQuery(db, boardIds.length).all(Object.fromEntries(boardIds.map((id, i) => [`board${i}`, id])));
+    for (const r of rows) {
+      let schedule = schedules.get(r.boardId);
+      if (!schedule) {
+        schedule = { lead: { updateWindowDays: r.updateWindowDays, reminderDays: r.reminderDays, papersDays: r.papersDays }, meetings: [] };
+        schedules.set(r.boardId, schedule);
+      }
+      if (r.meetingId !== null && r.startsAt !== null) schedule.meetings.push({ id: r.meetingId, startsAt: r.startsAt, isSample: r.isSample === true });
     }
-    if (r.meetingId !== null && r.startsAt !== null) schedule.meetings.push({ id: r.meetingId, startsAt: r.startsAt, isSample: r.isSample === true });
-  }
-  return schedules;
+    return schedules;
+  });
 }
 
 // It runs on every `/send mine`: prepared once per connection and number of boards (building the

@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import { type Db, inTransaction } from './database.js';
 import { boolParam, boolValue } from './dialect.js';
 import { all, get, run } from './statements.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 /** One meeting the import added, moved, cancelled or put back on: the report lists each. */
 export interface CalendarChange {
@@ -76,13 +77,15 @@ export function applyCalendarFeed(
   board: { id: number; name: string },
   feed: CalendarFeed,
   opts: ApplyOptions,
-): CalendarTally {
-  try {
-    return inTransaction(db, () => apply(db, board, feed, opts));
-  } catch (error) {
-    if (error instanceof DryRun) return error.tally;
-    throw error;
-  }
+): Promise<CalendarTally> {
+  return withConnection(db, async () => {
+    try {
+      return await inTransaction(db, async () => await apply(db, board, feed, opts));
+    } catch (error) {
+      if (error instanceof DryRun) return error.tally;
+      throw error;
+    }
+  });
 }
 
 class DryRun extends Error {
@@ -91,7 +94,7 @@ class DryRun extends Error {
   }
 }
 
-function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, opts: ApplyOptions): CalendarTally {
+async function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, opts: ApplyOptions): Promise<CalendarTally> {
   const tally: CalendarTally = { added: 0, unchanged: 0, moved: 0, cancelled: 0, reinstated: 0, changes: [] };
   const rows = all<Omit<MeetingRow, 'cancelled'> & { cancelled: unknown }>(
     db,
@@ -184,7 +187,7 @@ function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, 
   }
 
   if (tally.added + tally.moved + tally.cancelled + tally.reinstated > 0) {
-    recordAudit(db, {
+    await recordAudit(db, {
       at: opts.at,
       actorLabel: opts.actor ?? 'cli',
       event: 'meetings.imported',

@@ -4,35 +4,38 @@ import type { Db } from './database.js';
 import { inList } from './dialect.js';
 import { all } from './statements.js';
 import type { Person } from './people-repository.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 /** The facts permission rules need about a caller, as of `today` (ISO date). */
-export function loadCallerFacts(db: Db, person: Person, today: string): CallerFacts {
-  const roleIds = (
-    all<{ id: number }>(db, sql`select role_id as id from role_assignments where person_id = ${person.id} and ended_at is null`)
-  ).map((r) => r.id);
-  const delegators = (
-    all<{ id: number }>(db, sql`select id from people where delegate_id = ${person.id} and away_until is not null and away_until >= ${today}`)
-  ).map((r) => r.id);
-  const delegatedRoleIds =
-    delegators.length === 0
-      ? []
-      : (
-          all<{ id: number }>(db, sql`select role_id as id from role_assignments where ended_at is null and ${inList(sql`person_id`, delegators)}`)
-        ).map((r) => r.id);
-  const chairedBoardIds =
-    roleIds.length === 0
-      ? []
-      : (
-          all<{ id: number }>(db, sql`select id from boards where ${inList(sql`chair_role_id`, roleIds)}`)
-        ).map((r) => r.id);
-  return {
-    personId: person.id,
-    isAdmin: person.isAdmin,
-    roleIds,
-    delegatedRoleIds,
-    delegatedPersonIds: delegators,
-    chairedBoardIds,
-  };
+export function loadCallerFacts(db: Db, person: Person, today: string): Promise<CallerFacts> {
+  return storeCall(db, () => {
+    const roleIds = (
+      all<{ id: number }>(db, sql`select role_id as id from role_assignments where person_id = ${person.id} and ended_at is null`)
+    ).map((r) => r.id);
+    const delegators = (
+      all<{ id: number }>(db, sql`select id from people where delegate_id = ${person.id} and away_until is not null and away_until >= ${today}`)
+    ).map((r) => r.id);
+    const delegatedRoleIds =
+      delegators.length === 0
+        ? []
+        : (
+            all<{ id: number }>(db, sql`select role_id as id from role_assignments where ended_at is null and ${inList(sql`person_id`, delegators)}`)
+          ).map((r) => r.id);
+    const chairedBoardIds =
+      roleIds.length === 0
+        ? []
+        : (
+            all<{ id: number }>(db, sql`select id from boards where ${inList(sql`chair_role_id`, roleIds)}`)
+          ).map((r) => r.id);
+    return {
+      personId: person.id,
+      isAdmin: person.isAdmin,
+      roleIds,
+      delegatedRoleIds,
+      delegatedPersonIds: delegators,
+      chairedBoardIds,
+    };
+  });
 }
 
 /** An away person who named `delegateId` as their delegate, as of `today`. */
@@ -43,23 +46,27 @@ export interface Delegator {
 }
 
 /** Everyone away today who named this person as their delegate. */
-export function listDelegators(db: Db, delegateId: number, today: string): Delegator[] {
-  return all<Delegator>(
-    db,
-    sql`select id, name, away_until as "awayUntil" from people where delegate_id = ${delegateId} and away_until is not null and away_until >= ${today} order by name`,
-  );
+export function listDelegators(db: Db, delegateId: number, today: string): Promise<Delegator[]> {
+  return storeCall(db, () => {
+    return all<Delegator>(
+      db,
+      sql`select id, name, away_until as "awayUntil" from people where delegate_id = ${delegateId} and away_until is not null and away_until >= ${today} order by name`,
+    );
+  });
 }
 
 /**
  * The away owner a delegate covers for on this action: the person it is assigned to by name, else
  * a holder of its owner role who delegated to them.
  */
-export function coveredOwner(db: Db, delegateId: number, action: { ownerPersonId: number | null; ownerRoleId: number | null }, today: string): Delegator | undefined {
-  const delegators = listDelegators(db, delegateId, today);
-  if (action.ownerPersonId !== null) return delegators.find((d) => d.id === action.ownerPersonId);
-  if (action.ownerRoleId === null) return undefined;
-  const holders = new Set(
-    all<{ id: number }>(db, sql`select person_id as id from role_assignments where role_id = ${action.ownerRoleId} and ended_at is null`).map((r) => r.id),
-  );
-  return delegators.find((d) => holders.has(d.id));
+export function coveredOwner(db: Db, delegateId: number, action: { ownerPersonId: number | null; ownerRoleId: number | null }, today: string): Promise<Delegator | undefined> {
+  return withConnection(db, async () => {
+    const delegators = await listDelegators(db, delegateId, today);
+    if (action.ownerPersonId !== null) return delegators.find((d) => d.id === action.ownerPersonId);
+    if (action.ownerRoleId === null) return undefined;
+    const holders = new Set(
+      all<{ id: number }>(db, sql`select person_id as id from role_assignments where role_id = ${action.ownerRoleId} and ended_at is null`).map((r) => r.id),
+    );
+    return delegators.find((d) => holders.has(d.id));
+  });
 }

@@ -13,6 +13,7 @@ import type { Db } from './database.js';
 import { sql } from 'drizzle-orm';
 import { jsonField } from './dialect.js';
 import { all, get, run } from './statements.js';
+import { storeCall } from './unit-of-work.js';
 
 export type ConversationType = 'personal' | 'channel' | 'groupChat';
 
@@ -71,10 +72,11 @@ const toRow = (r: RawRow): ConversationReferenceRow => ({ ...r, reference: JSON.
  * (Teams moves tenants between regions), so every message refreshes it. A person linked earlier stays
  * linked when this call does not know who it is (e.g. an install before the person was registered).
  */
-export function upsertConversationReference(db: Db, input: ConversationReferenceInput): ConversationReferenceRow {
-  const row = get<RawRow>(
-    db,
-    sql`insert into conversation_references
+export function upsertConversationReference(db: Db, input: ConversationReferenceInput): Promise<ConversationReferenceRow> {
+  return storeCall(db, () => {
+    const row = get<RawRow>(
+      db,
+      sql`insert into conversation_references
        (conversation_id, conversation_type, person_id, teams_user_id, service_url, tenant_id, reference, disabled_at, disabled_reason, updated_at)
      values (${input.conversationId}, ${input.conversationType}, ${input.personId ?? null}, ${input.teamsUserId ?? null}, ${input.serviceUrl},
              ${input.tenantId ?? null}, ${JSON.stringify(input.reference)}, null, null, ${input.at})
@@ -89,58 +91,71 @@ export function upsertConversationReference(db: Db, input: ConversationReference
        disabled_reason = null,
        updated_at = excluded.updated_at
      returning ${COLUMNS}`,
-  )!;
-  return toRow(row);
+    )!;
+    return toRow(row);
+  });
 }
 
 /** Disables one conversation's reference. True when an enabled row was disabled. */
-export function disableConversationReference(db: Db, conversationId: string, reason: string, at: string): boolean {
-  const result = run(
-    db,
-    sql`update conversation_references set disabled_at = ${at}, disabled_reason = ${reason}, updated_at = ${at}
+export function disableConversationReference(db: Db, conversationId: string, reason: string, at: string): Promise<boolean> {
+  return storeCall(db, () => {
+    const result = run(
+      db,
+      sql`update conversation_references set disabled_at = ${at}, disabled_reason = ${reason}, updated_at = ${at}
         where conversation_id = ${conversationId} and disabled_at is null`,
-  );
-  return result.changes > 0;
+    );
+    return result.changes > 0;
+  });
 }
 
 /** Disables every channel reference of a team (the bot was removed from the team). Returns how many. */
-export function disableTeamReferences(db: Db, teamId: string, reason: string, at: string): number {
-  const result = run(
-    db,
-    sql`update conversation_references set disabled_at = ${at}, disabled_reason = ${reason}, updated_at = ${at}
+export function disableTeamReferences(db: Db, teamId: string, reason: string, at: string): Promise<number> {
+  return storeCall(db, () => {
+    const result = run(
+      db,
+      sql`update conversation_references set disabled_at = ${at}, disabled_reason = ${reason}, updated_at = ${at}
      where disabled_at is null and (conversation_id = ${teamId} or ${jsonField(sql`reference`, 'teamId')} = ${teamId})`,
-  );
-  return result.changes;
+    );
+    return result.changes;
+  });
 }
 
 /** The reference for a conversation, enabled or not. */
-export function findConversationReference(db: Db, conversationId: string): ConversationReferenceRow | undefined {
-  const row = get<RawRow>(db, sql`select ${COLUMNS} from conversation_references where conversation_id = ${conversationId}`);
-  return row ? toRow(row) : undefined;
+export function findConversationReference(db: Db, conversationId: string): Promise<ConversationReferenceRow | undefined> {
+  return storeCall(db, () => {
+    const row = get<RawRow>(db, sql`select ${COLUMNS} from conversation_references where conversation_id = ${conversationId}`);
+    return row ? toRow(row) : undefined;
+  });
 }
 
 /** The enabled reference for a channel or group chat conversation. */
-export function findEnabledConversationReference(db: Db, conversationId: string): ConversationReferenceRow | undefined {
-  const row = get<RawRow>(db, sql`select ${COLUMNS} from conversation_references where conversation_id = ${conversationId} and disabled_at is null`);
-  return row ? toRow(row) : undefined;
+export function findEnabledConversationReference(db: Db, conversationId: string): Promise<ConversationReferenceRow | undefined> {
+  return storeCall(db, () => {
+    const row = get<RawRow>(db, sql`select ${COLUMNS} from conversation_references where conversation_id = ${conversationId} and disabled_at is null`);
+    return row ? toRow(row) : undefined;
+  });
 }
 
 /**
  * The enabled personal chat that reaches a person: linked to them, or with their Teams user id (a
  * chat installed before they were registered). The most recently refreshed one wins.
  */
-export function findPersonalReference(db: Db, person: { id: number; teamsUserId: string | null }): ConversationReferenceRow | undefined {
-  const row = get<RawRow>(
-    db,
-    sql`select ${COLUMNS} from conversation_references
+export function findPersonalReference(db: Db, person: { id: number; teamsUserId: string | null }): Promise<ConversationReferenceRow | undefined> {
+  return storeCall(db, () => {
+    const row = get<RawRow>(
+      db,
+      sql`select ${COLUMNS} from conversation_references
      where conversation_type = 'personal' and disabled_at is null
        and (person_id = ${person.id} or (${person.teamsUserId} is not null and teams_user_id = ${person.teamsUserId}))
      order by updated_at desc, id desc limit 1`,
-  );
-  return row ? toRow(row) : undefined;
+    );
+    return row ? toRow(row) : undefined;
+  });
 }
 
 /** Every stored reference, for diagnostics and tests. */
-export function listConversationReferences(db: Db): ConversationReferenceRow[] {
-  return all<RawRow>(db, sql`select ${COLUMNS} from conversation_references order by id`).map(toRow);
+export function listConversationReferences(db: Db): Promise<ConversationReferenceRow[]> {
+  return storeCall(db, () => {
+    return all<RawRow>(db, sql`select ${COLUMNS} from conversation_references order by id`).map(toRow);
+  });
 }

@@ -7,14 +7,19 @@ import { assessKpi } from '../domain/kpi-assessment.js';
 import type { Db } from './database.js';
 import { loadBoardDigest } from './digest-loader.js';
 import { type KpiFilter, listKpiSeries } from './kpis-repository.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
-export function loadBoardDashboard(db: Db, boardId: number, nowUtcIso: string): BoardDashboard {
-  const digest = loadBoardDigest(db, boardId, nowUtcIso);
-  return { digest, kpis: loadAssessedKpis(db, nowUtcIso, { board: boardId }) };
+export function loadBoardDashboard(db: Db, boardId: number, nowUtcIso: string): Promise<BoardDashboard> {
+  return withConnection(db, async () => {
+    const digest = await loadBoardDigest(db, boardId, nowUtcIso);
+    return { digest, kpis: await loadAssessedKpis(db, nowUtcIso, { board: boardId }) };
+  });
 }
 
 /** KPIs (all, or filtered) with today's verdict, in plan order. */
-export function loadAssessedKpis(db: Db, nowUtcIso: string, filter: KpiFilter = {}): AssessedKpi[] {
-  const today = londonDate(nowUtcIso);
-  return listKpiSeries(db, filter).map((series) => ({ series, assessment: assessKpi(series, today) }));
+export function loadAssessedKpis(db: Db, nowUtcIso: string, filter: KpiFilter = {}): Promise<AssessedKpi[]> {
+  return withConnection(db, async () => {
+    const today = londonDate(nowUtcIso);
+    return (await listKpiSeries(db, filter)).map((series) => ({ series, assessment: assessKpi(series, today) }));
+  });
 }

@@ -5,10 +5,13 @@
 // Together they change whenever the data may have; a rolled-back change also moves them, which
 // only costs one needless rebuild.
 import type { Db } from './database.js';
+import { storeCall } from './unit-of-work.js';
 
-export function readDataVersion(db: Db): string {
-  const sqlite = db.$client;
-  const other = sqlite.pragma('data_version', { simple: true }) as number;
-  const own = (sqlite.prepare('select total_changes() as n').get() as { n: number }).n;
-  return `${other}:${own}`;
+export function readDataVersion(db: Db): Promise<string> {
+  return storeCall(db, () => {
+    const sqlite = db.$client;
+    const other = sqlite.pragma('data_version', { simple: true }) as number;
+    const own = (sqlite.prepare('select total_changes() as n').get() as { n: number }).n;
+    return `${other}:${own}`;
+  });
 }

@@ -6,7 +6,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../db/schema.js';
 import { migrationsFolder } from '../paths.js';
 import { upgradeLegacyKpis } from './kpis-repository.js';
-import { checkStatementTurn, guardConnection } from './unit-of-work.js';
+import { checkStatementTurn, guardConnection, storeCall } from './unit-of-work.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -62,7 +62,7 @@ const isFilePath = (path: string): boolean => path !== ':memory:' && path !== ''
  * makes a writer wait for a lock instead of failing straight away. A new database, its folder and
  * its -wal/-shm files are private to the service's user (0600, folder 0700).
  */
-export function openDatabase(path: string, options: OpenOptions = {}): Db {
+export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Db> {
   // What is at the path is checked before anything is created or tightened there.
   if (isFilePath(path)) checkDatabasePath(path);
   let sqlite: Database.Database | undefined;
@@ -75,7 +75,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     // SQLite creates -wal and -shm with the database file's mode; this covers ones left by older versions.
     if (isFilePath(path)) for (const suffix of ['-wal', '-shm']) tightenIfOurs(`${path}${suffix}`);
     sqlite.pragma('synchronous = NORMAL');
-    return prepareDatabase(sqlite);
+    return await prepareDatabase(sqlite);
   } catch (error) {
     try {
       sqlite?.close();
@@ -203,9 +203,9 @@ function describeOpenFailure(path: string, error: unknown): DatabaseOpenError | 
  * database at `path` (read through a read-only connection), or an empty in-memory database when
  * there is none, brought up to the latest migration in memory.
  */
-export function openDryRunDatabase(path: string): Db {
+export async function openDryRunDatabase(path: string): Promise<Db> {
   if (isFilePath(path)) checkDatabasePath(path);
-  if (!isFilePath(path) || !existsSync(path)) return prepareDatabase(new Database(':memory:'));
+  if (!isFilePath(path) || !existsSync(path)) return await prepareDatabase(new Database(':memory:'));
   let bytes: Buffer;
   if (existsSync(`${path}-wal`)) {
     // Another process has it open: read it (with what its WAL holds) through a read-only connection.
@@ -223,18 +223,18 @@ export function openDryRunDatabase(path: string): Db {
     bytes[18] = 1;
     bytes[19] = 1;
   }
-  return prepareDatabase(new Database(bytes));
+  return await prepareDatabase(new Database(bytes));
 }
 
 /** Foreign keys on, migrations and upgrades applied: what every connection gets. */
-function prepareDatabase(sqlite: Database.Database): Db {
+async function prepareDatabase(sqlite: Database.Database): Promise<Db> {
   sqlite.pragma('foreign_keys = ON');
   guardConnection(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   const folder = migrationsFolder();
   if (!hasEveryMigration(sqlite, folder)) migrate(db, { migrationsFolder: folder });
   // KPIs imported before codes existed get theirs (derived in code, so SQL alone cannot do it).
-  upgradeLegacyKpis(db);
+  await upgradeLegacyKpis(db);
   // Lets SQLite refresh its query-planner statistics when they are missing or stale (cheap).
   sqlite.pragma('optimize = 0x10002');
   return db;
@@ -268,8 +268,10 @@ export async function backupDatabase(db: Db, path: string): Promise<{ totalPages
   return progress;
 }
 
-export function closeDatabase(db: Db): void {
-  db.$client.close();
+export function closeDatabase(db: Db): Promise<void> {
+  return storeCall(db, () => {
+    db.$client.close();
+  });
 }
 
 const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>();

@@ -10,6 +10,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type Db, inReadTransaction } from './database.js';
 import { jsonArrayAgg, jsonValues } from './dialect.js';
 import { all, get, values } from './statements.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 export interface DigestHistoryOptions {
   /** Board whose actions are read; null for every board (the weekly digest). */
@@ -47,28 +48,30 @@ function scopeOf(db: Db, opts: DigestHistoryOptions): Scope {
   return { kind: 'ids', ids: JSON.parse(get<{ ids: string }>(db, boardActions(opts.boardId))!.ids) as number[] };
 }
 
-export function loadDigestHistory(db: Db, opts: DigestHistoryOptions): DigestHistory {
-  const since = opts.sinceUtcIso;
-  const now = opts.nowUtcIso;
-  // One read transaction: the queries see the same trail.
-  return inReadTransaction(db, (): DigestHistory => {
-    const scope = scopeOf(db, opts);
-    const dateMoves = loadDateMoves(db, scope, now);
-    const moveCounts = new Map<number, number>();
-    for (const m of dateMoves) moveCounts.set(m.actionId, (moveCounts.get(m.actionId) ?? 0) + 1);
-    return {
-      sinceUtcIso: since,
-      nowUtcIso: now,
-      updatesSince: updatesSince(db, scope, since, now),
-      lastStatuses: loadRedTrail(db, scope, now),
-      statusAtSince: since === null ? new Map() : loadStatusAtSince(db, scope, since),
-      pendingDateRequests: loadPendingRequests(db, scope, now),
-      dateMoves,
-      // The chair's digest lists pending requests and moves; decisions are the weekly digest's.
-      dateDecisions: [],
-      moveCounts,
-      asOfNow: loadAsOfNow(db, scope, now),
-    };
+export function loadDigestHistory(db: Db, opts: DigestHistoryOptions): Promise<DigestHistory> {
+  return withConnection(db, async () => {
+    const since = opts.sinceUtcIso;
+    const now = opts.nowUtcIso;
+    // One read transaction: the queries see the same trail.
+    return await inReadTransaction(db, (): DigestHistory => {
+      const scope = scopeOf(db, opts);
+      const dateMoves = loadDateMoves(db, scope, now);
+      const moveCounts = new Map<number, number>();
+      for (const m of dateMoves) moveCounts.set(m.actionId, (moveCounts.get(m.actionId) ?? 0) + 1);
+      return {
+        sinceUtcIso: since,
+        nowUtcIso: now,
+        updatesSince: updatesSince(db, scope, since, now),
+        lastStatuses: loadRedTrail(db, scope, now),
+        statusAtSince: since === null ? new Map() : loadStatusAtSince(db, scope, since),
+        pendingDateRequests: loadPendingRequests(db, scope, now),
+        dateMoves,
+        // The chair's digest lists pending requests and moves; decisions are the weekly digest's.
+        dateDecisions: [],
+        moveCounts,
+        asOfNow: loadAsOfNow(db, scope, now),
+      };
+    });
   });
 }
 
@@ -112,8 +115,10 @@ function loadAsOfNow(db: Db, scope: Scope, now: string): Map<number, ActionAsOf 
  * Owner reports in (since, now] on the actions in scope, oldest first: all the weekly digest reads
  * of the trail.
  */
-export function loadUpdatesSince(db: Db, opts: DigestHistoryOptions): HistoryUpdate[] {
-  return updatesSince(db, scopeOf(db, opts), opts.sinceUtcIso, opts.nowUtcIso);
+export function loadUpdatesSince(db: Db, opts: DigestHistoryOptions): Promise<HistoryUpdate[]> {
+  return storeCall(db, () => {
+    return updatesSince(db, scopeOf(db, opts), opts.sinceUtcIso, opts.nowUtcIso);
+  });
 }
 
 type UpdateRow = [
@@ -279,6 +284,8 @@ function loadDateDecisions(db: Db, scope: Scope, since: string, now: string): Hi
 }
 
 /** The weekly digest's decisions on requested dates, across every board. */
-export function loadDateDecisionsSince(db: Db, opts: DigestHistoryOptions & { sinceUtcIso: string }): HistoryDateDecision[] {
-  return loadDateDecisions(db, scopeOf(db, opts), opts.sinceUtcIso, opts.nowUtcIso);
+export function loadDateDecisionsSince(db: Db, opts: DigestHistoryOptions & { sinceUtcIso: string }): Promise<HistoryDateDecision[]> {
+  return storeCall(db, () => {
+    return loadDateDecisions(db, scopeOf(db, opts), opts.sinceUtcIso, opts.nowUtcIso);
+  });
 }

@@ -9,32 +9,37 @@ import type { Db } from './database.js';
 import { loadBoardPlanningState } from './board-planning-state-repository.js';
 import { loadDateDecisionsSince, loadDigestHistory, loadUpdatesSince } from './digest-history-repository.js';
 import { loadPlanningState } from './planning-state-repository.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 export function loadBoardDigest(
   db: Db,
   boardId: number,
   nowUtcIso: string,
   opts: { meetingId?: number; state?: PlanningState } = {},
-): BoardDigest {
-  const state = opts.state ?? loadBoardPlanningState(db, boardId);
-  const board = state?.boards.find((b) => b.id === boardId);
-  if (!state || !board) throw new Error(`Board ${boardId} not found.`);
-  const { previous } = digestMeetings(board, nowUtcIso, opts.meetingId);
-  // The history is read for the actions the digest shows: the board's, as the state has them.
-  const actionIds = boardActions(state, boardId).map((a) => a.id);
-  const history = loadDigestHistory(db, { boardId, sinceUtcIso: previous?.startsAt ?? null, nowUtcIso, actionIds });
-  return buildBoardDigest(state, boardId, nowUtcIso, history, opts.meetingId === undefined ? {} : { meetingId: opts.meetingId });
+): Promise<BoardDigest> {
+  return withConnection(db, async () => {
+    const state = opts.state ?? await loadBoardPlanningState(db, boardId);
+    const board = state?.boards.find((b) => b.id === boardId);
+    if (!state || !board) throw new Error(`Board ${boardId} not found.`);
+    const { previous } = digestMeetings(board, nowUtcIso, opts.meetingId);
+    // The history is read for the actions the digest shows: the board's, as the state has them.
+    const actionIds = boardActions(state, boardId).map((a) => a.id);
+    const history = await loadDigestHistory(db, { boardId, sinceUtcIso: previous?.startsAt ?? null, nowUtcIso, actionIds });
+    return buildBoardDigest(state, boardId, nowUtcIso, history, opts.meetingId === undefined ? {} : { meetingId: opts.meetingId });
+  });
 }
 
-export function loadWeeklyDigest(db: Db, nowUtcIso: string, opts: { state?: PlanningState } = {}): WeeklyDigest {
-  const state = opts.state ?? loadPlanningState(db);
-  const sinceUtcIso = weeklyWindowStart(nowUtcIso);
-  // The weekly digest reads only the week's reports and date decisions from the trail; the rest of
-  // the history (statuses at the last meeting, pending requests, moves) is for the chair's digest.
-  const history = {
-    ...emptyDigestHistory(nowUtcIso, sinceUtcIso),
-    updatesSince: loadUpdatesSince(db, { boardId: null, sinceUtcIso, nowUtcIso }),
-    dateDecisions: loadDateDecisionsSince(db, { boardId: null, sinceUtcIso, nowUtcIso }),
-  };
-  return buildWeeklyDigest(state, nowUtcIso, history);
+export function loadWeeklyDigest(db: Db, nowUtcIso: string, opts: { state?: PlanningState } = {}): Promise<WeeklyDigest> {
+  return withConnection(db, async () => {
+    const state = opts.state ?? await loadPlanningState(db);
+    const sinceUtcIso = weeklyWindowStart(nowUtcIso);
+    // The weekly digest reads only the week's reports and date decisions from the trail; the rest of
+    // the history (statuses at the last meeting, pending requests, moves) is for the chair's digest.
+    const history = {
+      ...emptyDigestHistory(nowUtcIso, sinceUtcIso),
+      updatesSince: await loadUpdatesSince(db, { boardId: null, sinceUtcIso, nowUtcIso }),
+      dateDecisions: await loadDateDecisionsSince(db, { boardId: null, sinceUtcIso, nowUtcIso }),
+    };
+    return buildWeeklyDigest(state, nowUtcIso, history);
+  });
 }

@@ -11,6 +11,7 @@ import { inList, jsonArrayAgg } from './dialect.js';
 import { all } from './statements.js';
 import { type KpiReadingRow, kpiReadingHistory, listKpiSeries } from './kpis-repository.js';
 import { currentHolders } from './roles-repository.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 export interface ExportAction extends ActionView {
   /** Names of the people holding the owner role now (empty when assigned by name, or nobody holds it). */
@@ -120,53 +121,55 @@ function planFileFields(db: Db): (actionId: number, workstreamId: number) => Exp
 }
 
 /** Actions reporting to `boardId` (all when undefined), their updates and date changes. */
-export function loadExportData(db: Db, opts: { boardId?: number } = {}): ExportData {
-  const views = listActionViews(db, opts.boardId === undefined ? {} : { boardId: opts.boardId });
-  const holders = new Map<number, string[]>();
-  const holdersOf = (roleId: number | null): string[] => {
-    if (roleId === null) return [];
-    let names = holders.get(roleId);
-    if (!names) {
-      names = currentHolders(db, roleId).map((h) => h.name);
-      holders.set(roleId, names);
-    }
-    return names;
-  };
-  const planFile = planFileFields(db);
-  const actions = views.map((a) => ({
-    ...a,
-    ownerHolders: a.ownerPersonId !== null ? [] : holdersOf(a.ownerRoleId),
-    planFile: planFile(a.id, a.workstreamId),
-  }));
-  // The trail of removed actions stays in a whole-partnership export (it is evidence); a board's
-  // export keeps to the actions it lists.
-  const scope = opts.boardId === undefined ? null : views.map((a) => a.id);
-  const inScope = scope === null ? sql`` : sql`where ${inList(sql`u.action_id`, scope)}`;
-  const updates = all<ExportUpdate>(
-    db,
-    sql`select u.id, u.created_at as at, a.ref, p.name as "personName", p.email as "personEmail", u.platform, u.kind, u.status, u.percent,
+export function loadExportData(db: Db, opts: { boardId?: number } = {}): Promise<ExportData> {
+  return withConnection(db, async () => {
+    const views = await listActionViews(db, opts.boardId === undefined ? {} : { boardId: opts.boardId });
+    const holders = new Map<number, string[]>();
+    const holdersOf = async (roleId: number | null): Promise<string[]> => {
+      if (roleId === null) return [];
+      let names = holders.get(roleId);
+      if (!names) {
+        names = (await currentHolders(db, roleId)).map((h) => h.name);
+        holders.set(roleId, names);
+      }
+      return names;
+    };
+    const planFile = planFileFields(db);
+    const actions = await Promise.all(views.map(async (a) => ({
+      ...a,
+      ownerHolders: a.ownerPersonId !== null ? [] : await holdersOf(a.ownerRoleId),
+      planFile: planFile(a.id, a.workstreamId),
+    })));
+    // The trail of removed actions stays in a whole-partnership export (it is evidence); a board's
+    // export keeps to the actions it lists.
+    const scope = opts.boardId === undefined ? null : views.map((a) => a.id);
+    const inScope = scope === null ? sql`` : sql`where ${inList(sql`u.action_id`, scope)}`;
+    const updates = all<ExportUpdate>(
+      db,
+      sql`select u.id, u.created_at as at, a.ref, p.name as "personName", p.email as "personEmail", u.platform, u.kind, u.status, u.percent,
             u.note, u.evidence_url as "evidenceUrl", u.raw_text as "rawText", ob.name as "onBehalfOf"
        from updates u join actions a on a.id = u.action_id left join people p on p.id = u.person_id
        left join people ob on ob.id = u.on_behalf_of_person_id
        ${inScope}
       order by u.created_at, u.id`,
-  );
-  const changesScope = scope === null ? sql`` : sql`where ${inList(sql`c.action_id`, scope)}`;
-  const dateChanges = all<ExportDateChange>(
-    db,
-    sql`select c.id, a.ref, c.requested_at as "requestedAt", rp.name as "requestedBy", c.from_due as "fromDue", c.to_due as "toDue", c.phrase,
+    );
+    const changesScope = scope === null ? sql`` : sql`where ${inList(sql`c.action_id`, scope)}`;
+    const dateChanges = all<ExportDateChange>(
+      db,
+      sql`select c.id, a.ref, c.requested_at as "requestedAt", rp.name as "requestedBy", c.from_due as "fromDue", c.to_due as "toDue", c.phrase,
             c.reason, c.state, c.decided_at as "decidedAt", dp.name as "decidedBy"
        from due_date_changes c join actions a on a.id = c.action_id
        left join people rp on rp.id = c.requested_by left join people dp on dp.id = c.decided_by
        ${changesScope}
       order by c.requested_at, c.id`,
-  );
-  const kpis = listKpiSeries(db, opts.boardId === undefined ? {} : { board: opts.boardId });
-  const kpiReadings = kpis.flatMap((k) => kpiReadingHistory(db, k.id).map((r) => ({ ...r, kpiCode: k.code })));
-  const kpiOwners = new Map(
-    all<{ id: number; name: string }>(db, sql`select k.id, r.name from kpis k join roles r on r.id = k.owner_role_id`).map((r) => [r.id, r.name]),
-  );
-  return { actions, updates, dateChanges, kpis, kpiReadings, kpiOwners, people: loadPeople(db) };
+    );
+    const kpis = await listKpiSeries(db, opts.boardId === undefined ? {} : { board: opts.boardId });
+    const kpiReadings = (await Promise.all(kpis.map(async (k) => (await kpiReadingHistory(db, k.id)).map((r) => ({ ...r, kpiCode: k.code }))))).flat();
+    const kpiOwners = new Map(
+      all<{ id: number; name: string }>(db, sql`select k.id, r.name from kpis k join roles r on r.id = k.owner_role_id`).map((r) => [r.id, r.name]),
+    );
+    return { actions, updates, dateChanges, kpis, kpiReadings, kpiOwners, people: loadPeople(db) };
+  });
 }
 
 function loadPeople(db: Db): ExportPerson[] {

@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { all, get, run } from './statements.js';
 import { addHolder, currentHolders, type Holder } from './roles-repository.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 export interface FilePerson {
   id: number;
@@ -38,42 +39,44 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** Applies one role's holders from an import file, as described above. Writes nothing when unchanged. */
-export function applyImportedHolders(db: Db, roleId: number, file: FilePerson[], at: string): HolderOutcome {
-  const role = get<{ name: string; recorded: string | null }>(db, sql`select name, imported_holders as recorded from roles where id = ${roleId}`)!;
-  const fileEmails = [...new Set(file.map((p) => p.email))].sort();
-  const recorded = role.recorded === null ? null : (JSON.parse(role.recorded) as string[]);
-  const before = currentHolders(db, roleId);
-  const beforeEmails = before.map((h) => h.email);
-  const record = () => {
-    if (recorded === null || !sameSet(recorded, fileEmails)) {
-      run(db, sql`update roles set imported_holders = ${JSON.stringify(fileEmails)} where id = ${roleId}`);
-    }
-  };
-  const result = (outcome: HolderOutcome['outcome'], why?: HolderOutcome['why']): HolderOutcome => ({
-    role: role.name,
-    before,
-    file,
-    outcome,
-    ...(why ? { why } : {}),
-  });
+export function applyImportedHolders(db: Db, roleId: number, file: FilePerson[], at: string): Promise<HolderOutcome> {
+  return withConnection(db, async () => {
+    const role = get<{ name: string; recorded: string | null }>(db, sql`select name, imported_holders as recorded from roles where id = ${roleId}`)!;
+    const fileEmails = [...new Set(file.map((p) => p.email))].sort();
+    const recorded = role.recorded === null ? null : (JSON.parse(role.recorded) as string[]);
+    const before = await currentHolders(db, roleId);
+    const beforeEmails = before.map((h) => h.email);
+    const record = () => {
+      if (recorded === null || !sameSet(recorded, fileEmails)) {
+        run(db, sql`update roles set imported_holders = ${JSON.stringify(fileEmails)} where id = ${roleId}`);
+      }
+    };
+    const result = (outcome: HolderOutcome['outcome'], why?: HolderOutcome['why']): HolderOutcome => ({
+      role: role.name,
+      before,
+      file,
+      outcome,
+      ...(why ? { why } : {}),
+    });
 
-  if (recorded !== null && sameSet(recorded, fileEmails)) {
-    return sameSet(beforeEmails, fileEmails) ? result('unchanged') : result('kept', 'handed-over');
-  }
-  if (recorded === null && before.length > 0 && !sameSet(beforeEmails, fileEmails)) {
-    record();
-    return result('kept', 'first-time');
-  }
-  record();
-  if (sameSet(beforeEmails, fileEmails)) return result('unchanged');
-  const keep = new Set(file.map((p) => p.id));
-  for (const h of before) {
-    if (!keep.has(h.personId)) {
-      run(db, sql`update role_assignments set ended_at = ${at} where role_id = ${roleId} and person_id = ${h.personId} and ended_at is null`);
+    if (recorded !== null && sameSet(recorded, fileEmails)) {
+      return sameSet(beforeEmails, fileEmails) ? result('unchanged') : result('kept', 'handed-over');
     }
-  }
-  for (const p of file) addHolder(db, roleId, p.id, at);
-  return result(before.length === 0 ? 'unchanged' : 'applied');
+    if (recorded === null && before.length > 0 && !sameSet(beforeEmails, fileEmails)) {
+      record();
+      return result('kept', 'first-time');
+    }
+    record();
+    if (sameSet(beforeEmails, fileEmails)) return result('unchanged');
+    const keep = new Set(file.map((p) => p.id));
+    for (const h of before) {
+      if (!keep.has(h.personId)) {
+        run(db, sql`update role_assignments set ended_at = ${at} where role_id = ${roleId} and person_id = ${h.personId} and ended_at is null`);
+      }
+    }
+    for (const p of file) await addHolder(db, roleId, p.id, at);
+    return result(before.length === 0 ? 'unchanged' : 'applied');
+  });
 }
 
 /** "Sam Send", "Sam Send and Riley New", "nobody". */
@@ -97,24 +100,30 @@ export function describeHolderOutcome(o: HolderOutcome): string | undefined {
 }
 
 /** Roles an earlier import named holders for, with those holders' emails. */
-export function recordedRoles(db: Db): { id: number; name: string; recorded: string[] }[] {
-  const rows = all<{ id: number; name: string; recorded: string }>(db, sql`select id, name, imported_holders as recorded from roles where imported_holders is not null`);
-  return rows.map((r) => ({ id: r.id, name: r.name, recorded: JSON.parse(r.recorded) as string[] }));
+export function recordedRoles(db: Db): Promise<{ id: number; name: string; recorded: string[] }[]> {
+  return storeCall(db, () => {
+    const rows = all<{ id: number; name: string; recorded: string }>(db, sql`select id, name, imported_holders as recorded from roles where imported_holders is not null`);
+    return rows.map((r) => ({ id: r.id, name: r.name, recorded: JSON.parse(r.recorded) as string[] }));
+  });
 }
 
 /** Open actions whose accountable role is this one (not assigned to a person by name). */
-export function openActionRefsOfRole(db: Db, roleId: number): string[] {
-  const rows = all<{ ref: string }>(
-    db,
-    sql`select a.ref from actions a join workstreams w on w.id = a.workstream_id
+export function openActionRefsOfRole(db: Db, roleId: number): Promise<string[]> {
+  return storeCall(db, () => {
+    const rows = all<{ ref: string }>(
+      db,
+      sql`select a.ref from actions a join workstreams w on w.id = a.workstream_id
       where coalesce(a.owner_role_id, w.lead_role_id) = ${roleId} and a.owner_person_id is null
         and a.status <> 'blue' and a.removed_at is null and w.removed_at is null
       order by a.ref`,
-  );
-  return rows.map((r) => r.ref);
+    );
+    return rows.map((r) => r.ref);
+  });
 }
 
 /** Remembers which holders the file named for a role, without changing who holds it. */
-export function recordImportedHolders(db: Db, roleId: number, emails: string[]): void {
-  run(db, sql`update roles set imported_holders = ${JSON.stringify([...new Set(emails)].sort())} where id = ${roleId}`);
+export function recordImportedHolders(db: Db, roleId: number, emails: string[]): Promise<void> {
+  return storeCall(db, () => {
+    run(db, sql`update roles set imported_holders = ${JSON.stringify([...new Set(emails)].sort())} where id = ${roleId}`);
+  });
 }

@@ -162,13 +162,13 @@ export class KpiImporter {
    * Writes `items` as the KPIs of the plan. With `removeMissing`, the plan's other KPIs are marked
    * removed (the file is the list of the plan's KPIs).
    */
-  importPlanKpis(plan: { id: number; code: string; title: string }, items: { kpi: KpiInput; locate: KpiLocator }[], removeMissing: boolean): void {
+  async importPlanKpis(plan: { id: number; code: string; title: string }, items: { kpi: KpiInput; locate: KpiLocator }[], removeMissing: boolean): Promise<void> {
     const problemsBefore = this.env.problems.length;
     const kept: number[] = [];
-    items.forEach(({ kpi, locate }, position) => {
-      const id = this.importKpi(plan, kpi, locate, position);
+    for (const [position, { kpi, locate }] of items.entries()) {
+      const id = await this.importKpi(plan, kpi, locate, position);
       if (id !== undefined) kept.push(id);
-    });
+    }
     if (!removeMissing || this.env.problems.length > problemsBefore) return;
     const stale = this.existing.filter((k) => k.planId === plan.id && k.removedAt === null && !kept.includes(k.id));
     for (const k of stale) {
@@ -182,12 +182,12 @@ export class KpiImporter {
     }
   }
 
-  private importKpi(plan: { id: number; code: string; title: string }, kpi: KpiInput, locate: KpiLocator, position: number): number | undefined {
+  private async importKpi(plan: { id: number; code: string; title: string }, kpi: KpiInput, locate: KpiLocator, position: number): Promise<number | undefined> {
     const before = this.env.problems.length;
     const ctx = { reference: this.env.today, terms: this.env.terms };
     const nameSeen = `${plan.id}|${nameKey(kpi.name)}`;
     if (this.seenNames.has(nameSeen)) {
-      this.problem(locate('name'), `KPI "${kpi.name}" appears twice in plan ${plan.code}`);
+      this.problem(await locate('name'), `KPI "${kpi.name}" appears twice in plan ${plan.code}`);
       return undefined;
     }
     this.seenNames.add(nameSeen);
@@ -195,20 +195,20 @@ export class KpiImporter {
     // Which KPI this is: by code when given, else by name within the plan.
     let code = kpi.code ? qualifyKpiCode(plan.code, kpi.code) : undefined;
     if (code !== undefined && (!KPI_CODE_PATTERN.test(code) || code.length > 24)) {
-      this.problem(locate('code'), `"${kpi.code}" is not a KPI code; use letters and digits, e.g. HR1 (read as ${plan.code}-HR1) or ${plan.code}-WAIT`);
+      this.problem(await locate('code'), `"${kpi.code}" is not a KPI code; use letters and digits, e.g. HR1 (read as ${plan.code}-HR1) or ${plan.code}-WAIT`);
       code = undefined;
     }
     const byCode = code !== undefined ? this.existing.find((k) => k.code === code) : undefined;
     const byName = this.existing.find((k) => k.planId === plan.id && nameKey(k.name) === nameKey(kpi.name));
     if (byCode && byCode.planId !== plan.id) {
-      this.problem(locate('code'), `KPI code ${code} already belongs to "${byCode.name}" in another plan; choose another code`);
+      this.problem(await locate('code'), `KPI code ${code} already belongs to "${byCode.name}" in another plan; choose another code`);
     } else if (byCode && byName && byCode.id !== byName.id) {
-      this.problem(locate('code'), `KPI code ${code} already belongs to "${byCode.name}" in plan ${plan.code}, not to "${kpi.name}"`);
+      this.problem(await locate('code'), `KPI code ${code} already belongs to "${byCode.name}" in plan ${plan.code}, not to "${kpi.name}"`);
     }
     const existing = byCode ?? byName;
     const finalCode = code ?? existing?.code ?? uniqueKpiCode(deriveKpiCode(plan.code, kpi.name), this.taken);
     const twice = this.seenCodes.get(finalCode);
-    if (twice !== undefined) this.problem(locate('code'), `KPI code ${finalCode} is used twice in this file (also for "${twice}")`);
+    if (twice !== undefined) this.problem(await locate('code'), `KPI code ${finalCode} is used twice in this file (also for "${twice}")`);
     this.seenCodes.set(finalCode, kpi.name);
     if (existing?.code && existing.code !== finalCode) {
       this.env.warnings.push(`KPI "${kpi.name}" was ${existing.code} and is now ${finalCode}: /send kpi ${existing.code} no longer finds it.`);
@@ -224,9 +224,9 @@ export class KpiImporter {
     if (typeof kpi.trajectory === 'string') {
       const read = readTrajectoryText(kpi.trajectory, ctx);
       targets.push(...read.points.filter((p) => p.point.due !== null));
-      for (const message of read.problems) this.problem(locate('trajectory'), message);
+      for (const message of read.problems) this.problem(await locate('trajectory'), message);
     } else {
-      kpi.trajectory.forEach((t, i) => {
+      for (const [i, t] of kpi.trajectory.entries()) {
         const read =
           typeof t === 'string'
             ? readTrajectoryText(t, ctx)
@@ -234,7 +234,7 @@ export class KpiImporter {
                 const one = readTarget(t.target, t.by, ctx);
                 return { points: one ? [one] : [], problems: one ? [] : [`target "${t.target}" is not a number; write e.g. "65%", "12 weeks" or 140`] };
               })();
-        for (const message of read.problems) this.problem(locate('trajectory', [i]), message);
+        for (const message of read.problems) this.problem(await locate('trajectory', [i]), message);
         for (const p of read.points) {
           // A date that cannot be read is kept verbatim and flagged, like an action's.
           if (p.point.due === null) {
@@ -243,7 +243,7 @@ export class KpiImporter {
           }
           targets.push(p);
         }
-      });
+      }
     }
 
     // Baseline: words, a value and the date it describes.
@@ -252,7 +252,7 @@ export class KpiImporter {
     let baselineAsOf = readBaseline?.asOf ?? null;
     if (kpi.baseline_as_of !== undefined) {
       const d = readDeadline(kpi.baseline_as_of, ctx);
-      if (d.due === null) this.problem(locate('baseline_as_of'), `"${kpi.baseline_as_of}" is not a date or period; write e.g. 2023/24, March 2024 or 2024-03-31`);
+      if (d.due === null) this.problem(await locate('baseline_as_of'), `"${kpi.baseline_as_of}" is not a date or period; write e.g. 2023/24, March 2024 or 2024-03-31`);
       baselineAsOf = d.due;
     }
     const baselineValue = kpi.baseline_value ?? readBaseline?.value ?? null;
@@ -268,30 +268,30 @@ export class KpiImporter {
     let unit: KpiUnit;
     if (kpi.unit) {
       const u = readUnitWord(kpi.unit);
-      if (!u) this.problem(locate('unit'), `unit "${kpi.unit}" is not one of %, weeks, days, count or number`);
+      if (!u) this.problem(await locate('unit'), `unit "${kpi.unit}" is not one of %, weeks, days, count or number`);
       unit = u ?? 'number';
     } else {
       unit = [readBaseline?.unit ?? null, ...targets.map((t) => t.unit), ...readings.map((r) => unitOfWritten(r?.written ?? null))].find((u): u is KpiUnit => u !== null) ?? 'number';
     }
-    targets.forEach((t, i) => {
+    for (const [i, t] of targets.entries()) {
       const problem = checkValue({ value: t.point.target, unit: t.written }, unit);
-      if (problem) this.problem(locate('trajectory', typeof kpi.trajectory === 'string' ? [] : [i]), `target ${t.point.targetText}: ${describe(problem, unit)}`);
-    });
+      if (problem) this.problem(await locate('trajectory', typeof kpi.trajectory === 'string' ? [] : [i]), `target ${t.point.targetText}: ${describe(problem, unit)}`);
+    }
     if (baselineValue !== null) {
       const problem = checkValue({ value: baselineValue, unit: readBaseline?.unit ?? null }, unit);
-      if (problem) this.problem(locate(kpi.baseline_value !== undefined ? 'baseline_value' : 'baseline'), `baseline ${baselineValue}: ${describe(problem, unit)}`);
+      if (problem) this.problem(await locate(kpi.baseline_value !== undefined ? 'baseline_value' : 'baseline'), `baseline ${baselineValue}: ${describe(problem, unit)}`);
     }
-    readings.forEach((r, i) => {
-      if (!r) return;
+    for (const [i, r] of readings.entries()) {
+      if (!r) continue;
       const problem = checkValue({ value: r.value, unit: r.written }, unit);
-      if (problem) this.problem(locate('readings', [i, 'value']), `reading ${r.valueText}: ${describe(problem, unit)}`);
-    });
+      if (problem) this.problem(await locate('readings', [i, 'value']), `reading ${r.valueText}: ${describe(problem, unit)}`);
+    }
 
     // Direction: as given, or the way the targets go.
     let direction: KpiDirection;
     if (kpi.direction) {
       const d = readDirectionWord(kpi.direction);
-      if (!d) this.problem(locate('direction'), `direction "${kpi.direction}" should be "higher" (higher is better) or "lower" (lower is better)`);
+      if (!d) this.problem(await locate('direction'), `direction "${kpi.direction}" should be "higher" (higher is better) or "lower" (lower is better)`);
       direction = d ?? 'higher';
     } else {
       const from = baselineValue ?? readings.find((r) => r)?.value ?? targets[0]?.point.target;
@@ -302,7 +302,7 @@ export class KpiImporter {
     let frequency: KpiFrequency;
     if (kpi.frequency) {
       const f = FREQUENCY_WORDS[kpi.frequency.trim().toLowerCase()];
-      if (!f) this.problem(locate('frequency'), `frequency "${kpi.frequency}" should be monthly, quarterly (financial quarters) or annual (financial years)`);
+      if (!f) this.problem(await locate('frequency'), `frequency "${kpi.frequency}" should be monthly, quarterly (financial quarters) or annual (financial years)`);
       frequency = f ?? 'monthly';
     } else {
       frequency = inferFrequency(readings.filter((r): r is FileReading => r !== undefined).map((r) => r.period));
@@ -379,12 +379,12 @@ export class KpiImporter {
 
     let added = 0;
     for (const r of readings) {
-      if (r && this.addFileReading(id, finalCode, unit, r)) added += 1;
+      if (r && await this.addFileReading(id, finalCode, unit, r)) added += 1;
     }
     if (added > 0 && change === 'unchanged') change = 'updated';
     this.env.summary.kpis[change] += 1;
     this.env.summary.readings.created += added;
-    const line = locate('name').line;
+    const line = (await locate('name')).line;
     this.env.report.push({
       code: finalCode,
       plan: plan.code,
@@ -444,7 +444,7 @@ export class KpiImporter {
    * adds nothing; a changed figure is added unless someone recorded the period in chat since with a
    * different value, which is a conflict (the chat reading stays unless --prefer-file).
    */
-  private addFileReading(kpiId: number, code: string, unit: KpiUnit, r: FileReading): boolean {
+  private async addFileReading(kpiId: number, code: string, unit: KpiUnit, r: FileReading): Promise<boolean> {
     const last = get<{ value: number; isSample: number }>(
       this.env.db,
       sql`select value, is_sample as "isSample" from kpi_readings where kpi_id = ${kpiId} and period_end = ${r.period.end} and kind = 'import'
@@ -461,7 +461,7 @@ export class KpiImporter {
       this.env.onConflict?.({ code, period: r.period.label, file: formatKpiValue(r.value, unit), sendbot: formatKpiValue(latest.value, unit), by: latest.name ? `${latest.name} <${latest.email}>` : null, at: latest.at });
       if (!this.env.preferFile) return false;
     }
-    recordKpiReading(this.env.db, {
+    await recordKpiReading(this.env.db, {
       kpiId,
       value: r.value,
       periodLabel: r.period.label,

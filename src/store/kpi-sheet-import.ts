@@ -13,6 +13,7 @@ import { nameKey } from './keys.js';
 import { getPartnership } from './partnership-repository.js';
 import { ensureRole } from './roles-repository.js';
 import { all } from './statements.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 export interface KpiSheetReport {
   dryRun: boolean;
@@ -36,20 +37,22 @@ class DryRunRollback extends Error {
 }
 
 /** Imports a KPI sheet. Throws ImportError (and writes nothing) when any row cannot be applied. */
-export function importKpiSheet(db: Db, sheet: KpiSheet, options: KpiSheetOptions): KpiSheetReport {
-  try {
-    return inTransaction(db, () => {
-      const report = applySheet(db, sheet, options);
-      if (options.dryRun) throw new DryRunRollback(report);
-      return report;
-    });
-  } catch (error) {
-    if (error instanceof DryRunRollback) return error.report;
-    throw error;
-  }
+export function importKpiSheet(db: Db, sheet: KpiSheet, options: KpiSheetOptions): Promise<KpiSheetReport> {
+  return withConnection(db, async () => {
+    try {
+      return await inTransaction(db, async () => {
+        const report = await applySheet(db, sheet, options);
+        if (options.dryRun) throw new DryRunRollback(report);
+        return report;
+      });
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.report;
+      throw error;
+    }
+  });
 }
 
-function applySheet(db: Db, sheet: KpiSheet, options: KpiSheetOptions): KpiSheetReport {
+async function applySheet(db: Db, sheet: KpiSheet, options: KpiSheetOptions): Promise<KpiSheetReport> {
   const at = toStoredInstant(options.now);
   const problems: ImportProblem[] = [...sheet.problems];
   const warnings: string[] = [];
@@ -60,12 +63,12 @@ function applySheet(db: Db, sheet: KpiSheet, options: KpiSheetOptions): KpiSheet
     db,
     at,
     today: options.now.toISODate() as string,
-    terms: getPartnership(db).schoolTerms,
-    role: (name) => {
+    terms: (await getPartnership(db)).schoolTerms,
+    role: async (name) => {
       const key = nameKey(name);
       let role = roles.get(key);
       if (!role) {
-        const ensured = ensureRole(db, name, at);
+        const ensured = await ensureRole(db, name, at);
         if (ensured.created) {
           summary.roles.created += 1;
           warnings.push(`Role "${ensured.role.name}" was not known and has been created; give it to someone with sendbot role assign.`);
@@ -116,10 +119,10 @@ function applySheet(db: Db, sheet: KpiSheet, options: KpiSheetOptions): KpiSheet
         };
         return { kpi: row.kpi, locate };
       });
-      importer.importPlanKpis(plan, items, true);
+      await importer.importPlanKpis(plan, items, true);
     }
   }
   if (problems.length > 0) throw new ImportError(problems.map((p, i) => ({ p, i })).sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || a.i - b.i).map(({ p }) => p));
-  recordAudit(db, { at, actorLabel: options.actorLabel ?? 'import', event: 'kpis.imported', entity: sheet.file, detail: summary });
+  await recordAudit(db, { at, actorLabel: options.actorLabel ?? 'import', event: 'kpis.imported', entity: sheet.file, detail: summary });
   return { dryRun: Boolean(options.dryRun), summary, kpis: report, warnings };
 }

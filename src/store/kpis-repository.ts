@@ -9,6 +9,7 @@ import { type Db, inTransaction } from './database.js';
 import { boolParam, inList } from './dialect.js';
 import { nameKey } from './keys.js';
 import { all, get, run } from './statements.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 /** A KPI with what decides who records its readings and which board sees it. */
 export interface KpiRecord {
@@ -73,59 +74,67 @@ const KPI_SQL = sql`select k.id, k.code, k.name, k.plan_id as "planId", p.code a
  where k.removed_at is null`;
 
 /** Every live KPI matching the filter, in plan order, each with its readings (latest per period). */
-export function listKpiRecords(db: Db, filter: KpiFilter = {}): KpiRecord[] {
-  const where: SQL[] = [];
-  if (typeof filter.board === 'number') where.push(sql`coalesce(w.board_id, p.board_id) = ${filter.board}`);
-  if (filter.plan !== undefined) where.push(sql`upper(p.code) = upper(${filter.plan.trim()})`);
-  if (filter.ids) {
-    if (filter.ids.length === 0) return [];
-    where.push(inList(sql`k.id`, filter.ids));
-  }
-  if (filter.codes) {
-    if (filter.codes.length === 0) return [];
-    where.push(inList(sql`k.code`, filter.codes));
-  }
-  if (filter.ownerRoleIds) {
-    if (filter.ownerRoleIds.length === 0) return [];
-    where.push(inList(sql`coalesce(k.owner_role_id, w.lead_role_id)`, filter.ownerRoleIds));
-  }
-  const query = sql`${KPI_SQL}${where.length ? sql` and ${sql.join(where, sql` and `)}` : sql``} order by p.position, p.code, k.position, k.id`;
-  let rows = all<KpiRow>(db, query);
-  if (typeof filter.board === 'string') {
-    const key = nameKey(filter.board);
-    rows = rows.filter((r) => r.boardName !== null && nameKey(r.boardName) === key);
-  }
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const readings = latestPerPeriod(readingRows(db, ids));
-  const support = supportingRoles(db, rows.map((r) => r.workstreamId).filter((id): id is number => id !== null));
-  return rows.map((r) => {
-    const sup = r.workstreamId !== null ? (support.get(r.workstreamId) ?? []) : [];
-    return {
-      series: toSeries(r, readings.get(r.id) ?? []),
-      planId: r.planId,
-      workstreamId: r.workstreamId,
-      ownerRoleId: r.ownerRoleId,
-      supportingRoleIds: sup.map((s) => s.id).filter((id) => id !== r.ownerRoleId),
-      supportingRoles: sup.filter((s) => s.id !== r.ownerRoleId).map((s) => s.name),
-      boardId: r.boardId,
-      boardName: r.boardName,
-    };
+export function listKpiRecords(db: Db, filter: KpiFilter = {}): Promise<KpiRecord[]> {
+  return storeCall(db, () => {
+    const where: SQL[] = [];
+    if (typeof filter.board === 'number') where.push(sql`coalesce(w.board_id, p.board_id) = ${filter.board}`);
+    if (filter.plan !== undefined) where.push(sql`upper(p.code) = upper(${filter.plan.trim()})`);
+    if (filter.ids) {
+      if (filter.ids.length === 0) return [];
+      where.push(inList(sql`k.id`, filter.ids));
+    }
+    if (filter.codes) {
+      if (filter.codes.length === 0) return [];
+      where.push(inList(sql`k.code`, filter.codes));
+    }
+    if (filter.ownerRoleIds) {
+      if (filter.ownerRoleIds.length === 0) return [];
+      where.push(inList(sql`coalesce(k.owner_role_id, w.lead_role_id)`, filter.ownerRoleIds));
+    }
+    const query = sql`${KPI_SQL}${where.length ? sql` and ${sql.join(where, sql` and `)}` : sql``} order by p.position, p.code, k.position, k.id`;
+    let rows = all<KpiRow>(db, query);
+    if (typeof filter.board === 'string') {
+      const key = nameKey(filter.board);
+      rows = rows.filter((r) => r.boardName !== null && nameKey(r.boardName) === key);
+    }
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const readings = latestPerPeriod(readingRows(db, ids));
+    const support = supportingRoles(db, rows.map((r) => r.workstreamId).filter((id): id is number => id !== null));
+    return rows.map((r) => {
+      const sup = r.workstreamId !== null ? (support.get(r.workstreamId) ?? []) : [];
+      return {
+        series: toSeries(r, readings.get(r.id) ?? []),
+        planId: r.planId,
+        workstreamId: r.workstreamId,
+        ownerRoleId: r.ownerRoleId,
+        supportingRoleIds: sup.map((s) => s.id).filter((id) => id !== r.ownerRoleId),
+        supportingRoles: sup.filter((s) => s.id !== r.ownerRoleId).map((s) => s.name),
+        boardId: r.boardId,
+        boardName: r.boardName,
+      };
+    });
   });
 }
 
 /** The KPIs as charts and digests read them: `listKpiSeries(db, { board: 'SEND Partnership Board' })`. */
-export function listKpiSeries(db: Db, filter: KpiFilter = {}): KpiSeries[] {
-  return listKpiRecords(db, filter).map((r) => r.series);
+export function listKpiSeries(db: Db, filter: KpiFilter = {}): Promise<KpiSeries[]> {
+  return withConnection(db, async () => {
+    return (await listKpiRecords(db, filter)).map((r) => r.series);
+  });
 }
 
-export function findKpiByCode(db: Db, code: string): KpiRecord | undefined {
-  return listKpiRecords(db, { codes: [code] })[0];
+export function findKpiByCode(db: Db, code: string): Promise<KpiRecord | undefined> {
+  return withConnection(db, async () => {
+    return (await listKpiRecords(db, { codes: [code] }))[0];
+  });
 }
 
 /** Codes and names of live KPIs, for matching what someone typed. */
-export function listKpiCodes(db: Db): { id: number; code: string; name: string }[] {
-  return all<{ id: number; code: string; name: string }>(db, sql`select id, code, name from kpis where removed_at is null and code is not null order by code`);
+export function listKpiCodes(db: Db): Promise<{ id: number; code: string; name: string }[]> {
+  return storeCall(db, () => {
+    return all<{ id: number; code: string; name: string }>(db, sql`select id, code, name from kpis where removed_at is null and code is not null order by code`);
+  });
 }
 
 /** One stored reading, superseded or not, with who gave it: the evidence trail. */
@@ -167,14 +176,18 @@ function readingRows(db: Db, kpiIds: number[]): KpiReadingRow[] {
 }
 
 /** Every reading of one KPI, oldest period first and, within a period, in the order recorded. */
-export function kpiReadingHistory(db: Db, kpiId: number): KpiReadingRow[] {
-  return readingRows(db, [kpiId]);
+export function kpiReadingHistory(db: Db, kpiId: number): Promise<KpiReadingRow[]> {
+  return storeCall(db, () => {
+    return readingRows(db, [kpiId]);
+  });
 }
 
 /** The reading now standing for a period (the latest recorded for it), if any. */
-export function standingReading(db: Db, kpiId: number, periodEnd: string): KpiReadingRow | undefined {
-  const rows = readingRows(db, [kpiId]).filter((r) => r.periodEnd === periodEnd);
-  return rows[rows.length - 1];
+export function standingReading(db: Db, kpiId: number, periodEnd: string): Promise<KpiReadingRow | undefined> {
+  return storeCall(db, () => {
+    const rows = readingRows(db, [kpiId]).filter((r) => r.periodEnd === periodEnd);
+    return rows[rows.length - 1];
+  });
 }
 
 /** Rows come ordered by (kpi, period end, recorded at): the last per period wins. */
@@ -279,13 +292,15 @@ export interface NewKpiReading {
 }
 
 /** Appends a reading (never updates one); returns its id. */
-export function recordKpiReading(db: Db, r: NewKpiReading): number {
-  return get<{ id: number }>(
-    db,
-    sql`insert into kpi_readings (kpi_id, value, period_label, period_start, period_end, recorded_at, person_id, platform, kind, note, raw_text, is_sample)
+export function recordKpiReading(db: Db, r: NewKpiReading): Promise<number> {
+  return storeCall(db, () => {
+    return get<{ id: number }>(
+      db,
+      sql`insert into kpi_readings (kpi_id, value, period_label, period_start, period_end, recorded_at, person_id, platform, kind, note, raw_text, is_sample)
        values (${r.kpiId}, ${r.value}, ${r.periodLabel}, ${r.periodStart}, ${r.periodEnd}, ${r.recordedAt}, ${r.personId}, ${r.platform}, ${r.kind},
                ${r.note}, ${r.rawText}, ${boolParam(r.isSample ?? false)}) returning id`,
-  )!.id;
+    )!.id;
+  });
 }
 
 /**
@@ -295,31 +310,33 @@ export function recordKpiReading(db: Db, r: NewKpiReading): number {
  * percent) and a baseline value when the baseline text is a single figure. Runs when the database
  * is opened; a no-op (one indexed lookup) once done.
  */
-export function upgradeLegacyKpis(db: Db): number {
-  const pending = all<{ id: number; name: string; baseline: string | null; trajectory: string; planCode: string }>(
-    db,
-    sql`select k.id, k.name, k.baseline, k.trajectory, p.code as "planCode" from kpis k join plans p on p.id = k.plan_id where k.code is null
+export function upgradeLegacyKpis(db: Db): Promise<number> {
+  return withConnection(db, async () => {
+    const pending = all<{ id: number; name: string; baseline: string | null; trajectory: string; planCode: string }>(
+      db,
+      sql`select k.id, k.name, k.baseline, k.trajectory, p.code as "planCode" from kpis k join plans p on p.id = k.plan_id where k.code is null
         order by k.plan_id, k.position, k.id`,
-  );
-  if (pending.length === 0) return 0;
-  const taken = new Set(all<{ code: string }>(db, sql`select code from kpis where code is not null`).map((r) => r.code));
-  inTransaction(db, () => {
-    for (const k of pending) {
-      const code = uniqueKpiCode(deriveKpiCode(k.planCode, k.name), taken);
-      taken.add(code);
-      const points = normaliseTrajectory(JSON.parse(k.trajectory) as (KpiTargetRow | KpiTarget)[]);
-      const baseline = k.baseline ? readBaselineText(k.baseline, { reference: '2000-01-01' }) : undefined;
-      const units = points
-        .map((p) => unitOfWritten(readWrittenValue(p.targetText.split(/\s+/))?.unit ?? null))
-        .concat(baseline?.unit ?? null)
-        .filter((u): u is Exclude<KpiUnit, 'count' | 'number'> => u !== null);
-      const rows: KpiTargetRow[] = points.map((p) => ({ target: p.target, targetText: p.targetText, byText: p.byText, due: p.due, start: p.start, flags: p.flags }));
-      run(
-        db,
-        sql`update kpis set code = ${code}, trajectory = ${JSON.stringify(rows)}, unit = ${units[0] ?? 'number'},
+    );
+    if (pending.length === 0) return 0;
+    const taken = new Set(all<{ code: string }>(db, sql`select code from kpis where code is not null`).map((r) => r.code));
+    await inTransaction(db, () => {
+      for (const k of pending) {
+        const code = uniqueKpiCode(deriveKpiCode(k.planCode, k.name), taken);
+        taken.add(code);
+        const points = normaliseTrajectory(JSON.parse(k.trajectory) as (KpiTargetRow | KpiTarget)[]);
+        const baseline = k.baseline ? readBaselineText(k.baseline, { reference: '2000-01-01' }) : undefined;
+        const units = points
+          .map((p) => unitOfWritten(readWrittenValue(p.targetText.split(/\s+/))?.unit ?? null))
+          .concat(baseline?.unit ?? null)
+          .filter((u): u is Exclude<KpiUnit, 'count' | 'number'> => u !== null);
+        const rows: KpiTargetRow[] = points.map((p) => ({ target: p.target, targetText: p.targetText, byText: p.byText, due: p.due, start: p.start, flags: p.flags }));
+        run(
+          db,
+          sql`update kpis set code = ${code}, trajectory = ${JSON.stringify(rows)}, unit = ${units[0] ?? 'number'},
             baseline_value = coalesce(baseline_value, ${baseline?.value ?? null}), baseline_as_of = coalesce(baseline_as_of, ${baseline?.asOf ?? null}) where id = ${k.id}`,
-      );
-    }
+        );
+      }
+    });
+    return pending.length;
   });
-  return pending.length;
 }

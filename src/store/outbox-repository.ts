@@ -8,6 +8,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type Db, inTransaction } from './database.js';
 import { jsonField, jsonValues } from './dialect.js';
 import { all, get, prepared, run, values } from './statements.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 /** What a row's payload column holds: the notification plus when it stops being worth sending. */
 export type OutboxPayload = NotificationPayload & { expiresAt?: string | null };
@@ -71,14 +72,16 @@ type RawRow = Omit<OutboxRow, 'payload'> & { payload: string };
 const toRow = (r: RawRow): OutboxRow => ({ ...r, payload: JSON.parse(r.payload) as OutboxPayload });
 
 /** Inserts the row unless its key is already in the outbox (whatever its status). True when inserted. */
-export function enqueueNotification(db: Db, row: NewOutboxRow): boolean {
-  const result = run(
-    db,
-    sql`insert into outbox (key, kind, recipient_person_id, recipient_channel, payload, not_before, created_at)
+export function enqueueNotification(db: Db, row: NewOutboxRow): Promise<boolean> {
+  return storeCall(db, () => {
+    const result = run(
+      db,
+      sql`insert into outbox (key, kind, recipient_person_id, recipient_channel, payload, not_before, created_at)
        values (${row.key}, ${row.kind}, ${row.recipientPersonId}, ${row.recipientChannel}, ${JSON.stringify(row.payload)}, ${row.notBefore}, ${row.createdAt})
        on conflict(key) do nothing`,
-  );
-  return result.changes === 1;
+    );
+    return result.changes === 1;
+  });
 }
 
 export interface KeyState {
@@ -90,8 +93,10 @@ export interface KeyState {
 }
 
 /** A fast look-up by key for the tick, which asks about every planned key (one prepared statement). */
-export function outboxKeyLookup(db: Db): (key: string) => KeyState | undefined {
-  return (key) => KEY_STATE.get(db, { key });
+export function outboxKeyLookup(db: Db): Promise<(key: string) => KeyState | undefined> {
+  return storeCall(db, () => {
+    return (key) => KEY_STATE.get(db, { key });
+  });
 }
 
 /**
@@ -99,29 +104,33 @@ export function outboxKeyLookup(db: Db): (key: string) => KeyState | undefined {
  * whether and when each went out, how often it was tried, and the refs it listed. Each prefix is a
  * range on the unique key index; the chasers' keys end with their occasion day.
  */
-export function loadQueuedMessages(db: Db, scope: OutboxKeyScope): Map<string, QueuedMessage> {
-  // Keys are ASCII and every prefix ends with ':', so ';' (the next character) bounds its range.
-  const ranges = scope.prefixes.map((p) => ({ lo: p, hi: `${p.slice(0, -1)};` }));
-  const refs = sql`coalesce(${jsonField(sql`o.payload`, 'refs')}, '[]')`;
-  const rows = values<[string, OutboxStatus, string, string | null, number, string]>(
-    db,
-    sql`select o.key, o.status, o.not_before, o.sent_at, o.attempts, ${refs}
+export function loadQueuedMessages(db: Db, scope: OutboxKeyScope): Promise<Map<string, QueuedMessage>> {
+  return storeCall(db, () => {
+    // Keys are ASCII and every prefix ends with ':', so ';' (the next character) bounds its range.
+    const ranges = scope.prefixes.map((p) => ({ lo: p, hi: `${p.slice(0, -1)};` }));
+    const refs = sql`coalesce(${jsonField(sql`o.payload`, 'refs')}, '[]')`;
+    const rows = values<[string, OutboxStatus, string, string | null, number, string]>(
+      db,
+      sql`select o.key, o.status, o.not_before, o.sent_at, o.attempts, ${refs}
           from ${jsonValues(ranges)} r join outbox o on o.key >= ${jsonField(sql`r.value`, 'lo')} and o.key < ${jsonField(sql`r.value`, 'hi')}
         union all
         select o.key, o.status, o.not_before, o.sent_at, o.attempts, ${refs}
           from outbox o
          where o.key > 'overdue:' and o.key < 'overdue;' and substr(o.key, -10) in ${jsonValues(scope.overdueDays)}`,
-  );
-  const out = new Map<string, QueuedMessage>();
-  for (const [key, status, notBefore, sentAt, attempts, refsText] of rows) {
-    out.set(key, { status, notBefore, sentAt, attempts, refs: JSON.parse(refsText) as string[] });
-  }
-  return out;
+    );
+    const out = new Map<string, QueuedMessage>();
+    for (const [key, status, notBefore, sentAt, attempts, refsText] of rows) {
+      out.set(key, { status, notBefore, sentAt, attempts, refs: JSON.parse(refsText) as string[] });
+    }
+    return out;
+  });
 }
 
-export function findOutboxByKey(db: Db, key: string): OutboxRow | undefined {
-  const row = get<RawRow>(db, sql`select ${COLUMNS} from outbox where key = ${key}`);
-  return row ? toRow(row) : undefined;
+export function findOutboxByKey(db: Db, key: string): Promise<OutboxRow | undefined> {
+  return storeCall(db, () => {
+    const row = get<RawRow>(db, sql`select ${COLUMNS} from outbox where key = ${key}`);
+    return row ? toRow(row) : undefined;
+  });
 }
 
 export interface OutboxFilter {
@@ -138,17 +147,19 @@ export interface OutboxListRow extends OutboxRow {
 }
 
 /** Rows oldest first, with the recipient's email and name for listings. */
-export function listOutbox(db: Db, filter: OutboxFilter = {}): OutboxListRow[] {
-  const where: SQL[] = [];
-  if (filter.status) where.push(sql`o.status = ${filter.status}`);
-  if (filter.kind) where.push(sql`o.kind = ${filter.kind}`);
-  if (filter.keyPrefix) where.push(sql`substr(o.key, 1, length(${filter.keyPrefix})) = ${filter.keyPrefix}`);
-  const query = sql`select ${columns('o.')}, p.email as "recipientEmail", p.name as "recipientName"
+export function listOutbox(db: Db, filter: OutboxFilter = {}): Promise<OutboxListRow[]> {
+  return storeCall(db, () => {
+    const where: SQL[] = [];
+    if (filter.status) where.push(sql`o.status = ${filter.status}`);
+    if (filter.kind) where.push(sql`o.kind = ${filter.kind}`);
+    if (filter.keyPrefix) where.push(sql`substr(o.key, 1, length(${filter.keyPrefix})) = ${filter.keyPrefix}`);
+    const query = sql`select ${columns('o.')}, p.email as "recipientEmail", p.name as "recipientName"
     from outbox o left join people p on p.id = o.recipient_person_id
     ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``} order by o.not_before, o.id ${filter.limit ? sql`limit ${filter.limit}` : sql``}`;
-  return all<RawRow & { recipientEmail: string | null; recipientName: string | null }>(db, query).map(
-    (r) => ({ ...toRow(r), recipientEmail: r.recipientEmail, recipientName: r.recipientName }),
-  );
+    return all<RawRow & { recipientEmail: string | null; recipientName: string | null }>(db, query).map(
+      (r) => ({ ...toRow(r), recipientEmail: r.recipientEmail, recipientName: r.recipientName }),
+    );
+  });
 }
 
 export interface ClaimOptions {
@@ -176,20 +187,22 @@ export interface ClaimedRow extends OutboxRow {
  * jittered, so without this a reminder could overtake the nudge it follows after an outage.) Older
  * rows held for later — someone away — do not hold newer ones back.
  */
-export function claimDue(db: Db, options: ClaimOptions): ClaimedRow[] {
-  return inTransaction(db, () => {
-    const rows = all<RawRow>(
-      db,
-      sql`select ${COLUMNS} from outbox o
+export function claimDue(db: Db, options: ClaimOptions): Promise<ClaimedRow[]> {
+  return withConnection(db, async () => {
+    return await inTransaction(db, () => {
+      const rows = all<RawRow>(
+        db,
+        sql`select ${COLUMNS} from outbox o
          where ${OPEN} and not_before <= ${options.now} and (lease_until is null or lease_until <= ${options.now})
            and not exists (
              select 1 from outbox e
              where e.status in ('pending', 'failed') and e.id < o.id and (e.attempts > 0 or e.not_before <= ${options.now})
                and (e.recipient_person_id = o.recipient_person_id or e.recipient_channel = o.recipient_channel))
          order by not_before, id limit ${options.limit}`,
-    );
-    for (const r of rows) run(db, sql`update outbox set lease_until = ${options.leaseUntil} where id = ${r.id}`);
-    return rows.map((r) => ({ ...toRow(r), leaseUntil: options.leaseUntil, claimedBy: options.workerId }));
+      );
+      for (const r of rows) run(db, sql`update outbox set lease_until = ${options.leaseUntil} where id = ${r.id}`);
+      return rows.map((r) => ({ ...toRow(r), leaseUntil: options.leaseUntil, claimedBy: options.workerId }));
+    });
   });
 }
 
@@ -198,49 +211,59 @@ export function claimDue(db: Db, options: ClaimOptions): ClaimedRow[] {
  * `leaseUntil`, for those still held; returns the ids whose lease was extended. A row another
  * worker took over is left alone.
  */
-export function renewLease(db: Db, rows: readonly ClaimedRow[], leaseUntil: string): Set<number> {
-  return inTransaction(db, () => {
-    const renewed = new Set<number>();
-    for (const row of rows) {
-      if (run(db, sql`update outbox set lease_until = ${leaseUntil} where id = ${row.id} and lease_until = ${row.leaseUntil}`).changes === 1) renewed.add(row.id);
-    }
-    return renewed;
+export function renewLease(db: Db, rows: readonly ClaimedRow[], leaseUntil: string): Promise<Set<number>> {
+  return withConnection(db, async () => {
+    return await inTransaction(db, () => {
+      const renewed = new Set<number>();
+      for (const row of rows) {
+        if (run(db, sql`update outbox set lease_until = ${leaseUntil} where id = ${row.id} and lease_until = ${row.leaseUntil}`).changes === 1) renewed.add(row.id);
+      }
+      return renewed;
+    });
   });
 }
 
 /** Only after the platform accepted the message. Recorded even if the lease ran out: it was sent. */
-export function markSent(db: Db, id: number, sent: { at: string; platform: string; platformMessageId: string | null }): void {
-  run(
-    db,
-    sql`update outbox set status = 'sent', sent_at = ${sent.at}, platform = ${sent.platform}, platform_message_id = ${sent.platformMessageId},
+export function markSent(db: Db, id: number, sent: { at: string; platform: string; platformMessageId: string | null }): Promise<void> {
+  return storeCall(db, () => {
+    run(
+      db,
+      sql`update outbox set status = 'sent', sent_at = ${sent.at}, platform = ${sent.platform}, platform_message_id = ${sent.platformMessageId},
          attempts = attempts + 1, last_error = null, lease_until = null where id = ${id}`,
-  );
+    );
+  });
 }
 
 /** A failed attempt to be retried at `notBefore`. False when the lease was lost to another worker. */
-export function markRetry(db: Db, row: ClaimedRow, retry: { notBefore: string; error: string; platform?: string | null }): boolean {
-  const result = run(
-    db,
-    sql`update outbox set status = 'failed', attempts = attempts + 1, not_before = ${retry.notBefore}, last_error = ${retry.error},
+export function markRetry(db: Db, row: ClaimedRow, retry: { notBefore: string; error: string; platform?: string | null }): Promise<boolean> {
+  return storeCall(db, () => {
+    const result = run(
+      db,
+      sql`update outbox set status = 'failed', attempts = attempts + 1, not_before = ${retry.notBefore}, last_error = ${retry.error},
          platform = coalesce(${retry.platform ?? null}, platform), lease_until = null where id = ${row.id} and lease_until = ${row.leaseUntil}`,
-  );
-  return result.changes === 1;
+    );
+    return result.changes === 1;
+  });
 }
 
 /** Gives up on a row (permanent error, or too many attempts). False when the lease was lost. */
-export function markDead(db: Db, row: ClaimedRow, dead: { error: string; platform?: string | null }): boolean {
-  const result = run(
-    db,
-    sql`update outbox set status = 'dead', attempts = attempts + 1, last_error = ${dead.error}, platform = coalesce(${dead.platform ?? null}, platform),
+export function markDead(db: Db, row: ClaimedRow, dead: { error: string; platform?: string | null }): Promise<boolean> {
+  return storeCall(db, () => {
+    const result = run(
+      db,
+      sql`update outbox set status = 'dead', attempts = attempts + 1, last_error = ${dead.error}, platform = coalesce(${dead.platform ?? null}, platform),
          lease_until = null where id = ${row.id} and lease_until = ${row.leaseUntil}`,
-  );
-  return result.changes === 1;
+    );
+    return result.changes === 1;
+  });
 }
 
 /** No longer worth sending (its meeting has passed, or it was overtaken). Leaves leased rows alone. */
-export function markSkipped(db: Db, id: number, reason: string, now: string): boolean {
-  const result = run(db, sql`update outbox set status = 'skipped', last_error = ${reason} where id = ${id} and ${OPEN} and (lease_until is null or lease_until <= ${now})`);
-  return result.changes === 1;
+export function markSkipped(db: Db, id: number, reason: string, now: string): Promise<boolean> {
+  return storeCall(db, () => {
+    const result = run(db, sql`update outbox set status = 'skipped', last_error = ${reason} where id = ${id} and ${OPEN} and (lease_until is null or lease_until <= ${now})`);
+    return result.changes === 1;
+  });
 }
 
 export interface OpenRowSummary {
@@ -252,37 +275,43 @@ export interface OpenRowSummary {
 }
 
 /** Undelivered rows no worker is sending right now: the ones the tick checks for staleness. */
-export function listOpenUnleased(db: Db, now: string): OpenRowSummary[] {
-  return all<OpenRowSummary>(
-    db,
-    sql`select id, key, kind, ${jsonField(sql`payload`, 'meetingId')} as "meetingId", ${jsonField(sql`payload`, 'expiresAt')} as "expiresAt"
+export function listOpenUnleased(db: Db, now: string): Promise<OpenRowSummary[]> {
+  return storeCall(db, () => {
+    return all<OpenRowSummary>(
+      db,
+      sql`select id, key, kind, ${jsonField(sql`payload`, 'meetingId')} as "meetingId", ${jsonField(sql`payload`, 'expiresAt')} as "expiresAt"
        from outbox where ${OPEN} and (lease_until is null or lease_until <= ${now}) order by id`,
-  );
+    );
+  });
 }
 
 /**
  * Brings a held message forward (its recipient came back early, or a delegate was named): only for a
  * row that has never been tried and is not being sent. True when the row changed.
  */
-export function releaseHeld(db: Db, key: string, next: { notBefore: string; recipientPersonId: number | null; payload: OutboxPayload }, now: string): boolean {
-  const result = run(
-    db,
-    sql`update outbox set not_before = ${next.notBefore}, recipient_person_id = ${next.recipientPersonId}, payload = ${JSON.stringify(next.payload)}
+export function releaseHeld(db: Db, key: string, next: { notBefore: string; recipientPersonId: number | null; payload: OutboxPayload }, now: string): Promise<boolean> {
+  return storeCall(db, () => {
+    const result = run(
+      db,
+      sql`update outbox set not_before = ${next.notBefore}, recipient_person_id = ${next.recipientPersonId}, payload = ${JSON.stringify(next.payload)}
        where key = ${key} and status = 'pending' and attempts = 0 and not_before > ${next.notBefore} and (lease_until is null or lease_until <= ${now})`,
-  );
-  return result.changes === 1;
+    );
+    return result.changes === 1;
+  });
 }
 
 /**
  * Skips every undelivered row whose key starts with `keyPrefix` (e.g. the notices of a date-change
  * request once it has been decided). Leased rows are left to finish. Returns how many were skipped.
  */
-export function skipOpenByKeyPrefix(db: Db, keyPrefix: string, reason: string, now: string): number {
-  return run(
-    db,
-    sql`update outbox set status = 'skipped', last_error = ${reason}
+export function skipOpenByKeyPrefix(db: Db, keyPrefix: string, reason: string, now: string): Promise<number> {
+  return storeCall(db, () => {
+    return run(
+      db,
+      sql`update outbox set status = 'skipped', last_error = ${reason}
        where substr(key, 1, length(${keyPrefix})) = ${keyPrefix} and ${OPEN} and (lease_until is null or lease_until <= ${now})`,
-  ).changes;
+    ).changes;
+  });
 }
 
 // The tick asks these about every planned key: compiled once, prepared once per connection.

@@ -3,12 +3,15 @@ import { people } from '../../db/schema.js';
 import { stripUnsafeCharacters } from '../domain/text-safety.js';
 import type { Db } from './database.js';
 import { get } from './statements.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 export type Person = typeof people.$inferSelect;
 
-export function findPersonByEmail(db: Db, email: string): Person | undefined {
-  const row = get<{ id: number }>(db, sql`select id from people where email = ${email.trim().toLowerCase()}`);
-  return row ? getPerson(db, row.id) : undefined;
+export function findPersonByEmail(db: Db, email: string): Promise<Person | undefined> {
+  return withConnection(db, async () => {
+    const row = get<{ id: number }>(db, sql`select id from people where email = ${email.trim().toLowerCase()}`);
+    return row ? await getPerson(db, row.id) : undefined;
+  });
 }
 
 // Who is calling is looked up on every chat command: one statement prepared once per connection
@@ -30,24 +33,34 @@ function toPerson(row: Record<string, unknown> | undefined): Person | undefined 
 const personWhere = (db: Db, condition: string, value: string | number): Person | undefined =>
   toPerson(get<Record<string, unknown>>(db, sql`${SELECT_PERSON} where ${sql.identifier(condition)} = ${value}`));
 
-export function findPersonBySlackId(db: Db, slackUserId: string): Person | undefined {
-  return personWhere(db, 'slack_user_id', slackUserId);
+export function findPersonBySlackId(db: Db, slackUserId: string): Promise<Person | undefined> {
+  return storeCall(db, () => {
+    return personWhere(db, 'slack_user_id', slackUserId);
+  });
 }
 
-export function findPersonByTeamsId(db: Db, teamsUserId: string): Person | undefined {
-  return personWhere(db, 'teams_user_id', teamsUserId);
+export function findPersonByTeamsId(db: Db, teamsUserId: string): Promise<Person | undefined> {
+  return storeCall(db, () => {
+    return personWhere(db, 'teams_user_id', teamsUserId);
+  });
 }
 
-export function getPerson(db: Db, id: number): Person | undefined {
-  return personWhere(db, 'id', id);
+export function getPerson(db: Db, id: number): Promise<Person | undefined> {
+  return storeCall(db, () => {
+    return personWhere(db, 'id', id);
+  });
 }
 
-export function listPeople(db: Db): Person[] {
-  return db.select().from(people).orderBy(asc(people.name), asc(people.id)).all();
+export function listPeople(db: Db): Promise<Person[]> {
+  return storeCall(db, () => {
+    return db.select().from(people).orderBy(asc(people.name), asc(people.id)).all();
+  });
 }
 
-export function listAdmins(db: Db): Person[] {
-  return db.select().from(people).where(eq(people.isAdmin, true)).orderBy(asc(people.name)).all();
+export function listAdmins(db: Db): Promise<Person[]> {
+  return storeCall(db, () => {
+    return db.select().from(people).where(eq(people.isAdmin, true)).orderBy(asc(people.name)).all();
+  });
 }
 
 export interface PersonFields {
@@ -62,41 +75,43 @@ export interface PersonFields {
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
 /** Creates or updates a person by email. Fields left undefined keep their stored value. */
-export function upsertPerson(db: Db, given: PersonFields, at: string): { person: Person; outcome: UpsertOutcome } {
-  // Names appear in board papers: no control or bidi-override characters (see text-safety.ts).
-  const fields = { ...given, name: stripUnsafeCharacters(given.name) };
-  const email = fields.email.trim().toLowerCase();
-  const existing = findPersonByEmail(db, email);
-  if (!existing) {
-    const person = db
-      .insert(people)
-      .values({
-        name: fields.name,
-        email,
-        slackUserId: fields.slackUserId ?? null,
-        teamsUserId: fields.teamsUserId ?? null,
-        isAdmin: fields.isAdmin ?? false,
-        weeklyDigest: fields.weeklyDigest ?? false,
-        createdAt: at,
-      })
-      .returning()
-      .get();
-    return { person, outcome: 'created' };
-  }
-  const next = {
-    name: fields.name,
-    slackUserId: fields.slackUserId === undefined ? existing.slackUserId : fields.slackUserId,
-    teamsUserId: fields.teamsUserId === undefined ? existing.teamsUserId : fields.teamsUserId,
-    isAdmin: fields.isAdmin ?? existing.isAdmin,
-    weeklyDigest: fields.weeklyDigest ?? existing.weeklyDigest,
-  };
-  const changed =
-    next.name !== existing.name ||
-    next.slackUserId !== existing.slackUserId ||
-    next.teamsUserId !== existing.teamsUserId ||
-    next.isAdmin !== existing.isAdmin ||
-    next.weeklyDigest !== existing.weeklyDigest;
-  if (!changed) return { person: existing, outcome: 'unchanged' };
-  const person = db.update(people).set(next).where(eq(people.id, existing.id)).returning().get();
-  return { person, outcome: 'updated' };
+export function upsertPerson(db: Db, given: PersonFields, at: string): Promise<{ person: Person; outcome: UpsertOutcome }> {
+  return withConnection(db, async () => {
+    // Names appear in board papers: no control or bidi-override characters (see text-safety.ts).
+    const fields = { ...given, name: stripUnsafeCharacters(given.name) };
+    const email = fields.email.trim().toLowerCase();
+    const existing = await findPersonByEmail(db, email);
+    if (!existing) {
+      const person = db
+        .insert(people)
+        .values({
+          name: fields.name,
+          email,
+          slackUserId: fields.slackUserId ?? null,
+          teamsUserId: fields.teamsUserId ?? null,
+          isAdmin: fields.isAdmin ?? false,
+          weeklyDigest: fields.weeklyDigest ?? false,
+          createdAt: at,
+        })
+        .returning()
+        .get();
+      return { person, outcome: 'created' };
+    }
+    const next = {
+      name: fields.name,
+      slackUserId: fields.slackUserId === undefined ? existing.slackUserId : fields.slackUserId,
+      teamsUserId: fields.teamsUserId === undefined ? existing.teamsUserId : fields.teamsUserId,
+      isAdmin: fields.isAdmin ?? existing.isAdmin,
+      weeklyDigest: fields.weeklyDigest ?? existing.weeklyDigest,
+    };
+    const changed =
+      next.name !== existing.name ||
+      next.slackUserId !== existing.slackUserId ||
+      next.teamsUserId !== existing.teamsUserId ||
+      next.isAdmin !== existing.isAdmin ||
+      next.weeklyDigest !== existing.weeklyDigest;
+    if (!changed) return { person: existing, outcome: 'unchanged' };
+    const person = db.update(people).set(next).where(eq(people.id, existing.id)).returning().get();
+    return { person, outcome: 'updated' };
+  });
 }

@@ -10,6 +10,7 @@ import type { Db } from './database.js';
 import { inList, jsonArrayAgg } from './dialect.js';
 import { getPerson } from './people-repository.js';
 import { all, get } from './statements.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 const LIVE_ACTIONS = sql`from actions a join workstreams w on w.id = a.workstream_id join plans p on p.id = w.plan_id
   where a.removed_at is null and w.removed_at is null`;
@@ -78,50 +79,52 @@ function candidateActions(db: Db, facts: CallerFacts): PermissionRow[] {
 }
 
 /** Reads the facts; `personId` is the caller, whose own open action is preferred in update examples. */
-export function loadPlanExampleFacts(db: Db, today: string, personId?: number): PlanExampleFacts {
-  const actions = all<{ ref: string; text: string }>(db, sql`select a.ref, a.text ${LIVE_ACTIONS} ${PLAN_ORDER} limit 5`);
-  const caller = personId === undefined ? undefined : getPerson(db, personId);
-  const ownAction =
-    caller === undefined
-      ? undefined
-      : get<{ ref: string; text: string }>(db, sql`select a.ref, a.text ${LIVE_ACTIONS} and a.status != 'blue' and a.id in (${accountableForPerson(caller.id)}) ${PLAN_ORDER} limit 1`);
-  const facts = caller ? loadCallerFacts(db, caller, today) : undefined;
-  const candidates = facts ? candidateActions(db, facts) : [];
-  const updatable = facts ? candidates.filter((r) => updateRight(facts, toActionFacts(r)) !== undefined) : [];
-  // Their own action first; it is always one they may update, even beyond the candidates read.
-  const mine = ownAction ? [ownAction, ...updatable.filter((r) => r.ref !== ownAction.ref)] : updatable;
-  const decidable = facts ? candidatesForDecisions(db, facts).find((r) => canDecideDateChange(facts, toActionFacts(r))) : undefined;
+export function loadPlanExampleFacts(db: Db, today: string, personId?: number): Promise<PlanExampleFacts> {
+  return withConnection(db, async () => {
+    const actions = all<{ ref: string; text: string }>(db, sql`select a.ref, a.text ${LIVE_ACTIONS} ${PLAN_ORDER} limit 5`);
+    const caller = personId === undefined ? undefined : await getPerson(db, personId);
+    const ownAction =
+      caller === undefined
+        ? undefined
+        : get<{ ref: string; text: string }>(db, sql`select a.ref, a.text ${LIVE_ACTIONS} and a.status != 'blue' and a.id in (${accountableForPerson(caller.id)}) ${PLAN_ORDER} limit 1`);
+    const facts = caller ? await loadCallerFacts(db, caller, today) : undefined;
+    const candidates = facts ? candidateActions(db, facts) : [];
+    const updatable = facts ? candidates.filter((r) => updateRight(facts, toActionFacts(r)) !== undefined) : [];
+    // Their own action first; it is always one they may update, even beyond the candidates read.
+    const mine = ownAction ? [ownAction, ...updatable.filter((r) => r.ref !== ownAction.ref)] : updatable;
+    const decidable = facts ? candidatesForDecisions(db, facts).find((r) => canDecideDateChange(facts, toActionFacts(r))) : undefined;
 
-  // Who may record a reading is decided as kpi does: the update rules, with the KPI's owner and supporting roles.
-  const kpis = all<KpiRow>(db, KPI_SQL);
-  const recordable = facts
-    ? kpis.find((k) => updateRight(facts, { ownerRoleId: k.ownerRoleId, ownerPersonId: null, supportingRoleIds: JSON.parse(k.supporting) as number[], boardId: k.boardId }) !== undefined)
-    : undefined;
-  const kpiOf = (k: KpiRow | undefined) => (k ? { code: k.code, unit: k.unit, frequency: k.frequency ?? 'monthly' } : null);
+    // Who may record a reading is decided as kpi does: the update rules, with the KPI's owner and supporting roles.
+    const kpis = all<KpiRow>(db, KPI_SQL);
+    const recordable = facts
+      ? kpis.find((k) => updateRight(facts, { ownerRoleId: k.ownerRoleId, ownerPersonId: null, supportingRoleIds: JSON.parse(k.supporting) as number[], boardId: k.boardId }) !== undefined)
+      : undefined;
+    const kpiOf = (k: KpiRow | undefined) => (k ? { code: k.code, unit: k.unit, frequency: k.frequency ?? 'monthly' } : null);
 
-  const role = get<{ name: string }>(
-    db,
-    sql`select r.name from workstreams w join plans p on p.id = w.plan_id join roles r on r.id = w.lead_role_id where w.removed_at is null order by p.position, p.code, w.number limit 1`,
-  );
-  const board = get<{ name: string }>(db, sql`select name from boards order by id limit 1`);
-  // Someone else from the plan to delegate or assign to: a role holder first, anyone otherwise.
-  const other = get<{ name: string; email: string }>(
-    db,
-    sql`select pe.name, pe.email from people pe where pe.id != ${personId ?? -1} and pe.email is not null and pe.email != ''
+    const role = get<{ name: string }>(
+      db,
+      sql`select r.name from workstreams w join plans p on p.id = w.plan_id join roles r on r.id = w.lead_role_id where w.removed_at is null order by p.position, p.code, w.number limit 1`,
+    );
+    const board = get<{ name: string }>(db, sql`select name from boards order by id limit 1`);
+    // Someone else from the plan to delegate or assign to: a role holder first, anyone otherwise.
+    const other = get<{ name: string; email: string }>(
+      db,
+      sql`select pe.name, pe.email from people pe where pe.id != ${personId ?? -1} and pe.email is not null and pe.email != ''
      order by exists (select 1 from role_assignments ra where ra.person_id = pe.id and ra.ended_at is null) desc, pe.is_admin, pe.id limit 1`,
-  );
-  return {
-    actions,
-    ownAction: ownAction ?? null,
-    updatable: mine.slice(0, UPDATE_EXAMPLES).map((r) => ({ ref: r.ref, text: r.text })),
-    decidableRef: decidable?.ref ?? null,
-    kpi: kpiOf(kpis[0]),
-    recordableKpi: kpiOf(recordable),
-    callerIsAdmin: caller?.isAdmin ?? false,
-    roleName: role?.name ?? null,
-    boardName: board?.name ?? null,
-    otherPerson: other ?? null,
-  };
+    );
+    return {
+      actions,
+      ownAction: ownAction ?? null,
+      updatable: mine.slice(0, UPDATE_EXAMPLES).map((r) => ({ ref: r.ref, text: r.text })),
+      decidableRef: decidable?.ref ?? null,
+      kpi: kpiOf(kpis[0]),
+      recordableKpi: kpiOf(recordable),
+      callerIsAdmin: caller?.isAdmin ?? false,
+      roleName: role?.name ?? null,
+      boardName: board?.name ?? null,
+      otherPerson: other ?? null,
+    };
+  });
 }
 
 /** Actions whose date changes the caller may decide: any for an admin, their boards' for a chair. */
@@ -132,6 +135,8 @@ function candidatesForDecisions(db: Db, facts: CallerFacts): PermissionRow[] {
 }
 
 /** The examples to quote to this caller today. */
-export function loadPlanExamples(db: Db, today: string, personId?: number): PlanExamples {
-  return choosePlanExamples(loadPlanExampleFacts(db, today, personId), today);
+export function loadPlanExamples(db: Db, today: string, personId?: number): Promise<PlanExamples> {
+  return withConnection(db, async () => {
+    return choosePlanExamples(await loadPlanExampleFacts(db, today, personId), today);
+  });
 }

@@ -49,6 +49,7 @@ import { applyImportedHolders, describeHolderOutcome, type FilePerson } from './
 import { addRoleAlias, ensureRole } from './roles-repository.js';
 import { ImportProvenance, type Provenance } from './import-provenance.js';
 import { emptyKpiSummary, KpiImporter, type KpiLocator, type KpiReportRow, type KpiSummary } from './kpi-import.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 /** 'missing': no longer in the file, kept (an import removes only with --remove-missing). */
 export type Change = 'created' | 'updated' | 'unchanged' | 'removed' | 'missing';
@@ -170,17 +171,19 @@ const emptyPlanRows = (): PlanRows => ({ workstreams: new Map(), actions: new Ma
 const counts = () => ({ created: 0, updated: 0, unchanged: 0, removed: 0, missing: 0 });
 
 /** Imports a plan document. Throws ImportError (and writes nothing) when the document cannot be applied. */
-export function importPlanDocument(db: Db, doc: PlanDocument, options: ImportOptions): ImportReport {
-  try {
-    return inTransaction(db, () => {
-      const report = new PlanImporter(db, doc, options).run();
-      if (options.dryRun) throw new DryRunRollback(report);
-      return report;
-    });
-  } catch (error) {
-    if (error instanceof DryRunRollback) return error.report;
-    throw error;
-  }
+export function importPlanDocument(db: Db, doc: PlanDocument, options: ImportOptions): Promise<ImportReport> {
+  return withConnection(db, async () => {
+    try {
+      return await inTransaction(db, async () => {
+        const report = await new PlanImporter(db, doc, options).run();
+        if (options.dryRun) throw new DryRunRollback(report);
+        return report;
+      });
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.report;
+      throw error;
+    }
+  });
 }
 
 class PlanImporter {
@@ -230,19 +233,19 @@ class PlanImporter {
     this.provenance = new ImportProvenance(db);
   }
 
-  run(): ImportReport {
-    this.importPartnership();
-    this.importRoles();
-    this.importPeople();
-    this.importBoards();
+  async run(): Promise<ImportReport> {
+    await this.importPartnership();
+    await this.importRoles();
+    await this.importPeople();
+    await this.importBoards();
     this.checkPlanKeys();
     if (this.problems.length === 0) {
-      this.doc.plans.forEach((plan, i) => this.importPlan(plan, i));
+      for (const [i, plan] of this.doc.plans.entries()) { await this.importPlan(plan, i); }
     }
     if (this.problems.length > 0) throw new ImportError(this.problems);
-    this.writeSearchIndex();
+    await this.writeSearchIndex();
     this.reportUnheldRoles();
-    recordAudit(this.db, {
+    await recordAudit(this.db, {
       at: this.at,
       actorLabel: this.options.actorLabel ?? 'import',
       event: 'plan.imported',
@@ -278,24 +281,24 @@ class PlanImporter {
   /** Role lookups repeat for every action of a workstream: cache them for the import. */
   private readonly roleCache = new Map<string, { id: number; name: string }>();
 
-  private role(name: string): number {
-    return this.roleEntry(name).id;
+  private async role(name: string): Promise<number> {
+    return (await this.roleEntry(name)).id;
   }
 
-  private roleName(name: string): string {
-    return this.roleEntry(name).name;
+  private async roleName(name: string): Promise<string> {
+    return (await this.roleEntry(name)).name;
   }
 
   /** The same cache by the name exactly as written: most lookups repeat a spelling, and need no normalising. */
   private readonly roleBySpelling = new Map<string, { id: number; name: string }>();
 
-  private roleEntry(name: string): { id: number; name: string } {
+  private async roleEntry(name: string): Promise<{ id: number; name: string }> {
     const known = this.roleBySpelling.get(name);
     if (known) return known;
     const key = nameKey(name);
     let entry = this.roleCache.get(key);
     if (!entry) {
-      const { role, created } = ensureRole(this.db, name, this.at);
+      const { role, created } = await ensureRole(this.db, name, this.at);
       if (created) this.summary.roles.created += 1;
       entry = role;
       this.roleCache.set(key, entry);
@@ -305,10 +308,10 @@ class PlanImporter {
   }
 
 
-  private importPartnership(): void {
+  private async importPartnership(): Promise<void> {
     const p = this.doc.partnership;
     if (p) {
-      savePartnership(
+      await savePartnership(
         this.db,
         {
           name: p.name,
@@ -320,31 +323,31 @@ class PlanImporter {
         this.at,
       );
     }
-    this.terms = getPartnership(this.db).schoolTerms;
+    this.terms = (await getPartnership(this.db)).schoolTerms;
     this.deadlines = new DeadlineMemo({ reference: this.today, terms: this.terms });
   }
 
-  private importRoles(): void {
-    this.doc.roles.forEach((r, i) => {
-      const id = this.role(r.name);
-      r.aliases.forEach((alias, j) => {
-        if (!addRoleAlias(this.db, id, alias)) {
+  private async importRoles(): Promise<void> {
+    for (const [i, r] of this.doc.roles.entries()) {
+      const id = await this.role(r.name);
+      for (const [j, alias] of r.aliases.entries()) {
+        if (!await addRoleAlias(this.db, id, alias)) {
           this.problem(['roles', i, 'aliases', j], `alias "${alias}" already names a different role`);
         }
-      });
-    });
+      }
+    }
   }
 
-  private importPeople(): void {
+  private async importPeople(): Promise<void> {
     // Within one file every listed holder of a role holds it.
     const holdersInFile = new Map<number, FilePerson[]>();
-    this.doc.people.forEach((p, i) => {
+    for (const [i, p] of this.doc.people.entries()) {
       const clash = this.identityClash(p.email, p.slack_user_id, p.teams_user_id);
       if (clash) {
         this.problem(['people', i], clash);
-        return;
+        continue;
       }
-      const { person, outcome } = upsertPerson(
+      const { person, outcome } = await upsertPerson(
         this.db,
         {
           name: p.name,
@@ -358,13 +361,13 @@ class PlanImporter {
       );
       this.summary.people[outcome] += 1;
       for (const roleName of p.roles) {
-        const roleId = this.role(roleName);
+        const roleId = await this.role(roleName);
         holdersInFile.set(roleId, [...(holdersInFile.get(roleId) ?? []), { id: person.id, name: person.name, email: person.email }]);
       }
-    });
+    }
     // Holders change only where the file changed them since the last import (imported-holders.ts).
     for (const [roleId, listed] of holdersInFile) {
-      const line = describeHolderOutcome(applyImportedHolders(this.db, roleId, listed, this.at));
+      const line = describeHolderOutcome(await applyImportedHolders(this.db, roleId, listed, this.at));
       if (line) this.owners.push(line);
     }
   }
@@ -381,13 +384,13 @@ class PlanImporter {
     return `${which} already belongs to ${row.email}`;
   }
 
-  private importBoards(): void {
-    this.doc.boards.forEach((b, i) => {
-      const { board, outcome } = upsertBoard(
+  private async importBoards(): Promise<void> {
+    for (const [i, b] of this.doc.boards.entries()) {
+      const { board, outcome } = await upsertBoard(
         this.db,
         {
           name: b.name,
-          chairRoleId: b.chair_role ? this.role(b.chair_role) : undefined,
+          chairRoleId: b.chair_role ? await this.role(b.chair_role) : undefined,
           slackChannel: b.slack_channel,
           teamsChannel: b.teams_channel,
           updateWindowDays: b.lead_times?.update_window,
@@ -397,20 +400,20 @@ class PlanImporter {
         this.at,
       );
       this.summary.boards[outcome] += 1;
-      b.meetings.forEach((m, j) => {
+      for (const [j, m] of b.meetings.entries()) {
         const startsAt = parseMeetingTime(m.at);
         if (!startsAt) {
           this.problem(['boards', i, 'meetings', j, 'at'], `"${m.at}" is not a date and time; write e.g. 2024-12-04T14:00`);
-          return;
+          continue;
         }
-        const { created } = addMeeting(
+        const { created } = await addMeeting(
           this.db,
           { boardId: board.id, startsAt, isSample: m.sample, title: m.title ?? null },
           this.at,
         );
         this.summary.meetings[created ? 'created' : 'unchanged'] += 1;
-      });
-    });
+      }
+    }
   }
 
   /** Board ids by name key: every plan and many workstreams name one of a few boards. */
@@ -482,7 +485,7 @@ class PlanImporter {
     });
   }
 
-  private importPlan(plan: PlanInput, index: number): void {
+  private async importPlan(plan: PlanInput, index: number): Promise<void> {
     const code = this.codes[index] as string;
     const existing = this.existingPlans.get(code);
     // A file whose workstreams report to different boards names no plan board: the stored one stays.
@@ -530,12 +533,12 @@ class PlanImporter {
     this.refuseUncertain(matches, plan.workstreams.map((w) => ({ text: w.title, line: w.actions[0]?.source_line })), code, 'workstream');
     if (this.problems.length > 0) return;
     const numbers = nextNumbers(storedWorkstreams.map((w) => w.number), plan.workstreams.map((w) => w.number));
-    plan.workstreams.forEach((ws, j) => {
+    for (const [j, ws] of plan.workstreams.entries()) {
       const match = matches.rows[j];
       const existing = match ? this.planRows.workstreams.get(match.stored.number) : undefined;
       const number = existing?.number ?? ws.number ?? numbers();
-      this.importWorkstream(planId, code, plan, ws, number, existing, ['plans', index, 'workstreams', j]);
-    });
+      await this.importWorkstream(planId, code, plan, ws, number, existing, ['plans', index, 'workstreams', j]);
+    }
     // Workstreams no longer in the file are kept (reported) unless --remove-missing; removed ones are
     // marked, never deleted: their updates are evidence.
     for (const m of matches.missing) {
@@ -551,7 +554,7 @@ class PlanImporter {
         this.reportMissing(wsActions, plan.title, w.title);
       }
     }
-    this.importKpis(planId, code, plan, index);
+    await this.importKpis(planId, code, plan, index);
   }
 
   /** The queries that read a stored plan's rows, prepared once per import (re-importing 2,000 plans ran 8,000). */
@@ -597,14 +600,14 @@ class PlanImporter {
   }
 
   /** KPIs after the workstreams, which they may name. See kpi-import.ts for the rules. */
-  private importKpis(planId: number, code: string, plan: PlanInput, index: number): void {
+  private async importKpis(planId: number, code: string, plan: PlanInput, index: number): Promise<void> {
     if (plan.kpis.length === 0) return; // a file without KPIs (a plan table) leaves the plan's KPIs alone
     this.kpiImporter ??= new KpiImporter({
       db: this.db,
       at: this.at,
       today: this.today,
       terms: this.terms,
-      role: (name) => this.roleEntry(name),
+      role: async (name) => await this.roleEntry(name),
       problems: this.problems,
       warnings: this.warnings,
       summary: { kpis: this.summary.kpis, readings: this.summary.kpiReadings },
@@ -627,10 +630,10 @@ class PlanImporter {
       };
       return { kpi, locate };
     });
-    this.kpiImporter.importPlanKpis({ id: planId, code, title: plan.title }, items, true);
+    await this.kpiImporter.importPlanKpis({ id: planId, code, title: plan.title }, items, true);
   }
 
-  private importWorkstream(
+  private async importWorkstream(
     planId: number,
     code: string,
     plan: PlanInput,
@@ -638,9 +641,9 @@ class PlanImporter {
     number: number,
     existing: typeof workstreams.$inferSelect | undefined,
     path: (string | number)[],
-  ): number {
-    const leadRoleId = ws.lead ? this.role(ws.lead) : null;
-    const supporting = unique(ws.with.map((name) => this.role(name))).filter((id) => id !== leadRoleId);
+  ): Promise<number> {
+    const leadRoleId = ws.lead ? await this.role(ws.lead) : null;
+    const supporting = unique(await Promise.all(ws.with.map(async (name) => await this.role(name)))).filter((id) => id !== leadRoleId);
     const deadline = ws.due ? this.deadlines.read(ws.due) : undefined;
     const values = {
       title: ws.title,
@@ -695,17 +698,17 @@ class PlanImporter {
     const byId = new Map(storedActions.map((a) => [a.id, a]));
     const numbers = nextNumbers(storedActions.map((a) => a.number), ws.actions.map((a) => a.number));
     const reindex = !existing || existing.title !== ws.title || this.planTitleChanged;
-    ws.actions.forEach((action, k) => {
+    for (const [k, action] of ws.actions.entries()) {
       const match = matches.rows[k];
       const stored = match ? byId.get(match.stored.id) : undefined;
-      this.importAction(id, code, number, action, stored?.number ?? action.number ?? numbers(), window, { plan, ws }, [...path, 'actions', k], {
+      await this.importAction(id, code, number, action, stored?.number ?? action.number ?? numbers(), window, { plan, ws }, [...path, 'actions', k], {
         existing: stored,
         matchedBy: match?.by,
         reindex,
         lead: { before: existing ? existing.leadRoleId : leadRoleId, after: leadRoleId },
         supporting,
       });
-    });
+    }
     const missing = matches.missing.map((m) => byId.get(m.id)).filter((a): a is ActionRow => a !== undefined);
     if (this.options.removeMissing) this.removeActions(missing, plan.title, ws.title);
     else this.reportMissing(missing, plan.title, ws.title);
@@ -726,7 +729,7 @@ class PlanImporter {
     }
   }
 
-  private importAction(
+  private async importAction(
     workstreamId: number,
     code: string,
     wsNumber: number,
@@ -745,7 +748,7 @@ class PlanImporter {
       /** The workstream's supporting roles (an action's own With adds to them). */
       supporting: number[];
     },
-  ): number {
+  ): Promise<number> {
     const ref = formatRef(code, wsNumber, number);
     const ctx: DeadlineContext = { window, reference: this.today, terms: this.terms };
     // A date in the action's text is not taken where the file has a date column and this row's cell
@@ -780,8 +783,8 @@ class PlanImporter {
     // "March 2024 (revised from Dec 23)": the date it was revised from is the baseline.
     const baseline = (ownHasDates ? own?.deadline.revisedFrom : null) ?? due;
     const existing = known.existing;
-    const owner = this.decideOwner(ref, action, existing, known.lead);
-    const ownWith = unique((action.with ?? []).map((name) => this.role(name))).filter(
+    const owner = await this.decideOwner(ref, action, existing, known.lead);
+    const ownWith = unique(await Promise.all((action.with ?? []).map(async (name) => await this.role(name)))).filter(
       (id) => id !== known.lead.after && !known.supporting.includes(id),
     );
     const dateText = ownHasDates || ownSaysNoDate || own?.deadline.flags.length ? (own?.phrase ?? null) : null;
@@ -880,7 +883,7 @@ class PlanImporter {
       this.indexForSearch(id, ref, action.text, parents.ws.title, parents.plan.title, !existing);
     }
 
-    const leadName = parents.ws.lead ? this.roleName(parents.ws.lead) : null;
+    const leadName = parents.ws.lead ? await this.roleName(parents.ws.lead) : null;
     const ownerAfter = this.ownerName(owner.roleId, owner.personId, known.lead.after);
     const ownerBefore = existing ? this.ownerName(existing.ownerRoleId, existing.ownerPersonId, known.lead.before) : ownerAfter;
     const reportFlags = this.options.rowFlags?.get(action.source_line ?? -1) ?? [];
@@ -1024,14 +1027,14 @@ class PlanImporter {
    * `assign` made since in place; a file that changed the owner is applied when nobody assigned it in
    * sendbot since, and is a conflict when somebody did.
    */
-  private decideOwner(
+  private async decideOwner(
     ref: string,
     action: ActionInput,
     existing: ActionRow | undefined,
     lead: { before: number | null; after: number | null },
-  ): { apply: boolean; roleId: number | null; personId: number | null; imported: string } {
-    const fileRoleId = action.owner ? this.role(action.owner) : null;
-    const imported = action.owner ? this.roleName(action.owner) : '';
+  ): Promise<{ apply: boolean; roleId: number | null; personId: number | null; imported: string }> {
+    const fileRoleId = action.owner ? await this.role(action.owner) : null;
+    const imported = action.owner ? await this.roleName(action.owner) : '';
     if (!existing) return { apply: true, roleId: fileRoleId, personId: null, imported };
     const fileOwner = this.ownerName(fileRoleId, null, lead.after);
     const now = this.ownerName(existing.ownerRoleId, existing.ownerPersonId, lead.after);
@@ -1160,8 +1163,8 @@ class PlanImporter {
    * cost a flush: 100k actions took seconds longer.
    */
   private readonly searchWrites: SearchIndexChange[] = [];
-  private writeSearchIndex(): void {
-    searchIndexFor(this.db).reindex(this.searchWrites);
+  private async writeSearchIndex(): Promise<void> {
+    await searchIndexFor(this.db).reindex(this.searchWrites);
   }
 
   /** Actions no longer in the file, kept and listed: an import removes only with --remove-missing. */

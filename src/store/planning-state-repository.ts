@@ -15,6 +15,7 @@ import { insertionOrder, isFalse, jsonArray, jsonArrayAgg } from './dialect.js';
 import { listKpiRecords } from './kpis-repository.js';
 import { getPartnership } from './partnership-repository.js';
 import { eachValues, values } from './statements.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 /** Shared by every action without flags or supporting roles (most of them); frozen, so nobody can change them for all. */
 const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
@@ -142,12 +143,14 @@ function groups<T>(db: Db, query: SQL): Map<number, T[]> {
 }
 
 /** One read transaction, so every query sees the same snapshot of the plan. */
-export function loadPlanningState(db: Db): PlanningState {
-  return inReadTransaction(db, () => readPlanningState(db));
+export function loadPlanningState(db: Db): Promise<PlanningState> {
+  return withConnection(db, async () => {
+    return await inReadTransaction(db, async () => await readPlanningState(db));
+  });
 }
 
-function readPlanningState(db: Db): PlanningState {
-  const partnership = getPartnership(db);
+async function readPlanningState(db: Db): Promise<PlanningState> {
+  const partnership = await getPartnership(db);
   const strings = new Interner();
 
   const meetingsByBoard = groups<[number, string, number]>(db, MEETINGS_SQL);
@@ -270,6 +273,6 @@ function readPlanningState(db: Db): PlanningState {
     actions,
     people,
     holders,
-    kpis: listKpiRecords(db).map((k) => ({ series: k.series, planId: k.planId, boardId: k.boardId, ownerRoleId: k.ownerRoleId })),
+    kpis: (await listKpiRecords(db)).map((k) => ({ series: k.series, planId: k.planId, boardId: k.boardId, ownerRoleId: k.ownerRoleId })),
   };
 }

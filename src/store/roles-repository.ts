@@ -3,6 +3,7 @@ import { people, roleAliases, roleAssignments, roles } from '../../db/schema.js'
 import type { Db } from './database.js';
 import { nameKey } from './keys.js';
 import { all, prepared, run } from './statements.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 export interface Role {
   id: number;
@@ -10,8 +11,10 @@ export interface Role {
 }
 
 /** Finds a role by name or alias, case-insensitively. */
-export function findRole(db: Db, name: string): Role | undefined {
-  return FIND_ROLE.get(db, { key: nameKey(name) });
+export function findRole(db: Db, name: string): Promise<Role | undefined> {
+  return storeCall(db, () => {
+    return FIND_ROLE.get(db, { key: nameKey(name) });
+  });
 }
 
 // Prepared once per connection: imports look roles up thousands of times.
@@ -25,26 +28,32 @@ const INSERT_ROLE = prepared<Role>(
 );
 
 /** Finds a role, creating it when the plan names one for the first time. */
-export function ensureRole(db: Db, name: string, at: string): { role: Role; created: boolean } {
-  const existing = findRole(db, name);
-  if (existing) return { role: existing, created: false };
-  // Prepared once per connection, like findRole: a large plan names thousands of roles.
-  const row = INSERT_ROLE.get(db, { name: name.replace(/\s+/g, ' ').trim(), key: nameKey(name), at })!;
-  return { role: row, created: true };
+export function ensureRole(db: Db, name: string, at: string): Promise<{ role: Role; created: boolean }> {
+  return withConnection(db, async () => {
+    const existing = await findRole(db, name);
+    if (existing) return { role: existing, created: false };
+    // Prepared once per connection, like findRole: a large plan names thousands of roles.
+    const row = INSERT_ROLE.get(db, { name: name.replace(/\s+/g, ' ').trim(), key: nameKey(name), at })!;
+    return { role: row, created: true };
+  });
 }
 
 /** Records another spelling of a role. Returns false when the alias already means a different role. */
-export function addRoleAlias(db: Db, roleId: number, alias: string): boolean {
-  const key = nameKey(alias);
-  const other = findRole(db, alias);
-  if (other && other.id !== roleId) return false;
-  if (other) return true;
-  db.insert(roleAliases).values({ key, alias, roleId }).run();
-  return true;
+export function addRoleAlias(db: Db, roleId: number, alias: string): Promise<boolean> {
+  return withConnection(db, async () => {
+    const key = nameKey(alias);
+    const other = await findRole(db, alias);
+    if (other && other.id !== roleId) return false;
+    if (other) return true;
+    db.insert(roleAliases).values({ key, alias, roleId }).run();
+    return true;
+  });
 }
 
-export function listRoles(db: Db): Role[] {
-  return db.select({ id: roles.id, name: roles.name }).from(roles).orderBy(asc(roles.name)).all();
+export function listRoles(db: Db): Promise<Role[]> {
+  return storeCall(db, () => {
+    return db.select({ id: roles.id, name: roles.name }).from(roles).orderBy(asc(roles.name)).all();
+  });
 }
 
 export interface Holder {
@@ -54,23 +63,27 @@ export interface Holder {
   since: string;
 }
 
-export function currentHolders(db: Db, roleId: number): Holder[] {
-  return all<Holder>(
-    db,
-    sql`select p.id as "personId", p.name, p.email, ra.started_at as since
+export function currentHolders(db: Db, roleId: number): Promise<Holder[]> {
+  return storeCall(db, () => {
+    return all<Holder>(
+      db,
+      sql`select p.id as "personId", p.name, p.email, ra.started_at as since
      from role_assignments ra join people p on p.id = ra.person_id
      where ra.role_id = ${roleId} and ra.ended_at is null order by ra.started_at, ra.id`,
-  );
+    );
+  });
 }
 
-export function currentRolesOf(db: Db, personId: number): Role[] {
-  return db
-    .select({ id: roles.id, name: roles.name })
-    .from(roleAssignments)
-    .innerJoin(roles, eq(roles.id, roleAssignments.roleId))
-    .where(and(eq(roleAssignments.personId, personId), isNull(roleAssignments.endedAt)))
-    .orderBy(asc(roles.name))
-    .all();
+export function currentRolesOf(db: Db, personId: number): Promise<Role[]> {
+  return storeCall(db, () => {
+    return db
+      .select({ id: roles.id, name: roles.name })
+      .from(roleAssignments)
+      .innerJoin(roles, eq(roles.id, roleAssignments.roleId))
+      .where(and(eq(roleAssignments.personId, personId), isNull(roleAssignments.endedAt)))
+      .orderBy(asc(roles.name))
+      .all();
+  });
 }
 
 export interface AssignmentHistoryRow {
@@ -81,43 +94,49 @@ export interface AssignmentHistoryRow {
   endedAt: string | null;
 }
 
-export function assignmentHistory(db: Db, roleId: number): AssignmentHistoryRow[] {
-  return db
-    .select({
-      personId: people.id,
-      name: people.name,
-      email: people.email,
-      startedAt: roleAssignments.startedAt,
-      endedAt: roleAssignments.endedAt,
-    })
-    .from(roleAssignments)
-    .innerJoin(people, eq(people.id, roleAssignments.personId))
-    .where(eq(roleAssignments.roleId, roleId))
-    .orderBy(asc(roleAssignments.startedAt), asc(roleAssignments.id))
-    .all();
+export function assignmentHistory(db: Db, roleId: number): Promise<AssignmentHistoryRow[]> {
+  return storeCall(db, () => {
+    return db
+      .select({
+        personId: people.id,
+        name: people.name,
+        email: people.email,
+        startedAt: roleAssignments.startedAt,
+        endedAt: roleAssignments.endedAt,
+      })
+      .from(roleAssignments)
+      .innerJoin(people, eq(people.id, roleAssignments.personId))
+      .where(eq(roleAssignments.roleId, roleId))
+      .orderBy(asc(roleAssignments.startedAt), asc(roleAssignments.id))
+      .all();
+  });
 }
 
 /** Adds a holder without ending anyone else's assignment (a role can be shared). No-op if already held. */
-export function addHolder(db: Db, roleId: number, personId: number, at: string): boolean {
-  const held = currentHolders(db, roleId).some((h) => h.personId === personId);
-  if (held) return false;
-  run(db, sql`insert into role_assignments (role_id, person_id, started_at) values (${roleId}, ${personId}, ${at})`);
-  return true;
+export function addHolder(db: Db, roleId: number, personId: number, at: string): Promise<boolean> {
+  return withConnection(db, async () => {
+    const held = (await currentHolders(db, roleId)).some((h) => h.personId === personId);
+    if (held) return false;
+    run(db, sql`insert into role_assignments (role_id, person_id, started_at) values (${roleId}, ${personId}, ${at})`);
+    return true;
+  });
 }
 
 /**
  * Hands a role to one person: every other current holder's assignment ends now, the new one starts
  * now. Earlier rows stay, so "who held this role in March?" can still be answered.
  */
-export function handOverRole(db: Db, roleId: number, personId: number, at: string): { ended: Holder[]; started: boolean } {
-  const holders = currentHolders(db, roleId);
-  const ended = holders.filter((h) => h.personId !== personId);
-  for (const h of ended) {
-    db.update(roleAssignments)
-      .set({ endedAt: at })
-      .where(and(eq(roleAssignments.roleId, roleId), eq(roleAssignments.personId, h.personId), isNull(roleAssignments.endedAt)))
-      .run();
-  }
-  const started = addHolder(db, roleId, personId, at);
-  return { ended, started };
+export function handOverRole(db: Db, roleId: number, personId: number, at: string): Promise<{ ended: Holder[]; started: boolean }> {
+  return withConnection(db, async () => {
+    const holders = await currentHolders(db, roleId);
+    const ended = holders.filter((h) => h.personId !== personId);
+    for (const h of ended) {
+      db.update(roleAssignments)
+        .set({ endedAt: at })
+        .where(and(eq(roleAssignments.roleId, roleId), eq(roleAssignments.personId, h.personId), isNull(roleAssignments.endedAt)))
+        .run();
+    }
+    const started = await addHolder(db, roleId, personId, at);
+    return { ended, started };
+  });
 }

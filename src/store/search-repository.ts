@@ -30,12 +30,12 @@ const BM25_MAX_WORD_ACTIONS = 5_000;
 export class Fts5SearchIndex implements SearchIndex {
   constructor(private readonly db: Db) {}
 
-  search(words: string, limit = 5): SearchResult {
-    return searchActions(this.db, words, limit);
+  async search(words: string, limit = 5): Promise<SearchResult> {
+    return await searchActions(this.db, words, limit);
   }
 
-  reindex(changes: readonly SearchIndexChange[]): Promise<void> {
-    return storeCall(this.db, () => {
+  async reindex(changes: readonly SearchIndexChange[]): Promise<void> {
+    return await storeCall(this.db, () => {
       if (changes.length === 0) return;
       const remove = cachedStatement(this.db, 'delete from action_search where rowid = ?');
       const insert = cachedStatement(this.db, 'insert into action_search (rowid, ref, text, workstream, plan) values (?, ?, ?, ?, ?)');
@@ -87,29 +87,31 @@ function knownTerms(db: Db, terms: string[]): { words: string[]; whole: string[]
  * word come first, and only when none has them all, actions with any of them. Within each, whole
  * words rank first; when they find fewer than `limit`, words that start with them fill the places.
  */
-export function searchActions(db: Db, words: string, limit = 5): SearchResult {
-  const { words: known, whole, prefixes } = knownTerms(db, searchTerms(words));
-  // Asked only when at most BM25_MAX_MATCHES match (more never get bm25), and then once.
-  let affordable: boolean | undefined;
-  const bm25 = () => {
-    const common = cachedStatement(db, 'select 1 from action_search where action_search match ? limit 1 offset ?').pluck();
-    affordable ??= whole.every((term) => !common.get(term, BM25_MAX_WORD_ACTIONS));
-    return affordable;
-  };
-  const joins = whole.length > 1 ? (['AND', 'OR'] as const) : (['AND'] as const);
-  for (const join of joins) {
-    const result = rankMatches(db, whole.join(` ${join} `), known, limit, bm25);
-    // Only when whole words found a few: when they found none together, the prefixes rarely do
-    // either and cost the most (on a 100k-action plan, seven common prefixes take ~15 ms).
-    if (result.hits.length > 0 && result.hits.length < limit && prefixes.some((p, i) => p !== whole[i])) {
-      const more = rankMatches(db, prefixes.join(` ${join} `), known, limit, bm25);
-      const seen = new Set(result.hits.map((h) => h.actionId));
-      result.hits.push(...more.hits.filter((h) => !seen.has(h.actionId)).slice(0, limit - result.hits.length));
-      result.capped ||= more.capped;
+export function searchActions(db: Db, words: string, limit = 5): Promise<SearchResult> {
+  return storeCall(db, () => {
+    const { words: known, whole, prefixes } = knownTerms(db, searchTerms(words));
+    // Asked only when at most BM25_MAX_MATCHES match (more never get bm25), and then once.
+    let affordable: boolean | undefined;
+    const bm25 = () => {
+      const common = cachedStatement(db, 'select 1 from action_search where action_search match ? limit 1 offset ?').pluck();
+      affordable ??= whole.every((term) => !common.get(term, BM25_MAX_WORD_ACTIONS));
+      return affordable;
+    };
+    const joins = whole.length > 1 ? (['AND', 'OR'] as const) : (['AND'] as const);
+    for (const join of joins) {
+      const result = rankMatches(db, whole.join(` ${join} `), known, limit, bm25);
+      // Only when whole words found a few: when they found none together, the prefixes rarely do
+      // either and cost the most (on a 100k-action plan, seven common prefixes take ~15 ms).
+      if (result.hits.length > 0 && result.hits.length < limit && prefixes.some((p, i) => p !== whole[i])) {
+        const more = rankMatches(db, prefixes.join(` ${join} `), known, limit, bm25);
+        const seen = new Set(result.hits.map((h) => h.actionId));
+        result.hits.push(...more.hits.filter((h) => !seen.has(h.actionId)).slice(0, limit - result.hits.length));
+        result.capped ||= more.capped;
+      }
+      if (result.hits.length > 0) return result;
     }
-    if (result.hits.length > 0) return result;
-  }
-  return { hits: [], capped: false };
+    return { hits: [], capped: false };
+  });
 }
 
 function rankMatches(db: Db, query: string, words: string[], limit: number, bm25: () => boolean): SearchResult {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { appSecrets } from '../../db/schema.js';
 import type { Db } from './database.js';
+import { storeCall } from './unit-of-work.js';
 
 const DASHBOARD = 'dashboard';
 
@@ -12,10 +13,12 @@ const DASHBOARD = 'dashboard';
  * database, made on first use (32 random bytes). Insert-or-ignore then read, so two processes
  * starting together on one database agree on the same key.
  */
-export function dashboardSecret(db: Db, configured: string | undefined, nowUtcIso: string): string {
-  if (configured) return configured;
-  db.insert(appSecrets).values({ name: DASHBOARD, value: randomBytes(32).toString('base64url'), createdAt: nowUtcIso }).onConflictDoNothing().run();
-  const row = db.select({ value: appSecrets.value }).from(appSecrets).where(eq(appSecrets.name, DASHBOARD)).get();
-  if (!row) throw new Error('the dashboard secret could not be stored');
-  return row.value;
+export function dashboardSecret(db: Db, configured: string | undefined, nowUtcIso: string): Promise<string> {
+  return storeCall(db, () => {
+    if (configured) return configured;
+    db.insert(appSecrets).values({ name: DASHBOARD, value: randomBytes(32).toString('base64url'), createdAt: nowUtcIso }).onConflictDoNothing().run();
+    const row = db.select({ value: appSecrets.value }).from(appSecrets).where(eq(appSecrets.name, DASHBOARD)).get();
+    if (!row) throw new Error('the dashboard secret could not be stored');
+    return row.value;
+  });
 }

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { prepared } from './statements.js';
+import { storeCall } from './unit-of-work.js';
 
 export interface InboxItem {
   id: number;
@@ -14,26 +15,34 @@ export interface InboxItem {
 }
 
 /** Adds a request and returns its id. `receivedAt` is a stored (UTC ISO) instant. */
-export function addToInbox(db: Db, receivedAt: string, body: string): number {
-  return ADD.get(db, { receivedAt, body })!.id;
+export function addToInbox(db: Db, receivedAt: string, body: string): Promise<number> {
+  return storeCall(db, () => {
+    return ADD.get(db, { receivedAt, body })!.id;
+  });
 }
 
 /**
  * Takes a pending item: true when this caller got it (and must do its work in the same
  * transaction), false when it was already done or given up on.
  */
-export function claimInboxItem(db: Db, id: number): boolean {
-  return CLAIM.run(db, { id }).changes === 1;
+export function claimInboxItem(db: Db, id: number): Promise<boolean> {
+  return storeCall(db, () => {
+    return CLAIM.run(db, { id }).changes === 1;
+  });
 }
 
 /** Keeps an item whose work failed, so what the person sent is not lost (and not replayed forever). */
-export function markInboxItemFailed(db: Db, id: number, at: string): void {
-  MARK_FAILED.run(db, { at, id });
+export function markInboxItemFailed(db: Db, id: number, at: string): Promise<void> {
+  return storeCall(db, () => {
+    MARK_FAILED.run(db, { at, id });
+  });
 }
 
 /** Items acknowledged but never finished, oldest first: what a restart must replay. */
-export function pendingInboxItems(db: Db): InboxItem[] {
-  return PENDING.all(db);
+export function pendingInboxItems(db: Db): Promise<InboxItem[]> {
+  return storeCall(db, () => {
+    return PENDING.all(db);
+  });
 }
 
 // On the path of every Slack acknowledgement: compiled once, prepared once per connection.

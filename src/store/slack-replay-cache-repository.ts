@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { prepared } from './statements.js';
+import { storeCall } from './unit-of-work.js';
 
 /** How often expired signatures are swept (per connection); each sweep is one indexed DELETE. */
 const PRUNE_EVERY_SECONDS = 60;
@@ -16,14 +17,16 @@ const lastPruned = new WeakMap<Db, number>();
  * Records a request's signature. True the first time; false when it was already seen (a replay).
  * `expiresAt` and `nowSeconds` are Unix seconds.
  */
-export function rememberSlackSignature(db: Db, signature: string, expiresAt: number, nowSeconds: number): boolean {
-  const last = lastPruned.get(db) ?? 0;
-  if (nowSeconds - last >= PRUNE_EVERY_SECONDS) {
-    PRUNE.run(db, { nowSeconds });
-    lastPruned.set(db, nowSeconds);
-  }
-  const inserted = REMEMBER.run(db, { signature, expiresAt });
-  return inserted.changes === 1;
+export function rememberSlackSignature(db: Db, signature: string, expiresAt: number, nowSeconds: number): Promise<boolean> {
+  return storeCall(db, () => {
+    const last = lastPruned.get(db) ?? 0;
+    if (nowSeconds - last >= PRUNE_EVERY_SECONDS) {
+      PRUNE.run(db, { nowSeconds });
+      lastPruned.set(db, nowSeconds);
+    }
+    const inserted = REMEMBER.run(db, { signature, expiresAt });
+    return inserted.changes === 1;
+  });
 }
 
 const PRUNE = prepared(sql`delete from slack_request_signatures where expires_at < ${sql.placeholder('nowSeconds')}`);

@@ -5,6 +5,7 @@
 import { type Db, inTransaction } from './database.js';
 import { addToInbox } from './slack-inbox-repository.js';
 import { rememberSlackSignature } from './slack-replay-cache-repository.js';
+import { storeCall, withConnection } from './unit-of-work.js';
 
 export interface SlackIntake {
   signature: string;
@@ -18,11 +19,13 @@ export interface SlackIntake {
 export type IntakeResult = { replayed: true } | { replayed: false; inboxId?: number };
 
 /** Remembers the signature (refusing a replay) and stores the inbox row, committed together. */
-export function acceptSlackRequest(db: Db, intake: SlackIntake): IntakeResult {
-  const { signature, expiresAt, nowSeconds, inbox } = intake;
-  if (!inbox) return rememberSlackSignature(db, signature, expiresAt, nowSeconds) ? { replayed: false } : { replayed: true };
-  return inTransaction(db, (): IntakeResult => {
-    if (!rememberSlackSignature(db, signature, expiresAt, nowSeconds)) return { replayed: true };
-    return { replayed: false, inboxId: addToInbox(db, inbox.receivedAt, inbox.body) };
+export function acceptSlackRequest(db: Db, intake: SlackIntake): Promise<IntakeResult> {
+  return withConnection(db, async () => {
+    const { signature, expiresAt, nowSeconds, inbox } = intake;
+    if (!inbox) return await rememberSlackSignature(db, signature, expiresAt, nowSeconds) ? { replayed: false } : { replayed: true };
+    return await inTransaction(db, async (): Promise<IntakeResult> => {
+      if (!await rememberSlackSignature(db, signature, expiresAt, nowSeconds)) return { replayed: true };
+      return { replayed: false, inboxId: await addToInbox(db, inbox.receivedAt, inbox.body) };
+    });
   });
 }

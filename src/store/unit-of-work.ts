@@ -81,12 +81,12 @@ function endTurn(turns: Turns): void {
  * inside the unit holding it; otherwise after the units ahead of it. Every exported store function
  * goes through here (or through inTransaction / withConnection).
  */
-export function storeCall<T>(db: HasClient, body: () => T): Promise<T> {
+export async function storeCall<T>(db: HasClient, body: () => T): Promise<T> {
   const client = db.$client;
   const turns = turnsOf(client);
   if ((turns.holder === null && turns.waiting.length === 0) || ownUnit(client)) {
     try {
-      const result = body();
+      const result = await body();
       if (isThenable(result)) return Promise.reject(new Error('storeCall runs a synchronous body; use inTransaction or withConnection for one that awaits.'));
       return Promise.resolve(result);
     } catch (error) {

@@ -16,6 +16,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './database.js';
+import { storeCall } from './unit-of-work.js';
 
 /** SQLite's default: checkpoint on the commit that takes the WAL past this many pages. */
 const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
@@ -49,42 +50,44 @@ export interface WalCheckpoints {
 }
 
 /** Moves `db`'s WAL checkpoints (a database file at `path`) to a worker thread. */
-export function startWalCheckpoints(db: Db, path: string, options: WalCheckpointsOptions = {}): WalCheckpoints {
-  // An in-memory database has no WAL to checkpoint.
-  if (path === ':memory:' || path === '') return { stop: async () => {} };
-  const restore = () => {
-    if (db.$client.open) db.$client.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
-  };
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: {
-      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-      path,
-      intervalMs: options.intervalMs ?? 1000,
-      busyTimeoutMs: 5000,
-    },
-  });
-  // A checkpointer alone must not keep the process alive.
-  worker.unref();
-  let stopping = false;
-  worker.on('error', (error) => {
-    restore();
-    options.onError?.(error);
-  });
-  worker.on('exit', () => {
-    if (!stopping) restore();
-  });
-  db.$client.pragma('wal_autocheckpoint = 0');
-  return {
-    async stop() {
-      if (stopping) return;
-      stopping = true;
-      const exited = once(worker, 'exit').catch(() => undefined);
-      // Waiting for it must keep the process alive (an unref'd worker would let it exit mid-stop).
-      worker.ref();
-      worker.postMessage('stop');
-      await exited;
+export function startWalCheckpoints(db: Db, path: string, options: WalCheckpointsOptions = {}): Promise<WalCheckpoints> {
+  return storeCall(db, () => {
+    // An in-memory database has no WAL to checkpoint.
+    if (path === ':memory:' || path === '') return { stop: async () => {} };
+    const restore = () => {
+      if (db.$client.open) db.$client.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+    };
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        path,
+        intervalMs: options.intervalMs ?? 1000,
+        busyTimeoutMs: 5000,
+      },
+    });
+    // A checkpointer alone must not keep the process alive.
+    worker.unref();
+    let stopping = false;
+    worker.on('error', (error) => {
       restore();
-    },
-  };
+      options.onError?.(error);
+    });
+    worker.on('exit', () => {
+      if (!stopping) restore();
+    });
+    db.$client.pragma('wal_autocheckpoint = 0');
+    return {
+      async stop() {
+        if (stopping) return;
+        stopping = true;
+        const exited = once(worker, 'exit').catch(() => undefined);
+        // Waiting for it must keep the process alive (an unref'd worker would let it exit mid-stop).
+        worker.ref();
+        worker.postMessage('stop');
+        await exited;
+        restore();
+      },
+    };
+  });
 }

@@ -7,42 +7,45 @@
 // value it already has.
 import type { Db } from './database.js';
 import { storageFailure, type StorageFailure } from './storage-failures.js';
+import { storeCall } from './unit-of-work.js';
 
 export type WriteProbe = { ok: true } | { ok: false; failure: StorageFailure | 'other'; reason: string };
 
 /** How long the probe waits for another writer: short, because better-sqlite3 blocks the event loop meanwhile. */
 const PROBE_BUSY_TIMEOUT_MS = 250;
 
-export function probeDatabaseWrite(db: Db): WriteProbe {
-  const sqlite = db.$client;
-  let busyTimeout: number | undefined;
-  try {
-    busyTimeout = sqlite.pragma('busy_timeout', { simple: true }) as number;
-    sqlite.pragma(`busy_timeout = ${PROBE_BUSY_TIMEOUT_MS}`);
-    // A database at its page limit (PRAGMA max_page_count) with no free pages fails every insert
-    // with SQLITE_FULL while a rewrite of the header would still succeed: say so first.
-    const pages = sqlite.pragma('page_count', { simple: true }) as number;
-    const maxPages = sqlite.pragma('max_page_count', { simple: true }) as number;
-    if (pages >= maxPages && (sqlite.pragma('freelist_count', { simple: true }) as number) === 0) {
-      return { ok: false, failure: 'full', reason: `${STORAGE_REASON.full} (the database has reached its page limit)` };
-    }
-    const version = sqlite.pragma('user_version', { simple: true }) as number;
-    sqlite.transaction(() => sqlite.pragma(`user_version = ${Number(version) | 0}`)).immediate();
-    return { ok: true };
-  } catch (error) {
-    const failure = storageFailure(error);
-    return {
-      ok: false,
-      failure: failure ?? 'other',
-      reason: failure ? STORAGE_REASON[failure] : `the database cannot be written: ${(error as Error).message}`,
-    };
-  } finally {
+export function probeDatabaseWrite(db: Db): Promise<WriteProbe> {
+  return storeCall(db, () => {
+    const sqlite = db.$client;
+    let busyTimeout: number | undefined;
     try {
-      if (busyTimeout !== undefined) sqlite.pragma(`busy_timeout = ${busyTimeout}`);
-    } catch {
-      // A closed connection: the probe has already said so.
+      busyTimeout = sqlite.pragma('busy_timeout', { simple: true }) as number;
+      sqlite.pragma(`busy_timeout = ${PROBE_BUSY_TIMEOUT_MS}`);
+      // A database at its page limit (PRAGMA max_page_count) with no free pages fails every insert
+      // with SQLITE_FULL while a rewrite of the header would still succeed: say so first.
+      const pages = sqlite.pragma('page_count', { simple: true }) as number;
+      const maxPages = sqlite.pragma('max_page_count', { simple: true }) as number;
+      if (pages >= maxPages && (sqlite.pragma('freelist_count', { simple: true }) as number) === 0) {
+        return { ok: false, failure: 'full', reason: `${STORAGE_REASON.full} (the database has reached its page limit)` };
+      }
+      const version = sqlite.pragma('user_version', { simple: true }) as number;
+      sqlite.transaction(() => sqlite.pragma(`user_version = ${Number(version) | 0}`)).immediate();
+      return { ok: true };
+    } catch (error) {
+      const failure = storageFailure(error);
+      return {
+        ok: false,
+        failure: failure ?? 'other',
+        reason: failure ? STORAGE_REASON[failure] : `the database cannot be written: ${(error as Error).message}`,
+      };
+    } finally {
+      try {
+        if (busyTimeout !== undefined) sqlite.pragma(`busy_timeout = ${busyTimeout}`);
+      } catch {
+        // A closed connection: the probe has already said so.
+      }
     }
-  }
+  });
 }
 
 const STORAGE_REASON: Record<StorageFailure, string> = {

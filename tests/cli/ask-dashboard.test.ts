@@ -41,7 +41,7 @@ describe('sendbot ask … dashboard', () => {
     const url = linkIn(first.stdout);
     expect(`${url.origin}${url.pathname}`).toBe('https://sendbot.example.org/board/send-partnership-board');
     const db = await testDbAt(path);
-    const stored = dashboardSecret(db, undefined, '2024-11-27T09:00:00.000Z');
+    const stored = await dashboardSecret(db, undefined, '2024-11-27T09:00:00.000Z');
     await closeTestDb(db);
     expect(stored).toMatch(/^[\w-]{43}$/);
     expect(await verdict(url, stored)).toMatchObject({ ok: true });
@@ -55,7 +55,7 @@ describe('sendbot ask … dashboard', () => {
     const url = linkIn(result.stdout);
     expect(await verdict(url, secret)).toMatchObject({ ok: true });
     const db = await testDbAt(path);
-    const stored = dashboardSecret(db, undefined, '2024-11-27T09:00:00.000Z');
+    const stored = await dashboardSecret(db, undefined, '2024-11-27T09:00:00.000Z');
     await closeTestDb(db);
     expect(await verdict(url, stored)).toEqual({ ok: false, reason: 'invalid' });
   });

@@ -92,7 +92,7 @@ async function meetings(db: string): Promise<{ at: string; cancelled: number; ti
 
 async function feedReports(db: string) {
   const conn = await testDbAt(db);
-  const reports = listOutbox(conn, { kind: 'feed_report' });
+  const reports = await listOutbox(conn, { kind: 'feed_report' });
   const emails = new Map((await rows(conn, sql`select id, email from people`) as { id: number; email: string }[]).map((p) => [p.id, p.email]));
   await closeTestDb(conn);
   return reports.map((r) => ({ key: r.key, to: emails.get(r.recipientPersonId ?? -1), summary: r.payload.reply.summary, reply: r.payload.reply }));

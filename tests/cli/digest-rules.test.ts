@@ -68,7 +68,7 @@ describe('the chair’s digest', () => {
     // The same as /send digest in chat at that moment.
     const db = await testDbAt(path);
     try {
-      const chat = say(db, '2024-11-21T09:00', ELAINE, '/send digest SEND Partnership Board');
+      const chat = await say(db, '2024-11-21T09:00', ELAINE, '/send digest SEND Partnership Board');
       const ragFields = chat.blocks.find((b) => b.type === 'fields' && b.fields.some((f) => f.label === 'Green'));
       expect(ragFields).toEqual({
         type: 'fields',

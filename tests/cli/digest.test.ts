@@ -110,38 +110,38 @@ describe('/send digest', () => {
   });
   afterAll(() => closeTestDb(db));
 
-  it('previews the named board’s next digest, matching any case or a unique part of the name', () => {
+  it('previews the named board’s next digest, matching any case or a unique part of the name', async () => {
     for (const typed of ['/send digest SEND Partnership Board', '/send digest send partnership board', '/send digest partnership']) {
-      const answer = say(db, DIGEST_NOW, MORGAN, typed);
+      const answer = await say(db, DIGEST_NOW, MORGAN, typed);
       expect(answer.tone).toBe('info');
       expect(answer.summary).toBe('SEND Partnership Board: digest for the meeting on Wed 4 Dec 2024, 14:00');
     }
-    const text = renderText(say(db, DIGEST_NOW, MORGAN, '/send digest partnership'));
+    const text = renderText(await say(db, DIGEST_NOW, MORGAN, '/send digest partnership'));
     expect(text).toContain('Missing updates (14), by owner:');
     expect(text).toContain('Head of SEND (Morgan Demo) · red in its last two updates (10 Oct 2024, 21 Nov 2024)');
   });
 
-  it('without a board: the chair gets the board they chair', () => {
+  it('without a board: the chair gets the board they chair', async () => {
     // Elaine chairs both the Partnership Board and the Child Friendly Board; the first has the plan.
-    expect(say(db, DIGEST_NOW, ELAINE, '/send digest').summary).toBe('SEND Partnership Board: digest for the meeting on Wed 4 Dec 2024, 14:00');
+    expect((await say(db, DIGEST_NOW, ELAINE, '/send digest')).summary).toBe('SEND Partnership Board: digest for the meeting on Wed 4 Dec 2024, 14:00');
   });
 
-  it('without a board: an owner gets the board most of their actions report to', () => {
-    expect(say(db, DIGEST_NOW, MORGAN, 'digest').summary).toContain('SEND Partnership Board');
+  it('without a board: an owner gets the board most of their actions report to', async () => {
+    expect((await say(db, DIGEST_NOW, MORGAN, 'digest')).summary).toContain('SEND Partnership Board');
   });
 
-  it('without a board and with no actions: lists the boards', () => {
-    const answer = say(db, DIGEST_NOW, ALEX, '/send digest');
+  it('without a board and with no actions: lists the boards', async () => {
+    const answer = await say(db, DIGEST_NOW, ALEX, '/send digest');
     expect(answer.summary).toBe('Which board’s digest?');
     expect(answer.blocks).toContainEqual({ type: 'list', items: BOARDS.split(', ') });
   });
 
-  it('explains an unknown or ambiguous board and changes nothing', () => {
-    const unknown = say(db, DIGEST_NOW, MORGAN, '/send digest schools forum');
+  it('explains an unknown or ambiguous board and changes nothing', async () => {
+    const unknown = await say(db, DIGEST_NOW, MORGAN, '/send digest schools forum');
     expect(unknown.tone).toBe('error');
     expect(unknown.summary).toBe('No board matches "schools forum".');
     expect(renderText(unknown)).toContain(`Boards: ${BOARDS}.`);
-    const ambiguous = say(db, DIGEST_NOW, MORGAN, '/send digest board');
+    const ambiguous = await say(db, DIGEST_NOW, MORGAN, '/send digest board');
     expect(ambiguous.tone).toBe('error');
     expect(ambiguous.summary).toContain('matches several boards');
   });

@@ -26,7 +26,7 @@ beforeEach(async () => {
 const series = async () => {
   const handle = await testDbAt(db);
   try {
-    return listKpiSeries(handle);
+    return await listKpiSeries(handle);
   } finally {
     await closeTestDb(handle);
   }

@@ -34,8 +34,8 @@ describe('assign: the reply says plainly what changed', () => {
     ],
     [[`assign ND-1.2 ${DEMO.headOfSend}`], `assign ND-1.2 ${DEMO.headOfSend}`, 'ND-1.2 is already owned by Morgan Demo, assigned by name; nothing changed.', DEMO.headOfSend],
   ])('after %j, %s', async (steps, command, summary, person) => {
-    for (const step of steps) expect(ask(db, DEMO.admin, step, NOW).tone).toBe('success');
-    const r = ask(db, DEMO.admin, command, NOW);
+    for (const step of steps) expect((await ask(db, DEMO.admin, step, NOW)).tone).toBe('success');
+    const r = await ask(db, DEMO.admin, command, NOW);
     expect(r.summary).toBe(summary);
     // The same person on both sides is never "(was …)".
     if (person !== DEMO.admin2) expect(r.summary).not.toContain('(was');
@@ -43,11 +43,11 @@ describe('assign: the reply says plainly what changed', () => {
   });
 
   it('names whoever else held the role and no longer answers for the action', async () => {
-    const role = findRole(db, 'Head of SEND');
-    const jamie = findPersonByEmail(db, DEMO.admin2);
+    const role = await findRole(db, 'Head of SEND');
+    const jamie = await findPersonByEmail(db, DEMO.admin2);
     if (!role || !jamie) throw new Error('demo data changed');
-    addHolder(db, role.id, jamie.id, '2024-10-01T09:00:00.000Z');
-    expect(ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.headOfSend}`, NOW).summary).toBe(
+    await addHolder(db, role.id, jamie.id, '2024-10-01T09:00:00.000Z');
+    expect((await ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.headOfSend}`, NOW)).summary).toBe(
       'Morgan Demo already held ND-1.2 as Head of SEND. It is now assigned to Morgan Demo by name, so a handover of Head of SEND no longer moves it, and Jamie Example, who also holds Head of SEND, no longer answers for it.',
     );
     expect(await namedOwner('ND-1.2')).toBe(DEMO.headOfSend);

@@ -24,10 +24,10 @@ beforeAll(async () => {
 });
 
 /** Runs a command as `email`; `settings` null: this process has no dashboard settings at all. */
-function dashboard(email: string, typed: string, settings: DashboardLinkSettings | null = SETTINGS): Reply {
-  const caller = findPersonByEmail(db, email);
+async function dashboard(email: string, typed: string, settings: DashboardLinkSettings | null = SETTINGS): Promise<Reply> {
+  const caller = await findPersonByEmail(db, email);
   if (!caller) throw new Error(email);
-  return runCommandText({ db, clock: fixedClock(NOW), ...(settings ? { dashboard: settings } : {}) }, caller, 'slack', typed);
+  return await runCommandText({ db, clock: fixedClock(NOW), ...(settings ? { dashboard: settings } : {}) }, caller, 'slack', typed);
 }
 
 /** The link's parts, checked against the board the test expects. */
@@ -38,8 +38,8 @@ function linkOf(reply: Reply): URL {
 }
 
 describe('/send dashboard', () => {
-  it('gives the chair a private link to the board they chair, valid for 7 days and for that board only', () => {
-    const reply = dashboard(DEMO.dcs, '/send dashboard');
+  it('gives the chair a private link to the board they chair, valid for 7 days and for that board only', async () => {
+    const reply = await dashboard(DEMO.dcs, '/send dashboard');
     expect(reply.tone).toBe('info');
     expect(reply.private).toBe(true);
     expect(reply.summary).toBe('SEND Partnership Board: dashboard link (works until Wed 4 Dec 2024, 09:00)');
@@ -58,7 +58,7 @@ describe('/send dashboard', () => {
 
   it('a chair gets a link only for a board they chair; the refusal names theirs and writes nothing', async () => {
     const before = await dbFingerprint(db);
-    const reply = dashboard(DEMO.dcs, '/send dashboard Scrutiny Panel');
+    const reply = await dashboard(DEMO.dcs, '/send dashboard Scrutiny Panel');
     expect(reply.tone).toBe('error');
     expect(reply.links ?? []).toEqual([]);
     expect(reply.summary).toBe(
@@ -66,18 +66,18 @@ describe('/send dashboard', () => {
     );
     expect(await dbFingerprint(db)).toBe(before);
     // An admin may have any board's.
-    expect(dashboard(DEMO.admin, '/send dashboard Scrutiny Panel').links).toHaveLength(1);
+    expect((await dashboard(DEMO.admin, '/send dashboard Scrutiny Panel')).links).toHaveLength(1);
   });
 
-  it('gives a programme officer a link to the board they name, with the configured lifetime', () => {
-    const reply = dashboard(DEMO.admin, '/send dashboard scrutiny', { ...SETTINGS, linkDays: 2 });
+  it('gives a programme officer a link to the board they name, with the configured lifetime', async () => {
+    const reply = await dashboard(DEMO.admin, '/send dashboard scrutiny', { ...SETTINGS, linkDays: 2 });
     const url = linkOf(reply);
     expect(url.pathname).toBe('/board/scrutiny-panel');
     expect(reply.summary).toBe('Scrutiny Panel: dashboard link (works until Fri 29 Nov 2024, 09:00)');
   });
 
-  it('asks which board when an admin chairs none and names none', () => {
-    const reply = dashboard(DEMO.admin, 'dashboard');
+  it('asks which board when an admin chairs none and names none', async () => {
+    const reply = await dashboard(DEMO.admin, 'dashboard');
     expect(reply.summary).toBe('Which board’s dashboard?');
     expect(reply.links).toBeUndefined();
     expect(renderText(reply)).toContain('SEND Partnership Board');
@@ -85,25 +85,25 @@ describe('/send dashboard', () => {
 
   it('refuses an accountable lead who neither chairs nor administers, and writes nothing', async () => {
     const before = await dbFingerprint(db);
-    const reply = dashboard(DEMO.headOfSend, '/send dashboard SEND Partnership Board');
+    const reply = await dashboard(DEMO.headOfSend, '/send dashboard SEND Partnership Board');
     expect(reply.tone).toBe('error');
     expect(reply.summary).toBe('Only board chairs and programme officers can use dashboard.');
     expect(reply.links).toBeUndefined();
     expect(await dbFingerprint(db)).toBe(before);
   });
 
-  it('names the boards when the name matches none or several', () => {
-    const none = dashboard(DEMO.admin, '/send dashboard Schools Forum');
+  it('names the boards when the name matches none or several', async () => {
+    const none = await dashboard(DEMO.admin, '/send dashboard Schools Forum');
     expect(none.tone).toBe('error');
     expect(none.summary).toBe('No board matches "Schools Forum".');
     expect(renderText(none)).toContain('Example: /send dashboard Child Friendly Board');
-    const several = dashboard(DEMO.admin, '/send dashboard board');
+    const several = await dashboard(DEMO.admin, '/send dashboard board');
     expect(several.summary).toBe('"board" matches several boards: Child Friendly Board, Health and Wellbeing Board, SEND Partnership Board.');
   });
 
-  it('says what to set when sendbot does not know its web address', () => {
+  it('says what to set when sendbot does not know its web address', async () => {
     for (const settings of [null, { ...SETTINGS, baseUrl: null }]) {
-      const reply = dashboard(DEMO.dcs, '/send dashboard', settings);
+      const reply = await dashboard(DEMO.dcs, '/send dashboard', settings);
       expect(reply.tone).toBe('warning');
       expect(reply.summary).toBe('The dashboard is not available here yet.');
       expect(renderText(reply)).toContain('set PUBLIC_URL');
@@ -111,14 +111,14 @@ describe('/send dashboard', () => {
     }
   });
 
-  it('is listed in help', () => {
-    expect(renderText(dashboard(DEMO.dcs, 'help'))).toMatch(/\/send dashboard \[board\] — a link to a board’s web dashboard.*e\.g\. \/send dashboard/);
+  it('is listed in help', async () => {
+    expect(renderText(await dashboard(DEMO.dcs, 'help'))).toMatch(/\/send dashboard \[board\] — a link to a board’s web dashboard.*e\.g\. \/send dashboard/);
   });
 });
 
 describe('the link as each platform shows it', () => {
-  it('Slack: a URL button (acknowledged by its own listener), Teams: Action.OpenUrl, text and Markdown: the address', () => {
-    const reply = dashboard(DEMO.dcs, '/send dashboard');
+  it('Slack: a URL button (acknowledged by its own listener), Teams: Action.OpenUrl, text and Markdown: the address', async () => {
+    const reply = await dashboard(DEMO.dcs, '/send dashboard');
     const url = reply.links?.[0]?.url as string;
     const blocks = renderBlocks(reply).flatMap((m) => m.blocks ?? []);
     const buttons = blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));

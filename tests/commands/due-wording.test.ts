@@ -49,14 +49,14 @@ const EASTMOOR = planDocumentSchema.parse({
 let db: Db;
 beforeEach(async () => {
   db = await testDb();
-  importPlanDocument(db, EASTMOOR, { now: parseInstant('2024-09-02T09:00'), file: 'eastmoor.yaml' });
+  await importPlanDocument(db, EASTMOOR, { now: parseInstant('2024-09-02T09:00'), file: 'eastmoor.yaml' });
 });
 afterEach(() => closeTestDb(db));
 
-const say = (email: string, typed: string, at = NOW) => {
-  const who = findPersonByEmail(db, email);
+const say = async (email: string, typed: string, at = NOW) => {
+  const who = await findPersonByEmail(db, email);
   if (!who) throw new Error(`no person ${email}`);
-  return renderText(runCommandText({ db, clock: fixedClock(at) }, who, 'console', typed));
+  return renderText(await runCommandText({ db, clock: fixedClock(at) }, who, 'console', typed));
 };
 const dueLine = (text: string) => /^\s*Due:\s+(.*)$/m.exec(text)?.[1]?.trim();
 
@@ -69,31 +69,31 @@ describe('who and history: the Due field says what the record says', () => {
     ['ESIP-1.4', 'no date: the plan says "TBC"'],
     ['ESIP-1.5', 'ongoing'],
     ['ESIP-1.6', '31 Mar 2025'],
-  ])('%s: %s', (ref, due) => {
-    expect(dueLine(say(LEAD, `who ${ref}`))).toBe(due);
-    expect(dueLine(say(LEAD, `history ${ref}`))).toBe(due);
-    expect(say(LEAD, `who ${ref}`)).not.toContain('no date\n');
+  ])('%s: %s', async (ref, due) => {
+    expect(dueLine(await say(LEAD, `who ${ref}`))).toBe(due);
+    expect(dueLine(await say(LEAD, `history ${ref}`))).toBe(due);
+    expect(await say(LEAD, `who ${ref}`)).not.toContain('no date\n');
   });
 
   it.each([
     ['ESIP-1.1', 'completed 30 Sep 2023 (plan says "Complete - Sept 23")'],
     ['ESIP-1.3', 'from Jan 2024, no end date'],
     ['ESIP-1.4', 'no date: the plan says "TBC"'],
-  ])('update %s alone shows the same Due: %s', (ref, due) => {
-    expect(dueLine(say(LEAD, `update ${ref}`))).toBe(due);
+  ])('update %s alone shows the same Due: %s', async (ref, due) => {
+    expect(dueLine(await say(LEAD, `update ${ref}`))).toBe(due);
   });
 
-  it('an action marked complete in chat says when, and what it was due; its last update says "complete"', () => {
-    expect(say(LEAD, 'update ESIP-1.6 complete second base opened', '2024-11-12T15:00')).toContain('ESIP-1.6');
-    const who = say(LEAD, 'who ESIP-1.6');
+  it('an action marked complete in chat says when, and what it was due; its last update says "complete"', async () => {
+    expect(await say(LEAD, 'update ESIP-1.6 complete second base opened', '2024-11-12T15:00')).toContain('ESIP-1.6');
+    const who = await say(LEAD, 'who ESIP-1.6');
     expect(dueLine(who)).toBe('completed 12 Nov 2024, was due 31 Mar 2025');
     expect(who).toContain('Last update: 12 Nov 2024 by Lia Lead: complete, second base opened');
     expect(who).not.toContain('blue');
     expect(/^\s*Last update: (.*)$/m.exec(who)?.[1]).not.toContain('100%');
-    expect(dueLine(say(LEAD, 'history ESIP-1.6'))).toBe('completed 12 Nov 2024, was due 31 Mar 2025');
+    expect(dueLine(await say(LEAD, 'history ESIP-1.6'))).toBe('completed 12 Nov 2024, was due 31 Mar 2025');
     // Reopened, it is due again.
-    say(LEAD, 'update ESIP-1.6 amber 80% snagging found', '2024-11-14T09:00');
-    expect(dueLine(say(LEAD, 'who ESIP-1.6'))).toBe('31 Mar 2025');
+    await say(LEAD, 'update ESIP-1.6 amber 80% snagging found', '2024-11-14T09:00');
+    expect(dueLine(await say(LEAD, 'who ESIP-1.6'))).toBe('31 Mar 2025');
   });
 });
 
@@ -103,8 +103,8 @@ describe('mine: the plan’s words instead of "due no date"', () => {
     ['ESIP-1.4', 'due: TBC'],
     ['ESIP-1.5', 'ongoing'],
     ['ESIP-1.6', 'due 31 Mar 2025'],
-  ])('%s shows "%s"', (ref, shown) => {
-    const line = say(LEAD, 'mine').split('\n').find((l) => l.includes(`${ref} `));
+  ])('%s shows "%s"', async (ref, shown) => {
+    const line = (await say(LEAD, 'mine')).split('\n').find((l) => l.includes(`${ref} `));
     expect(line, ref).toContain(` · ${shown} · `);
     expect(line).not.toContain('no date');
   });

@@ -72,13 +72,13 @@ afterEach(async () => {
 async function northshireDb(): Promise<Db> {
   const db = await testDb();
   dbs.push(db);
-  importPlanDocument(db, NORTHSHIRE, { now: parseInstant('2026-11-02T09:00'), file: 'northshire.yaml' });
+  await importPlanDocument(db, NORTHSHIRE, { now: parseInstant('2026-11-02T09:00'), file: 'northshire.yaml' });
   return db;
 }
 
-const person = (db: Db, email: string) => findPersonByEmail(db, email) as Person;
-const run = (db: Db, who: Person, typed: string) => runCommandText({ db, clock: fixedClock(NOW) }, who, 'slack', typed);
-const say = (db: Db, who: Person, typed: string) => renderText(run(db, who, typed));
+const person = async (db: Db, email: string) => (await findPersonByEmail(db, email)) as Person;
+const run = async (db: Db, who: Person, typed: string) => await runCommandText({ db, clock: fixedClock(NOW) }, who, 'slack', typed);
+const say = async (db: Db, who: Person, typed: string) => renderText(await run(db, who, typed));
 const examplesIn = (out: string) => [...out.matchAll(/e\.g\. \/send (.+)$/gm)].map((m) => m[1] as string);
 const DEMO_PEOPLE = /example\.org|jamie\.example|riley\.new/;
 
@@ -86,16 +86,16 @@ describe('examples the caller may actually run', () => {
   it('every update, kpi and approve example shown to each person is accepted when pasted', async () => {
     const db = await northshireDb();
     for (const email of [OFFICER, JO, DEE, PAT, CHAIR]) {
-      const who = person(db, email);
+      const who = await person(db, email);
       for (const topic of ['update', 'kpi', 'approve', 'reject']) {
-        for (const example of examplesIn(say(db, who, `help ${topic}`))) {
+        for (const example of examplesIn(await say(db, who, `help ${topic}`))) {
           // A date-change decision needs a request to decide: one is made first, by the owner.
           if (/^(approve|reject) /.test(example)) {
             const ref = example.split(' ')[1] as string;
-            const asked = run(db, person(db, ref.startsWith('WSOA-2') || ref === 'WSOA-1.2' ? DEE : JO), `update ${ref} due:"31 March 27" waiting for funding`);
+            const asked = await run(db, await person(db, ref.startsWith('WSOA-2') || ref === 'WSOA-1.2' ? DEE : JO), `update ${ref} due:"31 March 27" waiting for funding`);
             expect(asked.tone, asked.summary).not.toBe('error');
           }
-          const answer = run(db, who, example);
+          const answer = await run(db, who, example);
           expect(answer.tone, `${email}: ${example}: ${answer.summary}`).not.toBe('error');
         }
       }
@@ -104,7 +104,7 @@ describe('examples the caller may actually run', () => {
 
   it('Jo is shown only actions Jo may update, never one owned by another role', async () => {
     const db = await northshireDb();
-    const help = say(db, person(db, JO), 'help update');
+    const help = await say(db, await person(db, JO), 'help update');
     const refs = examplesIn(help).map((e) => e.split(' ')[1]);
     expect(refs.length).toBeGreaterThan(0);
     expect(new Set(refs)).toEqual(new Set(['WSOA-1.1', 'WSOA-1.3']));
@@ -113,32 +113,32 @@ describe('examples the caller may actually run', () => {
 
   it('Pat (a supporting role, owns nothing) is shown the actions Pat supports, and no KPI reading', async () => {
     const db = await northshireDb();
-    const pat = person(db, PAT);
-    const refs = examplesIn(say(db, pat, 'help update')).map((e) => e.split(' ')[1]);
+    const pat = await person(db, PAT);
+    const refs = examplesIn(await say(db, pat, 'help update')).map((e) => e.split(' ')[1]);
     expect(new Set(refs)).toEqual(new Set(['WSOA-2.1', 'WSOA-2.2']));
-    const kpi = say(db, pat, 'help kpi');
+    const kpi = await say(db, pat, 'help kpi');
     expect(examplesIn(kpi)).toEqual(['kpi WSOA-EHC20']);
     expect(kpi).toContain('You can’t record readings for any KPI yet');
   });
 
   it('someone who may update nothing is told so plainly, with no example they cannot use', async () => {
     const db = await northshireDb();
-    const nia = person(db, NOBODY);
-    const help = say(db, nia, 'help update');
+    const nia = await person(db, NOBODY);
+    const help = await say(db, nia, 'help update');
     expect(examplesIn(help)).toEqual([]);
     expect(help).toContain('You can’t update any action yet: an action is updated by its owner, a supporting role, a delegate while the owner is away, or a programme officer.');
-    expect(say(db, nia, 'help approve')).toContain('Date changes are decided by the chair of the action’s board or a programme officer, so you can’t approve one.');
+    expect(await say(db, nia, 'help approve')).toContain('Date changes are decided by the chair of the action’s board or a programme officer, so you can’t approve one.');
     // The overview lists update, assign and handover without an example rather than one Nia would be refused.
-    const overview = say(db, nia, 'help');
+    const overview = await say(db, nia, 'help');
     expect(overview).not.toMatch(/\/send (update|assign|handover|approve|reject) <.*e\.g\./);
     expect(overview).toMatch(/\/send who <.*e\.g\. \/send who WSOA-1\.1/);
-    expect(say(db, nia, 'help assign')).toContain('Only programme officers (admins) can do this: ask one of them.');
+    expect(await say(db, nia, 'help assign')).toContain('Only programme officers (admins) can do this: ask one of them.');
   });
 
   it('a delegate is shown the action they cover', async () => {
     const db = await northshireDb();
-    expect(say(db, person(db, DEE), `away 21 December 2026 delegate ${PAT}`)).toContain('Marked you away');
-    const refs = examplesIn(say(db, person(db, PAT), 'help update')).map((e) => e.split(' ')[1]);
+    expect(await say(db, await person(db, DEE), `away 21 December 2026 delegate ${PAT}`)).toContain('Marked you away');
+    const refs = examplesIn(await say(db, await person(db, PAT), 'help update')).map((e) => e.split(' ')[1]);
     expect(refs).toContain('WSOA-1.2');
   });
 });
@@ -146,36 +146,36 @@ describe('examples the caller may actually run', () => {
 describe('people and dates in examples come from the plan and the clock', () => {
   it('away, assign and handover name someone from the plan, never the demo’s people', async () => {
     const db = await northshireDb();
-    const officer = person(db, OFFICER);
-    const all = ['help away', 'help assign', 'help handover', 'help'].map((t) => say(db, officer, t)).join('\n');
+    const officer = await person(db, OFFICER);
+    const all = (await Promise.all(['help away', 'help assign', 'help handover', 'help'].map(async (t) => await say(db, officer, t)))).join('\n');
     expect(all).not.toMatch(DEMO_PEOPLE);
-    const assign = examplesIn(say(db, officer, 'help assign'))[0] as string;
+    const assign = examplesIn(await say(db, officer, 'help assign'))[0] as string;
     const someone = assign.split(' ')[2] as string;
     expect(someone).toMatch(/@northshire\.example$/);
     expect(someone).not.toBe(OFFICER);
-    expect(run(db, officer, assign).tone).toBe('success');
-    const noOne = say(db, officer, 'handover Head of Joint Commissioning');
+    expect((await run(db, officer, assign)).tone).toBe('success');
+    const noOne = await say(db, officer, 'handover Head of Joint Commissioning');
     expect(noOne).toContain('Example: /send handover Head of Joint Commissioning to ');
     expect(noOne).not.toMatch(DEMO_PEOPLE);
   });
 
   it('away examples are future dates by the command’s clock, and work when pasted', async () => {
     const db = await northshireDb();
-    const jo = person(db, JO);
-    const examples = examplesIn(say(db, jo, 'help away'));
+    const jo = await person(db, JO);
+    const examples = examplesIn(await say(db, jo, 'help away'));
     // Someone else who holds a role in the plan: Jo's colleague Dee.
     expect(examples).toEqual([`away 21 December 2026 delegate ${DEE}`, 'away 2026-12-14']);
-    for (const example of examples) expect(run(db, jo, example).tone, example).toBe('success');
-    const unreadable = say(db, jo, 'away Febtember');
+    for (const example of examples) expect((await run(db, jo, example)).tone, example).toBe('success');
+    const unreadable = await say(db, jo, 'away Febtember');
     expect(unreadable).toContain('Write it like 21 December 2026 or 2026-12-14.');
   });
 
   it('a date update cannot read suggests dates still ahead', async () => {
     const db = await northshireDb();
-    const out = say(db, person(db, JO), 'update WSOA-1.1 due:"Febtember 2027" waiting for funding');
+    const out = await say(db, await person(db, JO), 'update WSOA-1.1 due:"Febtember 2027" waiting for funding');
     expect(out).toContain('Write the new date like due:"31 March 27", due:2027-03-31 or due:"end of summer term 2027".');
     // A due: with no date says how to write one, in words that stay ahead whatever the year.
-    expect(say(db, person(db, JO), 'update WSOA-1.1 due: waiting')).toContain('e.g. due:"31 March" or due:"end of summer term" (with no year, the next one).');
+    expect(await say(db, await person(db, JO), 'update WSOA-1.1 due: waiting')).toContain('e.g. due:"31 March" or due:"end of summer term" (with no year, the next one).');
     for (const phrase of ['31 March 27', '2027-03-31', 'end of summer term 2027', '31 March', 'end of summer term']) {
       const due = readDeadline(phrase, { reference: TODAY }).due;
       expect(due, phrase).toBeDefined();

@@ -85,7 +85,7 @@ describe('update: what the words after the ref are read as', () => {
     ['note: 7 5', null, null, '7 5', null],
     ['amber note: 4 5 % split', 'amber', null, '4 5 % split', null],
   ])('update ND-1.2 %s', async (typed, status, percent, note, evidence) => {
-    const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
+    const reply = await ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
     expect(reply.tone, renderText(reply)).toBe('success');
     expect(await lastUpdate('ND-1.2')).toEqual({ status, percent, note, evidence });
   });
@@ -146,7 +146,7 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
     ['evidence:ftp://files.example.org/x note', 'Evidence must be a web link starting https://', 'Usage'],
   ])('update ND-1.2 %s', async (typed, summary, detail) => {
     const before = await dbFingerprint(db);
-    const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
+    const reply = await ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
     expect(reply.tone).toBe('error');
     expect(reply.summary.startsWith(summary), `${reply.summary} should start with ${summary}`).toBe(true);
     expect(renderText(reply)).toContain(detail);
@@ -154,12 +154,12 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
   });
 
   it('refuses a percent below 100 on a completed action without a status, and reopens it with one', async () => {
-    expect(ask(db, DEMO.headOfSend, 'update ND-1.2 complete signed off', NOW).tone).toBe('success');
+    expect((await ask(db, DEMO.headOfSend, 'update ND-1.2 complete signed off', NOW)).tone).toBe('success');
     const before = await dbFingerprint(db);
-    const reply = ask(db, DEMO.headOfSend, 'update ND-1.2 80% more to do', NOW);
+    const reply = await ask(db, DEMO.headOfSend, 'update ND-1.2 80% more to do', NOW);
     expect(reply.summary).toBe('ND-1.2 is marked complete, and complete means 100%. To reopen it, give its status with the percent, e.g. amber 80%.');
     expect(await dbFingerprint(db)).toBe(before);
-    expect(ask(db, DEMO.headOfSend, 'update ND-1.2 amber 80% more to do', NOW).tone).toBe('success');
+    expect((await ask(db, DEMO.headOfSend, 'update ND-1.2 amber 80% more to do', NOW)).tone).toBe('success');
     expect(await lastUpdate('ND-1.2')).toMatchObject({ status: 'amber', percent: 80 });
   });
 
@@ -180,7 +180,7 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
       fc.asyncProperty(nearMiss, fc.option(fc.integer({ min: 0, max: 99 }), { nil: undefined }), prose, async (typo, percent, rest) => {
         const before = await dbFingerprint(db);
         const typed = [typo, percent === undefined ? null : `${percent}%`, ...rest].filter(Boolean).join(' ');
-        const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
+        const reply = await ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
         expect(reply.tone, typed).toBe('error');
         expect(reply.summary).toMatch(/isn't a status, did you mean (green|amber|complete)\?$/);
         expect(await dbFingerprint(db)).toBe(before);
@@ -190,7 +190,7 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
   });
 
   it('never keeps a percent split by a space as the note beside the old percent (property)', async () => {
-    ask(db, DEMO.headOfSend, 'update ND-1.2 amber 30% pilot', NOW);
+    await ask(db, DEMO.headOfSend, 'update ND-1.2 amber 30% pilot', NOW);
     const status = fc.constantFrom('', 'green ', 'amber ', 'red ', 'on track ', 'A ');
     const unit = fc.constantFrom('%', ' %', ' percent', ' per cent', 'pc', ' pc', ' pct');
     const prose = fc.array(fc.constantFrom('x', 'split', 'again', 'schools', '2', 'weeks', 'late', 'green', '40%'), { maxLength: 4 });
@@ -198,7 +198,7 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
       fc.asyncProperty(status, fc.integer({ min: 10, max: 99 }), unit, prose, async (s, p, u, rest) => {
         const before = await dbFingerprint(db);
         const typed = `${s}${String(p).split('').join(' ')}${u} ${rest.join(' ')}`.trim();
-        const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
+        const reply = await ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
         expect(reply.tone, typed).toBe('error');
         expect(reply.summary, typed).toContain(`did you mean ${p}%?`);
         expect(await dbFingerprint(db)).toBe(before);
@@ -215,7 +215,7 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
       fc.asyncProperty(status, fc.integer({ min: 0, max: 99 }), numbers, tail, fc.boolean(), async (s, p, ns, t, viaNote) => {
         const n = `${ns.join(' ')} ${t}`.trim();
         const typed = viaNote ? `${s} note: ${n}` : `${s} ${p}% ${n}`;
-        const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
+        const reply = await ask(db, DEMO.headOfSend, `update ND-1.2 ${typed}`, NOW);
         expect(reply.tone, typed).toBe('success');
         expect(await lastUpdate('ND-1.2'), typed).toMatchObject({ note: n, ...(viaNote ? {} : { percent: p }) });
       }),
@@ -230,7 +230,7 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
     const note = fc.tuple(fc.constantFrom('waiting', 'pilot', 'met', 'schools', 'agreed'), fc.array(word, { maxLength: 6 })).map(([first, rest]) => [first, ...rest].join(' '));
     await fc.assert(
       fc.asyncProperty(status, fc.integer({ min: 0, max: 99 }), note, async (s, p, n) => {
-        const reply = ask(db, DEMO.headOfSend, `update ND-1.2 ${s} ${p}% ${n}`, NOW);
+        const reply = await ask(db, DEMO.headOfSend, `update ND-1.2 ${s} ${p}% ${n}`, NOW);
         expect(reply.tone, n).toBe('success');
         expect(await lastUpdate('ND-1.2')).toMatchObject({ percent: p, note: n });
       }),
@@ -240,9 +240,9 @@ describe('update: a mistyped field is refused, specifically, and nothing is stor
 });
 
 describe('update <ref> alone', () => {
-  it('shows where the action stands now (status, %, due, last update with who and when) and the form', () => {
-    ask(db, DEMO.headOfSend, 'update ND-1.2 amber 60% pilot extended', '2024-11-15T10:00');
-    const reply = ask(db, DEMO.headOfSend, 'update nd1.2', NOW);
+  it('shows where the action stands now (status, %, due, last update with who and when) and the form', async () => {
+    await ask(db, DEMO.headOfSend, 'update ND-1.2 amber 60% pilot extended', '2024-11-15T10:00');
+    const reply = await ask(db, DEMO.headOfSend, 'update nd1.2', NOW);
     expect(reply.tone).toBe('info');
     expect(reply.summary).toBe('Update ND-1.2');
     expect(reply.form?.ref).toBe('ND-1.2');
@@ -250,7 +250,7 @@ describe('update <ref> alone', () => {
     expect(text).toContain('Status: amber (60%)');
     expect(text).toContain('Due: 31 Jul 2025');
     expect(text).toContain('Last update: 15 Nov 2024 by Morgan Demo: amber, 60%, pilot extended');
-    expect(askText(db, DEMO.headOfSend, 'update ND-1.3', NOW)).toContain('Last update: no updates yet');
+    expect(await askText(db, DEMO.headOfSend, 'update ND-1.3', NOW)).toContain('Last update: no updates yet');
   });
 });
 
@@ -274,8 +274,8 @@ describe('errors speak the user’s words', () => {
     'approve',
     'reject ND-1.2',
     'digest ' + 'x'.repeat(201),
-  ])('%s', (typed) => {
-    const reply = ask(db, DEMO.admin, typed, NOW);
+  ])('%s', async (typed) => {
+    const reply = await ask(db, DEMO.admin, typed, NOW);
     expect(reply.tone).toBe('error');
     expect(renderText(reply)).not.toMatch(internal);
   });
@@ -284,8 +284,8 @@ describe('errors speak the user’s words', () => {
     const commands = ['update ND-1.2', 'update', 'due', 'overdue', 'status', 'who', 'away', 'assign', 'assign ND-1.2', 'handover', 'approve', 'reject', 'digest', 'help'];
     const junk = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('150%', '-1%', 'evidence:x', 'due:', 'to:2025-01-01', 'role', 'confirm', 'all', '0', '400', '12.5%'));
     fc.assert(
-      fc.property(fc.constantFrom(...commands), fc.array(junk, { maxLength: 3 }), (command, words) => {
-        const reply = ask(db, DEMO.admin, `${command} ${words.join(' ')}`, NOW);
+      fc.property(fc.constantFrom(...commands), fc.array(junk, { maxLength: 3 }), async (command, words) => {
+        const reply = await ask(db, DEMO.admin, `${command} ${words.join(' ')}`, NOW);
         if (reply.tone === 'error') expect(renderText(reply)).not.toMatch(internal);
       }),
       { numRuns: 300, seed: 12 },
@@ -295,17 +295,17 @@ describe('errors speak the user’s words', () => {
 
 describe('update: not started, and the same owner again', () => {
   it('"not started" clears an earlier percent rather than showing it stale', async () => {
-    ask(db, DEMO.headOfSend, 'update ND-1.2 amber 40% pilot', NOW);
-    const r = ask(db, DEMO.headOfSend, 'update ND-1.2 not started pilot paused before it began', NOW);
+    await ask(db, DEMO.headOfSend, 'update ND-1.2 amber 40% pilot', NOW);
+    const r = await ask(db, DEMO.headOfSend, 'update ND-1.2 not started pilot paused before it began', NOW);
     expect(renderText(r)).toContain('Status: not started\n');
     expect(renderText(r)).not.toContain('40%');
     expect(await one(db, sql`select status, percent from actions where ref = 'ND-1.2'`)).toEqual({ status: 'not_started', percent: null });
   });
 
   it('assigning an action to whoever already owns it changes nothing and does not say "(was …)"', async () => {
-    expect(ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.admin2}`, NOW).summary).toBe('ND-1.2 is now owned by Jamie Example, assigned by name (was Morgan Demo, Head of SEND).');
+    expect((await ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.admin2}`, NOW)).summary).toBe('ND-1.2 is now owned by Jamie Example, assigned by name (was Morgan Demo, Head of SEND).');
     const before = await dbFingerprint(db);
-    const again = ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.admin2}`, NOW);
+    const again = await ask(db, DEMO.admin, `assign ND-1.2 ${DEMO.admin2}`, NOW);
     expect(again.summary).toBe('ND-1.2 is already owned by Jamie Example, assigned by name; nothing changed.');
     expect(await dbFingerprint(db)).toBe(before);
   });

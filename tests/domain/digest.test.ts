@@ -18,11 +18,11 @@ let state: PlanningState;
 let boardId: number;
 
 /** The digest the way the CLI and the scheduler build it: history from the previous meeting. */
-function digestAt(local: string, opts: { meetingId?: number } = {}): BoardDigest {
+async function digestAt(local: string, opts: { meetingId?: number } = {}): Promise<BoardDigest> {
   const now = at(local);
   const board = state.boards.find((b) => b.id === boardId)!;
   const { previous } = digestMeetings(board, now, opts.meetingId);
-  const history = loadDigestHistory(db, { boardId, sinceUtcIso: previous?.startsAt ?? null, nowUtcIso: now });
+  const history = await loadDigestHistory(db, { boardId, sinceUtcIso: previous?.startsAt ?? null, nowUtcIso: now });
   return buildBoardDigest(state, boardId, now, history, opts);
 }
 
@@ -34,15 +34,15 @@ function plan(digest: BoardDigest, code: string): PlanDigest {
 
 beforeAll(async () => {
   db = await testDbAt(await scriptedDemoDb());
-  state = loadPlanningState(db);
+  state = await loadPlanningState(db);
   boardId = state.boards.find((b) => b.name === 'SEND Partnership Board')!.id;
 });
 
 afterAll(() => closeTestDb(db));
 
 describe('buildBoardDigest: the SEND Partnership Board before its 4 December 2024 meeting', () => {
-  it('is for the next meeting after now, counting changes from the previous meeting', () => {
-    const d = digestAt(DIGEST_NOW);
+  it('is for the next meeting after now, counting changes from the previous meeting', async () => {
+    const d = await digestAt(DIGEST_NOW);
     expect(d.kind).toBe('board-digest');
     expect(d.board.name).toBe('SEND Partnership Board');
     expect(d.chair).toEqual({ role: 'Director of Children’s Services', people: ['Elaine Demoster'] });
@@ -59,8 +59,8 @@ describe('buildBoardDigest: the SEND Partnership Board before its 4 December 202
     ]);
   });
 
-  it('counts RAG now and the change since the previous meeting', () => {
-    const d = digestAt(DIGEST_NOW);
+  it('counts RAG now and the change since the previous meeting', async () => {
+    const d = await digestAt(DIGEST_NOW);
     // ND-1.2 went amber; ND-3.1 was already red at the October meeting and is red again.
     expect(plan(d, 'ND').rag).toEqual({ green: 0, amber: 1, red: 1, complete: 0, notStarted: 14, total: 16 });
     expect(plan(d, 'ND').ragChange).toEqual({ green: 0, amber: 1, red: 0, complete: 0, notStarted: -1, total: 0 });
@@ -70,8 +70,8 @@ describe('buildBoardDigest: the SEND Partnership Board before its 4 December 202
     expect(d.totals.ragChange).toEqual({ green: 1, amber: 2, red: 0, complete: 0, notStarted: -3, total: 0 });
   });
 
-  it('lists the updates received since the previous meeting, newest first, with who and when', () => {
-    const d = digestAt(DIGEST_NOW);
+  it('lists the updates received since the previous meeting, newest first, with who and when', async () => {
+    const d = await digestAt(DIGEST_NOW);
     const nd = plan(d, 'ND').updates;
     // The 10 October red on ND-3.1 was before the October meeting: not "since the last meeting".
     expect(nd.map((u) => [u.action.ref, u.person, u.at, u.status, u.percent])).toEqual([
@@ -85,8 +85,8 @@ describe('buildBoardDigest: the SEND Partnership Board before its 4 December 202
     expect(d.totals.updates).toBe(6);
   });
 
-  it('names the owners of missing updates and leaves out actions reported on or complete', () => {
-    const d = digestAt(DIGEST_NOW);
+  it('names the owners of missing updates and leaves out actions reported on or complete', async () => {
+    const d = await digestAt(DIGEST_NOW);
     const missing = plan(d, 'ND').missingUpdates;
     expect(missing).toHaveLength(14);
     expect(missing.map((a) => a.ref)).not.toContain('ND-1.2');
@@ -98,8 +98,8 @@ describe('buildBoardDigest: the SEND Partnership Board before its 4 December 202
     expect(d.totals.missingUpdates).toBe(83);
   });
 
-  it('lists overdue actions, most overdue first, in working days', () => {
-    const d = digestAt(DIGEST_NOW);
+  it('lists overdue actions, most overdue first, in working days', async () => {
+    const d = await digestAt(DIGEST_NOW);
     expect(plan(d, 'TR').overdue.map((a) => [a.ref, a.daysOverdue])).toEqual([
       ['TR-4.2', 42],
       ['TR-4.3', 42],
@@ -112,8 +112,8 @@ describe('buildBoardDigest: the SEND Partnership Board before its 4 December 202
     expect(d.totals.overdue).toBe(5);
   });
 
-  it('raises the three exceptions: long overdue, red twice running, date moved more than once', () => {
-    const d = digestAt(DIGEST_NOW);
+  it('raises the three exceptions: long overdue, red twice running, date moved more than once', async () => {
+    const d = await digestAt(DIGEST_NOW);
     const all = d.plans.flatMap((p) => p.exceptions.map((e) => [e.action.ref, e.codes]));
     expect(all).toEqual([
       ['ND-3.1', ['red_in_consecutive_updates']],
@@ -129,8 +129,8 @@ describe('buildBoardDigest: the SEND Partnership Board before its 4 December 202
     expect(all.map(([ref]) => ref)).not.toContain('TR-2.2');
   });
 
-  it('shows pending date-change requests and dates moved against the original baseline', () => {
-    const d = digestAt(DIGEST_NOW);
+  it('shows pending date-change requests and dates moved against the original baseline', async () => {
+    const d = await digestAt(DIGEST_NOW);
     expect(plan(d, 'QA').dateChangeRequests).toEqual([
       expect.objectContaining({
         requestedBy: 'Morgan Demo',
@@ -153,30 +153,30 @@ describe('buildBoardDigest: the SEND Partnership Board before its 4 December 202
     ]);
   });
 
-  it('lists actions with no usable date, with the reason', () => {
-    const d = digestAt(DIGEST_NOW);
+  it('lists actions with no usable date, with the reason', async () => {
+    const d = await digestAt(DIGEST_NOW);
     expect(d.plans.flatMap((p) => p.noDate.map((n) => [n.action.ref, n.reasons]))).toEqual([['TR-2.2', ['partly-read', 'vague']]]);
     expect(unusableDateReasons({ status: 'not_started', due: null, flags: [] })).toEqual(['no-date']);
     expect(unusableDateReasons({ status: 'blue', due: null, flags: ['unreadable'] })).toEqual([]);
     expect(unusableDateReasons({ status: 'amber', due: '2025-01-31', flags: ['year-from-context'] })).toEqual([]);
   });
 
-  it('sees nothing recorded after now', () => {
+  it('sees nothing recorded after now', async () => {
     // Before Morgan's second red: one red report is not yet an exception, and 21 Nov is not listed.
-    const d = digestAt('2024-11-21T09:00');
+    const d = await digestAt('2024-11-21T09:00');
     expect(plan(d, 'ND').updates.map((u) => u.action.ref)).toEqual(['ND-1.2']);
     expect(plan(d, 'ND').exceptions.map((e) => e.action.ref)).toEqual(['ND-4.1']);
     expect(plan(d, 'QA').dateChangeRequests).toEqual([]);
     // On the morning of 19 November WD-2.1's second move was still a request.
-    const before = digestAt('2024-11-19T09:00');
+    const before = await digestAt('2024-11-19T09:00');
     expect(plan(before, 'WD').movedDates[0]?.moves).toHaveLength(1);
     expect(plan(before, 'WD').exceptions).toEqual([]);
     expect(plan(before, 'WD').dateChangeRequests.map((r) => [r.action.ref, r.fromDue, r.toDue])).toEqual([['WD-2.1', '2025-03-31', '2025-06-30']]);
   });
 
-  it('builds for a chosen meeting, counting from the meeting before it', () => {
+  it('builds for a chosen meeting, counting from the meeting before it', async () => {
     const jan = state.boards.find((b) => b.id === boardId)!.meetings.find((m) => m.startsAt.startsWith('2025-01-29'))!;
-    const d = digestAt(DIGEST_NOW, { meetingId: jan.id });
+    const d = await digestAt(DIGEST_NOW, { meetingId: jan.id });
     expect(d.meeting?.date).toBe('2025-01-29');
     expect(d.previousMeeting?.date).toBe('2024-12-04');
     // Nothing happened after 4 December, so nothing changed and everyone open is missing an update.
@@ -185,17 +185,17 @@ describe('buildBoardDigest: the SEND Partnership Board before its 4 December 202
     expect(d.totals.missingUpdates).toBe(89);
   });
 
-  it('has no change figures before the board has ever met', () => {
-    const d = digestAt('2024-09-05T09:00');
+  it('has no change figures before the board has ever met', async () => {
+    const d = await digestAt('2024-09-05T09:00');
     expect(d.meeting?.date).toBe('2024-09-11');
     expect(d.previousMeeting).toBeNull();
     expect(d.totals.ragChange).toBeNull();
     expect(d.plans.every((p) => p.ragChange === null)).toBe(true);
   });
 
-  it('counts an action created since the previous meeting as new, not as a change of status', () => {
+  it('counts an action created since the previous meeting as new, not as a change of status', async () => {
     const now = at(DIGEST_NOW);
-    const history = loadDigestHistory(db, { boardId, sinceUtcIso: '2024-10-16T13:00:00.000Z', nowUtcIso: now });
+    const history = await loadDigestHistory(db, { boardId, sinceUtcIso: '2024-10-16T13:00:00.000Z', nowUtcIso: now });
     const nd11 = state.actions.find((a) => a.ref === 'ND-1.1')!;
     history.statusAtSince.set(nd11.id, null);
     const d = buildBoardDigest(state, boardId, now, history);
@@ -205,9 +205,9 @@ describe('buildBoardDigest: the SEND Partnership Board before its 4 December 202
 });
 
 describe('buildWeeklyDigest', () => {
-  it('covers the last seven days across all boards, overdue per plan and the next meetings', () => {
+  it('covers the last seven days across all boards, overdue per plan and the next meetings', async () => {
     const now = at(DIGEST_NOW);
-    const history = loadDigestHistory(db, { boardId: null, sinceUtcIso: weeklyWindowStart(now), nowUtcIso: now });
+    const history = await loadDigestHistory(db, { boardId: null, sinceUtcIso: weeklyWindowStart(now), nowUtcIso: now });
     const w = buildWeeklyDigest(state, now, history);
     expect(w.since).toBe('2024-11-20T09:00:00.000Z');
     // WD-2.1's request on 18 November is more than a week old.
@@ -229,8 +229,8 @@ describe('buildWeeklyDigest', () => {
 });
 
 describe('digestToReply', () => {
-  it('cuts long lists for the chair and says how many more; full keeps everything', () => {
-    const d = digestAt(DIGEST_NOW);
+  it('cuts long lists for the chair and says how many more; full keeps everything', async () => {
+    const d = await digestAt(DIGEST_NOW);
     const short = digestToReply(d);
     const full = digestToReply(d, { full: true });
     const missingLines = (r: ReturnType<typeof digestToReply>) =>

@@ -31,27 +31,27 @@ beforeEach(async () => {
   await run(db, sql`update kpis set owner_role_id = (select id from roles where key = 'bi analyst') where code = 'TR-AHC'`);
 });
 
-const plan = (now: string) => planNotifications(loadPlanningState(db), now);
+const plan = async (now: string) => planNotifications(await loadPlanningState(db), now);
 /** The reminder's planning, as the tick sees it: every window nudge went out on 20 Nov. */
-const planReminder = () => {
+const planReminder = async () => {
   const window = (key: string) => key.startsWith(`nudge:${spb}:`) && key.endsWith(':window');
-  return planNotifications(loadPlanningState(db), REMINDER, {
+  return planNotifications(await loadPlanningState(db), REMINDER, {
     queued: { get: (key: string) => (window(key) ? { status: 'sent', notBefore: WINDOW, sentAt: WINDOW, refs: [] } : undefined) },
   });
 };
-const nudgeFor = (planned: PlannedNotification[], email: string, stage: 'window' | 'reminder') => {
-  const key = `nudge:${spb}:${personId(db, email)}:${stage}`;
+const nudgeFor = async (planned: PlannedNotification[], email: string, stage: 'window' | 'reminder') => {
+  const key = `nudge:${spb}:${await personId(db, email)}:${stage}`;
   const found = planned.filter((p) => p.key === key);
   expect(found, key).toHaveLength(1);
   return found[0] as PlannedNotification;
 };
 const kpiItems = (reply: Reply): KpiLine[] => reply.blocks.flatMap((b) => (b.type === 'kpis' ? b.items : []));
-const say = (email: string, at: string, text: string) => runCommandText({ db, clock: fixedClock(at) }, findPersonByEmail(db, email) as NonNullable<ReturnType<typeof findPersonByEmail>>, 'console', text);
+const say = async (email: string, at: string, text: string) => await runCommandText({ db, clock: fixedClock(at) }, (await findPersonByEmail(db, email)) as NonNullable<ReturnType<typeof findPersonByEmail>>, 'console', text);
 
 describe('pre-board nudges list the recipient’s KPIs missing a reading, in the same one message', () => {
-  it('adds the missing KPI to an owner’s window nudge with their actions, under the same key', () => {
-    const planned = plan(WINDOW);
-    const leah = nudgeFor(planned, LEAH, 'window');
+  it('adds the missing KPI to an owner’s window nudge with their actions, under the same key', async () => {
+    const planned = await plan(WINDOW);
+    const leah = await nudgeFor(planned, LEAH, 'window');
     expect(leah.refs.length).toBeGreaterThan(0);
     expect(kpiItems(leah.payload.reply).map((k) => [k.code, k.position, k.detail])).toEqual([
       ['ND-WAIT', 'no_reading', 'figure for September 2024 not recorded'],
@@ -61,44 +61,44 @@ describe('pre-board nudges list the recipient’s KPIs missing a reading, in the
     expect(text).toContain('Your KPIs missing a reading:');
     expect(text).toContain('e.g. /send kpi ND-WAIT 140 for September 2024');
     // One message per person per occasion: no separate KPI message.
-    expect(planned.filter((p) => p.recipientPersonId === personId(db, LEAH) && p.meetingId === spb)).toHaveLength(1);
+    expect(planned.filter(async (p) => p.recipientPersonId === await personId(db, LEAH) && p.meetingId === spb)).toHaveLength(1);
   });
 
-  it('does not list KPIs that have their reading (ND-MEDS, HCP-HR1/HR2)', () => {
-    const planned = plan(WINDOW);
-    expect(kpiItems(nudgeFor(planned, ZARA, 'window').payload.reply)).toEqual([]);
-    expect(renderText(nudgeFor(planned, ZARA, 'window').payload.reply)).not.toContain('KPI');
+  it('does not list KPIs that have their reading (ND-MEDS, HCP-HR1/HR2)', async () => {
+    const planned = await plan(WINDOW);
+    expect(kpiItems((await nudgeFor(planned, ZARA, 'window')).payload.reply)).toEqual([]);
+    expect(renderText((await nudgeFor(planned, ZARA, 'window')).payload.reply)).not.toContain('KPI');
   });
 
-  it('someone with only a KPI to report gets a nudge for it alone', () => {
-    const kim = nudgeFor(plan(WINDOW), KIM, 'window');
+  it('someone with only a KPI to report gets a nudge for it alone', async () => {
+    const kim = await nudgeFor(await plan(WINDOW), KIM, 'window');
     expect(kim.refs).toEqual([]);
     expect(kim.kind).toBe('nudge');
     expect(kim.payload.reply.summary).toBe('SEND Partnership Board on Wed 4 Dec: 1 KPI reading is missing, needed by Wed 27 Nov');
     expect(kpiItems(kim.payload.reply).map((k) => k.code)).toEqual(['TR-AHC']);
     expect(kim.payload.reply.blocks.some((b) => b.type === 'actions')).toBe(false);
     // Lucy still owns her annual health check actions, not the KPI any more.
-    expect(kpiItems(nudgeFor(plan(WINDOW), LUCY, 'window').payload.reply)).toEqual([]);
+    expect(kpiItems((await nudgeFor(await plan(WINDOW), LUCY, 'window')).payload.reply)).toEqual([]);
   });
 
-  it('a reading recorded before the reminder takes the KPI off it; no reminder for someone with nothing left', () => {
-    say(LEAH, '2024-11-22T10:00', 'kpi ND-WAIT 1,240 for September 2024');
-    say(KIM, '2024-11-22T10:00', 'kpi TR-AHC 58% for 2023/24');
-    const planned = planReminder();
-    expect(kpiItems(nudgeFor(planned, LEAH, 'reminder').payload.reply)).toEqual([]);
-    expect(planned.filter((p) => p.key === `nudge:${spb}:${personId(db, KIM)}:reminder`)).toEqual([]);
+  it('a reading recorded before the reminder takes the KPI off it; no reminder for someone with nothing left', async () => {
+    await say(LEAH, '2024-11-22T10:00', 'kpi ND-WAIT 1,240 for September 2024');
+    await say(KIM, '2024-11-22T10:00', 'kpi TR-AHC 58% for 2023/24');
+    const planned = await planReminder();
+    expect(kpiItems((await nudgeFor(planned, LEAH, 'reminder')).payload.reply)).toEqual([]);
+    expect(planned.filter(async (p) => p.key === `nudge:${spb}:${await personId(db, KIM)}:reminder`)).toEqual([]);
   });
 
-  it('the reminder still lists a KPI reading that is still missing', () => {
-    const kim = nudgeFor(planReminder(), KIM, 'reminder');
+  it('the reminder still lists a KPI reading that is still missing', async () => {
+    const kim = await nudgeFor(await planReminder(), KIM, 'reminder');
     expect(kim.kind).toBe('reminder');
     expect(kim.payload.reply.summary).toBe('Reminder: SEND Partnership Board on Wed 4 Dec: 1 KPI reading is missing still, needed by Wed 27 Nov');
   });
 
   it('the period asked for is the one due on the nudge’s day: by the March 2025 meeting, Q3 coverage is due', async () => {
     const march = await value(db, sql`select m.id from meetings m join boards b on b.id = m.board_id where b.name = 'SEND Partnership Board' and m.starts_at like '2025-03-19%'`);
-    const planned = planNotifications(loadPlanningState(db), '2025-03-05T09:00:00.000Z');
-    const zara = planned.find((p) => p.key === `nudge:${march}:${personId(db, ZARA)}:window`);
+    const planned = planNotifications(await loadPlanningState(db), '2025-03-05T09:00:00.000Z');
+    const zara = planned.find(async (p) => p.key === `nudge:${march}:${await personId(db, ZARA)}:window`);
     expect(kpiItems(zara?.payload.reply as Reply).map((k) => [k.code, k.detail])).toEqual([
       ['HCP-HR1', 'figure for Q3 2024/25 not recorded; sample figures, not published statistics'],
       ['HCP-HR2', 'figure for Q3 2024/25 not recorded; sample figures, not published statistics'],

@@ -29,7 +29,7 @@ const SPB = 'SEND Partnership Board';
 const HWB = 'Health and Wellbeing Board';
 
 async function meetingId(db: Db, board: string, startsAtUtc: string): Promise<number> {
-  const b = findBoard(db, board);
+  const b = await findBoard(db, board);
   const row = await one(db, sql`select id from meetings where board_id = ${b?.id} and starts_at = ${startsAtUtc}`) as { id: number } | undefined;
   if (!row) throw new Error(`no meeting of ${board} at ${startsAtUtc}`);
   return row.id;
@@ -63,21 +63,21 @@ describe('a whole SEND Partnership Board cycle of the demo plan (meeting Wed 4 D
   beforeAll(async () => {
     ({ db } = await demoDb('2024-11-01T09:00'));
     for (const [name, email] of Object.entries({ ...PEOPLE, rahul: 'rahul.fakeley@example.org', pat: 'pat.example-jones@example.org', mia: 'mia.dummett@example.org', nadia: 'nadia.sampleton@example.org' })) {
-      ids[name] = personId(db, email);
+      ids[name] = await personId(db, email);
     }
     ids.spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
     ids.hwb = await meetingId(db, HWB, '2024-12-11T10:00:00.000Z');
-    state = loadPlanningState(db);
+    state = await loadPlanningState(db);
     let leahReported = false;
     // Ticks every 5 minutes, Fri 15 Nov to Thu 5 Dec. Leah reports on all her actions on Fri 22 Nov.
     ({ sent } = simulatePlanner({
       from: '2024-11-15T00:00',
       until: '2024-12-05T00:00',
-      loadState: () => loadPlanningState(db),
+      loadState: async () => await loadPlanningState(db),
       emailOf: emailLookup(db),
-      beforeTick: (now) => {
+      beforeTick: async (now) => {
         if (leahReported || now < '2024-11-22T10:00:00.000Z') return false;
-        recordReports(db, PEOPLE.leah, ['ND-4.1', 'ND-4.2', 'ND-4.3', 'ND-4.4'], '2024-11-22T10:00');
+        await recordReports(db, PEOPLE.leah, ['ND-4.1', 'ND-4.2', 'ND-4.3', 'ND-4.4'], '2024-11-22T10:00');
         leahReported = true;
         return true;
       },
@@ -148,11 +148,11 @@ describe('a whole SEND Partnership Board cycle of the demo plan (meeting Wed 4 D
 describe('bank holidays', () => {
   it('skips 25–26 December and 1 January: a meeting on 13 Jan 2025 opens its window on Fri 27 Dec', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
-    const hwb = findBoard(db, HWB);
-    const { meeting } = addMeeting(db, { boardId: hwb?.id as number, startsAt: toStoredInstant(parseInstant('2025-01-13T10:00')) }, '2024-12-01T09:00:00.000Z');
-    const rahul = personId(db, 'rahul.fakeley@example.org');
-    const pat = personId(db, 'pat.example-jones@example.org');
-    const { sent } = simulatePlanner({ from: '2024-12-20T00:00', until: '2025-01-08T00:00', loadState: () => loadPlanningState(db), emailOf: emailLookup(db) });
+    const hwb = await findBoard(db, HWB);
+    const { meeting } = await addMeeting(db, { boardId: hwb?.id as number, startsAt: toStoredInstant(parseInstant('2025-01-13T10:00')) }, '2024-12-01T09:00:00.000Z');
+    const rahul = await personId(db, 'rahul.fakeley@example.org');
+    const pat = await personId(db, 'pat.example-jones@example.org');
+    const { sent } = simulatePlanner({ from: '2024-12-20T00:00', until: '2025-01-08T00:00', loadState: async () => await loadPlanningState(db), emailOf: emailLookup(db) });
 
     const forMeeting = sent.filter((s) => s.key.includes(`:${meeting.id}:`)).map((s) => [s.key, s.at]);
     expect(forMeeting).toEqual([
@@ -164,23 +164,23 @@ describe('bank holidays', () => {
     const days = new Set(sent.map((s) => s.at.slice(0, 10)));
     for (const holiday of ['2024-12-25', '2024-12-26', '2025-01-01']) expect(days).not.toContain(holiday);
     // Actions due on New Year's Eve are first chased on Thu 2 Jan, the first working day after.
-    expect(sent.find((s) => s.key === `overdue:${personId(db, 'yusuf.mockley@example.org')}:2025-01-02`)?.at).toBe('2025-01-02 09:00');
+    expect(sent.find(async (s) => s.key === `overdue:${await personId(db, 'yusuf.mockley@example.org')}:2025-01-02`)?.at).toBe('2025-01-02 09:00');
     expectOfficeMornings(sent);
   });
 
   it('skips Good Friday and Easter Monday 2025: Monday’s weekly digest and chasers go on Tuesday', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
-    const { sent } = simulatePlanner({ from: '2025-04-14T00:00', until: '2025-04-24T00:00', loadState: () => loadPlanningState(db), emailOf: emailLookup(db) });
+    const { sent } = simulatePlanner({ from: '2025-04-14T00:00', until: '2025-04-24T00:00', loadState: async () => await loadPlanningState(db), emailOf: emailLookup(db) });
     const days = new Set(sent.map((s) => s.at.slice(0, 10)));
     expect(days).not.toContain('2025-04-18');
     expect(days).not.toContain('2025-04-21');
     expect(sent.filter((s) => s.key.startsWith('weekly:2025-W17:')).map((s) => s.at)).toEqual(['2025-04-22 09:00', '2025-04-22 09:00', '2025-04-22 09:00']);
     // ND-3.5 (due Fri 28 Feb) is chased on Mondays; Easter Monday's occasion moves to Tuesday.
-    const morganChaser = sent.find((s) => s.key === `overdue:${personId(db, PEOPLE.morgan)}:2025-04-22`);
+    const morganChaser = sent.find(async (s) => s.key === `overdue:${await personId(db, PEOPLE.morgan)}:2025-04-22`);
     expect(morganChaser?.refs).toContain('ND-3.5');
     // TR-2.2 (chased on Fridays) moves from Good Friday to Tuesday too, into the same message as
     // Nadia's actions that are chased on Tuesdays: one message per person per day.
-    const nadia = personId(db, 'nadia.sampleton@example.org');
+    const nadia = await personId(db, 'nadia.sampleton@example.org');
     expect(sent.find((s) => s.key === `overdue:${nadia}:2025-04-15`)?.refs).not.toContain('TR-2.2');
     expect(sent.find((s) => s.key === `overdue:${nadia}:2025-04-22`)?.refs).toEqual(['TR-2.2', 'TR-2.3', 'TR-2.4', 'TR-2.5', 'TR-2.6', 'TR-2.7', 'TR-2.8', 'TR-2.9', 'TR-2.10']);
     expect(sent.filter((s) => /:2025-04-(18|21)$/.test(s.key))).toEqual([]);
@@ -196,8 +196,8 @@ describe('clock changes (real tick and outbox, a tick every 5 minutes)', () => {
     await runSchedule({ db, clock, until: '2025-03-31T12:00', adapters: [adapter] });
     expectOfficeMornings(adapter.sent);
     const monday = adapter.sent.filter((s) => s.at.startsWith('2025-03-31'));
-    expect(monday.map((s) => s.key)).toEqual(expect.arrayContaining(['weekly:2025-W14:channel', `overdue:${personId(db, PEOPLE.morgan)}:2025-03-31`]));
-    const sentAt = listOutbox(db, { status: 'sent' }).filter((r) => r.sentAt?.startsWith('2025-03-31')).map((r) => r.sentAt);
+    expect(monday.map((s) => s.key)).toEqual(expect.arrayContaining(['weekly:2025-W14:channel', `overdue:${await personId(db, PEOPLE.morgan)}:2025-03-31`]));
+    const sentAt = (await listOutbox(db, { status: 'sent' })).filter((r) => r.sentAt?.startsWith('2025-03-31')).map((r) => r.sentAt);
     expect(new Set(sentAt)).toEqual(new Set(['2025-03-31T08:00:00.000Z']));
   });
 
@@ -212,7 +212,7 @@ describe('clock changes (real tick and outbox, a tick every 5 minutes)', () => {
     const reminders = adapter.sent.filter((s) => s.key.startsWith(`nudge:${spb}:`) && s.key.endsWith(':reminder'));
     expect(reminders.length).toBeGreaterThan(5);
     expect(new Set(reminders.map((s) => s.at))).toEqual(new Set(['2025-10-27 09:00']));
-    const sentAt = listOutbox(db, { status: 'sent' }).filter((r) => r.sentAt?.startsWith('2025-10-27')).map((r) => r.sentAt);
+    const sentAt = (await listOutbox(db, { status: 'sent' })).filter((r) => r.sentAt?.startsWith('2025-10-27')).map((r) => r.sentAt);
     expect(new Set(sentAt)).toEqual(new Set(['2025-10-27T09:00:00.000Z']));
   });
 });
@@ -224,14 +224,14 @@ describe('missed ticks and restarts (real tick and outbox)', () => {
     const hwb = await meetingId(db, HWB, '2024-12-11T10:00:00.000Z');
     // Mon 2 Dec 09:00: the first tick enqueues everything still relevant, then the process dies before delivering.
     const clock = manualClock('2024-12-02T09:00');
-    const first = runTick({ db, clock });
+    const first = await runTick({ db, clock });
     expect(first.enqueued.some((p) => p.key.startsWith(`nudge:${spb}:`))).toBe(true);
     // Nothing runs until Thu 5 Dec 09:00: the SEND Partnership Board met on Wed 4 Dec at 14:00.
     clock.set('2024-12-05T09:00');
     const adapter = recordingAdapter(clock);
     await runSchedule({ db, clock, until: '2024-12-05T12:00', adapters: [adapter] });
 
-    const rows = listOutbox(db);
+    const rows = await listOutbox(db);
     const spbRows = rows.filter((r) => r.key.startsWith(`nudge:${spb}:`) || r.key.startsWith(`digest:${spb}:`));
     // Monday's tick caught up on the 20 Nov window (13 owners) and the chair's digest (DCS and channel);
     // the 25 Nov reminders were never planned, since each owner's late window nudge was their message.
@@ -239,25 +239,25 @@ describe('missed ticks and restarts (real tick and outbox)', () => {
     expect(spbRows.filter((r) => r.key.endsWith(':reminder'))).toEqual([]);
     for (const r of spbRows) expect([r.status, r.lastError]).toEqual(['skipped', 'meeting has passed']);
     const sentKeys = adapter.sent.map((s) => s.key);
-    const rahul = personId(db, 'rahul.fakeley@example.org');
+    const rahul = await personId(db, 'rahul.fakeley@example.org');
     // The Health and Wellbeing Board's window (27 Nov) and reminder (2 Dec) both fell in the gap: one message.
     expect(sentKeys).not.toContain(`nudge:${hwb}:${rahul}:reminder`);
     expect(sentKeys).toEqual(
       expect.arrayContaining([
         `nudge:${hwb}:${rahul}:window`,
-        `digest:${hwb}:chair:${personId(db, 'pat.example-jones@example.org')}`,
+        `digest:${hwb}:chair:${await personId(db, 'pat.example-jones@example.org')}`,
         'weekly:2024-W49:channel',
       ]),
     );
     // Mia's WD-1.x (due Sat 30 Nov) were listed in Monday's catch-up window nudge, so Monday's chaser
     // for them was not planned beside it; that nudge went stale with its meeting, and they are chased
     // at their next occasion (Mon 9 Dec) instead.
-    expect(sentKeys.some((k) => k.startsWith(`overdue:${personId(db, 'mia.dummett@example.org')}:`))).toBe(false);
+    expect(sentKeys.some(async (k) => k.startsWith(`overdue:${await personId(db, 'mia.dummett@example.org')}:`))).toBe(false);
     expect(sentKeys.some((k) => k.includes(`:${spb}:`))).toBe(false);
     expect(new Set(adapter.sent.map((s) => s.at))).toEqual(new Set(['2024-12-05 09:00']));
     expectOfficeMornings(adapter.sent);
     // Every row enqueued on Monday was either sent once or skipped; nothing is left waiting.
-    expect(listOutbox(db).filter((r) => r.status === 'pending' || r.status === 'failed')).toEqual([]);
+    expect((await listOutbox(db)).filter((r) => r.status === 'pending' || r.status === 'failed')).toEqual([]);
   });
 });
 
@@ -280,7 +280,7 @@ describe('one message per owner per occasion', () => {
     const { sent } = simulatePlanner({
       from: '2024-11-18T00:00',
       until: '2024-12-05T00:00',
-      loadState: () => loadPlanningState(db),
+      loadState: async () => await loadPlanningState(db),
       emailOf: emailLookup(db),
       isDown: (now) => now >= DOWN_FROM && now < BACK_AT,
     });
@@ -291,12 +291,12 @@ describe('one message per owner per occasion', () => {
     for (const [to, keys] of perPerson(sent, '2024-11-26')) expect(keys, to).toHaveLength(1);
     // Priya's and Leah's Tuesday chasers (TR-4.2/4.3/4.5, ND-4.1) are in their window nudges that day …
     const priya = sent.find((s) => s.to === PEOPLE.priya && s.at.startsWith('2024-11-26'));
-    expect(priya?.key).toBe(`nudge:${spb}:${personId(db, PEOPLE.priya)}:window`);
+    expect(priya?.key).toBe(`nudge:${spb}:${await personId(db, PEOPLE.priya)}:window`);
     expect(priya?.refs).toEqual(expect.arrayContaining(['TR-4.2', 'TR-4.3', 'TR-4.5']));
-    expect(sent.map((s) => s.key)).not.toContain(`overdue:${personId(db, PEOPLE.priya)}:2024-11-26`);
-    expect(sent.map((s) => s.key)).not.toContain(`overdue:${personId(db, PEOPLE.leah)}:2024-11-26`);
+    expect(sent.map((s) => s.key)).not.toContain(`overdue:${await personId(db, PEOPLE.priya)}:2024-11-26`);
+    expect(sent.map((s) => s.key)).not.toContain(`overdue:${await personId(db, PEOPLE.leah)}:2024-11-26`);
     // … and are chased again at their next occasion, a week later.
-    expect(sent.find((s) => s.key === `overdue:${personId(db, PEOPLE.priya)}:2024-12-03`)?.refs).toEqual(['TR-4.2', 'TR-4.3', 'TR-4.5']);
+    expect(sent.find(async (s) => s.key === `overdue:${await personId(db, PEOPLE.priya)}:2024-12-03`)?.refs).toEqual(['TR-4.2', 'TR-4.3', 'TR-4.5']);
     expectOfficeMornings(sent.filter((s) => s.at !== '2024-11-26 10:00'));
   });
 
@@ -312,20 +312,20 @@ describe('one message per owner per occasion', () => {
     const restart = perPerson(adapter.sent, '2024-11-26');
     expect(restart.size).toBeGreaterThan(13);
     for (const [to, keys] of restart) expect(keys, to).toHaveLength(1);
-    const spbRows = listOutbox(db, { keyPrefix: `nudge:${spb}:` });
+    const spbRows = await listOutbox(db, { keyPrefix: `nudge:${spb}:` });
     expect(spbRows).toHaveLength(13);
     expect(spbRows.every((r) => r.key.endsWith(':window') && r.status === 'sent' && r.sentAt === '2024-11-26T10:00:00.000Z')).toBe(true);
-    expect(listOutbox(db).map((r) => r.key)).not.toContain(`overdue:${personId(db, PEOPLE.priya)}:2024-11-26`);
+    expect((await listOutbox(db)).map((r) => r.key)).not.toContain(`overdue:${await personId(db, PEOPLE.priya)}:2024-11-26`);
     expect(adapter.sent.filter((s) => s.key.endsWith(':reminder'))).toEqual([]);
   });
 
   it('without downtime too: an owner whose chase day is a window day gets one message, not the nudge and a chaser', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
-    const hwb = findBoard(db, HWB);
+    const hwb = await findBoard(db, HWB);
     // Window Tue 10 Dec, the day HCP-1.1 (due 30 Sep, chased on Tuesdays) is chased.
-    const { meeting } = addMeeting(db, { boardId: hwb?.id as number, startsAt: toStoredInstant(parseInstant('2024-12-24T10:00')) }, '2024-12-01T09:00:00.000Z');
-    const rahul = personId(db, 'rahul.fakeley@example.org');
-    const { sent } = simulatePlanner({ from: '2024-12-09T00:00', until: '2024-12-12T00:00', loadState: () => loadPlanningState(db), emailOf: emailLookup(db) });
+    const { meeting } = await addMeeting(db, { boardId: hwb?.id as number, startsAt: toStoredInstant(parseInstant('2024-12-24T10:00')) }, '2024-12-01T09:00:00.000Z');
+    const rahul = await personId(db, 'rahul.fakeley@example.org');
+    const { sent } = simulatePlanner({ from: '2024-12-09T00:00', until: '2024-12-12T00:00', loadState: async () => await loadPlanningState(db), emailOf: emailLookup(db) });
     const toRahul = sent.filter((s) => s.to === 'rahul.fakeley@example.org' && s.at.startsWith('2024-12-10'));
     expect(toRahul.map((s) => [s.key, s.refs])).toEqual([[`nudge:${meeting.id}:${rahul}:window`, ['HCP-1.1']]]);
   });
@@ -335,38 +335,38 @@ describe('people who are away', () => {
   it('sends an away person’s nudge to their delegate, holds it for someone with no delegate, and drops it past the meeting', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
     const spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
-    const say = (email: string, text: string) =>
-      runCommandText({ db, clock: manualClock('2024-11-19T10:00') }, findPersonByEmail(db, email) as NonNullable<ReturnType<typeof findPersonByEmail>>, 'console', text);
-    expect(say(PEOPLE.morgan, `/send away 2024-11-22 delegate ${PEOPLE.admin2}`).tone).toBe('success');
-    expect(say(PEOPLE.leah, '/send away 2024-11-21').tone).toBe('success');
-    expect(say(PEOPLE.hannah, '/send away 2024-12-10').tone).toBe('success');
+    const say = async (email: string, text: string) =>
+      await runCommandText({ db, clock: manualClock('2024-11-19T10:00') }, (await findPersonByEmail(db, email)) as NonNullable<ReturnType<typeof findPersonByEmail>>, 'console', text);
+    expect((await say(PEOPLE.morgan, `/send away 2024-11-22 delegate ${PEOPLE.admin2}`)).tone).toBe('success');
+    expect((await say(PEOPLE.leah, '/send away 2024-11-21')).tone).toBe('success');
+    expect((await say(PEOPLE.hannah, '/send away 2024-12-10')).tone).toBe('success');
 
     const clock = manualClock('2024-11-20T08:00');
     const adapter = recordingAdapter(clock);
     await runSchedule({ db, clock, until: '2024-11-22T12:00', adapters: [adapter] });
 
-    const morgan = personId(db, PEOPLE.morgan);
+    const morgan = await personId(db, PEOPLE.morgan);
     const toJamie = adapter.sent.find((s) => s.key === `nudge:${spb}:${morgan}:window`);
     expect(toJamie).toMatchObject({ to: PEOPLE.admin2, at: '2024-11-20 09:00', onBehalfOfPersonId: morgan });
     expect(toJamie?.summary).toMatch(/^On behalf of Morgan Demo: SEND Partnership Board on Wed 4 Dec: 23 of your actions/);
-    expect(listOutbox(db).find((r) => r.key === `nudge:${spb}:${morgan}:window`)?.recipientPersonId).toBe(personId(db, PEOPLE.admin2));
+    expect((await listOutbox(db)).find((r) => r.key === `nudge:${spb}:${morgan}:window`)?.recipientPersonId).toBe(await personId(db, PEOPLE.admin2));
     // Leah is back on Fri 22 Nov: her nudge waited until the office opened that day.
-    expect(adapter.sent.find((s) => s.key === `nudge:${spb}:${personId(db, PEOPLE.leah)}:window`)).toMatchObject({ to: PEOPLE.leah, at: '2024-11-22 09:00' });
+    expect(adapter.sent.find(async (s) => s.key === `nudge:${spb}:${await personId(db, PEOPLE.leah)}:window`)).toMatchObject({ to: PEOPLE.leah, at: '2024-11-22 09:00' });
     // Hannah is away until after the meeting and named nobody: no nudge at all.
-    expect(listOutbox(db).some((r) => r.key.startsWith(`nudge:${spb}:${personId(db, PEOPLE.hannah)}:`))).toBe(false);
+    expect((await listOutbox(db)).some(async (r) => r.key.startsWith(`nudge:${spb}:${await personId(db, PEOPLE.hannah)}:`))).toBe(false);
   });
 
   it('brings a held nudge forward when the person comes back early', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
     const spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
-    const leah = findPersonByEmail(db, PEOPLE.leah) as NonNullable<ReturnType<typeof findPersonByEmail>>;
-    runCommandText({ db, clock: manualClock('2024-11-19T10:00') }, leah, 'console', '/send away 2024-11-28');
+    const leah = (await findPersonByEmail(db, PEOPLE.leah)) as NonNullable<ReturnType<typeof findPersonByEmail>>;
+    await runCommandText({ db, clock: manualClock('2024-11-19T10:00') }, leah, 'console', '/send away 2024-11-28');
     const clock = manualClock('2024-11-20T09:00');
     const adapter = recordingAdapter(clock);
     await runSchedule({ db, clock, until: '2024-11-20T10:00', adapters: [adapter] });
     const key = `nudge:${spb}:${leah.id}:window`;
-    expect(listOutbox(db).find((r) => r.key === key)).toMatchObject({ status: 'pending', notBefore: '2024-11-29T09:00:00.000Z' });
-    runCommandText({ db, clock }, { ...leah, awayUntil: '2024-11-28' }, 'console', '/send back');
+    expect((await listOutbox(db)).find((r) => r.key === key)).toMatchObject({ status: 'pending', notBefore: '2024-11-29T09:00:00.000Z' });
+    await runCommandText({ db, clock }, { ...leah, awayUntil: '2024-11-28' }, 'console', '/send back');
     await runSchedule({ db, clock, until: '2024-11-20T10:10', adapters: [adapter] });
     expect(adapter.sent.filter((s) => s.key === key).map((s) => s.at)).toEqual(['2024-11-20 10:00']);
   });
@@ -433,7 +433,7 @@ describe('recipients', () => {
 describe('planNotifications', () => {
   it('plans nothing before the office opens on a milestone day, and is pure (same input, same plan)', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
-    const state = loadPlanningState(db);
+    const state = await loadPlanningState(db);
     expect(planNotifications(state, '2024-11-20T08:55:00.000Z').filter((p) => p.kind === 'nudge')).toEqual([]);
     const a = planNotifications(state, '2024-11-20T09:00:00.000Z');
     expect(a.filter((p) => p.kind === 'nudge')).toHaveLength(13);
@@ -442,12 +442,12 @@ describe('planNotifications', () => {
 
   it('lists an owner’s overdue and soon-due actions at the window even when they are all reported on, and sends no reminder', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
-    const state = loadPlanningState(db);
+    const state = await loadPlanningState(db);
     const refs = openRefs(state, SPB, PEOPLE.morgan);
-    recordReports(db, PEOPLE.morgan, refs, '2024-11-01T10:00'); // after the 16 Oct meeting
-    const fresh = loadPlanningState(db);
+    await recordReports(db, PEOPLE.morgan, refs, '2024-11-01T10:00'); // after the 16 Oct meeting
+    const fresh = await loadPlanningState(db);
     const spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
-    const morgan = personId(db, PEOPLE.morgan);
+    const morgan = await personId(db, PEOPLE.morgan);
     const window = planNotifications(fresh, '2024-11-20T09:00:00.000Z').find((p) => p.key === `nudge:${spb}:${morgan}:window`);
     // Only QA-3.1 and QA-3.2 (due 31 Dec) fall before the following meeting (29 Jan 2025).
     expect(window?.refs).toEqual(['QA-3.1', 'QA-3.2']);
@@ -457,7 +457,7 @@ describe('planNotifications', () => {
 
   it('leaves out keys the caller already has, and builds a digest only when a copy is still missing', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
-    const state = loadPlanningState(db);
+    const state = await loadPlanningState(db);
     const now = '2024-11-27T09:00:00.000Z';
     const spbMeeting = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
     const spbId = state.boards.find((b) => b.name === SPB)?.id;
@@ -478,7 +478,7 @@ describe('planNotifications', () => {
     const sent = { get: (k: string) => (queued.has(k) ? { status: 'sent' as const, notBefore: now, sentAt: now, refs: refs.get(k) ?? [] } : undefined) };
     expect(planningNeeds(state, now, sent).digests).toEqual([{ boardId: spbId, meetingId: spbMeeting }]);
     const rest = planNotifications(state, now, { digestReplies, queued: sent });
-    expect(rest.map((p) => p.key)).toEqual([`digest:${spbMeeting}:chair:${personId(db, PEOPLE.dcs)}`]);
+    expect(rest.map((p) => p.key)).toEqual([`digest:${spbMeeting}:chair:${await personId(db, PEOPLE.dcs)}`]);
     expect(built).toBe(2);
     const everything = { get: () => ({ status: 'sent' as const, notBefore: now, sentAt: now, refs: [] }) };
     expect(planningNeeds(state, now, everything)).toEqual({ digests: [], weekly: false });

@@ -136,7 +136,7 @@ async function bigPlanDb(): Promise<Db> {
   const path = tempDbPath();
   const db = await testDbAt(path);
   const loaded = await loadPlanFile(writeTemp('plan.yaml', bigPlan()));
-  importPlanDocument(db, loaded.document, { now: parseInstant('2024-09-02T09:00'), file: loaded.file, lineOf: loaded.lineOf });
+  await importPlanDocument(db, loaded.document, { now: parseInstant('2024-09-02T09:00'), file: loaded.file, lineOf: loaded.lineOf });
   return db;
 }
 
@@ -151,7 +151,7 @@ describe('a nudge for someone with 93 actions', () => {
       const { WebClient } = await import('@slack/web-api');
       const client = new WebClient('xoxb-big', { slackApiUrl: api.apiUrl });
       const clock = fixedClock(TICK_AT);
-      runTick({ db, clock });
+      await runTick({ db, clock });
       await deliverDue({ db, clock, adapters: [createSlackDelivery({ client })] });
       for (const [user, chair] of [
         ['U0SAM', false],
@@ -191,7 +191,7 @@ describe('a nudge for someone with 93 actions', () => {
       // Sam installs the app: sendbot keeps the conversation so it can send the nudge later.
       await postActivity(url, installationUpdate({ serviceUrl: connector.url, user: { id: '29:sam', aadObjectId: 'aad-sam', name: 'Sam Lead' }, action: 'add' }));
       const clock = fixedClock(TICK_AT);
-      runTick({ db, clock });
+      await runTick({ db, clock });
       connector.reset();
       await deliverDue({ db, clock, adapters: [createTeamsDelivery({ adapter: teams.adapter, db, sleep: async () => {} })] });
       const sent = connector.requests.filter((r) => r.route === 'sendToConversation');

@@ -438,7 +438,7 @@ describe('Slack endpoint under attack', () => {
       // What the middleware had committed when the process died: the command as Bolt parsed it.
       const crashed = await testDbAt(path);
       const body = slashCommandBody({ text: 'update ND-1.1 amber left in the inbox', user_id: MORGAN, response_url: api.responseUrl('replayed') });
-      addToInbox(crashed, toStoredInstant(parseInstant('2024-11-18T09:59')), JSON.stringify(body));
+      await addToInbox(crashed, toStoredInstant(parseInstant('2024-11-18T09:59')), JSON.stringify(body));
       await closeTestDb(crashed);
 
       app = await startApp(path);
@@ -481,7 +481,7 @@ describe('Slack endpoint under attack', () => {
       const path = app.path;
       await app.stop();
       const crashed = await testDbAt(path);
-      addToInbox(crashed, toStoredInstant(parseInstant(NOW)), JSON.stringify(slashCommandBody({ text: 'update ND-1.1 amber twice replayed', user_id: MORGAN, response_url: api.responseUrl() })));
+      await addToInbox(crashed, toStoredInstant(parseInstant(NOW)), JSON.stringify(slashCommandBody({ text: 'update ND-1.1 amber twice replayed', user_id: MORGAN, response_url: api.responseUrl() })));
       await closeTestDb(crashed);
       const [a, b] = await Promise.all([startApp(path), startApp(path)]);
       app = a;

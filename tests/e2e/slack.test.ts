@@ -43,7 +43,7 @@ interface UpdateRow {
 }
 
 const lastUpdate = async (db: Db): Promise<UpdateRow | undefined> => await one(db, sql`select * from updates order by id desc limit 1`) as UpdateRow | undefined;
-const person = (db: Db, email: string): Person => findPersonByEmail(db, email) as Person;
+const person = async (db: Db, email: string): Promise<Person> => (await findPersonByEmail(db, email)) as Person;
 
 /** Everything a view_submission carries for the update modal, built from plain values. */
 function modalValues(v: { ref?: string; status?: string; percent?: string; note?: string; evidence?: string; due?: string; reason?: string }) {
@@ -123,9 +123,9 @@ describe('Slack app over HTTP', () => {
         status: 'amber',
         note: 'Waiting on the new contract',
         raw_text: '/send update ND-1.1 amber Waiting on the new contract',
-        person_id: person(db, DEMO.headOfSend).id,
+        person_id: (await person(db, DEMO.headOfSend)).id,
       });
-      expect(person(db, DEMO.headOfSend).lastPlatform).toBe('slack');
+      expect((await person(db, DEMO.headOfSend)).lastPlatform).toBe('slack');
     });
 
     it('refuses a non-owner, naming who can, and stores nothing', async () => {
@@ -144,7 +144,7 @@ describe('Slack app over HTTP', () => {
       const [answer] = await api.waitForCalls('response_url', 1, 3000);
       expect(String(answer?.body.text)).not.toContain('not registered');
       expect(api.callsTo('users.info')).toHaveLength(1);
-      expect(person(db, DEMO.clinicalLeadSolent).slackUserId).toBe('U0NEWLEAH');
+      expect((await person(db, DEMO.clinicalLeadSolent)).slackUserId).toBe('U0NEWLEAH');
 
       await slash('U0NEWLEAH', 'mine');
       await api.waitForCalls('response_url', 2, 3000);
@@ -208,7 +208,7 @@ describe('Slack app over HTTP', () => {
       const view = open?.body.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string; element?: { options?: { value: string }[] } }[] };
       expect(view.callback_id).toBe(UPDATE_MODAL_CALLBACK_ID);
       const select = view.blocks.find((b) => b.block_id === UPDATE_MODAL_BLOCKS.action);
-      const expected = myActionChoices({ db, clock: fixedClock(NOW), caller: person(db, DEMO.headOfSend), platform: 'slack', rawText: '' }).map((c) => c.ref);
+      const expected = (await myActionChoices({ db, clock: fixedClock(NOW), caller: await person(db, DEMO.headOfSend), platform: 'slack', rawText: '' })).map((c) => c.ref);
       expect(expected.length).toBeGreaterThan(0);
       expect(select?.element?.options?.map((o) => o.value)).toEqual(expected.slice(0, 100));
       expect(JSON.parse(view.private_metadata)).toEqual({ channel: `D${MORGAN}` });
@@ -247,7 +247,7 @@ describe('Slack app over HTTP', () => {
     });
 
     it('refuses a percent alone on a completed action under the percent field, and stores nothing', async () => {
-      runCommandText({ db, clock: fixedClock(NOW) }, person(db, DEMO.headOfSend), 'slack', '/send update ND-1.1 complete signed off');
+      await runCommandText({ db, clock: fixedClock(NOW) }, await person(db, DEMO.headOfSend), 'slack', '/send update ND-1.1 complete signed off');
       const before = await dbFingerprint(db);
       const res = await postInteraction(baseUrl, SECRET, viewSubmissionPayload({ userId: MORGAN, callbackId: UPDATE_MODAL_CALLBACK_ID, values: modalValues({ ref: 'ND-1.1', percent: '80' }) }));
       expect(res.json).toMatchObject({ response_action: 'errors', errors: { [UPDATE_MODAL_BLOCKS.percent]: expect.stringContaining('ND-1.1 is marked complete') } });
@@ -302,7 +302,7 @@ describe('Slack app over HTTP', () => {
       // The same update typed on a fresh copy of the plan.
       const { db: typedDb } = await demoPlanDb();
       try {
-        runCommandText({ db: typedDb, clock: fixedClock(NOW) }, person(typedDb, DEMO.headOfSend), 'slack', '/send update ND-1.1 amber 60% Pilot extended');
+        await runCommandText({ db: typedDb, clock: fixedClock(NOW) }, await person(typedDb, DEMO.headOfSend), 'slack', '/send update ND-1.1 amber 60% Pilot extended');
         const typed = await lastUpdate(typedDb) as UpdateRow;
         const comparable = ({ id: _id, raw_text: _raw, ...rest }: UpdateRow) => rest;
         expect(comparable(row)).toEqual(comparable(typed));
@@ -337,7 +337,7 @@ describe('Slack app over HTTP', () => {
     /** Delivers a nudge through the outbox adapter and returns the buttons Slack received. */
     async function deliverNudge(): Promise<{ actionId: string; value: string }[]> {
       const adapter = createSlackDelivery({ client: new WebClient('xoxb-e2e', { slackApiUrl: api.apiUrl, retryConfig: { retries: 0 } }) });
-      const morgan = person(db, DEMO.headOfSend);
+      const morgan = await person(db, DEMO.headOfSend);
       const payload: NotificationPayload = {
         kind: 'nudge',
         refs: ['ND-1.1'],

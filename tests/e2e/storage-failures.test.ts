@@ -55,7 +55,7 @@ afterEach(async () => {
   for (const r of running.splice(0)) {
     await r.slack.stop();
     await r.http.close();
-    closeDatabase(r.db);
+    await closeDatabase(r.db);
   }
   for (const dir of mounts.splice(0)) execFileSync('umount', ['-l', dir]);
 });
@@ -99,7 +99,7 @@ async function teamsAnswer(url: string, typed: string): Promise<string> {
 }
 
 async function consoleAnswer(db: Db, typed: string): Promise<string> {
-  const caller = findPersonByEmail(db, DEMO.headOfSend);
+  const caller = await findPersonByEmail(db, DEMO.headOfSend);
   if (!caller) throw new Error('no Morgan');
   const input = new PassThrough();
   let out = '';
@@ -152,15 +152,15 @@ function fillToPageLimit(db: Db): void {
 describe('a full disk', () => {
   it('makes /healthz answer 503 saying the disk is full, and each platform says the update was NOT saved', async () => {
     const { db: template, path } = await demoPlanDb();
-    closeDatabase(template);
+    await closeDatabase(template);
     const disk = mountSmallDisk(statSync(path).size);
     let db: Db;
     if (disk) {
       const onDisk = join(disk, 'sendbot.db');
       copyFileSync(path, onDisk);
-      db = openDatabase(onDisk);
+      db = await openDatabase(onDisk);
     } else {
-      db = openDatabase(path);
+      db = await openDatabase(path);
     }
     const { url } = await start(db);
     expect((await healthz(url)).status).toBe(200);

@@ -37,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await http?.close();
   await connector?.close();
-  if (db) closeDatabase(db);
+  if (db) await closeDatabase(db);
 });
 
 describe('dashboard in Teams', () => {

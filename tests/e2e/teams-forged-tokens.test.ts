@@ -44,7 +44,7 @@ describe('forged Teams tokens', () => {
   afterAll(async () => {
     vi.restoreAllMocks();
     await http.close();
-    closeDatabase(db);
+    await closeDatabase(db);
     await connector.close();
     await keys.close();
   });

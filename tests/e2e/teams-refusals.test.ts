@@ -34,7 +34,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await http.close();
-  closeDatabase(db);
+  await closeDatabase(db);
 });
 
 const sent = () => connector.requests.filter((r) => r.route === 'sendToConversation' || r.route === 'replyToActivity');

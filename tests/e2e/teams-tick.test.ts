@@ -54,7 +54,7 @@ describe('sendbot tick with Teams configured', () => {
 
     const check = await testDbAt(path);
     try {
-      const teamsRows = listOutbox(check).filter((r) => r.platform === 'teams');
+      const teamsRows = (await listOutbox(check)).filter((r) => r.platform === 'teams');
       expect(teamsRows).toMatchObject([{ kind: 'nudge', status: 'sent', recipientEmail: DEMO.headOfSend }]);
     } finally {
       await closeTestDb(check);

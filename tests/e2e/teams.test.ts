@@ -60,7 +60,7 @@ interface UpdateRow {
 
 const updatesCount = async (db: Db): Promise<number> => (await one(db, sql`select count(*) as n from updates`) as { n: number }).n;
 const lastUpdate = async (db: Db): Promise<UpdateRow | undefined> => await one(db, sql`select * from updates order by id desc limit 1`) as UpdateRow | undefined;
-const person = (db: Db, email: string): Person => findPersonByEmail(db, email) as Person;
+const person = async (db: Db, email: string): Promise<Person> => (await findPersonByEmail(db, email)) as Person;
 
 /** The Adaptive Cards in a request the connector received. */
 function cardsOf(request: RecordedRequest | undefined): AdaptiveCard[] {
@@ -135,12 +135,12 @@ describe('Teams bot over HTTP', () => {
         status: 'amber',
         note: 'Waiting on the new contract',
         raw_text: 'update ND-1.1 amber Waiting on the new contract',
-        person_id: person(db, DEMO.headOfSend).id,
+        person_id: (await person(db, DEMO.headOfSend)).id,
       });
-      expect(person(db, DEMO.headOfSend).lastPlatform).toBe('teams');
+      expect((await person(db, DEMO.headOfSend)).lastPlatform).toBe('teams');
       // The message also stored Morgan's personal conversation reference.
-      expect(listConversationReferences(db)).toMatchObject([
-        { conversationId: MORGAN_CHAT, conversationType: 'personal', personId: person(db, DEMO.headOfSend).id, teamsUserId: MORGAN.id, disabledAt: null },
+      expect(await listConversationReferences(db)).toMatchObject([
+        { conversationId: MORGAN_CHAT, conversationType: 'personal', personId: (await person(db, DEMO.headOfSend)).id, teamsUserId: MORGAN.id, disabledAt: null },
       ]);
     });
 
@@ -167,7 +167,7 @@ describe('Teams bot over HTTP', () => {
       expect(answer?.conversationId).toBe(activity.conversation?.id);
       expect(cardText(cardsOf(answer))).toContain('Update recorded for ND-1.1');
       // The channel is remembered without the thread suffix: `teams:<id>` names it for the outbox.
-      expect(listConversationReferences(db)).toMatchObject([{ conversationId: CHANNEL_ID, conversationType: 'channel', personId: null }]);
+      expect(await listConversationReferences(db)).toMatchObject([{ conversationId: CHANNEL_ID, conversationType: 'channel', personId: null }]);
     });
 
     it('ignores channel messages that do not mention the bot, but keeps the channel reference', async () => {
@@ -175,7 +175,7 @@ describe('Teams bot over HTTP', () => {
       expect((await post(channelMessage({ serviceUrl: connector.url, user: MORGAN, text: 'update ND-1.1 red chat between people', mention: false }))).status).toBe(200);
       expect(sends(connector)).toEqual([]);
       expect(await dbFingerprint(db)).toBe(before);
-      expect(listConversationReferences(db).map((r) => r.conversationId)).toEqual([CHANNEL_ID]);
+      expect((await listConversationReferences(db)).map((r) => r.conversationId)).toEqual([CHANNEL_ID]);
     });
 
     it('matches an unknown Teams user by roster email once and remembers the id', async () => {
@@ -183,8 +183,8 @@ describe('Teams bot over HTTP', () => {
       const stranger = { id: '29:new-morgan-id', aadObjectId: 'aad-new', name: 'Morgan Demo' };
       connector.setMembers([{ id: stranger.id, name: 'Morgan Demo', email: DEMO.headOfSend, userPrincipalName: DEMO.headOfSend }]);
       await say(stranger, 'update ND-1.1 amber matched by email');
-      expect(await lastUpdate(db)).toMatchObject({ note: 'matched by email', person_id: person(db, DEMO.headOfSend).id });
-      expect(person(db, DEMO.headOfSend).teamsUserId).toBe(stranger.id);
+      expect(await lastUpdate(db)).toMatchObject({ note: 'matched by email', person_id: (await person(db, DEMO.headOfSend)).id });
+      expect((await person(db, DEMO.headOfSend)).teamsUserId).toBe(stranger.id);
       expect(connector.requests.filter((r) => r.route === 'getConversationMember')).toHaveLength(1);
       await say(stranger, 'update ND-1.1 amber direct this time');
       expect(connector.requests.filter((r) => r.route === 'getConversationMember')).toHaveLength(1);
@@ -235,10 +235,10 @@ describe('Teams bot over HTTP', () => {
         percent: 60,
         note: 'Pilot extended',
         raw_text: '[card] update ND-1.1 amber 60% Pilot extended',
-        person_id: person(db, DEMO.headOfSend).id,
+        person_id: (await person(db, DEMO.headOfSend)).id,
       });
       expect(cardText(cardsOf(sends(connector)[0]))).toContain('Update recorded for ND-1.1');
-      expect(person(db, DEMO.headOfSend).lastPlatform).toBe('teams');
+      expect((await person(db, DEMO.headOfSend)).lastPlatform).toBe('teams');
     });
 
     it('sends the form back with an error under percent, and stores nothing', async () => {
@@ -304,12 +304,12 @@ describe('Teams bot over HTTP', () => {
 
     it('stores the reference on install, and after a restart a tick delivers Morgan’s nudge to the connector; a 429 is retried after Retry-After, once', async () => {
       expect((await install()).status).toBe(200);
-      expect(listConversationReferences(db)).toMatchObject([
-        { conversationId: MORGAN_CHAT, conversationType: 'personal', personId: person(db, DEMO.headOfSend).id, disabledAt: null },
+      expect(await listConversationReferences(db)).toMatchObject([
+        { conversationId: MORGAN_CHAT, conversationType: 'personal', personId: (await person(db, DEMO.headOfSend)).id, disabledAt: null },
       ]);
       expect(cardText(cardsOf(sends(connector)[0]))).toContain('sendbot');
       // The welcome's example is Morgan's own first open action, not a fixed demo ref.
-      const own = listActionViews(db, { accountablePersonId: person(db, DEMO.headOfSend).id }).find((a) => a.status !== 'blue');
+      const own = (await listActionViews(db, { accountablePersonId: (await person(db, DEMO.headOfSend)).id })).find((a) => a.status !== 'blue');
       expect(cardText(cardsOf(sends(connector)[0]))).toContain(`for example: update ${own?.ref} amber 60%`);
       await run(db, sql`update people set last_platform = 'teams' where email = ${DEMO.headOfSend}`);
 
@@ -323,8 +323,8 @@ describe('Teams bot over HTTP', () => {
 
       const teams = createTeamsDelivery({ adapter: bot.teams.adapter, appId: bot.teams.appId, db, clock });
       const adapters: DeliveryAdapter[] = [teams, createConsoleDelivery({ write: () => true })];
-      const tick = runTick({ db, clock });
-      const morganId = person(db, DEMO.headOfSend).id;
+      const tick = await runTick({ db, clock });
+      const morganId = (await person(db, DEMO.headOfSend)).id;
       const nudge = tick.enqueued.find((p) => p.kind === 'nudge' && p.recipientPersonId === morganId);
       expect(nudge).toBeDefined();
       const key = nudge?.key as string;
@@ -336,7 +336,7 @@ describe('Teams bot over HTTP', () => {
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(sends(connector, MORGAN_CHAT).map((r) => r.status)).toEqual([429]);
       expect(first.results.find((r) => r.key === key)).toMatchObject({ outcome: 'retry', platform: 'teams', retryAt: '2024-11-20T09:02:00.000Z' });
-      expect(findOutboxByKey(db, key)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('HTTP 429') });
+      expect(await findOutboxByKey(db, key)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('HTTP 429') });
 
       clock.advance({ seconds: 119 });
       expect((await deliverDue({ db, clock, adapters, random: () => 0 })).results).toEqual([]);
@@ -356,41 +356,41 @@ describe('Teams bot over HTTP', () => {
       expect(cardText(cards)).toMatch(/and \d+ more/);
       expect(cards.at(-1)?.actions?.map((a) => a.data.sendbot)).toEqual(['update_form', 'no_change', 'button']);
       expect(cards.at(-1)?.actions?.[2]?.data.value).toBe('/send mine');
-      expect(findOutboxByKey(db, key)).toMatchObject({
+      expect(await findOutboxByKey(db, key)).toMatchObject({
         status: 'sent',
         attempts: 2,
         platform: 'teams',
         platformMessageId: expect.stringMatching(new RegExp(`^${MORGAN_CHAT}:activity-\\d+`)),
       });
       // Exactly once: one message per card of the nudge, and nothing else was sent to Morgan's chat.
-      const row = findOutboxByKey(db, key);
+      const row = await findOutboxByKey(db, key);
       expect(delivered).toHaveLength(renderCards(row?.payload.reply as Reply, { updateForm: true }).length);
       expect(delivered.every((r) => (r.body as { attachments: unknown[] }).attachments.length === 1)).toBe(true);
-      expect(listOutbox(db).filter((r) => r.platform === 'teams' && r.status === 'sent').map((r) => r.key)).toEqual([key]);
+      expect((await listOutbox(db)).filter((r) => r.platform === 'teams' && r.status === 'sent').map((r) => r.key)).toEqual([key]);
     });
 
     it('installationUpdate remove disables the reference; install again enables it', async () => {
       await install();
       const teams = createTeamsDelivery({ adapter: bot.teams.adapter, db });
-      const morgan = person(db, DEMO.headOfSend);
+      const morgan = await person(db, DEMO.headOfSend);
       const recipient = { person: { ...morgan, lastPlatform: 'teams' } };
       expect(teams.canReach(recipient)).toBe(true);
 
       await post(installationUpdate({ serviceUrl: connector.url, user: MORGAN, action: 'remove' }));
-      expect(listConversationReferences(db)).toMatchObject([{ conversationId: MORGAN_CHAT, disabledAt: expect.any(String), disabledReason: expect.stringContaining('uninstalled') }]);
+      expect(await listConversationReferences(db)).toMatchObject([{ conversationId: MORGAN_CHAT, disabledAt: expect.any(String), disabledReason: expect.stringContaining('uninstalled') }]);
       expect(teams.canReach(recipient)).toBe(false);
 
       await post(installationUpdate({ serviceUrl: connector.url, user: MORGAN, action: 'add' }));
-      expect(listConversationReferences(db)).toMatchObject([{ conversationId: MORGAN_CHAT, disabledAt: null, disabledReason: null }]);
+      expect(await listConversationReferences(db)).toMatchObject([{ conversationId: MORGAN_CHAT, disabledAt: null, disabledReason: null }]);
       expect(teams.canReach(recipient)).toBe(true);
     });
 
     it('conversationUpdate removing the bot from a team disables its channels', async () => {
       await post(channelMessage({ serviceUrl: connector.url, user: MORGAN, text: 'help' }));
       await post(conversationUpdate({ serviceUrl: connector.url, user: MORGAN, scope: 'channel' }));
-      expect(listConversationReferences(db).every((r) => r.disabledAt === null)).toBe(true);
+      expect((await listConversationReferences(db)).every((r) => r.disabledAt === null)).toBe(true);
       await post(conversationUpdate({ serviceUrl: connector.url, user: MORGAN, scope: 'channel', membersRemoved: [{ id: '28:bot-id' }] }));
-      const refs = listConversationReferences(db);
+      const refs = await listConversationReferences(db);
       expect(refs.length).toBe(2);
       expect(refs.every((r) => r.disabledAt !== null)).toBe(true);
     });
@@ -403,10 +403,10 @@ describe('Teams bot over HTTP', () => {
       const teams = createTeamsDelivery({ adapter: bot.teams.adapter, db, clock });
       const adapters: DeliveryAdapter[] = [teams, createConsoleDelivery({ write: () => true })];
       const at = toStoredInstant(parseInstant('2024-11-20T10:00'));
-      enqueueNotification(db, {
+      await enqueueNotification(db, {
         key: 'nudge:test:403',
         kind: 'nudge',
-        recipientPersonId: person(db, DEMO.headOfSend).id,
+        recipientPersonId: (await person(db, DEMO.headOfSend)).id,
         recipientChannel: null,
         payload: { kind: 'nudge', reply: reply('info', 'Your actions need an update'), refs: ['ND-1.1'], boardId: null, meetingId: null, expiresAt: null },
         notBefore: at,
@@ -416,9 +416,9 @@ describe('Teams bot over HTTP', () => {
 
       const report = await deliverDue({ db, clock, adapters, random: () => 0 });
       expect(report.results.find((r) => r.key === 'nudge:test:403')).toMatchObject({ outcome: 'dead', platform: 'teams', error: expect.stringContaining('HTTP 403') });
-      expect(findOutboxByKey(db, 'nudge:test:403')).toMatchObject({ status: 'dead', attempts: 1 });
+      expect(await findOutboxByKey(db, 'nudge:test:403')).toMatchObject({ status: 'dead', attempts: 1 });
       expect(sends(connector, MORGAN_CHAT)).toHaveLength(1);
-      expect(listConversationReferences(db)).toMatchObject([{ conversationId: MORGAN_CHAT, disabledAt: expect.any(String), disabledReason: expect.stringContaining('ConversationBlockedByUser') }]);
+      expect(await listConversationReferences(db)).toMatchObject([{ conversationId: MORGAN_CHAT, disabledAt: expect.any(String), disabledReason: expect.stringContaining('ConversationBlockedByUser') }]);
 
       clock.advance({ hours: 2 });
       await deliverDue({ db, clock, adapters, random: () => 0 });
@@ -505,7 +505,7 @@ describe('Teams authentication', () => {
     const bot = await startBot(db, fixedClock(NOW), { appId: '00000000-0000-4000-8000-00000000a99d', appPassword: 'not-a-real-secret', appType: 'MultiTenant', allowUnauthenticated: false });
     try {
       const before = await dbFingerprint(db);
-      const lastPlatform = person(db, DEMO.headOfSend).lastPlatform;
+      const lastPlatform = (await person(db, DEMO.headOfSend)).lastPlatform;
       const message = personalMessage({ serviceUrl: connector.url, user: MORGAN, text: 'update ND-1.1 red forged' });
       const forgedJwt = [
         Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url'),
@@ -520,8 +520,8 @@ describe('Teams authentication', () => {
       const install = await postActivity(bot.url, conversationUpdate({ serviceUrl: connector.url, user: MORGAN }));
       expect(install.status).toBe(401);
       expect(await dbFingerprint(db)).toBe(before);
-      expect(listConversationReferences(db)).toEqual([]);
-      expect(person(db, DEMO.headOfSend).lastPlatform).toBe(lastPlatform);
+      expect(await listConversationReferences(db)).toEqual([]);
+      expect((await person(db, DEMO.headOfSend)).lastPlatform).toBe(lastPlatform);
       expect(connector.requests).toEqual([]);
       expect(bot.teams.authMode).toBe('authenticated');
       expect(bot.logs.join('\n')).toContain('refused a Teams request that did not authenticate');
@@ -539,7 +539,7 @@ describe('Teams authentication', () => {
       const foreign = await postActivity(bot.url, personalMessage({ serviceUrl: connector.url, user: MORGAN, text: 'update ND-1.1 red from another tenant', tenantId: 'ffffffff-0000-4000-8000-00000000beef' }));
       expect(foreign.status).toBe(403);
       expect(await dbFingerprint(db)).toBe(before);
-      expect(listConversationReferences(db)).toEqual([]);
+      expect(await listConversationReferences(db)).toEqual([]);
       expect(connector.requests).toEqual([]);
       expect(bot.logs.join('\n')).toContain('refused a Teams activity from another tenant');
       const own = await postActivity(bot.url, personalMessage({ serviceUrl: connector.url, user: MORGAN, text: 'who ND-1.1' }));

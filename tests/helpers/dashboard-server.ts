@@ -22,7 +22,7 @@ export async function recordKpiCorrection(dbPath: string): Promise<void> {
   await withTestDb(dbPath, async (db) => {
     const kpi = (await one(db, sql`select id from kpis where code = 'HCP-HR2'`)) as { id: number };
     const zara = (await one(db, sql`select id from people where email = 'zara.sampleford@example.org'`)) as { id: number };
-    recordKpiReading(db, {
+    await recordKpiReading(db, {
       kpiId: kpi.id,
       value: 61.2,
       periodLabel: 'Q2 2024/25',
@@ -57,8 +57,8 @@ export async function startDashboardServer(dbPath: string, opts: { now: string; 
   return {
     baseUrl: url,
     db,
-    link(name, days = 7) {
-      const board = findBoard(db, name);
+    async link(name, days = 7) {
+      const board = await findBoard(db, name);
       if (!board) throw new Error(`no board ${name}`);
       const exp = Math.floor(parseInstant(opts.now).plus({ days }).toSeconds());
       return absoluteUrl(url, boardLinkPath(TEST_DASHBOARD_SECRET, board, exp));

@@ -36,25 +36,25 @@ export async function demoDb(importedAt = '2024-11-01T09:00'): Promise<{ db: Db;
     `demo@${importedAt}`,
     async (db) => {
       const loaded = await loadPlanFile(demoPlanPath());
-      importPlanDocument(db, loaded.document, { now: parseInstant(importedAt), file: loaded.file, lineOf: loaded.lineOf, actorLabel: 'test' });
+      await importPlanDocument(db, loaded.document, { now: parseInstant(importedAt), file: loaded.file, lineOf: loaded.lineOf, actorLabel: 'test' });
     },
     'sendbot-demo-',
   );
 }
 
-export function personId(db: Db, email: string): number {
-  const p = findPersonByEmail(db, email);
+export async function personId(db: Db, email: string): Promise<number> {
+  const p = await findPersonByEmail(db, email);
   if (!p) throw new Error(`no demo person ${email}`);
   return p.id;
 }
 
 /** An owner's report on some actions at `at` (London), as /send update would record it. */
-export function recordReports(db: Db, email: string, refs: string[], at: string): void {
-  const person = personId(db, email);
+export async function recordReports(db: Db, email: string, refs: string[], at: string): Promise<void> {
+  const person = await personId(db, email);
   for (const ref of refs) {
-    const row = getActionView(db, ref);
+    const row = await getActionView(db, ref);
     if (!row) throw new Error(`no action ${ref}`);
-    recordUpdate(db, { actionId: row.id, personId: person, at: toStoredInstant(parseInstant(at)), platform: 'console', kind: 'update', status: 'amber', rawText: `update ${ref} amber` });
+    await recordUpdate(db, { actionId: row.id, personId: person, at: toStoredInstant(parseInstant(at)), platform: 'console', kind: 'update', status: 'amber', rawText: `update ${ref} amber` });
   }
 }
 
@@ -121,7 +121,7 @@ export async function runSchedule(run: ScheduleRun): Promise<void> {
   const end = parseInstant(run.until);
   while (run.clock.now() < end) {
     run.beforeTick?.(run.clock.now());
-    runTick({ db: run.db, clock: run.clock });
+    await runTick({ db: run.db, clock: run.clock });
     await deliverDue({ db: run.db, clock: run.clock, adapters: run.adapters, random: () => 0 });
     run.clock.advance({ minutes: run.stepMinutes ?? 5 });
   }
@@ -203,7 +203,7 @@ export function simulatePlanner(sim: PlannerSimulation): { sent: Sent[]; outbox:
 
 /** Email lookup for simulations. */
 export function emailLookup(db: Db): (id: number) => string {
-  return (id) => getPerson(db, id)?.email ?? `person-${id}`;
+  return async (id) => (await getPerson(db, id))?.email ?? `person-${id}`;
 }
 
 /** Messages grouped by the London day they went out: { '2024-11-20': ['nudge:…', …] }. */

@@ -26,19 +26,19 @@ export const DEMO = {
 export async function demoPlanDb(importedAt = '2024-09-02T09:00'): Promise<{ db: Db; path: string }> {
   return templateCopy(`demo-plan@${importedAt}`, async (db) => {
     const loaded = await loadPlanFile(demoPlanPath());
-    importPlanDocument(db, loaded.document, { now: parseInstant(importedAt), file: loaded.file, lineOf: loaded.lineOf });
+    await importPlanDocument(db, loaded.document, { now: parseInstant(importedAt), file: loaded.file, lineOf: loaded.lineOf });
   });
 }
 
 /** Runs a typed command as the person with `email` at `at` (London time). */
-export function ask(db: Db, email: string, text: string, at: string | ManualClock = '2024-11-18T10:00'): Reply {
-  const caller = findPersonByEmail(db, email);
+export async function ask(db: Db, email: string, text: string, at: string | ManualClock = '2024-11-18T10:00'): Promise<Reply> {
+  const caller = await findPersonByEmail(db, email);
   if (!caller) throw new Error(`no demo person ${email}`);
   const clock = typeof at === 'string' ? fixedClock(at) : at;
-  return runCommandText({ db, clock }, caller, 'console', text);
+  return await runCommandText({ db, clock }, caller, 'console', text);
 }
 
-export const askText = (db: Db, email: string, text: string, at?: string) => renderText(ask(db, email, text, at));
+export const askText = async (db: Db, email: string, text: string, at?: string) => renderText(await ask(db, email, text, at));
 
 export { manualClock };
 

@@ -37,10 +37,10 @@ export const DEMO_SCRIPT: [string, string, string][] = [
 ];
 
 /** Runs one chat command as the person with `email`, at London local time `at`. */
-export function say(db: Db, at: string, email: string, typed: string): Reply {
-  const person = findPersonByEmail(db, email);
+export async function say(db: Db, at: string, email: string, typed: string): Promise<Reply> {
+  const person = await findPersonByEmail(db, email);
   if (!person) throw new Error(`no person ${email} in the demo plan`);
-  return runCommandText({ db, clock: fixedClock(at) }, person, 'slack', typed);
+  return await runCommandText({ db, clock: fixedClock(at) }, person, 'slack', typed);
 }
 
 /** A fresh database with the demo plan imported and DEMO_SCRIPT played; returns its path. */
@@ -48,9 +48,9 @@ export async function scriptedDemoDb(script: [string, string, string][] = DEMO_S
   const path = tempDbPath();
   const imported = await sendbot(path, '--now', '2024-09-02T09:00', 'import', DEMO_PLAN);
   if (imported.code !== 0) throw new Error(`demo import failed: ${imported.stderr}`);
-  await withTestDb(path, (db) => {
+  await withTestDb(path, async (db) => {
     for (const [at, email, typed] of script) {
-      const answer = say(db, at, email, typed);
+      const answer = await say(db, at, email, typed);
       if (answer.tone === 'error') throw new Error(`"${typed}" was refused: ${answer.summary} ${JSON.stringify(answer.blocks)}`);
     }
   });

@@ -24,7 +24,7 @@ export type { Db, SQL };
 /** A fresh, migrated, empty database in its own temp folder, with its path. */
 export async function testDbWithPath(prefix = 'sendbot-test-'): Promise<{ db: Db; path: string }> {
   const path = join(tempDir(prefix), 'sendbot.db');
-  return { db: openDatabase(path), path };
+  return { db: await openDatabase(path), path };
 }
 
 /** A fresh, migrated, empty database in its own temp folder. */
@@ -37,12 +37,12 @@ export async function testDb(): Promise<Db> {
  * a CLI run wrote there, or plays a second instance next to one already open.
  */
 export async function testDbAt(path: string): Promise<Db> {
-  return openDatabase(path);
+  return await openDatabase(path);
 }
 
 /** Closes a database opened here. */
 export async function closeTestDb(db: Db): Promise<void> {
-  closeDatabase(db);
+  await closeDatabase(db);
 }
 
 /** Opens the database at `path`, runs `check` on it and closes it again (after a CLI run, say). */
@@ -72,19 +72,19 @@ export async function templateCopy(key: string, build: (db: Db) => Promise<void>
   let template = templates.get(key);
   if (!template) {
     template = join(tempDir(prefix), 'template.db');
-    const db = openDatabase(template);
+    const db = await openDatabase(template);
     try {
       await build(db);
       // Everything into the main file, so copying that one file copies the whole database.
       db.$client.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
-      closeDatabase(db);
+      await closeDatabase(db);
     }
     templates.set(key, template);
   }
   const path = join(tempDir(prefix), 'sendbot.db');
   copyFileSync(template, path);
-  return { db: openDatabase(path), path };
+  return { db: await openDatabase(path), path };
 }
 
 /** Every row the query returns, as objects keyed by column name. */

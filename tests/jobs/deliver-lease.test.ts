@@ -10,12 +10,12 @@ import { claimDue, enqueueNotification, findOutboxByKey } from '../../src/store/
 import { demoDb, PEOPLE, personId } from '../helpers/demo-db.js';
 import { closeTestDb, testDbAt } from '../helpers/test-db.js';
 
-function enqueue(db: Db, key: string) {
+async function enqueue(db: Db, key: string) {
   const at = toStoredInstant(parseInstant('2024-11-20T09:00'));
-  enqueueNotification(db, {
+  await enqueueNotification(db, {
     key,
     kind: 'nudge',
-    recipientPersonId: personId(db, PEOPLE.morgan),
+    recipientPersonId: await personId(db, PEOPLE.morgan),
     recipientChannel: null,
     payload: { kind: 'nudge', reply: { tone: 'info', summary: `test ${key}`, blocks: [] }, refs: ['ND-1.1'], boardId: null, meetingId: null, expiresAt: null },
     notBefore: at,
@@ -39,10 +39,10 @@ function recordingAdapter() {
 describe('the delivery lease', () => {
   it('lets another worker take over a killed worker’s rows within a minute, not before the lease ends', async () => {
     const { db, path } = await demoDb();
-    enqueue(db, 'nudge:lease:1');
+    await enqueue(db, 'nudge:lease:1');
     const clock = manualClock('2024-11-20T10:00');
     // A worker claims the row with the default lease, then dies before sending it.
-    const claimed = claimDue(db, { now: toStoredInstant(clock.now()), limit: 10, leaseUntil: toStoredInstant(clock.now().plus({ milliseconds: DEFAULT_LEASE_MS })), workerId: 'killed' });
+    const claimed = await claimDue(db, { now: toStoredInstant(clock.now()), limit: 10, leaseUntil: toStoredInstant(clock.now().plus({ milliseconds: DEFAULT_LEASE_MS })), workerId: 'killed' });
     expect(claimed.map((r) => r.key)).toEqual(['nudge:lease:1']);
     expect(DEFAULT_LEASE_MS).toBeLessThanOrEqual(60_000);
 
@@ -54,14 +54,14 @@ describe('the delivery lease', () => {
     const taken = await deliverDue({ db: other, clock, adapters: [b.adapter], workerId: 'b' });
     expect(taken.results.map((r) => r.outcome)).toEqual(['sent']);
     expect(b.sent).toEqual(['nudge:lease:1']);
-    expect(findOutboxByKey(db, 'nudge:lease:1')?.status).toBe('sent');
+    expect((await findOutboxByKey(db, 'nudge:lease:1'))?.status).toBe('sent');
     await closeTestDb(other);
   });
 
   it('is renewed while a slow send is in progress, so a second worker does not send the same rows', async () => {
     const { db, path } = await demoDb();
-    enqueue(db, 'nudge:lease:2');
-    enqueue(db, 'nudge:lease:3');
+    await enqueue(db, 'nudge:lease:2');
+    await enqueue(db, 'nudge:lease:3');
     const clock = manualClock('2024-11-20T10:00');
     let release: () => void = () => {};
     const firstSent: string[] = [];
@@ -90,8 +90,8 @@ describe('the delivery lease', () => {
     await running;
     expect(b.sent).toEqual([]);
     expect(firstSent).toEqual(['nudge:lease:2', 'nudge:lease:3']);
-    expect(findOutboxByKey(db, 'nudge:lease:2')?.status).toBe('sent');
-    expect(findOutboxByKey(db, 'nudge:lease:3')?.status).toBe('sent');
+    expect((await findOutboxByKey(db, 'nudge:lease:2'))?.status).toBe('sent');
+    expect((await findOutboxByKey(db, 'nudge:lease:3'))?.status).toBe('sent');
     await closeTestDb(other);
   });
 });

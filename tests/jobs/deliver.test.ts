@@ -26,12 +26,12 @@ function fakeAdapter(clock: { now(): { toISO(): string | null } }, platform: Del
   return { adapter, attempts, delivered, script };
 }
 
-function enqueue(db: Db, key: string, email: string, notBefore = '2024-11-20T09:00', kind: 'nudge' | 'dead_letter' = 'nudge') {
+async function enqueue(db: Db, key: string, email: string, notBefore = '2024-11-20T09:00', kind: 'nudge' | 'dead_letter' = 'nudge') {
   const at = toStoredInstant(parseInstant(notBefore));
-  enqueueNotification(db, {
+  await enqueueNotification(db, {
     key,
     kind,
-    recipientPersonId: personId(db, email),
+    recipientPersonId: await personId(db, email),
     recipientChannel: null,
     payload: { kind, reply: { tone: 'info', summary: `test ${key}`, blocks: [] }, refs: ['ND-1.1'], boardId: null, meetingId: null, expiresAt: null },
     notBefore: at,
@@ -39,19 +39,19 @@ function enqueue(db: Db, key: string, email: string, notBefore = '2024-11-20T09:
   });
 }
 
-const row = (db: Db, key: string) => findOutboxByKey(db, key);
+const row = async (db: Db, key: string) => await findOutboxByKey(db, key);
 
 describe('deliverDue', () => {
   it('answers 429 with Retry-After, then delivers exactly once, not before Retry-After has elapsed', async () => {
     const { db } = await demoDb();
-    enqueue(db, 'nudge:t:1', PEOPLE.morgan);
+    await enqueue(db, 'nudge:t:1', PEOPLE.morgan);
     const clock = manualClock('2024-11-20T10:00');
     const slack = fakeAdapter(clock);
     slack.script.push({ ok: false, permanent: false, retryAfterMs: 120_000, error: 'ratelimited (429)' });
 
     const first = await deliverDue({ db, clock, adapters: [slack.adapter], random: () => 0 });
     expect(first.results).toMatchObject([{ outcome: 'retry', retryAt: '2024-11-20T10:02:00.000Z' }]);
-    expect(row(db, 'nudge:t:1')).toMatchObject({ status: 'failed', attempts: 1, lastError: 'ratelimited (429)', notBefore: '2024-11-20T10:02:00.000Z' });
+    expect(await row(db, 'nudge:t:1')).toMatchObject({ status: 'failed', attempts: 1, lastError: 'ratelimited (429)', notBefore: '2024-11-20T10:02:00.000Z' });
 
     clock.advance({ seconds: 119 });
     expect((await deliverDue({ db, clock, adapters: [slack.adapter], random: () => 0 })).results).toEqual([]);
@@ -62,12 +62,12 @@ describe('deliverDue', () => {
 
     expect(slack.delivered).toHaveLength(1);
     expect(slack.attempts.map((a) => a.at)).toEqual(['2024-11-20T10:00:00.000+00:00', '2024-11-20T10:02:00.000+00:00']);
-    expect(row(db, 'nudge:t:1')).toMatchObject({ status: 'sent', attempts: 2, platform: 'slack', platformMessageId: expect.stringMatching(/^slack-/), sentAt: '2024-11-20T10:02:00.000Z', lastError: null });
+    expect(await row(db, 'nudge:t:1')).toMatchObject({ status: 'sent', attempts: 2, platform: 'slack', platformMessageId: expect.stringMatching(/^slack-/), sentAt: '2024-11-20T10:02:00.000Z', lastError: null });
   });
 
   it('backs off exponentially on transient (500-like) errors, with jitter, capped at an hour', async () => {
     const { db } = await demoDb();
-    enqueue(db, 'nudge:t:2', PEOPLE.morgan);
+    await enqueue(db, 'nudge:t:2', PEOPLE.morgan);
     const clock = manualClock('2024-11-20T10:00');
     const slack = fakeAdapter(clock);
     slack.script.push(...[1, 2, 3].map(() => ({ ok: false as const, permanent: false, error: 'internal_error (500)' })));
@@ -81,7 +81,7 @@ describe('deliverDue', () => {
     }
     expect(gaps).toEqual([30, 60, 120]);
     await deliverDue({ db, clock, adapters: [slack.adapter] });
-    expect(row(db, 'nudge:t:2')).toMatchObject({ status: 'sent', attempts: 4 });
+    expect(await row(db, 'nudge:t:2')).toMatchObject({ status: 'sent', attempts: 4 });
     // Jitter keeps between half and all of the backoff; Retry-After is a floor; the cap holds.
     expect(retryDelayMs(2, undefined, () => 0)).toBe(60_000);
     expect(retryDelayMs(2, 90_000, () => 0)).toBe(90_000);
@@ -90,31 +90,31 @@ describe('deliverDue', () => {
 
   it('marks a permanent error dead at once and tells each admin once; a failing notice does not beget another', async () => {
     const { db } = await demoDb();
-    enqueue(db, 'nudge:t:3', PEOPLE.morgan);
+    await enqueue(db, 'nudge:t:3', PEOPLE.morgan);
     const clock = manualClock('2024-11-20T10:00');
     const slack = fakeAdapter(clock);
     slack.script.push({ ok: false, permanent: true, error: 'channel_not_found' });
     const report = await deliverDue({ db, clock, adapters: [slack.adapter] });
-    const dead = row(db, 'nudge:t:3');
+    const dead = await row(db, 'nudge:t:3');
     expect(dead).toMatchObject({ status: 'dead', attempts: 1, lastError: 'channel_not_found' });
-    const admins = [personId(db, PEOPLE.admin), personId(db, PEOPLE.admin2)];
-    const notices = listOutbox(db, { kind: 'dead_letter' });
+    const admins = [await personId(db, PEOPLE.admin), await personId(db, PEOPLE.admin2)];
+    const notices = await listOutbox(db, { kind: 'dead_letter' });
     expect(notices.map((n) => n.key).sort()).toEqual(admins.map((a) => `dead:${dead?.id}:${a}`).sort());
     expect(notices[0]?.payload.reply.summary).toBe('A nudge for Morgan Demo <morgan.demo@example.org> could not be delivered');
     // The notices were due at once and went out in the same run.
     expect(report.results.filter((r) => r.outcome === 'sent').map((r) => r.key).sort()).toEqual(notices.map((n) => n.key).sort());
     expect(report.deadLetters).toBe(2);
 
-    enqueue(db, 'dead:999:1', PEOPLE.admin, '2024-11-20T09:00', 'dead_letter');
+    await enqueue(db, 'dead:999:1', PEOPLE.admin, '2024-11-20T09:00', 'dead_letter');
     slack.script.push({ ok: false, permanent: true, error: 'account_inactive' });
     await deliverDue({ db, clock, adapters: [slack.adapter] });
-    expect(row(db, 'dead:999:1')?.status).toBe('dead');
-    expect(listOutbox(db, { kind: 'dead_letter' })).toHaveLength(3);
+    expect((await row(db, 'dead:999:1'))?.status).toBe('dead');
+    expect(await listOutbox(db, { kind: 'dead_letter' })).toHaveLength(3);
   });
 
   it('gives up after maxAttempts transient failures', async () => {
     const { db } = await demoDb();
-    enqueue(db, 'nudge:t:4', PEOPLE.morgan);
+    await enqueue(db, 'nudge:t:4', PEOPLE.morgan);
     const clock = manualClock('2024-11-20T10:00');
     const slack = fakeAdapter(clock);
     slack.script.push(...[1, 2, 3].map(() => ({ ok: false as const, permanent: false, error: 'timeout' })));
@@ -122,15 +122,15 @@ describe('deliverDue', () => {
       await deliverDue({ db, clock, adapters: [slack.adapter], maxAttempts: 3 });
       clock.advance({ hours: 1 });
     }
-    expect(row(db, 'nudge:t:4')).toMatchObject({ status: 'dead', attempts: 3, lastError: 'timeout (gave up after 3 attempts)' });
-    expect(listOutbox(db, { kind: 'dead_letter' })).toHaveLength(2);
+    expect(await row(db, 'nudge:t:4')).toMatchObject({ status: 'dead', attempts: 3, lastError: 'timeout (gave up after 3 attempts)' });
+    expect(await listOutbox(db, { kind: 'dead_letter' })).toHaveLength(2);
   });
 
   it('never sends a row twice when two workers on two connections deliver at the same time', async () => {
     const { db, path } = await demoDb();
     // Spread over several people: one person's messages go one at a time, in order (see claimDue).
     const people = Object.values(PEOPLE);
-    for (let i = 0; i < 40; i += 1) enqueue(db, `nudge:c:${i}`, people[i % people.length] as string);
+    for (let i = 0; i < 40; i += 1) await enqueue(db, `nudge:c:${i}`, people[i % people.length] as string);
     const other = await testDbAt(path);
     const clock = manualClock('2024-11-20T10:00');
     const a = fakeAdapter(clock, 'slack', 2);
@@ -145,7 +145,7 @@ describe('deliverDue', () => {
     expect(a.attempts.length).toBeGreaterThan(0);
     expect(b.attempts.length).toBeGreaterThan(0);
     expect(ra.results.length + rb.results.length).toBe(40);
-    expect(listOutbox(db, { status: 'sent' })).toHaveLength(40);
+    expect(await listOutbox(db, { status: 'sent' })).toHaveLength(40);
     await closeTestDb(other);
   });
 
@@ -156,18 +156,18 @@ describe('deliverDue', () => {
     ['2024-12-25T10:00', 'Christmas Day'],
   ])('delivers nothing at %s (%s)', async (at) => {
     const { db } = await demoDb();
-    enqueue(db, 'nudge:t:5', PEOPLE.morgan);
+    await enqueue(db, 'nudge:t:5', PEOPLE.morgan);
     const clock = manualClock(at);
     const slack = fakeAdapter(clock);
     const report = await deliverDue({ db, clock, adapters: [slack.adapter] });
     expect(report).toMatchObject({ officeOpen: false, results: [] });
     expect(slack.attempts).toEqual([]);
-    expect(row(db, 'nudge:t:5')?.status).toBe('pending');
+    expect((await row(db, 'nudge:t:5'))?.status).toBe('pending');
   });
 
   it('leaves a row claimed by another worker alone until its lease runs out', async () => {
     const { db, path } = await demoDb();
-    enqueue(db, 'nudge:t:6', PEOPLE.morgan);
+    await enqueue(db, 'nudge:t:6', PEOPLE.morgan);
     const other = await testDbAt(path);
     const clock = manualClock('2024-11-20T10:00');
     // Worker a hangs on the platform call; worker b runs meanwhile and must not pick the row up.
@@ -183,17 +183,17 @@ describe('deliverDue', () => {
     expect((await deliverDue({ db: other, clock, adapters: [b.adapter], workerId: 'b' })).results).toEqual([]);
     release();
     await running;
-    expect(row(db, 'nudge:t:6')).toMatchObject({ status: 'sent', platformMessageId: 'late' });
+    expect(await row(db, 'nudge:t:6')).toMatchObject({ status: 'sent', platformMessageId: 'late' });
     expect(b.attempts).toEqual([]);
     await closeTestDb(other);
   });
 
   it('keeps one person’s messages in the order they were queued when the first is retried', async () => {
     const { db } = await demoDb();
-    enqueue(db, 'nudge:o:1', PEOPLE.morgan, '2024-11-20T09:00');
-    enqueue(db, 'nudge:o:2', PEOPLE.morgan, '2024-11-20T09:01');
-    enqueue(db, 'nudge:o:3', PEOPLE.leah, '2024-11-20T09:02');
-    enqueue(db, 'nudge:o:4', PEOPLE.morgan, '2024-12-20T09:00'); // held for later: holds nothing back
+    await enqueue(db, 'nudge:o:1', PEOPLE.morgan, '2024-11-20T09:00');
+    await enqueue(db, 'nudge:o:2', PEOPLE.morgan, '2024-11-20T09:01');
+    await enqueue(db, 'nudge:o:3', PEOPLE.leah, '2024-11-20T09:02');
+    await enqueue(db, 'nudge:o:4', PEOPLE.morgan, '2024-12-20T09:00'); // held for later: holds nothing back
     const clock = manualClock('2024-11-20T10:00');
     const slack = fakeAdapter(clock);
     slack.script.push({ ok: false, permanent: false, error: 'internal_error (500)' });
@@ -205,8 +205,8 @@ describe('deliverDue', () => {
     ]);
     clock.advance({ minutes: 5 });
     await deliverDue({ db, clock, adapters: [slack.adapter], random: () => 0 });
-    expect(slack.delivered.map((id) => listOutbox(db).find((r) => r.id === id)?.key)).toEqual(['nudge:o:3', 'nudge:o:1', 'nudge:o:2']);
-    expect(row(db, 'nudge:o:4')?.status).toBe('pending');
+    expect(await Promise.all(slack.delivered.map(async (id) => (await listOutbox(db)).find((r) => r.id === id)?.key))).toEqual(['nudge:o:3', 'nudge:o:1', 'nudge:o:2']);
+    expect((await row(db, 'nudge:o:4'))?.status).toBe('pending');
   });
 });
 

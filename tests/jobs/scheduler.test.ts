@@ -20,6 +20,6 @@ describe('startScheduler', () => {
     await scheduler.stop();
     expect(await scheduler.runNow()).toBeUndefined();
     expect(errors).toEqual([]);
-    expect(listOutbox(db, { status: 'pending' })).toEqual([]);
+    expect(await listOutbox(db, { status: 'pending' })).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ afterAll(async () => {
   await slack?.stop();
   await http?.close();
   await api?.close();
-  if (db) closeDatabase(db);
+  if (db) await closeDatabase(db);
 });
 
 describe('log lines', () => {

@@ -69,7 +69,7 @@ describe('local chat (the console platform)', () => {
         done();
       },
     });
-    const caller = findPersonByEmail(db, DEMO.headOfSend) as Person;
+    const caller = (await findPersonByEmail(db, DEMO.headOfSend)) as Person;
     input.end('/send who ND-1.2\n\nupdate\n');
     await runConsoleChat({ db, clock: fixedClock('2024-11-18T10:00'), caller, input, output });
     const [who, update] = out.split(/^(?=> )/m);
@@ -91,7 +91,7 @@ describe('local chat (the console platform)', () => {
           done();
         },
       });
-      const caller = findPersonByEmail(db, DEMO.headOfSend) as Person;
+      const caller = (await findPersonByEmail(db, DEMO.headOfSend)) as Person;
       const running = runConsoleChat({ db, clock: fixedClock('2024-11-18T10:00'), caller, input, output });
       for (const [prompt, answer] of lines) {
         const seen = out.length;

@@ -17,8 +17,8 @@ const clock = fixedClock('2024-11-18T10:00');
 
 beforeAll(async () => {
   ({ db } = await demoPlanDb());
-  owner = findPersonByEmail(db, DEMO.headOfSend) as Person;
-  outsider = findPersonByEmail(db, DEMO.clinicalLeadSolent) as Person;
+  owner = (await findPersonByEmail(db, DEMO.headOfSend)) as Person;
+  outsider = (await findPersonByEmail(db, DEMO.clinicalLeadSolent)) as Person;
 });
 
 const words = ['update', 'who', 'mine', 'due', 'overdue', 'status', 'history', 'boards', 'away', 'back', 'help', 'assign', 'handover', 'approve', 'reject', 'digest', '/send', 'ND-1.2', 'nd 1.1', 'TR-6.3', 'ZZ-9.9', 'amber', 'green', 'red', 'done', '60%', '150%', '-5%', 'due:"30 June 25"', 'due:', 'evidence:https://x.example/a', 'evidence:javascript:alert(1)', '<!channel>', '<@U123>', '@here', '943 476 5919', 'all', '30', 'delegate', 'confirm', '"', '“', '\u0000', '\n', 'ǅ', '🙂'];
@@ -33,8 +33,8 @@ const typed = fc.oneof(
 describe('command router (property)', () => {
   it('always returns a reply with a summary, for any text and any caller', () => {
     fc.assert(
-      fc.property(typed, fc.boolean(), (text, asOwner) => {
-        const reply = runCommandText({ db, clock }, asOwner ? owner : outsider, 'console', text);
+      fc.property(typed, fc.boolean(), async (text, asOwner) => {
+        const reply = await runCommandText({ db, clock }, asOwner ? owner : outsider, 'console', text);
         expect(typeof reply.summary).toBe('string');
         expect(reply.summary.length).toBeGreaterThan(0);
         expect(['info', 'success', 'warning', 'error']).toContain(reply.tone);
@@ -47,7 +47,7 @@ describe('command router (property)', () => {
     await fc.assert(
       fc.asyncProperty(typed, async (text) => {
         const before = await dbFingerprint(db);
-        const reply = runCommandText({ db, clock }, outsider, 'console', `update ND-1.1 ${text}`);
+        const reply = await runCommandText({ db, clock }, outsider, 'console', `update ND-1.1 ${text}`);
         if (reply.tone === 'error') expect(await dbFingerprint(db)).toBe(before);
       }),
       { numRuns: 200, seed: 7 },

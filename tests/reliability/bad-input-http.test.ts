@@ -53,7 +53,7 @@ describe('bad input over HTTP (src/main.ts in a child process, Slack and Teams)'
     api = await startSlackApiServer({ token: TOKEN });
     connector = await startBotConnectorServer();
     const { db, path } = await demoPlanDb();
-    closeDatabase(db);
+    await closeDatabase(db);
     dbPath = path;
     service = await startSlackService({
       databasePath: dbPath,

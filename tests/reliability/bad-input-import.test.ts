@@ -64,7 +64,7 @@ describe('sendbot import: bad CSV and XLSX files change nothing and say where th
 
   beforeAll(async () => {
     const { db, path } = await demoPlanDb();
-    closeDatabase(db);
+    await closeDatabase(db);
     dbPath = path;
     baseline = planFingerprint(dbPath);
   });

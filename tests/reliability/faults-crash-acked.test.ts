@@ -55,9 +55,9 @@ describe('fault: SIGKILL between acknowledging Slack commands and storing them, 
       const work: { userId: string; ref: string }[] = [];
       const emailOf = new Map<string, string>();
       api.reset();
-      for (const person of listPeople(db)) {
+      for (const person of await listPeople(db)) {
         if (!person.slackUserId) continue;
-        const [choice] = myActionChoices({ db, clock: fixedClock(NOW), caller: person, platform: 'slack', rawText: '' });
+        const [choice] = await myActionChoices({ db, clock: fixedClock(NOW), caller: person, platform: 'slack', rawText: '' });
         if (choice) work.push({ userId: person.slackUserId, ref: choice.ref });
         emailOf.set(person.slackUserId, person.email);
       }

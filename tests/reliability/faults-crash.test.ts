@@ -42,7 +42,7 @@ describe('fault: SIGKILL during delivery, then restart', () => {
     api = await startSlackApiServer({ token: TOKEN });
     proxy = await startSlowProxy(api.url);
     const { db, path } = await demoPlanDb();
-    closeDatabase(db);
+    await closeDatabase(db);
     dbPath = path;
   });
   afterAll(async () => {

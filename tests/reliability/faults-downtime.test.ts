@@ -35,7 +35,7 @@ interface Post {
 }
 
 async function meetingId(db: Db, board: string, startsAtUtc: string): Promise<number> {
-  const b = findBoard(db, board);
+  const b = await findBoard(db, board);
   const row = await one(db, sql`select id from meetings where board_id = ${b?.id} and starts_at = ${startsAtUtc}`) as { id: number } | undefined;
   if (!row) throw new Error(`no meeting of ${board} at ${startsAtUtc}`);
   return row.id;
@@ -59,7 +59,7 @@ describe('fault: down for three days, then restarted', () => {
     const adapters = [createSlackDelivery({ client })];
     const stop = parseInstant(end);
     while (clock.now() < stop) {
-      runTick({ db, clock });
+      await runTick({ db, clock });
       const seen = api.calls.length;
       await deliverDue({ db, clock, adapters, random: () => 0.5 });
       for (const c of api.calls.slice(seen) as RecordedCall[]) {
@@ -91,7 +91,7 @@ describe('fault: down for three days, then restarted', () => {
     await runUntil(db, '2024-11-25T12:00');
     const afterRestart = posts.slice(restartAt);
 
-    const windowKeys = listOutbox(db)
+    const windowKeys = (await listOutbox(db))
       .map((r) => r.key)
       .filter((k) => k.startsWith(`nudge:${spb}:`) && k.endsWith(':window'));
     const sentAtRestart = afterRestart.filter((p) => p.at === '2024-11-22 10:00').map((p) => p.key);
@@ -103,7 +103,7 @@ describe('fault: down for three days, then restarted', () => {
       sentAtRestart: sentAtRestart.length,
       sentThroughMon25Nov: afterRestart.length,
       sentTwice: [...parts].filter(([, n]) => n > 1).length,
-      skipped: listOutbox(db, { status: 'skipped' }).length,
+      skipped: (await listOutbox(db, { status: 'skipped' })).length,
     });
 
     expect(windowKeys).toHaveLength(13);
@@ -115,12 +115,12 @@ describe('fault: down for three days, then restarted', () => {
     // same morning: one message per person. Nothing from before the outage went again.
     expect(sentAtRestart.filter((k) => k.startsWith('overdue:') && k.endsWith(':2024-11-22'))).toEqual([]);
     const nadia = await value(db, sql`select id from people where email = 'nadia.sampleton@example.org'`) as number;
-    expect(listOutbox(db).find((r) => r.key === `nudge:${spb}:${nadia}:window`)?.payload.refs).toContain('TR-2.2');
+    expect((await listOutbox(db)).find((r) => r.key === `nudge:${spb}:${nadia}:window`)?.payload.refs).toContain('TR-2.2');
     for (const p of afterRestart) expect(beforeOutage.has(p.key), p.key).toBe(false);
     expect([...parts].filter(([, n]) => n > 1)).toEqual([]);
     // Monday brings the reminders (a different message), not the window nudges again.
     expect(afterRestart.filter((p) => p.key.startsWith(`nudge:${spb}:`) && p.key.endsWith(':reminder') && p.at.startsWith('2024-11-25 09:00')).length).toBeGreaterThan(5);
-    expect(listOutbox(db).filter((r) => r.status !== 'sent')).toEqual([]);
+    expect((await listOutbox(db)).filter((r) => r.status !== 'sent')).toEqual([]);
     await closeTestDb(db);
     expect(integrityCheck(path)).toBe('ok');
     removeDatabaseCopy(path);
@@ -133,13 +133,13 @@ describe('fault: down for three days, then restarted', () => {
     const spb = await meetingId(db, 'SEND Partnership Board', '2024-12-04T14:00:00.000Z');
     const hwb = await meetingId(db, 'Health and Wellbeing Board', '2024-12-11T10:00:00.000Z');
     clock = manualClock('2024-12-02T09:00');
-    const queued = runTick({ db, clock }).enqueued.map((p) => p.key);
+    const queued = (await runTick({ db, clock })).enqueued.map((p) => p.key);
     expect(queued.some((k) => k.startsWith(`nudge:${spb}:`))).toBe(true);
     // The process dies here, before delivering. Three days later:
     clock.set('2024-12-05T10:00');
     await runUntil(db, '2024-12-05T12:00');
 
-    const rows = listOutbox(db);
+    const rows = await listOutbox(db);
     const spbRows = rows.filter((r) => r.key.startsWith(`nudge:${spb}:`) || r.key.startsWith(`digest:${spb}:`));
     const sentKeys = new Set(posts.map((p) => p.key));
     report('crash 2 Dec 09:00 → restart 5 Dec 10:00', {

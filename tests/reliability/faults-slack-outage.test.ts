@@ -75,8 +75,8 @@ describe('fault: the Slack Web API answers 500 for an hour, then recovers', () =
   beforeAll(async () => {
     api = await startSlackApiServer({ token: TOKEN });
   });
-  afterEach(() => {
-    closeDatabase(db);
+  afterEach(async () => {
+    await closeDatabase(db);
     removeDatabaseCopy(dbPath);
   });
   afterAll(async () => {
@@ -88,7 +88,7 @@ describe('fault: the Slack Web API answers 500 for an hour, then recovers', () =
     ({ db, path: dbPath } = await demoPlanDb());
     for (const [delegate, owners] of DELEGATIONS) {
       for (const owner of owners) {
-        const away = runCommandText({ db, clock: fixedClock('2024-11-22T10:00') }, findPersonByEmail(db, owner) as Person, 'console', `away 6 December 2024 delegate ${delegate}`);
+        const away = await runCommandText({ db, clock: fixedClock('2024-11-22T10:00') }, (await findPersonByEmail(db, owner)) as Person, 'console', `away 6 December 2024 delegate ${delegate}`);
         expect(away.tone).toBe('success');
       }
     }
@@ -99,8 +99,8 @@ describe('fault: the Slack Web API answers 500 for an hour, then recovers', () =
     // Each row as the planner first queued it (retries move not_before; the order per person must not move).
     const firstSeen = new Map<string, OutboxListRow>();
     const cycle = async () => {
-      runTick({ db, clock });
-      for (const r of listOutbox(db)) if (!firstSeen.has(r.key)) firstSeen.set(r.key, r);
+      await runTick({ db, clock });
+      for (const r of await listOutbox(db)) if (!firstSeen.has(r.key)) firstSeen.set(r.key, r);
       return deliverDue({ db, clock, adapters, random, workerId: 'outage-test' });
     };
 
@@ -123,7 +123,7 @@ describe('fault: the Slack Web API answers 500 for an hour, then recovers', () =
     const initial = [...firstSeen.values()];
     // 13 window nudges and the week's digest (channel and two subscribers).
     expect(initial.length).toBeGreaterThanOrEqual(16);
-    const duringOutage = listOutbox(db);
+    const duringOutage = await listOutbox(db);
     const deadDuringOutage = duringOutage.filter((r) => r.status === 'dead').map((r) => `${r.key} (${r.attempts} attempts: ${r.lastError})`);
 
     // 10:00: Slack is back. Keep ticking every five minutes until 13:00.
@@ -132,7 +132,7 @@ describe('fault: the Slack Web API answers 500 for an hour, then recovers', () =
       await cycle();
       clock.advance({ minutes: 5 });
     }
-    const after = listOutbox(db);
+    const after = await listOutbox(db);
     const sends = delivered(api.calls);
 
     const byStatus: Record<string, number> = {};

@@ -40,11 +40,11 @@ describe('fault: two instances on the same database', () => {
     proxy = await startSlowProxy(api.url, (method) => (method === 'chat.postMessage' ? 25 : 0));
     const { db, path } = await demoPlanDb();
     dbPath = path;
-    const people = listPeople(db).filter((p) => p.slackUserId);
+    const people = (await listPeople(db)).filter((p) => p.slackUserId);
     const at = toStoredInstant(parseInstant('2024-11-25T09:00'));
     for (let i = 0; i < EXTRA; i += 1) {
       const person = i % 10 === 9 ? undefined : people[i % people.length];
-      enqueueNotification(db, {
+      await enqueueNotification(db, {
         key: `extra:${i}`,
         kind: 'nudge',
         recipientPersonId: person?.id ?? null,
@@ -76,7 +76,7 @@ describe('fault: two instances on the same database', () => {
     for (let batch = 0; batch < LATE_BATCHES; batch += 1) {
       for (let j = 0; j < 10; j += 1) {
         const n = batch * 10 + j;
-        enqueueNotification(writer, {
+        await enqueueNotification(writer, {
           key: `late:${n}`,
           kind: 'nudge',
           recipientPersonId: null,

@@ -31,11 +31,11 @@ describe('fault: another process holds the write lock for 4 s', () => {
     api = await startSlackApiServer({ token: TOKEN });
     const { db, path } = await demoPlanDb();
     dbPath = path;
-    for (const person of listPeople(db)) {
+    for (const person of await listPeople(db)) {
       if (!person.slackUserId) continue;
-      for (const c of myActionChoices({ db, clock: fixedClock(NOW), caller: person, platform: 'slack', rawText: '' })) owners.push({ userId: person.slackUserId, ref: c.ref });
+      for (const c of await myActionChoices({ db, clock: fixedClock(NOW), caller: person, platform: 'slack', rawText: '' })) owners.push({ userId: person.slackUserId, ref: c.ref });
     }
-    closeDatabase(db);
+    await closeDatabase(db);
     service = await startSlackService({ databasePath: dbPath, slackApiUrl: api.apiUrl, signingSecret: SECRET, botToken: TOKEN, now: NOW });
   });
   afterAll(async () => {

@@ -53,14 +53,14 @@ describe(`load: ${RATE} signed slash commands a second for ${SECONDS} s (src/mai
     const { db, path } = await demoPlanDb();
     dbPath = path;
     // Every (Slack user, action) pair where the person may update the action on NOW.
-    for (const person of listPeople(db)) {
+    for (const person of await listPeople(db)) {
       if (!person.slackUserId) continue;
-      for (const choice of myActionChoices({ db, clock: fixedClock(NOW), caller: person, platform: 'slack', rawText: '' })) {
+      for (const choice of await myActionChoices({ db, clock: fixedClock(NOW), caller: person, platform: 'slack', rawText: '' })) {
         owners.push({ userId: person.slackUserId, ref: choice.ref });
         allRefs.push(choice.ref);
       }
     }
-    closeDatabase(db);
+    await closeDatabase(db);
     expect(owners.length).toBeGreaterThan(50);
     service = await startSlackService({ databasePath: dbPath, slackApiUrl: api.apiUrl, signingSecret: SECRET, botToken: TOKEN, now: NOW });
   });

@@ -39,11 +39,11 @@ describe('every card sendbot makes is valid Adaptive Cards 1.5', () => {
     expect(adaptiveCardSchemaErrors({ ...good, body: [{ type: 'TextBlock', text: 'x', colour: 'red' }] })).not.toEqual([]);
   });
 
-  it('every notification planned over a term', () => {
+  it('every notification planned over a term', async () => {
     const kinds = new Set<string>();
     let count = 0;
     for (const at of ['2024-09-16T09:30', '2024-10-14T09:30', '2024-11-18T10:00', '2024-11-25T09:30', '2025-01-13T09:30', '2025-03-03T09:30', '2025-05-12T09:30']) {
-      for (const planned of runTick({ db, clock: fixedClock(at), dryRun: true }).enqueued) {
+      for (const planned of (await runTick({ db, clock: fixedClock(at), dryRun: true })).enqueued) {
         kinds.add(planned.kind);
         const cards = renderCards(planned.payload.reply, FORM_KINDS.has(planned.kind) ? { updateForm: true } : {});
         expectValid(cards, `${planned.kind} ${planned.key}`);
@@ -54,9 +54,9 @@ describe('every card sendbot makes is valid Adaptive Cards 1.5', () => {
     expect([...kinds].sort()).toEqual(expect.arrayContaining(['chair_digest', 'nudge', 'weekly_digest']));
   });
 
-  it('the reply to every chat command, for an owner and for an admin', () => {
-    const owner = findPersonByEmail(db, DEMO.headOfSend) as Person;
-    const admin = findPersonByEmail(db, DEMO.admin) as Person;
+  it('the reply to every chat command, for an owner and for an admin', async () => {
+    const owner = (await findPersonByEmail(db, DEMO.headOfSend)) as Person;
+    const admin = (await findPersonByEmail(db, DEMO.admin)) as Person;
     const commands = [
       'help',
       'help update',
@@ -83,7 +83,7 @@ describe('every card sendbot makes is valid Adaptive Cards 1.5', () => {
     ];
     for (const caller of [owner, admin]) {
       for (const typed of commands) {
-        const answer: Reply = runCommandText({ db, clock: fixedClock('2024-11-18T10:00') }, caller, 'teams', typed);
+        const answer: Reply = await runCommandText({ db, clock: fixedClock('2024-11-18T10:00') }, caller, 'teams', typed);
         expectValid(renderCards(answer), `${caller.email}: ${typed}`);
       }
     }

@@ -100,7 +100,7 @@ describe('the digest’s KPI part (demo plan, SEND Partnership Board, 27 Novembe
   beforeAll(async () => {
     const db = await testDbAt(await scriptedDemoDb());
     const board = await value(db, sql`select id from boards where name = 'SEND Partnership Board'`) as number;
-    digest = loadBoardDigest(db, board, '2024-11-27T09:00:00.000Z');
+    digest = await loadBoardDigest(db, board, '2024-11-27T09:00:00.000Z');
   });
 
   it('judges each KPI on the digest’s day and places it under its plan', () => {

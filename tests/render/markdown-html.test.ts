@@ -110,9 +110,9 @@ describe('a real digest as Markdown and HTML', () => {
   });
   afterAll(() => closeTestDb(db));
 
-  it('renders the full board paper as balanced HTML and escaped Markdown', () => {
-    const board = loadPlanningState(db).boards.find((b) => b.name === 'SEND Partnership Board')!;
-    const digest = loadBoardDigest(db, board.id, toStoredInstant(parseInstant(DIGEST_NOW)));
+  it('renders the full board paper as balanced HTML and escaped Markdown', async () => {
+    const board = (await loadPlanningState(db)).boards.find((b) => b.name === 'SEND Partnership Board')!;
+    const digest = await loadBoardDigest(db, board.id, toStoredInstant(parseInstant(DIGEST_NOW)));
     const r = digestToReply(digest, { full: true });
     const html = renderHtml(r);
     expectBalanced(html);

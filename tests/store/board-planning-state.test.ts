@@ -16,18 +16,18 @@ const utc = (london: string) => toStoredInstant(parseInstant(london));
 describe('loadBoardPlanningState', () => {
   it('holds each board’s records as the whole state has them, and builds the same digest', async () => {
     const { db } = await demoDb('2024-09-02T09:00');
-    recordReports(db, PEOPLE.morgan, ['ND-1.1', 'ND-1.2'], '2024-11-18T10:00');
+    await recordReports(db, PEOPLE.morgan, ['ND-1.1', 'ND-1.2'], '2024-11-18T10:00');
     // A named owner (wins over the role) and an action's own supporting role.
     const [first, second] = db.$client.prepare('select id from actions where removed_at is null order by id limit 2').all() as { id: number }[];
-    db.$client.prepare('update actions set owner_person_id = ? where id = ?').run(personId(db, PEOPLE.priya), first?.id);
+    db.$client.prepare('update actions set owner_person_id = ? where id = ?').run(await personId(db, PEOPLE.priya), first?.id);
     const role = (db.$client.prepare('select id from roles order by id desc limit 1').get() as { id: number }).id;
     db.$client.prepare('insert into action_supporting_roles (action_id, role_id, position) values (?, ?, 0)').run(second?.id, role);
 
-    const whole = loadPlanningState(db);
+    const whole = await loadPlanningState(db);
     const now = utc('2024-11-27T09:00');
     let checked = 0;
     for (const board of whole.boards) {
-      const slice = loadBoardPlanningState(db, board.id);
+      const slice = await loadBoardPlanningState(db, board.id);
       if (!slice) throw new Error(`no slice for ${board.name}`);
       expect(slice.boards).toEqual([board]);
       expect(slice.actions).toEqual(boardActions(whole, board.id));
@@ -41,9 +41,9 @@ describe('loadBoardPlanningState', () => {
 
       const { previous } = digestMeetings(board, now);
       const ids = slice.actions.map((a) => a.id);
-      const history = loadDigestHistory(db, { boardId: board.id, sinceUtcIso: previous?.startsAt ?? null, nowUtcIso: now, actionIds: ids });
+      const history = await loadDigestHistory(db, { boardId: board.id, sinceUtcIso: previous?.startsAt ?? null, nowUtcIso: now, actionIds: ids });
       expect(buildBoardDigest(slice, board.id, now, history)).toEqual(buildBoardDigest(whole, board.id, now, history));
-      expect(loadBoardDigest(db, board.id, now)).toEqual(loadBoardDigest(db, board.id, now, { state: whole }));
+      expect(await loadBoardDigest(db, board.id, now)).toEqual(await loadBoardDigest(db, board.id, now, { state: whole }));
       checked += slice.actions.length;
     }
     expect(checked).toBe(whole.actions.filter((a) => a.boardId !== null).length);
@@ -54,7 +54,7 @@ describe('loadBoardPlanningState', () => {
 
   it('answers undefined for a board that does not exist', async () => {
     const { db } = await demoDb();
-    expect(loadBoardPlanningState(db, 999_999)).toBeUndefined();
-    expect(() => loadBoardDigest(db, 999_999, utc('2024-11-27T09:00'))).toThrow('Board 999999 not found.');
+    expect(await loadBoardPlanningState(db, 999_999)).toBeUndefined();
+    expect(async () => await loadBoardDigest(db, 999_999, utc('2024-11-27T09:00'))).toThrow('Board 999999 not found.');
   });
 });

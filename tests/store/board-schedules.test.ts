@@ -10,20 +10,20 @@ describe('listBoardSchedules', () => {
   let db: Db;
   let exec: number;
   let quiet: number;
-  beforeEach(() => {
-    db = openDatabase(':memory:');
-    exec = upsertBoard(db, { name: 'SEND Executive Board', updateWindowDays: 12, reminderDays: 8, papersDays: 6 }, AT).board.id;
-    quiet = upsertBoard(db, { name: 'Quiet Board' }, AT).board.id;
+  beforeEach(async () => {
+    db = await openDatabase(':memory:');
+    exec = (await upsertBoard(db, { name: 'SEND Executive Board', updateWindowDays: 12, reminderDays: 8, papersDays: 6 }, AT)).board.id;
+    quiet = (await upsertBoard(db, { name: 'Quiet Board' }, AT)).board.id;
     // Added out of order, one sample, one cancelled: the schedule is oldest first, without the cancelled one.
-    addMeeting(db, { boardId: exec, startsAt: '2025-03-10T14:00:00.000Z' }, AT);
-    addMeeting(db, { boardId: exec, startsAt: '2025-01-13T14:00:00.000Z', isSample: true }, AT);
-    const cancelled = addMeeting(db, { boardId: exec, startsAt: '2025-02-10T14:00:00.000Z' }, AT).meeting.id;
+    await addMeeting(db, { boardId: exec, startsAt: '2025-03-10T14:00:00.000Z' }, AT);
+    await addMeeting(db, { boardId: exec, startsAt: '2025-01-13T14:00:00.000Z', isSample: true }, AT);
+    const cancelled = (await addMeeting(db, { boardId: exec, startsAt: '2025-02-10T14:00:00.000Z' }, AT)).meeting.id;
     db.$client.prepare('update meetings set cancelled = 1 where id = ?').run(cancelled);
   });
-  afterEach(() => closeDatabase(db));
+  afterEach(async () => await closeDatabase(db));
 
-  it('gives each board its lead times and its meetings, oldest first, without cancelled ones', () => {
-    const schedules = listBoardSchedules(db, [exec, quiet]);
+  it('gives each board its lead times and its meetings, oldest first, without cancelled ones', async () => {
+    const schedules = await listBoardSchedules(db, [exec, quiet]);
     expect([...schedules.keys()].sort()).toEqual([exec, quiet].sort());
     expect(schedules.get(exec)?.lead).toEqual({ updateWindowDays: 12, reminderDays: 8, papersDays: 6 });
     expect(schedules.get(exec)?.meetings.map((m) => [m.startsAt, m.isSample])).toEqual([
@@ -33,10 +33,10 @@ describe('listBoardSchedules', () => {
     expect(schedules.get(quiet)).toEqual({ lead: { updateWindowDays: 10, reminderDays: 7, papersDays: 5 }, meetings: [] });
   });
 
-  it('answers for exactly the boards asked, whatever their number, and leaves out boards that do not exist', () => {
-    expect([...listBoardSchedules(db, [quiet]).keys()]).toEqual([quiet]);
-    expect([...listBoardSchedules(db, [exec]).keys()]).toEqual([exec]);
-    expect([...listBoardSchedules(db, [exec, 9999]).keys()]).toEqual([exec]);
-    expect(listBoardSchedules(db, []).size).toBe(0);
+  it('answers for exactly the boards asked, whatever their number, and leaves out boards that do not exist', async () => {
+    expect([...(await listBoardSchedules(db, [quiet])).keys()]).toEqual([quiet]);
+    expect([...(await listBoardSchedules(db, [exec])).keys()]).toEqual([exec]);
+    expect([...(await listBoardSchedules(db, [exec, 9999])).keys()]).toEqual([exec]);
+    expect((await listBoardSchedules(db, [])).size).toBe(0);
   });
 });

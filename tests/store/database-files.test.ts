@@ -21,11 +21,11 @@ describe('database files', () => {
     process.umask(previousUmask);
   });
 
-  it('creates the folders 0700, and the database and its -wal and -shm files 0600', () => {
+  it('creates the folders 0700, and the database and its -wal and -shm files 0600', async () => {
     const root = tempDir();
     const before = mode(root);
     const path = join(root, 'data', 'sendbot', 'sendbot.db');
-    const db = openDatabase(path);
+    const db = await openDatabase(path);
     db.$client.prepare("insert into roles (name, key, created_at) values ('A', 'a', 'x')").run();
     expect(existsSync(`${path}-wal`)).toBe(true);
     expect(existsSync(`${path}-shm`)).toBe(true);
@@ -33,24 +33,24 @@ describe('database files', () => {
     expect({ data: mode(join(root, 'data')), inner: mode(join(root, 'data', 'sendbot')) }).toEqual({ data: '700', inner: '700' });
     // A folder that already existed is left alone.
     expect(mode(root)).toBe(before);
-    closeDatabase(db);
+    await closeDatabase(db);
   });
 
-  it('tightens a database (and its -wal/-shm) left readable by an older version', () => {
+  it('tightens a database (and its -wal/-shm) left readable by an older version', async () => {
     const root = tempDir();
     const path = join(root, 'sendbot.db');
-    closeDatabase(openDatabase(path));
+    await closeDatabase(await openDatabase(path));
     for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o644);
-    const db = openDatabase(path);
+    const db = await openDatabase(path);
     expect(mode(path)).toBe('600');
     for (const f of [`${path}-wal`, `${path}-shm`]) if (existsSync(f)) expect(mode(f), f).toBe('600');
-    closeDatabase(db);
+    await closeDatabase(db);
   });
 
   it('writes backups 0600, also over an existing file with --force', async () => {
     const root = tempDir();
     const path = join(root, 'sendbot.db');
-    closeDatabase(openDatabase(path));
+    await closeDatabase(await openDatabase(path));
     const backup = join(root, 'backup.db');
     const made = await sendbot(path, 'backup', backup);
     expect(made.code, made.stderr).toBe(0);
@@ -63,8 +63,8 @@ describe('database files', () => {
     expect(forced.code, forced.stderr).toBe(0);
     expect(mode(old)).toBe('600');
     // The copy is a working database.
-    const copy = openDatabase(old);
+    const copy = await openDatabase(old);
     expect(copy.$client.prepare('select count(*) as n from roles').get()).toEqual({ n: 0 });
-    closeDatabase(copy);
+    await closeDatabase(copy);
   });
 });

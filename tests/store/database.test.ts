@@ -11,9 +11,9 @@ import { migrationsFolder } from '../../src/paths.js';
 import { closeDatabase, inTransaction, openDatabase } from '../../src/store/database.js';
 
 describe('openDatabase', () => {
-  it('creates a WAL database with every migration applied, and reopening is a no-op', () => {
+  it('creates a WAL database with every migration applied, and reopening is a no-op', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sendbot-db-')), 'nested', 'sendbot.db');
-    const db = openDatabase(path);
+    const db = await openDatabase(path);
     const mode = db.$client.pragma('journal_mode', { simple: true });
     expect(mode).toBe('wal');
     expect(db.$client.pragma('busy_timeout', { simple: true })).toBe(10000);
@@ -24,14 +24,14 @@ describe('openDatabase', () => {
     for (const t of ['actions', 'updates', 'due_date_changes', 'outbox', 'audit_log', 'role_assignments', 'action_search']) {
       expect(tables).toContain(t);
     }
-    closeDatabase(db);
-    const again = openDatabase(path);
+    await closeDatabase(db);
+    const again = await openDatabase(path);
     const applied = again.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
     expect(applied.n).toBeGreaterThanOrEqual(2);
-    closeDatabase(again);
+    await closeDatabase(again);
   });
 
-  it('applies the migrations a database is missing when it is reopened, and nothing when it has them all', () => {
+  it('applies the migrations a database is missing when it is reopened, and nothing when it has them all', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sendbot-db-'));
     // A migrations folder without the newest migration, as an older sendbot had.
     const folder = migrationsFolder();
@@ -46,22 +46,22 @@ describe('openDatabase', () => {
     sqlite.close();
 
     const schemaOf = (db: ReturnType<typeof openDatabase>) => db.$client.prepare("select type, name, sql from sqlite_master where name not like 'sqlite_%' order by name").all();
-    const migrated = openDatabase(oldPath);
-    const fresh = openDatabase(join(dir, 'fresh.db'));
+    const migrated = await openDatabase(oldPath);
+    const fresh = await openDatabase(join(dir, 'fresh.db'));
     expect(schemaOf(migrated)).toEqual(schemaOf(fresh));
     const count = (db: ReturnType<typeof openDatabase>) => (db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n;
     expect(count(migrated)).toBe(journal.entries.length);
-    closeDatabase(migrated);
-    const reopened = openDatabase(oldPath);
+    await closeDatabase(migrated);
+    const reopened = await openDatabase(oldPath);
     expect(count(reopened)).toBe(journal.entries.length);
-    closeDatabase(reopened);
-    closeDatabase(fresh);
+    await closeDatabase(reopened);
+    await closeDatabase(fresh);
   });
 
-  it('rolls back everything when a transaction throws', () => {
-    const db = openDatabase(':memory:');
-    expect(() =>
-      inTransaction(db, () => {
+  it('rolls back everything when a transaction throws', async () => {
+    const db = await openDatabase(':memory:');
+    expect(async () =>
+      await inTransaction(db, () => {
         db.$client.prepare("insert into roles (name, key, created_at) values ('A', 'a', 'x')").run();
         throw new Error('boom');
       }),

@@ -14,20 +14,20 @@ import { ALEX, MORGAN, say } from '../helpers/digest-demo.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
 
 const utc = (london: string) => toStoredInstant(parseInstant(london));
-const boardId = (db: Db) => listBoards(db).find((b) => b.name === 'SEND Partnership Board')?.id as number;
-const chairsDigest = (db: Db, at: string) => renderText(digestToReply(loadBoardDigest(db, boardId(db), utc(at))));
+const boardId = async (db: Db) => (await listBoards(db)).find((b) => b.name === 'SEND Partnership Board')?.id as number;
+const chairsDigest = async (db: Db, at: string) => renderText(digestToReply(await loadBoardDigest(db, await boardId(db), utc(at))));
 
 describe('the first chair’s digest after an import', () => {
   it('counts the imported plan as the starting point, and only owners’ reports as change', async () => {
     // Imported after the board's 16 October meeting: "since the previous meeting" predates the plan.
     const { db } = await demoPlanDb('2024-11-01T09:00');
-    const first = chairsDigest(db, '2024-11-27T09:00');
+    const first = await chairsDigest(db, '2024-11-27T09:00');
     expect(first).toContain('Changes since: previous meeting, Wed 16 Oct 2024');
     expect(first).toMatch(/Not started: \d+\n/);
     expect(first).not.toMatch(/\([+\u2212]\d+\)/);
 
-    expect(say(db, '2024-11-20T10:00', MORGAN, '/send update ND-1.2 amber 60% pilot extended').tone).toBe('success');
-    const after = chairsDigest(db, '2024-11-27T09:00');
+    expect((await say(db, '2024-11-20T10:00', MORGAN, '/send update ND-1.2 amber 60% pilot extended')).tone).toBe('success');
+    const after = await chairsDigest(db, '2024-11-27T09:00');
     expect(after).toContain('Amber: 1 (+1)');
     expect(after).toMatch(/Not started: \d+ \(\u22121\)/);
   });
@@ -42,13 +42,13 @@ describe('date-change decisions', () => {
       ['2024-11-20T10:00', MORGAN, '/send update ND-1.2 due:"31 March 25" waiting for funding'],
       ['2024-11-21T10:00', ALEX, '/send reject ND-1.2 no capacity until April'],
     ];
-    for (const [at, who, typed] of steps) expect(say(db, at, who, typed).tone, typed).toBe('success');
+    for (const [at, who, typed] of steps) expect((await say(db, at, who, typed)).tone, typed).toBe('success');
     return db;
   }
 
   it('the weekly digest lists the week’s approvals and rejections, with who, dates and reason', async () => {
     const db = await decidedWeek();
-    const weekly = loadWeeklyDigest(db, utc('2024-11-25T09:00'));
+    const weekly = await loadWeeklyDigest(db, utc('2024-11-25T09:00'));
     expect(weekly.dateDecisions.map((d) => [d.action.ref, d.decision])).toEqual([
       ['ND-1.2', 'rejected'],
       ['WD-2.1', 'approved'],
@@ -58,18 +58,18 @@ describe('date-change decisions', () => {
     expect(out).toMatch(/ND-1\.2 · rejected by Alex Sample on Thu 21 Nov 2024, 10:00, asked by Morgan Demo · stays due .*, not 31 Mar 2025: no capacity until April/);
     expect(out).toMatch(/WD-2\.1 · approved by Alex Sample on Tue 19 Nov 2024, 10:00, asked by Morgan Demo · due 30 Jun 2025 \(was .*\)/);
     // A week later they are last week's news.
-    expect(loadWeeklyDigest(db, utc('2024-12-02T09:00')).dateDecisions).toEqual([]);
+    expect((await loadWeeklyDigest(db, utc('2024-12-02T09:00'))).dateDecisions).toEqual([]);
   });
 
   it('"Updates received" in the digest and on the dashboard says a request was rejected, and why', async () => {
     const db = await decidedWeek();
-    const digest = chairsDigest(db, '2024-11-27T09:00');
+    const digest = await chairsDigest(db, '2024-11-27T09:00');
     expect(digest).toContain('asked for a new due date, 31 Mar 2025 (rejected: no capacity until April)');
-    const html = renderDashboardPage(loadBoardDashboard(db, boardId(db), utc('2024-11-27T09:00')), { linkExpiresAt: utc('2024-12-04T09:00') });
+    const html = renderDashboardPage(await loadBoardDashboard(db, await boardId(db), utc('2024-11-27T09:00')), { linkExpiresAt: utc('2024-12-04T09:00') });
     expect(html).toContain('asked for a new due date, 31 Mar 2025 (rejected: no capacity until April)');
     // One moved date is "1 due date", not "1 due dates".
     expect(html).toContain('<span class="n">1</span><span class="l">due date moved from the plan</span>');
     // As it stood then: before the decision the same report was still waiting for one.
-    expect(chairsDigest(db, '2024-11-20T12:00')).toContain('asked for a new due date, 31 Mar 2025 (waiting for a decision)');
+    expect(await chairsDigest(db, '2024-11-20T12:00')).toContain('asked for a new due date, 31 Mar 2025 (waiting for a decision)');
   });
 });

@@ -18,7 +18,7 @@ import { closeTestDb, one, sql, testDb, value } from '../helpers/test-db.js';
 describe('listKpiSeries on the demo plan', () => {
   it('lists the board’s KPIs in plan order with their trajectories and sample readings', async () => {
     const { db } = await demoPlanDb();
-    const series = listKpiSeries(db, { board: 'SEND Partnership Board' });
+    const series = await listKpiSeries(db, { board: 'SEND Partnership Board' });
     expect(series.map((s) => s.code)).toEqual(['ND-WAIT', 'ND-MEDS', 'TR-AHC', 'TR-PFA', 'HCP-HR1', 'HCP-HR2']);
     const hr1 = series.find((s) => s.code === 'HCP-HR1');
     expect(hr1).toMatchObject({
@@ -43,14 +43,14 @@ describe('listKpiSeries on the demo plan', () => {
     ]);
     // By board id, by plan code in any case, and nothing for a board with no KPIs.
     const boardId = (await one(db, sql`select id from boards where name = 'SEND Partnership Board'`) as { id: number }).id;
-    expect(listKpiSeries(db, { board: boardId })).toHaveLength(6);
-    expect(listKpiSeries(db, { plan: 'hcp' }).map((s) => s.code)).toEqual(['HCP-HR1', 'HCP-HR2']);
-    expect(listKpiSeries(db, { board: 'Scrutiny Panel' })).toEqual([]);
+    expect(await listKpiSeries(db, { board: boardId })).toHaveLength(6);
+    expect((await listKpiSeries(db, { plan: 'hcp' })).map((s) => s.code)).toEqual(['HCP-HR1', 'HCP-HR2']);
+    expect(await listKpiSeries(db, { board: 'Scrutiny Panel' })).toEqual([]);
   });
 
   it('gives owner, supporting roles and board for permissions and nudges', async () => {
     const { db } = await demoPlanDb();
-    const [hr1] = listKpiRecords(db, { codes: ['HCP-HR1'] });
+    const [hr1] = await listKpiRecords(db, { codes: ['HCP-HR1'] });
     expect(hr1?.series.ownerRole).toBe('Solent 0-19 Service Manager');
     expect(hr1?.supportingRoles).toEqual(['Public Health Leads']);
     expect(hr1?.boardName).toBe('SEND Partnership Board');
@@ -58,16 +58,16 @@ describe('listKpiSeries on the demo plan', () => {
 
   it('keeps every reading; the series shows the latest for each period', async () => {
     const { db } = await demoPlanDb();
-    const [hr2] = listKpiRecords(db, { codes: ['HCP-HR2'] });
+    const [hr2] = await listKpiRecords(db, { codes: ['HCP-HR2'] });
     const id = hr2?.series.id as number;
     const base = { kpiId: id, periodLabel: 'Q2 2024/25', periodStart: '2024-07-01', periodEnd: '2024-09-30', personId: null, platform: 'console', note: null };
-    recordKpiReading(db, { ...base, value: 62.2, recordedAt: '2024-11-20T10:00:00.000Z', kind: 'correction', rawText: 'kpi HCP-HR2 62.2% for Q2 24/25' });
-    const series = listKpiSeries(db, { codes: ['HCP-HR2'] })[0];
+    await recordKpiReading(db, { ...base, value: 62.2, recordedAt: '2024-11-20T10:00:00.000Z', kind: 'correction', rawText: 'kpi HCP-HR2 62.2% for Q2 24/25' });
+    const series = (await listKpiSeries(db, { codes: ['HCP-HR2'] }))[0];
     expect(series?.readings.map((r) => [r.periodLabel, r.value])).toEqual([
       ['Q1 2024/25', 61.5],
       ['Q2 2024/25', 62.2],
     ]);
-    expect(kpiReadingHistory(db, id).map((r) => [r.periodLabel, r.value, r.kind])).toEqual([
+    expect((await kpiReadingHistory(db, id)).map((r) => [r.periodLabel, r.value, r.kind])).toEqual([
       ['Q1 2024/25', 61.5, 'import'],
       ['Q2 2024/25', 60.8, 'import'],
       ['Q2 2024/25', 62.2, 'correction'],
@@ -84,13 +84,13 @@ describe('KPIs from plan files', () => {
 
   it('reads the old { target, by } form: unit from "65%", code from the name', async () => {
     const db = await testDb();
-    const report = importPlanDocument(
+    const report = await importPlanDocument(
       db,
       plan([{ name: 'HR1 (12-month review) coverage', baseline: '62%', trajectory: [{ target: '65%', by: 'March 25' }, { target: '85%', by: '2025/26' }] }]),
       { now: parseInstant('2024-09-02T09:00') },
     );
     expect(report.kpis).toMatchObject([{ code: 'HCP-HR1', unit: 'percent', direction: 'higher', baseline_value: 62, change: 'created' }]);
-    const [s] = listKpiSeries(db);
+    const [s] = await listKpiSeries(db);
     expect(s?.trajectory.map((t) => [t.target, t.due])).toEqual([
       [65, '2025-03-31'],
       [85, '2026-03-31'],
@@ -100,35 +100,35 @@ describe('KPIs from plan files', () => {
   it('re-importing the same file changes nothing; a changed figure in the file is appended', async () => {
     const db = await testDb();
     const kpi = { code: 'HR1', name: 'HR1 coverage', trajectory: '65% by March 25', readings: [{ period: 'Q1 24/25', value: '63%' }] };
-    importPlanDocument(db, plan([kpi]), { now: parseInstant('2024-09-02T09:00') });
-    const again = importPlanDocument(db, plan([kpi]), { now: parseInstant('2024-09-03T09:00') });
+    await importPlanDocument(db, plan([kpi]), { now: parseInstant('2024-09-02T09:00') });
+    const again = await importPlanDocument(db, plan([kpi]), { now: parseInstant('2024-09-03T09:00') });
     expect(again.summary.kpis).toEqual({ created: 0, updated: 0, unchanged: 1, removed: 0 });
     expect(again.summary.kpiReadings.created).toBe(0);
-    const changed = importPlanDocument(db, plan([{ ...kpi, readings: [{ period: 'Q1 24/25', value: '63.4%' }] }]), { now: parseInstant('2024-09-04T09:00') });
+    const changed = await importPlanDocument(db, plan([{ ...kpi, readings: [{ period: 'Q1 24/25', value: '63.4%' }] }]), { now: parseInstant('2024-09-04T09:00') });
     expect(changed.summary.kpiReadings.created).toBe(1);
-    expect(listKpiSeries(db)[0]?.readings.map((r) => r.value)).toEqual([63.4]);
+    expect((await listKpiSeries(db))[0]?.readings.map((r) => r.value)).toEqual([63.4]);
     expect(await value(db, sql`select count(*) from kpi_readings`)).toBe(2);
   });
 
   it('a re-import never overrides a reading given in chat since', async () => {
     const db = await testDb();
     const kpi = { code: 'HR1', name: 'HR1 coverage', trajectory: '65% by March 25', readings: [{ period: 'Q1 24/25', value: '63%' }] };
-    importPlanDocument(db, plan([kpi]), { now: parseInstant('2024-09-02T09:00') });
-    const id = listKpiSeries(db)[0]?.id as number;
-    recordKpiReading(db, { kpiId: id, value: 63.6, periodLabel: 'Q1 2024/25', periodStart: '2024-04-01', periodEnd: '2024-06-30', recordedAt: '2024-09-10T09:00:00.000Z', personId: null, platform: 'slack', kind: 'correction', note: null, rawText: 'kpi HCP-HR1 63.6%' });
-    importPlanDocument(db, plan([kpi]), { now: parseInstant('2024-09-20T09:00') });
-    expect(listKpiSeries(db)[0]?.readings.map((r) => r.value)).toEqual([63.6]);
+    await importPlanDocument(db, plan([kpi]), { now: parseInstant('2024-09-02T09:00') });
+    const id = (await listKpiSeries(db))[0]?.id as number;
+    await recordKpiReading(db, { kpiId: id, value: 63.6, periodLabel: 'Q1 2024/25', periodStart: '2024-04-01', periodEnd: '2024-06-30', recordedAt: '2024-09-10T09:00:00.000Z', personId: null, platform: 'slack', kind: 'correction', note: null, rawText: 'kpi HCP-HR1 63.6%' });
+    await importPlanDocument(db, plan([kpi]), { now: parseInstant('2024-09-20T09:00') });
+    expect((await listKpiSeries(db))[0]?.readings.map((r) => r.value)).toEqual([63.6]);
   });
 
   it('a KPI left out of the plan’s KPI list is marked removed and its readings kept; renamed by code keeps its id', async () => {
     const db = await testDb();
-    importPlanDocument(db, plan([{ code: 'HR1', name: 'HR1 coverage', readings: [{ period: 'Q1 24/25', value: '63%' }] }, { code: 'HR2', name: 'HR2 coverage' }]), {
+    await importPlanDocument(db, plan([{ code: 'HR1', name: 'HR1 coverage', readings: [{ period: 'Q1 24/25', value: '63%' }] }, { code: 'HR2', name: 'HR2 coverage' }]), {
       now: parseInstant('2024-09-02T09:00'),
     });
-    const hr1 = listKpiSeries(db, { codes: ['HCP-HR1'] })[0]?.id;
-    const report = importPlanDocument(db, plan([{ code: 'HR1', name: 'Health review 1 coverage' }]), { now: parseInstant('2024-09-03T09:00') });
+    const hr1 = (await listKpiSeries(db, { codes: ['HCP-HR1'] }))[0]?.id;
+    const report = await importPlanDocument(db, plan([{ code: 'HR1', name: 'Health review 1 coverage' }]), { now: parseInstant('2024-09-03T09:00') });
     expect(report.summary.kpis).toMatchObject({ updated: 1, removed: 1 });
-    expect(listKpiSeries(db).map((s) => [s.id, s.code, s.name])).toEqual([[hr1, 'HCP-HR1', 'Health review 1 coverage']]);
+    expect((await listKpiSeries(db)).map((s) => [s.id, s.code, s.name])).toEqual([[hr1, 'HCP-HR1', 'Health review 1 coverage']]);
     expect(await value(db, sql`select count(*) from kpi_readings r join kpis k on k.id = r.kpi_id where k.code = 'HCP-HR1'`)).toBe(1);
     expect(await value(db, sql`select removed_at from kpis where code = 'HCP-HR2'`)).toBe('2024-09-03T08:00:00.000Z');
   });
@@ -154,21 +154,21 @@ describe('KPIs imported before KPI codes existed', () => {
     old.close();
 
     // Opened directly on purpose: the upgrade of an old SQLite file happens when it is opened.
-    const db = openDatabase(path);
-    const series = listKpiSeries(db);
+    const db = await openDatabase(path);
+    const series = await listKpiSeries(db);
     expect(series.map((s) => [s.code, s.unit, s.baseline.value, s.trajectory.map((t) => t.target)])).toEqual([
       ['HCP-HR1', 'percent', null, [65, 85]],
       ['HCP-CWA', 'number', 1240, []],
     ]);
     await closeTestDb(db);
     // Stable: reopening changes nothing, and re-importing the plan by name keeps the codes.
-    const again = openDatabase(path);
-    expect(listKpiSeries(again).map((s) => s.code)).toEqual(['HCP-HR1', 'HCP-CWA']);
-    importPlanDocument(
+    const again = await openDatabase(path);
+    expect((await listKpiSeries(again)).map((s) => s.code)).toEqual(['HCP-HR1', 'HCP-CWA']);
+    await importPlanDocument(
       again,
       planDocumentSchema.parse({ plans: [{ code: 'HCP', title: 'Healthy Child Programme', kpis: [{ name: 'Children waiting for assessment', unit: 'count' }] }] }),
       { now: parseInstant('2024-09-02T09:00') },
     );
-    expect(listKpiSeries(again).map((s) => [s.code, s.unit])).toEqual([['HCP-CWA', 'count']]);
+    expect((await listKpiSeries(again)).map((s) => [s.code, s.unit])).toEqual([['HCP-CWA', 'count']]);
   });
 });

@@ -14,19 +14,19 @@ describe('person lookups', () => {
   });
   afterEach(() => closeTestDb(db));
 
-  it('return the same person as the schema’s own select, by Slack id, Teams id, id and email', () => {
-    const { person: admin } = upsertPerson(db, { name: 'Alex Admin', email: 'alex@example.org', slackUserId: 'U1', teamsUserId: '29:alex', isAdmin: true }, '2024-11-18T10:00:00.000Z');
-    const { person: plain } = upsertPerson(db, { name: 'Sam Plain', email: 'sam@example.org', slackUserId: 'U2', weeklyDigest: true }, '2024-11-18T10:00:00.000Z');
+  it('return the same person as the schema’s own select, by Slack id, Teams id, id and email', async () => {
+    const { person: admin } = await upsertPerson(db, { name: 'Alex Admin', email: 'alex@example.org', slackUserId: 'U1', teamsUserId: '29:alex', isAdmin: true }, '2024-11-18T10:00:00.000Z');
+    const { person: plain } = await upsertPerson(db, { name: 'Sam Plain', email: 'sam@example.org', slackUserId: 'U2', weeklyDigest: true }, '2024-11-18T10:00:00.000Z');
     db.update(people).set({ awayUntil: '2024-12-01', delegateId: admin.id, lastPlatform: 'slack' }).where(eq(people.id, plain.id)).run();
     for (const { id } of [admin, plain]) {
       const expected = db.select().from(people).where(eq(people.id, id)).get();
-      expect(getPerson(db, id)).toStrictEqual(expected);
-      expect(findPersonByEmail(db, expected?.email ?? '')).toStrictEqual(expected);
-      expect(findPersonBySlackId(db, expected?.slackUserId ?? '')).toStrictEqual(expected);
+      expect(await getPerson(db, id)).toStrictEqual(expected);
+      expect(await findPersonByEmail(db, expected?.email ?? '')).toStrictEqual(expected);
+      expect(await findPersonBySlackId(db, expected?.slackUserId ?? '')).toStrictEqual(expected);
     }
-    expect(findPersonByTeamsId(db, '29:alex')).toMatchObject({ id: admin.id, isAdmin: true, weeklyDigest: false, awayUntil: null });
-    expect(findPersonBySlackId(db, 'U2')).toMatchObject({ isAdmin: false, weeklyDigest: true, delegateId: admin.id, lastPlatform: 'slack' });
-    expect(findPersonBySlackId(db, 'U404')).toBeUndefined();
-    expect(findPersonByTeamsId(db, '29:nobody')).toBeUndefined();
+    expect(await findPersonByTeamsId(db, '29:alex')).toMatchObject({ id: admin.id, isAdmin: true, weeklyDigest: false, awayUntil: null });
+    expect(await findPersonBySlackId(db, 'U2')).toMatchObject({ isAdmin: false, weeklyDigest: true, delegateId: admin.id, lastPlatform: 'slack' });
+    expect(await findPersonBySlackId(db, 'U404')).toBeUndefined();
+    expect(await findPersonByTeamsId(db, '29:nobody')).toBeUndefined();
   });
 });

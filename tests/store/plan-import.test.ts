@@ -28,24 +28,24 @@ const TRANSITIONS = {
   actions: [{ text: 'Map the preparation for adulthood pathway', due: 'by March' }, { text: 'Publish the hospital passport' }],
 };
 
-function run(db: Db, doc: PlanDocumentInput, now: string, options: { removeMissing?: boolean } = {}): ImportReport {
-  return importPlanDocument(db, planDocumentSchema.parse(doc), { now: parseInstant(now), file: 'plan.yaml', ...options });
+async function run(db: Db, doc: PlanDocumentInput, now: string, options: { removeMissing?: boolean } = {}): Promise<ImportReport> {
+  return await importPlanDocument(db, planDocumentSchema.parse(doc), { now: parseInstant(now), file: 'plan.yaml', ...options });
 }
 
 const refsFor = async (db: Db, words: string): Promise<string[]> =>
-  Promise.all(searchActions(db, words, 10).hits.map(async (h) => ((await one(db, sql`select ref from actions where id = ${h.actionId}`)) as { ref: string }).ref));
+  Promise.all((await searchActions(db, words, 10)).hits.map(async (h) => ((await one(db, sql`select ref from actions where id = ${h.actionId}`)) as { ref: string }).ref));
 
 describe('plan import', () => {
   it('keeps the search index true through edits, dropped actions and a dropped workstream', async () => {
     const db = await testDb();
     try {
-      run(db, plan([NEEDS_LED, TRANSITIONS]), '2024-09-02T09:00');
+      await run(db, plan([NEEDS_LED, TRANSITIONS]), '2024-09-02T09:00');
       expect(await refsFor(db, 'profiling tool')).toEqual(['ND-1.1']);
       expect(await refsFor(db, 'hospital passport')).toEqual(['ND-2.2']);
 
       // Edit one action's words, drop another action, and drop the second workstream altogether.
       const edited = { ...NEEDS_LED, actions: [{ text: 'Roll out the neurodiversity toolkit to all schools' }] };
-      const report = run(db, plan([edited]), '2024-10-01T09:00', { removeMissing: true });
+      const report = await run(db, plan([edited]), '2024-10-01T09:00', { removeMissing: true });
       expect(report.summary.workstreams).toMatchObject({ unchanged: 1, removed: 1 });
       expect(report.summary.actions).toMatchObject({ updated: 1, removed: 3 });
       expect(report.actions.filter((a) => a.change === 'removed').map((a) => a.ref).sort()).toEqual(['ND-1.2', 'ND-2.1', 'ND-2.2']);
@@ -68,7 +68,7 @@ describe('plan import', () => {
       ]);
 
       // Putting the workstream back brings its actions back into search.
-      run(db, plan([edited, TRANSITIONS]), '2024-11-01T09:00');
+      await run(db, plan([edited, TRANSITIONS]), '2024-11-01T09:00');
       expect(await refsFor(db, 'hospital passport')).toEqual(['ND-2.2']);
       expect(await one(db, sql`select count(*) as n from action_search`)).toEqual({ n: 3 });
     } finally {
@@ -85,7 +85,7 @@ describe('plan import', () => {
           { code: 'TR', title: 'Transitions', board: 'health  board', workstreams: [TRANSITIONS] },
         ],
       };
-      const report = run(db, doc, '2024-09-02T09:00');
+      const report = await run(db, doc, '2024-09-02T09:00');
       expect(report.summary.boards).toMatchObject({ created: 2 });
       expect(report.warnings.filter((w) => w.includes('not defined in the file'))).toEqual([
         'Board "Health Board" was not defined in the file and has been created with default lead times.',
@@ -102,7 +102,7 @@ describe('plan import', () => {
         { code: 'TR', board: 'Health Board' },
       ]);
       // Importing again creates nothing.
-      expect(run(db, doc, '2024-09-03T09:00').summary.boards).toMatchObject({ created: 0 });
+      expect((await run(db, doc, '2024-09-03T09:00')).summary.boards).toMatchObject({ created: 0 });
     } finally {
       await closeTestDb(db);
     }
@@ -112,7 +112,7 @@ describe('plan import', () => {
     const db = await testDb();
     try {
       const byDec = { title: 'Short breaks', lead: 'Head of SEND', due: 'by Dec', actions: [{ text: 'Review short breaks' }] };
-      const first = run(db, plan([NEEDS_LED, TRANSITIONS, byDec]), '2024-09-02T09:00');
+      const first = await run(db, plan([NEEDS_LED, TRANSITIONS, byDec]), '2024-09-02T09:00');
       const due = (r: ImportReport, ref: string) => r.actions.find((a) => a.ref === ref)?.due;
       // "by March" twice in one import, in windows a year apart.
       expect(due(first, 'ND-1.2')).toBe('2025-03-31');
@@ -120,7 +120,7 @@ describe('plan import', () => {
       expect(due(first, 'ND-3.1')).toBe('2024-12-31');
 
       // A year later the same file reads "by Dec" against the new day.
-      const later = run(db, plan([NEEDS_LED, TRANSITIONS, byDec]), '2025-09-02T09:00');
+      const later = await run(db, plan([NEEDS_LED, TRANSITIONS, byDec]), '2025-09-02T09:00');
       expect(due(later, 'ND-3.1')).toBe('2025-12-31');
       expect(due(later, 'ND-1.2')).toBe('2025-03-31');
     } finally {
@@ -144,7 +144,7 @@ describe('plan import: what the deadline reader says about completion and revise
           { text: 'Run the parent forum', due: 'Sept 2023 - ongoing' },
         ],
       };
-      const report = run(db, plan([ws]), '2024-09-02T09:00');
+      const report = await run(db, plan([ws]), '2024-09-02T09:00');
       const stored = await rows(db, sql`select ref, status, percent, due, baseline_due as baseline, start, ongoing from actions order by ref`);
       expect(stored).toEqual([
         { ref: 'ND-1.1', status: 'blue', percent: 100, due: '2023-09-30', baseline: '2023-09-30', start: null, ongoing: 0 },

@@ -24,19 +24,19 @@ describe('loadQueuedMessages', () => {
       ['overdue:3:2024-11-20', JSON.stringify({ refs: ['QA-1.3'] }), 'sent', 1, null],
     ];
     for (const r of rows) insert.run(...r);
-    const got = loadQueuedMessages(db, { prefixes: ['nudge:7:', 'digest:7:', 'weekly:2024-W48:'], overdueDays: ['2024-11-27', '2024-11-26'] });
+    const got = await loadQueuedMessages(db, { prefixes: ['nudge:7:', 'digest:7:', 'weekly:2024-W48:'], overdueDays: ['2024-11-27', '2024-11-26'] });
     expect([...got.keys()].sort()).toEqual(
       ['digest:7:chair:4', 'nudge:7:3:reminder', 'nudge:7:3:window', 'overdue:12:2024-11-26', 'overdue:3:2024-11-27', 'weekly:2024-W48:channel'].sort(),
     );
     expect(got.get('nudge:7:3:window')).toEqual({ status: 'sent', notBefore: '2024-11-20T09:00:00.000Z', sentAt: '2024-11-20T09:01:00.000Z', attempts: 1, refs: ['ND-1.1', 'ND-1.2'] });
     expect(got.get('nudge:7:3:reminder')?.refs).toEqual([]);
     expect(got.get('digest:7:chair:4')).toMatchObject({ status: 'failed', attempts: 2 });
-    expect(loadQueuedMessages(db, { prefixes: [], overdueDays: [] }).size).toBe(0);
+    expect((await loadQueuedMessages(db, { prefixes: [], overdueDays: [] })).size).toBe(0);
   });
 
   it('is asked, by the planner, for the meetings in play, the week in play and the last two occasion days', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
-    const state = loadPlanningState(db);
+    const state = await loadPlanningState(db);
     // Wed 27 Nov 2024: the 4 Dec board's papers are due; week 48's digest went on Monday.
     const scope = outboxKeyScope(state, '2024-11-27T09:00:00.000Z');
     const spb = db.$client

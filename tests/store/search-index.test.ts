@@ -12,28 +12,28 @@ describe('searchIndexFor (SQLite FTS5)', () => {
   beforeAll(async () => {
     db = (await demoDb()).db;
   });
-  afterAll(() => closeDatabase(db));
+  afterAll(async () => await closeDatabase(db));
 
-  it('ranks the same hits as searchActions', () => {
+  it('ranks the same hits as searchActions', async () => {
     for (const words of ['annual health checks', 'who owns the autism pathway', 'preparing for adulthood', 'EHCP timeliness']) {
-      expect(searchIndexFor(db).search(words, 5), words).toEqual(searchActions(db, words, 5));
+      expect(await searchIndexFor(db).search(words, 5), words).toEqual(await searchActions(db, words, 5));
     }
-    expect(searchIndexFor(db).search('annual health checks').hits.length).toBeGreaterThan(0);
+    expect((await searchIndexFor(db).search('annual health checks')).hits.length).toBeGreaterThan(0);
   });
 
-  it('reindex replaces an action’s entry, and a null document removes it', () => {
-    const [hit] = searchIndexFor(db).search('annual health checks', 1).hits;
+  it('reindex replaces an action’s entry, and a null document removes it', async () => {
+    const [hit] = (await searchIndexFor(db).search('annual health checks', 1)).hits;
     expect(hit).toBeDefined();
     const actionId = hit?.actionId ?? 0;
-    const before = listActionViews(db, { ids: [actionId] })[0];
+    const before = (await listActionViews(db, { ids: [actionId] }))[0];
     const index = searchIndexFor(db);
-    index.reindex([{ actionId, replaces: true, document: { ref: 'ZZ-1.1', text: 'Quokka census of the borough', workstream: 'Marsupials', plan: 'Plan' } }]);
-    expect(index.search('quokka census').hits.map((h) => h.actionId)).toEqual([actionId]);
-    expect(index.search('annual health checks').hits.map((h) => h.actionId)).not.toContain(actionId);
-    index.reindex([{ actionId, replaces: true, document: null }]);
-    expect(index.search('quokka census').hits).toEqual([]);
+    await index.reindex([{ actionId, replaces: true, document: { ref: 'ZZ-1.1', text: 'Quokka census of the borough', workstream: 'Marsupials', plan: 'Plan' } }]);
+    expect((await index.search('quokka census')).hits.map((h) => h.actionId)).toEqual([actionId]);
+    expect((await index.search('annual health checks')).hits.map((h) => h.actionId)).not.toContain(actionId);
+    await index.reindex([{ actionId, replaces: true, document: null }]);
+    expect((await index.search('quokka census')).hits).toEqual([]);
     // The action itself is untouched: only its search entry went.
-    expect(listActionViews(db, { ids: [actionId] })[0]).toEqual(before);
+    expect((await listActionViews(db, { ids: [actionId] }))[0]).toEqual(before);
     expect(before?.text).toMatch(/health check/i);
   });
 });

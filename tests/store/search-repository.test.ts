@@ -18,7 +18,7 @@ describe('searchActions on the demo plan', () => {
   });
   afterAll(() => closeTestDb(db));
 
-  const refs = async (words: string, limit = 5) => Promise.all(searchActions(db, words, limit).hits.map((h) => ref(h.actionId)));
+  const refs = async (words: string, limit = 5) => Promise.all((await searchActions(db, words, limit)).hits.map((h) => ref(h.actionId)));
   const ref = async (id: number) => (await one(db, sql`select ref from actions where id = ${id}`) as { ref: string }).ref;
   const textOf = async (r: string) =>
     await one(db, sql`select s.text, s.workstream, s.plan from action_search s join actions a on a.id = s.rowid where a.ref = ${r}`) as {
@@ -107,12 +107,12 @@ describe('searchActions when a phrase matches more actions than are ranked', () 
       }
     }
     ({ db } = await testDbWithPath('sendbot-search-'));
-    importPlanDocument(db, doc, { now: parseInstant('2024-09-02T09:00'), file: 'generated' });
+    await importPlanDocument(db, doc, { now: parseInstant('2024-09-02T09:00'), file: 'generated' });
   });
   afterAll(() => closeTestDb(db));
 
   it('puts actions of the workstream named by the words first, every word in each, and says the list was cut', async () => {
-    const result = searchActions(db, 'annual health checks', 5);
+    const result = await searchActions(db, 'annual health checks', 5);
     expect(result.capped).toBe(true);
     expect(result.hits).toHaveLength(5);
     const row = async (id: number) => (await one(db, sql`select a.text, w.title from actions a join workstreams w on w.id = a.workstream_id where a.id = ${id}`)) as { text: string; title: string };
@@ -125,14 +125,14 @@ describe('searchActions when a phrase matches more actions than are ranked', () 
     const firstMatch = (await value(db, sql`select min(rowid) from action_search where action_search match '"annual" AND "health" AND "checks"'`)) as number;
     expect((await row(firstMatch)).title.toLowerCase()).not.toContain('annual health checks');
 
-    const admin = findPersonByEmail(db, 'admin@example.org');
+    const admin = await findPersonByEmail(db, 'admin@example.org');
     if (!admin) throw new Error('generated plan has no admin');
-    const reply = runCommandText({ db, clock }, admin, 'cli', 'who annual health checks');
+    const reply = await runCommandText({ db, clock }, admin, 'cli', 'who annual health checks');
     expect(JSON.stringify(reply.blocks)).toContain(`More than ${RANKED_CANDIDATES} actions match`);
   });
 
   it('ranks every match of a narrower phrase, and does not say it was cut', async () => {
-    const result = searchActions(db, 'annual health checks hearing', 5);
+    const result = await searchActions(db, 'annual health checks hearing', 5);
     expect(result.capped).toBe(false);
     expect(result.hits).toHaveLength(5);
     for (const h of result.hits) expect(String(await value(db, sql`select text from actions where id = ${h.actionId}`))).toContain('hearing tests');

@@ -18,30 +18,30 @@ describe('acceptSlackRequest', () => {
   const signatures = async () => (await rows(db, sql`select signature from slack_request_signatures order by signature`) as { signature: string }[]).map((r) => r.signature);
 
   it('stores the signature and the inbox row, and refuses the same signature again without storing its body', async () => {
-    const first = acceptSlackRequest(db, { signature: SIG(1), expiresAt: NOW + 300, nowSeconds: NOW, inbox: { receivedAt: '2024-11-18T10:00:00.000Z', body: '{"command":"/send","text":"mine"}' } });
+    const first = await acceptSlackRequest(db, { signature: SIG(1), expiresAt: NOW + 300, nowSeconds: NOW, inbox: { receivedAt: '2024-11-18T10:00:00.000Z', body: '{"command":"/send","text":"mine"}' } });
     expect(first).toEqual({ replayed: false, inboxId: expect.any(Number) });
-    expect(pendingInboxItems(db)).toEqual([{ id: (first as { inboxId: number }).inboxId, receivedAt: '2024-11-18T10:00:00.000Z', body: '{"command":"/send","text":"mine"}' }]);
+    expect(await pendingInboxItems(db)).toEqual([{ id: (first as { inboxId: number }).inboxId, receivedAt: '2024-11-18T10:00:00.000Z', body: '{"command":"/send","text":"mine"}' }]);
 
-    const again = acceptSlackRequest(db, { signature: SIG(1), expiresAt: NOW + 300, nowSeconds: NOW + 1, inbox: { receivedAt: '2024-11-18T10:00:01.000Z', body: '{"command":"/send","text":"replayed"}' } });
+    const again = await acceptSlackRequest(db, { signature: SIG(1), expiresAt: NOW + 300, nowSeconds: NOW + 1, inbox: { receivedAt: '2024-11-18T10:00:01.000Z', body: '{"command":"/send","text":"replayed"}' } });
     expect(again).toEqual({ replayed: true });
-    expect(pendingInboxItems(db).map((i) => i.body)).toEqual(['{"command":"/send","text":"mine"}']);
+    expect((await pendingInboxItems(db)).map((i) => i.body)).toEqual(['{"command":"/send","text":"mine"}']);
     expect(await signatures()).toEqual([SIG(1)]);
   });
 
   it('remembers a request that needs no inbox row (an event, a modal) and stores no row for it', async () => {
-    expect(acceptSlackRequest(db, { signature: SIG(2), expiresAt: NOW + 300, nowSeconds: NOW })).toEqual({ replayed: false });
-    expect(acceptSlackRequest(db, { signature: SIG(2), expiresAt: NOW + 300, nowSeconds: NOW })).toEqual({ replayed: true });
-    expect(pendingInboxItems(db)).toEqual([]);
+    expect(await acceptSlackRequest(db, { signature: SIG(2), expiresAt: NOW + 300, nowSeconds: NOW })).toEqual({ replayed: false });
+    expect(await acceptSlackRequest(db, { signature: SIG(2), expiresAt: NOW + 300, nowSeconds: NOW })).toEqual({ replayed: true });
+    expect(await pendingInboxItems(db)).toEqual([]);
     expect(await signatures()).toEqual([SIG(2)]);
   });
 
-  it('never gives a new row the id of one already done', () => {
-    const a = acceptSlackRequest(db, { signature: SIG(3), expiresAt: NOW + 300, nowSeconds: NOW, inbox: { receivedAt: '2024-11-18T10:00:00.000Z', body: '{}' } }) as { inboxId: number };
-    expect(claimInboxItem(db, a.inboxId)).toBe(true);
-    const b = acceptSlackRequest(db, { signature: SIG(4), expiresAt: NOW + 300, nowSeconds: NOW, inbox: { receivedAt: '2024-11-18T10:00:00.000Z', body: '{}' } }) as { inboxId: number };
+  it('never gives a new row the id of one already done', async () => {
+    const a = (await acceptSlackRequest(db, { signature: SIG(3), expiresAt: NOW + 300, nowSeconds: NOW, inbox: { receivedAt: '2024-11-18T10:00:00.000Z', body: '{}' } })) as { inboxId: number };
+    expect(await claimInboxItem(db, a.inboxId)).toBe(true);
+    const b = (await acceptSlackRequest(db, { signature: SIG(4), expiresAt: NOW + 300, nowSeconds: NOW, inbox: { receivedAt: '2024-11-18T10:00:00.000Z', body: '{}' } })) as { inboxId: number };
     expect(b.inboxId).toBeGreaterThan(a.inboxId);
     // The first request's late tidy-up cannot touch the second's row.
-    expect(claimInboxItem(db, a.inboxId)).toBe(false);
-    expect(pendingInboxItems(db).map((i) => i.id)).toEqual([b.inboxId]);
+    expect(await claimInboxItem(db, a.inboxId)).toBe(false);
+    expect((await pendingInboxItems(db)).map((i) => i.id)).toEqual([b.inboxId]);
   });
 });

@@ -16,17 +16,17 @@ const autocheckpoint = (db: Db) => db.$client.pragma('wal_autocheckpoint', { sim
 
 describe('startWalCheckpoints', () => {
   const open: Db[] = [];
-  afterEach(() => {
-    for (const db of open.splice(0)) closeDatabase(db);
+  afterEach(async () => {
+    for (const db of open.splice(0)) await closeDatabase(db);
   });
 
   it('checkpoints from the worker while the connection commits without checkpointing', async () => {
     const path = tempDbPath();
-    const db = openDatabase(path);
+    const db = await openDatabase(path);
     open.push(db);
     db.$client.exec('create table filler (id integer primary key, blob text)');
     const before = statSync(path).size;
-    const checkpoints = startWalCheckpoints(db, path, { intervalMs: 20 });
+    const checkpoints = await startWalCheckpoints(db, path, { intervalMs: 20 });
     expect(autocheckpoint(db)).toBe(0);
     const insert = db.$client.prepare('insert into filler (blob) values (?)');
     // 1000 commits of about a page each: SQLite's own threshold, which the connection no longer acts on.
@@ -62,10 +62,10 @@ process.stdout.write('stopped');
   });
 
   it('gives checkpointing back to the connection when the worker cannot open the database', async () => {
-    const db = openDatabase(tempDbPath());
+    const db = await openDatabase(tempDbPath());
     open.push(db);
     const errors: unknown[] = [];
-    startWalCheckpoints(db, join(tempDir(), 'missing-folder', 'nope.db'), { onError: (e) => errors.push(e) });
+    await startWalCheckpoints(db, join(tempDir(), 'missing-folder', 'nope.db'), { onError: (e) => errors.push(e) });
     for (let i = 0; i < 100 && errors.length === 0; i += 1) await pause(20);
     expect(errors).toHaveLength(1);
     expect(autocheckpoint(db)).toBe(1000);

@@ -46,18 +46,18 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     const textLine = line.trim();
     if (textLine) {
       // Read afresh for every command: `away`, `back` or a handover change what the next one sees.
-      const current = getPerson(options.db, caller.id) ?? caller;
+      const current = await getPerson(options.db, caller.id) ?? caller;
       // A transcript of piped input shows each command above its reply, as a terminal session would.
       if (!interactive) output.write(`> ${textLine}\n`);
       let reply: Reply;
       try {
-        reply = runCommandText(deps, current, 'console', textLine);
+        reply = await runCommandText(deps, current, 'console', textLine);
       } catch (error) {
         reply = { tone: 'error', summary: failureText(error, `Sorry, that failed: ${(error as Error).message}`), blocks: [] };
       }
       output.write(`${renderText(reply)}\n\n`);
       if (interactive && reply.form && reply.form.choices.length > 0) {
-        output.write(`${renderText(await promptForUpdate(rl, deps, getPerson(options.db, caller.id) ?? current, reply))}\n\n`);
+        output.write(`${renderText(await promptForUpdate(rl, deps, await getPerson(options.db, caller.id) ?? current, reply))}\n\n`);
       }
     }
     if (interactive) rl.prompt();
@@ -93,5 +93,5 @@ async function promptForUpdate(rl: Interface, deps: CommandDeps, caller: Person,
   const rawText = ['update', ref, status ? STATUS_WORD[status] : null, percent !== undefined ? `${percent}%` : null, note ? `note: ${note}` : null]
     .filter(Boolean)
     .join(' ');
-  return runCommandText(deps, caller, 'console', rawText);
+  return await runCommandText(deps, caller, 'console', rawText);
 }

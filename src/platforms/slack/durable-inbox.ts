@@ -63,7 +63,7 @@ export function durableInbox(db: Db, clock: Clock): Middleware<AnyMiddlewareArgs
     // Stored already by the HTTP route, or a replay of a stored row.
     if (inbox.inboxId === undefined) {
       inbox.inboxReceivedAt = toStoredInstant(clock.now());
-      inbox.inboxId = addToInbox(db, inbox.inboxReceivedAt, JSON.stringify(body));
+      inbox.inboxId = await addToInbox(db, inbox.inboxReceivedAt, JSON.stringify(body));
     }
     const id = inbox.inboxId;
     try {
@@ -71,7 +71,7 @@ export function durableInbox(db: Db, clock: Clock): Middleware<AnyMiddlewareArgs
     } finally {
       // Work that ran through runOnce has dealt with the row already; this removes the rest
       // (read-only work, refusals, requests no listener took).
-      if (!inbox.inboxSettled) claimInboxItem(db, id);
+      if (!inbox.inboxSettled) await claimInboxItem(db, id);
     }
   };
 }
@@ -83,15 +83,15 @@ export type OnceResult<T> = { ran: true; value: T } | { ran: false };
  * inbox row is claimed in the same transaction. `{ ran: false }` when another run already did it.
  * Without an inbox row (Socket Mode replays aside, every inboxed request has one) `work` just runs.
  */
-export function runOnce<T>(db: Db, context: InboxContext, clock: Clock, work: () => T): OnceResult<T> {
+export async function runOnce<T>(db: Db, context: InboxContext, clock: Clock, work: () => T): Promise<OnceResult<T>> {
   const id = context.inboxId;
-  if (id === undefined) return { ran: true, value: work() };
+  if (id === undefined) return { ran: true, value: await work() };
   try {
-    const result = inTransaction(db, (): OnceResult<T> => (claimInboxItem(db, id) ? { ran: true, value: work() } : { ran: false }));
+    const result = await inTransaction(db, async (): Promise<OnceResult<T>> => (await claimInboxItem(db, id) ? { ran: true, value: await work() } : { ran: false }));
     context.inboxSettled = true;
     return result;
   } catch (error) {
-    markInboxItemFailed(db, id, toStoredInstant(clock.now()));
+    await markInboxItemFailed(db, id, toStoredInstant(clock.now()));
     context.inboxSettled = true;
     throw error;
   }
@@ -110,13 +110,13 @@ export function workClock(context: InboxContext, clock: Clock): Clock {
  * (Slack was answered long ago). Returns how many were replayed.
  */
 export async function replayInbox(app: App, db: Db, clock: Clock, logger: Logger): Promise<number> {
-  const items = pendingInboxItems(db);
+  const items = await pendingInboxItems(db);
   for (const item of items) {
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(item.body) as Record<string, unknown>;
     } catch {
-      markInboxItemFailed(db, item.id, toStoredInstant(clock.now()));
+      await markInboxItemFailed(db, item.id, toStoredInstant(clock.now()));
       continue;
     }
     const customProperties: InboxContext = { inboxId: item.id, inboxReceivedAt: item.receivedAt, inboxReplay: true };

@@ -132,9 +132,9 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
       processBeforeResponse: false,
       // A request refused here was never acknowledged, so its inbox row (if our route stored one) is
       // kept as failed rather than replayed on the next start.
-      processEventErrorHandler: answerUnreadableRequests(deps.logger, (req) => {
+      processEventErrorHandler: answerUnreadableRequests(deps.logger, async (req) => {
         const { inboxId } = slackInboxProperties(req);
-        if (inboxId !== undefined) markInboxItemFailed(deps.db, inboxId, toStoredInstant(deps.clock.now()));
+        if (inboxId !== undefined) await markInboxItemFailed(deps.db, inboxId, toStoredInstant(deps.clock.now()));
       }),
       // The inbox row our route stored with the request (see slack-events-route.ts), for the middleware.
       customPropertiesExtractor: (req) => ({ ...slackInboxProperties(req) }),

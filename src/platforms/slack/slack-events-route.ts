@@ -170,7 +170,7 @@ export function createSlackEventsRoute(deps: SlackEventsRouteDeps): RouteHandler
     const inbox = 'body' in read && deps.inbox?.holds(read.body) ? { receivedAt: deps.inbox.receivedAt(), body: JSON.stringify(read.body) } : undefined;
     let intake: ReturnType<typeof acceptSlackRequest>;
     try {
-      intake = acceptSlackRequest(deps.db, { signature: head.signature, expiresAt: head.timestamp + MAX_REQUEST_SKEW_SECONDS, nowSeconds, ...(inbox ? { inbox } : {}) });
+      intake = await acceptSlackRequest(deps.db, { signature: head.signature, expiresAt: head.timestamp + MAX_REQUEST_SKEW_SECONDS, nowSeconds, ...(inbox ? { inbox } : {}) });
     } catch (error) {
       if (!answerStorageFailure(res, error, 'body' in read ? read.body : undefined)) throw error;
       log.error({ err: error }, 'a Slack request could not be stored; the person was told it was not saved');

@@ -10,7 +10,7 @@ import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 
 export async function resolveSlackCaller(db: Db, client: WebClient, userId: string, logger: Logger, clock: Clock): Promise<CallerResolution> {
-  const direct = resolveCaller(db, { slackUserId: userId });
+  const direct = await resolveCaller(db, { slackUserId: userId });
   if (direct.person) return direct;
   let email: string | undefined;
   try {
@@ -20,13 +20,13 @@ export async function resolveSlackCaller(db: Db, client: WebClient, userId: stri
     // Without an email we cannot match the person; they get the "not registered" reply naming the
     // programme officers, which is also the right answer when the lookup itself is refused.
     logger.warn({ err: error, slackUserId: userId }, 'users.info failed while identifying a Slack user');
-    return { reply: notRegisteredReply(db) };
+    return { reply: await notRegisteredReply(db) };
   }
   if (!email) {
     logger.info({ slackUserId: userId }, 'Slack user has no visible email (is users:read.email granted?)');
-    return { reply: notRegisteredReply(db) };
+    return { reply: await notRegisteredReply(db) };
   }
-  const resolved = resolveCaller(db, { slackUserId: userId, email }, toStoredInstant(clock.now()));
+  const resolved = await resolveCaller(db, { slackUserId: userId, email }, toStoredInstant(clock.now()));
   if (resolved.person) logger.info({ slackUserId: userId, personId: resolved.person.id }, 'matched a Slack user to a person by email');
   return resolved;
 }

@@ -40,16 +40,16 @@ export function readModalMetadata(raw: string | undefined): ModalMetadata {
  * The choice list always includes the preselected action: a supporting role, a delegate or an admin
  * may update an action that is not "theirs" (the command has already checked they may).
  */
-export function withPreselected(db: Db, form: UpdateFormRequest): UpdateFormRequest {
+export async function withPreselected(db: Db, form: UpdateFormRequest): Promise<UpdateFormRequest> {
   if (!form.ref || form.choices.some((c) => c.ref === form.ref)) return form;
-  const action = getActionView(db, form.ref);
+  const action = await getActionView(db, form.ref);
   if (!action) return form;
   return { ...form, choices: [{ ref: action.ref, title: shortTitle(action.text, 60), status: action.status, due: action.due }, ...form.choices] };
 }
 
 /** Opens the update modal for `form` (from an update reply) with Slack's trigger_id. */
 export async function openUpdateModal(client: WebClient, db: Db, triggerId: string, form: UpdateFormRequest, meta: ModalMetadata): Promise<void> {
-  const full = withPreselected(db, form);
+  const full = await withPreselected(db, form);
   const metadata: ModalMetadata = { ...(full.ref ? { ref: full.ref } : {}), ...(meta.channel ? { channel: meta.channel } : {}) };
   const view = renderUpdateModal(full, {
     privateMetadata: JSON.stringify(metadata),

@@ -89,12 +89,12 @@ export function createTeamsDelivery(options: TeamsDeliveryOptions): DeliveryAdap
     }
   };
 
-  const target = (recipient: Recipient): ConversationReferenceRow | undefined => {
+  const target = async (recipient: Recipient): Promise<ConversationReferenceRow | undefined> => {
     if (recipient.channel !== undefined) {
       if (!recipient.channel.startsWith(CHANNEL_PREFIX) || recipient.channel.length <= CHANNEL_PREFIX.length) return undefined;
-      return findEnabledConversationReference(db, recipient.channel.slice(CHANNEL_PREFIX.length));
+      return await findEnabledConversationReference(db, recipient.channel.slice(CHANNEL_PREFIX.length));
     }
-    return recipient.person ? findPersonalReference(db, recipient.person) : undefined;
+    return recipient.person ? await findPersonalReference(db, recipient.person) : undefined;
   };
 
   const fail = (message: OutgoingMessage, failure: TeamsFailure | Extract<DeliveryOutcome, { ok: false }>, extra: Record<string, unknown> = {}) => {
@@ -106,13 +106,13 @@ export function createTeamsDelivery(options: TeamsDeliveryOptions): DeliveryAdap
   return {
     platform: 'teams',
 
-    canReach(recipient) {
-      return target(recipient) !== undefined;
+    async canReach(recipient) {
+      return await target(recipient) !== undefined;
     },
 
     async deliver(message: OutgoingMessage): Promise<DeliveryOutcome> {
       const { payload, key } = message;
-      const row = target(message.recipient);
+      const row = await target(message.recipient);
       if (!row) {
         return fail(message, {
           ok: false,
@@ -163,7 +163,7 @@ export function createTeamsDelivery(options: TeamsDeliveryOptions): DeliveryAdap
       if (failure !== undefined) {
         const outcome = classifyTeamsError(failure);
         if (outcome.disableReference) {
-          disableConversationReference(db, conversationId, outcome.error, toStoredInstant(clock.now()));
+          await disableConversationReference(db, conversationId, outcome.error, toStoredInstant(clock.now()));
           log?.warn({ conversationId, error: outcome.error }, 'Teams refused the conversation (403): its reference is disabled');
         }
         if (sent.ids.length > 0 && !outcome.permanent) remember(key, sent);

@@ -12,8 +12,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export async function resolveTeamsCaller(db: Db, context: TurnContext, logger: Logger, clock: Clock): Promise<CallerResolution> {
   const userId = context.activity.from?.id;
-  if (!userId) return { reply: notRegisteredReply(db) };
-  const direct = resolveCaller(db, { teamsUserId: userId });
+  if (!userId) return { reply: await notRegisteredReply(db) };
+  const direct = await resolveCaller(db, { teamsUserId: userId });
   if (direct.person) return direct;
   let email: string | undefined;
   try {
@@ -23,13 +23,13 @@ export async function resolveTeamsCaller(db: Db, context: TurnContext, logger: L
     // Without an email we cannot match the person; they get the "not registered" reply naming the
     // programme officers, which is also the right answer when the roster lookup is refused.
     logger.warn({ err: error, teamsUserId: userId }, 'TeamsInfo.getMember failed while identifying a Teams user');
-    return { reply: notRegisteredReply(db) };
+    return { reply: await notRegisteredReply(db) };
   }
   if (!email) {
     logger.info({ teamsUserId: userId }, 'Teams user has no email or UPN in the roster');
-    return { reply: notRegisteredReply(db) };
+    return { reply: await notRegisteredReply(db) };
   }
-  const resolved = resolveCaller(db, { teamsUserId: userId, email }, toStoredInstant(clock.now()));
+  const resolved = await resolveCaller(db, { teamsUserId: userId, email }, toStoredInstant(clock.now()));
   if (resolved.person) logger.info({ teamsUserId: userId, personId: resolved.person.id }, 'matched a Teams user to a person by email');
   return resolved;
 }

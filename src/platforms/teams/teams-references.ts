@@ -63,26 +63,26 @@ export function referenceInput(activity: Activity, personId: number | null | und
 }
 
 /** Stores (and re-enables) the reference for the activity's conversation. */
-export function rememberConversation(deps: TeamsHandlerDeps, activity: Activity, personId?: number | null): ConversationReferenceRow | undefined {
+export async function rememberConversation(deps: TeamsHandlerDeps, activity: Activity, personId?: number | null): Promise<ConversationReferenceRow | undefined> {
   const input = referenceInput(activity, personId, toStoredInstant(deps.clock.now()));
   if (!input) {
     deps.logger.warn({ activityType: activity.type }, 'Teams activity without conversation, serviceUrl or recipient: reference not stored');
     return undefined;
   }
-  return upsertConversationReference(deps.db, input);
+  return await upsertConversationReference(deps.db, input);
 }
 
 /**
  * Disables the reference(s) of the activity's conversation: in a team, every channel of that team
  * (the bot left the team); elsewhere, the one chat.
  */
-export function forgetConversation(deps: TeamsHandlerDeps, activity: Activity, reason: string): number {
+export async function forgetConversation(deps: TeamsHandlerDeps, activity: Activity, reason: string): Promise<number> {
   const conversationId = activity.conversation?.id;
   if (!conversationId) return 0;
   const at = toStoredInstant(deps.clock.now());
   if (conversationScope(activity) === 'channel') {
     const teamId = teamsGetTeamId(activity) ?? baseConversationId(conversationId);
-    return disableTeamReferences(deps.db, teamId, reason, at);
+    return await disableTeamReferences(deps.db, teamId, reason, at);
   }
-  return disableConversationReference(deps.db, conversationId, reason, at) ? 1 : 0;
+  return await disableConversationReference(deps.db, conversationId, reason, at) ? 1 : 0;
 }

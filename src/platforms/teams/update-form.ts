@@ -24,9 +24,9 @@ export type FormCheck = { ok: true; input: UpdateInput; rawText: string } | { ok
  * always a choice, because a supporting role, delegate or admin may update an action that is not
  * "theirs" (the update path checks that they may).
  */
-export function formForCaller(ctx: CommandContext, ref?: string): UpdateFormRequest {
-  const choices = myActionChoices(ctx);
-  const selected = ref ? getActionView(ctx.db, ref) : undefined;
+export async function formForCaller(ctx: CommandContext, ref?: string): Promise<UpdateFormRequest> {
+  const choices = await myActionChoices(ctx);
+  const selected = ref ? await getActionView(ctx.db, ref) : undefined;
   if (selected && !choices.some((c) => c.ref === selected.ref)) {
     choices.unshift({ ref: selected.ref, title: shortTitle(selected.text, 60), status: selected.status, due: selected.due });
   }

@@ -67,12 +67,12 @@ describe('Slack delivery adapter', () => {
   beforeEach(async () => {
     api.reset();
     ({ db } = await demoPlanDb());
-    morgan = findPersonByEmail(db, DEMO.headOfSend) as Person;
+    morgan = (await findPersonByEmail(db, DEMO.headOfSend)) as Person;
     // The same options the app uses: one attempt per call, 429s thrown, a request timeout.
     client = new WebClient(TOKEN, { slackApiUrl: api.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000 });
   });
-  afterEach(() => {
-    closeDatabase(db);
+  afterEach(async () => {
+    await closeDatabase(db);
   });
 
   const message = (payload: NotificationPayload, recipient: Recipient, key = 'nudge:7:3:first'): OutgoingMessage => ({ outboxId: 1, key, recipient, payload, attempt: 1 });
@@ -229,8 +229,8 @@ describe('Slack delivery adapter', () => {
       clock = manualClock(NOW);
     });
 
-    const enqueue = (key: string, payload: NotificationPayload, to: { person?: Person; channel?: string }) =>
-      enqueueNotification(db, {
+    const enqueue = async (key: string, payload: NotificationPayload, to: { person?: Person; channel?: string }) =>
+      await enqueueNotification(db, {
         key,
         kind: payload.kind,
         recipientPersonId: to.person?.id ?? null,
@@ -243,7 +243,7 @@ describe('Slack delivery adapter', () => {
     const okPosts = () => api.callsTo('chat.postMessage').filter((c) => (c.response.body as { ok?: boolean }).ok === true);
 
     it('a 429 on chat.postMessage is retried no sooner than Retry-After, and delivered once', async () => {
-      enqueue('nudge:m1:morgan:first', nudge(), { person: morgan });
+      await enqueue('nudge:m1:morgan:first', nudge(), { person: morgan });
       api.failNext('chat.postMessage', [{ status: 429, retryAfter: 2 }]);
       const first = await run();
       expect(first.results).toEqual([expect.objectContaining({ outcome: 'retry', platform: 'slack' })]);
@@ -258,11 +258,11 @@ describe('Slack delivery adapter', () => {
       expect((await run()).results).toEqual([]);
 
       expect(okPosts()).toHaveLength(1);
-      expect(findOutboxByKey(db, 'nudge:m1:morgan:first')).toMatchObject({ status: 'sent', attempts: 2, platform: 'slack' });
+      expect(await findOutboxByKey(db, 'nudge:m1:morgan:first')).toMatchObject({ status: 'sent', attempts: 2, platform: 'slack' });
     });
 
     it('a Retry-After longer than the backoff is honoured exactly', async () => {
-      enqueue('nudge:m1:morgan:slow', nudge(), { person: morgan });
+      await enqueue('nudge:m1:morgan:slow', nudge(), { person: morgan });
       api.failNext('chat.postMessage', [{ status: 429, retryAfter: 120 }]);
       const first = await run();
       expect(Date.parse(first.results[0]?.retryAt as string) - clock.now().toMillis()).toBe(120_000);
@@ -274,7 +274,7 @@ describe('Slack delivery adapter', () => {
     });
 
     it('500 three times then 200 delivers exactly once', async () => {
-      enqueue('nudge:m1:morgan:second', nudge(), { person: morgan });
+      await enqueue('nudge:m1:morgan:second', nudge(), { person: morgan });
       api.failNext('chat.postMessage', [{ status: 500 }, { status: 500 }, { status: 500 }]);
       const outcomes: string[] = [];
       for (let i = 0; i < 6; i += 1) {
@@ -285,17 +285,17 @@ describe('Slack delivery adapter', () => {
       expect(outcomes).toEqual(['retry', 'retry', 'retry', 'sent']);
       expect(okPosts()).toHaveLength(1);
       expect(api.callsTo('chat.postMessage')).toHaveLength(4);
-      expect(findOutboxByKey(db, 'nudge:m1:morgan:second')).toMatchObject({ status: 'sent', attempts: 4, platformMessageId: expect.stringMatching(/^DU0DEMO03:/) });
+      expect(await findOutboxByKey(db, 'nudge:m1:morgan:second')).toMatchObject({ status: 'sent', attempts: 4, platformMessageId: expect.stringMatching(/^DU0DEMO03:/) });
     });
 
     it('channel_not_found goes straight to dead with the reason', async () => {
-      enqueue('digest:gone', digest(2), { channel: 'slack:C0GONE' });
+      await enqueue('digest:gone', digest(2), { channel: 'slack:C0GONE' });
       api.respond('chat.postMessage', (call) =>
         call.body.channel === 'C0GONE' ? { body: { ok: false, error: 'channel_not_found' } } : { body: { ok: true, channel: call.body.channel, ts: '1700000000.000001' } },
       );
       const report = await run();
       expect(report.results[0]).toMatchObject({ outcome: 'dead', error: 'Slack said channel_not_found' });
-      expect(findOutboxByKey(db, 'digest:gone')).toMatchObject({ status: 'dead', attempts: 1, lastError: 'Slack said channel_not_found' });
+      expect(await findOutboxByKey(db, 'digest:gone')).toMatchObject({ status: 'dead', attempts: 1, lastError: 'Slack said channel_not_found' });
     });
   });
 });

@@ -68,9 +68,9 @@ describe('modal helpers', () => {
 
   it('adds the preselected action to the choices when it is not one of mine', async () => {
     const { db } = await demoPlanDb();
-    const form = withPreselected(db, { choices: [], ref: 'ND-1.1' });
+    const form = await withPreselected(db, { choices: [], ref: 'ND-1.1' });
     expect(form.choices.map((c) => c.ref)).toEqual(['ND-1.1']);
-    expect(withPreselected(db, { choices: [], ref: 'XX-9.9' }).choices).toEqual([]);
+    expect((await withPreselected(db, { choices: [], ref: 'XX-9.9' })).choices).toEqual([]);
     await closeTestDb(db);
   });
 

@@ -44,8 +44,8 @@ describe('Teams delivery adapter', () => {
   beforeEach(async () => {
     connector.reset();
     ({ db } = await demoPlanDb());
-    morgan = findPersonByEmail(db, DEMO.headOfSend) as Person;
-    const store = (conversationId: string, type: 'personal' | 'channel', personId: number | null) => {
+    morgan = (await findPersonByEmail(db, DEMO.headOfSend)) as Person;
+    const store = async (conversationId: string, type: 'personal' | 'channel', personId: number | null) => {
       const reference: StoredConversationReference = {
         channelId: 'msteams',
         serviceUrl: connector.url,
@@ -53,10 +53,10 @@ describe('Teams delivery adapter', () => {
         bot: { id: '28:bot-id', name: 'sendbot' },
         ...(type === 'personal' ? { user: { id: '29:demo-03' } } : {}),
       };
-      upsertConversationReference(db, { conversationId, conversationType: type, personId, teamsUserId: type === 'personal' ? '29:demo-03' : null, serviceUrl: connector.url, reference, at: '2024-11-18T10:00:00.000Z' });
+      await upsertConversationReference(db, { conversationId, conversationType: type, personId, teamsUserId: type === 'personal' ? '29:demo-03' : null, serviceUrl: connector.url, reference, at: '2024-11-18T10:00:00.000Z' });
     };
-    store(CHAT, 'personal', morgan.id);
-    store(CHANNEL, 'channel', null);
+    await store(CHAT, 'personal', morgan.id);
+    await store(CHANNEL, 'channel', null);
   });
   afterEach(() => closeTestDb(db));
 
@@ -72,14 +72,14 @@ describe('Teams delivery adapter', () => {
     createTeamsDelivery({ adapter: new CloudAdapter(new SendbotBotFrameworkAuthentication(UNAUTHENTICATED)), db, clock: fixedClock('2024-11-20T10:00'), ...extra });
   const posts = (conversationId: string) => connector.requests.filter((r) => r.route === 'sendToConversation' && r.conversationId === conversationId);
 
-  it('reaches people with an enabled personal chat and channels with an enabled reference', () => {
+  it('reaches people with an enabled personal chat and channels with an enabled reference', async () => {
     const teams = delivery();
     expect(teams.canReach(toMorgan())).toBe(true);
     expect(teams.canReach({ channel: `teams:${CHANNEL}` })).toBe(true);
     expect(teams.canReach({ channel: 'teams:19:unknown@thread.tacv2' })).toBe(false);
     expect(teams.canReach({ channel: `slack:${CHANNEL}` })).toBe(false);
     expect(teams.canReach({ channel: 'teams:' })).toBe(false);
-    const leah = findPersonByEmail(db, DEMO.clinicalLeadSolent) as Person;
+    const leah = (await findPersonByEmail(db, DEMO.clinicalLeadSolent)) as Person;
     expect(teams.canReach({ person: { ...leah, lastPlatform: 'teams' } })).toBe(false);
   });
 
@@ -104,7 +104,7 @@ describe('Teams delivery adapter', () => {
   it('treats 401 as permanent without disabling the reference (it is our credentials, not the conversation)', async () => {
     connector.failNext('sendToConversation', [{ status: 401 }]);
     expect(await delivery().deliver(message(toMorgan()))).toMatchObject({ ok: false, permanent: true });
-    expect(findConversationReference(db, CHAT)?.disabledAt).toBeNull();
+    expect((await findConversationReference(db, CHAT))?.disabledAt).toBeNull();
   });
 
   it('treats an unreachable connector as transient', async () => {
@@ -141,7 +141,7 @@ describe('Teams delivery adapter', () => {
   });
 
   it('delivers a date-change request to the chair with an Approve button, and the decision to the requester', async () => {
-    const elaine = findPersonByEmail(db, DEMO.dcs) as Person;
+    const elaine = (await findPersonByEmail(db, DEMO.dcs)) as Person;
     const CHAIR_CHAT = 'a:1personal-elaine';
     const reference: StoredConversationReference = {
       channelId: 'msteams',
@@ -150,9 +150,9 @@ describe('Teams delivery adapter', () => {
       bot: { id: '28:bot-id', name: 'sendbot' },
       user: { id: '29:demo-21' },
     };
-    upsertConversationReference(db, { conversationId: CHAIR_CHAT, conversationType: 'personal', personId: elaine.id, teamsUserId: '29:demo-21', serviceUrl: connector.url, reference, at: '2024-11-18T10:00:00.000Z' });
+    await upsertConversationReference(db, { conversationId: CHAIR_CHAT, conversationType: 'personal', personId: elaine.id, teamsUserId: '29:demo-21', serviceUrl: connector.url, reference, at: '2024-11-18T10:00:00.000Z' });
     const clock = fixedClock('2024-11-18T10:00');
-    expect(runCommandText({ db, clock }, morgan, 'teams', 'update ND-3.5 due:"30 April 25" evaluation delayed').tone).toBe('success');
+    expect((await runCommandText({ db, clock }, morgan, 'teams', 'update ND-3.5 due:"30 April 25" evaluation delayed')).tone).toBe('success');
     const adapters = [delivery()];
     await deliverDue({ db, clock, adapters, random: () => 0 });
     const [request] = posts(CHAIR_CHAT);
@@ -160,13 +160,13 @@ describe('Teams delivery adapter', () => {
     expect(card).toContain('Morgan Demo asks to move ND-3.5 from 28 Feb 2025 to 30 Apr 2025');
     expect(card).toContain('"data":{"sendbot":"button","id":"confirm","value":"/send approve ND-3.5 to:2025-04-30"}');
 
-    expect(runCommandText({ db, clock }, elaine, 'teams', 'reject ND-3.5 no capacity until April').tone).toBe('success');
+    expect((await runCommandText({ db, clock }, elaine, 'teams', 'reject ND-3.5 no capacity until April')).tone).toBe('success');
     await deliverDue({ db, clock, adapters, random: () => 0 });
     const decisions = posts(CHAT);
     expect(decisions).toHaveLength(1);
     expect(JSON.stringify(decisions[0]?.body)).toContain('Elaine Demoster rejected your new date for ND-3.5: it stays due 28 Feb 2025');
     expect(JSON.stringify(decisions[0]?.body)).toContain('no capacity until April');
-    expect(listOutbox(db).map((r) => [r.kind, r.status, r.platform])).toEqual([
+    expect((await listOutbox(db)).map((r) => [r.kind, r.status, r.platform])).toEqual([
       ['date_request', 'sent', 'teams'],
       ['date_decision', 'sent', 'teams'],
     ]);

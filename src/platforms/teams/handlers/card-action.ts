@@ -57,15 +57,15 @@ export function cardActionHandler(deps: TeamsHandlerDeps) {
     const value = (typeof activity.value === 'object' && activity.value !== null ? activity.value : {}) as ExecuteValue;
     const submit = readCardSubmit(value.action?.data);
     if (!submit) {
-      rememberConversation(deps, activity);
+      await rememberConversation(deps, activity);
       log.warn({ verb: typeof value.action?.verb === 'string' ? value.action.verb.slice(0, 60) : undefined }, 'unrecognised card action');
       return messageResponse(NO_LONGER_WORKS);
     }
     const caller = await resolveTeamsCaller(deps.db, context, log, deps.clock);
-    rememberConversation(deps, activity, caller.person?.id);
+    await rememberConversation(deps, activity, caller.person?.id);
     if (!caller.person) return cardResponse(firstCard(caller.reply));
-    noteLastPlatform(deps.db, caller.person, 'teams');
-    const outcome = handleCardSubmit(deps, context, caller.person, submit, log);
+    await noteLastPlatform(deps.db, caller.person, 'teams');
+    const outcome = await handleCardSubmit(deps, context, caller.person, submit, log);
     const at = deps.clock.now().setZone(LONDON).toFormat('HH:mm');
     const footer = outcome.kind === 'reply' && outcome.changed ? `Updated by ${caller.person.name}, ${at}` : `Answered for ${caller.person.name}, ${at}`;
     return cardResponse(await outcomeCard(context, outcome, footer));

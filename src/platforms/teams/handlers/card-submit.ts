@@ -40,65 +40,65 @@ const errorReply = (error: UserError | PermissionError): Reply =>
   reply('error', error.message, error instanceof UserError && error.hint ? [text(error.hint)] : []);
 
 /** Runs applyUpdate; a refusal or a mistake becomes `undefined` plus the error, never a crash. */
-function tryUpdate(ctx: CommandContext, input: UpdateInput): { answer: Reply } | { error: UserError | PermissionError } {
+async function tryUpdate(ctx: CommandContext, input: UpdateInput): Promise<{ answer: Reply } | { error: UserError | PermissionError }> {
   try {
-    return { answer: applyUpdate(ctx, input) };
+    return { answer: await applyUpdate(ctx, input) };
   } catch (error) {
     if (error instanceof PermissionError || error instanceof UserError) return { error };
     throw error;
   }
 }
 
-function submitUpdateForm(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, submit: UpdateFormSubmit): CardOutcome {
+async function submitUpdateForm(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, submit: UpdateFormSubmit): Promise<CardOutcome> {
   const base = { db: deps.db, clock: deps.clock, caller, platform: 'teams' as const, ...platformUser(context) };
-  const showAgain = (errors: FormErrors): CardOutcome => ({
+  const showAgain = async (errors: FormErrors): Promise<CardOutcome> => ({
     kind: 'form',
-    form: formForCaller({ ...base, rawText: '' }, submit.ref || undefined),
+    form: await formForCaller({ ...base, rawText: '' }, submit.ref || undefined),
     options: { errors, values: formValues(submit) },
   });
   const check = checkUpdateForm(submit);
-  if (!check.ok) return showAgain(check.errors);
-  const result = tryUpdate({ ...base, rawText: check.rawText }, check.input);
+  if (!check.ok) return await showAgain(check.errors);
+  const result = await tryUpdate({ ...base, rawText: check.rawText }, check.input);
   if ('error' in result) {
     const { error } = result;
     const field = (error instanceof UserError && error.field && FIELD_FOR_INPUT[error.field]) || 'action';
-    return showAgain({ [field]: error instanceof UserError && error.hint ? `${error.message} ${error.hint}` : error.message });
+    return await showAgain({ [field]: error instanceof UserError && error.hint ? `${error.message} ${error.hint}` : error.message });
   }
   return { kind: 'reply', reply: result.answer, changed: true };
 }
 
-function submitNoChange(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, ref: string, source: string): CardOutcome {
+async function submitNoChange(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, ref: string, source: string): Promise<CardOutcome> {
   const base = { db: deps.db, clock: deps.clock, caller, platform: 'teams' as const, ...platformUser(context) };
-  if (!ref) return { kind: 'form', form: formForCaller({ ...base, rawText: '' }), options: { errors: { action: 'Choose the action that has no change.' } } };
-  const result = tryUpdate({ ...base, rawText: `[${source}] no change ${ref}` }, { ref, typedRef: ref, noChange: true });
+  if (!ref) return { kind: 'form', form: await formForCaller({ ...base, rawText: '' }), options: { errors: { action: 'Choose the action that has no change.' } } };
+  const result = await tryUpdate({ ...base, rawText: `[${source}] no change ${ref}` }, { ref, typedRef: ref, noChange: true });
   return 'error' in result ? { kind: 'reply', reply: errorReply(result.error), changed: false } : { kind: 'reply', reply: result.answer, changed: true };
 }
 
 /** What the button comes to; nothing is sent from here. */
-export function handleCardSubmit(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, submit: CardSubmit, log: Logger): CardOutcome {
+export async function handleCardSubmit(deps: TeamsHandlerDeps, context: TurnContext, caller: Person, submit: CardSubmit, log: Logger): Promise<CardOutcome> {
   const commands = { db: deps.db, clock: deps.clock, ...platformUser(context), ...(deps.policy ? { policy: deps.policy } : {}) };
   // A confirmed command changed something when it says so (success); a list or a link did not.
   const ran = (answer: Reply): CardOutcome => ({ kind: 'reply', reply: answer, changed: answer.tone === 'success' });
   switch (submit.kind) {
     case 'update_form':
-      return submitUpdateForm(deps, context, caller, submit);
+      return await submitUpdateForm(deps, context, caller, submit);
     case 'no_change':
-      return submitNoChange(deps, context, caller, submit.ref, 'card');
+      return await submitNoChange(deps, context, caller, submit.ref, 'card');
     case 'button':
       switch (submit.id) {
         case 'cancel':
           return { kind: 'reply', reply: reply('info', 'Cancelled. Nothing was changed.'), changed: false };
         case 'update':
           // The typed path checks the ref and the caller's right to update it, and returns the form.
-          return ran(runCommandText(commands, caller, 'teams', `/send update ${submit.value}`));
+          return ran(await runCommandText(commands, caller, 'teams', `/send update ${submit.value}`));
         case 'no_change':
-          return submitNoChange(deps, context, caller, submit.value, 'button');
+          return await submitNoChange(deps, context, caller, submit.value, 'button');
         case 'confirm':
           if (!/^\s*\/?send\b/i.test(submit.value)) {
             log.warn({ valueLength: submit.value.length }, 'unexpected confirm button value');
             return { kind: 'reply', reply: reply('error', 'That button is not one I recognise. Nothing was changed.'), changed: false };
           }
-          return ran(runCommandText(commands, caller, 'teams', submit.value));
+          return ran(await runCommandText(commands, caller, 'teams', submit.value));
       }
   }
 }

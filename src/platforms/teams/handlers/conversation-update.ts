@@ -33,7 +33,7 @@ export async function rememberInstall(deps: TeamsHandlerDeps, context: TurnConte
     const log = deps.logger.child({ handler: 'install', teamsUserId: context.activity.from?.id });
     personId = (await resolveTeamsCaller(deps.db, context, log, deps.clock)).person?.id;
   }
-  const row = rememberConversation(deps, context.activity, personId);
+  const row = await rememberConversation(deps, context.activity, personId);
   deps.logger.info({ conversationId: row?.conversationId, conversationType: row?.conversationType, personId: row?.personId }, 'Teams: sendbot installed in a conversation');
   return personId;
 }
@@ -43,7 +43,7 @@ export function membersAddedHandler(deps: TeamsHandlerDeps) {
     if (includesBot(context, context.activity.membersAdded)) {
       const personId = await rememberInstall(deps, context);
       if (conversationScope(context.activity) === 'personal') {
-        await sendReply(context, welcomeReply(loadPlanExamples(deps.db, deps.clock.now().toISODate() as string, personId)));
+        await sendReply(context, welcomeReply(await loadPlanExamples(deps.db, deps.clock.now().toISODate() as string, personId)));
       }
     }
     await next();
@@ -53,7 +53,7 @@ export function membersAddedHandler(deps: TeamsHandlerDeps) {
 export function membersRemovedHandler(deps: TeamsHandlerDeps) {
   return async (context: TurnContext, next: () => Promise<void>): Promise<void> => {
     if (includesBot(context, context.activity.membersRemoved)) {
-      const disabled = forgetConversation(deps, context.activity, 'sendbot was removed from the conversation');
+      const disabled = await forgetConversation(deps, context.activity, 'sendbot was removed from the conversation');
       deps.logger.info({ conversationId: context.activity.conversation?.id, disabled }, 'Teams: sendbot removed from a conversation');
     }
     await next();

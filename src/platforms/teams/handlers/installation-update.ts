@@ -15,7 +15,7 @@ export function installationAddHandler(deps: TeamsHandlerDeps) {
 
 export function installationRemoveHandler(deps: TeamsHandlerDeps) {
   return async (context: TurnContext, next: () => Promise<void>): Promise<void> => {
-    const disabled = forgetConversation(deps, context.activity, `the app was uninstalled (${context.activity.action ?? 'remove'})`);
+    const disabled = await forgetConversation(deps, context.activity, `the app was uninstalled (${context.activity.action ?? 'remove'})`);
     deps.logger.info({ conversationId: context.activity.conversation?.id, disabled }, 'Teams: sendbot uninstalled from a conversation');
     await next();
   };

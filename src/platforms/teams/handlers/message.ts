@@ -23,7 +23,7 @@ export function messageHandler(deps: TeamsHandlerDeps) {
 
     if (hasValue && !submit && !activity.text?.trim()) {
       // Another app's card, or a damaged payload.
-      rememberConversation(deps, activity);
+      await rememberConversation(deps, activity);
       log.warn({ valueKeys: Object.keys(activity.value as object).slice(0, 20) }, 'unrecognised card submit');
       await sendReply(context, reply('error', 'That button is not one I recognise. Nothing was changed.'));
       await next();
@@ -32,23 +32,23 @@ export function messageHandler(deps: TeamsHandlerDeps) {
     const typed = submit ? undefined : readCommandText(activity);
     if (!submit && typed === undefined) {
       // Channel or group chat talk that does not mention the bot: keep the reference, say nothing.
-      rememberConversation(deps, activity);
+      await rememberConversation(deps, activity);
       await next();
       return;
     }
 
     const caller = await resolveTeamsCaller(deps.db, context, log, deps.clock);
-    rememberConversation(deps, activity, caller.person?.id);
+    await rememberConversation(deps, activity, caller.person?.id);
     if (!caller.person) {
       await sendReply(context, caller.reply);
       await next();
       return;
     }
-    noteLastPlatform(deps.db, caller.person, 'teams');
-    if (submit) await sendOutcome(context, handleCardSubmit(deps, context, caller.person, submit, log));
+    await noteLastPlatform(deps.db, caller.person, 'teams');
+    if (submit) await sendOutcome(context, await handleCardSubmit(deps, context, caller.person, submit, log));
     else {
       const commandDeps = { db: deps.db, clock: deps.clock, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}), ...(activity.from?.id ? { platformUserId: activity.from.id } : {}) };
-      const answer = runCommandText(commandDeps, caller.person, 'teams', typed ?? '');
+      const answer = await runCommandText(commandDeps, caller.person, 'teams', typed ?? '');
       await sendReply(context, replyForConversation(answer, activity.conversation?.conversationType));
     }
     await next();

@@ -6,14 +6,14 @@ import type { TeamsHandlerDeps } from '../handler-deps.js';
 
 export function teamDeletedHandler(deps: TeamsHandlerDeps) {
   return async (teamInfo: TeamInfo, _context: TurnContext, next: () => Promise<void>): Promise<void> => {
-    if (teamInfo?.id) disableTeamReferences(deps.db, teamInfo.id, 'the team was deleted', toStoredInstant(deps.clock.now()));
+    if (teamInfo?.id) await disableTeamReferences(deps.db, teamInfo.id, 'the team was deleted', toStoredInstant(deps.clock.now()));
     await next();
   };
 }
 
 export function channelDeletedHandler(deps: TeamsHandlerDeps) {
   return async (channelInfo: ChannelInfo, _teamInfo: TeamInfo, _context: TurnContext, next: () => Promise<void>): Promise<void> => {
-    if (channelInfo?.id) disableConversationReference(deps.db, channelInfo.id, 'the channel was deleted', toStoredInstant(deps.clock.now()));
+    if (channelInfo?.id) await disableConversationReference(deps.db, channelInfo.id, 'the channel was deleted', toStoredInstant(deps.clock.now()));
     await next();
   };
 }

@@ -28,10 +28,10 @@ export function noChangeButtonListener(deps: SlackListenerDeps) {
       }
       const person = caller.person;
       const ctx = { db: deps.db, clock, caller: person, platform: 'slack' as const, rawText: `[button] no change ${ref}`, platformUserId: body.user.id };
-      const once = runOnce(deps.db, inbox, clock, (): Reply => {
-        noteLastPlatform(deps.db, person, 'slack');
+      const once = await runOnce(deps.db, inbox, clock, async (): Promise<Reply> => {
+        await noteLastPlatform(deps.db, person, 'slack');
         try {
-          return applyUpdate(ctx, { ref, typedRef: ref, noChange: true });
+          return await applyUpdate(ctx, { ref, typedRef: ref, noChange: true });
         } catch (error) {
           if (error instanceof PermissionError) return reply('error', error.message);
           if (error instanceof UserError) return reply('error', error.message, error.hint ? [text(error.hint)] : []);

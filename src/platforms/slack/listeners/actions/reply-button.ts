@@ -38,9 +38,9 @@ export function replyButtonListener(deps: SlackListenerDeps) {
         return;
       }
       const person = caller.person;
-      const once = runOnce(deps.db, inbox, clock, () => {
-        noteLastPlatform(deps.db, person, 'slack');
-        return runCommandText({ db: deps.db, clock, platformUserId: body.user.id, ...(deps.policy ? { policy: deps.policy } : {}) }, person, 'slack', value);
+      const once = await runOnce(deps.db, inbox, clock, async () => {
+        await noteLastPlatform(deps.db, person, 'slack');
+        return await runCommandText({ db: deps.db, clock, platformUserId: body.user.id, ...(deps.policy ? { policy: deps.policy } : {}) }, person, 'slack', value);
       });
       if (!once.ran) {
         log.info('this confirmation was already carried out (a replay after a restart); not run again');

@@ -19,9 +19,9 @@ export function updateButtonListener(deps: SlackListenerDeps) {
         await respondWithReply(respond, caller.reply);
         return;
       }
-      noteLastPlatform(deps.db, caller.person, 'slack');
+      await noteLastPlatform(deps.db, caller.person, 'slack');
       // The typed path checks the ref and the caller's right to update it, and returns the form.
-      const answer = runCommandText({ db: deps.db, clock: deps.clock, platformUserId: body.user.id }, caller.person, 'slack', `/send update ${ref}`);
+      const answer = await runCommandText({ db: deps.db, clock: deps.clock, platformUserId: body.user.id }, caller.person, 'slack', `/send update ${ref}`);
       if (!answer.form) {
         await respondWithReply(respond, answer);
         return;

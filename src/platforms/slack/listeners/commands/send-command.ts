@@ -33,9 +33,9 @@ export function sendCommandListener(deps: SlackListenerDeps) {
         return;
       }
       const person = caller.person;
-      const once = runOnce(deps.db, inbox, clock, () => {
-        noteLastPlatform(deps.db, person, 'slack');
-        return runCommandText({ db: deps.db, clock, platformUserId: command.user_id, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) }, person, 'slack', `/send ${decodeSlackEntities(command.text ?? '')}`.trim());
+      const once = await runOnce(deps.db, inbox, clock, async () => {
+        await noteLastPlatform(deps.db, person, 'slack');
+        return await runCommandText({ db: deps.db, clock, platformUserId: command.user_id, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) }, person, 'slack', `/send ${decodeSlackEntities(command.text ?? '')}`.trim());
       });
       if (!once.ran) {
         log.info(where, 'this /send was already carried out (a replay after a restart); not run again');

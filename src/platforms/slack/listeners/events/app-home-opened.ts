@@ -18,8 +18,8 @@ export function appHomeOpenedListener(deps: SlackListenerDeps) {
       if (!caller.person) home = caller.reply;
       else {
         const commandDeps = { db: deps.db, clock: deps.clock };
-        const mine = runCommandText(commandDeps, caller.person, 'slack', 'mine');
-        const boards = runCommandText(commandDeps, caller.person, 'slack', 'boards');
+        const mine = await runCommandText(commandDeps, caller.person, 'slack', 'mine');
+        const boards = await runCommandText(commandDeps, caller.person, 'slack', 'boards');
         home = reply(mine.tone, mine.summary, [
           ...mine.blocks,
           { type: 'divider' },

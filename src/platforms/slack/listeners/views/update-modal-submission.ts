@@ -38,7 +38,7 @@ export function updateModalSubmissionListener(deps: SlackListenerDeps) {
       const ctx = { db: deps.db, clock: deps.clock, caller: caller.person, platform: 'slack' as const, rawText: check.rawText, platformUserId: userId };
       let answer;
       try {
-        answer = applyUpdate(ctx, check.input);
+        answer = await applyUpdate(ctx, check.input);
       } catch (error) {
         if (error instanceof PermissionError || error instanceof UserError) {
           const where = (error instanceof UserError && error.field && BLOCK_FOR_FIELD[error.field]) || UPDATE_MODAL_BLOCKS.action;
@@ -50,7 +50,7 @@ export function updateModalSubmissionListener(deps: SlackListenerDeps) {
       }
       acknowledged = true;
       await ack();
-      noteLastPlatform(deps.db, caller.person, 'slack');
+      await noteLastPlatform(deps.db, caller.person, 'slack');
       await postReplyToUser(client, userId, answer).catch((error: unknown) => {
         // The update is stored; only the confirmation failed to arrive.
         log.warn({ err: error, ref: check.input.ref }, 'update stored but the confirmation DM failed');
