@@ -19,7 +19,7 @@ export async function benchCommands(actions: number, boards = 500): Promise<{ re
     role: number;
   }[];
   const holderOf = db.$client.prepare('select p.email from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ? and ra.ended_at is null limit 1');
-  const person = async (email: string) => (await findPersonByEmail(db, email)) as NonNullable<ReturnType<typeof findPersonByEmail>>;
+  const person = async (email: string) => (await findPersonByEmail(db, email)) as NonNullable<Awaited<ReturnType<typeof findPersonByEmail>>>;
   const words = BENCH_SEARCH_PHRASES;
   const admin = await person('admin@example.org');
 

@@ -275,9 +275,9 @@ async function measureDigest(path: string): Promise<DigestMeasurement> {
   const state = await loadPlanningState(db);
   let [boardId, boardActions] = [0, -1];
   for (const [id, actions] of actionsByBoard(state)) if (actions.length > boardActions) [boardId, boardActions] = [id, actions.length];
-  const runs: { ms: number; cpuMs: number; value: ReturnType<typeof loadBoardDigest> }[] = [];
+  const runs: { ms: number; cpuMs: number; value: Awaited<ReturnType<typeof loadBoardDigest>> }[] = [];
   for (let i = 0; i < RUNS; i += 1) runs.push(timed(async () => await loadBoardDigest(db, boardId, now, { state })));
-  const digest = (runs[0] as { value: ReturnType<typeof loadBoardDigest> }).value;
+  const digest = (runs[0] as { value: Awaited<ReturnType<typeof loadBoardDigest>> }).value;
   const coldAlone = timed(async () => await loadBoardDigest(db, boardId, now));
   const result: DigestMeasurement = {
     board: digest.board.name,
@@ -298,14 +298,14 @@ async function measureDigest(path: string): Promise<DigestMeasurement> {
 /** The whole dry-run tick as the scheduler runs it: load, plan, real digests, outbox look-ups. */
 async function measureTick(path: string): Promise<TickMeasurement> {
   const db: Db = await openDatabase(path);
-  const ticks: { ms: number; cpuMs: number; value: ReturnType<typeof runTick> }[] = [];
+  const ticks: { ms: number; cpuMs: number; value: Awaited<ReturnType<typeof runTick>> }[] = [];
   let peakRss = 0;
   for (let i = 0; i < 3; i += 1) {
     ticks.push(timed(async () => await runTick({ db, clock: fixedClock(NOW), dryRun: true })));
     if (i === 0) peakRss = peakMb();
   }
   await closeDatabase(db);
-  const first = (ticks[0] as { ms: number; value: ReturnType<typeof runTick> });
+  const first = (ticks[0] as { ms: number; value: Awaited<ReturnType<typeof runTick>> });
   const warnings = first.value.warnings;
   if (warnings.length > 0) process.stderr.write(`tick warnings: ${warnings.slice(0, 3).join('; ')}\n`);
   return {

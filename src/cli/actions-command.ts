@@ -19,25 +19,25 @@ export function registerActionsCommand(program: Command, context: () => CliConte
     .action(async (opts: { json?: boolean; plan?: string; board?: string; owner?: string; overdue?: boolean }) => {
       const ctx = context();
       if (opts.plan) {
-        const codes = await listPlanCodes(ctx.db);
+        const codes = await listPlanCodes(await ctx.database());
         if (!codes.includes(opts.plan.trim().toUpperCase())) {
           throw new CliUsageError(`No plan with code "${opts.plan}". Plans: ${codes.join(', ') || 'none yet (sendbot import adds them)'}`);
         }
       }
       let boardId: number | undefined;
       if (opts.board) {
-        const board = await findBoard(ctx.db, opts.board);
+        const board = await findBoard(await ctx.database(), opts.board);
         if (!board) throw new CliUsageError(`No board called "${opts.board}". See: sendbot boards`);
         boardId = board.id;
       }
       let ownerRoleIds: number[] | undefined;
       if (opts.owner) {
-        const role = await findRole(ctx.db, opts.owner);
+        const role = await findRole(await ctx.database(), opts.owner);
         if (!role) throw new CliUsageError(`No role called "${opts.owner}". See: sendbot people`);
         ownerRoleIds = [role.id];
       }
       const today = ctx.clock.now().toISODate() as string;
-      let rows = await listActionViews(ctx.db, { planCode: opts.plan, boardId, ownerRoleIds });
+      let rows = await listActionViews(await ctx.database(), { planCode: opts.plan, boardId, ownerRoleIds });
       if (opts.overdue) rows = rows.filter((a) => isOverdue(a, today));
       if (opts.json) {
         ctx.printJson(

@@ -20,7 +20,7 @@ async function dashboardLinks(ctx: CliContext): Promise<DashboardLinkSettings | 
   } catch {
     return undefined;
   }
-  const secret = await dashboardSecret(ctx.db, config.dashboard.secret, toStoredInstant(ctx.clock.now()));
+  const secret = await dashboardSecret(await ctx.database(), config.dashboard.secret, toStoredInstant(ctx.clock.now()));
   return { baseUrl: config.dashboard.publicUrl ?? null, secret, linkDays: config.dashboard.linkDays };
 }
 
@@ -42,13 +42,13 @@ export function registerAskCommand(program: Command, context: () => CliContext):
     .argument('<text...>', 'the command, e.g. "mine" or "/send who <ref or words>"')
     .action(async (words: string[], opts: { as: string; json?: boolean }) => {
       const ctx = context();
-      const caller = await findPersonByEmail(ctx.db, opts.as);
+      const caller = await findPersonByEmail(await ctx.database(), opts.as);
       if (!caller) {
-        const some = (await listPeople(ctx.db)).slice(0, 5).map((p) => p.email);
+        const some = (await listPeople(await ctx.database())).slice(0, 5).map((p) => p.email);
         throw new CliUsageError(`Nobody with email ${opts.as} is registered.${some.length ? ` Try: ${some.join(', ')}` : ''}`);
       }
       const dashboard = await dashboardLinks(ctx);
-      const reply = await runCommandText({ db: ctx.db, clock: ctx.clock, policy: commandPolicy(ctx), ...(dashboard ? { dashboard } : {}) }, caller, 'cli', words.join(' '));
+      const reply = await runCommandText({ db: await ctx.database(), clock: ctx.clock, policy: commandPolicy(ctx), ...(dashboard ? { dashboard } : {}) }, caller, 'cli', words.join(' '));
       if (opts.json) ctx.printJson(reply);
       else ctx.print(renderText(reply));
     });

@@ -19,7 +19,7 @@ export function registerBackupCommand(program: Command, context: () => CliContex
       // Written beside the target, then renamed: a failed backup never leaves half a file behind.
       const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
       try {
-        const progress = await backupDatabase(ctx.db, partial);
+        const progress = await backupDatabase(await ctx.database(), partial);
         renameSync(partial, target);
         ctx.print(`Backed up ${ctx.databasePath} to ${path} (${plural(progress.totalPages, 'page')}).`);
       } catch (error) {

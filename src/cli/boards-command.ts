@@ -62,8 +62,8 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
     .action(async (opts: { json?: boolean }) => {
       const ctx = context();
       const now = toStoredInstant(ctx.clock.now());
-      const rows = await Promise.all((await listBoards(ctx.db)).map(async (b) => {
-        const upcoming = (await listMeetings(ctx.db, b.id)).filter((m) => m.startsAt > now);
+      const rows = await Promise.all((await listBoards(await ctx.database())).map(async (b) => {
+        const upcoming = (await listMeetings(await ctx.database(), b.id)).filter((m) => m.startsAt > now);
         return {
           name: b.name,
           chair_role: b.chairRole,
@@ -99,13 +99,13 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
     .argument('<datetime>', 'ISO date and time, London time unless an offset is given, e.g. 2025-01-29T14:00')
     .action(async (boardName: string, when: string) => {
       const ctx = context();
-      const board = await boardOrRefuse(ctx.db, boardName);
+      const board = await boardOrRefuse(await ctx.database(), boardName);
       const startsAt = parseMeetingTime(when);
       if (!startsAt) throw new CliUsageError(`"${when}" is not a date and time; write it as year-month-day and 24-hour time, e.g. 2025-01-29T14:00 (London time)`);
       const at = toStoredInstant(ctx.clock.now());
-      const { created } = await inTransaction(ctx.db, async () => {
-        const result = await addMeeting(ctx.db, { boardId: board.id, startsAt }, at);
-        if (result.created) await recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'meeting.added', entity: board.name, detail: { startsAt } });
+      const { created } = await inTransaction(await ctx.database(), async () => {
+        const result = await addMeeting(await ctx.database(), { boardId: board.id, startsAt }, at);
+        if (result.created) await recordAudit(await ctx.database(), { at, actorLabel: 'cli', event: 'meeting.added', entity: board.name, detail: { startsAt } });
         return result;
       });
       ctx.print(created ? `Added ${board.name} meeting on ${localTime(startsAt)}.` : `${board.name} already meets at ${localTime(startsAt)}; nothing changed.`);
@@ -121,7 +121,7 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
     .action(async (source: string, opts: { board: string; dryRun?: boolean; follow?: boolean }) => {
       const ctx = context();
       if (opts.dryRun) ctx.useDryRunDatabase();
-      const board = await boardOrRefuse(ctx.db, opts.board);
+      const board = await boardOrRefuse(await ctx.database(), opts.board);
       const fromWeb = isFeedUrl(source);
       if (opts.follow && !fromWeb) throw new CliUsageError(`--follow needs the feed's web address (https://…), not a file: sendbot fetches it again daily.`);
       const name = fromWeb ? source : basename(source);
@@ -138,12 +138,12 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
       // record and recognise the same meetings as its own (and cancel the same ones).
       const url = fromWeb ? feedRequestUrl(source).toString() : null;
       const followed = url !== null && (Boolean(opts.follow) || board.feedUrl === url);
-      const tally = await inTransaction(ctx.db, async () => {
-        const result = await applyCalendarFeed(ctx.db, board, feed, { at, now: at, file: name, source: url ?? name, feedIsWholeCalendar: followed, dryRun: opts.dryRun });
+      const tally = await inTransaction(await ctx.database(), async () => {
+        const result = await applyCalendarFeed(await ctx.database(), board, feed, { at, now: at, file: name, source: url ?? name, feedIsWholeCalendar: followed, dryRun: opts.dryRun });
         if (opts.follow && url !== null && !opts.dryRun) {
-          await setBoardFeed(ctx.db, board.id, url);
-          await recordFeedCheck(ctx.db, { at, board, url, ok: true });
-          await recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'board.feed_followed', entity: board.name, detail: { url } });
+          await setBoardFeed(await ctx.database(), board.id, url);
+          await recordFeedCheck(await ctx.database(), { at, board, url, ok: true });
+          await recordAudit(await ctx.database(), { at, actorLabel: 'cli', event: 'board.feed_followed', entity: board.name, detail: { url } });
         }
         return result;
       });
@@ -164,15 +164,15 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
     .argument('<board>', 'board name')
     .action(async (boardName: string) => {
       const ctx = context();
-      const board = await boardOrRefuse(ctx.db, boardName);
+      const board = await boardOrRefuse(await ctx.database(), boardName);
       if (!board.feedUrl) {
         ctx.print(`${board.name} follows no calendar feed; nothing changed.`);
         return;
       }
       const at = toStoredInstant(ctx.clock.now());
-      await inTransaction(ctx.db, async () => {
-        await setBoardFeed(ctx.db, board.id, null);
-        await recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'board.feed_unfollowed', entity: board.name, detail: { url: board.feedUrl } });
+      await inTransaction(await ctx.database(), async () => {
+        await setBoardFeed(await ctx.database(), board.id, null);
+        await recordAudit(await ctx.database(), { at, actorLabel: 'cli', event: 'board.feed_unfollowed', entity: board.name, detail: { url: board.feedUrl } });
       });
       ctx.print(`${board.name} no longer follows ${board.feedUrl}; its meetings stay as they are.`);
     });
@@ -182,7 +182,7 @@ export function registerBoardsCommands(program: Command, context: () => CliConte
     .description('check every followed calendar feed now (the scheduler does this daily)')
     .action(async () => {
       const ctx = context();
-      const results = await refreshFollowedFeeds({ db: ctx.db, clock: ctx.clock, force: true });
+      const results = await refreshFollowedFeeds({ db: await ctx.database(), clock: ctx.clock, force: true });
       if (results.length === 0) ctx.print('No board follows a calendar feed. Follow one with: sendbot boards import <https://…> --board <name> --follow');
       const failed: string[] = [];
       for (const r of results) {

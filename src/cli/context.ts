@@ -18,10 +18,10 @@ export interface CliIo {
  * closeDatabase, passed in so that this module (and `sendbot --help`) does not load SQLite and drizzle.
  */
 export interface DatabaseLifecycle {
-  open(path: string): Db;
+  open(path: string): Promise<Db>;
   /** For `--dry-run`: an in-memory copy of the database, so that nothing is created or written. */
-  openCopy(path: string): Db;
-  close(db: Db): void;
+  openCopy(path: string): Promise<Db>;
+  close(db: Db): Promise<void>;
 }
 
 export interface GlobalOptions {
@@ -30,13 +30,13 @@ export interface GlobalOptions {
 }
 
 export class CliContext {
-  private opened?: Db;
+  private opened?: Promise<Db>;
   private dryRun = false;
 
   constructor(
     readonly io: CliIo,
     private readonly globals: GlobalOptions,
-    private readonly database: DatabaseLifecycle,
+    private readonly database_: DatabaseLifecycle,
   ) {}
 
   /**
@@ -52,9 +52,9 @@ export class CliContext {
     return this.globals.db ?? this.io.env.DATABASE_PATH ?? 'data/sendbot.db';
   }
 
-  /** Opens the database on first use; migrations are applied on every open. */
-  get db(): Db {
-    this.opened ??= this.dryRun ? this.database.openCopy(this.databasePath) : this.database.open(this.databasePath);
+  /** The database, opened on first use; migrations are applied on every open. */
+  database(): Promise<Db> {
+    this.opened ??= this.dryRun ? this.database_.openCopy(this.databasePath) : this.database_.open(this.databasePath);
     return this.opened;
   }
 
@@ -74,9 +74,12 @@ export class CliContext {
     this.io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  close(): void {
-    if (this.opened) this.database.close(this.opened);
+  async close(): Promise<void> {
+    const opened = this.opened;
     this.opened = undefined;
+    // An open that failed has nothing to close (its error was reported where it was awaited).
+    const db = await opened?.catch(() => undefined);
+    if (db) await this.database_.close(db);
   }
 }
 

@@ -43,12 +43,12 @@ export function registerDigestCommand(program: Command, context: () => CliContex
       const now = toStoredInstant(ctx.clock.now());
       const format: Format = opts.json ? 'json' : opts.format;
       // The board list only: a board's digest reads that board's slice of the plan, not the whole plan.
-      const boards = await listBoards(ctx.db);
+      const boards = await listBoards(await ctx.database());
       const boardNames = () => boards.map((b) => b.name).join(', ') || 'none yet (sendbot import adds them)';
 
       if (opts.weekly) {
         if (opts.board) throw new CliUsageError('Use either --board <name> or --weekly, not both.');
-        const weekly = await loadWeeklyDigest(ctx.db, now);
+        const weekly = await loadWeeklyDigest(await ctx.database(), now);
         if (format === 'json') return ctx.printJson(weekly);
         return ctx.print(RENDERERS[format](weeklyDigestToReply(weekly, { full: opts.full ?? false })));
       }
@@ -58,7 +58,7 @@ export function registerDigestCommand(program: Command, context: () => CliContex
       if (match.kind === 'ambiguous') {
         throw new CliUsageError(`"${opts.board}" matches several boards: ${match.candidates.map((b) => b.name).join(', ')}. Give more of the name.`);
       }
-      const digest = await loadBoardDigest(ctx.db, match.board.id, now);
+      const digest = await loadBoardDigest(await ctx.database(), match.board.id, now);
       if (format === 'json') return ctx.printJson(digest);
       return ctx.print(RENDERERS[format](digestToReply(digest, { full: opts.full ?? false })));
     });

@@ -32,7 +32,7 @@ export function registerExportCommand(program: Command, context: () => CliContex
       let boardId: number | undefined;
       let boardName: string | undefined;
       if (opts.board) {
-        const boards = await listBoards(ctx.db);
+        const boards = await listBoards(await ctx.database());
         const names = boards.map((b) => b.name).join(', ') || 'none yet (sendbot import adds them)';
         const match = matchBoard(boards, opts.board);
         if (match.kind === 'none') throw new CliUsageError(`No board matches "${opts.board}". Boards: ${names}.`);
@@ -51,7 +51,7 @@ export function registerExportCommand(program: Command, context: () => CliContex
 
       // Loaded here, not at CLI start: only this command needs them.
       const [{ loadExportData }, { buildExportTables }] = await Promise.all([import('../store/export-repository.js'), import('../exporters/export-tables.js')]);
-      const tables = buildExportTables(loadExportData(ctx.db, boardId === undefined ? {} : { boardId }), today);
+      const tables = buildExportTables(await loadExportData(await ctx.database(), boardId === undefined ? {} : { boardId }), today);
       let written: string[];
       if (opts.format === 'xlsx') {
         const { writeXlsx } = await import('../exporters/write-xlsx.js');

@@ -38,7 +38,7 @@ export function registerImportCommand(program: Command, context: () => CliContex
       const doc = loaded.document;
       const onlyKpis = loaded.kpiSheet !== undefined && doc.plans.length === 0 && doc.boards.length === 0 && doc.people.length === 0 && doc.partnership === undefined;
       if (onlyKpis && loaded.kpiSheet) {
-        const kpiReport = await importKpiSheet(ctx.db, loaded.kpiSheet, { now: ctx.clock.now(), dryRun: opts.dryRun, actorLabel: 'cli', preferFile: opts.preferFile });
+        const kpiReport = await importKpiSheet(await ctx.database(), loaded.kpiSheet, { now: ctx.clock.now(), dryRun: opts.dryRun, actorLabel: 'cli', preferFile: opts.preferFile });
         if (opts.json) {
           ctx.printJson(kpiReport.kpis.map(kpiJsonRow));
           for (const line of sheetLines) ctx.error(line);
@@ -84,7 +84,7 @@ class DryRun extends Error {
 async function applyAll(ctx: CliContext, loaded: LoadedPlan, opts: ImportOptions): Promise<{ report: ImportReport; kpiReport?: KpiSheetReport }> {
   const now = ctx.clock.now();
   const run = async () => {
-    const report = await importPlanDocument(ctx.db, loaded.document, {
+    const report = await importPlanDocument(await ctx.database(), loaded.document, {
       now,
       file: loaded.file,
       lineOf: loaded.lineOf,
@@ -94,12 +94,12 @@ async function applyAll(ctx: CliContext, loaded: LoadedPlan, opts: ImportOptions
       preferFile: opts.preferFile,
       removeMissing: opts.removeMissing,
     });
-    const kpiReport = loaded.kpiSheet ? await importKpiSheet(ctx.db, loaded.kpiSheet, { now, actorLabel: 'cli', preferFile: opts.preferFile }) : undefined;
+    const kpiReport = loaded.kpiSheet ? await importKpiSheet(await ctx.database(), loaded.kpiSheet, { now, actorLabel: 'cli', preferFile: opts.preferFile }) : undefined;
     return { report, ...(kpiReport ? { kpiReport } : {}) };
   };
-  if (!opts.dryRun) return await inTransaction(ctx.db, run);
+  if (!opts.dryRun) return await inTransaction(await ctx.database(), run);
   try {
-    await inTransaction(ctx.db, async () => {
+    await inTransaction(await ctx.database(), async () => {
       throw new DryRun(await run());
     });
   } catch (error) {

@@ -20,10 +20,10 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const ctx = context();
-      const rows = await Promise.all((await listPeople(ctx.db)).map(async (p) => ({
+      const rows = await Promise.all((await listPeople(await ctx.database())).map(async (p) => ({
         name: p.name,
         email: p.email,
-        roles: (await currentRolesOf(ctx.db, p.id)).map((r) => r.name),
+        roles: (await currentRolesOf(await ctx.database(), p.id)).map((r) => r.name),
         slack_user_id: p.slackUserId,
         teams_user_id: p.teamsUserId,
         admin: p.isAdmin,
@@ -64,18 +64,18 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
         const holders = new Map<number, FilePerson[]>();
         for (const p of rows) {
           const { person, outcome } = await upsertPerson(
-            ctx.db,
+            await ctx.database(),
             { name: p.name, email: p.email, slackUserId: p.slack_user_id ?? undefined, teamsUserId: p.teams_user_id ?? undefined, isAdmin: p.admin },
             at,
           );
           tally[outcome] += 1;
           for (const roleName of p.roles) {
-            const { role } = await ensureRole(ctx.db, roleName, at);
+            const { role } = await ensureRole(await ctx.database(), roleName, at);
             holders.set(role.id, [...(holders.get(role.id) ?? []), { id: person.id, name: person.name, email: person.email }]);
           }
         }
         for (const [roleId, listed] of holders) {
-          const result = await applyImportedHolders(ctx.db, roleId, listed, at);
+          const result = await applyImportedHolders(await ctx.database(), roleId, listed, at);
           if (result.outcome === 'applied') tally.handovers += 1;
           const line = describeHolderOutcome(result);
           if (line) owners.push(line);
@@ -84,28 +84,28 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
         // gave them and no longer mentions is no longer theirs. Say what became of it, and which
         // actions are left with nobody accountable.
         const listedEmails = new Map(rows.map((p) => [p.email.toLowerCase(), p]));
-        for (const role of await recordedRoles(ctx.db)) {
+        for (const role of await recordedRoles(await ctx.database())) {
           if (holders.has(role.id)) continue;
           const moved = role.recorded.filter((e) => listedEmails.has(e.toLowerCase()));
           if (moved.length === 0) continue;
           const remaining = (await Promise.all(role.recorded
             .filter((e) => !moved.includes(e))
-            .map(async (e) => await findPersonByEmail(ctx.db, e))))
+            .map(async (e) => await findPersonByEmail(await ctx.database(), e))))
             .filter((p): p is NonNullable<typeof p> => p !== undefined)
             .map((p) => ({ id: p.id, name: p.name, email: p.email }));
           // Someone took the role over since the last import (chat or role assign): theirs to keep.
-          if (!(await currentHolders(ctx.db, role.id)).some((h) => moved.some((e) => e.toLowerCase() === h.email.toLowerCase()))) {
-            await recordImportedHolders(ctx.db, role.id, remaining.map((p) => p.email));
+          if (!(await currentHolders(await ctx.database(), role.id)).some((h) => moved.some((e) => e.toLowerCase() === h.email.toLowerCase()))) {
+            await recordImportedHolders(await ctx.database(), role.id, remaining.map((p) => p.email));
             continue;
           }
-          const result = await applyImportedHolders(ctx.db, role.id, remaining, at);
+          const result = await applyImportedHolders(await ctx.database(), role.id, remaining, at);
           if (result.outcome === 'applied') tally.handovers += 1;
           const who = moved.map((e) => {
             const p = listedEmails.get(e.toLowerCase());
             return `${p?.name ?? e}${p && p.roles.length ? ` (now ${p.roles.join('; ')})` : ''}`;
           });
-          const holdersNow = await currentHolders(ctx.db, role.id);
-          const orphaned = holdersNow.length === 0 ? await openActionRefsOfRole(ctx.db, role.id) : [];
+          const holdersNow = await currentHolders(await ctx.database(), role.id);
+          const orphaned = holdersNow.length === 0 ? await openActionRefsOfRole(await ctx.database(), role.id) : [];
           const fate =
             result.outcome === 'kept'
               ? `kept by ${namesOf(holdersNow)}, who took it over since the last import`
@@ -114,18 +114,18 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
                 : `nobody holds it now${orphaned.length ? `; ${orphaned.length} open action${orphaned.length === 1 ? ' is' : 's are'} left with nobody accountable: ${orphaned.join(', ')}` : ''}. Give it to someone: sendbot role assign "${role.name}" <email>`;
           owners.push(`${role.name}: the file no longer lists ${who.join(', ')} for it; ${fate}`);
         }
-        await recordAudit(ctx.db, { at, actorLabel: 'cli', event: 'people.imported', entity: name, detail: { ...tally, owners } });
+        await recordAudit(await ctx.database(), { at, actorLabel: 'cli', event: 'people.imported', entity: name, detail: { ...tally, owners } });
       };
       if (opts.dryRun) {
         try {
-          await inTransaction(ctx.db, async () => {
+          await inTransaction(await ctx.database(), async () => {
             await apply();
             throw new DryRun();
           });
         } catch (e) {
           if (!(e instanceof DryRun)) throw e;
         }
-      } else await inTransaction(ctx.db, apply);
+      } else await inTransaction(await ctx.database(), apply);
       ctx.print(
         `${opts.dryRun ? 'Dry run — nothing written. ' : ''}People: ${tally.created} new, ${tally.updated} updated, ${tally.unchanged} unchanged; ${plural(tally.handovers, 'role handover')}.`,
       );
@@ -142,12 +142,12 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
     .option('--new', 'create the role when no role has this name (otherwise the nearest existing ones are suggested)')
     .action(async (roleName: string, email: string, opts: { new?: boolean }) => {
       const ctx = context();
-      const person = await findPersonByEmail(ctx.db, email);
+      const person = await findPersonByEmail(await ctx.database(), email);
       if (!person) throw new CliUsageError(`Nobody with email ${email}. Add them first: sendbot people import people.csv`);
       // A misspelt role name would otherwise create a second role and leave the real one's actions
       // with their old holder: suggest the nearest, and create only when asked to.
-      if (!await findRole(ctx.db, roleName) && !opts.new) {
-        const near = suggestRoleNames(roleName, (await listRoles(ctx.db)).map((r) => r.name));
+      if (!await findRole(await ctx.database(), roleName) && !opts.new) {
+        const near = suggestRoleNames(roleName, (await listRoles(await ctx.database())).map((r) => r.name));
         throw new CliUsageError(
           near.length
             ? `No role called "${roleName}". Did you mean ${near.map((n) => `"${n}"`).join(' or ')}? Try: sendbot role assign "${near[0]}" ${email}. To create "${roleName}" as a new role: add --new. Nothing was changed.`
@@ -155,10 +155,10 @@ export function registerPeopleCommands(program: Command, context: () => CliConte
         );
       }
       const at = toStoredInstant(ctx.clock.now());
-      const result = await inTransaction(ctx.db, async () => {
-        const { role, created } = await ensureRole(ctx.db, roleName, at);
-        const outcome = await handOverRole(ctx.db, role.id, person.id, at);
-        await recordAudit(ctx.db, {
+      const result = await inTransaction(await ctx.database(), async () => {
+        const { role, created } = await ensureRole(await ctx.database(), roleName, at);
+        const outcome = await handOverRole(await ctx.database(), role.id, person.id, at);
+        await recordAudit(await ctx.database(), {
           at,
           actorLabel: 'cli',
           event: 'role.assigned',

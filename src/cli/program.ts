@@ -66,7 +66,7 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
     io.stderr.write(`sendbot failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 2;
   } finally {
-    ctx?.close();
+    await ctx?.close();
   }
 }
 

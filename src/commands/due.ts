@@ -52,10 +52,10 @@ export const dueCommand = defineCommand({
     const rows = (await scopeActions(ctx, input.all))
       .filter((a) => a.status !== 'blue' && a.due && a.due >= today && a.due <= until)
       .sort((a, b) => (a.due ?? '').localeCompare(b.due ?? ''));
-    const holders = holderLookup(ctx.db);
+    const holders = await holderLookup(ctx.db, rows.map((a) => a.ownerRoleId));
     const whose = input.all ? 'All actions' : 'Your actions';
     return reply('info', `${whose} due in the next ${plural(input.days, 'day')}: ${rows.length}`, [
-      { type: 'actions', items: rows.map((a) => actionLine(ctx.db, a, today, undefined, holders)), emptyText: 'Nothing due in that time.' },
+      { type: 'actions', items: rows.map((a) => actionLine(a, today, holders)), emptyText: 'Nothing due in that time.' },
     ]);
   },
 });
@@ -73,10 +73,10 @@ export const overdueCommand = defineCommand({
     const rows = (await scopeActions(ctx, input.all))
       .filter((a) => isOverdue(a, today))
       .sort((a, b) => (a.due ?? '').localeCompare(b.due ?? ''));
-    const holders = holderLookup(ctx.db);
+    const holders = await holderLookup(ctx.db, rows.map((a) => a.ownerRoleId));
     const whose = input.all ? 'All overdue actions' : 'Your overdue actions';
     return reply(rows.length ? 'warning' : 'info', `${whose}: ${rows.length}`, [
-      { type: 'actions', items: rows.map((a) => actionLine(ctx.db, a, today, undefined, holders)), emptyText: 'Nothing overdue.' },
+      { type: 'actions', items: rows.map((a) => actionLine(a, today, holders)), emptyText: 'Nothing overdue.' },
       ...(rows.length ? [text('Update with /send update <ref> …, or ask for a new date with due:<date> and a reason.', true)] : []),
     ]);
   },

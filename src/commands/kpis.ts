@@ -43,7 +43,7 @@ export async function listMyKpis(ctx: CommandContext): Promise<Reply> {
       text('/send kpi <code> shows any KPI. Chairs and programme officers can list them all with /send kpis all.'),
     ]);
   }
-  const lines = linesFor(ctx, today, [...owned, ...supported]);
+  const lines = await linesFor(ctx, today, [...owned, ...supported]);
   const blocks: ReplyBlock[] = [];
   if (owned.length) blocks.push({ type: 'kpis', heading: `Yours (${owned.length})`, items: lines.slice(0, owned.length) });
   if (supported.length) blocks.push({ type: 'kpis', heading: `You support (${supported.length})`, items: lines.slice(owned.length) });
@@ -55,7 +55,7 @@ async function listAllKpis(ctx: CommandContext): Promise<Reply> {
   const today = ctx.clock.now().toISODate() as string;
   const records = await listKpiRecords(ctx.db);
   if (records.length === 0) return reply('info', 'No KPIs are set up yet.', [text('Add them to the plan file (kpis) or import a KPI sheet: sendbot import kpis.csv', true)]);
-  const lines = linesFor(ctx, today, records);
+  const lines = await linesFor(ctx, today, records);
   const blocks: ReplyBlock[] = [];
   let start = 0;
   while (start < records.length) {
@@ -68,8 +68,8 @@ async function listAllKpis(ctx: CommandContext): Promise<Reply> {
   return reply('info', `${plural(lines.length, 'KPI')}: ${countsText(lines)}.`, blocks);
 }
 
-function linesFor(ctx: CommandContext, today: string, records: KpiRecord[]): KpiLine[] {
-  const holders = holderLookup(ctx.db);
+async function linesFor(ctx: CommandContext, today: string, records: KpiRecord[]): Promise<KpiLine[]> {
+  const holders = await holderLookup(ctx.db, records.map((r) => r.ownerRoleId));
   return records.map((r) => toKpiLine(r.series, assessKpi(r.series, today), { role: r.series.ownerRole, holders: holders(r.ownerRoleId) }));
 }
 

@@ -31,10 +31,11 @@ export const mineCommand = defineCommand({
     const covering = (await Promise.all((await listDelegators(ctx.db, ctx.caller.id, today))
       .map(async (d) => ({ who: d, items: (await listActionViews(ctx.db, { accountablePersonId: d.id })).filter((a) => a.status !== 'blue') }))))
       .filter((c) => c.items.length > 0);
+    const holders = await holderLookup(ctx.db, [...actions, ...covering.flatMap((c) => c.items)].map((a) => a.ownerRoleId));
     const coveringBlocks: ReplyBlock[] = covering.map((c) => ({
       type: 'actions',
       heading: `Covering for ${c.who.name}, away until ${formatDate(c.who.awayUntil)} (${c.items.length})`,
-      items: c.items.map((a) => actionLine(ctx.db, a, today)),
+      items: c.items.map((a) => actionLine(a, today, holders)),
     }));
     const coveringSummary = covering.length ? ` You are covering ${covering.reduce((n, c) => n + c.items.length, 0)} for ${covering.map((c) => c.who.name).join(', ')}.` : '';
     if (actions.length === 0 && covering.length > 0) {
@@ -68,9 +69,8 @@ export const mineCommand = defineCommand({
       else rest.push(a);
     }
     const blocks: ReplyBlock[] = [];
-    const holders = holderLookup(ctx.db);
     const add = (heading: string, items: ActionView[]) => {
-      if (items.length) blocks.push({ type: 'actions', heading, items: items.map((a) => actionLine(ctx.db, a, today, undefined, holders)) });
+      if (items.length) blocks.push({ type: 'actions', heading, items: items.map((a) => actionLine(a, today, holders)) });
     };
     add(`Overdue (${overdue.length})`, overdue);
     for (const [, group] of [...byMeeting].sort(([a], [b]) => a.localeCompare(b))) add(group.label, group.items);

@@ -16,18 +16,16 @@ export async function holderNames(db: Db, roleId: number | null): Promise<string
   return (await currentHolders(db, roleId)).map((h) => h.name);
 }
 
-/** Holder names memoised for one command: a list of 200 actions shares a handful of roles. */
-export function holderLookup(db: Db): (roleId: number | null) => string[] {
-  const cache = new Map<number, string[]>();
-  return async (roleId) => {
-    if (roleId === null) return [];
-    let names = cache.get(roleId);
-    if (!names) {
-      names = await holderNames(db, roleId);
-      cache.set(roleId, names);
-    }
-    return names;
-  };
+/** Who currently holds a role (names), for a reply's lines; loaded before the lines are built. */
+export type HolderNames = (roleId: number | null) => string[];
+
+/** The current holders of the given roles, read once per role, as a lookup for actionLine and KPI lines. */
+export async function holderLookup(db: Db, roleIds: Iterable<number | null>): Promise<HolderNames> {
+  const names = new Map<number, string[]>();
+  for (const roleId of roleIds) {
+    if (roleId !== null && !names.has(roleId)) names.set(roleId, await holderNames(db, roleId));
+  }
+  return (roleId) => (roleId === null ? [] : (names.get(roleId) ?? []));
 }
 
 /** "Morgan Demo (Head of SEND)" or "Head of SEND (nobody holds this role yet)". */
@@ -89,13 +87,7 @@ export async function myActionChoices(ctx: CommandContext) {
     .map((a) => ({ ref: a.ref, title: shortTitle(a.text, 60), status: a.status, due: a.due }));
 }
 
-export function actionLine(
-  db: Db,
-  action: ActionView,
-  today: string,
-  detail?: string,
-  holders: (roleId: number | null) => string[] = async (id) => await holderNames(db, id),
-): ActionLine {
+export function actionLine(action: ActionView, today: string, holders: HolderNames, detail?: string): ActionLine {
   const overdue = isOverdue(action, today);
   return {
     ref: action.ref,

@@ -10,7 +10,7 @@ import { listUpdates } from '../store/updates-repository.js';
 import { planExamples } from './command-examples.js';
 import { completedOn, describeDue } from './due-wording.js';
 import { findActionOrExplain, looksLikeRef, readRef } from './action-lookup.js';
-import { actionLine, describeOwner, describeRole, lastUpdateText } from './shared.js';
+import { actionLine, describeOwner, describeRole, holderLookup, lastUpdateText } from './shared.js';
 import { defineCommand, UserError } from './types.js';
 
 export const whoCommand = defineCommand({
@@ -44,10 +44,9 @@ export const whoCommand = defineCommand({
     }
     const byId = new Map((await listActionViews(ctx.db, { ids: hits.map((h) => h.actionId) })).map((a) => [a.id, a]));
     const today = ctx.clock.now().toISODate() as string;
-    const items: ActionLine[] = hits
-      .map((h) => byId.get(h.actionId))
-      .filter((a): a is ActionView => a !== undefined)
-      .map((a) => actionLine(ctx.db, a, today, `${a.planCode}-${a.workstreamNumber} ${a.workstreamTitle}`));
+    const found = hits.map((h) => byId.get(h.actionId)).filter((a): a is ActionView => a !== undefined);
+    const holders = await holderLookup(ctx.db, found.map((a) => a.ownerRoleId));
+    const items: ActionLine[] = found.map((a) => actionLine(a, today, holders, `${a.planCode}-${a.workstreamNumber} ${a.workstreamTitle}`));
     return reply('info', `${items.length} best match${items.length === 1 ? '' : 'es'} for "${input.words}"`, [
       { type: 'actions', items },
       ...(capped

@@ -141,7 +141,7 @@ export function mountDashboardRoutes(http: HttpServer, deps: DashboardRouteDeps)
     const url = new URL(req.url ?? '/', 'http://localhost');
     const code = safeDecode(url.pathname.slice(PUBLISHED_PATH.length)).replace(/^\/+|\/+$/g, '');
     const version = await readDataVersion(deps.db);
-    let page = cache.get('', version, async () => {
+    let page = await cache.get('', version, async () => {
       const view = await buildView();
       planNames = { version, names: (view?.plans ?? []).map((p) => ({ code: p.code, title: p.title })) };
       return { status: 200, html: view ? renderPublishedPage(view) : messagePage('Nothing published', ['No plan has been loaded yet.']) };
@@ -151,12 +151,12 @@ export function mountDashboardRoutes(http: HttpServer, deps: DashboardRouteDeps)
       const names = planNames?.version === version ? planNames.names : [];
       // Keyed by the plan's own code, never by what was typed: made-up paths share one page.
       const plan = names.find((p) => p.code.toLowerCase() === code.toLowerCase());
-      page = plan
-        ? cache.get(`plan:${plan.code}`, version, async () => {
+      page = await (plan
+        ? await cache.get(`plan:${plan.code}`, version, async () => {
             const view = await buildView(plan.code);
             return view ? { status: 200, html: renderPublishedPage(view) } : noSuchPlanPage(names);
           })
-        : cache.get('missing', version, () => noSuchPlanPage(names));
+        : await cache.get('missing', version, () => noSuchPlanPage(names)));
     }
     // Public and the same for everyone: a short cache spares the server when a forum shares the link.
     sendPage(req, res, page.status, page.html, page.status === 200 ? 'public, max-age=300' : 'no-store');

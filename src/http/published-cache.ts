@@ -11,20 +11,28 @@ export interface CachedPage {
 }
 
 export interface PublishedPageCache {
-  /** The page for `key`, from the cache when `version` is unchanged and it is fresh, else built now. */
-  get(key: string, version: string, build: () => CachedPage): CachedPage;
+  /**
+   * The page for `key`, from the cache when `version` is unchanged and it is fresh, else built now.
+   * Requests that arrive while it is being built wait for that one build.
+   */
+  get(key: string, version: string, build: () => CachedPage | Promise<CachedPage>): Promise<CachedPage>;
 }
 
 export function createPublishedPageCache(maxAgeMs: number, maxPages: number, now: () => number = () => performance.now()): PublishedPageCache {
-  const pages = new Map<string, { version: string; builtAt: number; page: CachedPage }>();
+  const pages = new Map<string, { version: string; builtAt: number; page: Promise<CachedPage> }>();
   return {
     get(key, version, build) {
       const at = now();
       const hit = pages.get(key);
       if (hit && hit.version === version && at - hit.builtAt < maxAgeMs) return hit.page;
-      const page = build();
-      pages.set(key, { version, builtAt: at, page });
+      const page = Promise.resolve().then(build);
+      const entry = { version, builtAt: at, page };
+      pages.set(key, entry);
       if (pages.size > maxPages) pages.delete(pages.keys().next().value as string);
+      // A build that failed is not kept: the next request tries again.
+      page.catch(() => {
+        if (pages.get(key) === entry) pages.delete(key);
+      });
       return page;
     },
   };

@@ -79,11 +79,12 @@ export function retryDelayMs(previousAttempts: number, retryAfterMs: number | un
 const PLATFORM_ORDER: DeliveryAdapter['platform'][] = ['slack', 'teams', 'console'];
 
 /** The adapter for a recipient: a channel's own platform; for a person the platform they last used, else the first that can reach them. */
-export function pickAdapter(adapters: readonly DeliveryAdapter[], recipient: Recipient): DeliveryAdapter | undefined {
+export async function pickAdapter(adapters: readonly DeliveryAdapter[], recipient: Recipient): Promise<DeliveryAdapter | undefined> {
   const ordered = PLATFORM_ORDER.flatMap((p) => adapters.filter((a) => a.platform === p));
   const preferred = recipient.channel ? recipient.channel.split(':')[0] : recipient.person?.lastPlatform;
-  const first = ordered.find((a) => a.platform === preferred && a.canReach(recipient));
-  return first ?? ordered.find((a) => a.canReach(recipient));
+  for (const adapter of ordered) if (adapter.platform === preferred && (await adapter.canReach(recipient))) return adapter;
+  for (const adapter of ordered) if (await adapter.canReach(recipient)) return adapter;
+  return undefined;
 }
 
 export async function deliverDue(options: DeliverOptions): Promise<DeliveryReport> {
@@ -164,7 +165,7 @@ async function deliverRow(options: DeliverOptions, row: ClaimedRow, report: Deli
   let outcome: DeliveryOutcome;
   try {
     const recipient = await recipientOf(db, row);
-    const adapter = recipient ? pickAdapter(options.adapters, recipient) : undefined;
+    const adapter = recipient ? await pickAdapter(options.adapters, recipient) : undefined;
     if (!recipient) outcome = { ok: false, permanent: true, error: 'the recipient no longer exists' };
     else if (!adapter) outcome = { ok: false, permanent: true, error: `no configured platform can reach ${describeRecipient(recipient)}` };
     else {

@@ -62,6 +62,6 @@ export type DeliveryOutcome =
 export interface DeliveryAdapter {
   readonly platform: 'console' | 'slack' | 'teams';
   /** True when this adapter has a way to reach the recipient (an id, a conversation reference…). */
-  canReach(recipient: Recipient): boolean;
+  canReach(recipient: Recipient): Promise<boolean>;
   deliver(message: OutgoingMessage): Promise<DeliveryOutcome>;
 }

@@ -58,8 +58,8 @@ export function registerTickCommand(program: Command, context: () => CliContext)
     .option('--json', 'print the new (or would-be) outbox rows as JSON')
     .action(async (opts: { dryRun?: boolean; json?: boolean }) => {
       const ctx = context();
-      const result = await runTick({ db: ctx.db, clock: ctx.clock, dryRun: Boolean(opts.dryRun) });
-      const names = await loadNames(ctx.db);
+      const result = await runTick({ db: await ctx.database(), clock: ctx.clock, dryRun: Boolean(opts.dryRun) });
+      const names = await loadNames(await ctx.database());
       const rows = result.enqueued.map((p) => plannedJson(p, names));
       if (opts.json) ctx.printJson(rows);
       else {
@@ -84,7 +84,7 @@ export function registerTickCommand(program: Command, context: () => CliContext)
       // operator can run a tick by hand); the console prints the rest.
       const { slack, teams } = await platformAdaptersFor(ctx);
       const adapters = [slack, teams, terminal].filter((a): a is DeliveryAdapter => a !== undefined);
-      const report = await deliverDue({ db: ctx.db, clock: ctx.clock, adapters, workerId: 'cli' });
+      const report = await deliverDue({ db: await ctx.database(), clock: ctx.clock, adapters, workerId: 'cli' });
       const sentVia = (platform: string) => report.results.filter((r) => r.outcome === 'sent' && r.platform === platform).length;
       const line = report.officeOpen
         ? `Delivered ${plural(sentVia('console'), 'message')} to the console.${slack ? ` Delivered ${plural(sentVia('slack'), 'message')} through Slack.` : ''}${teams ? ` Delivered ${plural(sentVia('teams'), 'message')} through Teams.` : ''}`
@@ -117,7 +117,7 @@ async function platformAdaptersFor(ctx: CliContext): Promise<{ slack?: DeliveryA
     import('../platforms/teams/teams-auth.js'),
   ]);
   try {
-    return { slack, teams: createTeamsDeliveryFromConfig(config, ctx.db, { clock: ctx.clock }) };
+    return { slack, teams: createTeamsDeliveryFromConfig(config, await ctx.database(), { clock: ctx.clock }) };
   } catch (error) {
     if (error instanceof TeamsStartError) throw new CliUsageError(error.message);
     throw error;
@@ -135,7 +135,7 @@ export function registerOutboxCommand(program: Command, context: () => CliContex
       if (opts.status && !(outboxStatuses as readonly string[]).includes(opts.status)) {
         throw new CliUsageError(`--status must be one of ${outboxStatuses.join(', ')} (got "${opts.status}").`);
       }
-      const rows = await listOutbox(ctx.db, opts.status ? { status: opts.status as OutboxStatus } : {});
+      const rows = await listOutbox(await ctx.database(), opts.status ? { status: opts.status as OutboxStatus } : {});
       if (opts.json) {
         ctx.printJson(
           rows.map((r) => ({

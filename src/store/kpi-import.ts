@@ -82,7 +82,7 @@ export interface KpiImportEnv {
   today: string;
   terms: SchoolTerm[];
   /** Finds or creates a role by name (the plan importer's cache). */
-  role: (name: string) => { id: number; name: string };
+  role: (name: string) => Promise<{ id: number; name: string }>;
   problems: ImportProblem[];
   warnings: string[];
   summary: KpiSummary;
@@ -216,7 +216,7 @@ export class KpiImporter {
 
     const workstream = kpi.workstream !== undefined ? this.findWorkstream(plan, kpi.workstream, locate) : undefined;
     const ownerName = kpi.owner ?? null;
-    const ownerRoleId = ownerName ? this.env.role(ownerName).id : null;
+    const ownerRoleId = ownerName ? (await this.env.role(ownerName)).id : null;
 
     // The trajectory, as words and as numbers.
     const targets: ReadTarget[] = [];
@@ -390,7 +390,7 @@ export class KpiImporter {
       plan: plan.code,
       name: kpi.name,
       workstream: workstream?.number ?? null,
-      owner: ownerName ? this.env.role(ownerName).name : (workstream?.lead ?? null),
+      owner: ownerName ? (await this.env.role(ownerName)).name : (workstream?.lead ?? null),
       unit,
       direction,
       frequency,

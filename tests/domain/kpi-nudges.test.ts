@@ -46,7 +46,7 @@ const nudgeFor = async (planned: PlannedNotification[], email: string, stage: 'w
   return found[0] as PlannedNotification;
 };
 const kpiItems = (reply: Reply): KpiLine[] => reply.blocks.flatMap((b) => (b.type === 'kpis' ? b.items : []));
-const say = async (email: string, at: string, text: string) => await runCommandText({ db, clock: fixedClock(at) }, (await findPersonByEmail(db, email)) as NonNullable<ReturnType<typeof findPersonByEmail>>, 'console', text);
+const say = async (email: string, at: string, text: string) => await runCommandText({ db, clock: fixedClock(at) }, (await findPersonByEmail(db, email)) as NonNullable<Awaited<ReturnType<typeof findPersonByEmail>>>, 'console', text);
 
 describe('pre-board nudges list the recipient’s KPIs missing a reading, in the same one message', () => {
   it('adds the missing KPI to an owner’s window nudge with their actions, under the same key', async () => {

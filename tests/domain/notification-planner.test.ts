@@ -336,7 +336,7 @@ describe('people who are away', () => {
     const { db } = await demoDb('2024-11-01T09:00');
     const spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
     const say = async (email: string, text: string) =>
-      await runCommandText({ db, clock: manualClock('2024-11-19T10:00') }, (await findPersonByEmail(db, email)) as NonNullable<ReturnType<typeof findPersonByEmail>>, 'console', text);
+      await runCommandText({ db, clock: manualClock('2024-11-19T10:00') }, (await findPersonByEmail(db, email)) as NonNullable<Awaited<ReturnType<typeof findPersonByEmail>>>, 'console', text);
     expect((await say(PEOPLE.morgan, `/send away 2024-11-22 delegate ${PEOPLE.admin2}`)).tone).toBe('success');
     expect((await say(PEOPLE.leah, '/send away 2024-11-21')).tone).toBe('success');
     expect((await say(PEOPLE.hannah, '/send away 2024-12-10')).tone).toBe('success');
@@ -359,7 +359,7 @@ describe('people who are away', () => {
   it('brings a held nudge forward when the person comes back early', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
     const spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
-    const leah = (await findPersonByEmail(db, PEOPLE.leah)) as NonNullable<ReturnType<typeof findPersonByEmail>>;
+    const leah = (await findPersonByEmail(db, PEOPLE.leah)) as NonNullable<Awaited<ReturnType<typeof findPersonByEmail>>>;
     await runCommandText({ db, clock: manualClock('2024-11-19T10:00') }, leah, 'console', '/send away 2024-11-28');
     const clock = manualClock('2024-11-20T09:00');
     const adapter = recordingAdapter(clock);

@@ -374,15 +374,15 @@ describe('Teams bot over HTTP', () => {
       const teams = createTeamsDelivery({ adapter: bot.teams.adapter, db });
       const morgan = await person(db, DEMO.headOfSend);
       const recipient = { person: { ...morgan, lastPlatform: 'teams' } };
-      expect(teams.canReach(recipient)).toBe(true);
+      expect(await teams.canReach(recipient)).toBe(true);
 
       await post(installationUpdate({ serviceUrl: connector.url, user: MORGAN, action: 'remove' }));
       expect(await listConversationReferences(db)).toMatchObject([{ conversationId: MORGAN_CHAT, disabledAt: expect.any(String), disabledReason: expect.stringContaining('uninstalled') }]);
-      expect(teams.canReach(recipient)).toBe(false);
+      expect(await teams.canReach(recipient)).toBe(false);
 
       await post(installationUpdate({ serviceUrl: connector.url, user: MORGAN, action: 'add' }));
       expect(await listConversationReferences(db)).toMatchObject([{ conversationId: MORGAN_CHAT, disabledAt: null, disabledReason: null }]);
-      expect(teams.canReach(recipient)).toBe(true);
+      expect(await teams.canReach(recipient)).toBe(true);
     });
 
     it('conversationUpdate removing the bot from a team disables its channels', async () => {

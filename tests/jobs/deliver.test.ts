@@ -217,13 +217,13 @@ describe('pickAdapter', () => {
   const terminal = fakeAdapter(clock, 'console').adapter;
   const person = (lastPlatform: string | null) => ({ person: { id: 1, name: 'P', email: 'p@example.org', slackUserId: 'U1', teamsUserId: '29:1', lastPlatform } });
 
-  it('uses the channel’s platform, else the platform the person last used, else slack, teams, console in that order', () => {
-    expect(pickAdapter([terminal, teams, slack], { channel: 'teams:19:abc@thread.tacv2' })?.platform).toBe('teams');
-    expect(pickAdapter([terminal, teams, slack], person('teams'))?.platform).toBe('teams');
-    expect(pickAdapter([terminal, teams, slack], person(null))?.platform).toBe('slack');
-    expect(pickAdapter([terminal, teams], person('slack'))?.platform).toBe('teams');
-    expect(pickAdapter([terminal], { channel: 'slack:C1' })?.platform).toBe('console');
+  it('uses the channel’s platform, else the platform the person last used, else slack, teams, console in that order', async () => {
+    expect((await pickAdapter([terminal, teams, slack], { channel: 'teams:19:abc@thread.tacv2' }))?.platform).toBe('teams');
+    expect((await pickAdapter([terminal, teams, slack], person('teams')))?.platform).toBe('teams');
+    expect((await pickAdapter([terminal, teams, slack], person(null)))?.platform).toBe('slack');
+    expect((await pickAdapter([terminal, teams], person('slack')))?.platform).toBe('teams');
+    expect((await pickAdapter([terminal], { channel: 'slack:C1' }))?.platform).toBe('console');
     const unreachable: DeliveryAdapter = { ...slack, canReach: () => false };
-    expect(pickAdapter([unreachable], person('slack'))).toBeUndefined();
+    expect(await pickAdapter([unreachable], person('slack'))).toBeUndefined();
   });
 });

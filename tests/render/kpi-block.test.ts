@@ -96,7 +96,7 @@ describe('a KPI line in every renderer', () => {
 });
 
 describe('the digest’s KPI part (demo plan, SEND Partnership Board, 27 November 2024)', () => {
-  let digest: ReturnType<typeof loadBoardDigest>;
+  let digest: Awaited<ReturnType<typeof loadBoardDigest>>;
   beforeAll(async () => {
     const db = await testDbAt(await scriptedDemoDb());
     const board = await value(db, sql`select id from boards where name = 'SEND Partnership Board'`) as number;

@@ -45,11 +45,11 @@ describe('openDatabase', () => {
     migrate(drizzle(sqlite), { migrationsFolder: older });
     sqlite.close();
 
-    const schemaOf = (db: ReturnType<typeof openDatabase>) => db.$client.prepare("select type, name, sql from sqlite_master where name not like 'sqlite_%' order by name").all();
+    const schemaOf = (db: Awaited<ReturnType<typeof openDatabase>>) => db.$client.prepare("select type, name, sql from sqlite_master where name not like 'sqlite_%' order by name").all();
     const migrated = await openDatabase(oldPath);
     const fresh = await openDatabase(join(dir, 'fresh.db'));
     expect(schemaOf(migrated)).toEqual(schemaOf(fresh));
-    const count = (db: ReturnType<typeof openDatabase>) => (db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n;
+    const count = (db: Awaited<ReturnType<typeof openDatabase>>) => (db.$client.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n;
     expect(count(migrated)).toBe(journal.entries.length);
     await closeDatabase(migrated);
     const reopened = await openDatabase(oldPath);

@@ -10,7 +10,7 @@ export interface ConsoleOutput {
 export function createConsoleDelivery(output: ConsoleOutput): DeliveryAdapter {
   return {
     platform: 'console',
-    canReach: () => true,
+    canReach: async () => true,
     deliver: async (message: OutgoingMessage) => {
       output.write(`\n── sendbot → ${describeTo(message)} (${message.payload.kind.replace(/_/g, ' ')}) ──\n${renderText(message.payload.reply)}\n\n`);
       return { ok: true, platformMessageId: `console-${message.outboxId}` };

@@ -83,7 +83,7 @@ export type OnceResult<T> = { ran: true; value: T } | { ran: false };
  * inbox row is claimed in the same transaction. `{ ran: false }` when another run already did it.
  * Without an inbox row (Socket Mode replays aside, every inboxed request has one) `work` just runs.
  */
-export async function runOnce<T>(db: Db, context: InboxContext, clock: Clock, work: () => T): Promise<OnceResult<T>> {
+export async function runOnce<T>(db: Db, context: InboxContext, clock: Clock, work: () => Promise<T>): Promise<OnceResult<T>> {
   const id = context.inboxId;
   if (id === undefined) return { ran: true, value: await work() };
   try {

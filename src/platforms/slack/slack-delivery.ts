@@ -101,7 +101,7 @@ export function createSlackDelivery({ client, logger, maxRemembered = 1000 }: Sl
   return {
     platform: 'slack',
 
-    canReach(recipient) {
+    async canReach(recipient) {
       if (recipient.channel) return recipient.channel.startsWith(CHANNEL_PREFIX) && recipient.channel.length > CHANNEL_PREFIX.length;
       return Boolean(recipient.person?.slackUserId);
     },

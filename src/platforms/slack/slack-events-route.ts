@@ -168,7 +168,7 @@ export function createSlackEventsRoute(deps: SlackEventsRouteDeps): RouteHandler
     }
     const read = readSlackBody(raw, req.headers['content-type']);
     const inbox = 'body' in read && deps.inbox?.holds(read.body) ? { receivedAt: deps.inbox.receivedAt(), body: JSON.stringify(read.body) } : undefined;
-    let intake: ReturnType<typeof acceptSlackRequest>;
+    let intake: Awaited<ReturnType<typeof acceptSlackRequest>>;
     try {
       intake = await acceptSlackRequest(deps.db, { signature: head.signature, expiresAt: head.timestamp + MAX_REQUEST_SKEW_SECONDS, nowSeconds, ...(inbox ? { inbox } : {}) });
     } catch (error) {

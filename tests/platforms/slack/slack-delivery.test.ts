@@ -77,15 +77,15 @@ describe('Slack delivery adapter', () => {
 
   const message = (payload: NotificationPayload, recipient: Recipient, key = 'nudge:7:3:first'): OutgoingMessage => ({ outboxId: 1, key, recipient, payload, attempt: 1 });
 
-  it('reaches people with a Slack id and slack: channels only', () => {
+  it('reaches people with a Slack id and slack: channels only', async () => {
     const adapter = createSlackDelivery({ client });
     expect(adapter.platform).toBe('slack');
-    expect(adapter.canReach(asRecipient(morgan))).toBe(true);
-    expect(adapter.canReach({ person: { ...asRecipient(morgan).person!, slackUserId: null } })).toBe(false);
-    expect(adapter.canReach({ channel: 'slack:C0SENDPB' })).toBe(true);
-    expect(adapter.canReach({ channel: 'slack:' })).toBe(false);
-    expect(adapter.canReach({ channel: 'teams:19:abc' })).toBe(false);
-    expect(adapter.canReach({ channel: 'console' })).toBe(false);
+    expect(await adapter.canReach(asRecipient(morgan))).toBe(true);
+    expect(await adapter.canReach({ person: { ...asRecipient(morgan).person!, slackUserId: null } })).toBe(false);
+    expect(await adapter.canReach({ channel: 'slack:C0SENDPB' })).toBe(true);
+    expect(await adapter.canReach({ channel: 'slack:' })).toBe(false);
+    expect(await adapter.canReach({ channel: 'teams:19:abc' })).toBe(false);
+    expect(await adapter.canReach({ channel: 'console' })).toBe(false);
   });
 
   it('delivers a nudge as a DM: chat.postMessage to the user id (no conversations.open, so no im:write), with buttons and the outbox key', async () => {

@@ -74,13 +74,13 @@ describe('Teams delivery adapter', () => {
 
   it('reaches people with an enabled personal chat and channels with an enabled reference', async () => {
     const teams = delivery();
-    expect(teams.canReach(toMorgan())).toBe(true);
-    expect(teams.canReach({ channel: `teams:${CHANNEL}` })).toBe(true);
-    expect(teams.canReach({ channel: 'teams:19:unknown@thread.tacv2' })).toBe(false);
-    expect(teams.canReach({ channel: `slack:${CHANNEL}` })).toBe(false);
-    expect(teams.canReach({ channel: 'teams:' })).toBe(false);
+    expect(await teams.canReach(toMorgan())).toBe(true);
+    expect(await teams.canReach({ channel: `teams:${CHANNEL}` })).toBe(true);
+    expect(await teams.canReach({ channel: 'teams:19:unknown@thread.tacv2' })).toBe(false);
+    expect(await teams.canReach({ channel: `slack:${CHANNEL}` })).toBe(false);
+    expect(await teams.canReach({ channel: 'teams:' })).toBe(false);
     const leah = (await findPersonByEmail(db, DEMO.clinicalLeadSolent)) as Person;
-    expect(teams.canReach({ person: { ...leah, lastPlatform: 'teams' } })).toBe(false);
+    expect(await teams.canReach({ person: { ...leah, lastPlatform: 'teams' } })).toBe(false);
   });
 
   it('posts a nudge as a new message with the update form, and names the message ids', async () => {
