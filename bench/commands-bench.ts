@@ -24,18 +24,18 @@ export async function benchCommands(actions: number, boards = 500): Promise<{ re
   const admin = await person('admin@example.org');
 
   const results: Record<string, Summary> = {};
-  results['who (free text)'] = timeEach(1000, async (i) => await runCommandText(deps, admin, 'cli', `who ${words[i % words.length]}`));
-  results['who <ref>'] = timeEach(1000, async (i) => await runCommandText(deps, admin, 'cli', `who ${refs[(i * 7919) % refs.length]?.ref}`));
+  results['who (free text)'] = await timeEach(1000, async (i) => await runCommandText(deps, admin, 'cli', `who ${words[i % words.length]}`));
+  results['who <ref>'] = await timeEach(1000, async (i) => await runCommandText(deps, admin, 'cli', `who ${refs[(i * 7919) % refs.length]?.ref}`));
   // Updates are written for real (one transaction each) by the action's owner.
   const owners = await Promise.all(refs.slice(0, 5000).map(async (r) => ({ ref: r.ref, owner: await person((holderOf.get(r.role) as { email: string }).email) })));
   const statuses = ['green', 'amber', 'red'];
-  results.update = timeEach(1000, async (i) => {
+  results.update = await timeEach(1000, async (i) => {
     const o = owners[(i * 31) % owners.length] as (typeof owners)[number];
     const reply = await runCommandText(deps, o.owner, 'cli', `update ${o.ref} ${statuses[i % 3]} ${i % 100}% benchmark note ${i}`);
     if (reply.tone !== 'success') throw new Error(`update failed: ${reply.summary}`);
   });
   const mine = await Promise.all(people.slice(0, 200).map(async (p) => await person(p.email)));
-  results.mine = timeEach(500, async (i) => await runCommandText(deps, mine[i % mine.length] as (typeof mine)[number], 'cli', 'mine'));
+  results.mine = await timeEach(500, async (i) => await runCommandText(deps, mine[i % mine.length] as (typeof mine)[number], 'cli', 'mine'));
   db.$client.close();
   return { results, importMs };
 }

@@ -26,12 +26,12 @@ export function summarise(samples: number[]): Summary {
 }
 
 /** Times `fn` `n` times after `warmup` untimed runs; milliseconds per call. */
-export function timeEach(n: number, fn: (i: number) => void, warmup = Math.min(50, n)): Summary {
-  for (let i = 0; i < warmup; i += 1) fn(i);
+export async function timeEach(n: number, fn: (i: number) => unknown, warmup = Math.min(50, n)): Promise<Summary> {
+  for (let i = 0; i < warmup; i += 1) await fn(i);
   const samples: number[] = [];
   for (let i = 0; i < n; i += 1) {
     const t = performance.now();
-    fn(i);
+    await fn(i);
     samples.push(performance.now() - t);
   }
   return summarise(samples);

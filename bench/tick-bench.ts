@@ -201,10 +201,10 @@ const peakMb = () => process.resourceUsage().maxRSS / 1024;
 const nowUtc = () => toStoredInstant(parseInstant(NOW));
 
 /** Runs `work` once; wall and CPU (user + system) milliseconds. */
-function timed<T>(work: () => T): { value: T; ms: number; cpuMs: number } {
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
   const cpu = process.cpuUsage();
   const t = performance.now();
-  const value = work();
+  const value = await work();
   const ms = performance.now() - t;
   const used = process.cpuUsage(cpu);
   return { value, ms, cpuMs: (used.user + used.system) / 1000 };
@@ -214,12 +214,12 @@ function timed<T>(work: () => T): { value: T; ms: number; cpuMs: number } {
 async function measureLoad(path: string): Promise<LoadMeasurement> {
   const baseRss = process.memoryUsage().rss;
   const db: Db = await openDatabase(path);
-  const first = timed(async () => await loadPlanningState(db));
+  const first = await timed(async () => await loadPlanningState(db));
   const stateRss = process.memoryUsage().rss;
   const peakRss = peakMb();
   const { actions, boards } = { actions: first.value.actions.length, boards: first.value.boards.length };
   const runs = [first];
-  for (let i = 1; i < RUNS; i += 1) runs.push(timed(async () => await loadPlanningState(db)));
+  for (let i = 1; i < RUNS; i += 1) runs.push(await timed(async () => await loadPlanningState(db)));
   const count = (table: string) => (db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
   const result: LoadMeasurement = {
     actions,
@@ -244,13 +244,13 @@ async function measurePlan(path: string): Promise<PlanMeasurement> {
   const sample = () => {
     sampled = Math.max(sampled, process.memoryUsage().rss);
   };
-  const load = timed(async () => await loadPlanningState(db));
+  const load = await timed(async () => await loadPlanningState(db));
   const state: PlanningState = load.value;
   sample();
   const plans: { ms: number; cpuMs: number; value: number }[] = [];
   let peakRss = 0;
   for (let i = 0; i < RUNS; i += 1) {
-    plans.push(timed(() => planNotifications(state, nowUtc()).length));
+    plans.push(await timed(async () => planNotifications(state, nowUtc()).length));
     sample();
     if (i === 0) peakRss = peakMb();
   }
@@ -276,9 +276,9 @@ async function measureDigest(path: string): Promise<DigestMeasurement> {
   let [boardId, boardActions] = [0, -1];
   for (const [id, actions] of actionsByBoard(state)) if (actions.length > boardActions) [boardId, boardActions] = [id, actions.length];
   const runs: { ms: number; cpuMs: number; value: Awaited<ReturnType<typeof loadBoardDigest>> }[] = [];
-  for (let i = 0; i < RUNS; i += 1) runs.push(timed(async () => await loadBoardDigest(db, boardId, now, { state })));
+  for (let i = 0; i < RUNS; i += 1) runs.push(await timed(async () => await loadBoardDigest(db, boardId, now, { state })));
   const digest = (runs[0] as { value: Awaited<ReturnType<typeof loadBoardDigest>> }).value;
-  const coldAlone = timed(async () => await loadBoardDigest(db, boardId, now));
+  const coldAlone = await timed(async () => await loadBoardDigest(db, boardId, now));
   const result: DigestMeasurement = {
     board: digest.board.name,
     boardActions,
@@ -301,7 +301,7 @@ async function measureTick(path: string): Promise<TickMeasurement> {
   const ticks: { ms: number; cpuMs: number; value: Awaited<ReturnType<typeof runTick>> }[] = [];
   let peakRss = 0;
   for (let i = 0; i < 3; i += 1) {
-    ticks.push(timed(async () => await runTick({ db, clock: fixedClock(NOW), dryRun: true })));
+    ticks.push(await timed(async () => await runTick({ db, clock: fixedClock(NOW), dryRun: true })));
     if (i === 0) peakRss = peakMb();
   }
   await closeDatabase(db);

@@ -29,14 +29,14 @@ const minSamples = Number(argValue('min-samples', '200'));
 const budgetMs = Number(argValue('budget-ms', '20000'));
 
 /** Times `fn` after `warmup` untimed calls: up to `maxSamples`, stopping after `budgetMs` once `minSamples` are in. */
-function timeBudgeted(fn: (i: number) => void, warmup = 20): Summary & { budgetHit: boolean } {
-  for (let i = 0; i < warmup; i += 1) fn(i);
+async function timeBudgeted(fn: (i: number) => unknown, warmup = 20): Promise<Summary & { budgetHit: boolean }> {
+  for (let i = 0; i < warmup; i += 1) await fn(i);
   const samples: number[] = [];
   const start = performance.now();
   let budgetHit = false;
   for (let i = 0; i < maxSamples; i += 1) {
     const t = performance.now();
-    fn(i + warmup);
+    await fn(i + warmup);
     samples.push(performance.now() - t);
     if (samples.length >= minSamples && performance.now() - start > budgetMs) {
       budgetHit = samples.length < maxSamples;
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     role: number;
   }[];
   const holderOf = c.prepare('select p.email from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ? and ra.ended_at is null limit 1');
-  const person = async (email: string) => (await findPersonByEmail(db, email)) as NonNullable<ReturnType<typeof findPersonByEmail>>;
+  const person = async (email: string) => (await findPersonByEmail(db, email)) as NonNullable<Awaited<ReturnType<typeof findPersonByEmail>>>;
   const words = BENCH_SEARCH_PHRASES;
   const admin = await person('admin@example.org');
   const result: CommandsResult = {
@@ -75,20 +75,20 @@ async function main(): Promise<void> {
   };
 
   log(`  who (free text)…`);
-  result.commands['who (free text)'] = timeBudgeted(async (i) => await runCommandText(deps, admin, 'cli', `who ${words[i % words.length]}`));
+  result.commands['who (free text)'] = await timeBudgeted(async (i) => await runCommandText(deps, admin, 'cli', `who ${words[i % words.length]}`));
   log(`  who <ref>…`);
-  result.commands['who <ref>'] = timeBudgeted(async (i) => await runCommandText(deps, admin, 'cli', `who ${refs[(i * 7919) % refs.length]?.ref}`));
+  result.commands['who <ref>'] = await timeBudgeted(async (i) => await runCommandText(deps, admin, 'cli', `who ${refs[(i * 7919) % refs.length]?.ref}`));
   const owners = await Promise.all(refs.slice(0, 5000).map(async (r) => ({ ref: r.ref, owner: await person((holderOf.get(r.role) as { email: string }).email) })));
   const statuses = ['green', 'amber', 'red'];
   log(`  update…`);
-  result.commands.update = timeBudgeted(async (i) => {
+  result.commands.update = await timeBudgeted(async (i) => {
     const o = owners[(i * 31) % owners.length] as (typeof owners)[number];
     const reply = await runCommandText(deps, o.owner, 'cli', `update ${o.ref} ${statuses[i % 3]} ${i % 100}% benchmark note ${i}`);
     if (reply.tone !== 'success') throw new Error(`update failed: ${reply.summary}`);
   });
   const mine = await Promise.all(people.slice(0, 200).map(async (p) => await person(p.email)));
   log(`  mine…`);
-  result.commands.mine = timeBudgeted(async (i) => await runCommandText(deps, mine[i % mine.length] as (typeof mine)[number], 'cli', 'mine'));
+  result.commands.mine = await timeBudgeted(async (i) => await runCommandText(deps, mine[i % mine.length] as (typeof mine)[number], 'cli', 'mine'));
   result.peakRssMb = peakRssMb();
   copy.dispose();
   emitResult(result);

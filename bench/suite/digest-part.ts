@@ -53,12 +53,12 @@ function timeCliDigest(db: string, boardName: string): number {
 
 const size = Number(argValue('size'));
 
-function timeRuns(fn: () => void, maxRuns: number, budgetMs: number): number[] {
+async function timeRuns(fn: () => unknown, maxRuns: number, budgetMs: number): Promise<number[]> {
   const out: number[] = [];
   const start = performance.now();
   for (let i = 0; i < maxRuns; i += 1) {
     const t = performance.now();
-    fn();
+    await fn();
     out.push(performance.now() - t);
     if (out.length >= 3 && performance.now() - start > budgetMs) break;
   }
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const now = toStoredInstant(parseInstant(BENCH_NOW));
   log('  state load…');
   let state = await loadPlanningState(db);
-  const loads = timeRuns(async () => {
+  const loads = await timeRuns(async () => {
     state = await loadPlanningState(db);
   }, 5, 10_000);
   const perBoard = new Map<number, number>();
@@ -82,14 +82,14 @@ async function main(): Promise<void> {
 
   log(`  build digest for ${board.name} (${boardActions} actions)…`);
   let digest = await loadBoardDigest(db, boardId, now, { state });
-  const builds = timeRuns(async () => {
+  const builds = await timeRuns(async () => {
     digest = await loadBoardDigest(db, boardId, now, { state });
   }, 50, 10_000);
   log('  cold digest (state load included)…');
-  const colds = timeRuns(async () => await loadBoardDigest(db, boardId, now), 5, 15_000);
+  const colds = await timeRuns(async () => await loadBoardDigest(db, boardId, now), 5, 15_000);
   let renderMs: number | null = null;
   try {
-    const renders = timeRuns(() => renderMarkdown(digestToReply(digest)), 50, 5_000);
+    const renders = await timeRuns(() => renderMarkdown(digestToReply(digest)), 50, 5_000);
     renderMs = round(median(renders), 3);
   } catch (error) {
     log(`  render failed: ${String(error)}`);

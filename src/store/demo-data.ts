@@ -21,7 +21,7 @@ export function loadDemoIfEmpty(db: Db, now: DateTime): Promise<boolean> {
     // every later `npm start` reaches the prompt without them.
     const [{ loadPlanFile }, { importPlanDocument }] = await Promise.all([import('../importers/load-plan-file.js'), import('./plan-import.js')]);
     const loaded = await loadPlanFile(demoPlanPath());
-    importPlanDocument(db, loaded.document, { now, file: loaded.file, lineOf: loaded.lineOf, actorLabel: 'demo' });
+    await importPlanDocument(db, loaded.document, { now, file: loaded.file, lineOf: loaded.lineOf, actorLabel: 'demo' });
     return true;
   });
 }

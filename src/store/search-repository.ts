@@ -35,7 +35,7 @@ export class Fts5SearchIndex implements SearchIndex {
   }
 
   async reindex(changes: readonly SearchIndexChange[]): Promise<void> {
-    return await storeCall(this.db, () => {
+    return storeCall(this.db, () => {
       if (changes.length === 0) return;
       const remove = cachedStatement(this.db, 'delete from action_search where rowid = ?');
       const insert = cachedStatement(this.db, 'insert into action_search (rowid, ref, text, workstream, plan) values (?, ?, ?, ?, ?)');

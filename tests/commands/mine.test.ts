@@ -61,7 +61,7 @@ describe('covering as a delegate', () => {
     expect(await one(db, sql`select on_behalf_of_person_id as covered from updates order by id desc limit 1`)).toEqual({ covered: await personId(DEMO.headOfSend) });
     expect(await askText(db, DEMO.admin, 'history ND-1.2', NOW)).toContain('Leah Testbury as delegate for Morgan Demo (console): amber, 40%, covering while Morgan is away');
     expect(await askText(db, DEMO.dcs, 'digest', '2024-11-19T10:00')).toContain('Leah Testbury as delegate for Morgan Demo');
-    expect(loadExportData(db).updates.at(-1)).toMatchObject({ ref: 'ND-1.2', personName: 'Leah Testbury', onBehalfOf: 'Morgan Demo' });
+    expect((await loadExportData(db)).updates.at(-1)).toMatchObject({ ref: 'ND-1.2', personName: 'Leah Testbury', onBehalfOf: 'Morgan Demo' });
 
     // Their own updates carry no such mark; once Morgan is back, nothing is covered.
     expect((await ask(db, DEMO.headOfSend, 'back', NOW)).tone).toBe('success');

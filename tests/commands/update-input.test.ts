@@ -280,11 +280,11 @@ describe('errors speak the user’s words', () => {
     expect(renderText(reply)).not.toMatch(internal);
   });
 
-  it('for anything typed after a command (property)', () => {
+  it('for anything typed after a command (property)', async () => {
     const commands = ['update ND-1.2', 'update', 'due', 'overdue', 'status', 'who', 'away', 'assign', 'assign ND-1.2', 'handover', 'approve', 'reject', 'digest', 'help'];
     const junk = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('150%', '-1%', 'evidence:x', 'due:', 'to:2025-01-01', 'role', 'confirm', 'all', '0', '400', '12.5%'));
-    fc.assert(
-      fc.property(fc.constantFrom(...commands), fc.array(junk, { maxLength: 3 }), async (command, words) => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...commands), fc.array(junk, { maxLength: 3 }), async (command, words) => {
         const reply = await ask(db, DEMO.admin, `${command} ${words.join(' ')}`, NOW);
         if (reply.tone === 'error') expect(renderText(reply)).not.toMatch(internal);
       }),

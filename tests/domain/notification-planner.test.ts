@@ -70,7 +70,7 @@ describe('a whole SEND Partnership Board cycle of the demo plan (meeting Wed 4 D
     state = await loadPlanningState(db);
     let leahReported = false;
     // Ticks every 5 minutes, Fri 15 Nov to Thu 5 Dec. Leah reports on all her actions on Fri 22 Nov.
-    ({ sent } = simulatePlanner({
+    ({ sent } = await simulatePlanner({
       from: '2024-11-15T00:00',
       until: '2024-12-05T00:00',
       loadState: async () => await loadPlanningState(db),
@@ -152,7 +152,7 @@ describe('bank holidays', () => {
     const { meeting } = await addMeeting(db, { boardId: hwb?.id as number, startsAt: toStoredInstant(parseInstant('2025-01-13T10:00')) }, '2024-12-01T09:00:00.000Z');
     const rahul = await personId(db, 'rahul.fakeley@example.org');
     const pat = await personId(db, 'pat.example-jones@example.org');
-    const { sent } = simulatePlanner({ from: '2024-12-20T00:00', until: '2025-01-08T00:00', loadState: async () => await loadPlanningState(db), emailOf: emailLookup(db) });
+    const { sent } = await simulatePlanner({ from: '2024-12-20T00:00', until: '2025-01-08T00:00', loadState: async () => await loadPlanningState(db), emailOf: emailLookup(db) });
 
     const forMeeting = sent.filter((s) => s.key.includes(`:${meeting.id}:`)).map((s) => [s.key, s.at]);
     expect(forMeeting).toEqual([
@@ -170,7 +170,7 @@ describe('bank holidays', () => {
 
   it('skips Good Friday and Easter Monday 2025: Monday’s weekly digest and chasers go on Tuesday', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
-    const { sent } = simulatePlanner({ from: '2025-04-14T00:00', until: '2025-04-24T00:00', loadState: async () => await loadPlanningState(db), emailOf: emailLookup(db) });
+    const { sent } = await simulatePlanner({ from: '2025-04-14T00:00', until: '2025-04-24T00:00', loadState: async () => await loadPlanningState(db), emailOf: emailLookup(db) });
     const days = new Set(sent.map((s) => s.at.slice(0, 10)));
     expect(days).not.toContain('2025-04-18');
     expect(days).not.toContain('2025-04-21');
@@ -277,7 +277,7 @@ describe('one message per owner per occasion', () => {
   it('planner over the demo plan: after the restart each owner gets the window nudge alone, and no chaser beside it for the same actions', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
     const spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
-    const { sent } = simulatePlanner({
+    const { sent } = await simulatePlanner({
       from: '2024-11-18T00:00',
       until: '2024-12-05T00:00',
       loadState: async () => await loadPlanningState(db),
@@ -325,7 +325,7 @@ describe('one message per owner per occasion', () => {
     // Window Tue 10 Dec, the day HCP-1.1 (due 30 Sep, chased on Tuesdays) is chased.
     const { meeting } = await addMeeting(db, { boardId: hwb?.id as number, startsAt: toStoredInstant(parseInstant('2024-12-24T10:00')) }, '2024-12-01T09:00:00.000Z');
     const rahul = await personId(db, 'rahul.fakeley@example.org');
-    const { sent } = simulatePlanner({ from: '2024-12-09T00:00', until: '2024-12-12T00:00', loadState: async () => await loadPlanningState(db), emailOf: emailLookup(db) });
+    const { sent } = await simulatePlanner({ from: '2024-12-09T00:00', until: '2024-12-12T00:00', loadState: async () => await loadPlanningState(db), emailOf: emailLookup(db) });
     const toRahul = sent.filter((s) => s.to === 'rahul.fakeley@example.org' && s.at.startsWith('2024-12-10'));
     expect(toRahul.map((s) => [s.key, s.refs])).toEqual([[`nudge:${meeting.id}:${rahul}:window`, ['HCP-1.1']]]);
   });

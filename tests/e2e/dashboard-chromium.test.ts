@@ -39,7 +39,7 @@ afterAll(async () => {
 describe('the board dashboard in Chromium', () => {
   it('shows the chair the figures, the detail behind them and every chart, with no errors and nothing fetched elsewhere', async () => {
     const w = await watchedPage(browser, server.baseUrl);
-    const response = await w.page.goto(server.link('SEND Partnership Board'));
+    const response = await w.page.goto(await server.link('SEND Partnership Board'));
     expect(response?.status()).toBe(200);
     const page = w.page;
 
@@ -97,7 +97,7 @@ describe('the board dashboard in Chromium', () => {
 
   it('is one column on a phone: nothing wider than the screen except tables, which scroll in their own box', async () => {
     const w = await watchedPage(browser, server.baseUrl, { width: 390, height: 844 });
-    await w.page.goto(server.link('SEND Partnership Board'));
+    await w.page.goto(await server.link('SEND Partnership Board'));
     const widths = await w.page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
     expect(widths.page).toBeLessThanOrEqual(widths.viewport);
     const wrap = w.page.locator('.table-wrap').first();
@@ -108,7 +108,7 @@ describe('the board dashboard in Chromium', () => {
 
   it('prints on white, without the screen’s dark banner, and keeps the status colours', async () => {
     const w = await watchedPage(browser, server.baseUrl);
-    await w.page.goto(server.link('SEND Partnership Board'));
+    await w.page.goto(await server.link('SEND Partnership Board'));
     await w.page.emulateMedia({ media: 'print' });
     const banner = await w.page.locator('header.masthead').evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(banner).toBe('rgb(255, 255, 255)');
@@ -121,7 +121,7 @@ describe('the board dashboard in Chromium', () => {
 
   it('gives every chart a text alternative and every table a caption', async () => {
     const w = await watchedPage(browser, server.baseUrl);
-    await w.page.goto(server.link('SEND Partnership Board'));
+    await w.page.goto(await server.link('SEND Partnership Board'));
     const report = await w.page.evaluate(() => ({
       tablesWithoutCaption: [...document.querySelectorAll('table')].filter((t) => !t.caption?.textContent?.trim()).length,
       headersWithoutScope: [...document.querySelectorAll('th')].filter((th) => !th.getAttribute('scope')).length,
@@ -141,7 +141,7 @@ describe('the board dashboard in Chromium', () => {
 
   it('an expired link shows a 403 page saying how to get a new link', async () => {
     const w = await watchedPage(browser, server.baseUrl);
-    const response = await w.page.goto(server.link('SEND Partnership Board', -2));
+    const response = await w.page.goto(await server.link('SEND Partnership Board', -2));
     expect(response?.status()).toBe(403);
     expect(await w.page.getByRole('heading', { level: 1 }).innerText()).toBe('This dashboard link does not work');
     expect(await w.page.locator('main').innerText()).toContain('expired on Mon 25 Nov 2024, 09:00');
@@ -151,7 +151,7 @@ describe('the board dashboard in Chromium', () => {
 
   it('a tampered link shows a 403 page and nothing of the board', async () => {
     const w = await watchedPage(browser, server.baseUrl);
-    const url = new URL(server.link('SEND Partnership Board'));
+    const url = new URL(await server.link('SEND Partnership Board'));
     url.pathname = '/board/scrutiny-panel';
     const response = await w.page.goto(url.toString());
     expect(response?.status()).toBe(403);

@@ -74,10 +74,10 @@ async function axeViolations(page: Page): Promise<string[]> {
   return violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')}${n.failureSummary ? ` — ${n.failureSummary.replace(/\s+/g, ' ')}` : ''}`));
 }
 
-const PAGES: [string, () => string, number][] = [
-  ['the board dashboard', () => server.link('SEND Partnership Board'), 200],
+const PAGES: [string, () => Promise<string> | string, number][] = [
+  ['the board dashboard', async () => await server.link('SEND Partnership Board'), 200],
   ['the public page', () => `${server.baseUrl}/published`, 200],
-  ['the 403 page (an expired link)', () => server.link('SEND Partnership Board', -2), 403],
+  ['the 403 page (an expired link)', async () => await server.link('SEND Partnership Board', -2), 403],
 ];
 
 describe('WCAG 2.2 AA in Chromium (axe-core)', () => {
@@ -85,7 +85,7 @@ describe('WCAG 2.2 AA in Chromium (axe-core)', () => {
     for (const width of [1280, 320]) {
       it(`${name} at ${width} px: no axe violations`, async () => {
         const w = await watchedPage(browser, server.baseUrl, { width, height: 900 });
-        const response = await w.page.goto(url());
+        const response = await w.page.goto(await url());
         expect(response?.status()).toBe(status);
         expect(await axeViolations(w.page)).toEqual([]);
         // Chromium logs the page's own 403 status as an error; nothing else may be logged.
@@ -101,7 +101,7 @@ describe('reflow at 320 px, refs and focus', () => {
   for (const [name, url] of PAGES.slice(0, 2)) {
     it(`${name}: nothing scrolls sideways but a table's own box, which shows a cue; refs stay on one line`, async () => {
       const w = await watchedPage(browser, server.baseUrl, { width: 320, height: 800 });
-      await w.page.goto(url());
+      await w.page.goto(await url());
       const report = await w.page.evaluate(() => {
         const wraps = [...document.querySelectorAll('.table-wrap')];
         const scrolling = wraps.filter((el) => el.scrollWidth > el.clientWidth + 1);
@@ -141,7 +141,7 @@ describe('reflow at 320 px, refs and focus', () => {
 
     it(`${name}: every element the keyboard reaches shows a visible focus indicator`, async () => {
       const w = await watchedPage(browser, server.baseUrl, { width: 1280, height: 900 });
-      await w.page.goto(url());
+      await w.page.goto(await url());
       const seen: string[] = [];
       const invisible: string[] = [];
       for (let i = 0; i < 60; i++) {
@@ -166,7 +166,7 @@ describe('reflow at 320 px, refs and focus', () => {
 
   it('RAG colours: each status word is readable on its colour (4.5:1) and each colour stands out from the page (3:1 for its border)', async () => {
     const w = await watchedPage(browser, server.baseUrl, { width: 1280, height: 900 });
-    await w.page.goto(server.link('SEND Partnership Board'));
+    await w.page.goto(await server.link('SEND Partnership Board'));
     const badges = await w.page.evaluate(() =>
       ['status-green', 'status-amber', 'status-red', 'status-blue', 'status-not_started', 'verdict-on_track', 'verdict-off_track', 'verdict-no_reading'].map((cls) => {
         const el = [...document.querySelectorAll(`.${cls}`)][0];

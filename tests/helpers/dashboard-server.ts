@@ -44,7 +44,7 @@ export interface DashboardServer {
   baseUrl: string;
   db: Db;
   /** A signed link to the board called `name`, expiring `days` after now (negative: already expired). */
-  link(name: string, days?: number): string;
+  link(name: string, days?: number): Promise<string>;
   close(): Promise<void>;
 }
 

@@ -86,7 +86,7 @@ export function recordingAdapter(clock: ManualClock, platform: DeliveryAdapter['
     platform,
     sent: [],
     script: [],
-    canReach: () => true,
+    canReach: async () => true,
     deliver: async (m: OutgoingMessage) => {
       const scripted = adapter.script.shift();
       if (scripted && !scripted.ok) return scripted;
@@ -138,11 +138,11 @@ export interface PlannerSimulation {
   until: string;
   stepMinutes?: number;
   /** The state to plan from; called again after `beforeTick` returns true (the data changed). */
-  loadState: () => PlanningState;
+  loadState: () => Promise<PlanningState>;
   /** Runs before each tick with now (UTC ISO); return true when it changed the data. */
-  beforeTick?: (nowUtc: string) => boolean | void;
+  beforeTick?: (nowUtc: string) => boolean | void | Promise<boolean | void>;
   /** Looks up recipient emails for the Sent records. */
-  emailOf: (personId: number) => string;
+  emailOf: (personId: number) => Promise<string>;
   /** True while the service is down (UTC ISO now): no tick runs and nothing is delivered. */
   isDown?: (nowUtc: string) => boolean;
 }
@@ -152,17 +152,17 @@ export interface PlannerSimulation {
  * a Map by key, stale rows skipped, and due rows "delivered" only inside office hours. Returns what
  * was delivered and the final outbox.
  */
-export function simulatePlanner(sim: PlannerSimulation): { sent: Sent[]; outbox: Map<string, SimRow> } {
+export async function simulatePlanner(sim: PlannerSimulation): Promise<{ sent: Sent[]; outbox: Map<string, SimRow> }> {
   const outbox = new Map<string, SimRow>();
   const sent: Sent[] = [];
-  let state = sim.loadState();
+  let state = await sim.loadState();
   // Plain milliseconds: luxon per step would dominate the run time.
   const step = (sim.stepMinutes ?? 5) * 60_000;
   const end = parseInstant(sim.until).toMillis();
   for (let ms = parseInstant(sim.from).toMillis(); ms < end; ms += step) {
     const now = new Date(ms).toISOString();
     if (sim.isDown?.(now)) continue;
-    if (sim.beforeTick?.(now)) state = sim.loadState();
+    if (await sim.beforeTick?.(now)) state = await sim.loadState();
     const starts = new Map(state.boards.flatMap((b) => b.meetings.map((m) => [m.id, m.startsAt] as const)));
     for (const row of outbox.values()) {
       if (row.status === 'pending' && staleReason({ meetingId: row.planned.meetingId, expiresAt: row.planned.expiresAt }, starts, now)) row.status = 'skipped';
@@ -189,7 +189,7 @@ export function simulatePlanner(sim: PlannerSimulation): { sent: Sent[]; outbox:
         sent.push({
           key: p.key,
           kind: p.kind,
-          to: p.recipientChannel ?? sim.emailOf(p.recipientPersonId as number),
+          to: p.recipientChannel ?? (await sim.emailOf(p.recipientPersonId as number)),
           at: londonMinute(now),
           refs: p.refs,
           onBehalfOfPersonId: p.payload.onBehalfOfPersonId ?? null,
@@ -202,7 +202,7 @@ export function simulatePlanner(sim: PlannerSimulation): { sent: Sent[]; outbox:
 }
 
 /** Email lookup for simulations. */
-export function emailLookup(db: Db): (id: number) => string {
+export function emailLookup(db: Db): (id: number) => Promise<string> {
   return async (id) => (await getPerson(db, id))?.email ?? `person-${id}`;
 }
 

@@ -30,7 +30,7 @@ const addresses = (html: string) => [...html.matchAll(/(?:https?:)?\/\/[^\s"'<>)
 
 describe('GET /board/<board> with a signed link', () => {
   it('serves the board’s dashboard: private, uncached, no scripts, nothing fetched from elsewhere', async () => {
-    const res = await get(server.link('SEND Partnership Board'));
+    const res = await get(await server.link('SEND Partnership Board'));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(res.headers.get('cache-control')).toBe('private, no-store');
@@ -44,7 +44,7 @@ describe('GET /board/<board> with a signed link', () => {
   });
 
   it('shows the digest’s figures: RAG by plan, overdue, date changes against the baseline, missing updates by owner, updates', async () => {
-    const html = (await get(server.link('SEND Partnership Board'))).body;
+    const html = (await get(await server.link('SEND Partnership Board'))).body;
     expect(html).toMatch(/<span class="n">5<\/span><span class="l">overdue<\/span>/);
     expect(html).toMatch(/<span class="n">83<\/span><span class="l">missing an update<\/span>/);
     expect(html).toContain('<caption>RAG status of each plan&#39;s actions, with the change since the previous meeting in brackets</caption>');
@@ -60,7 +60,7 @@ describe('GET /board/<board> with a signed link', () => {
   });
 
   it('charts every KPI of the board’s plans against its trajectory, with the figures and who recorded them', async () => {
-    const html = (await get(server.link('SEND Partnership Board'))).body;
+    const html = (await get(await server.link('SEND Partnership Board'))).body;
     const codes = [...html.matchAll(/<svg [^>]*class="kpi-chart[^"]*"[^>]*data-kpi="([^"]+)"/g)].map((m) => m[1]);
     expect(codes).toEqual(['ND-WAIT', 'ND-MEDS', 'TR-AHC', 'TR-PFA', 'HCP-HR1', 'HCP-HR2']);
     const hr1 = /<article class="kpi" id="kpi-HCP-HR1"[\s\S]*?<\/article>/.exec(html)?.[0] ?? '';
@@ -78,13 +78,13 @@ describe('GET /board/<board> with a signed link', () => {
   });
 
   it('answers HEAD with the headers and no body', async () => {
-    const res = await fetch(server.link('Scrutiny Panel'), { method: 'HEAD' });
+    const res = await fetch(await server.link('Scrutiny Panel'), { method: 'HEAD' });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
   });
 
   it('says an expired link expired, and how to get a new one (403)', async () => {
-    const res = await get(server.link('SEND Partnership Board', -1));
+    const res = await get(await server.link('SEND Partnership Board', -1));
     expect(res.status).toBe(403);
     expect(res.headers.get('cache-control')).toBe('private, no-store');
     expect(res.body).toContain('This dashboard link does not work');
@@ -101,7 +101,7 @@ describe('GET /board/<board> with a signed link', () => {
     ['a board that does not exist', (u: URL) => (u.pathname = '/board/schools-forum')],
     ['a malformed path', (u: URL) => (u.pathname = '/board/%E0%A4%A')],
   ])('refuses %s with 403 and shows nothing of the board', async (_name, edit) => {
-    const url = new URL(server.link('SEND Partnership Board'));
+    const url = new URL(await server.link('SEND Partnership Board'));
     edit(url);
     const res = await get(url.toString());
     expect(res.status).toBe(403);
@@ -111,7 +111,7 @@ describe('GET /board/<board> with a signed link', () => {
   });
 
   it('allows only GET and HEAD', async () => {
-    const res = await get(server.link('SEND Partnership Board'), { method: 'POST', body: 'x' });
+    const res = await get(await server.link('SEND Partnership Board'), { method: 'POST', body: 'x' });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('GET');
   });
@@ -171,7 +171,7 @@ describe('a board with thousands of actions', () => {
     const { renderDashboardPage, MAX_TABLE_ROWS } = await import('../../src/render/dashboard-page.js');
     const { loadBoardDashboard } = await import('../../src/store/dashboard-loader.js');
     const board = await one(server.db, sql`select id from boards where name = 'SEND Partnership Board'`) as { id: number };
-    const model = loadBoardDashboard(server.db, board.id, '2024-11-27T09:00:00.000Z');
+    const model = await loadBoardDashboard(server.db, board.id, '2024-11-27T09:00:00.000Z');
     // Every missing update repeated until there are more than the page shows.
     const plan = model.digest.plans[0];
     if (!plan) throw new Error('no plan');

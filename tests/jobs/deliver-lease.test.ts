@@ -27,7 +27,7 @@ function recordingAdapter() {
   const sent: string[] = [];
   const adapter: DeliveryAdapter = {
     platform: 'slack',
-    canReach: () => true,
+    canReach: async () => true,
     deliver: async (m) => {
       sent.push(m.key);
       return { ok: true, platformMessageId: `b-${m.outboxId}` };
@@ -67,7 +67,7 @@ describe('the delivery lease', () => {
     const firstSent: string[] = [];
     const slow: DeliveryAdapter = {
       platform: 'slack',
-      canReach: () => true,
+      canReach: async () => true,
       deliver: (m) => {
         firstSent.push(m.key);
         return new Promise<DeliveryOutcome>((resolve) => (release = () => resolve({ ok: true, platformMessageId: `a-${m.outboxId}` })));

@@ -14,7 +14,7 @@ function fakeAdapter(clock: { now(): { toISO(): string | null } }, platform: Del
   const script: DeliveryOutcome[] = [];
   const adapter: DeliveryAdapter = {
     platform,
-    canReach: () => true,
+    canReach: async () => true,
     deliver: async (m: OutgoingMessage) => {
       attempts.push({ outboxId: m.outboxId, key: m.key, at: clock.now().toISO() as string, to: m.recipient.person?.email ?? m.recipient.channel ?? '' });
       if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
@@ -174,7 +174,7 @@ describe('deliverDue', () => {
     let release: () => void = () => {};
     const hanging: DeliveryAdapter = {
       platform: 'slack',
-      canReach: () => true,
+      canReach: async () => true,
       deliver: () => new Promise<DeliveryOutcome>((resolve) => (release = () => resolve({ ok: true, platformMessageId: 'late' }))),
     };
     const b = fakeAdapter(clock);
@@ -223,7 +223,7 @@ describe('pickAdapter', () => {
     expect((await pickAdapter([terminal, teams, slack], person(null)))?.platform).toBe('slack');
     expect((await pickAdapter([terminal, teams], person('slack')))?.platform).toBe('teams');
     expect((await pickAdapter([terminal], { channel: 'slack:C1' }))?.platform).toBe('console');
-    const unreachable: DeliveryAdapter = { ...slack, canReach: () => false };
+    const unreachable: DeliveryAdapter = { ...slack, canReach: async () => false };
     expect(await pickAdapter([unreachable], person('slack'))).toBeUndefined();
   });
 });

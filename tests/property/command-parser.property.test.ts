@@ -31,9 +31,9 @@ const typed = fc.oneof(
 );
 
 describe('command router (property)', () => {
-  it('always returns a reply with a summary, for any text and any caller', () => {
-    fc.assert(
-      fc.property(typed, fc.boolean(), async (text, asOwner) => {
+  it('always returns a reply with a summary, for any text and any caller', async () => {
+    await fc.assert(
+      fc.asyncProperty(typed, fc.boolean(), async (text, asOwner) => {
         const reply = await runCommandText({ db, clock }, asOwner ? owner : outsider, 'console', text);
         expect(typeof reply.summary).toBe('string');
         expect(reply.summary.length).toBeGreaterThan(0);
