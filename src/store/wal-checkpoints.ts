@@ -54,9 +54,11 @@ export function startWalCheckpoints(db: Db, path: string, options: WalCheckpoint
   return storeCall(db, () => {
     // An in-memory database has no WAL to checkpoint.
     if (path === ':memory:' || path === '') return { stop: async () => {} };
-    const restore = () => {
-      if (db.$client.open) db.$client.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
-    };
+    // From the worker's events: in its turn on the connection, like any other statement.
+    const restore = () =>
+      void storeCall(db, () => {
+        if (db.$client.open) db.$client.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+      }).catch((error: unknown) => options.onError?.(error));
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {

@@ -55,6 +55,6 @@ describe('loadBoardPlanningState', () => {
   it('answers undefined for a board that does not exist', async () => {
     const { db } = await demoDb();
     expect(await loadBoardPlanningState(db, 999_999)).toBeUndefined();
-    expect(async () => await loadBoardDigest(db, 999_999, utc('2024-11-27T09:00'))).toThrow('Board 999999 not found.');
+    await expect(loadBoardDigest(db, 999_999, utc('2024-11-27T09:00'))).rejects.toThrow('Board 999999 not found.');
   });
 });

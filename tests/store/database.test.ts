@@ -60,12 +60,12 @@ describe('openDatabase', () => {
 
   it('rolls back everything when a transaction throws', async () => {
     const db = await openDatabase(':memory:');
-    expect(async () =>
-      await inTransaction(db, () => {
+    await expect(
+      inTransaction(db, () => {
         db.$client.prepare("insert into roles (name, key, created_at) values ('A', 'a', 'x')").run();
         throw new Error('boom');
       }),
-    ).toThrow('boom');
+    ).rejects.toThrow('boom');
     expect((db.$client.prepare('select count(*) as n from roles').get() as { n: number }).n).toBe(0);
   });
 });

@@ -50,10 +50,10 @@ describe('startWalCheckpoints', () => {
       `import { openDatabase, closeDatabase } from ${src('database.ts')};
 import { startWalCheckpoints } from ${src('wal-checkpoints.ts')};
 const path = ${JSON.stringify(join(dir, 'stop.db'))};
-const db = openDatabase(path);
-const checkpoints = startWalCheckpoints(db, path);
+const db = await openDatabase(path);
+const checkpoints = await startWalCheckpoints(db, path);
 await checkpoints.stop();
-closeDatabase(db);
+await closeDatabase(db);
 process.stdout.write('stopped');
 `,
     );
