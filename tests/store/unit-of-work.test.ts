@@ -1,6 +1,7 @@
 // Units of work on one SQLite connection: a transaction held across awaits is all-or-nothing, and no
 // other request's statement runs inside it (it waits its turn), on a real database file.
 import { describe, expect, it } from 'vitest';
+import { recordAudit } from '../../src/store/audit-repository.js';
 import { ensureRole, findRole } from '../../src/store/roles-repository.js';
 import { inReadTransaction, inTransaction, StatementOutsideUnitError, withConnection } from '../../src/store/unit-of-work.js';
 import { count, sql, testDb, value } from '../helpers/test-db.js';
@@ -36,6 +37,20 @@ describe('inTransaction', () => {
     await other;
     expect(await findRole(db, 'Unit A')).toBeUndefined();
     expect((await findRole(db, 'Other'))?.name).toBe('Other');
+  });
+
+  it('queues a one-statement store call behind an open unit: it lands after the rollback, not inside it', async () => {
+    const db = await testDb();
+    const unit = inTransaction(db, async () => {
+      await recordAudit(db, { at: 'x', event: 'inside' });
+      await tick();
+      throw new Error('boom');
+    });
+    await tick();
+    const waiting = recordAudit(db, { at: 'x', event: 'outside' });
+    await expect(unit).rejects.toThrow('boom');
+    await waiting;
+    expect(await value(db, sql`select group_concat(event, ',') from audit_log`)).toBe('outside');
   });
 
   it('makes a nested unit a savepoint: its failure, caught, undoes only its own writes', async () => {
