@@ -42,11 +42,20 @@ interface Turns {
 
 const currentUnit = new AsyncLocalStorage<Unit>();
 const turnsByClient = new WeakMap<Database.Database, Turns>();
+const turnsByFile = new Map<string, Turns>();
 
+/**
+ * The queue a connection's turns wait in: one per database file in this process, so that two
+ * connections to one file (a test's two workers, a CLI helper) take turns instead of one blocking
+ * the thread in SQLite's busy wait while the other, holding the write lock across an await, can never
+ * get back to commit. An in-memory database has a queue of its own.
+ */
 function turnsOf(client: Database.Database): Turns {
   let turns = turnsByClient.get(client);
   if (!turns) {
-    turns = { holder: null, waiting: [] };
+    const file = client.memory ? undefined : client.name;
+    turns = (file !== undefined ? turnsByFile.get(file) : undefined) ?? { holder: null, waiting: [] };
+    if (file !== undefined) turnsByFile.set(file, turns);
     turnsByClient.set(client, turns);
   }
   return turns;
@@ -193,7 +202,7 @@ export class StatementOutsideUnitError extends Error {
 
 /** Throws StatementOutsideUnitError when the connection is held by a unit the caller is not in. */
 export function checkStatementTurn(client: Database.Database): void {
-  const holder = turnsByClient.get(client)?.holder;
+  const holder = turnsOf(client).holder;
   if (holder && currentUnit.getStore() !== holder) throw new StatementOutsideUnitError();
 }
 
@@ -201,15 +210,15 @@ export function checkStatementTurn(client: Database.Database): void {
  * Makes every statement prepared or executed on this connection check that it is not running inside
  * another request's unit of work (drizzle prepares each query through `prepare`).
  */
-export function guardConnection(client: Database.Database): void {
-  const prepare = client.prepare.bind(client);
-  const exec = client.exec.bind(client);
-  client.prepare = ((source: string) => {
-    checkStatementTurn(client);
+export function guardConnection(sqlite: Database.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const exec = sqlite.exec.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    checkStatementTurn(sqlite);
     return prepare(source);
-  }) as typeof client.prepare;
-  client.exec = ((source: string) => {
-    checkStatementTurn(client);
+  }) as typeof sqlite.prepare;
+  sqlite.exec = ((source: string) => {
+    checkStatementTurn(sqlite);
     return exec(source);
-  }) as typeof client.exec;
+  }) as typeof sqlite.exec;
 }

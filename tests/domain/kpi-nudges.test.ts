@@ -61,7 +61,8 @@ describe('pre-board nudges list the recipient’s KPIs missing a reading, in the
     expect(text).toContain('Your KPIs missing a reading:');
     expect(text).toContain('e.g. /send kpi ND-WAIT 140 for September 2024');
     // One message per person per occasion: no separate KPI message.
-    expect(planned.filter(async (p) => p.recipientPersonId === await personId(db, LEAH) && p.meetingId === spb)).toHaveLength(1);
+    const person1 = await personId(db, LEAH);
+    expect(planned.filter((p) => p.recipientPersonId === person1 && p.meetingId === spb)).toHaveLength(1);
   });
 
   it('does not list KPIs that have their reading (ND-MEDS, HCP-HR1/HR2)', async () => {
@@ -86,7 +87,8 @@ describe('pre-board nudges list the recipient’s KPIs missing a reading, in the
     await say(KIM, '2024-11-22T10:00', 'kpi TR-AHC 58% for 2023/24');
     const planned = await planReminder();
     expect(kpiItems((await nudgeFor(planned, LEAH, 'reminder')).payload.reply)).toEqual([]);
-    expect(planned.filter(async (p) => p.key === `nudge:${spb}:${await personId(db, KIM)}:reminder`)).toEqual([]);
+    const person2 = await personId(db, KIM);
+    expect(planned.filter((p) => p.key === `nudge:${spb}:${person2}:reminder`)).toEqual([]);
   });
 
   it('the reminder still lists a KPI reading that is still missing', async () => {
@@ -98,7 +100,8 @@ describe('pre-board nudges list the recipient’s KPIs missing a reading, in the
   it('the period asked for is the one due on the nudge’s day: by the March 2025 meeting, Q3 coverage is due', async () => {
     const march = await value(db, sql`select m.id from meetings m join boards b on b.id = m.board_id where b.name = 'SEND Partnership Board' and m.starts_at like '2025-03-19%'`);
     const planned = planNotifications(await loadPlanningState(db), '2025-03-05T09:00:00.000Z');
-    const zara = planned.find(async (p) => p.key === `nudge:${march}:${await personId(db, ZARA)}:window`);
+    const person3 = await personId(db, ZARA);
+    const zara = planned.find((p) => p.key === `nudge:${march}:${person3}:window`);
     expect(kpiItems(zara?.payload.reply as Reply).map((k) => [k.code, k.detail])).toEqual([
       ['HCP-HR1', 'figure for Q3 2024/25 not recorded; sample figures, not published statistics'],
       ['HCP-HR2', 'figure for Q3 2024/25 not recorded; sample figures, not published statistics'],

@@ -164,7 +164,8 @@ describe('bank holidays', () => {
     const days = new Set(sent.map((s) => s.at.slice(0, 10)));
     for (const holiday of ['2024-12-25', '2024-12-26', '2025-01-01']) expect(days).not.toContain(holiday);
     // Actions due on New Year's Eve are first chased on Thu 2 Jan, the first working day after.
-    expect(sent.find(async (s) => s.key === `overdue:${await personId(db, 'yusuf.mockley@example.org')}:2025-01-02`)?.at).toBe('2025-01-02 09:00');
+    const person1 = await personId(db, 'yusuf.mockley@example.org');
+    expect(sent.find((s) => s.key === `overdue:${person1}:2025-01-02`)?.at).toBe('2025-01-02 09:00');
     expectOfficeMornings(sent);
   });
 
@@ -176,7 +177,8 @@ describe('bank holidays', () => {
     expect(days).not.toContain('2025-04-21');
     expect(sent.filter((s) => s.key.startsWith('weekly:2025-W17:')).map((s) => s.at)).toEqual(['2025-04-22 09:00', '2025-04-22 09:00', '2025-04-22 09:00']);
     // ND-3.5 (due Fri 28 Feb) is chased on Mondays; Easter Monday's occasion moves to Tuesday.
-    const morganChaser = sent.find(async (s) => s.key === `overdue:${await personId(db, PEOPLE.morgan)}:2025-04-22`);
+    const person2 = await personId(db, PEOPLE.morgan);
+    const morganChaser = sent.find((s) => s.key === `overdue:${person2}:2025-04-22`);
     expect(morganChaser?.refs).toContain('ND-3.5');
     // TR-2.2 (chased on Fridays) moves from Good Friday to Tuesday too, into the same message as
     // Nadia's actions that are chased on Tuesdays: one message per person per day.
@@ -252,7 +254,8 @@ describe('missed ticks and restarts (real tick and outbox)', () => {
     // Mia's WD-1.x (due Sat 30 Nov) were listed in Monday's catch-up window nudge, so Monday's chaser
     // for them was not planned beside it; that nudge went stale with its meeting, and they are chased
     // at their next occasion (Mon 9 Dec) instead.
-    expect(sentKeys.some(async (k) => k.startsWith(`overdue:${await personId(db, 'mia.dummett@example.org')}:`))).toBe(false);
+    const person3 = await personId(db, 'mia.dummett@example.org');
+    expect(sentKeys.some((k) => k.startsWith(`overdue:${person3}:`))).toBe(false);
     expect(sentKeys.some((k) => k.includes(`:${spb}:`))).toBe(false);
     expect(new Set(adapter.sent.map((s) => s.at))).toEqual(new Set(['2024-12-05 09:00']));
     expectOfficeMornings(adapter.sent);
@@ -296,7 +299,8 @@ describe('one message per owner per occasion', () => {
     expect(sent.map((s) => s.key)).not.toContain(`overdue:${await personId(db, PEOPLE.priya)}:2024-11-26`);
     expect(sent.map((s) => s.key)).not.toContain(`overdue:${await personId(db, PEOPLE.leah)}:2024-11-26`);
     // … and are chased again at their next occasion, a week later.
-    expect(sent.find(async (s) => s.key === `overdue:${await personId(db, PEOPLE.priya)}:2024-12-03`)?.refs).toEqual(['TR-4.2', 'TR-4.3', 'TR-4.5']);
+    const person4 = await personId(db, PEOPLE.priya);
+    expect(sent.find((s) => s.key === `overdue:${person4}:2024-12-03`)?.refs).toEqual(['TR-4.2', 'TR-4.3', 'TR-4.5']);
     expectOfficeMornings(sent.filter((s) => s.at !== '2024-11-26 10:00'));
   });
 
@@ -351,9 +355,11 @@ describe('people who are away', () => {
     expect(toJamie?.summary).toMatch(/^On behalf of Morgan Demo: SEND Partnership Board on Wed 4 Dec: 23 of your actions/);
     expect((await listOutbox(db)).find((r) => r.key === `nudge:${spb}:${morgan}:window`)?.recipientPersonId).toBe(await personId(db, PEOPLE.admin2));
     // Leah is back on Fri 22 Nov: her nudge waited until the office opened that day.
-    expect(adapter.sent.find(async (s) => s.key === `nudge:${spb}:${await personId(db, PEOPLE.leah)}:window`)).toMatchObject({ to: PEOPLE.leah, at: '2024-11-22 09:00' });
+    const person5 = await personId(db, PEOPLE.leah);
+    expect(adapter.sent.find((s) => s.key === `nudge:${spb}:${person5}:window`)).toMatchObject({ to: PEOPLE.leah, at: '2024-11-22 09:00' });
     // Hannah is away until after the meeting and named nobody: no nudge at all.
-    expect((await listOutbox(db)).some(async (r) => r.key.startsWith(`nudge:${spb}:${await personId(db, PEOPLE.hannah)}:`))).toBe(false);
+    const person6 = await personId(db, PEOPLE.hannah);
+    expect((await listOutbox(db)).some((r) => r.key.startsWith(`nudge:${spb}:${person6}:`))).toBe(false);
   });
 
   it('brings a held nudge forward when the person comes back early', async () => {
