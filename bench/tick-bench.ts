@@ -338,7 +338,7 @@ async function main(): Promise<void> {
   const [mode, ...rest] = process.argv.slice(2);
   if (mode === '--generate') return await generate(rest[1] as string, Number(rest[0]));
   if (mode && mode in measures) {
-    process.stdout.write(JSON.stringify(measures[mode as keyof typeof measures](rest[0] as string)));
+    process.stdout.write(JSON.stringify(await measures[mode as keyof typeof measures](rest[0] as string)));
     return;
   }
   const sizes = mode ? [Number(mode)] : [10_000, 100_000];
