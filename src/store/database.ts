@@ -232,11 +232,15 @@ async function prepareDatabase(sqlite: Database.Database): Promise<Db> {
   guardConnection(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   const folder = migrationsFolder();
-  if (!hasEveryMigration(sqlite, folder)) migrate(db, { migrationsFolder: folder });
+  // In this file's turn: another connection of this process (a second instance in a test) may be
+  // inside a unit of work on the same file.
+  await storeCall(db, () => {
+    if (!hasEveryMigration(sqlite, folder)) migrate(db, { migrationsFolder: folder });
+  });
   // KPIs imported before codes existed get theirs (derived in code, so SQL alone cannot do it).
   await upgradeLegacyKpis(db);
   // Lets SQLite refresh its query-planner statistics when they are missing or stale (cheap).
-  sqlite.pragma('optimize = 0x10002');
+  await storeCall(db, () => sqlite.pragma('optimize = 0x10002'));
   return db;
 }
 
