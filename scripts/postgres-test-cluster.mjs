@@ -4,6 +4,8 @@
 //
 //   node scripts/postgres-test-cluster.mjs start        prints DATABASE_URL=… and the command that stops it
 //   node scripts/postgres-test-cluster.mjs stop <dir>   stops that cluster and removes its folder
+//   node scripts/postgres-test-cluster.mjs which        prints the PostgreSQL bin folder it would use;
+//                                                       exits 1 when there is none (.ci/run installs it then)
 //   node scripts/postgres-test-cluster.mjs run -- <command…>
 //       starts one, runs the command with DATABASE_URL set, then stops and removes the cluster
 //       whatever the command did (failed, threw, or was interrupted); exits with the command's code.
@@ -241,8 +243,13 @@ async function main() {
     stopCluster(rest[0]);
     return 0;
   }
+  if (verb === 'which') {
+    const bin = findPostgresBin();
+    if (bin) process.stdout.write(`${bin}\n`);
+    return bin ? 0 : 1;
+  }
   if (verb === 'run') return await runWithCluster(rest[0] === '--' ? rest.slice(1) : rest);
-  fail(`unknown command '${verb ?? ''}': expected start, stop <dir>, or run -- <command…>`);
+  fail(`unknown command '${verb ?? ''}': expected start, stop <dir>, which, or run -- <command…>`);
 }
 
 main().then(
