@@ -132,7 +132,9 @@ async function startCluster() {
     if (user) chownSync(pwfile, ids(user).uid, ids(user).gid);
     writeFileSync(join(dir, 'cluster.json'), JSON.stringify({ bin, user, data }));
 
-    const init = runAs(user, join(bin, 'initdb'), ['-D', data, '-U', SUPERUSER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'], dir);
+    // Locale C: text sorts by code point, as SQLite's default (BINARY) collation does, and C exists
+    // on every system (a named locale such as en_GB.UTF-8 may not be installed).
+    const init = runAs(user, join(bin, 'initdb'), ['-D', data, '-U', SUPERUSER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-sync'], dir);
     if (init.status !== 0) throw new Error(`initdb failed:\n${init.stdout}${init.stderr}`);
     rmSync(pwfile);
 
