@@ -17,4 +17,6 @@ export function packageRoot(): string {
 }
 
 export const migrationsFolder = (): string => join(packageRoot(), 'db', 'migrations');
+/** PostgreSQL's migrations (db/schema.pg.ts), for the PostgreSQL store in progress (issue 21). */
+export const postgresMigrationsFolder = (): string => join(packageRoot(), 'db', 'migrations-pg');
 export const demoPlanPath = (): string => join(packageRoot(), 'db', 'seeds', 'southampton-2024.yaml');

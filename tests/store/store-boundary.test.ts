@@ -13,7 +13,8 @@ const STORE = join(SRC, 'store');
 const STORE_ONLY_MODULES: { pattern: RegExp; what: string }[] = [
   { pattern: /^drizzle-orm(\/|$)/, what: 'drizzle-orm' },
   { pattern: /^better-sqlite3(\/|$)/, what: 'better-sqlite3' },
-  { pattern: /(^|\/)db\/schema(\.js|\.ts)?$/, what: 'db/schema' },
+  { pattern: /^pg(\/|$)/, what: 'pg' },
+  { pattern: /(^|\/)db\/schema(\.pg)?(\.js|\.ts)?$/, what: 'db/schema' },
 ];
 
 // Static imports and re-exports (`from '…'`), side-effect imports (`import '…'`), dynamic imports
@@ -44,7 +45,7 @@ function sourceFilesOutsideStore(dir: string): string[] {
 }
 
 describe('the store boundary', () => {
-  it('no file under src outside src/store imports drizzle-orm, better-sqlite3 or db/schema, or mentions $client', () => {
+  it('no file under src outside src/store imports drizzle-orm, better-sqlite3, pg or either db/schema, or mentions $client', () => {
     const files = sourceFilesOutsideStore(SRC);
     // The walk found the code it guards (commands, platforms, jobs…), not an empty folder.
     expect(files.length).toBeGreaterThan(100);
@@ -62,6 +63,8 @@ describe('the store boundary', () => {
       "export { actions } from '../db/schema';",
       "const { people } = await import('../../db/schema.js');",
       "const Database = require('better-sqlite3');",
+      "import pg from 'pg';",
+      "import { actions } from '../../db/schema.pg.js';",
       'db.$client.prepare("select 1").get();',
     ];
     for (const line of crossings) expect(boundaryViolations('src/example.ts', line), line).toHaveLength(1);
@@ -70,6 +73,7 @@ describe('the store boundary', () => {
       "import { type Db, inTransaction } from '../store/database.js';",
       "import { listActionViews } from '../store/actions-repository.js';",
       "import { z } from 'zod';",
+      "import { pgpass } from 'pgpass-helper';",
     ];
     for (const line of allowed) expect(boundaryViolations('src/example.ts', line), line).toEqual([]);
   });
