@@ -11,6 +11,7 @@ import type { ActionState, BoardState, PersonState, PlanningState } from '../dom
 import { sql } from 'drizzle-orm';
 import { type Db, inReadTransaction } from './database.js';
 import { inList, insertionOrder, isFalse, jsonArrayAgg } from './dialect.js';
+import { personStateColumns, type PersonStateRow, toPersonState, withOwnRoles } from './planning-state-rows.js';
 import { values } from './statements.js';
 import { listKpiRecords } from './kpis-repository.js';
 import { getPartnership } from './partnership-repository.js';
@@ -45,9 +46,8 @@ const roleNamesQuery = (roleIds: number[]) => sql`select r.id, r.name from roles
 const holdersQuery = (roleIds: number[]) => sql`select ra.role_id, ra.person_id from role_assignments ra
   where ${inList(sql`ra.role_id`, roleIds)} and ra.ended_at is null order by ra.started_at, ra.id`;
 
-const peopleQuery = (personIds: number[]) => sql`select p.id, p.name, p.email, p.is_admin, p.away_until, p.delegate_id,
-       p.weekly_digest, p.slack_user_id, p.teams_user_id, p.last_platform
-  from people p where ${inList(sql`p.id`, personIds)} order by p.id`;
+const peopleQuery = (personIds: number[]) =>
+  sql`select ${sql.join(personStateColumns('p'), sql`, `)} from people p where ${inList(sql`p.id`, personIds)} order by p.id`;
 
 type ActionRow = [
   workstreamId: number,
@@ -126,8 +126,7 @@ async function readBoardState(db: Db, boardId: number): Promise<PlanningState | 
       dateSource: row[11],
       status: row[12],
       percent: row[13],
-      // The workstream's supporting roles, then the action's own that it does not already list.
-      supportingRoleIds: own.length === 0 ? w.supporting : [...w.supporting, ...own.filter((r) => !w.supporting.includes(r))],
+      supportingRoleIds: withOwnRoles(w.supporting, own),
       lastReportedAt: row[14],
     });
   }
@@ -163,21 +162,7 @@ async function readBoardState(db: Db, boardId: number): Promise<PlanningState | 
   }
   for (const a of actions) if (a.ownerPersonId !== null) personIds.add(a.ownerPersonId);
 
-  type PersonRow = [number, string, string, number, string | null, number | null, number, string | null, string | null, string | null];
-  const people: PersonState[] = values<PersonRow>(db, peopleQuery([...personIds])).map(
-    ([pid, pname, email, isAdmin, awayUntil, delegateId, weeklyDigest, slackUserId, teamsUserId, lastPlatform]) => ({
-      id: pid,
-      name: pname,
-      email,
-      isAdmin: Boolean(isAdmin),
-      awayUntil,
-      delegateId,
-      weeklyDigest: Boolean(weeklyDigest),
-      slackUserId,
-      teamsUserId,
-      lastPlatform,
-    }),
-  );
+  const people: PersonState[] = values<PersonStateRow>(db, peopleQuery([...personIds])).map((row) => toPersonState(row));
 
   const partnership = await getPartnership(db);
   return {

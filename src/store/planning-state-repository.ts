@@ -14,6 +14,7 @@ import { type Db, inReadTransaction } from './database.js';
 import { insertionOrder, isFalse, jsonArray, jsonArrayAgg } from './dialect.js';
 import { listKpiRecords } from './kpis-repository.js';
 import { getPartnership } from './partnership-repository.js';
+import { personStateColumns, type PersonStateRow, toPersonState, withOwnRoles } from './planning-state-rows.js';
 import { eachValues, values } from './statements.js';
 import { storeCall, withConnection } from './unit-of-work.js';
 
@@ -61,14 +62,7 @@ const ACTIONS_SQL = sql`select workstream_id, ${jsonArrayAgg(
 const LAST_REPORTED_SQL = sql`select ${jsonArrayAgg(jsonArray(sql`action_id`, sql`at`))}
   from (select action_id, max(created_at) as at from updates where kind <> 'import' group by action_id)`;
 
-const PEOPLE_SQL = sql`select ${jsonArrayAgg(
-  jsonArray(
-    ...['id', 'name', 'email', 'is_admin', 'away_until', 'delegate_id', 'weekly_digest', 'slack_user_id', 'teams_user_id', 'last_platform'].map((c) =>
-      sql.identifier(c),
-    ),
-  ),
-  sql`id`,
-)}
+const PEOPLE_SQL = sql`select ${jsonArrayAgg(jsonArray(...personStateColumns()), sql`id`)}
   from people`;
 
 /** When each person was last sent a message (chasers are never sent for occasions before it). */
@@ -120,11 +114,6 @@ class Interner {
     this.seen.set(value, value);
     return value;
   }
-}
-
-/** The workstream's supporting roles plus an action's own; the shared list when it has none. */
-function withOwnRoles(workstream: number[], own: number[] | undefined): number[] {
-  return own === undefined ? workstream : [...workstream, ...own.filter((id) => !workstream.includes(id))];
 }
 
 /** The one JSON array a query aggregates (its first column), parsed. */
@@ -240,21 +229,7 @@ async function readPlanningState(db: Db): Promise<PlanningState> {
     for (const a of w.actions) actions[next++] = a;
   }
 
-  const people: PersonState[] = json<[number, string, string, number, string | null, number | null, number, string | null, string | null, string | null]>(
-    db,
-    PEOPLE_SQL,
-  ).map(([id, name, email, isAdmin, awayUntil, delegateId, weeklyDigest, slackUserId, teamsUserId, lastPlatform]) => ({
-    id,
-    name,
-    email,
-    isAdmin: isAdmin === 1,
-    awayUntil,
-    delegateId,
-    weeklyDigest: weeklyDigest === 1,
-    slackUserId,
-    teamsUserId,
-    lastPlatform: strings.get(lastPlatform),
-  }));
+  const people: PersonState[] = json<PersonStateRow>(db, PEOPLE_SQL).map((row) => toPersonState(row, (v) => strings.get(v)));
   const lastSent = new Map(json<[number, string]>(db, LAST_SENT_SQL));
   for (const person of people) person.lastSentAt = lastSent.get(person.id) ?? null;
 
