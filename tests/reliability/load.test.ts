@@ -201,7 +201,9 @@ describe(`load: ${RATE} signed slash commands a second for ${SECONDS} s (src/mai
     expect(figures.sendRate).toBeGreaterThanOrEqual(RATE * 0.95);
     expect(expected.filter((id) => !replied.has(id)).slice(0, 10)).toEqual([]);
     for (const w of [warm1, warm2]) expect(w.outcomes.filter((o) => o.status !== 200)).toEqual([]);
-    expect(figures.sorryReplies).toBe(0);
+    // On failure, say why: the service's error lines (a sorry reply is logged with its error).
+    const errorLines = service.child.lines.filter((l) => typeof l.json?.level === 'number' && l.json.level >= 50).map((l) => l.raw.slice(0, 2000));
+    expect(figures.sorryReplies, errorLines.slice(0, 5).join('\n')).toBe(0);
     // Every acknowledged update: its owner was told it was recorded, and it is stored exactly once.
     const notRecorded = updates.filter((u) => !(replied.get(u.id) ?? []).some((t) => t.includes(`Update recorded for ${u.ref}`)));
     expect(notRecorded.map((u) => `${u.text} → ${replied.get(u.id)?.join(' | ')}`).slice(0, 5)).toEqual([]);
