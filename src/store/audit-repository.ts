@@ -1,5 +1,6 @@
-import { auditLog } from '../../db/schema.js';
+import { sql } from 'drizzle-orm';
 import type { Db } from './database.js';
+import { run } from './statements.js';
 import { storeCall } from './unit-of-work.js';
 
 export interface AuditEntry {
@@ -17,17 +18,11 @@ export interface AuditEntry {
 /** Appends to the audit log: who changed what, for the partnership's governance trail. */
 export function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
   return storeCall(db, () => {
-    db.insert(auditLog)
-      .values({
-        at: entry.at,
-        actorPersonId: entry.actorPersonId ?? null,
-        actorLabel: entry.actorLabel ?? null,
-        event: entry.event,
-        entity: entry.entity ?? null,
-        detail: entry.detail ?? null,
-        platform: entry.platform ?? null,
-        platformUserId: entry.platformUserId ?? null,
-      })
-      .run();
+    run(
+      db,
+      sql`insert into audit_log (at, actor_person_id, actor_label, event, entity, detail, platform, platform_user_id)
+       values (${entry.at}, ${entry.actorPersonId ?? null}, ${entry.actorLabel ?? null}, ${entry.event}, ${entry.entity ?? null},
+         ${entry.detail === undefined || entry.detail === null ? null : JSON.stringify(entry.detail)}, ${entry.platform ?? null}, ${entry.platformUserId ?? null})`,
+    );
   });
 }

@@ -2,11 +2,10 @@
 // audit row ('feed.checked', with the board's id and whether the feed could be read): it says when
 // the board was last checked (so a check is made once a day whatever the tick rate), and the last
 // good check names an outage, so a broken feed is reported once however long it stays broken.
-import { boards } from '../../db/schema.js';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { isFalse, jsonField } from './dialect.js';
-import { all, exists, get } from './statements.js';
+import { all, exists, get, run } from './statements.js';
 import { storeCall } from './unit-of-work.js';
 
 export interface FollowedBoard {
@@ -17,7 +16,7 @@ export interface FollowedBoard {
 
 export function setBoardFeed(db: Db, boardId: number, feedUrl: string | null): Promise<void> {
   return storeCall(db, () => {
-    db.update(boards).set({ feedUrl }).where(eq(boards.id, boardId)).run();
+    run(db, sql`update boards set feed_url = ${feedUrl} where id = ${boardId}`);
   });
 }
 

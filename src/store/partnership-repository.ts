@@ -1,7 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { partnership, type SchoolTermRow } from '../../db/schema.js';
 import type { OfficeHours } from '../domain/working-calendar.js';
 import type { Db } from './database.js';
+import { get, run } from './statements.js';
+import { tableRows } from './table-rows.js';
 import { storeCall, withConnection } from './unit-of-work.js';
 
 export interface PartnershipSettings {
@@ -14,9 +16,18 @@ export interface PartnershipSettings {
 
 const DEFAULT_NAME = 'SEND Partnership';
 
+const partnershipRows = tableRows(partnership);
+type PartnershipRow = typeof partnership.$inferSelect;
+
+/** The one partnership row (id 1), or undefined before the first save. */
+function readPartnershipRow(db: Db): PartnershipRow | undefined {
+  const raw = get<Record<string, unknown>>(db, sql`select ${partnershipRows.columns()} from partnership where id = 1`);
+  return raw && partnershipRows.toRow(raw);
+}
+
 export function getPartnership(db: Db): Promise<PartnershipSettings> {
   return storeCall(db, () => {
-    const row = db.select().from(partnership).where(eq(partnership.id, 1)).get();
+    const row = readPartnershipRow(db);
     if (!row) {
       return {
         name: DEFAULT_NAME,
@@ -38,7 +49,7 @@ export function getPartnership(db: Db): Promise<PartnershipSettings> {
 
 export function savePartnership(db: Db, settings: Partial<PartnershipSettings>, at: string): Promise<'created' | 'updated' | 'unchanged'> {
   return withConnection(db, async () => {
-    const existing = db.select().from(partnership).where(eq(partnership.id, 1)).get();
+    const existing = readPartnershipRow(db);
     const current = await getPartnership(db);
     const next = { ...current, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
     const values = {
@@ -51,11 +62,11 @@ export function savePartnership(db: Db, settings: Partial<PartnershipSettings>, 
       updatedAt: at,
     };
     if (!existing) {
-      db.insert(partnership).values({ id: 1, ...values }).run();
+      run(db, sql`insert into partnership ${partnershipRows.insert({ id: 1, ...values })}`);
       return 'created';
     }
     if (JSON.stringify({ ...current }) === JSON.stringify(next)) return 'unchanged';
-    db.update(partnership).set(values).where(eq(partnership.id, 1)).run();
+    run(db, sql`update partnership set ${partnershipRows.set(values)} where id = 1`);
     return 'updated';
   });
 }

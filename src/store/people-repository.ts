@@ -1,8 +1,10 @@
-import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { people } from '../../db/schema.js';
 import { stripUnsafeCharacters } from '../domain/text-safety.js';
 import type { Db } from './database.js';
-import { get } from './statements.js';
+import { isTrue } from './dialect.js';
+import { all, get } from './statements.js';
+import { tableRows } from './table-rows.js';
 import { storeCall, withConnection } from './unit-of-work.js';
 
 export type Person = typeof people.$inferSelect;
@@ -14,20 +16,16 @@ export function findPersonByEmail(db: Db, email: string): Promise<Person | undef
   });
 }
 
+/** A person row through `sql`, in the builder's shape (flags as booleans); shared with platform-identity-repository. */
+export const personRows = tableRows(people);
+
 // Who is calling is looked up on every chat command: one statement prepared once per connection
-// (drizzle's builder compiles the SQL again on each call, several times the cost of the lookup).
+// (drizzle's builder compiled the SQL again on each call, several times the cost of the lookup).
 // The columns come from the schema, so a column added there is read here too.
-const PERSON_COLUMNS = Object.entries(getTableColumns(people));
-const SELECT_PERSON = sql.raw(`select ${PERSON_COLUMNS.map(([key, column]) => `"${column.name}" as "${key}"`).join(', ')} from people`);
+const SELECT_PERSON = sql`select ${personRows.columns()} from people`;
 
 function toPerson(row: Record<string, unknown> | undefined): Person | undefined {
-  if (!row) return undefined;
-  const person: Record<string, unknown> = {};
-  for (const [key, column] of PERSON_COLUMNS) {
-    const value = row[key];
-    person[key] = value === null ? null : column.mapFromDriverValue(value);
-  }
-  return person as Person;
+  return row && personRows.toRow(row);
 }
 
 const personWhere = (db: Db, condition: string, value: string | number): Person | undefined =>
@@ -53,13 +51,13 @@ export function getPerson(db: Db, id: number): Promise<Person | undefined> {
 
 export function listPeople(db: Db): Promise<Person[]> {
   return storeCall(db, () => {
-    return db.select().from(people).orderBy(asc(people.name), asc(people.id)).all();
+    return all<Record<string, unknown>>(db, sql`${SELECT_PERSON} order by name, id`).map(personRows.toRow);
   });
 }
 
 export function listAdmins(db: Db): Promise<Person[]> {
   return storeCall(db, () => {
-    return db.select().from(people).where(eq(people.isAdmin, true)).orderBy(asc(people.name)).all();
+    return all<Record<string, unknown>>(db, sql`${SELECT_PERSON} where ${isTrue(sql`is_admin`)} order by name`).map(personRows.toRow);
   });
 }
 
@@ -82,9 +80,9 @@ export function upsertPerson(db: Db, given: PersonFields, at: string): Promise<{
     const email = fields.email.trim().toLowerCase();
     const existing = await findPersonByEmail(db, email);
     if (!existing) {
-      const person = db
-        .insert(people)
-        .values({
+      const raw = get<Record<string, unknown>>(
+        db,
+        sql`insert into people ${personRows.insert({
           name: fields.name,
           email,
           slackUserId: fields.slackUserId ?? null,
@@ -92,9 +90,9 @@ export function upsertPerson(db: Db, given: PersonFields, at: string): Promise<{
           isAdmin: fields.isAdmin ?? false,
           weeklyDigest: fields.weeklyDigest ?? false,
           createdAt: at,
-        })
-        .returning()
-        .get();
+        })} returning ${personRows.columns()}`,
+      )!;
+      const person = personRows.toRow(raw);
       return { person, outcome: 'created' };
     }
     const next = {
@@ -111,7 +109,7 @@ export function upsertPerson(db: Db, given: PersonFields, at: string): Promise<{
       next.isAdmin !== existing.isAdmin ||
       next.weeklyDigest !== existing.weeklyDigest;
     if (!changed) return { person: existing, outcome: 'unchanged' };
-    const person = db.update(people).set(next).where(eq(people.id, existing.id)).returning().get();
+    const person = personRows.toRow(get<Record<string, unknown>>(db, sql`update people set ${personRows.set(next)} where id = ${existing.id} returning ${personRows.columns()}`)!);
     return { person, outcome: 'updated' };
   });
 }

@@ -1,8 +1,8 @@
 // A person's chat accounts: the Slack and Teams ids they are known by, and the platform they used last.
-import { eq } from 'drizzle-orm';
-import { people } from '../../db/schema.js';
+import { sql } from 'drizzle-orm';
 import type { Db } from './database.js';
-import type { Person } from './people-repository.js';
+import { type Person, personRows } from './people-repository.js';
+import { get, run } from './statements.js';
 import { storeCall } from './unit-of-work.js';
 
 export interface PlatformAccountIds {
@@ -13,7 +13,8 @@ export interface PlatformAccountIds {
 /** Records the given platform ids on the person; returns the person as stored afterwards. */
 export function linkPlatformAccounts(db: Db, personId: number, ids: PlatformAccountIds): Promise<Person> {
   return storeCall(db, () => {
-    const linked = db.update(people).set(ids).where(eq(people.id, personId)).returning().get();
+    const raw = get<Record<string, unknown>>(db, sql`update people set ${personRows.set(ids)} where id = ${personId} returning ${personRows.columns()}`);
+    const linked = raw && personRows.toRow(raw);
     if (!linked) throw new Error(`No person with id ${personId} to link platform accounts to`);
     return linked;
   });
@@ -22,6 +23,6 @@ export function linkPlatformAccounts(db: Db, personId: number, ids: PlatformAcco
 /** Remembers the platform the person last wrote from, so that nudges reach them there. */
 export function recordLastPlatform(db: Db, personId: number, platform: 'slack' | 'teams'): Promise<void> {
   return storeCall(db, () => {
-    db.update(people).set({ lastPlatform: platform }).where(eq(people.id, personId)).run();
+    run(db, sql`update people set last_platform = ${platform} where id = ${personId}`);
   });
 }

@@ -1,5 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { people, roleAliases, roleAssignments, roles } from '../../db/schema.js';
+import { sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { nameKey } from './keys.js';
 import { all, prepared, run } from './statements.js';
@@ -45,14 +44,14 @@ export function addRoleAlias(db: Db, roleId: number, alias: string): Promise<boo
     const other = await findRole(db, alias);
     if (other && other.id !== roleId) return false;
     if (other) return true;
-    db.insert(roleAliases).values({ key, alias, roleId }).run();
+    run(db, sql`insert into role_aliases (key, alias, role_id) values (${key}, ${alias}, ${roleId})`);
     return true;
   });
 }
 
 export function listRoles(db: Db): Promise<Role[]> {
   return storeCall(db, () => {
-    return db.select({ id: roles.id, name: roles.name }).from(roles).orderBy(asc(roles.name)).all();
+    return all<Role>(db, sql`select id, name from roles order by name`);
   });
 }
 
@@ -76,13 +75,11 @@ export function currentHolders(db: Db, roleId: number): Promise<Holder[]> {
 
 export function currentRolesOf(db: Db, personId: number): Promise<Role[]> {
   return storeCall(db, () => {
-    return db
-      .select({ id: roles.id, name: roles.name })
-      .from(roleAssignments)
-      .innerJoin(roles, eq(roles.id, roleAssignments.roleId))
-      .where(and(eq(roleAssignments.personId, personId), isNull(roleAssignments.endedAt)))
-      .orderBy(asc(roles.name))
-      .all();
+    return all<Role>(
+      db,
+      sql`select r.id, r.name from role_assignments ra join roles r on r.id = ra.role_id
+     where ra.person_id = ${personId} and ra.ended_at is null order by r.name`,
+    );
   });
 }
 
@@ -96,19 +93,12 @@ export interface AssignmentHistoryRow {
 
 export function assignmentHistory(db: Db, roleId: number): Promise<AssignmentHistoryRow[]> {
   return storeCall(db, () => {
-    return db
-      .select({
-        personId: people.id,
-        name: people.name,
-        email: people.email,
-        startedAt: roleAssignments.startedAt,
-        endedAt: roleAssignments.endedAt,
-      })
-      .from(roleAssignments)
-      .innerJoin(people, eq(people.id, roleAssignments.personId))
-      .where(eq(roleAssignments.roleId, roleId))
-      .orderBy(asc(roleAssignments.startedAt), asc(roleAssignments.id))
-      .all();
+    return all<AssignmentHistoryRow>(
+      db,
+      sql`select p.id as "personId", p.name, p.email, ra.started_at as "startedAt", ra.ended_at as "endedAt"
+     from role_assignments ra join people p on p.id = ra.person_id
+     where ra.role_id = ${roleId} order by ra.started_at, ra.id`,
+    );
   });
 }
 
@@ -131,10 +121,7 @@ export function handOverRole(db: Db, roleId: number, personId: number, at: strin
     const holders = await currentHolders(db, roleId);
     const ended = holders.filter((h) => h.personId !== personId);
     for (const h of ended) {
-      db.update(roleAssignments)
-        .set({ endedAt: at })
-        .where(and(eq(roleAssignments.roleId, roleId), eq(roleAssignments.personId, h.personId), isNull(roleAssignments.endedAt)))
-        .run();
+      run(db, sql`update role_assignments set ended_at = ${at} where role_id = ${roleId} and person_id = ${h.personId} and ended_at is null`);
     }
     const started = await addHolder(db, roleId, personId, at);
     return { ended, started };

@@ -1,9 +1,9 @@
 // Secrets sendbot generates for itself and keeps in its database (app_secrets), so a fresh
 // `npm start` signs dashboard links with no settings and links keep working across restarts.
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { appSecrets } from '../../db/schema.js';
+import { sql } from 'drizzle-orm';
 import type { Db } from './database.js';
+import { get, run } from './statements.js';
 import { storeCall } from './unit-of-work.js';
 
 const DASHBOARD = 'dashboard';
@@ -16,8 +16,12 @@ const DASHBOARD = 'dashboard';
 export function dashboardSecret(db: Db, configured: string | undefined, nowUtcIso: string): Promise<string> {
   return storeCall(db, () => {
     if (configured) return configured;
-    db.insert(appSecrets).values({ name: DASHBOARD, value: randomBytes(32).toString('base64url'), createdAt: nowUtcIso }).onConflictDoNothing().run();
-    const row = db.select({ value: appSecrets.value }).from(appSecrets).where(eq(appSecrets.name, DASHBOARD)).get();
+    run(
+      db,
+      sql`insert into app_secrets (name, value, created_at) values (${DASHBOARD}, ${randomBytes(32).toString('base64url')}, ${nowUtcIso})
+       on conflict do nothing`,
+    );
+    const row = get<{ value: string }>(db, sql`select value from app_secrets where name = ${DASHBOARD}`);
     if (!row) throw new Error('the dashboard secret could not be stored');
     return row.value;
   });
