@@ -1,35 +1,49 @@
-import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
-import { boards, meetings, roles } from '../../db/schema.js';
+import { sql } from 'drizzle-orm';
+import { boards, meetings } from '../../db/schema.js';
 import type { LeadTimes, MeetingRef } from '../domain/board-cycle.js';
-import { cachedStatement, type Db } from './database.js';
-import { get } from './statements.js';
+import type { Db } from './database.js';
+import { inList, isFalse } from './dialect.js';
+import { all, get } from './statements.js';
+import { tableRows } from './table-rows.js';
 import { nameKey } from './keys.js';
 import { storeCall, withConnection } from './unit-of-work.js';
 
 export type Board = typeof boards.$inferSelect;
 export type Meeting = typeof meetings.$inferSelect;
 
+const boardRows = tableRows(boards);
+const meetingRows = tableRows(meetings);
+type Raw = Record<string, unknown>;
+
+const boardWhere = (db: Db, where: ReturnType<typeof sql>): Board | undefined => {
+  const raw = get<Raw>(db, sql`select ${boardRows.columns()} from boards where ${where}`);
+  return raw && boardRows.toRow(raw);
+};
+
+/** A board's meetings that are not cancelled, oldest first, with `where` further narrowing them. */
+const boardMeetings = (db: Db, boardId: number, where = sql``): Meeting[] =>
+  all<Raw>(db, sql`select ${meetingRows.columns()} from meetings where board_id = ${boardId} and ${isFalse(sql`cancelled`)} ${where} order by starts_at`).map(
+    meetingRows.toRow,
+  );
+
 export function findBoard(db: Db, name: string): Promise<Board | undefined> {
   return storeCall(db, () => {
-    return db.select().from(boards).where(eq(boards.key, nameKey(name))).get();
+    return boardWhere(db, sql`key = ${nameKey(name)}`);
   });
 }
 
 export function getBoard(db: Db, id: number): Promise<Board | undefined> {
   return storeCall(db, () => {
-    return db.select().from(boards).where(eq(boards.id, id)).get();
+    return boardWhere(db, sql`id = ${id}`);
   });
 }
 
 export function listBoards(db: Db): Promise<(Board & { chairRole: string | null })[]> {
   return storeCall(db, () => {
-    return db
-      .select({ board: boards, chairRole: roles.name })
-      .from(boards)
-      .leftJoin(roles, eq(roles.id, boards.chairRoleId))
-      .orderBy(asc(boards.name))
-      .all()
-      .map((r) => ({ ...r.board, chairRole: r.chairRole }));
+    return all<Raw>(
+      db,
+      sql`select ${boardRows.columns('b')}, r.name as "chairRole" from boards b left join roles r on r.id = b.chair_role_id order by b.name`,
+    ).map((r) => ({ ...boardRows.toRow(r), chairRole: r.chairRole as string | null }));
   });
 }
 
@@ -47,9 +61,9 @@ export function upsertBoard(db: Db, fields: BoardFields, at: string): Promise<{ 
   return withConnection(db, async () => {
     const existing = await findBoard(db, fields.name);
     if (!existing) {
-      const board = db
-        .insert(boards)
-        .values({
+      const raw = get<Raw>(
+        db,
+        sql`insert into boards ${boardRows.insert({
           name: fields.name,
           key: nameKey(fields.name),
           chairRoleId: fields.chairRoleId ?? null,
@@ -59,9 +73,9 @@ export function upsertBoard(db: Db, fields: BoardFields, at: string): Promise<{ 
           reminderDays: fields.reminderDays ?? 7,
           papersDays: fields.papersDays ?? 5,
           createdAt: at,
-        })
-        .returning()
-        .get();
+        })} returning ${boardRows.columns()}`,
+      )!;
+      const board = boardRows.toRow(raw);
       return { board, outcome: 'created' };
     }
     const next = {
@@ -75,7 +89,7 @@ export function upsertBoard(db: Db, fields: BoardFields, at: string): Promise<{ 
     };
     const changed = (Object.keys(next) as (keyof typeof next)[]).some((k) => next[k] !== existing[k]);
     if (!changed) return { board: existing, outcome: 'unchanged' };
-    const board = db.update(boards).set(next).where(eq(boards.id, existing.id)).returning().get();
+    const board = boardRows.toRow(get<Raw>(db, sql`update boards set ${boardRows.set(next)} where id = ${existing.id} returning ${boardRows.columns()}`)!);
     return { board, outcome: 'updated' };
   });
 }
@@ -93,20 +107,21 @@ export function addMeeting(db: Db, fields: MeetingFields, at: string): Promise<{
   return storeCall(db, () => {
     // Prepared once: a calendar import or a large plan file adds thousands of meetings.
     const found = get<{ id: number }>(db, sql`select id from meetings where board_id = ${fields.boardId} and starts_at = ${fields.startsAt}`);
-    const existing = found ? db.select().from(meetings).where(eq(meetings.id, found.id)).get() : undefined;
+    const existingRaw = found ? get<Raw>(db, sql`select ${meetingRows.columns()} from meetings where id = ${found.id}`) : undefined;
+    const existing = existingRaw && meetingRows.toRow(existingRaw);
     if (existing) return { meeting: existing, created: false };
-    const meeting = db
-      .insert(meetings)
-      .values({
+    const raw = get<Raw>(
+      db,
+      sql`insert into meetings ${meetingRows.insert({
         boardId: fields.boardId,
         startsAt: fields.startsAt,
         isSample: fields.isSample ?? false,
         title: fields.title ?? null,
         sourceUid: fields.sourceUid ?? null,
         createdAt: at,
-      })
-      .returning()
-      .get();
+      })} returning ${meetingRows.columns()}`,
+    )!;
+    const meeting = meetingRows.toRow(raw);
     return { meeting, created: true };
   });
 }
@@ -114,40 +129,30 @@ export function addMeeting(db: Db, fields: MeetingFields, at: string): Promise<{
 /** Meetings of a board (not cancelled), oldest first. */
 export function listMeetings(db: Db, boardId: number): Promise<Meeting[]> {
   return storeCall(db, () => {
-    return db
-      .select()
-      .from(meetings)
-      .where(and(eq(meetings.boardId, boardId), eq(meetings.cancelled, false)))
-      .orderBy(asc(meetings.startsAt))
-      .all();
+    return boardMeetings(db, boardId);
   });
 }
 
 export function listAllMeetings(db: Db): Promise<Meeting[]> {
   return storeCall(db, () => {
-    return db.select().from(meetings).where(eq(meetings.cancelled, false)).orderBy(asc(meetings.startsAt)).all();
+    return all<Raw>(db, sql`select ${meetingRows.columns()} from meetings where ${isFalse(sql`cancelled`)} order by starts_at`).map(meetingRows.toRow);
   });
 }
 
 export function nextMeeting(db: Db, boardId: number, afterInstant: string): Promise<Meeting | undefined> {
   return storeCall(db, () => {
-    return db
-      .select()
-      .from(meetings)
-      .where(and(eq(meetings.boardId, boardId), eq(meetings.cancelled, false), gt(meetings.startsAt, afterInstant)))
-      .orderBy(asc(meetings.startsAt))
-      .get();
+    const raw = get<Raw>(
+      db,
+      sql`select ${meetingRows.columns()} from meetings where board_id = ${boardId} and ${isFalse(sql`cancelled`)} and starts_at > ${afterInstant}
+       order by starts_at limit 1`,
+    );
+    return raw && meetingRows.toRow(raw);
   });
 }
 
 export function previousMeeting(db: Db, boardId: number, beforeInstant: string): Promise<Meeting | undefined> {
   return storeCall(db, () => {
-    const rows = db
-      .select()
-      .from(meetings)
-      .where(and(eq(meetings.boardId, boardId), eq(meetings.cancelled, false), lt(meetings.startsAt, beforeInstant)))
-      .orderBy(asc(meetings.startsAt))
-      .all();
+    const rows = boardMeetings(db, boardId, sql`and starts_at < ${beforeInstant}`);
     return rows[rows.length - 1];
   });
 }
@@ -166,52 +171,33 @@ export function listBoardSchedules(db: Db, boardIds: readonly number[]): Promise
   return storeCall(db, () => {
     const schedules = new Map<number, BoardSchedule>();
     if (boardIds.length === 0) return schedules;
-    const rows = boardSchedulesQuery(db, boardIds.length).all(Object.fromEntries(boardIds.map((id, i) => [`board${i}`, id])));
+    // The ids are bound as one list parameter (dialect.ts), so the statement's text, and so its cached
+    // preparation, is the same whatever the number of boards: it runs on every `/send mine`.
+    const rows = all<ScheduleRow>(
+      db,
+      sql`select b.id as "boardId", b.update_window_days as "updateWindowDays", b.reminder_days as "reminderDays", b.papers_days as "papersDays",
+         m.id as "meetingId", m.starts_at as "startsAt", m.is_sample as "isSample"
+       from boards b left join meetings m on m.board_id = b.id and ${isFalse(sql`m.cancelled`)}
+       where ${inList(sql`b.id`, boardIds)} order by b.id, m.starts_at`,
+    );
     for (const r of rows) {
       let schedule = schedules.get(r.boardId);
       if (!schedule) {
         schedule = { lead: { updateWindowDays: r.updateWindowDays, reminderDays: r.reminderDays, papersDays: r.papersDays }, meetings: [] };
         schedules.set(r.boardId, schedule);
       }
-      if (r.meetingId !== null && r.startsAt !== null) schedule.meetings.push({ id: r.meetingId, startsAt: r.startsAt, isSample: r.isSample === true });
+      if (r.meetingId !== null && r.startsAt !== null) schedule.meetings.push({ id: r.meetingId, startsAt: r.startsAt, isSample: r.isSample === 1 });
     }
     return schedules;
   });
 }
 
-// It runs on every `/send mine`: prepared once per connection and number of boards (building the
-// query each time costs more than running it).
-const boardSchedulesQueries = new WeakMap<Db, Map<number, ReturnType<typeof prepareBoardSchedules>>>();
-
-function boardSchedulesQuery(db: Db, count: number): ReturnType<typeof prepareBoardSchedules> {
-  let byCount = boardSchedulesQueries.get(db);
-  if (!byCount) {
-    byCount = new Map();
-    boardSchedulesQueries.set(db, byCount);
-  }
-  let query = byCount.get(count);
-  if (!query) {
-    query = prepareBoardSchedules(db, count);
-    byCount.set(count, query);
-  }
-  return query;
-}
-
-function prepareBoardSchedules(db: Db, count: number) {
-  const ids = Array.from({ length: count }, (_, i) => sql.placeholder(`board${i}`));
-  return db
-    .select({
-      boardId: boards.id,
-      updateWindowDays: boards.updateWindowDays,
-      reminderDays: boards.reminderDays,
-      papersDays: boards.papersDays,
-      meetingId: meetings.id,
-      startsAt: meetings.startsAt,
-      isSample: meetings.isSample,
-    })
-    .from(boards)
-    .leftJoin(meetings, and(eq(meetings.boardId, boards.id), eq(meetings.cancelled, false)))
-    .where(inArray(boards.id, ids))
-    .orderBy(asc(boards.id), asc(meetings.startsAt))
-    .prepare();
+interface ScheduleRow {
+  boardId: number;
+  updateWindowDays: number;
+  reminderDays: number;
+  papersDays: number;
+  meetingId: number | null;
+  startsAt: string | null;
+  isSample: number | null;
 }

@@ -1,9 +1,14 @@
 // Updates are append-only and date changes keep the baseline: the trail a partnership shows inspectors.
-import { and, asc, desc, eq } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
-import { type ActionStatus, actions, dueDateChanges, people, updates } from '../../db/schema.js';
+import { sql } from 'drizzle-orm';
+import { type ActionStatus, actions, dueDateChanges } from '../../db/schema.js';
 import type { Db } from './database.js';
+import { all, get, run } from './statements.js';
+import { tableRows } from './table-rows.js';
 import { storeCall } from './unit-of-work.js';
+
+const actionRows = tableRows(actions);
+const dateChangeRows = tableRows(dueDateChanges);
+type Raw = Record<string, unknown>;
 
 export interface NewUpdate {
   actionId: number;
@@ -23,30 +28,20 @@ export interface NewUpdate {
 /** Appends an update and moves the action's current status/percent when the update gives them. */
 export function recordUpdate(db: Db, update: NewUpdate): Promise<number> {
   return storeCall(db, () => {
-    const id = db
-      .insert(updates)
-      .values({
-        actionId: update.actionId,
-        personId: update.personId,
-        createdAt: update.at,
-        platform: update.platform,
-        kind: update.kind,
-        status: update.status ?? null,
-        percent: update.percent ?? null,
-        note: update.note ?? null,
-        evidenceUrl: update.evidenceUrl ?? null,
-        rawText: update.rawText,
-        onBehalfOfPersonId: update.onBehalfOfPersonId ?? null,
-      })
-      .returning({ id: updates.id })
-      .get().id;
+    const id = get<{ id: number }>(
+      db,
+      sql`insert into updates (action_id, person_id, created_at, platform, kind, status, percent, note, evidence_url, raw_text, on_behalf_of_person_id)
+       values (${update.actionId}, ${update.personId}, ${update.at}, ${update.platform}, ${update.kind}, ${update.status ?? null}, ${update.percent ?? null},
+         ${update.note ?? null}, ${update.evidenceUrl ?? null}, ${update.rawText}, ${update.onBehalfOfPersonId ?? null})
+       returning id as "id"`,
+    )!.id;
     const set: { status?: ActionStatus; percent?: number | null; updatedAt: string } = { updatedAt: update.at };
     if (update.status) set.status = update.status;
     if (update.percent !== undefined && update.percent !== null) set.percent = update.percent;
     else if (update.status === 'blue') set.percent = 100;
     // Not started means nothing done: an earlier percent would be stale, so it is cleared.
     else if (update.status === 'not_started') set.percent = null;
-    if (set.status || set.percent !== undefined) db.update(actions).set(set).where(eq(actions.id, update.actionId)).run();
+    if (set.status || set.percent !== undefined) run(db, sql`update actions set ${actionRows.set(set)} where id = ${update.actionId}`);
     return id;
   });
 }
@@ -67,62 +62,41 @@ export interface UpdateRow {
   onBehalfOfName: string | null;
 }
 
-const onBehalf = alias(people, 'on_behalf');
-
 export function listUpdates(db: Db, actionId: number): Promise<UpdateRow[]> {
   return storeCall(db, () => {
-    return db
-      .select({
-        id: updates.id,
-        at: updates.createdAt,
-        personId: updates.personId,
-        personName: people.name,
-        platform: updates.platform,
-        kind: updates.kind,
-        status: updates.status,
-        percent: updates.percent,
-        note: updates.note,
-        evidenceUrl: updates.evidenceUrl,
-        rawText: updates.rawText,
-        onBehalfOfName: onBehalf.name,
-      })
-      .from(updates)
-      .leftJoin(people, eq(people.id, updates.personId))
-      .leftJoin(onBehalf, eq(onBehalf.id, updates.onBehalfOfPersonId))
-      .where(eq(updates.actionId, actionId))
-      .orderBy(asc(updates.createdAt), asc(updates.id))
-      .all();
+    return all<UpdateRow>(
+      db,
+      sql`select u.id as "id", u.created_at as "at", u.person_id as "personId", p.name as "personName", u.platform as "platform", u.kind as "kind",
+         u.status as "status", u.percent as "percent", u.note as "note", u.evidence_url as "evidenceUrl", u.raw_text as "rawText",
+         on_behalf.name as "onBehalfOfName"
+       from updates u left join people p on p.id = u.person_id left join people on_behalf on on_behalf.id = u.on_behalf_of_person_id
+       where u.action_id = ${actionId} order by u.created_at, u.id`,
+    );
   });
 }
 
 export type DateChange = typeof dueDateChanges.$inferSelect & { requestedByName: string | null; decidedByName: string | null };
 
-const decider = alias(people, 'decider');
-
 export function listDateChanges(db: Db, actionId: number): Promise<DateChange[]> {
   return storeCall(db, () => {
-    return db
-      .select({ change: dueDateChanges, requestedByName: people.name, decidedByName: decider.name })
-      .from(dueDateChanges)
-      .leftJoin(people, eq(people.id, dueDateChanges.requestedBy))
-      .leftJoin(decider, eq(decider.id, dueDateChanges.decidedBy))
-      .where(eq(dueDateChanges.actionId, actionId))
-      .orderBy(asc(dueDateChanges.requestedAt), asc(dueDateChanges.id))
-      .all()
-      .map((r) => ({ ...r.change, requestedByName: r.requestedByName, decidedByName: r.decidedByName }));
+    return all<Raw>(
+      db,
+      sql`select ${dateChangeRows.columns('c')}, p.name as "requestedByName", decider.name as "decidedByName"
+       from due_date_changes c left join people p on p.id = c.requested_by left join people decider on decider.id = c.decided_by
+       where c.action_id = ${actionId} order by c.requested_at, c.id`,
+    ).map((r) => ({ ...dateChangeRows.toRow(r), requestedByName: r.requestedByName as string | null, decidedByName: r.decidedByName as string | null }));
   });
 }
 
 export function pendingDateChange(db: Db, actionId: number): Promise<DateChange | undefined> {
   return storeCall(db, () => {
-    const row = db
-      .select({ change: dueDateChanges, requestedByName: people.name })
-      .from(dueDateChanges)
-      .leftJoin(people, eq(people.id, dueDateChanges.requestedBy))
-      .where(and(eq(dueDateChanges.actionId, actionId), eq(dueDateChanges.state, 'pending')))
-      .orderBy(desc(dueDateChanges.id))
-      .get();
-    return row ? { ...row.change, requestedByName: row.requestedByName, decidedByName: null } : undefined;
+    const row = get<Raw>(
+      db,
+      sql`select ${dateChangeRows.columns('c')}, p.name as "requestedByName"
+       from due_date_changes c left join people p on p.id = c.requested_by
+       where c.action_id = ${actionId} and c.state = 'pending' order by c.id desc limit 1`,
+    );
+    return row ? { ...dateChangeRows.toRow(row), requestedByName: row.requestedByName as string | null, decidedByName: null } : undefined;
   });
 }
 
@@ -140,25 +114,13 @@ export interface NewDateChangeRequest {
 /** A new request supersedes an older pending one for the same action (the chair sees the latest ask). */
 export function requestDateChange(db: Db, request: NewDateChangeRequest): Promise<number> {
   return storeCall(db, () => {
-    db.update(dueDateChanges)
-      .set({ state: 'superseded', decidedAt: request.at })
-      .where(and(eq(dueDateChanges.actionId, request.actionId), eq(dueDateChanges.state, 'pending')))
-      .run();
-    return db
-      .insert(dueDateChanges)
-      .values({
-        actionId: request.actionId,
-        requestedBy: request.requestedBy,
-        requestedAt: request.at,
-        fromDue: request.fromDue,
-        toDue: request.toDue,
-        phrase: request.phrase,
-        reason: request.reason,
-        state: 'pending',
-        updateId: request.updateId,
-      })
-      .returning({ id: dueDateChanges.id })
-      .get().id;
+    run(db, sql`update due_date_changes set state = 'superseded', decided_at = ${request.at} where action_id = ${request.actionId} and state = 'pending'`);
+    return get<{ id: number }>(
+      db,
+      sql`insert into due_date_changes (action_id, requested_by, requested_at, from_due, to_due, phrase, reason, state, update_id)
+       values (${request.actionId}, ${request.requestedBy}, ${request.at}, ${request.fromDue}, ${request.toDue}, ${request.phrase}, ${request.reason}, 'pending', ${request.updateId})
+       returning id as "id"`,
+    )!.id;
   });
 }
 
@@ -168,14 +130,11 @@ export function requestDateChange(db: Db, request: NewDateChangeRequest): Promis
  */
 export function decideDateChange(db: Db, changeId: number, decision: 'approved' | 'rejected', deciderId: number, at: string, note: string | null = null): Promise<void> {
   return storeCall(db, () => {
-    const change = db.select().from(dueDateChanges).where(eq(dueDateChanges.id, changeId)).get();
+    const change = get<{ actionId: number; toDue: string | null }>(db, sql`select action_id as "actionId", to_due as "toDue" from due_date_changes where id = ${changeId}`);
     if (!change) throw new Error(`date change ${changeId} not found`);
-    db.update(dueDateChanges)
-      .set({ state: decision, decidedBy: deciderId, decidedAt: at, decisionNote: note })
-      .where(eq(dueDateChanges.id, changeId))
-      .run();
+    run(db, sql`update due_date_changes set state = ${decision}, decided_by = ${deciderId}, decided_at = ${at}, decision_note = ${note} where id = ${changeId}`);
     if (decision === 'approved') {
-      db.update(actions).set({ due: change.toDue, updatedAt: at }).where(eq(actions.id, change.actionId)).run();
+      run(db, sql`update actions set due = ${change.toDue}, updated_at = ${at} where id = ${change.actionId}`);
     }
   });
 }
