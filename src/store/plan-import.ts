@@ -9,18 +9,15 @@
 // - Rows missing from the file are reported and kept, unless --remove-missing.
 // Re-importing the same file changes nothing; updates, date-change history and baselines are never
 // rewritten.
-import { eq, inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import {
   type ActionFileBase,
   type ActionStatus,
   actions,
   actionSupportingRoles,
-  dueDateChanges,
   type MilestoneRow,
   plans,
-  updates,
-  workstreamSupportingRoles,
   workstreams,
 } from '../../db/schema.js';
 import { toStoredInstant } from '../clock.js';
@@ -40,8 +37,9 @@ import { recordAudit } from './audit-repository.js';
 import { type SearchIndexChange, searchIndexFor } from './search-index.js';
 import { addMeeting, upsertBoard } from './boards-repository.js';
 import { type Db, inTransaction } from './database.js';
-import { boolParam } from './dialect.js';
-import { all, exists, get, prepared } from './statements.js';
+import { boolParam, inList } from './dialect.js';
+import { all, exists, get, prepared, run } from './statements.js';
+import { tableRows } from './table-rows.js';
 import { nameKey } from './keys.js';
 import { getPartnership, savePartnership } from './partnership-repository.js';
 import { upsertPerson } from './people-repository.js';
@@ -440,7 +438,7 @@ class PlanImporter {
   /** Every plan already stored, by code: read once instead of once per plan. */
   private existingPlans = new Map<string, typeof plans.$inferSelect>();
   private checkPlanKeys(): void {
-    const existing = this.db.select().from(plans).all();
+    const existing = all<Record<string, unknown>>(this.db, sql`select ${PLAN_ROWS.columns()} from plans`).map(PLAN_ROWS.toRow);
     this.existingPlans = new Map(existing.map((p) => [p.code, p]));
     const taken = new Set(existing.map((p) => p.code));
     const inFile = new Set<string>();
@@ -518,7 +516,7 @@ class PlanImporter {
     } else {
       planId = existing.id;
       const changed = differs(existing, values);
-      if (changed) this.db.update(plans).set({ ...values, updatedAt: this.at }).where(eq(plans.id, planId)).run();
+      if (changed) run(this.db, sql`update plans set ${PLAN_ROWS.set({ ...values, updatedAt: this.at })} where id = ${planId}`);
       this.summary.plans[changed ? 'updated' : 'unchanged'] += 1;
     }
     // A plan created just now has no rows yet: nothing to read.
@@ -546,7 +544,7 @@ class PlanImporter {
       if (!w) continue;
       const wsActions = [...(this.planRows.actions.get(w.id)?.values() ?? [])];
       if (this.options.removeMissing) {
-        this.db.update(workstreams).set({ removedAt: this.at, updatedAt: this.at }).where(eq(workstreams.id, w.id)).run();
+        run(this.db, sql`update workstreams set removed_at = ${this.at}, updated_at = ${this.at} where id = ${w.id}`);
         this.summary.workstreams.removed += 1;
         this.removeActions(wsActions, plan.title, w.title);
       } else {
@@ -557,43 +555,24 @@ class PlanImporter {
     await this.importKpis(planId, code, plan, index);
   }
 
-  /** The queries that read a stored plan's rows, prepared once per import (re-importing 2,000 plans ran 8,000). */
-  private planRowQueries?: ReturnType<PlanImporter['preparePlanRowQueries']>;
-  private preparePlanRowQueries() {
-    const planId = sql.placeholder('planId');
-    const planWorkstreams = this.db.select({ id: workstreams.id }).from(workstreams).where(eq(workstreams.planId, planId));
-    return {
-      workstreams: this.db.select().from(workstreams).where(eq(workstreams.planId, planId)).orderBy(workstreams.number).prepare(),
-      actions: this.db
-        .select()
-        .from(actions)
-        .where(inArray(actions.workstreamId, planWorkstreams))
-        .orderBy(actions.workstreamId, actions.number)
-        .prepare(),
-      supporting: this.db
-        .select()
-        .from(workstreamSupportingRoles)
-        .where(inArray(workstreamSupportingRoles.workstreamId, planWorkstreams))
-        .orderBy(workstreamSupportingRoles.position)
-        .prepare(),
-      actionSupporting: Q.actionSupporting,
-    };
-  }
 
   private loadPlanRows(planId: number): PlanRows {
     const rows = emptyPlanRows();
-    const queries = (this.planRowQueries ??= this.preparePlanRowQueries());
-    for (const w of queries.workstreams.all({ planId })) rows.workstreams.set(w.number, w);
+    for (const raw of Q.planWorkstreams.all(this.db, { planId })) {
+      const w = WORKSTREAM_ROWS.toRow(raw);
+      rows.workstreams.set(w.number, w);
+    }
     if (rows.workstreams.size === 0) return rows;
-    for (const a of queries.actions.all({ planId })) {
+    for (const raw of Q.planActions.all(this.db, { planId })) {
+      const a = ACTION_ROWS.toRow(raw);
       const map = rows.actions.get(a.workstreamId) ?? new Map<string, ActionRow>();
       map.set(a.ref, a);
       rows.actions.set(a.workstreamId, map);
     }
-    for (const r of queries.supporting.all({ planId })) {
+    for (const r of Q.planWorkstreamSupporting.all(this.db, { planId })) {
       rows.supporting.set(r.workstreamId, [...(rows.supporting.get(r.workstreamId) ?? []), r.roleId]);
     }
-    for (const r of queries.actionSupporting.all(this.db, { planId })) {
+    for (const r of Q.actionSupporting.all(this.db, { planId })) {
       rows.actionSupporting.set(r.actionId, [...(rows.actionSupporting.get(r.actionId) ?? []), r.roleId]);
     }
     return rows;
@@ -670,7 +649,7 @@ class PlanImporter {
     } else {
       id = existing.id;
       const changed = differs(existing, values);
-      if (changed) this.db.update(workstreams).set({ ...values, updatedAt: this.at }).where(eq(workstreams.id, id)).run();
+      if (changed) run(this.db, sql`update workstreams set ${WORKSTREAM_ROWS.set({ ...values, updatedAt: this.at })} where id = ${id}`);
       this.summary.workstreams[changed ? 'updated' : 'unchanged'] += 1;
       if (existing.leadRoleId !== leadRoleId) {
         this.owners.push(
@@ -863,7 +842,7 @@ class PlanImporter {
       if (!sameBase(existing.fileBase, fileBase) || existing.importedOwner !== owner.imported) {
         Object.assign(set, { fileBase, importedOwner: owner.imported });
       }
-      if (Object.keys(set).length > 0) this.db.update(actions).set(set).where(eq(actions.id, id)).run();
+      if (Object.keys(set).length > 0) run(this.db, sql`update actions set ${ACTION_ROWS.set(set)} where id = ${id}`);
       status = this.mergeProgress(existing, ref, action, importedStatus, percent, progress) ?? status;
       if (status !== existing.status) changes.push(`status ${existing.status} → ${status}`);
       if (set.ownerRoleId !== undefined) changes.push('owner');
@@ -941,10 +920,11 @@ class PlanImporter {
     const reason = replaced
       ? `Plan file ${file} replaced ${replaced.who ?? 'someone'}'s decision (${replaced.what}${replaced.at ? `, ${replaced.at.slice(0, 10)}` : ''}) with --prefer-file`
       : `Plan file ${file} changed the date`;
-    this.db
-      .insert(dueDateChanges)
-      .values({ actionId, requestedAt: this.at, fromDue, toDue, phrase, reason: reason.replace(/\s+/g, ' ').trim(), state: 'imported' })
-      .run();
+    run(
+      this.db,
+      sql`insert into due_date_changes (action_id, requested_at, from_due, to_due, phrase, reason, state)
+       values (${actionId}, ${this.at}, ${fromDue}, ${toDue}, ${phrase}, ${reason.replace(/\s+/g, ' ').trim()}, 'imported')`,
+    );
     Q.setBaseline.run(this.db, { toDue, actionId });
   }
 
@@ -1005,19 +985,12 @@ class PlanImporter {
     ]
       .filter((s) => s.length > 0)
       .join(' ');
-    this.db
-      .insert(updates)
-      .values({
-        actionId,
-        createdAt: at,
-        platform: 'import',
-        kind: 'import',
-        status,
-        percent: percent ?? null,
-        note,
-        rawText: [action.status ?? action.progress?.status, action.progress?.note].filter(Boolean).join(' — ') || action.text,
-      })
-      .run();
+    run(
+      this.db,
+      sql`insert into updates (action_id, created_at, platform, kind, status, percent, note, raw_text)
+       values (${actionId}, ${at}, 'import', 'import', ${status}, ${percent ?? null}, ${note},
+         ${[action.status ?? action.progress?.status, action.progress?.note].filter(Boolean).join(' — ') || action.text})`,
+    );
     Q.setProgress.run(this.db, { status, percent: percent ?? null, importedStatus: action.status || action.progress?.status ? status : null, at: this.at, actionId });
   }
 
@@ -1188,11 +1161,7 @@ class PlanImporter {
   private removeActions(existing: ActionRow[], planTitle: string, wsTitle: string): void {
     const live = existing.filter((a) => a.removedAt === null);
     if (live.length === 0) return;
-    this.db
-      .update(actions)
-      .set({ removedAt: this.at, updatedAt: this.at })
-      .where(inArray(actions.id, live.map((a) => a.id)))
-      .run();
+    run(this.db, sql`update actions set removed_at = ${this.at}, updated_at = ${this.at} where ${inList(sql`id`, live.map((a) => a.id))}`);
     for (const a of live) {
       this.searchWrites.push({ actionId: a.id, replaces: true, document: null });
       this.summary.actions.removed += 1;
@@ -1285,7 +1254,24 @@ function formatPath(path: (string | number)[]): string {
 // The statements the import runs for every row (up to 100k times), compiled once and prepared once
 // per connection (statements.ts); each run only binds its values.
 const $ = (name: string) => sql.placeholder(name);
+
+// Whole rows of a plan, its workstreams and actions, in the shape the merge compares (flags as
+// booleans, JSON columns parsed).
+const PLAN_ROWS = tableRows(plans);
+const WORKSTREAM_ROWS = tableRows(workstreams);
+const ACTION_ROWS = tableRows(actions);
+type Raw = Record<string, unknown>;
 const Q = {
+  // A stored plan's rows, read once per plan re-imported (compiled once, not once per import).
+  planWorkstreams: prepared<Raw>(sql`select ${WORKSTREAM_ROWS.columns()} from workstreams where plan_id = ${$('planId')} order by number`),
+  planActions: prepared<Raw>(
+    sql`select ${ACTION_ROWS.columns()} from actions where workstream_id in (select id from workstreams where plan_id = ${$('planId')})
+        order by workstream_id, number`,
+  ),
+  planWorkstreamSupporting: prepared<{ workstreamId: number; roleId: number }>(
+    sql`select workstream_id as "workstreamId", role_id as "roleId" from workstream_supporting_roles
+        where workstream_id in (select id from workstreams where plan_id = ${$('planId')}) order by position`,
+  ),
   boardByKey: prepared<{ id: number }>(sql`select id from boards where key = ${$('key')}`),
   insertBoard: prepared(sql`insert into boards (name, key, created_at) values (${$('name')}, ${$('key')}, ${$('at')})`),
   insertPlan: prepared(
