@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseInstant } from '../src/clock.js';
-import { type Db, openDatabase } from '../src/store/database.js';
+import { type Db, isPostgres, openDatabase, type SqliteDb } from '../src/store/database.js';
 import { importPlanDocument } from '../src/store/plan-import.js';
 import { generatePlanDocument } from './generate-plan.js';
 
@@ -46,14 +46,14 @@ export async function benchDb(actions: number, boards: number, dir = join(import
   await importPlanDocument(db, doc, { now: parseInstant('2024-09-02T09:00'), file: 'generated' });
   const importMs = performance.now() - t;
   addHistory(db);
-  db.$client.pragma('wal_checkpoint(TRUNCATE)');
-  db.$client.close();
+  sqliteOf(db).$client.pragma('wal_checkpoint(TRUNCATE)');
+  sqliteOf(db).$client.close();
   renameSync(building, path);
   return { db: await openDatabase(path), path, importMs };
 }
 
 function addHistory(db: Db): void {
-  const client = db.$client;
+  const client = sqliteOf(db).$client;
   const insert = client.prepare(
     "insert into updates (action_id, person_id, created_at, platform, kind, status, percent, note, raw_text) values (?, ?, ?, 'slack', 'update', ?, ?, ?, ?)",
   );
@@ -68,4 +68,10 @@ function addHistory(db: Db): void {
     }
     client.exec("update actions set status = 'amber' where id % 3 = 0");
   })();
+}
+
+/** The SQLite store under a benchmark that measures SQLite itself (its file, its pragmas). */
+export function sqliteOf(db: Db): SqliteDb {
+  if (isPostgres(db)) throw new Error('This benchmark step is for the SQLite store only.');
+  return db;
 }

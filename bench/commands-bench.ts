@@ -8,17 +8,18 @@ import { runCommandText } from '../src/commands/router.js';
 import { findPersonByEmail } from '../src/store/people-repository.js';
 import { BENCH_NOW, BENCH_SEARCH_PHRASES, benchDb } from './bench-db.js';
 import { ms, type Summary, timeEach } from './stats.js';
+import { sqliteOf } from './bench-db.js';
 
 export async function benchCommands(actions: number, boards = 500): Promise<{ results: Record<string, Summary>; importMs: number | null }> {
   const { db, importMs } = await benchDb(actions, boards);
   const clock = fixedClock(BENCH_NOW);
   const deps = { db, clock };
-  const people = db.$client.prepare("select email from people where email like 'person%' order by id").all() as { email: string }[];
-  const refs = db.$client.prepare('select a.ref, w.lead_role_id as role from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null').all() as {
+  const people = sqliteOf(db).$client.prepare("select email from people where email like 'person%' order by id").all() as { email: string }[];
+  const refs = sqliteOf(db).$client.prepare('select a.ref, w.lead_role_id as role from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null').all() as {
     ref: string;
     role: number;
   }[];
-  const holderOf = db.$client.prepare('select p.email from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ? and ra.ended_at is null limit 1');
+  const holderOf = sqliteOf(db).$client.prepare('select p.email from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ? and ra.ended_at is null limit 1');
   const person = async (email: string) => (await findPersonByEmail(db, email)) as NonNullable<Awaited<ReturnType<typeof findPersonByEmail>>>;
   const words = BENCH_SEARCH_PHRASES;
   const admin = await person('admin@example.org');
@@ -36,7 +37,7 @@ export async function benchCommands(actions: number, boards = 500): Promise<{ re
   });
   const mine = await Promise.all(people.slice(0, 200).map(async (p) => await person(p.email)));
   results.mine = await timeEach(500, async (i) => await runCommandText(deps, mine[i % mine.length] as (typeof mine)[number], 'cli', 'mine'));
-  db.$client.close();
+  sqliteOf(db).$client.close();
   return { results, importMs };
 }
 

@@ -7,7 +7,7 @@
 //   node scripts/postgres-test-cluster.mjs which        prints the PostgreSQL bin folder it would use;
 //                                                       exits 1 when there is none (.ci/run installs it then)
 //   node scripts/postgres-test-cluster.mjs run -- <command…>
-//       starts one, runs the command with DATABASE_URL set, then stops and removes the cluster
+//       starts one, runs the command with SENDBOT_TEST_POSTGRES_URL set, then stops and removes the cluster
 //       whatever the command did (failed, threw, or was interrupted); exits with the command's code.
 //
 // PostgreSQL refuses to run as root, and CI runs as root: then initdb, pg_ctl and the server run as
@@ -156,6 +156,9 @@ async function startCluster() {
           'synchronous_commit = off',
           'full_page_writes = off',
           "timezone = 'UTC'",
+          // Every test file opens databases of its own, each with a small pool.
+          'max_connections = 500',
+          'shared_buffers = 64MB',
           '',
         ].join('\n'),
       );
@@ -205,7 +208,7 @@ function stopCluster(dir) {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Starts a cluster, runs `command` with DATABASE_URL set, always stops and removes the cluster. */
+/** Starts a cluster, runs `command` with SENDBOT_TEST_POSTGRES_URL set, always stops and removes the cluster. */
 async function runWithCluster(command) {
   if (command.length === 0) fail('run needs a command after --, e.g. run -- npx vitest run --config vitest.postgres.config.ts');
   const { dir, url } = await startCluster();
@@ -218,7 +221,9 @@ async function runWithCluster(command) {
   process.on('SIGTERM', forward);
   let code = 1;
   try {
-    child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, DATABASE_URL: url } });
+    // Not DATABASE_URL: a CLI or service a test starts must use the database the test gives it,
+    // never fall back to the cluster's own.
+    child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, SENDBOT_TEST_POSTGRES_URL: url } });
     code = await new Promise((done) => {
       child.once('error', (error) => {
         log(`could not run ${command[0]}: ${error.message}`);

@@ -23,6 +23,14 @@ const flag = z
 
 const envSchema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default('data/sendbot.db'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a PostgreSQL URL, e.g. postgres://sendbot:password@db.example.org:5432/sendbot?sslmode=require')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  DATABASE_CA_FILE: optionalText,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z
     .string()
@@ -65,7 +73,12 @@ const envSchema = z.object({
 });
 
 export interface Config {
+  /** The SQLite file (DATABASE_PATH), used when DATABASE_URL is not set. */
   databasePath: string;
+  /** PostgreSQL (DATABASE_URL): when set, sendbot runs on it instead of the SQLite file. */
+  databaseUrl?: string;
+  /** Connection settings for PostgreSQL. */
+  postgres: { poolSize: number; statementTimeoutMs: number; caFile?: string };
   port: number;
   /** Interface the HTTP server listens on (see defaultHost). */
   host: string;
@@ -148,6 +161,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
+    postgres: { poolSize: e.DATABASE_POOL_SIZE, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS, caFile: e.DATABASE_CA_FILE },
     port: e.PORT,
     host: e.HOST ?? defaultHost(slack, teams),
     logLevel: e.LOG_LEVEL,
@@ -174,7 +189,13 @@ export function defaultHost(slack: Config['slack'], teams: Config['teams']): str
   return slackInbound || teamsInbound ? '0.0.0.0' : '127.0.0.1';
 }
 
+/** Where the store is: DATABASE_URL when set, else the SQLite file. */
+export function databaseLocation(config: Pick<Config, 'databasePath' | 'databaseUrl'>): string {
+  return config.databaseUrl ?? config.databasePath;
+}
+
 /** True when no chat platform is configured: `npm start` then runs the local console with demo data. */
 export function isLocalMode(config: Config): boolean {
   return !config.slack && !config.teams;
 }
+

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { type Clock, fixedClock, systemClock, toStoredInstant } from './clock.js';
 import type { DashboardLinkSettings } from './commands/types.js';
-import { type Config, ConfigError, isLocalMode, loadConfig } from './config.js';
+import { type Config, ConfigError, databaseLocation, isLocalMode, loadConfig } from './config.js';
 import { mountDashboardRoutes } from './http/dashboard-routes.js';
 import { createHttpServer, type HttpServer, PortInUseError } from './http/http-server.js';
 import type { DeliveryAdapter } from './jobs/delivery-types.js';
@@ -12,7 +12,8 @@ import { componentLogger, createLogger, type Logger } from './logger.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleDelivery } from './platforms/console/console-delivery.js';
-import { closeDatabase, DatabaseOpenError, type Db, openDatabase } from './store/database.js';
+import { closeDatabase, DatabaseOpenError, type Db } from './store/database.js';
+import { openStoreWhenReachable } from './store/open-store.js';
 import { loadDemoIfEmpty } from './store/demo-data.js';
 import { startWalCheckpoints } from './store/wal-checkpoints.js';
 import { findPersonByEmail, listAdmins, listPeople } from './store/people-repository.js';
@@ -198,12 +199,15 @@ async function main(): Promise<number> {
     return 1;
   }
   const clock = options.now ? fixedClock(options.now) : systemClock;
-  const databasePath = options.db ?? config.databasePath;
+  // --db names a file or a postgres:// URL; else DATABASE_URL, else DATABASE_PATH.
+  const location = options.db ?? databaseLocation(config);
   let db: Db;
   try {
-    db = await openDatabase(databasePath);
+    db = await openStoreWhenReachable(location, config.postgres, (error, attempt) =>
+      process.stderr.write(`${error.message} Trying again in 5 seconds (attempt ${attempt}).\n`),
+    );
   } catch (error) {
-    // A folder, a file that is not sendbot's, a damaged database, a read-only disk: one sentence.
+    // A folder, a file that is not sendbot's, a damaged database, a read-only disk, a refused sign-in: one sentence.
     if (!(error instanceof DatabaseOpenError)) throw error;
     process.stderr.write(`${error.message}\n`);
     return 1;
@@ -211,7 +215,7 @@ async function main(): Promise<number> {
   try {
     if (isLocalMode(config)) return await runLocalMode(db, clock, config, options);
     // Not local mode: Slack, Teams or both are configured.
-    return await runServiceMode(db, databasePath, clock, config);
+    return await runServiceMode(db, location, clock, config);
   } finally {
     await closeDatabase(db);
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type Db, openDatabase } from '../../src/store/database.js';
 import { benchDb } from '../bench-db.js';
 import { BOARDS, TMP_DIR } from './common.js';
+import { sqliteOf } from '../bench-db.js';
 
 export interface Prepared {
   path: string;
@@ -16,8 +17,8 @@ export interface Prepared {
 export async function ensureBenchDb(actions: number, boards = BOARDS): Promise<Prepared> {
   const t = performance.now();
   const { db, path, importMs } = await benchDb(actions, boards, TMP_DIR);
-  db.$client.pragma('wal_checkpoint(TRUNCATE)');
-  db.$client.close();
+  sqliteOf(db).$client.pragma('wal_checkpoint(TRUNCATE)');
+  sqliteOf(db).$client.close();
   return { path, builtMs: importMs === null ? null : performance.now() - t };
 }
 
@@ -38,7 +39,7 @@ export async function workingCopy(actions: number, label: string, boards = BOARD
     builtMs: prepared.builtMs,
     dispose() {
       try {
-        db.$client.close();
+        sqliteOf(db).$client.close();
       } catch {
         // already closed
       }

@@ -9,6 +9,7 @@ import { BENCH_NOW, BENCH_SEARCH_PHRASES } from '../bench-db.js';
 import { summarise, type Summary } from '../stats.js';
 import { workingCopy } from './bench-copy.js';
 import { argValue, BOARDS, emitResult, log, peakRssMb, round } from './common.js';
+import { sqliteOf } from '../bench-db.js';
 
 export interface CommandsResult {
   size: number;
@@ -50,7 +51,7 @@ async function timeBudgeted(fn: (i: number) => unknown, warmup = 20): Promise<Su
 async function main(): Promise<void> {
   const copy = await workingCopy(size, 'commands');
   const { db } = copy;
-  const c = db.$client;
+  const c = sqliteOf(db).$client;
   const deps = { db, clock: fixedClock(BENCH_NOW) };
   const one = (sql: string) => (c.prepare(sql).get() as { n: number }).n;
   const people = c.prepare("select email from people where email like 'person%' order by id").all() as { email: string }[];

@@ -48,8 +48,14 @@ export class CliContext {
     this.dryRun = true;
   }
 
+  /** The database: --db (a file or a postgres:// URL), else DATABASE_URL, else DATABASE_PATH. */
   get databasePath(): string {
-    return this.globals.db ?? this.io.env.DATABASE_PATH ?? 'data/sendbot.db';
+    return this.globals.db ?? nonEmpty(this.io.env.DATABASE_URL) ?? nonEmpty(this.io.env.DATABASE_PATH) ?? 'data/sendbot.db';
+  }
+
+  /** Whether the database is PostgreSQL (some commands, such as backup, are SQLite's own). */
+  get onPostgres(): boolean {
+    return /^postgres(ql)?:\/\//i.test(this.databasePath.trim());
   }
 
   /** The database, opened on first use; migrations are applied on every open. */
@@ -81,6 +87,10 @@ export class CliContext {
     const db = await opened?.catch(() => undefined);
     if (db) await this.database_.close(db);
   }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
 /** A mistake the user can fix: printed without a stack trace, exit code 1. */

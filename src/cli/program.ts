@@ -2,6 +2,7 @@ import { Command, CommanderError, Help } from 'commander';
 import { formatProblem, ImportError } from '../importers/import-errors.js';
 import { CLI_COMMANDS, type CliCommandEntry } from './all-commands.js';
 import { CliContext, type CliIo, CliUsageError } from './context.js';
+import { postgresSettings } from './postgres-settings.js';
 import { plural } from '../render/format.js';
 
 /**
@@ -27,9 +28,14 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
   try {
     const entry = commandIn(argv, commands);
     if (entry) {
-      const [register, { closeDatabase, openDatabase, openDryRunDatabase }] = await Promise.all([entry.load(), import('../store/database.js')]);
+      const [register, { closeDatabase }, { openStore, openStoreDryRun }] = await Promise.all([entry.load(), import('../store/database.js'), import('../store/open-store.js')]);
+      const postgres = postgresSettings(io.env);
       register(program, () => {
-        ctx ??= new CliContext(io, program.opts(), { open: openDatabase, openCopy: openDryRunDatabase, close: closeDatabase });
+        ctx ??= new CliContext(io, program.opts(), {
+          open: (location) => openStore(location, postgres),
+          openCopy: (location) => openStoreDryRun(location, postgres),
+          close: closeDatabase,
+        });
         return ctx;
       });
     } else {

@@ -46,7 +46,7 @@ export interface TickResult {
 export async function runTick({ db, clock, dryRun = false }: TickOptions): Promise<TickResult> {
   const now = toStoredInstant(clock.now());
   const state = await loadPlanningState(db);
-  const lookup = await outboxKeyLookup(db);
+  const lookup = outboxKeyLookup(db);
   const warnings: string[] = [];
   // Everything the planner reads is loaded first and passed in: the outbox rows under the keys it
   // may use (one query), then the digests it will need, only for copies not queued yet.
@@ -67,7 +67,7 @@ export async function runTick({ db, clock, dryRun = false }: TickOptions): Promi
       if (dryRun || await markSkipped(db, row.id, row.reason, now)) result.skipped.push(row);
     }
     for (const p of planned) {
-      const existing = lookup(p.key);
+      const existing = await lookup(p.key);
       if (!existing) {
         if (dryRun || await enqueueNotification(db, toOutboxRow(p, now))) result.enqueued.push(p);
       } else if (existing.status === 'pending' && existing.attempts === 0 && p.notBefore < existing.notBefore) {

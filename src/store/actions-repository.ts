@@ -212,7 +212,7 @@ export function listActionViews(db: Db, filter: ActionFilter = {}): Promise<Acti
       where.push(inList(sql`a.id`, filter.ids));
     }
     const query = sql`${BASE_SQL} ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``} order by p.position, p.code, w.number, a.number`;
-    return all<Row>(db, query).map(toView);
+    return (await all<Row>(db, query)).map(toView);
   });
 }
 
@@ -231,13 +231,13 @@ export function accountableForPerson(personId: number): SQL {
 }
 
 export function accountableActionIds(db: Db, roleIds: number[], personId: number | undefined): Promise<number[]> {
-  return storeCall(db, () => {
+  return storeCall(db, async () => {
     const ids: number[] = [];
     if (roleIds.length > 0) {
       // Role overrides are rare, so SQLite's statistics say the owner_role_id index is useless and,
       // with bound parameters, it scans the table; INDEXED BY and the unary + steer it to the
       // selective indexes (role, then workstream).
-      for (const r of all<{ id: number }>(
+      for (const r of await all<{ id: number }>(
         db,
         sql`select id from actions ${indexHint('actions_owner_role')} where ${noIndex(sql`owner_person_id`)} is null and ${inList(sql`owner_role_id`, roleIds)}
          union
@@ -251,7 +251,7 @@ export function accountableActionIds(db: Db, roleIds: number[], personId: number
     if (personId !== undefined) {
       // Nearly every owner_person_id is null, so SQLite's statistics make the index look useless and
       // it would scan the table; the index is exactly right for one person.
-      for (const r of all<{ id: number }>(db, sql`select id from actions ${indexHint('actions_owner_person')} where owner_person_id = ${personId}`)) ids.push(r.id);
+      for (const r of await all<{ id: number }>(db, sql`select id from actions ${indexHint('actions_owner_person')} where owner_person_id = ${personId}`)) ids.push(r.id);
     }
     return ids;
   });
@@ -265,22 +265,22 @@ export function getActionView(db: Db, ref: string): Promise<ActionView | undefin
 
 /** Every live ref, for "did you mean" suggestions. */
 export function listRefs(db: Db): Promise<string[]> {
-  return storeCall(db, () => {
+  return storeCall(db, async () => {
     return (
-      all<{ ref: string }>(db, sql`select a.ref from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null and w.removed_at is null`)
+      await all<{ ref: string }>(db, sql`select a.ref from actions a join workstreams w on w.id = a.workstream_id where a.removed_at is null and w.removed_at is null`)
     ).map((r) => r.ref);
   });
 }
 
 export function countActions(db: Db): Promise<number> {
-  return storeCall(db, () => {
-    return get<{ n: number }>(db, sql`select count(*) as n from actions where removed_at is null`)!.n;
+  return storeCall(db, async () => {
+    return (await get<{ n: number }>(db, sql`select count(*) as n from actions where removed_at is null`))!.n;
   });
 }
 
 /** Every plan's code, for saying which exist when a filter names none of them. */
 export function listPlanCodes(db: Db): Promise<string[]> {
-  return storeCall(db, () => {
-    return all<{ code: string }>(db, sql`select code from plans order by position, code`).map((r) => r.code);
+  return storeCall(db, async () => {
+    return (await all<{ code: string }>(db, sql`select code from plans order by position, code`)).map((r) => r.code);
   });
 }

@@ -17,8 +17,8 @@ export interface AuditEntry {
 
 /** Appends to the audit log: who changed what, for the partnership's governance trail. */
 export function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
-  return storeCall(db, () => {
-    run(
+  return storeCall(db, async () => {
+    await run(
       db,
       sql`insert into audit_log (at, actor_person_id, actor_label, event, entity, detail, platform, platform_user_id)
        values (${entry.at}, ${entry.actorPersonId ?? null}, ${entry.actorLabel ?? null}, ${entry.event}, ${entry.entity ?? null},

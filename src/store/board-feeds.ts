@@ -15,14 +15,14 @@ export interface FollowedBoard {
 }
 
 export function setBoardFeed(db: Db, boardId: number, feedUrl: string | null): Promise<void> {
-  return storeCall(db, () => {
-    run(db, sql`update boards set feed_url = ${feedUrl} where id = ${boardId}`);
+  return storeCall(db, async () => {
+    await run(db, sql`update boards set feed_url = ${feedUrl} where id = ${boardId}`);
   });
 }
 
 export function listFollowedBoards(db: Db): Promise<FollowedBoard[]> {
-  return storeCall(db, () => {
-    return all<FollowedBoard>(db, sql`select id, name, feed_url as "feedUrl" from boards where feed_url is not null order by name`);
+  return storeCall(db, async () => {
+    return await all<FollowedBoard>(db, sql`select id, name, feed_url as "feedUrl" from boards where feed_url is not null order by name`);
   });
 }
 
@@ -36,34 +36,34 @@ const checks = (boardId: number) => sql`select id, at, coalesce(${jsonField(sql`
   where event = 'feed.checked' and ${jsonField(sql`detail`, 'boardId')} = ${boardId}`;
 
 export function lastFeedCheck(db: Db, boardId: number): Promise<FeedCheck | undefined> {
-  return storeCall(db, () => {
-    const row = get<{ id: number; at: string; ok: number }>(db, sql`${checks(boardId)} order by id desc limit 1`);
+  return storeCall(db, async () => {
+    const row = await get<{ id: number; at: string; ok: number }>(db, sql`${checks(boardId)} order by id desc limit 1`);
     return row && { id: row.id, at: row.at, ok: row.ok === 1 };
   });
 }
 
 /** The last check at which the feed could be read: an outage is everything after it. */
 export function lastGoodFeedCheck(db: Db, boardId: number): Promise<FeedCheck | undefined> {
-  return storeCall(db, () => {
-    const row = get<{ id: number; at: string; ok: number }>(db, sql`${checks(boardId)} and ${jsonField(sql`detail`, 'ok')} = 1 order by id desc limit 1`);
+  return storeCall(db, async () => {
+    const row = await get<{ id: number; at: string; ok: number }>(db, sql`${checks(boardId)} and ${jsonField(sql`detail`, 'ok')} = 1 order by id desc limit 1`);
     return row && { id: row.id, at: row.at, ok: true };
   });
 }
 
 /** Records one check; returns its id (outbox keys are made from it). */
 export function recordFeedCheck(db: Db, check: { at: string; board: { id: number; name: string }; url: string; ok: boolean; problem?: string }): Promise<number> {
-  return storeCall(db, () => {
+  return storeCall(db, async () => {
     const detail = JSON.stringify({ boardId: check.board.id, url: check.url, ok: check.ok ? 1 : 0, ...(check.problem ? { problem: check.problem } : {}) });
-    return get<{ id: number }>(
+    return (await get<{ id: number }>(
       db,
       sql`insert into audit_log (at, actor_label, event, entity, detail) values (${check.at}, 'scheduler', 'feed.checked', ${check.board.name}, ${detail}) returning id`,
-    )!.id;
+    ))!.id;
   });
 }
 
 /** Whether the board has meetings still to come that came from this feed: an empty feed would not wipe them. */
 export function hasComingFeedMeetings(db: Db, boardId: number, feedUrl: string, now: string): Promise<boolean> {
-  return storeCall(db, () => {
-    return exists(db, sql`select 1 from meetings where board_id = ${boardId} and source_feed = ${feedUrl} and ${isFalse(sql`cancelled`)} and starts_at > ${now} limit 1`);
+  return storeCall(db, async () => {
+    return await exists(db, sql`select 1 from meetings where board_id = ${boardId} and source_feed = ${feedUrl} and ${isFalse(sql`cancelled`)} and starts_at > ${now} limit 1`);
   });
 }

@@ -77,13 +77,13 @@ export function loadBoardPlanningState(db: Db, boardId: number): Promise<Plannin
 }
 
 async function readBoardState(db: Db, boardId: number): Promise<PlanningState | undefined> {
-  const boardRow = values<[number, string, number | null, string | null, string | null, string | null, number, number, number]>(
+  const boardRow = (await values<[number, string, number | null, string | null, string | null, string | null, number, number, number]>(
     db,
     boardQuery(boardId),
-  )[0];
+  ))[0];
   if (!boardRow) return undefined;
   const [id, name, chairRoleId, chairRole, slackChannel, teamsChannel, updateWindowDays, reminderDays, papersDays] = boardRow;
-  const meetings = values<[number, string, number]>(db, meetingsQuery(boardId)).map(([mid, startsAt, isSample]) => ({
+  const meetings = (await values<[number, string, number]>(db, meetingsQuery(boardId))).map(([mid, startsAt, isSample]) => ({
     id: mid,
     startsAt,
     isSample: Boolean(isSample),
@@ -92,13 +92,13 @@ async function readBoardState(db: Db, boardId: number): Promise<PlanningState | 
 
   type WorkstreamRow = [number, number, string, string, string, number | null, string];
   const workstreams = new Map<number, { planId: number; planCode: string; planTitle: string; title: string; leadRoleId: number | null; supporting: number[] }>();
-  for (const [wid, planId, planCode, planTitle, title, leadRoleId, supporting] of values<WorkstreamRow>(db, workstreamsQuery(boardId))) {
+  for (const [wid, planId, planCode, planTitle, title, leadRoleId, supporting] of await values<WorkstreamRow>(db, workstreamsQuery(boardId))) {
     workstreams.set(wid, { planId, planCode, planTitle, title, leadRoleId, supporting: JSON.parse(supporting) as number[] });
   }
 
   // In the workstreams' listing order, then by number.
   const order = new Map([...workstreams.keys()].map((wid, i) => [wid, i]));
-  const rows = values<ActionRow>(db, actionsQuery([...workstreams.keys()]));
+  const rows = await values<ActionRow>(db, actionsQuery([...workstreams.keys()]));
   rows.sort((x, y) => (order.get(x[0]) ?? 0) - (order.get(y[0]) ?? 0) || x[16] - y[16]);
   const actions: ActionState[] = [];
   for (const row of rows) {
@@ -149,12 +149,12 @@ async function readBoardState(db: Db, boardId: number): Promise<PlanningState | 
   }
   for (const k of kpis) addRole(k.ownerRoleId);
   const roleList = [...roleIds];
-  const roleNames = new Map(values<[number, string]>(db, roleNamesQuery(roleList)));
+  const roleNames = new Map(await values<[number, string]>(db, roleNamesQuery(roleList)));
   for (const a of actions) a.ownerRole = a.ownerRoleId === null ? null : (roleNames.get(a.ownerRoleId) ?? null);
 
   const holders = new Map<number, number[]>();
   const personIds = new Set<number>();
-  for (const [roleId, personId] of values<[number, number]>(db, holdersQuery(roleList))) {
+  for (const [roleId, personId] of await values<[number, number]>(db, holdersQuery(roleList))) {
     const list = holders.get(roleId);
     if (list) list.push(personId);
     else holders.set(roleId, [personId]);
@@ -162,7 +162,7 @@ async function readBoardState(db: Db, boardId: number): Promise<PlanningState | 
   }
   for (const a of actions) if (a.ownerPersonId !== null) personIds.add(a.ownerPersonId);
 
-  const people: PersonState[] = values<PersonStateRow>(db, peopleQuery([...personIds])).map((row) => toPersonState(row));
+  const people: PersonState[] = (await values<PersonStateRow>(db, peopleQuery([...personIds]))).map((row) => toPersonState(row));
 
   const partnership = await getPartnership(db);
   return {

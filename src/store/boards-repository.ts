@@ -15,35 +15,35 @@ const boardRows = tableRows(boards);
 const meetingRows = tableRows(meetings);
 type Raw = Record<string, unknown>;
 
-const boardWhere = (db: Db, where: ReturnType<typeof sql>): Board | undefined => {
-  const raw = get<Raw>(db, sql`select ${boardRows.columns()} from boards where ${where}`);
+const boardWhere = async (db: Db, where: ReturnType<typeof sql>): Promise<Board | undefined> => {
+  const raw = await get<Raw>(db, sql`select ${boardRows.columns()} from boards where ${where}`);
   return raw && boardRows.toRow(raw);
 };
 
 /** A board's meetings that are not cancelled, oldest first, with `where` further narrowing them. */
-const boardMeetings = (db: Db, boardId: number, where = sql``): Meeting[] =>
-  all<Raw>(db, sql`select ${meetingRows.columns()} from meetings where board_id = ${boardId} and ${isFalse(sql`cancelled`)} ${where} order by starts_at`).map(
+const boardMeetings = async (db: Db, boardId: number, where = sql``): Promise<Meeting[]> =>
+  (await all<Raw>(db, sql`select ${meetingRows.columns()} from meetings where board_id = ${boardId} and ${isFalse(sql`cancelled`)} ${where} order by starts_at`)).map(
     meetingRows.toRow,
   );
 
 export function findBoard(db: Db, name: string): Promise<Board | undefined> {
-  return storeCall(db, () => {
-    return boardWhere(db, sql`key = ${nameKey(name)}`);
+  return storeCall(db, async () => {
+    return await boardWhere(db, sql`key = ${nameKey(name)}`);
   });
 }
 
 export function getBoard(db: Db, id: number): Promise<Board | undefined> {
-  return storeCall(db, () => {
-    return boardWhere(db, sql`id = ${id}`);
+  return storeCall(db, async () => {
+    return await boardWhere(db, sql`id = ${id}`);
   });
 }
 
 export function listBoards(db: Db): Promise<(Board & { chairRole: string | null })[]> {
-  return storeCall(db, () => {
-    return all<Raw>(
+  return storeCall(db, async () => {
+    return (await all<Raw>(
       db,
       sql`select ${boardRows.columns('b')}, r.name as "chairRole" from boards b left join roles r on r.id = b.chair_role_id order by b.name`,
-    ).map((r) => ({ ...boardRows.toRow(r), chairRole: r.chairRole as string | null }));
+    )).map((r) => ({ ...boardRows.toRow(r), chairRole: r.chairRole as string | null }));
   });
 }
 
@@ -61,7 +61,7 @@ export function upsertBoard(db: Db, fields: BoardFields, at: string): Promise<{ 
   return withConnection(db, async () => {
     const existing = await findBoard(db, fields.name);
     if (!existing) {
-      const raw = get<Raw>(
+      const raw = (await get<Raw>(
         db,
         sql`insert into boards ${boardRows.insert({
           name: fields.name,
@@ -74,7 +74,7 @@ export function upsertBoard(db: Db, fields: BoardFields, at: string): Promise<{ 
           papersDays: fields.papersDays ?? 5,
           createdAt: at,
         })} returning ${boardRows.columns()}`,
-      )!;
+      ))!;
       const board = boardRows.toRow(raw);
       return { board, outcome: 'created' };
     }
@@ -89,7 +89,7 @@ export function upsertBoard(db: Db, fields: BoardFields, at: string): Promise<{ 
     };
     const changed = (Object.keys(next) as (keyof typeof next)[]).some((k) => next[k] !== existing[k]);
     if (!changed) return { board: existing, outcome: 'unchanged' };
-    const board = boardRows.toRow(get<Raw>(db, sql`update boards set ${boardRows.set(next)} where id = ${existing.id} returning ${boardRows.columns()}`)!);
+    const board = boardRows.toRow((await get<Raw>(db, sql`update boards set ${boardRows.set(next)} where id = ${existing.id} returning ${boardRows.columns()}`))!);
     return { board, outcome: 'updated' };
   });
 }
@@ -104,13 +104,13 @@ export interface MeetingFields {
 
 /** Adds a meeting unless the board already meets at that instant. */
 export function addMeeting(db: Db, fields: MeetingFields, at: string): Promise<{ meeting: Meeting; created: boolean }> {
-  return storeCall(db, () => {
+  return storeCall(db, async () => {
     // Prepared once: a calendar import or a large plan file adds thousands of meetings.
-    const found = get<{ id: number }>(db, sql`select id from meetings where board_id = ${fields.boardId} and starts_at = ${fields.startsAt}`);
-    const existingRaw = found ? get<Raw>(db, sql`select ${meetingRows.columns()} from meetings where id = ${found.id}`) : undefined;
+    const found = await get<{ id: number }>(db, sql`select id from meetings where board_id = ${fields.boardId} and starts_at = ${fields.startsAt}`);
+    const existingRaw = found ? await get<Raw>(db, sql`select ${meetingRows.columns()} from meetings where id = ${found.id}`) : undefined;
     const existing = existingRaw && meetingRows.toRow(existingRaw);
     if (existing) return { meeting: existing, created: false };
-    const raw = get<Raw>(
+    const raw = (await get<Raw>(
       db,
       sql`insert into meetings ${meetingRows.insert({
         boardId: fields.boardId,
@@ -120,7 +120,7 @@ export function addMeeting(db: Db, fields: MeetingFields, at: string): Promise<{
         sourceUid: fields.sourceUid ?? null,
         createdAt: at,
       })} returning ${meetingRows.columns()}`,
-    )!;
+    ))!;
     const meeting = meetingRows.toRow(raw);
     return { meeting, created: true };
   });
@@ -128,20 +128,20 @@ export function addMeeting(db: Db, fields: MeetingFields, at: string): Promise<{
 
 /** Meetings of a board (not cancelled), oldest first. */
 export function listMeetings(db: Db, boardId: number): Promise<Meeting[]> {
-  return storeCall(db, () => {
-    return boardMeetings(db, boardId);
+  return storeCall(db, async () => {
+    return await boardMeetings(db, boardId);
   });
 }
 
 export function listAllMeetings(db: Db): Promise<Meeting[]> {
-  return storeCall(db, () => {
-    return all<Raw>(db, sql`select ${meetingRows.columns()} from meetings where ${isFalse(sql`cancelled`)} order by starts_at`).map(meetingRows.toRow);
+  return storeCall(db, async () => {
+    return (await all<Raw>(db, sql`select ${meetingRows.columns()} from meetings where ${isFalse(sql`cancelled`)} order by starts_at`)).map(meetingRows.toRow);
   });
 }
 
 export function nextMeeting(db: Db, boardId: number, afterInstant: string): Promise<Meeting | undefined> {
-  return storeCall(db, () => {
-    const raw = get<Raw>(
+  return storeCall(db, async () => {
+    const raw = await get<Raw>(
       db,
       sql`select ${meetingRows.columns()} from meetings where board_id = ${boardId} and ${isFalse(sql`cancelled`)} and starts_at > ${afterInstant}
        order by starts_at limit 1`,
@@ -151,8 +151,8 @@ export function nextMeeting(db: Db, boardId: number, afterInstant: string): Prom
 }
 
 export function previousMeeting(db: Db, boardId: number, beforeInstant: string): Promise<Meeting | undefined> {
-  return storeCall(db, () => {
-    const rows = boardMeetings(db, boardId, sql`and starts_at < ${beforeInstant}`);
+  return storeCall(db, async () => {
+    const rows = await boardMeetings(db, boardId, sql`and starts_at < ${beforeInstant}`);
     return rows[rows.length - 1];
   });
 }
@@ -168,12 +168,12 @@ export interface BoardSchedule {
  * to at once). Boards that do not exist are left out; a board without meetings has an empty list.
  */
 export function listBoardSchedules(db: Db, boardIds: readonly number[]): Promise<Map<number, BoardSchedule>> {
-  return storeCall(db, () => {
+  return storeCall(db, async () => {
     const schedules = new Map<number, BoardSchedule>();
     if (boardIds.length === 0) return schedules;
     // The ids are bound as one list parameter (dialect.ts), so the statement's text, and so its cached
     // preparation, is the same whatever the number of boards: it runs on every `/send mine`.
-    const rows = all<ScheduleRow>(
+    const rows = await all<ScheduleRow>(
       db,
       sql`select b.id as "boardId", b.update_window_days as "updateWindowDays", b.reminder_days as "reminderDays", b.papers_days as "papersDays",
          m.id as "meetingId", m.starts_at as "startsAt", m.is_sample as "isSample"

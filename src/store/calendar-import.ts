@@ -96,18 +96,18 @@ class DryRun extends Error {
 
 async function apply(db: Db, board: { id: number; name: string }, feed: CalendarFeed, opts: ApplyOptions): Promise<CalendarTally> {
   const tally: CalendarTally = { added: 0, unchanged: 0, moved: 0, cancelled: 0, reinstated: 0, changes: [] };
-  const rows = all<Omit<MeetingRow, 'cancelled'> & { cancelled: unknown }>(
+  const rows = (await all<Omit<MeetingRow, 'cancelled'> & { cancelled: unknown }>(
     db,
     sql`select id, starts_at as "startsAt", source_uid as "sourceUid", source_feed as "sourceFeed", cancelled, title from meetings where board_id = ${board.id}`,
-  ).map((r): MeetingRow => ({ ...r, cancelled: Boolean(r.cancelled) }));
+  )).map((r): MeetingRow => ({ ...r, cancelled: Boolean(r.cancelled) }));
   const byKey = new Map<string, MeetingRow>();
   const byStart = new Map<string, MeetingRow>();
   for (const r of rows) {
     if (r.sourceUid !== null) byKey.set(r.sourceUid, r);
     byStart.set(r.startsAt, r);
   }
-  const setCancelled = (r: MeetingRow, cancelled: boolean) => {
-    run(db, sql`update meetings set cancelled = ${boolParam(cancelled)} where id = ${r.id}`);
+  const setCancelled = async (r: MeetingRow, cancelled: boolean) => {
+    await run(db, sql`update meetings set cancelled = ${boolParam(cancelled)} where id = ${r.id}`);
     r.cancelled = cancelled;
   };
   const seen = new Set<string>();
@@ -117,18 +117,18 @@ async function apply(db: Db, board: { id: number; name: string }, feed: Calendar
     const known = byKey.get(m.key) ?? byStart.get(m.startsAt);
     if (m.cancelled) {
       if (known && !known.cancelled) {
-        setCancelled(known, true);
+        await setCancelled(known, true);
         tally.cancelled += 1;
         tally.changes.push({ kind: 'cancelled', title: m.title ?? known.title, startsAt: known.startsAt });
       } else if (known) tally.unchanged += 1;
       continue;
     }
     if (!known) {
-      const id = get<{ id: number }>(
+      const id = (await get<{ id: number }>(
         db,
         sql`insert into meetings (board_id, starts_at, is_sample, source_uid, source_feed, title, cancelled, created_at)
             values (${board.id}, ${m.startsAt}, ${boolValue(false)}, ${m.key}, ${opts.source}, ${m.title}, ${boolValue(false)}, ${opts.at}) returning id`,
-      )!.id;
+      ))!.id;
       const row: MeetingRow = { id, startsAt: m.startsAt, sourceUid: m.key, sourceFeed: opts.source, cancelled: false, title: m.title };
       byKey.set(m.key, row);
       byStart.set(m.startsAt, row);
@@ -141,10 +141,10 @@ async function apply(db: Db, board: { id: number; name: string }, feed: Calendar
       const taken = byStart.get(m.startsAt);
       if (taken && taken.id !== known.id) {
         // Moved onto a time the board already meets at: that meeting stands, this one is off.
-        if (!known.cancelled) setCancelled(known, true);
-        if (taken.cancelled) setCancelled(taken, false);
+        if (!known.cancelled) await setCancelled(known, true);
+        if (taken.cancelled) await setCancelled(taken, false);
       } else {
-        run(db, sql`update meetings set starts_at = ${m.startsAt} where id = ${known.id}`);
+        await run(db, sql`update meetings set starts_at = ${m.startsAt} where id = ${known.id}`);
         byStart.delete(known.startsAt);
         byStart.set(m.startsAt, known);
       }
@@ -156,14 +156,14 @@ async function apply(db: Db, board: { id: number; name: string }, feed: Calendar
     if (known.sourceUid !== m.key || known.sourceFeed !== opts.source) {
       // A meeting added by hand or by the plan file at the same time, or given by another calendar:
       // now this feed's, known by its key (so it counts as seen, and is this feed's to cancel).
-      run(db, sql`update meetings set source_uid = ${m.key}, source_feed = ${opts.source} where id = ${known.id}`);
+      await run(db, sql`update meetings set source_uid = ${m.key}, source_feed = ${opts.source} where id = ${known.id}`);
       if (known.sourceUid !== null) byKey.delete(known.sourceUid);
       byKey.set(m.key, known);
       known.sourceUid = m.key;
       known.sourceFeed = opts.source;
     }
     if (known.cancelled) {
-      setCancelled(known, false);
+      await setCancelled(known, false);
       tally.reinstated += 1;
       tally.changes.push({ kind: 'reinstated', title: m.title, startsAt: known.startsAt });
       changed = true;
@@ -181,7 +181,7 @@ async function apply(db: Db, board: { id: number; name: string }, feed: Calendar
     const uid = uidOf(r.sourceUid);
     if (feed.skippedUids.has(uid) || r.startsAt > feed.horizon.to) continue;
     if (!feed.uids.has(uid) && !(opts.feedIsWholeCalendar && r.sourceFeed === opts.source)) continue;
-    setCancelled(r, true);
+    await setCancelled(r, true);
     tally.cancelled += 1;
     tally.changes.push({ kind: 'cancelled', title: r.title, startsAt: r.startsAt, dropped: true });
   }

@@ -8,24 +8,24 @@ import { storeCall, withConnection } from './unit-of-work.js';
 
 /** The facts permission rules need about a caller, as of `today` (ISO date). */
 export function loadCallerFacts(db: Db, person: Person, today: string): Promise<CallerFacts> {
-  return storeCall(db, () => {
+  return storeCall(db, async () => {
     const roleIds = (
-      all<{ id: number }>(db, sql`select role_id as id from role_assignments where person_id = ${person.id} and ended_at is null`)
+      await all<{ id: number }>(db, sql`select role_id as id from role_assignments where person_id = ${person.id} and ended_at is null`)
     ).map((r) => r.id);
     const delegators = (
-      all<{ id: number }>(db, sql`select id from people where delegate_id = ${person.id} and away_until is not null and away_until >= ${today}`)
+      await all<{ id: number }>(db, sql`select id from people where delegate_id = ${person.id} and away_until is not null and away_until >= ${today}`)
     ).map((r) => r.id);
     const delegatedRoleIds =
       delegators.length === 0
         ? []
         : (
-            all<{ id: number }>(db, sql`select role_id as id from role_assignments where ended_at is null and ${inList(sql`person_id`, delegators)}`)
+            await all<{ id: number }>(db, sql`select role_id as id from role_assignments where ended_at is null and ${inList(sql`person_id`, delegators)}`)
           ).map((r) => r.id);
     const chairedBoardIds =
       roleIds.length === 0
         ? []
         : (
-            all<{ id: number }>(db, sql`select id from boards where ${inList(sql`chair_role_id`, roleIds)}`)
+            await all<{ id: number }>(db, sql`select id from boards where ${inList(sql`chair_role_id`, roleIds)}`)
           ).map((r) => r.id);
     return {
       personId: person.id,
@@ -47,8 +47,8 @@ export interface Delegator {
 
 /** Everyone away today who named this person as their delegate. */
 export function listDelegators(db: Db, delegateId: number, today: string): Promise<Delegator[]> {
-  return storeCall(db, () => {
-    return all<Delegator>(
+  return storeCall(db, async () => {
+    return await all<Delegator>(
       db,
       sql`select id, name, away_until as "awayUntil" from people where delegate_id = ${delegateId} and away_until is not null and away_until >= ${today} order by name`,
     );
@@ -65,7 +65,7 @@ export function coveredOwner(db: Db, delegateId: number, action: { ownerPersonId
     if (action.ownerPersonId !== null) return delegators.find((d) => d.id === action.ownerPersonId);
     if (action.ownerRoleId === null) return undefined;
     const holders = new Set(
-      all<{ id: number }>(db, sql`select person_id as id from role_assignments where role_id = ${action.ownerRoleId} and ended_at is null`).map((r) => r.id),
+      (await all<{ id: number }>(db, sql`select person_id as id from role_assignments where role_id = ${action.ownerRoleId} and ended_at is null`)).map((r) => r.id),
     );
     return delegators.find((d) => holders.has(d.id));
   });

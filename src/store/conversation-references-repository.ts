@@ -73,8 +73,8 @@ const toRow = (r: RawRow): ConversationReferenceRow => ({ ...r, reference: JSON.
  * linked when this call does not know who it is (e.g. an install before the person was registered).
  */
 export function upsertConversationReference(db: Db, input: ConversationReferenceInput): Promise<ConversationReferenceRow> {
-  return storeCall(db, () => {
-    const row = get<RawRow>(
+  return storeCall(db, async () => {
+    const row = (await get<RawRow>(
       db,
       sql`insert into conversation_references
        (conversation_id, conversation_type, person_id, teams_user_id, service_url, tenant_id, reference, disabled_at, disabled_reason, updated_at)
@@ -91,15 +91,15 @@ export function upsertConversationReference(db: Db, input: ConversationReference
        disabled_reason = null,
        updated_at = excluded.updated_at
      returning ${COLUMNS}`,
-    )!;
+    ))!;
     return toRow(row);
   });
 }
 
 /** Disables one conversation's reference. True when an enabled row was disabled. */
 export function disableConversationReference(db: Db, conversationId: string, reason: string, at: string): Promise<boolean> {
-  return storeCall(db, () => {
-    const result = run(
+  return storeCall(db, async () => {
+    const result = await run(
       db,
       sql`update conversation_references set disabled_at = ${at}, disabled_reason = ${reason}, updated_at = ${at}
         where conversation_id = ${conversationId} and disabled_at is null`,
@@ -110,8 +110,8 @@ export function disableConversationReference(db: Db, conversationId: string, rea
 
 /** Disables every channel reference of a team (the bot was removed from the team). Returns how many. */
 export function disableTeamReferences(db: Db, teamId: string, reason: string, at: string): Promise<number> {
-  return storeCall(db, () => {
-    const result = run(
+  return storeCall(db, async () => {
+    const result = await run(
       db,
       sql`update conversation_references set disabled_at = ${at}, disabled_reason = ${reason}, updated_at = ${at}
      where disabled_at is null and (conversation_id = ${teamId} or ${jsonField(sql`reference`, 'teamId')} = ${teamId})`,
@@ -122,16 +122,16 @@ export function disableTeamReferences(db: Db, teamId: string, reason: string, at
 
 /** The reference for a conversation, enabled or not. */
 export function findConversationReference(db: Db, conversationId: string): Promise<ConversationReferenceRow | undefined> {
-  return storeCall(db, () => {
-    const row = get<RawRow>(db, sql`select ${COLUMNS} from conversation_references where conversation_id = ${conversationId}`);
+  return storeCall(db, async () => {
+    const row = await get<RawRow>(db, sql`select ${COLUMNS} from conversation_references where conversation_id = ${conversationId}`);
     return row ? toRow(row) : undefined;
   });
 }
 
 /** The enabled reference for a channel or group chat conversation. */
 export function findEnabledConversationReference(db: Db, conversationId: string): Promise<ConversationReferenceRow | undefined> {
-  return storeCall(db, () => {
-    const row = get<RawRow>(db, sql`select ${COLUMNS} from conversation_references where conversation_id = ${conversationId} and disabled_at is null`);
+  return storeCall(db, async () => {
+    const row = await get<RawRow>(db, sql`select ${COLUMNS} from conversation_references where conversation_id = ${conversationId} and disabled_at is null`);
     return row ? toRow(row) : undefined;
   });
 }
@@ -141,8 +141,8 @@ export function findEnabledConversationReference(db: Db, conversationId: string)
  * chat installed before they were registered). The most recently refreshed one wins.
  */
 export function findPersonalReference(db: Db, person: { id: number; teamsUserId: string | null }): Promise<ConversationReferenceRow | undefined> {
-  return storeCall(db, () => {
-    const row = get<RawRow>(
+  return storeCall(db, async () => {
+    const row = await get<RawRow>(
       db,
       sql`select ${COLUMNS} from conversation_references
      where conversation_type = 'personal' and disabled_at is null
@@ -155,7 +155,7 @@ export function findPersonalReference(db: Db, person: { id: number; teamsUserId:
 
 /** Every stored reference, for diagnostics and tests. */
 export function listConversationReferences(db: Db): Promise<ConversationReferenceRow[]> {
-  return storeCall(db, () => {
-    return all<RawRow>(db, sql`select ${COLUMNS} from conversation_references order by id`).map(toRow);
+  return storeCall(db, async () => {
+    return (await all<RawRow>(db, sql`select ${COLUMNS} from conversation_references order by id`)).map(toRow);
   });
 }

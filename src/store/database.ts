@@ -6,9 +6,22 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../db/schema.js';
 import { migrationsFolder } from '../paths.js';
 import { upgradeLegacyKpis } from './kpis-repository.js';
+import { PostgresDb } from './postgres-database.js';
 import { checkStatementTurn, guardConnection, storeCall } from './unit-of-work.js';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** The SQLite store: drizzle's handle on one better-sqlite3 connection. */
+export type SqliteDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/**
+ * What every store function takes: SQLite (the default, one file) or PostgreSQL (DATABASE_URL).
+ * Only src/store looks inside it.
+ */
+export type Db = SqliteDb | PostgresDb;
+
+/** Whether `db` is the PostgreSQL store (for the few things only one database has: backups, FTS5, WAL). */
+export function isPostgres(db: Db): db is PostgresDb {
+  return db instanceof PostgresDb;
+}
 
 export interface OpenOptions {
   /** Wait this long for another writer before failing with SQLITE_BUSY (ms). */
@@ -62,7 +75,7 @@ const isFilePath = (path: string): boolean => path !== ':memory:' && path !== ''
  * makes a writer wait for a lock instead of failing straight away. A new database, its folder and
  * its -wal/-shm files are private to the service's user (0600, folder 0700).
  */
-export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Db> {
+export async function openDatabase(path: string, options: OpenOptions = {}): Promise<SqliteDb> {
   // What is at the path is checked before anything is created or tightened there.
   if (isFilePath(path)) checkDatabasePath(path);
   let sqlite: Database.Database | undefined;
@@ -203,7 +216,7 @@ function describeOpenFailure(path: string, error: unknown): DatabaseOpenError | 
  * database at `path` (read through a read-only connection), or an empty in-memory database when
  * there is none, brought up to the latest migration in memory.
  */
-export async function openDryRunDatabase(path: string): Promise<Db> {
+export async function openDryRunDatabase(path: string): Promise<SqliteDb> {
   if (isFilePath(path)) checkDatabasePath(path);
   if (!isFilePath(path) || !existsSync(path)) return await prepareDatabase(new Database(':memory:'));
   let bytes: Buffer;
@@ -227,10 +240,10 @@ export async function openDryRunDatabase(path: string): Promise<Db> {
 }
 
 /** Foreign keys on, migrations and upgrades applied: what every connection gets. */
-async function prepareDatabase(sqlite: Database.Database): Promise<Db> {
+async function prepareDatabase(sqlite: Database.Database): Promise<SqliteDb> {
   sqlite.pragma('foreign_keys = ON');
   guardConnection(sqlite);
-  const db = drizzle(sqlite, { schema }) as Db;
+  const db = drizzle(sqlite, { schema }) as SqliteDb;
   const folder = migrationsFolder();
   // In this file's turn: another connection of this process (a second instance in a test) may be
   // inside a unit of work on the same file.
@@ -265,7 +278,7 @@ export { inReadTransaction, inTransaction } from './unit-of-work.js';
  * Online backup (SQLite's backup API, safe while the bot runs) into `path`, created 0600 before the
  * copy starts so the copy is never readable by others, even for a moment. `path` is overwritten.
  */
-export async function backupDatabase(db: Db, path: string): Promise<{ totalPages: number }> {
+export async function backupDatabase(db: SqliteDb, path: string): Promise<{ totalPages: number }> {
   makePrivateFile(path);
   const progress = await db.$client.backup(path);
   tightenIfOurs(path);
@@ -273,6 +286,7 @@ export async function backupDatabase(db: Db, path: string): Promise<{ totalPages
 }
 
 export function closeDatabase(db: Db): Promise<void> {
+  if (db instanceof PostgresDb) return db.close();
   return storeCall(db, () => {
     db.$client.close();
   });
@@ -284,7 +298,7 @@ const statementCache = new WeakMap<Database.Database, Map<string, Database.State
  * A prepared statement, compiled once per connection. Hot read paths (every chat command, every
  * tick) use this instead of preparing the same SQL on each call.
  */
-export function cachedStatement(db: Db, sql: string): Database.Statement {
+export function cachedStatement(db: SqliteDb, sql: string): Database.Statement {
   checkStatementTurn(db.$client);
   let cache = statementCache.get(db.$client);
   if (!cache) {

@@ -7,8 +7,8 @@ import { storeCall, withConnection } from './unit-of-work.js';
 
 /** True when the database holds no plan and no people: the only case the demo may be loaded into. */
 export function isEmptyDatabase(db: Db): Promise<boolean> {
-  return storeCall(db, () => {
-    const row = get<{ n: number }>(db, sql`select (select count(*) from plans) + (select count(*) from people) as n`)!;
+  return storeCall(db, async () => {
+    const row = (await get<{ n: number }>(db, sql`select (select count(*) from plans) + (select count(*) from people) as n`))!;
     return row.n === 0;
   });
 }

@@ -3,7 +3,64 @@
 // changes the helpers here, not the call sites. This is the only file that knows SQLite's spelling
 // of them (FTS5 search, pragmas, backups and WAL checkpoints are SQLite-only by nature and stay in
 // search-repository.ts, database.ts and wal-checkpoints.ts).
-import { type SQL, type SQLChunk, sql } from 'drizzle-orm';
+import { type SQL, type SQLChunk, type SQLWrapper, sql } from 'drizzle-orm';
+
+/** Which database's SQL a query is being compiled for (set by statements.ts around each compile). */
+export type DialectName = 'sqlite' | 'postgres';
+
+let compilingFor: DialectName = 'sqlite';
+
+/**
+ * Compiles with every {@link spelled} fragment in `dialect`'s spelling. Compiling is synchronous,
+ * so the setting cannot leak into another query's compile.
+ */
+export function compileFor<T>(dialect: DialectName, compile: () => T): T {
+  const before = compilingFor;
+  compilingFor = dialect;
+  try {
+    return compile();
+  } finally {
+    compilingFor = before;
+  }
+}
+
+/** A fragment with one spelling per database, chosen when the query is compiled (drizzle asks late). */
+class Spelling implements SQLWrapper {
+  constructor(
+    private readonly sqlite: SQL,
+    private readonly postgres: SQL,
+  ) {}
+
+  getSQL(): SQL {
+    return compilingFor === 'postgres' ? this.postgres : this.sqlite;
+  }
+
+  shouldOmitSQLParens(): boolean {
+    return true;
+  }
+}
+
+/** `sqlite` on SQLite, `postgres` on PostgreSQL: for the forms the two spell differently. */
+export function spelled(sqlite: SQL, postgres: SQL): SQL {
+  return sql`${new Spelling(sqlite, postgres)}`;
+}
+
+/** What a list's values are, for PostgreSQL's types (SQLite's json_each needs no telling). */
+export type JsonValueKind = 'number' | 'text' | 'json';
+
+function kindOf(values: readonly unknown[]): JsonValueKind {
+  const first = values[0];
+  if (first === undefined || typeof first === 'number') return 'number';
+  return typeof first === 'string' ? 'text' : 'json';
+}
+
+/** PostgreSQL: the elements of a JSON array bound as one parameter, as a one-column table `value` of their kind. */
+function pgJsonElements(values: readonly unknown[], kind: JsonValueKind): SQL {
+  const list = JSON.stringify(values);
+  if (kind === 'json') return sql`(select e as value from json_array_elements(${list}::json) as e)`;
+  const type = kind === 'number' ? sql.raw('double precision') : sql.raw('text');
+  return sql`(select e::${type} as value from json_array_elements_text(${list}::json) as e)`;
+}
 
 /** A column, or any expression, as a fragment. */
 export type Expr = SQL | SQLChunk;
@@ -14,12 +71,12 @@ export type Expr = SQL | SQLChunk;
  * limit). SQLite: `in (select value from json_each(?))`; PostgreSQL would be `= any(?)`.
  */
 export function inList(expr: Expr, values: readonly (string | number)[]): SQL {
-  return sql`${expr} in (select value from json_each(${JSON.stringify(values)}))`;
+  return spelled(sql`${expr} in (select value from json_each(${JSON.stringify(values)}))`, sql`${expr} = any(${sql.param(values)})`);
 }
 
 /** `expr not in (values…)`, bound as one parameter (see {@link inList}). */
 export function notInList(expr: Expr, values: readonly (string | number)[]): SQL {
-  return sql`${expr} not in (select value from json_each(${JSON.stringify(values)}))`;
+  return spelled(sql`${expr} not in (select value from json_each(${JSON.stringify(values)}))`, sql`not (${expr} = any(${sql.param(values)}))`);
 }
 
 /**
@@ -27,8 +84,8 @@ export function notInList(expr: Expr, values: readonly (string | number)[]): SQL
  * query joins against when it is given a list. SQLite: `json_each(?)`; PostgreSQL would be
  * `json_array_elements_text(?)`.
  */
-export function jsonValues(values: readonly unknown[]): SQL {
-  return sql`(select value from json_each(${JSON.stringify(values)}))`;
+export function jsonValues(values: readonly unknown[], kind: JsonValueKind = kindOf(values)): SQL {
+  return spelled(sql`(select value from json_each(${JSON.stringify(values)}))`, pgJsonElements(values, kind));
 }
 
 /**
@@ -36,17 +93,20 @@ export function jsonValues(values: readonly unknown[]): SQL {
  * PostgreSQL: `json_agg(expr order by …)::text`.
  */
 export function jsonArrayAgg(expr: Expr, orderBy?: SQL): SQL<string> {
-  return orderBy ? sql<string>`json_group_array(${expr} order by ${orderBy})` : sql<string>`json_group_array(${expr})`;
+  return spelled(
+    orderBy ? sql`json_group_array(${expr} order by ${orderBy})` : sql`json_group_array(${expr})`,
+    orderBy ? sql`coalesce(json_agg(${expr} order by ${orderBy}), '[]')::text` : sql`coalesce(json_agg(${expr}), '[]')::text`,
+  ) as SQL<string>;
 }
 
 /** A JSON array of the given expressions (one row's values). PostgreSQL: `json_build_array(…)`. */
 export function jsonArray(...exprs: Expr[]): SQL {
-  return sql`json_array(${sql.join(exprs, sql`, `)})`;
+  return spelled(sql`json_array(${sql.join(exprs, sql`, `)})`, sql`json_build_array(${sql.join(exprs, sql`, `)})`);
 }
 
 /** Aggregate: a JSON object text of key → value over the group. PostgreSQL: `json_object_agg(…)::text`. */
 export function jsonObjectAgg(key: Expr, value: Expr): SQL<string> {
-  return sql<string>`json_group_object(${key}, ${value})`;
+  return spelled(sql`json_group_object(${key}, ${value})`, sql`coalesce(json_object_agg(${key}, ${value}), '{}')::text`) as SQL<string>;
 }
 
 /**
@@ -55,7 +115,7 @@ export function jsonObjectAgg(key: Expr, value: Expr): SQL<string> {
  */
 export function jsonObject(fields: Record<string, Expr>): SQL {
   const parts = Object.entries(fields).map(([name, value]) => sql`${name}, ${value}`);
-  return sql`json_object(${sql.join(parts, sql`, `)})`;
+  return spelled(sql`json_object(${sql.join(parts, sql`, `)})`, sql`json_build_object(${sql.join(parts, sql`, `)})`);
 }
 
 /**
@@ -65,12 +125,12 @@ export function jsonObject(fields: Record<string, Expr>): SQL {
  */
 export function jsonField(column: Expr, key: string): SQL {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`jsonField: "${key}" is not a plain field name`);
-  return sql`json_extract(${column}, ${sql.raw(`'$.${key}'`)})`;
+  return spelled(sql`json_extract(${column}, ${sql.raw(`'$.${key}'`)})`, sql`(${column}::jsonb ->> ${sql.raw(`'${key}'`)})`);
 }
 
 /** Whether a JSON text is well formed. PostgreSQL would be `pg_input_is_valid(x, 'jsonb')`. */
 export function isJson(expr: Expr): SQL<boolean> {
-  return sql<boolean>`json_valid(${expr})`;
+  return spelled(sql`json_valid(${expr})`, sql`(pg_input_is_valid(${expr}, 'jsonb'))::int`) as SQL<boolean>;
 }
 
 /**
@@ -78,7 +138,7 @@ export function isJson(expr: Expr): SQL<boolean> {
  * bind a JS boolean); PostgreSQL would bind `true`/`false`.
  */
 export function boolValue(value: boolean): SQL {
-  return value ? sql`1` : sql`0`;
+  return spelled(value ? sql`1` : sql`0`, value ? sql`true` : sql`false`);
 }
 
 /** The parameter to bind for a flag column (see {@link boolValue}). */
@@ -88,12 +148,12 @@ export function boolParam(value: boolean): number {
 
 /** A flag column is set. */
 export function isTrue(column: Expr): SQL {
-  return sql`${column} = 1`;
+  return spelled(sql`${column} = 1`, sql`${column} = true`);
 }
 
 /** A flag column is not set. */
 export function isFalse(column: Expr): SQL {
-  return sql`${column} = 0`;
+  return spelled(sql`${column} = 0`, sql`${column} = false`);
 }
 
 /**
@@ -102,7 +162,7 @@ export function isFalse(column: Expr): SQL {
  * there it is empty.
  */
 export function indexHint(name: string): SQL {
-  return sql`indexed by ${sql.identifier(name)}`;
+  return spelled(sql`indexed by ${sql.identifier(name)}`, sql``);
 }
 
 /**
@@ -110,7 +170,7 @@ export function indexHint(name: string): SQL {
  * (used with {@link indexHint} to steer it to the selective index). Elsewhere the column as it is.
  */
 export function noIndex(column: Expr): SQL {
-  return sql`+${column}`;
+  return spelled(sql`+${column}`, sql`${column}`);
 }
 
 /**
@@ -119,5 +179,11 @@ export function noIndex(column: Expr): SQL {
  * `rowid`; PostgreSQL has no stable equivalent, so those tables would need an identity column.
  */
 export function insertionOrder(): SQL {
-  return sql`rowid`;
+  return spelled(sql`rowid`, sql`ctid`);
+}
+
+/** The last `count` characters of a text. SQLite: `substr(x, -n)`; PostgreSQL: `right(x, n)`. */
+export function lastChars(expr: Expr, count: number): SQL {
+  const n = sql.raw(String(Math.trunc(count)));
+  return spelled(sql`substr(${expr}, -${n})`, sql`right(${expr}, ${n})`);
 }

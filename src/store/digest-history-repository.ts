@@ -42,10 +42,10 @@ const boardActions = (boardId: number) => sql`select ${jsonArrayAgg(sql`a.id`)} 
   from workstreams w join plans p on p.id = w.plan_id join actions a on a.workstream_id = w.id
   where a.removed_at is null and w.removed_at is null and coalesce(w.board_id, p.board_id) = ${boardId}`;
 
-function scopeOf(db: Db, opts: DigestHistoryOptions): Scope {
+async function scopeOf(db: Db, opts: DigestHistoryOptions): Promise<Scope> {
   if (opts.actionIds) return { kind: 'ids', ids: opts.actionIds };
   if (opts.boardId === null) return { kind: 'all' };
-  return { kind: 'ids', ids: JSON.parse(get<{ ids: string }>(db, boardActions(opts.boardId))!.ids) as number[] };
+  return { kind: 'ids', ids: JSON.parse((await get<{ ids: string }>(db, boardActions(opts.boardId)))!.ids) as number[] };
 }
 
 export function loadDigestHistory(db: Db, opts: DigestHistoryOptions): Promise<DigestHistory> {
@@ -53,23 +53,23 @@ export function loadDigestHistory(db: Db, opts: DigestHistoryOptions): Promise<D
     const since = opts.sinceUtcIso;
     const now = opts.nowUtcIso;
     // One read transaction: the queries see the same trail.
-    return await inReadTransaction(db, (): DigestHistory => {
-      const scope = scopeOf(db, opts);
-      const dateMoves = loadDateMoves(db, scope, now);
+    return await inReadTransaction(db, async (): Promise<DigestHistory> => {
+      const scope = await scopeOf(db, opts);
+      const dateMoves = await loadDateMoves(db, scope, now);
       const moveCounts = new Map<number, number>();
       for (const m of dateMoves) moveCounts.set(m.actionId, (moveCounts.get(m.actionId) ?? 0) + 1);
       return {
         sinceUtcIso: since,
         nowUtcIso: now,
-        updatesSince: updatesSince(db, scope, since, now),
-        lastStatuses: loadRedTrail(db, scope, now),
-        statusAtSince: since === null ? new Map() : loadStatusAtSince(db, scope, since),
-        pendingDateRequests: loadPendingRequests(db, scope, now),
+        updatesSince: await updatesSince(db, scope, since, now),
+        lastStatuses: await loadRedTrail(db, scope, now),
+        statusAtSince: since === null ? new Map() : await loadStatusAtSince(db, scope, since),
+        pendingDateRequests: await loadPendingRequests(db, scope, now),
         dateMoves,
         // The chair's digest lists pending requests and moves; decisions are the weekly digest's.
         dateDecisions: [],
         moveCounts,
-        asOfNow: loadAsOfNow(db, scope, now),
+        asOfNow: await loadAsOfNow(db, scope, now),
       };
     });
   });
@@ -80,7 +80,7 @@ export function loadDigestHistory(db: Db, opts: DigestHistoryOptions): Promise<D
  * for today has none (one index seek says so); one built "as of" a past instant must not count what
  * was reported later.
  */
-function loadAsOfNow(db: Db, scope: Scope, now: string): Map<number, ActionAsOf | null> {
+async function loadAsOfNow(db: Db, scope: Scope, now: string): Promise<Map<number, ActionAsOf | null>> {
   const out = new Map<number, ActionAsOf | null>();
   // Actions have no index on created_at: for one board the check walks the board's actions (primary
   // key seeks), not the whole actions table, which cost ~11 ms per board at 100k actions.
@@ -88,12 +88,12 @@ function loadAsOfNow(db: Db, scope: Scope, now: string): Map<number, ActionAsOf 
     scope.kind === 'ids'
       ? sql`exists(select 1 from ${jsonValues(scope.ids)} s join actions a on a.id = s.value where a.created_at > ${now})`
       : sql`exists(select 1 from actions where created_at > ${now})`;
-  const later = get<{ later: number }>(
+  const later = (await get<{ later: number }>(
     db,
     sql`select exists(select 1 from updates where created_at > ${now}) or ${actionsLater} as later`,
-  )!.later;
+  ))!.later;
   if (!later) return out;
-  const rows = values<[number, string, ActionStatus | null, ActionStatus | null, number | null, string | null]>(
+  const rows = await values<[number, string, ActionStatus | null, ActionStatus | null, number | null, string | null]>(
     db,
     sql`${scopeCte(scope)}
      select a.id, a.created_at, a.imported_status,
@@ -116,8 +116,8 @@ function loadAsOfNow(db: Db, scope: Scope, now: string): Map<number, ActionAsOf 
  * of the trail.
  */
 export function loadUpdatesSince(db: Db, opts: DigestHistoryOptions): Promise<HistoryUpdate[]> {
-  return storeCall(db, () => {
-    return updatesSince(db, scopeOf(db, opts), opts.sinceUtcIso, opts.nowUtcIso);
+  return storeCall(db, async () => {
+    return await updatesSince(db, await scopeOf(db, opts), opts.sinceUtcIso, opts.nowUtcIso);
   });
 }
 
@@ -132,7 +132,7 @@ type UpdateRow = [
  * board at once the window is read through updates_created_at; for one board, through each action's
  * reports.
  */
-function updatesSince(db: Db, scope: Scope, since: string | null, now: string): HistoryUpdate[] {
+async function updatesSince(db: Db, scope: Scope, since: string | null, now: string): Promise<HistoryUpdate[]> {
   const window = since === null ? sql`x.created_at <= ${now}` : sql`x.created_at <= ${now} and x.created_at > ${since}`;
   // A delegate's report names whom they covered for: "Jamie Example as delegate for Morgan Demo".
   const columns = sql`x.id, x.action_id, x.person_id,
@@ -157,7 +157,7 @@ function updatesSince(db: Db, scope: Scope, since: string | null, now: string): 
          from scope s join updates x on x.action_id = s.id left join people pe on pe.id = x.person_id
          where ${window} and x.kind <> 'import'
          order by x.created_at, x.id`;
-  const rows = values<UpdateRow>(db, query);
+  const rows = await values<UpdateRow>(db, query);
   const names = new Map<number, string | null>();
   const out: HistoryUpdate[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i += 1) {
@@ -180,8 +180,8 @@ function updatesSince(db: Db, scope: Scope, since: string | null, now: string): 
  * The last two status-bearing owner reports, newest first, for actions red now: only they can be
  * "red in two consecutive updates". Plan imports are left out: the rule is about what owners said.
  */
-function loadRedTrail(db: Db, scope: Scope, now: string): Map<number, RecentStatus[]> {
-  const rows = values<[number, ActionStatus, string]>(
+async function loadRedTrail(db: Db, scope: Scope, now: string): Promise<Map<number, RecentStatus[]>> {
+  const rows = await values<[number, ActionStatus, string]>(
     db,
     sql`${scopeCte(scope)}
      select action_id, status, at from (
@@ -208,8 +208,8 @@ function loadRedTrail(db: Db, scope: Scope, now: string): Map<number, RecentStat
  * creation; when a later import changed the file's status, that earlier status is not stored, so
  * 'not_started' is the honest fallback. null: the action did not exist yet.
  */
-function loadStatusAtSince(db: Db, scope: Scope, since: string): Map<number, ActionStatus | null> {
-  const rows = values<[number, string, ActionStatus | null, ActionStatus | null, number]>(
+async function loadStatusAtSince(db: Db, scope: Scope, since: string): Promise<Map<number, ActionStatus | null>> {
+  const rows = await values<[number, string, ActionStatus | null, ActionStatus | null, number]>(
     db,
     sql`${scopeCte(scope)}
      select t.id, t.created_at, t.imported_status, t.last_status,
@@ -236,8 +236,8 @@ function loadStatusAtSince(db: Db, scope: Scope, since: string): Map<number, Act
 }
 
 /** Requests made by `now` and not decided (or superseded) by then, oldest first. */
-function loadPendingRequests(db: Db, scope: Scope, now: string): HistoryDateRequest[] {
-  return all<HistoryDateRequest>(
+async function loadPendingRequests(db: Db, scope: Scope, now: string): Promise<HistoryDateRequest[]> {
+  return await all<HistoryDateRequest>(
     db,
     sql`${scopeCte(scope)}
      select x.id, x.action_id as "actionId", x.requested_by as "requestedById", pe.name as "requestedByName",
@@ -250,8 +250,8 @@ function loadPendingRequests(db: Db, scope: Scope, now: string): HistoryDateRequ
 }
 
 /** Moves that took effect by `now`; a first date (from null) or a dropped one (to null) is not a move. */
-function loadDateMoves(db: Db, scope: Scope, now: string): HistoryDateMove[] {
-  return all<HistoryDateMove>(
+async function loadDateMoves(db: Db, scope: Scope, now: string): Promise<HistoryDateMove[]> {
+  return await all<HistoryDateMove>(
     db,
     sql`${scopeCte(scope)}
      select x.id, x.action_id as "actionId", coalesce(x.decided_at, x.requested_at) as at, x.from_due as "fromDue",
@@ -264,14 +264,14 @@ function loadDateMoves(db: Db, scope: Scope, now: string): HistoryDateMove[] {
 }
 
 /** Requests approved or rejected in (since, now], oldest first, with who asked and who decided. */
-function loadDateDecisions(db: Db, scope: Scope, since: string, now: string): HistoryDateDecision[] {
+async function loadDateDecisions(db: Db, scope: Scope, since: string, now: string): Promise<HistoryDateDecision[]> {
   // Every board (the weekly digest): from the requests themselves, not from a list of every live action.
   const decided =
     scope.kind === 'all'
       ? sql`select x.* from due_date_changes x join actions a on a.id = x.action_id join workstreams w on w.id = a.workstream_id
          where a.removed_at is null and w.removed_at is null`
       : sql`${scopeCte(scope)} select x.* from scope s join due_date_changes x on x.action_id = s.id`;
-  return all<HistoryDateDecision>(
+  return await all<HistoryDateDecision>(
     db,
     sql`with decided as (${decided})
      select x.id, x.action_id as "actionId", x.state as decision, x.decided_at as "decidedAt", dp.name as "decidedByName",
@@ -285,7 +285,7 @@ function loadDateDecisions(db: Db, scope: Scope, since: string, now: string): Hi
 
 /** The weekly digest's decisions on requested dates, across every board. */
 export function loadDateDecisionsSince(db: Db, opts: DigestHistoryOptions & { sinceUtcIso: string }): Promise<HistoryDateDecision[]> {
-  return storeCall(db, () => {
-    return loadDateDecisions(db, scopeOf(db, opts), opts.sinceUtcIso, opts.nowUtcIso);
+  return storeCall(db, async () => {
+    return await loadDateDecisions(db, await scopeOf(db, opts), opts.sinceUtcIso, opts.nowUtcIso);
   });
 }

@@ -88,8 +88,8 @@ export interface ExportPerson {
 }
 
 /** The plan's own fields for an action, as its file gives them, read once for the whole export. */
-function planFileFields(db: Db): (actionId: number, workstreamId: number) => ExportAction['planFile'] {
-  const rows = all<{ id: number; workstreamId: number; ownOwner: string | null; fileBase: string | null; lead: string | null; workstreamDate: string | null; planBoard: string | null }>(
+async function planFileFields(db: Db): Promise<(actionId: number, workstreamId: number) => ExportAction['planFile']> {
+  const rows = await all<{ id: number; workstreamId: number; ownOwner: string | null; fileBase: string | null; lead: string | null; workstreamDate: string | null; planBoard: string | null }>(
     db,
     sql`select a.id, a.workstream_id as "workstreamId", ro.name as "ownOwner", a.file_base as "fileBase", rl.name as lead, w.date_text as "workstreamDate",
             pb.name as "planBoard"
@@ -98,13 +98,13 @@ function planFileFields(db: Db): (actionId: number, workstreamId: number) => Exp
       where a.removed_at is null`,
   );
   const byAction = new Map(rows.map((r) => [r.id, r]));
-  const namesBy = (query: SQL): Map<number, string[]> => {
+  const namesBy = async (query: SQL): Promise<Map<number, string[]>> => {
     const map = new Map<number, string[]>();
-    for (const r of all<{ owner: number; name: string }>(db, query)) map.set(r.owner, [...(map.get(r.owner) ?? []), r.name]);
+    for (const r of await all<{ owner: number; name: string }>(db, query)) map.set(r.owner, [...(map.get(r.owner) ?? []), r.name]);
     return map;
   };
-  const wsWith = namesBy(sql`select s.workstream_id as owner, r.name from workstream_supporting_roles s join roles r on r.id = s.role_id order by s.workstream_id, s.position`);
-  const ownWith = namesBy(sql`select s.action_id as owner, r.name from action_supporting_roles s join roles r on r.id = s.role_id order by s.action_id, s.position`);
+  const wsWith = await namesBy(sql`select s.workstream_id as owner, r.name from workstream_supporting_roles s join roles r on r.id = s.role_id order by s.workstream_id, s.position`);
+  const ownWith = await namesBy(sql`select s.action_id as owner, r.name from action_supporting_roles s join roles r on r.id = s.role_id order by s.action_id, s.position`);
   return (actionId, workstreamId) => {
     const r = byAction.get(actionId);
     const base = r?.fileBase ? (JSON.parse(r.fileBase) as { due: string | null }) : undefined;
@@ -134,7 +134,7 @@ export function loadExportData(db: Db, opts: { boardId?: number } = {}): Promise
       }
       return names;
     };
-    const planFile = planFileFields(db);
+    const planFile = await planFileFields(db);
     const actions = await Promise.all(views.map(async (a) => ({
       ...a,
       ownerHolders: a.ownerPersonId !== null ? [] : await holdersOf(a.ownerRoleId),
@@ -144,7 +144,7 @@ export function loadExportData(db: Db, opts: { boardId?: number } = {}): Promise
     // export keeps to the actions it lists.
     const scope = opts.boardId === undefined ? null : views.map((a) => a.id);
     const inScope = scope === null ? sql`` : sql`where ${inList(sql`u.action_id`, scope)}`;
-    const updates = all<ExportUpdate>(
+    const updates = await all<ExportUpdate>(
       db,
       sql`select u.id, u.created_at as at, a.ref, p.name as "personName", p.email as "personEmail", u.platform, u.kind, u.status, u.percent,
             u.note, u.evidence_url as "evidenceUrl", u.raw_text as "rawText", ob.name as "onBehalfOf"
@@ -154,7 +154,7 @@ export function loadExportData(db: Db, opts: { boardId?: number } = {}): Promise
       order by u.created_at, u.id`,
     );
     const changesScope = scope === null ? sql`` : sql`where ${inList(sql`c.action_id`, scope)}`;
-    const dateChanges = all<ExportDateChange>(
+    const dateChanges = await all<ExportDateChange>(
       db,
       sql`select c.id, a.ref, c.requested_at as "requestedAt", rp.name as "requestedBy", c.from_due as "fromDue", c.to_due as "toDue", c.phrase,
             c.reason, c.state, c.decided_at as "decidedAt", dp.name as "decidedBy"
@@ -166,14 +166,14 @@ export function loadExportData(db: Db, opts: { boardId?: number } = {}): Promise
     const kpis = await listKpiSeries(db, opts.boardId === undefined ? {} : { board: opts.boardId });
     const kpiReadings = (await Promise.all(kpis.map(async (k) => (await kpiReadingHistory(db, k.id)).map((r) => ({ ...r, kpiCode: k.code }))))).flat();
     const kpiOwners = new Map(
-      all<{ id: number; name: string }>(db, sql`select k.id, r.name from kpis k join roles r on r.id = k.owner_role_id`).map((r) => [r.id, r.name]),
+      (await all<{ id: number; name: string }>(db, sql`select k.id, r.name from kpis k join roles r on r.id = k.owner_role_id`)).map((r) => [r.id, r.name]),
     );
-    return { actions, updates, dateChanges, kpis, kpiReadings, kpiOwners, people: loadPeople(db) };
+    return { actions, updates, dateChanges, kpis, kpiReadings, kpiOwners, people: await loadPeople(db) };
   });
 }
 
-function loadPeople(db: Db): ExportPerson[] {
-  const rows = all<{ name: string; email: string; slackUserId: string | null; teamsUserId: string | null; isAdmin: unknown; weeklyDigest: unknown; roles: string }>(
+async function loadPeople(db: Db): Promise<ExportPerson[]> {
+  const rows = await all<{ name: string; email: string; slackUserId: string | null; teamsUserId: string | null; isAdmin: unknown; weeklyDigest: unknown; roles: string }>(
     db,
     sql`select p.id, p.name, p.email, p.slack_user_id as "slackUserId", p.teams_user_id as "teamsUserId", p.is_admin as "isAdmin",
             p.weekly_digest as "weeklyDigest",

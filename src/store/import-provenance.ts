@@ -19,8 +19,8 @@ export class ImportProvenance {
   constructor(private readonly db: Db) {}
 
   /** The latest approved or pending date change for an action (not one a plan file made). */
-  dateDecision(actionId: number): (Provenance & { state: 'approved' | 'pending' }) | undefined {
-    const row = DATE_DECISION.get(this.db, { actionId });
+  async dateDecision(actionId: number): Promise<(Provenance & { state: 'approved' | 'pending' }) | undefined> {
+    const row = await DATE_DECISION.get(this.db, { actionId });
     if (!row) return undefined;
     return row.state === 'approved'
       ? { state: 'approved', who: person(row.decider, row.deciderEmail), at: row.decidedAt, what: 'approved a date change' }
@@ -28,21 +28,21 @@ export class ImportProvenance {
   }
 
   /** Whether a date change is waiting for a decision. */
-  hasPendingDateChange(actionId: number): boolean {
-    return exists(this.db, sql`select 1 from due_date_changes where action_id = ${actionId} and state = 'pending' limit 1`);
+  async hasPendingDateChange(actionId: number): Promise<boolean> {
+    return await exists(this.db, sql`select 1 from due_date_changes where action_id = ${actionId} and state = 'pending' limit 1`);
   }
 
   /** The latest update of an action; `fromFile` when a plan file gave it. */
-  latestUpdate(actionId: number): (Provenance & { fromFile: boolean }) | undefined {
-    const row = LATEST_UPDATE.get(this.db, { actionId });
+  async latestUpdate(actionId: number): Promise<(Provenance & { fromFile: boolean }) | undefined> {
+    const row = await LATEST_UPDATE.get(this.db, { actionId });
     if (!row) return undefined;
     const fromFile = row.platform === 'import';
     return { fromFile, who: fromFile ? 'the plan file' : person(row.name, row.email), at: row.at, what: fromFile ? 'an earlier plan file' : `update from ${row.platform}` };
   }
 
   /** The latest `/send assign` of an action, by its ref. */
-  assignment(ref: string): Provenance | undefined {
-    const row = ASSIGNMENT.get(this.db, { ref });
+  async assignment(ref: string): Promise<Provenance | undefined> {
+    const row = await ASSIGNMENT.get(this.db, { ref });
     if (!row) return undefined;
     return { who: person(row.name, row.email) ?? row.label, at: row.at, what: 'assigned the action' };
   }

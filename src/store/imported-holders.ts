@@ -41,14 +41,14 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 /** Applies one role's holders from an import file, as described above. Writes nothing when unchanged. */
 export function applyImportedHolders(db: Db, roleId: number, file: FilePerson[], at: string): Promise<HolderOutcome> {
   return withConnection(db, async () => {
-    const role = get<{ name: string; recorded: string | null }>(db, sql`select name, imported_holders as recorded from roles where id = ${roleId}`)!;
+    const role = (await get<{ name: string; recorded: string | null }>(db, sql`select name, imported_holders as recorded from roles where id = ${roleId}`))!;
     const fileEmails = [...new Set(file.map((p) => p.email))].sort();
     const recorded = role.recorded === null ? null : (JSON.parse(role.recorded) as string[]);
     const before = await currentHolders(db, roleId);
     const beforeEmails = before.map((h) => h.email);
-    const record = () => {
+    const record = async () => {
       if (recorded === null || !sameSet(recorded, fileEmails)) {
-        run(db, sql`update roles set imported_holders = ${JSON.stringify(fileEmails)} where id = ${roleId}`);
+        await run(db, sql`update roles set imported_holders = ${JSON.stringify(fileEmails)} where id = ${roleId}`);
       }
     };
     const result = (outcome: HolderOutcome['outcome'], why?: HolderOutcome['why']): HolderOutcome => ({
@@ -63,15 +63,15 @@ export function applyImportedHolders(db: Db, roleId: number, file: FilePerson[],
       return sameSet(beforeEmails, fileEmails) ? result('unchanged') : result('kept', 'handed-over');
     }
     if (recorded === null && before.length > 0 && !sameSet(beforeEmails, fileEmails)) {
-      record();
+      await record();
       return result('kept', 'first-time');
     }
-    record();
+    await record();
     if (sameSet(beforeEmails, fileEmails)) return result('unchanged');
     const keep = new Set(file.map((p) => p.id));
     for (const h of before) {
       if (!keep.has(h.personId)) {
-        run(db, sql`update role_assignments set ended_at = ${at} where role_id = ${roleId} and person_id = ${h.personId} and ended_at is null`);
+        await run(db, sql`update role_assignments set ended_at = ${at} where role_id = ${roleId} and person_id = ${h.personId} and ended_at is null`);
       }
     }
     for (const p of file) await addHolder(db, roleId, p.id, at);
@@ -101,16 +101,16 @@ export function describeHolderOutcome(o: HolderOutcome): string | undefined {
 
 /** Roles an earlier import named holders for, with those holders' emails. */
 export function recordedRoles(db: Db): Promise<{ id: number; name: string; recorded: string[] }[]> {
-  return storeCall(db, () => {
-    const rows = all<{ id: number; name: string; recorded: string }>(db, sql`select id, name, imported_holders as recorded from roles where imported_holders is not null`);
+  return storeCall(db, async () => {
+    const rows = await all<{ id: number; name: string; recorded: string }>(db, sql`select id, name, imported_holders as recorded from roles where imported_holders is not null`);
     return rows.map((r) => ({ id: r.id, name: r.name, recorded: JSON.parse(r.recorded) as string[] }));
   });
 }
 
 /** Open actions whose accountable role is this one (not assigned to a person by name). */
 export function openActionRefsOfRole(db: Db, roleId: number): Promise<string[]> {
-  return storeCall(db, () => {
-    const rows = all<{ ref: string }>(
+  return storeCall(db, async () => {
+    const rows = await all<{ ref: string }>(
       db,
       sql`select a.ref from actions a join workstreams w on w.id = a.workstream_id
       where coalesce(a.owner_role_id, w.lead_role_id) = ${roleId} and a.owner_person_id is null
@@ -123,7 +123,7 @@ export function openActionRefsOfRole(db: Db, roleId: number): Promise<string[]> 
 
 /** Remembers which holders the file named for a role, without changing who holds it. */
 export function recordImportedHolders(db: Db, roleId: number, emails: string[]): Promise<void> {
-  return storeCall(db, () => {
-    run(db, sql`update roles set imported_holders = ${JSON.stringify([...new Set(emails)].sort())} where id = ${roleId}`);
+  return storeCall(db, async () => {
+    await run(db, sql`update roles set imported_holders = ${JSON.stringify([...new Set(emails)].sort())} where id = ${roleId}`);
   });
 }

@@ -144,14 +144,23 @@ export class KpiImporter {
   /** Plan id and name key of each KPI in this import: the same name twice in a plan is a problem. */
   private readonly seenNames = new Set<string>();
 
-  constructor(private readonly env: KpiImportEnv) {
-    this.existing = all<ExistingKpi>(
+  private constructor(
+    private readonly env: KpiImportEnv,
+    existing: ExistingKpi[],
+  ) {
+    this.existing = existing;
+    this.taken = new Set(this.existing.map((k) => k.code).filter((c): c is string => c !== null));
+  }
+
+  /** An importer that knows the KPIs already stored (read once, here). */
+  static async create(env: KpiImportEnv): Promise<KpiImporter> {
+    const existing = await all<ExistingKpi>(
       env.db,
       sql`select id, plan_id as "planId", code, name, workstream_id as "workstreamId", owner_role_id as "ownerRoleId", unit, direction, frequency,
                 baseline, baseline_value as "baselineValue", baseline_as_of as "baselineAsOf", trajectory, position, removed_at as "removedAt"
            from kpis`,
     );
-    this.taken = new Set(this.existing.map((k) => k.code).filter((c): c is string => c !== null));
+    return new KpiImporter(env, existing);
   }
 
   private problem(where: Omit<ImportProblem, 'message'>, message: string): void {
@@ -172,7 +181,7 @@ export class KpiImporter {
     if (!removeMissing || this.env.problems.length > problemsBefore) return;
     const stale = this.existing.filter((k) => k.planId === plan.id && k.removedAt === null && !kept.includes(k.id));
     for (const k of stale) {
-      run(this.env.db, sql`update kpis set removed_at = ${this.env.at} where id = ${k.id}`);
+      await run(this.env.db, sql`update kpis set removed_at = ${this.env.at} where id = ${k.id}`);
       this.env.summary.kpis.removed += 1;
     }
     if (stale.length > 0) {
@@ -214,7 +223,7 @@ export class KpiImporter {
       this.env.warnings.push(`KPI "${kpi.name}" was ${existing.code} and is now ${finalCode}: /send kpi ${existing.code} no longer finds it.`);
     }
 
-    const workstream = kpi.workstream !== undefined ? this.findWorkstream(plan, kpi.workstream, locate) : undefined;
+    const workstream = kpi.workstream !== undefined ? await this.findWorkstream(plan, kpi.workstream, locate) : undefined;
     const ownerName = kpi.owner ?? null;
     const ownerRoleId = ownerName ? (await this.env.role(ownerName)).id : null;
 
@@ -340,12 +349,12 @@ export class KpiImporter {
     let change: KpiChange;
     if (!existing) {
       const v = values;
-      id = get<{ id: number }>(
+      id = (await get<{ id: number }>(
         this.env.db,
         sql`insert into kpis (plan_id, code, name, workstream_id, owner_role_id, unit, direction, frequency, baseline, baseline_value, baseline_as_of, trajectory, position)
              values (${plan.id}, ${v.code}, ${v.name}, ${v.workstream_id}, ${v.owner_role_id}, ${v.unit}, ${v.direction}, ${v.frequency}, ${v.baseline},
                      ${v.baseline_value}, ${v.baseline_as_of}, ${v.trajectory}, ${v.position}) returning id`,
-      )!.id;
+      ))!.id;
       change = 'created';
     } else {
       id = existing.id;
@@ -366,7 +375,7 @@ export class KpiImporter {
       const changed = JSON.stringify(current) !== JSON.stringify(values) || existing.removedAt !== null;
       if (changed) {
         const v = values;
-        run(
+        await run(
           this.env.db,
           sql`update kpis set code = ${v.code}, name = ${v.name}, workstream_id = ${v.workstream_id}, owner_role_id = ${v.owner_role_id}, unit = ${v.unit},
                     direction = ${v.direction}, frequency = ${v.frequency}, baseline = ${v.baseline}, baseline_value = ${v.baseline_value},
@@ -406,12 +415,12 @@ export class KpiImporter {
     return id;
   }
 
-  private findWorkstream(
+  private async findWorkstream(
     plan: { id: number; code: string },
     which: number | string,
     locate: KpiLocator,
-  ): { id: number; number: number; lead: string | null } | undefined {
-    const rows = all<{ id: number; number: number; title: string; lead: string | null }>(
+  ): Promise<{ id: number; number: number; lead: string | null } | undefined> {
+    const rows = await all<{ id: number; number: number; title: string; lead: string | null }>(
       this.env.db,
       sql`select w.id, w.number, w.title, r.name as lead from workstreams w left join roles r on r.id = w.lead_role_id
           where w.plan_id = ${plan.id} and w.removed_at is null order by w.number`,
@@ -420,7 +429,7 @@ export class KpiImporter {
     const found = asNumber !== undefined ? rows.find((w) => w.number === asNumber) : rows.find((w) => nameKey(w.title) === nameKey(String(which)));
     if (!found) {
       const known = rows.map((w) => `${w.number} ${w.title}`).join('; ');
-      this.problem(locate('workstream'), `plan ${plan.code} has no workstream "${which}"${known ? ` (it has: ${known})` : ''}`);
+      this.problem(await locate('workstream'), `plan ${plan.code} has no workstream "${which}"${known ? ` (it has: ${known})` : ''}`);
       return undefined;
     }
     return { id: found.id, number: found.number, lead: found.lead };
@@ -445,13 +454,13 @@ export class KpiImporter {
    * different value, which is a conflict (the chat reading stays unless --prefer-file).
    */
   private async addFileReading(kpiId: number, code: string, unit: KpiUnit, r: FileReading): Promise<boolean> {
-    const last = get<{ value: number; isSample: number }>(
+    const last = await get<{ value: number; isSample: number }>(
       this.env.db,
       sql`select value, is_sample as "isSample" from kpi_readings where kpi_id = ${kpiId} and period_end = ${r.period.end} and kind = 'import'
           order by recorded_at desc, id desc limit 1`,
     );
     if (last && last.value === r.value && last.isSample === boolParam(Boolean(r.sample))) return false;
-    const latest = get<{ value: number; kind: string; at: string; name: string | null; email: string | null }>(
+    const latest = await get<{ value: number; kind: string; at: string; name: string | null; email: string | null }>(
       this.env.db,
       sql`select k.value, k.kind, k.recorded_at as at, p.name, p.email from kpi_readings k left join people p on p.id = k.person_id
           where k.kpi_id = ${kpiId} and k.period_end = ${r.period.end} order by k.recorded_at desc, k.id desc limit 1`,

@@ -59,7 +59,7 @@ async function applySheet(db: Db, sheet: KpiSheet, options: KpiSheetOptions): Pr
   const summary = { ...emptyKpiSummary(), roles: { created: 0 } };
   const report: KpiReportRow[] = [];
   const roles = new Map<string, { id: number; name: string }>();
-  const importer = new KpiImporter({
+  const importer = await KpiImporter.create({
     db,
     at,
     today: options.now.toISODate() as string,
@@ -90,7 +90,7 @@ async function applySheet(db: Db, sheet: KpiSheet, options: KpiSheetOptions): Pr
       ),
   });
 
-  const plans = all<{ id: number; code: string; title: string }>(db, sql`select id, code, title from plans order by position, code`);
+  const plans = await all<{ id: number; code: string; title: string }>(db, sql`select id, code, title from plans order by position, code`);
   const byPlan = new Map<number, { plan: (typeof plans)[number]; rows: KpiSheet['rows'] }>();
   for (const row of sheet.rows) {
     const plan = plans.find((p) => p.code.toUpperCase() === row.plan.trim().toUpperCase() || nameKey(p.title) === nameKey(row.plan));

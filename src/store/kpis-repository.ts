@@ -75,7 +75,7 @@ const KPI_SQL = sql`select k.id, k.code, k.name, k.plan_id as "planId", p.code a
 
 /** Every live KPI matching the filter, in plan order, each with its readings (latest per period). */
 export function listKpiRecords(db: Db, filter: KpiFilter = {}): Promise<KpiRecord[]> {
-  return storeCall(db, () => {
+  return storeCall(db, async () => {
     const where: SQL[] = [];
     if (typeof filter.board === 'number') where.push(sql`coalesce(w.board_id, p.board_id) = ${filter.board}`);
     if (filter.plan !== undefined) where.push(sql`upper(p.code) = upper(${filter.plan.trim()})`);
@@ -92,15 +92,15 @@ export function listKpiRecords(db: Db, filter: KpiFilter = {}): Promise<KpiRecor
       where.push(inList(sql`coalesce(k.owner_role_id, w.lead_role_id)`, filter.ownerRoleIds));
     }
     const query = sql`${KPI_SQL}${where.length ? sql` and ${sql.join(where, sql` and `)}` : sql``} order by p.position, p.code, k.position, k.id`;
-    let rows = all<KpiRow>(db, query);
+    let rows = await all<KpiRow>(db, query);
     if (typeof filter.board === 'string') {
       const key = nameKey(filter.board);
       rows = rows.filter((r) => r.boardName !== null && nameKey(r.boardName) === key);
     }
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const readings = latestPerPeriod(readingRows(db, ids));
-    const support = supportingRoles(db, rows.map((r) => r.workstreamId).filter((id): id is number => id !== null));
+    const readings = latestPerPeriod(await readingRows(db, ids));
+    const support = await supportingRoles(db, rows.map((r) => r.workstreamId).filter((id): id is number => id !== null));
     return rows.map((r) => {
       const sup = r.workstreamId !== null ? (support.get(r.workstreamId) ?? []) : [];
       return {
@@ -132,8 +132,8 @@ export function findKpiByCode(db: Db, code: string): Promise<KpiRecord | undefin
 
 /** Codes and names of live KPIs, for matching what someone typed. */
 export function listKpiCodes(db: Db): Promise<{ id: number; code: string; name: string }[]> {
-  return storeCall(db, () => {
-    return all<{ id: number; code: string; name: string }>(db, sql`select id, code, name from kpis where removed_at is null and code is not null order by code`);
+  return storeCall(db, async () => {
+    return await all<{ id: number; code: string; name: string }>(db, sql`select id, code, name from kpis where removed_at is null and code is not null order by code`);
   });
 }
 
@@ -162,8 +162,8 @@ interface ReadingSqlRow {
   isSample: unknown;
 }
 
-function readingRows(db: Db, kpiIds: number[]): KpiReadingRow[] {
-  const rows = all<ReadingSqlRow>(
+async function readingRows(db: Db, kpiIds: number[]): Promise<KpiReadingRow[]> {
+  const rows = await all<ReadingSqlRow>(
     db,
     sql`select r.id, r.kpi_id as "kpiId", r.value, r.period_label as "periodLabel", r.period_start as "periodStart", r.period_end as "periodEnd",
               r.recorded_at as "recordedAt", r.person_id as "personId", pe.name as "recordedBy", r.platform, r.kind, r.note, r.raw_text as "rawText",
@@ -177,15 +177,15 @@ function readingRows(db: Db, kpiIds: number[]): KpiReadingRow[] {
 
 /** Every reading of one KPI, oldest period first and, within a period, in the order recorded. */
 export function kpiReadingHistory(db: Db, kpiId: number): Promise<KpiReadingRow[]> {
-  return storeCall(db, () => {
-    return readingRows(db, [kpiId]);
+  return storeCall(db, async () => {
+    return await readingRows(db, [kpiId]);
   });
 }
 
 /** The reading now standing for a period (the latest recorded for it), if any. */
 export function standingReading(db: Db, kpiId: number, periodEnd: string): Promise<KpiReadingRow | undefined> {
-  return storeCall(db, () => {
-    const rows = readingRows(db, [kpiId]).filter((r) => r.periodEnd === periodEnd);
+  return storeCall(db, async () => {
+    const rows = (await readingRows(db, [kpiId])).filter((r) => r.periodEnd === periodEnd);
     return rows[rows.length - 1];
   });
 }
@@ -215,10 +215,10 @@ function latestPerPeriod(rows: KpiReadingRow[]): Map<number, KpiReading[]> {
   return out;
 }
 
-function supportingRoles(db: Db, workstreamIds: number[]): Map<number, { id: number; name: string }[]> {
+async function supportingRoles(db: Db, workstreamIds: number[]): Promise<Map<number, { id: number; name: string }[]>> {
   const out = new Map<number, { id: number; name: string }[]>();
   if (workstreamIds.length === 0) return out;
-  const rows = all<{ ws: number; id: number; name: string }>(
+  const rows = await all<{ ws: number; id: number; name: string }>(
     db,
     sql`select s.workstream_id as ws, r.id, r.name from workstream_supporting_roles s join roles r on r.id = s.role_id
       where ${inList(sql`s.workstream_id`, [...new Set(workstreamIds)])} order by s.workstream_id, s.position`,
@@ -293,13 +293,13 @@ export interface NewKpiReading {
 
 /** Appends a reading (never updates one); returns its id. */
 export function recordKpiReading(db: Db, r: NewKpiReading): Promise<number> {
-  return storeCall(db, () => {
-    return get<{ id: number }>(
+  return storeCall(db, async () => {
+    return (await get<{ id: number }>(
       db,
       sql`insert into kpi_readings (kpi_id, value, period_label, period_start, period_end, recorded_at, person_id, platform, kind, note, raw_text, is_sample)
        values (${r.kpiId}, ${r.value}, ${r.periodLabel}, ${r.periodStart}, ${r.periodEnd}, ${r.recordedAt}, ${r.personId}, ${r.platform}, ${r.kind},
                ${r.note}, ${r.rawText}, ${boolParam(r.isSample ?? false)}) returning id`,
-    )!.id;
+    ))!.id;
   });
 }
 
@@ -312,14 +312,14 @@ export function recordKpiReading(db: Db, r: NewKpiReading): Promise<number> {
  */
 export function upgradeLegacyKpis(db: Db): Promise<number> {
   return withConnection(db, async () => {
-    const pending = all<{ id: number; name: string; baseline: string | null; trajectory: string; planCode: string }>(
+    const pending = await all<{ id: number; name: string; baseline: string | null; trajectory: string; planCode: string }>(
       db,
       sql`select k.id, k.name, k.baseline, k.trajectory, p.code as "planCode" from kpis k join plans p on p.id = k.plan_id where k.code is null
         order by k.plan_id, k.position, k.id`,
     );
     if (pending.length === 0) return 0;
-    const taken = new Set(all<{ code: string }>(db, sql`select code from kpis where code is not null`).map((r) => r.code));
-    await inTransaction(db, () => {
+    const taken = new Set((await all<{ code: string }>(db, sql`select code from kpis where code is not null`)).map((r) => r.code));
+    await inTransaction(db, async () => {
       for (const k of pending) {
         const code = uniqueKpiCode(deriveKpiCode(k.planCode, k.name), taken);
         taken.add(code);
@@ -330,7 +330,7 @@ export function upgradeLegacyKpis(db: Db): Promise<number> {
           .concat(baseline?.unit ?? null)
           .filter((u): u is Exclude<KpiUnit, 'count' | 'number'> => u !== null);
         const rows: KpiTargetRow[] = points.map((p) => ({ target: p.target, targetText: p.targetText, byText: p.byText, due: p.due, start: p.start, flags: p.flags }));
-        run(
+        await run(
           db,
           sql`update kpis set code = ${code}, trajectory = ${JSON.stringify(rows)}, unit = ${units[0] ?? 'number'},
             baseline_value = coalesce(baseline_value, ${baseline?.value ?? null}), baseline_as_of = coalesce(baseline_as_of, ${baseline?.asOf ?? null}) where id = ${k.id}`,

@@ -6,7 +6,7 @@ import type { OutboxKeyScope, QueuedMessage } from '../domain/notification-plann
 import type { NotificationKind, NotificationPayload } from '../jobs/delivery-types.js';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, inTransaction } from './database.js';
-import { jsonField, jsonValues } from './dialect.js';
+import { jsonField, jsonValues, lastChars } from './dialect.js';
 import { all, get, prepared, run, values } from './statements.js';
 import { storeCall, withConnection } from './unit-of-work.js';
 
@@ -73,8 +73,8 @@ const toRow = (r: RawRow): OutboxRow => ({ ...r, payload: JSON.parse(r.payload) 
 
 /** Inserts the row unless its key is already in the outbox (whatever its status). True when inserted. */
 export function enqueueNotification(db: Db, row: NewOutboxRow): Promise<boolean> {
-  return storeCall(db, () => {
-    const result = run(
+  return storeCall(db, async () => {
+    const result = await run(
       db,
       sql`insert into outbox (key, kind, recipient_person_id, recipient_channel, payload, not_before, created_at)
        values (${row.key}, ${row.kind}, ${row.recipientPersonId}, ${row.recipientChannel}, ${JSON.stringify(row.payload)}, ${row.notBefore}, ${row.createdAt})
@@ -92,11 +92,13 @@ export interface KeyState {
   leaseUntil: string | null;
 }
 
-/** A fast look-up by key for the tick, which asks about every planned key (one prepared statement). */
-export function outboxKeyLookup(db: Db): Promise<(key: string) => KeyState | undefined> {
-  return storeCall(db, () => {
-    return (key) => KEY_STATE.get(db, { key });
-  });
+/**
+ * A look-up by key for the tick, which asks about every planned key (one prepared statement). Each
+ * look-up is a store call of its own: inside the tick's transaction it runs there; in a dry run
+ * (no transaction) it takes its turn like any other.
+ */
+export function outboxKeyLookup(db: Db): (key: string) => Promise<KeyState | undefined> {
+  return (key) => storeCall(db, () => KEY_STATE.get(db, { key }));
 }
 
 /**
@@ -105,18 +107,18 @@ export function outboxKeyLookup(db: Db): Promise<(key: string) => KeyState | und
  * range on the unique key index; the chasers' keys end with their occasion day.
  */
 export function loadQueuedMessages(db: Db, scope: OutboxKeyScope): Promise<Map<string, QueuedMessage>> {
-  return storeCall(db, () => {
+  return storeCall(db, async () => {
     // Keys are ASCII and every prefix ends with ':', so ';' (the next character) bounds its range.
     const ranges = scope.prefixes.map((p) => ({ lo: p, hi: `${p.slice(0, -1)};` }));
     const refs = sql`coalesce(${jsonField(sql`o.payload`, 'refs')}, '[]')`;
-    const rows = values<[string, OutboxStatus, string, string | null, number, string]>(
+    const rows = await values<[string, OutboxStatus, string, string | null, number, string]>(
       db,
       sql`select o.key, o.status, o.not_before, o.sent_at, o.attempts, ${refs}
           from ${jsonValues(ranges)} r join outbox o on o.key >= ${jsonField(sql`r.value`, 'lo')} and o.key < ${jsonField(sql`r.value`, 'hi')}
         union all
         select o.key, o.status, o.not_before, o.sent_at, o.attempts, ${refs}
           from outbox o
-         where o.key > 'overdue:' and o.key < 'overdue;' and substr(o.key, -10) in ${jsonValues(scope.overdueDays)}`,
+         where o.key > 'overdue:' and o.key < 'overdue;' and ${lastChars(sql`o.key`, 10)} in ${jsonValues(scope.overdueDays, 'text')}`,
     );
     const out = new Map<string, QueuedMessage>();
     for (const [key, status, notBefore, sentAt, attempts, refsText] of rows) {
@@ -127,8 +129,8 @@ export function loadQueuedMessages(db: Db, scope: OutboxKeyScope): Promise<Map<s
 }
 
 export function findOutboxByKey(db: Db, key: string): Promise<OutboxRow | undefined> {
-  return storeCall(db, () => {
-    const row = get<RawRow>(db, sql`select ${COLUMNS} from outbox where key = ${key}`);
+  return storeCall(db, async () => {
+    const row = await get<RawRow>(db, sql`select ${COLUMNS} from outbox where key = ${key}`);
     return row ? toRow(row) : undefined;
   });
 }
@@ -148,7 +150,7 @@ export interface OutboxListRow extends OutboxRow {
 
 /** Rows oldest first, with the recipient's email and name for listings. */
 export function listOutbox(db: Db, filter: OutboxFilter = {}): Promise<OutboxListRow[]> {
-  return storeCall(db, () => {
+  return storeCall(db, async () => {
     const where: SQL[] = [];
     if (filter.status) where.push(sql`o.status = ${filter.status}`);
     if (filter.kind) where.push(sql`o.kind = ${filter.kind}`);
@@ -156,7 +158,7 @@ export function listOutbox(db: Db, filter: OutboxFilter = {}): Promise<OutboxLis
     const query = sql`select ${columns('o.')}, p.email as "recipientEmail", p.name as "recipientName"
     from outbox o left join people p on p.id = o.recipient_person_id
     ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``} order by o.not_before, o.id ${filter.limit ? sql`limit ${filter.limit}` : sql``}`;
-    return all<RawRow & { recipientEmail: string | null; recipientName: string | null }>(db, query).map(
+    return (await all<RawRow & { recipientEmail: string | null; recipientName: string | null }>(db, query)).map(
       (r) => ({ ...toRow(r), recipientEmail: r.recipientEmail, recipientName: r.recipientName }),
     );
   });
@@ -189,8 +191,8 @@ export interface ClaimedRow extends OutboxRow {
  */
 export function claimDue(db: Db, options: ClaimOptions): Promise<ClaimedRow[]> {
   return withConnection(db, async () => {
-    return await inTransaction(db, () => {
-      const rows = all<RawRow>(
+    return await inTransaction(db, async () => {
+      const rows = await all<RawRow>(
         db,
         sql`select ${COLUMNS} from outbox o
          where ${OPEN} and not_before <= ${options.now} and (lease_until is null or lease_until <= ${options.now})
@@ -200,7 +202,7 @@ export function claimDue(db: Db, options: ClaimOptions): Promise<ClaimedRow[]> {
                and (e.recipient_person_id = o.recipient_person_id or e.recipient_channel = o.recipient_channel))
          order by not_before, id limit ${options.limit}`,
       );
-      for (const r of rows) run(db, sql`update outbox set lease_until = ${options.leaseUntil} where id = ${r.id}`);
+      for (const r of rows) await run(db, sql`update outbox set lease_until = ${options.leaseUntil} where id = ${r.id}`);
       return rows.map((r) => ({ ...toRow(r), leaseUntil: options.leaseUntil, claimedBy: options.workerId }));
     });
   });
@@ -213,10 +215,10 @@ export function claimDue(db: Db, options: ClaimOptions): Promise<ClaimedRow[]> {
  */
 export function renewLease(db: Db, rows: readonly ClaimedRow[], leaseUntil: string): Promise<Set<number>> {
   return withConnection(db, async () => {
-    return await inTransaction(db, () => {
+    return await inTransaction(db, async () => {
       const renewed = new Set<number>();
       for (const row of rows) {
-        if (run(db, sql`update outbox set lease_until = ${leaseUntil} where id = ${row.id} and lease_until = ${row.leaseUntil}`).changes === 1) renewed.add(row.id);
+        if ((await run(db, sql`update outbox set lease_until = ${leaseUntil} where id = ${row.id} and lease_until = ${row.leaseUntil}`)).changes === 1) renewed.add(row.id);
       }
       return renewed;
     });
@@ -225,8 +227,8 @@ export function renewLease(db: Db, rows: readonly ClaimedRow[], leaseUntil: stri
 
 /** Only after the platform accepted the message. Recorded even if the lease ran out: it was sent. */
 export function markSent(db: Db, id: number, sent: { at: string; platform: string; platformMessageId: string | null }): Promise<void> {
-  return storeCall(db, () => {
-    run(
+  return storeCall(db, async () => {
+    await run(
       db,
       sql`update outbox set status = 'sent', sent_at = ${sent.at}, platform = ${sent.platform}, platform_message_id = ${sent.platformMessageId},
          attempts = attempts + 1, last_error = null, lease_until = null where id = ${id}`,
@@ -236,8 +238,8 @@ export function markSent(db: Db, id: number, sent: { at: string; platform: strin
 
 /** A failed attempt to be retried at `notBefore`. False when the lease was lost to another worker. */
 export function markRetry(db: Db, row: ClaimedRow, retry: { notBefore: string; error: string; platform?: string | null }): Promise<boolean> {
-  return storeCall(db, () => {
-    const result = run(
+  return storeCall(db, async () => {
+    const result = await run(
       db,
       sql`update outbox set status = 'failed', attempts = attempts + 1, not_before = ${retry.notBefore}, last_error = ${retry.error},
          platform = coalesce(${retry.platform ?? null}, platform), lease_until = null where id = ${row.id} and lease_until = ${row.leaseUntil}`,
@@ -248,8 +250,8 @@ export function markRetry(db: Db, row: ClaimedRow, retry: { notBefore: string; e
 
 /** Gives up on a row (permanent error, or too many attempts). False when the lease was lost. */
 export function markDead(db: Db, row: ClaimedRow, dead: { error: string; platform?: string | null }): Promise<boolean> {
-  return storeCall(db, () => {
-    const result = run(
+  return storeCall(db, async () => {
+    const result = await run(
       db,
       sql`update outbox set status = 'dead', attempts = attempts + 1, last_error = ${dead.error}, platform = coalesce(${dead.platform ?? null}, platform),
          lease_until = null where id = ${row.id} and lease_until = ${row.leaseUntil}`,
@@ -260,8 +262,8 @@ export function markDead(db: Db, row: ClaimedRow, dead: { error: string; platfor
 
 /** No longer worth sending (its meeting has passed, or it was overtaken). Leaves leased rows alone. */
 export function markSkipped(db: Db, id: number, reason: string, now: string): Promise<boolean> {
-  return storeCall(db, () => {
-    const result = run(db, sql`update outbox set status = 'skipped', last_error = ${reason} where id = ${id} and ${OPEN} and (lease_until is null or lease_until <= ${now})`);
+  return storeCall(db, async () => {
+    const result = await run(db, sql`update outbox set status = 'skipped', last_error = ${reason} where id = ${id} and ${OPEN} and (lease_until is null or lease_until <= ${now})`);
     return result.changes === 1;
   });
 }
@@ -276,8 +278,8 @@ export interface OpenRowSummary {
 
 /** Undelivered rows no worker is sending right now: the ones the tick checks for staleness. */
 export function listOpenUnleased(db: Db, now: string): Promise<OpenRowSummary[]> {
-  return storeCall(db, () => {
-    return all<OpenRowSummary>(
+  return storeCall(db, async () => {
+    return await all<OpenRowSummary>(
       db,
       sql`select id, key, kind, ${jsonField(sql`payload`, 'meetingId')} as "meetingId", ${jsonField(sql`payload`, 'expiresAt')} as "expiresAt"
        from outbox where ${OPEN} and (lease_until is null or lease_until <= ${now}) order by id`,
@@ -290,8 +292,8 @@ export function listOpenUnleased(db: Db, now: string): Promise<OpenRowSummary[]>
  * row that has never been tried and is not being sent. True when the row changed.
  */
 export function releaseHeld(db: Db, key: string, next: { notBefore: string; recipientPersonId: number | null; payload: OutboxPayload }, now: string): Promise<boolean> {
-  return storeCall(db, () => {
-    const result = run(
+  return storeCall(db, async () => {
+    const result = await run(
       db,
       sql`update outbox set not_before = ${next.notBefore}, recipient_person_id = ${next.recipientPersonId}, payload = ${JSON.stringify(next.payload)}
        where key = ${key} and status = 'pending' and attempts = 0 and not_before > ${next.notBefore} and (lease_until is null or lease_until <= ${now})`,
@@ -305,12 +307,12 @@ export function releaseHeld(db: Db, key: string, next: { notBefore: string; reci
  * request once it has been decided). Leased rows are left to finish. Returns how many were skipped.
  */
 export function skipOpenByKeyPrefix(db: Db, keyPrefix: string, reason: string, now: string): Promise<number> {
-  return storeCall(db, () => {
-    return run(
+  return storeCall(db, async () => {
+    return (await run(
       db,
       sql`update outbox set status = 'skipped', last_error = ${reason}
        where substr(key, 1, length(${keyPrefix})) = ${keyPrefix} and ${OPEN} and (lease_until is null or lease_until <= ${now})`,
-    ).changes;
+    )).changes;
   });
 }
 

@@ -20,14 +20,14 @@ const partnershipRows = tableRows(partnership);
 type PartnershipRow = typeof partnership.$inferSelect;
 
 /** The one partnership row (id 1), or undefined before the first save. */
-function readPartnershipRow(db: Db): PartnershipRow | undefined {
-  const raw = get<Record<string, unknown>>(db, sql`select ${partnershipRows.columns()} from partnership where id = 1`);
+async function readPartnershipRow(db: Db): Promise<PartnershipRow | undefined> {
+  const raw = await get<Record<string, unknown>>(db, sql`select ${partnershipRows.columns()} from partnership where id = 1`);
   return raw && partnershipRows.toRow(raw);
 }
 
 export function getPartnership(db: Db): Promise<PartnershipSettings> {
-  return storeCall(db, () => {
-    const row = readPartnershipRow(db);
+  return storeCall(db, async () => {
+    const row = await readPartnershipRow(db);
     if (!row) {
       return {
         name: DEFAULT_NAME,
@@ -49,7 +49,7 @@ export function getPartnership(db: Db): Promise<PartnershipSettings> {
 
 export function savePartnership(db: Db, settings: Partial<PartnershipSettings>, at: string): Promise<'created' | 'updated' | 'unchanged'> {
   return withConnection(db, async () => {
-    const existing = readPartnershipRow(db);
+    const existing = await readPartnershipRow(db);
     const current = await getPartnership(db);
     const next = { ...current, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
     const values = {
@@ -62,11 +62,11 @@ export function savePartnership(db: Db, settings: Partial<PartnershipSettings>, 
       updatedAt: at,
     };
     if (!existing) {
-      run(db, sql`insert into partnership ${partnershipRows.insert({ id: 1, ...values })}`);
+      await run(db, sql`insert into partnership ${partnershipRows.insert({ id: 1, ...values })}`);
       return 'created';
     }
     if (JSON.stringify({ ...current }) === JSON.stringify(next)) return 'unchanged';
-    run(db, sql`update partnership set ${partnershipRows.set(values)} where id = 1`);
+    await run(db, sql`update partnership set ${partnershipRows.set(values)} where id = 1`);
     return 'updated';
   });
 }

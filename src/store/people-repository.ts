@@ -11,7 +11,7 @@ export type Person = typeof people.$inferSelect;
 
 export function findPersonByEmail(db: Db, email: string): Promise<Person | undefined> {
   return withConnection(db, async () => {
-    const row = get<{ id: number }>(db, sql`select id from people where email = ${email.trim().toLowerCase()}`);
+    const row = await get<{ id: number }>(db, sql`select id from people where email = ${email.trim().toLowerCase()}`);
     return row ? await getPerson(db, row.id) : undefined;
   });
 }
@@ -28,36 +28,36 @@ function toPerson(row: Record<string, unknown> | undefined): Person | undefined 
   return row && personRows.toRow(row);
 }
 
-const personWhere = (db: Db, condition: string, value: string | number): Person | undefined =>
-  toPerson(get<Record<string, unknown>>(db, sql`${SELECT_PERSON} where ${sql.identifier(condition)} = ${value}`));
+const personWhere = async (db: Db, condition: string, value: string | number): Promise<Person | undefined> =>
+  toPerson(await get<Record<string, unknown>>(db, sql`${SELECT_PERSON} where ${sql.identifier(condition)} = ${value}`));
 
 export function findPersonBySlackId(db: Db, slackUserId: string): Promise<Person | undefined> {
-  return storeCall(db, () => {
-    return personWhere(db, 'slack_user_id', slackUserId);
+  return storeCall(db, async () => {
+    return await personWhere(db, 'slack_user_id', slackUserId);
   });
 }
 
 export function findPersonByTeamsId(db: Db, teamsUserId: string): Promise<Person | undefined> {
-  return storeCall(db, () => {
-    return personWhere(db, 'teams_user_id', teamsUserId);
+  return storeCall(db, async () => {
+    return await personWhere(db, 'teams_user_id', teamsUserId);
   });
 }
 
 export function getPerson(db: Db, id: number): Promise<Person | undefined> {
-  return storeCall(db, () => {
-    return personWhere(db, 'id', id);
+  return storeCall(db, async () => {
+    return await personWhere(db, 'id', id);
   });
 }
 
 export function listPeople(db: Db): Promise<Person[]> {
-  return storeCall(db, () => {
-    return all<Record<string, unknown>>(db, sql`${SELECT_PERSON} order by name, id`).map(personRows.toRow);
+  return storeCall(db, async () => {
+    return (await all<Record<string, unknown>>(db, sql`${SELECT_PERSON} order by name, id`)).map(personRows.toRow);
   });
 }
 
 export function listAdmins(db: Db): Promise<Person[]> {
-  return storeCall(db, () => {
-    return all<Record<string, unknown>>(db, sql`${SELECT_PERSON} where ${isTrue(sql`is_admin`)} order by name`).map(personRows.toRow);
+  return storeCall(db, async () => {
+    return (await all<Record<string, unknown>>(db, sql`${SELECT_PERSON} where ${isTrue(sql`is_admin`)} order by name`)).map(personRows.toRow);
   });
 }
 
@@ -80,7 +80,7 @@ export function upsertPerson(db: Db, given: PersonFields, at: string): Promise<{
     const email = fields.email.trim().toLowerCase();
     const existing = await findPersonByEmail(db, email);
     if (!existing) {
-      const raw = get<Record<string, unknown>>(
+      const raw = (await get<Record<string, unknown>>(
         db,
         sql`insert into people ${personRows.insert({
           name: fields.name,
@@ -91,7 +91,7 @@ export function upsertPerson(db: Db, given: PersonFields, at: string): Promise<{
           weeklyDigest: fields.weeklyDigest ?? false,
           createdAt: at,
         })} returning ${personRows.columns()}`,
-      )!;
+      ))!;
       const person = personRows.toRow(raw);
       return { person, outcome: 'created' };
     }
@@ -109,7 +109,7 @@ export function upsertPerson(db: Db, given: PersonFields, at: string): Promise<{
       next.isAdmin !== existing.isAdmin ||
       next.weeklyDigest !== existing.weeklyDigest;
     if (!changed) return { person: existing, outcome: 'unchanged' };
-    const person = personRows.toRow(get<Record<string, unknown>>(db, sql`update people set ${personRows.set(next)} where id = ${existing.id} returning ${personRows.columns()}`)!);
+    const person = personRows.toRow((await get<Record<string, unknown>>(db, sql`update people set ${personRows.set(next)} where id = ${existing.id} returning ${personRows.columns()}`))!);
     return { person, outcome: 'updated' };
   });
 }

@@ -6,14 +6,14 @@ import { storeCall } from './unit-of-work.js';
 
 /** Marks the person away until `until` (a London date, inclusive), with `delegateId` standing in, or nobody. */
 export function markPersonAway(db: Db, personId: number, until: string, delegateId: number | null): Promise<void> {
-  return storeCall(db, () => {
-    run(db, sql`update people set away_until = ${until}, delegate_id = ${delegateId} where id = ${personId}`);
+  return storeCall(db, async () => {
+    await run(db, sql`update people set away_until = ${until}, delegate_id = ${delegateId} where id = ${personId}`);
   });
 }
 
 /** The person is back: no longer away, and no delegate. */
 export function markPersonBack(db: Db, personId: number): Promise<void> {
-  return storeCall(db, () => {
-    run(db, sql`update people set away_until = null, delegate_id = null where id = ${personId}`);
+  return storeCall(db, async () => {
+    await run(db, sql`update people set away_until = null, delegate_id = null where id = ${personId}`);
   });
 }

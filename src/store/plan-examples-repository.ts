@@ -63,12 +63,12 @@ function toActionFacts(r: PermissionRow): ActionFacts {
  * the plan; otherwise those owned by, supported by or delegated to roles and people they stand for
  * (narrowed in SQL, then decided by the permission rules themselves).
  */
-function candidateActions(db: Db, facts: CallerFacts): PermissionRow[] {
+async function candidateActions(db: Db, facts: CallerFacts): Promise<PermissionRow[]> {
   const limit = sql.raw(String(CANDIDATES));
-  if (facts.isAdmin) return all<PermissionRow>(db, sql`${PERMISSION_SQL} ${OPEN_FIRST} limit ${limit}`);
+  if (facts.isAdmin) return await all<PermissionRow>(db, sql`${PERMISSION_SQL} ${OPEN_FIRST} limit ${limit}`);
   const roles = [...facts.roleIds, ...facts.delegatedRoleIds];
   const people = [facts.personId, ...facts.delegatedPersonIds];
-  return all<PermissionRow>(
+  return await all<PermissionRow>(
     db,
     sql`${PERMISSION_SQL} and (${inList(sql`a.owner_person_id`, people)}
        or ${inList(sql`coalesce(a.owner_role_id, w.lead_role_id)`, roles)}
@@ -81,33 +81,33 @@ function candidateActions(db: Db, facts: CallerFacts): PermissionRow[] {
 /** Reads the facts; `personId` is the caller, whose own open action is preferred in update examples. */
 export function loadPlanExampleFacts(db: Db, today: string, personId?: number): Promise<PlanExampleFacts> {
   return withConnection(db, async () => {
-    const actions = all<{ ref: string; text: string }>(db, sql`select a.ref, a.text ${LIVE_ACTIONS} ${PLAN_ORDER} limit 5`);
+    const actions = await all<{ ref: string; text: string }>(db, sql`select a.ref, a.text ${LIVE_ACTIONS} ${PLAN_ORDER} limit 5`);
     const caller = personId === undefined ? undefined : await getPerson(db, personId);
     const ownAction =
       caller === undefined
         ? undefined
-        : get<{ ref: string; text: string }>(db, sql`select a.ref, a.text ${LIVE_ACTIONS} and a.status != 'blue' and a.id in (${accountableForPerson(caller.id)}) ${PLAN_ORDER} limit 1`);
+        : await get<{ ref: string; text: string }>(db, sql`select a.ref, a.text ${LIVE_ACTIONS} and a.status != 'blue' and a.id in (${accountableForPerson(caller.id)}) ${PLAN_ORDER} limit 1`);
     const facts = caller ? await loadCallerFacts(db, caller, today) : undefined;
-    const candidates = facts ? candidateActions(db, facts) : [];
+    const candidates = facts ? await candidateActions(db, facts) : [];
     const updatable = facts ? candidates.filter((r) => updateRight(facts, toActionFacts(r)) !== undefined) : [];
     // Their own action first; it is always one they may update, even beyond the candidates read.
     const mine = ownAction ? [ownAction, ...updatable.filter((r) => r.ref !== ownAction.ref)] : updatable;
-    const decidable = facts ? candidatesForDecisions(db, facts).find((r) => canDecideDateChange(facts, toActionFacts(r))) : undefined;
+    const decidable = facts ? (await candidatesForDecisions(db, facts)).find((r) => canDecideDateChange(facts, toActionFacts(r))) : undefined;
 
     // Who may record a reading is decided as kpi does: the update rules, with the KPI's owner and supporting roles.
-    const kpis = all<KpiRow>(db, KPI_SQL);
+    const kpis = await all<KpiRow>(db, KPI_SQL);
     const recordable = facts
       ? kpis.find((k) => updateRight(facts, { ownerRoleId: k.ownerRoleId, ownerPersonId: null, supportingRoleIds: JSON.parse(k.supporting) as number[], boardId: k.boardId }) !== undefined)
       : undefined;
     const kpiOf = (k: KpiRow | undefined) => (k ? { code: k.code, unit: k.unit, frequency: k.frequency ?? 'monthly' } : null);
 
-    const role = get<{ name: string }>(
+    const role = await get<{ name: string }>(
       db,
       sql`select r.name from workstreams w join plans p on p.id = w.plan_id join roles r on r.id = w.lead_role_id where w.removed_at is null order by p.position, p.code, w.number limit 1`,
     );
-    const board = get<{ name: string }>(db, sql`select name from boards order by id limit 1`);
+    const board = await get<{ name: string }>(db, sql`select name from boards order by id limit 1`);
     // Someone else from the plan to delegate or assign to: a role holder first, anyone otherwise.
-    const other = get<{ name: string; email: string }>(
+    const other = await get<{ name: string; email: string }>(
       db,
       sql`select pe.name, pe.email from people pe where pe.id != ${personId ?? -1} and pe.email is not null and pe.email != ''
      order by exists (select 1 from role_assignments ra where ra.person_id = pe.id and ra.ended_at is null) desc, pe.is_admin, pe.id limit 1`,
@@ -128,10 +128,10 @@ export function loadPlanExampleFacts(db: Db, today: string, personId?: number): 
 }
 
 /** Actions whose date changes the caller may decide: any for an admin, their boards' for a chair. */
-function candidatesForDecisions(db: Db, facts: CallerFacts): PermissionRow[] {
-  if (facts.isAdmin) return all<PermissionRow>(db, sql`${PERMISSION_SQL} ${PLAN_ORDER} limit 1`);
+async function candidatesForDecisions(db: Db, facts: CallerFacts): Promise<PermissionRow[]> {
+  if (facts.isAdmin) return await all<PermissionRow>(db, sql`${PERMISSION_SQL} ${PLAN_ORDER} limit 1`);
   if (facts.chairedBoardIds.length === 0) return [];
-  return all<PermissionRow>(db, sql`${PERMISSION_SQL} and ${inList(sql`coalesce(w.board_id, p.board_id)`, facts.chairedBoardIds)} ${PLAN_ORDER} limit 1`);
+  return await all<PermissionRow>(db, sql`${PERMISSION_SQL} and ${inList(sql`coalesce(w.board_id, p.board_id)`, facts.chairedBoardIds)} ${PLAN_ORDER} limit 1`);
 }
 
 /** The examples to quote to this caller today. */

@@ -236,13 +236,13 @@ class PlanImporter {
     await this.importRoles();
     await this.importPeople();
     await this.importBoards();
-    this.checkPlanKeys();
+    await this.checkPlanKeys();
     if (this.problems.length === 0) {
       for (const [i, plan] of this.doc.plans.entries()) { await this.importPlan(plan, i); }
     }
     if (this.problems.length > 0) throw new ImportError(this.problems);
     await this.writeSearchIndex();
-    this.reportUnheldRoles();
+    await this.reportUnheldRoles();
     await recordAudit(this.db, {
       at: this.at,
       actorLabel: this.options.actorLabel ?? 'import',
@@ -340,7 +340,7 @@ class PlanImporter {
     // Within one file every listed holder of a role holds it.
     const holdersInFile = new Map<number, FilePerson[]>();
     for (const [i, p] of this.doc.people.entries()) {
-      const clash = this.identityClash(p.email, p.slack_user_id, p.teams_user_id);
+      const clash = await this.identityClash(p.email, p.slack_user_id, p.teams_user_id);
       if (clash) {
         this.problem(['people', i], clash);
         continue;
@@ -371,8 +371,8 @@ class PlanImporter {
   }
 
   /** A Slack or Teams id already used by someone with a different email would merge two people. */
-  private identityClash(email: string, slackId?: string, teamsId?: string): string | undefined {
-    const rows = all<{ email: string; slack: string | null; teams: string | null }>(
+  private async identityClash(email: string, slackId?: string, teamsId?: string): Promise<string | undefined> {
+    const rows = await all<{ email: string; slack: string | null; teams: string | null }>(
       this.db,
       sql`select email, slack_user_id as slack, teams_user_id as teams from people where (slack_user_id = ${slackId ?? null} or teams_user_id = ${teamsId ?? null}) and email <> ${email}`,
     );
@@ -416,15 +416,15 @@ class PlanImporter {
 
   /** Board ids by name key: every plan and many workstreams name one of a few boards. */
   private readonly boardIds = new Map<string, number>();
-  private boardId(name: string | undefined): number | null {
+  private async boardId(name: string | undefined): Promise<number | null> {
     if (!name) return null;
     const key = nameKey(name);
     const known = this.boardIds.get(key);
     if (known !== undefined) return known;
-    let id = Q.boardByKey.get(this.db, { key })?.id;
+    let id = (await Q.boardByKey.get(this.db, { key }))?.id;
     if (id === undefined) {
       // Lead times are the schema's defaults (10, 7 and 5 working days), as upsertBoard gives a board named without them.
-      id = Q.insertBoard.insert(this.db, { name, key, at: this.at });
+      id = await Q.insertBoard.insert(this.db, { name, key, at: this.at });
       this.summary.boards.created += 1;
       this.warnings.push(`Board "${name}" was not defined in the file and has been created with default lead times.`);
     }
@@ -437,8 +437,8 @@ class PlanImporter {
   private readonly planCodes: PlanCodeNote[] = [];
   /** Every plan already stored, by code: read once instead of once per plan. */
   private existingPlans = new Map<string, typeof plans.$inferSelect>();
-  private checkPlanKeys(): void {
-    const existing = all<Record<string, unknown>>(this.db, sql`select ${PLAN_ROWS.columns()} from plans`).map(PLAN_ROWS.toRow);
+  private async checkPlanKeys(): Promise<void> {
+    const existing = (await all<Record<string, unknown>>(this.db, sql`select ${PLAN_ROWS.columns()} from plans`)).map(PLAN_ROWS.toRow);
     this.existingPlans = new Map(existing.map((p) => [p.code, p]));
     const taken = new Set(existing.map((p) => p.code));
     const inFile = new Set<string>();
@@ -487,11 +487,11 @@ class PlanImporter {
     const code = this.codes[index] as string;
     const existing = this.existingPlans.get(code);
     // A file whose workstreams report to different boards names no plan board: the stored one stays.
-    let boardId = plan.board ? this.boardId(plan.board) : (existing?.boardId ?? null);
+    let boardId = plan.board ? await this.boardId(plan.board) : (existing?.boardId ?? null);
     const onlyBoard = this.doc.boards.length === 1 ? this.doc.boards[0] : undefined;
     if (boardId === null && onlyBoard && !plan.workstreams.some((w) => w.board)) {
       // A workbook with one board and no Board column on its plan sheet: that board oversees the plan.
-      boardId = this.boardId(onlyBoard.name);
+      boardId = await this.boardId(onlyBoard.name);
       this.warnings.push(`Plan "${plan.title}" names no board; it reports to ${onlyBoard.name}, the only board in the file. Add a Board column to say otherwise.`);
     }
     this.planBoardId = boardId;
@@ -508,7 +508,7 @@ class PlanImporter {
     this.planTitleChanged = !existing || existing.title !== plan.title;
     let planId: number;
     if (!existing) {
-      planId = Q.insertPlan.insert(this.db, {
+      planId = await Q.insertPlan.insert(this.db, {
         code, title: values.title, areaForImprovement: values.areaForImprovement, findings: values.findings, outcomes: JSON.stringify(values.outcomes),
         evidence: JSON.stringify(values.evidence), boardId: values.boardId, position: values.position, at: this.at,
       });
@@ -516,11 +516,11 @@ class PlanImporter {
     } else {
       planId = existing.id;
       const changed = differs(existing, values);
-      if (changed) run(this.db, sql`update plans set ${PLAN_ROWS.set({ ...values, updatedAt: this.at })} where id = ${planId}`);
+      if (changed) await run(this.db, sql`update plans set ${PLAN_ROWS.set({ ...values, updatedAt: this.at })} where id = ${planId}`);
       this.summary.plans[changed ? 'updated' : 'unchanged'] += 1;
     }
     // A plan created just now has no rows yet: nothing to read.
-    this.planRows = existing ? this.loadPlanRows(planId) : emptyPlanRows();
+    this.planRows = existing ? await this.loadPlanRows(planId) : emptyPlanRows();
 
     // Workstreams are matched like actions: a stated number, else the title (never the position).
     const storedWorkstreams = [...this.planRows.workstreams.values()];
@@ -544,9 +544,9 @@ class PlanImporter {
       if (!w) continue;
       const wsActions = [...(this.planRows.actions.get(w.id)?.values() ?? [])];
       if (this.options.removeMissing) {
-        run(this.db, sql`update workstreams set removed_at = ${this.at}, updated_at = ${this.at} where id = ${w.id}`);
+        await run(this.db, sql`update workstreams set removed_at = ${this.at}, updated_at = ${this.at} where id = ${w.id}`);
         this.summary.workstreams.removed += 1;
-        this.removeActions(wsActions, plan.title, w.title);
+        await this.removeActions(wsActions, plan.title, w.title);
       } else {
         this.summary.workstreams.missing += 1;
         this.reportMissing(wsActions, plan.title, w.title);
@@ -556,23 +556,23 @@ class PlanImporter {
   }
 
 
-  private loadPlanRows(planId: number): PlanRows {
+  private async loadPlanRows(planId: number): Promise<PlanRows> {
     const rows = emptyPlanRows();
-    for (const raw of Q.planWorkstreams.all(this.db, { planId })) {
+    for (const raw of await Q.planWorkstreams.all(this.db, { planId })) {
       const w = WORKSTREAM_ROWS.toRow(raw);
       rows.workstreams.set(w.number, w);
     }
     if (rows.workstreams.size === 0) return rows;
-    for (const raw of Q.planActions.all(this.db, { planId })) {
+    for (const raw of await Q.planActions.all(this.db, { planId })) {
       const a = ACTION_ROWS.toRow(raw);
       const map = rows.actions.get(a.workstreamId) ?? new Map<string, ActionRow>();
       map.set(a.ref, a);
       rows.actions.set(a.workstreamId, map);
     }
-    for (const r of Q.planWorkstreamSupporting.all(this.db, { planId })) {
+    for (const r of await Q.planWorkstreamSupporting.all(this.db, { planId })) {
       rows.supporting.set(r.workstreamId, [...(rows.supporting.get(r.workstreamId) ?? []), r.roleId]);
     }
-    for (const r of Q.actionSupporting.all(this.db, { planId })) {
+    for (const r of await Q.actionSupporting.all(this.db, { planId })) {
       rows.actionSupporting.set(r.actionId, [...(rows.actionSupporting.get(r.actionId) ?? []), r.roleId]);
     }
     return rows;
@@ -581,7 +581,7 @@ class PlanImporter {
   /** KPIs after the workstreams, which they may name. See kpi-import.ts for the rules. */
   private async importKpis(planId: number, code: string, plan: PlanInput, index: number): Promise<void> {
     if (plan.kpis.length === 0) return; // a file without KPIs (a plan table) leaves the plan's KPIs alone
-    this.kpiImporter ??= new KpiImporter({
+    this.kpiImporter ??= await KpiImporter.create({
       db: this.db,
       at: this.at,
       today: this.today,
@@ -627,7 +627,7 @@ class PlanImporter {
     const values = {
       title: ws.title,
       leadRoleId,
-      boardId: ws.board && this.boardId(ws.board) !== this.planBoardId ? this.boardId(ws.board) : null,
+      boardId: ws.board && await this.boardId(ws.board) !== this.planBoardId ? await this.boardId(ws.board) : null,
       dateText: ws.due ?? null,
       milestones: (deadline?.milestones ?? []).map(
         (m): MilestoneRow => ({ text: m.text, start: m.start, due: m.due, ongoing: m.ongoing, completed: m.completed, flags: m.flags }),
@@ -640,7 +640,7 @@ class PlanImporter {
     };
     let id: number;
     if (!existing) {
-      id = Q.insertWorkstream.insert(this.db, {
+      id = await Q.insertWorkstream.insert(this.db, {
         planId, number, title: values.title, leadRoleId: values.leadRoleId, boardId: values.boardId, dateText: values.dateText,
         milestones: JSON.stringify(values.milestones), start: values.start, due: values.due, ongoing: boolParam(values.ongoing),
         flags: JSON.stringify(values.flags), at: this.at,
@@ -649,21 +649,21 @@ class PlanImporter {
     } else {
       id = existing.id;
       const changed = differs(existing, values);
-      if (changed) run(this.db, sql`update workstreams set ${WORKSTREAM_ROWS.set({ ...values, updatedAt: this.at })} where id = ${id}`);
+      if (changed) await run(this.db, sql`update workstreams set ${WORKSTREAM_ROWS.set({ ...values, updatedAt: this.at })} where id = ${id}`);
       this.summary.workstreams[changed ? 'updated' : 'unchanged'] += 1;
       if (existing.leadRoleId !== leadRoleId) {
         this.owners.push(
-          `Workstream ${code}-${number} "${ws.title}": accountable lead ${this.roleNameById(existing.leadRoleId)} → ${this.roleNameById(leadRoleId)} ` +
+          `Workstream ${code}-${number} "${ws.title}": accountable lead ${await this.roleNameById(existing.leadRoleId)} → ${await this.roleNameById(leadRoleId)} ` +
             '(the file changed it; its actions without an owner of their own move with it)',
         );
       }
     }
     const currentSupport = this.planRows.supporting.get(id) ?? [];
     if (JSON.stringify(currentSupport) !== JSON.stringify(supporting)) {
-      if (existing) Q.deleteWorkstreamSupporting.run(this.db, { id });
-      supporting.forEach((roleId, position) => {
-        Q.insertWorkstreamSupporting.run(this.db, { id, roleId, position });
-      });
+      if (existing) await Q.deleteWorkstreamSupporting.run(this.db, { id });
+      for (const [position, roleId] of supporting.entries()) {
+        await Q.insertWorkstreamSupporting.run(this.db, { id, roleId, position });
+      }
     }
 
     const window = { start: values.start, due: values.due };
@@ -689,7 +689,7 @@ class PlanImporter {
       });
     }
     const missing = matches.missing.map((m) => byId.get(m.id)).filter((a): a is ActionRow => a !== undefined);
-    if (this.options.removeMissing) this.removeActions(missing, plan.title, ws.title);
+    if (this.options.removeMissing) await this.removeActions(missing, plan.title, ws.title);
     else this.reportMissing(missing, plan.title, ws.title);
     return id;
   }
@@ -775,7 +775,7 @@ class PlanImporter {
       dateText,
       start,
       due,
-      with: ownWith.map((id) => this.roleNameById(id)),
+      with: await Promise.all(ownWith.map(async (id) => await this.roleNameById(id))),
       progress,
     };
     const dateValues = { dateText, dateSource, start, due, ongoing: Boolean(own?.deadline.ongoing), flags };
@@ -789,13 +789,13 @@ class PlanImporter {
     const changes: string[] = [];
     if (!existing) {
       status = importedStatus ?? 'not_started';
-      id = Q.insertAction.insert(this.db, {
+      id = await Q.insertAction.insert(this.db, {
         workstreamId, number, ref, text: action.text, ownerRoleId: owner.roleId, dateText, dateSource, start, due, baseline,
         ongoing: boolParam(dateValues.ongoing), flags: JSON.stringify(flags), status, importedStatus, importedOwner: owner.imported,
         percent: percent ?? null, fileBase: JSON.stringify(fileBase), at: this.at,
       });
       // The file's progress (a RAG or progress column) is the action's first update, attributed to the file.
-      if (progress !== null) this.addFileUpdate(id, action, importedStatus ?? status, percent, undefined, true);
+      if (progress !== null) await this.addFileUpdate(id, action, importedStatus ?? status, percent, undefined, true);
       change = 'created';
     } else {
       id = existing.id;
@@ -815,9 +815,9 @@ class PlanImporter {
       const base = existing.fileBase ? { dateText: existing.fileBase.dateText, start: existing.fileBase.start, due: existing.fileBase.due } : undefined;
       const current = { dateText: existing.dateText, start: existing.start, due: existing.due };
       let datesMerge: FieldMerge = mergeField(base, { dateText, start, due }, current, sameDates);
-      if (datesMerge === 'take-file' && this.provenance.hasPendingDateChange(id)) datesMerge = 'conflict';
+      if (datesMerge === 'take-file' && await this.provenance.hasPendingDateChange(id)) datesMerge = 'conflict';
       if (datesMerge === 'conflict') {
-        const by = this.provenance.dateDecision(id);
+        const by = await this.provenance.dateDecision(id);
         this.conflict({
           ref,
           field: 'due date',
@@ -836,14 +836,14 @@ class PlanImporter {
         Object.assign(set, dateValues);
         changed = true;
         if (existing.due !== due) changes.push(`due date ${existing.due ?? 'none'} → ${due ?? 'none'}`);
-        if (existing.due !== due) this.recordFileDateChange(id, existing.due, due, dateText ?? parents.ws.due ?? '', datesMerge === 'conflict' ? this.provenance.dateDecision(id) : undefined);
+        if (existing.due !== due) await this.recordFileDateChange(id, existing.due, due, dateText ?? parents.ws.due ?? '', datesMerge === 'conflict' ? await this.provenance.dateDecision(id) : undefined);
       }
       if (changed) set.updatedAt = this.at;
       if (!sameBase(existing.fileBase, fileBase) || existing.importedOwner !== owner.imported) {
         Object.assign(set, { fileBase, importedOwner: owner.imported });
       }
-      if (Object.keys(set).length > 0) run(this.db, sql`update actions set ${ACTION_ROWS.set(set)} where id = ${id}`);
-      status = this.mergeProgress(existing, ref, action, importedStatus, percent, progress) ?? status;
+      if (Object.keys(set).length > 0) await run(this.db, sql`update actions set ${ACTION_ROWS.set(set)} where id = ${id}`);
+      status = await this.mergeProgress(existing, ref, action, importedStatus, percent, progress) ?? status;
       if (status !== existing.status) changes.push(`status ${existing.status} → ${status}`);
       if (set.ownerRoleId !== undefined) changes.push('owner');
       change = changed || status !== existing.status ? 'updated' : 'unchanged';
@@ -851,10 +851,10 @@ class PlanImporter {
     const currentWith = this.planRows.actionSupporting.get(id) ?? [];
     if (JSON.stringify(currentWith) !== JSON.stringify(ownWith)) {
       if (existing) changes.push('supporting roles');
-      if (existing) Q.deleteActionSupporting.run(this.db, { id });
-      ownWith.forEach((roleId, position) => {
-        Q.insertActionSupporting.run(this.db, { id, roleId, position });
-      });
+      if (existing) await Q.deleteActionSupporting.run(this.db, { id });
+      for (const [position, roleId] of ownWith.entries()) {
+        await Q.insertActionSupporting.run(this.db, { id, roleId, position });
+      }
       if (change === 'unchanged') change = 'updated';
     }
     this.summary.actions[change] += 1;
@@ -863,8 +863,8 @@ class PlanImporter {
     }
 
     const leadName = parents.ws.lead ? await this.roleName(parents.ws.lead) : null;
-    const ownerAfter = this.ownerName(owner.roleId, owner.personId, known.lead.after);
-    const ownerBefore = existing ? this.ownerName(existing.ownerRoleId, existing.ownerPersonId, known.lead.before) : ownerAfter;
+    const ownerAfter = await this.ownerName(owner.roleId, owner.personId, known.lead.after);
+    const ownerBefore = existing ? await this.ownerName(existing.ownerRoleId, existing.ownerPersonId, known.lead.before) : ownerAfter;
     const reportFlags = this.options.rowFlags?.get(action.source_line ?? -1) ?? [];
     if (existing && owner.personId === null) {
       const roleBefore = existing.ownerPersonId !== null ? null : (existing.ownerRoleId ?? known.lead.before);
@@ -878,7 +878,7 @@ class PlanImporter {
       action: action.text,
       lead: leadName,
       owner: ownerAfter,
-      with: unique([...known.supporting, ...ownWith]).map((roleId) => this.roleNameById(roleId)),
+      with: await Promise.all(unique([...known.supporting, ...ownWith]).map(async (roleId) => await this.roleNameById(roleId))),
       date_text: held.dateSource === 'workstream' ? (parents.ws.due ?? null) : held.dateText,
       date_source: held.dateSource,
       start: held.start,
@@ -915,17 +915,17 @@ class PlanImporter {
   }
 
   /** The file moved the date: keep the trail; the baseline on the action stays as it was. */
-  private recordFileDateChange(actionId: number, fromDue: string | null, toDue: string | null, phrase: string, replaced: Provenance | undefined): void {
+  private async recordFileDateChange(actionId: number, fromDue: string | null, toDue: string | null, phrase: string, replaced: Provenance | undefined): Promise<void> {
     const file = this.options.file ?? '';
     const reason = replaced
       ? `Plan file ${file} replaced ${replaced.who ?? 'someone'}'s decision (${replaced.what}${replaced.at ? `, ${replaced.at.slice(0, 10)}` : ''}) with --prefer-file`
       : `Plan file ${file} changed the date`;
-    run(
+    await run(
       this.db,
       sql`insert into due_date_changes (action_id, requested_at, from_due, to_due, phrase, reason, state)
        values (${actionId}, ${this.at}, ${fromDue}, ${toDue}, ${phrase}, ${reason.replace(/\s+/g, ' ').trim()}, 'imported')`,
     );
-    Q.setBaseline.run(this.db, { toDue, actionId });
+    await Q.setBaseline.run(this.db, { toDue, actionId });
   }
 
   /**
@@ -933,25 +933,25 @@ class PlanImporter {
    * repeats what it said last time adds nothing; a change is applied only when the latest word on the
    * action is the file's own (or nobody's); otherwise it is a conflict. Returns the new status, if any.
    */
-  private mergeProgress(
+  private async mergeProgress(
     existing: ActionRow,
     ref: string,
     action: ActionInput,
     importedStatus: ActionStatus | null,
     percent: number | undefined,
     progress: string | null,
-  ): ActionStatus | undefined {
+  ): Promise<ActionStatus | undefined> {
     if (progress === null) return undefined; // the file says nothing about progress: nothing to propose
     const base = existing.fileBase ? existing.fileBase.progress : progressKey(existing.importedStatus as ActionStatus | null, undefined, undefined);
     if (progress === base) return undefined;
     const agrees = (importedStatus === null || importedStatus === existing.status) && (percent === undefined || percent === existing.percent);
     if (agrees) {
       if (importedStatus !== null && importedStatus !== existing.importedStatus) {
-        Q.setImportedStatus.run(this.db, { importedStatus, id: existing.id });
+        await Q.setImportedStatus.run(this.db, { importedStatus, id: existing.id });
       }
       return undefined;
     }
-    const latest = this.provenance.latestUpdate(existing.id);
+    const latest = await this.provenance.latestUpdate(existing.id);
     const sendbotChanged = latest !== undefined && !latest.fromFile;
     if (sendbotChanged) {
       this.conflict({
@@ -965,7 +965,7 @@ class PlanImporter {
       if (!this.preferFile) return undefined;
     }
     const status = importedStatus ?? existing.status;
-    this.addFileUpdate(existing.id, action, status, percent, sendbotChanged ? latest : undefined, false);
+    await this.addFileUpdate(existing.id, action, status, percent, sendbotChanged ? latest : undefined, false);
     return status;
   }
 
@@ -974,7 +974,7 @@ class PlanImporter {
    * `first`: the action's first update, dated as the file dates its progress; a later one is dated
    * now, so the history never shows the file's word before a report it came after.
    */
-  private addFileUpdate(actionId: number, action: ActionInput, status: ActionStatus, percent: number | undefined, replaced: Provenance | undefined, first: boolean): void {
+  private async addFileUpdate(actionId: number, action: ActionInput, status: ActionStatus, percent: number | undefined, replaced: Provenance | undefined, first: boolean): Promise<void> {
     const file = this.options.file ?? '';
     const asOf = action.progress?.as_of;
     const at = first && asOf && `${asOf}T12:00:00.000Z` < this.at ? `${asOf}T12:00:00.000Z` : this.at;
@@ -985,13 +985,13 @@ class PlanImporter {
     ]
       .filter((s) => s.length > 0)
       .join(' ');
-    run(
+    await run(
       this.db,
       sql`insert into updates (action_id, created_at, platform, kind, status, percent, note, raw_text)
        values (${actionId}, ${at}, 'import', 'import', ${status}, ${percent ?? null}, ${note},
          ${[action.status ?? action.progress?.status, action.progress?.note].filter(Boolean).join(' — ') || action.text})`,
     );
-    Q.setProgress.run(this.db, { status, percent: percent ?? null, importedStatus: action.status || action.progress?.status ? status : null, at: this.at, actionId });
+    await Q.setProgress.run(this.db, { status, percent: percent ?? null, importedStatus: action.status || action.progress?.status ? status : null, at: this.at, actionId });
   }
 
   /**
@@ -1009,31 +1009,31 @@ class PlanImporter {
     const fileRoleId = action.owner ? await this.role(action.owner) : null;
     const imported = action.owner ? await this.roleName(action.owner) : '';
     if (!existing) return { apply: true, roleId: fileRoleId, personId: null, imported };
-    const fileOwner = this.ownerName(fileRoleId, null, lead.after);
-    const now = this.ownerName(existing.ownerRoleId, existing.ownerPersonId, lead.after);
+    const fileOwner = await this.ownerName(fileRoleId, null, lead.after);
+    const now = await this.ownerName(existing.ownerRoleId, existing.ownerPersonId, lead.after);
     const keep = { apply: false, roleId: existing.ownerRoleId, personId: existing.ownerPersonId, imported };
     const take = { apply: true, roleId: fileRoleId, personId: null, imported };
-    const conflict = (why: string) => {
+    const conflict = async (why: string) => {
       this.conflict({
         ref,
         field: 'owner',
         file: fileOwner ?? 'nobody',
         sendbot: now ?? 'nobody',
-        provenance: this.provenance.assignment(ref) ?? { who: null, at: null, what: why },
+        provenance: await this.provenance.assignment(ref) ?? { who: null, at: null, what: why },
         line: action.source_line,
       });
       return this.preferFile ? take : keep;
     };
     if (existing.importedOwner === null) {
       // Imported before the file's owner was kept: it cannot be told whether the file or chat is newer.
-      if (existing.ownerRoleId !== fileRoleId || existing.ownerPersonId !== null) return conflict('no earlier import recorded the file’s owner');
+      if (existing.ownerRoleId !== fileRoleId || existing.ownerPersonId !== null) return await conflict('no earlier import recorded the file’s owner');
       return keep;
     }
     if (nameKey(existing.importedOwner) !== nameKey(imported)) {
-      const before = this.ownerName(existing.ownerRoleId, existing.ownerPersonId, lead.before);
-      const baseRole = existing.importedOwner === '' ? null : this.roleCache.get(nameKey(existing.importedOwner))?.id ?? this.findRoleId(existing.importedOwner);
+      const before = await this.ownerName(existing.ownerRoleId, existing.ownerPersonId, lead.before);
+      const baseRole = existing.importedOwner === '' ? null : this.roleCache.get(nameKey(existing.importedOwner))?.id ?? await this.findRoleId(existing.importedOwner);
       const changedInSendbot = existing.ownerPersonId !== null || existing.ownerRoleId !== baseRole;
-      if (changedInSendbot && now !== fileOwner) return conflict('assigned in sendbot since the last import');
+      if (changedInSendbot && now !== fileOwner) return await conflict('assigned in sendbot since the last import');
       if (before !== fileOwner) this.owners.push(`${ref}: ${before} → ${fileOwner} (the file changed the action's owner)`);
       return changedInSendbot ? keep : take;
     }
@@ -1048,14 +1048,14 @@ class PlanImporter {
    * actions now left with nobody accountable, and what became of the roles they moved from: an
    * officer must hear this at import, not when nudges stop.
    */
-  private reportUnheldRoles(): void {
+  private async reportUnheldRoles(): Promise<void> {
     if (this.ownerMoves.length === 0) return;
-    const holders = (roleId: number) =>
-      all<{ name: string }>(this.db, sql`select p.name from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ${roleId} and ra.ended_at is null`).map(
+    const holders = async (roleId: number) =>
+      (await all<{ name: string }>(this.db, sql`select p.name from role_assignments ra join people p on p.id = ra.person_id where ra.role_id = ${roleId} and ra.ended_at is null`)).map(
         (r) => r.name,
       );
-    const stillAccountable = (roleId: number) =>
-      exists(
+    const stillAccountable = async (roleId: number) =>
+      await exists(
         this.db,
         sql`select 1 from actions a join workstreams w on w.id = a.workstream_id
           where a.removed_at is null and a.owner_person_id is null and coalesce(a.owner_role_id, w.lead_role_id) = ${roleId} limit 1`,
@@ -1068,13 +1068,13 @@ class PlanImporter {
       byTarget.set(m.to, entry);
     }
     for (const [roleId, { refs, from }] of byTarget) {
-      if (holders(roleId).length > 0) continue;
-      const role = this.roleNameById(roleId);
-      const old = [...from].map((id) => {
-        const held = holders(id);
+      if ((await holders(roleId)).length > 0) continue;
+      const role = await this.roleNameById(roleId);
+      const old = await Promise.all([...from].map(async (id) => {
+        const held = await holders(id);
         const who = held.length > 0 ? `held by ${held.join(', ')}` : 'held by nobody';
-        return `"${this.roleNameById(id)}" (${who}) ${stillAccountable(id) ? 'is still accountable for other actions' : 'is now accountable for no action'}`;
-      });
+        return `"${await this.roleNameById(id)}" (${who}) ${await stillAccountable(id) ? 'is still accountable for other actions' : 'is now accountable for no action'}`;
+      }));
       this.warnings.push(
         `${plural(refs.length, 'action')} now ${refs.length === 1 ? 'has' : 'have'} nobody accountable: ${refs.join(', ')} moved to "${role}", which nobody holds` +
           (old.length > 0 ? `; the role they moved from, ${old.join('; ')}` : '') +
@@ -1084,23 +1084,23 @@ class PlanImporter {
   }
 
   /** A role's id by name without creating it (the base of an owner merge names a role the file used before). */
-  private findRoleId(name: string): number | null {
-    const row = get<{ id: number }>(this.db, sql`select id from roles where key = ${nameKey(name)}`);
+  private async findRoleId(name: string): Promise<number | null> {
+    const row = await get<{ id: number }>(this.db, sql`select id from roles where key = ${nameKey(name)}`);
     return row?.id ?? null;
   }
 
   /** The accountable person or role, as the report shows it. */
-  private ownerName(roleId: number | null, personId: number | null, leadRoleId: number | null): string | null {
-    if (personId !== null) return this.personNameById(personId);
+  private async ownerName(roleId: number | null, personId: number | null, leadRoleId: number | null): Promise<string | null> {
+    if (personId !== null) return await this.personNameById(personId);
     const id = roleId ?? leadRoleId;
-    return id === null ? null : this.roleNameById(id);
+    return id === null ? null : await this.roleNameById(id);
   }
 
-  private loadNames(): { roles: Map<number, string>; people: Map<number, string> } {
+  private async loadNames(): Promise<{ roles: Map<number, string>; people: Map<number, string> }> {
     this.names ??= {
-      roles: new Map(all<{ id: number; name: string }>(this.db, sql`select id, name from roles`).map((r) => [r.id, r.name])),
+      roles: new Map((await all<{ id: number; name: string }>(this.db, sql`select id, name from roles`)).map((r) => [r.id, r.name])),
       people: new Map(
-        all<{ id: number; name: string; email: string }>(this.db, sql`select id, name, email from people`).map((p) => [
+        (await all<{ id: number; name: string; email: string }>(this.db, sql`select id, name, email from people`)).map((p) => [
           p.id,
           `${p.name} <${p.email}>`,
         ]),
@@ -1109,20 +1109,20 @@ class PlanImporter {
     return this.names;
   }
 
-  private roleNameById(id: number | null): string {
+  private async roleNameById(id: number | null): Promise<string> {
     if (id === null) return 'nobody';
-    const names = this.loadNames().roles;
+    const names = (await this.loadNames()).roles;
     let name = names.get(id);
     if (name === undefined) {
       // A role created by this import after the names were loaded.
-      name = get<{ name: string }>(this.db, sql`select name from roles where id = ${id}`)?.name ?? `role ${id}`;
+      name = (await get<{ name: string }>(this.db, sql`select name from roles where id = ${id}`))?.name ?? `role ${id}`;
       names.set(id, name);
     }
     return name;
   }
 
-  private personNameById(id: number): string {
-    return this.loadNames().people.get(id) ?? `person ${id}`;
+  private async personNameById(id: number): Promise<string> {
+    return (await this.loadNames()).people.get(id) ?? `person ${id}`;
   }
 
   private indexForSearch(id: number, ref: string, text: string, workstream: string, plan: string, isNew: boolean): void {
@@ -1158,10 +1158,10 @@ class PlanImporter {
     );
   }
 
-  private removeActions(existing: ActionRow[], planTitle: string, wsTitle: string): void {
+  private async removeActions(existing: ActionRow[], planTitle: string, wsTitle: string): Promise<void> {
     const live = existing.filter((a) => a.removedAt === null);
     if (live.length === 0) return;
-    run(this.db, sql`update actions set removed_at = ${this.at}, updated_at = ${this.at} where ${inList(sql`id`, live.map((a) => a.id))}`);
+    await run(this.db, sql`update actions set removed_at = ${this.at}, updated_at = ${this.at} where ${inList(sql`id`, live.map((a) => a.id))}`);
     for (const a of live) {
       this.searchWrites.push({ actionId: a.id, replaces: true, document: null });
       this.summary.actions.removed += 1;

@@ -117,15 +117,15 @@ class Interner {
 }
 
 /** The one JSON array a query aggregates (its first column), parsed. */
-function json<T>(db: Db, query: SQL): T[] {
-  const text = values<[string | null]>(db, query)[0]?.[0];
+async function json<T>(db: Db, query: SQL): Promise<T[]> {
+  const text = (await values<[string | null]>(db, query))[0]?.[0];
   return text ? (JSON.parse(text) as T[]) : [];
 }
 
 /** Key → parsed JSON array, from a query grouping one array per key. */
-function groups<T>(db: Db, query: SQL): Map<number, T[]> {
+async function groups<T>(db: Db, query: SQL): Promise<Map<number, T[]>> {
   const out = new Map<number, T[]>();
-  for (const [key, list] of eachValues<[number, string]>(db, query)) {
+  for (const [key, list] of await eachValues<[number, string]>(db, query)) {
     out.set(key, JSON.parse(list) as T[]);
   }
   return out;
@@ -142,24 +142,24 @@ async function readPlanningState(db: Db): Promise<PlanningState> {
   const partnership = await getPartnership(db);
   const strings = new Interner();
 
-  const meetingsByBoard = groups<[number, string, number]>(db, MEETINGS_SQL);
+  const meetingsByBoard = await groups<[number, string, number]>(db, MEETINGS_SQL);
   const boards: BoardState[] = [];
-  for (const [id, name, chairRoleId, chairRole, slackChannel, teamsChannel, updateWindowDays, reminderDays, papersDays] of eachValues<
+  for (const [id, name, chairRoleId, chairRole, slackChannel, teamsChannel, updateWindowDays, reminderDays, papersDays] of await eachValues<
     [number, string, number | null, string | null, string | null, string | null, number, number, number]
   >(db, BOARDS_SQL)) {
     const meetings: MeetingRef[] = (meetingsByBoard.get(id) ?? []).map(([mid, startsAt, isSample]) => ({ id: mid, startsAt, isSample: isSample === 1 }));
     boards.push({ id, name, chairRoleId, chairRole, slackChannel, teamsChannel, updateWindowDays, reminderDays, papersDays, meetings });
   }
 
-  const roleNames = new Map(json<[number, string]>(db, ROLES_SQL));
-  const supporting = groups<number>(db, SUPPORTING_SQL);
-  const actionSupporting = groups<number>(db, ACTION_SUPPORTING_SQL);
+  const roleNames = new Map(await json<[number, string]>(db, ROLES_SQL));
+  const supporting = await groups<number>(db, SUPPORTING_SQL);
+  const actionSupporting = await groups<number>(db, ACTION_SUPPORTING_SQL);
 
   // Workstreams in listing order; each collects its actions, and the list is flattened at the end.
   const workstreams = new Map<number, Workstream>();
   const ordered: Workstream[] = [];
   type WorkstreamRow = [number, number, string, string, number | null, string, number | null];
-  for (const [id, planId, planCode, planTitle, boardId, title, leadRoleId] of json<WorkstreamRow>(db, WORKSTREAMS_SQL)) {
+  for (const [id, planId, planCode, planTitle, boardId, title, leadRoleId] of await json<WorkstreamRow>(db, WORKSTREAMS_SQL)) {
     const w: Workstream = {
       id,
       planId,
@@ -175,10 +175,10 @@ async function readPlanningState(db: Db): Promise<PlanningState> {
     ordered.push(w);
   }
 
-  const lastReported = new Map(json<[number, string]>(db, LAST_REPORTED_SQL));
+  const lastReported = new Map(await json<[number, string]>(db, LAST_REPORTED_SQL));
 
   let count = 0;
-  for (const [workstreamId, list] of eachValues<[number, string]>(db, ACTIONS_SQL)) {
+  for (const [workstreamId, list] of await eachValues<[number, string]>(db, ACTIONS_SQL)) {
     const w = workstreams.get(workstreamId);
     if (!w) continue; // a removed workstream: its actions are not in play
     const rows = JSON.parse(list) as ActionRow[];
@@ -229,12 +229,12 @@ async function readPlanningState(db: Db): Promise<PlanningState> {
     for (const a of w.actions) actions[next++] = a;
   }
 
-  const people: PersonState[] = json<PersonStateRow>(db, PEOPLE_SQL).map((row) => toPersonState(row, (v) => strings.get(v)));
-  const lastSent = new Map(json<[number, string]>(db, LAST_SENT_SQL));
+  const people: PersonState[] = (await json<PersonStateRow>(db, PEOPLE_SQL)).map((row) => toPersonState(row, (v) => strings.get(v)));
+  const lastSent = new Map(await json<[number, string]>(db, LAST_SENT_SQL));
   for (const person of people) person.lastSentAt = lastSent.get(person.id) ?? null;
 
   const holders = new Map<number, number[]>();
-  for (const [roleId, personId] of json<[number, number]>(db, HOLDERS_SQL)) {
+  for (const [roleId, personId] of await json<[number, number]>(db, HOLDERS_SQL)) {
     const list = holders.get(roleId);
     if (list) list.push(personId);
     else holders.set(roleId, [personId]);

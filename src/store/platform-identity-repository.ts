@@ -12,8 +12,8 @@ export interface PlatformAccountIds {
 
 /** Records the given platform ids on the person; returns the person as stored afterwards. */
 export function linkPlatformAccounts(db: Db, personId: number, ids: PlatformAccountIds): Promise<Person> {
-  return storeCall(db, () => {
-    const raw = get<Record<string, unknown>>(db, sql`update people set ${personRows.set(ids)} where id = ${personId} returning ${personRows.columns()}`);
+  return storeCall(db, async () => {
+    const raw = await get<Record<string, unknown>>(db, sql`update people set ${personRows.set(ids)} where id = ${personId} returning ${personRows.columns()}`);
     const linked = raw && personRows.toRow(raw);
     if (!linked) throw new Error(`No person with id ${personId} to link platform accounts to`);
     return linked;
@@ -22,7 +22,7 @@ export function linkPlatformAccounts(db: Db, personId: number, ids: PlatformAcco
 
 /** Remembers the platform the person last wrote from, so that nudges reach them there. */
 export function recordLastPlatform(db: Db, personId: number, platform: 'slack' | 'teams'): Promise<void> {
-  return storeCall(db, () => {
-    run(db, sql`update people set last_platform = ${platform} where id = ${personId}`);
+  return storeCall(db, async () => {
+    await run(db, sql`update people set last_platform = ${platform} where id = ${personId}`);
   });
 }

@@ -11,8 +11,8 @@ export interface Role {
 
 /** Finds a role by name or alias, case-insensitively. */
 export function findRole(db: Db, name: string): Promise<Role | undefined> {
-  return storeCall(db, () => {
-    return FIND_ROLE.get(db, { key: nameKey(name) });
+  return storeCall(db, async () => {
+    return await FIND_ROLE.get(db, { key: nameKey(name) });
   });
 }
 
@@ -32,7 +32,7 @@ export function ensureRole(db: Db, name: string, at: string): Promise<{ role: Ro
     const existing = await findRole(db, name);
     if (existing) return { role: existing, created: false };
     // Prepared once per connection, like findRole: a large plan names thousands of roles.
-    const row = INSERT_ROLE.get(db, { name: name.replace(/\s+/g, ' ').trim(), key: nameKey(name), at })!;
+    const row = (await INSERT_ROLE.get(db, { name: name.replace(/\s+/g, ' ').trim(), key: nameKey(name), at }))!;
     return { role: row, created: true };
   });
 }
@@ -44,14 +44,14 @@ export function addRoleAlias(db: Db, roleId: number, alias: string): Promise<boo
     const other = await findRole(db, alias);
     if (other && other.id !== roleId) return false;
     if (other) return true;
-    run(db, sql`insert into role_aliases (key, alias, role_id) values (${key}, ${alias}, ${roleId})`);
+    await run(db, sql`insert into role_aliases (key, alias, role_id) values (${key}, ${alias}, ${roleId})`);
     return true;
   });
 }
 
 export function listRoles(db: Db): Promise<Role[]> {
-  return storeCall(db, () => {
-    return all<Role>(db, sql`select id, name from roles order by name`);
+  return storeCall(db, async () => {
+    return await all<Role>(db, sql`select id, name from roles order by name`);
   });
 }
 
@@ -63,8 +63,8 @@ export interface Holder {
 }
 
 export function currentHolders(db: Db, roleId: number): Promise<Holder[]> {
-  return storeCall(db, () => {
-    return all<Holder>(
+  return storeCall(db, async () => {
+    return await all<Holder>(
       db,
       sql`select p.id as "personId", p.name, p.email, ra.started_at as since
      from role_assignments ra join people p on p.id = ra.person_id
@@ -74,8 +74,8 @@ export function currentHolders(db: Db, roleId: number): Promise<Holder[]> {
 }
 
 export function currentRolesOf(db: Db, personId: number): Promise<Role[]> {
-  return storeCall(db, () => {
-    return all<Role>(
+  return storeCall(db, async () => {
+    return await all<Role>(
       db,
       sql`select r.id, r.name from role_assignments ra join roles r on r.id = ra.role_id
      where ra.person_id = ${personId} and ra.ended_at is null order by r.name`,
@@ -92,8 +92,8 @@ export interface AssignmentHistoryRow {
 }
 
 export function assignmentHistory(db: Db, roleId: number): Promise<AssignmentHistoryRow[]> {
-  return storeCall(db, () => {
-    return all<AssignmentHistoryRow>(
+  return storeCall(db, async () => {
+    return await all<AssignmentHistoryRow>(
       db,
       sql`select p.id as "personId", p.name, p.email, ra.started_at as "startedAt", ra.ended_at as "endedAt"
      from role_assignments ra join people p on p.id = ra.person_id
@@ -107,7 +107,7 @@ export function addHolder(db: Db, roleId: number, personId: number, at: string):
   return withConnection(db, async () => {
     const held = (await currentHolders(db, roleId)).some((h) => h.personId === personId);
     if (held) return false;
-    run(db, sql`insert into role_assignments (role_id, person_id, started_at) values (${roleId}, ${personId}, ${at})`);
+    await run(db, sql`insert into role_assignments (role_id, person_id, started_at) values (${roleId}, ${personId}, ${at})`);
     return true;
   });
 }
@@ -121,7 +121,7 @@ export function handOverRole(db: Db, roleId: number, personId: number, at: strin
     const holders = await currentHolders(db, roleId);
     const ended = holders.filter((h) => h.personId !== personId);
     for (const h of ended) {
-      run(db, sql`update role_assignments set ended_at = ${at} where role_id = ${roleId} and person_id = ${h.personId} and ended_at is null`);
+      await run(db, sql`update role_assignments set ended_at = ${at} where role_id = ${roleId} and person_id = ${h.personId} and ended_at is null`);
     }
     const started = await addHolder(db, roleId, personId, at);
     return { ended, started };

@@ -1,8 +1,9 @@
 // Full-text search over the plan's actions, as callers see it: ask with a person's words, get ranked
 // action ids; keep the index in step when actions are written. Callers (`/send who`, the plan import)
-// depend on this interface only, so another database can bring its own index (SQLite's is FTS5, in
-// search-repository.ts).
-import type { Db } from './database.js';
+// depend on this interface only, so each database brings its own index (SQLite's is FTS5, in
+// search-repository.ts; PostgreSQL's a weighted tsvector, in postgres-search-index.ts).
+import { type Db, isPostgres } from './database.js';
+import { PostgresSearchIndex } from './postgres-search-index.js';
 import { Fts5SearchIndex } from './search-repository.js';
 
 export interface SearchHit {
@@ -50,5 +51,5 @@ export interface SearchIndex {
 
 /** The search index of this database. */
 export function searchIndexFor(db: Db): SearchIndex {
-  return new Fts5SearchIndex(db);
+  return isPostgres(db) ? new PostgresSearchIndex(db) : new Fts5SearchIndex(db);
 }

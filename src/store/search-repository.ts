@@ -1,7 +1,7 @@
 // SQLite's search index: FTS5's action_search table (see migration 0001), ranked with bm25.
 // Callers use it through the SearchIndex interface (search-index.ts); searchActions is that search
 // as a function.
-import { cachedStatement, type Db } from './database.js';
+import { cachedStatement, type SqliteDb } from './database.js';
 import { storeCall } from './unit-of-work.js';
 import { RANKED_CANDIDATES, type SearchHit, type SearchIndex, type SearchIndexChange, type SearchResult } from './search-index.js';
 
@@ -28,7 +28,7 @@ const BM25_MAX_WORD_ACTIONS = 5_000;
 
 /** The FTS5 index: searches as searchActions does; reindex writes action_search rows by action id. */
 export class Fts5SearchIndex implements SearchIndex {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: SqliteDb) {}
 
   async search(words: string, limit = 5): Promise<SearchResult> {
     return await searchActions(this.db, words, limit);
@@ -66,7 +66,7 @@ export function searchTerms(words: string): string[] {
  * "SEND" and "sensory" first) and because they are cheap: a prefix makes FTS5 merge the lists of
  * every word that starts with it.
  */
-function knownTerms(db: Db, terms: string[]): { words: string[]; whole: string[]; prefixes: string[] } {
+function knownTerms(db: SqliteDb, terms: string[]): { words: string[]; whole: string[]; prefixes: string[] } {
   const exists = cachedStatement(db, 'select 1 from action_search where action_search match ? limit 1').pluck();
   const words: string[] = [];
   const whole: string[] = [];
@@ -87,7 +87,7 @@ function knownTerms(db: Db, terms: string[]): { words: string[]; whole: string[]
  * word come first, and only when none has them all, actions with any of them. Within each, whole
  * words rank first; when they find fewer than `limit`, words that start with them fill the places.
  */
-export function searchActions(db: Db, words: string, limit = 5): Promise<SearchResult> {
+export function searchActions(db: SqliteDb, words: string, limit = 5): Promise<SearchResult> {
   return storeCall(db, () => {
     const { words: known, whole, prefixes } = knownTerms(db, searchTerms(words));
     // Asked only when at most BM25_MAX_MATCHES match (more never get bm25), and then once.
@@ -114,7 +114,7 @@ export function searchActions(db: Db, words: string, limit = 5): Promise<SearchR
   });
 }
 
-function rankMatches(db: Db, query: string, words: string[], limit: number, bm25: () => boolean): SearchResult {
+function rankMatches(db: SqliteDb, query: string, words: string[], limit: number, bm25: () => boolean): SearchResult {
   if (query === '') return { hits: [], capped: false };
   // One walk of the matches, up to just past bm25's limit: how many there are, and the first ones.
   const ids = cachedStatement(db, 'select rowid from action_search where action_search match ? limit ?').pluck().all(query, BM25_MAX_MATCHES + 1) as number[];
@@ -141,7 +141,7 @@ function rankMatches(db: Db, query: string, words: string[], limit: number, bm25
  * word in the workstream's title counts 4, in the action's text 1 (bm25's weights); ties keep plan
  * order. `rank` is minus that score.
  */
-function rankCandidates(db: Db, ids: number[], words: string[], limit: number): SearchHit[] {
+function rankCandidates(db: SqliteDb, ids: number[], words: string[], limit: number): SearchHit[] {
   const rows = cachedStatement(
     db,
     // The indexed texts are these columns; reading them by primary key is cheaper than from FTS5.

@@ -14,14 +14,14 @@ const DASHBOARD = 'dashboard';
  * starting together on one database agree on the same key.
  */
 export function dashboardSecret(db: Db, configured: string | undefined, nowUtcIso: string): Promise<string> {
-  return storeCall(db, () => {
+  return storeCall(db, async () => {
     if (configured) return configured;
-    run(
+    await run(
       db,
       sql`insert into app_secrets (name, value, created_at) values (${DASHBOARD}, ${randomBytes(32).toString('base64url')}, ${nowUtcIso})
        on conflict do nothing`,
     );
-    const row = get<{ value: string }>(db, sql`select value from app_secrets where name = ${DASHBOARD}`);
+    const row = await get<{ value: string }>(db, sql`select value from app_secrets where name = ${DASHBOARD}`);
     if (!row) throw new Error('the dashboard secret could not be stored');
     return row.value;
   });

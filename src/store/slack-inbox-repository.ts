@@ -16,8 +16,8 @@ export interface InboxItem {
 
 /** Adds a request and returns its id. `receivedAt` is a stored (UTC ISO) instant. */
 export function addToInbox(db: Db, receivedAt: string, body: string): Promise<number> {
-  return storeCall(db, () => {
-    return ADD.get(db, { receivedAt, body })!.id;
+  return storeCall(db, async () => {
+    return (await ADD.get(db, { receivedAt, body }))!.id;
   });
 }
 
@@ -26,22 +26,22 @@ export function addToInbox(db: Db, receivedAt: string, body: string): Promise<nu
  * transaction), false when it was already done or given up on.
  */
 export function claimInboxItem(db: Db, id: number): Promise<boolean> {
-  return storeCall(db, () => {
-    return CLAIM.run(db, { id }).changes === 1;
+  return storeCall(db, async () => {
+    return (await CLAIM.run(db, { id })).changes === 1;
   });
 }
 
 /** Keeps an item whose work failed, so what the person sent is not lost (and not replayed forever). */
 export function markInboxItemFailed(db: Db, id: number, at: string): Promise<void> {
-  return storeCall(db, () => {
-    MARK_FAILED.run(db, { at, id });
+  return storeCall(db, async () => {
+    await MARK_FAILED.run(db, { at, id });
   });
 }
 
 /** Items acknowledged but never finished, oldest first: what a restart must replay. */
 export function pendingInboxItems(db: Db): Promise<InboxItem[]> {
-  return storeCall(db, () => {
-    return PENDING.all(db);
+  return storeCall(db, async () => {
+    return await PENDING.all(db);
   });
 }
 

@@ -18,13 +18,13 @@ const lastPruned = new WeakMap<Db, number>();
  * `expiresAt` and `nowSeconds` are Unix seconds.
  */
 export function rememberSlackSignature(db: Db, signature: string, expiresAt: number, nowSeconds: number): Promise<boolean> {
-  return storeCall(db, () => {
+  return storeCall(db, async () => {
     const last = lastPruned.get(db) ?? 0;
     if (nowSeconds - last >= PRUNE_EVERY_SECONDS) {
-      PRUNE.run(db, { nowSeconds });
+      await PRUNE.run(db, { nowSeconds });
       lastPruned.set(db, nowSeconds);
     }
-    const inserted = REMEMBER.run(db, { signature, expiresAt });
+    const inserted = await REMEMBER.run(db, { signature, expiresAt });
     return inserted.changes === 1;
   });
 }

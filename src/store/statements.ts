@@ -3,11 +3,20 @@
 // 100k-row import runs a few statements hundreds of thousands of times) is not prepared again.
 // Call sites write `sql` templates (with dialect.ts for the forms that differ between databases)
 // and never see the driver: nothing here is SQLite syntax, only the driver's prepare/run.
+//
+// On SQLite each function returns its result at once; on PostgreSQL (postgres-statements.ts) it
+// returns a promise. Callers always `await`, so one store serves both.
 import { is, Placeholder, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
-import { cachedStatement, type Db } from './database.js';
+import { cachedStatement, type Db, type SqliteDb } from './database.js';
+import { compileFor } from './dialect.js';
+import { PostgresDb } from './postgres-database.js';
+import * as postgres from './postgres-statements.js';
 
 const dialect = new SQLiteSyncDialect();
+
+/** A result now (SQLite) or later (PostgreSQL): always awaited. */
+export type Awaitable<T> = T | Promise<T>;
 
 interface Compiled {
   text: string;
@@ -15,18 +24,20 @@ interface Compiled {
 }
 
 function compile(query: SQL): Compiled {
-  const { sql: text, params } = dialect.sqlToQuery(query);
+  const { sql: text, params } = compileFor('sqlite', () => dialect.sqlToQuery(query));
   return { text, params };
 }
 
 /** Every row of `query`, as objects keyed by the selected column names (or aliases). */
-export function all<T>(db: Db, query: SQL): T[] {
+export function all<T>(db: Db, query: SQL): Awaitable<T[]> {
+  if (db instanceof PostgresDb) return postgres.all<T>(db, query);
   const { text, params } = compile(query);
   return cachedStatement(db, text).all(...params) as T[];
 }
 
 /** The first row of `query`, or undefined when there is none. */
-export function get<T>(db: Db, query: SQL): T | undefined {
+export function get<T>(db: Db, query: SQL): Awaitable<T | undefined> {
+  if (db instanceof PostgresDb) return postgres.get<T>(db, query);
   const { text, params } = compile(query);
   return cachedStatement(db, text).get(...params) as T | undefined;
 }
@@ -35,7 +46,8 @@ export function get<T>(db: Db, query: SQL): T | undefined {
  * Every row of `query` as an array of its column values, in select order: for the few big results
  * (the digest's trail) where building an object per row costs more than the query.
  */
-export function values<T extends unknown[]>(db: Db, query: SQL): T[] {
+export function values<T extends unknown[]>(db: Db, query: SQL): Awaitable<T[]> {
+  if (db instanceof PostgresDb) return postgres.values<T>(db, query);
   const { text, params } = compile(query);
   const statement = cachedStatement(db, text);
   // The statement is shared by its text: it returns objects again for the next caller.
@@ -50,7 +62,13 @@ export function values<T extends unknown[]>(db: Db, query: SQL): T[] {
  * The rows of `query` as arrays, one at a time, for the planning state's biggest reads: rows are
  * not all held at once (the tick's peak memory at 100k actions).
  */
-export function* eachValues<T extends unknown[]>(db: Db, query: SQL): Generator<T> {
+export function eachValues<T extends unknown[]>(db: Db, query: SQL): Awaitable<Iterable<T>> {
+  // PostgreSQL: the rows come in one result (a cursor would cost a round trip per batch).
+  if (db instanceof PostgresDb) return postgres.values<T>(db, query);
+  return eachSqliteValues<T>(db, query);
+}
+
+function* eachSqliteValues<T extends unknown[]>(db: SqliteDb, query: SQL): Generator<T> {
   const { text, params } = compile(query);
   const statement = cachedStatement(db, text);
   statement.raw(true);
@@ -62,14 +80,17 @@ export function* eachValues<T extends unknown[]>(db: Db, query: SQL): Generator<
 }
 
 /** Runs a statement that returns no rows; how many rows it changed. */
-export function run(db: Db, query: SQL): { changes: number } {
+export function run(db: Db, query: SQL): Awaitable<{ changes: number }> {
+  if (db instanceof PostgresDb) return postgres.run(db, query);
   const { text, params } = compile(query);
   return { changes: cachedStatement(db, text).run(...params).changes };
 }
 
 /** Whether `query` returns at least one row. */
-export function exists(db: Db, query: SQL): boolean {
-  return get(db, query) !== undefined;
+export function exists(db: Db, query: SQL): Awaitable<boolean> {
+  if (db instanceof PostgresDb) return postgres.get(db, query).then((row) => row !== undefined);
+  const { text, params } = compile(query);
+  return cachedStatement(db, text).get(...params) !== undefined;
 }
 
 /**
@@ -84,7 +105,7 @@ export class Prepared<T = unknown> {
 
   constructor(private readonly query: SQL) {}
 
-  private statement(db: Db, values: Record<string, unknown>) {
+  private statement(db: SqliteDb, values: Record<string, unknown>) {
     if (!this.compiled) {
       this.compiled = compile(this.query);
       this.names = this.compiled.params.map((p) => (is(p, Placeholder) ? p.name : undefined));
@@ -101,17 +122,20 @@ export class Prepared<T = unknown> {
     return { statement: cachedStatement(db, text), params: bound };
   }
 
-  all(db: Db, values: Record<string, unknown> = {}): T[] {
+  all(db: Db, values: Record<string, unknown> = {}): Awaitable<T[]> {
+    if (db instanceof PostgresDb) return postgres.allPrepared<T>(db, this.query, values);
     const { statement, params } = this.statement(db, values);
     return statement.all(...params) as T[];
   }
 
-  get(db: Db, values: Record<string, unknown> = {}): T | undefined {
+  get(db: Db, values: Record<string, unknown> = {}): Awaitable<T | undefined> {
+    if (db instanceof PostgresDb) return postgres.allPrepared<T>(db, this.query, values).then((rows) => rows[0]);
     const { statement, params } = this.statement(db, values);
     return statement.get(...params) as T | undefined;
   }
 
-  run(db: Db, values: Record<string, unknown> = {}): { changes: number } {
+  run(db: Db, values: Record<string, unknown> = {}): Awaitable<{ changes: number }> {
+    if (db instanceof PostgresDb) return postgres.runPrepared(db, this.query, values);
     const { statement, params } = this.statement(db, values);
     return { changes: statement.run(...params).changes };
   }
@@ -120,9 +144,10 @@ export class Prepared<T = unknown> {
    * Runs an INSERT of one row (written without `returning`) and gives the new row's id. On SQLite
    * that is the connection's last insert rowid: `returning id` makes SQLite collect the returned row
    * in a temporary table on every run, which cost the 100k-row import about a second (measured).
-   * Another database's driver would append `returning id` here instead; call sites stay the same.
+   * PostgreSQL appends `returning id` instead (postgres-statements.ts); call sites stay the same.
    */
-  insert(db: Db, values: Record<string, unknown> = {}): number {
+  insert(db: Db, values: Record<string, unknown> = {}): Awaitable<number> {
+    if (db instanceof PostgresDb) return postgres.insertPrepared(db, this.query, values);
     const { statement, params } = this.statement(db, values);
     return Number(statement.run(...params).lastInsertRowid);
   }

@@ -12,20 +12,28 @@
 // - `inTransaction` waits for its turn, then runs BEGIN IMMEDIATE … COMMIT (ROLLBACK on error)
 //   around the awaited work, with the unit carried in AsyncLocalStorage so that store calls made
 //   inside it run straight away (nested units become savepoints);
-// - `storeCall` — every store function's entry — runs its synchronous body at once when the
-//   connection is free (the common case, no queueing cost), and otherwise queues behind the unit;
+// - `storeCall` — every store function's entry — runs its body in a turn of its own (at once when
+//   the connection is free), so its statements never interleave with another unit's;
 // - `withConnection` is a unit without a transaction, for a store function that awaits other
 //   store functions between its own statements (nothing else runs in between, as before).
 //
 // A statement prepared while another unit holds the connection throws (see guardConnection): a
 // query that slipped past the store's entry points fails loudly in tests instead of racing.
+//
+// PostgreSQL has a pool of connections and real concurrency: its units are in
+// postgres-unit-of-work.ts, and each function here hands a PostgresDb over to it.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
+import { PostgresDb } from './postgres-database.js';
+import * as postgresUnits from './postgres-unit-of-work.js';
 
 /** The connection a store function works on (the drizzle handle carries it as `$client`). */
 interface HasClient {
   $client: Database.Database;
 }
+
+/** Either store: an SQLite connection (the drizzle handle) or a PostgreSQL pool. */
+type StoreHandle = HasClient | PostgresDb;
 
 interface Unit {
   client: Database.Database;
@@ -86,34 +94,14 @@ function endTurn(turns: Turns): void {
 }
 
 /**
- * Runs one store function's synchronous body: now, when the connection is free or the caller is
- * inside the unit holding it; otherwise after the units ahead of it. Every exported store function
- * goes through here (or through inTransaction / withConnection).
+ * Runs one store function's body with the connection to itself (the caller's unit, when it is
+ * inside one on this connection; otherwise a turn after the units ahead of it). Every exported
+ * store function goes through here (or through inTransaction / withConnection). The body may await
+ * its statements: on PostgreSQL they are round trips, on SQLite they return at once.
  */
-export async function storeCall<T>(db: HasClient, body: () => T): Promise<T> {
-  const client = db.$client;
-  const turns = turnsOf(client);
-  if ((turns.holder === null && turns.waiting.length === 0) || ownUnit(client)) {
-    try {
-      const result = await body();
-      if (isThenable(result)) return Promise.reject(new Error('storeCall runs a synchronous body; use inTransaction or withConnection for one that awaits.'));
-      return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-  const unit: Unit = { client, depth: 0 };
-  return (waitForTurn(turns, unit) ?? Promise.resolve()).then(() => {
-    try {
-      return currentUnit.run(unit, body);
-    } finally {
-      endTurn(turns);
-    }
-  });
-}
-
-function isThenable(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+export function storeCall<T>(db: StoreHandle, body: () => T | Promise<T>): Promise<T> {
+  if (db instanceof PostgresDb) return postgresUnits.withConnection(db, body);
+  return runUnit(db, body, undefined);
 }
 
 /**
@@ -121,7 +109,8 @@ function isThenable(value: unknown): boolean {
  * request's statement runs on this connection until it ends. Inside another unit on the same
  * connection it becomes a savepoint (an error rolls back this part only, and is rethrown).
  */
-export function inTransaction<T>(db: HasClient, work: () => T | Promise<T>): Promise<T> {
+export function inTransaction<T>(db: StoreHandle, work: () => T | Promise<T>): Promise<T> {
+  if (db instanceof PostgresDb) return postgresUnits.inTransaction(db, work);
   return runUnit(db, work, 'BEGIN IMMEDIATE');
 }
 
@@ -129,7 +118,8 @@ export function inTransaction<T>(db: HasClient, work: () => T | Promise<T>): Pro
  * Runs `work` in one read transaction (deferred: it takes no write lock), so the queries in it see
  * the same data even while another connection commits.
  */
-export function inReadTransaction<T>(db: HasClient, work: () => T | Promise<T>): Promise<T> {
+export function inReadTransaction<T>(db: StoreHandle, work: () => T | Promise<T>): Promise<T> {
+  if (db instanceof PostgresDb) return postgresUnits.inReadTransaction(db, work);
   return runUnit(db, work, 'BEGIN');
 }
 
@@ -138,7 +128,8 @@ export function inReadTransaction<T>(db: HasClient, work: () => T | Promise<T>):
  * used to get for free. For a store function that awaits other store functions between its own
  * statements; each statement commits on its own, as before.
  */
-export function withConnection<T>(db: HasClient, work: () => T | Promise<T>): Promise<T> {
+export function withConnection<T>(db: StoreHandle, work: () => T | Promise<T>): Promise<T> {
+  if (db instanceof PostgresDb) return postgresUnits.withConnection(db, work);
   return runUnit(db, work, undefined);
 }
 

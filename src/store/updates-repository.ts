@@ -27,21 +27,21 @@ export interface NewUpdate {
 
 /** Appends an update and moves the action's current status/percent when the update gives them. */
 export function recordUpdate(db: Db, update: NewUpdate): Promise<number> {
-  return storeCall(db, () => {
-    const id = get<{ id: number }>(
+  return storeCall(db, async () => {
+    const id = (await get<{ id: number }>(
       db,
       sql`insert into updates (action_id, person_id, created_at, platform, kind, status, percent, note, evidence_url, raw_text, on_behalf_of_person_id)
        values (${update.actionId}, ${update.personId}, ${update.at}, ${update.platform}, ${update.kind}, ${update.status ?? null}, ${update.percent ?? null},
          ${update.note ?? null}, ${update.evidenceUrl ?? null}, ${update.rawText}, ${update.onBehalfOfPersonId ?? null})
        returning id as "id"`,
-    )!.id;
+    ))!.id;
     const set: { status?: ActionStatus; percent?: number | null; updatedAt: string } = { updatedAt: update.at };
     if (update.status) set.status = update.status;
     if (update.percent !== undefined && update.percent !== null) set.percent = update.percent;
     else if (update.status === 'blue') set.percent = 100;
     // Not started means nothing done: an earlier percent would be stale, so it is cleared.
     else if (update.status === 'not_started') set.percent = null;
-    if (set.status || set.percent !== undefined) run(db, sql`update actions set ${actionRows.set(set)} where id = ${update.actionId}`);
+    if (set.status || set.percent !== undefined) await run(db, sql`update actions set ${actionRows.set(set)} where id = ${update.actionId}`);
     return id;
   });
 }
@@ -63,8 +63,8 @@ export interface UpdateRow {
 }
 
 export function listUpdates(db: Db, actionId: number): Promise<UpdateRow[]> {
-  return storeCall(db, () => {
-    return all<UpdateRow>(
+  return storeCall(db, async () => {
+    return await all<UpdateRow>(
       db,
       sql`select u.id as "id", u.created_at as "at", u.person_id as "personId", p.name as "personName", u.platform as "platform", u.kind as "kind",
          u.status as "status", u.percent as "percent", u.note as "note", u.evidence_url as "evidenceUrl", u.raw_text as "rawText",
@@ -78,19 +78,19 @@ export function listUpdates(db: Db, actionId: number): Promise<UpdateRow[]> {
 export type DateChange = typeof dueDateChanges.$inferSelect & { requestedByName: string | null; decidedByName: string | null };
 
 export function listDateChanges(db: Db, actionId: number): Promise<DateChange[]> {
-  return storeCall(db, () => {
-    return all<Raw>(
+  return storeCall(db, async () => {
+    return (await all<Raw>(
       db,
       sql`select ${dateChangeRows.columns('c')}, p.name as "requestedByName", decider.name as "decidedByName"
        from due_date_changes c left join people p on p.id = c.requested_by left join people decider on decider.id = c.decided_by
        where c.action_id = ${actionId} order by c.requested_at, c.id`,
-    ).map((r) => ({ ...dateChangeRows.toRow(r), requestedByName: r.requestedByName as string | null, decidedByName: r.decidedByName as string | null }));
+    )).map((r) => ({ ...dateChangeRows.toRow(r), requestedByName: r.requestedByName as string | null, decidedByName: r.decidedByName as string | null }));
   });
 }
 
 export function pendingDateChange(db: Db, actionId: number): Promise<DateChange | undefined> {
-  return storeCall(db, () => {
-    const row = get<Raw>(
+  return storeCall(db, async () => {
+    const row = await get<Raw>(
       db,
       sql`select ${dateChangeRows.columns('c')}, p.name as "requestedByName"
        from due_date_changes c left join people p on p.id = c.requested_by
@@ -113,14 +113,14 @@ export interface NewDateChangeRequest {
 
 /** A new request supersedes an older pending one for the same action (the chair sees the latest ask). */
 export function requestDateChange(db: Db, request: NewDateChangeRequest): Promise<number> {
-  return storeCall(db, () => {
-    run(db, sql`update due_date_changes set state = 'superseded', decided_at = ${request.at} where action_id = ${request.actionId} and state = 'pending'`);
-    return get<{ id: number }>(
+  return storeCall(db, async () => {
+    await run(db, sql`update due_date_changes set state = 'superseded', decided_at = ${request.at} where action_id = ${request.actionId} and state = 'pending'`);
+    return (await get<{ id: number }>(
       db,
       sql`insert into due_date_changes (action_id, requested_by, requested_at, from_due, to_due, phrase, reason, state, update_id)
        values (${request.actionId}, ${request.requestedBy}, ${request.at}, ${request.fromDue}, ${request.toDue}, ${request.phrase}, ${request.reason}, 'pending', ${request.updateId})
        returning id as "id"`,
-    )!.id;
+    ))!.id;
   });
 }
 
@@ -129,12 +129,12 @@ export function requestDateChange(db: Db, request: NewDateChangeRequest): Promis
  * on the action is never touched.
  */
 export function decideDateChange(db: Db, changeId: number, decision: 'approved' | 'rejected', deciderId: number, at: string, note: string | null = null): Promise<void> {
-  return storeCall(db, () => {
-    const change = get<{ actionId: number; toDue: string | null }>(db, sql`select action_id as "actionId", to_due as "toDue" from due_date_changes where id = ${changeId}`);
+  return storeCall(db, async () => {
+    const change = await get<{ actionId: number; toDue: string | null }>(db, sql`select action_id as "actionId", to_due as "toDue" from due_date_changes where id = ${changeId}`);
     if (!change) throw new Error(`date change ${changeId} not found`);
-    run(db, sql`update due_date_changes set state = ${decision}, decided_by = ${deciderId}, decided_at = ${at}, decision_note = ${note} where id = ${changeId}`);
+    await run(db, sql`update due_date_changes set state = ${decision}, decided_by = ${deciderId}, decided_at = ${at}, decision_note = ${note} where id = ${changeId}`);
     if (decision === 'approved') {
-      run(db, sql`update actions set due = ${change.toDue}, updated_at = ${at} where id = ${change.actionId}`);
+      await run(db, sql`update actions set due = ${change.toDue}, updated_at = ${at} where id = ${change.actionId}`);
     }
   });
 }

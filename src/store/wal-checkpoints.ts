@@ -15,7 +15,7 @@
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Db } from './database.js';
+import { type Db, isPostgres } from './database.js';
 import { storeCall } from './unit-of-work.js';
 
 /** SQLite's default: checkpoint on the commit that takes the WAL past this many pages. */
@@ -51,12 +51,14 @@ export interface WalCheckpoints {
 
 /** Moves `db`'s WAL checkpoints (a database file at `path`) to a worker thread. */
 export function startWalCheckpoints(db: Db, path: string, options: WalCheckpointsOptions = {}): Promise<WalCheckpoints> {
+  // PostgreSQL checkpoints by itself.
+  if (isPostgres(db)) return Promise.resolve({ stop: async () => {} });
   return storeCall(db, () => {
     // An in-memory database has no WAL to checkpoint.
     if (path === ':memory:' || path === '') return { stop: async () => {} };
     // From the worker's events: in its turn on the connection, like any other statement.
     const restore = () =>
-      void storeCall(db, () => {
+      storeCall(db, () => {
         if (db.$client.open) db.$client.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
       }).catch((error: unknown) => options.onError?.(error));
     const worker = new Worker(WORKER_SOURCE, {
@@ -72,11 +74,11 @@ export function startWalCheckpoints(db: Db, path: string, options: WalCheckpoint
     worker.unref();
     let stopping = false;
     worker.on('error', (error) => {
-      restore();
+      void restore();
       options.onError?.(error);
     });
     worker.on('exit', () => {
-      if (!stopping) restore();
+      if (!stopping) void restore();
     });
     db.$client.pragma('wal_autocheckpoint = 0');
     return {
@@ -88,7 +90,7 @@ export function startWalCheckpoints(db: Db, path: string, options: WalCheckpoint
         worker.ref();
         worker.postMessage('stop');
         await exited;
-        restore();
+        await restore();
       },
     };
   });

@@ -5,7 +5,11 @@
 // noticed there. The probe commits a real write that changes nothing people see: it rewrites the
 // database header's user_version (sendbot does not use it; drizzle keeps its own table) with the
 // value it already has.
-import type { Db } from './database.js';
+import { sql } from 'drizzle-orm';
+import { type Db, isPostgres } from './database.js';
+import type { PostgresDb } from './postgres-database.js';
+import { isConnectionError } from './postgres-unit-of-work.js';
+import { get } from './statements.js';
 import { storageFailure, type StorageFailure } from './storage-failures.js';
 import { storeCall } from './unit-of-work.js';
 
@@ -15,6 +19,7 @@ export type WriteProbe = { ok: true } | { ok: false; failure: StorageFailure | '
 const PROBE_BUSY_TIMEOUT_MS = 250;
 
 export function probeDatabaseWrite(db: Db): Promise<WriteProbe> {
+  if (isPostgres(db)) return probePostgresWrite(db);
   return storeCall(db, () => {
     const sqlite = db.$client;
     let busyTimeout: number | undefined;
@@ -54,3 +59,22 @@ const STORAGE_REASON: Record<StorageFailure, string> = {
   busy: 'another process holds the database write lock (SQLITE_BUSY)',
   io: 'the database file could not be written (disk I/O error): check the disk',
 };
+
+/**
+ * PostgreSQL: asking for a transaction id is a write the server must be able to make (a read-only
+ * replica, a server in recovery or one that cannot be reached refuses it) and changes no row.
+ */
+async function probePostgresWrite(db: PostgresDb): Promise<WriteProbe> {
+  try {
+    await storeCall(db, async () => await get(db, sql`select pg_current_xact_id()::text as id`));
+    return { ok: true };
+  } catch (error) {
+    const message = (error as Error).message;
+    if (isConnectionError(error) || /ECONNREFUSED|timeout/i.test(`${(error as { code?: string }).code} ${message}`)) {
+      return { ok: false, failure: 'other', reason: `the PostgreSQL database at ${db.where} cannot be reached: ${message}` };
+    }
+    if ((error as { code?: string }).code === '25006') return { ok: false, failure: 'read-only', reason: `the PostgreSQL database at ${db.where} is read-only (a replica, or in recovery)` };
+    if ((error as { code?: string }).code === '53100') return { ok: false, failure: 'full', reason: `the disk of the PostgreSQL server at ${db.where} is full` };
+    return { ok: false, failure: 'other', reason: `the PostgreSQL database at ${db.where} cannot be written: ${message}` };
+  }
+}

@@ -24,6 +24,7 @@ import { type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-s
 import { postSlashCommand } from '../helpers/slack-requests.js';
 import { personalMessage, postActivity, type TeamsUser } from '../helpers/teams-activities.js';
 import { tempDir } from '../helpers/temp.js';
+import { sqliteOf } from '../helpers/test-db.js';
 
 const SIGNING = 'storage-e2e-signing-secret';
 const NOW = '2024-11-18T10:00';
@@ -72,7 +73,7 @@ async function start(db: Db): Promise<Running> {
   return r;
 }
 
-const updates = (db: Db): number => (db.$client.prepare('select count(*) as n from updates').get() as { n: number }).n;
+const updates = (db: Db): number => (sqliteOf(db).$client.prepare('select count(*) as n from updates').get() as { n: number }).n;
 /** /healthz after the one-second reuse of the previous probe has passed. */
 async function healthz(url: string): Promise<{ status: number; body: { ok: boolean; db: string; reason?: string } }> {
   await new Promise((r) => setTimeout(r, 1_100));
@@ -137,12 +138,12 @@ function fillDisk(dir: string): void {
 
 /** Without a disk to fill: cap the database's pages a little above what it has, and fill them. */
 function fillToPageLimit(db: Db): void {
-  db.$client.pragma(`max_page_count = ${(db.$client.pragma('page_count', { simple: true }) as number) + 8}`);
-  db.$client.exec('create table test_filler (x blob)');
+  sqliteOf(db).$client.pragma(`max_page_count = ${(sqliteOf(db).$client.pragma('page_count', { simple: true }) as number) + 8}`);
+  sqliteOf(db).$client.exec('create table test_filler (x blob)');
   // Smaller and smaller rows, until not even one byte fits.
   for (let size = 4096; size >= 1; size = Math.floor(size / 2)) {
     try {
-      for (;;) db.$client.prepare('insert into test_filler values (randomblob(?))').run(size);
+      for (;;) sqliteOf(db).$client.prepare('insert into test_filler values (randomblob(?))').run(size);
     } catch (error) {
       if ((error as { code?: string }).code !== 'SQLITE_FULL') throw error;
     }
@@ -190,7 +191,7 @@ describe('a read-only database', () => {
     const { db } = await demoPlanDb();
     const { url } = await start(db);
     const before = updates(db);
-    db.$client.pragma('query_only = 1');
+    sqliteOf(db).$client.pragma('query_only = 1');
 
     const health = await healthz(url);
     expect(health.status).toBe(503);
@@ -200,7 +201,7 @@ describe('a read-only database', () => {
     expect(await consoleAnswer(db, 'update ND-1.1 amber 40% contract extended')).toContain('was NOT saved');
     expect(updates(db)).toBe(before);
 
-    db.$client.pragma('query_only = 0');
+    sqliteOf(db).$client.pragma('query_only = 0');
     expect((await healthz(url)).status).toBe(200);
     expect(await consoleAnswer(db, 'update ND-1.1 amber 40% contract extended')).toContain('Update recorded for ND-1.1');
     expect(updates(db)).toBe(before + 1);

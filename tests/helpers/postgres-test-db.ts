@@ -1,15 +1,15 @@
 // The one way PostgreSQL tests (tests/postgres, `npm run test:postgres`) reach a database: the
-// throw-away cluster scripts/postgres-test-cluster.mjs starts gives DATABASE_URL, and each test
+// throw-away cluster scripts/postgres-test-cluster.mjs starts gives SENDBOT_TEST_POSTGRES_URL, and each test
 // file takes a database of its own on it, dropped afterwards, so files and reruns never share rows.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** The cluster's URL; a clear error when the tests were not started through `npm run test:postgres`. */
 export function postgresTestUrl(): string {
-  const url = process.env.DATABASE_URL;
+  const url = process.env.SENDBOT_TEST_POSTGRES_URL;
   if (!url || !/^postgres(ql)?:\/\//.test(url)) {
     throw new Error(
-      `The PostgreSQL tests need DATABASE_URL=postgres://… (got ${url ? `'${url.replace(/:[^:@/]*@/, ':***@')}'` : 'nothing'}). ` +
+      `The PostgreSQL tests need SENDBOT_TEST_POSTGRES_URL=postgres://… (got ${url ? `'${url.replace(/:[^:@/]*@/, ':***@')}'` : 'nothing'}). ` +
         'Run them with `npm run test:postgres`, which starts a throw-away cluster and sets it.',
     );
   }
@@ -17,7 +17,7 @@ export function postgresTestUrl(): string {
 }
 
 /** The same server, another database. */
-function withDatabase(url: string, database: string): string {
+export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
@@ -31,11 +31,19 @@ export interface PostgresTestDatabase {
   drop: () => Promise<void>;
 }
 
-/** A new, empty database on the test cluster (no migrations applied: that is the caller's test). */
-export async function freshPostgresDatabase(prefix = 'sendbot_test'): Promise<PostgresTestDatabase> {
+/** Whether this run is the PostgreSQL half (`npm run test:postgres`). */
+export function onPostgresRun(): boolean {
+  return process.env.SENDBOT_TEST_POSTGRES_URL !== undefined;
+}
+
+/**
+ * A new database on the test cluster: empty (no migrations applied: that is the caller's test), or
+ * a copy of `template` (a database nobody is connected to).
+ */
+export async function freshPostgresDatabase(prefix = 'sendbot_test', template?: string): Promise<PostgresTestDatabase> {
   const server = postgresTestUrl();
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  await onAdminConnection(server, (admin) => admin.query(`create database ${name}`));
+  await onAdminConnection(server, (admin) => admin.query(`create database ${name}${template ? ` template ${template}` : ''}`));
   return {
     url: withDatabase(server, name),
     name,

@@ -6,6 +6,7 @@ import { people } from '../../db/schema.js';
 import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail, findPersonBySlackId, findPersonByTeamsId, getPerson, upsertPerson } from '../../src/store/people-repository.js';
 import { closeTestDb, testDb } from '../helpers/test-db.js';
+import { sqliteOf } from '../helpers/test-db.js';
 
 describe('person lookups', () => {
   let db: Db;
@@ -17,9 +18,9 @@ describe('person lookups', () => {
   it('return the same person as the schema’s own select, by Slack id, Teams id, id and email', async () => {
     const { person: admin } = await upsertPerson(db, { name: 'Alex Admin', email: 'alex@example.org', slackUserId: 'U1', teamsUserId: '29:alex', isAdmin: true }, '2024-11-18T10:00:00.000Z');
     const { person: plain } = await upsertPerson(db, { name: 'Sam Plain', email: 'sam@example.org', slackUserId: 'U2', weeklyDigest: true }, '2024-11-18T10:00:00.000Z');
-    db.update(people).set({ awayUntil: '2024-12-01', delegateId: admin.id, lastPlatform: 'slack' }).where(eq(people.id, plain.id)).run();
+    sqliteOf(db).update(people).set({ awayUntil: '2024-12-01', delegateId: admin.id, lastPlatform: 'slack' }).where(eq(people.id, plain.id)).run();
     for (const { id } of [admin, plain]) {
-      const expected = db.select().from(people).where(eq(people.id, id)).get();
+      const expected = sqliteOf(db).select().from(people).where(eq(people.id, id)).get();
       expect(await getPerson(db, id)).toStrictEqual(expected);
       expect(await findPersonByEmail(db, expected?.email ?? '')).toStrictEqual(expected);
       expect(await findPersonBySlackId(db, expected?.slackUserId ?? '')).toStrictEqual(expected);

@@ -7,7 +7,7 @@ import { parseInstant } from '../../src/clock.js';
 import { type PlanDocumentInput, planDocumentSchema } from '../../src/importers/plan-document.js';
 import type { Db } from '../../src/store/database.js';
 import { type ImportReport, importPlanDocument } from '../../src/store/plan-import.js';
-import { searchActions } from '../../src/store/search-repository.js';
+import { searchIndexFor } from '../../src/store/search-index.js';
 import { closeTestDb, one, rows, sql, testDb } from '../helpers/test-db.js';
 
 const plan = (workstreams: NonNullable<NonNullable<PlanDocumentInput['plans']>[number]['workstreams']>): PlanDocumentInput => ({
@@ -33,7 +33,7 @@ async function run(db: Db, doc: PlanDocumentInput, now: string, options: { remov
 }
 
 const refsFor = async (db: Db, words: string): Promise<string[]> =>
-  Promise.all((await searchActions(db, words, 10)).hits.map(async (h) => ((await one(db, sql`select ref from actions where id = ${h.actionId}`)) as { ref: string }).ref));
+  Promise.all((await searchIndexFor(db).search(words, 10)).hits.map(async (h) => ((await one(db, sql`select ref from actions where id = ${h.actionId}`)) as { ref: string }).ref));
 
 describe('plan import', () => {
   it('keeps the search index true through edits, dropped actions and a dropped workstream', async () => {

@@ -5,11 +5,12 @@ import { outboxKeyScope } from '../../src/domain/notification-planner.js';
 import { loadPlanningState } from '../../src/store/planning-state-repository.js';
 import { loadQueuedMessages } from '../../src/store/outbox-repository.js';
 import { demoDb } from '../helpers/demo-db.js';
+import { sqliteOf } from '../helpers/test-db.js';
 
 describe('loadQueuedMessages', () => {
   it('reads every row under a prefix or a recent chaser day, with its status, attempts and refs', async () => {
     const { db } = await demoDb();
-    const insert = db.$client.prepare(
+    const insert = sqliteOf(db).$client.prepare(
       "insert into outbox (key, kind, payload, not_before, status, attempts, sent_at, created_at) values (?, 'nudge', ?, '2024-11-20T09:00:00.000Z', ?, ?, ?, '2024-11-20T09:00:00.000Z')",
     );
     const rows: [string, string, string, number, string | null][] = [
@@ -39,7 +40,7 @@ describe('loadQueuedMessages', () => {
     const state = await loadPlanningState(db);
     // Wed 27 Nov 2024: the 4 Dec board's papers are due; week 48's digest went on Monday.
     const scope = outboxKeyScope(state, '2024-11-27T09:00:00.000Z');
-    const spb = db.$client
+    const spb = sqliteOf(db).$client
       .prepare("select m.id from meetings m join boards b on b.id = m.board_id where b.name = 'SEND Partnership Board' and m.starts_at = '2024-12-04T14:00:00.000Z'")
       .pluck()
       .get() as number;

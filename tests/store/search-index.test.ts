@@ -5,6 +5,7 @@ import { closeDatabase, type Db } from '../../src/store/database.js';
 import { listActionViews } from '../../src/store/actions-repository.js';
 import { searchIndexFor } from '../../src/store/search-index.js';
 import { searchActions } from '../../src/store/search-repository.js';
+import { sqliteOf } from '../helpers/test-db.js';
 import { demoDb } from '../helpers/demo-db.js';
 
 describe('searchIndexFor (SQLite FTS5)', () => {
@@ -16,7 +17,7 @@ describe('searchIndexFor (SQLite FTS5)', () => {
 
   it('ranks the same hits as searchActions', async () => {
     for (const words of ['annual health checks', 'who owns the autism pathway', 'preparing for adulthood', 'EHCP timeliness']) {
-      expect(await searchIndexFor(db).search(words, 5), words).toEqual(await searchActions(db, words, 5));
+      expect(await searchIndexFor(db).search(words, 5), words).toEqual(await searchActions(sqliteOf(db), words, 5));
     }
     expect((await searchIndexFor(db).search('annual health checks')).hits.length).toBeGreaterThan(0);
   });

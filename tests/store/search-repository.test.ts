@@ -9,7 +9,7 @@ import { findPersonByEmail } from '../../src/store/people-repository.js';
 import { importPlanDocument } from '../../src/store/plan-import.js';
 import { BM25_MAX_MATCHES, RANKED_CANDIDATES, searchActions } from '../../src/store/search-repository.js';
 import { demoDb } from '../helpers/demo-db.js';
-import { closeTestDb, one, rows, sql, testDbWithPath, value } from '../helpers/test-db.js';
+import { closeTestDb, one, rows, sql, sqliteOf, testDbWithPath, value } from '../helpers/test-db.js';
 
 describe('searchActions on the demo plan', () => {
   let db: Db;
@@ -18,7 +18,7 @@ describe('searchActions on the demo plan', () => {
   });
   afterAll(() => closeTestDb(db));
 
-  const refs = async (words: string, limit = 5) => Promise.all((await searchActions(db, words, limit)).hits.map((h) => ref(h.actionId)));
+  const refs = async (words: string, limit = 5) => Promise.all((await searchActions(sqliteOf(db), words, limit)).hits.map((h) => ref(h.actionId)));
   const ref = async (id: number) => (await one(db, sql`select ref from actions where id = ${id}`) as { ref: string }).ref;
   const textOf = async (r: string) =>
     await one(db, sql`select s.text, s.workstream, s.plan from action_search s join actions a on a.id = s.rowid where a.ref = ${r}`) as {
@@ -112,7 +112,7 @@ describe('searchActions when a phrase matches more actions than are ranked', () 
   afterAll(() => closeTestDb(db));
 
   it('puts actions of the workstream named by the words first, every word in each, and says the list was cut', async () => {
-    const result = await searchActions(db, 'annual health checks', 5);
+    const result = await searchActions(sqliteOf(db), 'annual health checks', 5);
     expect(result.capped).toBe(true);
     expect(result.hits).toHaveLength(5);
     const row = async (id: number) => (await one(db, sql`select a.text, w.title from actions a join workstreams w on w.id = a.workstream_id where a.id = ${id}`)) as { text: string; title: string };
@@ -132,7 +132,7 @@ describe('searchActions when a phrase matches more actions than are ranked', () 
   });
 
   it('ranks every match of a narrower phrase, and does not say it was cut', async () => {
-    const result = await searchActions(db, 'annual health checks hearing', 5);
+    const result = await searchActions(sqliteOf(db), 'annual health checks hearing', 5);
     expect(result.capped).toBe(false);
     expect(result.hits).toHaveLength(5);
     for (const h of result.hits) expect(String(await value(db, sql`select text from actions where id = ${h.actionId}`))).toContain('hearing tests');

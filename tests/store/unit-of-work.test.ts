@@ -5,6 +5,7 @@ import { recordAudit } from '../../src/store/audit-repository.js';
 import { ensureRole, findRole } from '../../src/store/roles-repository.js';
 import { inReadTransaction, inTransaction, StatementOutsideUnitError, withConnection } from '../../src/store/unit-of-work.js';
 import { count, sql, testDb, value } from '../helpers/test-db.js';
+import { sqliteOf } from '../helpers/test-db.js';
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
 
@@ -89,10 +90,10 @@ describe('the connection guard', () => {
     let release!: () => void;
     const held = inTransaction(db, () => new Promise<void>((resolve) => (release = resolve)));
     await tick();
-    expect(() => db.$client.prepare('select 1').get()).toThrow(StatementOutsideUnitError);
+    expect(() => sqliteOf(db).$client.prepare('select 1').get()).toThrow(StatementOutsideUnitError);
     release();
     await held;
-    expect(db.$client.prepare('select 1 as one').get()).toEqual({ one: 1 });
+    expect(sqliteOf(db).$client.prepare('select 1 as one').get()).toEqual({ one: 1 });
   });
 });
 

@@ -7,7 +7,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeDatabase, type Db, openDatabase } from '../../src/store/database.js';
+import { closeDatabase, openDatabase, type SqliteDb as Db } from '../../src/store/database.js';
 import { startWalCheckpoints } from '../../src/store/wal-checkpoints.js';
 import { tempDbPath, tempDir } from '../helpers/temp.js';
 
@@ -49,6 +49,7 @@ describe('startWalCheckpoints', () => {
       script,
       `import { openDatabase, closeDatabase } from ${src('database.ts')};
 import { startWalCheckpoints } from ${src('wal-checkpoints.ts')};
+import { sqliteOf } from '../helpers/test-db.js';
 const path = ${JSON.stringify(join(dir, 'stop.db'))};
 const db = await openDatabase(path);
 const checkpoints = await startWalCheckpoints(db, path);

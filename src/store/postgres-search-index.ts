@@ -1,0 +1,92 @@
+// PostgreSQL's search index: the action_search table (db/migrations-pg/0001) with a weighted
+// tsvector, ranked with ts_rank_cd. The twin of SQLite's FTS5 index (search-repository.ts), behind
+// the same SearchIndex interface. It finds the same actions for the same words; the order within
+// equally good matches may differ from bm25's (the tests check the hits and the top hit, not the
+// exact order).
+import { sql } from 'drizzle-orm';
+import type { PostgresDb } from './postgres-database.js';
+import { RANKED_CANDIDATES, type SearchIndex, type SearchIndexChange, type SearchResult } from './search-index.js';
+import { searchTerms } from './search-repository.js';
+import { all, exists, run } from './statements.js';
+import { storeCall } from './unit-of-work.js';
+
+/** ts_rank_cd's weights for D, C, B, A: plan 0.125, text 0.25, ref 0.5, workstream 1 (bm25's 0.5, 1, 2, 4 scaled). */
+const WEIGHTS = '{0.125,0.25,0.5,1.0}';
+
+/**
+ * Ranking costs per match: beyond this many, the first ones in plan order are ranked (capped). A
+ * function, not a constant: search-index.ts imports this module before RANKED_CANDIDATES is set.
+ */
+const maxRankedMatches = () => RANKED_CANDIDATES * 5;
+
+/** Indexed texts without accents, as the question's words are (searchTerms): "Café" is found by "cafe". */
+function plain(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '');
+}
+
+export class PostgresSearchIndex implements SearchIndex {
+  constructor(private readonly db: PostgresDb) {}
+
+  search(words: string, limit = 5): Promise<SearchResult> {
+    const db = this.db;
+    return storeCall(db, async () => {
+      // Each word as some action has it: whole, else as the start of a word ("neuro" finds
+      // "neurodiversity"); a word no action has is left out, so one stray word does not sink the rest.
+      const whole: string[] = [];
+      const prefixes: string[] = [];
+      for (const term of searchTerms(words)) {
+        if (await matchesAny(db, term)) whole.push(term);
+        else if (await matchesAny(db, `${term}:*`)) whole.push(`${term}:*`);
+        else continue;
+        prefixes.push(`${term}:*`);
+      }
+      const joins = whole.length > 1 ? [' & ', ' | '] : [' & '];
+      for (const join of joins) {
+        const result = await rank(db, whole.join(join), limit);
+        // Whole words found only a few: words that start with them fill the places.
+        if (result.hits.length > 0 && result.hits.length < limit && prefixes.some((p, i) => p !== whole[i])) {
+          const more = await rank(db, prefixes.join(join), limit);
+          const seen = new Set(result.hits.map((h) => h.actionId));
+          result.hits.push(...more.hits.filter((h) => !seen.has(h.actionId)).slice(0, limit - result.hits.length));
+          result.capped ||= more.capped;
+        }
+        if (result.hits.length > 0) return result;
+      }
+      return { hits: [], capped: false };
+    });
+  }
+
+  reindex(changes: readonly SearchIndexChange[]): Promise<void> {
+    const db = this.db;
+    return storeCall(db, async () => {
+      for (const { actionId, replaces, document } of changes) {
+        if (replaces) await run(db, sql`delete from action_search where action_id = ${actionId}`);
+        if (document) {
+          await run(
+            db,
+            sql`insert into action_search (action_id, ref, text, workstream, plan)
+                values (${actionId}, ${plain(document.ref)}, ${plain(document.text)}, ${plain(document.workstream)}, ${plain(document.plan)})`,
+          );
+        }
+      }
+    });
+  }
+}
+
+/** Whether any action matches one tsquery term (a word, or a word's start with `:*`). */
+async function matchesAny(db: PostgresDb, term: string): Promise<boolean> {
+  return Promise.resolve(await exists(db, sql`select 1 from action_search where document @@ to_tsquery('english', ${term}) limit 1`));
+}
+
+async function rank(db: PostgresDb, query: string, limit: number): Promise<SearchResult> {
+  if (query === '') return { hits: [], capped: false };
+  const rows = await all<{ actionId: number; rank: number; matches: number }>(
+    db,
+    sql`with q as (select to_tsquery('english', ${query}) as q),
+         m as (select s.action_id, s.document from action_search s join actions a on a.id = s.action_id, q
+               where s.document @@ q.q and a.removed_at is null order by s.action_id limit ${maxRankedMatches() + 1})
+        select m.action_id as "actionId", -ts_rank_cd(${WEIGHTS}::float4[], m.document, q.q) as rank, count(*) over () as matches
+          from m, q order by rank, m.action_id limit ${limit}`,
+  );
+  return { hits: rows.map(({ actionId, rank: r }) => ({ actionId, rank: r })), capped: (rows[0]?.matches ?? 0) > maxRankedMatches() };
+}
