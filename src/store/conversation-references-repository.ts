@@ -146,7 +146,7 @@ export function findPersonalReference(db: Db, person: { id: number; teamsUserId:
       db,
       sql`select ${COLUMNS} from conversation_references
      where conversation_type = 'personal' and disabled_at is null
-       and (person_id = ${person.id} or (${person.teamsUserId} is not null and teams_user_id = ${person.teamsUserId}))
+       and (person_id = ${person.id} or teams_user_id = ${person.teamsUserId})
      order by updated_at desc, id desc limit 1`,
     );
     return row ? toRow(row) : undefined;

@@ -188,7 +188,7 @@ async function loadRedTrail(db: Db, scope: Scope, now: string): Promise<Map<numb
        select u.action_id, u.status, u.created_at as at,
               row_number() over (partition by u.action_id order by u.created_at desc, u.id desc) as rn
        from scope s join actions a on a.id = s.id join updates u on u.action_id = a.id
-       where a.status = 'red' and u.status is not null and u.kind <> 'import' and u.created_at <= ${now})
+       where a.status = 'red' and u.status is not null and u.kind <> 'import' and u.created_at <= ${now}) recent
      where rn <= 2 order by action_id, rn`,
   );
   const trail = new Map<number, RecentStatus[]>();

@@ -36,7 +36,7 @@ interface PermissionRow {
 const PERMISSION_SQL = sql`select a.ref, a.text, a.status, coalesce(a.owner_role_id, w.lead_role_id) as "ownerRoleId", a.owner_person_id as "ownerPersonId",
     coalesce(w.board_id, p.board_id) as "boardId",
     (select ${jsonArrayAgg(sql`role_id`)} from (select role_id from workstream_supporting_roles where workstream_id = w.id
-       union all select role_id from action_supporting_roles where action_id = a.id)) as supporting
+       union all select role_id from action_supporting_roles where action_id = a.id) roles) as supporting
   ${LIVE_ACTIONS}`;
 
 interface KpiRow {

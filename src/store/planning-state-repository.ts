@@ -60,7 +60,7 @@ const ACTIONS_SQL = sql`select workstream_id, ${jsonArrayAgg(
 
 /** Latest owner report per action (plan imports are not reports), from the updates_reported partial index. */
 const LAST_REPORTED_SQL = sql`select ${jsonArrayAgg(jsonArray(sql`action_id`, sql`at`))}
-  from (select action_id, max(created_at) as at from updates where kind <> 'import' group by action_id)`;
+  from (select action_id, max(created_at) as at from updates where kind <> 'import' group by action_id) reported`;
 
 const PEOPLE_SQL = sql`select ${jsonArrayAgg(jsonArray(...personStateColumns()), sql`id`)}
   from people`;
@@ -68,7 +68,7 @@ const PEOPLE_SQL = sql`select ${jsonArrayAgg(jsonArray(...personStateColumns()),
 /** When each person was last sent a message (chasers are never sent for occasions before it). */
 const LAST_SENT_SQL = sql`select ${jsonArrayAgg(jsonArray(sql`recipient_person_id`, sql`at`))}
   from (select recipient_person_id, max(sent_at) as at from outbox
-        where status = 'sent' and recipient_person_id is not null group by recipient_person_id)`;
+        where status = 'sent' and recipient_person_id is not null group by recipient_person_id) sent`;
 
 /** Current holders, longest-serving first within each role. */
 const HOLDERS_SQL = sql`select ${jsonArrayAgg(jsonArray(sql`role_id`, sql`person_id`), sql`started_at, id`)}
