@@ -69,6 +69,8 @@ const IN_FLIGHT = Number(argValue('concurrency', '20'));
 const RUNS = argValue('runs', 'sequential,concurrent').split(',');
 /** `--cpu-prof-dir DIR`: each server writes V8 CPU profiles into DIR/sendbot or DIR/bare when it exits (one per thread; the largest is the main thread's). */
 const CPU_PROF_DIR = process.argv.includes('--cpu-prof-dir') ? argValue('cpu-prof-dir') : undefined;
+/** `--command-worker off`: sendbot runs `/send` work on its main thread (to compare with the worker, the default). */
+const COMMAND_WORKER = argValue('command-worker', 'on');
 const SEQ_BLOCK = Number(argValue('block', '100'));
 const CONC_BLOCK = Number(argValue('concurrent-block', '500'));
 const SECRET = 'bench-signing-secret';
@@ -82,9 +84,9 @@ interface Server {
 }
 
 function startServer(mode: AppName, api: SlackApiServer): Promise<Server> {
-  const child = fork(join(BENCH_DIR, 'suite', 'e2e-server.ts'), ['--mode', mode, '--size', String(size), '--api', api.apiUrl, '--secret', SECRET], {
+  const child = fork(join(BENCH_DIR, 'suite', 'e2e-server.ts'), ['--mode', mode, '--size', String(size), '--api', api.apiUrl, '--secret', SECRET, '--command-worker', COMMAND_WORKER], {
     execArgv: ['--import', 'tsx', ...(CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', join(CPU_PROF_DIR, mode)] : [])],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', process.env.DEBUG_WRONG ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${mode} server did not start in 120 s`)), 120_000);
@@ -130,6 +132,7 @@ async function main(): Promise<void> {
     const w = id === undefined ? undefined : waiting.get(id);
     if (w) {
       waiting.delete(id as string);
+      if (!String(call.body.text ?? '').includes(w.ref) && process.env.DEBUG_WRONG) console.error('WRONG', String(call.body.text).slice(0, 300));
       w.done(arrived - w.started, String(call.body.text ?? '').includes(w.ref));
     }
     return { body: { ok: true } };
@@ -324,6 +327,7 @@ async function main(): Promise<void> {
     `  ack p99 sendbot / bare Bolt: ${r.sequentialP99}× one at a time (${seq.sendbot.ack.p99} vs ${seq.bare.ack.p99} ms), ` +
       `${r.concurrentP99}× with ${IN_FLIGHT} in flight (${conc.sendbot.ack.p99} vs ${conc.bare.ack.p99} ms); target ≤ 1.3×. p50 ratios ${r.sequentialP50}× and ${r.concurrentP50}×.`,
   );
+  log(`  reply p99 sendbot / bare Bolt with ${IN_FLIGHT} in flight: ${ratio(conc.sendbot.reply.p99, conc.bare.reply.p99)}× (${conc.sendbot.reply.p99} vs ${conc.bare.reply.p99} ms); target ≤ 1.5×.`);
   emitResult(result);
   // Lingering keep-alive sockets or timers must not hold the run open.
   setTimeout(() => process.exit(0), 100).unref();
