@@ -22,7 +22,7 @@ export interface AckPacingOptions {
   maxWaitMs: number;
 }
 
-export const DEFAULT_ACK_PACING: AckPacingOptions = { maxBacklog: 4, maxWaitMs: 500 };
+export const DEFAULT_ACK_PACING: AckPacingOptions = { maxBacklog: 4, maxWaitMs: 100 };
 
 export interface AckPacing {
   /** Resolves when this command may be acknowledged. Pair with one `done()` when its work has finished. */
