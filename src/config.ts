@@ -8,22 +8,18 @@ const optionalText = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
-/** true/false (1/0, yes/no, on/off); `whenUnset` when not set. */
-const booleanSetting = (whenUnset: boolean) =>
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return whenUnset;
-      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-      if (['0', 'false', 'no', 'off'].includes(v)) return false;
-      ctx.addIssue({ code: 'custom', message: 'must be true or false' });
-      return z.NEVER;
-    });
-
-const flag = booleanSetting(false);
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return false;
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+    return z.NEVER;
+  });
 
 const envSchema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default('data/sendbot.db'),
@@ -40,7 +36,6 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: z.url().optional(),
-  SLACK_COMMAND_WORKER: booleanSetting(true),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
@@ -77,8 +72,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   tickCron: string;
   demoData: 'auto' | 'never';
-  /** `commandWorker` (SLACK_COMMAND_WORKER): run `/send` work in a worker thread; unset means true. */
-  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; commandWorker?: boolean };
+  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
   teams?: { appId?: string; appPassword?: string; appType: string; tenantId?: string; allowUnauthenticated: boolean };
   dashboard: DashboardConfig;
   /** Rules every command follows (ALLOW_SELF_APPROVAL). */
@@ -123,7 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push('SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
     }
     if (e.SLACK_BOT_TOKEN) {
-      slack = { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, commandWorker: e.SLACK_COMMAND_WORKER };
+      slack = { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL };
     }
   }
 

@@ -92,9 +92,6 @@ async function runLocalMode(db: Db, clock: Clock, config: Config, options: Start
   return 0;
 }
 
-/** A plain database file, which another thread can open a second connection to (not :memory: or a URI). */
-const isDatabaseFile = (path: string): boolean => path !== ':memory:' && path !== '' && !path.startsWith('file:');
-
 interface StartedPlatforms {
   /** Outbox adapters, for the scheduler (and `sendbot tick`). */
   adapters: DeliveryAdapter[];
@@ -107,7 +104,7 @@ interface StartedPlatforms {
  * Builds each configured chat platform, mounting its routes on the shared HTTP server, and returns
  * the outbox adapters. Teams adds itself here (POST /api/messages on the same server).
  */
-async function startPlatforms(db: Db, databasePath: string, clock: Clock, config: Config, logger: Logger, http: HttpServer): Promise<StartedPlatforms> {
+async function startPlatforms(db: Db, clock: Clock, config: Config, logger: Logger, http: HttpServer): Promise<StartedPlatforms> {
   const adapters: DeliveryAdapter[] = [];
   const dashboard = await dashboardLinks(db, clock, config, config.dashboard.publicUrl ?? null);
   mountDashboardRoutes(http, { db, clock, secret: dashboard.secret, publishedView: config.dashboard.publishedView, logger, trustedProxies: config.trustedProxies });
@@ -118,14 +115,12 @@ async function startPlatforms(db: Db, databasePath: string, clock: Clock, config
   // second), so local mode reaches its prompt without either.
   if (config.slack) {
     const [{ createSlackApp }, { createSlackDelivery }] = await Promise.all([import('./platforms/slack/slack-app.js'), import('./platforms/slack/slack-delivery.js')]);
-    // `/send` work in a worker thread with its own connection (an in-memory database has no second connection).
-    const commandWorker = config.slack.commandWorker !== false && isDatabaseFile(databasePath) ? { databasePath } : undefined;
-    const slack = await createSlackApp({ db, clock, config: config.slack, logger, dashboard, policy: config.policy, ...(commandWorker ? { commandWorker } : {}) });
+    const slack = await createSlackApp({ db, clock, config: config.slack, logger, dashboard, policy: config.policy });
     adapters.push(createSlackDelivery({ client: slack.app.client, logger }));
     if (slack.mode === 'http') await slack.start(http);
     else connectors.push(() => slack.start());
     stoppers.push(() => slack.stop());
-    logger.info({ mode: slack.mode, commands: slack.commandsRunOn }, slack.mode === 'http' ? 'Slack: HTTP mode on /slack/events' : 'Slack: Socket Mode');
+    logger.info({ mode: slack.mode }, slack.mode === 'http' ? 'Slack: HTTP mode on /slack/events' : 'Slack: Socket Mode');
   }
   if (config.teams) {
     const [{ createTeamsBot, mountTeamsMessages, TEAMS_MESSAGES_PATH }, { createTeamsDelivery }] = await Promise.all([
@@ -165,7 +160,7 @@ async function runServiceMode(db: Db, databasePath: string, clock: Clock, config
   const http = createHttpServer({ db, logger, limits: { trustedProxies: config.trustedProxies } });
   let platforms: StartedPlatforms;
   try {
-    platforms = await startPlatforms(db, databasePath, clock, config, logger, http);
+    platforms = await startPlatforms(db, clock, config, logger, http);
     await http.listen(config.port, config.host);
     await platforms.connect();
   } catch (error) {

@@ -69,8 +69,6 @@ const IN_FLIGHT = Number(argValue('concurrency', '20'));
 const RUNS = argValue('runs', 'sequential,concurrent').split(',');
 /** `--cpu-prof-dir DIR`: each server writes V8 CPU profiles into DIR/sendbot or DIR/bare when it exits (one per thread; the largest is the main thread's). */
 const CPU_PROF_DIR = process.argv.includes('--cpu-prof-dir') ? argValue('cpu-prof-dir') : undefined;
-/** `--command-worker off`: sendbot runs `/send` work on its main thread (to compare with the worker, the default). */
-const COMMAND_WORKER = argValue('command-worker', 'on');
 const SEQ_BLOCK = Number(argValue('block', '100'));
 const CONC_BLOCK = Number(argValue('concurrent-block', '500'));
 const SECRET = 'bench-signing-secret';
@@ -84,9 +82,9 @@ interface Server {
 }
 
 function startServer(mode: AppName, api: SlackApiServer): Promise<Server> {
-  const child = fork(join(BENCH_DIR, 'suite', 'e2e-server.ts'), ['--mode', mode, '--size', String(size), '--api', api.apiUrl, '--secret', SECRET, '--command-worker', COMMAND_WORKER], {
+  const child = fork(join(BENCH_DIR, 'suite', 'e2e-server.ts'), ['--mode', mode, '--size', String(size), '--api', api.apiUrl, '--secret', SECRET], {
     execArgv: ['--import', 'tsx', ...(CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', join(CPU_PROF_DIR, mode)] : [])],
-    stdio: ['ignore', process.env.DEBUG_WRONG ? 'inherit' : 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${mode} server did not start in 120 s`)), 120_000);
@@ -132,7 +130,6 @@ async function main(): Promise<void> {
     const w = id === undefined ? undefined : waiting.get(id);
     if (w) {
       waiting.delete(id as string);
-      if (!String(call.body.text ?? '').includes(w.ref) && process.env.DEBUG_WRONG) console.error('WRONG', String(call.body.text).slice(0, 300));
       w.done(arrived - w.started, String(call.body.text ?? '').includes(w.ref));
     }
     return { body: { ok: true } };

@@ -1,9 +1,7 @@
 // Child process (forked, with an IPC channel) serving Slack's POST /slack/events on loopback:
 //
 //   --mode sendbot  the real app: createSlackApp (every listener) on the cached --size database,
-//                   mounted on sendbot's HTTP server, WAL checkpoints in a worker and `/send` work in
-//                   the command worker (SLACK_COMMAND_WORKER's default; `--command-worker off` runs
-//                   it on the main thread), as src/main.ts does.
+//                   mounted on sendbot's HTTP server, WAL checkpoints in a worker, as src/main.ts does.
 //   --mode bare     the floor: the smallest real Bolt slash-command app. A Bolt App with the same
 //                   HTTPReceiver options (signing secret, endpoint, processBeforeResponse false), the
 //                   same client options and logger, the same HTTP server, and one `/send` listener
@@ -43,8 +41,7 @@ async function main(): Promise<void> {
   const http = createHttpServer({ db, logger });
   if (mode === 'sendbot') {
     await startWalCheckpoints(db, path);
-    const commandWorker = argValue('command-worker', 'on') !== 'off' ? { databasePath: path } : undefined;
-    const slack = await createSlackApp({ db, clock: fixedClock(BENCH_NOW), config: { botToken: token, signingSecret: secret, apiUrl }, logger, ...(commandWorker ? { commandWorker } : {}), ...(process.env.PACE ? { ackPacing: { maxBacklog: Number(process.env.PACE.split(',')[0]), maxWaitMs: Number(process.env.PACE.split(',')[1]) } } : {}) });
+    const slack = await createSlackApp({ db, clock: fixedClock(BENCH_NOW), config: { botToken: token, signingSecret: secret, apiUrl }, logger });
     await slack.start(http);
   } else if (mode === 'bare') {
     const boltLogger = toBoltLogger(logger);

@@ -4,8 +4,6 @@ import type { Clock } from '../../clock.js';
 import type { CommandPolicy, DashboardLinkSettings } from '../../commands/types.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
-import type { AckPacing } from './ack-pacing.js';
-import type { SlashCommandRunner } from './command-worker.js';
 
 export interface SlackListenerDeps {
   db: Db;
@@ -15,10 +13,6 @@ export interface SlackListenerDeps {
   dashboard?: DashboardLinkSettings;
   /** Partnership rules from config (ALLOW_SELF_APPROVAL). */
   policy?: CommandPolicy;
-  /** Where `/send` work runs (the command worker); unset: on the main thread, with the request's client. */
-  commands?: SlashCommandRunner;
-  /** Slash commands' acknowledgements, kept from running far ahead of their work (ack-pacing.ts). */
-  pacing?: AckPacing;
 }
 
 /** What a person sees when something unexpected fails; the details go to the log. */

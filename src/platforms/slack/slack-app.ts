@@ -24,8 +24,6 @@ import { componentLogger, type Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 import { markInboxItemFailed } from '../../store/slack-inbox-repository.js';
 import { toBoltLogger } from './bolt-logger.js';
-import { type AckPacingOptions, createAckPacing, DEFAULT_ACK_PACING } from './ack-pacing.js';
-import { mainThreadRunner, startCommandWorker } from './command-worker.js';
 import { durableInbox, needsInbox, replayInbox } from './durable-inbox.js';
 import { registerListeners } from './listeners/index.js';
 import { type SlackConfig, slackClientOptions } from './slack-client-options.js';
@@ -47,13 +45,6 @@ export interface SlackAppDeps {
   dashboard?: DashboardLinkSettings;
   /** Partnership rules from config (ALLOW_SELF_APPROVAL). */
   policy?: CommandPolicy;
-  /**
-   * Runs `/send` work in a worker thread with its own connection to this database (command-worker.ts;
-   * SLACK_COMMAND_WORKER). Unset: on the main thread.
-   */
-  commandWorker?: { databasePath: string };
-  /** How far slash commands' acknowledgements may run ahead of their work (ack-pacing.ts); defaults apply. */
-  ackPacing?: AckPacingOptions;
 }
 
 export interface SlackApp {
@@ -70,13 +61,8 @@ export interface SlackApp {
   start(http?: HttpServer): Promise<void>;
   /** Resolves with how many inbox rows were replayed, once the replay that `start` began is over. */
   readonly replayed: Promise<number>;
-  /**
-   * Socket Mode: disconnects. Both modes: drains the command worker (its jobs in hand are answered;
-   * later ones run on the main thread). The shared HTTP server is closed by its owner.
-   */
+  /** Socket Mode: disconnects. HTTP mode: nothing to do (the shared server is closed by its owner). */
   stop(): Promise<void>;
-  /** Where `/send` work runs: 'worker' or 'main thread'. */
-  readonly commandsRunOn: 'worker' | 'main thread';
 }
 
 export class SlackStartError extends Error {
@@ -98,10 +84,9 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   const clientOptions = slackClientOptions(config);
   const log = componentLogger(deps.logger, 'slack');
 
-  const client = new WebClient(config.botToken, { ...clientOptions, logger: boltLogger });
   let auth: Awaited<ReturnType<WebClient['auth']['test']>>;
   try {
-    auth = await client.auth.test();
+    auth = await new WebClient(config.botToken, { ...clientOptions, logger: boltLogger }).auth.test();
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
     throw new SlackStartError(`Slack did not accept SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`, {
@@ -171,16 +156,9 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
     });
   }
 
-  const settings = { ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) };
-  const mainThread = mainThreadRunner({ db: deps.db, client, logger: log, ...settings });
-  const commands = deps.commandWorker
-    ? await startCommandWorker({ databasePath: deps.commandWorker.databasePath, botToken: config.botToken, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}), logger: log, fallback: mainThread, ...settings })
-    : mainThread;
-
   app.use(workspaceGuard(installation, log));
   app.use(durableInbox(deps.db, deps.clock));
-  const pacing = createAckPacing(deps.ackPacing ?? DEFAULT_ACK_PACING);
-  registerListeners(app, { db: deps.db, clock: deps.clock, logger: log, commands, pacing, ...settings });
+  registerListeners(app, { db: deps.db, clock: deps.clock, logger: log, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) });
   await app.init();
 
   const mode = config.appToken ? 'socket' : 'http';
@@ -207,10 +185,6 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
     },
     async stop() {
       if (!route) await app.stop();
-      await commands.stop();
-    },
-    get commandsRunOn() {
-      return commands.where;
     },
   };
 }
