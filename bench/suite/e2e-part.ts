@@ -324,6 +324,7 @@ async function main(): Promise<void> {
     `  ack p99 sendbot / bare Bolt: ${r.sequentialP99}× one at a time (${seq.sendbot.ack.p99} vs ${seq.bare.ack.p99} ms), ` +
       `${r.concurrentP99}× with ${IN_FLIGHT} in flight (${conc.sendbot.ack.p99} vs ${conc.bare.ack.p99} ms); target ≤ 1.3×. p50 ratios ${r.sequentialP50}× and ${r.concurrentP50}×.`,
   );
+  log(`  reply p99 sendbot / bare Bolt with ${IN_FLIGHT} in flight: ${ratio(conc.sendbot.reply.p99, conc.bare.reply.p99)}× (${conc.sendbot.reply.p99} vs ${conc.bare.reply.p99} ms); target ≤ 1.5×.`);
   emitResult(result);
   // Lingering keep-alive sockets or timers must not hold the run open.
   setTimeout(() => process.exit(0), 100).unref();

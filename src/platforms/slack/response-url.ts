@@ -36,11 +36,29 @@ export function respondFor(body: { response_url?: unknown }, boltRespond: Respon
   return typeof body.response_url === 'string' && body.response_url !== '' ? respondVia(body.response_url) : boltRespond;
 }
 
-function postJson(url: URL, json: string): Promise<void> {
+/**
+ * One POST, sent again once when it went out on a kept-alive connection that the server had closed
+ * as idle (ECONNRESET before any answer, on a reused socket): the server never read it. Node's own
+ * advice for kept-alive agents; without it a reply that waited a few seconds in a queue could meet
+ * a connection the other end dropped in the meantime, and the person got "Sorry, that failed".
+ */
+async function postJson(url: URL, json: string): Promise<void> {
+  try {
+    await postJsonOnce(url, json);
+  } catch (error) {
+    if (!(error instanceof StaleConnectionError)) throw error;
+    await postJsonOnce(url, json);
+  }
+}
+
+class StaleConnectionError extends Error {}
+
+function postJsonOnce(url: URL, json: string): Promise<void> {
   const protocol = url.protocol === 'https:' ? 'https:' : url.protocol === 'http:' ? 'http:' : undefined;
   if (!protocol) return Promise.reject(new ResponseUrlError(`response_url must be http or https, not ${url.protocol}`));
   const send = protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = send(
       url,
       {
@@ -50,6 +68,7 @@ function postJson(url: URL, json: string): Promise<void> {
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) },
       },
       (res: IncomingMessage) => {
+        answered = true;
         // Read to the end, so the connection goes back to the pool.
         res.resume();
         res.once('end', () => {
@@ -61,7 +80,10 @@ function postJson(url: URL, json: string): Promise<void> {
       },
     );
     req.once('timeout', () => req.destroy(new ResponseUrlError(`no answer from the response_url in ${SLACK_REQUEST_TIMEOUT_MS / 1000} s`)));
-    req.once('error', reject);
+    req.once('error', (error: NodeJS.ErrnoException) => {
+      const stale = req.reusedSocket && error.code === 'ECONNRESET' && !answered;
+      reject(stale ? new StaleConnectionError(error.message, { cause: error }) : error);
+    });
     req.end(json);
   });
 }

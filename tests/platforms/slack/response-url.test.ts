@@ -1,6 +1,6 @@
 // Replies posted to a response_url: JSON as Slack expects it, over one kept-alive connection, and a
 // refusal from Slack is an error the listener can log.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { respondFor, respondVia, ResponseUrlError } from '../../../src/platforms/slack/response-url.js';
@@ -40,6 +40,24 @@ describe('respondVia', () => {
     for (const n of [1, 2, 3]) await respond({ response_type: 'ephemeral', replace_original: false, text: `answer ${n}` });
     expect(received).toEqual([1, 2, 3].map((n) => ({ path: '/response/abc', type: 'application/json', body: { response_type: 'ephemeral', replace_original: false, text: `answer ${n}` } })));
     expect(connections).toBe(1);
+  });
+
+  it('sends a reply again on a new connection when the kept-alive one was closed by the server meanwhile', async () => {
+    const respond = respondVia(`${base}/response/later`);
+    await respond({ text: 'first' });
+    // The server drops the kept-alive connection as Slack's (or a proxy's) idle timeout would, the
+    // moment the next reply arrives on it: the server never reads that request.
+    const answer = server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
+    let dropNext = true;
+    server.removeAllListeners('request');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (!dropNext) return answer(req, res);
+      dropNext = false;
+      req.socket.destroy();
+    });
+    await respond({ text: 'second' });
+    expect(received.map((r) => (r.body as { text: string }).text)).toEqual(['first', 'second']);
+    expect(connections).toBe(2);
   });
 
   it('fails with the HTTP status when Slack refuses the reply', async () => {
