@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, isLocalMode, loadConfig } from '../../src/config.js';
+import { ConfigError, databaseLocation, isLocalMode, loadConfig } from '../../src/config.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -107,3 +107,23 @@ function loadConfigProblems(env: Record<string, string>): string[] {
     return (e as ConfigError).problems;
   }
 }
+
+describe('database settings', () => {
+  it('uses the SQLite file unless DATABASE_URL names PostgreSQL, with pool, timeout and CA settings', () => {
+    const sqlite = loadConfig({});
+    expect(databaseLocation(sqlite)).toBe('data/sendbot.db');
+    expect(sqlite.postgres).toEqual({ poolSize: 10, statementTimeoutMs: 30_000, caFile: undefined });
+    const pg = loadConfig({
+      DATABASE_URL: 'postgres://sendbot:pw@db.example.org:5432/sendbot?sslmode=require',
+      DATABASE_POOL_SIZE: '20',
+      DATABASE_STATEMENT_TIMEOUT_MS: '5000',
+      DATABASE_CA_FILE: '/etc/ssl/azure-ca.pem',
+    });
+    expect(databaseLocation(pg)).toBe('postgres://sendbot:pw@db.example.org:5432/sendbot?sslmode=require');
+    expect(pg.postgres).toEqual({ poolSize: 20, statementTimeoutMs: 5000, caFile: '/etc/ssl/azure-ca.pem' });
+  });
+
+  it('refuses a DATABASE_URL that is not PostgreSQL, and a pool too small, naming each', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/sendbot', DATABASE_POOL_SIZE: '1' })).toThrow(/DATABASE_URL: must be a PostgreSQL URL[\s\S]*DATABASE_POOL_SIZE/);
+  });
+});
