@@ -2,6 +2,6 @@
 // PostgreSQL half was not run, so a green run is not read as covering PostgreSQL.
 export default function setup(): () => void {
   return () => {
-    console.log('PostgreSQL half not run: npm test covers SQLite only; `npm run test:postgres` runs tests/postgres on a throw-away local cluster.');
+    console.log('PostgreSQL half not run: npm test covers SQLite only; `npm run test:postgres` runs the store, command, job, CLI and end-to-end suites again on PostgreSQL (a throw-away local cluster).');
   };
 }
