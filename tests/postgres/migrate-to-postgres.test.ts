@@ -22,7 +22,7 @@ import { searchIndexFor } from '../../src/store/search-index.js';
 import { MigrationRefused, migrateSqliteToPostgres } from '../../src/store/sqlite-to-postgres.js';
 import { sendbot, sendbotWithEnv } from '../helpers/cli.js';
 import { ask, DEMO } from '../helpers/demo-plan-db.js';
-import { freshPostgresDatabase, type PostgresTestDatabase } from '../helpers/postgres-test-db.js';
+import { freshPostgresDatabase, postgresTestUrl, type PostgresTestDatabase } from '../helpers/postgres-test-db.js';
 import { tempDir } from '../helpers/temp.js';
 import { rows, sql, value } from '../helpers/test-db.js';
 
@@ -238,7 +238,7 @@ describe('sendbot migrate-to-postgres refuses, changing nothing', () => {
     await client.end();
     const result = await sendbot(source, 'migrate-to-postgres', '--to', url);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('holds tables that are not sendbot’s (invoices)'.replace('’', "'"));
+    expect(result.stderr).toContain("holds tables that are not sendbot's (invoices)");
     expect(await countsOf(url)).toEqual({ invoices: 1 });
   });
 
@@ -271,9 +271,30 @@ describe('sendbot migrate-to-postgres refuses, changing nothing', () => {
     const none = await sendbot(source, 'migrate-to-postgres');
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/Say which PostgreSQL database to copy into, with --to or DATABASE_URL, e\.g\. sendbot migrate-to-postgres/);
+    const swapped = await sendbot(postgresTestUrl(), 'migrate-to-postgres', '--to', postgresTestUrl());
+    expect(swapped.code).toBe(1);
+    expect(swapped.stderr).toMatch(/^--db names the SQLite database to copy from, and "postgres:\/\/[^"]*:\*\*\*@[^"]*" is a PostgreSQL URL/);
     const file = await sendbot(source, 'migrate-to-postgres', '--to', 'data/other.db');
     expect(file.code).toBe(1);
     expect(file.stderr).toContain('The target must be a postgres:// URL (it is "data/other.db")');
+  });
+
+  it('a value PostgreSQL cannot take (a flag that is not 0/1): named with its row, the copy rolled back', async () => {
+    const url = await emptyTarget();
+    const dir = tempDir('sendbot-migrate-odd-');
+    const odd = join(dir, 'sendbot.db');
+    writeFileSync(odd, readFileSync(source));
+    const sqlite = new Database(odd);
+    sqlite.prepare("update people set is_admin = 'yes' where id = 2").run();
+    sqlite.close();
+    const before = readFileSync(odd);
+    const result = await sendbot(odd, 'migrate-to-postgres', '--to', url);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('people.is_admin (id 2) holds "yes", not a 0/1 flag: correct it in the SQLite database, then run again. Nothing was copied.\n');
+    expect(readFileSync(odd).equals(before)).toBe(true);
+    const counts = await countsOf(url);
+    expect(counts.people).toBe(0);
+    expect(Object.values(counts).every((n) => n === 0)).toBe(true);
   });
 
   it('copies only what was committed while another connection is mid-write', async () => {
