@@ -6,6 +6,8 @@
 //   digest    chair's digest for the largest board: state load, build, cold (load + build), render
 //   tick      tick planning time and peak RSS (bench/tick-bench.ts, run as its own process)
 //   import    a plan CSV of that many rows into a fresh database: parse, import, total
+//   postgres  the same on PostgreSQL (a throw-away cluster for the run): command p50/p99, tick planning
+//             and peak RSS, the CSV import, and the migrate-to-postgres that builds its database
 //   e2e       signed Slack `/send who <ref>` over loopback HTTP: sendbot vs a bare Bolt app (verify, ack, respond)
 //   startup   (once, not per size) npm start to the first reply with a current build, sendbot --help and
 //             sendbot people from bin/sendbot.js, and the build's freshness check
@@ -30,6 +32,7 @@ import type { ImportResult } from './suite/import-part.js';
 import { type BenchResults, PARTS, type PartName, type PartRun, renderMarkdown, SIZELESS_PARTS } from './suite/report.js';
 import type { StartupResult } from './suite/startup-part.js';
 import { measureTick } from './suite/tick-part.js';
+import { measurePostgres, startCluster } from './suite/postgres-column.js';
 
 const SUITE = join(import.meta.dirname, 'suite');
 
@@ -82,6 +85,9 @@ async function main(): Promise<void> {
   const child = <T>(script: string, size: number, args: string[], timeoutMs: number): Promise<ChildOutcome<T> & { retriedAfter?: string }> =>
     withRetry(() => runTsChild<T>(join(SUITE, script), ['--size', String(size), ...args], { timeoutMs }));
 
+  // Started on first use by the postgres part; stopped and removed when the suite exits, however it ends.
+  let cluster: ReturnType<typeof startCluster> | undefined;
+  process.on('exit', () => cluster?.stop());
   for (const part of parts) {
     if (SIZELESS_PARTS.includes(part)) {
       log(`\n[${part}]`);
@@ -105,6 +111,21 @@ async function main(): Promise<void> {
         case 'import':
           record(part, size, await child<ImportResult>('import-part.ts', size, [], 10 * 60_000));
           break;
+        case 'postgres': {
+          const t = performance.now();
+          try {
+            if (!cluster) {
+              cluster = startCluster();
+              // Ctrl-C goes through 'exit' too, so the cluster is removed.
+              process.once('SIGINT', () => process.exit(130));
+            }
+            const column = await measurePostgres(size, cluster.url, quick ? '100' : '1000', 20 * 60_000);
+            record(part, size, { ok: true, result: column, wallMs: performance.now() - t });
+          } catch (error) {
+            record(part, size, { ok: false, error: (error as Error).message, wallMs: performance.now() - t });
+          }
+          break;
+        }
         case 'e2e':
           record(part, size, await child<E2eResult>('e2e-part.ts', size, ['--requests', requests, '--warmup', warmup, '--concurrency', concurrency], 15 * 60_000));
           break;

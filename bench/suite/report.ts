@@ -4,10 +4,11 @@ import type { MachineInfo } from './common.js';
 import type { DigestResult } from './digest-part.js';
 import type { E2eResult } from './e2e-part.js';
 import type { ImportResult } from './import-part.js';
+import type { PostgresColumn } from './postgres-column.js';
 import type { StartupResult } from './startup-part.js';
 import type { TickResult } from './tick-part.js';
 
-export const PARTS = ['commands', 'digest', 'tick', 'import', 'e2e', 'startup'] as const;
+export const PARTS = ['commands', 'digest', 'tick', 'import', 'e2e', 'postgres', 'startup'] as const;
 /** Parts measured once, not per plan size (their results are kept under size 0). */
 export const SIZELESS_PARTS: readonly PartName[] = ['startup'];
 export type PartName = (typeof PARTS)[number];
@@ -226,6 +227,33 @@ export function renderMarkdown(r: BenchResults): string {
       ),
       '',
     );
+  }
+  const pgSizes = sizesOf('postgres');
+  if (pgSizes.length) {
+    out.push('### PostgreSQL beside SQLite (same run, same plans)', '');
+    out.push(
+      'PostgreSQL on a throw-away local cluster (scripts/postgres-test-cluster.mjs: loopback, fsync off), so these are the store\'s own costs, without a network. ' +
+        'Its database is the SQLite benchmark database moved with `sendbot migrate-to-postgres`. Tick: load + plan (median of 3; SQLite\'s from tick-bench, on its own plans). Targets on PostgreSQL at 100k: commands p99 < 10 ms, tick planning < 2 s.',
+      '',
+    );
+    const body: string[][] = [];
+    for (const s of pgSizes) {
+      const p = ok<PostgresColumn>('postgres', s);
+      const c = ok<CommandsResult>('commands', s);
+      const t = ok<TickResult>('tick', s);
+      const i = ok<ImportResult>('import', s);
+      for (const name of COMMANDS) {
+        const pc = p?.commands?.[name];
+        const sc = c?.commands[name];
+        body.push([sizeLabel(s), `\`${name}\` p50 / p99 (ms)`, sc ? `${fmt(sc.p50)} / ${fmt(sc.p99)}` : '—', pc ? `${fmt(pc.p50)} / ${fmt(pc.p99)}` : '—', ratio(pc?.p99, sc?.p99)]);
+      }
+      body.push([sizeLabel(s), 'tick planning (ms)', fmt(t?.planMs == null ? null : (t.loadMs ?? 0) + t.planMs), fmt(p?.planMs), ratio(p?.planMs, t?.planMs == null ? null : (t.loadMs ?? 0) + t.planMs)]);
+      body.push([sizeLabel(s), 'tick peak RSS (MB)', fmt(t?.peakRssMb), fmt(p?.tickPeakRssMb), ratio(p?.tickPeakRssMb, t?.peakRssMb)]);
+      body.push([sizeLabel(s), 'CSV import (s)', fmt(i ? i.totalMs / 1000 : null), fmt(p?.importMs == null ? null : p.importMs / 1000), ratio(p?.importMs, i?.totalMs)]);
+      body.push([sizeLabel(s), 'migrate-to-postgres (s)', '', fmt(p?.migrateMs == null ? null : p.migrateMs / 1000), '']);
+      for (const [step, why] of Object.entries(p?.failures ?? {})) notes.push(`PostgreSQL ${step} at ${sizeLabel(s)} actions failed: ${why}`);
+    }
+    out.push(table(['size', 'measure', 'SQLite', 'PostgreSQL', 'PostgreSQL / SQLite'], body), '');
   }
   const e2eSizes = sizesOf('e2e');
   if (e2eSizes.length) {

@@ -56,6 +56,12 @@ export const CLI_COMMANDS: readonly CliCommandEntry[] = [
     load: async () => (await import('./backup-command.js')).registerBackupCommand,
   },
   {
+    name: 'migrate-to-postgres',
+    term: 'migrate-to-postgres [options]',
+    summary: 'copy the SQLite database (--db) into an empty PostgreSQL database (--to or DATABASE_URL), every row with its id, and verify the copy',
+    load: async () => (await import('./migrate-to-postgres-command.js')).registerMigrateToPostgresCommand,
+  },
+  {
     name: 'ask',
     term: 'ask [options] <text...>',
     summary: 'run one /send command as a person and print the reply',
