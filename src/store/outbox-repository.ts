@@ -92,10 +92,20 @@ export interface KeyState {
   leaseUntil: string | null;
 }
 
-/** A fast look-up by key for the tick, which asks about every planned key (one prepared statement). */
-export function outboxKeyLookup(db: Db): Promise<(key: string) => KeyState | undefined> {
+/**
+ * The rows under `keys` (one prepared statement run per key, in one turn on the connection), for the
+ * tick, which asks about every planned key: only the keys already in the outbox are in the map. The
+ * answer is read whole, not handed out as a look-up function, so no statement runs after this call's
+ * turn has ended (a later call could land inside another request's unit of work).
+ */
+export function findOutboxKeyStates(db: Db, keys: Iterable<string>): Promise<Map<string, KeyState>> {
   return storeCall(db, () => {
-    return (key) => KEY_STATE.get(db, { key });
+    const found = new Map<string, KeyState>();
+    for (const key of keys) {
+      const state = KEY_STATE.get(db, { key });
+      if (state) found.set(key, state);
+    }
+    return found;
   });
 }
 
