@@ -93,23 +93,29 @@ function endTurn(turns: Turns): void {
 export async function storeCall<T>(db: HasClient, body: () => T): Promise<T> {
   const client = db.$client;
   const turns = turnsOf(client);
-  if ((turns.holder === null && turns.waiting.length === 0) || ownUnit(client)) {
-    try {
-      const result = await body();
-      if (isThenable(result)) return Promise.reject(new Error('storeCall runs a synchronous body; use inTransaction or withConnection for one that awaits.'));
-      return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
+  if ((turns.holder === null && turns.waiting.length === 0) || ownUnit(client)) return synchronousResult(body());
   const unit: Unit = { client, depth: 0 };
   return (waitForTurn(turns, unit) ?? Promise.resolve()).then(() => {
     try {
-      return currentUnit.run(unit, body);
+      return synchronousResult(currentUnit.run(unit, body));
     } finally {
       endTurn(turns);
     }
   });
+}
+
+/**
+ * The body's result, refused when it is a promise: an async body would go on running statements
+ * after its turn has ended (inside whichever unit holds the connection next). Checked before it is
+ * awaited, which would unwrap it and hide the mistake.
+ */
+function synchronousResult<T>(result: T): T {
+  if (isThenable(result)) {
+    // Its own failure is reported by the error below, not as an unhandled rejection.
+    (result as unknown as Promise<unknown>).then(undefined, () => {});
+    throw new Error('storeCall runs a synchronous body; use inTransaction or withConnection for one that awaits.');
+  }
+  return result;
 }
 
 function isThenable(value: unknown): boolean {

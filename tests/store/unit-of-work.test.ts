@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordAudit } from '../../src/store/audit-repository.js';
 import { ensureRole, findRole } from '../../src/store/roles-repository.js';
-import { inReadTransaction, inTransaction, StatementOutsideUnitError, withConnection } from '../../src/store/unit-of-work.js';
+import { inReadTransaction, inTransaction, StatementOutsideUnitError, storeCall, withConnection } from '../../src/store/unit-of-work.js';
 import { count, sql, testDb, value } from '../helpers/test-db.js';
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
@@ -108,5 +108,25 @@ describe('withConnection and inReadTransaction', () => {
     await Promise.all([reading, writing]);
     expect(seen).toEqual(['read nothing', 'wrote']);
     expect(await inReadTransaction(db, async () => (await findRole(db, 'Late'))?.name)).toBe('Late');
+  });
+});
+
+describe('storeCall', () => {
+  it('refuses a body that awaits, whether the connection is free or held: its statements would run outside its turn', async () => {
+    const db = await testDb();
+    const asyncBody = async () => {
+      await tick();
+      return value<number>(db, sql`select 1`);
+    };
+    await expect(storeCall(db, asyncBody)).rejects.toThrow('storeCall runs a synchronous body');
+    let release!: () => void;
+    const held = inTransaction(db, () => new Promise<void>((resolve) => (release = resolve)));
+    await tick();
+    const queued = storeCall(db, asyncBody);
+    release();
+    await held;
+    await expect(queued).rejects.toThrow('storeCall runs a synchronous body');
+    // A synchronous body still runs, and its value comes back.
+    expect(await storeCall(db, () => 42)).toBe(42);
   });
 });
