@@ -15,6 +15,7 @@ const SQLITE_ONLY = [
   'tests/store/unit-of-work.test.ts', // SQLite's turns on one connection (tests/postgres covers PostgreSQL's units)
   'tests/store/table-rows.test.ts', // compares with drizzle's SQLite query builder
   'tests/store/people-repository.test.ts', // compares with drizzle's SQLite query builder
+  'tests/store/actions-repository.test.ts', // SQLite's query plan under stale statistics
   'tests/e2e/storage-failures.test.ts', // a full disk and a read-only SQLite file
   'tests/cli/backup.test.ts', // SQLite's online backup (PostgreSQL: pg_dump)
   'tests/cli/database-open.test.ts', // opening SQLite files

@@ -11,7 +11,7 @@ import { digestToReply, weeklyDigestToReply } from '../render/digest-reply.js';
 import type { Reply } from '../render/reply.js';
 import { type Db, inTransaction } from '../store/database.js';
 import { loadBoardDigest, loadWeeklyDigest } from '../store/digest-loader.js';
-import { enqueueNotification, listOpenUnleased, loadQueuedMessages, markSkipped, outboxKeyLookup, releaseHeld } from '../store/outbox-repository.js';
+import { enqueueNotification, findOutboxKeyStates, listOpenUnleased, loadQueuedMessages, markSkipped, releaseHeld } from '../store/outbox-repository.js';
 import { loadPlanningState } from '../store/planning-state-repository.js';
 import { toOutboxRow } from './outbox-rows.js';
 
@@ -46,7 +46,6 @@ export interface TickResult {
 export async function runTick({ db, clock, dryRun = false }: TickOptions): Promise<TickResult> {
   const now = toStoredInstant(clock.now());
   const state = await loadPlanningState(db);
-  const lookup = outboxKeyLookup(db);
   const warnings: string[] = [];
   // Everything the planner reads is loaded first and passed in: the outbox rows under the keys it
   // may use (one query), then the digests it will need, only for copies not queued yet.
@@ -66,8 +65,10 @@ export async function runTick({ db, clock, dryRun = false }: TickOptions): Promi
     for (const row of stale) {
       if (dryRun || await markSkipped(db, row.id, row.reason, now)) result.skipped.push(row);
     }
+    // Read inside the transaction (when there is one): another process may have queued a key since.
+    const existingByKey = await findOutboxKeyStates(db, planned.map((p) => p.key));
     for (const p of planned) {
-      const existing = await lookup(p.key);
+      const existing = existingByKey.get(p.key);
       if (!existing) {
         if (dryRun || await enqueueNotification(db, toOutboxRow(p, now))) result.enqueued.push(p);
       } else if (existing.status === 'pending' && existing.attempts === 0 && p.notBefore < existing.notBefore) {

@@ -93,12 +93,20 @@ export interface KeyState {
 }
 
 /**
- * A look-up by key for the tick, which asks about every planned key (one prepared statement). Each
- * look-up is a store call of its own: inside the tick's transaction it runs there; in a dry run
- * (no transaction) it takes its turn like any other.
+ * The rows under `keys` (one prepared statement run per key, in one turn on the connection), for the
+ * tick, which asks about every planned key: only the keys already in the outbox are in the map. The
+ * answer is read whole, not handed out as a look-up function, so no statement runs after this call's
+ * turn has ended (a later call could land inside another request's unit of work).
  */
-export function outboxKeyLookup(db: Db): (key: string) => Promise<KeyState | undefined> {
-  return (key) => storeCall(db, () => KEY_STATE.get(db, { key }));
+export function findOutboxKeyStates(db: Db, keys: Iterable<string>): Promise<Map<string, KeyState>> {
+  return storeCall(db, async () => {
+    const found = new Map<string, KeyState>();
+    for (const key of keys) {
+      const state = await KEY_STATE.get(db, { key });
+      if (state) found.set(key, state);
+    }
+    return found;
+  });
 }
 
 /**

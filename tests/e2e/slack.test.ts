@@ -508,6 +508,20 @@ describe('Slack app over HTTP', () => {
     expect(await res.json()).toEqual({ ok: true, db: 'ok' });
   });
 
+  it('does not tell the person their update failed when only posting the answer failed, and keeps the update once', async () => {
+    api.failNext('response_url', [{ status: 500 }]);
+    const res = await slash(MORGAN, 'update ND-1.1 amber The answer was lost on the way');
+    expect(res.status).toBe(200);
+    const deadline = Date.now() + 5000;
+    const fromListener = () => logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.listener === 'send-command');
+    while (!fromListener() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // Logged as what it is (the listener's last step), and no "Sorry, that failed" after it.
+    expect(fromListener()).toMatchObject({ level: 50, slackUserId: MORGAN, msg: 'the answer to /send could not be posted to Slack (no sorry sent: the command itself did not fail)' });
+    expect(api.callsTo('response_url').map((c) => c.response.status)).toEqual([500]);
+    expect(await rows(db, sql`select note from updates where note = 'The answer was lost on the way'`)).toHaveLength(1);
+    expect(await rows(db, sql`select state from slack_inbox`)).toEqual([]);
+  });
+
   it('tells the person plainly when something unexpected fails, logs it with context (not the text), and keeps what they sent', async () => {
     // Every query on actions now throws: an unexpected failure, not a user mistake.
     await run(db, sql`alter table actions rename to actions_gone`);

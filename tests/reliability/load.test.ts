@@ -14,13 +14,14 @@
 import { loadavg } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
+import { DEFAULT_HTTP_LIMITS } from '../../src/http/http-server.js';
 import { myActionChoices } from '../../src/commands/shared.js';
 import { SORRY_TEXT } from '../../src/platforms/slack/listener-deps.js';
 import { closeDatabase } from '../../src/store/database.js';
 import { listPeople } from '../../src/store/people-repository.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
 import { type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
-import { keepAliveAgent, type Outcome, percentile, processCpuMs, processRssMb, round, send, slashRequest } from './support/http-client.js';
+import { keepAliveAgent, type Outcome, percentile, processCpuMs, processRssMb, processRunQueueWaitMs, round, send, slashRequest } from './support/http-client.js';
 import { killAllChildren, type RunningService, startSlackService } from './support/processes.js';
 import { integrityCheck, removeDatabaseCopy, report, withReadOnly } from './support/sqlite.js';
 
@@ -85,7 +86,11 @@ describe(`load: ${RATE} signed slash commands a second for ${SECONDS} s (src/mai
       const o = owners[(i * 7) % owners.length] as (typeof owners)[number];
       return { i, userId: o.userId, text: i % 4 === 1 ? `who ${allRefs[i % allRefs.length]}` : 'who head of send' };
     };
-    const agent = keepAliveAgent(128);
+    // The load comes from one address, as if Slack sent it all from one: the client keeps within
+    // the app's connection cap per client address (with room for connections the client has closed
+    // whose close the app has not read yet). Beyond it the app resets connections — 128 sockets
+    // here had the app evicting requests it had not read yet whenever it stalled on a busy machine.
+    const agent = keepAliveAgent(DEFAULT_HTTP_LIMITS.maxConnectionsPerClient / 2);
 
     /** Sends `count` requests open-loop at `rate` a second; resolves when all have an outcome. */
     const runPhase = async (phase: string, count: number, rate: number) => {
@@ -126,6 +131,7 @@ describe(`load: ${RATE} signed slash commands a second for ${SECONDS} s (src/mai
 
     const loadBefore = loadavg()[0] as number;
     const appCpuBefore = processCpuMs(service.child.pid);
+    const appRunQueueBefore = processRunQueueWaitMs(service.child.pid);
     const appRssBefore = processRssMb(service.child.pid);
     const ownCpuBefore = process.cpuUsage();
     const measured = await runPhase('r', total, RATE);
@@ -134,6 +140,12 @@ describe(`load: ${RATE} signed slash commands a second for ${SECONDS} s (src/mai
     const appRssAfter = processRssMb(service.child.pid);
     const ownCpu = process.cpuUsage(ownCpuBefore);
     agent.destroy();
+    // How far the work behind the acknowledgements had got when the last one came back, and how long
+    // the rest took: tells a backlog that drains slowly (a starved machine) from one that stopped.
+    const repliesAtLastAck = api.calls.filter((c) => c.method === 'response_url').length;
+    const waitStarted = performance.now();
+    const appCpuAtLastAck = processCpuMs(service.child.pid);
+    const appRunQueueAtLastAck = processRunQueueWaitMs(service.child.pid);
 
     // Every command gets its ephemeral reply through its own response_url (bounded wait).
     const all = [...warm1.plan.map((p) => ({ ...p, id: `a${p.i}` })), ...warm2.plan.map((p) => ({ ...p, id: `b${p.i}` })), ...plan.map((p) => ({ ...p, id: `r${p.i}` }))];
@@ -151,6 +163,9 @@ describe(`load: ${RATE} signed slash commands a second for ${SECONDS} s (src/mai
       if (expected.every((id) => replied.has(id))) break;
       await new Promise((r) => setTimeout(r, 250));
     }
+    const waitedForRepliesMs = performance.now() - waitStarted;
+    const appCpuWhileWaitingMs = processCpuMs(service.child.pid) - appCpuAtLastAck;
+    const appRunQueueWhileWaitingMs = processRunQueueWaitMs(service.child.pid) - appRunQueueAtLastAck;
     await service.child.stop();
 
     const latencies = outcomes.map((o) => o.latencyMs);
@@ -177,6 +192,14 @@ describe(`load: ${RATE} signed slash commands a second for ${SECONDS} s (src/mai
       statuses: Object.fromEntries(statuses),
       over3s: latencies.filter((l) => l > ACK_LIMIT_MS).length,
       replies: expected.filter((id) => replied.has(id)).length,
+      repliesAtLastAck,
+      waitedForRepliesMs: round(waitedForRepliesMs),
+      // The app's CPU while the rest of the replies came: near 100% means costly work, far below
+      // with replies still missing means the app was waiting (for the CPU, or for something else).
+      appCpuPercentWhileWaiting: round((appCpuWhileWaitingMs / waitedForRepliesMs) * 100),
+      // Time the app's event loop was ready to run but had no core (other work on the machine), as %
+      // of the run and of the wait for replies: a starved app falls behind however fast its code is.
+      appRunQueueWaitPercent: [round(((appRunQueueAtLastAck - appRunQueueBefore) / (end - start)) * 100), round((appRunQueueWhileWaitingMs / waitedForRepliesMs) * 100)],
       sorryReplies: [...replied.values()].filter((texts) => texts.some((t) => t.includes(SORRY_TEXT))).length,
       storedUpdates: stored.length,
       tokensStoredTwice: [...perToken.values()].filter((n) => n > 1).length,
@@ -196,7 +219,9 @@ describe(`load: ${RATE} signed slash commands a second for ${SECONDS} s (src/mai
     };
     report('load', figures);
 
-    expect(outcomes.filter((o) => o.status !== 200).map((o) => `${o.status} ${o.error ?? ''}`).slice(0, 10)).toEqual([]);
+    // On failure, say why: the service's warnings and errors (a refused connection, a sorry reply).
+    const serviceProblems = service.child.lines.filter((l) => typeof l.json?.level === 'number' && l.json.level >= 40).map((l) => l.raw.slice(0, 2000));
+    expect(outcomes.filter((o) => o.status !== 200).map((o) => `${o.status} ${o.error ?? ''}`).slice(0, 10), serviceProblems.slice(0, 8).join('\n')).toEqual([]);
     expect(figures.over3s).toBe(0);
     expect(figures.sendRate).toBeGreaterThanOrEqual(RATE * 0.95);
     expect(expected.filter((id) => !replied.has(id)).slice(0, 10)).toEqual([]);

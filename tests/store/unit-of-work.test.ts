@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordAudit } from '../../src/store/audit-repository.js';
 import { ensureRole, findRole } from '../../src/store/roles-repository.js';
-import { inReadTransaction, inTransaction, StatementOutsideUnitError, withConnection } from '../../src/store/unit-of-work.js';
+import { inReadTransaction, inTransaction, StatementOutsideUnitError, storeCall, withConnection } from '../../src/store/unit-of-work.js';
 import { count, sql, testDb, value } from '../helpers/test-db.js';
 import { sqliteOf } from '../helpers/test-db.js';
 
@@ -109,5 +109,24 @@ describe('withConnection and inReadTransaction', () => {
     await Promise.all([reading, writing]);
     expect(seen).toEqual(['read nothing', 'wrote']);
     expect(await inReadTransaction(db, async () => (await findRole(db, 'Late'))?.name)).toBe('Late');
+  });
+});
+
+describe('storeCall', () => {
+  it('keeps its turn across its own awaits: a unit that arrives meanwhile runs after the whole body', async () => {
+    const db = await testDb();
+    const order: string[] = [];
+    const body = storeCall(db, async () => {
+      order.push('body starts');
+      await tick(); // another request arrives here
+      order.push(`body reads ${await value(db, sql`select count(*) from roles`)} roles`);
+    });
+    const other = inTransaction(db, async () => {
+      await ensureRole(db, 'Other', 'x');
+      order.push('other wrote');
+    });
+    await Promise.all([body, other]);
+    expect(order).toEqual(['body starts', 'body reads 0 roles', 'other wrote']);
+    expect(await storeCall(db, () => 42)).toBe(42);
   });
 });

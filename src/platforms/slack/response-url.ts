@@ -3,9 +3,17 @@
 // Bolt's respond() posts with the global fetch, which on Node 20 costs about three times the CPU of
 // a plain http.request per reply (WHATWG streams, Request/Response objects), leaves the response
 // unread (so the connection is not reused), and all of it runs on the event loop that acknowledges
-// Slack's next requests. The same POST, as Bolt makes it: JSON, one attempt, a 10-second timeout,
-// and an error when Slack does not answer 2xx (an expired response_url, say).
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+// Slack's next requests. The same POST, as Bolt makes it: JSON, a 10-second timeout, and an error
+// when Slack does not answer 2xx (an expired response_url, say).
+//
+// One difference: a reply written on a kept-alive connection that the other end had just closed (it
+// closes idle connections after a few seconds; when our event loop is busy we may not have read
+// that close yet when we reuse the socket) fails with ECONNRESET before any answer. The other end
+// closed before reading it, so it is sent once more on a connection of its own — Node's documented
+// remedy (`request.reusedSocket`) — instead of becoming a "Sorry, that failed" for a command that
+// worked. (Should the other end have taken it after all, the person sees the reply twice: better
+// than being told their recorded update failed, and sending it again.)
+import { type ClientRequest, Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { RespondArguments, RespondFn } from '@slack/bolt';
 import { SLACK_REQUEST_TIMEOUT_MS } from './slack-client-options.js';
@@ -37,23 +45,14 @@ export function respondFor(body: { response_url?: unknown }, boltRespond: Respon
 }
 
 /**
- * One POST, sent again once when it went out on a kept-alive connection that the server had closed
- * as idle (ECONNRESET before any answer, on a reused socket): the server never read it. Node's own
- * advice for kept-alive agents; without it a reply that waited a few seconds in a queue could meet
- * a connection the other end dropped in the meantime, and the person got "Sorry, that failed".
+ * True when `error` says a request on a reused kept-alive connection was cut off before any answer
+ * came: the server had closed that idle connection as we wrote on it, so it never took the request.
  */
-async function postJson(url: URL, json: string): Promise<void> {
-  try {
-    await postJsonOnce(url, json);
-  } catch (error) {
-    if (!(error instanceof StaleConnectionError)) throw error;
-    await postJsonOnce(url, json);
-  }
+function lostOnStaleConnection(req: ClientRequest, answered: boolean, error: unknown): boolean {
+  return req.reusedSocket && !answered && (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET';
 }
 
-class StaleConnectionError extends Error {}
-
-function postJsonOnce(url: URL, json: string): Promise<void> {
+function postJson(url: URL, json: string, retried = false): Promise<void> {
   const protocol = url.protocol === 'https:' ? 'https:' : url.protocol === 'http:' ? 'http:' : undefined;
   if (!protocol) return Promise.reject(new ResponseUrlError(`response_url must be http or https, not ${url.protocol}`));
   const send = protocol === 'https:' ? httpsRequest : httpRequest;
@@ -63,7 +62,8 @@ function postJsonOnce(url: URL, json: string): Promise<void> {
       url,
       {
         method: 'POST',
-        agent: agents[protocol],
+        // The retry takes a connection of its own: the pool may hold more that were closed under it.
+        agent: retried ? false : agents[protocol],
         timeout: SLACK_REQUEST_TIMEOUT_MS,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) },
       },
@@ -80,9 +80,10 @@ function postJsonOnce(url: URL, json: string): Promise<void> {
       },
     );
     req.once('timeout', () => req.destroy(new ResponseUrlError(`no answer from the response_url in ${SLACK_REQUEST_TIMEOUT_MS / 1000} s`)));
-    req.once('error', (error: NodeJS.ErrnoException) => {
-      const stale = req.reusedSocket && error.code === 'ECONNRESET' && !answered;
-      reject(stale ? new StaleConnectionError(error.message, { cause: error }) : error);
+    req.once('error', (error) => {
+      // Once only: a second reset on a new connection is a real failure.
+      if (!retried && lostOnStaleConnection(req, answered, error)) resolve(postJson(url, json, true));
+      else reject(error);
     });
     req.end(json);
   });

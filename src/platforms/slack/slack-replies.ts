@@ -7,10 +7,28 @@ import { failureText } from '../failure-text.js';
 import { SORRY_TEXT } from './listener-deps.js';
 import type { Respond } from './response-url.js';
 
-/** Every message of the rendered reply, in order, visible only to the person (never replacing the original). */
+/**
+ * Slack did not take a reply (the response_url refused it or could not be reached). Whatever the
+ * reply was about has been done or refused already; only telling the person failed.
+ */
+export class ReplyNotDeliveredError extends Error {
+  constructor(cause: unknown) {
+    super(`Slack did not take the reply: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'ReplyNotDeliveredError';
+  }
+}
+
+/**
+ * Every message of the rendered reply, in order, visible only to the person (never replacing the
+ * original). Throws ReplyNotDeliveredError when Slack does not take one.
+ */
 export async function respondWithReply(respond: Respond, answer: Reply): Promise<void> {
   for (const message of renderBlocks(answer)) {
-    await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
+    try {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
+    } catch (error) {
+      throw new ReplyNotDeliveredError(error);
+    }
   }
 }
 
@@ -28,7 +46,12 @@ export async function postReplyToUser(client: WebClient, userId: string, answer:
 /** "That failed", or — when `error` is a storage failure — that nothing was saved, and why. */
 export const sorryReply = (error?: unknown): Reply => reply('error', failureText(error, SORRY_TEXT));
 
-/** Best effort: tells the person something failed. A failure here is only logged by the caller. */
+/**
+ * Best effort: tells the person something failed. A failure here is only logged by the caller.
+ * Not when what failed was posting the answer itself: the work was done, and "that failed" would
+ * be untrue (the person would send an update again that is already recorded).
+ */
 export async function respondSorry(respond: Respond, error?: unknown): Promise<void> {
+  if (error instanceof ReplyNotDeliveredError) return;
   await respondWithReply(respond, sorryReply(error));
 }

@@ -11,12 +11,23 @@ describe('respondVia', () => {
   let connections: number;
   const received: { path: string; type: string; body: unknown }[] = [];
   let status = 200;
+  /** Cut off (without an answer) every request after the first on each connection, or every request. */
+  let cutOff: 'none' | 'reused' | 'all' = 'none';
 
   beforeEach(async () => {
     connections = 0;
     received.length = 0;
     status = 200;
+    cutOff = 'none';
+    const served = new WeakSet<object>();
     server = createServer((req: IncomingMessage, res) => {
+      // What a server closing an idle kept-alive connection looks like to a client that had just
+      // written its next request on it: the connection is reset, the request never answered.
+      if (cutOff === 'all' || (cutOff === 'reused' && served.has(req.socket))) {
+        req.socket.destroy();
+        return;
+      }
+      served.add(req.socket);
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -65,6 +76,25 @@ describe('respondVia', () => {
     const error = await respondVia(`${base}/response/old`)({ text: 'too late' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseUrlError);
     expect(error).toMatchObject({ status: 404, message: 'Slack refused the reply to the response_url (HTTP 404)' });
+  });
+
+  it('sends a reply again, once, on a connection of its own when the kept-alive one was closed under it', async () => {
+    const respond = respondVia(`${base}/response/stale`);
+    await respond({ text: 'first' });
+    cutOff = 'reused';
+    await respond({ text: 'second' });
+    await respond({ text: 'third' });
+    expect(received.map((r) => (r.body as { text: string }).text)).toEqual(['first', 'second', 'third']);
+    // first + its reuse (cut off) + a new one for the retry; the pool may hand 'third' any of them.
+    expect(connections).toBeGreaterThanOrEqual(2);
+  });
+
+  it('does not send again when a new connection is reset: that is a real failure, and is reported', async () => {
+    cutOff = 'all';
+    const error = await respondVia(`${base}/response/reset`)({ text: 'lost' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ECONNRESET' });
+    expect(received).toEqual([]);
+    expect(connections).toBe(1);
   });
 
   it('uses Bolt’s respond when the request has no response_url of its own', async () => {

@@ -53,6 +53,18 @@ export function processCpuMs(pid: number): number {
   }
 }
 
+/**
+ * Time (ms) the process's main thread (its event loop) has spent ready to run but waiting for a CPU,
+ * from /proc (Linux, schedstat); NaN elsewhere. High when other work on the machine takes the cores.
+ */
+export function processRunQueueWaitMs(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** One request to `baseUrl` (http://127.0.0.1:port). Never rejects. */
 export function send(baseUrl: string, req: RawRequest, agent?: Agent): Promise<Outcome> {
   const url = new URL(req.path, baseUrl);

@@ -11,7 +11,7 @@ import { type InboxContext, runOnce, workClock } from '../../durable-inbox.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
 import { respondFor } from '../../response-url.js';
 import { decodeSlackEntities } from '../../slack-entities.js';
-import { respondSorry, respondWithReply } from '../../slack-replies.js';
+import { ReplyNotDeliveredError, respondSorry, respondWithReply } from '../../slack-replies.js';
 import { resolveSlackCaller } from '../../slack-identity.js';
 import { openUpdateModal } from '../../update-modal.js';
 
@@ -57,7 +57,8 @@ export function sendCommandListener(deps: SlackListenerDeps) {
       await respondWithReply(respond, answer);
     } catch (error) {
       // Not the text: it may be exactly what was refused, and logs are kept longer than the plan's data.
-      log.error({ ...where, err: error, textLength: command.text?.length }, '/send failed');
+      const what = error instanceof ReplyNotDeliveredError ? 'the answer to /send could not be posted to Slack (no sorry sent: the command itself did not fail)' : '/send failed';
+      log.error({ ...where, err: error, textLength: command.text?.length }, what);
       await respondSorry(respond, error).catch((e: unknown) => log.error({ ...where, err: e }, 'could not tell the user /send failed'));
     }
   };
