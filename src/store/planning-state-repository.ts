@@ -52,7 +52,8 @@ const ACTION_SUPPORTING_SQL = sql`select action_id, ${jsonArrayAgg(sql`role_id`,
 const ACTIONS_SQL = sql`select workstream_id, ${jsonArrayAgg(
   jsonArray(
     ...['number', 'id', 'ref', 'text', 'owner_role_id', 'owner_person_id', 'start', 'due', 'baseline_due', 'ongoing'].map((c) => sql.identifier(c)),
-    sql`nullif(flags, '[]')`,
+    // As text on both: PostgreSQL's jsonb would otherwise nest in the row as an array.
+    sql`cast(nullif(flags, '[]') as text)`,
     ...['date_source', 'status', 'percent'].map((c) => sql.identifier(c)),
   ),
 )}
