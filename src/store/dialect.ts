@@ -146,6 +146,14 @@ export function boolParam(value: boolean): number {
   return value ? 1 : 0;
 }
 
+/**
+ * A flag column as 1/0, for where the driver does not convert it (inside a JSON value the database
+ * builds). SQLite: the column as it is; PostgreSQL: `column::int` (a JSON `true` otherwise).
+ */
+export function flagNumber(column: Expr): SQL {
+  return spelled(sql`${column}`, sql`${column}::int`);
+}
+
 /** A flag column is set. */
 export function isTrue(column: Expr): SQL {
   return spelled(sql`${column} = 1`, sql`${column} = true`);
