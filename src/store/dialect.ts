@@ -154,6 +154,15 @@ export function flagNumber(column: Expr): SQL {
   return spelled(sql`${column}`, sql`${column}::int`);
 }
 
+/**
+ * A JSON column's text, for where it is nested in a JSON value the database builds (so it stays a
+ * string there, as on SQLite, where JSON columns are text). PostgreSQL: `expr::text`, else jsonb
+ * would nest as the array or object itself.
+ */
+export function jsonText(expr: Expr): SQL {
+  return spelled(sql`${expr}`, sql`(${expr})::text`);
+}
+
 /** A flag column is set. */
 export function isTrue(column: Expr): SQL {
   return spelled(sql`${column} = 1`, sql`${column} = true`);

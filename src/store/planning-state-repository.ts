@@ -11,7 +11,7 @@ import type { MeetingRef } from '../domain/board-cycle.js';
 import type { ActionState, BoardState, PersonState, PlanningState } from '../domain/planning-state.js';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, inReadTransaction } from './database.js';
-import { flagNumber, insertionOrder, isFalse, jsonArray, jsonArrayAgg } from './dialect.js';
+import { flagNumber, insertionOrder, isFalse, jsonArray, jsonArrayAgg, jsonText } from './dialect.js';
 import { listKpiRecords } from './kpis-repository.js';
 import { getPartnership } from './partnership-repository.js';
 import { personStateColumns, type PersonStateRow, toPersonState, withOwnRoles } from './planning-state-rows.js';
@@ -53,8 +53,7 @@ const ACTIONS_SQL = sql`select workstream_id, ${jsonArrayAgg(
   jsonArray(
     ...['number', 'id', 'ref', 'text', 'owner_role_id', 'owner_person_id', 'start', 'due', 'baseline_due'].map((c) => sql.identifier(c)),
     flagNumber(sql`ongoing`),
-    // As text on both: PostgreSQL's jsonb would otherwise nest in the row as an array.
-    sql`cast(nullif(flags, '[]') as text)`,
+    jsonText(sql`nullif(flags, '[]')`),
     ...['date_source', 'status', 'percent'].map((c) => sql.identifier(c)),
   ),
 )}
