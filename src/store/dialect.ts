@@ -146,6 +146,23 @@ export function boolParam(value: boolean): number {
   return value ? 1 : 0;
 }
 
+/**
+ * A flag column as 1/0, for where the driver does not convert it (inside a JSON value the database
+ * builds). SQLite: the column as it is; PostgreSQL: `column::int` (a JSON `true` otherwise).
+ */
+export function flagNumber(column: Expr): SQL {
+  return spelled(sql`${column}`, sql`${column}::int`);
+}
+
+/**
+ * A JSON column's text, for where it is nested in a JSON value the database builds (so it stays a
+ * string there, as on SQLite, where JSON columns are text). PostgreSQL: `expr::text`, else jsonb
+ * would nest as the array or object itself.
+ */
+export function jsonText(expr: Expr): SQL {
+  return spelled(sql`${expr}`, sql`(${expr})::text`);
+}
+
 /** A flag column is set. */
 export function isTrue(column: Expr): SQL {
   return spelled(sql`${column} = 1`, sql`${column} = true`);

@@ -34,6 +34,7 @@ import { all, get, run } from './statements.js';
 import { nameKey } from './keys.js';
 import { recordKpiReading } from './kpis-repository.js';
 import { plural } from '../render/format.js';
+import { sameJsonText } from './same-json.js';
 
 export type KpiChange = 'created' | 'updated' | 'unchanged' | 'removed';
 
@@ -369,10 +370,11 @@ export class KpiImporter {
         baseline: existing.baseline,
         baseline_value: existing.baselineValue,
         baseline_as_of: existing.baselineAsOf,
-        trajectory: existing.trajectory,
         position: existing.position,
       };
-      const changed = JSON.stringify(current) !== JSON.stringify(values) || existing.removedAt !== null;
+      const { trajectory: _trajectory, ...rest } = values;
+      const changed =
+        JSON.stringify(current) !== JSON.stringify(rest) || !sameJsonText(existing.trajectory, trajectory) || existing.removedAt !== null;
       if (changed) {
         const v = values;
         await run(

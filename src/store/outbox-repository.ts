@@ -122,7 +122,7 @@ export function loadQueuedMessages(db: Db, scope: OutboxKeyScope): Promise<Map<s
     const rows = await values<[string, OutboxStatus, string, string | null, number, string]>(
       db,
       sql`select o.key, o.status, o.not_before, o.sent_at, o.attempts, ${refs}
-          from ${jsonValues(ranges)} r join outbox o on o.key >= ${jsonField(sql`r.value`, 'lo')} and o.key < ${jsonField(sql`r.value`, 'hi')}
+          from ${jsonValues(ranges, 'json')} r join outbox o on o.key >= ${jsonField(sql`r.value`, 'lo')} and o.key < ${jsonField(sql`r.value`, 'hi')}
         union all
         select o.key, o.status, o.not_before, o.sent_at, o.attempts, ${refs}
           from outbox o

@@ -48,6 +48,7 @@ import { addRoleAlias, ensureRole } from './roles-repository.js';
 import { ImportProvenance, type Provenance } from './import-provenance.js';
 import { emptyKpiSummary, KpiImporter, type KpiLocator, type KpiReportRow, type KpiSummary } from './kpi-import.js';
 import { storeCall, withConnection } from './unit-of-work.js';
+import { sameJson } from './same-json.js';
 
 /** 'missing': no longer in the file, kept (an import removes only with --remove-missing). */
 export type Change = 'created' | 'updated' | 'unchanged' | 'removed' | 'missing';
@@ -1191,7 +1192,7 @@ class PlanImporter {
   }
 }
 
-/** Whether any of `values` differs from the stored row, compared as JSON (runs once per action on a re-import). */
+/** Whether any of `values` differs from the stored row, compared as JSON values (runs once per action on a re-import). */
 function differs(existing: Record<string, unknown>, values: Record<string, unknown>): boolean {
   for (const k in values) {
     const a = existing[k] ?? null;
@@ -1201,7 +1202,7 @@ function differs(existing: Record<string, unknown>, values: Record<string, unkno
       if (a !== b) return true;
     } else if (a === null && b === null) {
       continue;
-    } else if (JSON.stringify(a) !== JSON.stringify(b)) return true;
+    } else if (!sameJson(a, b)) return true;
   }
   return false;
 }

@@ -11,7 +11,7 @@ import type { MeetingRef } from '../domain/board-cycle.js';
 import type { ActionState, BoardState, PersonState, PlanningState } from '../domain/planning-state.js';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, inReadTransaction } from './database.js';
-import { insertionOrder, isFalse, jsonArray, jsonArrayAgg } from './dialect.js';
+import { flagNumber, insertionOrder, isFalse, jsonArray, jsonArrayAgg, jsonText } from './dialect.js';
 import { listKpiRecords } from './kpis-repository.js';
 import { getPartnership } from './partnership-repository.js';
 import { personStateColumns, type PersonStateRow, toPersonState, withOwnRoles } from './planning-state-rows.js';
@@ -22,7 +22,7 @@ import { storeCall, withConnection } from './unit-of-work.js';
 const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
 const NO_ROLES: number[] = Object.freeze([]) as unknown as number[];
 
-const MEETINGS_SQL = sql`select board_id, ${jsonArrayAgg(jsonArray(sql`id`, sql`starts_at`, sql`is_sample`), sql`starts_at`)}
+const MEETINGS_SQL = sql`select board_id, ${jsonArrayAgg(jsonArray(sql`id`, sql`starts_at`, flagNumber(sql`is_sample`)), sql`starts_at`)}
   from meetings where ${isFalse(sql`cancelled`)} group by board_id`;
 
 const BOARDS_SQL = sql`select b.id, b.name, b.chair_role_id, r.name, b.slack_channel, b.teams_channel, b.update_window_days,
@@ -51,8 +51,9 @@ const ACTION_SUPPORTING_SQL = sql`select action_id, ${jsonArrayAgg(sql`role_id`,
  */
 const ACTIONS_SQL = sql`select workstream_id, ${jsonArrayAgg(
   jsonArray(
-    ...['number', 'id', 'ref', 'text', 'owner_role_id', 'owner_person_id', 'start', 'due', 'baseline_due', 'ongoing'].map((c) => sql.identifier(c)),
-    sql`nullif(flags, '[]')`,
+    ...['number', 'id', 'ref', 'text', 'owner_role_id', 'owner_person_id', 'start', 'due', 'baseline_due'].map((c) => sql.identifier(c)),
+    flagNumber(sql`ongoing`),
+    jsonText(sql`nullif(flags, '[]')`),
     ...['date_source', 'status', 'percent'].map((c) => sql.identifier(c)),
   ),
 )}

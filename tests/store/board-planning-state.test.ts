@@ -10,7 +10,7 @@ import { loadDigestHistory } from '../../src/store/digest-history-repository.js'
 import { loadBoardDigest } from '../../src/store/digest-loader.js';
 import { loadPlanningState } from '../../src/store/planning-state-repository.js';
 import { demoDb, PEOPLE, personId, recordReports } from '../helpers/demo-db.js';
-import { sqliteOf } from '../helpers/test-db.js';
+import { rows, run, sql, value } from '../helpers/test-db.js';
 
 const utc = (london: string) => toStoredInstant(parseInstant(london));
 
@@ -19,10 +19,10 @@ describe('loadBoardPlanningState', () => {
     const { db } = await demoDb('2024-09-02T09:00');
     await recordReports(db, PEOPLE.morgan, ['ND-1.1', 'ND-1.2'], '2024-11-18T10:00');
     // A named owner (wins over the role) and an action's own supporting role.
-    const [first, second] = sqliteOf(db).$client.prepare('select id from actions where removed_at is null order by id limit 2').all() as { id: number }[];
-    sqliteOf(db).$client.prepare('update actions set owner_person_id = ? where id = ?').run(await personId(db, PEOPLE.priya), first?.id);
-    const role = (sqliteOf(db).$client.prepare('select id from roles order by id desc limit 1').get() as { id: number }).id;
-    sqliteOf(db).$client.prepare('insert into action_supporting_roles (action_id, role_id, position) values (?, ?, 0)').run(second?.id, role);
+    const [first, second] = await rows<{ id: number }>(db, sql`select id from actions where removed_at is null order by id limit 2`);
+    await run(db, sql`update actions set owner_person_id = ${await personId(db, PEOPLE.priya)} where id = ${first?.id}`);
+    const role = Number(await value(db, sql`select id from roles order by id desc limit 1`));
+    await run(db, sql`insert into action_supporting_roles (action_id, role_id, position) values (${second?.id}, ${role}, 0)`);
 
     const whole = await loadPlanningState(db);
     const now = utc('2024-11-27T09:00');

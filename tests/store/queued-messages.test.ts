@@ -5,14 +5,11 @@ import { outboxKeyScope } from '../../src/domain/notification-planner.js';
 import { loadPlanningState } from '../../src/store/planning-state-repository.js';
 import { loadQueuedMessages } from '../../src/store/outbox-repository.js';
 import { demoDb } from '../helpers/demo-db.js';
-import { sqliteOf } from '../helpers/test-db.js';
+import { run, sql, value } from '../helpers/test-db.js';
 
 describe('loadQueuedMessages', () => {
   it('reads every row under a prefix or a recent chaser day, with its status, attempts and refs', async () => {
     const { db } = await demoDb();
-    const insert = sqliteOf(db).$client.prepare(
-      "insert into outbox (key, kind, payload, not_before, status, attempts, sent_at, created_at) values (?, 'nudge', ?, '2024-11-20T09:00:00.000Z', ?, ?, ?, '2024-11-20T09:00:00.000Z')",
-    );
     const rows: [string, string, string, number, string | null][] = [
       ['nudge:7:3:window', JSON.stringify({ refs: ['ND-1.1', 'ND-1.2'] }), 'sent', 1, '2024-11-20T09:01:00.000Z'],
       ['nudge:7:3:reminder', JSON.stringify({}), 'pending', 0, null],
@@ -24,7 +21,13 @@ describe('loadQueuedMessages', () => {
       ['overdue:12:2024-11-26', JSON.stringify({ refs: ['QA-1.2'] }), 'dead', 5, null],
       ['overdue:3:2024-11-20', JSON.stringify({ refs: ['QA-1.3'] }), 'sent', 1, null],
     ];
-    for (const r of rows) insert.run(...r);
+    for (const [key, payload, status, attempts, sentAt] of rows) {
+      await run(
+        db,
+        sql`insert into outbox (key, kind, payload, not_before, status, attempts, sent_at, created_at)
+            values (${key}, 'nudge', ${payload}, '2024-11-20T09:00:00.000Z', ${status}, ${attempts}, ${sentAt}, '2024-11-20T09:00:00.000Z')`,
+      );
+    }
     const got = await loadQueuedMessages(db, { prefixes: ['nudge:7:', 'digest:7:', 'weekly:2024-W48:'], overdueDays: ['2024-11-27', '2024-11-26'] });
     expect([...got.keys()].sort()).toEqual(
       ['digest:7:chair:4', 'nudge:7:3:reminder', 'nudge:7:3:window', 'overdue:12:2024-11-26', 'overdue:3:2024-11-27', 'weekly:2024-W48:channel'].sort(),
@@ -40,10 +43,10 @@ describe('loadQueuedMessages', () => {
     const state = await loadPlanningState(db);
     // Wed 27 Nov 2024: the 4 Dec board's papers are due; week 48's digest went on Monday.
     const scope = outboxKeyScope(state, '2024-11-27T09:00:00.000Z');
-    const spb = sqliteOf(db).$client
-      .prepare("select m.id from meetings m join boards b on b.id = m.board_id where b.name = 'SEND Partnership Board' and m.starts_at = '2024-12-04T14:00:00.000Z'")
-      .pluck()
-      .get() as number;
+    const spb = await value<number>(
+      db,
+      sql`select m.id from meetings m join boards b on b.id = m.board_id where b.name = 'SEND Partnership Board' and m.starts_at = '2024-12-04T14:00:00.000Z'`,
+    );
     expect(scope.prefixes).toContain(`nudge:${spb}:`);
     expect(scope.prefixes).toContain(`digest:${spb}:`);
     expect(scope.prefixes).toContain('weekly:2024-W48:');
