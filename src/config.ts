@@ -44,6 +44,9 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: z.url().optional(),
+  // Seconds the instance that acknowledged a Slack command has to do it before the inbox sweep (any
+  // instance) replays it. 60 unless a test or an unusually slow deployment needs otherwise.
+  SLACK_INBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
@@ -85,7 +88,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   tickCron: string;
   demoData: 'auto' | 'never';
-  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
+  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; inboxLeaseSeconds?: number };
   teams?: { appId?: string; appPassword?: string; appType: string; tenantId?: string; allowUnauthenticated: boolean };
   dashboard: DashboardConfig;
   /** Rules every command follows (ALLOW_SELF_APPROVAL). */
@@ -130,7 +133,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push('SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
     }
     if (e.SLACK_BOT_TOKEN) {
-      slack = { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL };
+      slack = { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, inboxLeaseSeconds: e.SLACK_INBOX_LEASE_SECONDS };
     }
   }
 
