@@ -10,7 +10,7 @@
 // instance's in-flight rows are left alone.
 import { sql } from 'drizzle-orm';
 import type { Db } from './database.js';
-import { spelled } from './dialect.js';
+import { forUpdateSkipLocked } from './dialect.js';
 import { prepared } from './statements.js';
 import { storeCall } from './unit-of-work.js';
 
@@ -76,7 +76,7 @@ const ADD = prepared<{ id: number }>(sql`insert into slack_inbox (received_at, b
 const TAKE_EXPIRED = prepared<InboxItem>(
   sql`update slack_inbox set lease_until = ${$('leaseUntil')}
    where id in (select id from slack_inbox where state = 'pending' and (lease_until is null or lease_until <= ${$('nowSeconds')})
-                order by id limit ${$('limit')} ${spelled(sql``, sql`for update skip locked`)})
+                order by id limit ${$('limit')} ${forUpdateSkipLocked()})
      and state = 'pending' and (lease_until is null or lease_until <= ${$('nowSeconds')})
    returning id, received_at as "receivedAt", body`,
 );
