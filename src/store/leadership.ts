@@ -55,8 +55,9 @@ class AdvisoryLockLeadership implements Leadership {
         await client.query('select 1');
         return true;
       }
-      const result = await client.query<{ got: boolean }>(`select pg_try_advisory_lock(${LEADER_LOCK_KEY}) as got`);
-      this.leading = result.rows[0]?.got === true;
+      // As an integer: the pool's settings give booleans back as 1/0 (the SQLite store's shape).
+      const result = await client.query<{ got: number }>(`select pg_try_advisory_lock(${LEADER_LOCK_KEY})::int as got`);
+      this.leading = Number(result.rows[0]?.got) === 1;
       if (this.leading) this.logger?.info({ where: this.db.where }, 'this instance now plans and delivers (leader)');
       return this.leading;
     } catch (error) {
