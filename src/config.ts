@@ -39,6 +39,9 @@ const envSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TICK_CRON: z.string().trim().default('*/5 * * * *'),
+  // How long a delivering instance holds the messages it claimed; another takes them over after that
+  // when it died mid-batch (the lease is renewed while the batch is being sent).
+  DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(60),
   DEMO_DATA: z.enum(['auto', 'never']).default('auto'),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
@@ -87,6 +90,8 @@ export interface Config {
   host: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   tickCron: string;
+  /** DELIVERY_LEASE_SECONDS, in ms. */
+  deliveryLeaseMs: number;
   demoData: 'auto' | 'never';
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; inboxLeaseSeconds?: number };
   teams?: { appId?: string; appPassword?: string; appType: string; tenantId?: string; allowUnauthenticated: boolean };
@@ -170,6 +175,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST ?? defaultHost(slack, teams),
     logLevel: e.LOG_LEVEL,
     tickCron: e.TICK_CRON,
+    deliveryLeaseMs: e.DELIVERY_LEASE_SECONDS * 1000,
     demoData: e.DEMO_DATA,
     slack,
     teams,

@@ -177,7 +177,7 @@ async function runServiceMode(db: Db, databasePath: string, clock: Clock, config
     throw error;
   }
   const leadership = leadershipFor(db, componentLogger(logger, 'scheduler'));
-  const scheduler = startScheduler({ db, clock, adapters: platforms.adapters, cronExpression: config.tickCron, logger: componentLogger(logger, 'scheduler'), leadership });
+  const scheduler = startScheduler({ db, clock, adapters: platforms.adapters, cronExpression: config.tickCron, leaseMs: config.deliveryLeaseMs, logger: componentLogger(logger, 'scheduler'), leadership });
   logger.info({ adapters: platforms.adapters.map((a) => a.platform) }, 'sendbot is running');
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -26,6 +26,8 @@ export interface SchedulerOptions {
   logger?: SchedulerLogger;
   workerId?: string;
   maxAttempts?: number;
+  /** How long a claimed batch is held (see DEFAULT_LEASE_MS). */
+  leaseMs?: number;
   /** How followed calendar feeds are downloaded (tests trust a throwaway certificate authority). */
   downloadFeed?: FeedDownloader;
   /**
@@ -75,7 +77,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     }
     try {
       const tick = await runTick({ db: options.db, clock });
-      const delivery = await deliverDue({ db: options.db, clock, adapters: options.adapters, workerId: options.workerId, maxAttempts: options.maxAttempts });
+      const delivery = await deliverDue({ db: options.db, clock, adapters: options.adapters, workerId: options.workerId, maxAttempts: options.maxAttempts, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) });
       if (tick.enqueued.length || tick.skipped.length || delivery.results.length || tick.warnings.length) {
         logger.info(
           {
