@@ -84,7 +84,7 @@ select a.id, a.ref, a.text, a.workstream_id as "workstreamId", w.number as "work
           where s.workstream_id = w.id
           union all
           select s.role_id, sr.name, 1, s.position from action_supporting_roles s join roles sr on sr.id = s.role_id
-          where s.action_id = a.id)) as supporting,
+          where s.action_id = a.id) as supporting_rows) as supporting,
        a.date_text as "dateText", a.date_source as "dateSource", a.start, a.due, a.baseline_due as "baselineDue",
        a.ongoing, a.flags, a.status, a.percent,
        u.id as "uId", u.created_at as "uAt", u.person_id as "uPersonId", up.name as "uPersonName", u.status as "uStatus",
@@ -221,10 +221,10 @@ export function listActionViews(db: Db, filter: ActionFilter = {}): Promise<Acti
 export function accountableForPerson(personId: number): SQL {
   return sql`
   with held(role_id) as (select role_id from role_assignments where person_id = ${personId} and ended_at is null)
-  select id from actions ${indexHint('actions_owner_role')} where ${noIndex(sql`owner_person_id`)} is null and owner_role_id in held
+  select id from actions ${indexHint('actions_owner_role')} where ${noIndex(sql`owner_person_id`)} is null and owner_role_id in (select role_id from held)
   union
   select id from actions
-  where workstream_id in (select id from workstreams where lead_role_id in held)
+  where workstream_id in (select id from workstreams where lead_role_id in (select role_id from held))
     and ${noIndex(sql`owner_role_id`)} is null and ${noIndex(sql`owner_person_id`)} is null
   union
   select id from actions ${indexHint('actions_owner_person')} where owner_person_id = ${personId}`;

@@ -60,7 +60,7 @@ const ACTIONS_SQL = sql`select workstream_id, ${jsonArrayAgg(
 
 /** Latest owner report per action (plan imports are not reports), from the updates_reported partial index. */
 const LAST_REPORTED_SQL = sql`select ${jsonArrayAgg(jsonArray(sql`action_id`, sql`at`))}
-  from (select action_id, max(created_at) as at from updates where kind <> 'import' group by action_id)`;
+  from (select action_id, max(created_at) as at from updates where kind <> 'import' group by action_id) as reported`;
 
 const PEOPLE_SQL = sql`select ${jsonArrayAgg(jsonArray(...personStateColumns()), sql`id`)}
   from people`;
@@ -68,7 +68,7 @@ const PEOPLE_SQL = sql`select ${jsonArrayAgg(jsonArray(...personStateColumns()),
 /** When each person was last sent a message (chasers are never sent for occasions before it). */
 const LAST_SENT_SQL = sql`select ${jsonArrayAgg(jsonArray(sql`recipient_person_id`, sql`at`))}
   from (select recipient_person_id, max(sent_at) as at from outbox
-        where status = 'sent' and recipient_person_id is not null group by recipient_person_id)`;
+        where status = 'sent' and recipient_person_id is not null group by recipient_person_id) as last_sent`;
 
 /** Current holders, longest-serving first within each role. */
 const HOLDERS_SQL = sql`select ${jsonArrayAgg(jsonArray(sql`role_id`, sql`person_id`), sql`started_at, id`)}
@@ -210,8 +210,9 @@ async function readPlanningState(db: Db): Promise<PlanningState> {
         start: row[6],
         due: row[7],
         baselineDue: row[8],
-        ongoing: row[9] === 1,
-        flags: flags === null ? NO_FLAGS : (JSON.parse(flags) as string[]),
+        // PostgreSQL's json_build_array gives a boolean as true and a jsonb column as JSON itself.
+        ongoing: (row[9] as unknown) === 1 || (row[9] as unknown) === true,
+        flags: flags === null ? NO_FLAGS : typeof flags === 'string' ? (JSON.parse(flags) as string[]) : (flags as string[]),
         dateSource: row[11],
         status: strings.get(row[12]),
         percent: row[13],
