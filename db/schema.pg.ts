@@ -100,7 +100,13 @@ export const roleAssignments = pgTable(
     startedAt: text('started_at').notNull(),
     endedAt: text('ended_at'),
   },
-  (t) => [index('role_assignments_role').on(t.roleId, t.endedAt), index('role_assignments_person').on(t.personId)],
+  (t) => [
+    index('role_assignments_role').on(t.roleId, t.endedAt),
+    index('role_assignments_person').on(t.personId),
+    // A role may have several current holders, but a person holds it once at a time: two instances
+    // adding the same holder together cannot both succeed (addHolder inserts `on conflict do nothing`).
+    uniqueIndex('role_assignments_current').on(t.roleId, t.personId).where(sql`ended_at is null`),
+  ],
 );
 
 export const boards = pgTable(
@@ -396,6 +402,7 @@ export const slackInbox = pgTable('slack_inbox', {
   body: text('body').notNull(),
   state: text('state').notNull().default('pending'),
   failedAt: text('failed_at'),
+  leaseUntil: bigint('lease_until', { mode: 'number' }),
 });
 
 export const conversationReferences = pgTable(

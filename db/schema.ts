@@ -95,7 +95,13 @@ export const roleAssignments = sqliteTable(
     startedAt: text('started_at').notNull(),
     endedAt: text('ended_at'),
   },
-  (t) => [index('role_assignments_role').on(t.roleId, t.endedAt), index('role_assignments_person').on(t.personId)],
+  (t) => [
+    index('role_assignments_role').on(t.roleId, t.endedAt),
+    index('role_assignments_person').on(t.personId),
+    // A role may have several current holders, but a person holds it once at a time: two instances
+    // adding the same holder together cannot both succeed (addHolder inserts `on conflict do nothing`).
+    uniqueIndex('role_assignments_current').on(t.roleId, t.personId).where(sql`ended_at is null`),
+  ],
 );
 
 export const boards = sqliteTable(
@@ -486,6 +492,11 @@ export const slackInbox = sqliteTable('slack_inbox', {
   /** 'pending' | 'failed' */
   state: text('state').notNull().default('pending'),
   failedAt: text('failed_at'),
+  /**
+   * Unix seconds until which the instance working on the row holds it (set on intake, renewed by a
+   * replay); the sweep replays only rows whose lease ran out, so no live instance's work is doubled.
+   */
+  leaseUntil: integer('lease_until'),
 });
 
 /**

@@ -21,6 +21,16 @@ export function fixedClock(iso: string): Clock {
   return { now: () => at };
 }
 
+/**
+ * A clock that starts at `iso` and then runs at real speed (`--now … --clock-runs`): for runs that
+ * need time to pass — leases running out when an instance dies — at a chosen moment of a board cycle.
+ */
+export function runningClock(iso: string): Clock {
+  const at = parseInstant(iso);
+  const started = Date.now();
+  return { now: () => at.plus({ milliseconds: Date.now() - started }) };
+}
+
 /** A clock tests can move forward. */
 export interface ManualClock extends Clock {
   set(iso: string | DateTime): void;

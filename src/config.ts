@@ -39,11 +39,17 @@ const envSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TICK_CRON: z.string().trim().default('*/5 * * * *'),
+  // How long a delivering instance holds the messages it claimed; another takes them over after that
+  // when it died mid-batch (the lease is renewed while the batch is being sent).
+  DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(60),
   DEMO_DATA: z.enum(['auto', 'never']).default('auto'),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: z.url().optional(),
+  // Seconds the instance that acknowledged a Slack command has to do it before the inbox sweep (any
+  // instance) replays it. 60 unless a test or an unusually slow deployment needs otherwise.
+  SLACK_INBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
@@ -84,8 +90,10 @@ export interface Config {
   host: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   tickCron: string;
+  /** DELIVERY_LEASE_SECONDS, in ms. */
+  deliveryLeaseMs: number;
   demoData: 'auto' | 'never';
-  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
+  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; inboxLeaseSeconds?: number };
   teams?: { appId?: string; appPassword?: string; appType: string; tenantId?: string; allowUnauthenticated: boolean };
   dashboard: DashboardConfig;
   /** Rules every command follows (ALLOW_SELF_APPROVAL). */
@@ -130,7 +138,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       problems.push('SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
     }
     if (e.SLACK_BOT_TOKEN) {
-      slack = { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL };
+      slack = { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, inboxLeaseSeconds: e.SLACK_INBOX_LEASE_SECONDS };
     }
   }
 
@@ -167,6 +175,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST ?? defaultHost(slack, teams),
     logLevel: e.LOG_LEVEL,
     tickCron: e.TICK_CRON,
+    deliveryLeaseMs: e.DELIVERY_LEASE_SECONDS * 1000,
     demoData: e.DEMO_DATA,
     slack,
     teams,

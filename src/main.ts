@@ -2,7 +2,7 @@
 // whichever platforms are configured. With no Slack or Teams credentials it runs local mode: the demo
 // plan on an empty database and a terminal chat.
 import { parseArgs } from 'node:util';
-import { type Clock, fixedClock, systemClock, toStoredInstant } from './clock.js';
+import { type Clock, fixedClock, runningClock, systemClock, toStoredInstant } from './clock.js';
 import type { DashboardLinkSettings } from './commands/types.js';
 import { type Config, ConfigError, databaseLocation, isLocalMode, loadConfig } from './config.js';
 import { mountDashboardRoutes } from './http/dashboard-routes.js';
@@ -10,6 +10,7 @@ import { createHttpServer, type HttpServer, PortInUseError } from './http/http-s
 import type { DeliveryAdapter } from './jobs/delivery-types.js';
 import { componentLogger, createLogger, type Logger } from './logger.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { leadershipFor } from './store/leadership.js';
 import { runConsoleChat } from './platforms/console/console-chat.js';
 import { createConsoleDelivery } from './platforms/console/console-delivery.js';
 import { closeDatabase, DatabaseOpenError, type Db } from './store/database.js';
@@ -22,13 +23,15 @@ import { dashboardSecret } from './store/secrets-repository.js';
 interface StartOptions {
   as?: string;
   now?: string;
+  /** With --now: the clock starts there and runs on instead of standing still. */
+  'clock-runs'?: boolean;
   db?: string;
 }
 
 function readOptions(argv: string[]): StartOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { as: { type: 'string' }, now: { type: 'string' }, db: { type: 'string' } },
+    options: { as: { type: 'string' }, now: { type: 'string' }, 'clock-runs': { type: 'boolean' }, db: { type: 'string' } },
     strict: true,
   });
   return values;
@@ -173,7 +176,8 @@ async function runServiceMode(db: Db, databasePath: string, clock: Clock, config
     }
     throw error;
   }
-  const scheduler = startScheduler({ db, clock, adapters: platforms.adapters, cronExpression: config.tickCron, logger: componentLogger(logger, 'scheduler') });
+  const leadership = leadershipFor(db, componentLogger(logger, 'scheduler'));
+  const scheduler = startScheduler({ db, clock, adapters: platforms.adapters, cronExpression: config.tickCron, leaseMs: config.deliveryLeaseMs, logger: componentLogger(logger, 'scheduler'), leadership });
   logger.info({ adapters: platforms.adapters.map((a) => a.platform) }, 'sendbot is running');
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -182,6 +186,7 @@ async function runServiceMode(db: Db, databasePath: string, clock: Clock, config
   });
   logger.info({ signal }, 'shutting down');
   await scheduler.stop();
+  await leadership.close();
   await platforms.stop();
   await http.close();
   await checkpoints.stop();
@@ -198,7 +203,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
     return 1;
   }
-  const clock = options.now ? fixedClock(options.now) : systemClock;
+  const clock = options.now ? (options['clock-runs'] ? runningClock(options.now) : fixedClock(options.now)) : systemClock;
   // --db names a file or a postgres:// URL; else DATABASE_URL, else DATABASE_PATH.
   const location = options.db ?? databaseLocation(config);
   let db: Db;

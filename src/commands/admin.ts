@@ -217,7 +217,9 @@ function decide(decision: 'approved' | 'rejected') {
       const at = toStoredInstant(ctx.clock.now());
       const note = input.note ?? null;
       const told = await inTransaction(ctx.db, async () => {
-        await decideDateChange(ctx.db, pending.id, decision, ctx.caller.id, at, note);
+        if (!(await decideDateChange(ctx.db, pending.id, decision, ctx.caller.id, at, note))) {
+          throw new UserError(`The date change for ${action.ref} was already decided by someone else a moment ago.`, `See the decision with /send status ${action.ref}. Nothing was changed.`);
+        }
         await recordAudit(ctx.db, { at, ...auditActor(ctx), event: `date_change.${decision}`, entity: action.ref, detail: { from: pending.fromDue, to: pending.toDue, note, ...(own ? { self: true } : {}) } });
         return await queueDateDecisionNotice(ctx.db, action, pending, { state: decision, by: ctx.caller, note }, at);
       });

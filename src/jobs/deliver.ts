@@ -2,6 +2,8 @@
 // recipient's platform in its own try/catch, and records the outcome. A row is marked sent only after
 // the adapter said the platform accepted it; failures back off (honouring Retry-After) and, when they
 // are permanent or keep failing, the row goes dead and every admin is told once.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock.js';
 import { toStoredInstant } from '../clock.js';
@@ -102,7 +104,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliveryRepor
       now: toStoredInstant(now),
       limit: Math.min(options.batchSize ?? 10, maxRows - report.results.length),
       leaseUntil: toStoredInstant(now.plus({ milliseconds: leaseMs })),
-      workerId: options.workerId ?? `worker-${process.pid}`,
+      workerId: options.workerId ?? DEFAULT_WORKER_ID,
     });
     if (claimed.length === 0) break;
     const lease = keepLease(db, clock, claimed, leaseMs);
@@ -121,6 +123,12 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliveryRepor
 }
 
 export const DEFAULT_LEASE_MS = 60_000;
+
+/**
+ * Who this process is, for leases and logs: host name, pid and a random suffix. The pid alone is 1
+ * in every container, and a host name alone is shared by a restarted process.
+ */
+export const DEFAULT_WORKER_ID = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
 
 /**
  * Renews the lease on a batch's unsent rows every third of the lease while it is being sent. The

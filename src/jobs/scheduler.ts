@@ -5,6 +5,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { type Clock, LONDON, systemClock } from '../clock.js';
 import type { Db } from '../store/database.js';
+import type { Leadership } from '../store/leadership.js';
 import { type DeliveryReport, deliverDue } from './deliver.js';
 import type { DeliveryAdapter } from './delivery-types.js';
 import { type FeedDownloader, type FeedRefreshResult, refreshFollowedFeeds } from './refresh-feeds.js';
@@ -14,6 +15,7 @@ import { runTick, type TickResult } from './tick.js';
 export interface SchedulerLogger {
   info(detail: object, message?: string): void;
   error(detail: object, message?: string): void;
+  debug?(detail: object, message?: string): void;
 }
 
 export interface SchedulerOptions {
@@ -24,8 +26,15 @@ export interface SchedulerOptions {
   logger?: SchedulerLogger;
   workerId?: string;
   maxAttempts?: number;
+  /** How long a claimed batch is held (see DEFAULT_LEASE_MS). */
+  leaseMs?: number;
   /** How followed calendar feeds are downloaded (tests trust a throwaway certificate authority). */
   downloadFeed?: FeedDownloader;
+  /**
+   * With several instances on one database, whether this one plans and delivers now (see
+   * store/leadership.ts). Without it every cycle runs.
+   */
+  leadership?: Leadership;
 }
 
 export interface CycleReport {
@@ -52,6 +61,11 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   let stopped = false;
 
   const cycle = async (): Promise<CycleReport | undefined> => {
+    // One instance plans and delivers at a time; the others' cycles do nothing until it dies.
+    if (options.leadership && !(await options.leadership.isLeader())) {
+      logger.debug?.({}, 'another instance is the leader; this cycle plans and delivers nothing');
+      return undefined;
+    }
     // Followed feeds first (once a day each), so today's meeting changes are planned in this tick. A
     // failure here is logged and never stops nudges going out.
     let feeds: FeedRefreshResult[] = [];
@@ -63,7 +77,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     }
     try {
       const tick = await runTick({ db: options.db, clock });
-      const delivery = await deliverDue({ db: options.db, clock, adapters: options.adapters, workerId: options.workerId, maxAttempts: options.maxAttempts });
+      const delivery = await deliverDue({ db: options.db, clock, adapters: options.adapters, workerId: options.workerId, maxAttempts: options.maxAttempts, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) });
       if (tick.enqueued.length || tick.skipped.length || delivery.results.length || tick.warnings.length) {
         logger.info(
           {

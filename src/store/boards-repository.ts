@@ -6,7 +6,7 @@ import { inList, isFalse } from './dialect.js';
 import { all, get } from './statements.js';
 import { tableRows } from './table-rows.js';
 import { nameKey } from './keys.js';
-import { storeCall, withConnection } from './unit-of-work.js';
+import { readThenWrite, storeCall } from './unit-of-work.js';
 
 export type Board = typeof boards.$inferSelect;
 export type Meeting = typeof meetings.$inferSelect;
@@ -58,7 +58,7 @@ export interface BoardFields {
 }
 
 export function upsertBoard(db: Db, fields: BoardFields, at: string): Promise<{ board: Board; outcome: 'created' | 'updated' | 'unchanged' }> {
-  return withConnection(db, async () => {
+  return readThenWrite(db, async () => {
     const existing = await findBoard(db, fields.name);
     if (!existing) {
       const raw = (await get<Raw>(

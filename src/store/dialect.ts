@@ -204,3 +204,14 @@ export function lastChars(expr: Expr, count: number): SQL {
   const n = sql.raw(String(Math.trunc(count)));
   return spelled(sql`substr(${expr}, -${n})`, sql`right(${expr}, ${n})`);
 }
+
+/**
+ * Written after a SELECT that claims rows (the outbox's due rows, the inbox sweep): on PostgreSQL,
+ * `for update … skip locked`, so rows another instance's transaction is claiming are passed over,
+ * never waited for nor taken twice. SQLite has one writer and no row locks: nothing.
+ * `of` names the table alias to lock when the query joins or has subqueries.
+ */
+export function forUpdateSkipLocked(of?: string): SQL {
+  if (of !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(of)) throw new Error(`forUpdateSkipLocked: "${of}" is not a plain alias`);
+  return spelled(sql``, of ? sql`for update of ${sql.raw(of)} skip locked` : sql`for update skip locked`);
+}

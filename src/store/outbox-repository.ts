@@ -6,7 +6,7 @@ import type { OutboxKeyScope, QueuedMessage } from '../domain/notification-plann
 import type { NotificationKind, NotificationPayload } from '../jobs/delivery-types.js';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, inTransaction } from './database.js';
-import { jsonField, jsonValues, lastChars } from './dialect.js';
+import { forUpdateSkipLocked, inList, jsonField, jsonValues, lastChars } from './dialect.js';
 import { all, get, prepared, run, values } from './statements.js';
 import { storeCall, withConnection } from './unit-of-work.js';
 
@@ -189,8 +189,10 @@ export interface ClaimedRow extends OutboxRow {
 }
 
 /**
- * Claims up to `limit` due rows. Selecting and leasing happen in one IMMEDIATE transaction, which
- * takes SQLite's write lock first, so two processes can never both claim the same row.
+ * Claims up to `limit` due rows. Selecting and leasing happen in one write transaction, which takes
+ * the write lock first (SQLite's IMMEDIATE; PostgreSQL's advisory write lock), and on PostgreSQL the
+ * rows are also locked as they are selected (`for update skip locked`), so two processes or
+ * instances can never both claim the same row.
  *
  * Messages reach each recipient in the order they were queued: a row waits while an older open row
  * for the same person or channel is due, being sent, or backing off after a failure. (Retries are
@@ -208,9 +210,10 @@ export function claimDue(db: Db, options: ClaimOptions): Promise<ClaimedRow[]> {
              select 1 from outbox e
              where e.status in ('pending', 'failed') and e.id < o.id and (e.attempts > 0 or e.not_before <= ${options.now})
                and (e.recipient_person_id = o.recipient_person_id or e.recipient_channel = o.recipient_channel))
-         order by not_before, id limit ${options.limit}`,
+         order by not_before, id limit ${options.limit} ${forUpdateSkipLocked('o')}`,
       );
-      for (const r of rows) await run(db, sql`update outbox set lease_until = ${options.leaseUntil} where id = ${r.id}`);
+      // One statement for the batch (a round trip each would cost on a network database).
+      if (rows.length > 0) await run(db, sql`update outbox set lease_until = ${options.leaseUntil} where ${inList(sql`id`, rows.map((r) => r.id))}`);
       return rows.map((r) => ({ ...toRow(r), leaseUntil: options.leaseUntil, claimedBy: options.workerId }));
     });
   });

@@ -5,7 +5,7 @@ import type { Db } from './database.js';
 import { isTrue } from './dialect.js';
 import { all, get } from './statements.js';
 import { tableRows } from './table-rows.js';
-import { storeCall, withConnection } from './unit-of-work.js';
+import { readThenWrite, storeCall, withConnection } from './unit-of-work.js';
 
 export type Person = typeof people.$inferSelect;
 
@@ -74,7 +74,7 @@ export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
 /** Creates or updates a person by email. Fields left undefined keep their stored value. */
 export function upsertPerson(db: Db, given: PersonFields, at: string): Promise<{ person: Person; outcome: UpsertOutcome }> {
-  return withConnection(db, async () => {
+  return readThenWrite(db, async () => {
     // Names appear in board papers: no control or bidi-override characters (see text-safety.ts).
     const fields = { ...given, name: stripUnsafeCharacters(given.name) };
     const email = fields.email.trim().toLowerCase();

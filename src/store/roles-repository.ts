@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { nameKey } from './keys.js';
 import { all, prepared, run } from './statements.js';
-import { storeCall, withConnection } from './unit-of-work.js';
+import { readThenWrite, storeCall } from './unit-of-work.js';
 
 export interface Role {
   id: number;
@@ -28,7 +28,7 @@ const INSERT_ROLE = prepared<Role>(
 
 /** Finds a role, creating it when the plan names one for the first time. */
 export function ensureRole(db: Db, name: string, at: string): Promise<{ role: Role; created: boolean }> {
-  return withConnection(db, async () => {
+  return readThenWrite(db, async () => {
     const existing = await findRole(db, name);
     if (existing) return { role: existing, created: false };
     // Prepared once per connection, like findRole: a large plan names thousands of roles.
@@ -39,7 +39,7 @@ export function ensureRole(db: Db, name: string, at: string): Promise<{ role: Ro
 
 /** Records another spelling of a role. Returns false when the alias already means a different role. */
 export function addRoleAlias(db: Db, roleId: number, alias: string): Promise<boolean> {
-  return withConnection(db, async () => {
+  return readThenWrite(db, async () => {
     const key = nameKey(alias);
     const other = await findRole(db, alias);
     if (other && other.id !== roleId) return false;
@@ -104,11 +104,15 @@ export function assignmentHistory(db: Db, roleId: number): Promise<AssignmentHis
 
 /** Adds a holder without ending anyone else's assignment (a role can be shared). No-op if already held. */
 export function addHolder(db: Db, roleId: number, personId: number, at: string): Promise<boolean> {
-  return withConnection(db, async () => {
-    const held = (await currentHolders(db, roleId)).some((h) => h.personId === personId);
-    if (held) return false;
-    await run(db, sql`insert into role_assignments (role_id, person_id, started_at) values (${roleId}, ${personId}, ${at})`);
-    return true;
+  return storeCall(db, async () => {
+    // One statement, guarded by the unique index on current assignments: of two callers adding the
+    // same holder at once (two instances), one inserts and the other is told it was held already.
+    const inserted = await run(
+      db,
+      sql`insert into role_assignments (role_id, person_id, started_at) values (${roleId}, ${personId}, ${at})
+       on conflict (role_id, person_id) where ended_at is null do nothing`,
+    );
+    return inserted.changes === 1;
   });
 }
 
@@ -117,7 +121,7 @@ export function addHolder(db: Db, roleId: number, personId: number, at: string):
  * now. Earlier rows stay, so "who held this role in March?" can still be answered.
  */
 export function handOverRole(db: Db, roleId: number, personId: number, at: string): Promise<{ ended: Holder[]; started: boolean }> {
-  return withConnection(db, async () => {
+  return readThenWrite(db, async () => {
     const holders = await currentHolders(db, roleId);
     const ended = holders.filter((h) => h.personId !== personId);
     for (const h of ended) {

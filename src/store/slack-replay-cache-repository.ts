@@ -19,14 +19,18 @@ const lastPruned = new WeakMap<Db, number>();
  */
 export function rememberSlackSignature(db: Db, signature: string, expiresAt: number, nowSeconds: number): Promise<boolean> {
   return storeCall(db, async () => {
-    const last = lastPruned.get(db) ?? 0;
-    if (nowSeconds - last >= PRUNE_EVERY_SECONDS) {
-      await PRUNE.run(db, { nowSeconds });
-      lastPruned.set(db, nowSeconds);
-    }
+    await pruneSlackSignaturesWhenDue(db, nowSeconds);
     const inserted = await REMEMBER.run(db, { signature, expiresAt });
     return inserted.changes === 1;
   });
+}
+
+/** Deletes expired signatures, at most once a minute per connection (see PRUNE_EVERY_SECONDS). */
+export async function pruneSlackSignaturesWhenDue(db: Db, nowSeconds: number): Promise<void> {
+  const last = lastPruned.get(db) ?? 0;
+  if (nowSeconds - last < PRUNE_EVERY_SECONDS) return;
+  lastPruned.set(db, nowSeconds);
+  await PRUNE.run(db, { nowSeconds });
 }
 
 const PRUNE = prepared(sql`delete from slack_request_signatures where expires_at < ${sql.placeholder('nowSeconds')}`);

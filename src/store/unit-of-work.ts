@@ -133,6 +133,19 @@ export function withConnection<T>(db: StoreHandle, work: () => T | Promise<T>): 
   return runUnit(db, work, undefined);
 }
 
+/**
+ * For a store function that reads, then writes on what it read (find-or-create, upserts): the two
+ * must not be split by another instance's write. Inside a transaction already, it runs in it (no
+ * savepoint: the import calls these for every row); otherwise in a write transaction of its own
+ * (serialised with every other writer, on either database).
+ */
+export function readThenWrite<T>(db: StoreHandle, work: () => T | Promise<T>): Promise<T> {
+  if (db instanceof PostgresDb) return postgresUnits.unitClient(db) !== undefined ? Promise.resolve().then(work) : postgresUnits.inTransaction(db, work);
+  const outer = ownUnit(db.$client);
+  if (outer && db.$client.inTransaction) return Promise.resolve().then(work);
+  return runUnit(db, work, 'BEGIN IMMEDIATE');
+}
+
 async function runUnit<T>(db: HasClient, work: () => T | Promise<T>, begin: string | undefined): Promise<T> {
   const client = db.$client;
   const outer = ownUnit(client);

@@ -126,15 +126,22 @@ export function requestDateChange(db: Db, request: NewDateChangeRequest): Promis
 
 /**
  * Records who decided, when and what they said; approving moves the action's due date. The baseline
- * on the action is never touched.
+ * on the action is never touched. False when the change was no longer pending (decided already).
  */
-export function decideDateChange(db: Db, changeId: number, decision: 'approved' | 'rejected', deciderId: number, at: string, note: string | null = null): Promise<void> {
+export function decideDateChange(db: Db, changeId: number, decision: 'approved' | 'rejected', deciderId: number, at: string, note: string | null = null): Promise<boolean> {
   return storeCall(db, async () => {
     const change = await get<{ actionId: number; toDue: string | null }>(db, sql`select action_id as "actionId", to_due as "toDue" from due_date_changes where id = ${changeId}`);
     if (!change) throw new Error(`date change ${changeId} not found`);
-    await run(db, sql`update due_date_changes set state = ${decision}, decided_by = ${deciderId}, decided_at = ${at}, decision_note = ${note} where id = ${changeId}`);
+    // Guarded: of two deciders at once (two chairs, two instances, a double click), one decides and
+    // the other is told it was already decided; a decided change is never decided again.
+    const decided = await run(
+      db,
+      sql`update due_date_changes set state = ${decision}, decided_by = ${deciderId}, decided_at = ${at}, decision_note = ${note} where id = ${changeId} and state = 'pending'`,
+    );
+    if (decided.changes !== 1) return false;
     if (decision === 'approved') {
       await run(db, sql`update actions set due = ${change.toDue}, updated_at = ${at} where id = ${change.actionId}`);
     }
+    return true;
   });
 }

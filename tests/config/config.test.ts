@@ -59,8 +59,17 @@ describe('loadConfig', () => {
 
   it('turns Slack on with a bot token and signing secret', () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' });
-    expect(config.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 's', appToken: undefined, apiUrl: undefined });
+    expect(config.slack).toEqual({ botToken: 'xoxb-1', signingSecret: 's', appToken: undefined, apiUrl: undefined, inboxLeaseSeconds: 60 });
     expect(isLocalMode(config)).toBe(false);
+  });
+
+  it('takes the inbox and delivery leases (seconds) and refuses ones that are not whole seconds in range', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_INBOX_LEASE_SECONDS: '5', DELIVERY_LEASE_SECONDS: '20' });
+    expect(config.slack?.inboxLeaseSeconds).toBe(5);
+    expect(config.deliveryLeaseMs).toBe(20_000);
+    expect(loadConfig({}).deliveryLeaseMs).toBe(60_000);
+    expect(() => loadConfig({ DELIVERY_LEASE_SECONDS: '0' })).toThrow(/DELIVERY_LEASE_SECONDS/);
+    expect(() => loadConfig({ SLACK_INBOX_LEASE_SECONDS: 'a minute' })).toThrow(/SLACK_INBOX_LEASE_SECONDS/);
   });
 });
 

@@ -74,7 +74,7 @@ describe('fault: SIGKILL between acknowledging Slack commands and storing them, 
       // Slowly at first: the work after each person's first acknowledgement waits for it.
       lookup(LOOKUP_DELAY_MS);
 
-      const first = await startSlackService({ databasePath: path, slackApiUrl: api.apiUrl, signingSecret: SECRET, botToken: TOKEN, now: NOW });
+      const first = await startSlackService({ databasePath: path, slackApiUrl: api.apiUrl, signingSecret: SECRET, botToken: TOKEN, now: NOW, extraEnv: { SLACK_INBOX_LEASE_SECONDS: '2' } });
       const sent: Sent[] = [];
       let next = 0;
       let killed = false;
@@ -103,8 +103,8 @@ describe('fault: SIGKILL between acknowledging Slack commands and storing them, 
 
       // Restart: the inbox is replayed (users.info answers at once now).
       lookup(0);
-      const second = await startSlackService({ databasePath: path, slackApiUrl: api.apiUrl, signingSecret: SECRET, botToken: TOKEN, now: NOW });
-      if (pendingAtKill > 0) await second.child.waitForLine((l) => l.json?.msg === 'replayed acknowledged Slack requests left over from before the restart', 60_000);
+      const second = await startSlackService({ databasePath: path, slackApiUrl: api.apiUrl, signingSecret: SECRET, botToken: TOKEN, now: NOW, extraEnv: { SLACK_INBOX_LEASE_SECONDS: '2' } });
+      if (pendingAtKill > 0) await second.child.waitForLine((l) => l.json?.msg === 'replayed acknowledged Slack requests their instance did not finish', 60_000);
       const deadline = Date.now() + 30_000;
       while (withReadOnly(path, (r) => (r.prepare("select count(*) as n from slack_inbox where state = 'pending'").get() as { n: number }).n) > 0) {
         if (Date.now() > deadline) throw new Error('the inbox was not emptied after the restart');

@@ -10,9 +10,13 @@
 //      the inbox row and makes the work's own writes, so they commit together or not at all;
 //   3. when the listener is done the row is gone (read-only work, refusals: the middleware deletes
 //      it), or kept as `failed` when the work threw, so what the person sent is never lost;
-//   4. on start, `replayInbox` feeds every row still pending back through Bolt with a no-op
-//      acknowledgement and the row's id: the same listener runs it, `runOnce` claims it, and the
-//      answer goes to the request's response_url (valid for 30 minutes).
+//   4. on start and then every half lease (30 s), the sweep (`replayInbox`) feeds back through Bolt,
+//      with a no-op acknowledgement and the row's id, every pending row whose lease ran out — rows
+//      the instance that acknowledged them (this one before a crash, or another one that died) did
+//      not finish within a minute. Taking a row renews its lease in one guarded UPDATE, so two
+//      instances' sweeps never replay the same row, and a live instance's in-flight rows are left
+//      alone. The same listener runs it, `runOnce` claims it, and the answer goes to the request's
+//      response_url (valid for 30 minutes).
 //
 // Why this design rather than writing before the acknowledgement: the ack path stays one small
 // INSERT whatever the command costs (a 100k-action `mine` or free-text `who` would otherwise delay
@@ -27,7 +31,7 @@ import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import { type Clock, fixedClock, toStoredInstant } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import { inTransaction, type Db } from '../../store/database.js';
-import { addToInbox, claimInboxItem, markInboxItemFailed, pendingInboxItems } from '../../store/slack-inbox-repository.js';
+import { addToInbox, claimInboxItem, INBOX_LEASE_SECONDS, markInboxItemFailed, takeExpiredInboxItems } from '../../store/slack-inbox-repository.js';
 import { ACTION_IDS } from '../../render/block-kit.js';
 
 /** What the middleware (or a replay) puts in Bolt's context for the listener. */
@@ -53,7 +57,16 @@ export function needsInbox(body: unknown): boolean {
   return b.actions.some((a) => typeof a === 'object' && a !== null && WRITING_BUTTONS.has((a as { action_id?: string }).action_id ?? ''));
 }
 
-export function durableInbox(db: Db, clock: Clock): Middleware<AnyMiddlewareArgs> {
+/** The lease on inbox rows (how long an instance has to finish what it acknowledged) and the wall clock it runs on. */
+export interface InboxLease {
+  seconds: number;
+  /** Wall-clock milliseconds (not the app's clock, which a test may hold still). */
+  nowMs: () => number;
+}
+
+export const DEFAULT_INBOX_LEASE: InboxLease = { seconds: INBOX_LEASE_SECONDS, nowMs: Date.now };
+
+export function durableInbox(db: Db, clock: Clock, lease: InboxLease = DEFAULT_INBOX_LEASE): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
     if (!needsInbox(body)) {
       await next();
@@ -63,7 +76,7 @@ export function durableInbox(db: Db, clock: Clock): Middleware<AnyMiddlewareArgs
     // Stored already by the HTTP route, or a replay of a stored row.
     if (inbox.inboxId === undefined) {
       inbox.inboxReceivedAt = toStoredInstant(clock.now());
-      inbox.inboxId = await addToInbox(db, inbox.inboxReceivedAt, JSON.stringify(body));
+      inbox.inboxId = await addToInbox(db, inbox.inboxReceivedAt, JSON.stringify(body), Math.floor(lease.nowMs() / 1000) + lease.seconds);
     }
     const id = inbox.inboxId;
     try {
@@ -106,26 +119,34 @@ export function workClock(context: InboxContext, clock: Clock): Clock {
 }
 
 /**
- * Feeds every pending inbox row back through Bolt, oldest first, each acknowledged with a no-op
- * (Slack was answered long ago). Returns how many were replayed.
+ * The sweep: feeds every pending inbox row whose lease ran out back through Bolt, oldest first, each
+ * acknowledged with a no-op (Slack was answered long ago). Each batch is taken with its lease
+ * renewed (see takeExpiredInboxItems), so another instance's sweep skips it. Returns how many were
+ * replayed.
  */
-export async function replayInbox(app: App, db: Db, clock: Clock, logger: Logger): Promise<number> {
-  const items = await pendingInboxItems(db);
-  for (const item of items) {
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(item.body) as Record<string, unknown>;
-    } catch {
-      await markInboxItemFailed(db, item.id, toStoredInstant(clock.now()));
-      continue;
-    }
-    const customProperties: InboxContext = { inboxId: item.id, inboxReceivedAt: item.receivedAt, inboxReplay: true };
-    try {
-      await app.processEvent({ body, ack: async () => {}, customProperties: { ...customProperties } });
-    } catch (error) {
-      logger.error({ err: error, inboxId: item.id }, 'replaying an acknowledged Slack request failed');
+export async function replayInbox(app: App, db: Db, clock: Clock, logger: Logger, lease: InboxLease = DEFAULT_INBOX_LEASE): Promise<number> {
+  let replayed = 0;
+  for (;;) {
+    const nowSeconds = Math.floor(lease.nowMs() / 1000);
+    const items = await takeExpiredInboxItems(db, nowSeconds, nowSeconds + lease.seconds);
+    if (items.length === 0) break;
+    for (const item of items) {
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(item.body) as Record<string, unknown>;
+      } catch {
+        await markInboxItemFailed(db, item.id, toStoredInstant(clock.now()));
+        continue;
+      }
+      const customProperties: InboxContext = { inboxId: item.id, inboxReceivedAt: item.receivedAt, inboxReplay: true };
+      try {
+        await app.processEvent({ body, ack: async () => {}, customProperties: { ...customProperties } });
+      } catch (error) {
+        logger.error({ err: error, inboxId: item.id }, 'replaying an acknowledged Slack request failed');
+      }
+      replayed += 1;
     }
   }
-  if (items.length > 0) logger.info({ replayed: items.length }, 'replayed acknowledged Slack requests left over from before the restart');
-  return items.length;
+  if (replayed > 0) logger.info({ replayed }, 'replayed acknowledged Slack requests their instance did not finish');
+  return replayed;
 }

@@ -24,7 +24,7 @@ import { componentLogger, type Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 import { markInboxItemFailed } from '../../store/slack-inbox-repository.js';
 import { toBoltLogger } from './bolt-logger.js';
-import { durableInbox, needsInbox, replayInbox } from './durable-inbox.js';
+import { DEFAULT_INBOX_LEASE, durableInbox, type InboxLease, needsInbox, replayInbox } from './durable-inbox.js';
 import { registerListeners } from './listeners/index.js';
 import { type SlackConfig, slackClientOptions } from './slack-client-options.js';
 import { createSlackEventsRoute, slackInboxProperties } from './slack-events-route.js';
@@ -55,8 +55,10 @@ export interface SlackApp {
   /** HTTP mode only: the POST /slack/events handler (verification, then Bolt). */
   route?: RouteHandler;
   /**
-   * HTTP mode: mounts /slack/events on `http`. Socket Mode: connects to Slack. Both then replay, in
-   * the background, what the durable inbox holds from before a crash (`replayed` resolves when done).
+   * HTTP mode: mounts /slack/events on `http`. Socket Mode: connects to Slack. Both then sweep the
+   * durable inbox, in the background, at once and every half lease: what a crashed instance (this
+   * one before a restart, or another) acknowledged and did not finish (`replayed` resolves when the
+   * first sweep is done).
    */
   start(http?: HttpServer): Promise<void>;
   /** Resolves with how many inbox rows were replayed, once the replay that `start` began is over. */
@@ -117,6 +119,7 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
 
   let app: App;
   let route: RouteHandler | undefined;
+  const inboxLease: InboxLease = { seconds: config.inboxLeaseSeconds ?? DEFAULT_INBOX_LEASE.seconds, nowMs: deps.nowMs ?? Date.now };
   if (config.appToken) {
     app = new App({ ...common, appToken: config.appToken, socketMode: true });
   } else {
@@ -151,18 +154,21 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
       inbox: {
         holds: (body) => needsInbox(body) && isOwnWorkspace(installation, readRequestWorkspace(body)),
         receivedAt: () => toStoredInstant(deps.clock.now()),
+        leaseSeconds: inboxLease.seconds,
       },
       ...(deps.nowMs ? { nowMs: deps.nowMs } : {}),
     });
   }
 
   app.use(workspaceGuard(installation, log));
-  app.use(durableInbox(deps.db, deps.clock));
+  app.use(durableInbox(deps.db, deps.clock, inboxLease));
   registerListeners(app, { db: deps.db, clock: deps.clock, logger: log, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) });
   await app.init();
 
   const mode = config.appToken ? 'socket' : 'http';
   let replayed: Promise<number> = Promise.resolve(0);
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let lastSweep: () => Promise<number> = () => replayed;
   return {
     app,
     mode,
@@ -178,12 +184,24 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
       } else {
         await app.start();
       }
-      replayed = replayInbox(app, deps.db, deps.clock, log).catch((error: unknown) => {
-        log.error({ err: error }, 'could not replay the Slack inbox');
-        return 0;
-      });
+      // The sweep: now, then every half lease (30 s), on every instance. What another instance
+      // acknowledged and is still working on keeps its lease and is left alone.
+      const sweep = (): Promise<number> =>
+        replayInbox(app, deps.db, deps.clock, log, inboxLease).catch((error: unknown) => {
+          log.error({ err: error }, 'could not replay the Slack inbox');
+          return 0;
+        });
+      replayed = sweep();
+      let sweeping: Promise<number> = replayed;
+      sweepTimer = setInterval(() => {
+        sweeping = sweeping.then(sweep);
+      }, Math.max(500, (inboxLease.seconds * 1000) / 2));
+      sweepTimer.unref();
+      lastSweep = () => sweeping;
     },
     async stop() {
+      if (sweepTimer) clearInterval(sweepTimer);
+      await lastSweep();
       if (!route) await app.stop();
     },
   };

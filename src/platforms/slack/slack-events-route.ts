@@ -53,6 +53,8 @@ export interface SlackEventsRouteDeps {
     holds(body: Record<string, unknown>): boolean;
     /** Now, as a stored instant: when the request arrived. */
     receivedAt(): string;
+    /** How long this instance has to do the request before another instance's sweep may replay it (seconds). */
+    leaseSeconds?: number;
   };
 }
 
@@ -167,7 +169,7 @@ export function createSlackEventsRoute(deps: SlackEventsRouteDeps): RouteHandler
       return;
     }
     const read = readSlackBody(raw, req.headers['content-type']);
-    const inbox = 'body' in read && deps.inbox?.holds(read.body) ? { receivedAt: deps.inbox.receivedAt(), body: JSON.stringify(read.body) } : undefined;
+    const inbox = 'body' in read && deps.inbox?.holds(read.body) ? { receivedAt: deps.inbox.receivedAt(), body: JSON.stringify(read.body), ...(deps.inbox.leaseSeconds ? { leaseSeconds: deps.inbox.leaseSeconds } : {}) } : undefined;
     let intake: Awaited<ReturnType<typeof acceptSlackRequest>>;
     try {
       intake = await acceptSlackRequest(deps.db, { signature: head.signature, expiresAt: head.timestamp + MAX_REQUEST_SKEW_SECONDS, nowSeconds, ...(inbox ? { inbox } : {}) });

@@ -163,6 +163,8 @@ export interface SlackServiceOptions {
   botToken: string;
   /** Fixed "now" for the process (London time), as `--now`. */
   now?: string;
+  /** With `now`: the clock starts there and runs on (`--clock-runs`), so leases can run out. */
+  clockRuns?: boolean;
   tickCron?: string;
   logLevel?: string;
   extraEnv?: Record<string, string | undefined>;
@@ -177,7 +179,7 @@ export interface RunningService {
 
 /** `src/main.ts` in Slack HTTP mode on a free loopback port; resolves once it says it is running. */
 export async function startSlackService(options: SlackServiceOptions, timeoutMs = 60_000): Promise<RunningService> {
-  const args = ['src/main.ts', ...(options.now ? ['--now', options.now] : [])];
+  const args = ['src/main.ts', ...(options.now ? ['--now', options.now] : []), ...(options.now && options.clockRuns ? ['--clock-runs'] : [])];
   const child = startChild({
     args,
     env: {

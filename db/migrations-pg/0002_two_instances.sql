@@ -1,0 +1,2 @@
+ALTER TABLE "slack_inbox" ADD COLUMN "lease_until" bigint;--> statement-breakpoint
+CREATE UNIQUE INDEX "role_assignments_current" ON "role_assignments" USING btree ("role_id","person_id") WHERE ended_at is null;
