@@ -47,12 +47,13 @@ const ACTION_SUPPORTING_SQL = sql`select action_id, ${jsonArrayAgg(sql`role_id`,
 
 /**
  * Live actions, one JSON array per workstream (the index on (workstream_id, number) hands them over
- * in number order; checked, and sorted if ever not). Flags are sent only when there are any.
+ * in number order; checked, and sorted if ever not). Flags are sent only when there are any, as JSON
+ * text on both databases (PostgreSQL would embed its jsonb column as an array, not as text).
  */
 const ACTIONS_SQL = sql`select workstream_id, ${jsonArrayAgg(
   jsonArray(
     ...['number', 'id', 'ref', 'text', 'owner_role_id', 'owner_person_id', 'start', 'due', 'baseline_due', 'ongoing'].map((c) => sql.identifier(c)),
-    sql`nullif(flags, '[]')`,
+    sql`nullif(cast(flags as text), '[]')`,
     ...['date_source', 'status', 'percent'].map((c) => sql.identifier(c)),
   ),
 )}
