@@ -215,7 +215,8 @@ async function loadStatusAtSince(db: Db, scope: Scope, since: string): Promise<M
      select t.id, t.created_at, t.imported_status, t.last_status,
             -- Only asked when nothing was reported by then (CASE is lazy): one index seek saved per action.
             -- (t.id, qualified: a bare "id" in here would be the update's own id, not the action's.)
-            case when t.last_status is null then exists(select 1 from updates i where i.action_id = t.id and i.kind = 'import') else 0 end
+            -- 1/0 from a CASE, not exists() itself: PostgreSQL's exists() is a boolean, which cannot share a CASE with 0.
+            case when t.last_status is null then case when exists(select 1 from updates i where i.action_id = t.id and i.kind = 'import') then 1 else 0 end else 0 end
      from (select a.id, a.created_at, a.imported_status,
             (select u.status from updates u
               where u.action_id = a.id and u.created_at <= ${since} and u.status is not null
