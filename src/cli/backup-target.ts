@@ -5,6 +5,7 @@
 // one of its own files (-wal, -shm, -journal), which a backup would overwrite.
 import { accessSync, constants, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isPostgresUrl } from '../store/open-store.js';
 import { CliUsageError } from './context.js';
 
 function statOrUndefined(path: string): Stats | undefined {
@@ -31,9 +32,11 @@ function realPath(path: string): string {
 /**
  * When `target` is the database at `databasePath` or one of its own files (-wal, -shm, -journal),
  * however spelt (./, .., a symlink anywhere in the path, a hard link: same device and inode), says
- * which, e.g. "the database itself (/srv/sendbot/data/sendbot.db)"; else undefined.
+ * which, e.g. "the database itself (/srv/sendbot/data/sendbot.db)"; else undefined. A PostgreSQL
+ * database (a postgres:// URL) has no file here for an export to land on: always undefined.
  */
 export function databaseFileAt(databasePath: string, target: string): string | undefined {
+  if (isPostgresUrl(databasePath)) return undefined;
   const db = resolve(databasePath);
   const realDb = realPath(db);
   const realOut = realPath(resolve(target));

@@ -5,6 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseInstant } from '../../src/clock.js';
+import { loadPlanFile } from '../../src/importers/load-plan-file.js';
+import { demoPlanPath } from '../../src/paths.js';
+import { importPlanDocument } from '../../src/store/plan-import.js';
 import { sendbot } from '../helpers/cli.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
 import { tempDir } from '../helpers/temp.js';
@@ -23,42 +27,58 @@ beforeAll(async () => {
 const exportTo = (...args: string[]) => sendbot(dbPath, '--now', '2024-11-18T10:00', 'export', ...args);
 const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
 
+// The refusals to write onto the database are about its file (and its -wal) reached through a link:
+// a PostgreSQL database has no file to land on, so these use an SQLite file on either run.
+let fileDbPath: string;
+let fileFingerprint: () => Promise<string>;
+
+beforeAll(async () => {
+  fileDbPath = join(tempDir(), 'sendbot.db');
+  await withTestDb(fileDbPath, async (db) => {
+    const loaded = await loadPlanFile(demoPlanPath());
+    await importPlanDocument(db, loaded.document, { now: parseInstant('2024-09-02T09:00'), file: loaded.file, lineOf: loaded.lineOf });
+  });
+  fileFingerprint = () => withTestDb(fileDbPath, async (check) => JSON.stringify(await one(check, sql`select count(*) as actions, (select count(*) from people) as people from actions`)));
+});
+
+const exportFromFile = (...args: string[]) => sendbot(fileDbPath, '--now', '2024-11-18T10:00', 'export', ...args);
+
 describe('sendbot export onto the database', () => {
   it('refuses a symlink to the live database, even with --force, and the database is intact', async () => {
-    const before = await fingerprint();
+    const before = await fileFingerprint();
     const link = join(tempDir(), 'paper.xlsx');
-    symlinkSync(resolve(dbPath), link);
-    const result = await exportTo('--out', link, '--force');
+    symlinkSync(resolve(fileDbPath), link);
+    const result = await exportFromFile('--out', link, '--force');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${link} is the database itself (`);
     expect(result.stderr).toContain('Nothing was written');
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
-    expect(readFileSync(dbPath).subarray(0, 15).toString()).toBe('SQLite format 3');
-    expect(await fingerprint()).toBe(before);
+    expect(readFileSync(fileDbPath).subarray(0, 15).toString()).toBe('SQLite format 3');
+    expect(await fileFingerprint()).toBe(before);
   });
 
   it('refuses a hard link to the database and its -wal file', async () => {
     const dir = tempDir();
     const hard = join(dir, 'hard.xlsx');
-    linkSync(dbPath, hard);
-    const viaHardLink = await exportTo('--out', hard, '--force');
+    linkSync(fileDbPath, hard);
+    const viaHardLink = await exportFromFile('--out', hard, '--force');
     expect(viaHardLink.code).toBe(1);
     expect(viaHardLink.stderr).toContain('is the database itself');
-    const wal = `${dbPath}-wal.xlsx`;
-    symlinkSync(`${resolve(dbPath)}-wal`, wal);
-    const viaWal = await exportTo('--out', wal, '--force');
+    const wal = `${fileDbPath}-wal.xlsx`;
+    symlinkSync(`${resolve(fileDbPath)}-wal`, wal);
+    const viaWal = await exportFromFile('--out', wal, '--force');
     expect(viaWal.code).toBe(1);
     expect(viaWal.stderr).toContain("one of the database's own files");
   });
 
   it('refuses every CSV file that would land on the database (a symlink named actions.csv in the folder)', async () => {
-    const before = await fingerprint();
+    const before = await fileFingerprint();
     const dir = tempDir();
-    symlinkSync(resolve(dbPath), join(dir, 'actions.csv'));
-    const result = await exportTo('--format', 'csv', '--out', dir, '--force');
+    symlinkSync(resolve(fileDbPath), join(dir, 'actions.csv'));
+    const result = await exportFromFile('--format', 'csv', '--out', dir, '--force');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${join(dir, 'actions.csv')} is the database itself`);
-    expect(await fingerprint()).toBe(before);
+    expect(await fileFingerprint()).toBe(before);
   });
 });
 
@@ -102,13 +122,13 @@ describe('sendbot export to a path that cannot take it: one sentence, exit 1, no
   });
 
   it('CSV --out a symlink to the database, with --force: refused as the database, which is intact', async () => {
-    const before = await fingerprint();
+    const before = await fileFingerprint();
     const link = join(tempDir(), 'csv-out');
-    symlinkSync(resolve(dbPath), link);
-    const result = await exportTo('--format', 'csv', '--out', link, '--force');
+    symlinkSync(resolve(fileDbPath), link);
+    const result = await exportFromFile('--format', 'csv', '--out', link, '--force');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`^${link} is the database itself \\(.*\\)\\. Nothing was written; choose another --out\\.\n$`));
-    expect(await fingerprint()).toBe(before);
+    expect(await fileFingerprint()).toBe(before);
   });
 
   it('CSV --out a symlink to a folder: refused, nothing lands in the folder it points to', async () => {

@@ -20,7 +20,7 @@ import { listOutbox } from '../../../src/store/outbox-repository.js';
 import { findPersonByEmail, type Person } from '../../../src/store/people-repository.js';
 import { type BotConnectorServer, startBotConnectorServer } from '../../helpers/bot-connector-server.js';
 import { DEMO, demoPlanDb } from '../../helpers/demo-plan-db.js';
-import { closeTestDb, run, sql } from '../../helpers/test-db.js';
+import { closeTestDb } from '../../helpers/test-db.js';
 
 const CHANNEL = '19:board@thread.tacv2';
 const CHAT = 'a:1personal-morgan';
@@ -45,19 +45,22 @@ describe('Teams delivery adapter', () => {
     connector.reset();
     ({ db } = await demoPlanDb());
     morgan = (await findPersonByEmail(db, DEMO.headOfSend)) as Person;
-    const store = async (conversationId: string, type: 'personal' | 'channel', personId: number | null) => {
-      const reference: StoredConversationReference = {
-        channelId: 'msteams',
-        serviceUrl: connector.url,
-        conversation: { id: conversationId, conversationType: type },
-        bot: { id: '28:bot-id', name: 'sendbot' },
-        ...(type === 'personal' ? { user: { id: '29:demo-03' } } : {}),
-      };
-      await upsertConversationReference(db, { conversationId, conversationType: type, personId, teamsUserId: type === 'personal' ? '29:demo-03' : null, serviceUrl: connector.url, reference, at: '2024-11-18T10:00:00.000Z' });
-    };
     await store(CHAT, 'personal', morgan.id);
     await store(CHANNEL, 'channel', null);
   });
+
+  /** Stores a conversation's reference, as an installation would (through the store, on either database). */
+  async function store(conversationId: string, type: 'personal' | 'channel', personId: number | null, serviceUrl = connector.url): Promise<void> {
+    const reference: StoredConversationReference = {
+      channelId: 'msteams',
+      serviceUrl,
+      conversation: { id: conversationId, conversationType: type },
+      bot: { id: '28:bot-id', name: 'sendbot' },
+      ...(type === 'personal' ? { user: { id: '29:demo-03' } } : {}),
+    };
+    await upsertConversationReference(db, { conversationId, conversationType: type, personId, teamsUserId: type === 'personal' ? '29:demo-03' : null, serviceUrl, reference, at: '2024-11-18T10:00:00.000Z' });
+  }
+
   afterEach(() => closeTestDb(db));
 
   const toMorgan = (): Recipient => ({ person: { id: morgan.id, name: morgan.name, email: morgan.email, slackUserId: morgan.slackUserId, teamsUserId: morgan.teamsUserId, lastPlatform: 'teams' } });
@@ -111,7 +114,7 @@ describe('Teams delivery adapter', () => {
     const closed = await startBotConnectorServer();
     const url = closed.url;
     await closed.close();
-    await run(db, sql`update conversation_references set reference = json_set(reference, '$.serviceUrl', ${url}) where conversation_id = ${CHAT}`);
+    await store(CHAT, 'personal', morgan.id, url);
     const outcome = await delivery().deliver(message(toMorgan()));
     expect(outcome).toMatchObject({ ok: false, permanent: false, error: expect.stringContaining('could not reach Teams') });
   });
