@@ -7,7 +7,7 @@ import type { NotificationKind, NotificationPayload } from '../jobs/delivery-typ
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, inTransaction } from './database.js';
 import { forUpdateSkipLocked, inList, jsonField, jsonValues, lastChars } from './dialect.js';
-import { all, get, prepared, run, values } from './statements.js';
+import { all, get, run, values } from './statements.js';
 import { storeCall, withConnection } from './unit-of-work.js';
 
 /** What a row's payload column holds: the notification plus when it stops being worth sending. */
@@ -93,18 +93,20 @@ export interface KeyState {
 }
 
 /**
- * The rows under `keys` (one prepared statement run per key, in one turn on the connection), for the
- * tick, which asks about every planned key: only the keys already in the outbox are in the map. The
- * answer is read whole, not handed out as a look-up function, so no statement runs after this call's
- * turn has ended (a later call could land inside another request's unit of work).
+ * The rows under `keys`, for the tick, which asks about every planned key: only the keys already in
+ * the outbox are in the map. One statement with the keys bound as one list (a round trip per key
+ * would cost hundreds on a networked database). Read whole, not handed out as a look-up function,
+ * so no statement runs after this call's turn has ended.
  */
-export function findOutboxKeyStates(db: Db, keys: Iterable<string>): Promise<Map<string, KeyState>> {
+export function findOutboxKeyStates(db: Db, keys: readonly string[]): Promise<Map<string, KeyState>> {
   return storeCall(db, async () => {
     const found = new Map<string, KeyState>();
-    for (const key of keys) {
-      const state = await KEY_STATE.get(db, { key });
-      if (state) found.set(key, state);
-    }
+    if (keys.length === 0) return found;
+    const rows = await all<KeyState & { key: string }>(
+      db,
+      sql`select key, id, status, not_before as "notBefore", attempts, lease_until as "leaseUntil" from outbox where ${inList(sql`key`, keys)}`,
+    );
+    for (const { key, ...state } of rows) found.set(key, state);
     return found;
   });
 }
@@ -162,7 +164,7 @@ export function listOutbox(db: Db, filter: OutboxFilter = {}): Promise<OutboxLis
     const where: SQL[] = [];
     if (filter.status) where.push(sql`o.status = ${filter.status}`);
     if (filter.kind) where.push(sql`o.kind = ${filter.kind}`);
-    if (filter.keyPrefix) where.push(sql`substr(o.key, 1, length(${filter.keyPrefix})) = ${filter.keyPrefix}`);
+    if (filter.keyPrefix) where.push(sql`substr(o.key, 1, ${filter.keyPrefix.length}) = ${filter.keyPrefix}`);
     const query = sql`select ${columns('o.')}, p.email as "recipientEmail", p.name as "recipientName"
     from outbox o left join people p on p.id = o.recipient_person_id
     ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``} order by o.not_before, o.id ${filter.limit ? sql`limit ${filter.limit}` : sql``}`;
@@ -322,12 +324,8 @@ export function skipOpenByKeyPrefix(db: Db, keyPrefix: string, reason: string, n
     return (await run(
       db,
       sql`update outbox set status = 'skipped', last_error = ${reason}
-       where substr(key, 1, length(${keyPrefix})) = ${keyPrefix} and ${OPEN} and (lease_until is null or lease_until <= ${now})`,
+       where substr(key, 1, ${keyPrefix.length}) = ${keyPrefix} and ${OPEN} and (lease_until is null or lease_until <= ${now})`,
     )).changes;
   });
 }
 
-// The tick asks these about every planned key: compiled once, prepared once per connection.
-const KEY_STATE = prepared<KeyState>(
-  sql`select id, status, not_before as "notBefore", attempts, lease_until as "leaseUntil" from outbox where key = ${sql.placeholder('key')}`,
-);
