@@ -75,9 +75,18 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     } catch (error) {
       logger.error({ err: error }, 'calendar feed refresh failed');
     }
+    // A failed plan (a bad row, a lost connection) must not hold back messages already queued:
+    // delivery runs either way, and the next run plans again.
+    let tick: TickResult | undefined;
     try {
-      const tick = await runTick({ db: options.db, clock });
+      tick = await runTick({ db: options.db, clock });
+    } catch (error) {
+      // Logged and swallowed: nothing was half-written (one transaction).
+      logger.error({ err: error }, 'scheduler tick failed; delivering what was already queued');
+    }
+    try {
       const delivery = await deliverDue({ db: options.db, clock, adapters: options.adapters, workerId: options.workerId, maxAttempts: options.maxAttempts, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) });
+      if (!tick) return undefined;
       if (tick.enqueued.length || tick.skipped.length || delivery.results.length || tick.warnings.length) {
         logger.info(
           {
@@ -94,8 +103,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       }
       return { feeds, tick, delivery };
     } catch (error) {
-      // Logged and swallowed: the next run tries again, and nothing was half-written (one transaction).
-      logger.error({ err: error }, 'scheduler tick failed');
+      logger.error({ err: error }, 'delivery failed');
       return undefined;
     }
   };
