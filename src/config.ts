@@ -1,6 +1,7 @@
 // The only place that reads the environment. Everything else receives a Config.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { postgresUrlProblem } from './store/postgres-database.js';
 
 const optionalText = z
   .string()
@@ -21,15 +22,26 @@ const flag = z
     return z.NEVER;
   });
 
+/** A whole number in a range, with a message that says so (not zod's "expected number, received NaN"). */
+function wholeNumber(min: number, max: number, unit: string) {
+  const message = `must be a whole number of ${unit} from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
+}
+
 const envSchema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default('data/sendbot.db'),
   DATABASE_URL: z
     .string()
     .trim()
     .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a PostgreSQL URL, e.g. postgres://sendbot:password@db.example.org:5432/sendbot?sslmode=require')
+    .superRefine((v, ctx) => {
+      // Said without the value: it holds the password.
+      const problem = /^postgres(ql)?:\/\//i.test(v) ? postgresUrlProblem(v) : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
-  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  DATABASE_POOL_SIZE: wholeNumber(2, 100, 'connections').default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: wholeNumber(0, 600_000, 'milliseconds (0: no limit)').default(30_000),
   DATABASE_CA_FILE: optionalText,
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z

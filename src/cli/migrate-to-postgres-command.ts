@@ -2,7 +2,7 @@
 // database (issue 21), then says what was copied, table by table. The copying is the store's
 // (src/store/sqlite-to-postgres.ts); this file reads the options and prints.
 import type { Command } from 'commander';
-import { isPostgresUrl } from '../store/postgres-database.js';
+import { isPostgresUrl, looksLikeUrl, PostgresSettingError, postgresUrlProblem, redactUrl } from '../store/postgres-database.js';
 import { CliUsageError, type CliContext } from './context.js';
 import { formatTable } from './format-table.js';
 import { postgresSettings } from './postgres-settings.js';
@@ -22,18 +22,23 @@ export function registerMigrateToPostgresCommand(program: Command, context: () =
       const source = given?.trim() || env.DATABASE_PATH?.trim() || 'data/sendbot.db';
       const targetUrl = opts.to?.trim() || env.DATABASE_URL?.trim();
       if (isPostgresUrl(source)) {
-        throw new CliUsageError(`--db names the SQLite database to copy from, and "${source.replace(/:[^:@/]*@/, ':***@')}" is a PostgreSQL URL: give the database file, e.g. ${EXAMPLE}. Nothing was changed.`);
+        throw new CliUsageError(`--db names the SQLite database to copy from, and "${redactUrl(source)}" is a PostgreSQL URL: give the database file, e.g. ${EXAMPLE}. Nothing was changed.`);
+      }
+      if (looksLikeUrl(source)) {
+        throw new CliUsageError(`--db names the SQLite database to copy from, and "${redactUrl(source)}" is an address, not a file: give the database file, e.g. ${EXAMPLE}. Nothing was changed.`);
       }
       if (!targetUrl) throw new CliUsageError(`Say which PostgreSQL database to copy into, with --to or DATABASE_URL, e.g. ${EXAMPLE}. Nothing was changed.`);
       if (!isPostgresUrl(targetUrl)) {
-        throw new CliUsageError(`The target must be a postgres:// URL (it is "${targetUrl}"), e.g. ${EXAMPLE}. Nothing was changed.`);
+        throw new CliUsageError(`The target must be a postgres:// URL (it is "${redactUrl(targetUrl)}"), e.g. ${EXAMPLE}. Nothing was changed.`);
       }
+      const problem = postgresUrlProblem(targetUrl);
+      if (problem) throw new CliUsageError(`The target's address ${problem}. Nothing was changed.`);
       const { migrateSqliteToPostgres, MigrationRefused } = await import('../store/sqlite-to-postgres.js');
       let result: Awaited<ReturnType<typeof migrateSqliteToPostgres>>;
       try {
         result = await migrateSqliteToPostgres(source, targetUrl, { postgres: postgresSettings(env) });
       } catch (error) {
-        if (error instanceof MigrationRefused) throw new CliUsageError(error.message);
+        if (error instanceof MigrationRefused || error instanceof PostgresSettingError) throw new CliUsageError(error.message);
         throw error;
       }
       const total = result.tables.reduce((sum, t) => sum + t.target, 0);

@@ -78,7 +78,7 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
 
 function withGlobalOptions(command: Command): Command {
   return command
-    .option('--db <path>', 'SQLite database file (default: DATABASE_PATH or data/sendbot.db)')
+    .option('--db <path>', 'SQLite database file, or a postgres:// address (default: DATABASE_URL, else DATABASE_PATH, else data/sendbot.db)')
     .option('--now <iso>', 'pretend it is this date-time (Europe/London), e.g. 2024-11-18T09:30');
 }
 

@@ -2,13 +2,50 @@
 // PostgreSQL store; anything else is an SQLite file path (DATABASE_PATH, the default). Both are
 // brought up to the latest migration on every open, by the service and by every CLI command.
 import { DatabaseOpenError, type Db, openDatabase, openDryRunDatabase } from './database.js';
-import { createPostgresDb, isPostgresUrl, type PostgresDb, type PostgresOptions, describePostgresUrl } from './postgres-database.js';
+import {
+  createPostgresDb,
+  describePostgresUrl,
+  isPostgresUrl,
+  looksLikeUrl,
+  type PostgresDb,
+  type PostgresOptions,
+  PostgresSettingError,
+  postgresPoolConfig,
+  postgresUrlProblem,
+  redactUrl,
+} from './postgres-database.js';
 import { migratePostgres } from './postgres-migrations.js';
 
 export { isPostgresUrl } from './postgres-database.js';
 
+/**
+ * A location that cannot be opened as written: an address that is not PostgreSQL's (a misspelt
+ * scheme must never become an SQLite file named after the address, password and all), a malformed
+ * PostgreSQL address, an unreadable CA file. One sentence, no password.
+ */
+function checkLocation(location: string, postgres: PostgresOptions): void {
+  if (looksLikeUrl(location) && !isPostgresUrl(location)) {
+    throw new DatabaseOpenError(
+      redactUrl(location),
+      `"${redactUrl(location)}" is not a PostgreSQL address: DATABASE_URL and --db take postgres://user:password@host:5432/database (or postgresql://…), or the path of an SQLite file. Nothing was changed.`,
+    );
+  }
+  if (!isPostgresUrl(location)) return;
+  const problem = postgresUrlProblem(location);
+  if (problem) throw new DatabaseOpenError(redactUrl(location), `The PostgreSQL address ${problem}. Nothing was changed.`);
+  if (postgres.caFile) {
+    try {
+      postgresPoolConfig(location, postgres);
+    } catch (error) {
+      if (error instanceof PostgresSettingError) throw new DatabaseOpenError(redactUrl(location), error.message);
+      throw error;
+    }
+  }
+}
+
 /** Opens the store at `location` (a file path or a postgres:// URL), migrated. */
 export async function openStore(location: string, postgres: PostgresOptions = {}): Promise<Db> {
+  checkLocation(location, postgres);
   if (!isPostgresUrl(location)) return openDatabase(location);
   const db = createPostgresDb(location, postgres);
   try {
@@ -26,6 +63,7 @@ export async function openStore(location: string, postgres: PostgresOptions = {}
  * lacks are applied first, for real, as any command's open would (they change no one's data).
  */
 export async function openStoreDryRun(location: string, postgres: PostgresOptions = {}): Promise<Db> {
+  checkLocation(location, postgres);
   if (!isPostgresUrl(location)) return openDryRunDatabase(location);
   const db = createPostgresDb(location, { ...postgres, poolSize: 1 });
   try {

@@ -73,6 +73,36 @@ export function isPostgresUrl(value: string | undefined): value is string {
   return value !== undefined && /^postgres(ql)?:\/\//i.test(value.trim());
 }
 
+/** Whether a setting is written as an address (scheme://…) rather than a file path. */
+export function looksLikeUrl(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim());
+}
+
+/** The address with its password (if any) replaced by ***, for messages. */
+export function redactUrl(value: string): string {
+  return value.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
+}
+
+const SSL_MODES = new Set(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']);
+
+/**
+ * What is wrong with a postgres:// address, as a phrase for "DATABASE_URL …", or undefined when it
+ * can be used. Never quotes the password.
+ */
+export function postgresUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return `is not a valid address ("${redactUrl(url)}"): write it as postgres://user:password@host:5432/database`;
+  }
+  if (!parsed.hostname) return `names no server: write it as postgres://user:password@host:5432/database`;
+  if (parsed.pathname.replace(/^\//, '') === '') return `names no database: add it after the server, e.g. postgres://user:password@${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}/sendbot`;
+  const sslmode = parsed.searchParams.get('sslmode');
+  if (sslmode !== null && !SSL_MODES.has(sslmode)) return `has sslmode=${sslmode}, which PostgreSQL does not know: use require (or verify-full with DATABASE_CA_FILE), or disable for a server on this machine`;
+  return undefined;
+}
+
 /** host:port/database of a URL, for messages (never its password). */
 export function describePostgresUrl(url: string): string {
   try {
@@ -94,7 +124,7 @@ export function postgresPoolConfig(url: string, options: PostgresOptions = {}): 
   // pg would read sslmode itself, with its own meaning for each value; it is decided here instead.
   parsed.searchParams.delete('sslmode');
   parsed.searchParams.delete('sslrootcert');
-  const ca = options.caFile ? readFileSync(options.caFile, 'utf8') : undefined;
+  const ca = options.caFile ? readCaFile(options.caFile) : undefined;
   const tls = sslmode !== null && sslmode !== 'disable' && sslmode !== 'allow' && sslmode !== 'prefer';
   const timeout = options.statementTimeoutMs ?? 30_000;
   return {
@@ -111,6 +141,23 @@ export function postgresPoolConfig(url: string, options: PostgresOptions = {}): 
     types: sameShapesAsSqlite,
     application_name: 'sendbot',
   };
+}
+
+/** Thrown for a connection setting a person must correct (the message says which and how). */
+export class PostgresSettingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PostgresSettingError';
+  }
+}
+
+function readCaFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code ?? 'unreadable');
+    throw new PostgresSettingError(`DATABASE_CA_FILE names ${path}, which cannot be read (${code}): give the path of the CA certificate file your provider publishes (Azure and RDS link to theirs), or leave it empty.`);
+  }
 }
 
 /** A pool on `url` (not yet connected, not migrated: see openPostgresDatabase in database.ts). */

@@ -136,3 +136,18 @@ describe('database settings', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://db/sendbot', DATABASE_POOL_SIZE: '1' })).toThrow(/DATABASE_URL: must be a PostgreSQL URL[\s\S]*DATABASE_POOL_SIZE/);
   });
 });
+
+describe('database settings that cannot be used', () => {
+  it('says what is wrong with a malformed DATABASE_URL without quoting the password, and asks for whole numbers plainly', () => {
+    let message = '';
+    try {
+      loadConfig({ DATABASE_URL: 'postgres://sendbot:s3cret@127.0.0.1:3332x/wm1', DATABASE_POOL_SIZE: 'abc' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('DATABASE_URL: is not a valid address');
+    expect(message).toContain('DATABASE_POOL_SIZE: must be a whole number of connections from 2 to 100');
+    expect(message).not.toContain('s3cret');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://sendbot:pw@db.example.org:5432' })).toThrow(/DATABASE_URL: names no database/);
+  });
+});

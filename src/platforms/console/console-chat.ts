@@ -45,12 +45,14 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
   for await (const line of rl) {
     const textLine = line.trim();
     if (textLine) {
-      // Read afresh for every command: `away`, `back` or a handover change what the next one sees.
-      const current = await getPerson(options.db, caller.id) ?? caller;
       // A transcript of piped input shows each command above its reply, as a terminal session would.
       if (!interactive) output.write(`> ${textLine}\n`);
       let reply: Reply;
+      let current = caller;
       try {
+        // Read afresh for every command: `away`, `back` or a handover change what the next one sees.
+        // Inside the try: a database that has gone away is a reply, not the end of the chat.
+        current = (await getPerson(options.db, caller.id)) ?? caller;
         reply = await runCommandText(deps, current, 'console', textLine);
       } catch (error) {
         reply = { tone: 'error', summary: failureText(error, `Sorry, that failed: ${(error as Error).message}`), blocks: [] };
