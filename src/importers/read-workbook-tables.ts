@@ -134,6 +134,12 @@ export function readWorkbookTables(grids: readonly SheetGrid[], opts: ReadTables
       case 'kpis': {
         matchedBy(KPI_HEADER_ALIASES);
         for (const p of periodColumns(headers)) used.add(p.heading);
+        // A workbook's KPI sheet with headings and no rows (sendbot's own export of a plan without
+        // KPIs) has nothing to import: it is said, not refused, so the workbook imports back.
+        if (rows.length === 0) {
+          report.detail += '; no KPIs below the headings, so none are imported from it';
+          break;
+        }
         // A KPI sheet without a Plan column is read once the plan sheets are: with one plan, it is that plan's.
         if (matchHeaders(headers, KPI_HEADER_ALIASES).columns.plan === undefined) {
           kpiWithoutPlan.push({ rows, label });

@@ -150,3 +150,21 @@ describe("the workbook round-trip on another council's workbook", () => {
     expect(await fingerprint(db)).toEqual(before);
   });
 });
+
+describe('the workbook round-trip on a plan without KPIs', () => {
+  it('imports its own export back (the KPIs sheet has headings and no rows) and changes nothing', async () => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await councilWorkbook()) as unknown as ArrayBuffer);
+    for (const sheet of [...book.worksheets]) if (/kpi/i.test(sheet.name)) book.removeWorksheet(sheet.id);
+    const db = tempDbPath();
+    const first = await sendbot(db, '--now', '2023-11-20T09:00', 'import', writeTemp('no-kpis.xlsx', Buffer.from(await book.xlsx.writeBuffer())));
+    expect(first.code, first.stderr).toBe(0);
+    const file = await exportWorkbook(db, '2023-11-21T09:00');
+    const before = await fingerprint(db);
+    const r = await sendbot(db, '--now', '2023-11-21T10:00', 'import', file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('no KPIs below the headings, so none are imported from it');
+    expect(r.stdout).toMatch(/Actions: 0 new, 0 updated, \d+ unchanged, 0 removed\./);
+    expect(await fingerprint(db)).toEqual(before);
+  });
+});
