@@ -10,7 +10,6 @@ import {
   type PostgresDb,
   type PostgresOptions,
   PostgresSettingError,
-  postgresPoolConfig,
   postgresUrlProblem,
   redactUrl,
 } from './postgres-database.js';
@@ -21,9 +20,9 @@ export { isPostgresUrl } from './postgres-database.js';
 /**
  * A location that cannot be opened as written: an address that is not PostgreSQL's (a misspelt
  * scheme must never become an SQLite file named after the address, password and all), a malformed
- * PostgreSQL address, an unreadable CA file. One sentence, no password.
+ * PostgreSQL address. One sentence, no password.
  */
-function checkLocation(location: string, postgres: PostgresOptions): void {
+function checkLocation(location: string): void {
   if (looksLikeUrl(location) && !isPostgresUrl(location)) {
     throw new DatabaseOpenError(
       redactUrl(location),
@@ -33,21 +32,23 @@ function checkLocation(location: string, postgres: PostgresOptions): void {
   if (!isPostgresUrl(location)) return;
   const problem = postgresUrlProblem(location);
   if (problem) throw new DatabaseOpenError(redactUrl(location), `The PostgreSQL address ${problem}. Nothing was changed.`);
-  if (postgres.caFile) {
-    try {
-      postgresPoolConfig(location, postgres);
-    } catch (error) {
-      if (error instanceof PostgresSettingError) throw new DatabaseOpenError(redactUrl(location), error.message);
-      throw error;
-    }
+}
+
+/** The pool on `url`; a setting a person must correct (an unreadable CA file) is one sentence. */
+function postgresPool(url: string, postgres: PostgresOptions): PostgresDb {
+  try {
+    return createPostgresDb(url, postgres);
+  } catch (error) {
+    if (error instanceof PostgresSettingError) throw new DatabaseOpenError(redactUrl(url), error.message);
+    throw error;
   }
 }
 
 /** Opens the store at `location` (a file path or a postgres:// URL), migrated. */
 export async function openStore(location: string, postgres: PostgresOptions = {}): Promise<Db> {
-  checkLocation(location, postgres);
+  checkLocation(location);
   if (!isPostgresUrl(location)) return openDatabase(location);
-  const db = createPostgresDb(location, postgres);
+  const db = postgresPool(location, postgres);
   try {
     await migratePostgres(db.pool);
   } catch (error) {
@@ -63,9 +64,9 @@ export async function openStore(location: string, postgres: PostgresOptions = {}
  * lacks are applied first, for real, as any command's open would (they change no one's data).
  */
 export async function openStoreDryRun(location: string, postgres: PostgresOptions = {}): Promise<Db> {
-  checkLocation(location, postgres);
+  checkLocation(location);
   if (!isPostgresUrl(location)) return openDryRunDatabase(location);
-  const db = createPostgresDb(location, { ...postgres, poolSize: 1 });
+  const db = postgresPool(location, { ...postgres, poolSize: 1 });
   try {
     await migratePostgres(db.pool);
     await db.pinForDryRun();

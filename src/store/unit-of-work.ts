@@ -100,8 +100,8 @@ function endTurn(turns: Turns): void {
  * its statements: on PostgreSQL they are round trips, on SQLite they return at once.
  */
 export function storeCall<T>(db: StoreHandle, body: () => T | Promise<T>): Promise<T> {
-  if (db instanceof PostgresDb) return postgresUnits.withConnection(db, body);
-  return runUnit(db, body, undefined);
+  // The same unit as withConnection; the name says a leaf store function's body.
+  return withConnection(db, body);
 }
 
 /**
