@@ -56,6 +56,13 @@ export function claimInboxItem(db: Db, id: number): Promise<boolean> {
   });
 }
 
+/** Makes a pending item replayable by the next sweep at once (its instance is stopping before starting it). */
+export function releaseInboxItem(db: Db, id: number): Promise<void> {
+  return storeCall(db, async () => {
+    await RELEASE.run(db, { id });
+  });
+}
+
 /** Keeps an item whose work failed, so what the person sent is not lost (and not replayed forever). */
 export function markInboxItemFailed(db: Db, id: number, at: string): Promise<void> {
   return storeCall(db, async () => {
@@ -81,5 +88,6 @@ const TAKE_EXPIRED = prepared<InboxItem>(
    returning id, received_at as "receivedAt", body`,
 );
 const CLAIM = prepared(sql`delete from slack_inbox where id = ${$('id')} and state = 'pending'`);
+const RELEASE = prepared(sql`update slack_inbox set lease_until = null where id = ${$('id')} and state = 'pending'`);
 const MARK_FAILED = prepared(sql`update slack_inbox set state = 'failed', failed_at = ${$('at')} where id = ${$('id')} and state = 'pending'`);
 const PENDING = prepared<InboxItem>(sql`select id, received_at as "receivedAt", body from slack_inbox where state = 'pending' order by id`);

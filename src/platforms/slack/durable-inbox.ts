@@ -10,7 +10,9 @@
 //      the inbox row and makes the work's own writes, so they commit together or not at all;
 //   3. when the listener is done the row is gone (read-only work, refusals: the middleware deletes
 //      it), or kept as `failed` when the work threw, so what the person sent is never lost;
-//   4. on start and then every half lease (30 s), the sweep (`replayInbox`) feeds back through Bolt,
+//   4. an app that is stopping starts no more of this work: the row is left pending and made
+//      replayable at once (work-gate.ts), for the step below;
+//   5. on start and then every half lease (30 s), the sweep (`replayInbox`) feeds back through Bolt,
 //      with a no-op acknowledgement and the row's id, every pending row whose lease ran out — rows
 //      the instance that acknowledged them (this one before a crash, or another one that died) did
 //      not finish within a minute. Taking a row renews its lease in one guarded UPDATE, so two
@@ -31,7 +33,8 @@ import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import { type Clock, fixedClock, toStoredInstant } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import { inTransaction, type Db } from '../../store/database.js';
-import { addToInbox, claimInboxItem, INBOX_LEASE_SECONDS, markInboxItemFailed, takeExpiredInboxItems } from '../../store/slack-inbox-repository.js';
+import { addToInbox, claimInboxItem, INBOX_LEASE_SECONDS, markInboxItemFailed, releaseInboxItem, takeExpiredInboxItems } from '../../store/slack-inbox-repository.js';
+import type { WorkGate } from './work-gate.js';
 import { ACTION_IDS } from '../../render/block-kit.js';
 
 /** What the middleware (or a replay) puts in Bolt's context for the listener. */
@@ -43,6 +46,8 @@ export interface InboxContext {
   inboxReplay?: boolean;
   /** Set by runOnce once the row is dealt with (claimed, found gone, or kept as failed). */
   inboxSettled?: boolean;
+  /** Set when the app stopped before this request's work began: the row is left for a replay (work-gate.ts). */
+  inboxLeftForReplay?: boolean;
 }
 
 /** Buttons whose listener writes after acknowledging (the update button only opens a modal). */
@@ -66,10 +71,10 @@ export interface InboxLease {
 
 export const DEFAULT_INBOX_LEASE: InboxLease = { seconds: INBOX_LEASE_SECONDS, nowMs: Date.now };
 
-export function durableInbox(db: Db, clock: Clock, lease: InboxLease = DEFAULT_INBOX_LEASE): Middleware<AnyMiddlewareArgs> {
+export function durableInbox(db: Db, clock: Clock, gate: WorkGate, lease: InboxLease = DEFAULT_INBOX_LEASE): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
     if (!needsInbox(body)) {
-      await next();
+      await gate.track(next());
       return;
     }
     const inbox = context as InboxContext;
@@ -80,11 +85,13 @@ export function durableInbox(db: Db, clock: Clock, lease: InboxLease = DEFAULT_I
     }
     const id = inbox.inboxId;
     try {
-      await next();
+      await gate.track(next());
     } finally {
       // Work that ran through runOnce has dealt with the row already; this removes the rest
-      // (read-only work, refusals, requests no listener took).
-      if (!inbox.inboxSettled) await claimInboxItem(db, id);
+      // (read-only work, refusals, requests no listener took). A row left because the app is
+      // stopping is made replayable at once, for the next sweep on any instance.
+      if (inbox.inboxLeftForReplay) await releaseInboxItem(db, id);
+      else if (!inbox.inboxSettled) await claimInboxItem(db, id);
     }
   };
 }

@@ -28,6 +28,7 @@ import { DEFAULT_INBOX_LEASE, durableInbox, type InboxLease, needsInbox, replayI
 import { registerListeners } from './listeners/index.js';
 import { type SlackConfig, slackClientOptions } from './slack-client-options.js';
 import { createSlackEventsRoute, slackInboxProperties } from './slack-events-route.js';
+import { WorkGate } from './work-gate.js';
 import { isOwnWorkspace, readRequestWorkspace, type SlackInstallation, workspaceGuard } from './workspace-guard.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -63,7 +64,11 @@ export interface SlackApp {
   start(http?: HttpServer): Promise<void>;
   /** Resolves with how many inbox rows were replayed, once the replay that `start` began is over. */
   readonly replayed: Promise<number>;
-  /** Socket Mode: disconnects. HTTP mode: nothing to do (the shared server is closed by its owner). */
+  /**
+   * Stops the sweep and starts no more acknowledged work (it is left in the inbox for a replay),
+   * waits for work already running, then, in Socket Mode, disconnects. HTTP mode leaves the shared
+   * server to its owner. Call it before closing the database.
+   */
   stop(): Promise<void>;
 }
 
@@ -161,8 +166,9 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   }
 
   app.use(workspaceGuard(installation, log));
-  app.use(durableInbox(deps.db, deps.clock, inboxLease));
-  registerListeners(app, { db: deps.db, clock: deps.clock, logger: log, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) });
+  const work = new WorkGate();
+  app.use(durableInbox(deps.db, deps.clock, work, inboxLease));
+  registerListeners(app, { db: deps.db, clock: deps.clock, logger: log, work, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) });
   await app.init();
 
   const mode = config.appToken ? 'socket' : 'http';
@@ -201,7 +207,12 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
     },
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);
+      // Work acknowledged and not started is left for a replay; what has started finishes before
+      // the caller closes the database (work-gate.ts).
+      const stopping = work.stop();
       await lastSweep();
+      const { unfinished } = await stopping;
+      if (unfinished > 0) log.warn({ unfinished }, 'stopping with Slack work still running; its inbox rows are replayed by the next sweep');
       if (!route) await app.stop();
     },
   };

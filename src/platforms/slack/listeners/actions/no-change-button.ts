@@ -6,7 +6,6 @@ import { noteLastPlatform } from '../../../../commands/identity.js';
 import { PermissionError, UserError } from '../../../../commands/types.js';
 import { applyUpdate } from '../../../../commands/update.js';
 import { reply, type Reply, text } from '../../../../render/reply.js';
-import { afterAck } from '../../after-ack.js';
 import { type InboxContext, runOnce, workClock } from '../../durable-inbox.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
 import { respondSorry, respondWithReply } from '../../slack-replies.js';
@@ -15,8 +14,9 @@ import { resolveSlackCaller } from '../../slack-identity.js';
 export function noChangeButtonListener(deps: SlackListenerDeps) {
   return async ({ ack, body, action, respond, client, context }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
-    await afterAck();
     const inbox = context as InboxContext;
+    // Not started when the app is stopping: left in the inbox for a replay (work-gate.ts).
+    if (!(await deps.work.turn(inbox))) return;
     const clock = workClock(inbox, deps.clock);
     const ref = action.value ?? '';
     const log = deps.logger.child({ listener: 'no-change-button', slackUserId: body.user.id, ref, inboxId: inbox.inboxId });

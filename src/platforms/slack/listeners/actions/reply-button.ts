@@ -7,7 +7,6 @@ import { noteLastPlatform } from '../../../../commands/identity.js';
 import { runCommandText } from '../../../../commands/router.js';
 import { ACTION_IDS } from '../../../../render/block-kit.js';
 import { reply } from '../../../../render/reply.js';
-import { afterAck } from '../../after-ack.js';
 import { type InboxContext, runOnce, workClock } from '../../durable-inbox.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
 import { respondSorry, respondWithReply } from '../../slack-replies.js';
@@ -16,8 +15,9 @@ import { resolveSlackCaller } from '../../slack-identity.js';
 export function replyButtonListener(deps: SlackListenerDeps) {
   return async ({ ack, body, action, respond, client, context }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
-    await afterAck();
     const inbox = context as InboxContext;
+    // Not started when the app is stopping: left in the inbox for a replay (work-gate.ts).
+    if (!(await deps.work.turn(inbox))) return;
     const clock = workClock(inbox, deps.clock);
     const id = action.action_id.slice(ACTION_IDS.buttonPrefix.length);
     const log = deps.logger.child({ listener: 'reply-button', slackUserId: body.user.id, button: id, inboxId: inbox.inboxId });

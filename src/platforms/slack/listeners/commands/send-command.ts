@@ -6,7 +6,6 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { noteLastPlatform } from '../../../../commands/identity.js';
 import { runCommandText } from '../../../../commands/router.js';
 import { reply, text } from '../../../../render/reply.js';
-import { afterAck } from '../../after-ack.js';
 import { type InboxContext, runOnce, workClock } from '../../durable-inbox.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
 import { respondFor } from '../../response-url.js';
@@ -18,9 +17,10 @@ import { openUpdateModal } from '../../update-modal.js';
 export function sendCommandListener(deps: SlackListenerDeps) {
   return async ({ command, ack, respond: boltRespond, client, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
-    await afterAck();
-    const respond = respondFor(command, boltRespond);
     const inbox = context as InboxContext;
+    // Not started when the app is stopping: left in the inbox for a replay (work-gate.ts).
+    if (!(await deps.work.turn(inbox))) return;
+    const respond = respondFor(command, boltRespond);
     const clock = workClock(inbox, deps.clock);
     // Fields for this request's log lines. Not a child logger: with redaction on, making one per
     // request cost more garbage (about 7 kB) than the rest of the listener, for lines rarely written.
