@@ -22,7 +22,7 @@ export class PostgresDb {
 
   /** From now on every statement runs on one connection inside a transaction that close() rolls back. */
   async pinForDryRun(): Promise<void> {
-    const client = await this.pool.connect();
+    const { client } = await checkOut(this.pool);
     await client.query('begin');
     this.pinned = client;
   }
@@ -37,6 +37,38 @@ export class PostgresDb {
     }
     await this.pool.end();
   }
+}
+
+/** A connection taken from the pool; `release` hands it back, or destroys it if it failed. */
+export interface CheckedOutConnection {
+  client: pg.PoolClient;
+  /** `broken`: an error that makes the connection unfit for reuse (one it had itself is remembered). */
+  release(broken?: Error): void;
+}
+
+/**
+ * Takes a connection from the pool for a transaction or a lock. While a connection is checked out
+ * the pool no longer listens for its errors, and node-postgres emits 'error' on a connection that
+ * dies (a failover, a dropped network) even while a query waits on it: unheard, that event ends the
+ * process, and a dropped database would have become a crash loop. This listens until the release,
+ * and a connection that failed is destroyed rather than handed to the next request.
+ */
+export async function checkOut(pool: pg.Pool): Promise<CheckedOutConnection> {
+  const client = await pool.connect();
+  let failed: Error | undefined;
+  const onError = (error: Error): void => {
+    failed ??= error;
+  };
+  client.on('error', onError);
+  return {
+    client,
+    release(broken?: Error) {
+      const unfit = broken ?? failed;
+      // A failed connection keeps the listener: a late event from its socket must not end the process either.
+      if (!unfit) client.removeListener('error', onError);
+      client.release(unfit);
+    },
+  };
 }
 
 export interface PostgresOptions {

@@ -10,6 +10,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type { Pool } from 'pg';
 import { postgresMigrationsFolder } from '../paths.js';
+import { checkOut } from './postgres-database.js';
 
 /**
  * The advisory lock key migrations take: 'send' in ASCII (0x73656e64). Other sendbot locks (the
@@ -19,7 +20,7 @@ export const MIGRATION_LOCK_KEY = 0x73656e64;
 
 /** Applies every migration not yet recorded, one migrator at a time across every client of the database. */
 export async function migratePostgres(pool: Pool, migrationsFolder: string = postgresMigrationsFolder()): Promise<void> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   let broken: Error | undefined;
   try {
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -33,6 +34,6 @@ export async function migratePostgres(pool: Pool, migrationsFolder: string = pos
     throw error;
   } finally {
     // A connection that failed may still hold the lock: destroy it rather than return it to the pool.
-    client.release(broken);
+    release(broken);
   }
 }

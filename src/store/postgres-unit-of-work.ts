@@ -11,7 +11,7 @@
 // instances could both pass the same check. Reads never wait for it.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
-import type { PostgresDb } from './postgres-database.js';
+import { checkOut, type PostgresDb } from './postgres-database.js';
 
 /** The advisory lock every write transaction takes first ('sbwr'); migrations use another key. */
 export const WRITE_LOCK_KEY = 0x73627772;
@@ -73,7 +73,7 @@ export function inReadTransaction<T>(db: PostgresDb, work: () => T | Promise<T>)
 async function runTransaction<T>(db: PostgresDb, work: () => T | Promise<T>, begin: string[]): Promise<T> {
   const outer = ownUnit(db);
   if (outer !== undefined) return begin.length > 1 ? savepoint(outer, work) : work();
-  const client = await db.pool.connect();
+  const { client, release } = await checkOut(db.pool);
   let broken: Error | undefined;
   try {
     for (const statement of begin) await client.query(statement);
@@ -93,7 +93,7 @@ async function runTransaction<T>(db: PostgresDb, work: () => T | Promise<T>, beg
     if (isConnectionError(error)) broken = error as Error;
     throw error;
   } finally {
-    client.release(broken);
+    release(broken);
   }
 }
 

@@ -1,0 +1,121 @@
+// The database goes away while sendbot runs (issue 21: "a database that ... drops mid-run gives clear
+// log lines and recovers, never a crash loop that loses the inbox"). A real `src/main.ts` process
+// (Slack HTTP mode, leader, ticking every 2 s) talks to PostgreSQL through a loopback proxy that is
+// cut for a while and then restored:
+//   - during the cut the process stays up, /healthz says so, a slash command is refused (Slack
+//     shows the person an error and nothing was promised), and the log says what is wrong;
+//   - after it, without a restart, commands are answered again, the process leads and delivers
+//     again, and nothing from before the cut is lost.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseInstant, toStoredInstant } from '../../src/clock.js';
+import { enqueueNotification } from '../../src/store/outbox-repository.js';
+import { demoPlanDb } from '../helpers/demo-plan-db.js';
+import { onPostgresRun } from '../helpers/postgres-test-db.js';
+import { type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
+import { closeTestDb, one, sql } from '../helpers/test-db.js';
+import { send, slashRequest } from '../reliability/support/http-client.js';
+import { killAllChildren, startSlackService } from '../reliability/support/processes.js';
+import { report } from '../reliability/support/sqlite.js';
+import { type CuttableProxy, startCuttableProxy } from './support/cuttable-proxy.js';
+
+const SECRET = 'pg-drops-signing-secret';
+const NOW = '2024-11-25T10:00';
+const MORGAN = 'U0DEMO03'; // Head of SEND: owns ND-1.1
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.runIf(onPostgresRun())('the PostgreSQL server goes away mid-run and comes back', () => {
+  let api: SlackApiServer;
+  let proxy: CuttableProxy | undefined;
+
+  beforeAll(async () => {
+    api = await startSlackApiServer();
+  });
+  afterAll(async () => {
+    await killAllChildren();
+    await proxy?.close();
+    await api?.close();
+  });
+
+  it('stays up, refuses what it cannot store, says why, and recovers without a restart', { timeout: 120_000 }, async () => {
+    const { db, path: url } = await demoPlanDb();
+    proxy = await startCuttableProxy(url);
+    const service = await startSlackService({
+      databasePath: proxy.url,
+      slackApiUrl: api.apiUrl,
+      signingSecret: SECRET,
+      botToken: 'xoxb-drops',
+      now: NOW,
+      clockRuns: true,
+      tickCron: '*/2 * * * * *',
+      extraEnv: { DATABASE_URL: proxy.url, DATABASE_PATH: undefined },
+    });
+    const { child } = service;
+    const health = async () => (await fetch(new URL('/healthz', service.url))).status;
+    const slash = (text: string, tag: string) => send(service.url, slashRequest({ text, user_id: MORGAN, response_url: api.responseUrl(tag) }, { secret: SECRET }));
+    try {
+      await child.waitForLine((l) => l.json?.msg === 'this instance now plans and delivers (leader)', 30_000);
+      expect((await slash('update ND-1.1 amber before the cut', 'before')).status).toBe(200);
+      await api.waitForCalls('response_url', 1, 10_000);
+
+      proxy.cut();
+      const cutAt = child.lines.length;
+      await sleep(500);
+      expect(await health()).toBe(503);
+      const refused = await slash('update ND-1.1 red during the cut', 'during');
+      // Not acknowledged, so nothing was promised: Slack tells the person it failed, and may retry.
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      await sleep(6000); // three ticks' worth of failures
+      expect(child.running).toBe(true);
+      const duringCut = child.lines.slice(cutAt);
+
+      proxy.restore();
+      const restoredAt = Date.now();
+      while ((await health()) !== 200) {
+        if (Date.now() - restoredAt > 30_000) throw new Error(`not healthy 30 s after the database came back:\n${child.transcript(30)}`);
+        await sleep(200);
+      }
+      const healthyAfterMs = Date.now() - restoredAt;
+      expect((await slash('update ND-1.1 green after the cut', 'after')).status).toBe(200);
+      const [answer] = (await api.waitForCalls('response_url', 2, 10_000)).filter((c) => c.responseUrlId === 'after');
+      expect(String(answer?.body.text)).toContain('Update recorded for ND-1.1');
+
+      // It leads and delivers again: a message queued now goes out.
+      const at = toStoredInstant(parseInstant('2024-11-25T09:00'));
+      await enqueueNotification(db, {
+        key: 'after-the-cut',
+        kind: 'nudge',
+        recipientPersonId: null,
+        recipientChannel: 'slack:C0AFTER',
+        payload: { kind: 'nudge', reply: { tone: 'info', summary: 'Queued after the database came back', blocks: [] }, refs: [], boardId: null, meetingId: null, expiresAt: null },
+        notBefore: at,
+        createdAt: at,
+      });
+      const queuedAfter = () => api.callsTo('chat.postMessage').find((c) => String(c.body.text).includes('Queued after the database came back'));
+      const deliverBy = Date.now() + 30_000;
+      while (!queuedAfter() && Date.now() < deliverBy) await sleep(100);
+      expect(queuedAfter()?.body.channel).toBe('C0AFTER');
+
+      const notes = await one<{ before: number; during: number; after: number }>(
+        db,
+        sql`select count(*) filter (where note = 'before the cut') as before, count(*) filter (where note = 'during the cut') as during,
+                   count(*) filter (where note = 'after the cut') as after from updates`,
+      );
+      expect(notes).toEqual({ before: 1, during: 0, after: 1 });
+      expect((await one<{ n: number }>(db, sql`select count(*) as n from slack_inbox`))?.n).toBe(0);
+
+      // The log said what was wrong, in lines a person can read, and not thousands of them.
+      const errors = duringCut.filter((l) => Number(l.json?.level) >= 50);
+      report('PostgreSQL server away for 6.5 s', { errorLines: errors.length, linesDuringCut: duringCut.length, healthyAfterMs, firstError: errors[0]?.json?.msg });
+      expect(errors.length).toBeGreaterThan(0);
+      expect(duringCut.length).toBeLessThan(200);
+      for (const line of errors) expect(typeof line.json?.msg).toBe('string');
+      const exit = await child.stop();
+      expect(exit.code).toBe(0);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nThe process's last lines:\n${child.transcript(40)}`, { cause: error });
+    } finally {
+      await closeTestDb(db);
+    }
+  });
+});
