@@ -1,5 +1,5 @@
 // What a person is told when their command failed. A storage failure (full disk, read-only
-// database, a lock not released) means nothing they sent was kept, and they must know that plainly
+// database, a lock not released, a database server that cannot be reached) means nothing they sent was kept, and they must know that plainly
 // rather than read a vague "that failed" and assume their update is in. Any other failure keeps
 // the platform's usual sorry text.
 import { type StorageFailure, storageFailure } from '../store/storage-failures.js';
@@ -9,6 +9,7 @@ const WHY: Record<StorageFailure, string> = {
   'read-only': 'sendbot’s records cannot be written at the moment (the database is read-only)',
   busy: 'sendbot’s records are locked by another process at the moment',
   io: 'sendbot could not write to its disk',
+  unreachable: 'sendbot cannot reach its database at the moment',
 };
 
 /** The sentence for `error`: "NOT saved" and why for a storage failure, else `fallback`. */

@@ -7,6 +7,7 @@
 // TLS and the statement timeout come from the connection settings (see postgresPoolConfig).
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { fromDatabase } from './storage-failures.js';
 
 /** What the PostgreSQL store runs on: a pool, and where it points (without the password) for log lines. */
 export class PostgresDb {
@@ -54,7 +55,9 @@ export interface CheckedOutConnection {
  * and a connection that failed is destroyed rather than handed to the next request.
  */
 export async function checkOut(pool: pg.Pool): Promise<CheckedOutConnection> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((error: unknown) => {
+    throw fromDatabase(error);
+  });
   let failed: Error | undefined;
   const onError = (error: Error): void => {
     failed ??= error;

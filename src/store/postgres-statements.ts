@@ -13,6 +13,7 @@ import type pg from 'pg';
 import { compileFor } from './dialect.js';
 import type { PostgresDb } from './postgres-database.js';
 import { queryTarget } from './postgres-unit-of-work.js';
+import { fromDatabase } from './storage-failures.js';
 
 const dialect = new PgDialect();
 
@@ -51,7 +52,7 @@ async function query(db: PostgresDb, statement: CompiledStatement, params: unkno
   } catch (error) {
     // The statement's text (never its values) says which query failed, in logs and test output.
     if (error instanceof Error && !('statement' in error)) Object.defineProperty(error, 'statement', { value: statement.text, enumerable: true });
-    throw error;
+    throw fromDatabase(error);
   }
 }
 

@@ -12,6 +12,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import { checkOut, type PostgresDb } from './postgres-database.js';
+import { fromDatabase, isConnectionError } from './storage-failures.js';
 
 /** The advisory lock every write transaction takes first ('sbwr'); migrations use another key. */
 export const WRITE_LOCK_KEY = 0x73627772;
@@ -76,11 +77,11 @@ async function runTransaction<T>(db: PostgresDb, work: () => T | Promise<T>, beg
   const { client, release } = await checkOut(db.pool);
   let broken: Error | undefined;
   try {
-    for (const statement of begin) await client.query(statement);
+    for (const statement of begin) await client.query(statement).catch(rethrowFromDatabase);
     const unit: PostgresUnit = { db, client, depth: 0 };
     try {
       const result = await currentUnit.run(unit, work);
-      await client.query('commit');
+      await client.query('commit').catch(rethrowFromDatabase);
       return result;
     } catch (error) {
       await client.query('rollback').catch((rollbackError: Error) => {
@@ -95,6 +96,11 @@ async function runTransaction<T>(db: PostgresDb, work: () => T | Promise<T>, beg
   } finally {
     release(broken);
   }
+}
+
+/** begin, commit: a failure there is the database's (storage-failures.ts tells a person so). */
+function rethrowFromDatabase(error: unknown): never {
+  throw fromDatabase(error);
 }
 
 async function savepoint<T>(unit: PostgresUnit, work: () => T | Promise<T>): Promise<T> {
@@ -113,9 +119,3 @@ async function savepoint<T>(unit: PostgresUnit, work: () => T | Promise<T>): Pro
   }
 }
 
-/** A failure of the connection itself (not of a statement): the server went away, a timeout. */
-export function isConnectionError(error: unknown): boolean {
-  const code = String((error as { code?: unknown })?.code ?? '');
-  const message = error instanceof Error ? error.message : '';
-  return /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|57P01|57P02|57P03|08\d\d\d)$/.test(code) || /Connection terminated|connection timeout/i.test(message);
-}

@@ -1,13 +1,34 @@
-// The SQLite failures that mean "nothing could be saved" for reasons outside sendbot: a full disk, a
-// read-only file or mount, a lock another process did not release, an I/O error. Told apart so
-// that /healthz can say which, and a person whose update failed can be told plainly it was not saved.
+// The database failures that mean "nothing could be saved" for reasons outside sendbot: a full disk, a
+// read-only file, mount or server, a lock another process did not release, an I/O error, and (on
+// PostgreSQL) a server that cannot be reached. Told apart so that /healthz can say which, and a
+// person whose update failed can be told plainly it was not saved.
 
-export type StorageFailure = 'full' | 'read-only' | 'busy' | 'io';
+export type StorageFailure = 'full' | 'read-only' | 'busy' | 'io' | 'unreachable';
+
+/** Set on errors that came from the database connection, so a Slack call's ECONNRESET is not taken for one. */
+const FROM_DATABASE = Symbol('sendbot.fromDatabase');
+
+/** Marks `error` as thrown by the database driver (the PostgreSQL store calls this where it catches). */
+export function fromDatabase<T>(error: T): T {
+  if (typeof error === 'object' && error !== null && !(FROM_DATABASE in error)) Object.defineProperty(error, FROM_DATABASE, { value: true });
+  return error;
+}
+
+/** A failure of a PostgreSQL connection itself (not of a statement): the server went away, a timeout. */
+export function isConnectionError(error: unknown): boolean {
+  const code = String((error as { code?: unknown })?.code ?? '');
+  const message = error instanceof Error ? error.message : '';
+  return /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|57P01|57P02|57P03|08\d\d\d)$/.test(code) || /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(message);
+}
 
 /** The storage failure behind `error` (looking through wrapped causes), or undefined for any other error. */
 export function storageFailure(error: unknown): StorageFailure | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+    if (typeof e === 'object' && FROM_DATABASE in e && isConnectionError(e)) return 'unreachable';
     const code = (e as { code?: unknown }).code;
+    // PostgreSQL's SQLSTATEs: disk full; a read-only replica or a server in recovery.
+    if (code === '53100') return 'full';
+    if (code === '25006') return 'read-only';
     if (typeof code !== 'string' || !code.startsWith('SQLITE_')) continue;
     if (code === 'SQLITE_FULL') return 'full';
     if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') return 'read-only';

@@ -8,9 +8,8 @@
 import { sql } from 'drizzle-orm';
 import { type Db, isPostgres } from './database.js';
 import type { PostgresDb } from './postgres-database.js';
-import { isConnectionError } from './postgres-unit-of-work.js';
 import { get } from './statements.js';
-import { storageFailure, type StorageFailure } from './storage-failures.js';
+import { isConnectionError, storageFailure, type StorageFailure } from './storage-failures.js';
 import { storeCall } from './unit-of-work.js';
 
 export type WriteProbe = { ok: true } | { ok: false; failure: StorageFailure | 'other'; reason: string };
@@ -58,6 +57,7 @@ const STORAGE_REASON: Record<StorageFailure, string> = {
   'read-only': 'the database is read-only (SQLITE_READONLY): check the mount and the file permissions',
   busy: 'another process holds the database write lock (SQLITE_BUSY)',
   io: 'the database file could not be written (disk I/O error): check the disk',
+  unreachable: 'the database server cannot be reached',
 };
 
 /**

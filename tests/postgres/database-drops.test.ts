@@ -5,14 +5,22 @@
 //   - during the cut the process stays up, /healthz says so, a slash command is refused (Slack
 //     shows the person an error and nothing was promised), and the log says what is wrong;
 //   - after it, without a restart, commands are answered again, the process leads and delivers
-//     again, and nothing from before the cut is lost.
+//     again, and nothing from before the cut is lost;
+//   - a command acknowledged before the cut whose work then lost the database is kept, the person
+//     is told so, and the inbox sweep carries it out once when the database is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseInstant, toStoredInstant } from '../../src/clock.js';
+import { pino } from 'pino';
+import { fixedClock, parseInstant, toStoredInstant } from '../../src/clock.js';
+import { createHttpServer } from '../../src/http/http-server.js';
+import { createSlackApp } from '../../src/platforms/slack/slack-app.js';
+import { KEPT_FOR_REPLAY_TEXT } from '../../src/platforms/slack/slack-replies.js';
+import { closeDatabase } from '../../src/store/database.js';
+import { openStore } from '../../src/store/open-store.js';
 import { enqueueNotification } from '../../src/store/outbox-repository.js';
-import { demoPlanDb } from '../helpers/demo-plan-db.js';
+import { DEMO, demoPlanDb } from '../helpers/demo-plan-db.js';
 import { onPostgresRun } from '../helpers/postgres-test-db.js';
 import { type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
-import { closeTestDb, one, sql } from '../helpers/test-db.js';
+import { closeTestDb, one, rows, run, sql } from '../helpers/test-db.js';
 import { send, slashRequest } from '../reliability/support/http-client.js';
 import { killAllChildren, startSlackService } from '../reliability/support/processes.js';
 import { report } from '../reliability/support/sqlite.js';
@@ -37,7 +45,55 @@ describe.runIf(onPostgresRun())('the PostgreSQL server goes away mid-run and com
     await api?.close();
   });
 
+  it('keeps a command whose work lost the database, tells the person so, and carries it out once the database is back', { timeout: 60_000 }, async () => {
+    api.reset();
+    const { db, path: url } = await demoPlanDb();
+    proxy = await startCuttableProxy(url);
+    const appDb = await openStore(proxy.url, { poolSize: 2, connectTimeoutMs: 1000 });
+    const http = createHttpServer({ db: appDb, logger: pino({ level: 'silent' }) });
+    const slack = await createSlackApp({
+      db: appDb,
+      clock: fixedClock(NOW),
+      config: { botToken: 'xoxb-kept', signingSecret: SECRET, apiUrl: api.apiUrl, inboxLeaseSeconds: 1 },
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      await slack.start(http);
+      const { url: baseUrl } = await http.listen(0, '127.0.0.1');
+      await slack.replayed;
+      // The sender is not linked yet, so the work first asks Slack who they are: held, and meanwhile the database goes.
+      await run(db, sql`update people set slack_user_id = null where email = ${DEMO.headOfSend}`);
+      api.respond('users.info', ({ body }) => ({ delayMs: 300, body: { ok: true, user: { id: String(body.user), team_id: 'T0SEND', profile: { email: DEMO.headOfSend } } } }));
+      const acked = await send(baseUrl, slashRequest({ text: 'update ND-1.1 amber kept while the database was away', user_id: MORGAN, response_url: api.responseUrl('kept') }, { secret: SECRET }));
+      expect(acked.status).toBe(200);
+      await api.waitForCalls('users.info', 1, 5000);
+      proxy.cut();
+
+      const [told] = await api.waitForCalls('response_url', 1, 10_000);
+      expect(told?.body.text).toBe(KEPT_FOR_REPLAY_TEXT);
+      const pending = await rows<{ state: string; body: string }>(db, sql`select state, body from slack_inbox`);
+      expect(pending.map((p) => p.state)).toEqual(['pending']);
+      expect(JSON.parse(pending[0]?.body ?? '{}')).toMatchObject({ text: 'update ND-1.1 amber kept while the database was away' });
+
+      proxy.restore();
+      const answers = await api.waitForCalls('response_url', 2, 20_000);
+      expect(String(answers[1]?.body.text)).toContain('Update recorded for ND-1.1');
+      expect(await rows(db, sql`select id from updates where note = 'kept while the database was away'`)).toHaveLength(1);
+      expect(await rows(db, sql`select id from slack_inbox`)).toEqual([]);
+      await sleep(1500); // two more sweeps: nothing runs twice
+      expect(api.callsTo('response_url')).toHaveLength(2);
+    } finally {
+      await slack.stop();
+      await http.close();
+      await closeDatabase(appDb);
+      await proxy.close();
+      proxy = undefined;
+      await closeTestDb(db);
+    }
+  });
+
   it('stays up, refuses what it cannot store, says why, and recovers without a restart', { timeout: 120_000 }, async () => {
+    api.reset();
     const { db, path: url } = await demoPlanDb();
     proxy = await startCuttableProxy(url);
     const service = await startSlackService({
@@ -63,8 +119,12 @@ describe.runIf(onPostgresRun())('the PostgreSQL server goes away mid-run and com
       await sleep(500);
       expect(await health()).toBe(503);
       const refused = await slash('update ND-1.1 red during the cut', 'during');
-      // Not acknowledged, so nothing was promised: Slack tells the person it failed, and may retry.
-      expect(refused.status).toBeGreaterThanOrEqual(500);
+      // Nothing could be stored, so nothing is promised: the person is told at once, plainly.
+      expect(refused.status).toBe(200);
+      expect(JSON.parse(refused.body)).toEqual({
+        response_type: 'ephemeral',
+        text: 'Sorry — what you sent was NOT saved, because sendbot cannot reach its database at the moment. Please send it again later; the programme team has been told.',
+      });
       await sleep(6000); // three ticks' worth of failures
       expect(child.running).toBe(true);
       const duringCut = child.lines.slice(cutAt);

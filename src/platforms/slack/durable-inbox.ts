@@ -34,6 +34,7 @@ import { type Clock, fixedClock, toStoredInstant } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import { inTransaction, type Db } from '../../store/database.js';
 import { addToInbox, claimInboxItem, INBOX_LEASE_SECONDS, markInboxItemFailed, releaseInboxItem, takeExpiredInboxItems } from '../../store/slack-inbox-repository.js';
+import { storageFailure } from '../../store/storage-failures.js';
 import type { WorkGate } from './work-gate.js';
 import { ACTION_IDS } from '../../render/block-kit.js';
 
@@ -111,10 +112,23 @@ export async function runOnce<T>(db: Db, context: InboxContext, clock: Clock, wo
     context.inboxSettled = true;
     return result;
   } catch (error) {
-    await markInboxItemFailed(db, id, toStoredInstant(clock.now()));
+    // Kept as failed, so it is not replayed forever; but a database that could not be reached is
+    // not the request's fault: the row stays pending and the sweep runs it once the database is back.
+    if (storageFailure(error) !== 'unreachable') await markInboxItemFailed(db, id, toStoredInstant(clock.now()));
     context.inboxSettled = true;
     throw error;
   }
+}
+
+/**
+ * After a listener's work failed: true when it failed because the database could not be reached
+ * and the request has an inbox row. The row is then left pending (not deleted as read-only work
+ * would be), the sweep carries it out once the database is back, and the person is told it is kept.
+ */
+export function keptForReplay(context: InboxContext, error: unknown): boolean {
+  if (context.inboxId === undefined || storageFailure(error) !== 'unreachable') return false;
+  context.inboxSettled = true;
+  return true;
 }
 
 /**

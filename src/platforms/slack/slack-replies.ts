@@ -47,11 +47,14 @@ export async function postReplyToUser(client: WebClient, userId: string, answer:
 export const sorryReply = (error?: unknown): Reply => reply('error', failureText(error, SORRY_TEXT));
 
 /**
- * Best effort: tells the person something failed. A failure here is only logged by the caller.
+ * Best effort: tells the person something failed (or, with `kept`, that it will be done later). A failure here is only logged by the caller.
  * Not when what failed was posting the answer itself: the work was done, and "that failed" would
  * be untrue (the person would send an update again that is already recorded).
  */
-export async function respondSorry(respond: Respond, error?: unknown): Promise<void> {
+export async function respondSorry(respond: Respond, error?: unknown, kept = false): Promise<void> {
   if (error instanceof ReplyNotDeliveredError) return;
-  await respondWithReply(respond, sorryReply(error));
+  await respondWithReply(respond, kept ? reply('warning', KEPT_FOR_REPLAY_TEXT) : sorryReply(error));
 }
+
+/** When the work failed because the database could not be reached and the request is kept for the sweep (durable-inbox.ts). */
+export const KEPT_FOR_REPLAY_TEXT = 'sendbot cannot reach its database at the moment. What you sent is kept: it will be carried out once the database is back, and the answer will appear here.';

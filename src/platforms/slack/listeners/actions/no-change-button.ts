@@ -6,7 +6,7 @@ import { noteLastPlatform } from '../../../../commands/identity.js';
 import { PermissionError, UserError } from '../../../../commands/types.js';
 import { applyUpdate } from '../../../../commands/update.js';
 import { reply, type Reply, text } from '../../../../render/reply.js';
-import { type InboxContext, runOnce, workClock } from '../../durable-inbox.js';
+import { type InboxContext, keptForReplay, runOnce, workClock } from '../../durable-inbox.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
 import { respondSorry, respondWithReply } from '../../slack-replies.js';
 import { resolveSlackCaller } from '../../slack-identity.js';
@@ -45,7 +45,7 @@ export function noChangeButtonListener(deps: SlackListenerDeps) {
       await respondWithReply(respond, once.value);
     } catch (error) {
       log.error({ err: error }, 'No change button failed');
-      await respondSorry(respond, error).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the button failed'));
+      await respondSorry(respond, error, keptForReplay(inbox, error)).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the button failed'));
     }
   };
 }

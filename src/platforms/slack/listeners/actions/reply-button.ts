@@ -7,7 +7,7 @@ import { noteLastPlatform } from '../../../../commands/identity.js';
 import { runCommandText } from '../../../../commands/router.js';
 import { ACTION_IDS } from '../../../../render/block-kit.js';
 import { reply } from '../../../../render/reply.js';
-import { type InboxContext, runOnce, workClock } from '../../durable-inbox.js';
+import { type InboxContext, keptForReplay, runOnce, workClock } from '../../durable-inbox.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
 import { respondSorry, respondWithReply } from '../../slack-replies.js';
 import { resolveSlackCaller } from '../../slack-identity.js';
@@ -49,7 +49,7 @@ export function replyButtonListener(deps: SlackListenerDeps) {
       await respondWithReply(respond, once.value);
     } catch (error) {
       log.error({ err: error }, 'reply button failed');
-      await respondSorry(respond, error).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the button failed'));
+      await respondSorry(respond, error, keptForReplay(inbox, error)).catch((e: unknown) => log.error({ err: e }, 'could not tell the user the button failed'));
     }
   };
 }

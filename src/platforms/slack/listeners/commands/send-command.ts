@@ -6,7 +6,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { noteLastPlatform } from '../../../../commands/identity.js';
 import { runCommandText } from '../../../../commands/router.js';
 import { reply, text } from '../../../../render/reply.js';
-import { type InboxContext, runOnce, workClock } from '../../durable-inbox.js';
+import { type InboxContext, keptForReplay, runOnce, workClock } from '../../durable-inbox.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
 import { respondFor } from '../../response-url.js';
 import { decodeSlackEntities } from '../../slack-entities.js';
@@ -59,7 +59,7 @@ export function sendCommandListener(deps: SlackListenerDeps) {
       // Not the text: it may be exactly what was refused, and logs are kept longer than the plan's data.
       const what = error instanceof ReplyNotDeliveredError ? 'the answer to /send could not be posted to Slack (no sorry sent: the command itself did not fail)' : '/send failed';
       log.error({ ...where, err: error, textLength: command.text?.length }, what);
-      await respondSorry(respond, error).catch((e: unknown) => log.error({ ...where, err: e }, 'could not tell the user /send failed'));
+      await respondSorry(respond, error, keptForReplay(inbox, error)).catch((e: unknown) => log.error({ ...where, err: e }, 'could not tell the user /send failed'));
     }
   };
 }
