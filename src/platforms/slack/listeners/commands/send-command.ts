@@ -16,7 +16,17 @@ import { openUpdateModal } from '../../update-modal.js';
 
 export function sendCommandListener(deps: SlackListenerDeps) {
   return async ({ command, ack, respond: boltRespond, client, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
-    await ack();
+    // Held while too many acknowledged commands are still being worked on (ack-pacing.ts).
+    await deps.pacing.admit();
+    try {
+      await ack();
+      await work(command, client, context, boltRespond);
+    } finally {
+      deps.pacing.done();
+    }
+  };
+
+  async function work(command: SlackCommandMiddlewareArgs['command'], client: AllMiddlewareArgs['client'], context: AllMiddlewareArgs['context'], boltRespond: SlackCommandMiddlewareArgs['respond']): Promise<void> {
     const inbox = context as InboxContext;
     // Not started when the app is stopping: left in the inbox for a replay (work-gate.ts).
     if (!(await deps.work.turn(inbox))) return;
@@ -61,5 +71,5 @@ export function sendCommandListener(deps: SlackListenerDeps) {
       log.error({ ...where, err: error, textLength: command.text?.length }, what);
       await respondSorry(respond, error, keptForReplay(inbox, error)).catch((e: unknown) => log.error({ ...where, err: e }, 'could not tell the user /send failed'));
     }
-  };
+  }
 }
