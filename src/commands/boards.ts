@@ -15,6 +15,7 @@ export const boardsCommand = defineCommand({
   usage: '/send boards',
   examples: ['/send boards'],
   access: 'anyone',
+  readOnly: true,
   parse: () => ({}),
   schema: z.object({}),
   handle: async (ctx) => {

@@ -43,6 +43,7 @@ export const dueCommand = defineCommand({
   usage: '/send due [N days] [all]',
   examples: ['/send due', '/send due 30', '/send due 30 all'],
   access: 'anyone',
+  readOnly: true,
   parse: parseScope,
   schema: scopeSchema,
   handle: async (ctx, input) => {
@@ -66,6 +67,7 @@ export const overdueCommand = defineCommand({
   usage: '/send overdue [all]',
   examples: ['/send overdue', '/send overdue all'],
   access: 'anyone',
+  readOnly: true,
   parse: parseScope,
   schema: scopeSchema,
   handle: async (ctx, input) => {

@@ -12,6 +12,7 @@ export const helpCommand = defineCommand({
   usage: '/send help [subcommand]',
   examples: ['/send help', '/send help update'],
   access: 'anyone',
+  readOnly: true,
   parse: (args) => ({ topic: args[0]?.toLowerCase() }),
   schema: z.object({ topic: z.string().optional() }),
   handle: async (ctx, input) => {

@@ -19,6 +19,7 @@ export const kpisCommand = defineCommand({
   usage: '/send kpis [all]',
   examples: ['/send kpis', '/send kpis all'],
   access: 'anyone',
+  readOnly: true,
   parse: (args) => ({ scope: args[0]?.toLowerCase() }),
   schema: z.object({ scope: z.string().optional() }),
   handle: async (ctx, input) => {

@@ -20,6 +20,7 @@ export const mineCommand = defineCommand({
   usage: '/send mine',
   examples: ['/send mine'],
   access: 'anyone',
+  readOnly: true,
   parse: () => ({}),
   schema: z.object({}),
   handle: async (ctx) => {

@@ -45,6 +45,20 @@ export function suggestCommand(word: string): string | undefined {
   return best && best.d <= Math.max(2, Math.floor(w.length / 3)) ? best.name : undefined;
 }
 
+/**
+ * True when running `typed` cannot change anything: a read-only command, or text that only gets
+ * an answer (help, an unknown command, text refused for its characters). Decided from the words,
+ * before anything runs, so the caller can choose to run it without the write lock.
+ */
+export function changesNothing(typed: string): boolean {
+  const rawText = stripUnsafeCharacters(typed);
+  if (checkUserText(rawText)) return true;
+  const [first] = splitWords(stripSendPrefix(rawText));
+  if (first === undefined) return true;
+  const command = findCommand(first);
+  return command === undefined || command.readOnly === true;
+}
+
 export async function runCommandText(deps: CommandDeps, caller: Person, platform: Platform, typed: string): Promise<Reply> {
   // Control and bidi-override characters never reach a command (or the store): see text-safety.ts.
   const rawText = stripUnsafeCharacters(typed);

@@ -16,6 +16,7 @@ export const statusCommand = defineCommand({
   usage: '/send status <ref>   (or /send history <ref>)',
   examples: (ex) => [`/send status ${ex.ownRef}`, `/send history ${ex.otherRef}`],
   access: 'anyone',
+  readOnly: true,
   parse: (args, rawArgs) => ({ ref: readRef(args)?.ref, typed: rawArgs }),
   schema: z.object({ ref: z.string().optional(), typed: z.string().min(1, 'Say which action: its ref.') }),
   handle: async (ctx, input) => {

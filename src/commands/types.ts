@@ -57,6 +57,12 @@ export interface CommandDefinition<Input = unknown> {
   examplesNote?: (ex: PlanExamples) => string | undefined;
   /** Who may run it; checked by the router before the handler. */
   access: 'anyone' | 'admin' | 'admin-or-chair';
+  /**
+   * Set on commands that change nothing (tests/commands/read-only-commands.test.ts runs each with
+   * writes refused). A slash command that changes nothing does its work without the write lock and
+   * then claims its inbox row (durable-inbox.ts), so many can run at once across instances.
+   */
+  readOnly?: true;
   /** Turns the words after the subcommand into raw fields for the schema. */
   parse: (args: string[], rawArgs: string) => unknown;
   schema: ZodType<Input>;

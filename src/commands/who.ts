@@ -20,6 +20,7 @@ export const whoCommand = defineCommand({
   usage: '/send who <ref | words>',
   examples: (ex) => [`/send who ${ex.ref}`, `/send who ${ex.whoWords}`],
   access: 'anyone',
+  readOnly: true,
   parse: (args, rawArgs) => {
     const match = readRef(args);
     if (match && match.consumed === args.length) return { ref: match.ref, typed: rawArgs };

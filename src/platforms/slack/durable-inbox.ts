@@ -32,7 +32,7 @@
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import { type Clock, fixedClock, toStoredInstant } from '../../clock.js';
 import type { Logger } from '../../logger.js';
-import { inTransaction, type Db } from '../../store/database.js';
+import { inReadTransaction, inTransaction, type Db } from '../../store/database.js';
 import { addToInbox, claimInboxItem, INBOX_LEASE_SECONDS, markInboxItemFailed, releaseInboxItem, takeExpiredInboxItems } from '../../store/slack-inbox-repository.js';
 import { storageFailure } from '../../store/storage-failures.js';
 import type { WorkGate } from './work-gate.js';
@@ -104,11 +104,19 @@ export type OnceResult<T> = { ran: true; value: T } | { ran: false };
  * inbox row is claimed in the same transaction. `{ ran: false }` when another run already did it.
  * Without an inbox row (Socket Mode replays aside, every inboxed request has one) `work` just runs.
  */
-export async function runOnce<T>(db: Db, context: InboxContext, clock: Clock, work: () => Promise<T>): Promise<OnceResult<T>> {
+export async function runOnce<T>(db: Db, context: InboxContext, clock: Clock, work: () => Promise<T>, options: { changesNothing?: boolean } = {}): Promise<OnceResult<T>> {
   const id = context.inboxId;
   if (id === undefined) return { ran: true, value: await work() };
   try {
-    const result = await inTransaction(db, async (): Promise<OnceResult<T>> => (await claimInboxItem(db, id) ? { ran: true, value: await work() } : { ran: false }));
+    // Work that changes nothing needs no write lock (on PostgreSQL one lock serialises every writer
+    // across instances): it runs in a read transaction, and then the claim decides whether this
+    // run answers. A second run of the same row (a replay racing the first) finds it claimed.
+    const result = options.changesNothing
+      ? await (async (): Promise<OnceResult<T>> => {
+          const value = await inReadTransaction(db, work);
+          return (await claimInboxItem(db, id)) ? { ran: true, value } : { ran: false };
+        })()
+      : await inTransaction(db, async (): Promise<OnceResult<T>> => (await claimInboxItem(db, id) ? { ran: true, value: await work() } : { ran: false }));
     context.inboxSettled = true;
     return result;
   } catch (error) {

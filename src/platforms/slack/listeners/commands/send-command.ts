@@ -4,7 +4,7 @@
 // before the acknowledgement, and the command runs once (runOnce), even when replayed after a crash.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { noteLastPlatform } from '../../../../commands/identity.js';
-import { runCommandText } from '../../../../commands/router.js';
+import { changesNothing, runCommandText } from '../../../../commands/router.js';
 import { reply, text } from '../../../../render/reply.js';
 import { type InboxContext, keptForReplay, runOnce, workClock } from '../../durable-inbox.js';
 import type { SlackListenerDeps } from '../../listener-deps.js';
@@ -43,10 +43,15 @@ export function sendCommandListener(deps: SlackListenerDeps) {
         return;
       }
       const person = caller.person;
-      const once = await runOnce(deps.db, inbox, clock, async () => {
-        await noteLastPlatform(deps.db, person, 'slack');
-        return await runCommandText({ db: deps.db, clock, platformUserId: command.user_id, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) }, person, 'slack', `/send ${decodeSlackEntities(command.text ?? '')}`.trim());
-      });
+      const typed = `/send ${decodeSlackEntities(command.text ?? '')}`.trim();
+      await noteLastPlatform(deps.db, person, 'slack');
+      const once = await runOnce(
+        deps.db,
+        inbox,
+        clock,
+        async () => await runCommandText({ db: deps.db, clock, platformUserId: command.user_id, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) }, person, 'slack', typed),
+        { changesNothing: changesNothing(typed) },
+      );
       if (!once.ran) {
         log.info(where, 'this /send was already carried out (a replay after a restart); not run again');
         return;
