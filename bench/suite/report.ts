@@ -133,7 +133,7 @@ export function renderMarkdown(r: BenchResults): string {
     rows.push([
       `Two instances on PostgreSQL ack 200 slash commands/s for 60 s with 0 errors${two ? ` (at ${sizeLabel(two.size)} actions)` : ''}`,
       two && p
-        ? `${p.requests.toLocaleString('en-GB')} \`/send who <ref>\` at ${fmt(p.sendRate)}/s for ${p.seconds} s: ${loadErrors(p)} errors; ack p99 ${fmt(p.ack.p99, ' ms')}, reply p99 ${fmt(p.reply.p99, ' ms')} ` +
+        ? `${p.requests.toLocaleString('en-GB')} \`/send who <ref>\` at ${fmt(p.sendRate)}/s for ${p.seconds} s: ${loadErrors(p)} errors; ack p99 ${fmt(p.ack.p99, ' ms')}, reply p99 ${fmt(p.reply.p99, ' ms')}, answered ${fmt(p.replyRate)}/s ` +
           `(one instance on SQLite: ${fmt(two.sqlite.ack.p99, ' ms')}, ${fmt(two.sqlite.reply.p99, ' ms')}, ${loadErrors(two.sqlite)} errors); split ${p.split.join(' / ')}`
         : '—',
       v === 'short run' ? `not measured at full length (${two?.rate}/s for ${two?.seconds} s: 0 errors)` : verdict(v === null ? null : v === 'met'),
@@ -341,16 +341,17 @@ export function renderMarkdown(r: BenchResults): string {
           fmt(run.ack.max),
           fmt(run.reply.p50),
           fmt(run.reply.p99),
+          fmt(run.replyRate),
           loadErrors(run) ? `**${loadErrors(run)}**` : '0',
           run.split.join(' / '),
           run.instanceCpuPercent.join(' / '),
           run.loadAfter.join(' / '),
         ]);
       }
-      body.push([sizeLabel(s), '*PostgreSQL × 2 / SQLite × 1*', '', ratio(x.postgres.ack.p50, x.sqlite.ack.p50), ratio(x.postgres.ack.p99, x.sqlite.ack.p99), '', ratio(x.postgres.reply.p50, x.sqlite.reply.p50), ratio(x.postgres.reply.p99, x.sqlite.reply.p99), '', '', '', '']);
+      body.push([sizeLabel(s), '*PostgreSQL × 2 / SQLite × 1*', '', ratio(x.postgres.ack.p50, x.sqlite.ack.p50), ratio(x.postgres.ack.p99, x.sqlite.ack.p99), '', ratio(x.postgres.reply.p50, x.sqlite.reply.p50), ratio(x.postgres.reply.p99, x.sqlite.reply.p99), ratio(x.postgres.replyRate, x.sqlite.replyRate), '', '', '', '']);
     }
     out.push(
-      table(['actions', 'setup', 'requests', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'reply p50 ms', 'reply p99 ms', 'errors', 'requests per instance', 'instance CPU %', 'load after'], body),
+      table(['actions', 'setup', 'requests', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'reply p50 ms', 'reply p99 ms', 'answered /s', 'errors', 'requests per instance', 'instance CPU %', 'load after'], body),
       '',
     );
     out.push(
@@ -359,6 +360,7 @@ export function renderMarkdown(r: BenchResults): string {
         'Instances are real `src/main.ts` processes (Slack HTTP mode, log level info, clock running from the benchmark\'s “now”, tick off) on a copy of the benchmark database; PostgreSQL is the postgres part\'s local cluster. ' +
         'ack: request written → HTTP response read through the proxy. reply: request written → the response_url POST with the answer arrived. ' +
         'errors: non-200, socket errors, acks over 3 s, replies missing 60 s after the last ack, wrong answers, replies that came twice. A 5 s warm-up (half rate, then full) comes first and is not in the figures. ' +
+        'answered /s: the measured run\'s replies / (last reply − first request); below the rate, the work behind the acknowledgements falls behind and replies wait longer as the run goes on. ' +
         'requests per instance counts the warm-up too. instance CPU: % of one core during the measured run.',
       '',
     );
@@ -449,6 +451,10 @@ export function renderMarkdown(r: BenchResults): string {
       if (loadErrors(run) > 0)
         notes.push(
           `Slack load, ${run.label} at ${sizeLabel(s)}: ${run.non200} non-200, ${run.socketErrors} socket errors, ${run.over3s} acks over 3 s, ${run.missingReplies} missing replies, ${run.wrongReplies} wrong replies, ${run.duplicateReplies} replies twice.`,
+        );
+      if (run.replyRate < run.rate * 0.95)
+        notes.push(
+          `Slack load, ${run.label} at ${sizeLabel(s)}: acknowledged ${fmt(run.sendRate)}/s but answered ${fmt(run.replyRate)}/s, so replies queued (reply p50 ${fmt(run.reply.p50, ' ms')}, p99 ${fmt(run.reply.p99, ' ms')}).`,
         );
       if (run.warmupFailures > 0) notes.push(`Slack load, ${run.label} at ${sizeLabel(s)}: ${run.warmupFailures} failures during the warm-up (not in the figures).`);
       if (run.errorLogLines.some((n) => n > 0)) notes.push(`Slack load, ${run.label} at ${sizeLabel(s)}: the instances logged ${run.errorLogLines.join(' / ')} lines at level error.`);

@@ -53,6 +53,11 @@ export interface LoadRun {
   maxSendLagMs: number;
   ack: Summary;
   reply: Summary;
+  /**
+   * Answers per second over the measured run: its replies / (last reply − first request). Below the
+   * rate, the work behind the acks falls behind and replies queue for longer as the run goes on.
+   */
+  replyRate: number;
   /** Acks slower than Slack's 3 s. */
   over3s: number;
   non200: number;
@@ -130,6 +135,8 @@ interface Waiting {
   started: number;
   ref: string;
   replyMs: number | null;
+  /** performance.now() when the reply arrived. */
+  arrivedAt: number | null;
   wrong: boolean;
 }
 
@@ -155,6 +162,7 @@ async function runLoad(label: string, database: LoadRun['database'], api: SlackA
     else if (w && id !== undefined) {
       answered.add(id);
       w.replyMs = arrived - w.started;
+      w.arrivedAt = arrived;
       w.wrong = !String(call.body.text ?? '').includes(w.ref);
     }
     return { body: { ok: true } };
@@ -172,7 +180,7 @@ async function runLoad(label: string, database: LoadRun['database'], api: SlackA
     const raw = new URLSearchParams(slashCommandBody({ text: `who ${ref}`, user_id: USER, response_url: api.responseUrl(id) })).toString();
     const timestamp = Math.floor(Date.now() / 1000);
     const started = performance.now();
-    replies.set(id, { started, ref, replyMs: null, wrong: false });
+    replies.set(id, { started, ref, replyMs: null, arrivedAt: null, wrong: false });
     return new Promise((resolve) => {
       let settled = false;
       const finish = (status: number, error?: string) => {
@@ -256,6 +264,7 @@ async function runLoad(label: string, database: LoadRun['database'], api: SlackA
     };
   };
   const f = failures(measured.outcomes);
+  const measuredReplies = measured.outcomes.map((o) => replies.get(o.id)?.arrivedAt).filter((x): x is number => typeof x === 'number');
   const fw = failures(warm);
   const rounded = (s: Summary): Summary => ({ n: s.n, p50: round(s.p50, 1), p99: round(s.p99, 1), mean: round(s.mean, 1), max: round(s.max, 1) });
   const exitCodes: (number | null)[] = [];
@@ -275,6 +284,7 @@ async function runLoad(label: string, database: LoadRun['database'], api: SlackA
     maxSendLagMs: round(measured.maxLag, 1),
     ack: rounded(summarise(measured.outcomes.filter(acked).map((o) => o.ackMs))),
     reply: rounded(summarise(measured.outcomes.map((o) => replies.get(o.id)?.replyMs).filter((x): x is number => typeof x === 'number'))),
+    replyRate: measuredReplies.length ? round(measuredReplies.length / ((Math.max(...measuredReplies) - t) / 1000), 1) : 0,
     over3s: measured.outcomes.filter((o) => o.ackMs > 3000).length,
     non200: f.non200,
     socketErrors: f.socketErrors,
@@ -294,7 +304,7 @@ async function runLoad(label: string, database: LoadRun['database'], api: SlackA
   await proxy.close();
   const errors = run.non200 + run.socketErrors + run.over3s + run.missingReplies + run.wrongReplies + run.duplicateReplies;
   log(
-    `  ${label}: ack p50 ${run.ack.p50} / p99 ${run.ack.p99} ms, reply p50 ${run.reply.p50} / p99 ${run.reply.p99} ms, sent ${run.sendRate}/s, ` +
+    `  ${label}: ack p50 ${run.ack.p50} / p99 ${run.ack.p99} ms, reply p50 ${run.reply.p50} / p99 ${run.reply.p99} ms, sent ${run.sendRate}/s, answered ${run.replyRate}/s, ` +
       `${errors} errors (${run.non200} non-200, ${run.socketErrors} socket, ${run.over3s} acks over 3 s, ${run.missingReplies} missing, ${run.wrongReplies} wrong, ${run.duplicateReplies} twice), split ${run.split.join(' / ')}, ` +
       `instance CPU ${cpu.join(' / ')} %, load ${loadAfter.join(' ')}`,
   );
