@@ -9,6 +9,10 @@
 //   postgres  the same on PostgreSQL (a throw-away cluster for the run): command p50/p99, tick planning
 //             and peak RSS, the CSV import, and the migrate-to-postgres that builds its database
 //   e2e       signed Slack `/send who <ref>` over loopback HTTP: sendbot vs a bare Bolt app (verify, ack, respond)
+//   two-instances  200 signed `/send who <ref>` a second for 60 s, open-loop, through a round-robin loopback
+//             proxy: two sendbot processes on one PostgreSQL database (the postgres part's cluster), then one
+//             on SQLite in the same run; ack and reply p50/p99, errors, the split. At 10k actions only unless
+//             --sizes is given (the path is an indexed lookup; each size costs two minutes and a PostgreSQL copy)
 //   startup   (once, not per size) npm start to the first reply with a current build, sendbot --help and
 //             sendbot people from bin/sendbot.js, and the build's freshness check
 // and how each figure grows from 1k to 100k. Every part runs in fresh child processes (one per
@@ -20,6 +24,7 @@
 //   npm run bench -- --sizes 1000,10000              some sizes
 //   npm run bench -- --requests 500 --concurrency 10 fewer e2e requests / fewer in flight
 //   npm run bench -- --quick                         smaller samples everywhere (a smoke run)
+//   npm run bench -- --only two-instances --rate 100 --seconds 30   a lighter two-instances load
 //
 // Results: bench/results/latest.json and bench/results/latest.md (printed at the end).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,6 +38,7 @@ import { type BenchResults, PARTS, type PartName, type PartRun, renderMarkdown, 
 import type { StartupResult } from './suite/startup-part.js';
 import { measureTick } from './suite/tick-part.js';
 import { measurePostgres, startCluster } from './suite/postgres-column.js';
+import type { TwoInstancesResult } from './suite/two-instances-part.js';
 
 const SUITE = join(import.meta.dirname, 'suite');
 
@@ -55,6 +61,8 @@ async function main(): Promise<void> {
   const requests = option('requests') ?? (quick ? '300' : '2000');
   const warmup = option('warmup') ?? (quick ? '50' : '200');
   const concurrency = option('concurrency') ?? '20';
+  const loadRate = option('rate') ?? '200';
+  const loadSeconds = option('seconds') ?? (quick ? '10' : '60');
   const commandArgs = quick ? ['--samples', '200', '--min-samples', '50', '--budget-ms', '3000'] : ['--samples', '1000', '--min-samples', '200', '--budget-ms', '20000'];
 
   const started = performance.now();
@@ -85,16 +93,27 @@ async function main(): Promise<void> {
   const child = <T>(script: string, size: number, args: string[], timeoutMs: number): Promise<ChildOutcome<T> & { retriedAfter?: string }> =>
     withRetry(() => runTsChild<T>(join(SUITE, script), ['--size', String(size), ...args], { timeoutMs }));
 
-  // Started on first use by the postgres part; stopped and removed when the suite exits, however it ends.
+  // Started on first use by the postgres or two-instances part; stopped and removed when the suite
+  // exits, however it ends (Ctrl-C and kill go through 'exit' too).
   let cluster: ReturnType<typeof startCluster> | undefined;
   process.on('exit', () => cluster?.stop());
+  const clusterUrl = (): string => {
+    if (!cluster) {
+      cluster = startCluster();
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+    }
+    return cluster.url;
+  };
+  // The two-instances load is minutes per size and the same indexed lookup at every size: 10k unless --sizes says.
+  const twoInstanceSizes = option('sizes') ? sizes : [10_000];
   for (const part of parts) {
     if (SIZELESS_PARTS.includes(part)) {
       log(`\n[${part}]`);
       record(part, 0, await child<StartupResult>('startup-part.ts', 0, ['--runs', quick ? '5' : '15'], 15 * 60_000));
       continue;
     }
-    for (const size of sizes) {
+    for (const size of part === 'two-instances' ? twoInstanceSizes : sizes) {
       log(`\n[${part}] ${size.toLocaleString('en-GB')} actions`);
       switch (part) {
         case 'commands':
@@ -114,12 +133,7 @@ async function main(): Promise<void> {
         case 'postgres': {
           const t = performance.now();
           try {
-            if (!cluster) {
-              cluster = startCluster();
-              // Ctrl-C goes through 'exit' too, so the cluster is removed.
-              process.once('SIGINT', () => process.exit(130));
-            }
-            const column = await measurePostgres(size, cluster.url, quick ? '100' : '1000', 20 * 60_000);
+            const column = await measurePostgres(size, clusterUrl(), quick ? '100' : '1000', 20 * 60_000);
             record(part, size, { ok: true, result: column, wallMs: performance.now() - t });
           } catch (error) {
             record(part, size, { ok: false, error: (error as Error).message, wallMs: performance.now() - t });
@@ -129,6 +143,19 @@ async function main(): Promise<void> {
         case 'e2e':
           record(part, size, await child<E2eResult>('e2e-part.ts', size, ['--requests', requests, '--warmup', warmup, '--concurrency', concurrency], 15 * 60_000));
           break;
+        case 'two-instances': {
+          let url: string;
+          try {
+            url = clusterUrl();
+          } catch (error) {
+            record(part, size, { ok: false, error: `no PostgreSQL cluster: ${(error as Error).message}`, wallMs: 0 });
+            break;
+          }
+          const args = ['--size', String(size), '--url', url, '--rate', loadRate, '--seconds', loadSeconds];
+          // Its own process group: the sendbot instances it starts go with it, even on a timeout.
+          record(part, size, await withRetry(() => runTsChild<TwoInstancesResult>(join(SUITE, 'two-instances-part.ts'), args, { timeoutMs: 30 * 60_000, ownGroup: true })));
+          break;
+        }
       }
     }
   }
@@ -161,7 +188,7 @@ async function main(): Promise<void> {
     machine,
     run: thisRun,
     boards: BOARDS,
-    settings: { e2eRequests: Number(requests), e2eWarmup: Number(warmup), e2eConcurrency: Number(concurrency), commandSampling: commandArgs.join(' ') },
+    settings: { e2eRequests: Number(requests), e2eWarmup: Number(warmup), e2eConcurrency: Number(concurrency), commandSampling: commandArgs.join(' '), loadRate: Number(loadRate), loadSeconds: Number(loadSeconds) },
     loadSamples,
     parts: merged,
   };

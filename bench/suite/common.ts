@@ -28,19 +28,39 @@ export interface ChildOutcome<T> {
   stdout: string;
 }
 
+/** Process groups of children started with `ownGroup` and still running: killed when this process exits. */
+const liveGroups = new Set<number>();
+process.once('exit', () => {
+  for (const pid of liveGroups) killGroup(pid);
+});
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is gone already
+  }
+}
+
 /**
  * Runs `node --import tsx <script> ...args` in a fresh process (its own heap and peak RSS) and
  * returns the marked result line, or a failure with the tail of stderr. stderr is echoed, indented,
  * so progress stays visible.
+ *
+ * `ownGroup`: the child leads a process group of its own, and a timeout (or this process exiting)
+ * kills the whole group — for a child that starts servers of its own, which must not outlive it.
  */
-export function runTsChild<T>(script: string, args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ChildOutcome<T>> {
+export function runTsChild<T>(script: string, args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; ownGroup?: boolean } = {}): Promise<ChildOutcome<T>> {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: dirname(BENCH_DIR),
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...options.env },
+      detached: options.ownGroup ?? false,
     });
+    const group = options.ownGroup ? child.pid : undefined;
+    if (group !== undefined) liveGroups.add(group);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -56,10 +76,16 @@ export function runTsChild<T>(script: string, args: string[], options: { timeout
         ? undefined
         : setTimeout(() => {
             timedOut = true;
-            child.kill('SIGKILL');
+            if (group !== undefined) killGroup(group);
+            else child.kill('SIGKILL');
           }, options.timeoutMs);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
+      if (group !== undefined) {
+        // Whatever the child left behind goes with it.
+        killGroup(group);
+        liveGroups.delete(group);
+      }
       const wallMs = performance.now() - started;
       const line = stdout.split('\n').find((l) => l.startsWith(MARKER));
       const rest = stdout

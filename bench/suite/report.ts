@@ -7,8 +7,9 @@ import type { ImportResult } from './import-part.js';
 import type { PostgresColumn } from './postgres-column.js';
 import type { StartupResult } from './startup-part.js';
 import type { TickResult } from './tick-part.js';
+import type { LoadRun, TwoInstancesResult } from './two-instances-part.js';
 
-export const PARTS = ['commands', 'digest', 'tick', 'import', 'e2e', 'postgres', 'startup'] as const;
+export const PARTS = ['commands', 'digest', 'tick', 'import', 'e2e', 'postgres', 'two-instances', 'startup'] as const;
 /** Parts measured once, not per plan size (their results are kept under size 0). */
 export const SIZELESS_PARTS: readonly PartName[] = ['startup'];
 export type PartName = (typeof PARTS)[number];
@@ -27,13 +28,22 @@ export interface BenchResults {
   machine: MachineInfo;
   run: { date: string; totalMs: number; loadStart: number[]; loadEnd: number[]; parts: string[]; sizes: number[]; quick: boolean };
   boards: number;
-  settings: { e2eRequests: number; e2eWarmup: number; e2eConcurrency: number; commandSampling: string };
+  settings: { e2eRequests: number; e2eWarmup: number; e2eConcurrency: number; commandSampling: string; loadRate?: number; loadSeconds?: number };
   loadSamples: { after: string; load: number[] }[];
   parts: Partial<Record<PartName, Record<string, PartRun<unknown>>>>;
 }
 
 export const TARGET_SIZE = 100_000;
 const COMMANDS = ['who (free text)', 'who <ref>', 'update', 'mine'];
+
+/** Everything that counts against "0 errors" in a load run: an ack Slack would have given up on included. */
+export const loadErrors = (run: LoadRun): number => run.non200 + run.socketErrors + run.missingReplies + run.wrongReplies + run.duplicateReplies + run.over3s;
+
+/** The issue's target: two instances ack 200 slash commands a second for 60 s with 0 errors. */
+export function twoInstancesVerdict(x: TwoInstancesResult): 'met' | 'not met' | 'short run' {
+  if (loadErrors(x.postgres) > 0 || x.postgres.instances < 2) return 'not met';
+  return x.rate >= 200 && x.seconds >= 60 ? 'met' : 'short run';
+}
 
 const fmt = (x: number | null | undefined, unit = ''): string => {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
@@ -113,6 +123,20 @@ export function renderMarkdown(r: BenchResults): string {
       `${Number.isFinite(replyRatio) ? `${replyRatio.toFixed(2)}×: ` : ''}sendbot ${fmt(e2e.concurrent.sendbot.reply?.p99, ' ms')} vs bare ${fmt(e2e.concurrent.bare.reply?.p99, ' ms')} ` +
         `(replies/s ${fmt(e2e.concurrent.sendbot.replyThroughput)} vs ${fmt(e2e.concurrent.bare.replyThroughput)}); one at a time p99 ${fmt(e2e.sequential.sendbot.reply?.p99, ' ms')} vs ${fmt(e2e.sequential.bare.reply?.p99, ' ms')}`,
       verdict(Number.isFinite(replyRatio) ? replyRatio <= 1.5 : null),
+    ]);
+  }
+  const twoSizes = sizesOf('two-instances').filter((s) => ok<TwoInstancesResult>('two-instances', s));
+  const two = twoSizes.length ? ok<TwoInstancesResult>('two-instances', twoSizes.at(-1) as number) : undefined;
+  {
+    const p = two?.postgres;
+    const v = two ? twoInstancesVerdict(two) : null;
+    rows.push([
+      `Two instances on PostgreSQL ack 200 slash commands/s for 60 s with 0 errors${two ? ` (at ${sizeLabel(two.size)} actions)` : ''}`,
+      two && p
+        ? `${p.requests.toLocaleString('en-GB')} \`/send who <ref>\` at ${fmt(p.sendRate)}/s for ${p.seconds} s: ${loadErrors(p)} errors; ack p99 ${fmt(p.ack.p99, ' ms')}, reply p99 ${fmt(p.reply.p99, ' ms')}, answered ${fmt(p.replyRate)}/s ` +
+          `(one instance on SQLite: ${fmt(two.sqlite.ack.p99, ' ms')}, ${fmt(two.sqlite.reply.p99, ' ms')}, ${loadErrors(two.sqlite)} errors); split ${p.split.join(' / ')}`
+        : '—',
+      v === 'short run' ? `not measured at full length (${two?.rate}/s for ${two?.seconds} s: 0 errors)` : verdict(v === null ? null : v === 'met'),
     ]);
   }
   const tick = ok<TickResult>('tick', TARGET_SIZE);
@@ -300,6 +324,48 @@ export function renderMarkdown(r: BenchResults): string {
     if (rss.length) out.push(`Server peak RSS: ${rss.map((x) => `${sizeLabel(x.size)}: sendbot ${fmt(x.serverRssMb.sendbot?.peakRssMb, ' MB')}, bare ${fmt(x.serverRssMb.bare?.peakRssMb, ' MB')}`).join('; ')}.`, '');
   }
 
+  const loadSizes = sizesOf('two-instances');
+  if (loadSizes.length) {
+    out.push('### Slack under load: two instances on PostgreSQL beside one on SQLite', '');
+    const body: string[][] = [];
+    for (const s of loadSizes) {
+      const x = ok<TwoInstancesResult>('two-instances', s);
+      if (!x) continue;
+      for (const run of [x.postgres, x.sqlite]) {
+        body.push([
+          sizeLabel(s),
+          run.label,
+          `${run.requests.toLocaleString('en-GB')} in ${run.seconds} s (${fmt(run.sendRate)}/s)`,
+          fmt(run.ack.p50),
+          fmt(run.ack.p99),
+          fmt(run.ack.max),
+          fmt(run.reply.p50),
+          fmt(run.reply.p99),
+          fmt(run.replyRate),
+          loadErrors(run) ? `**${loadErrors(run)}**` : '0',
+          run.split.join(' / '),
+          run.instanceCpuPercent.join(' / '),
+          run.loadAfter.join(' / '),
+        ]);
+      }
+      body.push([sizeLabel(s), '*PostgreSQL × 2 / SQLite × 1*', '', ratio(x.postgres.ack.p50, x.sqlite.ack.p50), ratio(x.postgres.ack.p99, x.sqlite.ack.p99), '', ratio(x.postgres.reply.p50, x.sqlite.reply.p50), ratio(x.postgres.reply.p99, x.sqlite.reply.p99), ratio(x.postgres.replyRate, x.sqlite.replyRate), '', '', '', '']);
+    }
+    out.push(
+      table(['actions', 'setup', 'requests', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'reply p50 ms', 'reply p99 ms', 'answered /s', 'errors', 'requests per instance', 'instance CPU %', 'load after'], body),
+      '',
+    );
+    out.push(
+      'Open-loop, as Slack offers load: request i leaves at start + i / rate whether or not earlier ones were answered, each a signed `/send who <ref>` with its own response_url. ' +
+        'Every request goes through a round-robin loopback proxy (bench/suite/round-robin-proxy.ts; one target for SQLite, so both cross the same hop), in the load client\'s process, beside the fake Slack Web API that times the replies on the same clock. ' +
+        'Instances are real `src/main.ts` processes (Slack HTTP mode, log level info, clock running from the benchmark\'s “now”, tick off) on a copy of the benchmark database; PostgreSQL is the postgres part\'s local cluster. ' +
+        'ack: request written → HTTP response read through the proxy. reply: request written → the response_url POST with the answer arrived. ' +
+        'errors: non-200, socket errors, acks over 3 s, replies missing 60 s after the last ack, wrong answers, replies that came twice. A 5 s warm-up (half rate, then full) comes first and is not in the figures. ' +
+        'answered /s: the measured run\'s replies / (last reply − first request); below the rate, the work behind the acknowledgements falls behind and replies wait longer as the run goes on. ' +
+        'requests per instance counts the warm-up too. instance CPU: % of one core during the measured run.',
+      '',
+    );
+  }
+
   if (start) {
     out.push('### Start-up (wall time, ms)', '');
     out.push(
@@ -377,6 +443,22 @@ export function renderMarkdown(r: BenchResults): string {
         if (st.non200 + st.errors + st.missingReplies + st.wrongReplies > 0)
           notes.push(`Slack ${sizeLabel(s)} ${mode} ${app}: ${st.non200} non-200, ${st.errors} errors, ${st.missingReplies} missing replies, ${st.wrongReplies} wrong replies.`);
       }
+    }
+  }
+  for (const s of loadSizes) {
+    const x = ok<TwoInstancesResult>('two-instances', s);
+    for (const run of x ? [x.postgres, x.sqlite] : []) {
+      if (loadErrors(run) > 0)
+        notes.push(
+          `Slack load, ${run.label} at ${sizeLabel(s)}: ${run.non200} non-200, ${run.socketErrors} socket errors, ${run.over3s} acks over 3 s, ${run.missingReplies} missing replies, ${run.wrongReplies} wrong replies, ${run.duplicateReplies} replies twice.`,
+        );
+      if (run.replyRate < run.rate * 0.95)
+        notes.push(
+          `Slack load, ${run.label} at ${sizeLabel(s)}: acknowledged ${fmt(run.sendRate)}/s but answered ${fmt(run.replyRate)}/s, so replies queued (reply p50 ${fmt(run.reply.p50, ' ms')}, p99 ${fmt(run.reply.p99, ' ms')}).`,
+        );
+      if (run.warmupFailures > 0) notes.push(`Slack load, ${run.label} at ${sizeLabel(s)}: ${run.warmupFailures} failures during the warm-up (not in the figures).`);
+      if (run.errorLogLines.some((n) => n > 0)) notes.push(`Slack load, ${run.label} at ${sizeLabel(s)}: the instances logged ${run.errorLogLines.join(' / ')} lines at level error.`);
+      if (run.exitCodes.some((c) => c !== 0)) notes.push(`Slack load, ${run.label} at ${sizeLabel(s)}: instance exit codes on SIGTERM ${run.exitCodes.join(' / ')}.`);
     }
   }
   const busy = r.loadSamples.filter((l) => (l.load[0] ?? 0) > m.cores);

@@ -9,6 +9,12 @@
 // database. The store's read-check-write steps (claim an inbox row, add a role holder, decide a date
 // change) were written for that guarantee; under PostgreSQL's default READ COMMITTED alone, two
 // instances could both pass the same check. Reads never wait for it.
+//
+// Within one process, write transactions also queue here, before taking a pooled connection: they
+// would only wait on the advisory lock one behind the other anyway, each holding a connection while
+// it waits. Without the queue, a burst of slash commands (each one's work is a write transaction,
+// the inbox claim) filled the pool with lock waiters, and the Slack acknowledgement — one statement,
+// no lock — waited seconds for a connection (the two-instances benchmark, 200 commands a second).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import { checkOut, type PostgresDb } from './postgres-database.js';
@@ -63,7 +69,26 @@ export async function withConnection<T>(_db: PostgresDb, work: () => T | Promise
 
 /** One write transaction, serialised with every other writer (see WRITE_LOCK_KEY); nested: a savepoint. */
 export function inTransaction<T>(db: PostgresDb, work: () => T | Promise<T>): Promise<T> {
-  return runTransaction(db, work, ['begin', `select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`]);
+  const begin = ['begin', `select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`];
+  if (ownUnit(db) !== undefined) return runTransaction(db, work, begin);
+  return inWriteQueue(db, () => runTransaction(db, work, begin));
+}
+
+/** The tail of each pool's queue of write transactions in this process (first come, first served). */
+const writeQueueTail = new WeakMap<PostgresDb, Promise<void>>();
+
+/** Runs `transaction` once the write transactions queued before it on `db` have ended (however they ended). */
+function inWriteQueue<T>(db: PostgresDb, transaction: () => Promise<T>): Promise<T> {
+  const before = writeQueueTail.get(db) ?? Promise.resolve();
+  let done!: () => void;
+  const ended = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  writeQueueTail.set(db, ended);
+  return before.then(transaction).finally(() => {
+    done();
+    if (writeQueueTail.get(db) === ended) writeQueueTail.delete(db);
+  });
 }
 
 /** One snapshot for several reads (REPEATABLE READ); takes no lock. Nested: runs in the outer one. */

@@ -70,6 +70,37 @@ describe('PostgreSQL units of work', () => {
     expect(order).toEqual(['first began', 'first ends', 'second began', 'second sees First: true']);
   });
 
+  it('keeps a connection free for statements while write transactions queue behind one that holds the lock', async () => {
+    const { db } = await newStore();
+    const order: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const holder = inTransaction(db, async () => {
+      await ensureRole(db, 'Holder', '2025-01-01T00:00:00Z');
+      await held;
+      order.push('holder ends');
+    });
+    // More write transactions than the pool (4) has connections: each would otherwise hold one while
+    // it waits for the write lock, and a plain statement (the Slack acknowledgement) would wait too.
+    const queued = Array.from({ length: 6 }, (_, i) =>
+      inTransaction(db, async () => {
+        await ensureRole(db, `Queued ${i}`, '2025-01-01T00:00:00Z');
+      }),
+    );
+    await pause(50);
+    // The gate opens by itself after 10 s, so a store without the queue fails on the order instead of hanging.
+    const fallback = setTimeout(release, 10_000);
+    const statement = value<number>(db, sql`select 1 as n`).then((n) => order.push(`statement answered ${n}`));
+    await statement;
+    release();
+    clearTimeout(fallback);
+    await Promise.all([holder, ...queued]);
+    expect(order).toEqual(['statement answered 1', 'holder ends']);
+    expect(await count(db, 'roles')).toBeGreaterThanOrEqual(7);
+  });
+
   it('makes a nested transaction a savepoint: its failure rolls back only its own writes', async () => {
     const { db } = await newStore();
     await inTransaction(db, async () => {
