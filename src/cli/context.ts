@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type Clock, fixedClock, systemClock } from '../clock.js';
 import type { Db } from '../store/database.js';
@@ -60,8 +61,27 @@ export class CliContext {
 
   /** The database, opened on first use; migrations are applied on every open. */
   database(): Promise<Db> {
-    this.opened ??= this.dryRun ? this.database_.openCopy(this.databasePath) : this.database_.open(this.databasePath);
+    if (this.opened === undefined) {
+      const isNew = !this.dryRun && this.isNewFile();
+      this.opened = this.dryRun ? this.database_.openCopy(this.databasePath) : this.database_.open(this.databasePath);
+      if (isNew) {
+        void this.opened.then(
+          () => this.error(`No database at ${this.databasePath} yet: created a new, empty one. (Another database: --db <file or postgres:// address>, or DATABASE_URL / DATABASE_PATH.)`),
+          () => undefined,
+        );
+      }
+    }
     return this.opened;
+  }
+
+  /**
+   * True when this command is about to create a new SQLite file; database() then says so on stderr:
+   * an operator whose shell lacks DATABASE_URL would otherwise read "0 actions" from a stray empty
+   * file, or import a plan into it, without a hint that it is not the service's database.
+   */
+  private isNewFile(): boolean {
+    const path = this.databasePath;
+    return !this.onPostgres && path !== ':memory:' && !existsSync(path);
   }
 
   get clock(): Clock {

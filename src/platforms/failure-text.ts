@@ -7,14 +7,18 @@ import { type StorageFailure, storageFailure } from '../store/storage-failures.j
 const WHY: Record<StorageFailure, string> = {
   full: 'the disk that holds sendbot’s records is full',
   'read-only': 'sendbot’s records cannot be written at the moment (the database is read-only)',
-  busy: 'sendbot’s records are locked by another process at the moment',
+  busy: 'sendbot’s records are locked by other work at the moment',
   io: 'sendbot could not write to its disk',
   unreachable: 'sendbot cannot reach its database at the moment',
 };
 
-/** The sentence for `error`: "NOT saved" and why for a storage failure, else `fallback`. */
-export function failureText(error: unknown, fallback: string): string {
+/**
+ * The sentence for `error`: "NOT saved" and why for a storage failure, else `fallback`. For a
+ * question (`asked`: a command that changes nothing) there was nothing to save: it could not be answered.
+ */
+export function failureText(error: unknown, fallback: string, asked = false): string {
   const failure = storageFailure(error);
   if (!failure) return fallback;
-  return `Sorry — what you sent was NOT saved, because ${WHY[failure]}. Please send it again later; the programme team has been told.`;
+  if (asked) return `Sorry — sendbot cannot answer that right now, because ${WHY[failure]}. Please ask again in a few minutes.`;
+  return `Sorry — what you sent was NOT saved, because ${WHY[failure]}. Please send it again in a few minutes.`;
 }

@@ -13,6 +13,7 @@
 import pg from 'pg';
 import type { Db } from './database.js';
 import { PostgresDb } from './postgres-database.js';
+import { hostname } from 'node:os';
 
 /** The session advisory lock the leader holds ('sbld'); writes use WRITE_LOCK_KEY, migrations another. */
 export const LEADER_LOCK_KEY = 0x73626c64;
@@ -69,7 +70,8 @@ class AdvisoryLockLeadership implements Leadership {
   private async connection(): Promise<pg.Client> {
     if (this.client) return this.client;
     // The pool's own settings (URL, TLS, timeouts), for one connection outside it.
-    const client = new pg.Client({ ...this.db.pool.options, application_name: 'sendbot-leader' } as pg.ClientConfig);
+    // Named after this host (the container's name, on a container host), so IT can see which instance leads (README).
+    const client = new pg.Client({ ...this.db.pool.options, application_name: `sendbot-leader ${hostname()}`.slice(0, 63) } as pg.ClientConfig);
     client.on('error', (error) => this.drop(error));
     this.client = client;
     try {

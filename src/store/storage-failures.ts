@@ -18,13 +18,18 @@ export function fromDatabase<T>(error: T): T {
 export function isConnectionError(error: unknown): boolean {
   const code = String((error as { code?: unknown })?.code ?? '');
   const message = error instanceof Error ? error.message : '';
-  return /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|57P01|57P02|57P03|08\d\d\d)$/.test(code) || /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(message);
+  return /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|57P01|57P02|57P03|08\d\d\d)$/.test(code) || /Connection terminated|connection timeout/i.test(message);
 }
 
 /** The storage failure behind `error` (looking through wrapped causes), or undefined for any other error. */
 export function storageFailure(error: unknown): StorageFailure | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
-    if (typeof e === 'object' && FROM_DATABASE in e && isConnectionError(e)) return 'unreachable';
+    if (typeof e === 'object' && FROM_DATABASE in e) {
+      if (isConnectionError(e)) return 'unreachable';
+      // Every pooled connection stayed busy past the wait (a long lock held elsewhere, say): the
+      // server is up, so not "unreachable", which would send IT looking for a network fault.
+      if (e instanceof Error && /timeout exceeded when trying to connect/i.test(e.message)) return 'busy';
+    }
     const code = (e as { code?: unknown }).code;
     // PostgreSQL's SQLSTATEs: disk full; a read-only replica or a server in recovery.
     if (code === '53100') return 'full';

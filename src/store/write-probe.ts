@@ -70,6 +70,9 @@ async function probePostgresWrite(db: PostgresDb): Promise<WriteProbe> {
     return { ok: true };
   } catch (error) {
     const message = (error as Error).message;
+    if (storageFailure(error) === 'busy') {
+      return { ok: false, failure: 'busy', reason: `every connection to the PostgreSQL database at ${db.where} is busy (a long lock held by other work, or DATABASE_POOL_SIZE too small): ${message}` };
+    }
     if (isConnectionError(error) || /ECONNREFUSED|timeout/i.test(`${(error as { code?: string }).code} ${message}`)) {
       return { ok: false, failure: 'other', reason: `the PostgreSQL database at ${db.where} cannot be reached: ${message}` };
     }

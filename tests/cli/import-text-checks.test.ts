@@ -66,7 +66,8 @@ describe('control and bidirectional characters in imported text', () => {
   it('are removed before the plan is stored (YAML)', async () => {
     const db = tempDbPath();
     const result = await sendbot(db, 'import', writeTemp('plan.yaml', plan({ actionText: 'Evaluation \\u202Etroper\\u202C by end Feb 25\\u0007' })));
-    expect(result.stderr).toBe('');
+    // Nothing about the text: only that a new database was made for it.
+    expect(result.stderr).toBe(`No database at ${db} yet: created a new, empty one. (Another database: --db <file or postgres:// address>, or DATABASE_URL / DATABASE_PATH.)\n`);
     expect(result.code).toBe(0);
     const check = await testDbAt(db);
     const texts = (await rows(check, sql`select text from actions order by id`) as { text: string }[]).map((r) => r.text);

@@ -18,6 +18,8 @@ describe('storage failures told to a person', () => {
     expect(storageFailure(fromDatabase(new Error('Connection terminated unexpectedly')))).toBe('unreachable');
     expect(storageFailure(fromDatabase(withCode('read ECONNRESET', 'ECONNRESET')))).toBe('unreachable');
     expect(storageFailure(fromDatabase(withCode('terminating connection due to administrator command', '57P01')))).toBe('unreachable');
+    // Every pooled connection busy past the wait: the server is up, so not "unreachable".
+    expect(storageFailure(fromDatabase(new Error('timeout exceeded when trying to connect')))).toBe('busy');
     expect(storageFailure(withCode('could not extend file: No space left on device', '53100'))).toBe('full');
     expect(storageFailure(withCode('cannot execute INSERT in a read-only transaction', '25006'))).toBe('read-only');
     // The same error codes from a Slack call are not the database's.
@@ -27,7 +29,11 @@ describe('storage failures told to a person', () => {
 
   it('says plainly that nothing was saved, and why; anything else keeps the usual text', () => {
     expect(failureText(fromDatabase(withCode('connect ECONNREFUSED 10.0.0.5:5432', 'ECONNREFUSED')), 'Sorry, that failed.')).toBe(
-      'Sorry — what you sent was NOT saved, because sendbot cannot reach its database at the moment. Please send it again later; the programme team has been told.',
+      'Sorry — what you sent was NOT saved, because sendbot cannot reach its database at the moment. Please send it again in a few minutes.',
+    );
+    // A question had nothing to save: it could not be answered.
+    expect(failureText(fromDatabase(new Error('Connection terminated unexpectedly')), 'Sorry, that failed.', true)).toBe(
+      'Sorry — sendbot cannot answer that right now, because sendbot cannot reach its database at the moment. Please ask again in a few minutes.',
     );
     expect(failureText(withCode('read ECONNRESET', 'ECONNRESET'), 'Sorry, that failed.')).toBe('Sorry, that failed.');
   });

@@ -93,7 +93,7 @@ describe.runIf(onPostgresRun())('two instances on one PostgreSQL database', () =
       expect(await follower.isLeader()).toBe(false);
       expect(await leader.isLeader()).toBe(true);
       // The leader's session ends (as when its process is killed): the server drops the lock with it.
-      await one(a, sql`select count(pg_terminate_backend(pid)) as n from pg_stat_activity where application_name = 'sendbot-leader' and datname = current_database() and pid in (select pid from pg_locks where locktype = 'advisory' and granted)`);
+      await one(a, sql`select count(pg_terminate_backend(pid)) as n from pg_stat_activity where application_name like 'sendbot-leader%' and datname = current_database() and pid in (select pid from pg_locks where locktype = 'advisory' and granted)`);
       // The server ends the session a moment after it is told to: the follower's next cycles try again.
       let tookOver = false;
       for (let cycle = 0; cycle < 100 && !tookOver; cycle += 1) {

@@ -25,7 +25,7 @@ export interface AckPacingOptions {
   maxWaitMs: number;
 }
 
-export const DEFAULT_ACK_PACING: AckPacingOptions = { maxBacklog: 4, maxHeld: 16, maxWaitMs: 1000 };
+export const DEFAULT_ACK_PACING: AckPacingOptions = { maxBacklog: 16, maxHeld: 16, maxWaitMs: 1000 };
 
 export interface AckPacing {
   /** Resolves when this command may be acknowledged. Pair with exactly one `done()` when its work has finished. */

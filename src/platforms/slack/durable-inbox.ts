@@ -12,7 +12,7 @@
 //      it), or kept as `failed` when the work threw, so what the person sent is never lost;
 //   4. an app that is stopping starts no more of this work: the row is left pending and made
 //      replayable at once (work-gate.ts), for the step below;
-//   5. on start and then every half lease (30 s), the sweep (`replayInbox`) feeds back through Bolt,
+//   5. on start and then every 5 s, the sweep (`replayInbox`) feeds back through Bolt,
 //      with a no-op acknowledgement and the row's id, every pending row whose lease ran out — rows
 //      the instance that acknowledged them (this one before a crash, or another one that died) did
 //      not finish within a minute. Taking a row renews its lease in one guarded UPDATE, so two
@@ -35,6 +35,7 @@ import type { Logger } from '../../logger.js';
 import { inReadTransaction, inTransaction, type Db } from '../../store/database.js';
 import { addToInbox, claimInboxItem, INBOX_LEASE_SECONDS, markInboxItemFailed, releaseInboxItem, takeExpiredInboxItems } from '../../store/slack-inbox-repository.js';
 import { storageFailure } from '../../store/storage-failures.js';
+import type { KeptCommands } from './kept-commands.js';
 import type { WorkGate } from './work-gate.js';
 import { ACTION_IDS } from '../../render/block-kit.js';
 
@@ -49,6 +50,8 @@ export interface InboxContext {
   inboxSettled?: boolean;
   /** Set when the app stopped before this request's work began: the row is left for a replay (work-gate.ts). */
   inboxLeftForReplay?: boolean;
+  /** Set when the work lost the database: the row is kept for a replay as soon as it is back (kept-commands.ts). */
+  inboxKept?: boolean;
 }
 
 /** Buttons whose listener writes after acknowledging (the update button only opens a modal). */
@@ -72,7 +75,7 @@ export interface InboxLease {
 
 export const DEFAULT_INBOX_LEASE: InboxLease = { seconds: INBOX_LEASE_SECONDS, nowMs: Date.now };
 
-export function durableInbox(db: Db, clock: Clock, gate: WorkGate, lease: InboxLease = DEFAULT_INBOX_LEASE): Middleware<AnyMiddlewareArgs> {
+export function durableInbox(db: Db, clock: Clock, gate: WorkGate, kept: KeptCommands, lease: InboxLease = DEFAULT_INBOX_LEASE): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
     if (!needsInbox(body)) {
       await gate.track(next());
@@ -91,7 +94,8 @@ export function durableInbox(db: Db, clock: Clock, gate: WorkGate, lease: InboxL
       // Work that ran through runOnce has dealt with the row already; this removes the rest
       // (read-only work, refusals, requests no listener took). A row left because the app is
       // stopping is made replayable at once, for the next sweep on any instance.
-      if (inbox.inboxLeftForReplay) await releaseInboxItem(db, id);
+      if (inbox.inboxKept) kept.add(id);
+      else if (inbox.inboxLeftForReplay) await releaseInboxItem(db, id);
       else if (!inbox.inboxSettled) await claimInboxItem(db, id);
     }
   };
@@ -122,7 +126,7 @@ export async function runOnce<T>(db: Db, context: InboxContext, clock: Clock, wo
   } catch (error) {
     // Kept as failed, so it is not replayed forever; but a database that could not be reached is
     // not the request's fault: the row stays pending and the sweep runs it once the database is back.
-    if (storageFailure(error) !== 'unreachable') await markInboxItemFailed(db, id, toStoredInstant(clock.now()));
+    if (!isPassingFailure(error)) await markInboxItemFailed(db, id, toStoredInstant(clock.now()));
     context.inboxSettled = true;
     throw error;
   }
@@ -134,9 +138,16 @@ export async function runOnce<T>(db: Db, context: InboxContext, clock: Clock, wo
  * would be), the sweep carries it out once the database is back, and the person is told it is kept.
  */
 export function keptForReplay(context: InboxContext, error: unknown): boolean {
-  if (context.inboxId === undefined || storageFailure(error) !== 'unreachable') return false;
+  if (context.inboxId === undefined || !isPassingFailure(error)) return false;
   context.inboxSettled = true;
+  context.inboxKept = true;
   return true;
+}
+
+/** A database that cannot be reached, or is too busy to give a connection: it passes, and the request is not at fault. */
+function isPassingFailure(error: unknown): boolean {
+  const failure = storageFailure(error);
+  return failure === 'unreachable' || failure === 'busy';
 }
 
 /**
@@ -155,6 +166,7 @@ export function workClock(context: InboxContext, clock: Clock): Clock {
  */
 export async function replayInbox(app: App, db: Db, clock: Clock, logger: Logger, lease: InboxLease = DEFAULT_INBOX_LEASE): Promise<number> {
   let replayed = 0;
+  const inboxIds: number[] = [];
   for (;;) {
     const nowSeconds = Math.floor(lease.nowMs() / 1000);
     const items = await takeExpiredInboxItems(db, nowSeconds, nowSeconds + lease.seconds);
@@ -174,8 +186,9 @@ export async function replayInbox(app: App, db: Db, clock: Clock, logger: Logger
         logger.error({ err: error, inboxId: item.id }, 'replaying an acknowledged Slack request failed');
       }
       replayed += 1;
+      inboxIds.push(item.id);
     }
   }
-  if (replayed > 0) logger.info({ replayed }, 'replayed acknowledged Slack requests their instance did not finish');
+  if (replayed > 0) logger.info({ replayed, inboxIds }, 'replayed acknowledged Slack requests their instance did not finish');
   return replayed;
 }

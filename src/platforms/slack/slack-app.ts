@@ -29,6 +29,7 @@ import { DEFAULT_INBOX_LEASE, durableInbox, type InboxLease, needsInbox, replayI
 import { registerListeners } from './listeners/index.js';
 import { type SlackConfig, slackClientOptions } from './slack-client-options.js';
 import { createSlackEventsRoute, slackInboxProperties } from './slack-events-route.js';
+import { KeptCommands } from './kept-commands.js';
 import { WorkGate } from './work-gate.js';
 import { isOwnWorkspace, readRequestWorkspace, type SlackInstallation, workspaceGuard } from './workspace-guard.js';
 
@@ -60,7 +61,7 @@ export interface SlackApp {
   route?: RouteHandler;
   /**
    * HTTP mode: mounts /slack/events on `http`. Socket Mode: connects to Slack. Both then sweep the
-   * durable inbox, in the background, at once and every half lease: what a crashed instance (this
+   * durable inbox, in the background, at once and every 5 s: what a crashed instance (this
    * one before a restart, or another) acknowledged and did not finish (`replayed` resolves when the
    * first sweep is done).
    */
@@ -74,6 +75,9 @@ export interface SlackApp {
    */
   stop(): Promise<void>;
 }
+
+/** How often every instance sweeps the inbox for requests to replay (at most; half the lease if that is shorter). */
+const SWEEP_EVERY_MS = 5000;
 
 export class SlackStartError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -170,7 +174,8 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
 
   app.use(workspaceGuard(installation, log));
   const work = new WorkGate();
-  app.use(durableInbox(deps.db, deps.clock, work, inboxLease));
+  const kept = new KeptCommands(deps.db, log);
+  app.use(durableInbox(deps.db, deps.clock, work, kept, inboxLease));
   const pacing = createAckPacing(deps.ackPacing ?? DEFAULT_ACK_PACING);
   registerListeners(app, { db: deps.db, clock: deps.clock, logger: log, work, pacing, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) });
   await app.init();
@@ -194,8 +199,9 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
       } else {
         await app.start();
       }
-      // The sweep: now, then every half lease (30 s), on every instance. What another instance
-      // acknowledged and is still working on keeps its lease and is left alone.
+      // The sweep: now, then every 5 s (or half the lease, if shorter), on every instance: one query
+      // when there is nothing to do. What another instance acknowledged and is still working on
+      // keeps its lease and is left alone; what a stopping instance left is taken at once.
       const sweep = (): Promise<number> =>
         replayInbox(app, deps.db, deps.clock, log, inboxLease).catch((error: unknown) => {
           log.error({ err: error }, 'could not replay the Slack inbox');
@@ -203,14 +209,17 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
         });
       replayed = sweep();
       let sweeping: Promise<number> = replayed;
-      sweepTimer = setInterval(() => {
+      const sweepAgain = (): void => {
         sweeping = sweeping.then(sweep);
-      }, Math.max(500, (inboxLease.seconds * 1000) / 2));
+      };
+      sweepTimer = setInterval(sweepAgain, Math.max(500, Math.min(SWEEP_EVERY_MS, (inboxLease.seconds * 1000) / 2)));
       sweepTimer.unref();
+      kept.sweepNow = sweepAgain;
       lastSweep = () => sweeping;
     },
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);
+      kept.stop();
       // Work acknowledged and not started is left for a replay; what has started finishes before
       // the caller closes the database (work-gate.ts).
       const stopping = work.stop();

@@ -27,6 +27,7 @@ import { componentLogger, type Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 import { acceptSlackRequest } from '../../store/slack-request-intake.js';
 import { storageFailure } from '../../store/storage-failures.js';
+import { changesNothing } from '../../commands/router.js';
 import { failureText } from '../failure-text.js';
 import type { InboxContext } from './durable-inbox.js';
 import { checkSlackHeaders, MAX_REQUEST_SKEW_SECONDS, startSignatureCheck } from './verify-slack-request.js';
@@ -126,7 +127,8 @@ async function answeredSslCheck(req: IncomingMessage, res: ServerResponse): Prom
 
 /**
  * When the database cannot take the request (full disk, read-only, locked), a slash command is
- * answered with an ephemeral message Slack shows at once, saying it was NOT saved; anything else
+ * answered with an ephemeral message Slack shows at once, saying it was NOT saved (or, for a question,
+ * that it cannot be answered now); anything else
  * gets 503. Returns false for other errors.
  */
 function answerStorageFailure(res: ServerResponse, error: unknown, body: unknown): boolean {
@@ -136,7 +138,9 @@ function answerStorageFailure(res: ServerResponse, error: unknown, body: unknown
     answer(res, 503);
     return true;
   }
-  const text = JSON.stringify({ response_type: 'ephemeral', text: failureText(error, '') });
+  const typed = (body as { text?: unknown }).text;
+  const asked = changesNothing(`/send ${typeof typed === 'string' ? typed : ''}`);
+  const text = JSON.stringify({ response_type: 'ephemeral', text: failureText(error, '', asked) });
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
   return true;

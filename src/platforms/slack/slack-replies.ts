@@ -57,4 +57,4 @@ export async function respondSorry(respond: Respond, error?: unknown, kept = fal
 }
 
 /** When the work failed because the database could not be reached and the request is kept for the sweep (durable-inbox.ts). */
-export const KEPT_FOR_REPLAY_TEXT = 'sendbot cannot reach its database at the moment. What you sent is kept: it will be carried out once the database is back, and the answer will appear here.';
+export const KEPT_FOR_REPLAY_TEXT = 'sendbot’s database did not answer in time. What you sent is kept: it will be carried out as soon as the database answers, and the reply will appear here.';

@@ -6,7 +6,7 @@
 // Now, once stop() is called:
 //   - work that has started is waited for (up to a limit), so it finishes on an open database;
 //   - work that has not started is not started: its inbox row is left pending with its lease
-//     released, so the next sweep (another instance's within half a lease, or this one's on its next
+//     released, so the next sweep (another instance's within 5 s, or this one's on its next
 //     start) runs it once and answers through the response_url. The person hears nothing twice.
 import { afterAck } from './after-ack.js';
 import type { InboxContext } from './durable-inbox.js';

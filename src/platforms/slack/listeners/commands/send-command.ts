@@ -72,9 +72,14 @@ export function sendCommandListener(deps: SlackListenerDeps) {
       await respondWithReply(respond, answer);
     } catch (error) {
       // Not the text: it may be exactly what was refused, and logs are kept longer than the plan's data.
-      const what = error instanceof ReplyNotDeliveredError ? 'the answer to /send could not be posted to Slack (no sorry sent: the command itself did not fail)' : '/send failed';
-      log.error({ ...where, err: error, textLength: command.text?.length }, what);
-      await respondSorry(respond, error, keptForReplay(inbox, error)).catch((e: unknown) => log.error({ ...where, err: e }, 'could not tell the user /send failed'));
+      const kept = keptForReplay(inbox, error);
+      if (kept) {
+        log.warn({ ...where, err: error }, 'the database did not answer while carrying out /send: kept, to be carried out as soon as it does');
+      } else {
+        const what = error instanceof ReplyNotDeliveredError ? 'the answer to /send could not be posted to Slack (no sorry sent: the command itself did not fail)' : '/send failed';
+        log.error({ ...where, err: error, textLength: command.text?.length }, what);
+      }
+      await respondSorry(respond, error, kept).catch((e: unknown) => log.error({ ...where, err: e }, 'could not tell the user /send failed'));
     }
   }
 }
