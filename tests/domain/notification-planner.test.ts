@@ -461,6 +461,20 @@ describe('planNotifications', () => {
     expect(planNotifications(fresh, '2024-11-25T09:00:00.000Z').some((p) => p.key === `nudge:${spb}:${morgan}:reminder`)).toBe(false);
   });
 
+  it('asks for updates by the meeting, not by a papers deadline already past, when the nudge is planned late', async () => {
+    const { db } = await demoDb('2024-11-01T09:00');
+    const state = await loadPlanningState(db);
+    const spb = await meetingId(db, SPB, '2024-12-04T14:00:00.000Z');
+    const morgan = await personId(db, PEOPLE.morgan);
+    // Papers for the 4 Dec meeting were due Wed 27 Nov; the first tick runs on Thu 28 Nov (a late install, or downtime).
+    const late = planNotifications(state, '2024-11-28T09:00:00.000Z').find((p) => p.key.startsWith(`nudge:${spb}:${morgan}:`));
+    expect(late?.payload.reply.summary).toBe('SEND Partnership Board on Wed 4 Dec: 23 of your actions need an update by Wed 4 Dec');
+    expect(JSON.stringify(late?.payload.reply.blocks)).toContain('The board papers were prepared on Wed 27 Nov; an update before the meeting still reaches the chair');
+    // On time, the papers deadline as before.
+    const onTime = planNotifications(state, '2024-11-20T09:00:00.000Z').find((p) => p.key === `nudge:${spb}:${morgan}:window`);
+    expect(onTime?.payload.reply.summary).toBe('SEND Partnership Board on Wed 4 Dec: 23 of your actions need an update by Wed 27 Nov');
+  });
+
   it('leaves out keys the caller already has, and builds a digest only when a copy is still missing', async () => {
     const { db } = await demoDb('2024-11-01T09:00');
     const state = await loadPlanningState(db);

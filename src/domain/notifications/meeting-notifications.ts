@@ -196,7 +196,7 @@ function planOwnerNudges(
     });
     if (!to) continue;
     const isChair = f.board.chairRoleId !== null && (ctx.state.holders.get(f.board.chairRoleId) ?? []).includes(personId);
-    const base = meetingNudgeReply({ stage, boardName: f.board.name, meetingDate: f.meetingDate, papersDeadline: f.papersDeadline, lines, needCount, kpis: kpiLines, isChair });
+    const base = meetingNudgeReply({ stage, boardName: f.board.name, meetingDate: f.meetingDate, papersDeadline: f.papersDeadline, lines, needCount, kpis: kpiLines, isChair, today: ctx.today });
     const refs = listed.map((a) => a.ref);
     plannedFor.add(personId);
     recordMeetingMessage(ctx, personId, { key, planned: { refs, notBefore: to.notBefore } });

@@ -127,6 +127,8 @@ export interface MeetingNudgeText {
   kpis?: KpiLine[];
   /** The person chairs the board: a long list also offers the dashboard. */
   isChair?: boolean;
+  /** The day the nudge is planned (ISO date): after the papers deadline it asks for updates by the meeting. */
+  today?: string;
 }
 
 /** How to record the missing readings, with the first one as the example. */
@@ -137,7 +139,10 @@ export function kpiHint(kpis: KpiLine[]): string {
 
 export function meetingNudgeReply(n: MeetingNudgeText): Reply {
   const meeting = `${n.boardName} on ${shortDay(n.meetingDate)}`;
-  const by = shortDay(n.papersDeadline);
+  // A meeting added late (or a catch-up after downtime) can be nudged after its papers went out:
+  // then "by <a past day>" would be wrong, and an update before the meeting still helps the chair.
+  const papersPassed = n.today !== undefined && n.papersDeadline < n.today;
+  const by = shortDay(papersPassed ? n.meetingDate : n.papersDeadline);
   const verb = n.needCount === 1 ? 'needs' : 'need';
   const kpis = n.kpis ?? [];
   const missing = kpis.length === 1 ? '1 KPI reading is missing' : `${kpis.length} KPI readings are missing`;
@@ -157,7 +162,14 @@ export function meetingNudgeReply(n: MeetingNudgeText): Reply {
   const limited = limitLines(n.lines, { isChair: n.isChair });
   if (n.lines.length > 0) blocks.push({ type: 'actions', heading: 'Your actions for this meeting', items: limited.shown }, ...limited.more, text(UPDATE_HINT));
   if (kpis.length > 0) blocks.push({ type: 'kpis', heading: 'Your KPIs missing a reading', items: kpis }, text(kpiHint(kpis)));
-  blocks.push(text(`The board papers are prepared on ${by}; updates given after that may miss them.`, true));
+  blocks.push(
+    text(
+      papersPassed
+        ? `The board papers were prepared on ${shortDay(n.papersDeadline)}; an update before the meeting still reaches the chair's digest.`
+        : `The board papers are prepared on ${by}; updates given after that may miss them.`,
+      true,
+    ),
+  );
   return reply(n.stage === 'reminder' ? 'warning' : 'info', summary, blocks, limited.buttons.length > 0 ? { buttons: limited.buttons } : {});
 }
 
