@@ -208,8 +208,10 @@ async function main(): Promise<number> {
   const location = options.db ?? databaseLocation(config);
   let db: Db;
   try {
+    // A JSON log line, like every other line the service writes, so the host's log search finds it.
+    const startLog = createLogger(config.logLevel);
     db = await openStoreWhenReachable(location, config.postgres, (error, attempt) =>
-      process.stderr.write(`${error.message} Trying again in 5 seconds (attempt ${attempt}).\n`),
+      startLog.warn({ attempt, retryInSeconds: 5 }, `${error.message} Trying again in 5 seconds (attempt ${attempt}).`),
     );
   } catch (error) {
     // A folder, a file that is not sendbot's, a damaged database, a read-only disk, a refused sign-in: one sentence.

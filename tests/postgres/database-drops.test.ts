@@ -8,6 +8,7 @@
 //     again, and nothing from before the cut is lost;
 //   - a command acknowledged before the cut whose work then lost the database is kept, the person
 //     is told so, and the inbox sweep carries it out once when the database is back.
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { fixedClock, parseInstant, toStoredInstant } from '../../src/clock.js';
@@ -22,7 +23,7 @@ import { onPostgresRun } from '../helpers/postgres-test-db.js';
 import { type SlackApiServer, startSlackApiServer } from '../helpers/slack-api-server.js';
 import { closeTestDb, one, rows, run, sql } from '../helpers/test-db.js';
 import { send, slashRequest } from '../reliability/support/http-client.js';
-import { killAllChildren, startSlackService } from '../reliability/support/processes.js';
+import { killAllChildren, startChild, startSlackService } from '../reliability/support/processes.js';
 import { report } from '../reliability/support/sqlite.js';
 import { type CuttableProxy, startCuttableProxy } from './support/cuttable-proxy.js';
 
@@ -180,5 +181,34 @@ describe.runIf(onPostgresRun())('the PostgreSQL server goes away mid-run and com
     } finally {
       await closeTestDb(db);
     }
+  });
+});
+
+describe('a PostgreSQL server that is not up when sendbot starts', () => {
+  afterAll(async () => {
+    await killAllChildren();
+  });
+
+  it('is waited for, with a JSON log line every 5 seconds naming the server and never the password', { timeout: 30_000 }, async () => {
+    // A port nothing listens on: taken, then let go.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port: p } = probe.address() as AddressInfo;
+        probe.close(() => resolve(p));
+      });
+    });
+    const child = startChild({
+      args: ['src/main.ts'],
+      env: { DATABASE_URL: `postgres://sendbot:s3cret-pw@127.0.0.1:${port}/sendbot`, DATABASE_PATH: undefined, SLACK_BOT_TOKEN: 'xoxb-waiting', SLACK_SIGNING_SECRET: 'waiting-secret', PORT: '0', HOST: '127.0.0.1', DEMO_DATA: 'never' },
+    });
+    const first = await child.waitForLine((l) => l.json?.attempt === 1, 20_000);
+    child.kill('SIGKILL');
+    await child.exit;
+    expect(first.stream).toBe('stdout');
+    expect(first.json).toMatchObject({ level: 40, attempt: 1, retryInSeconds: 5 });
+    expect(String(first.json?.msg)).toContain(`127.0.0.1:${port}/sendbot`);
+    expect(String(first.json?.msg)).toContain('Trying again in 5 seconds (attempt 1).');
+    expect(child.lines.map((l) => l.raw).join('\n')).not.toContain('s3cret-pw');
   });
 });

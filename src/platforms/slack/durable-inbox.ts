@@ -9,7 +9,8 @@
 //   2. the listener acknowledges, then does its work with `runOnce`: one transaction that deletes
 //      the inbox row and makes the work's own writes, so they commit together or not at all;
 //   3. when the listener is done the row is gone (read-only work, refusals: the middleware deletes
-//      it), or kept as `failed` when the work threw, so what the person sent is never lost;
+//      it), or kept as `failed` when the work threw, so what the person sent is never lost (kept
+//      pending instead when the database did not answer: kept-commands.ts replays it);
 //   4. an app that is stopping starts no more of this work: the row is left pending and made
 //      replayable at once (work-gate.ts), for the step below;
 //   5. on start and then every 5 s, the sweep (`replayInbox`) feeds back through Bolt,
