@@ -7,7 +7,8 @@
 //      the same commit as the replay-cache entry (slack-events-route.ts), otherwise (Socket Mode)
 //      by this global middleware;
 //   2. the listener acknowledges, then does its work with `runOnce`: one transaction that deletes
-//      the inbox row and makes the work's own writes, so they commit together or not at all;
+//      the inbox row and makes the work's own writes, so they commit together or not at all (work
+//      that changes nothing runs without the write lock, and the claim after it decides who answers);
 //   3. when the listener is done the row is gone (read-only work, refusals: the middleware deletes
 //      it), or kept as `failed` when the work threw, so what the person sent is never lost (kept
 //      pending instead when the database did not answer: kept-commands.ts replays it);
