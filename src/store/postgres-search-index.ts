@@ -5,7 +5,8 @@
 // exact order).
 import { sql } from 'drizzle-orm';
 import type { PostgresDb } from './postgres-database.js';
-import { RANKED_CANDIDATES, type SearchIndex, type SearchIndexChange, type SearchResult } from './search-index.js';
+import { BatchedInsert } from './batched-insert.js';
+import { RANKED_CANDIDATES, type SearchDocument, type SearchIndex, type SearchIndexChange, type SearchResult } from './search-index.js';
 import { searchTerms } from './search-repository.js';
 import { all, exists, run } from './statements.js';
 import { storeCall } from './unit-of-work.js';
@@ -59,16 +60,19 @@ export class PostgresSearchIndex implements SearchIndex {
   reindex(changes: readonly SearchIndexChange[]): Promise<void> {
     const db = this.db;
     return storeCall(db, async () => {
+      // In two statements, not two per action (an import reindexes every action it writes): each
+      // action ends with the entry of its last change, so remove every entry a change replaces,
+      // then write each action's last document.
+      const replaced = new Set<number>();
+      const last = new Map<number, SearchIndexChange['document']>();
       for (const { actionId, replaces, document } of changes) {
-        if (replaces) await run(db, sql`delete from action_search where action_id = ${actionId}`);
-        if (document) {
-          await run(
-            db,
-            sql`insert into action_search (action_id, ref, text, workstream, plan)
-                values (${actionId}, ${plain(document.ref)}, ${plain(document.text)}, ${plain(document.workstream)}, ${plain(document.plan)})`,
-          );
-        }
+        if (replaces) replaced.add(actionId);
+        last.delete(actionId);
+        last.set(actionId, document);
       }
+      if (replaced.size > 0) await run(db, sql`delete from action_search where action_id = any(${sql.param([...replaced])}::integer[])`);
+      const rows = [...last].filter((entry): entry is [number, SearchDocument] => entry[1] !== null);
+      if (rows.length > 0) await INSERT_SEARCH_ROWS.run(db, rows.map(([actionId, d]) => ({ actionId, ref: plain(d.ref), text: plain(d.text), workstream: plain(d.workstream), plan: plain(d.plan) })));
     });
   }
 }
@@ -90,3 +94,11 @@ async function rank(db: PostgresDb, query: string, limit: number): Promise<Searc
   );
   return { hits: rows.map(({ actionId, rank: r }) => ({ actionId, rank: r })), capped: (rows[0]?.matches ?? 0) > maxRankedMatches() };
 }
+
+const INSERT_SEARCH_ROWS = new BatchedInsert('action_search', [
+  { column: 'action_id', key: 'actionId', type: 'integer' },
+  { column: 'ref', key: 'ref', type: 'text' },
+  { column: 'text', key: 'text', type: 'text' },
+  { column: 'workstream', key: 'workstream', type: 'text' },
+  { column: 'plan', key: 'plan', type: 'text' },
+]);
