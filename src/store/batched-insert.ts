@@ -51,6 +51,22 @@ export class BatchedInsert {
     return ids;
   }
 
+  /**
+   * PostgreSQL: the next `count` ids of the table's identity, in one statement, for rows that
+   * name each other before they are written (the same ids one insert per row would have been
+   * given; writers are serialised, so nobody takes one in between). SQLite: undefined, as its
+   * rows are inserted one at a time when made.
+   */
+  async reserveIds(db: Db, count: number): Promise<number[] | undefined> {
+    if (!(db instanceof PostgresDb)) return undefined;
+    if (count === 0) return [];
+    const rows = await all<{ id: number }>(
+      db,
+      sql`select nextval(pg_get_serial_sequence(${this.table}, 'id')) as id from generate_series(1, ${count}::integer)`,
+    );
+    return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  }
+
   /** Inserts the rows in order (a table without ids, or ids not needed). */
   async run(db: Db, rows: readonly Record<string, unknown>[]): Promise<void> {
     if (db instanceof PostgresDb) {

@@ -318,6 +318,8 @@ class PlanImporter {
       if (created) this.summary.roles.created += 1;
       entry = role;
       this.roleCache.set(key, entry);
+      // The report names it later: no need to read it back (roleNameById).
+      this.names?.roles.set(role.id, role.name);
     }
     this.roleBySpelling.set(name, entry);
     return entry;
@@ -549,6 +551,12 @@ class PlanImporter {
     this.refuseUncertain(matches, plan.workstreams.map((w) => ({ text: w.title, line: w.actions[0]?.source_line })), code, 'workstream');
     if (this.problems.length > 0) return;
     const numbers = nextNumbers(storedWorkstreams.map((w) => w.number), plan.workstreams.map((w) => w.number));
+    const isNew = (j: number) => {
+      const match = matches.rows[j];
+      return !match || !this.planRows.workstreams.has(match.stored.number);
+    };
+    // PostgreSQL: the new workstreams' ids in one statement, so their rows can wait with the actions'.
+    this.workstreamIds = await INSERT_WORKSTREAMS.reserveIds(this.db, plan.workstreams.filter((_, j) => isNew(j)).length);
     for (const [j, ws] of plan.workstreams.entries()) {
       const match = matches.rows[j];
       const existing = match ? this.planRows.workstreams.get(match.stored.number) : undefined;
@@ -659,11 +667,18 @@ class PlanImporter {
     };
     let id: number;
     if (!existing) {
-      id = await Q.insertWorkstream.insert(this.db, {
+      const row = {
         planId, number, title: values.title, leadRoleId: values.leadRoleId, boardId: values.boardId, dateText: values.dateText,
         milestones: JSON.stringify(values.milestones), start: values.start, due: values.due, ongoing: boolParam(values.ongoing),
         flags: JSON.stringify(values.flags), at: this.at,
-      });
+      };
+      const reserved = this.workstreamIds?.shift();
+      if (reserved !== undefined) {
+        id = reserved;
+        this.pending.workstreams.push({ ...row, id });
+      } else {
+        id = await Q.insertWorkstream.insert(this.db, row);
+      }
       this.summary.workstreams.created += 1;
     } else {
       id = existing.id;
@@ -1166,14 +1181,20 @@ class PlanImporter {
    * rows keep their order, so ids are handed out as one insert per row would.
    */
   private readonly pending: {
+    /** New workstreams with their reserved ids (PostgreSQL); written first, as the rows after name them. */
+    workstreams: Record<string, unknown>[];
     actions: PendingAction[];
     updates: (Record<string, unknown> & { action: ActionTarget })[];
     actionSupporting: { action: ActionTarget; roleId: number; position: number }[];
     workstreamSupporting: { workstreamId: number; roleId: number; position: number }[];
-  } = { actions: [], updates: [], actionSupporting: [], workstreamSupporting: [] };
+  } = { workstreams: [], actions: [], updates: [], actionSupporting: [], workstreamSupporting: [] };
+
+  /** Ids reserved for the new workstreams of the plan being imported, in file order (PostgreSQL only). */
+  private workstreamIds: number[] | undefined;
 
   private async writePending(): Promise<void> {
-    const { actions: newActions, updates, actionSupporting, workstreamSupporting } = this.pending;
+    const { workstreams: newWorkstreams, actions: newActions, updates, actionSupporting, workstreamSupporting } = this.pending;
+    if (newWorkstreams.length > 0) await INSERT_WORKSTREAMS.run(this.db, newWorkstreams);
     if (newActions.length > 0) {
       const ids = await INSERT_ACTIONS.insert(this.db, newActions.map((a) => a.row));
       newActions.forEach((a, i) => {
@@ -1183,6 +1204,7 @@ class PlanImporter {
     if (updates.length > 0) await INSERT_UPDATES.run(this.db, updates.map((u) => ({ ...u, actionId: actionIdOf(u.action) })));
     if (actionSupporting.length > 0) await INSERT_ACTION_SUPPORTING.run(this.db, actionSupporting.map((s) => ({ ...s, actionId: actionIdOf(s.action) })));
     if (workstreamSupporting.length > 0) await INSERT_WORKSTREAM_SUPPORTING.run(this.db, workstreamSupporting);
+    this.pending.workstreams = [];
     this.pending.actions = [];
     this.pending.updates = [];
     this.pending.actionSupporting = [];
@@ -1366,6 +1388,11 @@ const INSERT_ACTIONS = new BatchedInsert('actions', [
   col('due', 'due'), col('baseline_due', 'baseline'), col('ongoing', 'ongoing', 'boolean'), col('flags', 'flags', 'jsonb'), col('status', 'status'),
   col('imported_status', 'importedStatus'), col('imported_owner', 'importedOwner'), col('percent', 'percent', 'integer'),
   col('file_base', 'fileBase', 'jsonb'), col('created_at', 'at'), col('updated_at', 'at'),
+]);
+const INSERT_WORKSTREAMS = new BatchedInsert('workstreams', [
+  col('id', 'id', 'integer'), col('plan_id', 'planId', 'integer'), col('number', 'number', 'integer'), col('title', 'title'),
+  col('lead_role_id', 'leadRoleId', 'integer'), col('board_id', 'boardId', 'integer'), col('date_text', 'dateText'), col('milestones', 'milestones', 'jsonb'),
+  col('start', 'start'), col('due', 'due'), col('ongoing', 'ongoing', 'boolean'), col('flags', 'flags', 'jsonb'), col('created_at', 'at'), col('updated_at', 'at'),
 ]);
 const INSERT_UPDATES = new BatchedInsert('updates', [
   col('action_id', 'actionId', 'integer'), col('created_at', 'at'), col('platform', 'platform'), col('kind', 'kind'), col('status', 'status'),
