@@ -8,7 +8,7 @@ import type { PostgresDb } from './postgres-database.js';
 import { BatchedInsert } from './batched-insert.js';
 import { RANKED_CANDIDATES, type SearchDocument, type SearchIndex, type SearchIndexChange, type SearchResult } from './search-index.js';
 import { searchTerms } from './search-repository.js';
-import { all, exists, run } from './statements.js';
+import { all, run } from './statements.js';
 import { storeCall } from './unit-of-work.js';
 
 /** ts_rank_cd's weights for D, C, B, A: plan 0.125, text 0.25, ref 0.5, workstream 1 (bm25's 0.5, 1, 2, 4 scaled). */
@@ -35,12 +35,14 @@ export class PostgresSearchIndex implements SearchIndex {
       // "neurodiversity"); a word no action has is left out, so one stray word does not sink the rest.
       const whole: string[] = [];
       const prefixes: string[] = [];
-      for (const term of searchTerms(words)) {
-        if (await matchesAny(db, term)) whole.push(term);
-        else if (await matchesAny(db, `${term}:*`)) whole.push(`${term}:*`);
-        else continue;
+      const terms = searchTerms(words);
+      const found = await howTermsMatch(db, terms);
+      terms.forEach((term, i) => {
+        if (found[i] === 'whole') whole.push(term);
+        else if (found[i] === 'prefix') whole.push(`${term}:*`);
+        else return;
         prefixes.push(`${term}:*`);
-      }
+      });
       const joins = whole.length > 1 ? [' & ', ' | '] : [' & '];
       for (const join of joins) {
         const result = await rank(db, whole.join(join), limit);
@@ -77,9 +79,20 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 }
 
-/** Whether any action matches one tsquery term (a word, or a word's start with `:*`). */
-async function matchesAny(db: PostgresDb, term: string): Promise<boolean> {
-  return Promise.resolve(await exists(db, sql`select 1 from action_search where document @@ to_tsquery('english', ${term}) limit 1`));
+/**
+ * Per term, in order: whether some action has it as a whole word, else as the start of a word
+ * (`term:*`), else not at all. One statement for every term (a round trip each is what costs).
+ */
+async function howTermsMatch(db: PostgresDb, terms: readonly string[]): Promise<('whole' | 'prefix' | 'none')[]> {
+  if (terms.length === 0) return [];
+  const rows = await all<{ found: number }>(
+    db,
+    sql`select case when exists (select 1 from action_search where document @@ to_tsquery('english', t.term)) then 1
+                    when exists (select 1 from action_search where document @@ to_tsquery('english', t.term || ':*')) then 2
+                    else 0 end as found
+          from unnest(${sql.param([...terms])}::text[]) with ordinality as t(term, n) order by t.n`,
+  );
+  return rows.map((r) => (r.found === 1 ? 'whole' : r.found === 2 ? 'prefix' : 'none'));
 }
 
 async function rank(db: PostgresDb, query: string, limit: number): Promise<SearchResult> {
