@@ -76,7 +76,8 @@ async function runTransaction<T>(db: PostgresDb, work: () => T | Promise<T>, beg
   const client = await db.pool.connect();
   let broken: Error | undefined;
   try {
-    for (const statement of begin) await client.query(statement);
+    // One round trip: `begin` and the write lock go as one simple query (no parameters).
+    await client.query(begin.join('; '));
     const unit: PostgresUnit = { db, client, depth: 0 };
     try {
       const result = await currentUnit.run(unit, work);
