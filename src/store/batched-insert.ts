@@ -47,7 +47,11 @@ export class BatchedInsert {
       }
       return ids;
     }
-    for (const row of rows) ids.push(await this.one.insert(db, row));
+    for (const row of rows) {
+      // SQLite answers at once: no await per row (100k rows at a time).
+      const id = this.one.insert(db, row);
+      ids.push(typeof id === 'number' ? id : await id);
+    }
     return ids;
   }
 
@@ -73,7 +77,10 @@ export class BatchedInsert {
       for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await all(db, this.pgInsert(rows.slice(i, i + ROWS_PER_STATEMENT), sql``));
       return;
     }
-    for (const row of rows) await this.one.run(db, row);
+    for (const row of rows) {
+      const done = this.one.run(db, row);
+      if (done instanceof Promise) await done;
+    }
   }
 
   private columnList(): SQL {
