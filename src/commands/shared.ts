@@ -7,7 +7,7 @@ import type { ActionLine } from '../render/reply.js';
 import { type ActionView, listActionViews } from '../store/actions-repository.js';
 import type { Db } from '../store/database.js';
 import { listAdmins } from '../store/people-repository.js';
-import { currentHolders } from '../store/roles-repository.js';
+import { currentHolders, currentHoldersOfRoles } from '../store/roles-repository.js';
 import { dueInstead } from './due-wording.js';
 import type { CommandContext } from './types.js';
 
@@ -19,26 +19,37 @@ export async function holderNames(db: Db, roleId: number | null): Promise<string
 /** Who currently holds a role (names), for a reply's lines; loaded before the lines are built. */
 export type HolderNames = (roleId: number | null) => string[];
 
-/** The current holders of the given roles, read once per role, as a lookup for actionLine and KPI lines. */
+/** The current holders of the given roles, read in one statement, as a lookup for actionLine and KPI lines. */
 export async function holderLookup(db: Db, roleIds: Iterable<number | null>): Promise<HolderNames> {
-  const names = new Map<number, string[]>();
-  for (const roleId of roleIds) {
-    if (roleId !== null && !names.has(roleId)) names.set(roleId, await holderNames(db, roleId));
-  }
+  const ids = [...roleIds].filter((id): id is number => id !== null);
+  // One statement for every role: on PostgreSQL each query is a round trip.
+  const byRole = await currentHoldersOfRoles(db, ids);
+  const names = new Map([...byRole].map(([roleId, holders]) => [roleId, holders.map((h) => h.name)]));
   return (roleId) => (roleId === null ? [] : (names.get(roleId) ?? []));
 }
 
 /** "Morgan Demo (Head of SEND)" or "Head of SEND (nobody holds this role yet)". */
 export async function describeRole(db: Db, roleId: number | null, roleName: string | null): Promise<string> {
   if (roleId === null || !roleName) return 'no accountable role';
-  const names = await holderNames(db, roleId);
+  return describeRoleWith(await holderLookup(db, [roleId]), roleId, roleName);
+}
+
+/** describeRole with the holders already loaded (holderLookup). */
+export function describeRoleWith(holders: HolderNames, roleId: number | null, roleName: string | null): string {
+  if (roleId === null || !roleName) return 'no accountable role';
+  const names = holders(roleId);
   return names.length ? `${names.join(', ')} (${roleName})` : `${roleName} (nobody holds this role yet)`;
 }
 
 /** Who is accountable for an action right now, as one phrase. */
 export async function describeOwner(db: Db, action: ActionView): Promise<string> {
+  return describeOwnerWith(await holderLookup(db, action.ownerPersonId !== null ? [] : [action.ownerRoleId]), action);
+}
+
+/** describeOwner with the holders already loaded (holderLookup). */
+export function describeOwnerWith(holders: HolderNames, action: ActionView): string {
   if (action.ownerPersonId !== null) return `${action.ownerPersonName} (assigned by name)`;
-  return await describeRole(db, action.ownerRoleId, action.ownerRole);
+  return describeRoleWith(holders, action.ownerRoleId, action.ownerRole);
 }
 
 /**
@@ -54,9 +65,10 @@ export async function describeOwnerInline(db: Db, action: ActionView): Promise<s
 
 /** The refusal text: names the people who can update this action. */
 export async function whoCanUpdate(db: Db, action: ActionView): Promise<string> {
-  const parts: string[] = [`the owner, ${await describeOwner(db, action)}`];
+  const holders = await holderLookup(db, [action.ownerPersonId !== null ? null : action.ownerRoleId, ...action.supportingRoleIds]);
+  const parts: string[] = [`the owner, ${describeOwnerWith(holders, action)}`];
   for (const [i, id] of action.supportingRoleIds.entries()) {
-    const names = await holderNames(db, id);
+    const names = holders(id);
     if (names.length) parts.push(`${names.join(', ')} (${action.supportingRoles[i]}, supporting)`);
   }
   const admins = (await listAdmins(db)).map((a) => a.name);

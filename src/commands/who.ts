@@ -10,7 +10,7 @@ import { listUpdates } from '../store/updates-repository.js';
 import { planExamples } from './command-examples.js';
 import { completedOn, describeDue } from './due-wording.js';
 import { findActionOrExplain, looksLikeRef, readRef } from './action-lookup.js';
-import { actionLine, describeOwner, describeRole, holderLookup, lastUpdateText } from './shared.js';
+import { actionLine, describeOwnerWith, describeRoleWith, holderLookup, lastUpdateText } from './shared.js';
 import { defineCommand, UserError } from './types.js';
 
 export const whoCommand = defineCommand({
@@ -59,12 +59,15 @@ export const whoCommand = defineCommand({
 });
 
 export async function describeAction(db: Db, action: ActionView): Promise<Reply> {
-  const supporting = await Promise.all(action.supportingRoleIds.map(async (id, i) => await describeRole(db, id, action.supportingRoles[i] ?? null)));
+  // The owner's and the supporting roles' holders in one statement.
+  const holders = await holderLookup(db, [action.ownerPersonId !== null ? null : action.ownerRoleId, ...action.supportingRoleIds]);
+  const supporting = action.supportingRoleIds.map((id, i) => describeRoleWith(holders, id, action.supportingRoles[i] ?? null));
   const title = shortTitle(action.text, 140);
-  return reply('info', `${action.ref}: ${await describeOwner(db, action)}`, [
+  const owner = describeOwnerWith(holders, action);
+  return reply('info', `${action.ref}: ${owner}`, [
     heading(`${action.ref} · ${title}`),
     fields([
-      ['Accountable', await describeOwner(db, action)],
+      ['Accountable', owner],
       ['Supporting', supporting.length ? supporting.join('; ') : 'none'],
       ['Workstream', `${action.planCode}-${action.workstreamNumber} ${action.workstreamTitle}`],
       ['Plan', action.planTitle],

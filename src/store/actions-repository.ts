@@ -79,9 +79,10 @@ export interface ActionFilter {
 const BASE_SQL = sql`
 select a.id, a.ref, a.text, a.workstream_id as "workstreamId", w.number as "workstreamNumber", w.title as "workstreamTitle",
        p.id as "planId", p.code as "planCode", p.title as "planTitle",
-       coalesce(w.board_id, p.board_id) as "boardId", b.name as "boardName",
-       coalesce(a.owner_role_id, w.lead_role_id) as "ownerRoleId", ro.name as "ownerRole", rl.name as "leadRole",
-       a.owner_person_id as "ownerPersonId", op.name as "ownerPersonName",
+       coalesce(w.board_id, p.board_id) as "boardId", (select name from boards where id = coalesce(w.board_id, p.board_id)) as "boardName",
+       coalesce(a.owner_role_id, w.lead_role_id) as "ownerRoleId", (select name from roles where id = coalesce(a.owner_role_id, w.lead_role_id)) as "ownerRole",
+       (select name from roles where id = w.lead_role_id) as "leadRole",
+       a.owner_person_id as "ownerPersonId", (select name from people where id = a.owner_person_id) as "ownerPersonName",
        (select ${jsonArrayAgg(jsonArray(sql`role_id`, sql`name`), sql`own, position`)} from (
           select s.role_id, sr.name, 0 as own, s.position from workstream_supporting_roles s join roles sr on sr.id = s.role_id
           where s.workstream_id = w.id
@@ -90,18 +91,13 @@ select a.id, a.ref, a.text, a.workstream_id as "workstreamId", w.number as "work
           where s.action_id = a.id) roles) as supporting,
        a.date_text as "dateText", a.date_source as "dateSource", a.start, a.due, a.baseline_due as "baselineDue",
        a.ongoing, a.flags, a.status, a.percent,
-       u.id as "uId", u.created_at as "uAt", u.person_id as "uPersonId", up.name as "uPersonName", u.status as "uStatus",
+       u.id as "uId", u.created_at as "uAt", u.person_id as "uPersonId", (select name from people where id = u.person_id) as "uPersonName", u.status as "uStatus",
        u.percent as "uPercent", u.note as "uNote", u.kind as "uKind", u.platform as "uPlatform",
        (select max(created_at) from updates where action_id = a.id and kind <> 'import') as "lastReportedAt"
 from actions a
 join workstreams w on w.id = a.workstream_id
 join plans p on p.id = w.plan_id
-left join boards b on b.id = coalesce(w.board_id, p.board_id)
-left join roles ro on ro.id = coalesce(a.owner_role_id, w.lead_role_id)
-left join roles rl on rl.id = w.lead_role_id
 left join updates u on u.action_id = a.id and u.id = (select max(id) from updates where action_id = a.id)
-left join people up on up.id = u.person_id
-left join people op on op.id = a.owner_person_id
 `;
 
 interface Row {

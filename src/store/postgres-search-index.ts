@@ -5,9 +5,10 @@
 // exact order).
 import { sql } from 'drizzle-orm';
 import type { PostgresDb } from './postgres-database.js';
-import { RANKED_CANDIDATES, type SearchIndex, type SearchIndexChange, type SearchResult } from './search-index.js';
+import { BatchedInsert } from './batched-insert.js';
+import { RANKED_CANDIDATES, type SearchDocument, type SearchIndex, type SearchIndexChange, type SearchResult } from './search-index.js';
 import { searchTerms } from './search-repository.js';
-import { all, exists, run } from './statements.js';
+import { all, run } from './statements.js';
 import { storeCall } from './unit-of-work.js';
 
 /** ts_rank_cd's weights for D, C, B, A: plan 0.125, text 0.25, ref 0.5, workstream 1 (bm25's 0.5, 1, 2, 4 scaled). */
@@ -34,12 +35,14 @@ export class PostgresSearchIndex implements SearchIndex {
       // "neurodiversity"); a word no action has is left out, so one stray word does not sink the rest.
       const whole: string[] = [];
       const prefixes: string[] = [];
-      for (const term of searchTerms(words)) {
-        if (await matchesAny(db, term)) whole.push(term);
-        else if (await matchesAny(db, `${term}:*`)) whole.push(`${term}:*`);
-        else continue;
+      const terms = searchTerms(words);
+      const found = await howTermsMatch(db, terms);
+      terms.forEach((term, i) => {
+        if (found[i] === 'whole') whole.push(term);
+        else if (found[i] === 'prefix') whole.push(`${term}:*`);
+        else return;
         prefixes.push(`${term}:*`);
-      }
+      });
       const joins = whole.length > 1 ? [' & ', ' | '] : [' & '];
       for (const join of joins) {
         const result = await rank(db, whole.join(join), limit);
@@ -59,23 +62,37 @@ export class PostgresSearchIndex implements SearchIndex {
   reindex(changes: readonly SearchIndexChange[]): Promise<void> {
     const db = this.db;
     return storeCall(db, async () => {
+      // In two statements, not two per action (an import reindexes every action it writes): each
+      // action ends with the entry of its last change, so remove every entry a change replaces,
+      // then write each action's last document.
+      const replaced = new Set<number>();
+      const last = new Map<number, SearchIndexChange['document']>();
       for (const { actionId, replaces, document } of changes) {
-        if (replaces) await run(db, sql`delete from action_search where action_id = ${actionId}`);
-        if (document) {
-          await run(
-            db,
-            sql`insert into action_search (action_id, ref, text, workstream, plan)
-                values (${actionId}, ${plain(document.ref)}, ${plain(document.text)}, ${plain(document.workstream)}, ${plain(document.plan)})`,
-          );
-        }
+        if (replaces) replaced.add(actionId);
+        last.delete(actionId);
+        last.set(actionId, document);
       }
+      if (replaced.size > 0) await run(db, sql`delete from action_search where action_id = any(${sql.param([...replaced])}::integer[])`);
+      const rows = [...last].filter((entry): entry is [number, SearchDocument] => entry[1] !== null);
+      if (rows.length > 0) await INSERT_SEARCH_ROWS.run(db, rows.map(([actionId, d]) => ({ actionId, ref: plain(d.ref), text: plain(d.text), workstream: plain(d.workstream), plan: plain(d.plan) })));
     });
   }
 }
 
-/** Whether any action matches one tsquery term (a word, or a word's start with `:*`). */
-async function matchesAny(db: PostgresDb, term: string): Promise<boolean> {
-  return Promise.resolve(await exists(db, sql`select 1 from action_search where document @@ to_tsquery('english', ${term}) limit 1`));
+/**
+ * Per term, in order: whether some action has it as a whole word, else as the start of a word
+ * (`term:*`), else not at all. One statement for every term (a round trip each is what costs).
+ */
+async function howTermsMatch(db: PostgresDb, terms: readonly string[]): Promise<('whole' | 'prefix' | 'none')[]> {
+  if (terms.length === 0) return [];
+  const rows = await all<{ found: number }>(
+    db,
+    sql`select case when exists (select 1 from action_search where document @@ to_tsquery('english', t.term)) then 1
+                    when exists (select 1 from action_search where document @@ to_tsquery('english', t.term || ':*')) then 2
+                    else 0 end as found
+          from unnest(${sql.param([...terms])}::text[]) with ordinality as t(term, n) order by t.n`,
+  );
+  return rows.map((r) => (r.found === 1 ? 'whole' : r.found === 2 ? 'prefix' : 'none'));
 }
 
 async function rank(db: PostgresDb, query: string, limit: number): Promise<SearchResult> {
@@ -90,3 +107,11 @@ async function rank(db: PostgresDb, query: string, limit: number): Promise<Searc
   );
   return { hits: rows.map(({ actionId, rank: r }) => ({ actionId, rank: r })), capped: (rows[0]?.matches ?? 0) > maxRankedMatches() };
 }
+
+const INSERT_SEARCH_ROWS = new BatchedInsert('action_search', [
+  { column: 'action_id', key: 'actionId', type: 'integer' },
+  { column: 'ref', key: 'ref', type: 'text' },
+  { column: 'text', key: 'text', type: 'text' },
+  { column: 'workstream', key: 'workstream', type: 'text' },
+  { column: 'plan', key: 'plan', type: 'text' },
+]);

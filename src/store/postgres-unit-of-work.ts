@@ -102,7 +102,8 @@ async function runTransaction<T>(db: PostgresDb, work: () => T | Promise<T>, beg
   const { client, release } = await checkOut(db.pool);
   let broken: Error | undefined;
   try {
-    for (const statement of begin) await client.query(statement).catch(rethrowFromDatabase);
+    // One round trip: `begin` and the write lock go as one simple query (no parameters).
+    await client.query(begin.join('; ')).catch(rethrowFromDatabase);
     const unit: PostgresUnit = { db, client, depth: 0 };
     try {
       const result = await currentUnit.run(unit, work);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './database.js';
+import { inList } from './dialect.js';
 import { nameKey } from './keys.js';
 import { all, prepared, run } from './statements.js';
 import { readThenWrite, storeCall } from './unit-of-work.js';
@@ -70,6 +71,30 @@ export function currentHolders(db: Db, roleId: number): Promise<Holder[]> {
      from role_assignments ra join people p on p.id = ra.person_id
      where ra.role_id = ${roleId} and ra.ended_at is null order by ra.started_at, ra.id`,
     );
+  });
+}
+
+/**
+ * The current holders of several roles in one statement (a reply naming the holders of every
+ * action's role would otherwise ask once per role): by role id, each in currentHolders' order; a
+ * role nobody holds is absent.
+ */
+export function currentHoldersOfRoles(db: Db, roleIds: readonly number[]): Promise<Map<number, Holder[]>> {
+  return storeCall(db, async () => {
+    const byRole = new Map<number, Holder[]>();
+    if (roleIds.length === 0) return byRole;
+    const rows = await all<Holder & { roleId: number }>(
+      db,
+      sql`select ra.role_id as "roleId", p.id as "personId", p.name, p.email, ra.started_at as since
+     from role_assignments ra join people p on p.id = ra.person_id
+     where ${inList(sql`ra.role_id`, [...new Set(roleIds)])} and ra.ended_at is null order by ra.role_id, ra.started_at, ra.id`,
+    );
+    for (const { roleId, ...holder } of rows) {
+      const list = byRole.get(roleId);
+      if (list) list.push(holder);
+      else byRole.set(roleId, [holder]);
+    }
+    return byRole;
   });
 }
 

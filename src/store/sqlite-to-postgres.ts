@@ -106,7 +106,7 @@ export async function migrateSqliteToPostgres(sourcePath: string, targetUrl: str
     }
     const db = target;
     const from = snapshot;
-    return await inTransaction(db, async () => {
+    const result = await inTransaction(db, async () => {
       const client = unitClient(db) as pg.PoolClient;
       await client.query('select pg_advisory_xact_lock($1)', [MIGRATE_LOCK_KEY]);
       // Checked again under the lock: another copy may have filled it since the first look.
@@ -128,6 +128,10 @@ export async function migrateSqliteToPostgres(sourcePath: string, targetUrl: str
       }
       return { target: where, tables, searchEntries };
     });
+    // Statistics for the planner now, not when autovacuum comes round: without them PostgreSQL
+    // joins a whole plan before filtering it, and /send mine took 20 ms instead of 1 at 10k actions.
+    await db.pool.query('analyze');
+    return result;
   } finally {
     snapshot?.close();
     source.close();

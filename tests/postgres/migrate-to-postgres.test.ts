@@ -126,6 +126,19 @@ describe('sendbot migrate-to-postgres', () => {
     expect(cli.stdout).not.toContain('DIFFERENT');
   });
 
+  it("leaves the planner statistics of every copied table (the first commands are planned on them, not on guesses)", async () => {
+    const client = new pg.Client({ connectionString: target });
+    await client.connect();
+    try {
+      const { rows: unanalysed } = await client.query<{ name: string }>(
+        "select relname as name from pg_stat_user_tables where relname in ('actions', 'workstreams', 'plans', 'updates', 'role_assignments') and last_analyze is null",
+      );
+      expect(unanalysed).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('reads the source without changing it', () => {
     expect(readFileSync(source).equals(sourceBytes)).toBe(true);
   });
