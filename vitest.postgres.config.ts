@@ -19,6 +19,7 @@ const SQLITE_ONLY = [
   'tests/e2e/storage-failures.test.ts', // a full disk and a read-only SQLite file
   'tests/cli/backup.test.ts', // SQLite's online backup (PostgreSQL: pg_dump)
   'tests/cli/database-open.test.ts', // opening SQLite files
+  'tests/commands/read-only-commands.test.ts', // SQLite's query_only refuses writes (the same commands, the same store code)
 ];
 
 export default defineConfig({
