@@ -4,7 +4,6 @@ import type { Clock } from '../../clock.js';
 import type { CommandPolicy, DashboardLinkSettings } from '../../commands/types.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
-import type { AckPacing } from './ack-pacing.js';
 import type { WorkGate } from './work-gate.js';
 
 export interface SlackListenerDeps {
@@ -13,8 +12,6 @@ export interface SlackListenerDeps {
   logger: Logger;
   /** Listeners that acknowledge first take their turn here, so a stopping app leaves unstarted work for a replay. */
   work: WorkGate;
-  /** Slash commands' acknowledgements wait here while too much acknowledged work is unfinished. */
-  pacing: AckPacing;
   /** For `/send dashboard` links. */
   dashboard?: DashboardLinkSettings;
   /** Partnership rules from config (ALLOW_SELF_APPROVAL). */

@@ -23,7 +23,6 @@ import type { HttpServer, RouteHandler } from '../../http/http-server.js';
 import { componentLogger, type Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 import { markInboxItemFailed } from '../../store/slack-inbox-repository.js';
-import { type AckPacingOptions, createAckPacing, DEFAULT_ACK_PACING } from './ack-pacing.js';
 import { toBoltLogger } from './bolt-logger.js';
 import { DEFAULT_INBOX_LEASE, durableInbox, type InboxLease, needsInbox, replayInbox } from './durable-inbox.js';
 import { registerListeners } from './listeners/index.js';
@@ -48,8 +47,6 @@ export interface SlackAppDeps {
   dashboard?: DashboardLinkSettings;
   /** Partnership rules from config (ALLOW_SELF_APPROVAL). */
   policy?: CommandPolicy;
-  /** How far slash commands' acknowledgements may run ahead of their work (ack-pacing.ts); the defaults otherwise. */
-  ackPacing?: AckPacingOptions;
 }
 
 export interface SlackApp {
@@ -176,8 +173,7 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   const work = new WorkGate();
   const kept = new KeptCommands(deps.db, log);
   app.use(durableInbox(deps.db, deps.clock, work, kept, inboxLease));
-  const pacing = createAckPacing(deps.ackPacing ?? DEFAULT_ACK_PACING);
-  registerListeners(app, { db: deps.db, clock: deps.clock, logger: log, work, pacing, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) });
+  registerListeners(app, { db: deps.db, clock: deps.clock, logger: log, work, ...(deps.dashboard ? { dashboard: deps.dashboard } : {}), ...(deps.policy ? { policy: deps.policy } : {}) });
   await app.init();
 
   const mode = config.appToken ? 'socket' : 'http';

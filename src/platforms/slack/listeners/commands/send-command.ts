@@ -16,17 +16,7 @@ import { openUpdateModal } from '../../update-modal.js';
 
 export function sendCommandListener(deps: SlackListenerDeps) {
   return async ({ command, ack, respond: boltRespond, client, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
-    // Held while too many acknowledged commands are still being worked on (ack-pacing.ts).
-    await deps.pacing.admit();
-    try {
-      await ack();
-      await work(command, client, context, boltRespond);
-    } finally {
-      deps.pacing.done();
-    }
-  };
-
-  async function work(command: SlackCommandMiddlewareArgs['command'], client: AllMiddlewareArgs['client'], context: AllMiddlewareArgs['context'], boltRespond: SlackCommandMiddlewareArgs['respond']): Promise<void> {
+    await ack();
     const inbox = context as InboxContext;
     // Not started when the app is stopping: left in the inbox for a replay (work-gate.ts).
     if (!(await deps.work.turn(inbox))) return;
@@ -81,5 +71,5 @@ export function sendCommandListener(deps: SlackListenerDeps) {
       }
       await respondSorry(respond, error, kept).catch((e: unknown) => log.error({ ...where, err: e }, 'could not tell the user /send failed'));
     }
-  }
+  };
 }
