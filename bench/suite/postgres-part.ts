@@ -29,6 +29,7 @@ import { generatePlanDocument, planToCsv } from '../generate-plan.js';
 import { summarise, type Summary } from '../stats.js';
 import { ensureBenchDb } from './bench-copy.js';
 import { argValue, BENCH_DIR, BOARDS, emitResult, log, median, peakRssMb, round, TMP_DIR } from './common.js';
+import { databaseUrl as databaseUrlOn, withAdminConnection } from './postgres-admin.js';
 
 export type PostgresStep = 'build' | 'commands' | 'tick' | 'import';
 
@@ -57,21 +58,9 @@ const POOL = { poolSize: 4, statementTimeoutMs: 0 };
 
 export const templateName = (actions: number) => `bench_${actions}_${BOARDS}`;
 
-function databaseUrl(name: string): string {
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+const databaseUrl = (name: string): string => databaseUrlOn(server, name);
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => withAdminConnection(server, work);
 
 /** A new database, a copy of `template` when given; dropped by the returned function. */
 async function freshDatabase(label: string, template?: string): Promise<{ url: string; drop: () => Promise<void> }> {

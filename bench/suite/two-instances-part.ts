@@ -39,6 +39,7 @@ import { summarise, type Summary } from '../stats.js';
 import { ensureBenchDb } from './bench-copy.js';
 import { argValue, BENCH_DIR, BOARDS, emitResult, loadAverages, log, round, runTsChild, TMP_DIR } from './common.js';
 import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.js';
+import { databaseUrl as databaseUrlOn, withAdminConnection } from './postgres-admin.js';
 
 export interface LoadRun {
   label: string;
@@ -99,21 +100,9 @@ const ACK_TIMEOUT_MS = 15_000;
 const REPLY_WAIT_MS = 60_000;
 const NEVER_CRON = '0 0 1 1 *';
 
-const databaseUrl = (name: string): string => {
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return url.toString();
-};
+const databaseUrl = (name: string): string => databaseUrlOn(server, name);
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => withAdminConnection(server, work);
 
 /** A fresh copy of the postgres part's template for this size, building the template first if this run has not. */
 async function postgresCopy(): Promise<{ url: string; drop: () => Promise<void> }> {
