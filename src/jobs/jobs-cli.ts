@@ -50,6 +50,12 @@ function plannedJson(p: PlannedNotification, names: Names) {
   };
 }
 
+/** " N not delivered …" when some messages could not go out, else nothing. */
+function undelivered(report: Awaited<ReturnType<typeof deliverDue>>): string {
+  const failed = report.results.filter((r) => r.outcome !== 'sent').length;
+  return failed > 0 ? ` ${plural(failed, 'message')} not delivered (see sendbot outbox).` : '';
+}
+
 export function registerTickCommand(program: Command, context: () => CliContext): void {
   program
     .command('tick')
@@ -80,14 +86,18 @@ export function registerTickCommand(program: Command, context: () => CliContext)
       if (opts.dryRun) return;
       // With --json the messages go to stderr, so stdout stays one JSON document.
       const terminal = createConsoleDelivery(opts.json ? ctx.io.stderr : ctx.io.stdout);
-      // With Slack or Teams configured, whoever they can reach gets their message there (so an
-      // operator can run a tick by hand); the console prints the rest.
+      // With Slack or Teams configured, messages go there, as the service sends them (so an operator
+      // can run a tick by hand), and nothing is printed instead: a message printed on the operator's
+      // terminal would be marked sent and never reach its person. Without either, the console is the
+      // delivery (local mode, the demo).
       const { slack, teams } = await platformAdaptersFor(ctx);
-      const adapters = [slack, teams, terminal].filter((a): a is DeliveryAdapter => a !== undefined);
+      const adapters = slack || teams ? [slack, teams].filter((a): a is DeliveryAdapter => a !== undefined) : [terminal];
       const report = await deliverDue({ db: await ctx.database(), clock: ctx.clock, adapters, workerId: 'cli' });
       const sentVia = (platform: string) => report.results.filter((r) => r.outcome === 'sent' && r.platform === platform).length;
       const line = report.officeOpen
-        ? `Delivered ${plural(sentVia('console'), 'message')} to the console.${slack ? ` Delivered ${plural(sentVia('slack'), 'message')} through Slack.` : ''}${teams ? ` Delivered ${plural(sentVia('teams'), 'message')} through Teams.` : ''}`
+        ? slack || teams
+          ? `${[slack ? `Delivered ${plural(sentVia('slack'), 'message')} through Slack.` : '', teams ? `Delivered ${plural(sentVia('teams'), 'message')} through Teams.` : ''].filter(Boolean).join(' ')}${undelivered(report)}`
+          : `Delivered ${plural(sentVia('console'), 'message')} to the console.`
         : 'Outside office hours: due messages wait for the next working day’s opening.';
       if (opts.json) ctx.error(line);
       else ctx.print(line);

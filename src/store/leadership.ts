@@ -70,8 +70,8 @@ class AdvisoryLockLeadership implements Leadership {
   private async connection(): Promise<pg.Client> {
     if (this.client) return this.client;
     // The pool's own settings (URL, TLS, timeouts), for one connection outside it.
-    // Named after this host (the container's name, on a container host), so IT can see which instance leads (README).
-    const client = new pg.Client({ ...this.db.pool.options, application_name: `sendbot-leader ${hostname()}`.slice(0, 63) } as pg.ClientConfig);
+    // Named after this host and process (the container's name, on a container host), so IT can see which instance leads (README).
+    const client = new pg.Client({ ...this.db.pool.options, application_name: `sendbot-leader ${hostname()} ${process.pid}`.slice(0, 63) } as pg.ClientConfig);
     client.on('error', (error) => this.drop(error));
     this.client = client;
     try {

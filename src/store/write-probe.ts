@@ -14,6 +14,9 @@ import { storeCall } from './unit-of-work.js';
 
 export type WriteProbe = { ok: true } | { ok: false; failure: StorageFailure | 'other'; reason: string };
 
+/** How long the PostgreSQL probe waits for an answer before saying the database is busy. */
+const PROBE_WAIT_MS = 2000;
+
 /** How long the probe waits for another writer: short, because better-sqlite3 blocks the event loop meanwhile. */
 const PROBE_BUSY_TIMEOUT_MS = 250;
 
@@ -66,7 +69,22 @@ const STORAGE_REASON: Record<StorageFailure, string> = {
  */
 async function probePostgresWrite(db: PostgresDb): Promise<WriteProbe> {
   try {
-    await storeCall(db, async () => await get(db, sql`select pg_current_xact_id()::text as id`));
+    const asked = storeCall(db, async () => await get(db, sql`select pg_current_xact_id()::text as id`));
+    // A load balancer's probe gives up after a few seconds; waiting for a pooled connection behind a
+    // long lock (up to the 10 s connect timeout) would look like a dead instance with no reason.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), PROBE_WAIT_MS);
+    });
+    const first = await Promise.race([asked, late]).finally(() => clearTimeout(timer));
+    if (first === 'late') {
+      asked.catch(() => undefined);
+      return {
+        ok: false,
+        failure: 'busy',
+        reason: `the PostgreSQL database at ${db.where} did not answer within ${PROBE_WAIT_MS / 1000} s (every connection busy behind a long lock, DATABASE_POOL_SIZE too small, or the server not answering)`,
+      };
+    }
     return { ok: true };
   } catch (error) {
     const message = (error as Error).message;

@@ -469,7 +469,7 @@ describe('planNotifications', () => {
     // Papers for the 4 Dec meeting were due Wed 27 Nov; the first tick runs on Thu 28 Nov (a late install, or downtime).
     const late = planNotifications(state, '2024-11-28T09:00:00.000Z').find((p) => p.key.startsWith(`nudge:${spb}:${morgan}:`));
     expect(late?.payload.reply.summary).toBe('SEND Partnership Board on Wed 4 Dec: 23 of your actions need an update by Wed 4 Dec');
-    expect(JSON.stringify(late?.payload.reply.blocks)).toContain('The board papers were prepared on Wed 27 Nov; an update before the meeting still reaches the chair');
+    expect(JSON.stringify(late?.payload.reply.blocks)).toContain('The papers deadline (Wed 27 Nov) has passed, so an update now may not be in the board papers; it is still recorded for the meeting.');
     // On time, the papers deadline as before.
     const onTime = planNotifications(state, '2024-11-20T09:00:00.000Z').find((p) => p.key === `nudge:${spb}:${morgan}:window`);
     expect(onTime?.payload.reply.summary).toBe('SEND Partnership Board on Wed 4 Dec: 23 of your actions need an update by Wed 27 Nov');

@@ -15,7 +15,8 @@ import { fixedClock, parseInstant, toStoredInstant } from '../../src/clock.js';
 import { createHttpServer } from '../../src/http/http-server.js';
 import { createSlackApp } from '../../src/platforms/slack/slack-app.js';
 import { KEPT_FOR_REPLAY_TEXT } from '../../src/platforms/slack/slack-replies.js';
-import { closeDatabase } from '../../src/store/database.js';
+import { closeDatabase, inTransaction } from '../../src/store/database.js';
+import { probeDatabaseWrite } from '../../src/store/write-probe.js';
 import { openStore } from '../../src/store/open-store.js';
 import { enqueueNotification } from '../../src/store/outbox-repository.js';
 import { DEMO, demoPlanDb } from '../helpers/demo-plan-db.js';
@@ -210,5 +211,27 @@ describe('a PostgreSQL server that is not up when sendbot starts', () => {
     expect(String(first.json?.msg)).toContain(`127.0.0.1:${port}/sendbot`);
     expect(String(first.json?.msg)).toContain('Trying again in 5 seconds (attempt 1).');
     expect(child.lines.map((l) => l.raw).join('\n')).not.toContain('s3cret-pw');
+  });
+});
+
+describe.runIf(onPostgresRun())('the health probe while every pooled connection is busy', () => {
+  it('answers "busy" with the reason instead of waiting for a connection as long as the connect timeout', { timeout: 30_000 }, async () => {
+    const { db, path: url } = await demoPlanDb();
+    const small = await openStore(url, { poolSize: 1, connectTimeoutMs: 10_000 });
+    try {
+      // The only connection is held by a long transaction (a long lock elsewhere does the same).
+      let release!: () => void;
+      const held = inTransaction(small, () => new Promise<void>((resolve) => (release = resolve)));
+      await sleep(100);
+      const probe = await probeDatabaseWrite(small);
+      release();
+      await held;
+      expect(probe).toMatchObject({ ok: false, failure: 'busy' });
+      expect(probe.ok ? '' : probe.reason).toContain('did not answer within 2 s (every connection busy behind a long lock, DATABASE_POOL_SIZE too small, or the server not answering)');
+      expect(await probeDatabaseWrite(small)).toEqual({ ok: true });
+    } finally {
+      await closeDatabase(small);
+      await closeTestDb(db);
+    }
   });
 });

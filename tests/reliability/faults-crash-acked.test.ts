@@ -104,7 +104,7 @@ describe('fault: SIGKILL between acknowledging Slack commands and storing them, 
       // Restart: the inbox is replayed (users.info answers at once now).
       lookup(0);
       const second = await startSlackService({ databasePath: path, slackApiUrl: api.apiUrl, signingSecret: SECRET, botToken: TOKEN, now: NOW, extraEnv: { SLACK_INBOX_LEASE_SECONDS: '2' } });
-      if (pendingAtKill > 0) await second.child.waitForLine((l) => l.json?.msg === 'replayed acknowledged Slack requests their instance did not finish', 60_000);
+      if (pendingAtKill > 0) await second.child.waitForLine((l) => l.json?.msg === 'replayed acknowledged Slack requests from the inbox (left by a stopping or stopped instance, or kept while the database did not answer)', 60_000);
       const deadline = Date.now() + 30_000;
       while (withReadOnly(path, (r) => (r.prepare("select count(*) as n from slack_inbox where state = 'pending'").get() as { n: number }).n) > 0) {
         if (Date.now() > deadline) throw new Error('the inbox was not emptied after the restart');

@@ -165,7 +165,7 @@ export function meetingNudgeReply(n: MeetingNudgeText): Reply {
   blocks.push(
     text(
       papersPassed
-        ? `The board papers were prepared on ${shortDay(n.papersDeadline)}; an update before the meeting still reaches the chair's digest.`
+        ? `The papers deadline (${shortDay(n.papersDeadline)}) has passed, so an update now may not be in the board papers; it is still recorded for the meeting.`
         : `The board papers are prepared on ${by}; updates given after that may miss them.`,
       true,
     ),

@@ -191,6 +191,6 @@ export async function replayInbox(app: App, db: Db, clock: Clock, logger: Logger
       inboxIds.push(item.id);
     }
   }
-  if (replayed > 0) logger.info({ replayed, inboxIds }, 'replayed acknowledged Slack requests their instance did not finish');
+  if (replayed > 0) logger.info({ replayed, inboxIds }, 'replayed acknowledged Slack requests from the inbox (left by a stopping or stopped instance, or kept while the database did not answer)');
   return replayed;
 }

@@ -23,6 +23,7 @@ import type { HttpServer, RouteHandler } from '../../http/http-server.js';
 import { componentLogger, type Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 import { markInboxItemFailed } from '../../store/slack-inbox-repository.js';
+import { storageFailure } from '../../store/storage-failures.js';
 import { toBoltLogger } from './bolt-logger.js';
 import { DEFAULT_INBOX_LEASE, durableInbox, type InboxLease, needsInbox, replayInbox } from './durable-inbox.js';
 import { registerListeners } from './listeners/index.js';
@@ -200,7 +201,11 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
       // keeps its lease and is left alone; what a stopping instance left is taken at once.
       const sweep = (): Promise<number> =>
         replayInbox(app, deps.db, deps.clock, log, inboxLease).catch((error: unknown) => {
-          log.error({ err: error }, 'could not replay the Slack inbox');
+          // The database not answering is already in /healthz and the request logs; every 5 s at
+          // error level would page someone over an outage that loses nothing.
+          const failure = storageFailure(error);
+          if (failure === 'unreachable' || failure === 'busy') log.warn({ reason: (error as Error).message }, 'could not sweep the Slack inbox: the database did not answer; trying again in 5 s');
+          else log.error({ err: error }, 'could not replay the Slack inbox');
           return 0;
         });
       replayed = sweep();

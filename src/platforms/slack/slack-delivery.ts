@@ -72,6 +72,9 @@ export interface SlackDeliveryOptions {
   maxRemembered?: number;
 }
 
+/** How long a person's Slack id found by email (or not found) is remembered. */
+const EMAIL_LOOKUP_TTL_MS = 60 * 60 * 1000;
+
 export function createSlackDelivery({ client, logger, maxRemembered = 1000 }: SlackDeliveryOptions): DeliveryAdapter {
   const log = (logger ? componentLogger(logger, 'slack-delivery') : undefined);
   // Parts of a multi-message notification already accepted by Slack, by outbox key. When part 2 of 3
@@ -91,9 +94,31 @@ export function createSlackDelivery({ client, logger, maxRemembered = 1000 }: Sl
     }
   };
 
-  const targetChannel = (recipient: Recipient): string => {
+  // A person known by email only (imported from the plan, never used /send) is found in the
+  // workspace by email (users.lookupByEmail, with the users:read.email scope the manifest asks for),
+  // so their nudges reach them instead of failing as unreachable until their first command. Kept in
+  // memory for an hour, found or not; their id is stored when they first use /send.
+  const byEmail = new Map<string, { userId: string | null; until: number }>();
+  const slackIdByEmail = async (email: string): Promise<string | null> => {
+    const key = email.trim().toLowerCase();
+    const known = byEmail.get(key);
+    if (known && known.until > Date.now()) return known.userId;
+    let userId: string | null;
+    try {
+      const found = await client.users.lookupByEmail({ email: key });
+      userId = found.user && !found.user.deleted && !found.user.is_bot ? (found.user.id ?? null) : null;
+    } catch (error) {
+      // Not in the workspace: remembered. Anything else (rate limit, network): asked again next time.
+      if ((error as { data?: { error?: string } }).data?.error !== 'users_not_found') throw error;
+      userId = null;
+    }
+    byEmail.set(key, { userId, until: Date.now() + EMAIL_LOOKUP_TTL_MS });
+    return userId;
+  };
+
+  const targetChannel = async (recipient: Recipient): Promise<string> => {
     if (recipient.channel?.startsWith(CHANNEL_PREFIX)) return recipient.channel.slice(CHANNEL_PREFIX.length);
-    const userId = recipient.person?.slackUserId;
+    const userId = recipient.person?.slackUserId ?? (recipient.person?.email ? await slackIdByEmail(recipient.person.email) : null);
     if (!userId) throw new Error('recipient has no Slack user id or Slack channel');
     return userId;
   };
@@ -103,7 +128,16 @@ export function createSlackDelivery({ client, logger, maxRemembered = 1000 }: Sl
 
     async canReach(recipient) {
       if (recipient.channel) return recipient.channel.startsWith(CHANNEL_PREFIX) && recipient.channel.length > CHANNEL_PREFIX.length;
-      return Boolean(recipient.person?.slackUserId);
+      if (recipient.person?.slackUserId) return true;
+      if (!recipient.person?.email) return false;
+      try {
+        return (await slackIdByEmail(recipient.person.email)) !== null;
+      } catch (error) {
+        // A failed look-up (rate limit, network) is not "unreachable", which would drop the message:
+        // delivery is tried, fails the same way, and the outbox retries it later.
+        log?.warn({ err: error }, 'could not look a person up in Slack by email; the message will be retried');
+        return true;
+      }
     },
 
     async deliver(message: OutgoingMessage): Promise<DeliveryOutcome> {
@@ -112,7 +146,7 @@ export function createSlackDelivery({ client, logger, maxRemembered = 1000 }: Sl
       const previously = partial.get(key);
       let channel: string;
       try {
-        channel = previously?.channel ?? targetChannel(message.recipient);
+        channel = previously?.channel ?? (await targetChannel(message.recipient));
       } catch (error) {
         const outcome = classifySlackError(error);
         log?.warn({ key, outboxId: message.outboxId, attempt: message.attempt, error: outcome.error }, 'Slack delivery failed before sending');

@@ -77,7 +77,7 @@ describe('Slack delivery adapter', () => {
 
   const message = (payload: NotificationPayload, recipient: Recipient, key = 'nudge:7:3:first'): OutgoingMessage => ({ outboxId: 1, key, recipient, payload, attempt: 1 });
 
-  it('reaches people with a Slack id and slack: channels only', async () => {
+  it('reaches people with a Slack id (or found by email) and slack: channels only', async () => {
     const adapter = createSlackDelivery({ client });
     expect(adapter.platform).toBe('slack');
     expect(await adapter.canReach(asRecipient(morgan))).toBe(true);
@@ -86,6 +86,30 @@ describe('Slack delivery adapter', () => {
     expect(await adapter.canReach({ channel: 'slack:' })).toBe(false);
     expect(await adapter.canReach({ channel: 'teams:19:abc' })).toBe(false);
     expect(await adapter.canReach({ channel: 'console' })).toBe(false);
+  });
+
+  it('finds a person known by email only (never used /send) in the workspace, once, and sends them the message', async () => {
+    api.addUser({ id: 'U0ONLYMAIL', email: 'only.mail@example.org' });
+    const adapter = createSlackDelivery({ client });
+    const byEmail = (email: string): Recipient => ({ person: { ...asRecipient(morgan).person!, slackUserId: null, email } });
+    expect(await adapter.canReach(byEmail('Only.Mail@example.org'))).toBe(true);
+    expect(await adapter.canReach(byEmail('not.in.slack@example.org'))).toBe(false);
+    const first = await adapter.deliver(message(nudge(), byEmail('only.mail@example.org'), 'nudge:7:9:first'));
+    const second = await adapter.deliver(message(nudge(), byEmail('only.mail@example.org'), 'nudge:7:9:reminder'));
+    expect([first.ok, second.ok]).toEqual([true, true]);
+    expect(api.callsTo('chat.postMessage').map((c) => c.body.channel)).toEqual(['U0ONLYMAIL', 'U0ONLYMAIL']);
+    // One look-up per address, found or not: remembered for the next messages.
+    expect(api.callsTo('users.lookupByEmail').map((c) => c.body.email)).toEqual(['only.mail@example.org', 'not.in.slack@example.org']);
+  });
+
+  it('does not drop a message when looking a person up by email fails for now: delivery fails as retryable', async () => {
+    api.failNext('users.lookupByEmail', [{ status: 500 }, { status: 500 }]);
+    const adapter = createSlackDelivery({ client });
+    const recipient: Recipient = { person: { ...asRecipient(morgan).person!, slackUserId: null, email: 'someone@example.org' } };
+    expect(await adapter.canReach(recipient)).toBe(true);
+    const outcome = await adapter.deliver(message(nudge(), recipient));
+    expect(outcome).toMatchObject({ ok: false, permanent: false });
+    expect(api.callsTo('chat.postMessage')).toEqual([]);
   });
 
   it('delivers a nudge as a DM: chat.postMessage to the user id (no conversations.open, so no im:write), with buttons and the outbox key', async () => {
