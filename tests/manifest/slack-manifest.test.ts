@@ -53,6 +53,7 @@ describe('manifest/slack.yaml', () => {
     const SCOPE_OF: Record<string, string[]> = {
       'chat.postMessage': ['chat:write'],
       'users.info': ['users:read', 'users:read.email'],
+      'users.lookupByEmail': ['users:read.email'],
       'views.open': [],
       'views.publish': [],
       'conversations.open': ['im:write'],
@@ -63,7 +64,7 @@ describe('manifest/slack.yaml', () => {
       const source = readFileSync(join(f.parentPath, f.name), 'utf8');
       for (const m of source.matchAll(/\bclient\.([a-z]+\.[a-zA-Z]+)\(/g)) called.add(m[1] as string);
     }
-    expect([...called].sort()).toEqual(['chat.postMessage', 'users.info', 'views.open', 'views.publish']);
+    expect([...called].sort()).toEqual(['chat.postMessage', 'users.info', 'users.lookupByEmail', 'views.open', 'views.publish']);
     const needed = new Set(['commands', ...[...called].flatMap((m) => SCOPE_OF[m] ?? [`unknown method ${m}`])]);
     expect([...needed].sort()).toEqual(EXPECTED_SCOPES);
   });
