@@ -42,3 +42,12 @@ export function storageFailure(error: unknown): StorageFailure | undefined {
   }
   return undefined;
 }
+
+/**
+ * A failure that passes with the database itself (it cannot be reached, or no connection came free):
+ * the request is not at fault, so it is kept and tried again rather than failed.
+ */
+export function isPassingStorageFailure(error: unknown): boolean {
+  const failure = storageFailure(error);
+  return failure === 'unreachable' || failure === 'busy';
+}

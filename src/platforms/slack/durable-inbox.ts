@@ -36,7 +36,7 @@ import { type Clock, fixedClock, toStoredInstant } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import { inReadTransaction, inTransaction, type Db } from '../../store/database.js';
 import { addToInbox, claimInboxItem, INBOX_LEASE_SECONDS, markInboxItemFailed, releaseInboxItem, takeExpiredInboxItems } from '../../store/slack-inbox-repository.js';
-import { storageFailure } from '../../store/storage-failures.js';
+import { isPassingStorageFailure } from '../../store/storage-failures.js';
 import type { KeptCommands } from './kept-commands.js';
 import type { WorkGate } from './work-gate.js';
 import { ACTION_IDS } from '../../render/block-kit.js';
@@ -128,7 +128,7 @@ export async function runOnce<T>(db: Db, context: InboxContext, clock: Clock, wo
   } catch (error) {
     // Kept as failed, so it is not replayed forever; but a database that could not be reached is
     // not the request's fault: the row stays pending and the sweep runs it once the database is back.
-    if (!isPassingFailure(error)) await markInboxItemFailed(db, id, toStoredInstant(clock.now()));
+    if (!isPassingStorageFailure(error)) await markInboxItemFailed(db, id, toStoredInstant(clock.now()));
     context.inboxSettled = true;
     throw error;
   }
@@ -140,17 +140,12 @@ export async function runOnce<T>(db: Db, context: InboxContext, clock: Clock, wo
  * would be), the sweep carries it out once the database is back, and the person is told it is kept.
  */
 export function keptForReplay(context: InboxContext, error: unknown): boolean {
-  if (context.inboxId === undefined || !isPassingFailure(error)) return false;
+  if (context.inboxId === undefined || !isPassingStorageFailure(error)) return false;
   context.inboxSettled = true;
   context.inboxKept = true;
   return true;
 }
 
-/** A database that cannot be reached, or is too busy to give a connection: it passes, and the request is not at fault. */
-function isPassingFailure(error: unknown): boolean {
-  const failure = storageFailure(error);
-  return failure === 'unreachable' || failure === 'busy';
-}
 
 /**
  * The clock a listener works on: for a replay, the moment the request first arrived ("update … due

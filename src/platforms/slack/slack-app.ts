@@ -23,7 +23,7 @@ import type { HttpServer, RouteHandler } from '../../http/http-server.js';
 import { componentLogger, type Logger } from '../../logger.js';
 import type { Db } from '../../store/database.js';
 import { markInboxItemFailed } from '../../store/slack-inbox-repository.js';
-import { storageFailure } from '../../store/storage-failures.js';
+import { isPassingStorageFailure } from '../../store/storage-failures.js';
 import { toBoltLogger } from './bolt-logger.js';
 import { DEFAULT_INBOX_LEASE, durableInbox, type InboxLease, needsInbox, replayInbox } from './durable-inbox.js';
 import { registerListeners } from './listeners/index.js';
@@ -203,8 +203,7 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
         replayInbox(app, deps.db, deps.clock, log, inboxLease).catch((error: unknown) => {
           // The database not answering is already in /healthz and the request logs; every 5 s at
           // error level would page someone over an outage that loses nothing.
-          const failure = storageFailure(error);
-          if (failure === 'unreachable' || failure === 'busy') log.warn({ reason: (error as Error).message }, 'could not sweep the Slack inbox: the database did not answer; trying again in 5 s');
+          if (isPassingStorageFailure(error)) log.warn({ reason: (error as Error).message }, 'could not sweep the Slack inbox: the database did not answer; trying again in 5 s');
           else log.error({ err: error }, 'could not replay the Slack inbox');
           return 0;
         });
