@@ -226,7 +226,7 @@ describe('the public page under a flood', () => {
     const [pageResults, ackResults] = await Promise.all([pages, acks]);
     expect(ackResults.map((a) => a.status)).toEqual(Array(10).fill(200));
     const statuses = new Set(pageResults.map((p) => p.status));
-    expect([...statuses].every((s) => s === 200 || s === 429)).toBe(true);
+    expect([...statuses].filter((s) => s !== 200 && s !== 429)).toEqual([]);
     // 20 a client at once: 10 clients × 20 answered, the rest told to wait.
     expect(pageResults.filter((p) => p.status === 200).length).toBe(200);
     expect(pageResults.find((p) => p.status === 200 && p.body.includes('HCP: Healthy Child Programme'))).toBeDefined();
