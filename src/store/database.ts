@@ -272,7 +272,7 @@ function hasEveryMigration(sqlite: Database.Database, folder: string): boolean {
 }
 
 // Units of work (transactions held across awaits) live in unit-of-work.ts.
-export { inReadTransaction, inTransaction } from './unit-of-work.js';
+export { inReadTransaction, inTransaction, readsApartFromWrites } from './unit-of-work.js';
 
 /**
  * Online backup (SQLite's backup API, safe while the bot runs) into `path`, created 0600 before the

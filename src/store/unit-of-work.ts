@@ -124,6 +124,16 @@ export function inReadTransaction<T>(db: StoreHandle, work: () => T | Promise<T>
 }
 
 /**
+ * Whether work that only reads is worth running in a read transaction of its own, apart from the
+ * small write that follows it (the Slack inbox claim). On PostgreSQL it is: every write transaction
+ * takes the one lock that serialises writers across instances, and a read should not wait for it.
+ * On SQLite it is not: there is one writer anyway, and one transaction costs less than two.
+ */
+export function readsApartFromWrites(db: StoreHandle): boolean {
+  return db instanceof PostgresDb;
+}
+
+/**
  * Runs `work` with the connection to itself and no transaction: what a synchronous store function
  * used to get for free. For a store function that awaits other store functions between its own
  * statements; each statement commits on its own, as before.
@@ -165,15 +175,39 @@ async function runUnit<T>(db: HasClient, work: () => T | Promise<T>, begin: stri
   }
 }
 
+/** BEGIN, COMMIT and ROLLBACK prepared once per connection: exec() parses its text on every call. */
+interface TransactionStatements {
+  begin: Map<string, Database.Statement>;
+  commit: Database.Statement;
+  rollback: Database.Statement;
+}
+
+const transactionStatements = new WeakMap<Database.Database, TransactionStatements>();
+
+function transactionStatementsOf(client: Database.Database): TransactionStatements {
+  let statements = transactionStatements.get(client);
+  if (!statements) {
+    statements = { begin: new Map(), commit: client.prepare('COMMIT'), rollback: client.prepare('ROLLBACK') };
+    transactionStatements.set(client, statements);
+  }
+  return statements;
+}
+
 async function transact<T>(client: Database.Database, work: () => T | Promise<T>, begin: string): Promise<T> {
-  client.exec(begin);
+  const statements = transactionStatementsOf(client);
+  let beginStatement = statements.begin.get(begin);
+  if (!beginStatement) {
+    beginStatement = client.prepare(begin);
+    statements.begin.set(begin, beginStatement);
+  }
+  beginStatement.run();
   try {
     const result = await work();
-    client.exec('COMMIT');
+    statements.commit.run();
     return result;
   } catch (error) {
     // A failed COMMIT (or SQLite's own rollback on some errors) may have ended it already.
-    if (client.inTransaction) client.exec('ROLLBACK');
+    if (client.inTransaction) statements.rollback.run();
     throw error;
   }
 }

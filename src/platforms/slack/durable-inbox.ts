@@ -34,7 +34,7 @@
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
 import { type Clock, fixedClock, toStoredInstant } from '../../clock.js';
 import type { Logger } from '../../logger.js';
-import { inReadTransaction, inTransaction, type Db } from '../../store/database.js';
+import { inReadTransaction, inTransaction, readsApartFromWrites, type Db } from '../../store/database.js';
 import { addToInbox, claimInboxItem, INBOX_LEASE_SECONDS, markInboxItemFailed, releaseInboxItem, takeExpiredInboxItems } from '../../store/slack-inbox-repository.js';
 import { isPassingStorageFailure } from '../../store/storage-failures.js';
 import type { KeptCommands } from './kept-commands.js';
@@ -116,8 +116,9 @@ export async function runOnce<T>(db: Db, context: InboxContext, clock: Clock, wo
   try {
     // Work that changes nothing needs no write lock (on PostgreSQL one lock serialises every writer
     // across instances): it runs in a read transaction, and then the claim decides whether this
-    // run answers. A second run of the same row (a replay racing the first) finds it claimed.
-    const result = options.changesNothing
+    // run answers. A second run of the same row (a replay racing the first) finds it claimed. On
+    // SQLite it runs inside the claim's transaction instead: one transaction rather than two.
+    const result = options.changesNothing && readsApartFromWrites(db)
       ? await (async (): Promise<OnceResult<T>> => {
           const value = await inReadTransaction(db, work);
           return (await claimInboxItem(db, id)) ? { ran: true, value } : { ran: false };
