@@ -1,10 +1,13 @@
 // Child process: in-process latency of `who` (free text), `who <ref>`, `update` and `mine` on the
 // generated plan of --size actions. The same command mix as bench/commands-bench.ts, but each
 // command is sampled up to --samples times or for --budget-ms, whichever ends first (at least
-// --min-samples), so the 100k size fits the suite's time budget. Updates go to a throw-away copy.
+// --min-samples), so the 100k size fits the suite's time budget. Updates go to a throw-away copy,
+// opened as the service opens its database: WAL checkpoints in a worker thread (src/main.ts), not
+// inside whichever commit takes the WAL past 1000 pages (the CLI's one-command processes do that).
 import { fixedClock } from '../../src/clock.js';
 import { runCommandText } from '../../src/commands/router.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
+import { startWalCheckpoints } from '../../src/store/wal-checkpoints.js';
 import { BENCH_NOW, BENCH_SEARCH_PHRASES } from '../bench-db.js';
 import { summarise, type Summary } from '../stats.js';
 import { workingCopy } from './bench-copy.js';
@@ -51,6 +54,7 @@ async function timeBudgeted(fn: (i: number) => unknown, warmup = 20): Promise<Su
 async function main(): Promise<void> {
   const copy = await workingCopy(size, 'commands');
   const { db } = copy;
+  const checkpoints = await startWalCheckpoints(db, copy.path);
   const c = sqliteOf(db).$client;
   const deps = { db, clock: fixedClock(BENCH_NOW) };
   const one = (sql: string) => (c.prepare(sql).get() as { n: number }).n;
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
   log(`  mine…`);
   result.commands.mine = await timeBudgeted(async (i) => await runCommandText(deps, mine[i % mine.length] as (typeof mine)[number], 'cli', 'mine'));
   result.peakRssMb = peakRssMb();
+  await checkpoints.stop();
   copy.dispose();
   emitResult(result);
 }
