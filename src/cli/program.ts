@@ -1,5 +1,6 @@
 import { Command, CommanderError, Help } from 'commander';
 import { formatProblem, ImportError } from '../importers/import-errors.js';
+import { storageFailureMessage } from './storage-failure-message.js';
 import { CLI_COMMANDS, type CliCommandEntry } from './all-commands.js';
 import { CliContext, type CliIo, CliUsageError } from './context.js';
 import { postgresSettings } from './postgres-settings.js';
@@ -67,6 +68,11 @@ export async function runCli(argv: string[], io: CliIo, commands: readonly CliCo
       // From --now: say which option, in plain words.
       const typed = /^"(.*)" is not an ISO date/.exec(error.message)?.[1];
       io.stderr.write(typed !== undefined ? `--now "${typed}" is not a date: write it as year-month-day, with a 24-hour time if you need one, e.g. 2024-11-18 or 2024-11-18T09:00\n` : `${error.message}\n`);
+      return 1;
+    }
+    const storage = storageFailureMessage(error);
+    if (storage) {
+      io.stderr.write(`${storage}\n`);
       return 1;
     }
     io.stderr.write(`sendbot failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -123,6 +123,22 @@ describe('a database path that runs through a file', () => {
   }, 60_000);
 });
 
+describe('a database another process holds locked', () => {
+  it('sendbot: one sentence saying the database is locked by another process, exit 1, no stack', () => {
+    // An empty file another process holds the write lock on (before anything made it WAL): sendbot's own
+    // first step there (switching to WAL) finds it locked at once, without the 10 s wait.
+    const db = join(tempDir(), 'sendbot.db');
+    const holder = new Database(db);
+    try {
+      holder.exec('begin immediate');
+      const result = cli(db);
+      expectPlainRefusal(result, /^sendbot could not finish: the database is locked by another process \(the running service, or another sendbot command\) and stayed locked for longer than sendbot waits; run it again in a moment\. Whatever it had not yet committed was rolled back\.$/);
+    } finally {
+      holder.close();
+    }
+  }, 60_000);
+});
+
 describe('a read-only disk', () => {
   // A real read-only mount, made in a private mount namespace (unshare) so nothing outside the test sees it.
   const readOnly = (dir: string, command: string): Run =>
