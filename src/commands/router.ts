@@ -53,10 +53,10 @@ export function suggestCommand(word: string): string | undefined {
 export function changesNothing(typed: string): boolean {
   const rawText = stripUnsafeCharacters(typed);
   if (checkUserText(rawText)) return true;
-  const [first] = splitWords(stripSendPrefix(rawText));
+  const [first, ...rest] = splitWords(stripSendPrefix(rawText));
   if (first === undefined) return true;
   const command = findCommand(first);
-  return command === undefined || command.readOnly === true;
+  return command === undefined || command.readOnly === true || command.changesNothingWith?.(rest) === true;
 }
 
 export async function runCommandText(deps: CommandDeps, caller: Person, platform: Platform, typed: string): Promise<Reply> {

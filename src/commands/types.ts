@@ -63,6 +63,12 @@ export interface CommandDefinition<Input = unknown> {
    * then claims its inbox row (durable-inbox.ts), so many can run at once across instances.
    */
   readOnly?: true;
+  /**
+   * For a command that writes only with some arguments: true when these words (after the
+   * subcommand) cannot change anything, e.g. `update <ref>` alone only opens the form. Decided from
+   * the words, before anything runs, like readOnly.
+   */
+  changesNothingWith?: (args: string[]) => boolean;
   /** Turns the words after the subcommand into raw fields for the schema. */
   parse: (args: string[], rawArgs: string) => unknown;
   schema: ZodType<Input>;

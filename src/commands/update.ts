@@ -87,6 +87,11 @@ export const updateCommand = defineCommand({
       ? 'You can’t update any action yet: an action is updated by its owner, a supporting role, a delegate while the owner is away, or a programme officer. /send who <ref> says who can update one.'
       : undefined,
   access: 'anyone',
+  // Nothing after the ref (or no ref): only the form, or an answer about the ref, comes back.
+  changesNothingWith: (args) => {
+    const match = readRef(args);
+    return match === undefined || args.length === match.consumed;
+  },
   parse: (args, rawArgs) => {
     const match = readRef(args);
     if (!match) {

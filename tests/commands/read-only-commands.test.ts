@@ -31,7 +31,8 @@ describe('read-only commands', () => {
 
   it('change nothing when run, for a lead, a chair and a programme officer', async () => {
     const people = (await Promise.all([DEMO.headOfSend, DEMO.dcs, DEMO.admin].map((e) => findPersonByEmail(db, e)))) as Person[];
-    const texts = new Set<string>(['who autism', 'who owns the short breaks review', 'mine', 'due', 'overdue', 'boards', 'kpis', 'help', 'help update', 'status ND-1.1', 'who ND-1.1']);
+    // `update` with a ref and nothing else (or nothing at all) only opens the form.
+    const texts = new Set<string>(['who autism', 'who owns the short breaks review', 'mine', 'due', 'overdue', 'boards', 'kpis', 'help', 'help update', 'status ND-1.1', 'who ND-1.1', 'update ND-1.1', 'update', 'update nd 1.1']);
     for (const person of people) {
       const ex = await planExamples({ db, clock: fixedClock(NOW), caller: person });
       for (const command of readOnly) for (const example of commandExamples(command, ex)) texts.add(example.replace(/^\/send\s+/, ''));
@@ -52,6 +53,8 @@ describe('read-only commands', () => {
 
   it('tells a command that writes from one that does not, before running it', () => {
     expect(changesNothing('/send update ND-1.1 green done')).toBe(false);
+    expect(changesNothing('/send update ND-1.1 no change')).toBe(false);
+    expect(changesNothing('/send update ND-1.1')).toBe(true);
     expect(changesNothing('/send away until friday')).toBe(false);
     expect(changesNothing('/send handover x to y')).toBe(false);
     expect(changesNothing('/send WHO ND-1.1')).toBe(true);
