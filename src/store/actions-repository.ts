@@ -8,7 +8,7 @@
 import type { ActionStatus } from '../../db/schema.js';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
-import { indexHint, inList, jsonArray, jsonArrayAgg, noIndex } from './dialect.js';
+import { fixedText, indexHint, inList, jsonArray, jsonArrayAgg, noIndex } from './dialect.js';
 import { all, get } from './statements.js';
 import { storeCall, withConnection } from './unit-of-work.js';
 
@@ -76,7 +76,7 @@ export interface ActionFilter {
   includeRemoved?: boolean;
 }
 
-const BASE_SQL = sql`
+const BASE_SQL = fixedText(sql`
 select a.id, a.ref, a.text, a.workstream_id as "workstreamId", w.number as "workstreamNumber", w.title as "workstreamTitle",
        p.id as "planId", p.code as "planCode", p.title as "planTitle",
        coalesce(w.board_id, p.board_id) as "boardId", (select name from boards where id = coalesce(w.board_id, p.board_id)) as "boardName",
@@ -98,7 +98,7 @@ from actions a
 join workstreams w on w.id = a.workstream_id
 join plans p on p.id = w.plan_id
 left join updates u on u.action_id = a.id and u.id = (select max(id) from updates where action_id = a.id)
-`;
+`);
 
 interface Row {
   id: number;

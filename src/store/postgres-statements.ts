@@ -10,12 +10,13 @@ import { createHash } from 'node:crypto';
 import { is, Placeholder, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
-import { compileFor } from './dialect.js';
+import { compileFor, registerCompiler } from './dialect.js';
 import type { PostgresDb } from './postgres-database.js';
 import { queryTarget } from './postgres-unit-of-work.js';
 import { fromDatabase } from './storage-failures.js';
 
 const dialect = new PgDialect();
+registerCompiler('postgres', (query) => dialect.sqlToQuery(query));
 
 interface CompiledStatement {
   text: string;

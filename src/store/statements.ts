@@ -9,11 +9,12 @@
 import { is, Placeholder, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { cachedStatement, type Db, type SqliteDb } from './database.js';
-import { compileFor } from './dialect.js';
+import { compileFor, registerCompiler } from './dialect.js';
 import { PostgresDb } from './postgres-database.js';
 import * as postgres from './postgres-statements.js';
 
 const dialect = new SQLiteSyncDialect();
+registerCompiler('sqlite', (query) => dialect.sqlToQuery(query));
 
 /** A result now (SQLite) or later (PostgreSQL): always awaited. */
 export type Awaitable<T> = T | Promise<T>;
