@@ -1,0 +1,56 @@
+-- How many indexed actions have each word of PostgreSQL's search index (action_search's lexemes, as
+-- stemmed in its tsvector): the store's search reads it to tell which words of a question the plan has,
+-- whole or as the start of a word, and how common they are, with one index lookup per word. Asking
+-- action_search itself ("is there an action with this word?") cannot use its GIN index well: the
+-- planner guesses every word is common and scans the table, 30 ms for a word no action has at 100k
+-- actions. Kept current by triggers on action_search, so every writer (the plan import, a reindex,
+-- migrate-to-postgres) keeps it true without knowing about it. `lexeme` sorts in "C" order so that
+-- the words starting with a prefix are one range of its primary key.
+CREATE TABLE "action_search_lexemes" (
+  "lexeme" text COLLATE "C" PRIMARY KEY NOT NULL,
+  "actions" integer NOT NULL
+);
+--> statement-breakpoint
+INSERT INTO "action_search_lexemes" ("lexeme", "actions")
+  SELECT w.lexeme, count(*) FROM "action_search" s, unnest(s."document") w GROUP BY w.lexeme;
+--> statement-breakpoint
+-- Once per statement, over the rows it wrote (a tsvector holds each lexeme once, so count(*) counts actions).
+CREATE FUNCTION "action_search_lexemes_add"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "action_search_lexemes" ("lexeme", "actions")
+    SELECT w.lexeme, count(*) FROM "added" a, unnest(a."document") w GROUP BY w.lexeme ORDER BY w.lexeme
+  ON CONFLICT ("lexeme") DO UPDATE SET "actions" = "action_search_lexemes"."actions" + excluded."actions";
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION "action_search_lexemes_remove"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  WITH gone AS (SELECT w.lexeme, count(*) AS n FROM "removed" r, unnest(r."document") w GROUP BY w.lexeme)
+  UPDATE "action_search_lexemes" l SET "actions" = l."actions" - gone.n FROM gone WHERE l."lexeme" = gone.lexeme;
+  -- A word no action has any more is dropped, so the table holds the words the index has.
+  DELETE FROM "action_search_lexemes" l USING (SELECT DISTINCT w.lexeme FROM "removed" r, unnest(r."document") w) gone
+   WHERE l."lexeme" = gone.lexeme AND l."actions" <= 0;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION "action_search_lexemes_clear"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  TRUNCATE "action_search_lexemes";
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER "action_search_lexemes_insert" AFTER INSERT ON "action_search"
+  REFERENCING NEW TABLE AS "added" FOR EACH STATEMENT EXECUTE FUNCTION "action_search_lexemes_add"();
+--> statement-breakpoint
+CREATE TRIGGER "action_search_lexemes_delete" AFTER DELETE ON "action_search"
+  REFERENCING OLD TABLE AS "removed" FOR EACH STATEMENT EXECUTE FUNCTION "action_search_lexemes_remove"();
+--> statement-breakpoint
+-- An update is the old rows' words removed, then the new rows' added (two triggers, run in name order).
+CREATE TRIGGER "action_search_lexemes_update_1" AFTER UPDATE ON "action_search"
+  REFERENCING OLD TABLE AS "removed" FOR EACH STATEMENT EXECUTE FUNCTION "action_search_lexemes_remove"();
+--> statement-breakpoint
+CREATE TRIGGER "action_search_lexemes_update_2" AFTER UPDATE ON "action_search"
+  REFERENCING NEW TABLE AS "added" FOR EACH STATEMENT EXECUTE FUNCTION "action_search_lexemes_add"();
+--> statement-breakpoint
+CREATE TRIGGER "action_search_lexemes_truncate" AFTER TRUNCATE ON "action_search"
+  FOR EACH STATEMENT EXECUTE FUNCTION "action_search_lexemes_clear"();
