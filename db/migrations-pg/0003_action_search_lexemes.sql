@@ -12,24 +12,26 @@ CREATE TABLE "action_search_lexemes" (
 );
 --> statement-breakpoint
 INSERT INTO "action_search_lexemes" ("lexeme", "actions")
-  SELECT w.lexeme, count(*) FROM "action_search" s, unnest(s."document") w GROUP BY w.lexeme;
+  SELECT w, count(*) FROM "action_search" s, unnest(tsvector_to_array(s."document")) w GROUP BY w;
 --> statement-breakpoint
--- Once per statement, over the rows it wrote (a tsvector holds each lexeme once, so count(*) counts actions).
+-- Once per statement, over the rows it wrote (a tsvector holds each lexeme once, so count(*) counts
+-- actions; tsvector_to_array is its lexemes without their positions, a third cheaper to unnest).
 CREATE FUNCTION "action_search_lexemes_add"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "action_search_lexemes" ("lexeme", "actions")
-    SELECT w.lexeme, count(*) FROM "added" a, unnest(a."document") w GROUP BY w.lexeme ORDER BY w.lexeme
+    SELECT w, count(*) FROM "added" a, unnest(tsvector_to_array(a."document")) w GROUP BY w ORDER BY w
   ON CONFLICT ("lexeme") DO UPDATE SET "actions" = "action_search_lexemes"."actions" + excluded."actions";
   RETURN NULL;
 END $$;
 --> statement-breakpoint
+-- A word no action has any more stays, at 0 (the search reads 0 as absent): dropping it would cost
+-- a second pass over the removed rows, and an import that rewrites an action removes and adds the
+-- same words.
 CREATE FUNCTION "action_search_lexemes_remove"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  WITH gone AS (SELECT w.lexeme, count(*) AS n FROM "removed" r, unnest(r."document") w GROUP BY w.lexeme)
-  UPDATE "action_search_lexemes" l SET "actions" = l."actions" - gone.n FROM gone WHERE l."lexeme" = gone.lexeme;
-  -- A word no action has any more is dropped, so the table holds the words the index has.
-  DELETE FROM "action_search_lexemes" l USING (SELECT DISTINCT w.lexeme FROM "removed" r, unnest(r."document") w) gone
-   WHERE l."lexeme" = gone.lexeme AND l."actions" <= 0;
+  UPDATE "action_search_lexemes" l SET "actions" = l."actions" - gone.n
+    FROM (SELECT w, count(*) AS n FROM "removed" r, unnest(tsvector_to_array(r."document")) w GROUP BY w) gone
+   WHERE l."lexeme" = gone.w;
   RETURN NULL;
 END $$;
 --> statement-breakpoint

@@ -20,9 +20,13 @@ import { type PostgresTestDatabase, freshPostgresDatabase } from '../helpers/pos
 import { closeTestDb, type Db, rows, run, sql, testDbWithPath, value } from '../helpers/test-db.js';
 import { tempDir } from '../helpers/temp.js';
 
-/** The table's counts, and the same counted from action_search itself, as word → actions. */
+/**
+ * The table's counts, and the same counted from action_search itself, as word → actions. A word no
+ * action has any more stays in the table at 0 (the search reads it as absent); never below.
+ */
 async function counts(db: Db): Promise<{ kept: Map<string, number>; truth: Map<string, number> }> {
-  const kept = await rows<{ lexeme: string; actions: number }>(db, sql`select lexeme, actions from action_search_lexemes`);
+  expect(Number(await value(db, sql`select count(*) from action_search_lexemes where actions < 0`))).toBe(0);
+  const kept = await rows<{ lexeme: string; actions: number }>(db, sql`select lexeme, actions from action_search_lexemes where actions > 0`);
   const truth = await rows<{ lexeme: string; actions: number }>(db, sql`select w.lexeme, count(*)::integer as actions from action_search s, unnest(s.document) w group by w.lexeme`);
   const asMap = (list: { lexeme: string; actions: number }[]) => new Map(list.map((r) => [r.lexeme, Number(r.actions)]));
   return { kept: asMap(kept), truth: asMap(truth) };
@@ -64,6 +68,13 @@ describe('action_search_lexemes', () => {
       expect(third.get('quokka')).toBe(1);
       expect(third.get('wombat')).toBe(1);
       expect((await searchIndexFor(db).search('quokka')).hits.map((h) => h.actionId)).toEqual([quokkas[2]?.id]);
+      // The last action with the word goes: it is kept at 0, and neither it nor its start finds anything.
+      await searchIndexFor(db).reindex([{ actionId: quokkas[2]?.id ?? 0, replaces: true, document: null }]);
+      await expectCountsTrue(db);
+      expect(Number(await value(db, sql`select actions from action_search_lexemes where lexeme = 'quokka'`))).toBe(0);
+      expect((await searchIndexFor(db).search('quokka')).hits).toEqual([]);
+      expect((await searchIndexFor(db).search('quokk')).hits).toEqual([]);
+      expect((await searchIndexFor(db).search('quokka wombat')).hits.map((h) => h.actionId)).toEqual([quokkas[1]?.id]);
 
       await run(db, sql`truncate action_search`);
       expect(Number(await value(db, sql`select count(*) from action_search_lexemes`))).toBe(0);
