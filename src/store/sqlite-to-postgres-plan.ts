@@ -42,8 +42,11 @@ export interface TableCopy {
 /** Tables that are SQLite's or drizzle's own, or the FTS5 search index and its shadow tables: never copied. */
 const SQLITE_INTERNAL = /^(sqlite_|__drizzle_migrations$|action_search($|_))/;
 
-/** Tables PostgreSQL builds itself rather than receiving rows: the search index (rebuilt from the actions). */
-export const REBUILT_TABLES = new Set(['action_search']);
+/**
+ * Tables PostgreSQL builds itself rather than receiving rows: the search index (rebuilt from the
+ * actions) and its count of actions per word (kept by action_search's triggers).
+ */
+export const REBUILT_TABLES = new Set(['action_search', 'action_search_lexemes']);
 
 export function conversionFor(dataType: string): Conversion {
   if (dataType === 'boolean') return 'boolean';

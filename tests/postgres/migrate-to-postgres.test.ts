@@ -166,6 +166,10 @@ describe('sendbot migrate-to-postgres', () => {
       const entries = sql`select s.ref, s.text, s.workstream, s.plan from action_search s order by s.ref`;
       expect(await rows(db, entries)).toEqual(await rows(direct, entries));
       expect(Number(await value(db, sql`select count(*) from action_search`))).toBe(Number(await value(db, sql`select count(*) from actions where removed_at is null`)));
+      // How many actions have each word, which the search reads first: the same as the direct import's.
+      const words = sql`select lexeme, actions from action_search_lexemes where actions > 0 order by lexeme`;
+      expect((await rows(db, words)).length).toBeGreaterThan(100);
+      expect(await rows(db, words)).toEqual(await rows(direct, words));
       const refOf = async (on: Db, id: number | undefined) => value<string>(on, sql`select ref from actions where id = ${id ?? -1}`);
       for (const words of ['neurodiversity waiting list', 'transitions', 'healthy child programme', 'workforce training', 'cafe visits']) {
         const here = await searchIndexFor(db).search(words, 5);

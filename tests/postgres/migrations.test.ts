@@ -40,7 +40,8 @@ const tables = (Object.values(pgSchema) as unknown[]).filter((value): value is P
 
 /**
  * The tables a custom migration builds, outside db/schema.pg.ts (drizzle-kit cannot express them):
- * 0001_action_search, the search index's table with its generated tsvector and GIN index.
+ * 0001_action_search, the search index's table with its generated tsvector and GIN index, and
+ * 0003_action_search_lexemes, its count of actions per word.
  */
 const CUSTOM_COLUMNS = [
   'action_search.action_id integer not null',
@@ -49,8 +50,10 @@ const CUSTOM_COLUMNS = [
   'action_search.workstream text not null',
   'action_search.plan text not null',
   'action_search.document tsvector null',
+  'action_search_lexemes.lexeme text not null',
+  'action_search_lexemes.actions integer not null',
 ];
-const CUSTOM_INDEXES = ['action_search_pkey on action_search unique', 'action_search_document on action_search plain'];
+const CUSTOM_INDEXES = ['action_search_pkey on action_search unique', 'action_search_document on action_search plain', 'action_search_lexemes_pkey on action_search_lexemes unique'];
 
 /** "table.column type null|not null" for every column db/schema.pg.ts declares, and the custom migrations'. */
 const expectedColumns = [
