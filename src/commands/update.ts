@@ -9,7 +9,6 @@ import { stripUnsafeCharacters } from '../domain/text-safety.js';
 import { fields, reply, type Reply, text } from '../render/reply.js';
 import { formatDate, shortTitle } from '../render/format.js';
 import type { ActionView } from '../store/actions-repository.js';
-import { recordAudit } from '../store/audit-repository.js';
 import { auditActor } from './audit-actor.js';
 import { coveredOwner, loadCallerFacts } from '../store/caller-repository.js';
 import { inTransaction } from '../store/database.js';
@@ -205,7 +204,7 @@ export async function applyUpdate(given: CommandContext, unsafe: UpdateInput): P
       evidenceUrl: input.evidenceUrl ?? null,
       rawText: ctx.rawText,
       onBehalfOfPersonId: covering?.id ?? null,
-    });
+    }, right === 'admin' || right === 'delegate' ? { at, ...auditActor(ctx), event: `update.by_${right}`, entity: action.ref } : undefined);
     const updateId = recorded.id;
     let changeId: number | undefined;
     if (newDue && input.due) {
@@ -226,9 +225,6 @@ export async function applyUpdate(given: CommandContext, unsafe: UpdateInput): P
         replaced = true;
       }
       told = await queueDateRequestNotices(ctx.db, action, { id: changeId, fromDue: action.due, toDue: newDue, phrase: input.due, reason: input.dueReason ?? input.note ?? null }, ctx.caller, at);
-    }
-    if (right === 'admin' || right === 'delegate') {
-      await recordAudit(ctx.db, { at, ...auditActor(ctx), event: `update.by_${right}`, entity: action.ref, detail: { updateId } });
     }
     return { updateId, changeId, after: recorded };
   });

@@ -1,6 +1,7 @@
 // Updates are append-only and date changes keep the baseline: the trail a partnership shows inspectors.
 import { sql } from 'drizzle-orm';
 import { type ActionStatus, actions, dueDateChanges } from '../../db/schema.js';
+import { type AuditEntry, recordAudit } from './audit-repository.js';
 import { type Db, isPostgres } from './database.js';
 import { all, get, run } from './statements.js';
 import { tableRows } from './table-rows.js';
@@ -33,8 +34,12 @@ export interface RecordedUpdate {
   due: string | null;
 }
 
-/** Appends an update and moves the action's current status/percent when the update gives them. */
-export function recordUpdate(db: Db, update: NewUpdate): Promise<RecordedUpdate> {
+/**
+ * Appends an update and moves the action's current status/percent when the update gives them.
+ * `audit`: the audit entry that goes with it (an update by an admin or a delegate), written in the
+ * same unit with the update's id as its detail (`{"updateId":…}`).
+ */
+export function recordUpdate(db: Db, update: NewUpdate, audit?: Omit<AuditEntry, 'detail'>): Promise<RecordedUpdate> {
   return storeCall(db, async () => {
     const insert = sql`insert into updates (action_id, person_id, created_at, platform, kind, status, percent, note, evidence_url, raw_text, on_behalf_of_person_id)
        values (${update.actionId}, ${update.personId}, ${update.at}, ${update.platform}, ${update.kind}, ${update.status ?? null}, ${update.percent ?? null},
@@ -47,18 +52,23 @@ export function recordUpdate(db: Db, update: NewUpdate): Promise<RecordedUpdate>
     else if (update.status === 'not_started') set.percent = null;
     const moves = set.status !== undefined || set.percent !== undefined;
     if (isPostgres(db)) {
-      // One statement, one round trip (the command's write was two): the insert and the action's
-      // move as data-modifying CTEs, the action's state after both as the result.
+      // One statement, one round trip (the command's writes were two or three): the insert, the
+      // action's move and the audit row as data-modifying CTEs, the action's state after them as the result.
+      const audited = audit
+        ? sql`, audited as (insert into audit_log (at, actor_person_id, actor_label, event, entity, detail, platform, platform_user_id)
+              values (${audit.at}, ${audit.actorPersonId ?? null}, ${audit.actorLabel ?? null}, ${audit.event}, ${audit.entity ?? null},
+                jsonb_build_object('updateId', (select id from recorded)), ${audit.platform ?? null}, ${audit.platformUserId ?? null}))`
+        : sql``;
       const row = moves
         ? await get<RecordedUpdate>(
             db,
             sql`with recorded as (${insert} returning id),
-                 moved as (update actions set ${actionRows.set(set)} where id = ${update.actionId} returning status, percent, due)
+                 moved as (update actions set ${actionRows.set(set)} where id = ${update.actionId} returning status, percent, due)${audited}
                 select recorded.id, moved.status, moved.percent, moved.due from recorded left join moved on true`,
           )
         : await get<RecordedUpdate>(
             db,
-            sql`with recorded as (${insert} returning id)
+            sql`with recorded as (${insert} returning id)${audited}
                 select recorded.id, a.status, a.percent, a.due from recorded left join actions a on a.id = ${update.actionId}`,
           );
       return row!;
@@ -67,6 +77,7 @@ export function recordUpdate(db: Db, update: NewUpdate): Promise<RecordedUpdate>
     const after = moves
       ? await get<Omit<RecordedUpdate, 'id'>>(db, sql`update actions set ${actionRows.set(set)} where id = ${update.actionId} returning status, percent, due`)
       : await get<Omit<RecordedUpdate, 'id'>>(db, sql`select status, percent, due from actions where id = ${update.actionId}`);
+    if (audit) await recordAudit(db, { ...audit, detail: { updateId: id } });
     return { id, ...after! };
   });
 }

@@ -2,10 +2,10 @@
 // action stands afterwards: the update command's reply is built from that, with no second read. On
 // PostgreSQL the insert and the move are one statement (data-modifying CTEs); SQLite runs two.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/store/database.js';
+import { type Db, inTransaction } from '../../src/store/database.js';
 import { recordUpdate } from '../../src/store/updates-repository.js';
 import { demoPlanDb } from '../helpers/demo-plan-db.js';
-import { closeTestDb, one, sql } from '../helpers/test-db.js';
+import { closeTestDb, one, rows, sql } from '../helpers/test-db.js';
 
 const AT = '2024-11-18T10:00:00.000Z';
 
@@ -47,9 +47,29 @@ describe('recordUpdate', () => {
     expect(await one(db, sql`select count(*) as n from updates where action_id = ${action.id} and created_at = ${AT}`)).toEqual({ n: 3 });
   });
 
+  it('writes the audit entry it is given with the update, naming the update; none when it is given none', async () => {
+    const own = await record({ status: 'green' });
+    const byAdmin = await recordUpdate(
+      db,
+      { actionId: action.id, personId: person, at: AT, platform: 'slack', kind: 'update', status: 'amber', percent: 30, rawText: 'update …' },
+      { at: AT, actorPersonId: person, event: 'update.by_admin', entity: 'ND-1.1', platform: 'slack', platformUserId: 'U123' },
+    );
+    expect(byAdmin).toMatchObject({ status: 'amber', percent: 30 });
+    const audited = await rows<{ event: string; entity: string; detail: string; platform: string; platformUserId: string; actor: number }>(
+      db,
+      sql`select event, entity, detail, platform, platform_user_id as "platformUserId", actor_person_id as actor from audit_log where at = ${AT}`,
+    );
+    expect(audited.map((r) => ({ ...r, detail: JSON.parse(r.detail) as unknown }))).toEqual([
+      { event: 'update.by_admin', entity: 'ND-1.1', detail: { updateId: byAdmin.id }, platform: 'slack', platformUserId: 'U123', actor: person },
+    ]);
+    expect(byAdmin.id).not.toBe(own.id);
+  });
+
   it('stores nothing when the action does not exist (the insert is refused)', async () => {
     const missing = (await one<{ id: number }>(db, sql`select max(id) + 1000 as id from actions`))!.id;
-    await expect(recordUpdate(db, { actionId: missing, personId: person, at: AT, platform: 'cli', kind: 'update', status: 'green', rawText: 'update …' })).rejects.toThrow();
+    const audit = { at: AT, actorPersonId: person, event: 'update.by_admin', entity: 'XX-9.9' };
+    await expect(inTransaction(db, () => recordUpdate(db, { actionId: missing, personId: person, at: AT, platform: 'cli', kind: 'update', status: 'green', rawText: 'update …' }, audit))).rejects.toThrow();
     expect(await one(db, sql`select count(*) as n from updates where action_id = ${missing}`)).toEqual({ n: 0 });
+    expect(await one(db, sql`select count(*) as n from audit_log where entity = ${'XX-9.9'}`)).toEqual({ n: 0 });
   });
 });
