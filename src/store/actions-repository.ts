@@ -242,6 +242,22 @@ export function accountableForPerson(personId: number): SQL {
   select id from actions ${indexHint('actions_owner_person')} where owner_person_id = ${personId}`;
 }
 
+/**
+ * The owner roles and the boards of the actions `personId` is accountable for, as subqueries (one
+ * column): what a list of their actions shows beside each (the roles' holders, the boards' cycles),
+ * found from the person alone, so those reads need not wait for the list (see `/send mine`). A
+ * superset is harmless: the lists are looked up by id.
+ */
+export function accountableOwnerRoleIds(personId: number): SQL {
+  return sql`select coalesce(a.owner_role_id, w.lead_role_id) from actions a join workstreams w on w.id = a.workstream_id
+    where a.id in (${accountableForPerson(personId)}) and a.owner_person_id is null`;
+}
+
+export function accountableBoardIds(personId: number): SQL {
+  return sql`select coalesce(w.board_id, p.board_id) from actions a join workstreams w on w.id = a.workstream_id join plans p on p.id = w.plan_id
+    where a.id in (${accountableForPerson(personId)})`;
+}
+
 export function accountableActionIds(db: Db, roleIds: number[], personId: number | undefined): Promise<number[]> {
   return storeCall(db, async () => {
     const ids: number[] = [];

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { inList } from './dialect.js';
 import { nameKey } from './keys.js';
@@ -79,15 +79,17 @@ export function currentHolders(db: Db, roleId: number): Promise<Holder[]> {
  * action's role would otherwise ask once per role): by role id, each in currentHolders' order; a
  * role nobody holds is absent.
  */
-export function currentHoldersOfRoles(db: Db, roleIds: readonly number[]): Promise<Map<number, Holder[]>> {
+/** `roleIds`: the ids, or a one-column subquery giving them (e.g. actions-repository's accountableOwnerRoleIds). */
+export function currentHoldersOfRoles(db: Db, roleIds: readonly number[] | SQL): Promise<Map<number, Holder[]>> {
   return storeCall(db, async () => {
     const byRole = new Map<number, Holder[]>();
-    if (roleIds.length === 0) return byRole;
+    if (Array.isArray(roleIds) && roleIds.length === 0) return byRole;
+    const among = Array.isArray(roleIds) ? inList(sql`ra.role_id`, [...new Set(roleIds)]) : sql`ra.role_id in (${roleIds as SQL})`;
     const rows = await all<Holder & { roleId: number }>(
       db,
       sql`select ra.role_id as "roleId", p.id as "personId", p.name, p.email, ra.started_at as since
      from role_assignments ra join people p on p.id = ra.person_id
-     where ${inList(sql`ra.role_id`, [...new Set(roleIds)])} and ra.ended_at is null order by ra.role_id, ra.started_at, ra.id`,
+     where ${among} and ra.ended_at is null order by ra.role_id, ra.started_at, ra.id`,
     );
     for (const { roleId, ...holder } of rows) {
       const list = byRole.get(roleId);
