@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { boards, meetings } from '../../db/schema.js';
 import type { LeadTimes, MeetingRef } from '../domain/board-cycle.js';
 import type { Db } from './database.js';
@@ -167,12 +167,9 @@ export interface BoardSchedule {
  * The schedules of several boards in one query (a command asks for every board its actions belong
  * to at once). Boards that do not exist are left out; a board without meetings has an empty list.
  */
-/** `boardIds`: the ids, or a one-column subquery giving them (e.g. actions-repository's accountableBoardIds). */
-export function listBoardSchedules(db: Db, boardIds: readonly number[] | SQL): Promise<Map<number, BoardSchedule>> {
+export function listBoardSchedules(db: Db, boardIds: readonly number[]): Promise<Map<number, BoardSchedule>> {
   return storeCall(db, async () => {
-    const schedules = new Map<number, BoardSchedule>();
-    if (Array.isArray(boardIds) && boardIds.length === 0) return schedules;
-    const among = Array.isArray(boardIds) ? inList(sql`b.id`, boardIds) : sql`b.id in (${boardIds as SQL})`;
+    if (boardIds.length === 0) return new Map<number, BoardSchedule>();
     // The ids are bound as one list parameter (dialect.ts), so the statement's text, and so its cached
     // preparation, is the same whatever the number of boards: it runs on every `/send mine`.
     const rows = await all<ScheduleRow>(
@@ -180,21 +177,28 @@ export function listBoardSchedules(db: Db, boardIds: readonly number[] | SQL): P
       sql`select b.id as "boardId", b.update_window_days as "updateWindowDays", b.reminder_days as "reminderDays", b.papers_days as "papersDays",
          m.id as "meetingId", m.starts_at as "startsAt", m.is_sample as "isSample"
        from boards b left join meetings m on m.board_id = b.id and ${isFalse(sql`m.cancelled`)}
-       where ${among} order by b.id, m.starts_at`,
+       where ${inList(sql`b.id`, boardIds)} order by b.id, m.starts_at`,
     );
-    for (const r of rows) {
-      let schedule = schedules.get(r.boardId);
-      if (!schedule) {
-        schedule = { lead: { updateWindowDays: r.updateWindowDays, reminderDays: r.reminderDays, papersDays: r.papersDays }, meetings: [] };
-        schedules.set(r.boardId, schedule);
-      }
-      if (r.meetingId !== null && r.startsAt !== null) schedule.meetings.push({ id: r.meetingId, startsAt: r.startsAt, isSample: r.isSample === 1 });
-    }
-    return schedules;
+    return schedulesByBoard(rows);
   });
 }
 
-interface ScheduleRow {
+/** Schedule rows (a board's meetings oldest first) by board id. */
+export function schedulesByBoard(rows: Iterable<ScheduleRow>): Map<number, BoardSchedule> {
+  const schedules = new Map<number, BoardSchedule>();
+  for (const r of rows) {
+    let schedule = schedules.get(r.boardId);
+    if (!schedule) {
+      schedule = { lead: { updateWindowDays: r.updateWindowDays, reminderDays: r.reminderDays, papersDays: r.papersDays }, meetings: [] };
+      schedules.set(r.boardId, schedule);
+    }
+    if (r.meetingId !== null && r.startsAt !== null) schedule.meetings.push({ id: r.meetingId, startsAt: r.startsAt, isSample: r.isSample === 1 });
+  }
+  return schedules;
+}
+
+/** One board and one of its meetings (none: meetingId null), as listBoardSchedules reads them. */
+export interface ScheduleRow {
   boardId: number;
   updateWindowDays: number;
   reminderDays: number;
