@@ -10,7 +10,7 @@
 // by id (measured at 100k).
 import { sql } from 'drizzle-orm';
 import type { ActionView } from './actions-repository.js';
-import { accountableBoardIds, accountableOwnerRoleIds, listActionViews } from './actions-repository.js';
+import { accountableRolesAndBoards, listActionViews } from './actions-repository.js';
 import { type BoardSchedule, listBoardSchedules, schedulesByBoard } from './boards-repository.js';
 import { type Db, isPostgres } from './database.js';
 import { currentHoldersOfRoles, type Holder, holdersByRole } from './roles-repository.js';
@@ -51,13 +51,15 @@ type ScheduleTuple = [boardId: number, updateWindowDays: number, reminderDays: n
 async function holdersAndSchedulesFor(db: Db, personId: number): Promise<Omit<AccountableActions, 'views'>> {
   const row = await get<{ holders: string; schedules: string }>(
     db,
-    sql`select
+    // `theirs` is found once (materialized) for both lists.
+    sql`with theirs as materialized (${accountableRolesAndBoards(personId)})
+    select
       (select coalesce(json_agg(json_build_array(ra.role_id, p.id, p.name, p.email, ra.started_at) order by ra.role_id, ra.started_at, ra.id), '[]')
          from role_assignments ra join people p on p.id = ra.person_id
-        where ra.role_id in (${accountableOwnerRoleIds(personId)}) and ra.ended_at is null) as holders,
+        where ra.role_id in (select role_id from theirs where owner_person_id is null) and ra.ended_at is null) as holders,
       (select coalesce(json_agg(json_build_array(b.id, b.update_window_days, b.reminder_days, b.papers_days, m.id, m.starts_at, m.is_sample) order by b.id, m.starts_at), '[]')
          from boards b left join meetings m on m.board_id = b.id and not m.cancelled
-        where b.id in (${accountableBoardIds(personId)})) as schedules`,
+        where b.id in (select board_id from theirs)) as schedules`,
   );
   const holders = (JSON.parse(row?.holders ?? '[]') as HolderTuple[]).map(([roleId, id, name, email, since]) => ({ roleId, personId: id, name, email, since }));
   const schedules = (JSON.parse(row?.schedules ?? '[]') as ScheduleTuple[]).map(([boardId, updateWindowDays, reminderDays, papersDays, meetingId, startsAt, isSample]) => ({

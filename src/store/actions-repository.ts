@@ -243,18 +243,14 @@ export function accountableForPerson(personId: number): SQL {
 }
 
 /**
- * The owner roles and the boards of the actions `personId` is accountable for, as subqueries (one
- * column): what a list of their actions shows beside each (the roles' holders, the boards' cycles),
- * found from the person alone, so those reads need not wait for the list (see `/send mine`). A
- * superset is harmless: the lists are looked up by id.
+ * The actions `personId` is accountable for, as a subquery of their owner role (role_id), their
+ * person assigned by name (owner_person_id) and their board (board_id): what a list of them shows
+ * beside each (the roles' holders, the boards' cycles) found from the person alone, so those reads
+ * need not wait for the list (accountable-actions.ts).
  */
-export function accountableOwnerRoleIds(personId: number): SQL {
-  return sql`select coalesce(a.owner_role_id, w.lead_role_id) from actions a join workstreams w on w.id = a.workstream_id
-    where a.id in (${accountableForPerson(personId)}) and a.owner_person_id is null`;
-}
-
-export function accountableBoardIds(personId: number): SQL {
-  return sql`select coalesce(w.board_id, p.board_id) from actions a join workstreams w on w.id = a.workstream_id join plans p on p.id = w.plan_id
+export function accountableRolesAndBoards(personId: number): SQL {
+  return sql`select coalesce(a.owner_role_id, w.lead_role_id) as role_id, a.owner_person_id, coalesce(w.board_id, p.board_id) as board_id
+    from actions a join workstreams w on w.id = a.workstream_id join plans p on p.id = w.plan_id
     where a.id in (${accountableForPerson(personId)})`;
 }
 
