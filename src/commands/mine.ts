@@ -6,9 +6,10 @@ import { meetingLabel, plusDays } from '../domain/notifications/calendar-memo.js
 import { formatDate } from '../render/format.js';
 import { reply, type ReplyBlock, text } from '../render/reply.js';
 import { type ActionView, listActionViews } from '../store/actions-repository.js';
+import { loadAccountableActions } from '../store/accountable-actions.js';
 import { listDelegators } from '../store/caller-repository.js';
-import { cyclesFor } from './board-cycles.js';
-import { actionLine, holderLookup, myActions } from './shared.js';
+import { cyclesOf } from './board-cycles.js';
+import { actionLine, holderLookup, namesOf } from './shared.js';
 import { defineCommand } from './types.js';
 
 export const DUE_SOON_DAYS = 30;
@@ -27,12 +28,17 @@ export const mineCommand = defineCommand({
     const now = ctx.clock.now();
     const today = now.toISODate() as string;
     const soon = plusDays(today, DUE_SOON_DAYS);
-    const actions = (await myActions(ctx)).filter((a) => a.status !== 'blue');
+    // Their actions (with the owner roles' holders and the boards' schedules) and whom they cover
+    // for: neither waits on the other.
+    const [mineNow, delegators] = await Promise.all([loadAccountableActions(ctx.db, ctx.caller.id), listDelegators(ctx.db, ctx.caller.id, today)]);
+    const cycles = cyclesOf(ctx, mineNow.schedules);
+    const actions = mineNow.views.filter((a) => a.status !== 'blue');
     // Actions of people away who named the caller as their delegate, grouped by whom they cover.
-    const covering = (await Promise.all((await listDelegators(ctx.db, ctx.caller.id, today))
+    const covering = (await Promise.all(delegators
       .map(async (d) => ({ who: d, items: (await listActionViews(ctx.db, { accountablePersonId: d.id })).filter((a) => a.status !== 'blue') }))))
       .filter((c) => c.items.length > 0);
-    const holders = await holderLookup(ctx.db, [...actions, ...covering.flatMap((c) => c.items)].map((a) => a.ownerRoleId));
+    // The covered actions' holders are read once those actions are known (rare: someone is away).
+    const holders = covering.length === 0 ? namesOf(mineNow.holders) : await holderLookup(ctx.db, [...actions, ...covering.flatMap((c) => c.items)].map((a) => a.ownerRoleId));
     const coveringBlocks: ReplyBlock[] = covering.map((c) => ({
       type: 'actions',
       heading: `Covering for ${c.who.name}, away until ${formatDate(c.who.awayUntil)} (${c.items.length})`,
@@ -50,7 +56,6 @@ export const mineCommand = defineCommand({
         text('If that looks wrong, ask a programme officer to check your role. /send who <ref> shows who owns an action.'),
       ]);
     }
-    const cycles = await cyclesFor(ctx, actions.map((a) => a.boardId));
     const overdue: ActionView[] = [];
     const byMeeting = new Map<string, { label: string; items: ActionView[] }>();
     const dueSoon: ActionView[] = [];

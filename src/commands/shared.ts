@@ -7,7 +7,7 @@ import type { ActionLine } from '../render/reply.js';
 import { type ActionView, listActionViews } from '../store/actions-repository.js';
 import type { Db } from '../store/database.js';
 import { listAdmins } from '../store/people-repository.js';
-import { currentHolders, currentHoldersOfRoles } from '../store/roles-repository.js';
+import { currentHolders, currentHoldersOfRoles, type Holder } from '../store/roles-repository.js';
 import { dueInstead } from './due-wording.js';
 import type { CommandContext } from './types.js';
 
@@ -23,7 +23,11 @@ export type HolderNames = (roleId: number | null) => string[];
 export async function holderLookup(db: Db, roleIds: Iterable<number | null>): Promise<HolderNames> {
   const ids = [...roleIds].filter((id): id is number => id !== null);
   // One statement for every role: on PostgreSQL each query is a round trip.
-  const byRole = await currentHoldersOfRoles(db, ids);
+  return namesOf(await currentHoldersOfRoles(db, ids));
+}
+
+/** holderLookup over holders already loaded (by role id). */
+export function namesOf(byRole: Map<number, Holder[]>): HolderNames {
   const names = new Map([...byRole].map(([roleId, holders]) => [roleId, holders.map((h) => h.name)]));
   return (roleId) => (roleId === null ? [] : (names.get(roleId) ?? []));
 }

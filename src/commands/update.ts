@@ -8,8 +8,7 @@ import { STATUS_CHOICES, STATUS_SHORT, STATUS_WORD_LIST, statusPercentConflict }
 import { stripUnsafeCharacters } from '../domain/text-safety.js';
 import { fields, reply, type Reply, text } from '../render/reply.js';
 import { formatDate, shortTitle } from '../render/format.js';
-import { type ActionView, listActionViews } from '../store/actions-repository.js';
-import { recordAudit } from '../store/audit-repository.js';
+import type { ActionView } from '../store/actions-repository.js';
 import { auditActor } from './audit-actor.js';
 import { coveredOwner, loadCallerFacts } from '../store/caller-repository.js';
 import { inTransaction } from '../store/database.js';
@@ -151,8 +150,11 @@ export async function applyUpdate(given: CommandContext, unsafe: UpdateInput): P
   const ctx = { ...given, rawText: stripUnsafeCharacters(given.rawText) };
   const input = withSafeText(unsafe);
   if (!input.ref && !input.typedRef) return await updateForm(ctx);
-  const action = await findActionOrExplain(ctx.db, input.typedRef ?? input.ref ?? '', input.ref);
-  const facts = await loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string);
+  // Side by side: on PostgreSQL each is a round trip, and neither needs the other.
+  const [action, facts] = await Promise.all([
+    findActionOrExplain(ctx.db, input.typedRef ?? input.ref ?? '', input.ref),
+    loadCallerFacts(ctx.db, ctx.caller, ctx.clock.now().toISODate() as string),
+  ]);
   const right = updateRight(facts, action);
   if (!right) {
     throw new PermissionError(`You can't update ${action.ref}. ${await whoCanUpdate(ctx.db, action)}`);
@@ -195,7 +197,7 @@ export async function applyUpdate(given: CommandContext, unsafe: UpdateInput): P
   let told: RequestNotices | undefined;
   let replaced = false;
   const result = await inTransaction(ctx.db, async () => {
-    const updateId = await recordUpdate(ctx.db, {
+    const recorded = await recordUpdate(ctx.db, {
       actionId: action.id,
       personId: ctx.caller.id,
       at,
@@ -207,7 +209,8 @@ export async function applyUpdate(given: CommandContext, unsafe: UpdateInput): P
       evidenceUrl: input.evidenceUrl ?? null,
       rawText: ctx.rawText,
       onBehalfOfPersonId: covering?.id ?? null,
-    });
+    }, right === 'admin' || right === 'delegate' ? { at, ...auditActor(ctx), event: `update.by_${right}`, entity: action.ref } : undefined);
+    const updateId = recorded.id;
     let changeId: number | undefined;
     if (newDue && input.due) {
       const earlier = await pendingDateChange(ctx.db, action.id);
@@ -228,13 +231,11 @@ export async function applyUpdate(given: CommandContext, unsafe: UpdateInput): P
       }
       told = await queueDateRequestNotices(ctx.db, action, { id: changeId, fromDue: action.due, toDue: newDue, phrase: input.due, reason: input.dueReason ?? input.note ?? null }, ctx.caller, at);
     }
-    if (right === 'admin' || right === 'delegate') {
-      await recordAudit(ctx.db, { at, ...auditActor(ctx), event: `update.by_${right}`, entity: action.ref, detail: { updateId } });
-    }
-    return { updateId, changeId };
+    return { updateId, changeId, after: recorded };
   });
 
-  const after = (await listActionViews(ctx.db, { ids: [action.id] }))[0] as ActionView;
+  // Where the action stands now, as the write left it (status, percent; the due date moves only when a change is approved).
+  const after = result.after;
   const blocks = [
     fields([
       ['Status', `${STATUS_SHORT[after.status]}${after.percent !== null ? ` (${after.percent}%)` : ''}`],

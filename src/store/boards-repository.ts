@@ -169,8 +169,7 @@ export interface BoardSchedule {
  */
 export function listBoardSchedules(db: Db, boardIds: readonly number[]): Promise<Map<number, BoardSchedule>> {
   return storeCall(db, async () => {
-    const schedules = new Map<number, BoardSchedule>();
-    if (boardIds.length === 0) return schedules;
+    if (boardIds.length === 0) return new Map<number, BoardSchedule>();
     // The ids are bound as one list parameter (dialect.ts), so the statement's text, and so its cached
     // preparation, is the same whatever the number of boards: it runs on every `/send mine`.
     const rows = await all<ScheduleRow>(
@@ -180,19 +179,26 @@ export function listBoardSchedules(db: Db, boardIds: readonly number[]): Promise
        from boards b left join meetings m on m.board_id = b.id and ${isFalse(sql`m.cancelled`)}
        where ${inList(sql`b.id`, boardIds)} order by b.id, m.starts_at`,
     );
-    for (const r of rows) {
-      let schedule = schedules.get(r.boardId);
-      if (!schedule) {
-        schedule = { lead: { updateWindowDays: r.updateWindowDays, reminderDays: r.reminderDays, papersDays: r.papersDays }, meetings: [] };
-        schedules.set(r.boardId, schedule);
-      }
-      if (r.meetingId !== null && r.startsAt !== null) schedule.meetings.push({ id: r.meetingId, startsAt: r.startsAt, isSample: r.isSample === 1 });
-    }
-    return schedules;
+    return schedulesByBoard(rows);
   });
 }
 
-interface ScheduleRow {
+/** Schedule rows (a board's meetings oldest first) by board id. */
+export function schedulesByBoard(rows: Iterable<ScheduleRow>): Map<number, BoardSchedule> {
+  const schedules = new Map<number, BoardSchedule>();
+  for (const r of rows) {
+    let schedule = schedules.get(r.boardId);
+    if (!schedule) {
+      schedule = { lead: { updateWindowDays: r.updateWindowDays, reminderDays: r.reminderDays, papersDays: r.papersDays }, meetings: [] };
+      schedules.set(r.boardId, schedule);
+    }
+    if (r.meetingId !== null && r.startsAt !== null) schedule.meetings.push({ id: r.meetingId, startsAt: r.startsAt, isSample: r.isSample === 1 });
+  }
+  return schedules;
+}
+
+/** One board and one of its meetings (none: meetingId null), as listBoardSchedules reads them. */
+export interface ScheduleRow {
   boardId: number;
   updateWindowDays: number;
   reminderDays: number;

@@ -81,21 +81,26 @@ export function currentHolders(db: Db, roleId: number): Promise<Holder[]> {
  */
 export function currentHoldersOfRoles(db: Db, roleIds: readonly number[]): Promise<Map<number, Holder[]>> {
   return storeCall(db, async () => {
-    const byRole = new Map<number, Holder[]>();
-    if (roleIds.length === 0) return byRole;
+    if (roleIds.length === 0) return new Map<number, Holder[]>();
     const rows = await all<Holder & { roleId: number }>(
       db,
       sql`select ra.role_id as "roleId", p.id as "personId", p.name, p.email, ra.started_at as since
      from role_assignments ra join people p on p.id = ra.person_id
      where ${inList(sql`ra.role_id`, [...new Set(roleIds)])} and ra.ended_at is null order by ra.role_id, ra.started_at, ra.id`,
     );
-    for (const { roleId, ...holder } of rows) {
-      const list = byRole.get(roleId);
-      if (list) list.push(holder);
-      else byRole.set(roleId, [holder]);
-    }
-    return byRole;
+    return holdersByRole(rows);
   });
+}
+
+/** Holder rows (in currentHolders' order within each role) by role id. */
+export function holdersByRole(rows: Iterable<Holder & { roleId: number }>): Map<number, Holder[]> {
+  const byRole = new Map<number, Holder[]>();
+  for (const { roleId, ...holder } of rows) {
+    const list = byRole.get(roleId);
+    if (list) list.push(holder);
+    else byRole.set(roleId, [holder]);
+  }
+  return byRole;
 }
 
 export function currentRolesOf(db: Db, personId: number): Promise<Role[]> {

@@ -1,7 +1,8 @@
 // Updates are append-only and date changes keep the baseline: the trail a partnership shows inspectors.
 import { sql } from 'drizzle-orm';
 import { type ActionStatus, actions, dueDateChanges } from '../../db/schema.js';
-import type { Db } from './database.js';
+import { type AuditEntry, recordAudit } from './audit-repository.js';
+import { type Db, isPostgres } from './database.js';
 import { all, get, run } from './statements.js';
 import { tableRows } from './table-rows.js';
 import { storeCall } from './unit-of-work.js';
@@ -25,24 +26,59 @@ export interface NewUpdate {
   onBehalfOfPersonId?: number | null;
 }
 
-/** Appends an update and moves the action's current status/percent when the update gives them. */
-export function recordUpdate(db: Db, update: NewUpdate): Promise<number> {
+/** A recorded update's id, and where its action stands after it (for the reply: no second read). */
+export interface RecordedUpdate {
+  id: number;
+  status: ActionStatus;
+  percent: number | null;
+  due: string | null;
+}
+
+/**
+ * Appends an update and moves the action's current status/percent when the update gives them.
+ * `audit`: the audit entry that goes with it (an update by an admin or a delegate), written in the
+ * same unit with the update's id as its detail (`{"updateId":…}`).
+ */
+export function recordUpdate(db: Db, update: NewUpdate, audit?: Omit<AuditEntry, 'detail'>): Promise<RecordedUpdate> {
   return storeCall(db, async () => {
-    const id = (await get<{ id: number }>(
-      db,
-      sql`insert into updates (action_id, person_id, created_at, platform, kind, status, percent, note, evidence_url, raw_text, on_behalf_of_person_id)
+    const insert = sql`insert into updates (action_id, person_id, created_at, platform, kind, status, percent, note, evidence_url, raw_text, on_behalf_of_person_id)
        values (${update.actionId}, ${update.personId}, ${update.at}, ${update.platform}, ${update.kind}, ${update.status ?? null}, ${update.percent ?? null},
-         ${update.note ?? null}, ${update.evidenceUrl ?? null}, ${update.rawText}, ${update.onBehalfOfPersonId ?? null})
-       returning id as "id"`,
-    ))!.id;
+         ${update.note ?? null}, ${update.evidenceUrl ?? null}, ${update.rawText}, ${update.onBehalfOfPersonId ?? null})`;
     const set: { status?: ActionStatus; percent?: number | null; updatedAt: string } = { updatedAt: update.at };
     if (update.status) set.status = update.status;
     if (update.percent !== undefined && update.percent !== null) set.percent = update.percent;
     else if (update.status === 'blue') set.percent = 100;
     // Not started means nothing done: an earlier percent would be stale, so it is cleared.
     else if (update.status === 'not_started') set.percent = null;
-    if (set.status || set.percent !== undefined) await run(db, sql`update actions set ${actionRows.set(set)} where id = ${update.actionId}`);
-    return id;
+    const moves = set.status !== undefined || set.percent !== undefined;
+    if (isPostgres(db)) {
+      // One statement, one round trip (the command's writes were two or three): the insert, the
+      // action's move and the audit row as data-modifying CTEs, the action's state after them as the result.
+      const audited = audit
+        ? sql`, audited as (insert into audit_log (at, actor_person_id, actor_label, event, entity, detail, platform, platform_user_id)
+              values (${audit.at}, ${audit.actorPersonId ?? null}, ${audit.actorLabel ?? null}, ${audit.event}, ${audit.entity ?? null},
+                jsonb_build_object('updateId', (select id from recorded)), ${audit.platform ?? null}, ${audit.platformUserId ?? null}))`
+        : sql``;
+      const row = moves
+        ? await get<RecordedUpdate>(
+            db,
+            sql`with recorded as (${insert} returning id),
+                 moved as (update actions set ${actionRows.set(set)} where id = ${update.actionId} returning status, percent, due)${audited}
+                select recorded.id, moved.status, moved.percent, moved.due from recorded left join moved on true`,
+          )
+        : await get<RecordedUpdate>(
+            db,
+            sql`with recorded as (${insert} returning id)${audited}
+                select recorded.id, a.status, a.percent, a.due from recorded left join actions a on a.id = ${update.actionId}`,
+          );
+      return row!;
+    }
+    const id = (await get<{ id: number }>(db, sql`${insert} returning id as "id"`))!.id;
+    const after = moves
+      ? await get<Omit<RecordedUpdate, 'id'>>(db, sql`update actions set ${actionRows.set(set)} where id = ${update.actionId} returning status, percent, due`)
+      : await get<Omit<RecordedUpdate, 'id'>>(db, sql`select status, percent, due from actions where id = ${update.actionId}`);
+    if (audit) await recordAudit(db, { ...audit, detail: { updateId: id } });
+    return { id, ...after! };
   });
 }
 

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { listActionViews } from '../../src/store/actions-repository.js';
 import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
+import { addHolder, currentHolders } from '../../src/store/roles-repository.js';
 import { ask, askText, DEMO, demoPlanDb } from '../helpers/demo-plan-db.js';
 import { column, one, sql } from '../helpers/test-db.js';
 
@@ -41,6 +42,32 @@ describe('mine', () => {
     const priya = refsIn(await askText(db, DEMO.headOfCommissioning, 'mine', NOW));
     expect(priya).toEqual(expect.arrayContaining([...priyaBefore, ...morgan]));
     expect(priya).not.toContain('ND-1.2');
+  });
+});
+
+describe('what mine shows beside each action', () => {
+  it('names every current holder of each owner role; an action assigned by name shows its person instead', async () => {
+    // A second holder of one of Morgan's roles, so a line lists two names.
+    const [roleId] = (await column(db, sql`select role_id from role_assignments where person_id = ${await personId(DEMO.headOfSend)} and ended_at is null order by role_id`)) as number[];
+    await addHolder(db, roleId as number, await personId(DEMO.headOfCommissioning), '2024-11-01T09:00:00.000Z');
+    expect((await ask(db, DEMO.admin, `assign ND-1.1 ${DEMO.headOfSend}`, NOW)).tone).toBe('success');
+    const reply = await ask(db, DEMO.headOfSend, 'mine', NOW);
+    const lines = reply.blocks.flatMap((b) => (b.type === 'actions' ? b.items : []));
+    const views = new Map((await listActionViews(db, { accountablePersonId: await personId(DEMO.headOfSend) })).map((a) => [a.ref, a]));
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) {
+      const view = views.get(line.ref);
+      if (!view) throw new Error(`${line.ref} is not Morgan's`);
+      if (view.ownerPersonId !== null) {
+        expect(line).toMatchObject({ owner: view.ownerPersonName, ownerHolders: undefined });
+        continue;
+      }
+      const expected = (await currentHolders(db, view.ownerRoleId as number)).map((h) => h.name);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(line.ownerHolders).toEqual(expected);
+    }
+    expect(lines.some((l) => (l.ownerHolders?.length ?? 0) === 2)).toBe(true);
+    expect(lines.find((l) => l.ref === 'ND-1.1')?.ownerHolders).toBeUndefined();
   });
 });
 
