@@ -4,17 +4,15 @@
 // than are ranked, it ranks the first ones and says so. bm25 and ts_rank_cd order equally good matches
 // differently, so only the hits and the clear best hit are checked, not the order of ties.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatePlanDocument } from '../../bench/generate-plan.js';
-import { fixedClock, parseInstant } from '../../src/clock.js';
+import { fixedClock } from '../../src/clock.js';
 import { runCommandText } from '../../src/commands/router.js';
 import { closeDatabase, type Db } from '../../src/store/database.js';
 import { listActionViews } from '../../src/store/actions-repository.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
-import { importPlanDocument } from '../../src/store/plan-import.js';
 import { RANKED_CANDIDATES, searchIndexFor } from '../../src/store/search-index.js';
-import { BM25_MAX_MATCHES } from '../../src/store/search-repository.js';
+import { cappedSearchPlanDb } from '../helpers/capped-search-plan.js';
 import { demoDb } from '../helpers/demo-db.js';
-import { closeTestDb, testDbWithPath } from '../helpers/test-db.js';
+import { closeTestDb } from '../helpers/test-db.js';
 
 describe('searchIndexFor', () => {
   let db: Db;
@@ -97,19 +95,8 @@ describe('searchIndexFor', () => {
 describe('searchIndexFor when a phrase matches more actions than are ranked', () => {
   let db: Db;
   beforeAll(async () => {
-    // Every action of this generated plan mentions annual health checks; one in twenty also says "hearing".
-    const doc = generatePlanDocument({ actions: BM25_MAX_MATCHES + 100, boards: 2 });
-    let n = 0;
-    for (const plan of doc.plans) {
-      for (const ws of plan.workstreams) {
-        for (const action of ws.actions) {
-          n += 1;
-          action.text = `Annual health checks: ${n % 20 === 0 ? 'hearing tests, ' : ''}${action.text}`;
-        }
-      }
-    }
-    ({ db } = await testDbWithPath('sendbot-search-'));
-    await importPlanDocument(db, doc, { now: parseInstant('2024-09-02T09:00'), file: 'generated' });
+    // Every action mentions annual health checks; one in twenty also says "hearing".
+    db = await cappedSearchPlanDb();
   });
   afterAll(() => closeTestDb(db));
 

@@ -1,15 +1,14 @@
 // Free-text search (`/send who <words>`) on the real demo plan, and on a plan where a phrase
 // matches more actions than are ranked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatePlanDocument } from '../../bench/generate-plan.js';
-import { fixedClock, parseInstant } from '../../src/clock.js';
+import { fixedClock } from '../../src/clock.js';
 import { runCommandText } from '../../src/commands/router.js';
 import type { Db } from '../../src/store/database.js';
 import { findPersonByEmail } from '../../src/store/people-repository.js';
-import { importPlanDocument } from '../../src/store/plan-import.js';
-import { BM25_MAX_MATCHES, RANKED_CANDIDATES, searchActions } from '../../src/store/search-repository.js';
+import { RANKED_CANDIDATES, searchActions } from '../../src/store/search-repository.js';
+import { cappedSearchPlanDb } from '../helpers/capped-search-plan.js';
 import { demoDb } from '../helpers/demo-db.js';
-import { closeTestDb, one, rows, sql, sqliteOf, testDbWithPath, value } from '../helpers/test-db.js';
+import { closeTestDb, one, rows, sql, sqliteOf, value } from '../helpers/test-db.js';
 
 describe('searchActions on the demo plan', () => {
   let db: Db;
@@ -95,19 +94,8 @@ describe('searchActions when a phrase matches more actions than are ranked', () 
   let db: Db;
   const clock = fixedClock('2025-01-13T10:00');
   beforeAll(async () => {
-    // Every action of this generated plan mentions annual health checks; one in twenty also says "hearing".
-    const doc = generatePlanDocument({ actions: BM25_MAX_MATCHES + 100, boards: 2 });
-    let n = 0;
-    for (const plan of doc.plans) {
-      for (const ws of plan.workstreams) {
-        for (const action of ws.actions) {
-          n += 1;
-          action.text = `Annual health checks: ${n % 20 === 0 ? 'hearing tests, ' : ''}${action.text}`;
-        }
-      }
-    }
-    ({ db } = await testDbWithPath('sendbot-search-'));
-    await importPlanDocument(db, doc, { now: parseInstant('2024-09-02T09:00'), file: 'generated' });
+    // Every action mentions annual health checks; one in twenty also says "hearing".
+    db = await cappedSearchPlanDb();
   });
   afterAll(() => closeTestDb(db));
 
