@@ -1,7 +1,7 @@
 // Updates are append-only and date changes keep the baseline: the trail a partnership shows inspectors.
 import { sql } from 'drizzle-orm';
 import { type ActionStatus, actions, dueDateChanges } from '../../db/schema.js';
-import { type AuditEntry, recordAudit } from './audit-repository.js';
+import { type AuditEntry, auditInsert, recordAudit } from './audit-repository.js';
 import { type Db, isPostgres } from './database.js';
 import { all, get, run } from './statements.js';
 import { tableRows } from './table-rows.js';
@@ -55,9 +55,7 @@ export function recordUpdate(db: Db, update: NewUpdate, audit?: Omit<AuditEntry,
       // One statement, one round trip (the command's writes were two or three): the insert, the
       // action's move and the audit row as data-modifying CTEs, the action's state after them as the result.
       const audited = audit
-        ? sql`, audited as (insert into audit_log (at, actor_person_id, actor_label, event, entity, detail, platform, platform_user_id)
-              values (${audit.at}, ${audit.actorPersonId ?? null}, ${audit.actorLabel ?? null}, ${audit.event}, ${audit.entity ?? null},
-                jsonb_build_object('updateId', (select id from recorded)), ${audit.platform ?? null}, ${audit.platformUserId ?? null}))`
+        ? sql`, audited as (${auditInsert(audit, sql`jsonb_build_object('updateId', (select id from recorded))`)})`
         : sql``;
       const row = moves
         ? await get<RecordedUpdate>(
